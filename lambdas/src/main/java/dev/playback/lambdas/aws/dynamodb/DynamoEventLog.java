@@ -1,0 +1,192 @@
+package dev.playback.lambdas.aws.dynamodb;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.store.EventLog;
+import dev.playback.model.store.EventStatus;
+import dev.playback.model.store.EventStore;
+import dev.playback.model.store.PayloadStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.playback.lambdas.aws.dynamodb.EventItems.n;
+import static dev.playback.lambdas.aws.dynamodb.EventItems.s;
+import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
+
+/**
+ * The events table and the event-id table on DynamoDB. The event-id table holds one item per event id:
+ * its claim (aggregate and version) or its rejection. Claims and rejections are conditional puts on
+ * {@code attribute_not_exists(eventId)}; events are batch-written at their claimed versions.
+ */
+public final class DynamoEventLog implements EventLog, EventStore {
+    private static final int MAX_UNPROCESSED_ROUNDS = 50;
+
+    private final DynamoDbClient dynamo;
+    private final String eventsTable;
+    private final String eventIdsTable;
+    private final PayloadStore payloads;
+
+    public DynamoEventLog(DynamoDbClient dynamo, String eventsTable, String eventIdsTable, PayloadStore payloads) {
+        this.dynamo = dynamo;
+        this.eventsTable = eventsTable;
+        this.eventIdsTable = eventIdsTable;
+        this.payloads = payloads;
+    }
+
+    @Override
+    public Map<String, EventStatus> statuses(Collection<String> eventIds) {
+        Map<String, EventStatus> out = new HashMap<>();
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(eventIds));
+        for (int i = 0; i < ids.size(); i += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String id : ids.subList(i, Math.min(ids.size(), i + 100))) keys.add(Map.of("eventId", s(id)));
+            Map<String, KeysAndAttributes> request = new HashMap<>(Map.of(eventIdsTable,
+                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build()));
+            for (int round = 0; ; round++) {
+                if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchGetItem on " + eventIdsTable + " kept returning unprocessed keys");
+                if (round > 0) backoff(round);
+                BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(request));
+                for (Map<String, AttributeValue> item : r.responses().getOrDefault(eventIdsTable, List.of())) {
+                    EventStatus st = toStatus(item);
+                    out.put(st.eventId(), st);
+                }
+                Map<String, KeysAndAttributes> unprocessed = r.unprocessedKeys();
+                if (unprocessed == null || unprocessed.isEmpty()) break;
+                request.clear();
+                request.putAll(unprocessed);
+            }
+        }
+        return out;
+    }
+
+    private static EventStatus toStatus(Map<String, AttributeValue> item) {
+        String id = text(item, "eventId");
+        String aggregateId = text(item, "aggregateId");
+        Instant at = Instant.parse(text(item, "at"));
+        if ("rejected".equals(text(item, "status"))) return new EventStatus.Rejected(id, aggregateId, text(item, "reason"), at);
+        return new EventStatus.Claimed(id, aggregateId, Long.parseLong(item.get("version").n()), at);
+    }
+
+    @Override
+    public long latestVersion(String aggregateId) {
+        QueryResponse r = dynamo.query(q -> q.tableName(eventsTable).keyConditionExpression("aggregateId = :a")
+                .expressionAttributeValues(Map.of(":a", s(aggregateId))).scanIndexForward(false).limit(1)
+                .projectionExpression("version").consistentRead(true));
+        return r.items().isEmpty() ? 0 : Long.parseLong(r.items().get(0).get("version").n());
+    }
+
+    @Override
+    public boolean record(EventStatus status) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("eventId", s(status.eventId()));
+        item.put("aggregateId", s(status.aggregateId()));
+        if (status instanceof EventStatus.Claimed c) {
+            item.put("status", s("claimed"));
+            item.put("version", n(c.version()));
+            item.put("at", s(c.at().toString()));
+        } else if (status instanceof EventStatus.Rejected r) {
+            item.put("status", s("rejected"));
+            item.put("reason", s(r.reason()));
+            item.put("at", s(r.at().toString()));
+        }
+        try {
+            dynamo.putItem(p -> p.tableName(eventIdsTable).item(item).conditionExpression("attribute_not_exists(eventId)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean moveClaim(EventStatus.Claimed claim, long toVersion) {
+        try {
+            dynamo.updateItem(u -> u.tableName(eventIdsTable).key(Map.of("eventId", s(claim.eventId())))
+                    .updateExpression("SET version = :to").conditionExpression("version = :from")
+                    .expressionAttributeValues(Map.of(":to", n(toVersion), ":from", n(claim.version()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<EventEnvelope> eventAt(String aggregateId, long version) {
+        var r = dynamo.getItem(g -> g.tableName(eventsTable).consistentRead(true)
+                .key(Map.of("aggregateId", s(aggregateId), "version", n(version))));
+        return r.hasItem() && !r.item().isEmpty() ? Optional.of(resolve(EventItems.fromItem(r.item()))) : Optional.empty();
+    }
+
+    @Override
+    public void write(List<EventEnvelope> events) {
+        for (int i = 0; i < events.size(); i += 25) {
+            List<WriteRequest> writes = new ArrayList<>();
+            for (EventEnvelope e : events.subList(i, Math.min(events.size(), i + 25))) {
+                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(EventItems.toItem(e)).build()).build());
+            }
+            Map<String, List<WriteRequest>> request = new HashMap<>(Map.of(eventsTable, writes));
+            for (int round = 0; ; round++) {
+                if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchWriteItem on " + eventsTable + " kept returning unprocessed items");
+                if (round > 0) backoff(round);
+                BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
+                if (r.unprocessedItems() == null || r.unprocessedItems().isEmpty()) break;
+                request.clear();
+                request.putAll(r.unprocessedItems());
+            }
+        }
+    }
+
+    @Override
+    public List<EventEnvelope> read(String aggregateId, long fromVersion, int limit) {
+        List<EventEnvelope> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            int remaining = limit - out.size();
+            QueryResponse r = dynamo.query(q -> q.tableName(eventsTable).consistentRead(true)
+                    .keyConditionExpression("aggregateId = :a AND version >= :v")
+                    .expressionAttributeValues(Map.of(":a", s(aggregateId), ":v", n(fromVersion)))
+                    .limit(remaining).exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> item : r.items()) out.add(resolve(EventItems.fromItem(item)));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null && out.size() < limit);
+        return out;
+    }
+
+    /** Reads the claim-checked payload back, so every reader sees the event whole. */
+    private EventEnvelope resolve(EventEnvelope e) {
+        if (e.payload() != null || e.payloadRef() == null) return e;
+        try {
+            return e.withPayload((ObjectNode) EventCodec.JSON.readTree(payloads.get(e.payloadRef())));
+        } catch (IOException ex) {
+            throw new UncheckedIOException("payload " + e.payloadRef() + " of event " + e.eventId() + " is not JSON", ex);
+        }
+    }
+
+    static void backoff(int round) {
+        try {
+            Thread.sleep(Math.min(1000, 20L << Math.min(round, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
+}

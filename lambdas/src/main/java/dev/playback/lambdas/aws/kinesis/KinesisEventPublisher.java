@@ -1,0 +1,130 @@
+package dev.playback.lambdas.aws.kinesis;
+
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.store.EventPublisher;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Publishes events to a Kinesis stream with PutRecords, partition key = aggregate id.
+ *
+ * <p>Each aggregate's events are packed into records of at most 1 MB ({@link StreamRecords}); the
+ * records go out in waves, wave k holding the k-th record of every aggregate, so a record retried
+ * after a partial failure can never overtake a later record of its aggregate. Within a wave, requests
+ * hold at most 500 records and 5 MB; failed records are retried with backoff until all are in.
+ */
+public final class KinesisEventPublisher implements EventPublisher {
+    public static final int MAX_RECORDS_PER_REQUEST = 500;
+    public static final int MAX_BYTES_PER_REQUEST = 5 * 1024 * 1024;
+    private static final int MAX_ATTEMPTS = 30;
+
+    private final KinesisClient kinesis;
+    private final String stream;
+
+    public KinesisEventPublisher(KinesisClient kinesis, String stream) {
+        this.kinesis = kinesis;
+        this.stream = stream;
+    }
+
+    @Override
+    public void publish(List<EventEnvelope> events) {
+        Map<String, List<PutRecordsRequestEntry>> recordsByAggregate = new LinkedHashMap<>();
+        Map<String, List<EventEnvelope>> byAggregate = new LinkedHashMap<>();
+        for (EventEnvelope e : events) byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
+        int waves = 0;
+        for (var entry : byAggregate.entrySet()) {
+            List<PutRecordsRequestEntry> records = pack(entry.getKey(), entry.getValue());
+            recordsByAggregate.put(entry.getKey(), records);
+            waves = Math.max(waves, records.size());
+        }
+        for (int k = 0; k < waves; k++) {
+            List<PutRecordsRequestEntry> wave = new ArrayList<>();
+            for (List<PutRecordsRequestEntry> records : recordsByAggregate.values()) {
+                if (k < records.size()) wave.add(records.get(k));
+            }
+            putAll(wave);
+        }
+    }
+
+    private static List<PutRecordsRequestEntry> pack(String aggregateId, List<EventEnvelope> events) {
+        List<PutRecordsRequestEntry> out = new ArrayList<>();
+        List<EventEnvelope> current = new ArrayList<>();
+        int size = 2;
+        for (EventEnvelope e : events) {
+            int eventSize = EventCodec.toBytes(e).length + 1;
+            if (eventSize + 2 + aggregateId.length() > StreamRecords.MAX_RECORD_BYTES) {
+                throw new IllegalArgumentException("event " + e.eventId() + " is " + eventSize + " bytes encoded; a stream record takes at most " + StreamRecords.MAX_RECORD_BYTES);
+            }
+            if (!current.isEmpty() && size + eventSize + aggregateId.length() > StreamRecords.MAX_RECORD_BYTES) {
+                out.add(entry(aggregateId, current));
+                current = new ArrayList<>();
+                size = 2;
+            }
+            current.add(e);
+            size += eventSize;
+        }
+        if (!current.isEmpty()) out.add(entry(aggregateId, current));
+        return out;
+    }
+
+    private static PutRecordsRequestEntry entry(String aggregateId, List<EventEnvelope> events) {
+        return PutRecordsRequestEntry.builder().partitionKey(aggregateId)
+                .data(SdkBytes.fromByteArray(StreamRecords.encode(events))).build();
+    }
+
+    /** Puts records (at most one per aggregate) until every one is in. */
+    public void putAll(List<PutRecordsRequestEntry> records) {
+        List<List<PutRecordsRequestEntry>> requests = new ArrayList<>();
+        List<PutRecordsRequestEntry> current = new ArrayList<>();
+        long bytes = 0;
+        for (PutRecordsRequestEntry r : records) {
+            long size = r.data().asByteArrayUnsafe().length + r.partitionKey().length();
+            if (!current.isEmpty() && (current.size() == MAX_RECORDS_PER_REQUEST || bytes + size > MAX_BYTES_PER_REQUEST)) {
+                requests.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(r);
+            bytes += size;
+        }
+        if (!current.isEmpty()) requests.add(current);
+        for (List<PutRecordsRequestEntry> request : requests) putUntilAllIn(request);
+    }
+
+    private void putUntilAllIn(List<PutRecordsRequestEntry> records) {
+        List<PutRecordsRequestEntry> pending = records;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            if (attempt > MAX_ATTEMPTS) {
+                throw new IllegalStateException(pending.size() + " records could not be put on stream " + stream + " after " + MAX_ATTEMPTS + " attempts");
+            }
+            List<PutRecordsRequestEntry> batch = pending;
+            PutRecordsResponse response = kinesis.putRecords(p -> p.streamName(stream).records(batch));
+            if (response.failedRecordCount() == null || response.failedRecordCount() == 0) return;
+            List<PutRecordsRequestEntry> failed = new ArrayList<>();
+            List<PutRecordsResultEntry> results = response.records();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).errorCode() != null) failed.add(batch.get(i));
+            }
+            pending = failed;
+            sleep(Math.min(2000, 25L << Math.min(attempt, 7)));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying PutRecords", e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.playback.lambdas.aws.kinesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The data of one event-stream record: a JSON array of consecutive events of one aggregate (its
+ * partition key). Packing an aggregate's events into one record keeps their order through PutRecords
+ * retries and cuts the record count.
+ */
+public final class StreamRecords {
+    /** Kinesis takes 1 MiB per record (data + partition key); keep a margin. */
+    public static final int MAX_RECORD_BYTES = 1_000_000;
+
+    private StreamRecords() {
+    }
+
+    public static byte[] encode(List<EventEnvelope> events) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (EventEnvelope e : events) array.add(EventCodec.toJson(e));
+        try {
+            return EventCodec.JSON.writeValueAsBytes(array);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Decodes a record written by {@link #encode}, or a single event object. */
+    public static List<EventEnvelope> decode(byte[] data) {
+        JsonNode n;
+        try {
+            n = EventCodec.JSON.readTree(data);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("record is not JSON: " + e.getMessage(), e);
+        }
+        if (n == null) throw new IllegalArgumentException("record is empty");
+        List<EventEnvelope> out = new ArrayList<>();
+        if (n.isArray()) {
+            for (JsonNode e : n) out.add(EventCodec.fromJson(e));
+        } else {
+            out.add(EventCodec.fromJson(n));
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("record holds no events");
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.playback.lambdas.ingest;
+
+import dev.playback.model.event.EventCatalog;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.event.InvalidEventException;
+import dev.playback.model.event.Submission;
+import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.EventPublisher;
+import dev.playback.model.store.EventStatus;
+import dev.playback.model.store.EventStore;
+import dev.playback.model.store.PayloadStore;
+import dev.playback.model.store.StateStore;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The ingest use cases behind the HTTP API: accept events (validate, assign ids, keep large payloads
+ * aside, publish) and read back events, histories and projected state.
+ */
+public final class Ingest {
+    /** Largest accepted event, encoded. */
+    public static final int MAX_EVENT_BYTES = 1024 * 1024;
+    /** Payloads larger than this travel and are stored by reference (claim check). */
+    public static final int INLINE_PAYLOAD_BYTES = 256 * 1024;
+    public static final String DEFAULT_GENERATION = "g0";
+
+    private final Submission submission;
+    private final EventPublisher publisher;
+    private final PayloadStore payloads;
+    private final EventStore events;
+    private final StateStore states;
+    private final Clock clock;
+
+    public Ingest(EventCatalog catalog, EventPublisher publisher, PayloadStore payloads, EventStore events,
+                  StateStore states, Clock clock) {
+        this.submission = new Submission(catalog, () -> UUID.randomUUID().toString());
+        this.publisher = publisher;
+        this.payloads = payloads;
+        this.events = events;
+        this.states = states;
+        this.clock = clock;
+    }
+
+    /** Thrown for an event over {@link #MAX_EVENT_BYTES}; answered with 413. */
+    public static final class TooLargeException extends InvalidEventException {
+        public TooLargeException(String field, String message) {
+            super(field, message);
+        }
+    }
+
+    /** Validates, then publishes; returns the event ids in input order. Nothing is published if any event is bad. */
+    public List<String> accept(com.fasterxml.jackson.databind.JsonNode body) {
+        List<EventEnvelope> parsed = submission.parse(body, clock.instant());
+        List<EventEnvelope> ready = new ArrayList<>(parsed.size());
+        for (int i = 0; i < parsed.size(); i++) {
+            EventEnvelope e = parsed.get(i);
+            int size = EventCodec.toBytes(e).length;
+            if (size > MAX_EVENT_BYTES) {
+                String where = parsed.size() > 1 ? "[" + i + "]" : "body";
+                throw new TooLargeException(where, "event " + (parsed.size() > 1 ? i + " " : "") + "is " + size
+                        + " bytes encoded; at most " + MAX_EVENT_BYTES + " bytes are accepted");
+            }
+            ready.add(e);
+        }
+        List<EventEnvelope> out = new ArrayList<>(ready.size());
+        for (EventEnvelope e : ready) {
+            byte[] payload = e.payload().toString().getBytes(StandardCharsets.UTF_8);
+            if (payload.length > INLINE_PAYLOAD_BYTES) {
+                String ref = payloads.put("payloads/" + e.aggregateId() + "/" + e.eventId() + ".json", payload);
+                out.add(e.withPayloadRef(ref));
+            } else {
+                out.add(e);
+            }
+        }
+        publisher.publish(out);
+        return out.stream().map(EventEnvelope::eventId).toList();
+    }
+
+    public sealed interface Lookup {
+        record Appended(EventEnvelope event) implements Lookup {
+        }
+
+        record Rejected(EventStatus.Rejected rejection) implements Lookup {
+        }
+
+        record NotYet() implements Lookup {
+        }
+    }
+
+    public Lookup event(String eventId) {
+        EventStatus status = events.statuses(List.of(eventId)).get(eventId);
+        if (status instanceof EventStatus.Rejected r) return new Lookup.Rejected(r);
+        if (status instanceof EventStatus.Claimed c) {
+            List<EventEnvelope> found = events.read(c.aggregateId(), c.version(), 1);
+            if (!found.isEmpty() && found.get(0).eventId().equals(eventId) && found.get(0).version() == c.version()) {
+                return new Lookup.Appended(found.get(0));
+            }
+        }
+        return new Lookup.NotYet();
+    }
+
+    public Optional<ProcessorState> state(String processor, String aggregateId) {
+        String generation = states.activeGeneration(processor, DEFAULT_GENERATION);
+        return states.load(processor, generation, aggregateId);
+    }
+
+    public List<EventEnvelope> history(String aggregateId, long fromVersion, int limit) {
+        return events.read(aggregateId, fromVersion, limit);
+    }
+}

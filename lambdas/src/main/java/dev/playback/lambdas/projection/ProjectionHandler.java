@@ -1,0 +1,93 @@
+package dev.playback.lambdas.projection;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
+import dev.playback.lambdas.aws.kinesis.StreamRecords;
+import dev.playback.lambdas.aws.s3.S3PayloadStore;
+import dev.playback.lambdas.config.AwsClients;
+import dev.playback.lambdas.config.Environment;
+import dev.playback.lambdas.config.Tables;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.ledger.Ledger;
+import dev.playback.model.processor.Processor;
+import dev.playback.model.processor.Projector;
+import dev.playback.model.store.EventStore;
+import dev.playback.model.store.StateStore;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Event stream → data store. For each record it brings the record's aggregate up to the record's
+ * events in every projection, reading the events from the events table (so gaps are filled from the
+ * system of record). Records whose events the pump has not appended yet, or that cannot be decoded,
+ * are reported in {@code batchItemFailures} and retried by the event source.
+ */
+public final class ProjectionHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+    private static final ExecutorService WORKERS = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "projection");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Projection projection;
+
+    public ProjectionHandler() {
+        this(System.getenv());
+    }
+
+    public ProjectionHandler(Map<String, String> environment) {
+        this(wire(new Environment(environment)));
+    }
+
+    public ProjectionHandler(Projection projection) {
+        this.projection = projection;
+    }
+
+    private static Projection wire(Environment env) {
+        Tables t = Tables.from(env);
+        env.check("ProjectionFunction");
+        AwsClients aws = new AwsClients(env);
+        var dynamo = aws.dynamoDb();
+        EventStore events = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(aws.s3(), t.payloadBucket()));
+        StateStore states = new DynamoStateStore(dynamo, t.dataTable());
+        List<Projector<?>> projectors = Ledger.processors().stream()
+                .<Projector<?>>map(p -> projector(p, events, states)).toList();
+        return new Projection(projectors, events, states, WORKERS, Projection.DEFAULT_PATIENCE);
+    }
+
+    private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states) {
+        return new Projector<>(p, events, states, Ledger.catalog());
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
+        List<Projection.Item> items = input.getRecords().stream().map(r -> {
+            String seq = r.getKinesis().getSequenceNumber();
+            try {
+                return new Projection.Item(seq, StreamRecords.decode(bytes(r.getKinesis().getData())), null);
+            } catch (RuntimeException e) {
+                return new Projection.Item(seq, List.<EventEnvelope>of(), "record is not an event batch: " + e.getMessage());
+            }
+        }).toList();
+        Projection.Result result = projection.apply(items);
+        if (context != null && !result.failures().isEmpty()) {
+            context.getLogger().log("projection: " + result.failures().size() + " records to retry: " + result.reasons() + "\n");
+        }
+        return new StreamsEventResponse(result.failures().stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
+    }
+
+    static byte[] bytes(ByteBuffer data) {
+        ByteBuffer b = data.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.playback.lambdas.pump;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.kinesis.StreamRecords;
+import dev.playback.lambdas.aws.s3.S3PayloadStore;
+import dev.playback.lambdas.config.AwsClients;
+import dev.playback.lambdas.config.Environment;
+import dev.playback.lambdas.config.Tables;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.store.Appender;
+import dev.playback.model.store.AppendOutcome;
+import dev.playback.model.store.EventLog;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Event stream → events table. Appends every event exactly once ({@link Appender}). A record that
+ * cannot be decoded is reported in {@code batchItemFailures} (the rest of the batch is still appended),
+ * so the event source retries it and finally sets it aside in its failure destination.
+ */
+public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+    private static final ExecutorService APPENDS = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "pump-append");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Appender appender;
+    private final Clock clock;
+
+    public PumpHandler() {
+        this(System.getenv());
+    }
+
+    public PumpHandler(Map<String, String> environment) {
+        this(wire(new Environment(environment)), Clock.systemUTC());
+    }
+
+    public PumpHandler(EventLog log, Clock clock) {
+        this.appender = new Appender(log, APPENDS);
+        this.clock = clock;
+    }
+
+    private static EventLog wire(Environment env) {
+        Tables t = Tables.from(env);
+        env.check("PumpFunction");
+        AwsClients aws = new AwsClients(env);
+        return new DynamoEventLog(aws.dynamoDb(), t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(aws.s3(), t.payloadBucket()));
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
+        List<EventEnvelope> events = new ArrayList<>();
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
+            try {
+                events.addAll(StreamRecords.decode(bytes(r.getKinesis().getData())));
+            } catch (RuntimeException e) {
+                if (context != null) {
+                    context.getLogger().log("pump: record " + r.getKinesis().getSequenceNumber() + " is not an event batch: " + e.getMessage() + "\n");
+                }
+                failures.add(new StreamsEventResponse.BatchItemFailure(r.getKinesis().getSequenceNumber()));
+            }
+        }
+        if (!events.isEmpty()) {
+            List<AppendOutcome> outcomes = appender.append(events, clock.instant());
+            if (context != null) {
+                long appended = outcomes.stream().filter(o -> o instanceof AppendOutcome.Appended).count();
+                long rejected = outcomes.stream().filter(o -> o instanceof AppendOutcome.Rejected).count();
+                context.getLogger().log("pump: " + appended + " appended, " + rejected + " rejected, "
+                        + (outcomes.size() - appended - rejected) + " duplicates\n");
+            }
+        }
+        return new StreamsEventResponse(failures);
+    }
+
+    static byte[] bytes(ByteBuffer data) {
+        ByteBuffer b = data.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.playback.model.processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A processor's stored state of one aggregate in one generation, with the version it has applied. */
+public record ProcessorState(String processor, String generation, String aggregateId, long version, JsonNode state) {
+}

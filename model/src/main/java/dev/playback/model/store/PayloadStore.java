@@ -1,0 +1,9 @@
+package dev.playback.model.store;
+
+/** Port: the claim-check store for payloads too large to travel and be stored inline. */
+public interface PayloadStore {
+    /** Stores the bytes under {@code key}; returns the reference readers pass to {@link #get}. */
+    String put(String key, byte[] bytes);
+
+    byte[] get(String ref);
+}
