@@ -1,0 +1,96 @@
+package dev.playback.local;
+
+import dev.playback.local.bench.IngestBenchmark;
+import dev.playback.local.demo.Demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code playback} command line. */
+public final class Main {
+    private static final String USAGE = """
+            usage: playback <command> [options]
+              demo                          run the demo on a fresh in-memory local stack
+              local [--data DIR] [--port N] run the local stack until Ctrl-C (--data keeps state on disk)
+              bench ingest [--events N] [--clients N]
+                                            measure HTTP -> stream -> events table -> data store, and the emulators' ceilings
+              sfn run DEFINITION.json [--input JSON|@FILE] [--type STANDARD|EXPRESS] [--json]
+              sfn run --batch IN.jsonl      run state machines on the local executor
+              sfn bench                     state transitions per second of the local executor
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("aws.cborEnabled", "false");
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("playback: " + e.getMessage());
+            code = 2;
+        } catch (Exception e) {
+            System.err.println("playback: " + e);
+            e.printStackTrace(System.err);
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0) {
+            err.print(USAGE);
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "demo":
+                return new Demo(out).run(LocalOptions.inMemory());
+            case "local":
+                return local(rest, out);
+            case "bench":
+                if (rest.length > 0 && rest[0].equals("ingest")) {
+                    return new IngestBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
+                }
+                throw new IllegalArgumentException("unknown benchmark; try: playback bench ingest");
+            case "sfn":
+                return dev.playback.local.sfn.cli.SfnCommand.run(rest, out, err);
+            case "help":
+            case "--help":
+            case "-h":
+                out.print(USAGE);
+                return 0;
+            default:
+                throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
+        }
+    }
+
+    private static int local(String[] args, PrintStream out) throws Exception {
+        LocalOptions options = LocalOptions.inMemory();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data" -> options = options.withDataDir(Path.of(value(args, ++i, "--data")));
+                case "--port" -> options = options.withApiPort(Integer.parseInt(value(args, ++i, "--port")));
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback local'");
+            }
+        }
+        LocalStack stack = LocalStack.start(options);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stop.countDown();
+        }, "playback-local-stop"));
+        stack.describe(out);
+        out.println("playback local: running; Ctrl-C stops it");
+        stop.await();
+        return 0;
+    }
+
+    static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new IllegalArgumentException("option " + option + " needs a value");
+        return args[i];
+    }
+}

@@ -1,0 +1,102 @@
+package dev.playback.local.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.local.LocalOptions;
+import dev.playback.local.LocalStack;
+import dev.playback.local.check.LedgerFold;
+import dev.playback.local.client.PlaybackApi;
+import dev.playback.local.emulators.RawCeilings;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code playback bench ingest}: sustained events/s through HTTP → event stream → pump → events table →
+ * projection → data store on the local stack, with the emulators' raw ceilings (kinesalite PutRecords,
+ * dynalite BatchWriteItem) measured in the same run, and the ratio to the slower ceiling.
+ */
+public final class IngestBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final PrintStream out;
+
+    public IngestBenchmark(PrintStream out) {
+        this.out = out;
+    }
+
+    public int run(String[] args) throws Exception {
+        int events = 20_000, clients = 8, accounts = 200, batch = 250;
+        for (int i = 0; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--events" -> { events = Integer.parseInt(v); i++; }
+                case "--clients" -> { clients = Integer.parseInt(v); i++; }
+                case "--accounts" -> { accounts = Integer.parseInt(v); i++; }
+                case "--batch" -> { batch = Integer.parseInt(v); i++; }
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback bench ingest'");
+            }
+        }
+        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
+            out.println("measuring the emulators' raw ceilings ...");
+            RawCeilings.Figures raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
+            out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s%n",
+                    raw.kinesisPutRecordsPerSecond(), raw.dynamoBatchWriteItemsPerSecond());
+
+            PlaybackApi api = new PlaybackApi(stack.apiUrl());
+            ArrayNode open = JSON.createArrayNode();
+            for (int i = 0; i < accounts; i++) {
+                open.addObject().put("aggregateId", "bench-" + i).put("type", "AccountOpened")
+                        .set("payload", JSON.createObjectNode().put("owner", "Owner " + i).put("currency", "EUR"));
+            }
+            if (api.postEvents(open).status() != 202) throw new IllegalStateException("could not open the bench accounts");
+            stack.awaitIdle(Duration.ofMinutes(2));
+
+            out.printf(Locale.ROOT, "sending %d events from %d clients in batches of %d over %d accounts ...%n", events, clients, batch, accounts);
+            AtomicInteger next = new AtomicInteger();
+            int total = events, size = batch, n = accounts;
+            long t0 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Future<?>> work = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                work.add(pool.submit(() -> {
+                    while (true) {
+                        int start = next.getAndAdd(size);
+                        if (start >= total) return null;
+                        ArrayNode body = JSON.createArrayNode();
+                        for (int i = start; i < Math.min(total, start + size); i++) {
+                            ObjectNode e = body.addObject();
+                            e.put("aggregateId", "bench-" + (i % n)).put("type", "MoneyDeposited");
+                            e.set("payload", JSON.createObjectNode().put("amount", (1 + i % 100) + ".25"));
+                        }
+                        PlaybackApi.Answer a = api.postEvents(body);
+                        if (a.status() != 202) throw new IllegalStateException("POST /events answered " + a.status() + ": " + a.body());
+                    }
+                }));
+            }
+            for (Future<?> f : work) f.get();
+            pool.shutdown();
+            long tAccepted = System.nanoTime();
+            stack.awaitIdle(Duration.ofMinutes(10));
+            long tDone = System.nanoTime();
+            double accepted = events / ((tAccepted - t0) / 1e9);
+            double sustained = events / ((tDone - t0) / 1e9);
+            double slowest = Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoBatchWriteItemsPerSecond());
+            LedgerFold.Result fold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
+            List<String> diffs = LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"), "g0");
+            out.printf(Locale.ROOT, "ingest: %d events accepted in %.2f s (%.0f events/s at the API)%n", events, (tAccepted - t0) / 1e9, accepted);
+            out.printf(Locale.ROOT, "end to end: %.0f events/s sustained (all appended and projected after %.2f s)%n", sustained, (tDone - t0) / 1e9);
+            out.printf(Locale.ROOT, "ratio to the slowest raw ceiling (%.0f/s): %.2f (goal >= 0.50)%n", slowest, sustained / slowest);
+            out.printf(Locale.ROOT, "check: %d events in the table (expected %d), violations %d, data store vs fold: %s%n",
+                    fold.events(), events + accounts, fold.violations().size(), diffs.isEmpty() ? "equal" : diffs.size() + " differences");
+            return fold.events() == events + accounts && diffs.isEmpty() && fold.violations().isEmpty() ? 0 : 1;
+        }
+    }
+}
