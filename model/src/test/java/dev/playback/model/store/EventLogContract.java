@@ -29,7 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The contract of the events table: {@link EventLog} (the pump's write primitives) and {@link EventStore}
  * (reading), which one adapter implements together. Extend it once per implementation and supply a
  * fresh, empty log from {@link #newEventLog}; it must resolve claim-checked payloads through the given
- * {@link PayloadStore}.
+ * {@link PayloadStore}. This class ships in model's test-jar, so an adapter module runs it as is:
+ * <pre>{@code
+ * class DynamoEventLogIT extends EventLogContract<DynamoEventLog> {
+ *     protected DynamoEventLog newEventLog(PayloadStore payloads) {
+ *         // fresh tables per test (or per class, with unique aggregate ids) on the emulator
+ *         return new DynamoEventLog(dynamo, freshEventsTable(), freshEventIdsTable(), payloads);
+ *     }
+ * }
+ * }</pre>
+ * Override {@link #newPayloadStore} to resolve through a real store (for example S3 on its emulator).
  */
 public abstract class EventLogContract<L extends EventLog & EventStore> {
     protected PayloadStore payloads;
@@ -64,6 +73,7 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
     @Test
     void knowsNoStatusOfAnUnseenEventId() {
         assertEquals(Map.of(), log.statuses(List.of("e-1", "e-2")));
+        assertEquals(Map.of(), log.statuses(List.of()));
     }
 
     @Test
