@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,6 +40,8 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
     /** API Gateway's own payload limit. */
     public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
     private static final int MAX_HISTORY_PAGE = 1000;
+    /** A body is one JSON value: anything after it (a second document, a stray bracket) makes it malformed. */
+    private static final ObjectReader BODY = EventCodec.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Ingest ingest;
 
@@ -88,13 +92,18 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
     private APIGatewayProxyResponseEvent post(APIGatewayProxyRequestEvent request) {
         String body = request.getBody();
         if (body == null || body.isEmpty()) throw new InvalidEventException("body", "request body is empty; expected an event object or an array of events");
-        byte[] bytes = Boolean.TRUE.equals(request.getIsBase64Encoded()) ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes;
+        try {
+            bytes = Boolean.TRUE.equals(request.getIsBase64Encoded()) ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("body", "request body is marked base64-encoded but is not valid base64: " + e.getMessage());
+        }
         if (bytes.length > MAX_BODY_BYTES) {
             return error(413, "request body is " + bytes.length + " bytes; at most " + MAX_BODY_BYTES + " are accepted", "body");
         }
         JsonNode json;
         try {
-            json = EventCodec.JSON.readTree(bytes);
+            json = BODY.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException("body", "request body is not valid JSON: " + e.getOriginalMessage()
                     + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");

@@ -94,6 +94,12 @@ public final class Appender {
                             outcomes.add(new AppendOutcome.Duplicate(e.eventId()));
                             break;
                         }
+                        if (holder == null) {
+                            // A hole below the latest version: a non-atomic write stored later events of this
+                            // claim's batch but not this one. The claim still owns the slot; fill it.
+                            version = c.version();
+                            continue;
+                        }
                     }
                     if (c.version() == latest + 1) {
                         version = c.version();
@@ -124,7 +130,7 @@ public final class Appender {
             if (version != null) {
                 toWrite.add(e.withVersion(version));
                 pending.put(version, e.eventId());
-                latest = version;
+                latest = Math.max(latest, version);
                 outcomes.add(new AppendOutcome.Appended(e.eventId(), aggregateId, version));
             }
         }

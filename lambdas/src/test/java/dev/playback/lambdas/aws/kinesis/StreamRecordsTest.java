@@ -1,0 +1,36 @@
+package dev.playback.lambdas.aws.kinesis;
+
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.opened;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class StreamRecordsTest {
+    @Test
+    void decodesTheEventsItEncodedInOrder() {
+        List<EventEnvelope> events = List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"),
+                deposited("a3", "acc-1", "2.00").withPayloadRef("memory://payloads/acc-1/a3.json"));
+        assertEquals(events, StreamRecords.decode(StreamRecords.encode(events)));
+    }
+
+    @Test
+    void decodesASingleEventObject() {
+        EventEnvelope e = opened("a1", "acc-1");
+        assertEquals(List.of(e), StreamRecords.decode(EventCodec.toBytes(e)));
+    }
+
+    @Test
+    void refusesDataThatHoldsNoEvent() {
+        assertThrows(IllegalArgumentException.class, () -> StreamRecords.decode("not json".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class, () -> StreamRecords.decode("[]".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class, () -> StreamRecords.decode(new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> StreamRecords.decode("[{\"eventId\":\"x\"}]".getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,162 @@
+package dev.playback.lambdas.projection;
+
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.ledger.BalancesProjection;
+import dev.playback.model.ledger.Ledger;
+import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.processor.Projector;
+import dev.playback.model.store.Appender;
+import dev.playback.model.store.EventStatus;
+import dev.playback.model.store.memory.InMemoryEventLog;
+import dev.playback.model.store.memory.InMemoryStateStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static dev.playback.lambdas.aws.kinesis.KinesisBatches.batch;
+import static dev.playback.lambdas.aws.kinesis.KinesisBatches.context;
+import static dev.playback.lambdas.aws.kinesis.KinesisBatches.failures;
+import static dev.playback.lambdas.aws.kinesis.KinesisBatches.poison;
+import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;
+import static dev.playback.model.event.Envelopes.T0;
+import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.expecting;
+import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.model.event.Envelopes.withdrawn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProjectionHandlerTest {
+    /** Short, so that a record whose events never arrive is reported quickly; never asserted on. */
+    private static final Duration PATIENCE = Duration.ofMillis(150);
+
+    private final InMemoryEventLog log = new InMemoryEventLog();
+    private final InMemoryStateStore states = new InMemoryStateStore();
+    private final ExecutorService workers = Executors.newFixedThreadPool(4);
+    private final Projection projection = new Projection(
+            List.of(new Projector<>(new BalancesProjection(), log, states, Ledger.catalog())), log, states, workers, PATIENCE);
+    private final ProjectionHandler handler = new ProjectionHandler(projection);
+
+    @AfterEach
+    void stopWorkers() {
+        workers.shutdownNow();
+    }
+
+    private void pump(EventEnvelope... events) {
+        new Appender(log).append(List.of(events), T0);
+    }
+
+    private ProcessorState state(String aggregateId) {
+        return states.load(BalancesProjection.NAME, "g0", aggregateId).orElseThrow(() -> new AssertionError("no state of " + aggregateId));
+    }
+
+    private static String balance(ProcessorState s) {
+        return s.state().path("balance").asText();
+    }
+
+    @Test
+    void appliesTheEventsOfEveryRecordToTheProjection() {
+        EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "10.00"), a3 = withdrawn("a3", "acc-1", "2.50");
+        EventEnvelope b1 = opened("b1", "acc-2"), b2 = deposited("b2", "acc-2", "0.10");
+        pump(a1, a2, b1, a3, b2);
+        StreamsEventResponse response = handler.handleRequest(batch(
+                record("1", List.of(a1, a2)), record("2", List.of(b1)), record("3", List.of(a3)), record("4", List.of(b2))), null);
+        assertEquals(List.of(), failures(response));
+        assertEquals(3, state("acc-1").version());
+        assertEquals("7.50", balance(state("acc-1")));
+        assertEquals("0.10", balance(state("acc-2")));
+    }
+
+    @Test
+    void skipsEventsThePumpRejected() {
+        EventEnvelope a1 = opened("a1", "acc-1");
+        EventEnvelope stale = expecting(deposited("a2", "acc-1", "100.00"), 5);
+        EventEnvelope a3 = deposited("a3", "acc-1", "1.00");
+        pump(a1, stale, a3);
+        StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(a1, stale, a3))), null);
+        assertEquals(List.of(), failures(response));
+        assertEquals(2, state("acc-1").version());
+        assertEquals("1.00", balance(state("acc-1")));
+    }
+
+    @Test
+    void fillsEarlierEventsFromTheEventsTable() {
+        EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "1.00"), a3 = deposited("a3", "acc-1", "2.00");
+        pump(a1, a2, a3);
+        assertEquals(List.of(), failures(handler.handleRequest(batch(record("9", List.of(a3))), null)));
+        assertEquals(3, state("acc-1").version());
+        assertEquals("3.00", balance(state("acc-1")));
+    }
+
+    @Test
+    void changesNothingWhenABatchIsDeliveredAgain() {
+        EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "10.00");
+        pump(a1, a2);
+        var records = batch(record("1", List.of(a1)), record("2", List.of(a2)));
+        handler.handleRequest(records, null);
+        ProcessorState first = state("acc-1");
+        assertEquals(List.of(), failures(handler.handleRequest(records, null)));
+        assertEquals(List.of(), failures(handler.handleRequest(batch(record("1", List.of(a1))), null)));
+        assertEquals(first, state("acc-1"));
+        assertEquals(1, state("acc-1").state().path("deposits").asLong());
+    }
+
+    @Test
+    void reportsARecordWhoseEventsThePumpHasNotSeenYet() {
+        EventEnvelope a1 = opened("a1", "acc-1"), b1 = opened("b1", "acc-2");
+        pump(a1);
+        List<String> lines = new ArrayList<>();
+        StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(a1)), record("2", List.of(b1))), context(lines));
+        assertEquals(List.of("2"), failures(response));
+        assertEquals(1, state("acc-1").version(), "the other records are applied");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("b1") && l.contains("not appended yet")), lines.toString());
+    }
+
+    @Test
+    void reportsARecordWhoseEventIsClaimedButNotWrittenYet() {
+        EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "1.00");
+        pump(a1);
+        log.record(new EventStatus.Claimed("a2", "acc-1", 2, T0));
+        Projection.Result result = projection.apply(List.of(new Projection.Item("7", List.of(a2), null)));
+        assertEquals(List.of("7"), result.failures());
+        assertTrue(result.reasons().stream().anyMatch(r -> r.contains("version 2")), result.reasons().toString());
+        assertEquals(1, state("acc-1").version(), "what is stored is applied meanwhile");
+    }
+
+    @Test
+    void appliesTheRecordOnceThePumpCaughtUp() {
+        EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "4.00");
+        var records = batch(record("1", List.of(a1, a2)));
+        assertEquals(List.of("1"), failures(handler.handleRequest(records, null)));
+        pump(a1, a2);
+        assertEquals(List.of(), failures(handler.handleRequest(records, null)));
+        assertEquals("4.00", balance(state("acc-1")));
+    }
+
+    @Test
+    void reportsAPoisonRecordAndAppliesTheRest() {
+        EventEnvelope a1 = opened("a1", "acc-1");
+        pump(a1);
+        StreamsEventResponse response = handler.handleRequest(batch(poison("1", "{{{"), record("2", List.of(a1))), null);
+        assertEquals(List.of("1"), failures(response));
+        assertEquals(1, state("acc-1").version());
+    }
+
+    @Test
+    void writesIntoTheActiveGeneration() {
+        EventEnvelope a1 = opened("a1", "acc-1");
+        pump(a1);
+        states.activate(BalancesProjection.NAME, "g2");
+        handler.handleRequest(batch(record("1", List.of(a1))), null);
+        JsonNode s = states.load(BalancesProjection.NAME, "g2", "acc-1").orElseThrow().state();
+        assertTrue(s.path("opened").asBoolean());
+        assertTrue(states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty());
+    }
+}

@@ -1,0 +1,285 @@
+package dev.playback.model.store;
+
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.store.memory.InMemoryEventLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+
+import static dev.playback.model.event.Envelopes.T0;
+import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.expecting;
+import static dev.playback.model.event.Envelopes.opened;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AppenderTest {
+    private final InMemoryEventLog log = new InMemoryEventLog();
+    private final Appender appender = new Appender(log);
+    private ExecutorService pool;
+
+    @AfterEach
+    void stopPool() {
+        if (pool != null) pool.shutdownNow();
+    }
+
+    private List<String> idsOf(String aggregateId) {
+        return log.read(aggregateId, 1, 10_000).stream().map(EventEnvelope::eventId).toList();
+    }
+
+    private List<Long> versionsOf(String aggregateId) {
+        return log.read(aggregateId, 1, 10_000).stream().map(EventEnvelope::version).toList();
+    }
+
+    /** A log that fails once right after recording a status, as a pump crashing between claim and write would. */
+    private static class CrashAfterRecord implements EventLog {
+        private final EventLog delegate;
+        private final AtomicBoolean armed = new AtomicBoolean(true);
+
+        CrashAfterRecord(EventLog delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Map<String, EventStatus> statuses(Collection<String> eventIds) {
+            return delegate.statuses(eventIds);
+        }
+
+        @Override
+        public long latestVersion(String aggregateId) {
+            return delegate.latestVersion(aggregateId);
+        }
+
+        @Override
+        public boolean record(EventStatus status) {
+            boolean recorded = delegate.record(status);
+            if (armed.compareAndSet(true, false)) throw new IllegalStateException("crash after recording " + status.eventId());
+            return recorded;
+        }
+
+        @Override
+        public boolean moveClaim(EventStatus.Claimed claim, long toVersion) {
+            return delegate.moveClaim(claim, toVersion);
+        }
+
+        @Override
+        public Optional<EventEnvelope> eventAt(String aggregateId, long version) {
+            return delegate.eventAt(aggregateId, version);
+        }
+
+        @Override
+        public void write(List<EventEnvelope> events) {
+            delegate.write(events);
+        }
+    }
+
+    @Test
+    void appendsNewEventsAtContiguousVersionsPerAggregate() {
+        List<AppendOutcome> outcomes = appender.append(List.of(opened("a1", "acc-1"), opened("b1", "acc-2"),
+                deposited("a2", "acc-1", "1.00"), deposited("a3", "acc-1", "2.00"), deposited("b2", "acc-2", "3.00")), T0);
+        assertEquals(5, outcomes.size());
+        assertTrue(outcomes.stream().allMatch(o -> o instanceof AppendOutcome.Appended), outcomes.toString());
+        assertEquals(List.of("a1", "a2", "a3"), idsOf("acc-1"));
+        assertEquals(List.of(1L, 2L, 3L), versionsOf("acc-1"));
+        assertEquals(List.of("b1", "b2"), idsOf("acc-2"));
+        assertEquals(new EventStatus.Claimed("a3", "acc-1", 3, T0), log.statuses(List.of("a3")).get("a3"));
+    }
+
+    @Test
+    void continuesAfterTheLatestStoredVersion() {
+        appender.append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(deposited("a3", "acc-1", "1.00")), T0);
+        assertEquals(List.of(new AppendOutcome.Appended("a3", "acc-1", 3)), outcomes);
+    }
+
+    @Test
+    void appendsAnEventRepeatedInOneBatchOnce() {
+        List<AppendOutcome> outcomes = appender.append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"),
+                opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
+        assertEquals(2, outcomes.stream().filter(o -> o instanceof AppendOutcome.Appended).count());
+        assertEquals(2, outcomes.stream().filter(o -> o instanceof AppendOutcome.Duplicate).count());
+        assertEquals(List.of("a1", "a2"), idsOf("acc-1"));
+    }
+
+    @Test
+    void appendsAnEventDeliveredAgainInALaterBatchOnce() {
+        appender.append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(deposited("a2", "acc-1", "1.00"), deposited("a3", "acc-1", "4.00")), T0);
+        assertEquals(List.of(new AppendOutcome.Duplicate("a2"), new AppendOutcome.Appended("a3", "acc-1", 3)), outcomes);
+        assertEquals(List.of("a1", "a2", "a3"), idsOf("acc-1"));
+    }
+
+    @Test
+    void treatsAnEventIdReusedForAnotherAggregateAsADuplicate() {
+        appender.append(List.of(opened("x", "acc-1")), T0);
+        assertEquals(List.of(new AppendOutcome.Duplicate("x")), appender.append(List.of(opened("x", "acc-2")), T0));
+        assertEquals(List.of(), idsOf("acc-2"));
+    }
+
+    @Test
+    void completesTheAppendAfterACrashBetweenClaimAndWrite() {
+        Appender crashing = new Appender(new CrashAfterRecord(log));
+        List<EventEnvelope> batch = List.of(opened("a1", "acc-1"));
+        assertThrows(IllegalStateException.class, () -> crashing.append(batch, T0));
+        assertInstanceOf(EventStatus.Claimed.class, log.statuses(List.of("a1")).get("a1"));
+        assertEquals(List.of(), idsOf("acc-1"), "nothing written before the crash");
+
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1)), crashing.append(batch, T0));
+        assertEquals(List.of(new AppendOutcome.Duplicate("a1")), crashing.append(batch, T0));
+        assertEquals(List.of("a1"), idsOf("acc-1"));
+    }
+
+    @Test
+    void completesEveryClaimOfABatchThatCrashedBeforeWriting() {
+        List<EventEnvelope> batch = List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"), deposited("a3", "acc-1", "2.00"));
+        EventLog crashOnWrite = new EventLog() {
+            @Override
+            public Map<String, EventStatus> statuses(Collection<String> ids) {
+                return log.statuses(ids);
+            }
+
+            @Override
+            public long latestVersion(String aggregateId) {
+                return log.latestVersion(aggregateId);
+            }
+
+            @Override
+            public boolean record(EventStatus status) {
+                return log.record(status);
+            }
+
+            @Override
+            public boolean moveClaim(EventStatus.Claimed claim, long toVersion) {
+                return log.moveClaim(claim, toVersion);
+            }
+
+            @Override
+            public Optional<EventEnvelope> eventAt(String aggregateId, long version) {
+                return log.eventAt(aggregateId, version);
+            }
+
+            @Override
+            public void write(List<EventEnvelope> events) {
+                throw new IllegalStateException("crash before writing");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> new Appender(crashOnWrite).append(batch, T0));
+        assertEquals(3, log.statuses(List.of("a1", "a2", "a3")).size());
+
+        List<AppendOutcome> outcomes = appender.append(batch, T0);
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Appended("a2", "acc-1", 2),
+                new AppendOutcome.Appended("a3", "acc-1", 3)), outcomes);
+        assertEquals(List.of("a1", "a2", "a3"), idsOf("acc-1"));
+    }
+
+    @Test
+    void fillsTheHoleLeftByAWriteThatStoredOnlyLaterEventsBeforeItCrashed() {
+        // BatchWriteItem is not atomic: version 2 can land while version 1 comes back unprocessed, then the pump dies.
+        EventLog partialWrite = new CrashAfterRecord(log) {
+            @Override
+            public boolean record(EventStatus status) {
+                return log.record(status);
+            }
+
+            @Override
+            public void write(List<EventEnvelope> events) {
+                log.write(events.subList(1, events.size()));
+                throw new IllegalStateException("crash after a partial write");
+            }
+        };
+        List<EventEnvelope> batch = List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"));
+        assertThrows(IllegalStateException.class, () -> new Appender(partialWrite).append(batch, T0));
+        assertEquals(List.of(2L), versionsOf("acc-1"));
+
+        List<AppendOutcome> outcomes = appender.append(batch, T0);
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Duplicate("a2")), outcomes);
+        assertEquals(List.of("a1", "a2"), idsOf("acc-1"));
+        assertEquals(List.of(1L, 2L), versionsOf("acc-1"));
+        assertEquals(List.of(new AppendOutcome.Appended("a3", "acc-1", 3)), appender.append(List.of(deposited("a3", "acc-1", "1.00")), T0));
+    }
+
+    @Test
+    void movesAStaleClaimToTheNextFreeVersion() {
+        // a1 was claimed at version 1, then its record was set aside and a2 went ahead at version 1.
+        log.record(new EventStatus.Claimed("a1", "acc-1", 1, T0));
+        appender.append(List.of(opened("a2", "acc-1")), T0);
+        assertEquals(List.of("a2"), idsOf("acc-1"));
+
+        List<AppendOutcome> outcomes = appender.append(List.of(deposited("a1", "acc-1", "1.00")), T0);
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 2)), outcomes);
+        assertEquals(List.of("a2", "a1"), idsOf("acc-1"));
+        assertEquals(List.of(1L, 2L), versionsOf("acc-1"));
+        assertEquals(new EventStatus.Claimed("a1", "acc-1", 2, T0), log.statuses(List.of("a1")).get("a1"));
+    }
+
+    @Test
+    void rejectsAndRecordsAnEventWhoseExpectedVersionDoesNotMatch() {
+        appender.append(List.of(opened("a1", "acc-1")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(expecting(deposited("a2", "acc-1", "1.00"), 0)), T0);
+        assertEquals(1, outcomes.size());
+        AppendOutcome.Rejected rejected = assertInstanceOf(AppendOutcome.Rejected.class, outcomes.get(0));
+        assertEquals("acc-1", rejected.aggregateId());
+        assertTrue(rejected.reason().contains("expectedVersion 0") && rejected.reason().contains("version 1"), rejected.reason());
+        EventStatus status = log.statuses(List.of("a2")).get("a2");
+        assertEquals(new EventStatus.Rejected("a2", "acc-1", rejected.reason(), T0), status);
+        assertEquals(List.of("a1"), idsOf("acc-1"));
+        assertEquals(List.of(new AppendOutcome.Duplicate("a2")), appender.append(List.of(expecting(deposited("a2", "acc-1", "1.00"), 1)), T0));
+        assertEquals(List.of("a1"), idsOf("acc-1"));
+    }
+
+    @Test
+    void appendsEventsWhoseExpectedVersionMatchesIncludingEarlierOnesOfTheSameBatch() {
+        List<AppendOutcome> outcomes = appender.append(List.of(expecting(opened("a1", "acc-1"), 0),
+                expecting(deposited("a2", "acc-1", "1.00"), 1), expecting(deposited("a3", "acc-1", "1.00"), 1)), T0);
+        assertEquals(new AppendOutcome.Appended("a1", "acc-1", 1), outcomes.get(0));
+        assertEquals(new AppendOutcome.Appended("a2", "acc-1", 2), outcomes.get(1));
+        assertInstanceOf(AppendOutcome.Rejected.class, outcomes.get(2));
+        assertEquals(List.of("a1", "a2"), idsOf("acc-1"));
+    }
+
+    @Test
+    void keepsVersionsContiguousAndInStreamOrderForManyAggregatesInParallel() {
+        pool = Executors.newFixedThreadPool(8);
+        Appender parallel = new Appender(log, pool);
+        int aggregates = 200;
+        int perAggregate = 12;
+        List<EventEnvelope> stream = new ArrayList<>();
+        for (int i = 0; i < perAggregate; i++) {
+            for (int a = 0; a < aggregates; a++) {
+                String id = "agg-" + a;
+                stream.add(i == 0 ? opened(id + "-e0", id) : deposited(id + "-e" + i, id, i + ".00"));
+            }
+        }
+        // Deliver in batches of 150, each batch delivered twice (at-least-once), the second time with the next one.
+        List<EventEnvelope> previous = List.of();
+        for (int from = 0; from < stream.size(); from += 150) {
+            List<EventEnvelope> batch = new ArrayList<>(previous);
+            List<EventEnvelope> next = stream.subList(from, Math.min(stream.size(), from + 150));
+            batch.addAll(next);
+            parallel.append(batch, T0);
+            previous = next;
+        }
+        parallel.append(stream, T0);
+        List<Long> expectedVersions = LongStream.rangeClosed(1, perAggregate).boxed().toList();
+        Map<String, List<EventEnvelope>> all = log.all();
+        assertEquals(aggregates, all.size());
+        for (int a = 0; a < aggregates; a++) {
+            String id = "agg-" + a;
+            assertEquals(expectedVersions, versionsOf(id), id);
+            List<String> expectedIds = new ArrayList<>();
+            for (int i = 0; i < perAggregate; i++) expectedIds.add(id + "-e" + i);
+            assertEquals(expectedIds, idsOf(id), id);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.playback.model.store;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.model.processor.ProcessorState;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The contract of {@link StateStore}: optimistic saves keyed by (processor, generation, aggregate).
+ * Extend it once per implementation and supply a fresh, empty store from {@link #newStateStore()}.
+ */
+public abstract class StateStoreContract {
+    protected StateStore store;
+
+    /** A fresh store that holds no state and no active generation. */
+    protected abstract StateStore newStateStore();
+
+    @BeforeEach
+    void createStore() {
+        store = newStateStore();
+    }
+
+    private static ProcessorState state(String aggregateId, long version, String balance) {
+        return state("balances", "g0", aggregateId, version, balance);
+    }
+
+    private static ProcessorState state(String processor, String generation, String aggregateId, long version, String balance) {
+        ObjectNode s = JsonNodeFactory.instance.objectNode().put("balance", balance);
+        s.putArray("rejected").addObject().put("eventId", "e-9").put("version", 9);
+        return new ProcessorState(processor, generation, aggregateId, version, s);
+    }
+
+    @Test
+    void findsNothingForAnAggregateNeverSaved() {
+        assertEquals(Optional.empty(), store.load("balances", "g0", "acc-1"));
+    }
+
+    @Test
+    void loadsWhatWasSavedFirst() {
+        assertTrue(store.save(state("acc-1", 3, "10.00"), 0));
+        ProcessorState loaded = store.load("balances", "g0", "acc-1").orElseThrow();
+        assertEquals(state("acc-1", 3, "10.00"), loaded);
+    }
+
+    @Test
+    void savesOverTheVersionItExpects() {
+        store.save(state("acc-1", 3, "10.00"), 0);
+        assertTrue(store.save(state("acc-1", 5, "12.00"), 3));
+        assertEquals(state("acc-1", 5, "12.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+    }
+
+    @Test
+    void refusesAFirstSaveWhenAnotherWriterSavedAlready() {
+        store.save(state("acc-1", 3, "10.00"), 0);
+        assertFalse(store.save(state("acc-1", 1, "99.00"), 0));
+        assertEquals(state("acc-1", 3, "10.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+    }
+
+    @Test
+    void refusesASaveOverAVersionThatChangedMeanwhile() {
+        store.save(state("acc-1", 3, "10.00"), 0);
+        store.save(state("acc-1", 4, "11.00"), 3);
+        assertFalse(store.save(state("acc-1", 5, "99.00"), 3));
+        assertEquals(state("acc-1", 4, "11.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+    }
+
+    @Test
+    void refusesASaveExpectingAVersionOfStateThatDoesNotExist() {
+        assertFalse(store.save(state("acc-1", 5, "10.00"), 4));
+        assertEquals(Optional.empty(), store.load("balances", "g0", "acc-1"));
+    }
+
+    @Test
+    void keepsProcessorsGenerationsAndAggregatesApart() {
+        store.save(state("balances", "g0", "acc-1", 1, "1.00"), 0);
+        store.save(state("balances", "g1", "acc-1", 2, "2.00"), 0);
+        store.save(state("audit", "g0", "acc-1", 3, "3.00"), 0);
+        store.save(state("balances", "g0", "acc-2", 4, "4.00"), 0);
+        assertEquals(1, store.load("balances", "g0", "acc-1").orElseThrow().version());
+        assertEquals(2, store.load("balances", "g1", "acc-1").orElseThrow().version());
+        assertEquals(3, store.load("audit", "g0", "acc-1").orElseThrow().version());
+        assertEquals(4, store.load("balances", "g0", "acc-2").orElseThrow().version());
+    }
+
+    @Test
+    void servesTheDefaultGenerationWhenNoneWasActivated() {
+        assertEquals("g0", store.activeGeneration("balances", "g0"));
+    }
+}
