@@ -354,8 +354,14 @@ public final class EmulatorInstallation {
   private static void run(List<String> command, Path directory, Duration timeout, String what) throws IOException {
     Path log = Files.createTempFile("playback-install-", ".log");
     try {
-      Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullFile())).start();
+      Process process;
+      try {
+        process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullFile())).start();
+      } catch (IOException e) {
+        throw new IllegalStateException("Cannot run " + command.get(0) + " for " + what
+            + " (is it installed and on the PATH?): " + e.getMessage(), e);
+      }
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException(what + " did not finish within " + timeout + " in " + directory

@@ -120,10 +120,15 @@ public final class Emulators implements AutoCloseable {
           + "\"startTimeoutMs\":" + options.startTimeout().toMillis()
           + "}";
       Path supervisorLog = logs.resolve("emulators.log");
-      supervisor = new ProcessBuilder(EmulatorInstallation.nodeCommand(), installation.supervisorScript().toString(), config)
-          .directory(installation.emulatorsDirectory().toFile())
-          .redirectError(ProcessBuilder.Redirect.appendTo(supervisorLog.toFile()))
-          .start();
+      try {
+        supervisor = new ProcessBuilder(EmulatorInstallation.nodeCommand(), installation.supervisorScript().toString(), config)
+            .directory(installation.emulatorsDirectory().toFile())
+            .redirectError(ProcessBuilder.Redirect.appendTo(supervisorLog.toFile()))
+            .start();
+      } catch (IOException e) {
+        throw new IllegalStateException("Cannot run Node.js (" + EmulatorInstallation.nodeCommand()
+            + "), which runs dynalite and kinesalite: install Node.js 20 or name it with -Dplayback.node=<path>", e);
+      }
       Map<String, Long> ready = awaitReady(supervisor, options.startTimeout(), logs);
       Optional<ProcessHandle> s3mock = Optional.ofNullable(ready.get("s3Pid")).flatMap(ProcessHandle::of);
       Duration startupTime = Duration.ofNanos(System.nanoTime() - began);
