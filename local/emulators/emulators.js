@@ -5,7 +5,7 @@
 //   { "dynamodb": { "path": "/dir" | null, ... dynalite options },
 //     "kinesis":  { "path": "/dir" | null, ... kinesalite options },
 //     "s3": { "command": ["java", ...], "log": "/file", "cwd": "/dir" } | null,
-//     "startTimeoutMs": 60000 }
+//     "startTimeoutMs": 60000, "removeOnExit": "/tmp/dir" | null }
 //
 // It runs dynalite and kinesalite in this process through their module APIs (their command lines
 // cannot bind to 127.0.0.1), bound to 127.0.0.1 on ports chosen by the kernel, and spawns and owns
@@ -28,6 +28,7 @@ const startTimeoutMs = config.startTimeoutMs || 60000
 let s3Process = null
 let servers = []
 let stopping = false
+let ready = false
 
 function log(message) {
   process.stderr.write(`[emulators ${new Date().toISOString()}] ${message}\n`)
@@ -144,7 +145,15 @@ function shutdown(code) {
   stopping = true
   const hardStop = setTimeout(() => process.exit(code), 8000)
   hardStop.unref()
-  Promise.all([killS3mock(), closeServers()]).finally(() => process.exit(code))
+  Promise.all([killS3mock(), closeServers()]).finally(() => {
+    // in-memory mode: the temporary folder of s3mock's files and the logs goes too, also when the
+    // owning JVM was killed and could not delete it itself
+    // (not after a failed start: the JVM reads the logs for its error message, then deletes them)
+    if (config.removeOnExit && ready) {
+      try { fs.rmSync(config.removeOnExit, { recursive: true, force: true }) } catch (e) { /* best effort */ }
+    }
+    process.exit(code)
+  })
 }
 
 process.stdin.on('end', () => shutdown(0))
@@ -166,6 +175,7 @@ async function main() {
   await Promise.all([answers(dynamodb, deadline), answers(kinesis, deadline)].concat(s3 ? [answers(s3, deadline)] : []))
   if (stopping) return
   log(`ready in ${Date.now() - started} ms: dynamodb ${dynamodb}, kinesis ${kinesis}, s3 ${s3}`)
+  ready = true
   process.stdout.write(JSON.stringify({
     ready: true, pid: process.pid, dynamodb, kinesis, s3, s3Pid: s3Process ? s3Process.pid : null
   }) + '\n')

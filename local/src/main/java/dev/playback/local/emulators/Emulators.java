@@ -117,6 +117,7 @@ public final class Emulators implements AutoCloseable {
           + "\"kinesis\":{\"path\":" + json(kinesisPath) + ",\"shardLimit\":" + options.kinesisShardLimit() + "},"
           + "\"s3\":{\"command\":" + json(s3Command) + ",\"log\":" + json(logs.resolve("s3mock.log"))
           + ",\"cwd\":" + json(logs) + "},"
+          + "\"removeOnExit\":" + json(temporary.orElse(null)) + ","
           + "\"startTimeoutMs\":" + options.startTimeout().toMillis()
           + "}";
       Path supervisorLog = logs.resolve("emulators.log");
