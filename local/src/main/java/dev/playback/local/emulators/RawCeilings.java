@@ -31,21 +31,21 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * Raw write ceilings of the local emulators on this machine, to compare the ingest path with.
  *
  * @param kinesisPutRecordsPerSecond kinesalite PutRecords, batches of {@value #KINESIS_BATCH}
- *     records of about 1 KB, {@value #KINESIS_THREADS} threads, {@value #KINESIS_SHARDS} shards
+ *     records of about 1 KB, {@code playback.ceilings.kinesisThreads} threads (default 2), {@value #KINESIS_SHARDS} shards
  * @param dynamoDbBatchWriteItemsPerSecond dynalite BatchWriteItem, batches of {@value #DYNAMO_BATCH}
- *     items of about 1 KB, {@value #DYNAMO_THREADS} threads
+ *     items of about 1 KB, {@code playback.ceilings.dynamoThreads} threads (default 4)
  * @param durationEach how long each of the two was measured
  */
 public record RawCeilings(double kinesisPutRecordsPerSecond, double dynamoDbBatchWriteItemsPerSecond, Duration durationEach) {
 
   static final int KINESIS_BATCH = 500;
-  static final int KINESIS_THREADS = 2;
+  static final int KINESIS_THREADS = Integer.getInteger("playback.ceilings.kinesisThreads", 2);
   static final int KINESIS_SHARDS = 4;
   static final int DYNAMO_BATCH = 25;
-  static final int DYNAMO_THREADS = 4;
+  static final int DYNAMO_THREADS = Integer.getInteger("playback.ceilings.dynamoThreads", 4);
   static final int PAYLOAD_BYTES = 1000;
 
-  /** Measures both ceilings, one after the other, each for {@code durationEach} (after a short warm-up). */
+  /** Measures both ceilings, one after the other, each for {@code durationEach} after an untimed warm-up. */
   public static RawCeilings measure(Emulators emulators, Duration durationEach) {
     double kinesis = measureKinesis(emulators, durationEach);
     double dynamo = measureDynamoDb(emulators, durationEach);
@@ -94,7 +94,7 @@ public record RawCeilings(double kinesisPutRecordsPerSecond, double dynamoDbBatc
           throw new IllegalStateException(response.failedRecordCount() + " records failed in PutRecords to " + stream);
         }
       };
-      putOnce.run();
+      run(KINESIS_THREADS, warmUp(duration), KINESIS_BATCH, putOnce);
       double perSecond = run(KINESIS_THREADS, duration, KINESIS_BATCH, putOnce);
       kinesis.deleteStream(b -> b.streamName(stream));
       return perSecond;
@@ -125,11 +125,17 @@ public record RawCeilings(double kinesisPutRecordsPerSecond, double dynamoDbBatc
           pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
         }
       };
-      writeOnce.run();
+      run(DYNAMO_THREADS, warmUp(duration), DYNAMO_BATCH, writeOnce);
       double perSecond = run(DYNAMO_THREADS, duration, DYNAMO_BATCH, writeOnce);
       dynamo.deleteTable(b -> b.tableName(table));
       return perSecond;
     }
+  }
+
+  /** Untimed warm-up before each measurement (JIT of the client, V8 of the emulator): a third of it, at most 2 s. */
+  private static Duration warmUp(Duration duration) {
+    Duration third = duration.dividedBy(3);
+    return third.compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : third;
   }
 
   private static void waitUntilActive(KinesisClient kinesis, String stream) {
