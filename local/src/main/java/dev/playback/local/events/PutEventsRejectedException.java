@@ -1,0 +1,15 @@
+package dev.playback.local.events;
+
+/** The whole PutEvents request is refused (AWS answers HTTP 400 with this error code). */
+public final class PutEventsRejectedException extends RuntimeException {
+    private final String errorCode;
+
+    public PutEventsRejectedException(String errorCode, String message) {
+        super(message);
+        this.errorCode = errorCode;
+    }
+
+    public String errorCode() {
+        return errorCode;
+    }
+}
