@@ -360,6 +360,10 @@ public final class EventPattern {
             }
             Map.Entry<String, JsonNode> e = arg.fields().next();
             String op = "anything-but " + e.getKey();
+            if (!List.of("prefix", "suffix", "equals-ignore-case", "wildcard").contains(e.getKey())) {
+                throw new InvalidEventPatternException(path,
+                        "unsupported anything-but match type " + e.getKey() + "; use prefix, suffix, equals-ignore-case or wildcard");
+            }
             for (JsonNode v : stringsOf(e.getValue(), path, op)) {
                 String s = v.textValue();
                 switch (e.getKey()) {
@@ -372,12 +376,9 @@ public final class EventPattern {
                     case "equals-ignore-case":
                         excluded.add(new ValueMatcher.EqualsIgnoreCase(s));
                         break;
-                    case "wildcard":
+                    default: // "wildcard", checked above
                         excluded.add(wildcard(s, path));
                         break;
-                    default:
-                        throw new InvalidEventPatternException(path,
-                                "unsupported anything-but match type " + e.getKey() + "; use prefix, suffix, equals-ignore-case or wildcard");
                 }
             }
         } else {
