@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -181,9 +180,7 @@ public final class EventPattern {
         }
         List<Field> fields = new ArrayList<>();
         List<List<PatternObject>> alternatives = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             String name = e.getKey();
             JsonNode value = e.getValue();
             String here = path.isEmpty() ? name : path + "." + name;
@@ -243,7 +240,7 @@ public final class EventPattern {
             throw new InvalidEventPatternException(path,
                     "a filter object must have exactly one match type, found " + filter.size() + " in " + filter);
         }
-        Map.Entry<String, JsonNode> e = filter.fields().next();
+        Map.Entry<String, JsonNode> e = filter.properties().iterator().next();
         String type = e.getKey();
         JsonNode arg = e.getValue();
         switch (type) {
@@ -358,7 +355,7 @@ public final class EventPattern {
             if (arg.size() != 1) {
                 throw new InvalidEventPatternException(path, "anything-but object must have exactly one match type, found " + arg);
             }
-            Map.Entry<String, JsonNode> e = arg.fields().next();
+            Map.Entry<String, JsonNode> e = arg.properties().iterator().next();
             String op = "anything-but " + e.getKey();
             if (!List.of("prefix", "suffix", "equals-ignore-case", "wildcard").contains(e.getKey())) {
                 throw new InvalidEventPatternException(path,

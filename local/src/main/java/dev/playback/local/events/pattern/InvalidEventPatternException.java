@@ -6,6 +6,8 @@ package dev.playback.local.events.pattern;
  * {@code Event pattern is not valid. Reason: "detail.state": numeric operator "=>" is not one of =, <, <=, >, >=}.
  */
 public final class InvalidEventPatternException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
     private final String path;
     private final String reason;
 

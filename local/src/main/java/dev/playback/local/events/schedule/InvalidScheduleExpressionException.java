@@ -2,6 +2,8 @@ package dev.playback.local.events.schedule;
 
 /** A schedule expression EventBridge would refuse; the message quotes the expression and the part at fault. */
 public final class InvalidScheduleExpressionException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
     private final String expression;
     private final String reason;
 

@@ -320,6 +320,8 @@ public final class EventBridgeServer implements AutoCloseable {
     }
 
     private static final class ApiError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         final int status;
         final String code;
 
