@@ -124,6 +124,21 @@ class SchedulerTest {
     }
 
     @Test
+    void startedThreadFiresWhatIsDue() throws Exception {
+        java.util.concurrent.CountDownLatch delivered = new java.util.concurrent.CountDownLatch(1);
+        bus.onDelivery(d -> delivered.countDown());
+        scheduler.add(new Schedule("Every1", "rate(1 minute)", List.of(Target.of("t", "arn:t")), true));
+        clock.advance(Duration.ofMinutes(1)); // due now: the thread's first pass fires it, nothing waits for real time
+        scheduler.start();
+        try {
+            assertTrue(delivered.await(30, java.util.concurrent.TimeUnit.SECONDS), "the scheduler thread never fired the due schedule");
+        } finally {
+            scheduler.close();
+        }
+        assertEquals("arn:t", invoker.calls().get(0).targetArn());
+    }
+
+    @Test
     void startedThreadStopsOnClose() throws Exception {
         scheduler.add(nightly(true, Target.of("verify", VERIFY_SM)));
         scheduler.start();
