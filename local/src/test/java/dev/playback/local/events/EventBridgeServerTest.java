@@ -131,6 +131,18 @@ class EventBridgeServerTest {
     }
 
     @Test
+    void testEventPatternAnswersLikeAws() {
+        String event = "{\"id\":\"1\",\"account\":\"000000000000\",\"source\":\"playback\",\"time\":\"2026-11-26T00:00:00Z\","
+                + "\"region\":\"us-east-1\",\"resources\":[],\"detail-type\":\"ReplayRequested\",\"detail\":{\"n\":3}}";
+        assertTrue(client.testEventPattern(r -> r.event(event).eventPattern("{\"detail\":{\"n\":[{\"numeric\":[\">\",2]}]}}")).result());
+        assertEquals(false, client.testEventPattern(r -> r.event(event).eventPattern("{\"source\":[\"other\"]}")).result());
+        software.amazon.awssdk.services.eventbridge.model.InvalidEventPatternException bad = assertThrows(
+                software.amazon.awssdk.services.eventbridge.model.InvalidEventPatternException.class,
+                () -> client.testEventPattern(r -> r.event(event).eventPattern("{\"source\":\"playback\"}")));
+        assertTrue(bad.getMessage().contains("\"source\": match values must be inside an array"), bad.getMessage());
+    }
+
+    @Test
     void serverListensOnLoopbackOnly() {
         assertEquals("127.0.0.1", server.endpoint().getHost());
         assertTrue(server.port() > 0);

@@ -14,6 +14,8 @@ import dev.playback.local.events.PutEventsResult;
 import dev.playback.local.events.Rule;
 import dev.playback.local.events.Schedule;
 import dev.playback.local.events.Target;
+import dev.playback.local.events.pattern.EventPattern;
+import dev.playback.local.events.pattern.InvalidEventPatternException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +38,7 @@ import java.util.concurrent.Executors;
 /**
  * Serves an {@link EventBus} over the AWS JSON 1.1 protocol on 127.0.0.1, so the SDK's
  * {@code EventBridgeClient} works unchanged with {@code endpointOverride(server.endpoint())}.
- * Operations: {@code AWSEvents.PutEvents}, {@code ListRules}, {@code DescribeRule}, {@code ListTargetsByRule}.
+ * Operations: {@code AWSEvents.PutEvents}, {@code ListRules}, {@code DescribeRule}, {@code ListTargetsByRule}, {@code TestEventPattern}.
  * Requests are not authenticated (any credentials are accepted).
  */
 public final class EventBridgeServer implements AutoCloseable {
@@ -158,6 +160,8 @@ public final class EventBridgeServer implements AutoCloseable {
                 return describeRule(request);
             case "ListTargetsByRule":
                 return listTargets(request);
+            case "TestEventPattern":
+                return testEventPattern(request);
             default:
                 throw new ApiError(400, "UnknownOperationException", "Operation " + operation + " is not supported by the local EventBridge");
         }
@@ -225,6 +229,25 @@ public final class EventBridgeServer implements AutoCloseable {
         } catch (DateTimeParseException e) {
             throw new ApiError(400, "SerializationException", "Entry Time " + v + " is neither epoch seconds nor ISO-8601");
         }
+    }
+
+    private static JsonNode testEventPattern(JsonNode request) {
+        String pattern = text(request, "EventPattern");
+        String event = text(request, "Event");
+        if (pattern == null || event == null) {
+            throw new ApiError(400, "ValidationException", "TestEventPattern needs EventPattern and Event");
+        }
+        boolean result;
+        try {
+            result = EventPattern.compile(pattern).matches(event);
+        } catch (InvalidEventPatternException e) {
+            throw new ApiError(400, "InvalidEventPatternException", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "InvalidArgument", e.getMessage());
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("Result", result);
+        return out;
     }
 
     private JsonNode listRules(JsonNode request) {
