@@ -1,0 +1,16 @@
+/**
+ * The local EventBridge of the one-machine runtime: the rules and schedules of template.yaml, run as on AWS.
+ *
+ * <ul>
+ *   <li>{@link dev.playback.local.events.LocalEventBridge} — bus + scheduler thread + HTTP server, one call.</li>
+ *   <li>{@link dev.playback.local.events.EventBus} — rules ({@link dev.playback.local.events.Rule}), PutEvents
+ *       with AWS's envelope and limits, delivery to a {@link dev.playback.local.events.TargetInvoker} with
+ *       retries; failures logged and kept.</li>
+ *   <li>{@link dev.playback.local.events.Scheduler} — {@link dev.playback.local.events.Schedule}s with
+ *       {@code cron(...)}/{@code rate(...)} on an injectable clock; {@code fireNow} for manual runs.</li>
+ *   <li>{@code pattern} — event pattern validation and matching; {@code transform} — target input
+ *       (Input, InputPath, InputTransformer); {@code schedule} — schedule expressions; {@code server} — the
+ *       AWS JSON 1.1 endpoint for the SDK's EventBridgeClient.</li>
+ * </ul>
+ */
+package dev.playback.local.events;
