@@ -1,0 +1,175 @@
+package dev.playback.local.eventsource;
+
+import dev.playback.local.template.EventSource;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * Reads one shard in order and hands batches to the {@link BatchRunner}: GetRecords (Limit from the settings) again
+ * at once while records flow, after the idle interval when the shard is caught up. Starts after the shard's
+ * checkpoint, or at the mapping's StartingPosition when there is none. A Kinesis, DynamoDB or S3 error of the poller
+ * itself is logged, backed off, and the shard resumes from its checkpoint (at-least-once, nothing skipped).
+ */
+final class ShardPoller implements Runnable {
+    private final String mappingId;
+    private final String shardId;
+    private final EventSource.Kinesis event;
+    private final KinesisClient kinesis;
+    private final Checkpoints checkpoints;
+    private final BatchRunner runner;
+    private final PollerSettings settings;
+    private final MappingStats stats;
+    private final Stopper stopper;
+
+    private final Deque<StreamRecord> buffer = new ArrayDeque<>();
+    private String iterator;
+    private String lastFetched;
+    private Optional<String> checkpoint = Optional.empty();
+    private long bufferSince;
+    private volatile long lastCaughtUpPollStart = Long.MIN_VALUE;
+    private volatile boolean ended;
+    private volatile String checkpointed;
+
+    ShardPoller(String mappingId, String shardId, EventSource.Kinesis event, KinesisClient kinesis,
+                Checkpoints checkpoints, BatchRunner runner, PollerSettings settings, MappingStats stats,
+                Stopper stopper) {
+        this.mappingId = mappingId;
+        this.shardId = shardId;
+        this.event = event;
+        this.kinesis = kinesis;
+        this.checkpoints = checkpoints;
+        this.runner = runner;
+        this.settings = settings;
+        this.stats = stats;
+        this.stopper = stopper;
+    }
+
+    String shardId() {
+        return shardId;
+    }
+
+    /** Whether a GetRecords that started at or after {@code nanoTime} found the shard caught up and nothing pending. */
+    boolean caughtUpSince(long nanoTime) {
+        return ended || lastCaughtUpPollStart - nanoTime >= 0 && lastCaughtUpPollStart != Long.MIN_VALUE;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    /** The last sequence number checkpointed, if any. */
+    Optional<String> checkpoint() {
+        return Optional.ofNullable(checkpointed);
+    }
+
+    @Override
+    public void run() {
+        int errors = 0;
+        while (!stopper.isStopped() && !ended) {
+            try {
+                if (!pollOnce()) {
+                    return;
+                }
+                errors = 0;
+            } catch (RuntimeException e) {
+                errors++;
+                stats.pollerErrors.incrementAndGet();
+                System.err.println("[event source mapping " + mappingId + " " + shardId + "] poller error, resuming "
+                        + "from the checkpoint: " + e);
+                buffer.clear();
+                iterator = null;
+                lastFetched = null;
+                long delay = Math.min(settings.maxBackoff().toMillis(),
+                        settings.initialBackoff().toMillis() << Math.min(errors, 10));
+                if (!stopper.pause(Duration.ofMillis(delay))) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One GetRecords and the batches it completes; false when the mapping stopped. */
+    private boolean pollOnce() {
+        if (iterator == null) {
+            iterator = buffer.isEmpty() && lastFetched == null ? initialIterator() : iteratorAfter(lastFetched);
+        }
+        long pollStart = System.nanoTime();
+        GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(iterator).limit(settings.getRecordsLimit()));
+        List<Record> records = response.records();
+        if (!records.isEmpty() && buffer.isEmpty()) {
+            bufferSince = System.nanoTime();
+        }
+        for (Record record : records) {
+            buffer.addLast(StreamRecord.of(shardId, record));
+        }
+        if (!records.isEmpty()) {
+            lastFetched = records.get(records.size() - 1).sequenceNumber();
+        }
+        iterator = response.nextShardIterator();
+        boolean shardClosed = iterator == null;
+        while (!buffer.isEmpty() && readyToInvoke(shardClosed)) {
+            List<StreamRecord> batch = new ArrayList<>(Math.min(buffer.size(), event.batchSize()));
+            while (batch.size() < event.batchSize() && !buffer.isEmpty()) {
+                batch.add(buffer.pollFirst());
+            }
+            if (runner.run(batch, this::checkpoint) == BatchRunner.Outcome.STOPPED) {
+                return false;
+            }
+            bufferSince = System.nanoTime();
+        }
+        boolean behind = response.millisBehindLatest() != null && response.millisBehindLatest() > 0;
+        if (shardClosed && buffer.isEmpty()) {
+            checkpoints.markEnded(mappingId, shardId, checkpoint);
+            ended = true;
+            return true;
+        }
+        if (records.isEmpty() && buffer.isEmpty() && !behind) {
+            lastCaughtUpPollStart = pollStart;
+        }
+        if (records.isEmpty() && !behind) {
+            return stopper.pause(settings.idlePollInterval());
+        }
+        return true;
+    }
+
+    private boolean readyToInvoke(boolean shardClosed) {
+        return event.maximumBatchingWindow().isZero() || shardClosed || stopper.isStopped()
+                || buffer.size() >= event.batchSize()
+                || System.nanoTime() - bufferSince >= event.maximumBatchingWindow().toNanos();
+    }
+
+    private void checkpoint(String sequenceNumber) {
+        checkpoints.put(mappingId, shardId, sequenceNumber);
+        checkpoint = Optional.of(sequenceNumber);
+        checkpointed = sequenceNumber;
+    }
+
+    private String initialIterator() {
+        Checkpoints.Checkpoint stored = checkpoints.get(mappingId, shardId);
+        checkpoint = stored.sequenceNumber();
+        checkpointed = checkpoint.orElse(null);
+        if (checkpoint.isPresent()) {
+            return iteratorAfter(checkpoint.get());
+        }
+        GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder()
+                .streamName(event.streamName()).shardId(shardId)
+                .shardIteratorType(ShardIteratorType.fromValue(event.startingPosition().name()));
+        event.startingPositionTimestamp().ifPresent(t -> request.timestamp(t));
+        return kinesis.getShardIterator(request.build()).shardIterator();
+    }
+
+    private String iteratorAfter(String sequenceNumber) {
+        return kinesis.getShardIterator(b -> b.streamName(event.streamName()).shardId(shardId)
+                .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                .startingSequenceNumber(sequenceNumber)).shardIterator();
+    }
+}
