@@ -105,6 +105,9 @@ final class ShardPoller implements Runnable {
         long pollStart = System.nanoTime();
         GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(iterator).limit(settings.getRecordsLimit()));
         List<Record> records = response.records();
+        if (!records.isEmpty()) {
+            lastCaughtUpPollStart = Long.MIN_VALUE;
+        }
         if (!records.isEmpty() && buffer.isEmpty()) {
             bufferSince = System.nanoTime();
         }

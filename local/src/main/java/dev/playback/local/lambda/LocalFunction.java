@@ -222,8 +222,12 @@ public final class LocalFunction {
                     + methodName + "(input, Context), " + methodName + "(input) or " + methodName
                     + "(InputStream, OutputStream, Context)");
         }
-        method = candidates.get(0);
-        return method;
+        Method chosen = candidates.get(0);
+        if (!chosen.trySetAccessible()) {
+            throw new IllegalStateException("Handler method " + chosen + " of " + name + " is not accessible");
+        }
+        method = chosen;
+        return chosen;
     }
 
     private static boolean accepts(Class<?>[] p) {
