@@ -17,6 +17,13 @@ public sealed interface EventSource {
                    int parallelizationFactor, boolean reportBatchItemFailures, Optional<OnFailure> onFailure,
                    boolean enabled) implements EventSource {
         public static final int UNLIMITED = -1;
+
+        /** The same mapping with ReportBatchItemFailures turned on. */
+        public Kinesis withReportBatchItemFailures() {
+            return new Kinesis(name, streamArn, streamName, startingPosition, startingPositionTimestamp, batchSize,
+                    maximumBatchingWindow, bisectBatchOnFunctionError, maximumRetryAttempts, maximumRecordAgeInSeconds,
+                    parallelizationFactor, true, onFailure, enabled);
+        }
     }
 
     /** Where a Kinesis mapping sends records it discards: {@code type} is S3, SQS or SNS. */
