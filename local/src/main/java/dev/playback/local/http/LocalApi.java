@@ -107,7 +107,7 @@ public final class LocalApi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(0);
         executor.shutdown();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -141,6 +141,9 @@ public final class LocalApi implements AutoCloseable {
             }
             String length = exchange.getRequestHeaders().getFirst("Content-Length");
             if (length != null && parseLong(length) > MAX_PAYLOAD_BYTES) {
+                // Read the body away first: closing an exchange with a large unread body drops the connection,
+                // and the client would not see the answer.
+                exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
                 error(exchange, 413, "RequestTooLongException", "Request Too Long");
                 return;
             }
