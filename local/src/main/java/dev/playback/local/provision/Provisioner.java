@@ -167,12 +167,14 @@ public final class Provisioner {
         }
     }
 
-    void awaitTableActive(String table) {
+    /** Waits until the table is ACTIVE (bounded by the timeout). */
+    public void awaitTableActive(String table) {
         await("table " + table, () -> dynamoDb.describeTable(b -> b.tableName(table)).table().tableStatus()
                 == TableStatus.ACTIVE);
     }
 
-    void awaitStreamActive(String stream) {
+    /** Waits until the stream is ACTIVE (bounded by the timeout). */
+    public void awaitStreamActive(String stream) {
         await("stream " + stream, () -> kinesis.describeStreamSummary(b -> b.streamName(stream))
                 .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
     }
