@@ -45,6 +45,7 @@ public final class KinesisEventSourceMapping implements AutoCloseable {
     private final Map<String, Thread> threads = new ConcurrentHashMap<>();
     private final Set<String> endedShards = ConcurrentHashMap.newKeySet();
     private volatile Thread discovery;
+    private volatile long lastDiscoveryStart;
     private volatile boolean started;
 
     /**
@@ -138,9 +139,13 @@ public final class KinesisEventSourceMapping implements AutoCloseable {
         if (!event.enabled()) {
             return true;
         }
+        long discovered = lastDiscoveryStart;
         for (ShardPoller poller : pollers.values()) {
             if (!poller.caughtUpSince(nanoTime)) {
                 return false;
+            }
+            if (poller.ended() && discovered - poller.endedAt() < 0) {
+                return false; // its children may not have been started yet
             }
         }
         return true;
@@ -198,6 +203,7 @@ public final class KinesisEventSourceMapping implements AutoCloseable {
     }
 
     private synchronized void discoverShards() {
+        long start = System.nanoTime();
         List<Shard> shards = listShards();
         Set<String> known = ConcurrentHashMap.newKeySet();
         shards.forEach(s -> known.add(s.shardId()));
@@ -226,6 +232,7 @@ public final class KinesisEventSourceMapping implements AutoCloseable {
             threads.put(id, thread);
             thread.start();
         }
+        lastDiscoveryStart = start;
     }
 
     private boolean parentDone(String parent, Set<String> known) {

@@ -37,6 +37,7 @@ final class ShardPoller implements Runnable {
     private long bufferSince;
     private volatile long lastCaughtUpPollStart = Long.MIN_VALUE;
     private volatile boolean ended;
+    private volatile long endedAt;
     private volatile String checkpointed;
 
     ShardPoller(String mappingId, String shardId, EventSource.Kinesis event, KinesisClient kinesis,
@@ -64,6 +65,11 @@ final class ShardPoller implements Runnable {
 
     boolean ended() {
         return ended;
+    }
+
+    /** When the shard was read to its end ({@link System#nanoTime()}); meaningful once {@link #ended()}. */
+    long endedAt() {
+        return endedAt;
     }
 
     /** The last sequence number checkpointed, if any. */
@@ -132,6 +138,7 @@ final class ShardPoller implements Runnable {
         boolean behind = response.millisBehindLatest() != null && response.millisBehindLatest() > 0;
         if (shardClosed && buffer.isEmpty()) {
             checkpoints.markEnded(mappingId, shardId, checkpoint);
+            endedAt = System.nanoTime();
             ended = true;
             return true;
         }
