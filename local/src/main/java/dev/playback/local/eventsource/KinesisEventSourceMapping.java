@@ -22,10 +22,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * One Kinesis → Lambda event source mapping, run locally with AWS Lambda's semantics: one poller thread per shard
- * (strict order within a shard), batches of up to BatchSize records (waiting up to MaximumBatchingWindowInSeconds to
- * fill one), StartingPosition only when a shard has no checkpoint, checkpoints kept in DynamoDB ({@link Checkpoints})
+ * (strict order within a shard), batches of up to BatchSize records and 6 MB of event (waiting up to
+ * MaximumBatchingWindowInSeconds to fill one), StartingPosition only when a shard has no checkpoint, checkpoints kept in DynamoDB ({@link Checkpoints})
  * so a restart resumes, and the error handling of {@link BatchRunner}. New shards (after a reshard) are found by
- * ListShards every few seconds; a child shard starts once its parents were read to their end.
+ * ListShards every second (by default); a child shard starts once its parents were read to their end.
  *
  * <p>ParallelizationFactor is read but a shard is always processed by one poller (a factor above 1 only adds
  * concurrency on AWS, the per-partition-key order is the same).

@@ -20,6 +20,11 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * itself is logged, backed off, and the shard resumes from its checkpoint (at-least-once, nothing skipped).
  */
 final class ShardPoller implements Runnable {
+    /** Lambda's synchronous invocation payload limit: a batch is cut before its event would exceed it. */
+    static final long MAX_PAYLOAD_BYTES = 6L * 1024 * 1024;
+    /** The JSON around one record in the event (ids, ARNs, names), roughly. */
+    private static final int RECORD_OVERHEAD_BYTES = 500;
+
     private final String mappingId;
     private final String shardId;
     private final EventSource.Kinesis event;
@@ -127,7 +132,13 @@ final class ShardPoller implements Runnable {
         boolean shardClosed = iterator == null;
         while (!buffer.isEmpty() && readyToInvoke(shardClosed)) {
             List<StreamRecord> batch = new ArrayList<>(Math.min(buffer.size(), event.batchSize()));
+            long payload = 0;
             while (batch.size() < event.batchSize() && !buffer.isEmpty()) {
+                long size = eventSize(buffer.peekFirst());
+                if (!batch.isEmpty() && payload + size > MAX_PAYLOAD_BYTES) {
+                    break;
+                }
+                payload += size;
                 batch.add(buffer.pollFirst());
             }
             if (runner.run(batch, this::checkpoint) == BatchRunner.Outcome.STOPPED) {
@@ -149,6 +160,12 @@ final class ShardPoller implements Runnable {
             return stopper.pause(settings.idlePollInterval());
         }
         return true;
+    }
+
+    /** The size of a record in the invocation event: its data in base64, its partition key and the fields around. */
+    static long eventSize(StreamRecord record) {
+        long data = record.data().asByteArrayUnsafe().length;
+        return 4 * ((data + 2) / 3) + record.partitionKey().length() + RECORD_OVERHEAD_BYTES;
     }
 
     private boolean readyToInvoke(boolean shardClosed) {

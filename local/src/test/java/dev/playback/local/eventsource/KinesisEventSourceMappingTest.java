@@ -113,6 +113,21 @@ class KinesisEventSourceMappingTest {
     }
 
     @Test
+    void aBatchStopsBeforeItsEventWouldExceedSixMegabytes() {
+        String big = "x".repeat(2 * 1024 * 1024);
+        for (int i = 0; i < 5; i++) {
+            kinesis.put(STREAM, 0, "k", i + big);
+        }
+        ScriptedHandler handler = ScriptedHandler.succeeding();
+        KinesisEventSourceMapping mapping = start(handler, event(100, false, -1,
+                EventSource.StartingPosition.TRIM_HORIZON, Optional.empty()));
+
+        assertTrue(mapping.awaitIdle(WAIT));
+
+        assertEquals(List.of(2, 2, 1), handler.batches.stream().map(List::size).toList());
+    }
+
+    @Test
     void latestSkipsWhatWasWrittenBeforeTheFirstStart() {
         put(0, "before", 3);
         ScriptedHandler handler = ScriptedHandler.succeeding();
