@@ -52,7 +52,7 @@ public sealed interface FailureDestination {
         }
     }
 
-    /** Any other destination is collected in memory; tests use this. */
+    /** A destination supplied by the caller (a test's collector, another transport). */
     non-sealed interface Custom extends FailureDestination {
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public record FunctionResource(String logicalId, String functionName, String arn, String handlerClass,
                                String handlerMethod, String runtime, int timeoutSeconds, int memorySize,
-                               Map<String, String> environment, List<EventSource> events) implements Resources {
+                               Map<String, String> environment, List<EventSource> events) implements TemplateResource {
     public FunctionResource {
         environment = Map.copyOf(environment);
         events = List.copyOf(events);

@@ -7,7 +7,7 @@ import java.util.Optional;
 /** An {@code AWS::Events::Rule}: a schedule or an event pattern, and its targets; all values resolved. */
 public record RuleResource(String logicalId, String name, String arn, Optional<String> scheduleExpression,
                            Optional<Map<String, Object>> eventPattern, String eventBusName, String state,
-                           List<Target> targets) implements Resources {
+                           List<Target> targets) implements TemplateResource {
     public RuleResource {
         targets = List.copyOf(targets);
     }

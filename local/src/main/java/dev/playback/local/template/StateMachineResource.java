@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public record StateMachineResource(String logicalId, String name, String arn, Optional<Path> definitionUri,
                                    Optional<Object> definition, Map<String, String> definitionSubstitutions,
-                                   String type, List<EventSource> events) implements Resources {
+                                   String type, List<EventSource> events) implements TemplateResource {
     public StateMachineResource {
         definitionSubstitutions = Map.copyOf(definitionSubstitutions);
         events = List.copyOf(events);

@@ -2,5 +2,5 @@ package dev.playback.local.template;
 
 /** An {@code AWS::Kinesis::Stream}. */
 public record StreamResource(String logicalId, String streamName, String arn, int shardCount,
-                             int retentionPeriodHours) implements Resources {
+                             int retentionPeriodHours) implements TemplateResource {
 }

@@ -9,7 +9,7 @@ public record TableResource(String logicalId, String tableName, String arn, List
                             Map<String, String> attributeDefinitions, List<SecondaryIndex> globalSecondaryIndexes,
                             List<SecondaryIndex> localSecondaryIndexes, String billingMode,
                             Optional<Throughput> provisionedThroughput, Optional<String> streamViewType,
-                            Optional<String> timeToLiveAttribute) implements Resources {
+                            Optional<String> timeToLiveAttribute) implements TemplateResource {
     public TableResource {
         keySchema = List.copyOf(keySchema);
         attributeDefinitions = Map.copyOf(attributeDefinitions);
