@@ -22,6 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.joda.time.DateTime;
@@ -36,6 +42,12 @@ import org.joda.time.DateTime;
  * converted with Jackson (a {@code Map} or {@code JsonNode} becomes a {@code ScheduledEvent}, a POJO, ...).
  */
 public final class LocalFunction {
+    /** Runs invocations so that a function's Timeout can be enforced; threads are daemons, made as needed. */
+    private static final ExecutorService RUNNER = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "local-lambda-invocation");
+        thread.setDaemon(true);
+        return thread;
+    });
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
@@ -97,7 +109,11 @@ public final class LocalFunction {
         release(handler);
     }
 
-    /** Invokes the function; {@code input} is converted to the handler's input type. */
+    /**
+     * Invokes the function; {@code input} is converted to the handler's input type. Like Lambda, an invocation that
+     * runs longer than the function's Timeout fails ({@code Sandbox.Timedout}); its handler instance is dropped and its
+     * thread interrupted.
+     */
     public Object invoke(Object input) {
         invocations.incrementAndGet();
         Object handler;
@@ -107,19 +123,33 @@ public final class LocalFunction {
             errors.incrementAndGet();
             throw e;
         }
+        String requestId = UUID.randomUUID().toString();
+        Context context = new LocalContext(requestId, name, arn, memorySize,
+                System.currentTimeMillis() + timeoutSeconds * 1000L);
+        Future<Object> call = RUNNER.submit(() -> call(handler, method(handler.getClass()), input, context));
         try {
-            Method m = method(handler.getClass());
-            Context context = new LocalContext(UUID.randomUUID().toString(), name, arn, memorySize,
-                    System.currentTimeMillis() + timeoutSeconds * 1000L);
-            return call(handler, m, input, context);
-        } catch (InvocationTargetException e) {
-            errors.incrementAndGet();
-            throw FunctionError.of(name, e.getCause());
-        } catch (RuntimeException | IllegalAccessException | IOException e) {
-            errors.incrementAndGet();
-            throw new FunctionError(name, "Runtime.InvalidInput", "Cannot invoke " + name + ": " + e.getMessage(), e);
-        } finally {
+            Object result = call.get(timeoutSeconds, TimeUnit.SECONDS);
             release(handler);
+            return result;
+        } catch (ExecutionException e) {
+            release(handler);
+            errors.incrementAndGet();
+            Throwable cause = e.getCause();
+            if (cause instanceof InvocationTargetException target) {
+                throw FunctionError.of(name, target.getCause());
+            }
+            throw new FunctionError(name, "Runtime.InvalidInput", "Cannot invoke " + name + ": " + cause.getMessage(),
+                    cause);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            errors.incrementAndGet();
+            throw new FunctionError(name, "Sandbox.Timedout", requestId + " Task timed out after " + timeoutSeconds
+                    + ".00 seconds", e);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            errors.incrementAndGet();
+            throw new FunctionError(name, "Runtime.Interrupted", "The invocation of " + name + " was interrupted", e);
         }
     }
 

@@ -73,6 +73,20 @@ class LocalFunctionTest {
         }
     }
 
+    /** Sleeps longer than any test timeout, unless interrupted. */
+    public static final class Sleepy implements RequestHandler<Object, String> {
+        @Override
+        public String handleRequest(Object input, Context context) {
+            try {
+                Thread.sleep(60_000);
+                return "woke";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+    }
+
     /** Waits until two invocations run at once. */
     public static final class Rendezvous implements RequestHandler<Object, Integer> {
         static final CountDownLatch BOTH = new CountDownLatch(2);
@@ -175,6 +189,17 @@ class LocalFunctionTest {
 
         assertTrue(error.getMessage().contains("no.such.Handler") && error.getMessage().contains("Fn"),
                 error.getMessage());
+    }
+
+    @Test
+    void anInvocationLongerThanTheTimeoutFailsLikeLambda() {
+        LocalFunction fn = LocalFunction.reflective("Slow", "arn", 1, 128, Sleepy.class.getName(), "handleRequest",
+                Map.of(), getClass().getClassLoader());
+
+        FunctionError error = assertThrows(FunctionError.class, () -> fn.invoke("x"));
+
+        assertEquals("Sandbox.Timedout", error.errorType());
+        assertTrue(error.errorMessage().endsWith("Task timed out after 1.00 seconds"), error.errorMessage());
     }
 
     @Test
