@@ -36,8 +36,11 @@ public final class Checkpoints {
         this.table = table;
     }
 
-    /** A shard's checkpoint: the last sequence number done with (empty before the first), and whether it ended. */
-    public record Checkpoint(Optional<String> sequenceNumber, boolean shardEnded) {
+    /**
+     * A shard's checkpoint: the last sequence number done with (empty before the first), whether the shard ended, and
+     * for a LATEST mapping that has processed nothing yet, the time it started reading at.
+     */
+    public record Checkpoint(Optional<String> sequenceNumber, boolean shardEnded, Optional<Instant> positionedAt) {
     }
 
     /** Creates the table if it is missing and waits until it is ACTIVE. */
@@ -73,18 +76,32 @@ public final class Checkpoints {
     public Checkpoint get(String mapping, String shardId) {
         GetItemResponse response = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(key(mapping, shardId)));
         if (!response.hasItem() || response.item().isEmpty()) {
-            return new Checkpoint(Optional.empty(), false);
+            return new Checkpoint(Optional.empty(), false, Optional.empty());
         }
         Map<String, AttributeValue> item = response.item();
         AttributeValue sequence = item.get("sequenceNumber");
         AttributeValue ended = item.get("shardEnded");
+        AttributeValue positioned = item.get("positionedAt");
         return new Checkpoint(Optional.ofNullable(sequence).map(AttributeValue::s),
-                ended != null && Boolean.TRUE.equals(ended.bool()));
+                ended != null && Boolean.TRUE.equals(ended.bool()),
+                Optional.ofNullable(positioned).map(p -> Instant.parse(p.s())));
     }
 
     /** Records that everything up to and including {@code sequenceNumber} is done with. */
     public void put(String mapping, String shardId, String sequenceNumber) {
         write(mapping, shardId, Optional.of(sequenceNumber), false);
+    }
+
+    /**
+     * Records where a LATEST mapping started reading a shard before it processed anything, so a restart reads from
+     * that time rather than from the new LATEST (nothing written meanwhile is skipped).
+     */
+    public void putPosition(String mapping, String shardId, Instant positionedAt) {
+        Map<String, AttributeValue> item = new HashMap<>(key(mapping, shardId));
+        item.put("positionedAt", AttributeValue.fromS(positionedAt.toString()));
+        item.put("shardEnded", AttributeValue.fromBool(false));
+        item.put("updatedAt", AttributeValue.fromS(Instant.now().toString()));
+        dynamoDb.putItem(b -> b.tableName(table).item(item));
     }
 
     /** Records that the shard was read to its end (after a reshard); {@code lastSequenceNumber} may be empty. */

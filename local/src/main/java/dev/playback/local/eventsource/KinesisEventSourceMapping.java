@@ -224,8 +224,10 @@ public final class KinesisEventSourceMapping implements AutoCloseable {
             if (!parentDone(shard.parentShardId(), known) || !parentDone(shard.adjacentParentShardId(), known)) {
                 continue;
             }
+            boolean child = endedShards.contains(String.valueOf(shard.parentShardId()))
+                    || endedShards.contains(String.valueOf(shard.adjacentParentShardId()));
             ShardPoller poller = new ShardPoller(checkpointKey, id, event, kinesis, checkpoints, runner, settings,
-                    stats, stopper);
+                    stats, stopper, child);
             pollers.put(id, poller);
             Thread thread = new Thread(poller, "esm-" + function.name() + "-" + id);
             thread.setDaemon(true);

@@ -2,6 +2,8 @@ package dev.playback.local.eventsource;
 
 import dev.playback.local.template.EventSource;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
@@ -34,11 +35,13 @@ final class ShardPoller implements Runnable {
     private final PollerSettings settings;
     private final MappingStats stats;
     private final Stopper stopper;
+    private final boolean childOfReadShard;
 
     private final Deque<StreamRecord> buffer = new ArrayDeque<>();
     private String iterator;
     private String lastFetched;
     private Optional<String> checkpoint = Optional.empty();
+    private Optional<Instant> skipBefore = Optional.empty();
     private long bufferSince;
     private volatile long lastCaughtUpPollStart = Long.MIN_VALUE;
     private volatile boolean ended;
@@ -47,7 +50,8 @@ final class ShardPoller implements Runnable {
 
     ShardPoller(String mappingId, String shardId, EventSource.Kinesis event, KinesisClient kinesis,
                 Checkpoints checkpoints, BatchRunner runner, PollerSettings settings, MappingStats stats,
-                Stopper stopper) {
+                Stopper stopper, boolean childOfReadShard) {
+        this.childOfReadShard = childOfReadShard;
         this.mappingId = mappingId;
         this.shardId = shardId;
         this.event = event;
@@ -119,11 +123,17 @@ final class ShardPoller implements Runnable {
         if (!records.isEmpty()) {
             lastCaughtUpPollStart = Long.MIN_VALUE;
         }
-        if (!records.isEmpty() && buffer.isEmpty()) {
-            bufferSince = System.nanoTime();
-        }
+        boolean wasEmpty = buffer.isEmpty();
         for (Record record : records) {
-            buffer.addLast(StreamRecord.of(shardId, record));
+            StreamRecord r = StreamRecord.of(shardId, record);
+            if (skipBefore.isPresent() && r.approximateArrivalTimestamp().isBefore(skipBefore.get())) {
+                continue;
+            }
+            skipBefore = Optional.empty();
+            buffer.addLast(r);
+        }
+        if (wasEmpty && !buffer.isEmpty()) {
+            bufferSince = System.nanoTime();
         }
         if (!records.isEmpty()) {
             lastFetched = records.get(records.size() - 1).sequenceNumber();
@@ -182,16 +192,29 @@ final class ShardPoller implements Runnable {
 
     private String initialIterator() {
         Checkpoints.Checkpoint stored = checkpoints.get(mappingId, shardId);
+        skipBefore = Optional.empty();
         checkpoint = stored.sequenceNumber();
         checkpointed = checkpoint.orElse(null);
         if (checkpoint.isPresent()) {
             return iteratorAfter(checkpoint.get());
         }
-        GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder()
-                .streamName(event.streamName()).shardId(shardId)
-                .shardIteratorType(ShardIteratorType.fromValue(event.startingPosition().name()));
-        event.startingPositionTimestamp().ifPresent(t -> request.timestamp(t));
-        return kinesis.getShardIterator(request.build()).shardIterator();
+        // LATEST and AT_TIMESTAMP are read as TRIM_HORIZON minus the records that arrived before the start time:
+        // kinesalite never answers an AT_TIMESTAMP GetShardIterator when no record is that recent, and a LATEST
+        // position is remembered (as a time) so a restart before the first record skips nothing written meanwhile.
+        if (childOfReadShard) {
+            // After a reshard, a child shard is read from its start once its parents are done, as Lambda does.
+            skipBefore = Optional.empty();
+        } else if (stored.positionedAt().isPresent()) {
+            skipBefore = stored.positionedAt();
+        } else if (event.startingPosition() == EventSource.StartingPosition.LATEST) {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            checkpoints.putPosition(mappingId, shardId, now);
+            skipBefore = Optional.of(now);
+        } else if (event.startingPosition() == EventSource.StartingPosition.AT_TIMESTAMP) {
+            skipBefore = event.startingPositionTimestamp();
+        }
+        return kinesis.getShardIterator(b -> b.streamName(event.streamName()).shardId(shardId)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
     }
 
     private String iteratorAfter(String sequenceNumber) {

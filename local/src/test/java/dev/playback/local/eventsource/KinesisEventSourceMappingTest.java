@@ -142,6 +142,22 @@ class KinesisEventSourceMappingTest {
     }
 
     @Test
+    void latestRemembersWhereItStartedSoARestartSkipsNothing() throws Exception {
+        put(1, "before", 3);
+        EventSource.Kinesis latest = event(100, false, -1, EventSource.StartingPosition.LATEST, Optional.empty());
+        KinesisEventSourceMapping first = start(ScriptedHandler.succeeding(), latest);
+        assertTrue(first.awaitIdle(WAIT));
+        first.close();
+        Thread.sleep(2);
+
+        List<String> whileDown = put(1, "meanwhile", 2);
+        ScriptedHandler handler = ScriptedHandler.succeeding();
+        assertTrue(start(handler, latest).awaitIdle(WAIT));
+
+        assertEquals(whileDown, handler.delivered());
+    }
+
+    @Test
     void aKinesisErrorResumesTheShardFromItsCheckpoint() {
         List<String> data = put(0, "r", 5);
         kinesis.failNextGetRecords(2);
@@ -175,6 +191,23 @@ class KinesisEventSourceMappingTest {
         expected.addAll(children);
         assertEquals(expected, handler.delivered());
         assertTrue(checkpoints.get(mappingKey(), FakeKinesis.shardId(0)).shardEnded());
+    }
+
+    @Test
+    void aLatestMappingReadsAChildShardFromItsStart() {
+        EventSource.Kinesis latest = event(100, false, -1, EventSource.StartingPosition.LATEST, Optional.empty());
+        ScriptedHandler handler = ScriptedHandler.succeeding();
+        KinesisEventSourceMapping mapping = start(handler, latest);
+        assertTrue(mapping.awaitIdle(WAIT));
+        List<String> parent = put(0, "parent", 2);
+        int child = kinesis.splitInto(STREAM, 0);
+        kinesis.put(STREAM, child, "k", "child-0");
+
+        assertTrue(mapping.awaitIdle(WAIT));
+
+        List<String> expected = new ArrayList<>(parent);
+        expected.add("child-0");
+        assertEquals(expected, handler.delivered());
     }
 
     @Test

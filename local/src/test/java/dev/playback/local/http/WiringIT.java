@@ -112,7 +112,7 @@ class WiringIT {
                       Events:
                         Stream:
                           Type: Kinesis
-                          Properties: { Stream: !GetAtt Stream.Arn, StartingPosition: TRIM_HORIZON, BatchSize: 10 }
+                          Properties: { Stream: !GetAtt Stream.Arn, StartingPosition: LATEST, BatchSize: 10 }
                 """);
         Template template = Template.load(file, Map.of("Suffix", String.valueOf(System.nanoTime())));
         AwsEndpoints endpoints = new AwsEndpoints(URI.create(dynamoDbUrl), URI.create(kinesisUrl),
