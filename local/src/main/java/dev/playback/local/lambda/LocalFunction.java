@@ -136,13 +136,16 @@ public final class LocalFunction {
             errors.incrementAndGet();
             Throwable cause = e.getCause();
             if (cause instanceof InvocationTargetException target) {
+                logFailure(requestId, target.getCause());
                 throw FunctionError.of(name, target.getCause());
             }
+            logFailure(requestId, cause);
             throw new FunctionError(name, "Runtime.InvalidInput", "Cannot invoke " + name + ": " + cause.getMessage(),
                     cause);
         } catch (TimeoutException e) {
             call.cancel(true);
             errors.incrementAndGet();
+            System.err.println("[" + name + " " + requestId + "] Task timed out after " + timeoutSeconds + " seconds");
             throw new FunctionError(name, "Sandbox.Timedout", requestId + " Task timed out after " + timeoutSeconds
                     + ".00 seconds", e);
         } catch (InterruptedException e) {
@@ -151,6 +154,13 @@ public final class LocalFunction {
             errors.incrementAndGet();
             throw new FunctionError(name, "Runtime.Interrupted", "The invocation of " + name + " was interrupted", e);
         }
+    }
+
+    /** Like Lambda's log of an unhandled exception: one line with the error, then its stack trace, on stderr. */
+    private void logFailure(String requestId, Throwable error) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        error.printStackTrace(new java.io.PrintWriter(trace));
+        System.err.print("[" + name + " " + requestId + "] invocation failed: " + trace);
     }
 
     /** Invokes the function and converts its result to {@code type} (null stays null). */
