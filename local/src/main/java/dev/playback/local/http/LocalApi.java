@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -176,8 +177,10 @@ public final class LocalApi implements AutoCloseable {
     private static APIGatewayProxyRequestEvent event(HttpExchange exchange, String method, String path, Route route,
                                                      Map<String, String> pathParameters, byte[] body,
                                                      String requestId) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        Map<String, List<String>> multiValueHeaders = new LinkedHashMap<>();
+        // The JDK server normalises header names (Content-type); API Gateway keeps the client's spelling. Maps that
+        // ignore case let handlers look headers up as they would on AWS.
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        Map<String, List<String>> multiValueHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
             List<String> values = header.getValue();
             multiValueHeaders.put(header.getKey(), List.copyOf(values));

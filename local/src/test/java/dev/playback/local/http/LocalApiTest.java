@@ -37,6 +37,10 @@ class LocalApiTest {
         @Override
         public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
             String id = event.getPathParameters() == null ? "" : event.getPathParameters().getOrDefault("eventId", "");
+            if (id.equals("header")) {
+                return new APIGatewayProxyResponseEvent().withStatusCode(200)
+                        .withBody(event.getHeaders().get("X-Trace-ID") + "," + event.getMultiValueHeaders().get("x-trace-id"));
+            }
             if (id.equals("boom")) {
                 throw new IllegalStateException("boom");
             }
@@ -117,6 +121,14 @@ class LocalApiTest {
         assertEquals("/aggregates/acct 42/events", event.get("path").asText());
         assertTrue(event.get("queryStringParameters").isNull());
         assertTrue(event.get("body").isNull());
+    }
+
+    @Test
+    void headersAreFoundWhateverTheirCase() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/events/header")).header("X-Trace-Id", "t9")
+                .GET().build());
+
+        assertEquals("t9,[t9]", response.body());
     }
 
     @Test
