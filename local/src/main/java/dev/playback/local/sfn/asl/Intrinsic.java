@@ -115,6 +115,9 @@ public final class Intrinsic {
             }
             case "States.StringToJson": {
                 String s = str(name, a, 0);
+                if (s.isBlank()) {
+                    return null;
+                }
                 try {
                     return Json.parse(s);
                 } catch (IllegalArgumentException e) {
@@ -125,7 +128,7 @@ public final class Intrinsic {
                 arity(name, a, 1);
                 return Json.write(a[0]);
             case "States.Array":
-                return new ArrayList<>(List.of(a).stream().map(x -> x).toList());
+                return new ArrayList<>(java.util.Arrays.asList(a));
             case "States.ArrayPartition": {
                 List<?> arr = list(name, a, 0);
                 int size = integer(name, a, 1);

@@ -93,7 +93,12 @@ public final class JsonataExpression {
         if (r == null) {
             return Path.MISSING;
         }
-        return fromJsonata(r);
+        try {
+            return fromJsonata(r);
+        } catch (UnsupportedResult e) {
+            throw SfnException.query("The JSONata expression '" + source + "' specified for the field '" + field
+                    + "' returned an unsupported result type.");
+        }
     }
 
     /** Converts a JSONata result into the value model (its null marker becomes null). */
@@ -121,7 +126,14 @@ public final class JsonataExpression {
         if (v instanceof String || v instanceof Boolean) {
             return v;
         }
-        throw SfnException.query("UNSUPPORTED_RESULT");
+        throw new UnsupportedResult();
+    }
+
+    /** A result that is not JSON (e.g. a function). */
+    private static final class UnsupportedResult extends RuntimeException {
+        UnsupportedResult() {
+            super(null, null, false, false);
+        }
     }
 
     private static Object partition(List<Object> list, Number size) {
@@ -150,7 +162,8 @@ public final class JsonataExpression {
                 throw new IllegalArgumentException("$range produces more than 1000 items");
             }
         }
-        return out;
+        // a one-item JSONata sequence is its item
+        return out.size() == 1 ? out.get(0) : out;
     }
 
     private static Object hash(Object data, String algorithm) {
