@@ -683,6 +683,10 @@ public final class Definitions {
             s.processor = program(pm, at + "/" + procField, pl);
         }
         s.hasItemReader = m.containsKey("ItemReader");
+        s.unsupported = m.containsKey("ItemReader") ? "ItemReader" : m.containsKey("ResultWriter") ? "ResultWriter" : null;
+        if (m.get("ItemBatcher") instanceof Map<?, ?> batcher) {
+            s.itemBatcher = batcher;
+        }
         if (lang == State.Language.JSONATA) {
             if (m.containsKey("Items")) {
                 s.items = jsonataTemplate(m.get("Items"), "Items", at);

@@ -82,7 +82,7 @@ public final class Interpreter {
                 Object out = execute(s, stateInput, vars, step, retryCount);
                 if (!(s instanceof State.Fail)) {
                     checkSize(s, out);
-                    if (recording && !(s instanceof State.Succeed && false)) {
+                    if (recording) {
                         history.add(s.type + "StateExited", Json.object("name", s.name, "output", Json.write(out)));
                     } else if (!recording) {
                         history.add(null, (Map<String, Object>) null);
@@ -696,7 +696,11 @@ public final class Interpreter {
                 throw SfnException.runtime("Map state input must be an array but was: " + Json.write(itemsValue));
             }
         }
-        List<?> items = (List<?>) itemsValue;
+        if (m.unsupported != null) {
+            throw SfnException.runtime("The Map state field '" + m.unsupported
+                    + "' is not supported by the local executor (it reads items from S3); pass the items in the input instead");
+        }
+        List<?> items = batches(m, (List<?>) itemsValue, scope);
         int maxConcurrency = maxConcurrency(m, scope);
         double toleratedCount = tolerated(m, scope, true);
         double toleratedPercent = tolerated(m, scope, false);
@@ -767,6 +771,29 @@ public final class Interpreter {
         List<Object> out = new ArrayList<>(n);
         for (Object o : results) {
             out.add(o);
+        }
+        return out;
+    }
+
+    /** ItemBatcher: groups items into {"Items": [...]} objects (plus BatchInput). */
+    private static List<?> batches(State.MapState m, List<?> items, Scope scope) {
+        if (m.itemBatcher == null) {
+            return items;
+        }
+        Object max = m.itemBatcher.get("MaxItemsPerBatch");
+        if (m.itemBatcher.get("MaxItemsPerBatchPath") instanceof String p) {
+            max = scope.read(Path.compile(p));
+        }
+        int size = max instanceof Number n && n.intValue() > 0 ? n.intValue() : Integer.MAX_VALUE;
+        Object batchInput = m.itemBatcher.get("BatchInput");
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += size) {
+            Map<String, Object> batch = new LinkedHashMap<>();
+            if (batchInput != null) {
+                batch.put("BatchInput", batchInput);
+            }
+            batch.put("Items", new ArrayList<>(items.subList(i, Math.min(items.size(), i + (int) Math.min(size, items.size())))));
+            out.add(batch);
         }
         return out;
     }

@@ -2,7 +2,6 @@ package dev.playback.local.sfn.asl;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,7 +29,8 @@ public interface SfnClock {
 
             @Override
             public boolean sleep(Duration d, BooleanSupplier stopped) throws InterruptedException {
-                long end = System.nanoTime() + d.toNanos();
+                long nanos = d.compareTo(Duration.ofDays(36_500)) > 0 ? Long.MAX_VALUE / 4 : d.toNanos();
+                long end = System.nanoTime() + nanos;
                 while (true) {
                     if (stopped.getAsBoolean()) {
                         return false;
@@ -51,12 +51,12 @@ public interface SfnClock {
     }
 
     static SfnClock instant(Instant start) {
-        AtomicLong offsetNanos = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Duration> offset = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
         long base = System.nanoTime();
         return new SfnClock() {
             @Override
             public Instant now() {
-                return start.plusNanos(System.nanoTime() - base + offsetNanos.get());
+                return start.plusNanos(System.nanoTime() - base).plus(offset.get());
             }
 
             @Override
@@ -64,7 +64,9 @@ public interface SfnClock {
                 if (stopped.getAsBoolean()) {
                     return false;
                 }
-                offsetNanos.addAndGet(Math.max(0, d.toNanos()));
+                if (!d.isNegative()) {
+                    offset.accumulateAndGet(d, Duration::plus);
+                }
                 return true;
             }
 

@@ -159,6 +159,10 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
         public Template toleratedDynamicCount;
         public Template toleratedDynamicPercentage;
         public boolean hasItemReader;
+        /** ItemBatcher settings (MaxItemsPerBatch, BatchInput), or null. */
+        public Map<?, ?> itemBatcher;
+        /** A field the local executor cannot honour (ItemReader, ResultWriter), or null. */
+        public String unsupported;
 
         MapState(String name, Language l) {
             super(name, "Map", l);

@@ -171,7 +171,7 @@ public final class ResourceDispatcher implements TaskDispatcher {
             throw new SfnException(Errors.RUNTIME, "The lambda:invoke parameters need a 'FunctionName' string");
         }
         Object payload = params.containsKey("Payload") ? params.get("Payload") : Map.of();
-        String payloadJson = payload instanceof String s && !params.containsKey("Payload.$") ? Json.write(s) : Json.write(payload);
+        String payloadJson = Json.write(payload);
         String out = invokeLambda(name, payloadJson);
         String requestId = UUID.randomUUID().toString();
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -285,14 +285,7 @@ public final class ResourceDispatcher implements TaskDispatcher {
             throw new SfnException(Errors.RUNTIME, "No " + serviceName + " client is configured for the local Step Functions "
                     + "executor (AwsClients." + serviceName.toLowerCase() + " is absent)");
         }
-        Method method = null;
-        for (Method m : client.getClass().getMethods()) {
-            if (m.getName().equals(operation) && m.getParameterCount() == 1
-                    && SdkPojo.class.isAssignableFrom(m.getParameterTypes()[0])) {
-                method = m;
-                break;
-            }
-        }
+        Method method = operationMethod(client.getClass(), operation);
         if (method == null) {
             throw new SfnException(Errors.RUNTIME, "The " + serviceName + " API has no operation '" + operation + "'");
         }
@@ -312,6 +305,24 @@ public final class ResourceDispatcher implements TaskDispatcher {
         } catch (IllegalAccessException e) {
             throw new SfnException(Errors.RUNTIME, e.toString());
         }
+    }
+
+    /** The operation method as declared by the client's public interface (implementations are not public). */
+    private static Method operationMethod(Class<?> type, String operation) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if (!java.lang.reflect.Modifier.isPublic(i.getModifiers())) {
+                    continue;
+                }
+                for (Method m : i.getMethods()) {
+                    if (m.getName().equals(operation) && m.getParameterCount() == 1
+                            && SdkPojo.class.isAssignableFrom(m.getParameterTypes()[0])) {
+                        return m;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static SfnException sdkError(String prefix, Throwable t) {
