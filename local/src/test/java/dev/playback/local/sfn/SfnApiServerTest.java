@@ -139,6 +139,11 @@ class SfnApiServerTest {
         InvalidDefinitionException e = assertThrows(InvalidDefinitionException.class, () -> create("broken", """
                 {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Missing"}}}"""));
         assertTrue(e.getMessage().contains("/States/A/Next"), e.getMessage());
+        var v = client.validateStateMachineDefinition(b -> b.definition("""
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Missing"}}}"""));
+        assertEquals("FAIL", v.resultAsString());
+        assertEquals("MISSING_TRANSITION_TARGET", v.diagnostics().get(0).code());
+        assertEquals("/States/A/Next", v.diagnostics().get(0).location());
     }
 
     @Test
@@ -215,11 +220,13 @@ class SfnApiServerTest {
         assertEquals(ExecutionStatus.FAILED, d.status());
         assertEquals("States.Runtime", d.error());
         assertEquals("The execution reached the maximum number of history events (25000).", d.cause());
-        List<HistoryEvent> events = history(exec);
-        assertEquals(25_000, events.size());
-        HistoryEvent last = events.get(events.size() - 1);
+        List<HistoryEvent> lastTwo = client.getExecutionHistory(b -> b.executionArn(exec).reverseOrder(true).maxResults(2)).events();
+        HistoryEvent last = lastTwo.get(0);
         assertEquals(25_000L, last.id());
         assertEquals(HistoryEventType.EXECUTION_FAILED, last.type());
+        assertEquals("States.Runtime", last.executionFailedEventDetails().error());
+        assertEquals(24_999L, lastTwo.get(1).id());
+        assertEquals(HistoryEventType.PASS_STATE_EXITED, lastTwo.get(1).type()); // 1 + 4 per loop: event 24,999 exits Spin
     }
 
     @Test

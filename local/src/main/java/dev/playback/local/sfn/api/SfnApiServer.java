@@ -128,6 +128,27 @@ public final class SfnApiServer implements AutoCloseable {
                         "definition", sm.definition(), "roleArn", sm.roleArn(), "type", sm.type().name(),
                         "creationDate", time(sm.creationDate()));
             }
+            case "DescribeStateMachineForExecution": {
+                StateMachine sm = sfn.execution(str(r, "executionArn")).stateMachine();
+                return Json.object("stateMachineArn", sm.arn(), "name", sm.name(), "definition", sm.definition(),
+                        "roleArn", sm.roleArn(), "updateDate", time(sm.creationDate()));
+            }
+            case "ValidateStateMachineDefinition": {
+                List<Object> diagnostics = new ArrayList<>();
+                try {
+                    dev.playback.local.sfn.asl.Definitions.compile(str(r, "definition"));
+                } catch (dev.playback.local.sfn.asl.InvalidDefinitionException e) {
+                    for (String p : e.problems()) {
+                        int colon = p.indexOf(": ");
+                        int at = p.lastIndexOf(" at ");
+                        diagnostics.add(Json.object("severity", "ERROR",
+                                "code", colon > 0 ? p.substring(0, colon) : "SCHEMA_VALIDATION_FAILED",
+                                "message", p, "location", at > 0 ? p.substring(at + 4) : "/"));
+                    }
+                }
+                return Json.object("result", diagnostics.isEmpty() ? "OK" : "FAIL", "diagnostics", diagnostics,
+                        "truncated", false);
+            }
             case "DeleteStateMachine":
                 sfn.deleteStateMachine(str(r, "stateMachineArn"));
                 return Map.of();
