@@ -53,15 +53,27 @@ public final class ResourceDispatcher implements TaskDispatcher {
     public Object execute(TaskCall call) {
         if (call.waitForTaskToken()) {
             LocalStepFunctions.TaskTokenWait wait = service.registerToken(call.taskToken());
+            Object submitted;
             try {
-                withTimeout(call, () -> invoke(call, base(call.resource())));
+                submitted = withTimeout(call, () -> invoke(call, base(call.resource())));
             } catch (RuntimeException e) {
                 service.forgetToken(call.taskToken());
                 throw e;
             }
+            submitted(call, submitted);
             return service.awaitToken(call.taskToken(), wait, call.timeoutSeconds(), call.heartbeatSeconds(), call.run());
         }
         return withTimeout(call, () -> invoke(call, base(call.resource())));
+    }
+
+    /** TaskSubmitted: the request was accepted and the task now waits (token or child execution). */
+    private static void submitted(TaskCall call, Object output) {
+        if (call.run().history.recording()) {
+            String resource = call.resource().substring(call.resource().indexOf(":::") + 3);
+            int colon = resource.startsWith("aws-sdk:") ? resource.lastIndexOf(':') : resource.indexOf(':');
+            call.run().history.add("TaskSubmitted", Json.object("resourceType", resource.substring(0, colon),
+                    "resource", resource.substring(colon + 1), "output", Json.write(output)));
+        }
     }
 
     private static String base(String resource) {
@@ -107,7 +119,7 @@ public final class ResourceDispatcher implements TaskDispatcher {
             return lambdaInvoke(params);
         }
         if (rest.startsWith("states:startExecution")) {
-            return startExecution(rest.substring("states:startExecution".length()), params);
+            return startExecution(call, rest.substring("states:startExecution".length()), params);
         }
         if (rest.equals("events:putEvents")) {
             return sdk("EventBridge", clients.eventBridge(), "putEvents", eventsParams(params), "EventBridge");
@@ -194,7 +206,7 @@ public final class ResourceDispatcher implements TaskDispatcher {
 
     // ------------------------------------------------------------ states:startExecution
 
-    private Object startExecution(String pattern, Map<?, ?> params) {
+    private Object startExecution(TaskCall call, String pattern, Map<?, ?> params) {
         Object arn = params.get("StateMachineArn");
         if (!(arn instanceof String smArn)) {
             throw new SfnException(Errors.RUNTIME, "The states:startExecution parameters need a 'StateMachineArn' string");
@@ -211,7 +223,15 @@ public final class ResourceDispatcher implements TaskDispatcher {
         if (pattern.isEmpty()) {
             return Json.object("ExecutionArn", started.executionArn(), "StartDate", started.startDate().toString());
         }
-        ExecutionDescription done = service.awaitExecution(started.executionArn(), Duration.ofDays(365));
+        submitted(call, Json.object("ExecutionArn", started.executionArn(), "StartDate", started.startDate().toString()));
+        ExecutionDescription done = service.awaitExecution(started.executionArn(), Duration.ofMillis(100));
+        while (done.status() == ExecutionStatus.RUNNING) {
+            if (call.run().stopped()) {
+                service.stopExecution(started.executionArn(), "States.Aborted", "The parent execution was stopped");
+                throw new Interpreter.Stopped();
+            }
+            done = service.awaitExecution(started.executionArn(), Duration.ofMillis(100));
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ExecutionArn", done.executionArn());
         boolean v2 = pattern.equals(".sync:2");
