@@ -25,6 +25,9 @@ public final class RunContext {
     public final boolean express;
     private volatile boolean stopped;
     private final String startTimeText;
+    /** Context-object timestamps: ISO-8601 in UTC with milliseconds, as Step Functions writes them. */
+    public static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     public RunContext(String executionArn, String executionName, String stateMachineArn, String stateMachineName,
                       String roleArn, Object input, SfnClock clock, History history, TaskDispatcher tasks,
@@ -37,7 +40,7 @@ public final class RunContext {
         this.input = input;
         this.clock = clock;
         this.startTime = clock.now();
-        this.startTimeText = DateTimeFormatter.ISO_INSTANT.format(startTime);
+        this.startTimeText = TIMESTAMP.format(startTime);
         this.history = history;
         this.tasks = tasks;
         this.threads = threads;
@@ -63,7 +66,7 @@ public final class RunContext {
         execution.put("StartTime", startTimeText);
         execution.put("RedriveCount", 0);
         Map<String, Object> state = new LinkedHashMap<>();
-        state.put("EnteredTime", DateTimeFormatter.ISO_INSTANT.format(entered));
+        state.put("EnteredTime", TIMESTAMP.format(entered));
         state.put("Name", stateName);
         state.put("RetryCount", retryCount);
         Map<String, Object> sm = new LinkedHashMap<>();

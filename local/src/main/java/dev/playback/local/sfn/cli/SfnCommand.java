@@ -44,6 +44,10 @@ public final class SfnCommand {
 
     /** Runs the command; {@code args} start after "sfn". Returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        // json-path logs through SLF4J; without a binding SLF4J prints a notice on stderr
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         if (args.length == 0) {
             err.println(USAGE);
             return 2;
