@@ -76,6 +76,7 @@ class SfnApiServerTest {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(SfnApiServer.clientOverrides())
                 .build();
     }
 
@@ -132,6 +133,17 @@ class SfnApiServerTest {
                 () -> client.startExecution(b -> b.stateMachineArn(arn).name("first").input("{\"who\":\"world\"}")));
         assertThrows(ExecutionDoesNotExistException.class,
                 () -> client.describeExecution(b -> b.executionArn(arn.replace("stateMachine", "execution") + ":nope")));
+    }
+
+    @Test
+    void startSyncExecutionRunsAnExpressMachineToTheEnd() {
+        String arn = client.createStateMachine(b -> b.name("express-sum").type(StateMachineType.EXPRESS)
+                .roleArn("arn:aws:iam::123456789012:role/sfn").definition("""
+                {"StartAt": "Sum", "States": {"Sum": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.a, $.b)"}, "End": true}}}""")).stateMachineArn();
+        var r = client.startSyncExecution(b -> b.stateMachineArn(arn).input("{\"a\":1,\"b\":2}"));
+        assertEquals(software.amazon.awssdk.services.sfn.model.SyncExecutionStatus.SUCCEEDED, r.status());
+        assertEquals(Map.of("sum", 3), Json.parse(r.output()));
+        assertTrue(r.executionArn().contains(":express:express-sum:"), r.executionArn());
     }
 
     @Test

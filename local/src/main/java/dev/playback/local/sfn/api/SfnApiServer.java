@@ -66,6 +66,17 @@ public final class SfnApiServer implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
+    /**
+     * Client settings for SfnClient against this server: StartSyncExecution is sent by the SDK
+     * to the host prefix "sync-", which an IP endpoint cannot carry, so host prefix injection
+     * is turned off ({@code SfnClient.builder().overrideConfiguration(SfnApiServer.clientOverrides())}).
+     */
+    public static software.amazon.awssdk.core.client.config.ClientOverrideConfiguration clientOverrides() {
+        return software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.builder()
+                .putAdvancedOption(software.amazon.awssdk.core.client.config.SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true)
+                .build();
+    }
+
     @Override
     public void close() {
         if (server != null) {
