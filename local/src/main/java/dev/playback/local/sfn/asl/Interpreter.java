@@ -71,7 +71,7 @@ public final class Interpreter {
     private Object runState(State s, Object input, Variables vars, Step step) {
         final Object stateInput = input;
         long entered = recording
-                ? history.add(s.type + "StateEntered", Json.object("name", s.name, "input", Json.write(stateInput)))
+                ? history.add(s.type + "StateEntered", Json.object("name", s.name, "input", Json.lazy(stateInput)))
                 : history.add(null, (Map<String, Object>) null);
         step.enteredId = entered;
         Instant enteredTime = null;
@@ -83,7 +83,7 @@ public final class Interpreter {
                 if (!(s instanceof State.Fail)) {
                     checkSize(s, out);
                     if (recording) {
-                        history.add(s.type + "StateExited", Json.object("name", s.name, "output", Json.write(out)));
+                        history.add(s.type + "StateExited", Json.object("name", s.name, "output", Json.lazy(out)));
                     } else if (!recording) {
                         history.add(null, (Map<String, Object>) null);
                     }
@@ -541,11 +541,11 @@ public final class Interpreter {
         String[] kind = resourceKind(resource);
         if (recording) {
             if (lambdaArn) {
-                history.add("LambdaFunctionScheduled", Json.object("resource", resource, "input", Json.write(params)));
+                history.add("LambdaFunctionScheduled", Json.object("resource", resource, "input", Json.lazy(params)));
                 history.add("LambdaFunctionStarted", Map.of());
             } else {
                 Map<String, Object> d = Json.object("resourceType", kind[0], "resource", kind[1], "region", "us-east-1",
-                        "parameters", Json.write(params));
+                        "parameters", Json.lazy(params));
                 if (timeout != null) {
                     d.put("timeoutInSeconds", timeout);
                 }
@@ -562,10 +562,10 @@ public final class Interpreter {
             Object result = run.tasks.execute(new TaskCall(resource, params, t.name, token, timeout, heartbeat, run));
             if (recording) {
                 if (lambdaArn) {
-                    history.add("LambdaFunctionSucceeded", Json.object("output", Json.write(result)));
+                    history.add("LambdaFunctionSucceeded", Json.object("output", Json.lazy(result)));
                 } else {
                     history.add("TaskSucceeded", Json.object("resourceType", kind[0], "resource", kind[1],
-                            "output", Json.write(result)));
+                            "output", Json.lazy(result)));
                 }
             }
             return result;

@@ -179,6 +179,34 @@ public final class Json {
         return m;
     }
 
+    /**
+     * A value whose JSON text is written only when asked for (history events keep the value,
+     * which is immutable, instead of serializing every state's input and output eagerly).
+     */
+    public static final class Lazy {
+        private final Object value;
+        private volatile String text;
+
+        Lazy(Object value) {
+            this.value = value;
+        }
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        @Override
+        public String toString() {
+            String t = text;
+            if (t == null) {
+                t = write(value);
+                text = t;
+            }
+            return t;
+        }
+    }
+
+    public static Lazy lazy(Object value) {
+        return new Lazy(value);
+    }
+
     /** Size in bytes of the JSON text of a value (UTF-8). */
     public static int size(Object v) {
         return write(v).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;

@@ -32,7 +32,7 @@ import java.util.Map;
 public final class SfnCommand {
     static final String USAGE = """
             usage: playback sfn run DEFINITION.json [--input JSON|@FILE] [--type STANDARD|EXPRESS] [--json] [--real-time] [--sub Name=Value]...
-                   playback sfn run --batch IN.jsonl [--type STANDARD|EXPRESS] [--real-time]
+                   playback sfn run --batch IN.jsonl|- [--type STANDARD|EXPRESS] [--real-time]
                    playback sfn bench [ITERATIONS] [RUNS]""";
 
     private SfnCommand() {
@@ -189,7 +189,9 @@ public final class SfnCommand {
 
     private static int batch(LocalStepFunctions sfn, Path file, WorkflowType type, Map<String, String> subs,
                              PrintStream out, PrintStream err) {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader reader = file.toString().equals("-")
+                ? new BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
             while ((line = reader.readLine()) != null) {
