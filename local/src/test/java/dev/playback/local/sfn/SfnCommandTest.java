@@ -78,6 +78,22 @@ class SfnCommandTest {
     }
 
     @Test
+    void acceptsYamlDefinitions() throws Exception {
+        Path def = Files.writeString(dir.resolve("hello.asl.yaml"), """
+                StartAt: Hello
+                States:
+                  Hello:
+                    Type: Pass
+                    Parameters:
+                      greeting.$: States.Format('hello {}', $.who)
+                    End: true
+                """);
+        Outcome o = sfn("run", def.toString(), "--input", "{\"who\":\"yaml\"}", "--json");
+        assertEquals(0, o.code(), o.err());
+        assertEquals(Map.of("status", "SUCCEEDED", "output", Map.of("greeting", "hello yaml")), Json.parse(o.out().trim()));
+    }
+
+    @Test
     void wrongUsageExplainsItself() {
         Outcome o = sfn("run");
         assertEquals(2, o.code());

@@ -22,8 +22,11 @@ public final class Errors {
     private Errors() {
     }
 
-    /** Whether an {@code ErrorEquals} entry matches an error name (States.ALL matches all but
-     *  States.DataLimitExceeded and States.Runtime; States.TaskFailed matches all but States.Timeout). */
+    /**
+     * Whether an {@code ErrorEquals} entry matches an error name. States.ALL matches every error
+     * but States.DataLimitExceeded and States.Runtime; States.TaskFailed matches every error but
+     * States.Timeout (and, like States.ALL, the two that cannot be handled).
+     */
     public static boolean matches(String pattern, String error) {
         if (pattern.equals(error)) {
             return true;
@@ -32,7 +35,7 @@ public final class Errors {
             return !DATA_LIMIT_EXCEEDED.equals(error) && !RUNTIME.equals(error);
         }
         if (TASK_FAILED.equals(pattern)) {
-            return error != null && !TIMEOUT.equals(error) && !error.startsWith("States.");
+            return !TIMEOUT.equals(error) && !DATA_LIMIT_EXCEEDED.equals(error) && !RUNTIME.equals(error);
         }
         return false;
     }

@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code playback sfn ...}: runs state machine definitions locally, without emulators for
  * machines that need no Lambda function or AWS service.
  * <pre>
- * sfn run DEFINITION.json [--input JSON|@FILE] [--type STANDARD|EXPRESS] [--json] [--real-time] [--sub Name=Value]...
+ * sfn run DEFINITION.json|.yaml [--input JSON|@FILE] [--type STANDARD|EXPRESS] [--json] [--real-time] [--sub Name=Value]...
  * sfn run --batch IN.jsonl [--type ...]     one {"definition":…,"input":…} per line → one result line each
  * sfn bench [ITERATIONS] [RUNS]
  * </pre>
@@ -141,6 +141,9 @@ public final class SfnCommand {
             String definition;
             try {
                 definition = Files.readString(Path.of(definitionFile), StandardCharsets.UTF_8);
+                if (definitionFile.endsWith(".yaml") || definitionFile.endsWith(".yml")) {
+                    definition = Json.write(new org.yaml.snakeyaml.Yaml().load(definition));
+                }
             } catch (IOException e) {
                 err.println("cannot read definition file " + definitionFile + ": " + e);
                 return 2;
