@@ -280,10 +280,32 @@ public final class LocalStepFunctions implements AutoCloseable {
         Execution e = new Execution(executionArn(sm, name), name, sm, input, clock.now(), history);
         RunContext run = new RunContext(e.arn(), name, sm.arn(), sm.name(), sm.roleArn(), parsed, clock, history, tasks,
                 threads, sm.type() == WorkflowType.EXPRESS);
+        run.children = this::runMapChild;
         e.attach(run);
         history.add("ExecutionStarted", () -> Json.object("input", input, "inputDetails", Json.object("truncated", false),
                 "roleArn", sm.roleArn(), "stateMachineArn", sm.arn()));
         return e;
+    }
+
+    /** A DISTRIBUTED Map item: a registered child execution of the map run's state machine. */
+    private Object runMapChild(RunContext parent, String mapRunName, String mapRunId, int index, Program processor,
+                               Object input, boolean express) {
+        String arn = "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + mapRunName;
+        StateMachine sm = new StateMachine(arn, mapRunName, express ? WorkflowType.EXPRESS : WorkflowType.STANDARD,
+                "", parent.roleArn, clock.now(), processor);
+        Execution e = newExecution(sm, mapRunId + "_" + index, Json.write(input));
+        e.run().parent = parent;
+        executions.put(e.arn(), e);
+        e.launch();
+        execute(e);
+        ExecutionResult r = e.completion().join();
+        if (r.status() == ExecutionStatus.SUCCEEDED) {
+            return Json.parse(r.output());
+        }
+        if (r.status() == ExecutionStatus.ABORTED) {
+            throw new Interpreter.Stopped();
+        }
+        throw new SfnException(r.error(), r.cause());
     }
 
     private void execute(Execution e) {
@@ -364,8 +386,12 @@ public final class LocalStepFunctions implements AutoCloseable {
         return e.snapshot();
     }
 
+    /** ListExecutions of a state machine (or of a DISTRIBUTED Map run's child machine, "parent/Label"). */
     public List<ExecutionDescription> listExecutions(String stateMachineArn, ExecutionStatus statusFilter) {
-        stateMachine(stateMachineArn);
+        if (!stateMachines.containsKey(stateMachineArn)
+                && executions.values().stream().noneMatch(e -> e.stateMachine().arn().equals(stateMachineArn))) {
+            stateMachine(stateMachineArn);
+        }
         List<ExecutionDescription> out = new ArrayList<>();
         for (Execution e : executions.values()) {
             if (e.stateMachine().arn().equals(stateMachineArn)) {

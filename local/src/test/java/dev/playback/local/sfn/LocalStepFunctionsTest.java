@@ -337,16 +337,25 @@ class LocalStepFunctionsTest {
 
     @Test
     void distributedMapRunsItemsAsChildExecutionsAndBatches() {
-        ExecutionResult r = service(new InProcessLambdaFunctions(), AwsClients.none()).run("""
-                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map",
+        LocalStepFunctions s = service(new InProcessLambdaFunctions(), AwsClients.none());
+        StateMachine sm = s.createStateMachine("fan-out", """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "Sizes",
                    "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"run": "r-1"}},
-                   "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                   "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
                      "StartAt": "Size", "States": {"Size": {"Type": "Pass",
                        "Parameters": {"run.$": "$.BatchInput.run", "n.$": "States.ArrayLength($.Items)"}, "End": true}}},
-                   "End": true}}}""", "[1,2,3,4,5]", WorkflowType.STANDARD);
-        assertEquals(ExecutionStatus.SUCCEEDED, r.status(), r.cause());
+                   "End": true}}}""", WorkflowType.STANDARD, null);
+        ExecutionDescription d = s.startSyncExecution(sm.arn(), "fan", "[1,2,3,4,5]");
+        assertEquals(ExecutionStatus.SUCCEEDED, d.status(), d.cause());
         assertEquals(List.of(Map.of("run", "r-1", "n", 2), Map.of("run", "r-1", "n", 2), Map.of("run", "r-1", "n", 1)),
-                Json.parse(r.output()));
+                Json.parse(d.output()));
+        List<String> parentEvents = s.getExecutionHistory(d.executionArn()).stream().map(HistoryEvent::type).toList();
+        assertTrue(parentEvents.contains("MapRunStarted") && parentEvents.contains("MapRunSucceeded"), parentEvents.toString());
+        assertTrue(parentEvents.stream().noneMatch(t -> t.startsWith("Pass")), "items are not the parent's events");
+        List<ExecutionDescription> children = s.listExecutions(sm.arn() + "/Sizes", null);
+        assertEquals(3, children.size());
+        assertTrue(children.stream().allMatch(c -> c.status() == ExecutionStatus.SUCCEEDED));
+        assertEquals(4, s.getExecutionHistory(children.get(0).executionArn()).size());
     }
 
     @Test

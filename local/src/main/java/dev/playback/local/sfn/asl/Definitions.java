@@ -682,6 +682,7 @@ public final class Definitions {
             State.Language pl = pm.containsKey("QueryLanguage") ? language(pm.get("QueryLanguage"), at, lang) : lang;
             s.processor = program(pm, at + "/" + procField, pl);
         }
+        s.label = m.get("Label") instanceof String l ? l : name;
         s.hasItemReader = m.containsKey("ItemReader");
         s.unsupported = m.containsKey("ItemReader") ? "ItemReader" : m.containsKey("ResultWriter") ? "ResultWriter" : null;
         if (m.get("ItemBatcher") instanceof Map<?, ?> batcher) {

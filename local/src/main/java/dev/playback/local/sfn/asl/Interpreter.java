@@ -705,8 +705,10 @@ public final class Interpreter {
         double toleratedCount = tolerated(m, scope, true);
         double toleratedPercent = tolerated(m, scope, false);
         history.add("MapStateStarted", () -> Json.object("length", items.size()));
+        final String mapRunId = m.distributed ? UUID.randomUUID().toString() : null;
         if (m.distributed) {
-            history.add("MapRunStarted", () -> Json.object("mapRunArn", run.executionArn.replace(":execution:", ":mapRun:") + "/" + m.name));
+            String mapRunArn = run.stateMachineArn.replace(":stateMachine:", ":mapRun:") + "/" + m.label + ":" + mapRunId;
+            history.add("MapRunStarted", () -> Json.object("mapRunArn", mapRunArn));
         }
         int n = items.size();
         Object[] results = new Object[n];
@@ -723,7 +725,7 @@ public final class Interpreter {
                     fs.add(run.threads.submit(() -> {
                         permits.acquire();
                         try {
-                            return iteration(m, scope, vars, idx, item, retryCount);
+                            return iteration(m, scope, vars, idx, item, retryCount, mapRunId);
                         } finally {
                             permits.release();
                         }
@@ -733,7 +735,7 @@ public final class Interpreter {
             } else {
                 for (int i = 0; i < n; i++) {
                     try {
-                        results[i] = iteration(m, scope, vars, i, items.get(i), retryCount);
+                        results[i] = iteration(m, scope, vars, i, items.get(i), retryCount, mapRunId);
                     } catch (SfnException e) {
                         if (!tolerant) {
                             throw e;
@@ -798,7 +800,8 @@ public final class Interpreter {
         return out;
     }
 
-    private Object iteration(State.MapState m, Scope scope, Variables vars, int index, Object item, int retryCount) {
+    private Object iteration(State.MapState m, Scope scope, Variables vars, int index, Object item, int retryCount,
+                             String mapRunId) {
         Object input = item;
         if (m.itemSelector != null) {
             Supplier<Object> ctx = () -> run.contextObject(m.name, run.clock.now(), retryCount, null, item, index);
@@ -806,11 +809,17 @@ public final class Interpreter {
             input = m.itemSelector.evaluate(sel);
         }
         if (m.distributed) {
-            // Each item runs as a child execution with its own (uncounted) history.
+            // Each item runs as a child execution: its events are not the parent's, and outer
+            // variables are not visible to it.
+            boolean express = "EXPRESS".equals(m.executionType);
+            ChildExecutions children = run.children;
+            if (children != null) {
+                return children.run(run, run.stateMachineName + "/" + m.label, mapRunId, index, m.processor, input, express);
+            }
             RunContext child = new RunContext(run.executionArn + ":" + index, run.executionName + "/" + index,
                     run.stateMachineArn, run.stateMachineName, run.roleArn, input, run.clock,
                     History.express(run.clock), run.tasks, run.threads, true);
-            return new Interpreter(child).run(m.processor, input, new Variables(vars));
+            return new Interpreter(child).run(m.processor, input, new Variables(null));
         }
         history.add("MapIterationStarted", () -> Json.object("name", m.name, "index", index));
         try {

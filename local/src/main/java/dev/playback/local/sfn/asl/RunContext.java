@@ -24,6 +24,8 @@ public final class RunContext {
     public final ExecutorService threads;
     public final boolean express;
     private volatile boolean stopped;
+    /** Runs DISTRIBUTED Map items as child executions; null runs them in line with their own history. */
+    public volatile ChildExecutions children;
     private final String startTimeText;
     /** Context-object timestamps: ISO-8601 in UTC with milliseconds, as Step Functions writes them. */
     public static final DateTimeFormatter TIMESTAMP =
@@ -47,8 +49,11 @@ public final class RunContext {
         this.express = express;
     }
 
+    /** The execution that started this one as a DISTRIBUTED Map item, if any: stopping it stops this. */
+    public volatile RunContext parent;
+
     public boolean stopped() {
-        return stopped;
+        return stopped || parent != null && parent.stopped();
     }
 
     public void stop() {

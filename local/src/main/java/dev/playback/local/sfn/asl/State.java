@@ -146,6 +146,7 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
         public Program processor;
         public boolean distributed;
         public String executionType;
+        public String label;
         public Path itemsPath;
         public Template items;
         public Template itemSelector;
