@@ -286,6 +286,64 @@ class LocalStepFunctionsTest {
     }
 
     @Test
+    void readsAndWritesS3ObjectsAsText() {
+        Map<String, String> bucket = new java.util.concurrent.ConcurrentHashMap<>();
+        software.amazon.awssdk.services.s3.S3Client s3 = new software.amazon.awssdk.services.s3.S3Client() {
+            @Override
+            public software.amazon.awssdk.services.s3.model.PutObjectResponse putObject(
+                    software.amazon.awssdk.services.s3.model.PutObjectRequest r,
+                    software.amazon.awssdk.core.sync.RequestBody body) {
+                try (InputStream in = body.contentStreamProvider().newStream()) {
+                    bucket.put(r.bucket() + "/" + r.key(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return software.amazon.awssdk.services.s3.model.PutObjectResponse.builder().eTag("\"e1\"").build();
+            }
+
+            @Override
+            public software.amazon.awssdk.core.ResponseBytes<software.amazon.awssdk.services.s3.model.GetObjectResponse> getObjectAsBytes(
+                    software.amazon.awssdk.services.s3.model.GetObjectRequest r) {
+                String text = bucket.get(r.bucket() + "/" + r.key());
+                if (text == null) {
+                    throw (software.amazon.awssdk.services.s3.model.NoSuchKeyException) software.amazon.awssdk.services.s3.model.NoSuchKeyException.builder()
+                            .message("The specified key does not exist.")
+                            .awsErrorDetails(AwsErrorDetails.builder().errorCode("NoSuchKey").build()).build();
+                }
+                return software.amazon.awssdk.core.ResponseBytes.fromByteArray(
+                        software.amazon.awssdk.services.s3.model.GetObjectResponse.builder().contentLength((long) text.length()).build(),
+                        text.getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public String serviceName() {
+                return "s3";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ExecutionResult r = service(new InProcessLambdaFunctions(), new AwsClients(null, null, s3, null)).run("""
+                {"StartAt": "Put", "States": {
+                  "Put": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+                          "Parameters": {"Bucket": "records", "Key": "q-1.json", "Body.$": "$.answer"}, "ResultPath": null, "Next": "Get"},
+                  "Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+                          "Parameters": {"Bucket": "records", "Key": "q-1.json"},
+                          "ResultSelector": {"answer.$": "States.StringToJson($.Body)"}, "Next": "Missing"},
+                  "Missing": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+                          "Parameters": {"Bucket": "records", "Key": "nope"},
+                          "Catch": [{"ErrorEquals": ["S3.NoSuchKeyException"], "ResultPath": "$.missing", "Next": "Done"}], "End": true},
+                  "Done": {"Type": "Pass", "End": true}}}""", "{\"answer\": {\"rate\": 1.5}}", WorkflowType.STANDARD);
+        assertEquals(ExecutionStatus.SUCCEEDED, r.status(), r.cause());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = (Map<String, Object>) Json.parse(r.output());
+        assertEquals(Map.of("rate", 1.5), out.get("answer"));
+        assertEquals("S3.NoSuchKeyException", ((Map<?, ?>) out.get("missing")).get("Error"));
+        assertEquals("{\"rate\":1.5}", bucket.get("records/q-1.json"));
+    }
+
+    @Test
     void parallelBranchesWithTasksRunConcurrentlyAndMapToleratesFailures() {
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
                 .register("Half", (RequestHandler<Integer, Integer>) (n, ctx) -> {

@@ -32,10 +32,12 @@ class RecordedConformanceTest {
     private static final Pattern STATE_PREFIX =
             Pattern.compile("^An error occurred while executing the state '([^']*)' \\(entered at the event id #(\\d+)\\)\\. ");
 
+    /** {@code <repo root>/../shared/conformance/asl/localstack-recorded.jsonl}; the root is the parent of local/. */
     static Path recordedCases() {
-        Path moduleDir = Path.of("").toAbsolutePath();
-        Path root = moduleDir.getFileName() != null && moduleDir.getFileName().toString().equals("local")
-                ? moduleDir.getParent() : moduleDir;
+        String basedir = System.getProperty("basedir");
+        Path moduleDir = (basedir != null ? Path.of(basedir) : Path.of("")).toAbsolutePath().normalize();
+        Path root = Files.isDirectory(moduleDir.resolve("local")) && !moduleDir.endsWith("local")
+                ? moduleDir : moduleDir.getParent();
         return root.resolve("../shared/conformance/asl/localstack-recorded.jsonl").normalize();
     }
 
