@@ -417,6 +417,22 @@ class LocalStepFunctionsTest {
     }
 
     @Test
+    void expressAndStandardQuoteTheSameEventIds() {
+        InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
+                .register("Echo", (RequestHandler<Object, Object>) (in, ctx) -> in);
+        String definition = """
+                {"StartAt": "Call", "States": {
+                  "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Echo", "Next": "Broken"},
+                  "Broken": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $nothing %}", "End": true}}}""";
+        LocalStepFunctions s = service(functions, AwsClients.none());
+        ExecutionResult standard = s.run(definition, "{}", WorkflowType.STANDARD);
+        ExecutionResult express = s.run(definition, "{}", WorkflowType.EXPRESS);
+        assertEquals("States.QueryEvaluationError", standard.error());
+        assertTrue(standard.cause().contains("(entered at the event id #7)"), standard.cause());
+        assertEquals(standard.cause(), express.cause());
+    }
+
+    @Test
     void expressExecutionsKeepNoHistory() {
         LocalStepFunctions s = service(new InProcessLambdaFunctions(), AwsClients.none());
         StateMachine sm = s.createStateMachine("fast", """

@@ -72,7 +72,7 @@ public final class Interpreter {
         final Object stateInput = input;
         long entered = recording
                 ? history.add(s.type + "StateEntered", Json.object("name", s.name, "input", Json.lazy(stateInput)))
-                : history.add(null, (Map<String, Object>) null);
+                : history.count(1);
         step.enteredId = entered;
         Instant enteredTime = null;
         int retryCount = 0;
@@ -84,8 +84,8 @@ public final class Interpreter {
                     checkSize(s, out);
                     if (recording) {
                         history.add(s.type + "StateExited", Json.object("name", s.name, "output", Json.lazy(out)));
-                    } else if (!recording) {
-                        history.add(null, (Map<String, Object>) null);
+                    } else {
+                        history.count(1);
                     }
                 }
                 return out;
@@ -556,7 +556,7 @@ public final class Interpreter {
                 history.add("TaskStarted", Json.object("resourceType", kind[0], "resource", kind[1]));
             }
         } else {
-            history.add(null, (Map<String, Object>) null);
+            history.count(2);
         }
         try {
             Object result = run.tasks.execute(new TaskCall(resource, params, t.name, token, timeout, heartbeat, run));
@@ -567,6 +567,8 @@ public final class Interpreter {
                     history.add("TaskSucceeded", Json.object("resourceType", kind[0], "resource", kind[1],
                             "output", Json.lazy(result)));
                 }
+            } else {
+                history.count(1);
             }
             return result;
         } catch (SfnException e) {
@@ -579,6 +581,8 @@ public final class Interpreter {
                     history.add(type + "Failed", lambdaArn ? Json.object("error", e.error(), "cause", e.cause())
                             : Json.object("resourceType", kind[0], "resource", kind[1], "error", e.error(), "cause", e.cause()));
                 }
+            } else {
+                history.count(1);
             }
             throw e;
         }

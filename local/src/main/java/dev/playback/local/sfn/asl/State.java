@@ -10,9 +10,6 @@ import java.util.Map;
 public abstract sealed class State permits State.Pass, State.Task, State.Choice, State.Wait,
         State.Succeed, State.Fail, State.Parallel, State.MapState {
 
-    /** Marker for "ResultPath/InputPath/OutputPath": null in the definition. */
-    public static final Path NULL_PATH = Path.compile("$");
-
     public enum Language { JSONPATH, JSONATA }
 
     public record Retrier(List<String> errorEquals, double intervalSeconds, int maxAttempts, double backoffRate,

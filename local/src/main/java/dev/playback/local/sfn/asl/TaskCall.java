@@ -10,8 +10,4 @@ public record TaskCall(String resource, Object parameters, String stateName, Str
     public boolean waitForTaskToken() {
         return resource.endsWith(".waitForTaskToken");
     }
-
-    public boolean sync() {
-        return resource.endsWith(".sync") || resource.contains(".sync:");
-    }
 }

@@ -72,7 +72,9 @@ public final class ResourceDispatcher implements TaskDispatcher {
             String resource = call.resource().substring(call.resource().indexOf(":::") + 3);
             int colon = resource.startsWith("aws-sdk:") ? resource.lastIndexOf(':') : resource.indexOf(':');
             call.run().history.add("TaskSubmitted", Json.object("resourceType", resource.substring(0, colon),
-                    "resource", resource.substring(colon + 1), "output", Json.write(output)));
+                    "resource", resource.substring(colon + 1), "output", Json.lazy(output)));
+        } else {
+            call.run().history.count(1);
         }
     }
 
