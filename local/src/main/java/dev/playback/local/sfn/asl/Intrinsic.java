@@ -78,7 +78,7 @@ public final class Intrinsic {
             Object v = reader.apply(p.path);
             if (v == Path.MISSING) {
                 throw SfnException.runtime("The JsonPath argument for the field '" + p.path.text()
-                        + "' could not be found in the input");
+                        + "' could not be found in the input of the intrinsic function " + text);
             }
             return v;
         }

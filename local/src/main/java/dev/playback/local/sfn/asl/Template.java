@@ -35,7 +35,7 @@ public sealed interface Template {
         public Object evaluate(Scope scope) {
             Object v = scope.read(path);
             if (v == Path.MISSING) {
-                throw SfnException.runtime("The JsonPath argument for the field '" + field
+                throw SfnException.runtime("The JSONPath '" + path.text() + "' specified for the field '" + field
                         + "' could not be found in the input '" + Json.write(scope.input()) + "'");
             }
             return v;
