@@ -697,7 +697,7 @@ public final class Interpreter {
                         + m.itemsPath.bracketNotation());
             }
             if (!(itemsValue instanceof List)) {
-                throw SfnException.runtime("Map state input must be an array but was: " + Json.write(itemsValue));
+                throw SfnException.query("Map state input must be an array but was: " + Json.write(itemsValue));
             }
         }
         if (m.unsupported != null) {
