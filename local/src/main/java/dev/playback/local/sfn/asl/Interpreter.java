@@ -396,8 +396,8 @@ public final class Interpreter {
             for (State.ChoiceRule rule : c.choices) {
                 if (rule.condition().test(scope)) {
                     Map<String, Object> assigned = rule.assign() == null ? null : assignValues(rule.assign(), scope);
-                    Object out = rule.output() != null ? rule.output().evaluate(scope)
-                            : s.output != null ? s.output.evaluate(scope) : rawInput;
+                    // a matching rule uses its own Assign/Output; the state's apply to Default only
+                    Object out = rule.output() != null ? rule.output().evaluate(scope) : rawInput;
                     if (assigned != null) {
                         vars.assign(assigned);
                     }
