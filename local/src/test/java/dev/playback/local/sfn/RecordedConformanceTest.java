@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Runs the 826 cases recorded on real AWS Step Functions
  * ({@code shared/conformance/asl/localstack-recorded.jsonl}, beside the repository) and
- * prints passes per feature area. Failures are written to
+ * prints passes per feature area (each case also runs as an EXPRESS execution). Failures are written to
  * {@code target/sfn-conformance-failures.txt}; each remaining one is explained in SFN.md.
  */
 class RecordedConformanceTest {
@@ -52,6 +52,7 @@ class RecordedConformanceTest {
         Map<String, int[]> perArea = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         int passed = 0;
+        int expressPassed = 0;
         int total = 0;
         try (LocalStepFunctions sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).build()) {
             for (String line : lines) {
@@ -65,14 +66,9 @@ class RecordedConformanceTest {
                 String area = area(test);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> expected = (Map<String, Object>) c.get("expected");
-                String verdict;
-                try {
-                    ExecutionResult r = sfn.run(Json.write(c.get("definition")), Json.write(c.get("input")), WorkflowType.STANDARD);
-                    verdict = compare(expected, r);
-                } catch (SfnServiceException e) {
-                    verdict = "refused: " + e.code() + " " + e.getMessage();
-                } catch (RuntimeException e) {
-                    verdict = "crashed: " + e;
+                String verdict = verdict(sfn, c, expected, WorkflowType.STANDARD);
+                if (verdict(sfn, c, expected, WorkflowType.EXPRESS) == null) {
+                    expressPassed++;
                 }
                 int[] counts = perArea.computeIfAbsent(area, k -> new int[2]);
                 counts[1]++;
@@ -87,11 +83,24 @@ class RecordedConformanceTest {
         StringBuilder report = new StringBuilder("Recorded AWS Step Functions cases, passes per area:\n");
         perArea.forEach((a, n) -> report.append(String.format("  %-22s %4d / %4d%n", a, n[0], n[1])));
         report.append(String.format("  %-22s %4d / %4d%n", "TOTAL", passed, total));
+        report.append(String.format("  %-22s %4d / %4d%n", "(run as EXPRESS)", expressPassed, total));
         System.out.println(report);
         Path out = Path.of("target", "sfn-conformance-failures.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report + "\n" + String.join("\n", failures) + "\n");
         assertTrue(passed >= FLOOR, "conformance regressed: " + passed + " < " + FLOOR + " passes; see " + out.toAbsolutePath());
+        assertTrue(expressPassed >= FLOOR, "conformance regressed for EXPRESS executions: " + expressPassed + " < " + FLOOR);
+    }
+
+    private static String verdict(LocalStepFunctions sfn, Map<String, Object> c, Map<String, Object> expected, WorkflowType type) {
+        try {
+            ExecutionResult r = sfn.run(Json.write(c.get("definition")), Json.write(c.get("input")), type);
+            return compare(expected, r);
+        } catch (SfnServiceException e) {
+            return "refused: " + e.code() + " " + e.getMessage();
+        } catch (RuntimeException e) {
+            return "crashed: " + e;
+        }
     }
 
     static String area(String test) {
