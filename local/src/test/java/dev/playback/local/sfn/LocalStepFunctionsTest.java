@@ -433,6 +433,31 @@ class LocalStepFunctionsTest {
     }
 
     @Test
+    void retryIntervalsBackOffUpToMaxDelayOnVirtualTime() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
+                .register("Flaky", (RequestHandler<Object, Object>) (in, ctx) -> {
+                    if (calls.incrementAndGet() <= 3) {
+                        throw new java.io.UncheckedIOException(new java.io.IOException("connection reset"));
+                    }
+                    return Map.of("ok", true);
+                });
+        LocalStepFunctions s = service(functions, AwsClients.none());
+        Instant before = s.clock().now();
+        ExecutionResult r = s.run("""
+                {"StartAt": "Call", "States": {
+                  "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Flaky",
+                           "Parameters": {"attempt.$": "$$.State.RetryCount"},
+                           "Retry": [{"ErrorEquals": ["java.io.UncheckedIOException"], "IntervalSeconds": 2,
+                                      "BackoffRate": 3, "MaxAttempts": 3, "MaxDelaySeconds": 10}],
+                           "End": true}}}""", "{}", WorkflowType.STANDARD);
+        assertEquals(ExecutionStatus.SUCCEEDED, r.status(), r.cause());
+        assertEquals(4, calls.get());
+        long waited = Duration.between(before, s.clock().now()).toSeconds();
+        assertTrue(waited >= 18 && waited < 19, "2 + 6 + 10 (capped) seconds, was " + waited);
+    }
+
+    @Test
     void expressExecutionsKeepNoHistory() {
         LocalStepFunctions s = service(new InProcessLambdaFunctions(), AwsClients.none());
         StateMachine sm = s.createStateMachine("fast", """
