@@ -80,6 +80,19 @@ class DefinitionValidationTest {
     }
 
     @Test
+    void jsonataMayNotUseTheBareRootReferences() {
+        assertProblem(problems("""
+                {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $.x %}", "End": true}}}"""),
+                "SCHEMA_VALIDATION_FAILED", "/States/A/Output");
+        assertProblem(problems("""
+                {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": {"c": "{% $$ %}"}, "End": true}}}"""),
+                "SCHEMA_VALIDATION_FAILED", "/States/A/Output");
+        Definitions.compile("""
+                {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass",
+                  "Output": "{% $map($states.input.xs, function($v) { $v & '$' }) %}", "End": true}}}""");
+    }
+
+    @Test
     void definitionSubstitutionsReplacePlaceholders() {
         String s = Definitions.substitute("{\"Resource\": \"${FnArn}\", \"Other\": \"${Unknown}\"}", Map.of("FnArn", "arn:aws:lambda:r:1:function:F"));
         assertEquals("{\"Resource\": \"arn:aws:lambda:r:1:function:F\", \"Other\": \"${Unknown}\"}", s);

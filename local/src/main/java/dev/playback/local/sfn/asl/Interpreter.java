@@ -91,6 +91,10 @@ public final class Interpreter {
                 return out;
             } catch (SfnException e) {
                 SfnException err = decorate(e, s, entered);
+                if (Errors.QUERY_EVALUATION.equals(err.error())) {
+                    history.add("EvaluationFailed", () -> Json.object("error", err.error(), "cause", err.cause(),
+                            "state", s.name));
+                }
                 if (attempts != null && !Errors.RUNTIME.equals(err.error()) && !Errors.DATA_LIMIT_EXCEEDED.equals(err.error())) {
                     State.Retrier r = null;
                     int idx = -1;

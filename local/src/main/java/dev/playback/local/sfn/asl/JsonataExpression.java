@@ -56,12 +56,51 @@ public final class JsonataExpression {
     /** Compiles {@code {% expr %}}; field names the definition field, for error causes. */
     public static JsonataExpression compile(String text, String field) {
         String src = text.substring(2, text.length() - 2).trim();
+        String illegal = illegalRootReference(src);
+        if (illegal != null) {
+            throw new IllegalArgumentException("The JSONata expression '" + src + "' specified for the field '" + field
+                    + "' uses '" + illegal + "', which Step Functions does not allow; use $states.input or $states.context");
+        }
         try {
             return new JsonataExpression(src, field);
         } catch (JException | IllegalArgumentException e) {
             throw new IllegalArgumentException("The JSONata expression '" + src + "' specified for the field '"
                     + field + "' is invalid: " + e.getMessage());
         }
+    }
+
+    /** "$" or "$$" used on their own (not as a variable or function name), outside string literals. */
+    static String illegalRootReference(String src) {
+        char quote = 0;
+        for (int i = 0; i < src.length(); i++) {
+            char c = src.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            if (c == '"' || c == '\'') {
+                quote = c;
+                continue;
+            }
+            if (c != '$' || i > 0 && src.charAt(i - 1) == '\\') {
+                continue;
+            }
+            int j = i + 1;
+            boolean dollars = j < src.length() && src.charAt(j) == '$';
+            if (dollars) {
+                j++;
+            }
+            boolean ident = j < src.length() && (Character.isLetterOrDigit(src.charAt(j)) || src.charAt(j) == '_');
+            if (!ident) {
+                return dollars ? "$$" : "$";
+            }
+            i = j;
+        }
+        return null;
     }
 
     public String source() {
