@@ -131,6 +131,8 @@ class LocalStepFunctionsTest {
                            "Parameters": {"FunctionName": "Nope"}, "End": true}}}""", "{}", WorkflowType.STANDARD);
         assertEquals(ExecutionStatus.FAILED, r.status());
         assertEquals("Lambda.ResourceNotFoundException", r.error());
+        assertTrue(r.cause().startsWith("Function not found: arn:aws:lambda:us-east-1:123456789012:function:Nope (Service: AWSLambda; Status Code: 404;"),
+                r.cause());
     }
 
     @Test
@@ -222,6 +224,8 @@ class LocalStepFunctionsTest {
         Map<String, Object> out = (Map<String, Object>) Json.parse(r.output());
         assertEquals(Map.of("version", "7"), out.get("found"));
         assertEquals("DynamoDB.ConditionalCheckFailedException", ((Map<?, ?>) out.get("error")).get("Error"));
+        assertTrue(((String) ((Map<?, ?>) out.get("error")).get("Cause")).contains("(Service: AmazonDynamoDBv2; Status Code:"),
+                out.toString());
         GetItemRequest get = (GetItemRequest) requests.get(0);
         assertEquals("events", get.tableName());
         assertEquals("a-1", get.key().get("id").s());

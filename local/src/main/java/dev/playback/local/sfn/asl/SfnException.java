@@ -14,6 +14,13 @@ public class SfnException extends RuntimeException {
         this.cause = cause;
     }
 
+    /** An error raised because of another exception (e.g. an AWS SDK error), kept as the Java cause. */
+    public SfnException(String error, String cause, Throwable source) {
+        super(error + ": " + cause, source, false, false);
+        this.error = error;
+        this.cause = cause;
+    }
+
     public String error() {
         return error;
     }

@@ -110,7 +110,7 @@ public final class ResourceDispatcher implements TaskDispatcher {
 
     private Object invoke(TaskCall call, String resource) {
         if (resource.startsWith("arn:aws:lambda:")) {
-            return Json.parse(invokeLambda(resource, Json.write(call.parameters())));
+            return payloadValue(invokeLambda(call, resource, Json.write(call.parameters())));
         }
         if (!resource.startsWith(STATES)) {
             throw new SfnException(Errors.RUNTIME, "Unsupported resource '" + call.resource() + "' in state '" + call.stateName() + "'");
@@ -118,7 +118,7 @@ public final class ResourceDispatcher implements TaskDispatcher {
         String rest = resource.substring(STATES.length());
         Map<?, ?> params = call.parameters() instanceof Map<?, ?> m ? m : Map.of();
         if (rest.equals("lambda:invoke")) {
-            return lambdaInvoke(params);
+            return lambdaInvoke(call, params);
         }
         if (rest.startsWith("states:startExecution")) {
             return startExecution(call, rest.substring("states:startExecution".length()), params);
@@ -131,8 +131,11 @@ public final class ResourceDispatcher implements TaskDispatcher {
             if (!List.of("getItem", "putItem", "updateItem", "deleteItem").contains(op)) {
                 throw new SfnException(Errors.RUNTIME, "Unsupported DynamoDB integration '" + op + "'");
             }
-            Object r = sdk("DynamoDB", clients.dynamoDb(), op, params, "DynamoDB");
-            return withSdkMetadata(r);
+            try {
+                return withSdkMetadata(sdk("DynamoDB", clients.dynamoDb(), op, params, "DynamoDB"));
+            } catch (SfnException e) {
+                throw optimizedDynamoDbError(e);
+            }
         }
         if (rest.startsWith("aws-sdk:")) {
             String[] parts = rest.split(":");
@@ -160,10 +163,13 @@ public final class ResourceDispatcher implements TaskDispatcher {
 
     // ------------------------------------------------------------ Lambda
 
-    private String invokeLambda(String nameOrArn, String payload) {
-        LambdaFunctions.LambdaFunction f = lambdas.resolve(nameOrArn).orElseThrow(() -> new SfnException(
-                "Lambda.ResourceNotFoundException", "Function not found: " + nameOrArn
-                + " (Service: Lambda, Status Code: 404, Request ID: " + UUID.randomUUID() + ")"));
+    private String invokeLambda(TaskCall call, String nameOrArn, String payload) {
+        LambdaFunctions.LambdaFunction f = lambdas.resolve(nameOrArn).orElseThrow(() -> {
+            String arn = nameOrArn.startsWith("arn:") ? nameOrArn : functionArn(call, nameOrArn);
+            return new SfnException("Lambda.ResourceNotFoundException", "Function not found: " + arn
+                    + " (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: "
+                    + UUID.randomUUID() + "; Proxy: null)");
+        });
         try {
             return f.invoke(payload);
         } catch (LambdaFunctions.Failure e) {
@@ -179,14 +185,15 @@ public final class ResourceDispatcher implements TaskDispatcher {
         }
     }
 
-    private Object lambdaInvoke(Map<?, ?> params) {
+    private Object lambdaInvoke(TaskCall call, Map<?, ?> params) {
         Object fn = params.get("FunctionName");
         if (!(fn instanceof String name)) {
             throw new SfnException(Errors.RUNTIME, "The lambda:invoke parameters need a 'FunctionName' string");
         }
         Object payload = params.containsKey("Payload") ? params.get("Payload") : Map.of();
-        String payloadJson = Json.write(payload);
-        String out = invokeLambda(name, payloadJson);
+        // As Step Functions does: a string that is JSON text is sent as that text, anything else as JSON.
+        String payloadJson = payload instanceof String text && isJson(text) ? text : Json.write(payload);
+        String out = invokeLambda(call, name, payloadJson);
         String requestId = UUID.randomUUID().toString();
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("Connection", "keep-alive");
@@ -199,11 +206,37 @@ public final class ResourceDispatcher implements TaskDispatcher {
         headers.forEach((k, v) -> all.put(k, List.of(v)));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("ExecutedVersion", "$LATEST");
-        result.put("Payload", Json.parse(out));
+        result.put("Payload", payloadValue(out));
         result.put("SdkHttpMetadata", Json.object("AllHttpHeaders", all, "HttpHeaders", headers, "HttpStatusCode", 200));
         result.put("SdkResponseMetadata", Json.object("RequestId", requestId));
         result.put("StatusCode", 200);
         return result;
+    }
+
+    private static boolean isJson(String text) {
+        try {
+            Json.parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A function's response: JSON when it is JSON text, otherwise the text itself. */
+    private static Object payloadValue(String out) {
+        try {
+            return Json.parse(out);
+        } catch (IllegalArgumentException e) {
+            return out;
+        }
+    }
+
+    /** arn:aws:lambda:REGION:ACCOUNT:function:NAME, region and account taken from the state machine's ARN. */
+    private static String functionArn(TaskCall call, String name) {
+        String[] parts = call.run().stateMachineArn.split(":");
+        String region = parts.length > 4 ? parts[3] : "us-east-1";
+        String account = parts.length > 4 ? parts[4] : "123456789012";
+        return "arn:aws:lambda:" + region + ":" + account + ":function:" + name;
     }
 
     // ------------------------------------------------------------ states:startExecution
@@ -347,6 +380,17 @@ public final class ResourceDispatcher implements TaskDispatcher {
         return null;
     }
 
+    /** The optimized DynamoDB integration words causes as the AWS SDK for Java v1 did. */
+    private static SfnException optimizedDynamoDbError(SfnException e) {
+        if (e.getCause() instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
+            String code = ase.awsErrorDetails().errorCode();
+            String message = ase.awsErrorDetails().errorMessage() != null ? ase.awsErrorDetails().errorMessage() : ase.getMessage();
+            return new SfnException(e.error(), message + " (Service: AmazonDynamoDBv2; Status Code: " + ase.statusCode()
+                    + "; Error Code: " + code + "; Request ID: " + ase.requestId() + "; Proxy: null)");
+        }
+        return e;
+    }
+
     private static SfnException sdkError(String prefix, Throwable t) {
         if (t instanceof AwsServiceException ase && ase.awsErrorDetails() != null && ase.awsErrorDetails().errorCode() != null) {
             String code = ase.awsErrorDetails().errorCode();
@@ -356,7 +400,7 @@ public final class ResourceDispatcher implements TaskDispatcher {
             if (!code.endsWith("Exception")) {
                 code = code + "Exception";
             }
-            return new SfnException(prefix + "." + code, ase.getMessage());
+            return new SfnException(prefix + "." + code, ase.getMessage(), ase);
         }
         if (t instanceof SdkException se) {
             return new SfnException(prefix + ".SdkClientException", se.getMessage());
