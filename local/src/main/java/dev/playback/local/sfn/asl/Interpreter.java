@@ -74,7 +74,6 @@ public final class Interpreter {
                 ? history.add(s.type + "StateEntered", Json.object("name", s.name, "input", Json.lazy(stateInput)))
                 : history.count(1);
         step.enteredId = entered;
-        Instant enteredTime = null;
         int retryCount = 0;
         int[] attempts = s.retry.isEmpty() ? null : new int[s.retry.size()];
         while (true) {
