@@ -41,12 +41,12 @@ public final class SfnBenchmark {
     /** Runs the benchmark; args: [iterations] [measured runs]. Returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_ITERATIONS;
-        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String definition = loopDefinition(iterations);
         long transitions = 2L * iterations + 1; // Increment and Check per iteration, then Done
         try (LocalStepFunctions sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).build()) {
             String arn = sfn.createStateMachine("benchmark-loop", definition, WorkflowType.EXPRESS, null).arn();
-            for (int i = 0; i < 5; i++) { // warm-up
+            for (int i = 0; i < 15; i++) { // warm-up: let the JIT compile the interpreter
                 check(sfn.run(definition, "{\"counter\": 0}", WorkflowType.EXPRESS), iterations);
             }
             double best = 0;
