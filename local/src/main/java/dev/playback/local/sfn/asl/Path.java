@@ -116,7 +116,7 @@ public final class Path {
             pos = 1;
         }
         String rest = text.substring(pos).trim();
-        if (rest.contains("[?")) {
+        if (rest.contains("[?") || rest.endsWith(")")) { // filters and functions (length(), min(), ...)
             try {
                 JsonPath jp = JsonPath.compile("$" + rest);
                 return new Path(text, root, variable, new Step[0], false, jp);
