@@ -124,6 +124,22 @@ class LocalStepFunctionsTest {
     }
 
     @Test
+    void jsonataTasksUseArgumentsOutputAndAssign() {
+        InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Pricing", Pricing.class);
+        ExecutionResult r = service(functions, AwsClients.none()).run("""
+                {"QueryLanguage": "JSONata", "StartAt": "Price", "States": {
+                  "Price": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                            "Arguments": {"FunctionName": "Pricing", "Payload": {"id": "{% $states.input.order %}", "quantity": 2}},
+                            "Assign": {"total": "{% $states.result.Payload.total %}"},
+                            "Output": {"status": "{% $states.result.StatusCode %}"},
+                            "Next": "Report"},
+                  "Report": {"Type": "Pass", "Output": {"status": "{% $states.input.status %}", "total": "{% $total %}"}, "End": true}}}""",
+                "{\"order\": \"o-9\"}", WorkflowType.STANDARD);
+        assertEquals(ExecutionStatus.SUCCEEDED, r.status(), r.cause());
+        assertEquals(Map.of("status", 200, "total", 10), Json.parse(r.output()));
+    }
+
+    @Test
     void anUnknownFunctionFailsWithLambdasErrorName() {
         ExecutionResult r = service(new InProcessLambdaFunctions(), AwsClients.none()).run("""
                 {"StartAt": "Call", "States": {
@@ -151,20 +167,32 @@ class LocalStepFunctionsTest {
 
     @Test
     void startingTheSameNameTwiceWhileRunningIsIdempotent() {
-        LocalStepFunctions s = service(new InProcessLambdaFunctions(), AwsClients.none());
+        InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
+                .register("Park", (RequestHandler<Object, Object>) (in, ctx) -> Map.of());
+        LocalStepFunctions s = service(functions, AwsClients.none());
         StateMachine sm = s.createStateMachine("waiting", """
                 {"StartAt": "Ask", "States": {
-                  "Ask": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents.waitForTaskToken",
-                          "Parameters": {"Entries": []}, "End": true}}}""", WorkflowType.STANDARD, null);
+                  "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                          "Parameters": {"FunctionName": "Park", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}}""",
+                WorkflowType.STANDARD, null);
         ExecutionDescription first = s.startExecution(sm.arn(), "once", "{}");
         ExecutionDescription again = s.startExecution(sm.arn(), "once", "{}");
         assertEquals(first.executionArn(), again.executionArn());
-        assertThrows(SfnServiceException.class, () -> s.startExecution(sm.arn(), "once", "{\"other\":1}"));
-        ExecutionDescription d = s.awaitExecution(first.executionArn(), Duration.ofSeconds(10));
-        // no EventBridge client is configured: the task fails clearly
-        assertEquals(ExecutionStatus.FAILED, d.status());
-        assertEquals("States.Runtime", d.error());
-        assertTrue(d.cause().contains("EventBridge"), d.cause());
+        SfnServiceException conflict = assertThrows(SfnServiceException.class, () -> s.startExecution(sm.arn(), "once", "{\"other\":1}"));
+        assertEquals("ExecutionAlreadyExists", conflict.code());
+        s.stopExecution(first.executionArn(), null, null);
+        assertEquals(ExecutionStatus.ABORTED, s.awaitExecution(first.executionArn(), Duration.ofSeconds(10)).status());
+    }
+
+    @Test
+    void aTaskWhoseClientIsAbsentFailsClearly() {
+        ExecutionResult r = service(new InProcessLambdaFunctions(), AwsClients.none()).run("""
+                {"StartAt": "Announce", "States": {
+                  "Announce": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+                               "Parameters": {"Entries": []}, "End": true}}}""", "{}", WorkflowType.STANDARD);
+        assertEquals(ExecutionStatus.FAILED, r.status());
+        assertEquals("States.Runtime", r.error());
+        assertTrue(r.cause().contains("No EventBridge client is configured"), r.cause());
     }
 
     @Test

@@ -18,6 +18,7 @@ public final class History {
     private final SfnClock clock;
     private final List<HistoryEvent> events;
     private long lastId;
+    private boolean closed;
 
     /** Thrown when the history limit is reached: the execution fails, no Catch applies. */
     public static final class LimitReached extends RuntimeException {
@@ -51,6 +52,9 @@ public final class History {
 
     /** Adds an event; returns its id. Throws LimitReached when only the failure event fits. */
     public synchronized long add(String type, Map<String, Object> details) {
+        if (closed) {
+            throw new Interpreter.Stopped(); // the execution ended (e.g. StopExecution) while a state ran
+        }
         long id = ++lastId;
         if (recording) {
             if (id >= limit) {
@@ -65,21 +69,23 @@ public final class History {
     /** Adds an event whose details are built only if the history is kept. */
     public long add(String type, Supplier<Map<String, Object>> details) {
         if (!recording) {
-            synchronized (this) {
-                return ++lastId;
-            }
+            return count(1);
         }
         return add(type, details.get());
     }
 
     /** Numbers {@code n} events without recording them (Express executions). */
     public synchronized long count(int n) {
+        if (closed) {
+            throw new Interpreter.Stopped();
+        }
         lastId += n;
         return lastId;
     }
 
     /** Adds a closing event (ExecutionSucceeded/Failed/Aborted/TimedOut); never refused. */
     public synchronized long close(String type, Map<String, Object> details) {
+        closed = true;
         long id = ++lastId;
         if (recording) {
             events.add(new HistoryEvent(id, id - 1, clock.now(), type, details));
