@@ -407,6 +407,22 @@ class LocalStepFunctionsTest {
     }
 
     @Test
+    void aFailingBranchFailsTheParallelWithoutWaitingForItsSiblings() {
+        InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
+                .register("Park", (RequestHandler<Object, Object>) (in, ctx) -> Map.of());
+        LocalStepFunctions s = service(functions, AwsClients.none());
+        StateMachine sm = s.createStateMachine("fail-fast", """
+                {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+                  {"StartAt": "Wait", "States": {"Wait": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                     "Parameters": {"FunctionName": "Park", "Payload": {"t.$": "$$.Task.Token"}}, "End": true}}},
+                  {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Rejected", "Cause": "no"}}}]}}}""",
+                WorkflowType.STANDARD, null);
+        ExecutionDescription d = s.awaitExecution(s.startExecution(sm.arn(), null, "{}").executionArn(), Duration.ofSeconds(30));
+        assertEquals(ExecutionStatus.FAILED, d.status());
+        assertEquals("Rejected", d.error());
+    }
+
+    @Test
     void aTaskTimeoutFailsWithStatesTimeout() {
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
                 .register("Slow", (RequestHandler<Object, Object>) (in, ctx) -> {

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -616,11 +615,11 @@ public final class Interpreter {
         try {
             boolean threaded = n > 1 && p.branches.stream().anyMatch(Program::blocking);
             if (threaded) {
-                List<Future<Object>> fs = new ArrayList<>();
+                List<java.util.concurrent.Callable<Object>> branches = new ArrayList<>();
                 for (Program b : p.branches) {
-                    fs.add(run.threads.submit(() -> run(b, input, new Variables(vars))));
+                    branches.add(() -> run(b, input, new Variables(vars)));
                 }
-                collect(fs, results, null);
+                runAll(branches, results, null, Integer.MAX_VALUE);
             } else {
                 for (int i = 0; i < n; i++) {
                     results[i] = run(p.branches.get(i), input, new Variables(vars));
@@ -638,39 +637,61 @@ public final class Interpreter {
         return out;
     }
 
-    /** Waits for all futures; the first failure (in branch order) wins and the rest are cancelled. */
-    private void collect(List<Future<Object>> fs, Object[] results, SfnException[] failures) {
-        SfnException first = null;
-        for (int i = 0; i < fs.size(); i++) {
-            try {
-                results[i] = fs.get(i).get();
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof Stopped st) {
-                    throw st;
-                }
-                if (c instanceof History.LimitReached lr) {
-                    throw lr;
-                }
-                SfnException se = c instanceof SfnException x ? x
-                        : new SfnException(Errors.RUNTIME, String.valueOf(c));
-                if (failures != null) {
-                    failures[i] = se;
-                } else if (first == null) {
-                    first = se;
-                    for (Future<Object> f : fs) {
-                        f.cancel(true);
-                    }
-                }
-            } catch (java.util.concurrent.CancellationException e) {
-                // a sibling failed first
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Stopped();
+    /** Inline Map iterations run at most this many at a time when MaxConcurrency is 0 (as on AWS). */
+    static final int INLINE_MAP_CONCURRENCY = 40;
+
+    /**
+     * Runs tasks on the execution's threads, at most {@code limit} at a time, and collects their
+     * results in completion order: the first failure ends the wait and cancels the others
+     * (unless {@code failures} collects them, for Map's tolerated failures).
+     */
+    private void runAll(List<java.util.concurrent.Callable<Object>> tasks, Object[] results, SfnException[] failures,
+                        int limit) {
+        java.util.concurrent.ExecutorCompletionService<Object> done = new java.util.concurrent.ExecutorCompletionService<>(run.threads);
+        Map<Future<Object>, Integer> index = new java.util.HashMap<>();
+        int next = 0;
+        try {
+            while (next < tasks.size() && next < limit) {
+                index.put(done.submit(tasks.get(next)), next);
+                next++;
             }
+            for (int n = 0; n < tasks.size(); n++) {
+                Future<Object> f = done.take();
+                int i = index.get(f);
+                try {
+                    results[i] = f.get();
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof Stopped st) {
+                        throw st;
+                    }
+                    if (c instanceof History.LimitReached lr) {
+                        throw lr;
+                    }
+                    SfnException se = c instanceof SfnException x ? x : new SfnException(Errors.RUNTIME, String.valueOf(c));
+                    if (failures == null) {
+                        throw se;
+                    }
+                    failures[i] = se;
+                }
+                if (next < tasks.size()) {
+                    index.put(done.submit(tasks.get(next)), next);
+                    next++;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel(index);
+            throw new Stopped();
+        } catch (RuntimeException e) {
+            cancel(index);
+            throw e;
         }
-        if (first != null) {
-            throw first;
+    }
+
+    private static void cancel(Map<Future<Object>, Integer> futures) {
+        for (Future<Object> f : futures.keySet()) {
+            f.cancel(true);
         }
     }
 
@@ -724,21 +745,14 @@ public final class Interpreter {
         try {
             boolean threaded = n > 1 && m.processor.blocking() && maxConcurrency != 1;
             if (threaded) {
-                Semaphore permits = new Semaphore(maxConcurrency <= 0 ? Integer.MAX_VALUE : maxConcurrency);
-                List<Future<Object>> fs = new ArrayList<>();
+                List<java.util.concurrent.Callable<Object>> iterations = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     final int idx = i;
                     final Object item = items.get(i);
-                    fs.add(run.threads.submit(() -> {
-                        permits.acquire();
-                        try {
-                            return iteration(m, scope, vars, idx, item, retryCount, mapRunId);
-                        } finally {
-                            permits.release();
-                        }
-                    }));
+                    iterations.add(() -> iteration(m, scope, vars, idx, item, retryCount, mapRunId));
                 }
-                collect(fs, results, tolerant ? failures : null);
+                runAll(iterations, results, tolerant ? failures : null,
+                        maxConcurrency > 0 ? maxConcurrency : m.distributed ? 1000 : INLINE_MAP_CONCURRENCY);
             } else {
                 for (int i = 0; i < n; i++) {
                     try {
