@@ -329,8 +329,10 @@ public final class LocalStepFunctions implements AutoCloseable {
                 h.close("ExecutionFailed", details(Errors.RUNTIME, History.LIMIT_CAUSE));
             }
         } catch (Interpreter.Stopped ex) {
-            // stopExecution has already recorded the end
-            e.finish(new ExecutionResult(ExecutionStatus.ABORTED, null, null, null), clock.now());
+            // stopExecution has already recorded the end; a child stopped with its parent records it here
+            if (e.finish(new ExecutionResult(ExecutionStatus.ABORTED, null, null, null), clock.now())) {
+                h.close("ExecutionAborted", Map.of());
+            }
         } catch (RuntimeException ex) {
             String cause = ex.getClass().getName() + ": " + ex.getMessage();
             if (e.finish(ExecutionResult.failed(Errors.RUNTIME, cause), clock.now())) {
