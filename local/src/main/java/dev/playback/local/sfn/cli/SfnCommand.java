@@ -44,6 +44,16 @@ public final class SfnCommand {
 
     /** Runs the command; {@code args} start after "sfn". Returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, LocalStepFunctions::builder);
+    }
+
+    /**
+     * As {@link #run(String[], PrintStream, PrintStream)}, with the service settings supplied by
+     * the caller — the runtime passes a builder with its Lambda functions and SDK clients, so
+     * Task states reach them; the clock is still chosen by {@code --real-time}.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err,
+                          java.util.function.Supplier<LocalStepFunctions.Builder> services) {
         // json-path logs through SLF4J; without a binding SLF4J prints a notice on stderr
         if (System.getProperty("slf4j.internal.verbosity") == null) {
             System.setProperty("slf4j.internal.verbosity", "ERROR");
@@ -54,7 +64,7 @@ public final class SfnCommand {
         }
         switch (args[0]) {
             case "run":
-                return runCommand(args, out, err);
+                return runCommand(args, out, err, services);
             case "bench":
                 String[] rest = new String[args.length - 1];
                 System.arraycopy(args, 1, rest, 0, rest.length);
@@ -69,7 +79,8 @@ public final class SfnCommand {
         }
     }
 
-    private static int runCommand(String[] args, PrintStream out, PrintStream err) {
+    private static int runCommand(String[] args, PrintStream out, PrintStream err,
+                                  java.util.function.Supplier<LocalStepFunctions.Builder> services) {
         String definitionFile = null;
         String input = "{}";
         String batch = null;
@@ -133,7 +144,7 @@ public final class SfnCommand {
             err.println("give either a DEFINITION.json or --batch IN.jsonl\n" + USAGE);
             return 2;
         }
-        try (LocalStepFunctions sfn = LocalStepFunctions.builder()
+        try (LocalStepFunctions sfn = services.get()
                 .clock(realTime ? SfnClock.system() : SfnClock.instant()).build()) {
             if (batch != null) {
                 return batch(sfn, Path.of(batch), type, subs, out, err);
