@@ -94,6 +94,20 @@ class SfnCommandTest {
     }
 
     @Test
+    void theRuntimeCanGiveRunsItsLambdaFunctions() throws Exception {
+        Path def = Files.writeString(dir.resolve("call.asl.json"), """
+                {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "${EchoArn}", "End": true}}}""");
+        var functions = new dev.playback.local.sfn.tasks.InProcessLambdaFunctions()
+                .register("echo", (dev.playback.local.sfn.tasks.LambdaFunctions.LambdaFunction) payload -> payload);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = SfnCommand.run(new String[] {"run", def.toString(), "--sub", "EchoArn=" + functions.arnOf("echo"),
+                        "--input", "{\"x\":1}", "--json"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                () -> LocalStepFunctions.builder().lambdaFunctions(functions));
+        assertEquals(0, code);
+        assertEquals(Map.of("status", "SUCCEEDED", "output", Map.of("x", 1)), Json.parse(out.toString(StandardCharsets.UTF_8).trim()));
+    }
+
+    @Test
     void wrongUsageExplainsItself() {
         Outcome o = sfn("run");
         assertEquals(2, o.code());
