@@ -93,6 +93,18 @@ class DefinitionValidationTest {
     }
 
     @Test
+    void statesAllMustBeTheLastRetrierAndCatcher() {
+        List<String> p = problems("""
+                {"StartAt": "T", "States": {
+                  "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true,
+                        "Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["X"]}],
+                        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "C"}, {"ErrorEquals": ["Y"], "Next": "C"}]},
+                  "C": {"Type": "Succeed"}}}""");
+        assertProblem(p, "SCHEMA_VALIDATION_FAILED", "/States/T/Retry[0]/ErrorEquals");
+        assertProblem(p, "SCHEMA_VALIDATION_FAILED", "/States/T/Catch[0]/ErrorEquals");
+    }
+
+    @Test
     void definitionSubstitutionsReplacePlaceholders() {
         String s = Definitions.substitute("{\"Resource\": \"${FnArn}\", \"Other\": \"${Unknown}\"}", Map.of("FnArn", "arn:aws:lambda:r:1:function:F"));
         assertEquals("{\"Resource\": \"arn:aws:lambda:r:1:function:F\", \"Other\": \"${Unknown}\"}", s);

@@ -426,6 +426,9 @@ public final class Definitions {
                 problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'MaxAttempts' must be >= 0 at " + rat + "/MaxAttempts");
             }
             out.add(new State.Retrier(errors, interval, max, backoff, maxDelay, jitter));
+            if (errors.contains(Errors.ALL) && i < l.size()) {
+                problems.add("SCHEMA_VALIDATION_FAILED: A retrier with States.ALL must be the last one at " + rat + "/ErrorEquals");
+            }
         }
         return out;
     }
@@ -472,6 +475,9 @@ public final class Definitions {
             Template output = c.containsKey("Output") ? jsonataTemplate(c.get("Output"), "Output", cat) : null;
             Template assign = c.containsKey("Assign") ? assign(c.get("Assign"), cat, jsonata) : null;
             out.add(new State.Catcher(errors, next, rp, discard, output, assign));
+            if (errors.contains(Errors.ALL) && i < l.size()) {
+                problems.add("SCHEMA_VALIDATION_FAILED: A catcher with States.ALL must be the last one at " + cat + "/ErrorEquals");
+            }
         }
         return out;
     }
