@@ -175,6 +175,15 @@ class SfnApiServerTest {
         assertEquals(Map.of("q", 1, "answer", Map.of("approved", true)), Json.parse(d.output()));
         assertThrows(software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException.class,
                 () -> client.sendTaskSuccess(b -> b.taskToken(token).output("{}")));
+
+        String rejected = client.startExecution(b -> b.stateMachineArn(arn).input("{\"q\":2}")).executionArn();
+        String second = TOKENS.poll(10, TimeUnit.SECONDS);
+        assertNotNull(second);
+        client.sendTaskFailure(b -> b.taskToken(second).error("Rejected").cause("not approved"));
+        DescribeExecutionResponse f = await(rejected);
+        assertEquals(ExecutionStatus.FAILED, f.status());
+        assertEquals("Rejected", f.error());
+        assertEquals("not approved", f.cause());
     }
 
     @Test
