@@ -689,7 +689,6 @@ public final class Definitions {
             s.processor = program(pm, at + "/" + procField, pl);
         }
         s.label = m.get("Label") instanceof String l ? l : name;
-        s.hasItemReader = m.containsKey("ItemReader");
         s.unsupported = m.containsKey("ItemReader") ? "ItemReader" : m.containsKey("ResultWriter") ? "ResultWriter" : null;
         if (m.get("ItemBatcher") instanceof Map<?, ?> batcher) {
             s.itemBatcher = batcher;

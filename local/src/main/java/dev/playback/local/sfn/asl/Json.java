@@ -207,8 +207,4 @@ public final class Json {
         return new Lazy(value);
     }
 
-    /** Size in bytes of the JSON text of a value (UTF-8). */
-    public static int size(Object v) {
-        return write(v).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    }
 }

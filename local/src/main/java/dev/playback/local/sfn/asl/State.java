@@ -156,7 +156,6 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
         public Path toleratedFailurePercentagePath;
         public Template toleratedDynamicCount;
         public Template toleratedDynamicPercentage;
-        public boolean hasItemReader;
         /** ItemBatcher settings (MaxItemsPerBatch, BatchInput), or null. */
         public Map<?, ?> itemBatcher;
         /** A field the local executor cannot honour (ItemReader, ResultWriter), or null. */
