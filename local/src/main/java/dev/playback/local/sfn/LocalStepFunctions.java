@@ -281,6 +281,9 @@ public final class LocalStepFunctions implements AutoCloseable {
         RunContext run = new RunContext(e.arn(), name, sm.arn(), sm.name(), sm.roleArn(), parsed, clock, history, tasks,
                 threads, sm.type() == WorkflowType.EXPRESS);
         run.children = this::runMapChild;
+        if (sm.program().timeoutSeconds() != null) {
+            run.deadline = run.startTime.plusSeconds(sm.program().timeoutSeconds());
+        }
         e.attach(run);
         history.add("ExecutionStarted", () -> Json.object("input", input, "inputDetails", Json.object("truncated", false),
                 "roleArn", sm.roleArn(), "stateMachineArn", sm.arn()));
@@ -318,11 +321,12 @@ public final class LocalStepFunctions implements AutoCloseable {
                 h.close("ExecutionSucceeded", Json.object("output", output, "outputDetails", Json.object("truncated", false)));
             }
         } catch (SfnException ex) {
-            ExecutionStatus status = Errors.TIMEOUT.equals(ex.error()) && ex.cause() != null
-                    && ex.cause().startsWith("The execution timed out") ? ExecutionStatus.TIMED_OUT : ExecutionStatus.FAILED;
-            if (e.finish(new ExecutionResult(status, null, ex.error(), ex.cause()), clock.now())) {
-                h.close(status == ExecutionStatus.TIMED_OUT ? "ExecutionTimedOut" : "ExecutionFailed",
-                        details(ex.error(), ex.cause()));
+            if (e.finish(ExecutionResult.failed(ex.error(), ex.cause()), clock.now())) {
+                h.close("ExecutionFailed", details(ex.error(), ex.cause()));
+            }
+        } catch (Interpreter.ExecutionTimedOut ex) {
+            if (e.finish(new ExecutionResult(ExecutionStatus.TIMED_OUT, null, Errors.TIMEOUT, null), clock.now())) {
+                h.close("ExecutionTimedOut", details(Errors.TIMEOUT, null));
             }
         } catch (History.LimitReached ex) {
             if (e.finish(ExecutionResult.failed(Errors.RUNTIME, History.LIMIT_CAUSE), clock.now())) {

@@ -90,6 +90,20 @@ class LocalStepFunctionsTest {
     }
 
     @Test
+    void aMachineTimeoutEndsTheExecutionTimedOutEvenDuringAWait() {
+        LocalStepFunctions s = service(new InProcessLambdaFunctions(), AwsClients.none());
+        StateMachine sm = s.createStateMachine("bounded", """
+                {"TimeoutSeconds": 60, "StartAt": "Long", "States": {
+                  "Long": {"Type": "Wait", "Seconds": 3600, "End": true}}}""", WorkflowType.STANDARD, null);
+        ExecutionDescription d = s.startSyncExecution(sm.arn(), null, "{}");
+        assertEquals(ExecutionStatus.TIMED_OUT, d.status());
+        assertEquals("States.Timeout", d.error());
+        List<HistoryEvent> events = s.getExecutionHistory(d.executionArn());
+        assertEquals("ExecutionTimedOut", events.get(events.size() - 1).type());
+        assertEquals(60, Duration.between(d.startDate(), d.stopDate()).toSeconds());
+    }
+
+    @Test
     void substitutesDefinitionPlaceholdersAndInvokesPlainFunctionArns() {
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Pricing", Pricing.class);
         LocalStepFunctions s = service(functions, AwsClients.none());

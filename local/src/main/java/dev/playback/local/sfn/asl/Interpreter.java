@@ -42,14 +42,13 @@ public final class Interpreter {
     public Object run(Program program, Object input, Variables variables) {
         State s = program.start();
         Object data = input;
-        Instant deadline = program.timeoutSeconds() == null ? null
-                : run.startTime.plusSeconds(program.timeoutSeconds());
+        Instant deadline = run.deadline;
         while (true) {
             if (run.stopped()) {
                 throw new Stopped();
             }
             if (deadline != null && run.clock.now().isAfter(deadline)) {
-                throw new SfnException(Errors.TIMEOUT, "The execution timed out (TimeoutSeconds " + program.timeoutSeconds() + ")");
+                throw new ExecutionTimedOut();
             }
             Step step = new Step();
             Object out = runState(s, data, variables, step);
@@ -175,6 +174,16 @@ public final class Interpreter {
     }
 
     private void sleep(Duration d) {
+        Instant deadline = run.deadline;
+        if (deadline != null && run.clock.now().plus(d).isAfter(deadline)) {
+            Duration left = Duration.between(run.clock.now(), deadline);
+            sleepFor(left.isNegative() ? Duration.ZERO : left);
+            throw new ExecutionTimedOut();
+        }
+        sleepFor(d);
+    }
+
+    private void sleepFor(Duration d) {
         try {
             if (!run.clock.sleep(d, run::stopped)) {
                 throw new Stopped();
@@ -379,6 +388,13 @@ public final class Interpreter {
             return (String) v;
         }
         return Json.write(v);
+    }
+
+    /** The state machine's TimeoutSeconds passed: the execution ends TIMED_OUT; nothing catches it. */
+    public static final class ExecutionTimedOut extends RuntimeException {
+        public ExecutionTimedOut() {
+            super("The execution timed out", null, false, false);
+        }
     }
 
     /** A Fail state: its error and cause end the run unless an enclosing state catches them. */
@@ -667,6 +683,9 @@ public final class Interpreter {
                     }
                     if (c instanceof History.LimitReached lr) {
                         throw lr;
+                    }
+                    if (c instanceof ExecutionTimedOut t) {
+                        throw t;
                     }
                     SfnException se = c instanceof SfnException x ? x : new SfnException(Errors.RUNTIME, String.valueOf(c));
                     if (failures == null) {

@@ -49,6 +49,9 @@ public final class RunContext {
         this.express = express;
     }
 
+    /** When the state machine's TimeoutSeconds runs out, or null. */
+    public volatile Instant deadline;
+
     /** The execution that started this one as a DISTRIBUTED Map item, if any: stopping it stops this. */
     public volatile RunContext parent;
 
