@@ -1,0 +1,10 @@
+package dev.playback.local.sfn;
+
+import dev.playback.local.sfn.asl.Program;
+
+import java.time.Instant;
+
+/** A created state machine: its ARN, the (substituted) definition and its compiled program. */
+public record StateMachine(String arn, String name, WorkflowType type, String definition, String roleArn,
+                           Instant creationDate, Program program) {
+}
