@@ -46,9 +46,9 @@ public final class IngestBenchmark {
         }
         try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
             out.println("measuring the emulators' raw ceilings ...");
-            RawCeilings.Figures raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
+            RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
             out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s%n",
-                    raw.kinesisPutRecordsPerSecond(), raw.dynamoBatchWriteItemsPerSecond());
+                    raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());
 
             PlaybackApi api = new PlaybackApi(stack.apiUrl());
             ArrayNode open = JSON.createArrayNode();
@@ -88,7 +88,7 @@ public final class IngestBenchmark {
             long tDone = System.nanoTime();
             double accepted = events / ((tAccepted - t0) / 1e9);
             double sustained = events / ((tDone - t0) / 1e9);
-            double slowest = Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoBatchWriteItemsPerSecond());
+            double slowest = Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());
             LedgerFold.Result fold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
             List<String> diffs = LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"), "g0");
             out.printf(Locale.ROOT, "ingest: %d events accepted in %.2f s (%.0f events/s at the API)%n", events, (tAccepted - t0) / 1e9, accepted);

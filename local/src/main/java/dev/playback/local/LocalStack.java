@@ -1,0 +1,163 @@
+package dev.playback.local;
+
+import dev.playback.local.emulators.EmulatorInstallation;
+import dev.playback.local.emulators.EmulatorOptions;
+import dev.playback.local.emulators.Emulators;
+import dev.playback.local.eventsource.EventSourceMappings;
+import dev.playback.local.eventsource.MappingStats;
+import dev.playback.local.eventsource.PollerSettings;
+import dev.playback.local.http.LocalApi;
+import dev.playback.local.lambda.AwsEndpoints;
+import dev.playback.local.lambda.LocalFunction;
+import dev.playback.local.lambda.LocalFunctions;
+import dev.playback.local.provision.Provisioner;
+import dev.playback.local.template.FunctionResource;
+import dev.playback.local.template.Template;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The whole system on one machine: emulators on loopback, resources provisioned from
+ * {@code template.yaml}, the functions hosted in-process, fed by Kinesis event source mappings and
+ * served behind the local HTTP API. {@link #close()} stops everything it started, in reverse order.
+ */
+public final class LocalStack implements AutoCloseable {
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Emulators emulators;
+    private final Template template;
+    private final DynamoDbClient dynamo;
+    private final KinesisClient kinesis;
+    private final S3Client s3;
+    private final LocalFunctions functions;
+    private final EventSourceMappings mappings;
+    private final LocalApi api;
+    private boolean closed;
+
+    private LocalStack(LocalOptions options) throws Exception {
+        Emulators.disableCbor();
+        EmulatorInstallation installation = EmulatorInstallation.locate();
+        try {
+            emulators = Emulators.start(installation, options.dataDir() == null ? EmulatorOptions.inMemory()
+                    : EmulatorOptions.onDisk(options.dataDir().resolve("emulators")));
+            started.add(emulators);
+            template = Template.load(Template.locate(installation.home()), options.parameters());
+            dynamo = emulators.dynamoDbClient();
+            kinesis = emulators.kinesisClient();
+            s3 = emulators.s3Client();
+            started.add(dynamo);
+            started.add(kinesis);
+            started.add(s3);
+            new Provisioner(dynamo, kinesis, s3).provision(template);
+            AwsEndpoints endpoints = new AwsEndpoints(emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint());
+            functions = host(template, endpoints, options.overrides());
+            mappings = EventSourceMappings.fromTemplate(template, functions, kinesis, dynamo, s3, PollerSettings.defaults());
+            started.add(mappings);
+            mappings.start();
+            api = LocalApi.fromTemplate(template, functions, options.apiPort()).start();
+            started.add(api);
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static LocalStack start(LocalOptions options) throws Exception {
+        return new LocalStack(options);
+    }
+
+    private static LocalFunctions host(Template template, AwsEndpoints endpoints,
+                                       Map<String, Function<Map<String, String>, Object>> overrides) {
+        LocalFunctions fromTemplate = LocalFunctions.fromTemplate(template, endpoints);
+        if (overrides.isEmpty()) return fromTemplate;
+        Map<String, LocalFunction> hosted = new LinkedHashMap<>(fromTemplate.all());
+        for (var o : overrides.entrySet()) {
+            FunctionResource f = template.function(o.getKey());
+            Map<String, String> env = LocalFunctions.environment(f, endpoints, Map.of(), Map.of());
+            hosted.put(f.functionName(), new LocalFunction(f.functionName(), f.arn(), f.timeoutSeconds(), f.memorySize(),
+                    f.handlerMethod(), () -> o.getValue().apply(env)));
+        }
+        return new LocalFunctions(hosted);
+    }
+
+    public URI apiUrl() {
+        return api.baseUri();
+    }
+
+    public Emulators emulators() {
+        return emulators;
+    }
+
+    public Template template() {
+        return template;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamo;
+    }
+
+    public KinesisClient kinesis() {
+        return kinesis;
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    public LocalFunctions functions() {
+        return functions;
+    }
+
+    public EventSourceMappings mappings() {
+        return mappings;
+    }
+
+    /** The local physical name of a table, stream or bucket of the template, by logical id. */
+    public String physicalName(String logicalId) {
+        if (template.tables().containsKey(logicalId)) return template.table(logicalId).tableName();
+        if (template.streams().containsKey(logicalId)) return template.stream(logicalId).streamName();
+        if (template.buckets().containsKey(logicalId)) return template.bucket(logicalId).bucketName();
+        throw new IllegalArgumentException("template.yaml has no table, stream or bucket named " + logicalId);
+    }
+
+    /** Waits until every event source mapping has processed every record written so far. */
+    public void awaitIdle(Duration timeout) {
+        if (!mappings.awaitIdle(timeout)) {
+            MappingStats.Stats s = mappings.stats();
+            throw new IllegalStateException("the event source mappings did not catch up within " + timeout + " (" + s + ")");
+        }
+    }
+
+    public void describe(PrintStream out) {
+        out.println("API             " + apiUrl());
+        out.println("DynamoDB        " + emulators.dynamoDbEndpoint());
+        out.println("Kinesis         " + emulators.kinesisEndpoint());
+        out.println("S3              " + emulators.s3Endpoint());
+        out.println("functions       " + String.join(", ", functions.names()));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        RuntimeException failure = null;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) failure = new IllegalStateException("stopping the local stack failed", e);
+                else failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}
