@@ -390,6 +390,60 @@ class LocalStepFunctionsTest {
     }
 
     @Test
+    void aDistributedMapReadsItsItemsFromS3() {
+        Map<String, String> objects = Map.of(
+                "in/events.csv", "aggregateId,type\na-1,Created\n\"a-2\",\"Renamed, twice\"\n",
+                "in/events.json", "[{\"n\": 1}, {\"n\": 2}, {\"n\": 3}]");
+        software.amazon.awssdk.services.s3.S3Client s3 = new software.amazon.awssdk.services.s3.S3Client() {
+            @Override
+            public software.amazon.awssdk.core.ResponseBytes<software.amazon.awssdk.services.s3.model.GetObjectResponse> getObjectAsBytes(
+                    software.amazon.awssdk.services.s3.model.GetObjectRequest r) {
+                return software.amazon.awssdk.core.ResponseBytes.fromByteArray(
+                        software.amazon.awssdk.services.s3.model.GetObjectResponse.builder().build(),
+                        objects.get(r.key()).getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public software.amazon.awssdk.services.s3.model.ListObjectsV2Response listObjectsV2(
+                    software.amazon.awssdk.services.s3.model.ListObjectsV2Request r) {
+                return software.amazon.awssdk.services.s3.model.ListObjectsV2Response.builder().contents(objects.keySet().stream().sorted()
+                        .map(k -> software.amazon.awssdk.services.s3.model.S3Object.builder().key(k).size(10L).build()).toList()).build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "s3";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        LocalStepFunctions s = service(new InProcessLambdaFunctions(), new AwsClients(null, null, s3, null));
+        String processor = """
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                  "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}""";
+        ExecutionResult csv = s.run("""
+                {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, %s,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                                 "Parameters": {"Bucket": "b", "Key.$": "$.key"}}}}}""".formatted(processor),
+                "{\"key\": \"in/events.csv\"}", WorkflowType.STANDARD);
+        assertEquals(List.of(Map.of("aggregateId", "a-1", "type", "Created"), Map.of("aggregateId", "a-2", "type", "Renamed, twice")),
+                Json.parse(csv.output()), csv.cause());
+        ExecutionResult json = s.run("""
+                {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, %s,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON", "MaxItems": 2},
+                                 "Parameters": {"Bucket": "b", "Key": "in/events.json"}}}}}""".formatted(processor),
+                "{}", WorkflowType.STANDARD);
+        assertEquals(List.of(Map.of("n", 1), Map.of("n", 2)), Json.parse(json.output()), json.cause());
+        ExecutionResult listing = s.run("""
+                {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemSelector": {"key.$": "$$.Map.Item.Value.Key"}, %s,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b", "Prefix": "in/"}}}}}"""
+                .formatted(processor), "{}", WorkflowType.STANDARD);
+        assertEquals(List.of(Map.of("key", "in/events.csv"), Map.of("key", "in/events.json")), Json.parse(listing.output()), listing.cause());
+    }
+
+    @Test
     void parallelBranchesWithTasksRunConcurrentlyAndMapToleratesFailures() {
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
                 .register("Half", (RequestHandler<Integer, Integer>) (n, ctx) -> {

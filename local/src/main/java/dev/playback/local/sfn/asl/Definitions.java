@@ -689,7 +689,26 @@ public final class Definitions {
             s.processor = program(pm, at + "/" + procField, pl);
         }
         s.label = m.get("Label") instanceof String l ? l : name;
-        s.unsupported = m.containsKey("ItemReader") ? "ItemReader" : m.containsKey("ResultWriter") ? "ResultWriter" : null;
+        s.unsupported = m.containsKey("ResultWriter") ? "ResultWriter" : null;
+        if (m.containsKey("ItemReader")) {
+            if (!(m.get("ItemReader") instanceof Map<?, ?> reader) || !(reader.get("Resource") instanceof String resource)) {
+                problems.add("SCHEMA_VALIDATION_FAILED: The field 'ItemReader' needs a 'Resource' at " + at + "/ItemReader");
+            } else {
+                s.readerResource = resource;
+                Object params = reader.containsKey("Arguments") ? reader.get("Arguments") : reader.get("Parameters");
+                if (params != null) {
+                    s.readerParameters = lang == State.Language.JSONATA ? jsonataTemplate(params, "ItemReader/Arguments", at)
+                            : jsonPathTemplate(params, "ItemReader/Parameters", at);
+                }
+                if (reader.get("ReaderConfig") instanceof Map<?, ?> cfg) {
+                    s.readerConfig = cfg;
+                }
+                if (!resource.equals("arn:aws:states:::s3:getObject") && !resource.equals("arn:aws:states:::s3:listObjectsV2")) {
+                    problems.add("SCHEMA_VALIDATION_FAILED: The ItemReader resource must be arn:aws:states:::s3:getObject or "
+                            + "arn:aws:states:::s3:listObjectsV2 at " + at + "/ItemReader/Resource");
+                }
+            }
+        }
         if (m.get("ItemBatcher") instanceof Map<?, ?> batcher) {
             s.itemBatcher = batcher;
         }

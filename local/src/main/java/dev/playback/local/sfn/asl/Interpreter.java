@@ -718,7 +718,9 @@ public final class Interpreter {
 
     private Object map(State.MapState m, Scope scope, Variables vars, int retryCount) {
         Object itemsValue;
-        if (m.jsonata()) {
+        if (m.readerResource != null) {
+            itemsValue = ItemReader.read(m, scope, run);
+        } else if (m.jsonata()) {
             if (m.items != null) {
                 itemsValue = m.items.evaluate(scope);
                 if (!(itemsValue instanceof List)) {
@@ -745,7 +747,7 @@ public final class Interpreter {
         }
         if (m.unsupported != null) {
             throw SfnException.runtime("The Map state field '" + m.unsupported
-                    + "' is not supported by the local executor (it reads items from S3); pass the items in the input instead");
+                    + "' is not supported by the local executor (it writes results to S3); leave it out to get the results as output");
         }
         List<?> items = batches(m, (List<?>) itemsValue, scope);
         int maxConcurrency = maxConcurrency(m, scope);

@@ -158,8 +158,12 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
         public Template toleratedDynamicPercentage;
         /** ItemBatcher settings (MaxItemsPerBatch, BatchInput), or null. */
         public Map<?, ?> itemBatcher;
-        /** A field the local executor cannot honour (ItemReader, ResultWriter), or null. */
+        /** A field the local executor cannot honour (ResultWriter), or null. */
         public String unsupported;
+        /** ItemReader: the resource (e.g. arn:aws:states:::s3:getObject), its parameters and ReaderConfig. */
+        public String readerResource;
+        public Template readerParameters;
+        public Map<?, ?> readerConfig = Map.of();
 
         MapState(String name, Language l) {
             super(name, "Map", l);

@@ -126,6 +126,10 @@ public final class ResourceDispatcher implements TaskDispatcher {
         if (rest.equals("events:putEvents")) {
             return sdk("EventBridge", clients.eventBridge(), "putEvents", eventsParams(params), "EventBridge");
         }
+        if (rest.equals("s3:getObject") || rest.equals("s3:listObjectsV2")) {
+            // a DISTRIBUTED Map's ItemReader
+            return s3(rest.substring(3), params);
+        }
         if (rest.startsWith("dynamodb:")) {
             String op = rest.substring("dynamodb:".length());
             if (!List.of("getItem", "putItem", "updateItem", "deleteItem").contains(op)) {
