@@ -11,6 +11,7 @@ import dev.playback.local.lambda.AwsEndpoints;
 import dev.playback.local.lambda.LocalFunction;
 import dev.playback.local.lambda.LocalFunctions;
 import dev.playback.local.provision.Provisioner;
+import dev.playback.local.sfn.asl.SfnClock;
 import dev.playback.local.template.FunctionResource;
 import dev.playback.local.template.Template;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -41,6 +42,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalFunctions functions;
     private final EventSourceMappings mappings;
     private final LocalApi api;
+    private final Workflows workflows;
     private boolean closed;
 
     private LocalStack(LocalOptions options) throws Exception {
@@ -63,6 +65,8 @@ public final class LocalStack implements AutoCloseable {
             mappings = EventSourceMappings.fromTemplate(template, functions, kinesis, dynamo, s3, PollerSettings.defaults());
             started.add(mappings);
             mappings.start();
+            workflows = new Workflows(template, functions, dynamo, kinesis, s3, SfnClock.system());
+            started.add(workflows);
             api = LocalApi.fromTemplate(template, functions, options.apiPort()).start();
             started.add(api);
         } catch (Exception | Error e) {
@@ -91,6 +95,10 @@ public final class LocalStack implements AutoCloseable {
 
     public URI apiUrl() {
         return api.baseUri();
+    }
+
+    public Workflows workflows() {
+        return workflows;
     }
 
     public Emulators emulators() {
@@ -142,6 +150,8 @@ public final class LocalStack implements AutoCloseable {
         out.println("DynamoDB        " + emulators.dynamoDbEndpoint());
         out.println("Kinesis         " + emulators.kinesisEndpoint());
         out.println("S3              " + emulators.s3Endpoint());
+        out.println("Step Functions  " + workflows.stepFunctionsEndpoint());
+        out.println("EventBridge     " + workflows.eventBridgeEndpoint());
         out.println("functions       " + String.join(", ", functions.names()));
     }
 
