@@ -20,6 +20,12 @@ public final class SequenceNumbers {
         return compare(a, b) >= 0 ? a : b;
     }
 
+    public static String min(String a, String b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return compare(a, b) <= 0 ? a : b;
+    }
+
     /** Zero-padded to {@link #WIDTH} digits: string order = numeric order (for conditional writes). */
     public static String padded(String sequenceNumber) {
         String digits = new BigInteger(sequenceNumber).toString();
