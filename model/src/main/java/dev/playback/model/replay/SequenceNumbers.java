@@ -2,10 +2,10 @@ package dev.playback.model.replay;
 
 import java.math.BigInteger;
 
-/** Kinesis sequence numbers: decimal strings of up to 128 bits, compared as big integers. */
+/** Kinesis sequence numbers: decimal strings (56 digits on AWS today), compared as big integers. */
 public final class SequenceNumbers {
-    /** Wide enough for any 128-bit number, so zero-padded strings compare like the numbers. */
-    public static final int WIDTH = 40;
+    /** Zero-padded to this width, strings compare like the numbers (with room beyond today's 56 digits). */
+    public static final int WIDTH = 80;
 
     private SequenceNumbers() {
     }
