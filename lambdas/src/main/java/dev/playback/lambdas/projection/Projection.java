@@ -86,7 +86,8 @@ public final class Projection {
         for (Item item : batch) (item.playback() != null ? playback : items).add(item);
         Result live = applyLive(items);
         if (playback.isEmpty()) return live;
-        Result replayed = applyPlayback(playback);
+        List<Item> poisoned = items.stream().filter(i -> i.poison() != null).toList();
+        Result replayed = applyPlayback(playback, poisoned);
         List<String> failures = new ArrayList<>(live.failures());
         failures.addAll(replayed.failures());
         List<String> reasons = new ArrayList<>(live.reasons());
@@ -167,7 +168,7 @@ public final class Projection {
      * it); records of one aggregate in order, aggregates in parallel. Then, per replay and shard, the
      * highest sequence number processed (below any record to retry) is recorded for the replay's drain check.
      */
-    private Result applyPlayback(List<Item> items) {
+    private Result applyPlayback(List<Item> items, List<Item> poisoned) {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> reasons = Collections.synchronizedList(new ArrayList<>());
         Map<String, List<Item>> byAggregate = new LinkedHashMap<>();
@@ -200,6 +201,7 @@ public final class Projection {
         for (Item item : items) {
             if (failed.contains(item.sequenceNumber())) lowestFailed.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
         }
+        for (Item item : poisoned) lowestFailed.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
         // (replay, shard) -> highest processed sequence number, and the events of those records
         Map<List<String>, String> highest = new LinkedHashMap<>();
         Map<List<String>, Long> counts = new HashMap<>();

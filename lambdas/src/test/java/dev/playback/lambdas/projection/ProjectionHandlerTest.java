@@ -248,4 +248,16 @@ class ProjectionHandlerTest {
         assertEquals(List.of("11"), failures(response));
         assertEquals("10", replays.applied("r-1", Set.of("shardId-000000000000")).get("shardId-000000000000"));
     }
+
+    @Test
+    void doesNotMarkPastAnUnreadableRecordOfTheSameShard() {
+        pump(opened("a1", "acc-1"));
+        PlaybackRecord good = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), stored("acc-1"));
+        KinesisEvent.KinesisEventRecord broken = poison("21", "{\"replayId\":");
+        broken.setEventID("shardId-000000000000:21");
+        StreamsEventResponse response = handler.handleRequest(batch(playback("shardId-000000000000", "20", good), broken,
+                playback("shardId-000000000000", "22", good)), null);
+        assertEquals(List.of("21"), failures(response));
+        assertEquals("20", replays.applied("r-1", Set.of("shardId-000000000000")).get("shardId-000000000000"));
+    }
 }
