@@ -222,4 +222,21 @@ class RebuildTest {
         assertEquals(List.of(0, 1, 2, 3), out.get("segments"));
         assertEquals(Boolean.FALSE, out.get("resumed"));
     }
+
+    @Test
+    void republishesAtMostTheOneBatchWhoseCheckpointWasLostAndStillBuildsTheSameState() {
+        ledger();
+        world.prepare("rebuild", input("replayId", "r-12", "segments", 1, "batchSize", 3));
+        world.call(input("action", "publish", "replayId", "r-12", "segment", 0, "round", 0, "maxRounds", 642));
+        world.crashBeforeNextCheckpoint = true;
+        assertThrows(IllegalStateException.class,
+                () -> world.call(input("action", "publish", "replayId", "r-12", "segment", 0, "round", 1, "maxRounds", 642)));
+        JsonNode resumed = world.prepare("rebuild", input("replayId", "r-12"));
+        assertTrue(world.publishExecution(resumed));
+        int published = world.stream.entries().stream().mapToInt(e -> e.record().events().size()).sum();
+        assertEquals(7 + 3, published, "the batch without a checkpoint went out twice, nothing else");
+        JsonNode finished = world.run("rebuild", input("replayId", "r-12"));
+        assertEquals("g1", finished.get("generation").asText());
+        for (String acc : List.of("acc-1", "acc-2", "acc-3")) assertEquals(world.state("g0", acc).state(), world.state("g1", acc).state(), acc);
+    }
 }

@@ -20,7 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import dev.playback.model.replay.Replay;
+import dev.playback.model.replay.ReplayStore;
+import dev.playback.model.replay.SegmentCheckpoint;
+
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +47,59 @@ final class ReplayWorld {
     final InMemoryPayloadStore reports = new InMemoryPayloadStore();
     final Projector<?> balances = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog());
     final Projection projection = new Projection(List.of(balances), log, states, replays, Runnable::run, Duration.ofMillis(10));
-    final ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(balances), log, index, index, states, replays,
+    /** Set to make the next checkpoint write fail, as if the function died right after publishing a batch. */
+    volatile boolean crashBeforeNextCheckpoint;
+    private final ReplayStore crashing = new ReplayStore() {
+        @Override
+        public Optional<Replay> find(String replayId) {
+            return replays.find(replayId);
+        }
+
+        @Override
+        public boolean create(Replay replay) {
+            return replays.create(replay);
+        }
+
+        @Override
+        public void update(Replay replay) {
+            replays.update(replay);
+        }
+
+        @Override
+        public void addCounts(String replayId, long rebuilt, long events) {
+            replays.addCounts(replayId, rebuilt, events);
+        }
+
+        @Override
+        public Optional<SegmentCheckpoint> checkpoint(String replayId, int segment) {
+            return replays.checkpoint(replayId, segment);
+        }
+
+        @Override
+        public void saveCheckpoint(SegmentCheckpoint checkpoint) {
+            if (crashBeforeNextCheckpoint) {
+                crashBeforeNextCheckpoint = false;
+                throw new IllegalStateException("function killed before its checkpoint");
+            }
+            replays.saveCheckpoint(checkpoint);
+        }
+
+        @Override
+        public void markApplied(String replayId, String shardId, String sequenceNumber, long events) {
+            replays.markApplied(replayId, shardId, sequenceNumber, events);
+        }
+
+        @Override
+        public Map<String, String> applied(String replayId, Collection<String> shardIds) {
+            return replays.applied(replayId, shardIds);
+        }
+
+        @Override
+        public long appliedEvents(String replayId) {
+            return replays.appliedEvents(replayId);
+        }
+    };
+    final ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(balances), log, index, index, states, crashing,
             stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO));
     private final AtomicLong liveSeq = new AtomicLong();
     int executions;
