@@ -78,6 +78,11 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                 }
                 continue;
             }
+            if (fromPlaybackStream(r.getEventSourceARN())) {
+                // a playback record without replay metadata: not for a processor with external effects
+                log(context, "payouts: playback record " + seq + " has no replayId/gatewayMode; skipped (see PlaybackBatch)");
+                continue;
+            }
             try {
                 live.add(new Projection.Item(seq, StreamRecords.decode(data), null));
             } catch (RuntimeException e) {
@@ -94,6 +99,11 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
             if (!result.failures().isEmpty()) log(context, "payouts: " + result.failures().size() + " records to retry: " + result.reasons());
         }
         return new StreamsEventResponse(failures.stream().distinct().map(StreamsEventResponse.BatchItemFailure::new).toList());
+    }
+
+    private boolean fromPlaybackStream(String sourceArn) {
+        String stream = wiring.playbackStream();
+        return stream != null && sourceArn != null && sourceArn.endsWith("/" + stream);
     }
 
     private void report(String replayId, String sequenceNumber, PayoutReplay.Result result) {

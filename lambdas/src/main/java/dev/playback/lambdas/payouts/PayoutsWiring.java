@@ -22,10 +22,11 @@ import java.net.URI;
 /**
  * Everything the payouts processor needs, wired from a function's environment: {@code FEE_RULE},
  * {@code FX_URL}, {@code BANK_URL}, {@code RECORD_BUCKET} (recorded query answers), the tables and, optionally,
- * {@code REPORT_BUCKET} (per-batch gateway reports of replays). Missing variables are named together.
+ * {@code REPORT_BUCKET} (per-batch gateway reports of replays) and {@code PLAYBACK_STREAM}
+ * (records from it that are not replay batches are not processed live). Missing variables are named together.
  */
 public record PayoutsWiring(PayoutsProcessor processor, GatewayPorts gateway, EventStore events, StateStore states,
-                            S3Client s3, String reportBucket) {
+                            S3Client s3, String reportBucket, String playbackStream) {
     public static PayoutsWiring from(Environment env, String function) {
         Tables t = Tables.from(env);
         String feeRule = env.require("FEE_RULE");
@@ -41,6 +42,6 @@ public record PayoutsWiring(PayoutsProcessor processor, GatewayPorts gateway, Ev
         GatewayPorts ports = new GatewayPorts(new HttpExternalSystems(URI.create(fx), URI.create(bank)),
                 new S3QueryRecords(s3, records), new DynamoCommandLog(dynamo, t.dataTable()));
         return new PayoutsWiring(Ledger.payouts(FeeRule.parse(feeRule)), ports, events, states, s3,
-                env.optional("REPORT_BUCKET").orElse(null));
+                env.optional("REPORT_BUCKET").orElse(null), env.optional("PLAYBACK_STREAM").orElse(null));
     }
 }
