@@ -14,6 +14,13 @@ public interface Gateway {
 
     void send(CallSite site, JsonNode command);
 
+    /**
+     * Sends, as commands of the current event, the compensation of every effect that event {@code eventId}
+     * had through {@code site}: per effect key, one command that brings what reached the external system for
+     * that event (net, after corrections) back to nothing. Compensating a compensation restores the effect.
+     */
+    void compensate(CallSite site, String eventId);
+
     default <Q, R> R query(QuerySite<Q, R> site, Q request) {
         return site.response().apply(query(site.site(), site.request().apply(request)));
     }

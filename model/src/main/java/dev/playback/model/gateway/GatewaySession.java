@@ -72,6 +72,19 @@ public final class GatewaySession implements Gateway {
         pending.add(new Pending(site, command.deepCopy()));
     }
 
+    @Override
+    public void compensate(CallSite site, String eventId) {
+        if (finished) throw new IllegalStateException("gateway session of event " + event.eventId() + " is finished");
+        CommandRules r = rules.apply(site);
+        Map<String, List<JsonNode>> sent = new TreeMap<>();
+        for (LoggedCommand c : ports.log().forEvent(processor, eventId)) {
+            if (c.site().equals(site) && c.disposition().reachedExternalSystem()) {
+                sent.computeIfAbsent(r.key(c.command()), k -> new ArrayList<>()).add(c.command());
+            }
+        }
+        for (var e : sent.entrySet()) r.correction(e.getValue(), null).ifPresent(c -> pending.add(new Pending(site, c)));
+    }
+
     /** Applies the mode to the collected commands. Idempotent per event: a retry sends nothing twice. */
     public void finish() {
         if (finished) return;

@@ -19,8 +19,8 @@ import java.util.Map;
  * balances, and for a {@code PayoutRequested} that is not declined: asks the FX service for the rate from
  * the account's currency to the target currency (a recorded query), converts (half-even, cents), takes the
  * fee by the configured {@link FeeRule} and sends {@code converted − fee} to the partner bank (a command).
- * A reversal of a payout sends one compensating payout of the opposite amount; reversing that reversal
- * pays it again.
+ * A reversal of a payout sends one compensating payout of the opposite amount of what the bank received
+ * for it; reversing that reversal pays it again.
  */
 public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
     public static final String NAME = "payouts";
@@ -82,22 +82,11 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
     }
 
     /**
-     * Follows the chain of reversals from this one down to the original event: an odd depth undoes a payout
-     * (pays back its net, negated), an even depth restores it.
+     * The gateway compensates what reached the bank for the reversed event (a payout: its net after any
+     * corrections; a reversal: its compensation, so the payout is restored).
      */
     private void compensate(PayoutsState s, EventEnvelope reversal, Gateway gateway) {
-        int depth = 0;
-        String id = reversal.eventId();
-        AccountBalance.Effect f = s.ledger().effects().get(id);
-        while (f != null && f.reverses() != null) {
-            depth++;
-            id = f.reverses();
-            f = s.ledger().effects().get(id);
-        }
-        PayoutsState.Payout p = s.payouts().get(id);
-        if (p == null || !p.sent()) return;
-        BigDecimal amount = depth % 2 == 1 ? p.net().negate() : p.net();
-        gateway.send(Payouts.BANK_PAYOUT, new Payouts.PayoutCommand(p.payoutId(), p.beneficiary(), p.currency(), amount));
+        gateway.compensate(Payouts.BANK_PAYOUT_SITE, ((LedgerEvent.EventReversed) LedgerEvent.of(reversal)).reversedEventId());
     }
 
     @Override

@@ -116,6 +116,19 @@ class GatewayModesTest {
     }
 
     @Test
+    void aReversalAfterADiffReplayCompensatesWhatThePartnerActuallyHolds() {
+        live(FeeRule.V1);
+        run(FeeRule.V2, GatewayRun.replay("fix-1", GatewayMode.DIFF, MissingRecord.FAIL), new GatewayReport(), HISTORY);
+        EventEnvelope reversal = event("r-1", "acc-1", "EventReversed", json("{\"reversedEventId\":\"p-1\",\"reason\":\"fraud\"}"))
+                .withVersion(HISTORY.size() + 1);
+        List<EventEnvelope> withReversal = new java.util.ArrayList<>(HISTORY);
+        withReversal.add(reversal);
+        run(FeeRule.V1, GatewayRun.live(), new GatewayReport(), withReversal);
+        assertEquals(new BigDecimal("0.00"), external.netPerPayout().get("p-1"));
+        assertEquals("-107.42", external.received().get(external.received().size() - 1).command().path("amount").asText());
+    }
+
+    @Test
     void aResumedDiffReplaySendsNoCorrectionTwiceAndNoneIsMissing() {
         live(FeeRule.V1);
         external.crashAfterSends(1);
