@@ -144,6 +144,29 @@ class PayoutsGatewayIT {
 
     @Test
     @Order(4)
+    void aReplayBatchOnThePlaybackStreamRunsInItsModeAndLeavesAReport() throws Exception {
+        List<dev.playback.model.event.EventEnvelope> history = new java.util.ArrayList<>();
+        for (JsonNode e : api.history("acc-1").body().path("events")) history.add(dev.playback.model.event.EventCodec.fromJson(e));
+        byte[] record = dev.playback.lambdas.payouts.PlaybackBatch.encode("stream-1", "g-stream-1", "suppress", "fail", history);
+        stack.kinesis().putRecord(p -> p.streamName(stack.physicalName("PlaybackStream")).partitionKey("acc-1")
+                .data(software.amazon.awssdk.core.SdkBytes.fromByteArray(record)));
+        stack.awaitIdle(IDLE);
+        assertEquals(5, bank().payouts().size(), "suppressed");
+        var reports = stack.s3().listObjectsV2(l -> l.bucket(stack.physicalName("ReportBucket")).prefix("replays/stream-1/gateway/payouts/"))
+                .contents();
+        assertEquals(1, reports.size());
+        JsonNode report = dev.playback.model.event.EventCodec.JSON.readTree(stack.s3().getObjectAsBytes(g -> g
+                .bucket(stack.physicalName("ReportBucket")).key(reports.get(0).key())).asByteArray());
+        assertEquals("suppress", report.path("gatewayMode").asText());
+        assertEquals(3, report.path("suppressed").asInt());
+        var state = stack.dynamoDb().getItem(g -> g.tableName(stack.physicalName("DataTable"))
+                .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("payouts#g-stream-1#acc-1"))));
+        assertTrue(state.hasItem() && state.item().get("state").s().contains("\"feeRule\":\"v1\""),
+                "the stack runs fee rule v1 in this test");
+    }
+
+    @Test
+    @Order(5)
     void aMissingRecordFailsNamingEventAndCallSiteOrIsAskedLiveAndFlagged() {
         String records = stack.physicalName("RecordBucket");
         var objects = stack.s3().listObjectsV2(l -> l.bucket(records).prefix("queries/payouts/p-2/")).contents();
@@ -161,7 +184,7 @@ class PayoutsGatewayIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aReversalUndoesThePayoutsBalanceEffectAndSendsOneCompensation() throws Exception {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         ReverseCommand reverse = new ReverseCommand(api, new PrintStream(text, true, StandardCharsets.UTF_8));
