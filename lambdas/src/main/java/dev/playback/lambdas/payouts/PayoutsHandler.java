@@ -93,7 +93,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
             GatewayReport report = new GatewayReport();
             Projector<?> projector = new Projector<>(new GatewayBinding<>(wiring.processor(), wiring.gateway(), GatewayRun.live(), report),
                     wiring.events(), wiring.states(), Ledger.catalog());
-            Projection.Result result = new Projection(List.of(projector), wiring.events(), wiring.states(), WORKERS,
+            Projection.Result result = new Projection(List.of(projector), wiring.events(), wiring.states(), wiring.replays(), WORKERS,
                     Projection.DEFAULT_PATIENCE).apply(live);
             failures.addAll(result.failures());
             if (!result.failures().isEmpty()) log(context, "payouts: " + result.failures().size() + " records to retry: " + result.reasons());

@@ -26,7 +26,8 @@ import java.net.URI;
  * (records from it that are not replay batches are not processed live). Missing variables are named together.
  */
 public record PayoutsWiring(PayoutsProcessor processor, GatewayPorts gateway, EventStore events, StateStore states,
-                            S3Client s3, String reportBucket, String playbackStream) {
+                            dev.playback.model.replay.ReplayStore replays, S3Client s3, String reportBucket,
+                            String playbackStream) {
     public static PayoutsWiring from(Environment env, String function) {
         Tables t = Tables.from(env);
         String feeRule = env.require("FEE_RULE");
@@ -41,7 +42,8 @@ public record PayoutsWiring(PayoutsProcessor processor, GatewayPorts gateway, Ev
         StateStore states = new DynamoStateStore(dynamo, t.dataTable());
         GatewayPorts ports = new GatewayPorts(new HttpExternalSystems(URI.create(fx), URI.create(bank)),
                 new S3QueryRecords(s3, records), new DynamoCommandLog(dynamo, t.dataTable()));
-        return new PayoutsWiring(Ledger.payouts(FeeRule.parse(feeRule)), ports, events, states, s3,
+        return new PayoutsWiring(Ledger.payouts(FeeRule.parse(feeRule)), ports, events, states,
+                new dev.playback.lambdas.aws.dynamodb.DynamoReplayStore(dynamo, t.dataTable()), s3,
                 env.optional("REPORT_BUCKET").orElse(null), env.optional("PLAYBACK_STREAM").orElse(null));
     }
 }
