@@ -69,6 +69,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                 continue;
             }
             if (batch.isPresent()) {
+                if (!PlaybackBatch.isFor(data, wiring.processor().name())) continue;
                 try {
                     PayoutReplay.Result result = replay.apply(batch.get());
                     report(batch.get().replayId(), seq, result);
@@ -76,11 +77,6 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                     log(context, "payouts: playback record " + seq + " of replay " + batch.get().replayId() + " failed: " + e);
                     failures.add(seq);
                 }
-                continue;
-            }
-            if (fromPlaybackStream(r.getEventSourceARN())) {
-                // a playback record without replay metadata: not for a processor with external effects
-                log(context, "payouts: playback record " + seq + " has no replayId/gatewayMode; skipped (see PlaybackBatch)");
                 continue;
             }
             try {

@@ -40,6 +40,21 @@ public record PlaybackBatch(String replayId, String generation, GatewayRun run, 
         return Optional.of(fromJson(n));
     }
 
+    /**
+     * Whether a playback record is for the payouts processor: records of a replay name the processors
+     * they are for ({@code processors}); a record naming none is for every processor.
+     */
+    public static boolean isFor(byte[] data, String processor) {
+        try {
+            JsonNode n = EventCodec.JSON.readTree(data);
+            if (n == null || !n.isObject() || !n.path("processors").isArray()) return true;
+            for (JsonNode p : n.get("processors")) if (p.asText().equals(processor)) return true;
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     public static PlaybackBatch fromJson(JsonNode n) {
         String replayId = required(n, "replayId");
         String generation = required(n, "generation");
