@@ -16,16 +16,20 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * Exactly-once appends without transactions (GUIDE §4). For each event, in stream order per aggregate:
+ * Exactly-once appends without transactions (GUIDE §4). Per batch, in stream order per aggregate:
  * <ol>
- *   <li>claim the event id with a conditional write that records the intended version
- *       (latest + 1), or the rejection when {@code expectedVersion} does not match;</li>
- *   <li>write the event at the claimed version.</li>
+ *   <li>read the statuses of the batch's event ids and the aggregates' latest versions;</li>
+ *   <li>record, in bulk, a claim for each new event id with its intended version (latest + 1), or the
+ *       rejection when {@code expectedVersion} does not match;</li>
+ *   <li>write the events at their claimed versions.</li>
  * </ol>
- * A retry after a crash finds the claim and completes it; an event id seen before is a duplicate.
+ * A retry after a crash finds the claims and completes them; an event id seen before is a duplicate.
  * A claim whose version was taken meanwhile (its record was set aside and others went ahead) moves to
  * the next free version. Versions stay contiguous because only the pump, fed in shard order, writes an
- * aggregate. Aggregates of one batch are appended in parallel on {@code executor}.
+ * aggregate, and claims need no condition for the same reason: an event id is claimed by the pump of
+ * its aggregate. (An id reused by a client for two aggregates in the same instant is the one case two
+ * pumps race on a claim: both events are appended, the id then names the later one.) Aggregates of one
+ * batch are decided in parallel on {@code executor}.
  */
 public final class Appender {
     private final EventLog log;
@@ -52,10 +56,13 @@ public final class Appender {
             byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
         }
         Map<String, EventStatus> statuses = ids.isEmpty() ? Map.of() : log.statuses(ids);
+        Map<String, Long> latest = byAggregate.isEmpty() ? Map.of() : log.latestVersions(byAggregate.keySet());
         List<EventEnvelope> toWrite = Collections.synchronizedList(new ArrayList<>());
+        List<EventStatus> toRecord = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<Void>> work = new ArrayList<>();
         for (List<EventEnvelope> group : byAggregate.values()) {
-            work.add(CompletableFuture.runAsync(() -> appendGroup(group, statuses, now, toWrite, outcomes), executor));
+            work.add(CompletableFuture.runAsync(() -> appendGroup(group, statuses, latest.getOrDefault(group.get(0).aggregateId(), 0L),
+                    now, toWrite, toRecord, outcomes), executor));
         }
         try {
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
@@ -63,14 +70,16 @@ public final class Appender {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
+        // Claims and rejections first: a crash before the events are written leaves claims a retry completes.
+        if (!toRecord.isEmpty()) log.recordAll(List.copyOf(toRecord));
         if (!toWrite.isEmpty()) log.write(List.copyOf(toWrite));
         return List.copyOf(outcomes);
     }
 
-    private void appendGroup(List<EventEnvelope> group, Map<String, EventStatus> statuses, Instant now,
-                             List<EventEnvelope> toWrite, List<AppendOutcome> outcomes) {
+    private void appendGroup(List<EventEnvelope> group, Map<String, EventStatus> statuses, long latestStored, Instant now,
+                             List<EventEnvelope> toWrite, List<EventStatus> toRecord, List<AppendOutcome> outcomes) {
         String aggregateId = group.get(0).aggregateId();
-        long latest = log.latestVersion(aggregateId);
+        long latest = latestStored;
         Map<Long, String> pending = new LinkedHashMap<>();
         for (EventEnvelope e : group) {
             EventStatus status = statuses.get(e.eventId());
@@ -110,22 +119,17 @@ public final class Appender {
                     }
                     continue;
                 }
-                // Not seen before.
+                // Not seen before: recorded in bulk with the rest of the batch, before its events are written.
                 if (e.expectedVersion() != null && e.expectedVersion() != latest) {
                     EventStatus.Rejected rejected = new EventStatus.Rejected(e.eventId(), aggregateId,
                             "expectedVersion " + e.expectedVersion() + " but aggregate " + aggregateId + " is at version " + latest, now);
-                    if (log.record(rejected)) {
-                        outcomes.add(new AppendOutcome.Rejected(e.eventId(), aggregateId, rejected.reason()));
-                        break;
-                    }
-                } else {
-                    EventStatus.Claimed claim = new EventStatus.Claimed(e.eventId(), aggregateId, latest + 1, now);
-                    if (log.record(claim)) {
-                        version = claim.version();
-                        continue;
-                    }
+                    toRecord.add(rejected);
+                    outcomes.add(new AppendOutcome.Rejected(e.eventId(), aggregateId, rejected.reason()));
+                    break;
                 }
-                status = reread(e.eventId());
+                EventStatus.Claimed claim = new EventStatus.Claimed(e.eventId(), aggregateId, latest + 1, now);
+                toRecord.add(claim);
+                version = claim.version();
             }
             if (version != null) {
                 toWrite.add(e.withVersion(version));

@@ -17,8 +17,23 @@ public interface EventLog {
     /** The highest version stored for the aggregate, 0 when it has no events. */
     long latestVersion(String aggregateId);
 
+    /** The highest version stored for each aggregate (0 when it has none). */
+    default Map<String, Long> latestVersions(Collection<String> aggregateIds) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (String id : aggregateIds) out.put(id, latestVersion(id));
+        return out;
+    }
+
     /** Records the status of an event id unless one is recorded already; false when one was. */
     boolean record(EventStatus status);
+
+    /**
+     * Records the statuses of event ids that {@link #statuses} found unrecorded in this batch, in bulk.
+     * Only the pump of the ids' aggregates writes them (one writer per aggregate), so no condition is needed.
+     */
+    default void recordAll(List<EventStatus> statuses) {
+        for (EventStatus s : statuses) record(s);
+    }
 
     /** Moves {@code claim} to {@code toVersion} if the stored claim still names {@code claim.version()}; false otherwise. */
     boolean moveClaim(EventStatus.Claimed claim, long toVersion);

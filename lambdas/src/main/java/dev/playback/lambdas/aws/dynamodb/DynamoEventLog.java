@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static dev.playback.lambdas.aws.dynamodb.EventItems.n;
 import static dev.playback.lambdas.aws.dynamodb.EventItems.s;
@@ -44,6 +45,8 @@ public final class DynamoEventLog implements EventLog, EventStore {
     private final String eventsTable;
     private final String eventIdsTable;
     private final PayloadStore payloads;
+    /** Latest versions this container saw per aggregate: a hint, checked before use ({@link #latestVersions}). */
+    private final Map<String, Long> latestKnown = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DynamoEventLog(DynamoDbClient dynamo, String eventsTable, String eventIdsTable, PayloadStore payloads) {
         this.dynamo = dynamo;
@@ -86,16 +89,65 @@ public final class DynamoEventLog implements EventLog, EventStore {
         return new EventStatus.Claimed(id, aggregateId, Long.parseLong(item.get("version").n()), at);
     }
 
+    /**
+     * Latest versions, from a per-container cache checked in bulk: versions are contiguous, so when no
+     * event exists at cached + 1 the cached version is still the latest. Misses and moved aggregates are queried.
+     */
+    @Override
+    public Map<String, Long> latestVersions(Collection<String> aggregateIds) {
+        Map<String, Long> out = new HashMap<>();
+        List<String> check = new ArrayList<>();
+        for (String id : aggregateIds) {
+            if (latestKnown.containsKey(id)) check.add(id);
+        }
+        Set<String> moved = new java.util.HashSet<>();
+        for (int i = 0; i < check.size(); i += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String id : check.subList(i, Math.min(check.size(), i + 100))) {
+                keys.add(Map.of("aggregateId", s(id), "version", n(latestKnown.get(id) + 1)));
+            }
+            Map<String, KeysAndAttributes> request = new HashMap<>(Map.of(eventsTable,
+                    KeysAndAttributes.builder().keys(keys).consistentRead(true).projectionExpression("aggregateId").build()));
+            for (int round = 0; ; round++) {
+                if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchGetItem on " + eventsTable + " kept returning unprocessed keys");
+                if (round > 0) backoff(round);
+                BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(request));
+                for (Map<String, AttributeValue> item : r.responses().getOrDefault(eventsTable, List.of())) moved.add(item.get("aggregateId").s());
+                if (r.unprocessedKeys() == null || r.unprocessedKeys().isEmpty()) break;
+                request.clear();
+                request.putAll(r.unprocessedKeys());
+            }
+        }
+        for (String id : aggregateIds) {
+            Long known = latestKnown.get(id);
+            long latest = known != null && !moved.contains(id) ? known : latestVersion(id);
+            out.put(id, latest);
+        }
+        return out;
+    }
+
     @Override
     public long latestVersion(String aggregateId) {
         QueryResponse r = dynamo.query(q -> q.tableName(eventsTable).keyConditionExpression("aggregateId = :a")
                 .expressionAttributeValues(Map.of(":a", s(aggregateId))).scanIndexForward(false).limit(1)
                 .projectionExpression("version").consistentRead(true));
-        return r.items().isEmpty() ? 0 : Long.parseLong(r.items().get(0).get("version").n());
+        long latest = r.items().isEmpty() ? 0 : Long.parseLong(r.items().get(0).get("version").n());
+        latestKnown.merge(aggregateId, latest, Math::max);
+        return latest;
     }
 
     @Override
     public boolean record(EventStatus status) {
+        Map<String, AttributeValue> item = statusItem(status);
+        try {
+            dynamo.putItem(p -> p.tableName(eventIdsTable).item(item).conditionExpression("attribute_not_exists(eventId)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> statusItem(EventStatus status) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("eventId", s(status.eventId()));
         item.put("aggregateId", s(status.aggregateId()));
@@ -108,12 +160,16 @@ public final class DynamoEventLog implements EventLog, EventStore {
             item.put("reason", s(r.reason()));
             item.put("at", s(r.at().toString()));
         }
-        try {
-            dynamo.putItem(p -> p.tableName(eventIdsTable).item(item).conditionExpression("attribute_not_exists(eventId)"));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+        return item;
+    }
+
+    @Override
+    public void recordAll(List<EventStatus> statuses) {
+        List<WriteRequest> writes = new ArrayList<>();
+        for (EventStatus st : statuses) {
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(statusItem(st)).build()).build());
         }
+        batchWrite(eventIdsTable, writes);
     }
 
     @Override
@@ -137,14 +193,20 @@ public final class DynamoEventLog implements EventLog, EventStore {
 
     @Override
     public void write(List<EventEnvelope> events) {
-        for (int i = 0; i < events.size(); i += 25) {
-            List<WriteRequest> writes = new ArrayList<>();
-            for (EventEnvelope e : events.subList(i, Math.min(events.size(), i + 25))) {
-                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(EventItems.toItem(e)).build()).build());
-            }
-            Map<String, List<WriteRequest>> request = new HashMap<>(Map.of(eventsTable, writes));
+        List<WriteRequest> all = new ArrayList<>();
+        for (EventEnvelope e : events) {
+            all.add(WriteRequest.builder().putRequest(PutRequest.builder().item(EventItems.toItem(e)).build()).build());
+        }
+        batchWrite(eventsTable, all);
+        for (EventEnvelope e : events) latestKnown.merge(e.aggregateId(), e.version(), Math::max);
+    }
+
+    private void batchWrite(String table, List<WriteRequest> all) {
+        for (int i = 0; i < all.size(); i += 25) {
+            List<WriteRequest> writes = all.subList(i, Math.min(all.size(), i + 25));
+            Map<String, List<WriteRequest>> request = new HashMap<>(Map.of(table, writes));
             for (int round = 0; ; round++) {
-                if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchWriteItem on " + eventsTable + " kept returning unprocessed items");
+                if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchWriteItem on " + table + " kept returning unprocessed items");
                 if (round > 0) backoff(round);
                 BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
                 if (r.unprocessedItems() == null || r.unprocessedItems().isEmpty()) break;
