@@ -170,8 +170,8 @@ public final class LocalStack implements AutoCloseable {
         out.println("EventBridge     " + workflows.eventBridgeEndpoint());
         out.println("functions       " + String.join(", ", functions.names()));
         LocalEndpoints e = endpoints();
-        e.names().forEach((id, name) -> out.printf("%-15s %s%n", id, name));
-        e.stateMachines().forEach((id, arn) -> out.printf("%-15s %s%n", id, arn));
+        e.names().forEach((id, name) -> out.printf("%-26s %s%n", id, name));
+        e.stateMachines().forEach((id, arn) -> out.printf("%-26s %s%n", id, arn));
     }
 
     @Override
