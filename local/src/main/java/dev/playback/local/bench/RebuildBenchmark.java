@@ -164,7 +164,8 @@ public final class RebuildBenchmark {
         }
     }
 
-    static EventEnvelope event(String account, long version, Instant at) {
+    /** One ledger event of the benchmark's load: version 1 opens the account, then deposits and (every 4th) withdrawals. */
+    public static EventEnvelope event(String account, long version, Instant at) {
         ObjectNode payload = JSON.createObjectNode();
         String type;
         if (version == 1) {
