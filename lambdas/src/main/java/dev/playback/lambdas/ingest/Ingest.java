@@ -56,6 +56,7 @@ public final class Ingest {
 
     /** Validates, then publishes; returns the event ids in input order. Nothing is published if any event is bad. */
     public List<String> accept(com.fasterxml.jackson.databind.JsonNode body) {
+        refuseOversizedElements(body);
         List<EventEnvelope> parsed = submission.parse(body, clock.instant());
         List<EventEnvelope> ready = new ArrayList<>(parsed.size());
         for (int i = 0; i < parsed.size(); i++) {
@@ -80,6 +81,48 @@ public final class Ingest {
         }
         publisher.publish(out);
         return out.stream().map(EventEnvelope::eventId).toList();
+    }
+
+    /**
+     * An event over 1 MB is refused with 413 whatever else is wrong with it: the size is checked on the submitted
+     * JSON before validation (which would otherwise answer 400 for, say, an over-long field). The encoded envelope
+     * is checked again after parsing.
+     */
+    private static void refuseOversizedElements(com.fasterxml.jackson.databind.JsonNode body) {
+        if (body == null) return;
+        if (body.isArray()) {
+            if (body.size() > Submission.MAX_BATCH) return; // refused as a whole by the parser, with 400
+            for (int i = 0; i < body.size(); i++) {
+                long size = encodedSize(body.get(i));
+                if (size > MAX_EVENT_BYTES) {
+                    throw new TooLargeException("[" + i + "]", "event " + i + " is " + size + " bytes; at most " + MAX_EVENT_BYTES + " bytes are accepted");
+                }
+            }
+        } else {
+            long size = encodedSize(body);
+            if (size > MAX_EVENT_BYTES) throw new TooLargeException("body", "event is " + size + " bytes; at most " + MAX_EVENT_BYTES + " bytes are accepted");
+        }
+    }
+
+    private static long encodedSize(com.fasterxml.jackson.databind.JsonNode node) {
+        long[] count = {0};
+        java.io.OutputStream counter = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                count[0] += len;
+            }
+        };
+        try {
+            EventCodec.JSON.writeValue(counter, node);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return count[0];
     }
 
     public sealed interface Lookup {

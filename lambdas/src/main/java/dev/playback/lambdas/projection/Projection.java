@@ -1,9 +1,11 @@
 package dev.playback.lambdas.projection;
 
-import dev.playback.lambdas.ingest.Ingest;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.processor.CatchUp;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.replay.PlaybackRecord;
+import dev.playback.model.replay.ReplayStore;
+import dev.playback.model.replay.SequenceNumbers;
 import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
@@ -25,14 +27,36 @@ import java.util.concurrent.Executor;
  * pump has given them versions, so each event's claim is looked up first; the aggregate is then brought
  * up to the highest claimed version from the events table. Events the pump rejected are skipped.
  * When the pump is behind, the batch waits up to {@code patience} before reporting records to retry.
+ * Live events apply to every live generation of a processor (active, previous, building).
+ *
+ * <p>Playback-stream records ({@link PlaybackRecord}) carry versioned events of a replay; they apply to
+ * the replay's generation only, in the processors they name, and what was processed is recorded per
+ * shard so the replay knows when the projection has drained it.
  */
 public final class Projection {
     public static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 50;
 
-    /** One stream record: its sequence number and events, or why it could not be decoded. */
-    public record Item(String sequenceNumber, List<EventEnvelope> events, String poison) {
+    /**
+     * One stream record: its shard and sequence number, and its events (an event-stream record) or its
+     * playback record (a playback-stream record), or why it could not be decoded.
+     */
+    public record Item(String shardId, String sequenceNumber, List<EventEnvelope> events, PlaybackRecord playback, String poison) {
+        public Item {
+            events = events == null ? List.of() : List.copyOf(events);
+        }
+
+        /** An event-stream record of an unnamed shard. */
+        public Item(String sequenceNumber, List<EventEnvelope> events, String poison) {
+            this(UNKNOWN_SHARD, sequenceNumber, events, null, poison);
+        }
+
+        public static Item playback(String shardId, String sequenceNumber, PlaybackRecord record) {
+            return new Item(shardId, sequenceNumber, List.of(), record, null);
+        }
     }
+
+    public static final String UNKNOWN_SHARD = "shardId-unknown";
 
     /** Sequence numbers to retry and why. */
     public record Result(List<String> failures, List<String> reasons, int aggregates) {
@@ -41,18 +65,37 @@ public final class Projection {
     private final List<Projector<?>> projectors;
     private final EventStore events;
     private final StateStore states;
+    private final ReplayStore replays;
     private final Executor executor;
     private final Duration patience;
 
-    public Projection(List<Projector<?>> projectors, EventStore events, StateStore states, Executor executor, Duration patience) {
+    public Projection(List<Projector<?>> projectors, EventStore events, StateStore states, ReplayStore replays,
+                      Executor executor, Duration patience) {
         this.projectors = List.copyOf(projectors);
         this.events = events;
         this.states = states;
+        this.replays = replays;
         this.executor = executor;
         this.patience = patience;
     }
 
-    public Result apply(List<Item> items) {
+    /** Applies a batch: event-stream records to every live generation, playback records to their replay's generation. */
+    public Result apply(List<Item> batch) {
+        List<Item> items = new ArrayList<>();
+        List<Item> playback = new ArrayList<>();
+        for (Item item : batch) (item.playback() != null ? playback : items).add(item);
+        Result live = applyLive(items);
+        if (playback.isEmpty()) return live;
+        List<Item> poisoned = items.stream().filter(i -> i.poison() != null).toList();
+        Result replayed = applyPlayback(playback, poisoned);
+        List<String> failures = new ArrayList<>(live.failures());
+        failures.addAll(replayed.failures());
+        List<String> reasons = new ArrayList<>(live.reasons());
+        reasons.addAll(replayed.reasons());
+        return new Result(failures.stream().distinct().toList(), reasons, live.aggregates() + replayed.aggregates());
+    }
+
+    private Result applyLive(List<Item> items) {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> reasons = Collections.synchronizedList(new ArrayList<>());
         Set<String> ids = new HashSet<>();
@@ -86,25 +129,31 @@ public final class Projection {
                 }
             }
         }
-        Map<String, String> generations = new HashMap<>();
-        for (Projector<?> p : projectors) {
-            String name = p.processor().name();
-            generations.put(name, states.activeGeneration(name, Ingest.DEFAULT_GENERATION));
+        // Live events go to every generation that follows them: active, previous (kept warm for an exact
+        // rollback) and those being built by a rebuild or a verification.
+        Map<String, Set<String>> generations = new HashMap<>();
+        if (!targets.isEmpty()) {
+            for (Projector<?> p : projectors) {
+                String name = p.processor().name();
+                generations.put(name, states.generations(name).live());
+            }
         }
         List<CompletableFuture<Void>> work = new ArrayList<>();
         for (var target : targets.entrySet()) {
             work.add(CompletableFuture.runAsync(() -> {
                 String aggregateId = target.getKey();
                 for (Projector<?> p : projectors) {
-                    CatchUp result = p.catchUp(generations.get(p.processor().name()), aggregateId, target.getValue());
-                    while (!result.complete() && System.nanoTime() < deadline) {
-                        sleep();
-                        result = p.catchUp(generations.get(p.processor().name()), aggregateId, target.getValue());
-                    }
-                    if (!result.complete()) {
-                        reasons.add(aggregateId + ": version " + target.getValue() + " not in the events table yet");
-                        failures.addAll(itemsOf.get(aggregateId));
-                        return;
+                    for (String generation : generations.get(p.processor().name())) {
+                        CatchUp result = p.catchUp(generation, aggregateId, target.getValue());
+                        while (!result.complete() && System.nanoTime() < deadline) {
+                            sleep();
+                            result = p.catchUp(generation, aggregateId, target.getValue());
+                        }
+                        if (!result.complete()) {
+                            reasons.add(aggregateId + ": version " + target.getValue() + " not in the events table yet");
+                            failures.addAll(itemsOf.get(aggregateId));
+                            return;
+                        }
                     }
                 }
             }, executor));
@@ -112,6 +161,60 @@ public final class Projection {
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         List<String> distinct = failures.stream().distinct().toList();
         return new Result(distinct, List.copyOf(reasons), targets.size());
+    }
+
+    /**
+     * Playback records: each applies to its replay's generation in the processors it names (others ignore
+     * it); records of one aggregate in order, aggregates in parallel. Then, per replay and shard, the
+     * highest sequence number processed (below any record to retry) is recorded for the replay's drain check.
+     */
+    private Result applyPlayback(List<Item> items, List<Item> poisoned) {
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        List<String> reasons = Collections.synchronizedList(new ArrayList<>());
+        Map<String, List<Item>> byAggregate = new LinkedHashMap<>();
+        for (Item item : items) byAggregate.computeIfAbsent(item.playback().aggregateId(), k -> new ArrayList<>()).add(item);
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        for (List<Item> records : byAggregate.values()) {
+            work.add(CompletableFuture.runAsync(() -> {
+                for (Item item : records) {
+                    PlaybackRecord r = item.playback();
+                    try {
+                        for (Projector<?> p : projectors) {
+                            if (!r.processors().contains(p.processor().name())) continue;
+                            CatchUp done = p.applyPlayback(r.generation(), r.events());
+                            if (!done.complete()) {
+                                throw new IllegalStateException("version " + r.events().get(r.events().size() - 1).versionOrZero()
+                                        + " is not in the events table (at " + done.version() + ")");
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        failures.add(item.sequenceNumber());
+                        reasons.add(item.sequenceNumber() + ": playback of " + r.aggregateId() + " for replay " + r.replayId()
+                                + " failed: " + e.getMessage());
+                    }
+                }
+            }, executor));
+        }
+        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        Set<String> failed = new HashSet<>(failures);
+        Map<String, String> lowestFailed = new HashMap<>();
+        for (Item item : items) {
+            if (failed.contains(item.sequenceNumber())) lowestFailed.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
+        }
+        for (Item item : poisoned) lowestFailed.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
+        // (replay, shard) -> highest processed sequence number, and the events of those records
+        Map<List<String>, String> highest = new LinkedHashMap<>();
+        Map<List<String>, Long> counts = new HashMap<>();
+        for (Item item : items) {
+            if (failed.contains(item.sequenceNumber())) continue;
+            String low = lowestFailed.get(item.shardId());
+            if (low != null && SequenceNumbers.compare(item.sequenceNumber(), low) > 0) continue;
+            List<String> key = List.of(item.playback().replayId(), item.shardId());
+            highest.merge(key, item.sequenceNumber(), SequenceNumbers::max);
+            counts.merge(key, (long) item.playback().events().size(), Long::sum);
+        }
+        highest.forEach((key, seq) -> replays.markApplied(key.get(0), key.get(1), seq, counts.get(key)));
+        return new Result(failures.stream().distinct().toList(), List.copyOf(reasons), byAggregate.size());
     }
 
     private static void sleep() {

@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
+import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.config.AwsClients;
@@ -28,7 +30,8 @@ import java.util.concurrent.Executors;
  * Event stream → data store. For each record it brings the record's aggregate up to the record's
  * events in every projection, reading the events from the events table (so gaps are filled from the
  * system of record). Records whose events the pump has not appended yet, or that cannot be decoded,
- * are reported in {@code batchItemFailures} and retried by the event source.
+ * are reported in {@code batchItemFailures} and retried by the event source. It also consumes the
+ * playback stream: records there are JSON objects ({@link PlaybackRecords}) applied to a replay's generation.
  */
 public final class ProjectionHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     private static final ExecutorService WORKERS = Executors.newFixedThreadPool(16, r -> {
@@ -60,7 +63,7 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
         StateStore states = new DynamoStateStore(dynamo, t.dataTable());
         List<Projector<?>> projectors = Ledger.processors().stream()
                 .<Projector<?>>map(p -> projector(p, events, states)).toList();
-        return new Projection(projectors, events, states, WORKERS, Projection.DEFAULT_PATIENCE);
+        return new Projection(projectors, events, states, new DynamoReplayStore(dynamo, t.dataTable()), WORKERS, Projection.DEFAULT_PATIENCE);
     }
 
     private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states) {
@@ -69,19 +72,32 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
 
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
-        List<Projection.Item> items = input.getRecords().stream().map(r -> {
-            String seq = r.getKinesis().getSequenceNumber();
-            try {
-                return new Projection.Item(seq, StreamRecords.decode(bytes(r.getKinesis().getData())), null);
-            } catch (RuntimeException e) {
-                return new Projection.Item(seq, List.<EventEnvelope>of(), "record is not an event batch: " + e.getMessage());
-            }
-        }).toList();
+        List<Projection.Item> items = input.getRecords().stream().map(ProjectionHandler::item).toList();
         Projection.Result result = projection.apply(items);
         if (context != null && !result.failures().isEmpty()) {
             context.getLogger().log("projection: " + result.failures().size() + " records to retry: " + result.reasons() + "\n");
         }
         return new StreamsEventResponse(result.failures().stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
+    }
+
+    /** An event-stream record (a JSON array of events) or a playback-stream record (a JSON object). */
+    static Projection.Item item(KinesisEvent.KinesisEventRecord r) {
+        String seq = r.getKinesis().getSequenceNumber();
+        String shard = shardId(r.getEventID());
+        byte[] data = bytes(r.getKinesis().getData());
+        try {
+            if (PlaybackRecords.isPlayback(data)) return Projection.Item.playback(shard, seq, PlaybackRecords.decode(data));
+            return new Projection.Item(shard, seq, StreamRecords.decode(data), null, null);
+        } catch (RuntimeException e) {
+            return new Projection.Item(shard, seq, List.<EventEnvelope>of(), null, "record is not an event batch or a playback record: " + e.getMessage());
+        }
+    }
+
+    /** The shard of a record from its {@code eventID} ({@code shardId-…:sequenceNumber}). */
+    static String shardId(String eventId) {
+        if (eventId == null) return Projection.UNKNOWN_SHARD;
+        int colon = eventId.indexOf(':');
+        return colon > 0 ? eventId.substring(0, colon) : eventId;
     }
 
     static byte[] bytes(ByteBuffer data) {

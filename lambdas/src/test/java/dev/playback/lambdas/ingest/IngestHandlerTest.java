@@ -219,6 +219,10 @@ class IngestHandlerTest {
     void refusesAnEventOverOneMegabyte() {
         assertRefused(post(document("big", Ingest.MAX_EVENT_BYTES)), 413, "body");
         assertRefused(post("[" + document("small", 10) + "," + document("big", Ingest.MAX_EVENT_BYTES) + "]"), 413, "[1]");
+        // Over 1 MB and invalid too: the size is what is reported (413), not the field (400).
+        String invalidAndBig = "{\"aggregateId\":\"a-1\",\"type\":\"DocumentAttached\",\"payload\":{},\"colour\":\""
+                + "x".repeat(Ingest.MAX_EVENT_BYTES) + "\"}";
+        assertRefused(post(invalidAndBig), 413, "body");
         assertEquals(List.of(), stream.published());
         assertEquals(0, payloads.size());
     }

@@ -10,6 +10,12 @@ import dev.playback.model.processor.Projector;
 import dev.playback.model.store.Appender;
 import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.memory.InMemoryEventLog;
+import dev.playback.model.store.memory.InMemoryReplayStore;
+import dev.playback.model.replay.PlaybackRecord;
+import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import java.util.Map;
+import java.util.Set;
 import dev.playback.model.store.memory.InMemoryStateStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +46,9 @@ class ProjectionHandlerTest {
     private final InMemoryEventLog log = new InMemoryEventLog();
     private final InMemoryStateStore states = new InMemoryStateStore();
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
+    private final InMemoryReplayStore replays = new InMemoryReplayStore();
     private final Projection projection = new Projection(
-            List.of(new Projector<>(new BalancesProjection(), log, states, Ledger.catalog())), log, states, workers, PATIENCE);
+            List.of(new Projector<>(new BalancesProjection(), log, states, Ledger.catalog())), log, states, replays, workers, PATIENCE);
     private final ProjectionHandler handler = new ProjectionHandler(projection);
 
     @AfterEach
@@ -158,5 +165,99 @@ class ProjectionHandlerTest {
         JsonNode s = states.load(BalancesProjection.NAME, "g2", "acc-1").orElseThrow().state();
         assertTrue(s.path("opened").asBoolean());
         assertTrue(states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty());
+    }
+
+    private static KinesisEvent.KinesisEventRecord playback(String shard, String seq, PlaybackRecord r) {
+        KinesisEvent.KinesisEventRecord record = record(seq, r.aggregateId(), PlaybackRecords.encode(r));
+        record.setEventID(shard + ":" + seq);
+        return record;
+    }
+
+    private List<EventEnvelope> stored(String aggregateId) {
+        return log.read(aggregateId, 1, 100);
+    }
+
+    @Test
+    void appliesLiveEventsToThePreviousAndTheBuildingGenerationsToo() {
+        EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "3.00");
+        states.startBuilding(BalancesProjection.NAME, "g1");
+        states.activate(BalancesProjection.NAME, "g0", "g1");
+        states.startBuilding(BalancesProjection.NAME, "shadow-r9");
+        pump(a1, a2);
+        assertEquals(List.of(), failures(handler.handleRequest(batch(record("1", List.of(a1, a2))), null)));
+        for (String g : List.of("g1", "g0", "shadow-r9")) {
+            assertEquals("3.00", balance(states.load(BalancesProjection.NAME, g, "acc-1").orElseThrow()), g);
+        }
+    }
+
+    @Test
+    void appliesAPlaybackRecordToItsReplaysGenerationOnlyAndRecordsWhatWasProcessed() {
+        pump(opened("a1", "acc-1"), deposited("a2", "acc-1", "5.00"));
+        PlaybackRecord r = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), stored("acc-1"));
+        StreamsEventResponse response = handler.handleRequest(batch(playback("shardId-000000000001", "17", r)), null);
+        assertEquals(List.of(), failures(response));
+        assertEquals("5.00", balance(states.load(BalancesProjection.NAME, "g1", "acc-1").orElseThrow()));
+        assertTrue(states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty(), "the live generation is not touched");
+        assertEquals(Map.of("shardId-000000000001", "17"), replays.applied("r-1", Set.of("shardId-000000000001", "shardId-000000000000")));
+        assertEquals(2, replays.appliedEvents("r-1"));
+    }
+
+    @Test
+    void ignoresPlaybackRecordsForOtherProcessorsButCountsThemProcessed() {
+        pump(opened("a1", "acc-1"));
+        PlaybackRecord r = new PlaybackRecord("r-1", "g1", List.of("payouts"), stored("acc-1"));
+        assertEquals(List.of(), failures(handler.handleRequest(batch(playback("shardId-000000000000", "5", r)), null)));
+        assertTrue(states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty());
+        assertEquals(Map.of("shardId-000000000000", "5"), replays.applied("r-1", Set.of("shardId-000000000000")));
+    }
+
+    @Test
+    void skipsPlaybackEventsAlreadyAppliedAndNeverMovesTheMarkBack() {
+        pump(opened("a1", "acc-1"), deposited("a2", "acc-1", "5.00"), deposited("a3", "acc-1", "1.00"));
+        List<EventEnvelope> all = stored("acc-1");
+        PlaybackRecord first = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), all.subList(0, 2));
+        PlaybackRecord second = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), all.subList(1, 3));
+        handler.handleRequest(batch(playback("shardId-000000000000", "200000000000000000000000000000", first),
+                playback("shardId-000000000000", "200000000000000000000000000001", second)), null);
+        handler.handleRequest(batch(playback("shardId-000000000000", "200000000000000000000000000000", first)), null);
+        ProcessorState s = states.load(BalancesProjection.NAME, "g1", "acc-1").orElseThrow();
+        assertEquals(3, s.version());
+        assertEquals("6.00", balance(s));
+        assertEquals("200000000000000000000000000001", replays.applied("r-1", Set.of("shardId-000000000000")).get("shardId-000000000000"));
+    }
+
+    @Test
+    void fillsAClaimCheckedPlaybackEventFromTheEventsTable() {
+        pump(opened("a1", "acc-1"), deposited("a2", "acc-1", "5.00"));
+        List<EventEnvelope> all = stored("acc-1");
+        EventEnvelope byReference = all.get(1).withPayloadRef("s3://payloads/a2");
+        PlaybackRecord r = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), List.of(all.get(0), byReference));
+        assertEquals(List.of(), failures(handler.handleRequest(batch(playback("shardId-000000000000", "9", r)), null)));
+        assertEquals("5.00", balance(states.load(BalancesProjection.NAME, "g1", "acc-1").orElseThrow()));
+    }
+
+    @Test
+    void doesNotMarkPastAPlaybackRecordThatFailed() {
+        pump(opened("a1", "acc-1"));
+        PlaybackRecord good = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), stored("acc-1"));
+        // version 5 of acc-2 is not in the events table: the gap cannot be filled
+        EventEnvelope missing = opened("b5", "acc-2").withVersion(5);
+        PlaybackRecord bad = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), List.of(missing));
+        StreamsEventResponse response = handler.handleRequest(batch(playback("shardId-000000000000", "10", good),
+                playback("shardId-000000000000", "11", bad), playback("shardId-000000000000", "12", good)), null);
+        assertEquals(List.of("11"), failures(response));
+        assertEquals("10", replays.applied("r-1", Set.of("shardId-000000000000")).get("shardId-000000000000"));
+    }
+
+    @Test
+    void doesNotMarkPastAnUnreadableRecordOfTheSameShard() {
+        pump(opened("a1", "acc-1"));
+        PlaybackRecord good = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), stored("acc-1"));
+        KinesisEvent.KinesisEventRecord broken = poison("21", "{\"replayId\":");
+        broken.setEventID("shardId-000000000000:21");
+        StreamsEventResponse response = handler.handleRequest(batch(playback("shardId-000000000000", "20", good), broken,
+                playback("shardId-000000000000", "22", good)), null);
+        assertEquals(List.of("21"), failures(response));
+        assertEquals("20", replays.applied("r-1", Set.of("shardId-000000000000")).get("shardId-000000000000"));
     }
 }

@@ -2,13 +2,12 @@ package dev.playback.local.eventsource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.playback.local.eventsource.fakes.FakeS3;
+import dev.playback.local.emulators.EmulatorOptions;
+import dev.playback.local.emulators.Emulators;
 import dev.playback.local.provision.Provisioner;
 import dev.playback.local.template.EventSource;
 import dev.playback.local.template.Template;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,23 +16,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Provisioning and an event source mapping against real emulators: kinesalite and dynalite (and s3mock when given).
- * Endpoints come from the system properties {@code playback.it.kinesis}, {@code playback.it.dynamodb} and optionally
- * {@code playback.it.s3} (an in-memory S3 stands in without it); without them the test is skipped. Kinesis needs
- * {@code aws.cborEnabled=false}, which the build sets for integration tests.
+ * Provisioning and an event source mapping against real emulators: kinesalite, dynalite and s3mock, started by the
+ * class (in memory) and stopped after it. The poison record's on-failure record lands in a real S3 bucket.
  */
 class LocalStackIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -42,26 +37,31 @@ class LocalStackIT {
     private S3Client s3;
     private final List<KinesisEventSourceMapping> mappings = new ArrayList<>();
 
+    private static Emulators emulators;
+
+    @BeforeAll
+    static void startEmulators() {
+        emulators = Emulators.start(EmulatorOptions.inMemory());
+    }
+
+    @AfterAll
+    static void stopEmulators() {
+        if (emulators != null) emulators.close();
+    }
+
     @BeforeEach
     void clients() {
-        String kinesisUrl = System.getProperty("playback.it.kinesis");
-        String dynamoDbUrl = System.getProperty("playback.it.dynamodb");
-        assumeTrue(kinesisUrl != null && dynamoDbUrl != null,
-                "set -Dplayback.it.kinesis and -Dplayback.it.dynamodb to run against emulators");
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("l", "l"));
-        kinesis = KinesisClient.builder().endpointOverride(URI.create(kinesisUrl)).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        dynamoDb = DynamoDbClient.builder().endpointOverride(URI.create(dynamoDbUrl)).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        String s3Url = System.getProperty("playback.it.s3");
-        s3 = s3Url == null ? new FakeS3() : S3Client.builder().endpointOverride(URI.create(s3Url))
-                .region(Region.US_EAST_1).forcePathStyle(true).credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        kinesis = emulators.kinesisClient();
+        dynamoDb = emulators.dynamoDbClient();
+        s3 = emulators.s3Client();
     }
 
     @AfterEach
     void close() {
         mappings.forEach(KinesisEventSourceMapping::close);
+        kinesis.close();
+        dynamoDb.close();
+        s3.close();
     }
 
     @Test
@@ -73,6 +73,8 @@ class LocalStackIT {
                 .allMatch(p -> p.outcome() == Provisioner.Outcome.EXISTED), "a second run keeps everything");
 
         String stream = "it-" + System.nanoTime();
+        String failureBucket = "failures-" + System.nanoTime();
+        s3.createBucket(b -> b.bucket(failureBucket));
         kinesis.createStream(b -> b.streamName(stream).shardCount(2));
         provisioner.awaitStreamActive(stream);
         Map<String, List<String>> byKey = new LinkedHashMap<>();
@@ -88,7 +90,7 @@ class LocalStackIT {
         checkpoints.ensureTable(WAIT);
         EventSource.Kinesis event = new EventSource.Kinesis("Stream", "arn:aws:kinesis:us-east-1:000000000000:stream/"
                 + stream, stream, EventSource.StartingPosition.TRIM_HORIZON, Optional.empty(), 50, Duration.ZERO, true,
-                1, -1, 1, true, Optional.of(new EventSource.OnFailure("S3", "arn:aws:s3:::failurebucket")), true);
+                1, -1, 1, true, Optional.of(new EventSource.OnFailure("S3", "arn:aws:s3:::" + failureBucket)), true);
 
         ScriptedHandler handler = ScriptedHandler.throwingOn("poison");
         KinesisEventSourceMapping mapping = start(handler, event, checkpoints);
@@ -101,9 +103,11 @@ class LocalStackIT {
         }
         assertEquals(byKey, delivered, "every record once, in order per partition key");
         assertEquals(1, mapping.stats().discardedRecords());
-        if (s3 instanceof FakeS3 fake) {
-            assertEquals(1, fake.objects("failurebucket").size());
-        }
+        var setAside = s3.listObjectsV2(b -> b.bucket(failureBucket)).contents();
+        assertEquals(1, setAside.size(), "one on-failure record");
+        String record = s3.getObjectAsBytes(b -> b.bucket(failureBucket).key(setAside.get(0).key())).asUtf8String();
+        assertTrue(record.contains("RetryAttemptsExhausted") && record.contains(java.util.Base64.getEncoder()
+                .encodeToString("poison".getBytes(java.nio.charset.StandardCharsets.UTF_8))), record);
         mapping.close();
 
         kinesis.putRecord(b -> b.streamName(stream).partitionKey("agg-0").data(SdkBytes.fromUtf8String("agg-0/after")));

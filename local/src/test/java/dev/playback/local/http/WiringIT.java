@@ -2,13 +2,14 @@ package dev.playback.local.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import dev.playback.local.emulators.EmulatorOptions;
+import dev.playback.local.emulators.Emulators;
 import dev.playback.local.eventsource.EventSourceMappings;
 import dev.playback.local.eventsource.PollerSettings;
 import dev.playback.local.lambda.AwsEndpoints;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
@@ -39,7 +42,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The whole local wiring, as the runtime's main class does it, against kinesalite and dynalite: template →
  * provisioning → hosted functions → event source mappings → HTTP API. POST /things reaches the Ingest handler, which
  * writes to the stream with a client built from its environment; the Sink handler receives every record through the
- * mapping. Endpoints: {@code -Dplayback.it.kinesis}, {@code -Dplayback.it.dynamodb}; skipped without them.
+ * mapping. The class starts its own emulators (in memory) and stops them afterwards.
  */
 class WiringIT {
     static final Queue<String> SUNK = new ConcurrentLinkedQueue<>();
@@ -79,14 +82,23 @@ class WiringIT {
         }
     }
 
+    private static Emulators emulators;
+
     @TempDir
     Path dir;
 
+    @BeforeAll
+    static void startEmulators() {
+        emulators = Emulators.start(EmulatorOptions.inMemory());
+    }
+
+    @AfterAll
+    static void stopEmulators() {
+        if (emulators != null) emulators.close();
+    }
+
     @Test
     void aPostedEventTravelsThroughTheApiTheStreamAndTheMapping() throws Exception {
-        String kinesisUrl = System.getProperty("playback.it.kinesis");
-        String dynamoDbUrl = System.getProperty("playback.it.dynamodb");
-        assumeTrue(kinesisUrl != null && dynamoDbUrl != null, "emulator endpoints not given");
         Path file = dir.resolve("template.yaml");
         Files.writeString(file, """
                 Parameters:
@@ -115,8 +127,8 @@ class WiringIT {
                           Properties: { Stream: !GetAtt Stream.Arn, StartingPosition: LATEST, BatchSize: 10 }
                 """);
         Template template = Template.load(file, Map.of("Suffix", String.valueOf(System.nanoTime())));
-        AwsEndpoints endpoints = new AwsEndpoints(URI.create(dynamoDbUrl), URI.create(kinesisUrl),
-                URI.create(System.getProperty("playback.it.s3", "http://127.0.0.1:9")));
+        AwsEndpoints endpoints = new AwsEndpoints(emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(),
+                emulators.s3Endpoint());
         try (DynamoDbClient dynamoDb = endpoints.dynamoDbClient(); KinesisClient kinesis = endpoints.kinesisClient();
              S3Client s3 = endpoints.s3Client()) {
             new Provisioner(dynamoDb, kinesis, s3).provision(template);

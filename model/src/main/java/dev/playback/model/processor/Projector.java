@@ -33,6 +33,30 @@ public final class Projector<S> {
         return processor;
     }
 
+    private record Folded<S>(S state, long version, int applied) {
+    }
+
+    /** Folds the stored events after {@code from} up to {@code upTo} onto {@code state}. */
+    private Folded<S> fold(String aggregateId, S state, long from, long upTo) {
+        long version = from;
+        int applied = 0;
+        while (version < upTo) {
+            List<EventEnvelope> page = events.read(aggregateId, version + 1, PAGE);
+            for (EventEnvelope e : page) {
+                if (e.version() > upTo) break;
+                if (e.version() != version + 1) {
+                    throw new IllegalStateException("events table has a gap in aggregate " + aggregateId
+                            + ": expected version " + (version + 1) + ", found " + e.version());
+                }
+                state = processor.apply(state, catalog.upcast(e));
+                version = e.version();
+                applied++;
+            }
+            if (page.size() < PAGE) break;
+        }
+        return new Folded<>(state, version, applied);
+    }
+
     /** Applies every stored event up to {@code upTo} (inclusive; {@code Long.MAX_VALUE} = all stored). */
     public CatchUp catchUp(String generation, String aggregateId, long upTo) {
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
@@ -40,29 +64,83 @@ public final class Projector<S> {
             long from = stored.map(ProcessorState::version).orElse(0L);
             if (from >= upTo) return new CatchUp(aggregateId, 0, from, true);
             S state = stored.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
-            long version = from;
-            int applied = 0;
-            while (version < upTo) {
-                List<EventEnvelope> page = events.read(aggregateId, version + 1, PAGE);
-                for (EventEnvelope e : page) {
-                    if (e.version() > upTo) break;
-                    if (e.version() != version + 1) {
-                        throw new IllegalStateException("events table has a gap in aggregate " + aggregateId
-                                + ": expected version " + (version + 1) + ", found " + e.version());
-                    }
-                    state = processor.apply(state, catalog.upcast(e));
-                    version = e.version();
-                    applied++;
-                }
-                if (page.size() < PAGE) break;
-            }
-            if (applied == 0) return new CatchUp(aggregateId, 0, from, upTo == Long.MAX_VALUE);
-            ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, version, processor.encode(state));
+            Folded<S> f = fold(aggregateId, state, from, upTo);
+            if (f.applied() == 0) return new CatchUp(aggregateId, 0, from, upTo == Long.MAX_VALUE);
+            ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, from)) {
-                return new CatchUp(aggregateId, applied, version, upTo == Long.MAX_VALUE || version >= upTo);
+                return new CatchUp(aggregateId, f.applied(), f.version(), upTo == Long.MAX_VALUE || f.version() >= upTo);
             }
         }
-        throw new IllegalStateException("state of " + aggregateId + " in " + processor.name() + "/" + generation
+        throw conflict(generation, aggregateId);
+    }
+
+    /**
+     * Applies events of a playback record (consecutive versions of one aggregate) to {@code generation}:
+     * events at or below the stored version are skipped, the rest are applied directly when they follow
+     * on; a gap or a payload kept aside (claim check) is filled from the events table instead.
+     */
+    public CatchUp applyPlayback(String generation, List<EventEnvelope> batch) {
+        if (batch.isEmpty()) throw new IllegalArgumentException("no events to apply");
+        String aggregateId = batch.get(0).aggregateId();
+        long last = batch.get(batch.size() - 1).versionOrZero();
+        for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+            Optional<ProcessorState> stored = states.load(processor.name(), generation, aggregateId);
+            long from = stored.map(ProcessorState::version).orElse(0L);
+            if (from >= last) return new CatchUp(aggregateId, 0, from, true);
+            S state = stored.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
+            long version = from;
+            int applied = 0;
+            boolean direct = true;
+            for (EventEnvelope e : batch) {
+                if (e.versionOrZero() <= version) continue;
+                if (e.versionOrZero() != version + 1 || e.payload() == null) {
+                    direct = false;
+                    break;
+                }
+                state = processor.apply(state, catalog.upcast(e));
+                version = e.versionOrZero();
+                applied++;
+            }
+            if (!direct) return catchUp(generation, aggregateId, last);
+            ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, version, processor.encode(state));
+            if (states.save(next, from)) return new CatchUp(aggregateId, applied, version, true);
+        }
+        throw conflict(generation, aggregateId);
+    }
+
+    /**
+     * Rebuilds the aggregate's state in {@code generation} from its full stream with the current logic,
+     * replacing what is stored (conditional on the stored version not moving meanwhile; redone if it did).
+     * Returns the number of events read in {@code applied}.
+     */
+    public CatchUp rebuild(String generation, String aggregateId) {
+        for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+            Optional<ProcessorState> stored = states.load(processor.name(), generation, aggregateId);
+            long storedVersion = stored.map(ProcessorState::version).orElse(0L);
+            Folded<S> f = fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE);
+            if (f.applied() == 0 && stored.isEmpty()) return new CatchUp(aggregateId, 0, 0, true);
+            if (f.version() < storedVersion) continue; // the stored state moved past what was read: read again
+            ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
+            if (states.save(next, storedVersion)) return new CatchUp(aggregateId, f.applied(), f.version(), true);
+        }
+        throw conflict(generation, aggregateId);
+    }
+
+    /**
+     * The state {@code from} brought up to {@code upTo} with the stored events, computed and not saved
+     * (for comparisons). Empty when there is neither a state nor an event.
+     */
+    public Optional<ProcessorState> stateAt(String generation, String aggregateId, Optional<ProcessorState> from, long upTo) {
+        long start = from.map(ProcessorState::version).orElse(0L);
+        if (start >= upTo) return from;
+        S state = from.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
+        Folded<S> f = fold(aggregateId, state, start, upTo);
+        if (f.applied() == 0) return from;
+        return Optional.of(new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state())));
+    }
+
+    private IllegalStateException conflict(String generation, String aggregateId) {
+        return new IllegalStateException("state of " + aggregateId + " in " + processor.name() + "/" + generation
                 + " kept changing under concurrent writers; gave up after " + MAX_CONFLICTS + " attempts");
     }
 }

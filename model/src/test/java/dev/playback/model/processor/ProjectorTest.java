@@ -7,6 +7,7 @@ import dev.playback.model.event.EventType;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
 import dev.playback.model.ledger.LedgerEvent;
+import dev.playback.model.store.ForwardingStateStore;
 import dev.playback.model.store.StateStore;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryStateStore;
@@ -130,7 +131,7 @@ class ProjectorTest {
         store(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "10.00"), deposited("e-3", "acc-1", "5.00"));
         Projector<?> rival = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog());
         AtomicInteger saves = new AtomicInteger();
-        StateStore racing = new StateStore() {
+        StateStore racing = new ForwardingStateStore(states) {
             @Override
             public Optional<ProcessorState> load(String processor, String generation, String aggregateId) {
                 return states.load(processor, generation, aggregateId);
@@ -157,7 +158,7 @@ class ProjectorTest {
     @Test
     void givesUpWhenTheStateNeverStopsChanging() {
         store(opened("e-1", "acc-1"));
-        StateStore alwaysBeaten = new StateStore() {
+        StateStore alwaysBeaten = new ForwardingStateStore(states) {
             @Override
             public Optional<ProcessorState> load(String processor, String generation, String aggregateId) {
                 return Optional.empty();
@@ -217,5 +218,50 @@ class ProjectorTest {
         store(opened("e-1", "acc-1"), event("e-2", "acc-1", LedgerEvent.MONEY_DEPOSITED, json("{\"cents\":1234}")));
         upcasting.catchUp("g0", "acc-1", 2);
         assertEquals("12.34", stored().state().get("balance").asText());
+    }
+
+    private List<EventEnvelope> versions(EventEnvelope... events) {
+        List<EventEnvelope> out = new ArrayList<>();
+        for (int i = 0; i < events.length; i++) out.add(events[i].withVersion(i + 1));
+        return out;
+    }
+
+    @Test
+    void appliesAPlaybackRecordDirectlyAndSkipsWhatIsApplied() {
+        List<EventEnvelope> stream = versions(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "10.00"), deposited("e-3", "acc-1", "1.00"));
+        assertEquals(new CatchUp("acc-1", 2, 2, true), projector.applyPlayback("g1", stream.subList(0, 2)));
+        assertEquals(new CatchUp("acc-1", 1, 3, true), projector.applyPlayback("g1", stream));
+        assertEquals(new CatchUp("acc-1", 0, 3, true), projector.applyPlayback("g1", stream));
+        assertEquals("11.00", states.load("balances", "g1", "acc-1").orElseThrow().state().get("balance").asText());
+    }
+
+    @Test
+    void fillsAGapBeforeAPlaybackRecordFromTheEventsTable() {
+        store(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "10.00"), deposited("e-3", "acc-1", "1.00"));
+        List<EventEnvelope> stream = log.read("acc-1", 1, 10);
+        assertEquals(new CatchUp("acc-1", 3, 3, true), projector.applyPlayback("g1", stream.subList(2, 3)));
+        assertEquals("11.00", states.load("balances", "g1", "acc-1").orElseThrow().state().get("balance").asText());
+    }
+
+    @Test
+    void rebuildsAStateFromTheFullStreamReplacingWhatIsStored() {
+        store(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "10.00"));
+        projector.catchUp("g0", "acc-1", Long.MAX_VALUE);
+        ObjectNode wrong = json("{\"opened\":true,\"balance\":\"999.00\"}");
+        states.save(new ProcessorState("balances", "g0", "acc-1", 2, wrong), 2);
+        assertEquals(new CatchUp("acc-1", 2, 2, true), projector.rebuild("g0", "acc-1"));
+        assertEquals("10.00", stored().state().get("balance").asText());
+        assertEquals(new CatchUp("acc-1", 2, 2, true), projector.rebuild("g0", "acc-1"));
+        assertEquals("10.00", stored().state().get("balance").asText());
+    }
+
+    @Test
+    void computesAStateAtALaterVersionWithoutSavingIt() {
+        store(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "10.00"), deposited("e-3", "acc-1", "1.00"));
+        projector.catchUp("g0", "acc-1", 2);
+        ProcessorState later = projector.stateAt("g0", "acc-1", Optional.of(stored()), 3).orElseThrow();
+        assertEquals(3, later.version());
+        assertEquals("11.00", later.state().get("balance").asText());
+        assertEquals(2, stored().version());
     }
 }

@@ -6,10 +6,14 @@ import dev.playback.model.processor.ProcessorState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -92,5 +96,72 @@ public abstract class StateStoreContract {
     @Test
     void servesTheDefaultGenerationWhenNoneWasActivated() {
         assertEquals("g0", store.activeGeneration("balances", "g0"));
+    }
+
+    @Test
+    void startsWithTheDefaultGenerationActiveAndNothingElse() {
+        assertEquals(new Generations("g0", null, Set.of()), store.generations("balances"));
+    }
+
+    @Test
+    void registersAndUnregistersBuildingGenerations() {
+        store.startBuilding("balances", "g1");
+        store.startBuilding("balances", "shadow-r1");
+        store.startBuilding("balances", "g1");
+        assertEquals(Set.of("g1", "shadow-r1"), store.generations("balances").building());
+        assertEquals("g0", store.activeGeneration("balances", "g0"));
+        store.stopBuilding("balances", "shadow-r1");
+        assertEquals(Set.of("g1"), store.generations("balances").building());
+        assertEquals(Set.of(), store.generations("audit").building());
+    }
+
+    @Test
+    void activatesAGenerationKeepingThePreviousOne() {
+        store.startBuilding("balances", "g1");
+        assertTrue(store.activate("balances", "g0", "g1"));
+        assertEquals(new Generations("g1", "g0", Set.of()), store.generations("balances"));
+        assertEquals("g1", store.activeGeneration("balances", "g0"));
+        assertEquals("g0", store.activeGeneration("audit", "g0"));
+    }
+
+    @Test
+    void refusesToActivateWhenTheActiveGenerationMovedMeanwhile() {
+        store.startBuilding("balances", "g1");
+        store.startBuilding("balances", "g2");
+        assertTrue(store.activate("balances", "g0", "g1"));
+        assertFalse(store.activate("balances", "g0", "g2"));
+        assertEquals(new Generations("g1", "g0", Set.of("g2")), store.generations("balances"));
+    }
+
+    @Test
+    void swapsActiveAndPreviousToRollBack() {
+        store.startBuilding("balances", "g1");
+        store.activate("balances", "g0", "g1");
+        assertTrue(store.activate("balances", "g1", "g0"));
+        assertEquals(new Generations("g0", "g1", Set.of()), store.generations("balances"));
+    }
+
+    @Test
+    void listsAndDiscardsTheStatesOfOneGeneration() {
+        store.save(state("balances", "shadow-r1", "acc-1", 1, "1.00"), 0);
+        store.save(state("balances", "shadow-r1", "acc-2", 2, "2.00"), 0);
+        store.save(state("balances", "g0", "acc-1", 3, "3.00"), 0);
+        store.save(state("audit", "shadow-r1", "acc-1", 4, "4.00"), 0);
+        List<String> seen = new ArrayList<>();
+        store.forEach("balances", "shadow-r1", s -> seen.add(s.aggregateId() + "@" + s.version()));
+        assertEquals(List.of("acc-1@1", "acc-2@2"), seen.stream().sorted().toList());
+        store.discard("balances", "shadow-r1");
+        assertEquals(Optional.empty(), store.load("balances", "shadow-r1", "acc-1"));
+        assertEquals(Optional.empty(), store.load("balances", "shadow-r1", "acc-2"));
+        assertEquals(3, store.load("balances", "g0", "acc-1").orElseThrow().version());
+        assertEquals(4, store.load("audit", "shadow-r1", "acc-1").orElseThrow().version());
+        List<String> none = new ArrayList<>();
+        store.forEach("balances", "shadow-r1", s -> none.add(s.aggregateId()));
+        assertEquals(List.of(), none);
+    }
+
+    @Test
+    void keepsNoPreviousGenerationBeforeTheFirstSwitch() {
+        assertNull(store.generations("balances").previous());
     }
 }

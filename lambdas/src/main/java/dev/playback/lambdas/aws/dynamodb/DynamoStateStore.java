@@ -9,7 +9,15 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.playback.model.store.Generations;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,8 +27,9 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
 
 /**
  * The data store on DynamoDB. One item per (processor, generation, aggregate), key
- * {@code pk = processor#generation#aggregateId}; the active generation of a processor is the item
- * {@code pk = processor#active}. Saves are conditional on the stored version (optimistic).
+ * {@code pk = processor#generation#aggregateId}; the generations of a processor are the control item
+ * {@code pk = processor#control} {active, previous, building (string set)}, switched by one conditional
+ * update (no transactions: dynalite has none). Saves are conditional on the stored version (optimistic).
  */
 public final class DynamoStateStore implements StateStore {
     private final DynamoDbClient dynamo;
@@ -73,8 +82,109 @@ public final class DynamoStateStore implements StateStore {
 
     @Override
     public String activeGeneration(String processor, String defaultGeneration) {
-        var r = dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(Map.of("pk", s(processor + "#active"))));
-        if (!r.hasItem() || r.item().isEmpty() || text(r.item(), "generation") == null) return defaultGeneration;
-        return text(r.item(), "generation");
+        Map<String, AttributeValue> item = control(processor);
+        return item == null || text(item, "active") == null ? defaultGeneration : text(item, "active");
+    }
+
+    private Map<String, AttributeValue> control(String processor) {
+        var r = dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(Map.of("pk", s(controlKey(processor)))));
+        return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
+    }
+
+    static String controlKey(String processor) {
+        return processor + "#control";
+    }
+
+    @Override
+    public Generations generations(String processor) {
+        Map<String, AttributeValue> item = control(processor);
+        if (item == null) return Generations.initial();
+        AttributeValue building = item.get("building");
+        return new Generations(text(item, "active"), text(item, "previous"),
+                building == null || !building.hasSs() ? Set.of() : Set.copyOf(building.ss()));
+    }
+
+    @Override
+    public void startBuilding(String processor, String generation) {
+        dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(controlKey(processor))))
+                .updateExpression("ADD building :g")
+                .expressionAttributeValues(Map.of(":g", AttributeValue.builder().ss(generation).build())));
+    }
+
+    @Override
+    public void stopBuilding(String processor, String generation) {
+        try {
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(controlKey(processor))))
+                    .updateExpression("DELETE building :g").conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(":g", AttributeValue.builder().ss(generation).build())));
+        } catch (ConditionalCheckFailedException e) {
+            // no control record: nothing is building
+        }
+    }
+
+    @Override
+    public boolean activate(String processor, String expectedActive, String generation) {
+        String condition = Generations.DEFAULT.equals(expectedActive)
+                ? "attribute_not_exists(active) OR active = :expected" : "active = :expected";
+        try {
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(controlKey(processor))))
+                    .updateExpression("SET active = :g, previous = :expected DELETE building :gs")
+                    .conditionExpression(condition)
+                    .expressionAttributeValues(Map.of(":g", s(generation), ":expected", s(expectedActive),
+                            ":gs", AttributeValue.builder().ss(generation).build())));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void discard(String processor, String generation) {
+        List<String> keys = new ArrayList<>();
+        scan(processor, generation, "pk", item -> keys.add(text(item, "pk")));
+        for (int i = 0; i < keys.size(); i += 25) {
+            List<WriteRequest> deletes = new ArrayList<>();
+            for (String k : keys.subList(i, Math.min(keys.size(), i + 25))) {
+                deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(Map.of("pk", s(k))).build()).build());
+            }
+            Map<String, List<WriteRequest>> request = new HashMap<>(Map.of(table, deletes));
+            for (int round = 0; ; round++) {
+                if (round > 50) throw new IllegalStateException("BatchWriteItem on " + table + " kept returning unprocessed items");
+                if (round > 0) DynamoEventLog.backoff(round);
+                var r = dynamo.batchWriteItem(b -> b.requestItems(request));
+                if (r.unprocessedItems() == null || r.unprocessedItems().isEmpty()) break;
+                request.clear();
+                request.putAll(r.unprocessedItems());
+            }
+        }
+    }
+
+    @Override
+    public void forEach(String processor, String generation, Consumer<ProcessorState> action) {
+        scan(processor, generation, null, item -> action.accept(toState(item)));
+    }
+
+    /** The data table has no index by generation: a filtered Scan (the data table, never the events table). */
+    private void scan(String processor, String generation, String projection, Consumer<Map<String, AttributeValue>> action) {
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            var r = dynamo.scan(q -> q.tableName(table).consistentRead(true).exclusiveStartKey(exclusiveStart)
+                    .filterExpression("#p = :p AND #g = :g")
+                    .projectionExpression(projection)
+                    .expressionAttributeNames(Map.of("#p", "processor", "#g", "generation"))
+                    .expressionAttributeValues(Map.of(":p", s(processor), ":g", s(generation))));
+            r.items().forEach(action);
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+    }
+
+    private static ProcessorState toState(Map<String, AttributeValue> item) {
+        try {
+            return new ProcessorState(text(item, "processor"), text(item, "generation"), text(item, "aggregateId"),
+                    Long.parseLong(item.get("version").n()), EventCodec.JSON.readTree(text(item, "state")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("state of " + text(item, "pk") + " is not JSON", e);
+        }
     }
 }

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,41 +82,54 @@ public final class KinesisEventPublisher implements EventPublisher {
                 .data(SdkBytes.fromByteArray(StreamRecords.encode(events))).build();
     }
 
-    /** Puts records (at most one per aggregate) until every one is in. */
-    public void putAll(List<PutRecordsRequestEntry> records) {
-        List<List<PutRecordsRequestEntry>> requests = new ArrayList<>();
-        List<PutRecordsRequestEntry> current = new ArrayList<>();
+    /**
+     * Puts records (at most one per aggregate) until every one is in. Returns each record's result
+     * (shard id and sequence number), in the order of {@code records}.
+     */
+    public List<PutRecordsResultEntry> putAll(List<PutRecordsRequestEntry> records) {
+        return putAll(kinesis, stream, records);
+    }
+
+    /** {@link #putAll(List)} on any stream: requests of at most 500 records and 5 MB, failed records retried with backoff. */
+    public static List<PutRecordsResultEntry> putAll(KinesisClient kinesis, String stream, List<PutRecordsRequestEntry> records) {
+        PutRecordsResultEntry[] results = new PutRecordsResultEntry[records.size()];
+        List<Integer> current = new ArrayList<>();
         long bytes = 0;
-        for (PutRecordsRequestEntry r : records) {
+        for (int i = 0; i < records.size(); i++) {
+            PutRecordsRequestEntry r = records.get(i);
             long size = r.data().asByteArrayUnsafe().length + r.partitionKey().length();
             if (!current.isEmpty() && (current.size() == MAX_RECORDS_PER_REQUEST || bytes + size > MAX_BYTES_PER_REQUEST)) {
-                requests.add(current);
+                putUntilAllIn(kinesis, stream, records, current, results);
                 current = new ArrayList<>();
                 bytes = 0;
             }
-            current.add(r);
+            current.add(i);
             bytes += size;
         }
-        if (!current.isEmpty()) requests.add(current);
-        for (List<PutRecordsRequestEntry> request : requests) putUntilAllIn(request);
+        if (!current.isEmpty()) putUntilAllIn(kinesis, stream, records, current, results);
+        return Arrays.asList(results);
     }
 
-    private void putUntilAllIn(List<PutRecordsRequestEntry> records) {
-        List<PutRecordsRequestEntry> pending = records;
+    private static void putUntilAllIn(KinesisClient kinesis, String stream, List<PutRecordsRequestEntry> records,
+                                      List<Integer> indexes, PutRecordsResultEntry[] results) {
+        List<Integer> pending = indexes;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             if (attempt > MAX_ATTEMPTS) {
                 throw new IllegalStateException(pending.size() + " records could not be put on stream " + stream + " after " + MAX_ATTEMPTS + " attempts");
             }
-            List<PutRecordsRequestEntry> batch = pending;
+            List<PutRecordsRequestEntry> batch = new ArrayList<>(pending.size());
+            for (int i : pending) batch.add(records.get(i));
             PutRecordsResponse response = kinesis.putRecords(p -> p.streamName(stream).records(batch));
-            if (response.failedRecordCount() == null || response.failedRecordCount() == 0) return;
-            List<PutRecordsRequestEntry> failed = new ArrayList<>();
-            List<PutRecordsResultEntry> results = response.records();
-            for (int i = 0; i < results.size(); i++) {
-                if (results.get(i).errorCode() != null) failed.add(batch.get(i));
+            List<Integer> failed = new ArrayList<>();
+            List<PutRecordsResultEntry> entries = response.records();
+            boolean allIn = response.failedRecordCount() == null || response.failedRecordCount() == 0;
+            for (int i = 0; i < pending.size(); i++) {
+                PutRecordsResultEntry entry = i < entries.size() ? entries.get(i) : null;
+                if (!allIn && (entry == null || entry.errorCode() != null)) failed.add(pending.get(i));
+                else results[pending.get(i)] = entry == null ? PutRecordsResultEntry.builder().build() : entry;
             }
             pending = failed;
-            sleep(Math.min(2000, 25L << Math.min(attempt, 7)));
+            if (!pending.isEmpty()) sleep(Math.min(2000, 25L << Math.min(attempt, 7)));
         }
     }
 

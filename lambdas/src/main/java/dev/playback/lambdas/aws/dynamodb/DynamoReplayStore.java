@@ -1,0 +1,215 @@
+package dev.playback.lambdas.aws.dynamodb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.replay.Replay;
+import dev.playback.model.replay.ReplayKind;
+import dev.playback.model.replay.ReplayStatus;
+import dev.playback.model.replay.ReplayStore;
+import dev.playback.model.replay.SegmentCheckpoint;
+import dev.playback.model.replay.SequenceNumbers;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static dev.playback.lambdas.aws.dynamodb.EventItems.n;
+import static dev.playback.lambdas.aws.dynamodb.EventItems.s;
+import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
+
+/**
+ * Replays in the data table: {@code replay#<id>} (the record), {@code replay#<id>#segment#<n>} (a Scan
+ * segment's checkpoint), {@code replay#<id>#applied#<shardId>} (the highest playback sequence number the
+ * projection processed in that shard, zero-padded so a conditional write compares it like a number) and
+ * {@code replay#<id>#applied} (the applied counter).
+ */
+public final class DynamoReplayStore implements ReplayStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoReplayStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    static String replayKey(String replayId) {
+        return "replay#" + replayId;
+    }
+
+    private Map<String, AttributeValue> get(String pk) {
+        var r = dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(Map.of("pk", s(pk))));
+        return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
+    }
+
+    @Override
+    public Optional<Replay> find(String replayId) {
+        Map<String, AttributeValue> item = get(replayKey(replayId));
+        if (item == null) return Optional.empty();
+        return Optional.of(new Replay(replayId, ReplayKind.parse(text(item, "kind")), text(item, "generation"),
+                item.containsKey("processors") ? item.get("processors").l().stream().map(AttributeValue::s).toList() : List.of(),
+                (int) number(item, "segments"), (int) number(item, "batchSize"),
+                item.containsKey("reportOnly") && Boolean.TRUE.equals(item.get("reportOnly").bool()),
+                ReplayStatus.valueOf(text(item, "status")),
+                text(item, "startedAt") == null ? null : Instant.parse(text(item, "startedAt")),
+                text(item, "detail"), json(text(item, "scope")), number(item, "aggregatesRead"),
+                number(item, "rebuilt"), number(item, "events"), json(text(item, "result"))));
+    }
+
+    private static long number(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
+    }
+
+    private static JsonNode json(String text) {
+        if (text == null) return null;
+        try {
+            return EventCodec.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored JSON is not readable: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, AttributeValue> item(Replay r, boolean withCounters) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(replayKey(r.replayId())));
+        item.put("replayId", s(r.replayId()));
+        item.put("kind", s(r.kind().wireName()));
+        if (r.generation() != null) item.put("generation", s(r.generation()));
+        item.put("processors", AttributeValue.builder().l(r.processors().stream().map(EventItems::s).toList()).build());
+        item.put("segments", n(r.segments()));
+        item.put("batchSize", n(r.batchSize()));
+        item.put("reportOnly", AttributeValue.builder().bool(r.reportOnly()).build());
+        item.put("status", s(r.status().name()));
+        if (r.startedAt() != null) item.put("startedAt", s(r.startedAt().toString()));
+        if (r.detail() != null) item.put("detail", s(r.detail()));
+        if (r.scope() != null) item.put("scope", s(r.scope().toString()));
+        item.put("aggregatesRead", n(r.aggregatesRead()));
+        if (r.result() != null) item.put("result", s(r.result().toString()));
+        if (withCounters) {
+            item.put("rebuilt", n(r.rebuilt()));
+            item.put("events", n(r.events()));
+        }
+        return item;
+    }
+
+    @Override
+    public boolean create(Replay replay) {
+        try {
+            dynamo.putItem(p -> p.tableName(table).item(item(replay, true)).conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void update(Replay replay) {
+        // Everything but the counters, which concurrent chunks ADD to.
+        Map<String, AttributeValue> item = item(replay, false);
+        item.remove("pk");
+        StringBuilder set = new StringBuilder();
+        StringBuilder remove = new StringBuilder();
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        int i = 0;
+        for (var e : item.entrySet()) {
+            set.append(set.length() == 0 ? "SET " : ", ").append("#a").append(i).append(" = :v").append(i);
+            names.put("#a" + i, e.getKey());
+            values.put(":v" + i, e.getValue());
+            i++;
+        }
+        for (String optional : List.of("detail", "result", "scope", "generation")) {
+            if (item.containsKey(optional)) continue;
+            remove.append(remove.length() == 0 ? " REMOVE " : ", ").append("#a").append(i);
+            names.put("#a" + i, optional);
+            i++;
+        }
+        String expression = set.toString() + remove;
+        dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(replayKey(replay.replayId()))))
+                .updateExpression(expression).expressionAttributeNames(names).expressionAttributeValues(values));
+    }
+
+    @Override
+    public void addCounts(String replayId, long rebuilt, long events) {
+        dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(replayKey(replayId))))
+                .updateExpression("ADD rebuilt :r, #e :e").conditionExpression("attribute_exists(pk)")
+                .expressionAttributeNames(Map.of("#e", "events"))
+                .expressionAttributeValues(Map.of(":r", n(rebuilt), ":e", n(events))));
+    }
+
+    static String segmentKey(String replayId, int segment) {
+        return replayKey(replayId) + "#segment#" + segment;
+    }
+
+    @Override
+    public Optional<SegmentCheckpoint> checkpoint(String replayId, int segment) {
+        Map<String, AttributeValue> item = get(segmentKey(replayId, segment));
+        if (item == null) return Optional.empty();
+        Map<String, String> shards = new TreeMap<>();
+        if (item.containsKey("shards") && item.get("shards").hasM()) {
+            item.get("shards").m().forEach((k, v) -> shards.put(k, v.s()));
+        }
+        return Optional.of(new SegmentCheckpoint(replayId, segment, text(item, "lastKey"), number(item, "published"),
+                number(item, "batches"), Boolean.TRUE.equals(item.get("done").bool()), shards));
+    }
+
+    @Override
+    public void saveCheckpoint(SegmentCheckpoint c) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(segmentKey(c.replayId(), c.segment())));
+        if (c.lastKey() != null) item.put("lastKey", s(c.lastKey()));
+        item.put("published", n(c.published()));
+        item.put("batches", n(c.batches()));
+        item.put("done", AttributeValue.builder().bool(c.done()).build());
+        Map<String, AttributeValue> shards = new HashMap<>();
+        c.shards().forEach((k, v) -> shards.put(k, s(v)));
+        item.put("shards", AttributeValue.builder().m(shards).build());
+        dynamo.putItem(p -> p.tableName(table).item(item));
+    }
+
+    static String appliedKey(String replayId, String shardId) {
+        return replayKey(replayId) + "#applied#" + shardId;
+    }
+
+    @Override
+    public void markApplied(String replayId, String shardId, String sequenceNumber, long events) {
+        try {
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(appliedKey(replayId, shardId))))
+                    .updateExpression("SET seq = :s, sequenceNumber = :raw")
+                    .conditionExpression("attribute_not_exists(seq) OR seq < :s")
+                    .expressionAttributeValues(Map.of(":s", s(SequenceNumbers.padded(sequenceNumber)), ":raw", s(sequenceNumber))));
+        } catch (ConditionalCheckFailedException e) {
+            // a higher sequence number is recorded already (a redelivered batch)
+        }
+        if (events > 0) {
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(replayKey(replayId) + "#applied")))
+                    .updateExpression("ADD #c :n").expressionAttributeNames(Map.of("#c", "count"))
+                    .expressionAttributeValues(Map.of(":n", n(events))));
+        }
+    }
+
+    @Override
+    public Map<String, String> applied(String replayId, Collection<String> shardIds) {
+        Map<String, String> out = new TreeMap<>();
+        for (String shard : shardIds) {
+            Map<String, AttributeValue> item = get(appliedKey(replayId, shard));
+            if (item != null && text(item, "sequenceNumber") != null) out.put(shard, text(item, "sequenceNumber"));
+        }
+        return out;
+    }
+
+    @Override
+    public long appliedEvents(String replayId) {
+        Map<String, AttributeValue> item = get(replayKey(replayId) + "#applied");
+        return item == null ? 0 : number(item, "count");
+    }
+}

@@ -1,0 +1,206 @@
+package dev.playback.lambdas.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.replay.EventPage;
+import dev.playback.model.replay.PlaybackRecord;
+import dev.playback.model.replay.Replay;
+import dev.playback.model.replay.ReplayKind;
+import dev.playback.model.replay.ReplayStatus;
+import dev.playback.model.replay.SegmentCheckpoint;
+import dev.playback.model.replay.SequenceNumbers;
+import dev.playback.model.store.Generations;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A full rebuild (and the publishing half of a verification): prepares the replay and its generation,
+ * publishes the events table segment by segment to the playback stream with a checkpoint after every
+ * batch, tells when the projection has drained it, and switches the active generation.
+ */
+final class Rebuild {
+    static final int DEFAULT_SEGMENTS = 4;
+    static final int MAX_SEGMENTS = 64;
+    static final int DEFAULT_BATCH = 500;
+    static final int MAX_BATCH = 500;
+    /** Stay well under Step Functions' 25,000 history events; a publish round costs about 7 per segment. */
+    static final int HISTORY_BUDGET = 18_000;
+    static final int HISTORY_EVENTS_PER_ROUND = 7;
+    private static final Pattern GENERATION = Pattern.compile("g(\\d+)");
+
+    private final ReplayPorts ports;
+    private final Checkpoints checkpoints;
+
+    Rebuild(ReplayPorts ports, Checkpoints checkpoints) {
+        this.ports = ports;
+        this.checkpoints = checkpoints;
+    }
+
+    static int maxRounds(int segments) {
+        return Math.max(1, HISTORY_BUDGET / (HISTORY_EVENTS_PER_ROUND * segments));
+    }
+
+    ObjectNode prepare(ReplayKind kind, JsonNode request) {
+        if (kind == ReplayKind.PARTIAL) throw new IllegalArgumentException("kind must be rebuild or verify for prepare");
+        JsonNode r = Requests.object(request);
+        String replayId = checkpoints.idOrNew(Requests.text(r, "replayId"));
+        Replay existing = ports.replays().find(replayId).orElse(null);
+        boolean resumed = existing != null;
+        if (existing == null) {
+            List<String> processors = checkpoints.processors(Requests.strings(r, "processors"));
+            int segments = Requests.integer(r, "segments", DEFAULT_SEGMENTS, 1, MAX_SEGMENTS);
+            int batchSize = Requests.integer(r, "batchSize", DEFAULT_BATCH, 1, MAX_BATCH);
+            boolean reportOnly = Requests.bool(r, "reportOnly");
+            if (reportOnly && kind != ReplayKind.VERIFY) throw new IllegalArgumentException("field 'reportOnly' applies to verify only");
+            String generation = kind == ReplayKind.VERIFY ? "shadow-" + replayId : nextGeneration();
+            Replay replay = new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly,
+                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null);
+            if (ports.replays().create(replay)) {
+                existing = replay;
+            } else {
+                existing = checkpoints.require(replayId);
+                resumed = true;
+            }
+        }
+        if (existing.kind() != kind) {
+            throw new IllegalArgumentException("replay '" + replayId + "' is a " + existing.kind().wireName() + ", not a " + kind.wireName());
+        }
+        if (existing.status() != ReplayStatus.SUCCEEDED) {
+            if (existing.status() != ReplayStatus.RUNNING) ports.replays().update(existing.withStatus(ReplayStatus.RUNNING, null));
+            for (String p : existing.processors()) ports.states().startBuilding(p, existing.generation());
+        }
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        out.put("replayId", replayId);
+        out.put("kind", kind.wireName());
+        out.put("generation", existing.generation());
+        ArrayNode processors = out.putArray("processors");
+        existing.processors().forEach(processors::add);
+        ArrayNode segments = out.putArray("segments");
+        for (int s = 0; s < existing.segments(); s++) segments.add(s);
+        out.put("batchSize", existing.batchSize());
+        out.put("maxRounds", maxRounds(existing.segments()));
+        out.put("resumed", resumed);
+        return out;
+    }
+
+    /** {@code g<N+1>} where N is the highest generation number any processor knows (active, previous, building). */
+    private String nextGeneration() {
+        long highest = 0;
+        for (String p : checkpoints.allProcessors()) {
+            Generations g = ports.states().generations(p);
+            List<String> names = new ArrayList<>(g.building());
+            names.add(g.active());
+            if (g.previous() != null) names.add(g.previous());
+            for (String name : names) {
+                Matcher m = GENERATION.matcher(name);
+                if (m.matches()) highest = Math.max(highest, Long.parseLong(m.group(1)));
+            }
+        }
+        return "g" + (highest + 1);
+    }
+
+    ObjectNode publish(String replayId, int segment, int round, int maxRounds) {
+        Replay replay = checkpoints.require(replayId);
+        if (segment < 0 || segment >= replay.segments()) {
+            throw new IllegalArgumentException("segment " + segment + " is out of range: replay '" + replayId + "' has segments 0.." + (replay.segments() - 1));
+        }
+        SegmentCheckpoint c = ports.replays().checkpoint(replayId, segment).orElse(SegmentCheckpoint.start(replayId, segment));
+        long deadline = System.nanoTime() + ports.publishBudget().toNanos();
+        while (!c.done()) {
+            EventPage page = ports.pages().page(segment, replay.segments(), c.lastKey(), replay.batchSize());
+            List<PlaybackRecord> records = records(replay, page.events());
+            Map<String, String> written = records.isEmpty() ? Map.of() : ports.playback().publish(records);
+            // The checkpoint follows the batch: a crash in between publishes this one batch again, and the
+            // projection skips what it applied already.
+            c = c.next(page.lastKey(), page.events().size(), written);
+            ports.replays().saveCheckpoint(c);
+            if (System.nanoTime() >= deadline) break;
+        }
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        out.put("replayId", replayId);
+        out.put("segment", segment);
+        out.put("round", round + 1);
+        out.put("maxRounds", maxRounds);
+        out.put("done", c.done());
+        out.put("published", c.published());
+        return out;
+    }
+
+    /** A page's events as playback records: one per aggregate, its events in version order. */
+    static List<PlaybackRecord> records(Replay replay, List<EventEnvelope> events) {
+        Map<String, List<EventEnvelope>> byAggregate = new LinkedHashMap<>();
+        for (EventEnvelope e : events) byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
+        List<PlaybackRecord> out = new ArrayList<>();
+        for (List<EventEnvelope> stream : byAggregate.values()) {
+            stream.sort(Comparator.comparingLong(EventEnvelope::versionOrZero));
+            out.add(new PlaybackRecord(replay.replayId(), replay.generation(), replay.processors(), stream));
+        }
+        return out;
+    }
+
+    ObjectNode progress(String replayId) {
+        Replay replay = checkpoints.require(replayId);
+        List<SegmentCheckpoint> segments = checkpoints.segments(replay);
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        out.put("allPublished", segments.stream().allMatch(SegmentCheckpoint::done));
+        out.put("published", segments.stream().mapToLong(SegmentCheckpoint::published).sum());
+        return out;
+    }
+
+    ObjectNode drained(String replayId) {
+        Replay replay = checkpoints.require(replayId);
+        List<SegmentCheckpoint> segments = checkpoints.segments(replay);
+        Map<String, String> published = Checkpoints.publishedShards(segments);
+        Map<String, String> applied = ports.replays().applied(replayId, published.keySet());
+        boolean drained = segments.stream().allMatch(SegmentCheckpoint::done);
+        for (var shard : published.entrySet()) {
+            String done = applied.get(shard.getKey());
+            if (done == null || SequenceNumbers.compare(done, shard.getValue()) < 0) drained = false;
+        }
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        out.put("drained", drained);
+        out.put("published", segments.stream().mapToLong(SegmentCheckpoint::published).sum());
+        out.put("applied", ports.replays().appliedEvents(replayId));
+        return out;
+    }
+
+    /** Switches every processor of the replay to its generation, one conditional write each. */
+    ObjectNode finish(Replay replay) {
+        String previous = null;
+        for (String p : replay.processors()) {
+            String before = switchTo(p, replay.generation());
+            if (previous == null) previous = before;
+        }
+        long published = checkpoints.segments(replay).stream().mapToLong(SegmentCheckpoint::published).sum();
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        out.put("replayId", replay.replayId());
+        out.put("kind", replay.kind().wireName());
+        out.put("generation", replay.generation());
+        out.put("previous", previous);
+        out.put("failed", false);
+        out.put("summary", "rebuild " + replay.replayId() + ": " + published + " events replayed into " + replay.generation()
+                + "; " + String.join(", ", replay.processors()) + " now read " + replay.generation()
+                + (previous == null ? "" : " (previous " + previous + " kept for rollback)"));
+        ports.replays().update(replay.withStatus(ReplayStatus.SUCCEEDED, out.get("summary").asText()).withResult(out));
+        return out;
+    }
+
+    /** Returns the generation that was active before (the new previous). */
+    private String switchTo(String processor, String generation) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Generations g = ports.states().generations(processor);
+            if (g.active().equals(generation)) return g.previous(); // switched already (a repeated finish)
+            if (ports.states().activate(processor, g.active(), generation)) return g.active();
+        }
+        throw new IllegalStateException("the active generation of " + processor + " kept changing; " + generation + " was not activated");
+    }
+}

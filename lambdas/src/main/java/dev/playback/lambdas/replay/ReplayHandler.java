@@ -1,0 +1,110 @@
+package dev.playback.lambdas.replay;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
+import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
+import dev.playback.lambdas.aws.kinesis.KinesisPlaybackPublisher;
+import dev.playback.lambdas.aws.s3.S3PayloadStore;
+import dev.playback.lambdas.config.AwsClients;
+import dev.playback.lambdas.config.Environment;
+import dev.playback.lambdas.config.Tables;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.ledger.Ledger;
+import dev.playback.model.processor.Processor;
+import dev.playback.model.processor.Projector;
+import dev.playback.model.store.EventStore;
+import dev.playback.model.store.StateStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The replay state machines' function: dispatches on {@code action} to {@link Replays}. Input and output
+ * are the JSON payloads of {@code statemachines/replay.asl.json}, {@code partial-replay.asl.json} and
+ * {@code rollback.asl.json}; an error is thrown to the state machine (its Catch records the failure).
+ */
+public final class ReplayHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final Replays replays;
+
+    public ReplayHandler() {
+        this(System.getenv());
+    }
+
+    public ReplayHandler(Map<String, String> environment) {
+        this(new Replays(wire(new Environment(environment))));
+    }
+
+    public ReplayHandler(Replays replays) {
+        this.replays = replays;
+    }
+
+    public ReplayHandler(ReplayPorts ports) {
+        this(new Replays(ports));
+    }
+
+    static ReplayPorts wire(Environment env) {
+        Tables t = Tables.from(env);
+        String playbackStream = env.require("PLAYBACK_STREAM");
+        String reportBucket = env.require("REPORT_BUCKET");
+        env.check("ReplayFunction");
+        Duration budget = env.optional("REPLAY_PUBLISH_SECONDS").map(ReplayHandler::seconds).orElse(ReplayPorts.DEFAULT_PUBLISH_BUDGET);
+        AwsClients aws = new AwsClients(env);
+        var dynamo = aws.dynamoDb();
+        var s3 = aws.s3();
+        EventStore events = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(s3, t.payloadBucket()));
+        StateStore states = new DynamoStateStore(dynamo, t.dataTable());
+        DynamoEventIndex index = new DynamoEventIndex(dynamo, t.eventsTable());
+        List<Projector<?>> projectors = Ledger.processors().stream().<Projector<?>>map(p -> projector(p, events, states)).toList();
+        return new ReplayPorts(projectors, events, index, index, states, new DynamoReplayStore(dynamo, t.dataTable()),
+                new KinesisPlaybackPublisher(aws.kinesis(), playbackStream), new S3PayloadStore(s3, reportBucket),
+                Clock.systemUTC(), budget);
+    }
+
+    private static Duration seconds(String text) {
+        try {
+            double s = Double.parseDouble(text);
+            if (s < 0) throw new NumberFormatException();
+            return Duration.ofMillis((long) (s * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("ReplayFunction: REPLAY_PUBLISH_SECONDS must be a number of seconds >= 0, got '" + text + "'");
+        }
+    }
+
+    private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states) {
+        return new Projector<>(p, events, states, Ledger.catalog());
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        JsonNode in = EventCodec.JSON.valueToTree(input == null ? Map.of() : input);
+        String action = Requests.requireText(in, "action");
+        ObjectNode out = switch (action) {
+            case "prepare" -> replays.prepare(Requests.requireText(in, "kind"), in.get("request"));
+            case "publish" -> replays.publish(Requests.requireText(in, "replayId"), Requests.requireInteger(in, "segment"),
+                    Requests.requireInteger(in, "round"), Requests.requireInteger(in, "maxRounds"));
+            case "progress" -> replays.progress(Requests.requireText(in, "replayId"));
+            case "drained" -> replays.drained(Requests.requireText(in, "replayId"));
+            case "finish" -> replays.finish(Requests.requireText(in, "replayId"));
+            case "fail" -> replays.fail(in.get("state"));
+            case "rollback" -> replays.rollback(in.get("request"));
+            case "findAggregates" -> replays.findAggregates(in.get("request"));
+            case "rebuildAggregates" -> replays.rebuildAggregates(Requests.requireText(in, "replayId"), Replays.list(in.get("chunk"), "chunk"));
+            case "partialReport" -> replays.partialReport(Requests.requireText(in, "replayId"));
+            default -> throw new IllegalArgumentException("unknown action '" + action + "'; known: prepare, publish, progress, drained, "
+                    + "finish, fail, rollback, findAggregates, rebuildAggregates, partialReport");
+        };
+        if (context != null && out.has("summary")) context.getLogger().log("replay: " + out.get("summary").asText() + "\n");
+        return EventCodec.JSON.convertValue(out, MAP);
+    }
+}

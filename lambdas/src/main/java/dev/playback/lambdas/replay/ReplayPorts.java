@@ -1,0 +1,31 @@
+package dev.playback.lambdas.replay;
+
+import dev.playback.model.processor.Projector;
+import dev.playback.model.replay.EventIndex;
+import dev.playback.model.replay.EventPages;
+import dev.playback.model.replay.PlaybackPublisher;
+import dev.playback.model.replay.ReplayStore;
+import dev.playback.model.store.EventStore;
+import dev.playback.model.store.PayloadStore;
+import dev.playback.model.store.StateStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the replay core works with.
+ *
+ * @param reports        where verification reports go ({@code reports/verify/<replayId>.json})
+ * @param publishBudget  how long one {@code publish} call keeps publishing batches (at least one batch)
+ */
+public record ReplayPorts(List<Projector<?>> projectors, EventStore events, EventPages pages, EventIndex index,
+                          StateStore states, ReplayStore replays, PlaybackPublisher playback, PayloadStore reports,
+                          Clock clock, Duration publishBudget) {
+    public static final Duration DEFAULT_PUBLISH_BUDGET = Duration.ofSeconds(20);
+
+    public ReplayPorts {
+        projectors = List.copyOf(projectors);
+        if (projectors.isEmpty()) throw new IllegalArgumentException("no processors to replay");
+    }
+}

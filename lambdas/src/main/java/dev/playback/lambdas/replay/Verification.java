@@ -1,0 +1,135 @@
+package dev.playback.lambdas.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.processor.Projector;
+import dev.playback.model.replay.Replay;
+import dev.playback.model.replay.ReplayStatus;
+import dev.playback.model.store.Generations;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The end of a nightly verification: compares the shadow generation (rebuilt with the current code)
+ * with the live one aggregate by aggregate, writes the report, discards the shadow.
+ */
+final class Verification {
+    static final int IDS_IN_SUMMARY = 5;
+
+    private final ReplayPorts ports;
+    private final Checkpoints checkpoints;
+
+    Verification(ReplayPorts ports, Checkpoints checkpoints) {
+        this.ports = ports;
+        this.checkpoints = checkpoints;
+    }
+
+    private record Drift(String aggregateId, String processor, JsonNode live, JsonNode rebuilt, long version) {
+    }
+
+    ObjectNode finish(Replay replay) {
+        int compared = 0, missingInLive = 0, missingInShadow = 0;
+        List<Drift> drifts = new ArrayList<>();
+        for (String processor : replay.processors()) {
+            Projector<?> projector = checkpoints.projector(processor);
+            String live = ports.states().activeGeneration(processor, Generations.DEFAULT);
+            Map<String, ProcessorState> shadow = new TreeMap<>();
+            ports.states().forEach(processor, replay.generation(), s -> shadow.put(s.aggregateId(), s));
+            Map<String, ProcessorState> liveOnly = new TreeMap<>();
+            ports.states().forEach(processor, live, s -> {
+                if (!shadow.containsKey(s.aggregateId())) liveOnly.put(s.aggregateId(), s);
+            });
+            for (ProcessorState rebuilt : shadow.values()) {
+                compared++;
+                Optional<ProcessorState> current = ports.states().load(processor, live, rebuilt.aggregateId());
+                if (current.isEmpty()) {
+                    missingInLive++;
+                    drifts.add(new Drift(rebuilt.aggregateId(), processor, null, rebuilt.state(), rebuilt.version()));
+                    continue;
+                }
+                // Live traffic may have moved one side on: bring both to the same version before comparing.
+                long version = Math.max(rebuilt.version(), current.get().version());
+                ProcessorState a = projector.stateAt(replay.generation(), rebuilt.aggregateId(), Optional.of(rebuilt), version).orElseThrow();
+                ProcessorState b = projector.stateAt(live, rebuilt.aggregateId(), current, version).orElseThrow();
+                if (a.version() != b.version() || !normal(a.state()).equals(normal(b.state()))) {
+                    drifts.add(new Drift(rebuilt.aggregateId(), processor, b.state(), a.state(), Math.max(a.version(), b.version())));
+                }
+            }
+            for (ProcessorState s : liveOnly.values()) {
+                compared++;
+                missingInShadow++;
+                drifts.add(new Drift(s.aggregateId(), processor, s.state(), null, s.version()));
+            }
+        }
+        String key = "reports/verify/" + replay.replayId() + ".json";
+        ObjectNode report = EventCodec.JSON.createObjectNode();
+        report.put("replayId", replay.replayId());
+        report.put("generation", replay.generation());
+        report.put("compared", compared);
+        report.put("drifted", drifts.size());
+        report.put("missingInLive", missingInLive);
+        report.put("missingInShadow", missingInShadow);
+        ArrayNode aggregates = report.putArray("aggregates");
+        for (Drift d : drifts) {
+            ObjectNode a = aggregates.addObject();
+            a.put("aggregateId", d.aggregateId());
+            a.put("processor", d.processor());
+            a.set("live", d.live());
+            a.set("rebuilt", d.rebuilt());
+            a.putObject("events").put("from", 1).put("to", d.version());
+        }
+        String reportUri;
+        try {
+            reportUri = ports.reports().put(key, EventCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String processor : replay.processors()) {
+            ports.states().stopBuilding(processor, replay.generation());
+            ports.states().discard(processor, replay.generation());
+        }
+        boolean failed = !drifts.isEmpty() && !replay.reportOnly();
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        out.put("replayId", replay.replayId());
+        out.put("kind", replay.kind().wireName());
+        out.put("generation", replay.generation());
+        out.put("failed", failed);
+        out.put("summary", summary(replay.replayId(), compared, drifts, reportUri));
+        out.put("reportUri", reportUri);
+        out.put("drifted", drifts.size());
+        out.put("compared", compared);
+        ports.replays().update(replay.withStatus(ReplayStatus.SUCCEEDED, out.get("summary").asText()).withResult(out));
+        return out;
+    }
+
+    static String summary(String replayId, int compared, List<Drift> drifts, String reportUri) {
+        StringBuilder s = new StringBuilder("verify ").append(replayId).append(": ").append(drifts.size()).append(" of ")
+                .append(compared).append(" aggregates drifted");
+        if (!drifts.isEmpty()) {
+            List<String> ids = drifts.stream().map(Drift::aggregateId).distinct().toList();
+            s.append(" (").append(String.join(", ", ids.subList(0, Math.min(IDS_IN_SUMMARY, ids.size()))));
+            if (ids.size() > IDS_IN_SUMMARY) s.append(", …");
+            s.append(")");
+        }
+        return s.append("; report ").append(reportUri).toString();
+    }
+
+    /** States compared as JSON text read back, so that number node kinds (int/long) do not matter. */
+    private static JsonNode normal(JsonNode n) {
+        try {
+            return EventCodec.JSON.readTree(n.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}

@@ -1,0 +1,112 @@
+package dev.playback.lambdas.aws;
+
+import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Emulator endpoints for the adapters' {@code *IT} tests, from {@code PLAYBACK_IT_DYNAMODB} and
+ * {@code PLAYBACK_IT_KINESIS} (e.g. {@code http://127.0.0.1:4567}); tests are skipped when unset. The
+ * local module's test suite runs the whole stack; these check single adapters against dynalite and
+ * kinesalite. Tables are created with the layout of template.yaml under fresh names.
+ */
+public final class Emulated {
+    private Emulated() {
+    }
+
+    private static String endpoint(String variable) {
+        String v = System.getenv(variable);
+        Assumptions.assumeTrue(v != null && !v.isBlank(), variable + " is not set: emulator test skipped");
+        return v;
+    }
+
+    public static DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder().endpointOverride(URI.create(endpoint("PLAYBACK_IT_DYNAMODB"))).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+                .httpClient(ApacheHttpClient.builder().build()).build();
+    }
+
+    public static KinesisClient kinesis() {
+        System.setProperty("aws.cborEnabled", "false");
+        return KinesisClient.builder().endpointOverride(URI.create(endpoint("PLAYBACK_IT_KINESIS"))).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+                .httpClient(ApacheHttpClient.builder().build()).build();
+    }
+
+    public static String name(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static String dataTable(DynamoDbClient dynamo) {
+        String name = name("data");
+        dynamo.createTable(c -> c.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+        waitFor(dynamo, name);
+        return name;
+    }
+
+    public static String eventIdsTable(DynamoDbClient dynamo) {
+        String name = name("eventids");
+        dynamo.createTable(c -> c.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("eventId").attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("eventId").keyType(KeyType.HASH).build()));
+        waitFor(dynamo, name);
+        return name;
+    }
+
+    public static String eventsTable(DynamoDbClient dynamo) {
+        String name = name("events");
+        dynamo.createTable(c -> c.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attribute("aggregateId", ScalarAttributeType.S), attribute("version", ScalarAttributeType.N),
+                        attribute("type", ScalarAttributeType.S), attribute("recordedDay", ScalarAttributeType.S),
+                        attribute("recordedKey", ScalarAttributeType.S), attribute("occurredDay", ScalarAttributeType.S),
+                        attribute("occurredKey", ScalarAttributeType.S))
+                .keySchema(key("aggregateId", KeyType.HASH), key("version", KeyType.RANGE))
+                .globalSecondaryIndexes(index("byType", "type", "recordedKey", List.of("occurredAt", "recordedAt")),
+                        index("byRecordedDay", "recordedDay", "recordedKey", List.of("type", "occurredAt", "recordedAt")),
+                        index("byOccurredDay", "occurredDay", "occurredKey", List.of("type", "occurredAt", "recordedAt"))));
+        waitFor(dynamo, name);
+        return name;
+    }
+
+    private static void waitFor(DynamoDbClient dynamo, String table) {
+        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamo)
+                .overrideConfiguration(c -> c.backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(50))).maxAttempts(200)).build()) {
+            waiter.waitUntilTableExists(w -> w.tableName(table));
+        }
+    }
+
+    private static AttributeDefinition attribute(String name, ScalarAttributeType type) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+
+    private static GlobalSecondaryIndex index(String name, String hash, String range, List<String> include) {
+        return GlobalSecondaryIndex.builder().indexName(name).keySchema(key(hash, KeyType.HASH), key(range, KeyType.RANGE))
+                .projection(Projection.builder().projectionType(ProjectionType.INCLUDE).nonKeyAttributes(include).build()).build();
+    }
+}

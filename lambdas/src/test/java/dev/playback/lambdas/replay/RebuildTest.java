@@ -1,0 +1,242 @@
+package dev.playback.lambdas.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.model.ledger.BalancesProjection;
+import dev.playback.model.replay.ReplayStatus;
+import dev.playback.model.store.Generations;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.playback.lambdas.replay.ReplayWorld.input;
+import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.model.event.Envelopes.withdrawn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RebuildTest {
+    private final ReplayWorld world = new ReplayWorld();
+
+    private void ledger() {
+        world.live(opened("a1", "acc-1"), deposited("a2", "acc-1", "10.00"), withdrawn("a3", "acc-1", "2.50"));
+        world.live(opened("b1", "acc-2"), deposited("b2", "acc-2", "1.00"));
+        world.live(opened("c1", "acc-3"), withdrawn("c2", "acc-3", "9.00"));
+    }
+
+    @Test
+    void rebuildsEveryAggregateIntoANewGenerationAndSwitchesToIt() {
+        ledger();
+        JsonNode finished = world.run("rebuild", input("replayId", "r-1", "segments", 2, "batchSize", 2));
+        assertEquals("g1", finished.get("generation").asText());
+        assertEquals("g0", finished.get("previous").asText());
+        assertFalse(finished.get("failed").asBoolean());
+        assertTrue(finished.get("summary").asText().contains("7 events"), finished.toString());
+        assertEquals(new Generations("g1", "g0", Set.of()), world.states.generations(BalancesProjection.NAME));
+        for (String acc : List.of("acc-1", "acc-2", "acc-3")) {
+            assertEquals(world.state("g0", acc).state(), world.state("g1", acc).state(), acc);
+            assertEquals(world.state("g0", acc).version(), world.state("g1", acc).version(), acc);
+        }
+        assertEquals(ReplayStatus.SUCCEEDED, world.replays.find("r-1").orElseThrow().status());
+    }
+
+    @Test
+    void preparesWithDefaultsAndAGeneratedId() {
+        JsonNode prepared = world.prepare("rebuild", input());
+        assertTrue(prepared.get("replayId").asText().matches("r-20260301-120000-[0-9a-f]{6}"), prepared.toString());
+        assertEquals("rebuild", prepared.get("kind").asText());
+        assertEquals("g1", prepared.get("generation").asText());
+        assertEquals(List.of(0, 1, 2, 3), ints(prepared.get("segments")));
+        assertEquals(500, prepared.get("batchSize").asInt());
+        assertEquals(18000 / 28, prepared.get("maxRounds").asInt());
+        assertEquals("[\"balances\"]", prepared.get("processors").toString());
+        assertFalse(prepared.get("resumed").asBoolean());
+        assertEquals(Set.of("g1"), world.states.generations(BalancesProjection.NAME).building());
+    }
+
+    private static List<Integer> ints(JsonNode array) {
+        List<Integer> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asInt()));
+        return out;
+    }
+
+    @Test
+    void boundsTheRoundsPerExecutionByTheSegmentCount() {
+        assertEquals(642, Rebuild.maxRounds(4));
+        assertEquals(40, Rebuild.maxRounds(64));
+        assertEquals(2571, Rebuild.maxRounds(1));
+        assertTrue(Rebuild.maxRounds(64) * 7 * 64 < 25_000);
+    }
+
+    @Test
+    void refusesBadSettingsNamingTheField() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("segments", 65)));
+        assertTrue(e.getMessage().contains("segments"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("batchSize", 0)));
+        assertTrue(e.getMessage().contains("batchSize"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("replayId", "no spaces")));
+        assertTrue(e.getMessage().contains("replayId"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("processors", List.of("payouts"))));
+        assertTrue(e.getMessage().contains("payouts"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("reportOnly", true)));
+        assertTrue(e.getMessage().contains("reportOnly"), e.getMessage());
+    }
+
+    @Test
+    void waitsForTheProjectionBeforeItCountsAsDrained() {
+        ledger();
+        JsonNode prepared = world.prepare("rebuild", input("replayId", "r-2", "segments", 3));
+        assertFalse(world.call(input("action", "drained", "replayId", "r-2")).get("drained").asBoolean(), "nothing published yet");
+        assertTrue(world.publishExecution(prepared));
+        JsonNode before = world.call(input("action", "drained", "replayId", "r-2"));
+        assertFalse(before.get("drained").asBoolean());
+        assertEquals(7, before.get("published").asLong());
+        assertEquals(0, before.get("applied").asLong());
+        world.deliverPlayback();
+        JsonNode after = world.call(input("action", "drained", "replayId", "r-2"));
+        assertTrue(after.get("drained").asBoolean(), after.toString());
+        assertEquals(7, after.get("applied").asLong());
+    }
+
+    @Test
+    void resumesFromItsCheckpointsAfterAFailure() {
+        ledger();
+        JsonNode prepared = world.prepare("rebuild", input("replayId", "r-3", "segments", 1, "batchSize", 3));
+        world.call(input("action", "publish", "replayId", "r-3", "segment", 0, "round", 0, "maxRounds", 642));
+        assertEquals(3, world.stream.entries().stream().mapToInt(e -> e.record().events().size()).sum());
+        JsonNode failed = world.call(input("action", "fail", "state", input("replayId", "r-3",
+                "error", input("Error", "Lambda.Unknown", "Cause", "boom"))));
+        assertEquals("FAILED", failed.get("status").asText());
+        assertEquals(ReplayStatus.FAILED, world.replays.find("r-3").orElseThrow().status());
+        assertTrue(world.replays.find("r-3").orElseThrow().detail().contains("boom"));
+
+        JsonNode resumed = world.prepare("rebuild", input("replayId", "r-3"));
+        assertTrue(resumed.get("resumed").asBoolean());
+        assertEquals(prepared.get("generation"), resumed.get("generation"));
+        assertEquals(3, resumed.get("batchSize").asInt());
+        assertEquals(ReplayStatus.RUNNING, world.replays.find("r-3").orElseThrow().status());
+        assertTrue(world.publishExecution(resumed));
+        assertEquals(7, world.stream.entries().stream().mapToInt(e -> e.record().events().size()).sum(), "nothing published twice");
+        world.deliverPlayback();
+        assertTrue(world.call(input("action", "drained", "replayId", "r-3")).get("drained").asBoolean());
+        assertEquals("g1", world.call(input("action", "finish", "replayId", "r-3")).get("generation").asText());
+        assertEquals("7.50", world.balance("g1", "acc-1"));
+    }
+
+    @Test
+    void continuesAsANewExecutionWhenTheRoundsRunOut() {
+        world.live(opened("a0", "acc-1"));
+        for (int i = 1; i <= 49; i++) world.live(deposited("a" + i, "acc-1", "1.00"));
+        JsonNode finished = world.run("rebuild", input("replayId", "r-4", "segments", 64, "batchSize", 1));
+        assertTrue(world.executions >= 2, "executions: " + world.executions);
+        assertEquals("49.00", world.balance("g1", "acc-1"));
+        assertEquals(50, world.state("g1", "acc-1").version());
+        assertEquals("g1", finished.get("generation").asText());
+    }
+
+    @Test
+    void appliesLiveEventsThatArriveDuringTheRebuildToTheNewGeneration() {
+        ledger();
+        JsonNode prepared = world.prepare("rebuild", input("replayId", "r-5", "segments", 1, "batchSize", 2));
+        world.call(input("action", "publish", "replayId", "r-5", "segment", 0, "round", 0, "maxRounds", 642));
+        world.deliverPlayback();
+        world.live(deposited("a4", "acc-1", "100.00"), deposited("c3", "acc-3", "5.00"));
+        world.live(opened("d1", "acc-4"));
+        assertTrue(world.publishExecution(prepared));
+        world.deliverPlayback();
+        assertTrue(world.call(input("action", "drained", "replayId", "r-5")).get("drained").asBoolean());
+        world.call(input("action", "finish", "replayId", "r-5"));
+        for (String acc : List.of("acc-1", "acc-2", "acc-3", "acc-4")) {
+            assertEquals(world.state("g0", acc).state(), world.state("g1", acc).state(), acc);
+        }
+        assertEquals("107.50", world.balance("g1", "acc-1"));
+    }
+
+    @Test
+    void answersARepeatedFinishTheSameWithoutSwitchingAgain() {
+        ledger();
+        JsonNode first = world.run("rebuild", input("replayId", "r-6"));
+        JsonNode again = world.call(input("action", "finish", "replayId", "r-6"));
+        assertEquals(first, again);
+        assertEquals(new Generations("g1", "g0", Set.of()), world.states.generations(BalancesProjection.NAME));
+    }
+
+    @Test
+    void numbersTheNextRebuildAfterTheGenerationsInUse() {
+        ledger();
+        world.run("rebuild", input("replayId", "r-7"));
+        JsonNode second = world.run("rebuild", input("replayId", "r-8"));
+        assertEquals("g2", second.get("generation").asText());
+        assertEquals("g1", second.get("previous").asText());
+        assertEquals("7.50", world.balance("g2", "acc-1"));
+    }
+
+    @Test
+    void rollsBackToThePreviousGenerationAndForwardAgain() {
+        ledger();
+        world.run("rebuild", input("replayId", "r-9"));
+        world.live(deposited("a4", "acc-1", "1.00"));
+        assertEquals("8.50", world.balance("g0", "acc-1"), "the previous generation is kept warm");
+        JsonNode rolled = world.call(input("action", "rollback", "request", input()));
+        assertEquals("[{\"processor\":\"balances\",\"active\":\"g0\",\"previous\":\"g1\"}]", rolled.get("processors").toString());
+        assertEquals("g0", world.states.activeGeneration(BalancesProjection.NAME, "g0"));
+        world.call(input("action", "rollback", "request", input("processors", List.of("balances"))));
+        assertEquals(new Generations("g1", "g0", Set.of()), world.states.generations(BalancesProjection.NAME));
+    }
+
+    @Test
+    void refusesToRollBackWithoutAPreviousGeneration() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> world.call(input("action", "rollback", "request", input())));
+        assertTrue(e.getMessage().contains("balances") && e.getMessage().contains("previous"), e.getMessage());
+    }
+
+    @Test
+    void recordsNothingWhenTheReplayFailedBeforeItHadAnId() {
+        JsonNode out = world.call(input("action", "fail", "state", input("error", input("Error", "X", "Cause", "y"))));
+        assertFalse(out.get("recorded").asBoolean());
+    }
+
+    @Test
+    void namesAnUnknownAction() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> world.call(input("action", "explode")));
+        assertTrue(e.getMessage().contains("explode"), e.getMessage());
+    }
+
+    @Test
+    void refusesToResumeAReplayOfAnotherKind() {
+        world.prepare("rebuild", input("replayId", "r-10"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> world.prepare("verify", input("replayId", "r-10")));
+        assertTrue(e.getMessage().contains("r-10"), e.getMessage());
+        assertNull(world.replays.find("r-10").orElseThrow().detail());
+    }
+
+    @Test
+    void returnsPlainMapsToTheStateMachine() {
+        Map<String, Object> out = world.handler.handleRequest(input("action", "prepare", "kind", "rebuild", "request", input("replayId", "r-11")), null);
+        assertEquals("r-11", out.get("replayId"));
+        assertEquals(List.of(0, 1, 2, 3), out.get("segments"));
+        assertEquals(Boolean.FALSE, out.get("resumed"));
+    }
+
+    @Test
+    void republishesAtMostTheOneBatchWhoseCheckpointWasLostAndStillBuildsTheSameState() {
+        ledger();
+        world.prepare("rebuild", input("replayId", "r-12", "segments", 1, "batchSize", 3));
+        world.call(input("action", "publish", "replayId", "r-12", "segment", 0, "round", 0, "maxRounds", 642));
+        world.crashBeforeNextCheckpoint = true;
+        assertThrows(IllegalStateException.class,
+                () -> world.call(input("action", "publish", "replayId", "r-12", "segment", 0, "round", 1, "maxRounds", 642)));
+        JsonNode resumed = world.prepare("rebuild", input("replayId", "r-12"));
+        assertTrue(world.publishExecution(resumed));
+        int published = world.stream.entries().stream().mapToInt(e -> e.record().events().size()).sum();
+        assertEquals(7 + 3, published, "the batch without a checkpoint went out twice, nothing else");
+        JsonNode finished = world.run("rebuild", input("replayId", "r-12"));
+        assertEquals("g1", finished.get("generation").asText());
+        for (String acc : List.of("acc-1", "acc-2", "acc-3")) assertEquals(world.state("g0", acc).state(), world.state("g1", acc).state(), acc);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.playback.lambdas.replay;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReplayHandlerTest {
+    private static Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        for (String name : new String[] {"EVENTS_TABLE", "EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "PLAYBACK_STREAM", "REPORT_BUCKET"}) {
+            env.put(name, name.toLowerCase());
+        }
+        env.put("AWS_REGION", "us-east-1");
+        return env;
+    }
+
+    @Test
+    void namesEveryMissingVariable() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReplayHandler(Map.of("EVENTS_TABLE", "events")));
+        for (String name : new String[] {"EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "PLAYBACK_STREAM", "REPORT_BUCKET"}) {
+            assertTrue(e.getMessage().contains(name), e.getMessage());
+        }
+        assertTrue(e.getMessage().startsWith("ReplayFunction"), e.getMessage());
+    }
+
+    @Test
+    void refusesAPublishBudgetThatIsNotANumberOfSeconds() {
+        Map<String, String> env = environment();
+        env.put("REPLAY_PUBLISH_SECONDS", "soon");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReplayHandler(env));
+        assertTrue(e.getMessage().contains("REPLAY_PUBLISH_SECONDS"), e.getMessage());
+    }
+
+    @Test
+    void wiresProductionFromTheEnvironmentWithoutCallingAws() {
+        Map<String, String> env = environment();
+        env.put("REPLAY_PUBLISH_SECONDS", "2.5");
+        new ReplayHandler(env);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.playback.lambdas.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.lambdas.aws.Emulated;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
+import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
+import dev.playback.lambdas.aws.kinesis.KinesisPlaybackPublisher;
+import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
+import dev.playback.lambdas.projection.Projection;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.ledger.BalancesProjection;
+import dev.playback.model.ledger.Ledger;
+import dev.playback.model.processor.Projector;
+import dev.playback.model.store.Appender;
+import dev.playback.model.store.Generations;
+import dev.playback.model.store.memory.InMemoryPayloadStore;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.playback.lambdas.replay.ReplayWorld.input;
+import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.opened;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A full rebuild and a verification on dynalite and kinesalite: the adapters together, with real
+ * sequence numbers (skipped unless {@code PLAYBACK_IT_DYNAMODB} and {@code PLAYBACK_IT_KINESIS} are set).
+ */
+class ReplayOnEmulatorsIT {
+    @Test
+    void rebuildsAndVerifiesThroughTheRealAdapters() throws Exception {
+        DynamoDbClient dynamo = Emulated.dynamoDb();
+        KinesisClient kinesis = Emulated.kinesis();
+        String stream = Emulated.name("playback");
+        kinesis.createStream(c -> c.streamName(stream).shardCount(2));
+        while (kinesis.describeStream(d -> d.streamName(stream)).streamDescription().streamStatus() != StreamStatus.ACTIVE) Thread.sleep(20);
+        String data = Emulated.dataTable(dynamo);
+        String eventsTable = Emulated.eventsTable(dynamo);
+        DynamoEventLog log = new DynamoEventLog(dynamo, eventsTable, Emulated.eventIdsTable(dynamo), new InMemoryPayloadStore());
+        DynamoStateStore states = new DynamoStateStore(dynamo, data);
+        DynamoReplayStore replays = new DynamoReplayStore(dynamo, data);
+        DynamoEventIndex index = new DynamoEventIndex(dynamo, eventsTable);
+        Projector<?> balances = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog());
+        Projection projection = new Projection(List.of(balances), log, states, replays, Runnable::run, Duration.ofSeconds(2));
+        InMemoryPayloadStore reports = new InMemoryPayloadStore();
+        ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(balances), log, index, index, states, replays,
+                new KinesisPlaybackPublisher(kinesis, stream), reports, Clock.systemUTC(), Duration.ZERO));
+
+        Appender appender = new Appender(log);
+        List<EventEnvelope> live = new ArrayList<>();
+        for (int a = 0; a < 12; a++) {
+            live.add(opened("o" + a, "acc-" + a));
+            for (int d = 0; d < 4; d++) live.add(deposited("d" + a + "-" + d, "acc-" + a, "1.25"));
+        }
+        appender.append(live, Instant.now());
+        assertTrue(projection.apply(List.of(new Projection.Item("1", live, null))).failures().isEmpty());
+
+        for (String kind : List.of("rebuild", "verify")) {
+            Map<String, Object> prepared = handler.handleRequest(input("action", "prepare", "kind", kind, "request",
+                    input("segments", 3, "batchSize", 7)), null);
+            String replayId = (String) prepared.get("replayId");
+            for (Object segment : (List<?>) prepared.get("segments")) {
+                Map<String, Object> state = input("replayId", replayId, "segment", segment, "round", 0, "maxRounds", prepared.get("maxRounds"));
+                do {
+                    state.put("action", "publish");
+                    state = new HashMap<>(handler.handleRequest(state, null));
+                } while (!Boolean.TRUE.equals(state.get("done")));
+            }
+            assertFalse((Boolean) handler.handleRequest(input("action", "drained", "replayId", replayId), null).get("drained"));
+            List<Projection.Item> items = new ArrayList<>();
+            for (Shard shard : kinesis.listShards(l -> l.streamName(stream)).shards()) {
+                String iterator = kinesis.getShardIterator(g -> g.streamName(stream).shardId(shard.shardId())
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                for (Record r : kinesis.getRecords(g -> g.shardIterator(iterator).limit(10_000)).records()) {
+                    items.add(Projection.Item.playback(shard.shardId(), r.sequenceNumber(), PlaybackRecords.decode(r.data().asByteArray())));
+                }
+            }
+            assertTrue(projection.apply(items).failures().isEmpty());
+            Map<String, Object> drain = handler.handleRequest(input("action", "drained", "replayId", replayId), null);
+            assertEquals(Boolean.TRUE, drain.get("drained"), drain.toString());
+            assertEquals(60L, ((Number) drain.get("published")).longValue());
+            JsonNode finished = EventCodec.JSON.valueToTree(handler.handleRequest(input("action", "finish", "replayId", replayId), null));
+            assertFalse(finished.get("failed").asBoolean(), finished.toString());
+        }
+        assertEquals(new Generations("g1", "g0", Set.of()), states.generations(BalancesProjection.NAME));
+        assertEquals("5.00", states.load(BalancesProjection.NAME, "g1", "acc-7").orElseThrow().state().get("balance").asText());
+        int[] shadow = {0};
+        states.forEach(BalancesProjection.NAME, "g1", s -> shadow[0]++);
+        assertEquals(12, shadow[0]);
+    }
+}

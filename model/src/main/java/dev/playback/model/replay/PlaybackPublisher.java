@@ -1,0 +1,12 @@
+package dev.playback.model.replay;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Port: puts playback records on the playback stream, in order per aggregate, retrying failed records
+ * until every one is in. Returns, per shard written to, the highest sequence number written.
+ */
+public interface PlaybackPublisher {
+    Map<String, String> publish(List<PlaybackRecord> records);
+}

@@ -1,0 +1,46 @@
+package dev.playback.model.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One replay as recorded: what it rebuilds into and with which settings, and how it went.
+ *
+ * @param generation the generation it builds ({@code g<N>} for a rebuild, {@code shadow-<id>} for a
+ *                   verification; null for a partial replay, which writes the active generation)
+ * @param scope      a partial replay's scope as requested (null otherwise)
+ * @param result     what {@code finish} returned, kept so that a repeated finish answers the same
+ */
+public record Replay(String replayId, ReplayKind kind, String generation, List<String> processors, int segments,
+                     int batchSize, boolean reportOnly, ReplayStatus status, Instant startedAt, String detail,
+                     JsonNode scope, long aggregatesRead, long rebuilt, long events, JsonNode result) {
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,80}");
+
+    public Replay {
+        Objects.requireNonNull(replayId, "replayId");
+        Objects.requireNonNull(kind, "kind");
+        processors = List.copyOf(processors);
+        Objects.requireNonNull(status, "status");
+    }
+
+    public static String requireValidId(String replayId) {
+        if (replayId == null || !ID.matcher(replayId).matches()) {
+            throw new IllegalArgumentException("replayId '" + replayId + "' is not valid: 1 to 80 of A-Z a-z 0-9 . _ : -");
+        }
+        return replayId;
+    }
+
+    public Replay withStatus(ReplayStatus newStatus, String newDetail) {
+        return new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly, newStatus, startedAt,
+                newDetail, scope, aggregatesRead, rebuilt, events, result);
+    }
+
+    public Replay withResult(JsonNode newResult) {
+        return new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly, status, startedAt,
+                detail, scope, aggregatesRead, rebuilt, events, newResult);
+    }
+}

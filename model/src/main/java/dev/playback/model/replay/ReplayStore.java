@@ -1,0 +1,36 @@
+package dev.playback.model.replay;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+/** Port: replay records, segment checkpoints and what the projection applied, kept in the data store. */
+public interface ReplayStore {
+    Optional<Replay> find(String replayId);
+
+    /** Records a new replay; false when one with that id exists already (nothing written then). */
+    boolean create(Replay replay);
+
+    /** Replaces the recorded replay (its counters are kept as stored). */
+    void update(Replay replay);
+
+    /** Adds to a partial replay's counters. */
+    void addCounts(String replayId, long rebuilt, long events);
+
+    Optional<SegmentCheckpoint> checkpoint(String replayId, int segment);
+
+    void saveCheckpoint(SegmentCheckpoint checkpoint);
+
+    /**
+     * Records that the projection processed the playback stream of {@code shardId} up to
+     * {@code sequenceNumber} for the replay, unless a higher one is recorded. Adds {@code events} to the
+     * replay's applied counter (for display).
+     */
+    void markApplied(String replayId, String shardId, String sequenceNumber, long events);
+
+    /** The highest sequence number processed per shard, for the given shards that have one. */
+    Map<String, String> applied(String replayId, Collection<String> shardIds);
+
+    /** The applied counter (for display; may count redelivered records twice). */
+    long appliedEvents(String replayId);
+}

@@ -1,0 +1,60 @@
+package dev.playback.model.store;
+
+import dev.playback.model.processor.ProcessorState;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** A {@link StateStore} passing everything on to another; tests override the calls they intercept. */
+public class ForwardingStateStore implements StateStore {
+    private final StateStore next;
+
+    public ForwardingStateStore(StateStore next) {
+        this.next = next;
+    }
+
+    @Override
+    public Optional<ProcessorState> load(String processor, String generation, String aggregateId) {
+        return next.load(processor, generation, aggregateId);
+    }
+
+    @Override
+    public boolean save(ProcessorState state, long expectedVersion) {
+        return next.save(state, expectedVersion);
+    }
+
+    @Override
+    public String activeGeneration(String processor, String defaultGeneration) {
+        return next.activeGeneration(processor, defaultGeneration);
+    }
+
+    @Override
+    public Generations generations(String processor) {
+        return next.generations(processor);
+    }
+
+    @Override
+    public void startBuilding(String processor, String generation) {
+        next.startBuilding(processor, generation);
+    }
+
+    @Override
+    public void stopBuilding(String processor, String generation) {
+        next.stopBuilding(processor, generation);
+    }
+
+    @Override
+    public boolean activate(String processor, String expectedActive, String generation) {
+        return next.activate(processor, expectedActive, generation);
+    }
+
+    @Override
+    public void discard(String processor, String generation) {
+        next.discard(processor, generation);
+    }
+
+    @Override
+    public void forEach(String processor, String generation, Consumer<ProcessorState> action) {
+        next.forEach(processor, generation, action);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.playback.model.store.memory;
+
+import dev.playback.model.replay.Replay;
+import dev.playback.model.replay.ReplayStore;
+import dev.playback.model.replay.SegmentCheckpoint;
+import dev.playback.model.replay.SequenceNumbers;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Replay records, checkpoints and applied marks in memory, with the DynamoDB adapter's semantics. Thread-safe. */
+public final class InMemoryReplayStore implements ReplayStore {
+    private final Map<String, Replay> replays = new HashMap<>();
+    private final Map<String, SegmentCheckpoint> checkpoints = new HashMap<>();
+    private final Map<String, String> applied = new HashMap<>();
+    private final Map<String, Long> appliedEvents = new HashMap<>();
+
+    @Override
+    public synchronized Optional<Replay> find(String replayId) {
+        return Optional.ofNullable(replays.get(replayId));
+    }
+
+    @Override
+    public synchronized boolean create(Replay replay) {
+        return replays.putIfAbsent(replay.replayId(), replay) == null;
+    }
+
+    @Override
+    public synchronized void update(Replay replay) {
+        Replay stored = replays.get(replay.replayId());
+        if (stored == null) {
+            replays.put(replay.replayId(), replay);
+            return;
+        }
+        replays.put(replay.replayId(), new Replay(replay.replayId(), replay.kind(), replay.generation(), replay.processors(),
+                replay.segments(), replay.batchSize(), replay.reportOnly(), replay.status(), replay.startedAt(), replay.detail(),
+                replay.scope(), replay.aggregatesRead(), stored.rebuilt(), stored.events(), replay.result()));
+    }
+
+    @Override
+    public synchronized void addCounts(String replayId, long rebuilt, long events) {
+        Replay r = replays.get(replayId);
+        if (r == null) throw new IllegalArgumentException("no replay " + replayId);
+        replays.put(replayId, new Replay(r.replayId(), r.kind(), r.generation(), r.processors(), r.segments(), r.batchSize(),
+                r.reportOnly(), r.status(), r.startedAt(), r.detail(), r.scope(), r.aggregatesRead(), r.rebuilt() + rebuilt,
+                r.events() + events, r.result()));
+    }
+
+    @Override
+    public synchronized Optional<SegmentCheckpoint> checkpoint(String replayId, int segment) {
+        return Optional.ofNullable(checkpoints.get(replayId + "#" + segment));
+    }
+
+    @Override
+    public synchronized void saveCheckpoint(SegmentCheckpoint c) {
+        checkpoints.put(c.replayId() + "#" + c.segment(), c);
+    }
+
+    @Override
+    public synchronized void markApplied(String replayId, String shardId, String sequenceNumber, long events) {
+        applied.merge(replayId + "#" + shardId, sequenceNumber, SequenceNumbers::max);
+        appliedEvents.merge(replayId, events, Long::sum);
+    }
+
+    @Override
+    public synchronized Map<String, String> applied(String replayId, Collection<String> shardIds) {
+        Map<String, String> out = new TreeMap<>();
+        for (String shard : shardIds) {
+            String seq = applied.get(replayId + "#" + shard);
+            if (seq != null) out.put(shard, seq);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized long appliedEvents(String replayId) {
+        return appliedEvents.getOrDefault(replayId, 0L);
+    }
+}
