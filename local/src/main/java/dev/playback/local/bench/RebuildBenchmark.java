@@ -119,8 +119,10 @@ public final class RebuildBenchmark {
     public static void print(Result r, PrintStream out) {
         out.printf(Locale.ROOT, "rebuild: %,d events in %.1f s = %.0f events/s (%s, %d execution(s))%n", r.events(), r.seconds(),
                 r.eventsPerSecond(), r.status(), r.executions());
-        out.printf(Locale.ROOT, "ratio to the slowest raw ceiling (%.0f/s): %.2f (goal >= 0.50)%n", r.slowestCeiling(),
-                r.eventsPerSecond() / r.slowestCeiling());
+        if (r.slowestCeiling() > 0) {
+            out.printf(Locale.ROOT, "ratio to the slowest raw ceiling (%.0f/s): %.2f (goal >= 0.50)%n", r.slowestCeiling(),
+                    r.eventsPerSecond() / r.slowestCeiling());
+        }
         out.println("per million events on AWS (from this run's counts):");
         out.printf(Locale.ROOT, "  state transitions         %,12.0f   (1 per %.0f events; goal: 1 per >= 500)%n",
                 r.perMillion(r.transitions()), r.transitions() == 0 ? 0.0 : (double) r.events() / r.transitions());
@@ -182,7 +184,7 @@ public final class RebuildBenchmark {
                 null, at, at, payload, null, null);
     }
 
-    /** Runs one rebuild to its end and measures it. */
+    /** Runs one rebuild to its end and measures it ({@code slowestCeiling} 0: not measured, no ratio printed). */
     public static Result rebuild(LocalStack stack, String replayId, int segments, int batchSize, long events, double slowestCeiling,
                                  Duration timeout) throws Exception {
         Map<String, Long> before = invocations(stack);

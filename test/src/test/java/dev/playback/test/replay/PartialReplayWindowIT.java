@@ -25,7 +25,6 @@ class PartialReplayWindowIT {
 
     @Test
     void a_time_window_replay_touches_only_the_aggregates_with_events_in_it() throws Exception {
-        Replays.assumeReplayHandler();
         try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
             PlaybackApi api = new PlaybackApi(stack.apiUrl());
             ArrayNode batch = Replays.JSON.createArrayNode();

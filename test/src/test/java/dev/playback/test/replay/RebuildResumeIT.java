@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.s3.S3Client;
+import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
+import dev.playback.model.replay.PlaybackRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -46,7 +50,6 @@ class RebuildResumeIT {
 
     @Test
     void a_rebuild_resumes_after_the_local_runtime_is_killed_halfway() throws Exception {
-        Replays.assumeReplayHandler();
         Path data = dir.resolve("data");
         Path file = dir.resolve("local.json");
         Process first = startLocal(data, file, "first");
@@ -56,6 +59,8 @@ class RebuildResumeIT {
                 load(dynamo, e);
                 assertEquals(0, cli(file, "rebuild", "--replay-id", "killed", "--segments", "" + SEGMENTS, "--batch-size", "" + BATCH));
                 awaitPublished(dynamo, e.name("DataTable"), "killed", EVENTS / 2, Duration.ofMinutes(5));
+                System.out.printf("kill -9 with %d of %d events published%n",
+                        ReplayProgress.read(dynamo, e.name("DataTable"), "killed").published(), EVENTS);
             }
             List<ProcessHandle> children = first.descendants().toList();
             first.destroyForcibly();      // SIGKILL: no shutdown hook, the endpoints file stays behind
@@ -72,13 +77,16 @@ class RebuildResumeIT {
         try {
             LocalEndpoints e = awaitFile(file, second);
             assertEquals(0, cli(file, "rebuild", "--replay-id", "killed", "--watch"), "the resumed rebuild did not succeed");
-            try (DynamoDbClient dynamo = dynamo(e); S3Client s3 = s3(e)) {
+            try (DynamoDbClient dynamo = dynamo(e); S3Client s3 = s3(e); KinesisClient kinesis = kinesis(e)) {
                 ReplayProgress p = ReplayProgress.read(dynamo, e.name("DataTable"), "killed");
                 assertEquals("SUCCEEDED", p.status());
                 long republished = p.published() - EVENTS;
-                System.out.printf("resume after kill -9: published %d for %d events (%d again; limit %d)%n", p.published(), EVENTS,
-                        republished, SEGMENTS * BATCH);
+                long onStream = eventsOnStream(kinesis, e.name("PlaybackStream"), "killed");
+                System.out.printf("resume after kill -9: checkpoints count %d published for %d events (%d again; limit %d); "
+                        + "the playback stream holds %d events of the replay (%d twice)%n", p.published(), EVENTS, republished,
+                        SEGMENTS * BATCH, onStream, onStream - EVENTS);
                 assertTrue(republished >= 0 && republished <= (long) SEGMENTS * BATCH, "republished " + republished);
+                assertTrue(onStream >= EVENTS && onStream - EVENTS <= (long) SEGMENTS * BATCH, "on the stream: " + onStream);
                 LedgerFold.Result fold = LedgerFold.of(dynamo, s3, e.name("EventsTable"));
                 String active = activeGeneration(dynamo, e.name("DataTable"));
                 List<String> diffs = LedgerFold.compare(fold, dynamo, e.name("DataTable"), active);
@@ -92,7 +100,6 @@ class RebuildResumeIT {
 
     @Test
     void a_rebuild_resumes_after_its_execution_is_stopped_halfway() throws Exception {
-        Replays.assumeReplayHandler();
         try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
             Replays.load(stack, EVENTS, ACCOUNTS);
             String arn = Replays.startRebuild(stack, "stopped", SEGMENTS, BATCH);
@@ -107,9 +114,12 @@ class RebuildResumeIT {
             Replays.assertSucceeded(d);
             ReplayProgress p = ReplayProgress.read(stack.dynamoDb(), stack.physicalName("DataTable"), "stopped");
             long republished = p.published() - EVENTS;
-            System.out.printf("resume after StopExecution: published %d for %d events (%d again; limit %d)%n", p.published(), EVENTS,
-                    republished, SEGMENTS * BATCH);
+            long onStream = eventsOnStream(stack.kinesis(), stack.physicalName("PlaybackStream"), "stopped");
+            System.out.printf("resume after StopExecution: checkpoints count %d published for %d events (%d again; limit %d); "
+                    + "the playback stream holds %d events of the replay (%d twice)%n", p.published(), EVENTS, republished,
+                    SEGMENTS * BATCH, onStream, onStream - EVENTS);
             assertTrue(republished >= 0 && republished <= (long) SEGMENTS * BATCH, "republished " + republished);
+            assertTrue(onStream >= EVENTS && onStream - EVENTS <= (long) SEGMENTS * BATCH, "on the stream: " + onStream);
             stack.awaitIdle(Duration.ofMinutes(2));
             Replays.assertActiveEqualsFold(stack);
         }
@@ -121,6 +131,34 @@ class RebuildResumeIT {
             if (System.nanoTime() > deadline) throw new AssertionError("replay " + replayId + " did not publish " + atLeast + " within " + timeout);
             Thread.sleep(50);
         }
+    }
+
+    /** How many events of the replay the playback stream holds (all shards, from the trim horizon). */
+    static long eventsOnStream(KinesisClient kinesis, String stream, String replayId) {
+        long n = 0;
+        for (var shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+            String it = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            while (it != null) {
+                String from = it;
+                var r = kinesis.getRecords(b -> b.shardIterator(from).limit(10_000));
+                for (var rec : r.records()) {
+                    byte[] data = rec.data().asByteArray();
+                    if (!PlaybackRecords.isPlayback(data)) continue;
+                    PlaybackRecord pr = PlaybackRecords.decode(data);
+                    if (replayId.equals(pr.replayId())) n += pr.events().size();
+                }
+                if (r.records().isEmpty() && (r.millisBehindLatest() == null || r.millisBehindLatest() == 0)) break;
+                it = r.nextShardIterator();
+            }
+        }
+        return n;
+    }
+
+    private static KinesisClient kinesis(LocalEndpoints e) {
+        return KinesisClient.builder().endpointOverride(e.kinesis()).region(software.amazon.awssdk.regions.Region.of(e.region()))
+                .credentialsProvider(dev.playback.local.emulators.Emulators.credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     private static Process startLocal(Path data, Path file, String name) throws Exception {

@@ -29,7 +29,6 @@ class RebuildUnderTrafficIT {
 
     @Test
     void a_rebuild_under_continuous_live_traffic_ends_equal_to_the_fold() throws Exception {
-        Replays.assumeReplayHandler();
         try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
             Replays.load(stack, STORED, ACCOUNTS);
             String[] accounts = new String[ACCOUNTS];

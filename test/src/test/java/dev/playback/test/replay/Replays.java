@@ -10,7 +10,6 @@ import dev.playback.local.check.LedgerFold;
 import dev.playback.local.client.PlaybackApi;
 import dev.playback.local.sfn.ExecutionDescription;
 import dev.playback.local.sfn.ExecutionStatus;
-import org.junit.jupiter.api.Assumptions;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,21 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What the replay tests share: loading events, running a replay to its end, comparing with the fold. */
 final class Replays {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String HANDLER = "dev.playback.lambdas.replay.ReplayHandler";
 
     private Replays() {
-    }
-
-    /** These tests run the replay state machines end to end: they need the ReplayFunction's handler in the build. */
-    static void assumeReplayHandler() {
-        boolean present;
-        try {
-            Class.forName(HANDLER);
-            present = true;
-        } catch (ClassNotFoundException e) {
-            present = false;
-        }
-        Assumptions.assumeTrue(present, HANDLER + " is not in this build (branch replay-core not merged yet)");
     }
 
     /** Loads {@code events} ledger events over {@code accounts} accounts straight into the events table (pump's item layout). */

@@ -27,7 +27,6 @@ class VerifyDriftIT {
 
     @Test
     void verification_reports_exactly_the_aggregate_altered_by_hand() throws Exception {
-        Replays.assumeReplayHandler();
         try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
             PlaybackApi api = new PlaybackApi(stack.apiUrl());
             String[] accounts = new String[ACCOUNTS];
