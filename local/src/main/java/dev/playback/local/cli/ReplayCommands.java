@@ -211,9 +211,10 @@ public final class ReplayCommands {
             return;
         }
         ReplayProgress p = o.progress();
-        out.printf(Locale.ROOT, "%s %s: %s in %.1f s; published %,d, applied %,d (%.0f events/s)%s%n", machine.replace("StateMachine", "").toLowerCase(Locale.ROOT),
-                o.replayId(), o.status(), o.seconds(), p.published(), p.applied(), o.seconds() > 0 ? p.published() / o.seconds() : 0.0,
-                p.generation() == null ? "" : ", generation " + p.generation());
+        out.printf(Locale.ROOT, "%s %s: %s in %.1f s; published %,d%s, applied %,d (%.0f events/s)%s%n",
+                machine.replace("StateMachine", "").toLowerCase(Locale.ROOT), o.replayId(), o.status(), o.seconds(), p.published(),
+                o.publishedBefore() > 0 ? String.format(Locale.ROOT, " (%,d of them before this run)", o.publishedBefore()) : "",
+                p.applied(), o.eventsPerSecond(), p.generation() == null ? "" : ", generation " + p.generation());
         if (o.error() != null) out.println("  " + o.error() + ": " + o.cause());
         if (report != null) out.println("  report: " + report);
     }

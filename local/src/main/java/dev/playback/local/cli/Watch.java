@@ -26,8 +26,13 @@ final class Watch {
         this.tty = System.console() != null && err == System.err;
     }
 
+    /** How a followed replay ended; {@code publishedBefore}: what its checkpoints counted when the watch began (a resume). */
     record Outcome(String replayId, String status, String error, String cause, double seconds, ReplayProgress progress,
-                   String executionArn, String output) {
+                   String executionArn, String output, long publishedBefore) {
+        double eventsPerSecond() {
+            return seconds > 0 ? (progress.published() - publishedBefore) / seconds : 0.0;
+        }
+
         boolean succeeded() {
             return "SUCCEEDED".equals(status);
         }
@@ -35,7 +40,8 @@ final class Watch {
         ObjectNode toJson() {
             ObjectNode n = ReplayCommands.JSON.createObjectNode().put("replayId", replayId).put("status", status)
                     .put("seconds", Math.round(seconds * 10) / 10.0).put("published", progress.published())
-                    .put("applied", progress.applied()).put("executionArn", executionArn);
+                    .put("applied", progress.applied()).put("executionArn", executionArn)
+                    .put("publishedBefore", publishedBefore).put("eventsPerSecond", Math.round(eventsPerSecond()));
             if (progress.generation() != null) n.put("generation", progress.generation());
             if (error != null) n.put("error", error).put("cause", cause);
             if (output != null) {
@@ -56,10 +62,12 @@ final class Watch {
         ArrayDeque<long[]> window = new ArrayDeque<>();
         long lastLine = 0;
         int polls = 0;
+        long publishedBefore = -1;
         while (true) {
             String current = exec;
             DescribeExecutionResponse d = c.sfn().describeExecution(b -> b.executionArn(current));
             ReplayProgress p = ReplayProgress.read(c.dynamo(), c.dataTable(), replayId);
+            if (publishedBefore < 0) publishedBefore = p.published();
             long now = System.nanoTime();
             window.addLast(new long[]{now, p.published(), p.applied()});
             while (window.size() > 2 && now - window.peekFirst()[0] > 10_000_000_000L) window.removeFirst();
@@ -73,7 +81,8 @@ final class Watch {
                 ReplayProgress last = ReplayProgress.read(c.dynamo(), c.dataTable(), replayId);
                 String status = d.status() == ExecutionStatus.SUCCEEDED && last.exists() && last.status() != null
                         && !"SUCCEEDED".equals(last.status()) && !"RUNNING".equals(last.status()) ? last.status() : d.statusAsString();
-                return new Outcome(replayId, status, d.error(), d.cause(), (System.nanoTime() - t0) / 1e9, last, d.executionArn(), d.output());
+                return new Outcome(replayId, status, d.error(), d.cause(), (System.nanoTime() - t0) / 1e9, last, d.executionArn(), d.output(),
+                        publishedBefore);
             }
             boolean print = tty || now - lastLine >= 5_000_000_000L || polls == 0;
             if (print) {
