@@ -72,7 +72,10 @@ public final class Connection implements AutoCloseable {
     public static Connection aws(String dataTable, String eventsTable) {
         String data = dataTable != null ? dataTable : blankToNull(System.getenv(DATA_TABLE_ENV));
         String evts = eventsTable != null ? eventsTable : blankToNull(System.getenv(EVENTS_TABLE_ENV));
-        return new Connection(SfnClient.create(), EventBridgeClient.create(), DynamoDbClient.create(), data, evts, null, "AWS");
+        // default credentials and region; the HTTP client named, as more than one is on the classpath
+        return new Connection(SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+                EventBridgeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+                DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(), data, evts, null, "AWS");
     }
 
     private static String blankToNull(String s) {

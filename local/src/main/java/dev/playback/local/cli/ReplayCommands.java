@@ -170,6 +170,7 @@ public final class ReplayCommands {
     private int startReplay(Args a, String machine, ObjectNode input) throws Exception {
         String replayId = input.get("replayId").asText();
         try (Connection c = connector.apply(a)) {
+            if (a.flag("--watch")) c.dataTable();   // --watch reads the data table: on AWS it must be named before anything starts
             String arn = c.stateMachineArn(machine);
             StartExecutionResponse started = start(c, arn, replayId, input.toString());
             if (!a.flag("--watch")) {
