@@ -7,6 +7,7 @@ import dev.playback.local.emulators.Emulators;
 import dev.playback.local.eventsource.EventSourceMappings;
 import dev.playback.local.eventsource.MappingStats;
 import dev.playback.local.eventsource.PollerSettings;
+import dev.playback.local.external.ExternalServices;
 import dev.playback.local.http.LocalApi;
 import dev.playback.local.lambda.AwsEndpoints;
 import dev.playback.local.lambda.LocalFunction;
@@ -45,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalApi api;
     private final Workflows workflows;
     private final java.nio.file.Path dataDir;
+    private final ExternalServices external;
     private boolean closed;
 
     private LocalStack(LocalOptions options) throws Exception {
@@ -64,7 +66,9 @@ public final class LocalStack implements AutoCloseable {
             started.add(s3);
             new Provisioner(dynamo, kinesis, s3).provision(template);
             AwsEndpoints endpoints = new AwsEndpoints(emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint());
-            functions = host(template, endpoints, options.overrides());
+            external = ExternalServices.start(options.dataDir());
+            started.add(external);
+            functions = host(template, endpoints, external.environment(), options.overrides());
             mappings = EventSourceMappings.fromTemplate(template, functions, kinesis, dynamo, s3, PollerSettings.defaults());
             started.add(mappings);
             mappings.start();
@@ -82,14 +86,15 @@ public final class LocalStack implements AutoCloseable {
         return new LocalStack(options);
     }
 
-    private static LocalFunctions host(Template template, AwsEndpoints endpoints,
+    private static LocalFunctions host(Template template, AwsEndpoints endpoints, Map<String, String> environment,
                                        Map<String, Function<Map<String, String>, Object>> overrides) {
-        LocalFunctions fromTemplate = LocalFunctions.fromTemplate(template, endpoints);
+        LocalFunctions fromTemplate = LocalFunctions.fromTemplate(template, endpoints, environment, Map.of(),
+                LocalFunctions.class.getClassLoader());
         if (overrides.isEmpty()) return fromTemplate;
         Map<String, LocalFunction> hosted = new LinkedHashMap<>(fromTemplate.all());
         for (var o : overrides.entrySet()) {
             FunctionResource f = template.function(o.getKey());
-            Map<String, String> env = LocalFunctions.environment(f, endpoints, Map.of(), Map.of());
+            Map<String, String> env = LocalFunctions.environment(f, endpoints, environment, Map.of());
             hosted.put(f.functionName(), new LocalFunction(f.functionName(), f.arn(), f.timeoutSeconds(), f.memorySize(),
                     f.handlerMethod(), () -> o.getValue().apply(env)));
         }
@@ -102,6 +107,11 @@ public final class LocalStack implements AutoCloseable {
 
     public Workflows workflows() {
         return workflows;
+    }
+
+    /** The FX service and the partner bank. */
+    public ExternalServices external() {
+        return external;
     }
 
     public Emulators emulators() {
@@ -168,6 +178,8 @@ public final class LocalStack implements AutoCloseable {
         out.println("S3              " + emulators.s3Endpoint());
         out.println("Step Functions  " + workflows.stepFunctionsEndpoint());
         out.println("EventBridge     " + workflows.eventBridgeEndpoint());
+        out.println("FX service      " + external.fxUrl() + "  (GET /rates?from=X&to=Y, PUT /rates)");
+        out.println("partner bank    " + external.bankUrl() + "  (GET /payouts)");
         out.println("functions       " + String.join(", ", functions.names()));
         LocalEndpoints e = endpoints();
         e.names().forEach((id, name) -> out.printf("%-26s %s%n", id, name));

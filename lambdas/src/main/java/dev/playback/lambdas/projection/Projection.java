@@ -99,13 +99,19 @@ public final class Projection {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> reasons = Collections.synchronizedList(new ArrayList<>());
         Set<String> ids = new HashSet<>();
+        // Versioned events come from the pump's feed: they are in the events table at those versions.
+        Map<String, List<EventEnvelope>> appended = new LinkedHashMap<>();
         for (Item item : items) {
             if (item.poison() != null) {
                 failures.add(item.sequenceNumber());
                 reasons.add(item.sequenceNumber() + ": " + item.poison());
             }
-            item.events().forEach(e -> ids.add(e.eventId()));
+            for (EventEnvelope e : item.events()) {
+                if (e.version() != null) appended.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
+                else ids.add(e.eventId());
+            }
         }
+        if (!appended.isEmpty()) applyAppended(appended, failures, reasons, items);
         long deadline = System.nanoTime() + patience.toNanos();
         Map<String, EventStatus> statuses = new HashMap<>(events.statuses(ids));
         while (statuses.size() < ids.size() && System.nanoTime() < deadline) {
@@ -119,6 +125,7 @@ public final class Projection {
         Set<String> blocked = new HashSet<>();
         for (Item item : items) {
             for (EventEnvelope e : item.events()) {
+                if (e.version() != null) continue; // applied above, from the pump's feed
                 itemsOf.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(item.sequenceNumber());
                 EventStatus st = statuses.get(e.eventId());
                 if (st == null) {
@@ -161,6 +168,34 @@ public final class Projection {
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         List<String> distinct = failures.stream().distinct().toList();
         return new Result(distinct, List.copyOf(reasons), targets.size());
+    }
+
+    /** Applies versioned live events (carried in the record, gaps read from the table) to every live generation. */
+    private void applyAppended(Map<String, List<EventEnvelope>> appended, List<String> failures, List<String> reasons, List<Item> items) {
+        Map<String, Set<String>> generations = new HashMap<>();
+        for (Projector<?> p : projectors) generations.put(p.processor().name(), states.generations(p.processor().name()).live());
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        for (var entry : appended.entrySet()) {
+            List<EventEnvelope> events = new ArrayList<>(entry.getValue());
+            events.sort(java.util.Comparator.comparingLong(EventEnvelope::versionOrZero));
+            work.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (Projector<?> p : projectors) {
+                        for (String generation : generations.get(p.processor().name())) {
+                            CatchUp done = p.applyPlayback(generation, events);
+                            if (!done.complete()) throw new IllegalStateException("version " + events.get(events.size() - 1).version()
+                                    + " of " + entry.getKey() + " is not in the events table (at " + done.version() + ")");
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    reasons.add(entry.getKey() + ": " + e.getMessage());
+                    for (Item item : items) {
+                        if (item.events().stream().anyMatch(x -> x.aggregateId().equals(entry.getKey()))) failures.add(item.sequenceNumber());
+                    }
+                }
+            }, executor));
+        }
+        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
     }
 
     /**

@@ -14,12 +14,18 @@ import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.Appender;
 import dev.playback.model.store.AppendOutcome;
 import dev.playback.model.store.EventLog;
+import dev.playback.model.store.EventPublisher;
+import dev.playback.lambdas.aws.kinesis.KinesisEventPublisher;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -36,6 +42,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
     });
 
     private final Appender appender;
+    private final EventPublisher feed;
     private final Clock clock;
 
     public PumpHandler() {
@@ -43,19 +50,33 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
     }
 
     public PumpHandler(Map<String, String> environment) {
-        this(wire(new Environment(environment)), Clock.systemUTC());
+        this(new Environment(environment));
     }
 
-    public PumpHandler(EventLog log, Clock clock) {
+    private PumpHandler(Environment env) {
+        this(wire(env), feed(env), Clock.systemUTC());
+    }
+
+    /**
+     * @param feed where appended events go, versioned, for the processors (the playback stream): every
+     *             processor applies exactly what the events table holds, without waiting for the pump
+     */
+    public PumpHandler(EventLog log, EventPublisher feed, Clock clock) {
         this.appender = new Appender(log, APPENDS);
+        this.feed = feed;
         this.clock = clock;
     }
 
     private static EventLog wire(Environment env) {
         Tables t = Tables.from(env);
+        env.require("PLAYBACK_STREAM");
         env.check("PumpFunction");
         AwsClients aws = new AwsClients(env);
         return new DynamoEventLog(aws.dynamoDb(), t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(aws.s3(), t.payloadBucket()));
+    }
+
+    private static EventPublisher feed(Environment env) {
+        return new KinesisEventPublisher(new AwsClients(env).kinesis(), env.require("PLAYBACK_STREAM"));
     }
 
     @Override
@@ -74,6 +95,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
         }
         if (!events.isEmpty()) {
             List<AppendOutcome> outcomes = appender.append(events, clock.instant());
+            feed.publish(appended(events, outcomes));
             if (context != null) {
                 long appended = outcomes.stream().filter(o -> o instanceof AppendOutcome.Appended).count();
                 long rejected = outcomes.stream().filter(o -> o instanceof AppendOutcome.Rejected).count();
@@ -82,6 +104,26 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
             }
         }
         return new StreamsEventResponse(failures);
+    }
+
+    /**
+     * The events of this batch as they stand in the events table: appended now, or appended by an earlier
+     * attempt of this delivery (published again, since that attempt may have died before publishing).
+     */
+    static List<EventEnvelope> appended(List<EventEnvelope> events, List<AppendOutcome> outcomes) {
+        Map<String, Long> versions = new HashMap<>();
+        for (AppendOutcome o : outcomes) {
+            if (o instanceof AppendOutcome.Appended a) versions.put(a.eventId(), a.version());
+            else if (o instanceof AppendOutcome.Duplicate d && d.version() != null) versions.put(d.eventId(), d.version());
+        }
+        List<EventEnvelope> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (EventEnvelope e : events) {
+            Long v = versions.get(e.eventId());
+            if (v != null && seen.add(e.eventId())) out.add(e.withVersion(v));
+        }
+        out.sort(Comparator.comparing(EventEnvelope::aggregateId).thenComparing(EventEnvelope::versionOrZero));
+        return out;
     }
 
     static byte[] bytes(ByteBuffer data) {

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PumpHandlerTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private final InMemoryEventLog log = new InMemoryEventLog();
-    private final PumpHandler pump = new PumpHandler(log, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final dev.playback.model.store.memory.InMemoryEventPublisher feed = new dev.playback.model.store.memory.InMemoryEventPublisher();
+    private final PumpHandler pump = new PumpHandler(log, feed, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private List<String> idsOf(String aggregateId) {
         return log.read(aggregateId, 1, 1000).stream().map(EventEnvelope::eventId).toList();
@@ -45,6 +46,21 @@ class PumpHandlerTest {
         assertEquals(List.of(1L, 2L, 3L), log.read("acc-1", 1, 10).stream().map(EventEnvelope::version).toList());
         assertEquals(List.of("b1"), idsOf("acc-2"));
         assertEquals(new EventStatus.Claimed("a3", "acc-1", 3, NOW), log.statuses(List.of("a3")).get("a3"));
+    }
+
+    @Test
+    void publishesWhatItAppendedVersionedToTheProcessorsFeed() {
+        pump.handleRequest(batch(record("1", List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "5.00"))),
+                record("2", List.of(opened("b1", "acc-2")))), null);
+        assertEquals(List.of("a1@1", "a2@2", "b1@1"), feed.published().stream().map(e -> e.eventId() + "@" + e.version()).toList());
+    }
+
+    @Test
+    void publishesAgainWhatAnEarlierAttemptAppendedButAClientDuplicateNot() {
+        pump.handleRequest(batch(record("1", List.of(opened("a1", "acc-1")))), null);
+        // The same delivery again (the earlier attempt may have died before publishing): published again.
+        pump.handleRequest(batch(record("1", List.of(opened("a1", "acc-1")))), null);
+        assertEquals(List.of("a1@1", "a1@1"), feed.published().stream().map(e -> e.eventId() + "@" + e.version()).toList());
     }
 
     @Test

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The replay function on in-memory ports, with the live projection and a stand-in for the state
  * machines (publish loop per segment, continue-as-new, drain wait) driven step by step.
  */
-final class ReplayWorld {
+public final class ReplayWorld {
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
     final InMemoryEventLog log = new InMemoryEventLog();
@@ -123,7 +123,7 @@ final class ReplayWorld {
         return EventCodec.JSON.valueToTree(handler.handleRequest(input, null));
     }
 
-    static Map<String, Object> input(Object... keyValues) {
+    public static Map<String, Object> input(Object... keyValues) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
         return m;

@@ -60,6 +60,9 @@ public final class LedgerFold {
             boolean opened = false;
             BigDecimal balance = BigDecimal.ZERO.setScale(2);
             long deposits = 0, withdrawals = 0, declined = 0, rejected = 0, expected = 1;
+            Map<String, BigDecimal> deltas = new HashMap<>();
+            Map<String, String> reversedBy = new HashMap<>();
+            Map<String, String> reverses = new HashMap<>();
             for (Map<String, AttributeValue> item : items) {
                 long v = Long.parseLong(item.get("version").n());
                 if (v != expected) violations.add(entry.getKey() + ": expected version " + expected + ", found " + v);
@@ -77,17 +80,36 @@ public final class LedgerFold {
                     case "MoneyDeposited" -> {
                         if (!opened) rejected++;
                         else {
-                            balance = balance.add(new BigDecimal(payload.path("amount").asText()));
+                            // schema 1 called the amount 'value'
+                            BigDecimal amount = new BigDecimal(payload.has("amount") ? payload.path("amount").asText() : payload.path("value").asText());
+                            balance = balance.add(amount);
                             deposits++;
+                            deltas.put(id, amount);
                         }
                     }
-                    case "MoneyWithdrawn" -> {
+                    case "MoneyWithdrawn", "PayoutRequested" -> {
                         BigDecimal amount = new BigDecimal(payload.path("amount").asText());
                         if (!opened) rejected++;
-                        else if (balance.compareTo(amount) < 0) declined++;
-                        else {
+                        else if (balance.compareTo(amount) < 0) {
+                            declined++;
+                            deltas.put(id, BigDecimal.ZERO);
+                        } else {
                             balance = balance.subtract(amount);
-                            withdrawals++;
+                            if (type.equals("MoneyWithdrawn")) withdrawals++;
+                            deltas.put(id, amount.negate());
+                        }
+                    }
+                    case "EventReversed" -> {
+                        String target = payload.path("reversedEventId").asText();
+                        BigDecimal delta = deltas.get(target);
+                        if (!opened || delta == null || reversedBy.containsKey(target) || target.equals(id)) rejected++;
+                        else {
+                            balance = balance.subtract(delta);
+                            reversedBy.put(target, id);
+                            String undone = reverses.get(target);
+                            if (undone != null) reversedBy.remove(undone);
+                            reverses.put(id, target);
+                            deltas.put(id, delta.negate());
                         }
                     }
                     default -> {

@@ -144,7 +144,8 @@ class LocalFunctionTest {
         Template template = Template.load(Template.locate(Path.of("")));
         LocalFunctions functions = LocalFunctions.fromTemplate(template, ENDPOINTS);
 
-        assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction"), List.copyOf(functions.names()));
+        assertTrue(functions.names().containsAll(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "PayoutsFunction")),
+                functions.names().toString());
         assertEquals("PumpFunction",
                 functions.get("arn:aws:lambda:us-east-1:000000000000:function:PumpFunction").name());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> functions.get("Nope"));

@@ -14,7 +14,13 @@ public final class Ledger {
         return new EventCatalog(LedgerEvent.types());
     }
 
+    /** The processors without external effects (the projections). */
     public static List<Processor<?>> processors() {
         return List.of(new BalancesProjection());
+    }
+
+    /** The processor with external effects, with the fee rule of the deployment (template parameter FeeRule). */
+    public static PayoutsProcessor payouts(FeeRule feeRule) {
+        return new PayoutsProcessor(feeRule);
     }
 }

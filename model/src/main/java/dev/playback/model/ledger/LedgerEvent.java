@@ -15,6 +15,8 @@ public sealed interface LedgerEvent {
     String ACCOUNT_OPENED = "AccountOpened";
     String MONEY_DEPOSITED = "MoneyDeposited";
     String MONEY_WITHDRAWN = "MoneyWithdrawn";
+    String PAYOUT_REQUESTED = "PayoutRequested";
+    String EVENT_REVERSED = "EventReversed";
 
     record AccountOpened(String owner, String currency) implements LedgerEvent {
     }
@@ -25,6 +27,14 @@ public sealed interface LedgerEvent {
     record MoneyWithdrawn(BigDecimal amount) implements LedgerEvent {
     }
 
+    /** A payout of {@code amount} (in the account's currency) to {@code beneficiary}, paid in {@code targetCurrency}. */
+    record PayoutRequested(BigDecimal amount, String targetCurrency, String beneficiary) implements LedgerEvent {
+    }
+
+    /** Compensates event {@code reversedEventId} of the same account: its effect is undone (a reversal's effect is restored). */
+    record EventReversed(String reversedEventId, String reason) implements LedgerEvent {
+    }
+
     /** Decodes a (validated, upcast) envelope of one of this domain's types. */
     static LedgerEvent of(EventEnvelope e) {
         ObjectNode p = e.payload();
@@ -33,13 +43,16 @@ public sealed interface LedgerEvent {
             case ACCOUNT_OPENED -> new AccountOpened(p.path("owner").asText(), p.path("currency").asText());
             case MONEY_DEPOSITED -> new MoneyDeposited(Amount.parse(p, "amount"));
             case MONEY_WITHDRAWN -> new MoneyWithdrawn(Amount.parse(p, "amount"));
+            case PAYOUT_REQUESTED -> new PayoutRequested(Amount.parse(p, "amount"), p.path("targetCurrency").asText(),
+                    p.path("beneficiary").asText());
+            case EVENT_REVERSED -> new EventReversed(p.path("reversedEventId").asText(), p.path("reason").asText());
             default -> throw new IllegalArgumentException("not a ledger event type: " + e.type());
         };
     }
 
     /** The ledger's event types, for the ingest catalog. */
     static List<EventType> types() {
-        return List.of(new OpenedType(), new AmountType(MONEY_DEPOSITED), new AmountType(MONEY_WITHDRAWN));
+        return List.of(new OpenedType(), new DepositedType(), new AmountType(MONEY_WITHDRAWN), new PayoutType(), new ReversedType());
     }
 
     final class OpenedType implements EventType {
@@ -56,12 +69,89 @@ public sealed interface LedgerEvent {
             if (!owner.isTextual() || owner.asText().isBlank() || owner.asText().length() > 200) {
                 throw new InvalidEventException("payload.owner", "field 'payload.owner' must be a non-blank string of at most 200 characters");
             }
-            JsonNode currency = payload.get("currency");
-            if (currency == null || currency.isNull()) throw new InvalidEventException("payload.currency", "field 'payload.currency' is required");
-            String code = currency.isTextual() ? currency.asText() : "";
-            if (!code.matches("[A-Z]{3}") || Currency.getAvailableCurrencies().stream().noneMatch(c -> c.getCurrencyCode().equals(code))) {
-                throw new InvalidEventException("payload.currency", "field 'payload.currency' must be an ISO 4217 currency code like EUR, got " + currency);
+            currency(payload, "currency");
+        }
+    }
+
+    /**
+     * {@code MoneyDeposited}, schema 2: {@code {"amount": "12.50"}}. Schema 1 (the first release) called the
+     * field {@code value}; it is renamed on read. Schema-1 events already written with {@code amount} pass unchanged.
+     */
+    final class DepositedType implements EventType {
+        @Override
+        public String name() {
+            return MONEY_DEPOSITED;
+        }
+
+        @Override
+        public int schemaVersion() {
+            return 2;
+        }
+
+        @Override
+        public void validate(ObjectNode payload) {
+            only(payload, "amount");
+            Amount.parse(payload, "amount");
+        }
+
+        @Override
+        public ObjectNode upcast(int fromSchemaVersion, ObjectNode payload) {
+            if (fromSchemaVersion != 1) throw new IllegalStateException("MoneyDeposited has no schema version " + fromSchemaVersion);
+            if (payload.has("value") && !payload.has("amount")) {
+                payload.set("amount", payload.remove("value"));
             }
+            return payload;
+        }
+    }
+
+    final class PayoutType implements EventType {
+        @Override
+        public String name() {
+            return PAYOUT_REQUESTED;
+        }
+
+        @Override
+        public void validate(ObjectNode payload) {
+            only(payload, "amount", "targetCurrency", "beneficiary");
+            Amount.parse(payload, "amount");
+            currency(payload, "targetCurrency");
+            JsonNode b = payload.get("beneficiary");
+            if (b == null || b.isNull()) throw new InvalidEventException("payload.beneficiary", "field 'payload.beneficiary' is required");
+            if (!b.isTextual() || b.asText().isBlank() || b.asText().length() > 200) {
+                throw new InvalidEventException("payload.beneficiary", "field 'payload.beneficiary' must be a non-blank string of at most 200 characters");
+            }
+        }
+    }
+
+    final class ReversedType implements EventType {
+        @Override
+        public String name() {
+            return EVENT_REVERSED;
+        }
+
+        @Override
+        public void validate(ObjectNode payload) {
+            only(payload, "reversedEventId", "reason");
+            JsonNode id = payload.get("reversedEventId");
+            if (id == null || id.isNull()) throw new InvalidEventException("payload.reversedEventId", "field 'payload.reversedEventId' is required");
+            if (!id.isTextual() || !dev.playback.model.event.Submission.ID.matcher(id.asText()).matches()) {
+                throw new InvalidEventException("payload.reversedEventId", "field 'payload.reversedEventId' must be an event id (1-128 characters of A-Z a-z 0-9 . _ : -)");
+            }
+            JsonNode reason = payload.get("reason");
+            if (reason == null || reason.isNull()) throw new InvalidEventException("payload.reason", "field 'payload.reason' is required");
+            if (!reason.isTextual() || reason.asText().isBlank() || reason.asText().length() > 500) {
+                throw new InvalidEventException("payload.reason", "field 'payload.reason' must be a non-blank string of at most 500 characters");
+            }
+        }
+    }
+
+    private static void currency(ObjectNode payload, String field) {
+        String path = "payload." + field;
+        JsonNode currency = payload.get(field);
+        if (currency == null || currency.isNull()) throw new InvalidEventException(path, "field '" + path + "' is required");
+        String code = currency.isTextual() ? currency.asText() : "";
+        if (!code.matches("[A-Z]{3}") || Currency.getAvailableCurrencies().stream().noneMatch(c -> c.getCurrencyCode().equals(code))) {
+            throw new InvalidEventException(path, "field '" + path + "' must be an ISO 4217 currency code like EUR, got " + currency);
         }
     }
 

@@ -91,7 +91,7 @@ public final class Appender {
                         String holder = pending.containsKey(c.version()) ? pending.get(c.version())
                                 : log.eventAt(aggregateId, c.version()).map(EventEnvelope::eventId).orElse(null);
                         if (e.eventId().equals(holder)) {
-                            outcomes.add(new AppendOutcome.Duplicate(e.eventId()));
+                            outcomes.add(new AppendOutcome.Duplicate(e.eventId(), aggregateId, c.version()));
                             break;
                         }
                         if (holder == null) {

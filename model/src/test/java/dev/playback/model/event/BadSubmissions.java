@@ -88,7 +88,7 @@ public final class BadSubmissions {
                 arguments("metadata actor a number", with("metadata", "{\"actor\":5}"), "metadata.actor"),
                 arguments("metadata actor over 256 characters", with("metadata", "{\"actor\":\"" + "a".repeat(257) + "\"}"), "metadata.actor"),
                 arguments("schemaVersion zero", with("schemaVersion", "0"), "schemaVersion"),
-                arguments("schemaVersion newer than known", with("schemaVersion", "2"), "schemaVersion"),
+                arguments("schemaVersion newer than known", with("schemaVersion", "3"), "schemaVersion"),
                 arguments("schemaVersion a string", with("schemaVersion", "\"1\""), "schemaVersion"),
                 arguments("one bad element in a batch", "[" + VALID + "," + VALID + "," + deposit("\"1.005\"") + "]", "[2].payload.amount"),
                 arguments("batch of 501 events", batch(501), "body"));

@@ -91,7 +91,7 @@ class SubmissionTest {
         assertEquals("gen-1", e.eventId());
         assertEquals("acc-1", e.aggregateId());
         assertEquals("MoneyDeposited", e.type());
-        assertEquals(1, e.schemaVersion());
+        assertEquals(2, e.schemaVersion(), "MoneyDeposited is at schema 2; events posted without schemaVersion are current");
         assertNull(e.version());
         assertNull(e.expectedVersion());
         assertEquals(NOW, e.occurredAt());

@@ -116,7 +116,7 @@ class AppenderTest {
     void appendsAnEventDeliveredAgainInALaterBatchOnce() {
         appender.append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
         List<AppendOutcome> outcomes = appender.append(List.of(deposited("a2", "acc-1", "1.00"), deposited("a3", "acc-1", "4.00")), T0);
-        assertEquals(List.of(new AppendOutcome.Duplicate("a2"), new AppendOutcome.Appended("a3", "acc-1", 3)), outcomes);
+        assertEquals(List.of(new AppendOutcome.Duplicate("a2", "acc-1", 2L), new AppendOutcome.Appended("a3", "acc-1", 3)), outcomes);
         assertEquals(List.of("a1", "a2", "a3"), idsOf("acc-1"));
     }
 
@@ -136,7 +136,7 @@ class AppenderTest {
         assertEquals(List.of(), idsOf("acc-1"), "nothing written before the crash");
 
         assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1)), crashing.append(batch, T0));
-        assertEquals(List.of(new AppendOutcome.Duplicate("a1")), crashing.append(batch, T0));
+        assertEquals(List.of(new AppendOutcome.Duplicate("a1", "acc-1", 1L)), crashing.append(batch, T0));
         assertEquals(List.of("a1"), idsOf("acc-1"));
     }
 
@@ -203,7 +203,7 @@ class AppenderTest {
         assertEquals(List.of(2L), versionsOf("acc-1"));
 
         List<AppendOutcome> outcomes = appender.append(batch, T0);
-        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Duplicate("a2")), outcomes);
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Duplicate("a2", "acc-1", 2L)), outcomes);
         assertEquals(List.of("a1", "a2"), idsOf("acc-1"));
         assertEquals(List.of(1L, 2L), versionsOf("acc-1"));
         assertEquals(List.of(new AppendOutcome.Appended("a3", "acc-1", 3)), appender.append(List.of(deposited("a3", "acc-1", "1.00")), T0));

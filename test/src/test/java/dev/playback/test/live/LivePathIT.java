@@ -75,7 +75,9 @@ class LivePathIT {
     void start() throws Exception {
         long began = System.nanoTime();
         stack = LocalStack.start(LocalOptions.inMemory().withHandler("PumpFunction",
-                env -> new PumpHandler(pumpLog(env), Clock.systemUTC())));
+                env -> new PumpHandler(pumpLog(env), new dev.playback.lambdas.aws.kinesis.KinesisEventPublisher(
+                        new dev.playback.lambdas.config.AwsClients(new dev.playback.lambdas.config.Environment(env)).kinesis(),
+                        env.get("PLAYBACK_STREAM")), Clock.systemUTC())));
         api = new PlaybackApi(stack.apiUrl());
         eventsTable = stack.physicalName("EventsTable");
         dataTable = stack.physicalName("DataTable");

@@ -1,6 +1,8 @@
-package dev.playback.lambdas.aws.dynamodb;
+package dev.playback.test.adapters;
 
-import dev.playback.lambdas.aws.Emulated;
+
+import dev.playback.lambdas.aws.dynamodb.*;
+import dev.playback.lambdas.replay.*;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.EventMetadata;
 import dev.playback.model.event.Envelopes;

@@ -1,7 +1,9 @@
-package dev.playback.lambdas.replay;
+package dev.playback.test.adapters;
 
+import dev.playback.lambdas.aws.dynamodb.*;
+import dev.playback.lambdas.replay.*;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.playback.lambdas.aws.Emulated;
+
 import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;

@@ -1,6 +1,7 @@
-package dev.playback.lambdas.aws;
+package dev.playback.test.adapters;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.playback.local.emulators.EmulatorOptions;
+import dev.playback.local.emulators.Emulators;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -25,8 +26,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Emulator endpoints for the adapters' {@code *IT} tests, from {@code PLAYBACK_IT_DYNAMODB} and
- * {@code PLAYBACK_IT_KINESIS} (e.g. {@code http://127.0.0.1:4567}); tests are skipped when unset. The
+ * Emulator endpoints for the adapters' {@code *IT} tests, from emulators this class starts once per
+ * test JVM. The
  * local module's test suite runs the whole stack; these check single adapters against dynalite and
  * kinesalite. Tables are created with the layout of template.yaml under fresh names.
  */
@@ -34,10 +35,17 @@ public final class Emulated {
     private Emulated() {
     }
 
+    private static Emulators emulators;
+
+    /** One set of emulators for the test JVM, started on first use and stopped by its shutdown hook. */
+    private static synchronized Emulators emulators() {
+        if (emulators == null) emulators = Emulators.start(EmulatorOptions.inMemory());
+        return emulators;
+    }
+
     private static String endpoint(String variable) {
-        String v = System.getenv(variable);
-        Assumptions.assumeTrue(v != null && !v.isBlank(), variable + " is not set: emulator test skipped");
-        return v;
+        return variable.equals("PLAYBACK_IT_DYNAMODB") ? emulators().dynamoDbEndpoint().toString()
+                : emulators().kinesisEndpoint().toString();
     }
 
     public static DynamoDbClient dynamoDb() {

@@ -1,0 +1,81 @@
+package dev.playback.lambdas.aws.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.gateway.CallSite;
+import dev.playback.model.gateway.ExternalSystems;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The sample domain's external systems over HTTP: the FX service ({@code fx.rate}:
+ * {@code GET <FX_URL>/rates?from=X&to=Y} → {@code {"rate": "1.0850"}}) and the partner bank
+ * ({@code bank.payout}: {@code POST <BANK_URL>/payouts} with the command as body and an
+ * {@code Idempotency-Key} header; the bank applies a key once).
+ */
+public final class HttpExternalSystems implements ExternalSystems {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI fx;
+    private final URI bank;
+    private final HttpClient http;
+
+    public HttpExternalSystems(URI fx, URI bank) {
+        this.fx = fx;
+        this.bank = bank;
+        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    }
+
+    @Override
+    public JsonNode query(CallSite site, JsonNode request) {
+        if (!site.id().equals("fx.rate")) throw new IllegalArgumentException("no external query " + site.id());
+        URI uri = URI.create(base(fx) + "/rates?from=" + enc(request.path("from").asText()) + "&to=" + enc(request.path("to").asText()));
+        HttpResponse<String> r = call(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build());
+        if (r.statusCode() != 200) throw new IllegalStateException("FX service answered " + r.statusCode() + " to GET " + uri + ": " + r.body());
+        try {
+            return EventCodec.JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("FX service answered GET " + uri + " with something that is not JSON: " + r.body(), e);
+        }
+    }
+
+    @Override
+    public void send(CallSite site, JsonNode command, String idempotencyKey) {
+        if (!site.id().equals("bank.payout")) throw new IllegalArgumentException("no external command " + site.id());
+        URI uri = URI.create(base(bank) + "/payouts");
+        HttpResponse<String> r = call(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(command.toString())).build());
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw new IllegalStateException("partner bank answered " + r.statusCode() + " to POST " + uri + " (key " + idempotencyKey + "): " + r.body());
+        }
+    }
+
+    private HttpResponse<String> call(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + request.method() + " " + request.uri(), e);
+        }
+    }
+
+    private static String base(URI u) {
+        String s = u.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

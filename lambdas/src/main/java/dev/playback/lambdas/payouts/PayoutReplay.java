@@ -1,0 +1,103 @@
+package dev.playback.lambdas.payouts;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.lambdas.config.Environment;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.gateway.GatewayBinding;
+import dev.playback.model.gateway.GatewayMode;
+import dev.playback.model.gateway.GatewayPorts;
+import dev.playback.model.gateway.GatewayReport;
+import dev.playback.model.gateway.GatewayRun;
+import dev.playback.model.ledger.Ledger;
+import dev.playback.model.ledger.PayoutsProcessor;
+import dev.playback.model.ledger.PayoutsState;
+import dev.playback.model.processor.CatchUp;
+import dev.playback.model.processor.Projector;
+import dev.playback.model.store.EventStore;
+import dev.playback.model.store.StateStore;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The payouts processor in a replay: brings aggregates' {@code payouts} state in a replay generation up to
+ * given versions, reading their events from the events table (idempotent by version, gaps filled, events
+ * upcast), with the gateway in the replay's mode. The entry point for the replay handler.
+ *
+ * <pre>
+ * PayoutReplay replay = new PayoutReplay(System.getenv());            // or new PayoutReplay(PayoutsWiring)
+ * GatewayRun run = GatewayRun.replay(replayId, GatewayMode.parse("diff"), MissingRecord.parse("fail"));
+ * PayoutReplay.Result r = replay.apply(replayId, generation, run, events);  // a batch (events carry versions)
+ * PayoutReplay.Result r = replay.rebuild(replayId, generation, run, aggregateId); // a whole aggregate
+ * r.toJson()   // {"processor":"payouts","aggregates":n,"sent":..,"suppressed":..,"corrections":[..],"liveQueries":[..]}
+ * </pre>
+ * Calling it again with the same replay id (a resumed replay) sends no correction twice.
+ */
+public final class PayoutReplay {
+    /** The outcome of one call: aggregates brought up to date and what the gateway did. */
+    public record Result(String replayId, String mode, int aggregates, GatewayReport report) {
+        public ObjectNode toJson() {
+            ObjectNode n = report.toJson();
+            n.put("processor", PayoutsProcessor.NAME);
+            n.put("replayId", replayId);
+            n.put("gatewayMode", mode);
+            n.put("aggregates", aggregates);
+            return n;
+        }
+    }
+
+    private final PayoutsProcessor processor;
+    private final GatewayPorts gateway;
+    private final EventStore events;
+    private final StateStore states;
+
+    public PayoutReplay(Map<String, String> environment) {
+        this(PayoutsWiring.from(new Environment(environment), "PayoutReplay"));
+    }
+
+    public PayoutReplay(PayoutsWiring w) {
+        this(w.processor(), w.gateway(), w.events(), w.states());
+    }
+
+    public PayoutReplay(PayoutsProcessor processor, GatewayPorts gateway, EventStore events, StateStore states) {
+        this.processor = processor;
+        this.gateway = gateway;
+        this.events = events;
+        this.states = states;
+    }
+
+    /** Brings every aggregate of {@code batch} up to the highest version of its events in the batch. */
+    public Result apply(String replayId, String generation, GatewayRun run, List<EventEnvelope> batch) {
+        Map<String, Long> targets = new LinkedHashMap<>();
+        for (EventEnvelope e : batch) {
+            if (e.version() == null) throw new IllegalArgumentException("replayed event " + e.eventId() + " has no version");
+            targets.merge(e.aggregateId(), e.version(), Math::max);
+        }
+        return run(replayId, generation, run, targets);
+    }
+
+    /** Rebuilds one aggregate from its full stream. */
+    public Result rebuild(String replayId, String generation, GatewayRun run, String aggregateId) {
+        return run(replayId, generation, run, Map.of(aggregateId, Long.MAX_VALUE));
+    }
+
+    public Result apply(PlaybackBatch batch) {
+        return apply(batch.replayId(), batch.generation(), batch.run(), batch.events());
+    }
+
+    private Result run(String replayId, String generation, GatewayRun run, Map<String, Long> targets) {
+        if (run.isLive()) throw new IllegalArgumentException("a replay cannot run the gateway live; choose suppress, diff or allow:<gateway>");
+        GatewayReport report = new GatewayReport();
+        Projector<PayoutsState> projector = new Projector<>(new GatewayBinding<>(processor, gateway, run, report), events, states,
+                Ledger.catalog());
+        for (var t : targets.entrySet()) {
+            CatchUp c = projector.catchUp(generation, t.getKey(), t.getValue());
+            if (!c.complete()) {
+                throw new IllegalStateException("replay " + replayId + ": events table does not hold version " + t.getValue()
+                        + " of " + t.getKey() + " (at " + c.version() + ")");
+            }
+        }
+        return new Result(replayId, GatewayMode.format(run.mode()), targets.size(), report);
+    }
+}

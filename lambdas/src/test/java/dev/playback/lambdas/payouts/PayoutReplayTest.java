@@ -1,0 +1,84 @@
+package dev.playback.lambdas.payouts;
+
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.gateway.GatewayMode;
+import dev.playback.model.gateway.GatewayPorts;
+import dev.playback.model.gateway.GatewayRun;
+import dev.playback.model.gateway.MissingRecord;
+import dev.playback.model.gateway.memory.FakeExternalSystems;
+import dev.playback.model.gateway.memory.InMemoryCommandLog;
+import dev.playback.model.gateway.memory.InMemoryQueryRecords;
+import dev.playback.model.ledger.FeeRule;
+import dev.playback.model.ledger.PayoutsProcessor;
+import dev.playback.model.store.memory.InMemoryEventLog;
+import dev.playback.model.store.memory.InMemoryStateStore;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.event;
+import static dev.playback.model.event.Envelopes.json;
+import static dev.playback.model.event.Envelopes.opened;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PayoutReplayTest {
+    private final FakeExternalSystems external = new FakeExternalSystems().rate("EUR", "USD", "1.0850");
+    private final GatewayPorts ports = new GatewayPorts(external, new InMemoryQueryRecords(), new InMemoryCommandLog());
+    private final InMemoryEventLog events = new InMemoryEventLog();
+    private final InMemoryStateStore states = new InMemoryStateStore();
+    private final List<EventEnvelope> history = new ArrayList<>();
+
+    PayoutReplayTest() {
+        long v = 1;
+        for (EventEnvelope e : List.of(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"),
+                event("p-1", "acc-1", "PayoutRequested", json("{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")))) {
+            history.add(e.withVersion(v++));
+        }
+        events.write(history);
+    }
+
+    private PayoutReplay replay(FeeRule rule) {
+        return new PayoutReplay(new PayoutsProcessor(rule), ports, events, states);
+    }
+
+    @Test
+    void aBatchFromThePlaybackStreamIsAppliedInItsModeIntoItsGeneration() {
+        replay(FeeRule.V1).rebuild("live-like", "g0", GatewayRun.replay("seed", GatewayMode.parse("allow:bank,fx"), MissingRecord.FAIL), "acc-1");
+        assertEquals(Map.of("p-1", new BigDecimal("107.50")), external.netPerPayout());
+
+        byte[] record = PlaybackBatch.encode("fix-1", "g-fix-1", "diff", "fail", history);
+        PlaybackBatch batch = PlaybackBatch.decode(record).orElseThrow();
+        PayoutReplay.Result r = replay(FeeRule.V2).apply(batch);
+        assertEquals(1, r.report().corrections().size());
+        assertEquals(Map.of("p-1", new BigDecimal("107.42")), external.netPerPayout());
+        assertEquals("diff", r.toJson().path("gatewayMode").asText());
+        assertTrue(states.load("payouts", "g-fix-1", "acc-1").isPresent());
+        assertEquals(3, states.load("payouts", "g-fix-1", "acc-1").orElseThrow().version());
+    }
+
+    @Test
+    void plainEventRecordsAreNotPlaybackBatches() {
+        assertTrue(PlaybackBatch.decode("[{\"eventId\":\"x\"}]".getBytes()).isEmpty());
+        assertTrue(PlaybackBatch.decode("{\"eventId\":\"x\"}".getBytes()).isEmpty());
+    }
+
+    @Test
+    void aBatchDefaultsToSuppressAndFailAndRefusesBadModes() {
+        PlaybackBatch b = PlaybackBatch.fromJson(json("{\"replayId\":\"r\",\"generation\":\"g\",\"events\":[]}"));
+        assertEquals(GatewayMode.SUPPRESS, b.run().mode());
+        assertEquals(MissingRecord.FAIL, b.run().missing());
+        assertThrows(IllegalArgumentException.class, () -> PlaybackBatch.fromJson(json("{\"replayId\":\"r\",\"generation\":\"g\",\"gatewayMode\":\"send-all\"}")));
+        assertThrows(IllegalArgumentException.class, () -> PlaybackBatch.fromJson(json("{\"replayId\":\"r\"}")));
+    }
+
+    @Test
+    void aReplayCannotRunTheGatewayLive() {
+        assertThrows(IllegalArgumentException.class, () -> replay(FeeRule.V2).rebuild("r", "g", GatewayRun.live(), "acc-1"));
+    }
+}

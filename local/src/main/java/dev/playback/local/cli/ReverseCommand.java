@@ -1,0 +1,195 @@
+package dev.playback.local.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.local.client.PlaybackApi;
+import dev.playback.model.event.EventCatalog;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.event.EventMetadata;
+import dev.playback.model.ledger.AccountBalance;
+import dev.playback.model.ledger.Amount;
+import dev.playback.model.ledger.BalancesProjection;
+import dev.playback.model.ledger.Ledger;
+import dev.playback.model.ledger.LedgerEvent;
+import dev.playback.model.ledger.LedgerRules;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code playback reverse EVENT_ID --reason R [--dry-run] [--api URL]}: appends an {@code EventReversed}
+ * through the normal ingest path (POST /events, guarded by the aggregate's current version). Before that it
+ * folds the aggregate's history with the domain's rules to refuse what the processors would reject (an event
+ * reversed twice, an account opening, an unknown event). {@code --dry-run} prints the balance change and the
+ * compensations the gateway would send, and commits nothing. The API URL comes from {@code --api} or
+ * {@code PLAYBACK_API} (printed by {@code playback local}).
+ */
+public final class ReverseCommand {
+    public static final String USAGE = "usage: playback reverse EVENT_ID --reason R [--dry-run] [--api URL]";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final PlaybackApi api;
+    private final PrintStream out;
+    private final EventCatalog catalog = Ledger.catalog();
+    private final BalancesProjection balances = new BalancesProjection();
+
+    public ReverseCommand(PlaybackApi api, PrintStream out) {
+        this.api = api;
+        this.out = out;
+    }
+
+    /** Exit code: 0 done (or dry run), 1 refused, 2 usage error. */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        String eventId = null;
+        String reason = null;
+        String url = System.getenv("PLAYBACK_API");
+        boolean dryRun = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--reason" -> reason = value(args, ++i, "--reason");
+                case "--api" -> url = value(args, ++i, "--api");
+                case "--dry-run" -> dryRun = true;
+                default -> {
+                    if (args[i].startsWith("--") || eventId != null) throw new IllegalArgumentException("unexpected argument '" + args[i] + "'\n" + USAGE);
+                    eventId = args[i];
+                }
+            }
+        }
+        if (eventId == null) throw new IllegalArgumentException("which event? " + USAGE);
+        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("--reason is required\n" + USAGE);
+        if (url == null) throw new IllegalArgumentException("no API URL: pass --api URL or set PLAYBACK_API (see 'playback local')");
+        ReverseCommand command = new ReverseCommand(new PlaybackApi(URI.create(url)), out);
+        Outcome o = command.reverse(eventId, reason, dryRun);
+        if (o instanceof Outcome.Refused r) {
+            err.println("playback reverse: " + r.reason());
+            return 1;
+        }
+        return 0;
+    }
+
+    /** What {@link #reverse} did. */
+    public sealed interface Outcome {
+        record Refused(String reason) implements Outcome {
+        }
+
+        record Planned(String aggregateId, BigDecimal balanceBefore, BigDecimal balanceAfter, List<JsonNode> compensations) implements Outcome {
+        }
+
+        record Appended(String reversalEventId, String aggregateId, long version) implements Outcome {
+        }
+    }
+
+    public Outcome reverse(String eventId, String reason, boolean dryRun) throws InterruptedException {
+        PlaybackApi.Answer found = api.event(eventId);
+        if (found.status() == 404) return refused("event " + eventId + " is not in the events table (unknown, or not appended yet)");
+        if (found.status() != 200) return refused("GET /events/" + eventId + " answered " + found.status() + ": " + found.body());
+        if ("rejected".equals(found.body().path("status").asText())) {
+            return refused("event " + eventId + " was rejected (" + found.body().path("reason").asText() + "); it has no effect to reverse");
+        }
+        EventEnvelope target = EventCodec.fromJson(found.body());
+        String aggregateId = target.aggregateId();
+        List<EventEnvelope> history = history(aggregateId);
+        AccountBalance before = balances.initial(aggregateId);
+        for (EventEnvelope e : history) before = balances.apply(before, catalog.upcast(e));
+        long version = history.isEmpty() ? 0 : history.get(history.size() - 1).version();
+        ObjectNode payload = JsonNodeFactory.instance.objectNode().put("reversedEventId", eventId).put("reason", reason);
+        EventEnvelope planned = new EventEnvelope("dry-run", aggregateId, LedgerEvent.EVENT_REVERSED, 1, version + 1, version,
+                target.occurredAt(), null, payload, null, EventMetadata.NONE);
+        catalog.require(LedgerEvent.EVENT_REVERSED).validate(payload);
+        AccountBalance after = LedgerRules.apply(before, planned);
+        if (after.rejectedCount() > before.rejectedCount()) {
+            return refused(after.rejected().get(after.rejected().size() - 1).reason().replace("dry-run", "this reversal"));
+        }
+        List<JsonNode> compensations = compensations(aggregateId, eventId, before);
+        if (dryRun) {
+            out.println("dry run: reversing " + target.type() + " " + eventId + " of " + aggregateId + " (at version " + version + ")");
+            out.println("  balance " + Amount.format(before.balance()) + " -> " + Amount.format(after.balance()) + " " + nullToEmpty(before.currency()));
+            if (compensations.isEmpty()) out.println("  compensations: none");
+            for (JsonNode c : compensations) out.println("  compensation to bank.payout: " + c);
+            out.println("  nothing committed");
+            return new Outcome.Planned(aggregateId, before.balance(), after.balance(), compensations);
+        }
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("aggregateId", aggregateId).put("type", LedgerEvent.EVENT_REVERSED).put("expectedVersion", version);
+        event.set("payload", payload);
+        event.putObject("metadata").put("causationId", eventId).put("actor", "playback-reverse");
+        PlaybackApi.Answer posted = api.postEvents(event);
+        if (posted.status() != 202) return refused("POST /events answered " + posted.status() + ": " + posted.body());
+        String reversalId = posted.body().path("eventIds").get(0).asText();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            PlaybackApi.Answer a = api.event(reversalId);
+            if (a.status() == 200 && "rejected".equals(a.body().path("status").asText())) {
+                return refused("reversal " + reversalId + " was rejected: " + a.body().path("reason").asText()
+                        + " (the account changed meanwhile; try again)");
+            }
+            if (a.status() == 200) {
+                out.println("reversed " + eventId + " of " + aggregateId + ": " + reversalId + " appended at version " + a.body().path("version").asLong());
+                out.println("  balance " + Amount.format(before.balance()) + " -> " + Amount.format(after.balance()) + " " + nullToEmpty(before.currency()));
+                for (JsonNode c : compensations) out.println("  compensation to bank.payout: " + c);
+                return new Outcome.Appended(reversalId, aggregateId, a.body().path("version").asLong());
+            }
+            Thread.sleep(100);
+        }
+        out.println("reversal " + reversalId + " accepted; not appended within " + WAIT.toSeconds() + " s (check GET /events/" + reversalId + ")");
+        return new Outcome.Appended(reversalId, aggregateId, -1);
+    }
+
+    /**
+     * The payouts the bank would receive: from the payouts processor's state (what it decided for the payout;
+     * the gateway itself compensates what reached the bank, which differs only when corrections are pending).
+     */
+    private List<JsonNode> compensations(String aggregateId, String eventId, AccountBalance ledger) {
+        PlaybackApi.Answer state = api.get("/aggregates/" + aggregateId + "?processor=payouts");
+        if (state.status() != 200) return List.of();
+        JsonNode payouts = state.body().path("state").path("payouts");
+        int depth = 1;
+        String id = eventId;
+        AccountBalance.Effect f = ledger.effects().get(id);
+        while (f != null && f.reverses() != null) {
+            depth++;
+            id = f.reverses();
+            f = ledger.effects().get(id);
+        }
+        JsonNode p = payouts.get(id);
+        if (p == null || !p.path("sent").asBoolean()) return List.of();
+        BigDecimal net = new BigDecimal(p.path("net").asText());
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.put("payoutId", id).put("beneficiary", p.path("beneficiary").asText()).put("currency", p.path("currency").asText())
+                .put("amount", (depth % 2 == 1 ? net.negate() : net).toPlainString());
+        return List.of(c);
+    }
+
+    private List<EventEnvelope> history(String aggregateId) {
+        List<EventEnvelope> out = new ArrayList<>();
+        long from = 1;
+        while (true) {
+            PlaybackApi.Answer a = api.get("/aggregates/" + aggregateId + "/events?fromVersion=" + from);
+            if (a.status() == 404) return out;
+            if (a.status() != 200) throw new IllegalStateException("GET history of " + aggregateId + " answered " + a.status() + ": " + a.body());
+            for (JsonNode e : a.body().path("events")) out.add(EventCodec.fromJson(e));
+            if (!a.body().has("nextFromVersion")) return out;
+            from = a.body().get("nextFromVersion").asLong();
+        }
+    }
+
+    private static Outcome refused(String reason) {
+        return new Outcome.Refused(reason);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new IllegalArgumentException("option " + option + " needs a value");
+        return args[i];
+    }
+
+}

@@ -1,0 +1,58 @@
+package dev.playback.model.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.processor.Processor;
+
+/**
+ * A {@link GatewayProcessor} as a plain {@link Processor} for one {@link GatewayRun}, so the
+ * {@link dev.playback.model.processor.Projector} can keep its state like any projection's: every
+ * {@link #apply} opens a {@link GatewaySession} for the event and closes it, applying the run's policy
+ * to the commands the event produced. Applying the same event again (a retry) sends nothing twice:
+ * commands carry idempotency keys and the log keeps one entry per key.
+ */
+public final class GatewayBinding<S> implements Processor<S> {
+    private final GatewayProcessor<S> processor;
+    private final GatewayPorts ports;
+    private final GatewayRun run;
+    private final GatewayReport report;
+
+    public GatewayBinding(GatewayProcessor<S> processor, GatewayPorts ports, GatewayRun run, GatewayReport report) {
+        this.processor = processor;
+        this.ports = ports;
+        this.run = run;
+        this.report = report;
+    }
+
+    public GatewayReport report() {
+        return report;
+    }
+
+    @Override
+    public String name() {
+        return processor.name();
+    }
+
+    @Override
+    public S initial(String aggregateId) {
+        return processor.initial(aggregateId);
+    }
+
+    @Override
+    public S apply(S state, EventEnvelope event) {
+        GatewaySession session = new GatewaySession(processor.name(), processor::rules, ports, run, event, report);
+        S next = processor.apply(state, event, session);
+        session.finish();
+        return next;
+    }
+
+    @Override
+    public JsonNode encode(S state) {
+        return processor.encode(state);
+    }
+
+    @Override
+    public S decode(JsonNode json) {
+        return processor.decode(json);
+    }
+}

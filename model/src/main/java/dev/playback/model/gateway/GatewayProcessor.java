@@ -1,0 +1,27 @@
+package dev.playback.model.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.model.event.EventEnvelope;
+
+/**
+ * A processor that reaches external systems. Like {@link dev.playback.model.processor.Processor} it is
+ * deterministic given its state, the event and the gateway's answers: it reads time only from the event
+ * and reaches the outside world only through the {@link Gateway} it is given. Run it with
+ * {@link GatewayBinding}, which opens the gateway in the mode of the run (live or a replay mode).
+ */
+public interface GatewayProcessor<S> {
+    String name();
+
+    S initial(String aggregateId);
+
+    S apply(S state, EventEnvelope event, Gateway gateway);
+
+    JsonNode encode(S state);
+
+    S decode(JsonNode json);
+
+    /** How commands of a call site are corrected in a {@code diff} replay; default {@link CommandRules#EXACT}. */
+    default CommandRules rules(CallSite site) {
+        return CommandRules.EXACT;
+    }
+}

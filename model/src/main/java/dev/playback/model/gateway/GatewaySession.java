@@ -1,0 +1,169 @@
+package dev.playback.model.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.model.event.EventEnvelope;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The gateway as one processor sees it while handling one event. Queries are answered at once (from the
+ * record, or asked and recorded before use); commands are collected and, at {@link #finish()}, sent,
+ * suppressed, corrected or allowed according to the run's mode. Not thread-safe: one per event.
+ */
+public final class GatewaySession implements Gateway {
+    static final String SEND = "send";
+    static final String CORRECTION = "correction";
+
+    private record Pending(CallSite site, JsonNode command) {
+    }
+
+    private final String processor;
+    private final Function<CallSite, CommandRules> rules;
+    private final GatewayPorts ports;
+    private final GatewayRun run;
+    private final GatewayMode mode;
+    private final EventEnvelope event;
+    private final GatewayReport report;
+    private final List<Pending> pending = new ArrayList<>();
+    private boolean finished;
+
+    public GatewaySession(String processor, Function<CallSite, CommandRules> rules, GatewayPorts ports, GatewayRun run,
+                          EventEnvelope event, GatewayReport report) {
+        this.processor = processor;
+        this.rules = rules;
+        this.ports = ports;
+        this.run = run;
+        this.mode = run.modeFor(event);
+        this.event = event;
+        this.report = report;
+    }
+
+    @Override
+    public JsonNode query(CallSite site, JsonNode request) {
+        if (finished) throw new IllegalStateException("gateway session of event " + event.eventId() + " is finished");
+        String hash = Hashes.request(request);
+        QueryKey key = new QueryKey(processor, event.eventId(), site, hash);
+        Optional<RecordedQuery> recorded = ports.records().find(key);
+        if (recorded.isPresent()) return recorded.get().response();
+        if (mode instanceof GatewayMode.Live) {
+            JsonNode response = ports.external().query(site, request);
+            ports.records().put(new RecordedQuery(key, request, response, "live"));
+            return response;
+        }
+        boolean allowed = mode instanceof GatewayMode.Allow a && a.allows(site);
+        if (allowed || run.missing() instanceof MissingRecord.Live) {
+            JsonNode response = ports.external().query(site, request);
+            ports.records().put(new RecordedQuery(key, request, response, "replay:" + run.replayId()));
+            report.liveQuery(new GatewayReport.LiveQuery(processor, event.eventId(), site, hash));
+            return response;
+        }
+        throw new MissingRecordException(processor, event.eventId(), site, hash);
+    }
+
+    @Override
+    public void send(CallSite site, JsonNode command) {
+        if (finished) throw new IllegalStateException("gateway session of event " + event.eventId() + " is finished");
+        pending.add(new Pending(site, command.deepCopy()));
+    }
+
+    @Override
+    public void compensate(CallSite site, String eventId) {
+        if (finished) throw new IllegalStateException("gateway session of event " + event.eventId() + " is finished");
+        CommandRules r = rules.apply(site);
+        Map<String, List<JsonNode>> sent = new TreeMap<>();
+        for (LoggedCommand c : ports.log().forEvent(processor, eventId)) {
+            if (c.site().equals(site) && c.disposition().reachedExternalSystem()) {
+                sent.computeIfAbsent(r.key(c.command()), k -> new ArrayList<>()).add(c.command());
+            }
+        }
+        for (var e : sent.entrySet()) r.correction(e.getValue(), null).ifPresent(c -> pending.add(new Pending(site, c)));
+    }
+
+    /** Applies the mode to the collected commands. Idempotent per event: a retry sends nothing twice. */
+    public void finish() {
+        if (finished) return;
+        finished = true;
+        if (mode instanceof GatewayMode.Diff) {
+            diff();
+            return;
+        }
+        if (pending.isEmpty()) return;
+        List<LoggedCommand> logged = ports.log().forEvent(processor, event.eventId());
+        Map<CallSite, Integer> ordinals = new LinkedHashMap<>();
+        for (Pending p : pending) {
+            int ordinal = ordinals.merge(p.site(), 1, Integer::sum) - 1;
+            String key = Hashes.idempotencyKey(processor, event.eventId(), p.site(), SEND, ordinal);
+            boolean sends = mode instanceof GatewayMode.Live || mode instanceof GatewayMode.Allow a && a.allows(p.site());
+            boolean reached = logged.stream().anyMatch(c -> c.idempotencyKey().equals(key) && c.disposition().reachedExternalSystem());
+            if (sends && !reached) {
+                ports.external().send(p.site(), p.command(), key);
+                Disposition d = mode instanceof GatewayMode.Live ? Disposition.SENT : Disposition.ALLOWED;
+                LoggedCommand entry = new LoggedCommand(processor, event.eventId(), p.site(), ordinal, d, p.command(), key, run.replayId());
+                ports.log().append(entry);
+                report.sent(entry);
+            } else if (!(mode instanceof GatewayMode.Live)) {
+                // not sent: suppressed by the mode, or an allowed gateway that already received it
+                LoggedCommand entry = new LoggedCommand(processor, event.eventId(), p.site(), ordinal, Disposition.SUPPRESSED,
+                        p.command(), key, run.replayId());
+                ports.log().append(entry);
+                report.suppressed(entry);
+            }
+        }
+    }
+
+    /**
+     * Per call site and effect key: what reached the external system for this event (live sends, allowed
+     * sends, corrections by other replays) against what the current logic wants; each difference goes out
+     * as one correction. Corrections by this same replay are recomputed identically (same ordinals, same
+     * idempotency keys) and found in the log, so a resumed replay reports them without sending them again.
+     */
+    private void diff() {
+        List<LoggedCommand> logged = ports.log().forEvent(processor, event.eventId());
+        Map<String, CallSite> sites = new TreeMap<>();
+        for (Pending p : pending) sites.put(p.site().id(), p.site());
+        for (LoggedCommand c : logged) if (c.disposition().reachedExternalSystem()) sites.put(c.site().id(), c.site());
+        for (CallSite site : sites.values()) {
+            CommandRules r = rules.apply(site);
+            Map<String, List<JsonNode>> sent = new TreeMap<>();
+            int base = 0;
+            for (LoggedCommand c : logged) {
+                if (!c.site().equals(site) || !c.disposition().reachedExternalSystem()) continue;
+                boolean ownCorrection = c.disposition() == Disposition.CORRECTION && run.replayId().equals(c.replayId());
+                if (ownCorrection) continue;
+                if (c.disposition() == Disposition.CORRECTION) base = Math.max(base, c.ordinal() + 1);
+                sent.computeIfAbsent(r.key(c.command()), k -> new ArrayList<>()).add(c.command());
+            }
+            Map<String, JsonNode> wanted = new TreeMap<>();
+            for (Pending p : pending) {
+                if (!p.site().equals(site)) continue;
+                if (wanted.put(r.key(p.command()), p.command()) != null) {
+                    throw new IllegalStateException("processor " + processor + " sent two commands with key " + r.key(p.command())
+                            + " at " + site.id() + " for event " + event.eventId() + "; a diff replay needs one command per key and event");
+                }
+            }
+            Map<String, Boolean> keys = new TreeMap<>();
+            sent.keySet().forEach(k -> keys.put(k, true));
+            wanted.keySet().forEach(k -> keys.put(k, true));
+            int ordinal = base;
+            for (String k : keys.keySet()) {
+                Optional<JsonNode> correction = r.correction(sent.getOrDefault(k, List.of()), wanted.get(k));
+                if (correction.isEmpty()) continue;
+                int n = ordinal++;
+                String idem = Hashes.idempotencyKey(processor, event.eventId(), site, CORRECTION, n);
+                boolean already = logged.stream().anyMatch(c -> c.idempotencyKey().equals(idem));
+                if (!already) {
+                    ports.external().send(site, correction.get(), idem);
+                    ports.log().append(new LoggedCommand(processor, event.eventId(), site, n, Disposition.CORRECTION,
+                            correction.get(), idem, run.replayId()));
+                }
+                report.correction(new Correction(processor, event.eventId(), site, k, n, correction.get(), idem, already));
+            }
+        }
+    }
+}

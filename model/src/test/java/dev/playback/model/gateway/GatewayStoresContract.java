@@ -1,0 +1,56 @@
+package dev.playback.model.gateway;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The contract of the gateway's stores ({@link QueryRecords}, {@link CommandLog}); run against every implementation. */
+public abstract class GatewayStoresContract {
+    protected abstract QueryRecords records();
+
+    protected abstract CommandLog log();
+
+    private static final CallSite FX = new CallSite("fx", "rate");
+    private static final CallSite BANK = new CallSite("bank", "payout");
+    private final String eventId = "ev-" + UUID.randomUUID();
+
+    private LoggedCommand entry(int ordinal, Disposition d, String replayId) {
+        return new LoggedCommand("payouts", eventId, BANK, ordinal, d,
+                JsonNodeFactory.instance.objectNode().put("payoutId", eventId).put("amount", "1.00"),
+                Hashes.idempotencyKey("payouts", eventId, BANK, d == Disposition.CORRECTION ? "correction" : "send", ordinal), replayId);
+    }
+
+    @Test
+    void aRecordedAnswerIsFoundByItsKeyOnly() {
+        var request = JsonNodeFactory.instance.objectNode().put("from", "EUR").put("to", "USD");
+        QueryKey key = new QueryKey("payouts", eventId, FX, Hashes.request(request));
+        assertTrue(records().find(key).isEmpty());
+        records().put(new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", "1.0850"), "live"));
+        RecordedQuery found = records().find(key).orElseThrow();
+        assertEquals("1.0850", found.response().path("rate").asText());
+        assertEquals(request, found.request());
+        assertEquals("live", found.recordedBy());
+        assertTrue(records().find(new QueryKey("payouts", eventId, FX, "other")).isEmpty());
+    }
+
+    @Test
+    void theLogKeepsEntriesInOrderAndAppendsEachEntryOnce() {
+        assertTrue(log().forEvent("payouts", eventId).isEmpty());
+        log().append(entry(0, Disposition.SENT, null));
+        log().append(entry(0, Disposition.SENT, null));
+        log().append(entry(0, Disposition.CORRECTION, "fix-1"));
+        log().append(entry(0, Disposition.SUPPRESSED, "r-1"));
+        log().append(entry(0, Disposition.SUPPRESSED, "r-2"));
+        log().append(entry(0, Disposition.SUPPRESSED, "r-2"));
+        List<LoggedCommand> all = log().forEvent("payouts", eventId);
+        assertEquals(List.of(Disposition.SENT, Disposition.CORRECTION, Disposition.SUPPRESSED, Disposition.SUPPRESSED),
+                all.stream().map(LoggedCommand::disposition).toList());
+        assertEquals(entry(0, Disposition.CORRECTION, "fix-1"), all.get(1));
+        assertTrue(log().forEvent("other-processor", eventId).isEmpty());
+    }
+}
