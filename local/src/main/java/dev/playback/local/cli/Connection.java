@@ -73,9 +73,14 @@ public final class Connection implements AutoCloseable {
         String data = dataTable != null ? dataTable : blankToNull(System.getenv(DATA_TABLE_ENV));
         String evts = eventsTable != null ? eventsTable : blankToNull(System.getenv(EVENTS_TABLE_ENV));
         // default credentials and region; the HTTP client named, as more than one is on the classpath
-        return new Connection(SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-                EventBridgeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-                DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(), data, evts, null, "AWS");
+        try {
+            return new Connection(SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+                    EventBridgeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+                    DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(), data, evts, null, "AWS");
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage().split(":")[0];
+            throw new UsageException("--aws: " + why + " (set AWS_REGION and credentials, or AWS_PROFILE)");
+        }
     }
 
     private static String blankToNull(String s) {
