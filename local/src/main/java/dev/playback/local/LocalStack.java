@@ -1,5 +1,6 @@
 package dev.playback.local;
 
+import dev.playback.local.cli.LocalEndpoints;
 import dev.playback.local.emulators.EmulatorInstallation;
 import dev.playback.local.emulators.EmulatorOptions;
 import dev.playback.local.emulators.Emulators;
@@ -44,11 +45,13 @@ public final class LocalStack implements AutoCloseable {
     private final EventSourceMappings mappings;
     private final LocalApi api;
     private final Workflows workflows;
+    private final java.nio.file.Path dataDir;
     private final ExternalServices external;
     private boolean closed;
 
     private LocalStack(LocalOptions options) throws Exception {
         Emulators.disableCbor();
+        dataDir = options.dataDir();
         EmulatorInstallation installation = EmulatorInstallation.locate();
         try {
             emulators = Emulators.start(installation, options.dataDir() == null ? EmulatorOptions.inMemory()
@@ -155,6 +158,19 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Where this stack can be reached, for {@code .playback/local.json}. */
+    public LocalEndpoints endpoints() {
+        Map<String, String> names = new java.util.TreeMap<>();
+        template.tables().keySet().forEach(id -> names.put(id, physicalName(id)));
+        template.streams().keySet().forEach(id -> names.put(id, physicalName(id)));
+        template.buckets().keySet().forEach(id -> names.put(id, physicalName(id)));
+        Map<String, String> machines = new java.util.TreeMap<>();
+        template.stateMachines().keySet().forEach(id -> machines.put(id, workflows.stateMachineArn(id)));
+        return new LocalEndpoints(apiUrl(), workflows.stepFunctionsEndpoint(), workflows.eventBridgeEndpoint(),
+                emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint(), Emulators.REGION.id(),
+                ProcessHandle.current().pid(), dataDir == null ? null : dataDir.toAbsolutePath().toString(), names, machines);
+    }
+
     public void describe(PrintStream out) {
         out.println("API             " + apiUrl());
         out.println("DynamoDB        " + emulators.dynamoDbEndpoint());
@@ -165,6 +181,9 @@ public final class LocalStack implements AutoCloseable {
         out.println("FX service      " + external.fxUrl() + "  (GET /rates?from=X&to=Y, PUT /rates)");
         out.println("partner bank    " + external.bankUrl() + "  (GET /payouts)");
         out.println("functions       " + String.join(", ", functions.names()));
+        LocalEndpoints e = endpoints();
+        e.names().forEach((id, name) -> out.printf("%-26s %s%n", id, name));
+        e.stateMachines().forEach((id, arn) -> out.printf("%-26s %s%n", id, arn));
     }
 
     @Override

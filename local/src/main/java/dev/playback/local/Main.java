@@ -1,9 +1,14 @@
 package dev.playback.local;
 
 import dev.playback.local.bench.IngestBenchmark;
+import dev.playback.local.bench.RebuildBenchmark;
+import dev.playback.local.cli.LocalEndpoints;
+import dev.playback.local.cli.ReplayCommands;
 import dev.playback.local.demo.Demo;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -13,31 +18,37 @@ public final class Main {
     private static final String USAGE = """
             usage: playback <command> [options]
               demo                          run the demo on a fresh in-memory local stack
-              local [--data DIR] [--port N] run the local stack until Ctrl-C (--data keeps state on disk)
-              bench ingest [--events N] [--clients N]
+              local [--data DIR] [--port N] run the local stack until Ctrl-C (--data keeps state on disk; a restart resumes:
+                                            start an interrupted rebuild again with the same --replay-id)
+            %s  bench ingest [--events N] [--clients N]
                                             measure HTTP -> stream -> events table -> data store, and the emulators' ceilings
+              bench rebuild [--events N] [--segments N] [--batch-size N]
+                                            full-rebuild events/s vs the emulators' ceilings, and the AWS cost per million events
               sfn run DEFINITION.json [--input JSON|@FILE] [--type STANDARD|EXPRESS] [--json]
               sfn run --batch IN.jsonl      run state machines on the local executor
               sfn bench                     state transitions per second of the local executor
-            """;
+            """.formatted(ReplayCommands.USAGE);
 
     private Main() {
     }
 
     public static void main(String[] args) {
         System.setProperty("aws.cborEnabled", "false");
-        int code;
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** Runs one command; the exit code: 0 done, 1 failed, 2 bad usage (the message names the option at fault). */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
         try {
-            code = run(args, System.out, System.err);
+            return run(args, out, err);
         } catch (IllegalArgumentException e) {
-            System.err.println("playback: " + e.getMessage());
-            code = 2;
+            err.println("playback: " + e.getMessage());
+            return 2;
         } catch (Exception e) {
-            System.err.println("playback: " + e);
-            e.printStackTrace(System.err);
-            code = 1;
+            err.println("playback: " + e);
+            e.printStackTrace(err);
+            return 1;
         }
-        System.exit(code);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -55,9 +66,18 @@ public final class Main {
                 if (rest.length > 0 && rest[0].equals("ingest")) {
                     return new IngestBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
                 }
-                throw new IllegalArgumentException("unknown benchmark; try: playback bench ingest");
+                if (rest.length > 0 && rest[0].equals("rebuild")) {
+                    return new RebuildBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
+                }
+                throw new IllegalArgumentException("unknown benchmark; try: playback bench ingest|rebuild");
             case "sfn":
                 return dev.playback.local.sfn.cli.SfnCommand.run(rest, out, err);
+            case "rebuild":
+            case "replay":
+            case "verify":
+            case "status":
+            case "rollback":
+                return new ReplayCommands(out, err).run(args[0], rest);
             case "help":
             case "--help":
             case "-h":
@@ -78,13 +98,23 @@ public final class Main {
             }
         }
         LocalStack stack = LocalStack.start(options);
+        java.nio.file.Path file = LocalEndpoints.defaultFile();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                System.err.println("playback local: could not remove " + file + ": " + e);
+            }
             stack.close();
             stop.countDown();
         }, "playback-local-stop"));
+        stack.endpoints().write(file);
         stack.describe(out);
+        out.println("endpoints file  " + file);
+        if (options.dataDir() != null) out.println("data            " + options.dataDir().toAbsolutePath());
         out.println("playback local: running; Ctrl-C stops it");
+        out.flush();
         stop.await();
         return 0;
     }

@@ -107,9 +107,12 @@ public final class Demo {
             fold.violations().stream().limit(10).forEach(v -> out.println("  " + v));
             out.printf(Locale.ROOT, "time: stack %.1f s, story+bulk %.1f s, catch-up %.1f s, total %.1f s%n",
                     secs(t0, tStarted), secs(tStarted, tAccepted), secs(tAccepted, tIdle), secs(t0, System.nanoTime()));
-            boolean ok = diffs.isEmpty() && fold.violations().isEmpty()
+            out.println();
+            boolean replaysOk = new DemoReplays(out, stack).run(fold);
+            boolean ok = replaysOk && diffs.isEmpty() && fold.violations().isEmpty()
                     && "rejected".equals(staleStatus.path("status").asText())
                     && new BigDecimal(api.aggregate("carol").body().path("state").path("balance").asText()).compareTo(new BigDecimal("0.30")) == 0;
+            out.printf(Locale.ROOT, "total time %.1f s%n", secs(t0, System.nanoTime()));
             out.println(ok ? "demo: OK" : "demo: FAILED");
             return ok ? 0 : 1;
         }

@@ -1,0 +1,238 @@
+package dev.playback.test.replay;
+
+import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.local.LocalOptions;
+import dev.playback.local.LocalStack;
+import dev.playback.local.Main;
+import dev.playback.local.check.LedgerFold;
+import dev.playback.local.cli.LocalEndpoints;
+import dev.playback.local.cli.ReplayProgress;
+import dev.playback.local.sfn.ExecutionDescription;
+import dev.playback.local.sfn.ExecutionStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.s3.S3Client;
+import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
+import dev.playback.model.replay.PlaybackRecord;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * (b) A rebuild interrupted halfway — the whole local runtime killed with SIGKILL, or the execution stopped —
+ * resumes when started again with the same replay id: it completes, equal to the fold, and republishes at
+ * most one batch per segment (published in all checkpoints − table size ≤ segments × batch size).
+ */
+class RebuildResumeIT {
+    static final int EVENTS = 20_000;
+    static final int ACCOUNTS = 200;
+    static final int SEGMENTS = 4;
+    static final int BATCH = 200;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_rebuild_resumes_after_the_local_runtime_is_killed_halfway() throws Exception {
+        Path data = dir.resolve("data");
+        Path file = dir.resolve("local.json");
+        Process first = startLocal(data, file, "first");
+        try {
+            LocalEndpoints e = awaitFile(file, first);
+            try (DynamoDbClient dynamo = dynamo(e)) {
+                load(dynamo, e);
+                assertEquals(0, cli(file, "rebuild", "--replay-id", "killed", "--segments", "" + SEGMENTS, "--batch-size", "" + BATCH));
+                awaitPublished(dynamo, e.name("DataTable"), "killed", EVENTS / 2, Duration.ofMinutes(5));
+                System.out.printf("kill -9 with %d of %d events published%n",
+                        ReplayProgress.read(dynamo, e.name("DataTable"), "killed").published(), EVENTS);
+            }
+            List<ProcessHandle> children = first.descendants().toList();
+            first.destroyForcibly();      // SIGKILL: no shutdown hook, the endpoints file stays behind
+            assertTrue(first.waitFor(1, TimeUnit.MINUTES));
+            for (ProcessHandle c : children) {
+                // the emulators follow their parent down; give them time, then make sure
+                c.onExit().get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            first.destroyForcibly();
+        }
+        Files.deleteIfExists(file);
+        Process second = startLocal(data, file, "second");
+        try {
+            LocalEndpoints e = awaitFile(file, second);
+            assertEquals(0, cli(file, "rebuild", "--replay-id", "killed", "--watch"), "the resumed rebuild did not succeed");
+            try (DynamoDbClient dynamo = dynamo(e); S3Client s3 = s3(e); KinesisClient kinesis = kinesis(e)) {
+                ReplayProgress p = ReplayProgress.read(dynamo, e.name("DataTable"), "killed");
+                assertEquals("SUCCEEDED", p.status());
+                long republished = p.published() - EVENTS;
+                long onStream = eventsOnStream(kinesis, e.name("PlaybackStream"), "killed");
+                System.out.printf("resume after kill -9: checkpoints count %d published for %d events (%d again; limit %d); "
+                        + "the playback stream holds %d events of the replay (%d twice)%n", p.published(), EVENTS, republished,
+                        SEGMENTS * BATCH, onStream, onStream - EVENTS);
+                assertTrue(republished >= 0 && republished <= (long) SEGMENTS * BATCH, "republished " + republished);
+                assertTrue(onStream >= EVENTS && onStream - EVENTS <= (long) SEGMENTS * BATCH, "on the stream: " + onStream);
+                LedgerFold.Result fold = LedgerFold.of(dynamo, s3, e.name("EventsTable"));
+                String active = activeGeneration(dynamo, e.name("DataTable"));
+                List<String> diffs = LedgerFold.compare(fold, dynamo, e.name("DataTable"), active);
+                assertTrue(diffs.isEmpty(), () -> diffs.size() + " differences, e.g. " + diffs.get(0));
+            }
+        } finally {
+            second.destroy();     // SIGTERM: the shutdown hook stops the emulators and removes the file
+            if (!second.waitFor(1, TimeUnit.MINUTES)) second.destroyForcibly();
+        }
+    }
+
+    @Test
+    void a_rebuild_resumes_after_its_execution_is_stopped_halfway() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
+            Replays.load(stack, EVENTS, ACCOUNTS);
+            String arn = Replays.startRebuild(stack, "stopped", SEGMENTS, BATCH);
+            awaitPublished(stack.dynamoDb(), stack.physicalName("DataTable"), "stopped", EVENTS / 2, Duration.ofMinutes(5));
+            var sfn = stack.workflows().stepFunctions();
+            sfn.stopExecution(arn, "Test.Stopped", "stopped halfway");
+            assertEquals(ExecutionStatus.ABORTED, sfn.describeExecution(arn).status());
+            Thread.sleep(1000);       // let a batch in flight land
+            sfn.startExecution(stack.workflows().stateMachineArn("RebuildStateMachine"), "stopped-resumed",
+                    Replays.JSON.createObjectNode().put("replayId", "stopped").toString());
+            ExecutionDescription d = Replays.awaitReplay(stack, "RebuildStateMachine", "stopped", Duration.ofMinutes(10));
+            Replays.assertSucceeded(d);
+            ReplayProgress p = ReplayProgress.read(stack.dynamoDb(), stack.physicalName("DataTable"), "stopped");
+            long republished = p.published() - EVENTS;
+            long onStream = eventsOnStream(stack.kinesis(), stack.physicalName("PlaybackStream"), "stopped");
+            System.out.printf("resume after StopExecution: checkpoints count %d published for %d events (%d again; limit %d); "
+                    + "the playback stream holds %d events of the replay (%d twice)%n", p.published(), EVENTS, republished,
+                    SEGMENTS * BATCH, onStream, onStream - EVENTS);
+            assertTrue(republished >= 0 && republished <= (long) SEGMENTS * BATCH, "republished " + republished);
+            assertTrue(onStream >= EVENTS && onStream - EVENTS <= (long) SEGMENTS * BATCH, "on the stream: " + onStream);
+            stack.awaitIdle(Duration.ofMinutes(2));
+            Replays.assertActiveEqualsFold(stack);
+        }
+    }
+
+    static void awaitPublished(DynamoDbClient dynamo, String table, String replayId, long atLeast, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ReplayProgress.read(dynamo, table, replayId).published() < atLeast) {
+            if (System.nanoTime() > deadline) throw new AssertionError("replay " + replayId + " did not publish " + atLeast + " within " + timeout);
+            Thread.sleep(50);
+        }
+    }
+
+    /** How many events of the replay the playback stream holds (all shards, from the trim horizon). */
+    static long eventsOnStream(KinesisClient kinesis, String stream, String replayId) {
+        long n = 0;
+        for (var shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+            String it = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            while (it != null) {
+                String from = it;
+                var r = kinesis.getRecords(b -> b.shardIterator(from).limit(10_000));
+                for (var rec : r.records()) {
+                    byte[] data = rec.data().asByteArray();
+                    if (!PlaybackRecords.isPlayback(data)) continue;
+                    PlaybackRecord pr = PlaybackRecords.decode(data);
+                    if (replayId.equals(pr.replayId())) n += pr.events().size();
+                }
+                if (r.records().isEmpty() && (r.millisBehindLatest() == null || r.millisBehindLatest() == 0)) break;
+                it = r.nextShardIterator();
+            }
+        }
+        return n;
+    }
+
+    private static KinesisClient kinesis(LocalEndpoints e) {
+        return KinesisClient.builder().endpointOverride(e.kinesis()).region(software.amazon.awssdk.regions.Region.of(e.region()))
+                .credentialsProvider(dev.playback.local.emulators.Emulators.credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    private static Process startLocal(Path data, Path file, String name) throws Exception {
+        Path home = projectHome();
+        String cp = home.resolve("local/target/classes") + File.pathSeparator + home.resolve("local/target/lib") + File.separator + "*";
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Daws.cborEnabled=false", "-Dplayback.home=" + home, "-D" + LocalEndpoints.FILE_PROPERTY + "=" + file,
+                "-cp", cp, "dev.playback.local.Main", "local", "--data", data.toString()));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(file.resolveSibling("local-" + name + ".log").toFile()).start();
+    }
+
+    private static Path projectHome() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("template.yaml"))) p = p.getParent();
+        if (p == null) throw new IllegalStateException("no template.yaml above " + Path.of("").toAbsolutePath());
+        return p;
+    }
+
+    private static LocalEndpoints awaitFile(Path file, Process p) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!Files.exists(file)) {
+            if (!p.isAlive()) throw new AssertionError("playback local exited with " + p.exitValue() + "; see its log next to " + file);
+            if (System.nanoTime() > deadline) throw new AssertionError("playback local did not write " + file);
+            Thread.sleep(200);
+        }
+        return LocalEndpoints.read(file);
+    }
+
+    private static int cli(Path file, String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--local-file";
+        all[args.length + 1] = file.toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.execute(all, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        System.out.print(out.toString(StandardCharsets.UTF_8));
+        return code;
+    }
+
+    private static void load(DynamoDbClient dynamo, LocalEndpoints e) throws Exception {
+        DynamoEventLog log = new DynamoEventLog(dynamo, e.name("EventsTable"), e.name("EventIdsTable"), null);
+        List<dev.playback.model.event.EventEnvelope> batch = new ArrayList<>();
+        long[] versions = new long[ACCOUNTS];
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < EVENTS; i++) {
+            int a = i % ACCOUNTS;
+            batch.add(dev.playback.local.bench.RebuildBenchmark.event("bench-" + a, ++versions[a], start.plusMillis(i)));
+            if (batch.size() == 500) {
+                log.write(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) log.write(batch);
+    }
+
+    static String activeGeneration(DynamoDbClient dynamo, String table) {
+        var key = java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().s("balances#control").build());
+        var c = dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(key));
+        if (c.hasItem() && c.item().containsKey("active")) return c.item().get("active").s();
+        var key2 = java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().s("balances#active").build());
+        var a = dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(key2));
+        return a.hasItem() && a.item().containsKey("generation") ? a.item().get("generation").s() : "g0";
+    }
+
+    private static DynamoDbClient dynamo(LocalEndpoints e) {
+        return DynamoDbClient.builder().endpointOverride(e.dynamoDb()).region(software.amazon.awssdk.regions.Region.of(e.region()))
+                .credentialsProvider(dev.playback.local.emulators.Emulators.credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    private static S3Client s3(LocalEndpoints e) {
+        return S3Client.builder().endpointOverride(e.s3()).region(software.amazon.awssdk.regions.Region.of(e.region()))
+                .credentialsProvider(dev.playback.local.emulators.Emulators.credentials()).forcePathStyle(true)
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+}

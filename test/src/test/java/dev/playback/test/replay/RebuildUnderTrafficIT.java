@@ -1,0 +1,81 @@
+package dev.playback.test.replay;
+
+import dev.playback.local.LocalOptions;
+import dev.playback.local.LocalStack;
+import dev.playback.local.bench.RebuildBenchmark;
+import dev.playback.local.check.LedgerFold;
+import dev.playback.local.client.PlaybackApi;
+import dev.playback.local.sfn.ExecutionDescription;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * (a) A full rebuild of 20,000 stored events while live traffic keeps arriving through the HTTP API (at least
+ * 100 events/s): once it has succeeded and the traffic has drained, the active generation equals the
+ * independent fold of the events table for every aggregate.
+ */
+class RebuildUnderTrafficIT {
+    static final int STORED = 20_000;
+    static final int ACCOUNTS = 200;
+
+    @Test
+    void a_rebuild_under_continuous_live_traffic_ends_equal_to_the_fold() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
+            Replays.load(stack, STORED, ACCOUNTS);
+            String[] accounts = new String[ACCOUNTS];
+            for (int i = 0; i < ACCOUNTS; i++) accounts[i] = "bench-" + i;
+            String before = RebuildBenchmark.activeGeneration(stack, "balances");
+
+            PlaybackApi api = new PlaybackApi(stack.apiUrl());
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong sent = new AtomicLong();
+            AtomicReference<Throwable> trafficError = new AtomicReference<>();
+            Thread traffic = new Thread(() -> {
+                try {
+                    long t0 = System.nanoTime();
+                    int offset = 0;
+                    while (!stop.get()) {
+                        // 50 events every 250 ms: 200 events/s offered, at least 100/s even when a POST is slow
+                        Replays.post(api, Replays.deposits(accounts, 50, offset));
+                        offset += 50;
+                        sent.addAndGet(50);
+                        long due = t0 + offset * 5_000_000L;
+                        long sleep = (due - System.nanoTime()) / 1_000_000L;
+                        if (sleep > 0) Thread.sleep(sleep);
+                    }
+                } catch (Throwable e) {
+                    trafficError.set(e);
+                }
+            }, "live-traffic");
+            traffic.start();
+            Thread.sleep(1000);
+            long tStart = System.nanoTime();
+            long sentAtStart = sent.get();
+            Replays.startRebuild(stack, "under-traffic", 4, 500);
+            ExecutionDescription d = Replays.awaitReplay(stack, "RebuildStateMachine", "under-traffic", Duration.ofMinutes(10));
+            long sentDuring = sent.get() - sentAtStart;
+            double seconds = (System.nanoTime() - tStart) / 1e9;
+            stop.set(true);
+            traffic.join();
+            assertNull(trafficError.get(), () -> "live traffic failed: " + trafficError.get());
+            Replays.assertSucceeded(d);
+            System.out.printf("rebuild under traffic: %.1f s, %d live events during it (%.0f/s)%n", seconds, sentDuring, sentDuring / seconds);
+            assertTrue(sentDuring > 0, "no live traffic during the rebuild");
+
+            stack.awaitIdle(Duration.ofMinutes(5));
+            String after = RebuildBenchmark.activeGeneration(stack, "balances");
+            assertNotEquals(before, after, "the rebuild did not switch the active generation");
+            LedgerFold.Result fold = Replays.assertActiveEqualsFold(stack);
+            assertEquals(STORED + sent.get(), fold.events());
+        }
+    }
+}

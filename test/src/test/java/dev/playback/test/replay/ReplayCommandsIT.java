@@ -1,0 +1,161 @@
+package dev.playback.test.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.local.LocalOptions;
+import dev.playback.local.LocalStack;
+import dev.playback.local.Main;
+import dev.playback.local.sfn.ExecutionDescription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The replay commands as clients of a running local stack (found through its endpoints file): they start the
+ * template's state machines by the Step Functions API and send ReplayRequested through the EventBridge API,
+ * whose rule starts the partial replay state machine. Runs without the replay handler: it checks the wiring,
+ * not the replays' results.
+ */
+class ReplayCommandsIT {
+    static LocalStack stack;
+    @TempDir
+    static Path dir;
+    static Path file;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(LocalOptions.inMemory());
+        file = dir.resolve("local.json");
+        stack.endpoints().write(file);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) stack.close();
+    }
+
+    record Run(int code, String out, String err) {
+        JsonNode json() throws Exception {
+            return Replays.JSON.readTree(out);
+        }
+    }
+
+    static Run playback(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--local-file";
+        all[args.length + 1] = file.toString();
+        int code = Main.execute(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void the_local_stack_registers_the_template_state_machines() {
+        List<String> names = stack.workflows().stepFunctions().listStateMachines().stream().map(m -> m.name()).sorted().toList();
+        assertTrue(names.containsAll(List.of("PartialReplayStateMachine", "RebuildStateMachine", "RollbackStateMachine", "VerifyStateMachine")), names::toString);
+    }
+
+    @Test
+    void rebuild_starts_an_execution_named_after_the_replay() throws Exception {
+        Run r = playback("rebuild", "--processor", "balances", "--segments", "3", "--batch-size", "100", "--replay-id", "cli-r1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = r.json();
+        assertEquals("cli-r1", j.path("replayId").asText());
+        ExecutionDescription d = stack.workflows().stepFunctions().describeExecution(j.path("executionArn").asText());
+        assertEquals("cli-r1", d.name());
+        JsonNode input = Replays.JSON.readTree(d.input());
+        assertEquals(3, input.path("segments").asInt());
+        assertEquals(100, input.path("batchSize").asInt());
+        assertEquals("balances", input.path("processors").get(0).asText());
+        assertTrue(d.stateMachineArn().endsWith(":RebuildStateMachine"));
+        // the same replay id again: a resume, started under a fresh execution name once the first has ended
+        stack.workflows().stepFunctions().awaitExecution(d.executionArn(), java.time.Duration.ofMinutes(1));
+        Run again = playback("rebuild", "--replay-id", "cli-r1");
+        assertEquals(0, again.code(), again.err());
+        assertEquals("cli-r1", again.out().trim());
+    }
+
+    @Test
+    void replay_sends_ReplayRequested_and_the_rule_starts_the_partial_replay() throws Exception {
+        Run r = playback("replay", "--aggregate", "alice", "--aggregate", "bob", "--type", "MoneyDeposited",
+                "--since", "2026-01-01T00:00:00Z", "--until", "2026-02-01T00:00:00+01:00", "--time-field", "occurredAt",
+                "--replay-id", "cli-p1", "--json");
+        assertEquals(0, r.code(), r.err());
+        String machine = stack.workflows().stateMachineArn("PartialReplayStateMachine");
+        Optional<ExecutionDescription> started = Optional.empty();
+        for (int i = 0; i < 100 && started.isEmpty(); i++) {
+            started = stack.workflows().stepFunctions().listExecutions(machine, null).stream()
+                    .filter(e -> e.input().contains("\"cli-p1\"")).findFirst();
+            if (started.isEmpty()) Thread.sleep(100);
+        }
+        assertTrue(started.isPresent(), "no partial replay execution started by the ReplayRequested event");
+        JsonNode input = Replays.JSON.readTree(started.get().input());
+        assertEquals("[\"alice\",\"bob\"]", input.path("aggregates").toString());
+        assertEquals("[\"MoneyDeposited\"]", input.path("types").toString());
+        assertEquals("2026-01-01T00:00:00Z", input.path("since").asText());
+        assertEquals("2026-01-31T23:00:00Z", input.path("until").asText());
+        assertEquals("occurredAt", input.path("timeField").asText());
+
+        Run status = playback("status", "cli-p1", "--json");
+        assertEquals(0, status.code(), status.err());
+        assertEquals(1, status.json().path("executions").size(), status.out());
+    }
+
+    @Test
+    void verify_and_rollback_start_their_state_machines() throws Exception {
+        Run v = playback("verify", "--report-only", "--replay-id", "cli-v1", "--json");
+        assertEquals(0, v.code(), v.err());
+        ExecutionDescription d = stack.workflows().stepFunctions().describeExecution(v.json().path("executionArn").asText());
+        assertTrue(d.stateMachineArn().endsWith(":VerifyStateMachine"));
+        assertTrue(Replays.JSON.readTree(d.input()).path("reportOnly").asBoolean());
+        Run rb = playback("rollback", "--processor", "balances", "--json");
+        JsonNode j = rb.json();
+        assertTrue(j.path("executionArn").asText().contains(":RollbackStateMachine:"), rb.out());
+        assertEquals("[\"balances\"]", Replays.JSON.readTree(stack.workflows().stepFunctions()
+                .describeExecution(j.path("executionArn").asText()).input()).path("processors").toString());
+    }
+
+    @Test
+    void bad_usage_exits_2_naming_the_option() {
+        String[][] cases = {
+                {"--segments", "rebuild", "--segments", "0"},
+                {"--batch-size", "rebuild", "--batch-size", "many"},
+                {"--replay-id", "rebuild", "--replay-id", "bad id"},
+                {"--since", "replay", "--since", "yesterday"},
+                {"--since", "replay", "--since", "2026-02-01T00:00:00Z", "--until", "2026-01-01T00:00:00Z"},
+                {"--time-field", "replay", "--type", "X", "--time-field", "createdAt"},
+                {"--time-field", "replay", "--type", "X", "--time-field", "occurredAt"},
+                {"scope", "replay"},
+                {"--watch", "verify", "--watch=yes"},
+                {"REPLAY_ID", "status"},
+                {"--processor", "rollback", "--processor"},
+                {"--data-table", "rebuild", "--data-table", "T"},
+                {"--bogus", "rebuild", "--bogus"}};
+        for (String[] c : cases) {
+            String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            Run r = playback(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains(c[0]), String.join(" ", args) + " -> " + r.err());
+        }
+    }
+
+    @Test
+    void without_a_running_stack_the_commands_say_how_to_start_one() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.execute(new String[]{"status", "x", "--local-file", dir.resolve("absent.json").toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("playback local"), err::toString);
+    }
+}
