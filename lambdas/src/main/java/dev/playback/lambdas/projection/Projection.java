@@ -2,6 +2,7 @@ package dev.playback.lambdas.projection;
 
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.processor.CatchUp;
+import dev.playback.model.processor.ProcessorState;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.ReplayStore;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -174,6 +176,13 @@ public final class Projection {
     private void applyAppended(Map<String, List<EventEnvelope>> appended, List<String> failures, List<String> reasons, List<Item> items) {
         Map<String, Set<String>> generations = new HashMap<>();
         for (Projector<?> p : projectors) generations.put(p.processor().name(), states.generations(p.processor().name()).live());
+        // The stored states, read in bulk: (processor, generation) -> aggregate -> state.
+        Map<List<String>, Map<String, ProcessorState>> stored = new HashMap<>();
+        for (Projector<?> p : projectors) {
+            for (String generation : generations.get(p.processor().name())) {
+                stored.put(List.of(p.processor().name(), generation), states.loadAll(p.processor().name(), generation, appended.keySet()));
+            }
+        }
         List<CompletableFuture<Void>> work = new ArrayList<>();
         for (var entry : appended.entrySet()) {
             List<EventEnvelope> events = new ArrayList<>(entry.getValue());
@@ -182,7 +191,9 @@ public final class Projection {
                 try {
                     for (Projector<?> p : projectors) {
                         for (String generation : generations.get(p.processor().name())) {
-                            CatchUp done = p.applyPlayback(generation, events);
+                            Optional<ProcessorState> state = Optional.ofNullable(
+                                    stored.get(List.of(p.processor().name(), generation)).get(entry.getKey()));
+                            CatchUp done = p.applyPlayback(generation, events, state);
                             if (!done.complete()) throw new IllegalStateException("version " + events.get(events.size() - 1).version()
                                     + " of " + entry.getKey() + " is not in the events table (at " + done.version() + ")");
                         }

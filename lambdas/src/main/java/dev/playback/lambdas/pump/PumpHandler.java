@@ -94,13 +94,17 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
             }
         }
         if (!events.isEmpty()) {
+            long t0 = System.nanoTime();
             List<AppendOutcome> outcomes = appender.append(events, clock.instant());
+            long t1 = System.nanoTime();
             feed.publish(appended(events, outcomes));
+            long t2 = System.nanoTime();
             if (context != null) {
                 long appended = outcomes.stream().filter(o -> o instanceof AppendOutcome.Appended).count();
                 long rejected = outcomes.stream().filter(o -> o instanceof AppendOutcome.Rejected).count();
                 context.getLogger().log("pump: " + appended + " appended, " + rejected + " rejected, "
-                        + (outcomes.size() - appended - rejected) + " duplicates\n");
+                        + (outcomes.size() - appended - rejected) + " duplicates from " + input.getRecords().size()
+                        + " records; append " + (t1 - t0) / 1_000_000 + " ms, feed " + (t2 - t1) / 1_000_000 + " ms\n");
             }
         }
         return new StreamsEventResponse(failures);

@@ -62,6 +62,8 @@ public final class IngestBenchmark {
             out.printf(Locale.ROOT, "sending %d events from %d clients in batches of %d over %d accounts ...%n", events, clients, batch, accounts);
             AtomicInteger next = new AtomicInteger();
             int total = events, size = batch, n = accounts;
+            RebuildBenchmark.Meter.reset();
+            RebuildBenchmark.Meter.enabled = true;
             long t0 = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             List<Future<?>> work = new ArrayList<>();
@@ -86,6 +88,11 @@ public final class IngestBenchmark {
             long tAccepted = System.nanoTime();
             stack.awaitIdle(Duration.ofMinutes(10));
             long tDone = System.nanoTime();
+            RebuildBenchmark.Meter.enabled = false;
+            StringBuilder ops = new StringBuilder();
+            new java.util.TreeMap<>(RebuildBenchmark.Meter.byOperation).forEach((op, count) ->
+                    ops.append(String.format(Locale.ROOT, " %s %.3f", op, count.sum() / (double) total)));
+            out.println("AWS requests per event:" + ops);
             double accepted = events / ((tAccepted - t0) / 1e9);
             double sustained = events / ((tDone - t0) / 1e9);
             double slowest = Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());

@@ -278,8 +278,11 @@ public final class RebuildBenchmark {
         static final DoubleAdder writeUnits = new DoubleAdder();
         static final DoubleAdder kinesisUnits = new DoubleAdder();
         static final AtomicLong calls = new AtomicLong();
+        static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> byOperation =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         static void reset() {
+            byOperation.clear();
             readUnits.reset();
             writeUnits.reset();
             kinesisUnits.reset();
@@ -291,6 +294,8 @@ public final class RebuildBenchmark {
             if (!enabled) return;
             calls.incrementAndGet();
             SdkRequest rq = context.request();
+            byOperation.computeIfAbsent(rq.getClass().getSimpleName().replace("Request", ""),
+                    k -> new java.util.concurrent.atomic.LongAdder()).increment();
             SdkResponse rs = context.response();
             if (rq instanceof PutRecordsRequest p) {
                 for (PutRecordsRequestEntry e : p.records()) kinesisUnits.add(units(e.data(), e.partitionKey()));

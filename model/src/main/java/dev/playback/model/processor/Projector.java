@@ -80,11 +80,20 @@ public final class Projector<S> {
      * on; a gap or a payload kept aside (claim check) is filled from the events table instead.
      */
     public CatchUp applyPlayback(String generation, List<EventEnvelope> batch) {
+        return applyPlayback(generation, batch, null);
+    }
+
+    /**
+     * The same, starting from {@code preloaded} (the stored state read in bulk by the caller; empty = none
+     * stored) instead of reading it; a conflicting writer makes it read again.
+     */
+    public CatchUp applyPlayback(String generation, List<EventEnvelope> batch, Optional<ProcessorState> preloaded) {
         if (batch.isEmpty()) throw new IllegalArgumentException("no events to apply");
         String aggregateId = batch.get(0).aggregateId();
         long last = batch.get(batch.size() - 1).versionOrZero();
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-            Optional<ProcessorState> stored = states.load(processor.name(), generation, aggregateId);
+            Optional<ProcessorState> stored = attempt == 0 && preloaded != null ? preloaded
+                    : states.load(processor.name(), generation, aggregateId);
             long from = stored.map(ProcessorState::version).orElse(0L);
             if (from >= last) return new CatchUp(aggregateId, 0, from, true);
             S state = stored.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));

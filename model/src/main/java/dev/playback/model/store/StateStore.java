@@ -12,6 +12,13 @@ import java.util.function.Consumer;
 public interface StateStore {
     Optional<ProcessorState> load(String processor, String generation, String aggregateId);
 
+    /** The stored states of several aggregates at once; aggregates without state are absent. */
+    default java.util.Map<String, ProcessorState> loadAll(String processor, String generation, java.util.Collection<String> aggregateIds) {
+        java.util.Map<String, ProcessorState> out = new java.util.HashMap<>();
+        for (String id : aggregateIds) load(processor, generation, id).ifPresent(s -> out.put(id, s));
+        return out;
+    }
+
     /**
      * Writes {@code state} if the stored version is still {@code expectedVersion} (0 = absent).
      * Returns false when another writer got there first; nothing is written then.

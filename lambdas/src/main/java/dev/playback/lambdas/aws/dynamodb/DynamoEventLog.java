@@ -40,6 +40,11 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
  */
 public final class DynamoEventLog implements EventLog, EventStore {
     private static final int MAX_UNPROCESSED_ROUNDS = 50;
+    private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "events-table-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final DynamoDbClient dynamo;
     private final String eventsTable;
@@ -201,18 +206,30 @@ public final class DynamoEventLog implements EventLog, EventStore {
         for (EventEnvelope e : events) latestKnown.merge(e.aggregateId(), e.version(), Math::max);
     }
 
+    /** BatchWriteItem in requests of 25, sent in parallel; returns once every item is written. */
     private void batchWrite(String table, List<WriteRequest> all) {
+        List<java.util.concurrent.CompletableFuture<Void>> requests = new ArrayList<>();
         for (int i = 0; i < all.size(); i += 25) {
             List<WriteRequest> writes = all.subList(i, Math.min(all.size(), i + 25));
-            Map<String, List<WriteRequest>> request = new HashMap<>(Map.of(table, writes));
-            for (int round = 0; ; round++) {
-                if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchWriteItem on " + table + " kept returning unprocessed items");
-                if (round > 0) backoff(round);
-                BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
-                if (r.unprocessedItems() == null || r.unprocessedItems().isEmpty()) break;
-                request.clear();
-                request.putAll(r.unprocessedItems());
-            }
+            requests.add(java.util.concurrent.CompletableFuture.runAsync(() -> writeUntilDone(table, writes), WRITERS));
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(requests.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
+    private void writeUntilDone(String table, List<WriteRequest> writes) {
+        Map<String, List<WriteRequest>> request = new HashMap<>(Map.of(table, writes));
+        for (int round = 0; ; round++) {
+            if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchWriteItem on " + table + " kept returning unprocessed items");
+            if (round > 0) backoff(round);
+            BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
+            if (r.unprocessedItems() == null || r.unprocessedItems().isEmpty()) return;
+            request.clear();
+            request.putAll(r.unprocessedItems());
         }
     }
 

@@ -58,6 +58,37 @@ public final class DynamoStateStore implements StateStore {
         }
     }
 
+    /** One BatchGetItem (consistent) per 100 aggregates. */
+    @Override
+    public Map<String, ProcessorState> loadAll(String processor, String generation, java.util.Collection<String> aggregateIds) {
+        Map<String, ProcessorState> out = new HashMap<>();
+        List<String> ids = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(aggregateIds));
+        for (int i = 0; i < ids.size(); i += 100) {
+            List<Map<String, AttributeValue>> keys = new java.util.ArrayList<>();
+            for (String id : ids.subList(i, Math.min(ids.size(), i + 100))) keys.add(Map.of("pk", s(key(processor, generation, id))));
+            Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> request = new HashMap<>(Map.of(table,
+                    software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(keys).consistentRead(true).build()));
+            for (int round = 0; ; round++) {
+                if (round > 50) throw new IllegalStateException("BatchGetItem on " + table + " kept returning unprocessed keys");
+                if (round > 0) DynamoEventLog.backoff(round);
+                var r = dynamo.batchGetItem(b -> b.requestItems(request));
+                for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
+                    String id = text(item, "aggregateId");
+                    try {
+                        out.put(id, new ProcessorState(processor, generation, id, Long.parseLong(item.get("version").n()),
+                                EventCodec.JSON.readTree(text(item, "state"))));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("state of " + key(processor, generation, id) + " is not JSON", e);
+                    }
+                }
+                if (r.unprocessedKeys() == null || r.unprocessedKeys().isEmpty()) break;
+                request.clear();
+                request.putAll(r.unprocessedKeys());
+            }
+        }
+        return out;
+    }
+
     @Override
     public boolean save(ProcessorState state, long expectedVersion) {
         Map<String, AttributeValue> item = new HashMap<>();
