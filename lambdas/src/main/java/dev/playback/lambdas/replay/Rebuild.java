@@ -121,8 +121,14 @@ final class Rebuild {
             Map<String, String> written = records.isEmpty() ? Map.of() : ports.playback().publish(records);
             // The checkpoint follows the batch: a crash in between publishes this one batch again, and the
             // projection skips what it applied already.
-            c = c.next(page.lastKey(), page.events().size(), written);
-            ports.replays().saveCheckpoint(c);
+            SegmentCheckpoint next = c.next(page.lastKey(), page.events().size(), written);
+            if (!ports.replays().advanceCheckpoint(c, next)) {
+                // Another publisher of this segment (a resumed execution while a stopped one's call was still
+                // running) moved the checkpoint: leave the segment to it; this batch went out once more.
+                c = ports.replays().checkpoint(replayId, segment).orElse(next);
+                break;
+            }
+            c = next;
             if (System.nanoTime() >= deadline) break;
         }
         ObjectNode out = EventCodec.JSON.createObjectNode();

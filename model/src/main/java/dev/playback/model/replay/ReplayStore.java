@@ -22,6 +22,17 @@ public interface ReplayStore {
     void saveCheckpoint(SegmentCheckpoint checkpoint);
 
     /**
+     * Saves {@code next} if the stored checkpoint is still {@code previous} (same batch count; none stored
+     * when {@code previous} counts none); false when another publisher of the segment moved it meanwhile.
+     */
+    default boolean advanceCheckpoint(SegmentCheckpoint previous, SegmentCheckpoint next) {
+        long stored = checkpoint(next.replayId(), next.segment()).map(SegmentCheckpoint::batches).orElse(0L);
+        if (stored != previous.batches()) return false;
+        saveCheckpoint(next);
+        return true;
+    }
+
+    /**
      * Records that the projection processed the playback stream of {@code shardId} up to
      * {@code sequenceNumber} for the replay, unless a higher one is recorded. Adds {@code events} to the
      * replay's applied counter (for display).

@@ -164,6 +164,29 @@ public final class DynamoReplayStore implements ReplayStore {
 
     @Override
     public void saveCheckpoint(SegmentCheckpoint c) {
+        Map<String, AttributeValue> item = checkpointItem(c);
+        dynamo.putItem(p -> p.tableName(table).item(item));
+    }
+
+    /** One conditional write: the stored checkpoint must still count {@code previous}'s batches. */
+    @Override
+    public boolean advanceCheckpoint(SegmentCheckpoint previous, SegmentCheckpoint next) {
+        Map<String, AttributeValue> item = checkpointItem(next);
+        try {
+            if (previous.batches() == 0) {
+                dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk) OR batches = :zero")
+                        .expressionAttributeValues(Map.of(":zero", n(0))));
+            } else {
+                dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("batches = :b")
+                        .expressionAttributeValues(Map.of(":b", n(previous.batches()))));
+            }
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> checkpointItem(SegmentCheckpoint c) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(segmentKey(c.replayId(), c.segment())));
         if (c.lastKey() != null) item.put("lastKey", s(c.lastKey()));
@@ -173,7 +196,7 @@ public final class DynamoReplayStore implements ReplayStore {
         Map<String, AttributeValue> shards = new HashMap<>();
         c.shards().forEach((k, v) -> shards.put(k, s(v)));
         item.put("shards", AttributeValue.builder().m(shards).build());
-        dynamo.putItem(p -> p.tableName(table).item(item));
+        return item;
     }
 
     static String appliedKey(String replayId, String shardId) {
