@@ -18,8 +18,11 @@ public final class Main {
     private static final String USAGE = """
             usage: playback <command> [options]
               demo                          run the demo on a fresh in-memory local stack
-              local [--data DIR] [--port N] run the local stack until Ctrl-C (--data keeps state on disk; a restart resumes:
+              local [--data DIR] [--port N] [--fee-rule v1|v2]
+                                            run the local stack until Ctrl-C (--data keeps state on disk; a restart resumes:
                                             start an interrupted rebuild again with the same --replay-id)
+              reverse EVENT_ID --reason R [--dry-run]
+                                            append a compensating event for EVENT_ID through the HTTP API
             %s  bench ingest [--events N] [--clients N]
                                             measure HTTP -> stream -> events table -> data store, and the emulators' ceilings
               bench rebuild [--events N] [--segments N] [--batch-size N]
@@ -70,6 +73,8 @@ public final class Main {
                     return new RebuildBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
                 }
                 throw new IllegalArgumentException("unknown benchmark; try: playback bench ingest|rebuild");
+            case "reverse":
+                return dev.playback.local.cli.ReverseCommand.run(rest, out, err);
             case "sfn":
                 return dev.playback.local.sfn.cli.SfnCommand.run(rest, out, err);
             case "rebuild":
@@ -94,6 +99,7 @@ public final class Main {
             switch (args[i]) {
                 case "--data" -> options = options.withDataDir(Path.of(value(args, ++i, "--data")));
                 case "--port" -> options = options.withApiPort(Integer.parseInt(value(args, ++i, "--port")));
+                case "--fee-rule" -> options = options.withParameter("FeeRule", value(args, ++i, "--fee-rule"));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback local'");
             }
         }
