@@ -60,7 +60,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         List<String> failures = new ArrayList<>();
         for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
             String seq = r.getKinesis().getSequenceNumber();
-            byte[] data = bytes(r.getKinesis().getData());
+            byte[] data = StreamRecords.bytes(r.getKinesis().getData());
             Optional<PlaybackBatch> batch;
             try {
                 batch = PlaybackBatch.decode(data);
@@ -114,10 +114,4 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         else System.err.println(message);
     }
 
-    static byte[] bytes(ByteBuffer data) {
-        ByteBuffer b = data.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
-    }
 }

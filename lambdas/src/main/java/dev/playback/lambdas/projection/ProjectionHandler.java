@@ -84,7 +84,7 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
     static Projection.Item item(KinesisEvent.KinesisEventRecord r) {
         String seq = r.getKinesis().getSequenceNumber();
         String shard = shardId(r.getEventID());
-        byte[] data = bytes(r.getKinesis().getData());
+        byte[] data = StreamRecords.bytes(r.getKinesis().getData());
         try {
             if (PlaybackRecords.isPlayback(data)) return Projection.Item.playback(shard, seq, PlaybackRecords.decode(data));
             return new Projection.Item(shard, seq, StreamRecords.decode(data), null, null);
@@ -100,10 +100,4 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
         return colon > 0 ? eventId.substring(0, colon) : eventId;
     }
 
-    static byte[] bytes(ByteBuffer data) {
-        ByteBuffer b = data.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
-    }
 }

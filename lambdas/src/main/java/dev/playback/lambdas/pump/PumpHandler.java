@@ -85,7 +85,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
             try {
-                events.addAll(StreamRecords.decode(bytes(r.getKinesis().getData())));
+                events.addAll(StreamRecords.decode(StreamRecords.bytes(r.getKinesis().getData())));
             } catch (RuntimeException e) {
                 if (context != null) {
                     context.getLogger().log("pump: record " + r.getKinesis().getSequenceNumber() + " is not an event batch: " + e.getMessage() + "\n");
@@ -130,10 +130,4 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
         return out;
     }
 
-    static byte[] bytes(ByteBuffer data) {
-        ByteBuffer b = data.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
-    }
 }

@@ -255,16 +255,10 @@ public final class RebuildBenchmark {
         return m;
     }
 
-    /** The active generation of a processor: {@code <processor>#control}.active, else {@code <processor>#active}.generation, else g0. */
+    /** The active generation of a processor, as the data store's readers see it. */
     public static String activeGeneration(LocalStack stack, String processor) {
-        String table = stack.physicalName("DataTable");
-        var control = stack.dynamoDb().getItem(g -> g.tableName(table).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.builder().s(processor + "#control").build())));
-        if (control.hasItem() && control.item().containsKey("active")) return control.item().get("active").s();
-        var active = stack.dynamoDb().getItem(g -> g.tableName(table).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.builder().s(processor + "#active").build())));
-        if (active.hasItem() && active.item().containsKey("generation")) return active.item().get("generation").s();
-        return "g0";
+        return new dev.playback.lambdas.aws.dynamodb.DynamoStateStore(stack.dynamoDb(), stack.physicalName("DataTable"))
+                .activeGeneration(processor, dev.playback.lambdas.ingest.Ingest.DEFAULT_GENERATION);
     }
 
     /**

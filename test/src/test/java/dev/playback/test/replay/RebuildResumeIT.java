@@ -216,12 +216,8 @@ class RebuildResumeIT {
     }
 
     static String activeGeneration(DynamoDbClient dynamo, String table) {
-        var key = java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().s("balances#control").build());
-        var c = dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(key));
-        if (c.hasItem() && c.item().containsKey("active")) return c.item().get("active").s();
-        var key2 = java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().s("balances#active").build());
-        var a = dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(key2));
-        return a.hasItem() && a.item().containsKey("generation") ? a.item().get("generation").s() : "g0";
+        return new dev.playback.lambdas.aws.dynamodb.DynamoStateStore(dynamo, table)
+                .activeGeneration("balances", dev.playback.lambdas.ingest.Ingest.DEFAULT_GENERATION);
     }
 
     private static DynamoDbClient dynamo(LocalEndpoints e) {

@@ -23,6 +23,14 @@ public final class StreamRecords {
     private StreamRecords() {
     }
 
+    /** The bytes of a Kinesis record's data, as the Lambda event carries them. */
+    public static byte[] bytes(java.nio.ByteBuffer data) {
+        java.nio.ByteBuffer b = data.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
     public static byte[] encode(List<EventEnvelope> events) {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
         for (EventEnvelope e : events) array.add(EventCodec.toJson(e));
