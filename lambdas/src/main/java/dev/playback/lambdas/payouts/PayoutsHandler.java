@@ -15,7 +15,6 @@ import dev.playback.model.ledger.Ledger;
 import dev.playback.model.processor.Projector;
 import software.amazon.awssdk.core.sync.RequestBody;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -20,7 +20,6 @@ import dev.playback.model.processor.Projector;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;

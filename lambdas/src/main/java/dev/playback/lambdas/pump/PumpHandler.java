@@ -17,7 +17,6 @@ import dev.playback.model.store.EventLog;
 import dev.playback.model.store.EventPublisher;
 import dev.playback.lambdas.aws.kinesis.KinesisEventPublisher;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
