@@ -48,6 +48,8 @@ public final class LocalStack implements AutoCloseable {
     private final java.nio.file.Path dataDir;
     private final ExternalServices external;
     private boolean closed;
+    private final java.nio.file.Path templateFile;
+    private final Map<String, String> parameters;
 
     private LocalStack(LocalOptions options) throws Exception {
         Emulators.disableCbor();
@@ -57,7 +59,9 @@ public final class LocalStack implements AutoCloseable {
             emulators = Emulators.start(installation, options.dataDir() == null ? EmulatorOptions.inMemory()
                     : EmulatorOptions.onDisk(options.dataDir().resolve("emulators")));
             started.add(emulators);
-            template = Template.load(Template.locate(installation.home()), options.parameters());
+            templateFile = Template.locate(installation.home());
+            parameters = new LinkedHashMap<>(options.parameters());
+            template = Template.load(templateFile, parameters);
             dynamo = emulators.dynamoDbClient();
             kinesis = emulators.kinesisClient();
             s3 = emulators.s3Client();
@@ -96,7 +100,7 @@ public final class LocalStack implements AutoCloseable {
             FunctionResource f = template.function(o.getKey());
             Map<String, String> env = LocalFunctions.environment(f, endpoints, environment, Map.of());
             hosted.put(f.functionName(), new LocalFunction(f.functionName(), f.arn(), f.timeoutSeconds(), f.memorySize(),
-                    f.handlerMethod(), () -> o.getValue().apply(env)));
+                    f.handlerMethod(), env, e -> () -> o.getValue().apply(e)));
         }
         return new LocalFunctions(hosted);
     }
@@ -148,6 +152,31 @@ public final class LocalStack implements AutoCloseable {
         if (template.streams().containsKey(logicalId)) return template.stream(logicalId).streamName();
         if (template.buckets().containsKey(logicalId)) return template.bucket(logicalId).bucketName();
         throw new IllegalArgumentException("template.yaml has no table, stream or bucket named " + logicalId);
+    }
+
+    /**
+     * Deploys a new value of a template parameter, as {@code sam deploy --parameter-overrides NAME=VALUE} does:
+     * every function whose environment the template derives from it gets the new value (new handler instances,
+     * as after Lambda's UpdateFunctionConfiguration). Returns the functions changed. The value is checked
+     * against the parameter's AllowedValues.
+     */
+    public synchronized List<String> updateParameter(String name, String value) throws java.io.IOException {
+        Map<String, String> next = new LinkedHashMap<>(parameters);
+        next.put(name, value);
+        Template updated = Template.load(templateFile, next);
+        List<String> changed = new java.util.ArrayList<>();
+        for (FunctionResource f : updated.functions().values()) {
+            Map<String, String> before = template.function(f.logicalId()).environment();
+            Map<String, String> changes = new LinkedHashMap<>();
+            f.environment().forEach((k, v) -> {
+                if (!v.equals(before.get(k))) changes.put(k, v);
+            });
+            if (changes.isEmpty()) continue;
+            functions.get(f.functionName()).updateEnvironment(changes);
+            changed.add(f.logicalId());
+        }
+        parameters.put(name, value);
+        return changed;
     }
 
     /** Waits until every event source mapping has processed every record written so far. */

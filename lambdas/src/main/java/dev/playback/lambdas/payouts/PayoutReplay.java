@@ -8,6 +8,8 @@ import dev.playback.model.gateway.GatewayMode;
 import dev.playback.model.gateway.GatewayPorts;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
+import dev.playback.model.gateway.MissingRecord;
+import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.ledger.Ledger;
 import dev.playback.model.ledger.PayoutsProcessor;
 import dev.playback.model.ledger.PayoutsState;
@@ -69,26 +71,48 @@ public final class PayoutReplay {
 
     /** Brings every aggregate of {@code batch} up to the highest version of its events in the batch. */
     public Result apply(String replayId, String generation, GatewayRun run, List<EventEnvelope> batch) {
+        return apply(replayId, generation, run, batch, new GatewayReport());
+    }
+
+    /** The same, reporting into {@code report} (one report for several calls). */
+    public Result apply(String replayId, String generation, GatewayRun run, List<EventEnvelope> batch, GatewayReport report) {
         Map<String, Long> targets = new LinkedHashMap<>();
         for (EventEnvelope e : batch) {
             if (e.version() == null) throw new IllegalArgumentException("replayed event " + e.eventId() + " has no version");
             targets.merge(e.aggregateId(), e.version(), Math::max);
         }
-        return run(replayId, generation, run, targets);
+        return run(replayId, generation, run, targets, report);
     }
 
     /** Rebuilds one aggregate from its full stream. */
     public Result rebuild(String replayId, String generation, GatewayRun run, String aggregateId) {
-        return run(replayId, generation, run, Map.of(aggregateId, Long.MAX_VALUE));
+        return run(replayId, generation, run, Map.of(aggregateId, Long.MAX_VALUE), new GatewayReport());
     }
 
-    public Result apply(PlaybackBatch batch) {
-        return apply(batch.replayId(), batch.generation(), batch.run(), batch.events());
+    /** A playback-stream record, in its replay's gateway mode. */
+    public Result apply(PlaybackRecord record) {
+        return apply(record.replayId(), record.generation(), runOf(record), record.events());
     }
 
-    private Result run(String replayId, String generation, GatewayRun run, Map<String, Long> targets) {
+    /** The gateway run a playback record asks for; errors name the field. */
+    public static GatewayRun runOf(PlaybackRecord record) {
+        GatewayMode mode;
+        try {
+            mode = GatewayMode.parse(record.gatewayMode());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("playback record field 'gatewayMode': " + e.getMessage());
+        }
+        MissingRecord missing;
+        try {
+            missing = MissingRecord.parse(record.missingRecords());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("playback record field 'missingRecords': " + e.getMessage());
+        }
+        return GatewayRun.replay(record.replayId(), mode, missing);
+    }
+
+    private Result run(String replayId, String generation, GatewayRun run, Map<String, Long> targets, GatewayReport report) {
         if (run.isLive()) throw new IllegalArgumentException("a replay cannot run the gateway live; choose suppress, diff or allow:<gateway>");
-        GatewayReport report = new GatewayReport();
         Projector<PayoutsState> projector = new Projector<>(new GatewayBinding<>(processor, gateway, run, report), events, states,
                 Ledger.catalog());
         for (var t : targets.entrySet()) {

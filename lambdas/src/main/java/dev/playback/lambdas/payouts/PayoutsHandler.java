@@ -4,31 +4,48 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
+import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.projection.Projection;
+import dev.playback.lambdas.replay.GatewayReports;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.GatewayBinding;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.ledger.Ledger;
 import dev.playback.model.processor.Projector;
-import software.amazon.awssdk.core.sync.RequestBody;
+import dev.playback.model.gateway.GatewayMode;
+import dev.playback.model.gateway.MissingRecord;
+import dev.playback.model.replay.PlaybackRecord;
+import dev.playback.model.replay.Replay;
+import dev.playback.model.replay.SequenceNumbers;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Event stream and playback stream → the {@code payouts} processor. Event-stream records (event arrays)
- * are processed live: the state per account is kept in the data store like a projection's, FX answers are
- * recorded before use and payouts are sent and logged. Playback records ({@link PlaybackBatch}) are
- * processed in their replay's gateway mode by {@link PayoutReplay}; each batch's gateway report is written
- * to {@code REPORT_BUCKET} under {@code replays/<replayId>/gateway/payouts/<sequenceNumber>.json}.
- * Failed records are reported in {@code batchItemFailures} and retried by the event source.
+ * Playback stream → the {@code payouts} processor. Two kinds of records travel there:
+ * <ul>
+ *   <li>the pump's feed (JSON arrays of appended, versioned events), processed live: the state per account is
+ *   kept in the data store like a projection's, FX answers are recorded before use, payouts are sent and logged;</li>
+ *   <li>replay records ({@link PlaybackRecord}, JSON objects) naming {@code payouts}, processed by
+ *   {@link PayoutReplay} in their replay's gateway mode; records not naming it are skipped.</li>
+ * </ul>
+ * For each replay record the gateway report is written as one piece ({@link GatewayReports}, the piece named
+ * by shard and sequence number, so a redelivered record overwrites its own), and then what was processed is
+ * marked per replay and shard so the replay knows when payouts has drained it. Failed records are reported in
+ * {@code batchItemFailures} and retried by the event source.
  */
 public final class PayoutsHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     private static final ExecutorService WORKERS = Executors.newFixedThreadPool(8, r -> {
@@ -53,64 +70,157 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         this.replay = new PayoutReplay(wiring);
     }
 
+    private record Replayed(String shardId, String sequenceNumber, PlaybackRecord record) {
+    }
+
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
+        String name = wiring.processor().name();
         List<Projection.Item> live = new ArrayList<>();
+        List<Replayed> replayed = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
             String seq = r.getKinesis().getSequenceNumber();
             byte[] data = StreamRecords.bytes(r.getKinesis().getData());
-            Optional<PlaybackBatch> batch;
             try {
-                batch = PlaybackBatch.decode(data);
-            } catch (RuntimeException e) {
-                live.add(new Projection.Item(seq, List.<EventEnvelope>of(), "record is not an event batch: " + e.getMessage()));
-                continue;
-            }
-            if (batch.isPresent()) {
-                if (!PlaybackBatch.isFor(data, wiring.processor().name())) continue;
-                try {
-                    PayoutReplay.Result result = replay.apply(batch.get());
-                    report(batch.get().replayId(), seq, result);
-                } catch (RuntimeException e) {
-                    log(context, "payouts: playback record " + seq + " of replay " + batch.get().replayId() + " failed: " + e);
-                    failures.add(seq);
+                if (PlaybackRecords.isPlayback(data)) {
+                    PlaybackRecord record = PlaybackRecords.decode(data);
+                    if (record.isFor(name)) replayed.add(new Replayed(StreamRecords.shardId(r.getEventID()), seq, record));
+                } else {
+                    live.add(new Projection.Item(seq, StreamRecords.decode(data), null));
                 }
-                continue;
-            }
-            try {
-                live.add(new Projection.Item(seq, StreamRecords.decode(data), null));
             } catch (RuntimeException e) {
-                live.add(new Projection.Item(seq, List.<EventEnvelope>of(), "record is not an event batch: " + e.getMessage()));
+                live.add(new Projection.Item(seq, List.<EventEnvelope>of(), "record is not an event batch or a playback record: " + e.getMessage()));
             }
         }
         if (!live.isEmpty()) {
             GatewayReport report = new GatewayReport();
             Projector<?> projector = new Projector<>(new GatewayBinding<>(wiring.processor(), wiring.gateway(), GatewayRun.live(), report),
                     wiring.events(), wiring.states(), Ledger.catalog());
+            // Live sends happen in the generations reads are served from first; the generations being built
+            // follow in their replay's gateway mode (below), so they never send what went out live again.
             Projection.Result result = new Projection(List.of(projector), wiring.events(), wiring.states(), wiring.replays(), WORKERS,
-                    Projection.DEFAULT_PATIENCE).apply(live);
+                    Projection.DEFAULT_PATIENCE, false).apply(live);
             failures.addAll(result.failures());
             if (!result.failures().isEmpty()) log(context, "payouts: " + result.failures().size() + " records to retry: " + result.reasons());
+            failures.addAll(followBuilding(live, new HashSet<>(result.failures()), context));
         }
+        if (!replayed.isEmpty()) failures.addAll(replay(replayed, context));
         return new StreamsEventResponse(failures.stream().distinct().map(StreamsEventResponse.BatchItemFailure::new).toList());
     }
 
-    private boolean fromPlaybackStream(String sourceArn) {
-        String stream = wiring.playbackStream();
-        return stream != null && sourceArn != null && sourceArn.endsWith("/" + stream);
+    /**
+     * Live events into the generations being built (a rebuild's, a verification's shadow), each in the gateway
+     * mode of the replay that builds it: an aggregate the replay has not reached yet is brought up to date from its
+     * full stream in that mode (a diff replay corrects here what it would have corrected later), so the replay
+     * misses no event appended after its scan passed the aggregate. Returns the records to retry.
+     */
+    private List<String> followBuilding(List<Projection.Item> live, Set<String> failed, Context context) {
+        String name = wiring.processor().name();
+        Set<String> building = new java.util.TreeSet<>(wiring.states().generations(name).building());
+        if (building.isEmpty()) return List.of();
+        Map<String, List<EventEnvelope>> events = new LinkedHashMap<>();
+        Map<String, List<String>> itemsOf = new HashMap<>();
+        String first = null;
+        for (Projection.Item item : live) {
+            if (item.poison() != null || failed.contains(item.sequenceNumber())) continue;
+            for (EventEnvelope e : item.events()) {
+                if (e.version() == null) continue;
+                events.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
+                itemsOf.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(item.sequenceNumber());
+                if (first == null) first = item.sequenceNumber();
+            }
+        }
+        if (events.isEmpty()) return List.of();
+        List<String> retry = Collections.synchronizedList(new ArrayList<>());
+        for (String generation : building) {
+            java.util.Optional<Replay> replay = wiring.replays().building(generation);
+            if (replay.isEmpty()) {
+                log(context, "payouts: generation " + generation + " is being built but no replay builds it; live events skip it");
+                continue;
+            }
+            Replay r = replay.get();
+            GatewayRun run = GatewayRun.replay(r.replayId(), GatewayMode.parse(r.gatewayMode()), MissingRecord.parse(r.missingRecords()));
+            GatewayReport report = new GatewayReport();
+            List<CompletableFuture<Void>> work = new ArrayList<>();
+            for (var entry : events.entrySet()) {
+                work.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        this.replay.apply(r.replayId(), generation, run, entry.getValue(), report);
+                    } catch (RuntimeException e) {
+                        log(context, "payouts: live events of " + entry.getKey() + " into " + generation + " failed: " + e);
+                        retry.addAll(itemsOf.get(entry.getKey()));
+                    }
+                }, WORKERS));
+            }
+            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+            String piece = "live-" + generation + "-" + first;
+            reports().ifPresent(g -> g.put(r.replayId(), name, piece, report.toJson()));
+        }
+        return retry;
     }
 
-    private void report(String replayId, String sequenceNumber, PayoutReplay.Result result) {
-        if (wiring.reportBucket() == null || wiring.s3() == null) return;
-        String key = "replays/" + replayId + "/gateway/payouts/" + sequenceNumber + ".json";
-        wiring.s3().putObject(p -> p.bucket(wiring.reportBucket()).key(key).contentType("application/json"),
-                RequestBody.fromString(result.toJson().toString()));
+    /**
+     * Replay records: one aggregate's records in order, aggregates in parallel. Then, per replay and shard,
+     * the highest sequence number processed below any record to retry is marked applied for payouts.
+     */
+    private List<String> replay(List<Replayed> records, Context context) {
+        String name = wiring.processor().name();
+        List<String> failed = Collections.synchronizedList(new ArrayList<>());
+        Map<String, List<Replayed>> byAggregate = new LinkedHashMap<>();
+        for (Replayed r : records) byAggregate.computeIfAbsent(r.record().aggregateId(), k -> new ArrayList<>()).add(r);
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        for (List<Replayed> stream : byAggregate.values()) {
+            work.add(CompletableFuture.runAsync(() -> {
+                for (Replayed r : stream) {
+                    try {
+                        PayoutReplay.Result result = replay.apply(r.record());
+                        reports().ifPresent(g -> g.put(r.record().replayId(), name, r.shardId() + "-" + r.sequenceNumber(),
+                                result.toJson()));
+                    } catch (RuntimeException e) {
+                        log(context, "payouts: playback record " + r.sequenceNumber() + " of replay " + r.record().replayId() + " failed: " + e);
+                        failed.add(r.sequenceNumber());
+                        return; // later records of this aggregate wait for this one's retry
+                    }
+                }
+            }, WORKERS));
+        }
+        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        Set<String> failedSet = new HashSet<>(failed);
+        // a record not processed because an earlier one of its aggregate failed is retried too
+        for (List<Replayed> stream : byAggregate.values()) {
+            boolean after = false;
+            for (Replayed r : stream) {
+                if (failedSet.contains(r.sequenceNumber())) after = true;
+                else if (after) failed.add(r.sequenceNumber());
+            }
+        }
+        failedSet = new HashSet<>(failed);
+        Map<String, String> lowestFailed = new HashMap<>();
+        for (Replayed r : records) {
+            if (failedSet.contains(r.sequenceNumber())) lowestFailed.merge(r.shardId(), r.sequenceNumber(), SequenceNumbers::min);
+        }
+        Map<List<String>, String> highest = new LinkedHashMap<>();
+        Map<List<String>, Long> counts = new HashMap<>();
+        for (Replayed r : records) {
+            if (failedSet.contains(r.sequenceNumber())) continue;
+            String low = lowestFailed.get(r.shardId());
+            if (low != null && SequenceNumbers.compare(r.sequenceNumber(), low) > 0) continue;
+            List<String> key = List.of(r.record().replayId(), r.shardId());
+            highest.merge(key, r.sequenceNumber(), SequenceNumbers::max);
+            counts.merge(key, (long) r.record().events().size(), Long::sum);
+        }
+        highest.forEach((key, seq) -> wiring.replays().markApplied(key.get(0), name, key.get(1), seq, counts.get(key)));
+        return failed;
+    }
+
+    private java.util.Optional<GatewayReports> reports() {
+        if (wiring.reportBucket() == null || wiring.s3() == null) return java.util.Optional.empty();
+        return java.util.Optional.of(new GatewayReports(new S3PayloadStore(wiring.s3(), wiring.reportBucket())));
     }
 
     private static void log(Context context, String message) {
         if (context != null) context.getLogger().log(message + "\n");
         else System.err.println(message);
     }
-
 }

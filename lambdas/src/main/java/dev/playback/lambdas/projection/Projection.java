@@ -9,6 +9,7 @@ import dev.playback.model.replay.ReplayStore;
 import dev.playback.model.replay.SequenceNumbers;
 import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.EventStore;
+import dev.playback.model.store.Generations;
 import dev.playback.model.store.StateStore;
 
 import java.time.Duration;
@@ -70,9 +71,25 @@ public final class Projection {
     private final ReplayStore replays;
     private final Executor executor;
     private final Duration patience;
+    private final boolean followBuilding;
+
+    private Set<String> liveGenerations(String processor) {
+        Generations g = states.generations(processor);
+        return followBuilding ? g.live() : g.serving();
+    }
 
     public Projection(List<Projector<?>> projectors, EventStore events, StateStore states, ReplayStore replays,
                       Executor executor, Duration patience) {
+        this(projectors, events, states, replays, executor, patience, true);
+    }
+
+    /**
+     * @param followBuilding whether live events also go to the generations being built; a processor with
+     *                       external effects brings those in its replay's gateway mode instead, not live
+     */
+    public Projection(List<Projector<?>> projectors, EventStore events, StateStore states, ReplayStore replays,
+                      Executor executor, Duration patience, boolean followBuilding) {
+        this.followBuilding = followBuilding;
         this.projectors = List.copyOf(projectors);
         this.events = events;
         this.states = states;
@@ -144,7 +161,7 @@ public final class Projection {
         if (!targets.isEmpty()) {
             for (Projector<?> p : projectors) {
                 String name = p.processor().name();
-                generations.put(name, states.generations(name).live());
+                generations.put(name, liveGenerations(name));
             }
         }
         List<CompletableFuture<Void>> work = new ArrayList<>();
@@ -175,7 +192,7 @@ public final class Projection {
     /** Applies versioned live events (carried in the record, gaps read from the table) to every live generation. */
     private void applyAppended(Map<String, List<EventEnvelope>> appended, List<String> failures, List<String> reasons, List<Item> items) {
         Map<String, Set<String>> generations = new HashMap<>();
-        for (Projector<?> p : projectors) generations.put(p.processor().name(), states.generations(p.processor().name()).live());
+        for (Projector<?> p : projectors) generations.put(p.processor().name(), liveGenerations(p.processor().name()));
         // The stored states, read in bulk: (processor, generation) -> aggregate -> state.
         Map<List<String>, Map<String, ProcessorState>> stored = new HashMap<>();
         for (Projector<?> p : projectors) {
@@ -248,18 +265,22 @@ public final class Projection {
             if (failed.contains(item.sequenceNumber())) lowestFailed.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
         }
         for (Item item : poisoned) lowestFailed.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
-        // (replay, shard) -> highest processed sequence number, and the events of those records
+        // (replay, processor, shard) -> highest processed sequence number, and the events of those records;
+        // a record counts for the processors here that it names (others mark it themselves).
         Map<List<String>, String> highest = new LinkedHashMap<>();
         Map<List<String>, Long> counts = new HashMap<>();
         for (Item item : items) {
             if (failed.contains(item.sequenceNumber())) continue;
             String low = lowestFailed.get(item.shardId());
             if (low != null && SequenceNumbers.compare(item.sequenceNumber(), low) > 0) continue;
-            List<String> key = List.of(item.playback().replayId(), item.shardId());
-            highest.merge(key, item.sequenceNumber(), SequenceNumbers::max);
-            counts.merge(key, (long) item.playback().events().size(), Long::sum);
+            for (Projector<?> p : projectors) {
+                if (!item.playback().isFor(p.processor().name())) continue;
+                List<String> key = List.of(item.playback().replayId(), p.processor().name(), item.shardId());
+                highest.merge(key, item.sequenceNumber(), SequenceNumbers::max);
+                counts.merge(key, (long) item.playback().events().size(), Long::sum);
+            }
         }
-        highest.forEach((key, seq) -> replays.markApplied(key.get(0), key.get(1), seq, counts.get(key)));
+        highest.forEach((key, seq) -> replays.markApplied(key.get(0), key.get(1), key.get(2), seq, counts.get(key)));
         return new Result(failures.stream().distinct().toList(), List.copyOf(reasons), byAggregate.size());
     }
 

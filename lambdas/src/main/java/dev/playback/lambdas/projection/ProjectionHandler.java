@@ -92,11 +92,8 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
         }
     }
 
-    /** The shard of a record from its {@code eventID} ({@code shardId-…:sequenceNumber}). */
     static String shardId(String eventId) {
-        if (eventId == null) return Projection.UNKNOWN_SHARD;
-        int colon = eventId.indexOf(':');
-        return colon > 0 ? eventId.substring(0, colon) : eventId;
+        return StreamRecords.shardId(eventId);
     }
 
 }

@@ -1,6 +1,8 @@
 package dev.playback.lambdas.replay;
 
-import dev.playback.model.processor.Projector;
+import dev.playback.model.gateway.GatewayMode;
+import dev.playback.model.gateway.GatewayRun;
+import dev.playback.model.gateway.MissingRecord;
 import dev.playback.model.replay.Replay;
 import dev.playback.model.replay.SegmentCheckpoint;
 import dev.playback.model.replay.SequenceNumbers;
@@ -36,7 +38,7 @@ final class Checkpoints {
     }
 
     List<String> allProcessors() {
-        return ports.projectors().stream().map(p -> p.processor().name()).toList();
+        return ports.processors().stream().map(ReplayProcessor::name).toList();
     }
 
     /** The requested processors (all when null), each checked to exist. */
@@ -50,9 +52,55 @@ final class Checkpoints {
         return List.copyOf(requested);
     }
 
-    Projector<?> projector(String processor) {
-        return ports.projectors().stream().filter(p -> p.processor().name().equals(processor)).findFirst()
+    ReplayProcessor processor(String processor) {
+        return ports.processors().stream().filter(p -> p.name().equals(processor)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown processor '" + processor + "'"));
+    }
+
+    /** Whether any of the replay's processors reaches external systems. */
+    boolean hasExternalEffects(Replay replay) {
+        return replay.processors().stream().anyMatch(p -> processor(p).hasExternalEffects());
+    }
+
+    /** The replay's gateway run: its mode and missing-record policy. */
+    static GatewayRun run(Replay replay) {
+        return GatewayRun.replay(replay.replayId(), GatewayMode.parse(replay.gatewayMode()), MissingRecord.parse(replay.missingRecords()));
+    }
+
+    /**
+     * The request's {@code gatewayMode} and {@code missingRecords} in their canonical form (defaults
+     * suppress and fail); errors name the field.
+     */
+    static String[] gatewayPolicy(com.fasterxml.jackson.databind.JsonNode request) {
+        String mode = Requests.text(request, "gatewayMode");
+        String missing = Requests.text(request, "missingRecords");
+        try {
+            if (mode != null && mode.trim().equals("live")) {
+                throw new IllegalArgumentException("live is not a replay mode; expected suppress, diff or allow:<gateway>[,<gateway>]");
+            }
+            mode = GatewayMode.format(GatewayMode.parse(mode));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("field 'gatewayMode': " + e.getMessage());
+        }
+        try {
+            missing = MissingRecord.format(MissingRecord.parse(missing));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("field 'missingRecords': " + e.getMessage());
+        }
+        return new String[]{mode, missing};
+    }
+
+    /** Refuses to resume a replay with another gateway policy than it was started with. */
+    static void sameGatewayPolicy(Replay existing, com.fasterxml.jackson.databind.JsonNode request) {
+        String[] asked = gatewayPolicy(request);
+        if (Requests.text(request, "gatewayMode") != null && !asked[0].equals(existing.gatewayMode())) {
+            throw new IllegalArgumentException("replay '" + existing.replayId() + "' was started with gatewayMode " + existing.gatewayMode()
+                    + "; resume it with the same mode (or none), not " + asked[0]);
+        }
+        if (Requests.text(request, "missingRecords") != null && !asked[1].equals(existing.missingRecords())) {
+            throw new IllegalArgumentException("replay '" + existing.replayId() + "' was started with missingRecords " + existing.missingRecords()
+                    + "; resume it with the same policy (or none), not " + asked[1]);
+        }
     }
 
     List<SegmentCheckpoint> segments(Replay replay) {

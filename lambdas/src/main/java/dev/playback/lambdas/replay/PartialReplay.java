@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
+import dev.playback.model.gateway.GatewayReport;
+import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.processor.CatchUp;
+import dev.playback.model.processor.Projector;
 import dev.playback.model.replay.Replay;
 import dev.playback.model.replay.ReplayKind;
 import dev.playback.model.replay.ReplayStatus;
@@ -43,6 +46,7 @@ final class PartialReplay {
         Instant until = Requests.instant(r, "until");
         TimeField field = TimeField.parse(Requests.text(r, "timeField"));
         List<String> processors = checkpoints.processors(Requests.strings(r, "processors"));
+        String[] gateway = Checkpoints.gatewayPolicy(r);
         boolean window = since != null || until != null;
         if ((aggregates == null || aggregates.isEmpty()) && (types == null || types.isEmpty()) && !window) {
             throw new IllegalArgumentException("a partial replay needs a scope: at least one of 'aggregates', 'types', 'since'/'until'");
@@ -71,15 +75,18 @@ final class PartialReplay {
         if (window) scope.put("timeField", field.wireName());
         scope.set("processors", EventCodec.JSON.valueToTree(processors));
         if (ids.size() <= 1000) scope.set("found", EventCodec.JSON.valueToTree(ids));
+        scope.put("gatewayMode", gateway[0]);
+        scope.put("missingRecords", gateway[1]);
         Replay replay = new Replay(replayId, ReplayKind.PARTIAL, null, processors, 0, 0, false, ReplayStatus.RUNNING,
-                ports.clock().instant(), null, scope, ids.size(), 0, 0, null);
+                ports.clock().instant(), null, scope, ids.size(), 0, 0, null, gateway[0], gateway[1]);
         if (!ports.replays().create(replay)) {
             Replay existing = checkpoints.require(replayId);
             if (existing.kind() != ReplayKind.PARTIAL) {
                 throw new IllegalArgumentException("replay '" + replayId + "' is a " + existing.kind().wireName() + ", not a partial replay");
             }
+            Checkpoints.sameGatewayPolicy(existing, r);
             ports.replays().update(new Replay(replayId, ReplayKind.PARTIAL, null, processors, 0, 0, false, ReplayStatus.RUNNING,
-                    existing.startedAt(), null, scope, ids.size(), 0, 0, null));
+                    existing.startedAt(), null, scope, ids.size(), 0, 0, null, gateway[0], gateway[1]));
         }
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("replayId", replayId);
@@ -94,12 +101,20 @@ final class PartialReplay {
 
     ObjectNode rebuildAggregates(String replayId, List<String> chunk) {
         Replay replay = checkpoints.require(replayId);
+        GatewayRun run = effectsInScope(replay);
         long events = 0;
-        for (String aggregateId : chunk) {
-            for (String processor : replay.processors()) {
-                String generation = ports.states().activeGeneration(processor, Generations.DEFAULT);
-                CatchUp result = checkpoints.projector(processor).rebuild(generation, aggregateId);
+        for (String processor : replay.processors()) {
+            ReplayProcessor p = checkpoints.processor(processor);
+            GatewayReport report = new GatewayReport();
+            Projector<?> projector = p.projector(run, report);
+            String generation = ports.states().activeGeneration(processor, Generations.DEFAULT);
+            for (String aggregateId : chunk) {
+                CatchUp result = projector.rebuild(generation, aggregateId);
                 events += result.applied();
+            }
+            // A chunk done again (a retried task) overwrites its own piece.
+            if (p.hasExternalEffects()) {
+                new GatewayReports(ports.reports()).put(replayId, processor, "chunk-" + chunk.get(0) + "-" + chunk.size(), report.toJson());
             }
         }
         ports.replays().addCounts(replayId, chunk.size(), events);
@@ -109,11 +124,35 @@ final class PartialReplay {
         return out;
     }
 
+    /**
+     * The replay's gateway run. With a time window, the external effects (sends, corrections) are those
+     * of the events inside it; the aggregates are still rebuilt from their full streams, with the effects
+     * of the other events suppressed.
+     */
+    private static GatewayRun effectsInScope(Replay replay) {
+        GatewayRun run = Checkpoints.run(replay);
+        JsonNode scope = Requests.object(replay.scope());
+        Instant since = Requests.instant(scope, "since");
+        Instant until = Requests.instant(scope, "until");
+        if (since == null || until == null) return run;
+        TimeField field = TimeField.parse(Requests.text(scope, "timeField"));
+        return run.onlyEffectsOf(e -> {
+            Instant t = field == TimeField.OCCURRED_AT ? e.occurredAt() : e.recordedAt();
+            return t != null && !t.isBefore(since) && t.isBefore(until);
+        });
+    }
+
     ObjectNode report(String replayId) {
         Replay replay = checkpoints.require(replayId);
+        ObjectNode gatewaySummary = null;
+        if (checkpoints.hasExternalEffects(replay)) {
+            gatewaySummary = GatewayReports.summary(new GatewayReports(ports.reports()).publish(replayId, replay.gatewayMode()));
+        }
         String summary = "partial replay " + replayId + ": " + replay.rebuilt() + " of " + replay.aggregatesRead()
-                + " aggregates rebuilt from " + replay.events() + " events in " + String.join(", ", replay.processors());
+                + " aggregates rebuilt from " + replay.events() + " events in " + String.join(", ", replay.processors())
+                + (gatewaySummary == null ? "" : GatewayReports.describe(gatewaySummary));
         ObjectNode out = EventCodec.JSON.createObjectNode();
+        if (gatewaySummary != null) out.set("gateway", gatewaySummary);
         out.put("replayId", replayId);
         out.put("aggregatesRead", replay.aggregatesRead());
         out.put("rebuilt", replay.rebuilt());

@@ -61,9 +61,10 @@ final class Rebuild {
             int batchSize = Requests.integer(r, "batchSize", DEFAULT_BATCH, 1, MAX_BATCH);
             boolean reportOnly = Requests.bool(r, "reportOnly");
             if (reportOnly && kind != ReplayKind.VERIFY) throw new IllegalArgumentException("field 'reportOnly' applies to verify only");
+            String[] gateway = Checkpoints.gatewayPolicy(r);
             String generation = kind == ReplayKind.VERIFY ? "shadow-" + replayId : nextGeneration();
             Replay replay = new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly,
-                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null);
+                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null, gateway[0], gateway[1]);
             if (ports.replays().create(replay)) {
                 existing = replay;
             } else {
@@ -74,6 +75,7 @@ final class Rebuild {
         if (existing.kind() != kind) {
             throw new IllegalArgumentException("replay '" + replayId + "' is a " + existing.kind().wireName() + ", not a " + kind.wireName());
         }
+        if (resumed) Checkpoints.sameGatewayPolicy(existing, r);
         if (existing.status() != ReplayStatus.SUCCEEDED) {
             if (existing.status() != ReplayStatus.RUNNING) ports.replays().update(existing.withStatus(ReplayStatus.RUNNING, null));
             for (String p : existing.processors()) ports.states().startBuilding(p, existing.generation());
@@ -87,6 +89,8 @@ final class Rebuild {
         ArrayNode segments = out.putArray("segments");
         for (int s = 0; s < existing.segments(); s++) segments.add(s);
         out.put("batchSize", existing.batchSize());
+        out.put("gatewayMode", existing.gatewayMode());
+        out.put("missingRecords", existing.missingRecords());
         out.put("maxRounds", maxRounds(existing.segments()));
         out.put("resumed", resumed);
         return out;
@@ -148,7 +152,8 @@ final class Rebuild {
         List<PlaybackRecord> out = new ArrayList<>();
         for (List<EventEnvelope> stream : byAggregate.values()) {
             stream.sort(Comparator.comparingLong(EventEnvelope::versionOrZero));
-            out.add(new PlaybackRecord(replay.replayId(), replay.generation(), replay.processors(), stream));
+            out.add(new PlaybackRecord(replay.replayId(), replay.generation(), replay.processors(), stream, replay.gatewayMode(),
+                    replay.missingRecords()));
         }
         return out;
     }
@@ -166,16 +171,26 @@ final class Rebuild {
         Replay replay = checkpoints.require(replayId);
         List<SegmentCheckpoint> segments = checkpoints.segments(replay);
         Map<String, String> published = Checkpoints.publishedShards(segments);
-        Map<String, String> applied = ports.replays().applied(replayId, published.keySet());
         boolean drained = segments.stream().allMatch(SegmentCheckpoint::done);
-        for (var shard : published.entrySet()) {
-            String done = applied.get(shard.getKey());
-            if (done == null || SequenceNumbers.compare(done, shard.getValue()) < 0) drained = false;
+        long applied = Long.MAX_VALUE;
+        ObjectNode perProcessor = EventCodec.JSON.createObjectNode();
+        // Every processor of the replay consumes the playback stream on its own: each must have processed
+        // every shard up to what was published.
+        for (String processor : replay.processors()) {
+            Map<String, String> done = ports.replays().applied(replayId, processor, published.keySet());
+            for (var shard : published.entrySet()) {
+                String seq = done.get(shard.getKey());
+                if (seq == null || SequenceNumbers.compare(seq, shard.getValue()) < 0) drained = false;
+            }
+            long count = ports.replays().appliedEvents(replayId, processor);
+            perProcessor.put(processor, count);
+            applied = Math.min(applied, count);
         }
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("drained", drained);
         out.put("published", segments.stream().mapToLong(SegmentCheckpoint::published).sum());
-        out.put("applied", ports.replays().appliedEvents(replayId));
+        out.put("applied", applied == Long.MAX_VALUE ? 0 : applied);
+        out.set("appliedBy", perProcessor);
         return out;
     }
 
@@ -193,9 +208,15 @@ final class Rebuild {
         out.put("generation", replay.generation());
         out.put("previous", previous);
         out.put("failed", false);
+        String gateway = "";
+        if (checkpoints.hasExternalEffects(replay)) {
+            ObjectNode summary = GatewayReports.summary(new GatewayReports(ports.reports()).publish(replay.replayId(), replay.gatewayMode()));
+            out.set("gateway", summary);
+            gateway = GatewayReports.describe(summary);
+        }
         out.put("summary", "rebuild " + replay.replayId() + ": " + published + " events replayed into " + replay.generation()
                 + "; " + String.join(", ", replay.processors()) + " now read " + replay.generation()
-                + (previous == null ? "" : " (previous " + previous + " kept for rollback)"));
+                + (previous == null ? "" : " (previous " + previous + " kept for rollback)") + gateway);
         ports.replays().update(replay.withStatus(ReplayStatus.SUCCEEDED, out.get("summary").asText()).withResult(out));
         return out;
     }

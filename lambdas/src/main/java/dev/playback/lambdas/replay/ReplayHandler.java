@@ -21,8 +21,16 @@ import dev.playback.model.processor.Projector;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
 
+import dev.playback.lambdas.aws.gateway.DynamoCommandLog;
+import dev.playback.lambdas.aws.gateway.HttpExternalSystems;
+import dev.playback.lambdas.aws.gateway.S3QueryRecords;
+import dev.playback.model.gateway.GatewayPorts;
+import dev.playback.model.ledger.FeeRule;
+
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -57,6 +65,10 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         Tables t = Tables.from(env);
         String playbackStream = env.require("PLAYBACK_STREAM");
         String reportBucket = env.require("REPORT_BUCKET");
+        String feeRule = env.require("FEE_RULE");
+        String fx = env.require("FX_URL");
+        String bank = env.require("BANK_URL");
+        String records = env.require("RECORD_BUCKET");
         env.check("ReplayFunction");
         Duration budget = env.optional("REPLAY_PUBLISH_SECONDS").map(ReplayHandler::seconds).orElse(ReplayPorts.DEFAULT_PUBLISH_BUDGET);
         AwsClients aws = new AwsClients(env);
@@ -65,8 +77,14 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         EventStore events = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(s3, t.payloadBucket()));
         StateStore states = new DynamoStateStore(dynamo, t.dataTable());
         DynamoEventIndex index = new DynamoEventIndex(dynamo, t.eventsTable());
-        List<Projector<?>> projectors = Ledger.processors().stream().<Projector<?>>map(p -> projector(p, events, states)).toList();
-        return new ReplayPorts(projectors, events, index, index, states, new DynamoReplayStore(dynamo, t.dataTable()),
+        List<ReplayProcessor> processors = new ArrayList<>();
+        for (Processor<?> p : Ledger.processors()) processors.add(ReplayProcessor.of(projector(p, events, states)));
+        // The payouts processor reaches the FX service and the partner bank: a partial replay runs it here, in the
+        // replay's gateway mode (rebuilds and verifications reach it through the playback stream instead).
+        GatewayPorts gateway = new GatewayPorts(new HttpExternalSystems(URI.create(fx), URI.create(bank)),
+                new S3QueryRecords(s3, records), new DynamoCommandLog(dynamo, t.dataTable()));
+        processors.add(ReplayProcessor.withGateway(Ledger.payouts(FeeRule.parse(feeRule)), gateway, events, states, Ledger.catalog()));
+        return new ReplayPorts(processors, events, index, index, states, new DynamoReplayStore(dynamo, t.dataTable()),
                 new KinesisPlaybackPublisher(aws.kinesis(), playbackStream), new S3PayloadStore(s3, reportBucket),
                 Clock.systemUTC(), budget);
     }

@@ -1,6 +1,5 @@
 package dev.playback.lambdas.replay;
 
-import dev.playback.model.processor.Projector;
 import dev.playback.model.replay.EventIndex;
 import dev.playback.model.replay.EventPages;
 import dev.playback.model.replay.PlaybackPublisher;
@@ -16,16 +15,18 @@ import java.util.List;
 /**
  * What the replay core works with.
  *
- * @param reports        where verification reports go ({@code reports/verify/<replayId>.json})
+ * @param processors     the processors a replay can run (projections, and processors with external effects)
+ * @param reports        where reports go: verification reports ({@code reports/verify/<replayId>.json}), gateway
+ *                       reports per batch ({@link GatewayReports}) and merged ({@code reports/gateway/<replayId>.json})
  * @param publishBudget  how long one {@code publish} call keeps publishing batches (at least one batch)
  */
-public record ReplayPorts(List<Projector<?>> projectors, EventStore events, EventPages pages, EventIndex index,
+public record ReplayPorts(List<ReplayProcessor> processors, EventStore events, EventPages pages, EventIndex index,
                           StateStore states, ReplayStore replays, PlaybackPublisher playback, PayloadStore reports,
                           Clock clock, Duration publishBudget) {
     public static final Duration DEFAULT_PUBLISH_BUDGET = Duration.ofSeconds(20);
 
     public ReplayPorts {
-        projectors = List.copyOf(projectors);
-        if (projectors.isEmpty()) throw new IllegalArgumentException("no processors to replay");
+        processors = List.copyOf(processors);
+        if (processors.isEmpty()) throw new IllegalArgumentException("no processors to replay");
     }
 }

@@ -40,7 +40,8 @@ final class Verification {
         int compared = 0, missingInLive = 0, missingInShadow = 0;
         List<Drift> drifts = new ArrayList<>();
         for (String processor : replay.processors()) {
-            Projector<?> projector = checkpoints.projector(processor);
+            // Brings states forward for the comparison only: no query asked, no command sent or logged.
+            Projector<?> projector = checkpoints.processor(processor).comparing(replay.replayId());
             String live = ports.states().activeGeneration(processor, Generations.DEFAULT);
             Map<String, ProcessorState> shadow = new TreeMap<>();
             ports.states().forEach(processor, replay.generation(), s -> shadow.put(s.aggregateId(), s));
@@ -103,7 +104,13 @@ final class Verification {
         out.put("kind", replay.kind().wireName());
         out.put("generation", replay.generation());
         out.put("failed", failed);
-        out.put("summary", summary(replay.replayId(), compared, drifts, reportUri));
+        String gateway = "";
+        if (checkpoints.hasExternalEffects(replay)) {
+            ObjectNode g = GatewayReports.summary(new GatewayReports(ports.reports()).publish(replay.replayId(), replay.gatewayMode()));
+            out.set("gateway", g);
+            gateway = GatewayReports.describe(g);
+        }
+        out.put("summary", summary(replay.replayId(), compared, drifts, reportUri) + gateway);
         out.put("reportUri", reportUri);
         out.put("drifted", drifts.size());
         out.put("compared", compared);

@@ -1,7 +1,9 @@
 package dev.playback.lambdas.payouts;
 
 import dev.playback.model.event.EventEnvelope;
+import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.model.gateway.GatewayMode;
+import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.gateway.GatewayPorts;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.gateway.MissingRecord;
@@ -52,9 +54,8 @@ class PayoutReplayTest {
         replay(FeeRule.V1).rebuild("live-like", "g0", GatewayRun.replay("seed", GatewayMode.parse("allow:bank,fx"), MissingRecord.FAIL), "acc-1");
         assertEquals(Map.of("p-1", new BigDecimal("107.50")), external.netPerPayout());
 
-        byte[] record = PlaybackBatch.encode("fix-1", "g-fix-1", "diff", "fail", history);
-        PlaybackBatch batch = PlaybackBatch.decode(record).orElseThrow();
-        PayoutReplay.Result r = replay(FeeRule.V2).apply(batch);
+        byte[] data = PlaybackRecords.encode(new PlaybackRecord("fix-1", "g-fix-1", List.of("payouts"), history, "diff", "fail"));
+        PayoutReplay.Result r = replay(FeeRule.V2).apply(PlaybackRecords.decode(data));
         assertEquals(1, r.report().corrections().size());
         assertEquals(Map.of("p-1", new BigDecimal("107.42")), external.netPerPayout());
         assertEquals("diff", r.toJson().path("gatewayMode").asText());
@@ -63,18 +64,19 @@ class PayoutReplayTest {
     }
 
     @Test
-    void plainEventRecordsAreNotPlaybackBatches() {
-        assertTrue(PlaybackBatch.decode("[{\"eventId\":\"x\"}]".getBytes()).isEmpty());
-        assertTrue(PlaybackBatch.decode("{\"eventId\":\"x\"}".getBytes()).isEmpty());
-    }
-
-    @Test
-    void aBatchDefaultsToSuppressAndFailAndRefusesBadModes() {
-        PlaybackBatch b = PlaybackBatch.fromJson(json("{\"replayId\":\"r\",\"generation\":\"g\",\"events\":[]}"));
-        assertEquals(GatewayMode.SUPPRESS, b.run().mode());
-        assertEquals(MissingRecord.FAIL, b.run().missing());
-        assertThrows(IllegalArgumentException.class, () -> PlaybackBatch.fromJson(json("{\"replayId\":\"r\",\"generation\":\"g\",\"gatewayMode\":\"send-all\"}")));
-        assertThrows(IllegalArgumentException.class, () -> PlaybackBatch.fromJson(json("{\"replayId\":\"r\"}")));
+    void aRecordDefaultsToSuppressAndFailAndBadModesAreNamed() {
+        PlaybackRecord plain = new PlaybackRecord("r", "g", List.of("payouts"), history);
+        assertEquals(GatewayMode.SUPPRESS, PayoutReplay.runOf(plain).mode());
+        assertEquals(MissingRecord.FAIL, PayoutReplay.runOf(plain).missing());
+        PlaybackRecord decoded = PlaybackRecords.decode(PlaybackRecords.encode(new PlaybackRecord("r", "g", List.of("payouts"), history, "allow:bank", "live")));
+        assertEquals("allow:bank", GatewayMode.format(PayoutReplay.runOf(decoded).mode()));
+        assertEquals(MissingRecord.LIVE, PayoutReplay.runOf(decoded).missing());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PayoutReplay.runOf(new PlaybackRecord("r", "g", List.of("payouts"), history, "send-all", null)));
+        assertTrue(e.getMessage().contains("gatewayMode") && e.getMessage().contains("send-all"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> PayoutReplay.runOf(new PlaybackRecord("r", "g", List.of("payouts"), history, null, "sometimes")));
+        assertTrue(e.getMessage().contains("missingRecords"), e.getMessage());
     }
 
     @Test

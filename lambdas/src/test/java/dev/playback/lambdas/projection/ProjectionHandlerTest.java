@@ -198,17 +198,18 @@ class ProjectionHandlerTest {
         assertEquals(List.of(), failures(response));
         assertEquals("5.00", balance(states.load(BalancesProjection.NAME, "g1", "acc-1").orElseThrow()));
         assertTrue(states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty(), "the live generation is not touched");
-        assertEquals(Map.of("shardId-000000000001", "17"), replays.applied("r-1", Set.of("shardId-000000000001", "shardId-000000000000")));
-        assertEquals(2, replays.appliedEvents("r-1"));
+        assertEquals(Map.of("shardId-000000000001", "17"), replays.applied("r-1", "balances", Set.of("shardId-000000000001", "shardId-000000000000")));
+        assertEquals(2, replays.appliedEvents("r-1", "balances"));
     }
 
     @Test
-    void ignoresPlaybackRecordsForOtherProcessorsButCountsThemProcessed() {
+    void ignoresPlaybackRecordsForOtherProcessorsAndLeavesTheirMarksToThem() {
         pump(opened("a1", "acc-1"));
         PlaybackRecord r = new PlaybackRecord("r-1", "g1", List.of("payouts"), stored("acc-1"));
         assertEquals(List.of(), failures(handler.handleRequest(batch(playback("shardId-000000000000", "5", r)), null)));
         assertTrue(states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty());
-        assertEquals(Map.of("shardId-000000000000", "5"), replays.applied("r-1", Set.of("shardId-000000000000")));
+        assertEquals(Map.of(), replays.applied("r-1", "balances", Set.of("shardId-000000000000")), "not a balances record");
+        assertEquals(Map.of(), replays.applied("r-1", "payouts", Set.of("shardId-000000000000")), "payouts marks its own");
     }
 
     @Test
@@ -223,7 +224,7 @@ class ProjectionHandlerTest {
         ProcessorState s = states.load(BalancesProjection.NAME, "g1", "acc-1").orElseThrow();
         assertEquals(3, s.version());
         assertEquals("6.00", balance(s));
-        assertEquals("200000000000000000000000000001", replays.applied("r-1", Set.of("shardId-000000000000")).get("shardId-000000000000"));
+        assertEquals("200000000000000000000000000001", replays.applied("r-1", "balances", Set.of("shardId-000000000000")).get("shardId-000000000000"));
     }
 
     @Test
@@ -246,7 +247,7 @@ class ProjectionHandlerTest {
         StreamsEventResponse response = handler.handleRequest(batch(playback("shardId-000000000000", "10", good),
                 playback("shardId-000000000000", "11", bad), playback("shardId-000000000000", "12", good)), null);
         assertEquals(List.of("11"), failures(response));
-        assertEquals("10", replays.applied("r-1", Set.of("shardId-000000000000")).get("shardId-000000000000"));
+        assertEquals("10", replays.applied("r-1", "balances", Set.of("shardId-000000000000")).get("shardId-000000000000"));
     }
 
     @Test
@@ -258,6 +259,6 @@ class ProjectionHandlerTest {
         StreamsEventResponse response = handler.handleRequest(batch(playback("shardId-000000000000", "20", good), broken,
                 playback("shardId-000000000000", "22", good)), null);
         assertEquals(List.of("21"), failures(response));
-        assertEquals("20", replays.applied("r-1", Set.of("shardId-000000000000")).get("shardId-000000000000"));
+        assertEquals("20", replays.applied("r-1", "balances", Set.of("shardId-000000000000")).get("shardId-000000000000"));
     }
 }

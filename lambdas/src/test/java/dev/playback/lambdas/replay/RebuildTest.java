@@ -46,6 +46,50 @@ class RebuildTest {
     }
 
     @Test
+    void keepsTheGatewayPolicyOfTheRequestAndPutsItOnEveryPlaybackRecord() {
+        ledger();
+        JsonNode prepared = world.prepare("rebuild", input("replayId", "fix-1", "gatewayMode", "allow:bank", "missingRecords", "live"));
+        assertEquals("allow:bank", prepared.get("gatewayMode").asText());
+        assertEquals("live", prepared.get("missingRecords").asText());
+        assertEquals("allow:bank", world.replays.find("fix-1").orElseThrow().gatewayMode());
+        world.publishExecution(prepared);
+        var records = world.stream.drain();
+        assertFalse(records.isEmpty());
+        for (var e : records) {
+            assertEquals("allow:bank", e.record().gatewayMode());
+            assertEquals("live", e.record().missingRecords());
+        }
+    }
+
+    @Test
+    void defaultsToSuppressAndFail() {
+        JsonNode prepared = world.prepare("rebuild", input("replayId", "plain"));
+        assertEquals("suppress", prepared.get("gatewayMode").asText());
+        assertEquals("fail", prepared.get("missingRecords").asText());
+    }
+
+    @Test
+    void refusesAnUnknownOrLiveGatewayModeNamingTheField() {
+        RuntimeException bad = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("gatewayMode", "send-all")));
+        assertTrue(bad.getMessage().contains("gatewayMode") && bad.getMessage().contains("send-all"), bad.getMessage());
+        RuntimeException live = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("gatewayMode", "live")));
+        assertTrue(live.getMessage().contains("gatewayMode") && live.getMessage().contains("not a replay mode"), live.getMessage());
+        RuntimeException missing = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("missingRecords", "sometimes")));
+        assertTrue(missing.getMessage().contains("missingRecords"), missing.getMessage());
+        assertTrue(world.replays.find("x").isEmpty());
+    }
+
+    @Test
+    void aResumeKeepsTheModeItStartedWithAndRefusesAnother() {
+        world.prepare("rebuild", input("replayId", "fix-2", "gatewayMode", "diff"));
+        assertEquals("diff", world.prepare("rebuild", input("replayId", "fix-2")).get("gatewayMode").asText());
+        assertEquals("diff", world.prepare("rebuild", input("replayId", "fix-2", "gatewayMode", "diff")).get("gatewayMode").asText());
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> world.prepare("rebuild", input("replayId", "fix-2", "gatewayMode", "suppress")));
+        assertTrue(e.getMessage().contains("started with gatewayMode diff"), e.getMessage());
+    }
+
+    @Test
     void preparesWithDefaultsAndAGeneratedId() {
         JsonNode prepared = world.prepare("rebuild", input());
         assertTrue(prepared.get("replayId").asText().matches("r-20260301-120000-[0-9a-f]{6}"), prepared.toString());

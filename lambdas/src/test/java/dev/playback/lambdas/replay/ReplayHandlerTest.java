@@ -15,13 +15,18 @@ class ReplayHandlerTest {
             env.put(name, name.toLowerCase());
         }
         env.put("AWS_REGION", "us-east-1");
+        env.put("FEE_RULE", "v2");
+        env.put("FX_URL", "http://127.0.0.1:1/");
+        env.put("BANK_URL", "http://127.0.0.1:2/");
+        env.put("RECORD_BUCKET", "records");
         return env;
     }
 
     @Test
     void namesEveryMissingVariable() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReplayHandler(Map.of("EVENTS_TABLE", "events")));
-        for (String name : new String[] {"EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "PLAYBACK_STREAM", "REPORT_BUCKET"}) {
+        for (String name : new String[] {"EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "PLAYBACK_STREAM", "REPORT_BUCKET",
+                "FEE_RULE", "FX_URL", "BANK_URL", "RECORD_BUCKET"}) {
             assertTrue(e.getMessage().contains(name), e.getMessage());
         }
         assertTrue(e.getMessage().startsWith("ReplayFunction"), e.getMessage());

@@ -56,6 +56,11 @@ public final class ReplayWorld {
         }
 
         @Override
+        public Optional<Replay> building(String generation) {
+            return replays.building(generation);
+        }
+
+        @Override
         public boolean create(Replay replay) {
             return replays.create(replay);
         }
@@ -85,21 +90,21 @@ public final class ReplayWorld {
         }
 
         @Override
-        public void markApplied(String replayId, String shardId, String sequenceNumber, long events) {
-            replays.markApplied(replayId, shardId, sequenceNumber, events);
+        public void markApplied(String replayId, String processor, String shardId, String sequenceNumber, long events) {
+            replays.markApplied(replayId, processor, shardId, sequenceNumber, events);
         }
 
         @Override
-        public Map<String, String> applied(String replayId, Collection<String> shardIds) {
-            return replays.applied(replayId, shardIds);
+        public Map<String, String> applied(String replayId, String processor, Collection<String> shardIds) {
+            return replays.applied(replayId, processor, shardIds);
         }
 
         @Override
-        public long appliedEvents(String replayId) {
-            return replays.appliedEvents(replayId);
+        public long appliedEvents(String replayId, String processor) {
+            return replays.appliedEvents(replayId, processor);
         }
     };
-    final ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(balances), log, index, index, states, crashing,
+    final ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, states, crashing,
             stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO));
     private final AtomicLong liveSeq = new AtomicLong();
     int executions;

@@ -38,14 +38,16 @@ public final class ReplayCommands {
     private static final Set<String> CONNECTION_FLAGS = Set.of("--aws", "--json");
 
     public static final String USAGE = """
-              rebuild [--processor P]... [--segments N] [--batch-size N] [--replay-id ID] [--watch]
+              rebuild [--processor P]... [--segments N] [--batch-size N] [--replay-id ID] [--watch] [GATEWAY]
                                             full rebuild into a new generation (RebuildStateMachine); prints the replay id;
                                             the same --replay-id again resumes it from its checkpoints
               replay [--aggregate ID]... [--type T]... [--since T] [--until T] [--time-field recordedAt|occurredAt]
-                     [--processor P]... [--replay-id ID]
+                     [--processor P]... [--replay-id ID] [GATEWAY]
                                             partial replay: sends the EventBridge event ReplayRequested with this scope
-              verify [--report-only] [--replay-id ID] [--watch]
+              verify [--report-only] [--replay-id ID] [--watch] [GATEWAY]
                                             rebuild into a shadow generation and report drift (VerifyStateMachine)
+                  GATEWAY: [--gateway-mode suppress|diff|allow:GW[,GW]] [--missing-records fail|live] for processors
+                  with external effects (payouts); defaults suppress and fail
               status REPLAY_ID              the replay record, its checkpoints and its executions
               rollback [--processor P]...   make the previous generation active again (RollbackStateMachine)
                   all of them: [--json] [--aws [--data-table NAME] [--events-table NAME]]; locally they use the
@@ -73,13 +75,15 @@ public final class ReplayCommands {
     public int run(String command, String[] args) throws Exception {
         switch (command) {
             case "rebuild":
-                return rebuild(parse(command, args, Set.of("--processor", "--segments", "--batch-size", "--replay-id"),
+                return rebuild(parse(command, args, Set.of("--processor", "--segments", "--batch-size", "--replay-id",
+                                "--gateway-mode", "--missing-records"),
                         Set.of("--processor"), Set.of("--watch")));
             case "replay":
                 return replay(parse(command, args, Set.of("--aggregate", "--type", "--since", "--until", "--time-field",
-                        "--processor", "--replay-id"), Set.of("--aggregate", "--type", "--processor"), Set.of()));
+                        "--processor", "--replay-id", "--gateway-mode", "--missing-records"), Set.of("--aggregate", "--type", "--processor"), Set.of()));
             case "verify":
-                return verify(parse(command, args, Set.of("--replay-id"), Set.of(), Set.of("--report-only", "--watch")));
+                return verify(parse(command, args, Set.of("--replay-id", "--gateway-mode", "--missing-records"), Set.of(),
+                        Set.of("--report-only", "--watch")));
             case "status":
                 return status(parse(command, args, Set.of(), Set.of(), Set.of()));
             case "rollback":
@@ -122,14 +126,30 @@ public final class ReplayCommands {
         if (segments != null) in.put("segments", segments);
         Integer batch = a.integer("--batch-size", 1, 500);
         if (batch != null) in.put("batchSize", batch);
+        gatewayPolicy(a, in);
         a.expectPositional(0, 0, "no arguments");
         return in;
+    }
+
+    /** {@code --gateway-mode suppress|diff|allow:<gateway>[,<gateway>]} and {@code --missing-records fail|live}. */
+    private static void gatewayPolicy(Args a, ObjectNode in) {
+        String mode = a.value("--gateway-mode");
+        if (mode != null) {
+            if (!mode.matches("suppress|diff|allow:[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*")) {
+                throw new UsageException("option --gateway-mode of 'playback " + a.command() + "': '" + mode
+                        + "' is not a replay mode (suppress, diff or allow:<gateway>[,<gateway>])");
+            }
+            in.put("gatewayMode", mode);
+        }
+        String missing = a.oneOf("--missing-records", List.of("fail", "live"));
+        if (missing != null) in.put("missingRecords", missing);
     }
 
     static ObjectNode verifyInput(Args a) {
         ObjectNode in = JSON.createObjectNode();
         in.put("replayId", replayId(a, "verify"));
         in.put("reportOnly", a.flag("--report-only"));
+        gatewayPolicy(a, in);
         a.expectPositional(0, 0, "no arguments");
         return in;
     }
@@ -264,6 +284,7 @@ public final class ReplayCommands {
         if (until != null) d.put("until", until.toString());
         if (timeField != null) d.put("timeField", timeField);
         processors(a, d);
+        gatewayPolicy(a, d);
         return d;
     }
 

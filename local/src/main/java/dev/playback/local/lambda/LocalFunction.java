@@ -57,7 +57,13 @@ public final class LocalFunction {
     private final int timeoutSeconds;
     private final int memorySize;
     private final String methodName;
-    private final Supplier<Object> factory;
+    private volatile Supplier<Object> factory;
+    /** Makes the factory for an environment; null when the function was given a fixed factory. */
+    private final java.util.function.Function<Map<String, String>, Supplier<Object>> configurable;
+    private volatile Map<String, String> environment;
+    /** The configuration each live instance was made with; instances of an older one are dropped, not reused. */
+    private final Map<Object, Long> madeWith = new java.util.IdentityHashMap<>();
+    private long configuration;
     private final ConcurrentLinkedDeque<Object> idle = new ConcurrentLinkedDeque<>();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -75,15 +81,54 @@ public final class LocalFunction {
         this.memorySize = memorySize;
         this.methodName = methodName;
         this.factory = factory;
+        this.configurable = null;
+        this.environment = null;
+    }
+
+    /**
+     * A function whose handler instances are made for an environment, which {@link #updateEnvironment} can
+     * change later (as Lambda's UpdateFunctionConfiguration does).
+     */
+    public LocalFunction(String name, String arn, int timeoutSeconds, int memorySize, String methodName,
+                         Map<String, String> environment, java.util.function.Function<Map<String, String>, Supplier<Object>> factoryFor) {
+        this.name = name;
+        this.arn = arn;
+        this.timeoutSeconds = timeoutSeconds;
+        this.memorySize = memorySize;
+        this.methodName = methodName;
+        this.environment = Map.copyOf(environment);
+        this.configurable = factoryFor;
+        this.factory = factoryFor.apply(this.environment);
+    }
+
+    /** The environment its handler instances get (null when it was given a fixed factory). */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /**
+     * Changes environment variables, like Lambda's UpdateFunctionConfiguration: invocations that start afterwards
+     * run on new handler instances made with the new environment; running ones finish on their old instance.
+     */
+    public void updateEnvironment(Map<String, String> changes) {
+        if (configurable == null) {
+            throw new IllegalStateException("function " + name + " was hosted with a fixed handler factory; its environment cannot change");
+        }
+        synchronized (madeWith) {
+            Map<String, String> next = new java.util.LinkedHashMap<>(environment);
+            next.putAll(changes);
+            environment = Map.copyOf(next);
+            factory = configurable.apply(environment);
+            configuration++;
+        }
     }
 
     /** A function whose handler is created by reflection from {@code handlerClass} with {@code environment}. */
     public static LocalFunction reflective(String name, String arn, int timeoutSeconds, int memorySize,
                                            String handlerClass, String methodName, Map<String, String> environment,
                                            ClassLoader loader) {
-        Map<String, String> env = Map.copyOf(environment);
-        return new LocalFunction(name, arn, timeoutSeconds, memorySize, methodName,
-                () -> instantiate(name, handlerClass, env, loader));
+        return new LocalFunction(name, arn, timeoutSeconds, memorySize, methodName, environment,
+                env -> () -> instantiate(name, handlerClass, env, loader));
     }
 
     public String name() {
@@ -229,10 +274,25 @@ public final class LocalFunction {
     private Object borrow() {
         Object handler = idle.pollFirst();
         if (handler != null) {
-            return handler;
+            synchronized (madeWith) {
+                Long made = madeWith.get(handler);
+                if (made != null && made == configuration) return handler;
+                madeWith.remove(handler);
+            }
+            return borrow();
         }
         try {
-            return factory.get();
+            long made;
+            Supplier<Object> f;
+            synchronized (madeWith) {
+                made = configuration;
+                f = factory;
+            }
+            Object fresh = f.get();
+            synchronized (madeWith) {
+                madeWith.put(fresh, made);
+            }
+            return fresh;
         } catch (FunctionError e) {
             throw e;
         } catch (RuntimeException e) {
@@ -242,6 +302,13 @@ public final class LocalFunction {
     }
 
     private void release(Object handler) {
+        synchronized (madeWith) {
+            Long made = madeWith.get(handler);
+            if (made == null || made != configuration) {
+                madeWith.remove(handler);
+                return;
+            }
+        }
         idle.addFirst(handler);
     }
 

@@ -92,4 +92,37 @@ public final class GatewayReport {
     public static JsonNode empty() {
         return new GatewayReport().toJson();
     }
+
+    /**
+     * Several reports of one replay (per batch, per chunk; a redelivered batch's report may repeat
+     * another's entries) as one: commands and corrections once per idempotency key, a correction counted
+     * as sent by the replay when any report sent it, live queries once each, suppressed counts summed.
+     */
+    public static ObjectNode merge(List<JsonNode> reports) {
+        java.util.Map<String, JsonNode> sentByKey = new java.util.LinkedHashMap<>();
+        java.util.Map<String, ObjectNode> correctionsByKey = new java.util.LinkedHashMap<>();
+        java.util.Map<String, JsonNode> queries = new java.util.LinkedHashMap<>();
+        long suppressed = 0;
+        for (JsonNode r : reports) {
+            suppressed += r.path("suppressed").asLong();
+            for (JsonNode c : r.path("sentCommands")) sentByKey.putIfAbsent(c.path("idempotencyKey").asText(), c);
+            for (JsonNode c : r.path("corrections")) {
+                ObjectNode seen = correctionsByKey.get(c.path("idempotencyKey").asText());
+                if (seen == null) correctionsByKey.put(c.path("idempotencyKey").asText(), ((ObjectNode) c).deepCopy());
+                else if (!c.path("alreadySent").asBoolean()) seen.put("alreadySent", false);
+            }
+            for (JsonNode q : r.path("liveQueries")) {
+                queries.putIfAbsent(q.path("eventId").asText() + "/" + q.path("callSite").asText() + "/" + q.path("requestHash").asText(), q);
+            }
+        }
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("sent", sentByKey.size());
+        n.put("suppressed", suppressed);
+        n.put("corrections", correctionsByKey.size());
+        n.put("liveQueries", queries.size());
+        n.putArray("sentCommands").addAll(sentByKey.values());
+        n.putArray("correctionList").addAll(new ArrayList<JsonNode>(correctionsByKey.values()));
+        n.putArray("liveQueryList").addAll(queries.values());
+        return n;
+    }
 }

@@ -14,17 +14,25 @@ import java.util.regex.Pattern;
  *                   verification; null for a partial replay, which writes the active generation)
  * @param scope      a partial replay's scope as requested (null otherwise)
  * @param result     what {@code finish} returned, kept so that a repeated finish answers the same
+ * @param gatewayMode    how processors with external effects treat the gateway in this replay
+ *                       ({@code suppress}, {@code diff}, {@code allow:<gateway>[,<gateway>]}); {@code suppress} when null
+ * @param missingRecords what a query without a record does in this replay ({@code fail} or {@code live}); {@code fail} when null
  */
 public record Replay(String replayId, ReplayKind kind, String generation, List<String> processors, int segments,
                      int batchSize, boolean reportOnly, ReplayStatus status, Instant startedAt, String detail,
-                     JsonNode scope, long aggregatesRead, long rebuilt, long events, JsonNode result) {
+                     JsonNode scope, long aggregatesRead, long rebuilt, long events, JsonNode result,
+                     String gatewayMode, String missingRecords) {
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,80}");
+    public static final String DEFAULT_GATEWAY_MODE = "suppress";
+    public static final String DEFAULT_MISSING_RECORDS = "fail";
 
     public Replay {
         Objects.requireNonNull(replayId, "replayId");
         Objects.requireNonNull(kind, "kind");
         processors = List.copyOf(processors);
         Objects.requireNonNull(status, "status");
+        gatewayMode = gatewayMode == null ? DEFAULT_GATEWAY_MODE : gatewayMode;
+        missingRecords = missingRecords == null ? DEFAULT_MISSING_RECORDS : missingRecords;
     }
 
     public static String requireValidId(String replayId) {
@@ -36,11 +44,11 @@ public record Replay(String replayId, ReplayKind kind, String generation, List<S
 
     public Replay withStatus(ReplayStatus newStatus, String newDetail) {
         return new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly, newStatus, startedAt,
-                newDetail, scope, aggregatesRead, rebuilt, events, result);
+                newDetail, scope, aggregatesRead, rebuilt, events, result, gatewayMode, missingRecords);
     }
 
     public Replay withResult(JsonNode newResult) {
         return new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly, status, startedAt,
-                detail, scope, aggregatesRead, rebuilt, events, newResult);
+                detail, scope, aggregatesRead, rebuilt, events, newResult, gatewayMode, missingRecords);
     }
 }

@@ -8,8 +8,16 @@ import java.util.Optional;
 public interface ReplayStore {
     Optional<Replay> find(String replayId);
 
-    /** Records a new replay; false when one with that id exists already (nothing written then). */
+    /**
+     * Records a new replay; false when one with that id exists already (nothing written then). A replay
+     * with a generation is also findable by it ({@link #building}).
+     */
     boolean create(Replay replay);
+
+    /** The replay that builds {@code generation} (a rebuild's {@code g<N>}, a verification's shadow), if any. */
+    default Optional<Replay> building(String generation) {
+        return Optional.empty();
+    }
 
     /** Replaces the recorded replay (its counters are kept as stored). */
     void update(Replay replay);
@@ -33,15 +41,15 @@ public interface ReplayStore {
     }
 
     /**
-     * Records that the projection processed the playback stream of {@code shardId} up to
+     * Records that {@code processor} processed the playback stream of {@code shardId} up to
      * {@code sequenceNumber} for the replay, unless a higher one is recorded. Adds {@code events} to the
-     * replay's applied counter (for display).
+     * processor's applied counter of the replay (for display).
      */
-    void markApplied(String replayId, String shardId, String sequenceNumber, long events);
+    void markApplied(String replayId, String processor, String shardId, String sequenceNumber, long events);
 
-    /** The highest sequence number processed per shard, for the given shards that have one. */
-    Map<String, String> applied(String replayId, Collection<String> shardIds);
+    /** The highest sequence number {@code processor} processed per shard, for the given shards that have one. */
+    Map<String, String> applied(String replayId, String processor, Collection<String> shardIds);
 
-    /** The applied counter (for display; may count redelivered records twice). */
-    long appliedEvents(String replayId);
+    /** The applied counter of a processor (for display; may count redelivered records twice). */
+    long appliedEvents(String replayId, String processor);
 }

@@ -20,6 +20,14 @@ public record Generations(String active, String previous, Set<String> building) 
         return new Generations(DEFAULT, null, Set.of());
     }
 
+    /** The generations reads are or may again be served from: active and previous. */
+    public Set<String> serving() {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.add(active);
+        if (previous != null) all.add(previous);
+        return all;
+    }
+
     /** Every generation that must follow live events: active, previous (kept warm for rollback) and building. */
     public Set<String> live() {
         java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();

@@ -6,4 +6,7 @@ public interface PayloadStore {
     String put(String key, byte[] bytes);
 
     byte[] get(String ref);
+
+    /** The references of every object stored under a key starting with {@code prefix}, in key order. */
+    java.util.List<String> refs(String prefix);
 }

@@ -48,10 +48,11 @@ class DynamoReplayAdaptersIT {
     @Test
     void keepsReplaysCheckpointsAndAppliedMarks() {
         Replay r = new Replay("r-1", ReplayKind.REBUILD, "g1", List.of("balances"), 4, 500, false, ReplayStatus.RUNNING,
-                Instant.parse("2026-01-01T00:00:00Z"), null, null, 0, 0, 0, null);
+                Instant.parse("2026-01-01T00:00:00Z"), null, null, 0, 0, 0, null, "diff", "live");
         assertTrue(replays.create(r));
         assertFalse(replays.create(r));
         assertEquals(r, replays.find("r-1").orElseThrow());
+        assertEquals("diff", replays.find("r-1").orElseThrow().gatewayMode());
         replays.addCounts("r-1", 2, 10);
         replays.update(r.withStatus(ReplayStatus.FAILED, "boom").withResult(Envelopes.json("{\"a\":1}")));
         Replay stored = replays.find("r-1").orElseThrow();
@@ -70,10 +71,12 @@ class DynamoReplayAdaptersIT {
         assertTrue(replays.checkpoint("r-1", 2).isEmpty());
 
         String high = "49650000000000000000000000000000000000000000000009";
-        replays.markApplied("r-1", "shardId-000000000001", high, 3);
-        replays.markApplied("r-1", "shardId-000000000001", "49650000000000000000000000000000000000000000000002", 1);
-        assertEquals(Map.of("shardId-000000000001", high), replays.applied("r-1", List.of("shardId-000000000001", "shardId-000000000000")));
-        assertEquals(4, replays.appliedEvents("r-1"));
+        replays.markApplied("r-1", "balances", "shardId-000000000001", high, 3);
+        replays.markApplied("r-1", "balances", "shardId-000000000001", "49650000000000000000000000000000000000000000000002", 1);
+        assertEquals(Map.of("shardId-000000000001", high), replays.applied("r-1", "balances", List.of("shardId-000000000001", "shardId-000000000000")));
+        assertEquals(4, replays.appliedEvents("r-1", "balances"));
+        assertEquals(Map.of(), replays.applied("r-1", "payouts", List.of("shardId-000000000001")), "each processor has its own marks");
+        assertEquals(0, replays.appliedEvents("r-1", "payouts"));
     }
 
     private static EventEnvelope event(String id, String aggregateId, long version, String type, String occurred, String recorded) {

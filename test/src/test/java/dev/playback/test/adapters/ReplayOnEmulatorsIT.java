@@ -64,7 +64,7 @@ class ReplayOnEmulatorsIT {
         Projector<?> balances = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog());
         Projection projection = new Projection(List.of(balances), log, states, replays, Runnable::run, Duration.ofSeconds(2));
         InMemoryPayloadStore reports = new InMemoryPayloadStore();
-        ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(balances), log, index, index, states, replays,
+        ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(dev.playback.lambdas.replay.ReplayProcessor.of(balances)), log, index, index, states, replays,
                 new KinesisPlaybackPublisher(kinesis, stream), reports, Clock.systemUTC(), Duration.ZERO));
 
         Appender appender = new Appender(log);

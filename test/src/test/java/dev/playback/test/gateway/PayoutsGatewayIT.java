@@ -147,7 +147,8 @@ class PayoutsGatewayIT {
     void aReplayBatchOnThePlaybackStreamRunsInItsModeAndLeavesAReport() throws Exception {
         List<dev.playback.model.event.EventEnvelope> history = new java.util.ArrayList<>();
         for (JsonNode e : api.history("acc-1").body().path("events")) history.add(dev.playback.model.event.EventCodec.fromJson(e));
-        byte[] record = dev.playback.lambdas.payouts.PlaybackBatch.encode("stream-1", "g-stream-1", "suppress", "fail", history);
+        byte[] record = dev.playback.lambdas.aws.kinesis.PlaybackRecords.encode(new dev.playback.model.replay.PlaybackRecord(
+                "stream-1", "g-stream-1", List.of("payouts"), history, "suppress", "fail"));
         stack.kinesis().putRecord(p -> p.streamName(stack.physicalName("PlaybackStream")).partitionKey("acc-1")
                 .data(software.amazon.awssdk.core.SdkBytes.fromByteArray(record)));
         stack.awaitIdle(IDLE);

@@ -28,9 +28,10 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
 
 /**
  * Replays in the data table: {@code replay#<id>} (the record), {@code replay#<id>#segment#<n>} (a Scan
- * segment's checkpoint), {@code replay#<id>#applied#<shardId>} (the highest playback sequence number the
- * projection processed in that shard, zero-padded so a conditional write compares it like a number) and
- * {@code replay#<id>#applied} (the applied counter).
+ * segment's checkpoint), {@code replay#<id>#applied#<processor>#<shardId>} (the highest playback sequence number
+ * the processor processed in that shard, zero-padded so a conditional write compares it like a number) and
+ * {@code replay#<id>#applied#<processor>} (the processor's applied counter), and
+ * {@code replay-generation#<generation>} (which replay builds a generation).
  */
 public final class DynamoReplayStore implements ReplayStore {
     private final DynamoDbClient dynamo;
@@ -61,7 +62,8 @@ public final class DynamoReplayStore implements ReplayStore {
                 ReplayStatus.valueOf(text(item, "status")),
                 text(item, "startedAt") == null ? null : Instant.parse(text(item, "startedAt")),
                 text(item, "detail"), json(text(item, "scope")), number(item, "aggregatesRead"),
-                number(item, "rebuilt"), number(item, "events"), json(text(item, "result"))));
+                number(item, "rebuilt"), number(item, "events"), json(text(item, "result")),
+                text(item, "gatewayMode"), text(item, "missingRecords")));
     }
 
     private static long number(Map<String, AttributeValue> item, String name) {
@@ -94,6 +96,8 @@ public final class DynamoReplayStore implements ReplayStore {
         if (r.scope() != null) item.put("scope", s(r.scope().toString()));
         item.put("aggregatesRead", n(r.aggregatesRead()));
         if (r.result() != null) item.put("result", s(r.result().toString()));
+        item.put("gatewayMode", s(r.gatewayMode()));
+        item.put("missingRecords", s(r.missingRecords()));
         if (withCounters) {
             item.put("rebuilt", n(r.rebuilt()));
             item.put("events", n(r.events()));
@@ -103,12 +107,34 @@ public final class DynamoReplayStore implements ReplayStore {
 
     @Override
     public boolean create(Replay replay) {
+        // The generation's pointer first: a replay that exists is always findable by its generation.
+        if (replay.generation() != null) {
+            try {
+                dynamo.putItem(p -> p.tableName(table).item(Map.of("pk", s(generationKey(replay.generation())), "replayId", s(replay.replayId())))
+                        .conditionExpression("attribute_not_exists(pk) OR replayId = :r").expressionAttributeValues(Map.of(":r", s(replay.replayId()))));
+            } catch (ConditionalCheckFailedException e) {
+                Map<String, AttributeValue> other = get(generationKey(replay.generation()));
+                throw new IllegalStateException("generation " + replay.generation() + " belongs to replay '"
+                        + (other == null ? "?" : text(other, "replayId")) + "'; start replay '" + replay.replayId() + "' again for a new one");
+            }
+        }
         try {
             dynamo.putItem(p -> p.tableName(table).item(item(replay, true)).conditionExpression("attribute_not_exists(pk)"));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    static String generationKey(String generation) {
+        return "replay-generation#" + generation;
+    }
+
+    @Override
+    public Optional<Replay> building(String generation) {
+        Map<String, AttributeValue> pointer = get(generationKey(generation));
+        if (pointer == null || text(pointer, "replayId") == null) return Optional.empty();
+        return find(text(pointer, "replayId"));
     }
 
     @Override
@@ -199,14 +225,18 @@ public final class DynamoReplayStore implements ReplayStore {
         return item;
     }
 
-    static String appliedKey(String replayId, String shardId) {
-        return replayKey(replayId) + "#applied#" + shardId;
+    static String appliedKey(String replayId, String processor) {
+        return replayKey(replayId) + "#applied#" + processor;
+    }
+
+    static String appliedKey(String replayId, String processor, String shardId) {
+        return appliedKey(replayId, processor) + "#" + shardId;
     }
 
     @Override
-    public void markApplied(String replayId, String shardId, String sequenceNumber, long events) {
+    public void markApplied(String replayId, String processor, String shardId, String sequenceNumber, long events) {
         try {
-            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(appliedKey(replayId, shardId))))
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(appliedKey(replayId, processor, shardId))))
                     .updateExpression("SET seq = :s, sequenceNumber = :raw")
                     .conditionExpression("attribute_not_exists(seq) OR seq < :s")
                     .expressionAttributeValues(Map.of(":s", s(SequenceNumbers.padded(sequenceNumber)), ":raw", s(sequenceNumber))));
@@ -214,25 +244,25 @@ public final class DynamoReplayStore implements ReplayStore {
             // a higher sequence number is recorded already (a redelivered batch)
         }
         if (events > 0) {
-            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(replayKey(replayId) + "#applied")))
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(appliedKey(replayId, processor))))
                     .updateExpression("ADD #c :n").expressionAttributeNames(Map.of("#c", "count"))
                     .expressionAttributeValues(Map.of(":n", n(events))));
         }
     }
 
     @Override
-    public Map<String, String> applied(String replayId, Collection<String> shardIds) {
+    public Map<String, String> applied(String replayId, String processor, Collection<String> shardIds) {
         Map<String, String> out = new TreeMap<>();
         for (String shard : shardIds) {
-            Map<String, AttributeValue> item = get(appliedKey(replayId, shard));
+            Map<String, AttributeValue> item = get(appliedKey(replayId, processor, shard));
             if (item != null && text(item, "sequenceNumber") != null) out.put(shard, text(item, "sequenceNumber"));
         }
         return out;
     }
 
     @Override
-    public long appliedEvents(String replayId) {
-        Map<String, AttributeValue> item = get(replayKey(replayId) + "#applied");
+    public long appliedEvents(String replayId, String processor) {
+        Map<String, AttributeValue> item = get(appliedKey(replayId, processor));
         return item == null ? 0 : number(item, "count");
     }
 }

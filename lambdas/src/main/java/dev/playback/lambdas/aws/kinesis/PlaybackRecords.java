@@ -14,7 +14,9 @@ import java.util.List;
 
 /**
  * The data of one playback-stream record: a JSON object
- * {@code {"replayId", "generation", "processors": [...], "events": [envelopes of one aggregate, consecutive versions]}}.
+ * {@code {"replayId", "generation", "processors": [...], "gatewayMode", "missingRecords",
+ * "events": [envelopes of one aggregate, consecutive versions]}} ({@code gatewayMode} and {@code missingRecords}
+ * default to {@code suppress} and {@code fail}).
  * (Event-stream records are JSON arrays, so the first byte tells the two apart.)
  */
 public final class PlaybackRecords {
@@ -27,6 +29,8 @@ public final class PlaybackRecords {
         n.put("generation", r.generation());
         ArrayNode p = n.putArray("processors");
         r.processors().forEach(p::add);
+        n.put("gatewayMode", r.gatewayMode());
+        n.put("missingRecords", r.missingRecords());
         ArrayNode events = n.putArray("events");
         for (EventEnvelope e : r.events()) events.add(EventCodec.toJson(e));
         return n;
@@ -68,6 +72,7 @@ public final class PlaybackRecords {
         n.get("processors").forEach(p -> processors.add(p.asText()));
         List<EventEnvelope> events = new ArrayList<>();
         n.get("events").forEach(e -> events.add(EventCodec.fromJson(e)));
-        return new PlaybackRecord(n.get("replayId").asText(), n.get("generation").asText(), processors, events);
+        return new PlaybackRecord(n.get("replayId").asText(), n.get("generation").asText(), processors, events,
+                n.path("gatewayMode").textValue(), n.path("missingRecords").textValue());
     }
 }

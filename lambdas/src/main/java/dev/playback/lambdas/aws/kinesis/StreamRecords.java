@@ -24,6 +24,13 @@ public final class StreamRecords {
     }
 
     /** The bytes of a Kinesis record's data, as the Lambda event carries them. */
+    /** The shard of a record from its {@code eventID} ({@code shardId-…:sequenceNumber}). */
+    public static String shardId(String eventId) {
+        if (eventId == null) return dev.playback.lambdas.projection.Projection.UNKNOWN_SHARD;
+        int colon = eventId.indexOf(':');
+        return colon > 0 ? eventId.substring(0, colon) : eventId;
+    }
+
     public static byte[] bytes(java.nio.ByteBuffer data) {
         java.nio.ByteBuffer b = data.duplicate();
         byte[] out = new byte[b.remaining()];

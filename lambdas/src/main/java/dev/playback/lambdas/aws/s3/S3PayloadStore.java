@@ -21,6 +21,14 @@ public final class S3PayloadStore implements PayloadStore {
     }
 
     @Override
+    public java.util.List<String> refs(String prefix) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(prefix)).contents()
+                .forEach(o -> out.add("s3://" + bucket + "/" + o.key()));
+        return out;
+    }
+
+    @Override
     public byte[] get(String ref) {
         if (!ref.startsWith("s3://")) throw new IllegalArgumentException("not an s3:// payload reference: " + ref);
         String rest = ref.substring(5);

@@ -24,6 +24,11 @@ public final class InMemoryPayloadStore implements PayloadStore {
         return bytes.clone();
     }
 
+    @Override
+    public java.util.List<String> refs(String prefix) {
+        return objects.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().map(k -> SCHEME + k).toList();
+    }
+
     public int size() {
         return objects.size();
     }

@@ -17,6 +17,7 @@ public final class InMemoryReplayStore implements ReplayStore {
     private final Map<String, SegmentCheckpoint> checkpoints = new HashMap<>();
     private final Map<String, String> applied = new HashMap<>();
     private final Map<String, Long> appliedEvents = new HashMap<>();
+    private final Map<String, String> byGeneration = new HashMap<>();
 
     @Override
     public synchronized Optional<Replay> find(String replayId) {
@@ -25,7 +26,15 @@ public final class InMemoryReplayStore implements ReplayStore {
 
     @Override
     public synchronized boolean create(Replay replay) {
-        return replays.putIfAbsent(replay.replayId(), replay) == null;
+        boolean created = replays.putIfAbsent(replay.replayId(), replay) == null;
+        if (created && replay.generation() != null) byGeneration.putIfAbsent(replay.generation(), replay.replayId());
+        return created;
+    }
+
+    @Override
+    public synchronized Optional<Replay> building(String generation) {
+        String id = byGeneration.get(generation);
+        return id == null ? Optional.empty() : find(id);
     }
 
     @Override
@@ -37,7 +46,8 @@ public final class InMemoryReplayStore implements ReplayStore {
         }
         replays.put(replay.replayId(), new Replay(replay.replayId(), replay.kind(), replay.generation(), replay.processors(),
                 replay.segments(), replay.batchSize(), replay.reportOnly(), replay.status(), replay.startedAt(), replay.detail(),
-                replay.scope(), replay.aggregatesRead(), stored.rebuilt(), stored.events(), replay.result()));
+                replay.scope(), replay.aggregatesRead(), stored.rebuilt(), stored.events(), replay.result(), replay.gatewayMode(),
+                replay.missingRecords()));
     }
 
     @Override
@@ -46,7 +56,7 @@ public final class InMemoryReplayStore implements ReplayStore {
         if (r == null) throw new IllegalArgumentException("no replay " + replayId);
         replays.put(replayId, new Replay(r.replayId(), r.kind(), r.generation(), r.processors(), r.segments(), r.batchSize(),
                 r.reportOnly(), r.status(), r.startedAt(), r.detail(), r.scope(), r.aggregatesRead(), r.rebuilt() + rebuilt,
-                r.events() + events, r.result()));
+                r.events() + events, r.result(), r.gatewayMode(), r.missingRecords()));
     }
 
     @Override
@@ -60,23 +70,23 @@ public final class InMemoryReplayStore implements ReplayStore {
     }
 
     @Override
-    public synchronized void markApplied(String replayId, String shardId, String sequenceNumber, long events) {
-        applied.merge(replayId + "#" + shardId, sequenceNumber, SequenceNumbers::max);
-        appliedEvents.merge(replayId, events, Long::sum);
+    public synchronized void markApplied(String replayId, String processor, String shardId, String sequenceNumber, long events) {
+        applied.merge(replayId + "#" + processor + "#" + shardId, sequenceNumber, SequenceNumbers::max);
+        appliedEvents.merge(replayId + "#" + processor, events, Long::sum);
     }
 
     @Override
-    public synchronized Map<String, String> applied(String replayId, Collection<String> shardIds) {
+    public synchronized Map<String, String> applied(String replayId, String processor, Collection<String> shardIds) {
         Map<String, String> out = new TreeMap<>();
         for (String shard : shardIds) {
-            String seq = applied.get(replayId + "#" + shard);
+            String seq = applied.get(replayId + "#" + processor + "#" + shard);
             if (seq != null) out.put(shard, seq);
         }
         return out;
     }
 
     @Override
-    public synchronized long appliedEvents(String replayId) {
-        return appliedEvents.getOrDefault(replayId, 0L);
+    public synchronized long appliedEvents(String replayId, String processor) {
+        return appliedEvents.getOrDefault(replayId + "#" + processor, 0L);
     }
 }

@@ -1,0 +1,89 @@
+package dev.playback.lambdas.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.gateway.GatewayReport;
+import dev.playback.model.store.PayloadStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What the gateway did in a replay, in the report store: one piece per unit of work
+ * ({@code replays/<replayId>/gateway/<processor>/<piece>.json}: a playback record, a partial replay's chunk;
+ * a unit done again overwrites its piece), and at the end all of them merged
+ * ({@code reports/gateway/<replayId>.json}, {@link GatewayReport#merge}), listing every correction once.
+ */
+public final class GatewayReports {
+    private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._=-]");
+    private final PayloadStore store;
+
+    public GatewayReports(PayloadStore store) {
+        this.store = store;
+    }
+
+    static String prefix(String replayId) {
+        return "replays/" + replayId + "/gateway/";
+    }
+
+    public static String mergedKey(String replayId) {
+        return "reports/gateway/" + replayId + ".json";
+    }
+
+    /** Writes one piece; {@code piece} names the unit of work (characters outside [A-Za-z0-9._=-] become '_'). */
+    public void put(String replayId, String processor, String piece, JsonNode report) {
+        String key = prefix(replayId) + processor + "/" + UNSAFE.matcher(piece).replaceAll("_") + ".json";
+        try {
+            store.put(key, EventCodec.JSON.writeValueAsBytes(report));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every piece of the replay merged, written to {@link #mergedKey}; the merged report carries its {@code reportUri}. */
+    public ObjectNode publish(String replayId, String gatewayMode) {
+        List<JsonNode> pieces = new ArrayList<>();
+        for (String ref : store.refs(prefix(replayId))) {
+            try {
+                pieces.add(EventCodec.JSON.readTree(store.get(ref)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("gateway report " + ref + " is not JSON: " + e.getMessage(), e);
+            }
+        }
+        ObjectNode merged = GatewayReport.merge(pieces);
+        merged.put("replayId", replayId);
+        merged.put("gatewayMode", gatewayMode);
+        merged.put("pieces", pieces.size());
+        try {
+            String uri = store.put(mergedKey(replayId), EventCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged));
+            merged.put("reportUri", uri);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return merged;
+    }
+
+    /** A merged report's counts, for a replay's result: sent, suppressed, corrections, live queries, where the report is. */
+    public static ObjectNode summary(ObjectNode merged) {
+        ObjectNode s = EventCodec.JSON.createObjectNode();
+        s.put("gatewayMode", merged.path("gatewayMode").asText());
+        s.put("sent", merged.path("sent").asLong());
+        s.put("suppressed", merged.path("suppressed").asLong());
+        s.put("corrections", merged.path("corrections").asLong());
+        s.put("liveQueries", merged.path("liveQueries").asLong());
+        s.put("reportUri", merged.path("reportUri").asText());
+        return s;
+    }
+
+    /** "; gateway diff: 2 corrections, 0 sent, 0 suppressed" for summaries. */
+    public static String describe(ObjectNode summary) {
+        return "; gateway " + summary.path("gatewayMode").asText() + ": " + summary.path("corrections").asLong() + " corrections, "
+                + summary.path("sent").asLong() + " sent, " + summary.path("suppressed").asLong() + " suppressed"
+                + (summary.path("liveQueries").asLong() > 0 ? ", " + summary.path("liveQueries").asLong() + " live queries" : "")
+                + " (report " + summary.path("reportUri").asText() + ")";
+    }
+}
