@@ -197,7 +197,8 @@ public final class LocalStack implements AutoCloseable {
         template.stateMachines().keySet().forEach(id -> machines.put(id, workflows.stateMachineArn(id)));
         return new LocalEndpoints(apiUrl(), workflows.stepFunctionsEndpoint(), workflows.eventBridgeEndpoint(),
                 emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint(), Emulators.REGION.id(),
-                ProcessHandle.current().pid(), dataDir == null ? null : dataDir.toAbsolutePath().toString(), names, machines);
+                ProcessHandle.current().pid(), dataDir == null ? null : dataDir.toAbsolutePath().toString(), names, machines,
+                Map.of("fx", external.fxUrl().toString(), "bank", external.bankUrl().toString()));
     }
 
     public void describe(PrintStream out) {

@@ -197,10 +197,16 @@ final class Rebuild {
     /** Switches every processor of the replay to its generation, one conditional write each. */
     ObjectNode finish(Replay replay) {
         String previous = null;
+        Map<String, String> previousOf = new LinkedHashMap<>();
         for (String p : replay.processors()) {
             String before = switchTo(p, replay.generation());
             if (previous == null) previous = before;
+            previousOf.put(p, before);
         }
+        boolean onePrevious = previousOf.values().stream().distinct().count() == 1;
+        String kept = previous == null ? "" : onePrevious ? " (previous " + previous + " kept for rollback)"
+                : " (previous " + previousOf.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", ")) + " kept for rollback)";
         long published = checkpoints.segments(replay).stream().mapToLong(SegmentCheckpoint::published).sum();
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("replayId", replay.replayId());
@@ -216,7 +222,7 @@ final class Rebuild {
         }
         out.put("summary", "rebuild " + replay.replayId() + ": " + published + " events replayed into " + replay.generation()
                 + "; " + String.join(", ", replay.processors()) + " now read " + replay.generation()
-                + (previous == null ? "" : " (previous " + previous + " kept for rollback)") + gateway);
+                + kept + gateway);
         ports.replays().update(replay.withStatus(ReplayStatus.SUCCEEDED, out.get("summary").asText()).withResult(out));
         return out;
     }

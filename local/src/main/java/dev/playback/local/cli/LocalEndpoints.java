@@ -25,7 +25,7 @@ import java.util.Map;
  */
 public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dynamoDb, URI kinesis, URI s3,
                              String region, long pid, String dataDir, Map<String, String> names,
-                             Map<String, String> stateMachines) {
+                             Map<String, String> stateMachines, Map<String, String> external) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final String FILE_PROPERTY = "playback.localFile";
     public static final String FILE_ENV = "PLAYBACK_LOCAL_FILE";
@@ -33,6 +33,14 @@ public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dy
     public LocalEndpoints {
         names = Map.copyOf(names);
         stateMachines = Map.copyOf(stateMachines);
+        external = external == null ? Map.of() : Map.copyOf(external);
+    }
+
+    /** The URL of a local external system ({@code fx}, {@code bank}). */
+    public URI external(String name) {
+        String url = external.get(name);
+        if (url == null) throw new IllegalStateException("the local stack has no external system " + name + " (known: " + external.keySet() + ")");
+        return URI.create(url);
     }
 
     /**
@@ -75,6 +83,8 @@ public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dy
         names.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> nm.put(e.getKey(), e.getValue()));
         ObjectNode sm = n.putObject("stateMachines");
         stateMachines.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sm.put(e.getKey(), e.getValue()));
+        ObjectNode ex = n.putObject("external");
+        external.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> ex.put(e.getKey(), e.getValue()));
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
@@ -100,9 +110,11 @@ public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dy
         n.path("names").fields().forEachRemaining(e -> names.put(e.getKey(), e.getValue().asText()));
         Map<String, String> machines = new LinkedHashMap<>();
         n.path("stateMachines").fields().forEachRemaining(e -> machines.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> external = new LinkedHashMap<>();
+        n.path("external").fields().forEachRemaining(e -> external.put(e.getKey(), e.getValue().asText()));
         return new LocalEndpoints(uri(n, "api", file), uri(n, "stepFunctions", file), uri(n, "eventBridge", file),
                 uri(n, "dynamoDb", file), uri(n, "kinesis", file), uri(n, "s3", file), n.path("region").asText("us-east-1"),
-                n.path("pid").asLong(), n.hasNonNull("dataDir") ? n.get("dataDir").asText() : null, names, machines);
+                n.path("pid").asLong(), n.hasNonNull("dataDir") ? n.get("dataDir").asText() : null, names, machines, external);
     }
 
     private static URI uri(JsonNode n, String field, Path file) {

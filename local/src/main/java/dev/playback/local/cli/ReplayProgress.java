@@ -15,7 +15,7 @@ import java.util.TreeSet;
 /**
  * A replay as its records in the data table show it: the replay record {@code replay#<id>}, the segment
  * checkpoints {@code replay#<id>#segment#<n>} and what the projection applied
- * ({@code replay#<id>#applied#<shardId>} and the applied counter). Read with consistent GetItems only
+ * (per processor: {@code replay#<id>#applied#<processor>#<shardId>} and the counter {@code replay#<id>#applied#<processor>}). Read with consistent GetItems only
  * (no Scan of the data table).
  */
 public record ReplayProgress(String replayId, boolean exists, String kind, String status, String generation,
@@ -42,7 +42,6 @@ public record ReplayProgress(String replayId, boolean exists, String kind, Strin
         List<Segment> cps = new ArrayList<>();
         long published = 0, batches = 0;
         int done = 0;
-        TreeSet<String> shards = new TreeSet<>();
         for (int n = 0; n < segments; n++) {
             Optional<Map<String, AttributeValue>> cp = get(dynamo, dataTable, "replay#" + replayId + "#segment#" + n);
             if (cp.isEmpty()) {
@@ -57,44 +56,21 @@ public record ReplayProgress(String replayId, boolean exists, String kind, Strin
             published += p;
             batches += b;
             if (d) done++;
-            shards.addAll(shardIds(c.get("shards")));
         }
-        long applied = appliedCount(dynamo, dataTable, replayId, r, shards);
+        long applied = appliedCount(dynamo, dataTable, replayId, r);
         return new ReplayProgress(replayId, true, str(r, "kind"), str(r, "status"), str(r, "generation"), strings(r.get("processors")),
                 segments, num(r, "batchSize").orElse(0L).intValue(), str(r, "startedAt"), str(r, "detail"), published, batches, done,
                 applied, cps, r);
     }
 
-    private static long appliedCount(DynamoDbClient dynamo, String table, String id, Map<String, AttributeValue> record,
-                                     TreeSet<String> shards) {
-        Optional<Long> onRecord = num(record, "applied", "appliedEvents");
-        if (onRecord.isPresent()) return onRecord.get();
-        Optional<Map<String, AttributeValue>> counter = get(dynamo, table, "replay#" + id + "#applied");
-        if (counter.isPresent()) {
-            Optional<Long> c = num(counter.get(), "applied", "events", "count");
-            if (c.isPresent()) return c.get();
+    /** The events applied by the slowest of the replay's processors (each counts in {@code replay#<id>#applied#<processor>}). */
+    private static long appliedCount(DynamoDbClient dynamo, String table, String id, Map<String, AttributeValue> record) {
+        long least = Long.MAX_VALUE;
+        for (String processor : strings(record.get("processors"))) {
+            long n = get(dynamo, table, "replay#" + id + "#applied#" + processor).flatMap(c -> num(c, "count")).orElse(0L);
+            least = Math.min(least, n);
         }
-        long sum = 0;
-        for (String shard : shards) {
-            Optional<Map<String, AttributeValue>> a = get(dynamo, table, "replay#" + id + "#applied#" + shard);
-            if (a.isPresent()) sum += num(a.get(), "applied", "events", "count").orElse(0L);
-        }
-        return sum;
-    }
-
-    private static List<String> shardIds(AttributeValue v) {
-        if (v == null) return List.of();
-        if (v.hasM()) return new ArrayList<>(v.m().keySet());
-        if (v.s() != null) {
-            try {
-                List<String> out = new ArrayList<>();
-                JSON.readTree(v.s()).fieldNames().forEachRemaining(out::add);
-                return out;
-            } catch (Exception e) {
-                return List.of();
-            }
-        }
-        return List.of();
+        return least == Long.MAX_VALUE ? 0 : least;
     }
 
     static Optional<Map<String, AttributeValue>> get(DynamoDbClient dynamo, String table, String pk) {

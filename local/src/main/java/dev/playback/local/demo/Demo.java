@@ -24,7 +24,8 @@ import java.util.concurrent.Future;
  * {@code playback demo}: starts the local stack, sends ledger traffic through the HTTP API (including
  * the awkward cases: a declined withdrawal, an account that was never opened, a duplicate send, a
  * stale expectedVersion), waits until everything is projected, then checks the data store against an
- * independent fold of the events table and prints what happened at each stage.
+ * independent fold of the events table and prints what happened at each stage. Then the payouts story
+ * ({@link DemoPayouts}) and the replays ({@link DemoReplays}).
  */
 public final class Demo {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +38,8 @@ public final class Demo {
     public int run(LocalOptions options) throws Exception {
         long t0 = System.nanoTime();
         out.println("== Playback demo: the live path on the local stack ==");
-        try (LocalStack stack = LocalStack.start(options)) {
+        // The payouts story starts with the original fee rule (v1, the bug) and deploys the fix (v2) halfway.
+        try (LocalStack stack = LocalStack.start(options.withParameter("FeeRule", "v1"))) {
             long tStarted = System.nanoTime();
             out.printf(Locale.ROOT, "stack up in %.1f s: API %s%n", secs(t0, tStarted), stack.apiUrl());
             PlaybackApi api = new PlaybackApi(stack.apiUrl());
@@ -108,7 +110,10 @@ public final class Demo {
             out.printf(Locale.ROOT, "time: stack %.1f s, story+bulk %.1f s, catch-up %.1f s, total %.1f s%n",
                     secs(t0, tStarted), secs(tStarted, tAccepted), secs(tAccepted, tIdle), secs(t0, System.nanoTime()));
             out.println();
-            boolean replaysOk = new DemoReplays(out, stack).run(fold);
+            DemoPayouts payouts = new DemoPayouts(out, stack, api);
+            boolean payoutsOk = payouts.live();
+            out.println();
+            boolean replaysOk = new DemoReplays(out, stack, payouts).run() && payoutsOk;
             boolean ok = replaysOk && diffs.isEmpty() && fold.violations().isEmpty()
                     && "rejected".equals(staleStatus.path("status").asText())
                     && new BigDecimal(api.aggregate("carol").body().path("state").path("balance").asText()).compareTo(new BigDecimal("0.30")) == 0;

@@ -31,24 +31,39 @@ final class DemoReplays {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
     private final LocalStack stack;
+    private final DemoPayouts payouts;
 
-    DemoReplays(PrintStream out, LocalStack stack) {
+    DemoReplays(PrintStream out, LocalStack stack, DemoPayouts payouts) {
         this.out = out;
         this.stack = stack;
+        this.payouts = payouts;
     }
 
-    boolean run(LedgerFold.Result fold) throws Exception {
+    /** The payouts fix (a diff rebuild), then a full rebuild in suppress mode, a partial replay, a verification, a reversal. */
+    boolean run() throws Exception {
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         try (SfnClient sfn = SfnClient.builder().region(Region.US_EAST_1).credentialsProvider(creds)
                 .endpointOverride(stack.workflows().stepFunctionsEndpoint()).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
              EventBridgeClient events = EventBridgeClient.builder().region(Region.US_EAST_1).credentialsProvider(creds)
                      .endpointOverride(stack.workflows().eventBridgeEndpoint()).httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
-            return rebuild(sfn, fold) & partial(sfn, events) & verify(sfn);
+            boolean fixed = payouts.fix(sfn);
+            out.println();
+            DemoPayouts.SuppressCheck suppress = payouts.new SuppressCheck();
+            boolean rebuilt = rebuild(sfn);
+            boolean reproduced = suppress.after();
+            out.println();
+            boolean partial = partial(sfn, events);
+            out.println();
+            boolean verified = verify(sfn);
+            out.println();
+            boolean reversed = payouts.reverse();
+            return fixed & rebuilt & reproduced & partial & verified & reversed;
         }
     }
 
-    private boolean rebuild(SfnClient sfn, LedgerFold.Result fold) throws Exception {
-        out.println("== full rebuild (StartExecution RebuildStateMachine) ==");
+    private boolean rebuild(SfnClient sfn) throws Exception {
+        out.println("== full rebuild of every processor in suppress mode (StartExecution RebuildStateMachine) ==");
+        LedgerFold.Result fold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
         String before = RebuildBenchmark.activeGeneration(stack, "balances");
         String machine = stack.workflows().stateMachineArn("RebuildStateMachine");
         ObjectNode input = JSON.createObjectNode().put("replayId", "demo-rebuild").put("segments", 2).put("batchSize", 250);
@@ -60,8 +75,8 @@ final class DemoReplays {
         String after = RebuildBenchmark.activeGeneration(stack, "balances");
         List<String> diffs = d.status() == ExecutionStatus.SUCCEEDED
                 ? LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"), after) : List.of("not rebuilt");
-        out.printf(Locale.ROOT, "rebuild %s in %.1f s: %,d events published, %,d applied; active generation %s -> %s; "
-                + "rebuilt generation vs fold: %s%n", d.statusAsString(), secs, p.published(), p.applied(), before, after,
+        out.printf(Locale.ROOT, "rebuild %s in %.1f s: %,d events published, %,d applied by each processor; balances %s -> %s; "
+                + "rebuilt balances vs independent fold: %s%n", d.statusAsString(), secs, p.published(), p.applied(), before, after,
                 diffs.isEmpty() ? "equal" : diffs.size() + " differences");
         if (d.error() != null) out.println("  " + d.error() + ": " + d.cause());
         return d.status() == ExecutionStatus.SUCCEEDED && !before.equals(after) && diffs.isEmpty() && p.published() >= fold.events();

@@ -71,14 +71,15 @@ class ReplayCommandsTest {
     void the_endpoints_file_round_trips(@TempDir Path dir) {
         LocalEndpoints e = new LocalEndpoints(URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:2"), URI.create("http://127.0.0.1:3"),
                 URI.create("http://127.0.0.1:4"), URI.create("http://127.0.0.1:5"), URI.create("http://127.0.0.1:6"), "us-east-1",
-                ProcessHandle.current().pid(), "/data", Map.of("DataTable", "DataTable"), Map.of("RebuildStateMachine", "arn:x"));
+                ProcessHandle.current().pid(), "/data", Map.of("DataTable", "DataTable"), Map.of("RebuildStateMachine", "arn:x"),
+                Map.of("fx", "http://127.0.0.1:7", "bank", "http://127.0.0.1:8"));
         Path file = dir.resolve("sub/local.json");
         e.write(file);
         LocalEndpoints read = LocalEndpoints.read(file);
         assertEquals(e, read);
         assertTrue(read.writerAlive());
         assertFalse(new LocalEndpoints(e.api(), e.stepFunctions(), e.eventBridge(), e.dynamoDb(), e.kinesis(), e.s3(), "us-east-1",
-                Long.MAX_VALUE - 1, null, Map.of(), Map.of()).writerAlive());
+                Long.MAX_VALUE - 1, null, Map.of(), Map.of(), Map.of()).writerAlive());
         assertMessage("playback local", () -> LocalEndpoints.read(dir.resolve("absent.json")));
     }
 

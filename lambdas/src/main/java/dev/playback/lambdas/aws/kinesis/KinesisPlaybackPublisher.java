@@ -53,7 +53,7 @@ public final class KinesisPlaybackPublisher implements PlaybackPublisher {
     }
 
     static List<PutRecordsRequestEntry> split(PlaybackRecord r) {
-        int overhead = PlaybackRecords.encode(new PlaybackRecord(r.replayId(), r.generation(), r.processors(), r.events().subList(0, 1))).length
+        int overhead = PlaybackRecords.encode(part(r, r.events().subList(0, 1))).length
                 - EventCodec.toBytes(r.events().get(0)).length + r.aggregateId().length();
         List<PutRecordsRequestEntry> out = new ArrayList<>();
         List<EventEnvelope> current = new ArrayList<>();
@@ -75,8 +75,13 @@ public final class KinesisPlaybackPublisher implements PlaybackPublisher {
         return out;
     }
 
+    /** The same record (replay, generation, processors, gateway policy) with some of its events. */
+    private static PlaybackRecord part(PlaybackRecord r, List<EventEnvelope> events) {
+        return new PlaybackRecord(r.replayId(), r.generation(), r.processors(), events, r.gatewayMode(), r.missingRecords());
+    }
+
     private static PutRecordsRequestEntry entry(PlaybackRecord r, List<EventEnvelope> events) {
-        PlaybackRecord part = new PlaybackRecord(r.replayId(), r.generation(), r.processors(), events);
+        PlaybackRecord part = part(r, events);
         return PutRecordsRequestEntry.builder().partitionKey(r.aggregateId()).data(SdkBytes.fromByteArray(PlaybackRecords.encode(part))).build();
     }
 }
