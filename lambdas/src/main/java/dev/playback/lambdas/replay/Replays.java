@@ -63,20 +63,39 @@ public final class Replays {
         ObjectNode out = EventCodec.JSON.createObjectNode();
         String replayId = s.path("replayId").isTextual() ? s.get("replayId").asText() : null;
         Optional<Replay> replay = replayId != null && Replay.ID.matcher(replayId).matches() ? ports.replays().find(replayId) : Optional.empty();
+        String detail = detail(s.path("error"));
         if (replay.isEmpty()) {
             out.put("recorded", false);
+            out.put("cause", "the replay failed before it was recorded: " + detail);
             return out;
         }
-        JsonNode error = s.path("error");
-        String detail = error.isObject()
-                ? error.path("Error").asText("error") + ": " + error.path("Cause").asText("")
-                : error.isMissingNode() ? "failed" : error.asText();
         ports.replays().update(replay.get().withStatus(ReplayStatus.FAILED, detail));
+        String kind = replay.get().kind() == ReplayKind.PARTIAL ? "partial replay " : replay.get().kind().wireName() + " ";
+        out.put("cause", kind + replayId + " failed: " + detail + "; its checkpoints are kept: start it again with the same replayId to resume");
         out.put("recorded", true);
         out.put("replayId", replayId);
         out.put("status", ReplayStatus.FAILED.name());
         out.put("error", detail);
         return out;
+    }
+
+    /**
+     * What went wrong, from a Catch's error ({@code {Error, Cause}}); a Lambda error's Cause is its JSON
+     * ({@code errorMessage}, {@code errorType}), of which the message is kept.
+     */
+    static String detail(JsonNode error) {
+        if (error.isMissingNode() || error.isNull()) return "failed";
+        if (!error.isObject()) return error.asText();
+        String cause = error.path("Cause").asText("");
+        try {
+            JsonNode parsed = EventCodec.JSON.readTree(cause);
+            if (parsed != null && parsed.hasNonNull("errorMessage")) {
+                cause = parsed.path("errorType").asText("") + (parsed.hasNonNull("errorType") ? ": " : "") + parsed.get("errorMessage").asText();
+            }
+        } catch (java.io.IOException | RuntimeException notJson) {
+            // a plain text cause
+        }
+        return error.path("Error").asText("error") + ": " + cause;
     }
 
     /** Makes each processor's previous generation active again; refuses (changing nothing) if one has none. */

@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * The local partner bank. {@code POST /payouts} with {@code {payoutId, beneficiary, currency, amount}} and an
  * {@code Idempotency-Key} header records the payout (201), or answers 200 with the first one for a key it has
- * seen (never recording it twice). {@code GET /payouts} lists every payout received, in order, and the net
- * amount per payout id. Kept in {@code bank.json} under the data directory when there is one.
+ * seen (never recording it twice). {@code GET /payouts} lists every payout received, in order, the net
+ * amount per payout id, and how many deliveries repeated a key already seen ({@code repeatedDeliveries}). Kept in {@code bank.json} under the data directory when there is one.
  */
 public final class PartnerBank extends HttpService {
     /** One payout as received. {@code amount} is negative for corrections and compensations. */
@@ -26,6 +26,7 @@ public final class PartnerBank extends HttpService {
 
     private final Map<String, Received> byKey = new LinkedHashMap<>();
     private final JsonFileState state;
+    private long repeated;
 
     public PartnerBank(Path file) throws IOException {
         super("partner-bank", "/payouts");
@@ -36,7 +37,13 @@ public final class PartnerBank extends HttpService {
                         p.path("beneficiary").asText(), p.path("currency").asText(), new BigDecimal(p.path("amount").asText()));
                 byKey.put(r.idempotencyKey(), r);
             }
+            repeated = n.path("repeatedDeliveries").asLong();
         });
+    }
+
+    /** How many times a payout arrived again with a key already seen (answered with the first, not recorded). */
+    public synchronized long repeatedDeliveries() {
+        return repeated;
     }
 
     public synchronized List<Received> payouts() {
@@ -58,6 +65,8 @@ public final class PartnerBank extends HttpService {
         if (key == null || key.isBlank()) return error(400, "header 'Idempotency-Key' is required");
         Received seen = byKey.get(key);
         if (seen != null) {
+            repeated++;
+            state.save(list());
             ObjectNode n = json(seen);
             n.put("duplicate", true);
             return new Response(200, n);
@@ -97,6 +106,7 @@ public final class PartnerBank extends HttpService {
         byKey.values().forEach(r -> arr.add(json(r)));
         ObjectNode net = n.putObject("netByPayout");
         netPerPayout().forEach((k, v) -> net.put(k, v.toPlainString()));
+        n.put("repeatedDeliveries", repeated);
         return n;
     }
 }

@@ -3,15 +3,14 @@ package dev.playback.test.replay;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
-import dev.playback.local.Main;
 import dev.playback.local.check.LedgerFold;
 import dev.playback.local.cli.LocalEndpoints;
 import dev.playback.local.cli.ReplayProgress;
 import dev.playback.local.sfn.ExecutionDescription;
 import dev.playback.local.sfn.ExecutionStatus;
+import dev.playback.test.process.LocalProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -19,17 +18,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.model.replay.PlaybackRecord;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,32 +46,25 @@ class RebuildResumeIT {
     void a_rebuild_resumes_after_the_local_runtime_is_killed_halfway() throws Exception {
         Path data = dir.resolve("data");
         Path file = dir.resolve("local.json");
-        Process first = startLocal(data, file, "first");
+        Process first = LocalProcess.start(data, file, "first");
         try {
-            LocalEndpoints e = awaitFile(file, first);
-            try (DynamoDbClient dynamo = dynamo(e)) {
+            LocalEndpoints e = LocalProcess.awaitFile(file, first);
+            try (DynamoDbClient dynamo = LocalProcess.dynamo(e)) {
                 load(dynamo, e);
-                assertEquals(0, cli(file, "rebuild", "--replay-id", "killed", "--segments", "" + SEGMENTS, "--batch-size", "" + BATCH));
+                assertEquals(0, LocalProcess.cli(file, "rebuild", "--replay-id", "killed", "--segments", "" + SEGMENTS, "--batch-size", "" + BATCH));
                 awaitPublished(dynamo, e.name("DataTable"), "killed", EVENTS / 2, Duration.ofMinutes(5));
                 System.out.printf("kill -9 with %d of %d events published%n",
                         ReplayProgress.read(dynamo, e.name("DataTable"), "killed").published(), EVENTS);
             }
-            List<ProcessHandle> children = first.descendants().toList();
-            first.destroyForcibly();      // SIGKILL: no shutdown hook, the endpoints file stays behind
-            assertTrue(first.waitFor(1, TimeUnit.MINUTES));
-            for (ProcessHandle c : children) {
-                // the emulators follow their parent down; give them time, then make sure
-                c.onExit().get(30, TimeUnit.SECONDS);
-            }
+            LocalProcess.kill(first, file);   // SIGKILL: no shutdown hook; the emulators follow their parent down
         } finally {
             first.destroyForcibly();
         }
-        Files.deleteIfExists(file);
-        Process second = startLocal(data, file, "second");
+        Process second = LocalProcess.start(data, file, "second");
         try {
-            LocalEndpoints e = awaitFile(file, second);
-            assertEquals(0, cli(file, "rebuild", "--replay-id", "killed", "--watch"), "the resumed rebuild did not succeed");
-            try (DynamoDbClient dynamo = dynamo(e); S3Client s3 = s3(e); KinesisClient kinesis = kinesis(e)) {
+            LocalEndpoints e = LocalProcess.awaitFile(file, second);
+            assertEquals(0, LocalProcess.cli(file, "rebuild", "--replay-id", "killed", "--watch"), "the resumed rebuild did not succeed");
+            try (DynamoDbClient dynamo = LocalProcess.dynamo(e); S3Client s3 = LocalProcess.s3(e); KinesisClient kinesis = LocalProcess.kinesis(e)) {
                 ReplayProgress p = ReplayProgress.read(dynamo, e.name("DataTable"), "killed");
                 assertEquals("SUCCEEDED", p.status());
                 long republished = p.published() - EVENTS;
@@ -93,8 +80,7 @@ class RebuildResumeIT {
                 assertTrue(diffs.isEmpty(), () -> diffs.size() + " differences, e.g. " + diffs.get(0));
             }
         } finally {
-            second.destroy();     // SIGTERM: the shutdown hook stops the emulators and removes the file
-            if (!second.waitFor(1, TimeUnit.MINUTES)) second.destroyForcibly();
+            LocalProcess.stop(second);     // SIGTERM: the shutdown hook stops the emulators and removes the file
         }
     }
 
@@ -155,50 +141,6 @@ class RebuildResumeIT {
         return n;
     }
 
-    private static KinesisClient kinesis(LocalEndpoints e) {
-        return KinesisClient.builder().endpointOverride(e.kinesis()).region(software.amazon.awssdk.regions.Region.of(e.region()))
-                .credentialsProvider(dev.playback.local.emulators.Emulators.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    }
-
-    private static Process startLocal(Path data, Path file, String name) throws Exception {
-        Path home = projectHome();
-        String cp = home.resolve("local/target/classes") + File.pathSeparator + home.resolve("local/target/lib") + File.separator + "*";
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Daws.cborEnabled=false", "-Dplayback.home=" + home, "-D" + LocalEndpoints.FILE_PROPERTY + "=" + file,
-                "-cp", cp, "dev.playback.local.Main", "local", "--data", data.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(file.resolveSibling("local-" + name + ".log").toFile()).start();
-    }
-
-    private static Path projectHome() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.exists(p.resolve("template.yaml"))) p = p.getParent();
-        if (p == null) throw new IllegalStateException("no template.yaml above " + Path.of("").toAbsolutePath());
-        return p;
-    }
-
-    private static LocalEndpoints awaitFile(Path file, Process p) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!Files.exists(file)) {
-            if (!p.isAlive()) throw new AssertionError("playback local exited with " + p.exitValue() + "; see its log next to " + file);
-            if (System.nanoTime() > deadline) throw new AssertionError("playback local did not write " + file);
-            Thread.sleep(200);
-        }
-        return LocalEndpoints.read(file);
-    }
-
-    private static int cli(Path file, String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--local-file";
-        all[args.length + 1] = file.toString();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = Main.execute(all, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-        System.out.print(out.toString(StandardCharsets.UTF_8));
-        return code;
-    }
-
     private static void load(DynamoDbClient dynamo, LocalEndpoints e) throws Exception {
         DynamoEventLog log = new DynamoEventLog(dynamo, e.name("EventsTable"), e.name("EventIdsTable"), null);
         List<dev.playback.model.event.EventEnvelope> batch = new ArrayList<>();
@@ -218,17 +160,5 @@ class RebuildResumeIT {
     static String activeGeneration(DynamoDbClient dynamo, String table) {
         return new dev.playback.lambdas.aws.dynamodb.DynamoStateStore(dynamo, table)
                 .activeGeneration("balances", dev.playback.lambdas.ingest.Ingest.DEFAULT_GENERATION);
-    }
-
-    private static DynamoDbClient dynamo(LocalEndpoints e) {
-        return DynamoDbClient.builder().endpointOverride(e.dynamoDb()).region(software.amazon.awssdk.regions.Region.of(e.region()))
-                .credentialsProvider(dev.playback.local.emulators.Emulators.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    }
-
-    private static S3Client s3(LocalEndpoints e) {
-        return S3Client.builder().endpointOverride(e.s3()).region(software.amazon.awssdk.regions.Region.of(e.region()))
-                .credentialsProvider(dev.playback.local.emulators.Emulators.credentials()).forcePathStyle(true)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 }
