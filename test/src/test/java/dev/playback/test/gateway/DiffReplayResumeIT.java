@@ -1,0 +1,172 @@
+package dev.playback.test.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.playback.local.check.PayoutCheck;
+import dev.playback.local.cli.LocalEndpoints;
+import dev.playback.local.client.PlaybackApi;
+import dev.playback.test.process.LocalProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A {@code diff} replay killed with SIGKILL halfway (the whole local runtime: functions, state machine executor,
+ * emulators) and resumed with the same replay id after a restart: every payout wrong under v1 gets exactly one
+ * correction at the partner bank (none twice, none missing), and the bank's net per payout equals what v2 sends
+ * from the recorded rates.
+ */
+class DiffReplayResumeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final int ACCOUNTS = 40;
+    static final int PAYOUTS_PER_ACCOUNT = 10;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_diff_replay_killed_halfway_and_resumed_sends_each_correction_exactly_once() throws Exception {
+        Path data = dir.resolve("data");
+        Path file = dir.resolve("local.json");
+        List<String> accounts = new ArrayList<>();
+        for (int i = 0; i < ACCOUNTS; i++) accounts.add("acct-" + i);
+
+        // 1. Live with the original fee rule.
+        Process v1 = LocalProcess.start(data, file, "v1", "--fee-rule", "v1");
+        int live;
+        try {
+            LocalEndpoints e = LocalProcess.awaitFile(file, v1);
+            PlaybackApi api = new PlaybackApi(e.api());
+            ingest(api, accounts);
+            live = awaitBank(e.external("bank"), ACCOUNTS * PAYOUTS_PER_ACCOUNT, Duration.ofMinutes(5)).path("payouts").size();
+        } finally {
+            LocalProcess.stop(v1);
+        }
+
+        // 2. The fix is deployed (a restart with v2); the rates move; the diff replay starts and is killed halfway.
+        Process first = LocalProcess.start(data, file, "v2-first", "--fee-rule", "v2");
+        Map<String, PayoutCheck.Expected> expected;
+        long wrong;
+        try {
+            LocalEndpoints e = LocalProcess.awaitFile(file, first);
+            put(e.external("fx"), "/rates", "{\"EUR/USD\":\"1.3000\",\"EUR/GBP\":\"0.7100\"}");
+            try (S3Client s3 = LocalProcess.s3(e)) {
+                Set<String> sent = new TreeSet<>();
+                bank(e.external("bank")).path("payouts").forEach(p -> sent.add(p.path("payoutId").asText()));
+                expected = PayoutCheck.expected(new PlaybackApi(e.api()), s3, e.name("RecordBucket"), accounts, sent);
+            }
+            wrong = expected.values().stream().filter(x -> x.v1().compareTo(x.v2()) != 0).count();
+            assertEquals(ACCOUNTS * PAYOUTS_PER_ACCOUNT, expected.size());
+            assertTrue(wrong > expected.size() / 2, "most payouts differ between v1 and v2: " + wrong);
+            assertEquals(0, LocalProcess.cli(file, "rebuild", "--replay-id", "fix-fees", "--processor", "payouts",
+                    "--gateway-mode", "diff", "--segments", "4", "--batch-size", "20"));
+            long atKill = awaitCorrections(e.external("bank"), live, wrong / 3, Duration.ofMinutes(5));
+            LocalProcess.kill(first, file);
+            System.out.printf("kill -9 with %d of %d corrections at the bank%n", atKill, wrong);
+            assertTrue(atKill < wrong, "the replay was killed halfway (" + atKill + " of " + wrong + ")");
+        } finally {
+            first.destroyForcibly();
+        }
+
+        // 3. Restart and resume with the same replay id.
+        Process second = LocalProcess.start(data, file, "v2-second", "--fee-rule", "v2");
+        try {
+            LocalEndpoints e = LocalProcess.awaitFile(file, second);
+            assertEquals(0, LocalProcess.cli(file, "rebuild", "--replay-id", "fix-fees", "--watch"), "the resumed diff replay did not succeed");
+            JsonNode bank = bank(e.external("bank"));
+            long corrections = bank.path("payouts").size() - live;
+            Map<String, BigDecimal> net = new TreeMap<>();
+            bank.path("netByPayout").fields().forEachRemaining(f -> net.put(f.getKey(), new BigDecimal(f.getValue().asText())));
+            Map<String, Integer> perPayout = new TreeMap<>();
+            for (int i = live; i < bank.path("payouts").size(); i++) {
+                perPayout.merge(bank.path("payouts").get(i).path("payoutId").asText(), 1, Integer::sum);
+            }
+            long repeated = bank.path("repeatedDeliveries").asLong();
+            System.out.printf("resumed diff replay: %d payouts, %d wrong under v1, %d corrections recorded by the bank "
+                    + "(%d payouts corrected more than once), %d deliveries repeated a key and were absorbed by the bank%n",
+                    expected.size(), wrong, corrections, perPayout.values().stream().filter(n -> n > 1).count(), repeated);
+            assertEquals(wrong, corrections, "one correction per wrong payout: none missing, none twice");
+            assertTrue(perPayout.values().stream().allMatch(n -> n == 1), "a payout corrected twice: " + perPayout);
+            assertEquals(List.of(), PayoutCheck.compare(expected, net, "v2"));
+        } finally {
+            LocalProcess.stop(second);
+        }
+    }
+
+    private static void ingest(PlaybackApi api, List<String> accounts) {
+        ArrayNode open = JSON.createArrayNode();
+        for (String a : accounts) {
+            open.addObject().put("aggregateId", a).put("type", "AccountOpened")
+                    .set("payload", JSON.createObjectNode().put("owner", a).put("currency", "EUR"));
+            open.addObject().put("aggregateId", a).put("type", "MoneyDeposited").set("payload", JSON.createObjectNode().put("amount", "90000.00"));
+        }
+        post(api, open);
+        for (int k = 0; k < PAYOUTS_PER_ACCOUNT; k++) {
+            ArrayNode batch = JSON.createArrayNode();
+            for (int i = 0; i < accounts.size(); i++) {
+                String amount = (50 + 97 * k + 13 * i) + "." + String.format("%02d", (31 * k + 17 * i) % 100);
+                batch.addObject().put("eventId", "pay-" + i + "-" + k).put("aggregateId", accounts.get(i)).put("type", "PayoutRequested")
+                        .set("payload", JSON.createObjectNode().put("amount", amount).put("targetCurrency", (i + k) % 2 == 0 ? "USD" : "GBP")
+                                .put("beneficiary", "B" + i));
+            }
+            post(api, batch);
+        }
+    }
+
+    private static void post(PlaybackApi api, JsonNode batch) {
+        PlaybackApi.Answer a = api.postEvents(batch);
+        assertEquals(202, a.status(), a.body().toString());
+    }
+
+    private static JsonNode bank(URI bank) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(bank.resolve("/payouts")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private static void put(URI fx, String path, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(fx.resolve(path)).PUT(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    private static JsonNode awaitBank(URI bank, int payouts, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode b = bank(bank);
+            if (b.path("payouts").size() >= payouts) return b;
+            if (System.nanoTime() > deadline) throw new AssertionError("the bank received " + b.path("payouts").size() + " of " + payouts);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Waits until at least {@code atLeast} corrections reached the bank; returns how many had then. */
+    private static long awaitCorrections(URI bank, int live, long atLeast, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long n = bank(bank).path("payouts").size() - live;
+            if (n >= atLeast) return n;
+            if (System.nanoTime() > deadline) throw new AssertionError("only " + n + " corrections within " + timeout);
+            Thread.sleep(20);
+        }
+    }
+}
