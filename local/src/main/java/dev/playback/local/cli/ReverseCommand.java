@@ -13,7 +13,7 @@ import dev.playback.model.ledger.Amount;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
 import dev.playback.model.ledger.LedgerEvent;
-import dev.playback.model.ledger.LedgerRules;
+import dev.playback.model.processor.Reversals;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -26,7 +26,8 @@ import java.util.List;
  * {@code playback reverse EVENT_ID --reason R [--dry-run] [--api URL]}: appends an {@code EventReversed}
  * through the normal ingest path (POST /events, guarded by the aggregate's current version). Before that it
  * folds the aggregate's history with the domain's rules to refuse what the processors would reject (an event
- * reversed twice, an account opening, an unknown event). {@code --dry-run} prints the balance change and the
+ * reversed twice, an account opening, an unknown event); an event older than what the state remembers is
+ * planned as the processors will do it, by rebuilding the account without it. {@code --dry-run} prints the balance change and the
  * compensations the gateway would send, and commits nothing. The API URL comes from {@code --api} or
  * {@code PLAYBACK_API} (printed by {@code playback local}).
  */
@@ -95,14 +96,15 @@ public final class ReverseCommand {
         EventEnvelope target = EventCodec.fromJson(found.body());
         String aggregateId = target.aggregateId();
         List<EventEnvelope> history = history(aggregateId);
-        AccountBalance before = balances.initial(aggregateId);
-        for (EventEnvelope e : history) before = balances.apply(before, catalog.upcast(e));
+        List<EventEnvelope> upcast = history.stream().map(catalog::upcast).toList();
+        AccountBalance before = Reversals.fold(balances, aggregateId, balances.initial(aggregateId), List.of(), upcast);
         long version = history.isEmpty() ? 0 : history.get(history.size() - 1).version();
         ObjectNode payload = JsonNodeFactory.instance.objectNode().put("reversedEventId", eventId).put("reason", reason);
         EventEnvelope planned = new EventEnvelope("dry-run", aggregateId, LedgerEvent.EVENT_REVERSED, 1, version + 1, version,
                 target.occurredAt(), null, payload, null, EventMetadata.NONE);
         catalog.require(LedgerEvent.EVENT_REVERSED).validate(payload);
-        AccountBalance after = LedgerRules.apply(before, planned);
+        // Where the state no longer remembers the reversed event's effect, the account is rebuilt without it.
+        AccountBalance after = Reversals.fold(balances, aggregateId, before, upcast, List.of(planned));
         if (after.rejectedCount() > before.rejectedCount()) {
             return refused(after.rejected().get(after.rejected().size() - 1).reason().replace("dry-run", "this reversal"));
         }

@@ -47,6 +47,24 @@ public final class GatewayBinding<S> implements Processor<S> {
     }
 
     @Override
+    public java.util.Optional<String> reverses(EventEnvelope event) {
+        return processor.reverses(event);
+    }
+
+    @Override
+    public S applyAbsorbed(S state, EventEnvelope reversal) {
+        GatewaySession session = new GatewaySession(processor.name(), processor::rules, ports, run, reversal, report);
+        S next = processor.applyAbsorbed(state, reversal, session);
+        session.finish();
+        return next;
+    }
+
+    @Override
+    public S applyUnresolvable(S state, EventEnvelope reversal, String reason) {
+        return processor.applyUnresolvable(state, reversal, reason);
+    }
+
+    @Override
     public JsonNode encode(S state) {
         return processor.encode(state);
     }

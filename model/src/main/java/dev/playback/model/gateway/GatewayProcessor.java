@@ -24,4 +24,22 @@ public interface GatewayProcessor<S> {
     default CommandRules rules(CallSite site) {
         return CommandRules.EXACT;
     }
+
+    /** The event a reversal event reverses (see {@link dev.playback.model.processor.Processor#reverses}). */
+    default java.util.Optional<String> reverses(EventEnvelope event) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Records a reversal whose target was left out of a rebuilt state (see
+     * {@link dev.playback.model.processor.Processor#applyAbsorbed}); external compensations still go through the gateway.
+     */
+    default S applyAbsorbed(S state, EventEnvelope reversal, Gateway gateway) {
+        throw new UnsupportedOperationException("processor " + name() + " names reversals but does not record absorbed ones");
+    }
+
+    /** See {@link dev.playback.model.processor.Processor#applyUnresolvable}; nothing goes through the gateway. */
+    default S applyUnresolvable(S state, EventEnvelope reversal, String reason) {
+        throw new UnsupportedOperationException("processor " + name() + " names reversals but does not reject unresolvable ones: " + reason);
+    }
 }

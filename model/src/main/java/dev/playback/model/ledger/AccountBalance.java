@@ -26,10 +26,16 @@ public record AccountBalance(boolean opened, String owner, String currency, BigD
     /**
      * What one event did to the balance. {@code delta} is 0 for a declined withdrawal or payout.
      * {@code reverses} is the event a reversal undid; {@code reversedBy} the reversal that undid this one (null: in effect).
+     * {@code absent}: the account was rebuilt without this event's effect (a reversed event left out, or a
+     * reversal recorded without an effect because its target was left out), so undoing it needs a rebuild again.
      */
-    public record Effect(String type, BigDecimal delta, String reverses, String reversedBy) {
+    public record Effect(String type, BigDecimal delta, String reverses, String reversedBy, boolean absent) {
+        public Effect(String type, BigDecimal delta, String reverses, String reversedBy) {
+            this(type, delta, reverses, reversedBy, false);
+        }
+
         public Effect withReversedBy(String reversal) {
-            return new Effect(type, delta, reverses, reversal);
+            return new Effect(type, delta, reverses, reversal, absent);
         }
     }
 

@@ -39,6 +39,21 @@ public final class BalancesProjection implements Processor<AccountBalance> {
     }
 
     @Override
+    public java.util.Optional<String> reverses(EventEnvelope event) {
+        return LedgerRules.reverses(event);
+    }
+
+    @Override
+    public AccountBalance applyAbsorbed(AccountBalance s, EventEnvelope reversal) {
+        return LedgerRules.absorb(s, reversal);
+    }
+
+    @Override
+    public AccountBalance applyUnresolvable(AccountBalance s, EventEnvelope reversal, String reason) {
+        return LedgerRules.rejected(s, reversal, reason);
+    }
+
+    @Override
     public JsonNode encode(AccountBalance s) {
         return toJson(s);
     }
@@ -70,6 +85,7 @@ public final class BalancesProjection implements Processor<AccountBalance> {
             f.put("type", e.getValue().type()).put("delta", e.getValue().delta().toPlainString());
             if (e.getValue().reverses() != null) f.put("reverses", e.getValue().reverses());
             if (e.getValue().reversedBy() != null) f.put("reversedBy", e.getValue().reversedBy());
+            if (e.getValue().absent()) f.put("absent", true);
         }
         return n;
     }
@@ -85,7 +101,7 @@ public final class BalancesProjection implements Processor<AccountBalance> {
             var e = it.next();
             JsonNode f = e.getValue();
             effects.put(e.getKey(), new AccountBalance.Effect(f.path("type").asText(), new BigDecimal(f.path("delta").asText("0")),
-                    f.path("reverses").textValue(), f.path("reversedBy").textValue()));
+                    f.path("reverses").textValue(), f.path("reversedBy").textValue(), f.path("absent").asBoolean()));
         }
         return new AccountBalance(n.path("opened").asBoolean(), n.path("owner").textValue(), n.path("currency").textValue(),
                 new BigDecimal(n.path("balance").asText("0.00")), n.path("deposits").asLong(), n.path("withdrawals").asLong(),

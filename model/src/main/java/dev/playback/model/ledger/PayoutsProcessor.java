@@ -58,6 +58,24 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
         return next;
     }
 
+    @Override
+    public java.util.Optional<String> reverses(EventEnvelope event) {
+        return LedgerRules.reverses(event);
+    }
+
+    /** A reversal of a payout the account was rebuilt without: recorded, and what reached the bank for it compensated. */
+    @Override
+    public PayoutsState applyAbsorbed(PayoutsState state, EventEnvelope reversal, Gateway gateway) {
+        PayoutsState next = new PayoutsState(LedgerRules.absorb(state.ledger(), reversal), state.payouts());
+        compensate(next, reversal, gateway);
+        return next;
+    }
+
+    @Override
+    public PayoutsState applyUnresolvable(PayoutsState state, EventEnvelope reversal, String reason) {
+        return new PayoutsState(LedgerRules.rejected(state.ledger(), reversal, reason), state.payouts());
+    }
+
     /** The decision for one payout, given the rate the FX service answered. Pure. */
     public PayoutsState.Payout decide(String payoutId, LedgerEvent.PayoutRequested p, BigDecimal rate) {
         BigDecimal converted = FeeRule.convert(p.amount(), rate);

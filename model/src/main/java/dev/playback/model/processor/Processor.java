@@ -20,4 +20,23 @@ public interface Processor<S> {
     JsonNode encode(S state);
 
     S decode(JsonNode json);
+
+    /** The event a reversal event reverses; empty for every other event (and for processors without reversals). */
+    default java.util.Optional<String> reverses(EventEnvelope event) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Records a reversal whose target was left out of a rebuilt state ({@link Reversals#refold}): the target's
+     * effect never entered the state, so only the reversal itself is recorded. Called only for events that
+     * {@link #reverses} names a target of.
+     */
+    default S applyAbsorbed(S state, EventEnvelope reversal) {
+        throw new UnsupportedOperationException("processor " + name() + " names reversals but does not record absorbed ones");
+    }
+
+    /** Records a reversal that, following the whole chain, has no target in effect in this aggregate: it cannot apply. */
+    default S applyUnresolvable(S state, EventEnvelope reversal, String reason) {
+        throw new UnsupportedOperationException("processor " + name() + " names reversals but does not reject unresolvable ones: " + reason);
+    }
 }

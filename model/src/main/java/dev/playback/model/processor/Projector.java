@@ -48,13 +48,34 @@ public final class Projector<S> {
                     throw new IllegalStateException("events table has a gap in aggregate " + aggregateId
                             + ": expected version " + (version + 1) + ", found " + e.version());
                 }
-                state = processor.apply(state, catalog.upcast(e));
+                try {
+                    state = processor.apply(state, catalog.upcast(e));
+                } catch (CannotInvert c) {
+                    state = refold(aggregateId, e.version());
+                }
                 version = e.version();
                 applied++;
             }
             if (page.size() < PAGE) break;
         }
         return new Folded<>(state, version, applied);
+    }
+
+    /** The state at {@code upTo} rebuilt from the aggregate's events without the reversed ones ({@link Reversals}). */
+    private S refold(String aggregateId, long upTo) {
+        List<EventEnvelope> all = new java.util.ArrayList<>();
+        long version = 0;
+        while (version < upTo) {
+            List<EventEnvelope> page = events.read(aggregateId, version + 1, PAGE);
+            for (EventEnvelope e : page) {
+                if (e.version() > upTo) break;
+                all.add(catalog.upcast(e));
+                version = e.version();
+            }
+            if (page.size() < PAGE) break;
+        }
+        if (version != upTo) throw new IllegalStateException("events table does not hold version " + upTo + " of " + aggregateId);
+        return Reversals.refold(processor, aggregateId, all);
     }
 
     /** Applies every stored event up to {@code upTo} (inclusive; {@code Long.MAX_VALUE} = all stored). */
@@ -106,7 +127,12 @@ public final class Projector<S> {
                     direct = false;
                     break;
                 }
-                state = processor.apply(state, catalog.upcast(e));
+                try {
+                    state = processor.apply(state, catalog.upcast(e));
+                } catch (CannotInvert c) {
+                    direct = false; // the aggregate is rebuilt without the reversed events: through the events table
+                    break;
+                }
                 version = e.versionOrZero();
                 applied++;
             }

@@ -1,0 +1,93 @@
+package dev.playback.model.processor;
+
+import dev.playback.model.event.EventEnvelope;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Rebuilding one aggregate without its reversed events, for reversals a processor cannot undo from its state.
+ * Which events are in effect follows the reversal chain: a reversal is valid when its target is in effect at
+ * that point; an event is in effect unless a valid reversal that is itself in effect targets it (so reversing a
+ * reversal puts the original back). The rebuild skips the events not in effect, hands each valid reversal in
+ * effect to {@link Processor#applyAbsorbed} (its target never entered the state, so there is nothing to undo,
+ * only the reversal to record) and applies every other event as usual.
+ */
+public final class Reversals {
+    private Reversals() {
+    }
+
+    /** The outcome of following the chain: events to skip and reversals to absorb. */
+    public record Plan(Set<String> skipped, Set<String> absorbed) {
+    }
+
+    public static Plan plan(List<EventEnvelope> events, Processor<?> processor) {
+        Map<String, String> reversedBy = new HashMap<>();  // target -> its valid reversal
+        Set<String> seen = new HashSet<>();
+        for (EventEnvelope e : events) {
+            Optional<String> target = processor.reverses(e);
+            if (target.isPresent() && seen.contains(target.get()) && inEffect(target.get(), reversedBy)) {
+                reversedBy.put(target.get(), e.eventId());
+            }
+            seen.add(e.eventId());
+        }
+        Set<String> skipped = new HashSet<>();
+        Set<String> absorbed = new HashSet<>();
+        for (EventEnvelope e : events) {
+            if (!inEffect(e.eventId(), reversedBy)) skipped.add(e.eventId());
+        }
+        for (var r : reversedBy.entrySet()) {
+            if (!skipped.contains(r.getValue())) absorbed.add(r.getValue());
+        }
+        return new Plan(skipped, absorbed);
+    }
+
+    private static boolean inEffect(String eventId, Map<String, String> reversedBy) {
+        String reversal = reversedBy.get(eventId);
+        return reversal == null || !inEffect(reversal, reversedBy);
+    }
+
+    /** The state of an aggregate from its events (versions 1..n, upcast), without the events its reversals took out. */
+    public static <S> S refold(Processor<S> processor, String aggregateId, List<EventEnvelope> events) {
+        Plan plan = plan(events, processor);
+        S state = processor.initial(aggregateId);
+        for (EventEnvelope e : events) {
+            if (plan.skipped().contains(e.eventId())) continue;
+            if (plan.absorbed().contains(e.eventId())) {
+                state = processor.applyAbsorbed(state, e);
+                continue;
+            }
+            try {
+                state = processor.apply(state, e);
+            } catch (CannotInvert c) {
+                // Following the whole chain, this reversal has no target in effect here (not one of this
+                // aggregate's events, or reversed already): it cannot apply.
+                state = processor.applyUnresolvable(state, e, "event " + c.reversedEventId() + " is not an event of "
+                        + aggregateId + " in effect; the reversal cannot apply");
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Folds {@code events} onto {@code state} ({@code before}: the events already in it, for a rebuild); when a
+     * reversal cannot be undone, the aggregate is rebuilt from {@code before} and the events so far without
+     * the reversed ones.
+     */
+    public static <S> S fold(Processor<S> processor, String aggregateId, S state, List<EventEnvelope> before, List<EventEnvelope> events) {
+        List<EventEnvelope> all = new java.util.ArrayList<>(before);
+        for (EventEnvelope e : events) {
+            all.add(e);
+            try {
+                state = processor.apply(state, e);
+            } catch (CannotInvert c) {
+                state = refold(processor, aggregateId, all);
+            }
+        }
+        return state;
+    }
+}
