@@ -8,6 +8,7 @@ import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.config.Environment;
+import dev.playback.lambdas.projection.PlaybackMarks;
 import dev.playback.lambdas.projection.Projection;
 import dev.playback.lambdas.replay.GatewayReports;
 import dev.playback.model.event.EventEnvelope;
@@ -195,22 +196,9 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                 else if (after) failed.add(r.sequenceNumber());
             }
         }
-        failedSet = new HashSet<>(failed);
-        Map<String, String> lowestFailed = new HashMap<>();
-        for (Replayed r : records) {
-            if (failedSet.contains(r.sequenceNumber())) lowestFailed.merge(r.shardId(), r.sequenceNumber(), SequenceNumbers::min);
-        }
-        Map<List<String>, String> highest = new LinkedHashMap<>();
-        Map<List<String>, Long> counts = new HashMap<>();
-        for (Replayed r : records) {
-            if (failedSet.contains(r.sequenceNumber())) continue;
-            String low = lowestFailed.get(r.shardId());
-            if (low != null && SequenceNumbers.compare(r.sequenceNumber(), low) > 0) continue;
-            List<String> key = List.of(r.record().replayId(), r.shardId());
-            highest.merge(key, r.sequenceNumber(), SequenceNumbers::max);
-            counts.merge(key, (long) r.record().events().size(), Long::sum);
-        }
-        highest.forEach((key, seq) -> wiring.replays().markApplied(key.get(0), name, key.get(1), seq, counts.get(key)));
+        PlaybackMarks.mark(wiring.replays(), List.of(name),
+                records.stream().map(r -> new PlaybackMarks.Processed(r.shardId(), r.sequenceNumber(), r.record())).toList(),
+                new HashSet<>(failed), Map.of());
         return failed;
     }
 

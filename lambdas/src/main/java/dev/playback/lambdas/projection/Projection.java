@@ -259,28 +259,11 @@ public final class Projection {
             }, executor));
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
-        Set<String> failed = new HashSet<>(failures);
-        Map<String, String> lowestFailed = new HashMap<>();
-        for (Item item : items) {
-            if (failed.contains(item.sequenceNumber())) lowestFailed.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
-        }
-        for (Item item : poisoned) lowestFailed.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
-        // (replay, processor, shard) -> highest processed sequence number, and the events of those records;
-        // a record counts for the processors here that it names (others mark it themselves).
-        Map<List<String>, String> highest = new LinkedHashMap<>();
-        Map<List<String>, Long> counts = new HashMap<>();
-        for (Item item : items) {
-            if (failed.contains(item.sequenceNumber())) continue;
-            String low = lowestFailed.get(item.shardId());
-            if (low != null && SequenceNumbers.compare(item.sequenceNumber(), low) > 0) continue;
-            for (Projector<?> p : projectors) {
-                if (!item.playback().isFor(p.processor().name())) continue;
-                List<String> key = List.of(item.playback().replayId(), p.processor().name(), item.shardId());
-                highest.merge(key, item.sequenceNumber(), SequenceNumbers::max);
-                counts.merge(key, (long) item.playback().events().size(), Long::sum);
-            }
-        }
-        highest.forEach((key, seq) -> replays.markApplied(key.get(0), key.get(1), key.get(2), seq, counts.get(key)));
+        Map<String, String> blocking = new HashMap<>();
+        for (Item item : poisoned) blocking.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
+        PlaybackMarks.mark(replays, projectors.stream().map(p -> p.processor().name()).toList(),
+                items.stream().map(i -> new PlaybackMarks.Processed(i.shardId(), i.sequenceNumber(), i.playback())).toList(),
+                new HashSet<>(failures), blocking);
         return new Result(failures.stream().distinct().toList(), List.copyOf(reasons), byAggregate.size());
     }
 

@@ -34,6 +34,9 @@ import java.util.TreeSet;
 final class DemoPayouts {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> ACCOUNTS = List.of("erin", "frank");
+    /** A deposit as clients sent it before MoneyDeposited schema 2 renamed {@code value} to {@code amount}. */
+    private static final String OLD_SHAPE_DEPOSIT =
+            "{\"aggregateId\":\"frank\",\"type\":\"MoneyDeposited\",\"schemaVersion\":1,\"payload\":{\"value\":\"100.00\"}}";
     private final PrintStream out;
     private final LocalStack stack;
     private final PlaybackApi api;
@@ -55,7 +58,8 @@ final class DemoPayouts {
                 Demo.ev("erin", "AccountOpened", "{\"owner\":\"Erin\",\"currency\":\"EUR\"}", null, null),
                 Demo.ev("erin", "MoneyDeposited", "{\"amount\":\"5000.00\"}", null, null),
                 Demo.ev("frank", "AccountOpened", "{\"owner\":\"Frank\",\"currency\":\"USD\"}", null, null),
-                Demo.ev("frank", "MoneyDeposited", "{\"amount\":\"800.00\"}", null, null),
+                Demo.ev("frank", "MoneyDeposited", "{\"amount\":\"700.00\"}", null, null),
+                OLD_SHAPE_DEPOSIT,
                 payout("demo-pay-1", "erin", "100.00", "USD", "Bob"),
                 payout("demo-pay-2", "erin", "250.55", "GBP", "Chen"),
                 payout("demo-pay-3", "erin", "1200.00", "USD", "Dana"),
@@ -63,13 +67,17 @@ final class DemoPayouts {
                 payout("demo-pay-5", "frank", "300.00", "EUR", "Femi"),
                 payout("demo-pay-6", "frank", "900.00", "GBP", "Gus")) + "]");
         stack.awaitIdle(Duration.ofMinutes(2));
-        out.println("sent: 6 payouts from erin (EUR) and frank (USD); frank's 900.00 exceeds his balance");
+        out.println("sent: 6 payouts from erin (EUR) and frank (USD); frank's 900.00 exceeds his balance; one of frank's deposits "
+                + "in the old shape (MoneyDeposited schema 1 {value: 100.00}), upcast to {amount} on read");
         printBank("the partner bank received");
         Map<String, PayoutCheck.Expected> expected = expected();
         List<String> diffs = PayoutCheck.compare(expected, bank().netPerPayout(), "v1");
         out.printf(Locale.ROOT, "check: %d payouts sent (1 declined), each as v1 computes it from the recorded rate: %s%n",
                 expected.size(), diffs.isEmpty() ? "yes" : diffs);
-        return diffs.isEmpty() && expected.size() == 5 && bank().payouts().size() == 5;
+        BigDecimal frank = balance("frank");
+        out.printf(Locale.ROOT, "check: frank's balance %s = 700.00 + 100.00 (old shape) - 300.00: %s%n", frank,
+                frank.compareTo(new BigDecimal("500.00")) == 0 ? "yes" : "NO");
+        return diffs.isEmpty() && expected.size() == 5 && bank().payouts().size() == 5 && frank.compareTo(new BigDecimal("500.00")) == 0;
     }
 
     /** Rates move, v2 is deployed, the diff rebuild of payouts sends the corrections. */

@@ -40,8 +40,13 @@ public final class GatewayBinding<S> implements Processor<S> {
 
     @Override
     public S apply(S state, EventEnvelope event) {
+        return inSession(event, session -> processor.apply(state, event, session));
+    }
+
+    /** Runs one event's handling with a gateway session for it, closed (its commands sent, suppressed or corrected) after. */
+    private S inSession(EventEnvelope event, java.util.function.Function<Gateway, S> handling) {
         GatewaySession session = new GatewaySession(processor.name(), processor::rules, ports, run, event, report);
-        S next = processor.apply(state, event, session);
+        S next = handling.apply(session);
         session.finish();
         return next;
     }
@@ -53,10 +58,7 @@ public final class GatewayBinding<S> implements Processor<S> {
 
     @Override
     public S applyAbsorbed(S state, EventEnvelope reversal) {
-        GatewaySession session = new GatewaySession(processor.name(), processor::rules, ports, run, reversal, report);
-        S next = processor.applyAbsorbed(state, reversal, session);
-        session.finish();
-        return next;
+        return inSession(reversal, session -> processor.applyAbsorbed(state, reversal, session));
     }
 
     @Override
