@@ -112,12 +112,25 @@ final class Rebuild {
         return "g" + (highest + 1);
     }
 
-    ObjectNode publish(String replayId, int segment, int round, int maxRounds) {
+    /**
+     * Publishes the segment's next batches for {@code owner} (the execution; null: none named). An execution
+     * first claims the segment: from then on a publisher of another execution (one stopped while its call
+     * still runs) cannot advance the checkpoint and gives the segment up after at most the batch it had in hand.
+     */
+    ObjectNode publish(String replayId, int segment, int round, int maxRounds, String owner) {
         Replay replay = checkpoints.require(replayId);
         if (segment < 0 || segment >= replay.segments()) {
             throw new IllegalArgumentException("segment " + segment + " is out of range: replay '" + replayId + "' has segments 0.." + (replay.segments() - 1));
         }
         SegmentCheckpoint c = ports.replays().checkpoint(replayId, segment).orElse(SegmentCheckpoint.start(replayId, segment));
+        for (int attempt = 0; owner != null && !owner.equals(c.owner()) && !c.done(); attempt++) {
+            if (ports.replays().advanceCheckpoint(c, c.withOwner(owner))) {
+                c = c.withOwner(owner);
+                break;
+            }
+            if (attempt == 20) throw new IllegalStateException("segment " + segment + " of replay " + replayId + " kept moving; not claimed by " + owner);
+            c = ports.replays().checkpoint(replayId, segment).orElse(SegmentCheckpoint.start(replayId, segment));
+        }
         long deadline = System.nanoTime() + ports.publishBudget().toNanos();
         while (!c.done()) {
             EventPage page = ports.pages().page(segment, replay.segments(), c.lastKey(), replay.batchSize());

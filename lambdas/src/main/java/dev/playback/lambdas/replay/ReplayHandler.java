@@ -110,7 +110,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         ObjectNode out = switch (action) {
             case "prepare" -> replays.prepare(Requests.requireText(in, "kind"), in.get("request"));
             case "publish" -> replays.publish(Requests.requireText(in, "replayId"), Requests.requireInteger(in, "segment"),
-                    Requests.requireInteger(in, "round"), Requests.requireInteger(in, "maxRounds"));
+                    Requests.requireInteger(in, "round"), Requests.requireInteger(in, "maxRounds"), Requests.text(in, "owner"));
             case "progress" -> replays.progress(Requests.requireText(in, "replayId"));
             case "drained" -> replays.drained(Requests.requireText(in, "replayId"));
             case "finish" -> replays.finish(Requests.requireText(in, "replayId"));

@@ -37,7 +37,12 @@ public final class Replays {
     }
 
     public ObjectNode publish(String replayId, int segment, int round, int maxRounds) {
-        return rebuild.publish(replayId, segment, round, maxRounds);
+        return rebuild.publish(replayId, segment, round, maxRounds, null);
+    }
+
+    /** Publishes for one execution ({@code owner}), which claims the segment (see {@link Rebuild#publish}). */
+    public ObjectNode publish(String replayId, int segment, int round, int maxRounds, String owner) {
+        return rebuild.publish(replayId, segment, round, maxRounds, owner);
     }
 
     public ObjectNode progress(String replayId) {

@@ -30,12 +30,15 @@ public interface ReplayStore {
     void saveCheckpoint(SegmentCheckpoint checkpoint);
 
     /**
-     * Saves {@code next} if the stored checkpoint is still {@code previous} (same batch count; none stored
-     * when {@code previous} counts none); false when another publisher of the segment moved it meanwhile.
+     * Saves {@code next} if the stored checkpoint is still {@code previous} (same batch count and owner; none
+     * stored when {@code previous} counts none and has no owner); false when another publisher of the segment
+     * moved or claimed it meanwhile.
      */
     default boolean advanceCheckpoint(SegmentCheckpoint previous, SegmentCheckpoint next) {
-        long stored = checkpoint(next.replayId(), next.segment()).map(SegmentCheckpoint::batches).orElse(0L);
-        if (stored != previous.batches()) return false;
+        Optional<SegmentCheckpoint> stored = checkpoint(next.replayId(), next.segment());
+        long batches = stored.map(SegmentCheckpoint::batches).orElse(0L);
+        String owner = stored.map(SegmentCheckpoint::owner).orElse(null);
+        if (batches != previous.batches() || !java.util.Objects.equals(owner, previous.owner())) return false;
         saveCheckpoint(next);
         return true;
     }

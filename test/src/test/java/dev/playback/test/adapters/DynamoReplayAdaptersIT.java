@@ -70,6 +70,19 @@ class DynamoReplayAdaptersIT {
         assertEquals(c, replays.checkpoint("r-1", 3).orElseThrow());
         assertTrue(replays.checkpoint("r-1", 2).isEmpty());
 
+        SegmentCheckpoint start = SegmentCheckpoint.start("r-2", 0);
+        SegmentCheckpoint mine = start.withOwner("exec-1");
+        assertTrue(replays.advanceCheckpoint(start, mine), "the first execution claims the segment");
+        SegmentCheckpoint next = mine.next("{\"k\":1}", 10, Map.of());
+        assertTrue(replays.advanceCheckpoint(mine, next));
+        assertEquals("exec-1", replays.checkpoint("r-2", 0).orElseThrow().owner());
+        SegmentCheckpoint theirs = next.withOwner("exec-2");
+        assertTrue(replays.advanceCheckpoint(next, theirs), "a resumed execution claims it");
+        assertFalse(replays.advanceCheckpoint(next, next.next("{\"k\":2}", 10, Map.of())),
+                "the stopped execution's publisher, still running, cannot advance it any more");
+        assertEquals(theirs, replays.checkpoint("r-2", 0).orElseThrow());
+        assertFalse(replays.advanceCheckpoint(start, start.withOwner("exec-3")), "a stale claim fails");
+
         String high = "49650000000000000000000000000000000000000000000009";
         replays.markApplied("r-1", "balances", "shardId-000000000001", high, 3);
         replays.markApplied("r-1", "balances", "shardId-000000000001", "49650000000000000000000000000000000000000000000002", 1);

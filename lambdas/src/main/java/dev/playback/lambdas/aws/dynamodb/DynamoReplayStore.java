@@ -185,7 +185,7 @@ public final class DynamoReplayStore implements ReplayStore {
             item.get("shards").m().forEach((k, v) -> shards.put(k, v.s()));
         }
         return Optional.of(new SegmentCheckpoint(replayId, segment, text(item, "lastKey"), number(item, "published"),
-                number(item, "batches"), Boolean.TRUE.equals(item.get("done").bool()), shards));
+                number(item, "batches"), Boolean.TRUE.equals(item.get("done").bool()), shards, text(item, "owner")));
     }
 
     @Override
@@ -194,18 +194,20 @@ public final class DynamoReplayStore implements ReplayStore {
         dynamo.putItem(p -> p.tableName(table).item(item));
     }
 
-    /** One conditional write: the stored checkpoint must still count {@code previous}'s batches. */
+    /** One conditional write: the stored checkpoint must still count {@code previous}'s batches and have its owner. */
     @Override
     public boolean advanceCheckpoint(SegmentCheckpoint previous, SegmentCheckpoint next) {
         Map<String, AttributeValue> item = checkpointItem(next);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":b", n(previous.batches()));
+        String owner = previous.owner() == null ? "attribute_not_exists(#owner)" : "#owner = :o";
+        if (previous.owner() != null) values.put(":o", s(previous.owner()));
+        String condition = "(batches = :b AND " + owner + ")";
+        if (previous.batches() == 0 && previous.owner() == null) condition = "attribute_not_exists(pk) OR " + condition;
+        String expression = condition;
         try {
-            if (previous.batches() == 0) {
-                dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk) OR batches = :zero")
-                        .expressionAttributeValues(Map.of(":zero", n(0))));
-            } else {
-                dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("batches = :b")
-                        .expressionAttributeValues(Map.of(":b", n(previous.batches()))));
-            }
+            dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression(expression)
+                    .expressionAttributeNames(Map.of("#owner", "owner")).expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -216,6 +218,7 @@ public final class DynamoReplayStore implements ReplayStore {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(segmentKey(c.replayId(), c.segment())));
         if (c.lastKey() != null) item.put("lastKey", s(c.lastKey()));
+        if (c.owner() != null) item.put("owner", s(c.owner()));
         item.put("published", n(c.published()));
         item.put("batches", n(c.batches()));
         item.put("done", AttributeValue.builder().bool(c.done()).build());
