@@ -74,14 +74,33 @@ public final class PayoutReplay {
         return apply(replayId, generation, run, batch, new GatewayReport());
     }
 
-    /** The same, reporting into {@code report} (one report for several calls). */
+    /**
+     * The same, reporting into {@code report} (one report for several calls). Each aggregate's events are applied
+     * as they came when they follow on from its stored state, and read from the events table where there is a gap.
+     */
     public Result apply(String replayId, String generation, GatewayRun run, List<EventEnvelope> batch, GatewayReport report) {
-        Map<String, Long> targets = new LinkedHashMap<>();
+        if (run.isLive()) throw new IllegalArgumentException("a replay cannot run the gateway live; choose suppress, diff or allow:<gateway>");
+        Map<String, List<EventEnvelope>> byAggregate = new LinkedHashMap<>();
         for (EventEnvelope e : batch) {
             if (e.version() == null) throw new IllegalArgumentException("replayed event " + e.eventId() + " has no version");
-            targets.merge(e.aggregateId(), e.version(), Math::max);
+            byAggregate.computeIfAbsent(e.aggregateId(), k -> new java.util.ArrayList<>()).add(e);
         }
-        return run(replayId, generation, run, targets, report);
+        Projector<PayoutsState> projector = projector(run, report);
+        for (var entry : byAggregate.entrySet()) {
+            List<EventEnvelope> events = new java.util.ArrayList<>(entry.getValue());
+            events.sort(java.util.Comparator.comparingLong(EventEnvelope::versionOrZero));
+            CatchUp c = projector.applyPlayback(generation, events);
+            long target = events.get(events.size() - 1).versionOrZero();
+            if (!c.complete()) {
+                throw new IllegalStateException("replay " + replayId + ": events table does not hold version " + target
+                        + " of " + entry.getKey() + " (at " + c.version() + ")");
+            }
+        }
+        return new Result(replayId, GatewayMode.format(run.mode()), byAggregate.size(), report);
+    }
+
+    private Projector<PayoutsState> projector(GatewayRun run, GatewayReport report) {
+        return new Projector<>(new GatewayBinding<>(processor, gateway, run, report), events, states, Ledger.catalog());
     }
 
     /** Rebuilds one aggregate from its full stream. */
@@ -113,8 +132,7 @@ public final class PayoutReplay {
 
     private Result run(String replayId, String generation, GatewayRun run, Map<String, Long> targets, GatewayReport report) {
         if (run.isLive()) throw new IllegalArgumentException("a replay cannot run the gateway live; choose suppress, diff or allow:<gateway>");
-        Projector<PayoutsState> projector = new Projector<>(new GatewayBinding<>(processor, gateway, run, report), events, states,
-                Ledger.catalog());
+        Projector<PayoutsState> projector = projector(run, report);
         for (var t : targets.entrySet()) {
             CatchUp c = projector.catchUp(generation, t.getKey(), t.getValue());
             if (!c.complete()) {

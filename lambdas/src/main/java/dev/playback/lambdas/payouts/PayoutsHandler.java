@@ -43,8 +43,8 @@ import java.util.concurrent.Executors;
  *   <li>replay records ({@link PlaybackRecord}, JSON objects) naming {@code payouts}, processed by
  *   {@link PayoutReplay} in their replay's gateway mode; records not naming it are skipped.</li>
  * </ul>
- * For each replay record the gateway report is written as one piece ({@link GatewayReports}, the piece named
- * by shard and sequence number, so a redelivered record overwrites its own), and then what was processed is
+ * For each replay in a batch the gateway report is written as one piece ({@link GatewayReports}, named by where the
+ * batch starts; nothing when the gateway did nothing), and then what was processed is
  * marked per replay and shard so the replay knows when payouts has drained it. Failed records are reported in
  * {@code batchItemFailures} and retried by the event source.
  */
@@ -156,7 +156,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
             }
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
             String piece = "live-" + generation + "-" + first;
-            reports().ifPresent(g -> g.put(r.replayId(), name, piece, report.toJson()));
+            if (!report.isEmpty()) reports().ifPresent(g -> g.put(r.replayId(), name, piece, report.toJson()));
         }
         return retry;
     }
@@ -170,14 +170,23 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         Map<String, List<Replayed>> byAggregate = new LinkedHashMap<>();
         for (Replayed r : records) byAggregate.computeIfAbsent(r.record().aggregateId(), k -> new ArrayList<>()).add(r);
+        // One gateway report per replay for the whole batch, written once (when anything happened) and named by
+        // where the batch starts; a redelivered batch's report repeats entries, which the merge counts once.
+        Map<String, GatewayReport> reports = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, String> firstOf = new LinkedHashMap<>();
+        Map<String, String> modeOf = new HashMap<>();
+        for (Replayed r : records) {
+            firstOf.putIfAbsent(r.record().replayId(), r.shardId() + "-" + r.sequenceNumber());
+            modeOf.putIfAbsent(r.record().replayId(), r.record().gatewayMode());
+        }
         List<CompletableFuture<Void>> work = new ArrayList<>();
         for (List<Replayed> stream : byAggregate.values()) {
             work.add(CompletableFuture.runAsync(() -> {
                 for (Replayed r : stream) {
                     try {
-                        PayoutReplay.Result result = replay.apply(r.record());
-                        reports().ifPresent(g -> g.put(r.record().replayId(), name, r.shardId() + "-" + r.sequenceNumber(),
-                                result.toJson()));
+                        PlaybackRecord rec = r.record();
+                        replay.apply(rec.replayId(), rec.generation(), PayoutReplay.runOf(rec), rec.events(),
+                                reports.computeIfAbsent(rec.replayId(), k -> new GatewayReport()));
                     } catch (RuntimeException e) {
                         log(context, "payouts: playback record " + r.sequenceNumber() + " of replay " + r.record().replayId() + " failed: " + e);
                         failed.add(r.sequenceNumber());
@@ -187,6 +196,12 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
             }, WORKERS));
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        reports().ifPresent(g -> reports.forEach((replayId, report) -> {
+            if (report.isEmpty()) return;
+            com.fasterxml.jackson.databind.node.ObjectNode piece = report.toJson();
+            piece.put("processor", name).put("replayId", replayId).put("gatewayMode", modeOf.get(replayId));
+            g.put(replayId, name, firstOf.get(replayId), piece);
+        }));
         Set<String> failedSet = new HashSet<>(failed);
         // a record not processed because an earlier one of its aggregate failed is retried too
         for (List<Replayed> stream : byAggregate.values()) {

@@ -63,11 +63,18 @@ public final class GatewayReport {
         }
     }
 
+    /** Whether nothing was sent, suppressed, corrected or asked live. */
+    public boolean isEmpty() {
+        return sent().isEmpty() && suppressed().isEmpty() && corrections().isEmpty() && liveQueries().isEmpty();
+    }
+
     /** The report as JSON, for replay reports: counts, every correction and every flagged live query. */
     public ObjectNode toJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("sent", sent().size());
         n.put("suppressed", suppressed().size());
+        ArrayNode suppressedKeys = n.putArray("suppressedKeys");
+        for (LoggedCommand c : suppressed()) suppressedKeys.add(c.idempotencyKey());
         ArrayNode sentList = n.putArray("sentCommands");
         for (LoggedCommand c : sent()) {
             sentList.addObject().put("processor", c.processor()).put("eventId", c.eventId()).put("callSite", c.site().id())
@@ -95,16 +102,18 @@ public final class GatewayReport {
 
     /**
      * Several reports of one replay (per batch, per chunk; a redelivered batch's report may repeat
-     * another's entries) as one: commands and corrections once per idempotency key, a correction counted
-     * as sent by the replay when any report sent it, live queries once each, suppressed counts summed.
+     * another's entries) as one: commands, suppressed commands and corrections once per idempotency key, a
+     * correction counted as sent by the replay when any report sent it, live queries once each.
      */
     public static ObjectNode merge(List<JsonNode> reports) {
         java.util.Map<String, JsonNode> sentByKey = new java.util.LinkedHashMap<>();
         java.util.Map<String, ObjectNode> correctionsByKey = new java.util.LinkedHashMap<>();
         java.util.Map<String, JsonNode> queries = new java.util.LinkedHashMap<>();
-        long suppressed = 0;
+        java.util.Set<String> suppressedKeys = new java.util.HashSet<>();
+        long suppressedUnkeyed = 0;
         for (JsonNode r : reports) {
-            suppressed += r.path("suppressed").asLong();
+            if (r.has("suppressedKeys")) r.get("suppressedKeys").forEach(k -> suppressedKeys.add(k.asText()));
+            else suppressedUnkeyed += r.path("suppressed").asLong();
             for (JsonNode c : r.path("sentCommands")) sentByKey.putIfAbsent(c.path("idempotencyKey").asText(), c);
             for (JsonNode c : r.path("corrections")) {
                 ObjectNode seen = correctionsByKey.get(c.path("idempotencyKey").asText());
@@ -117,7 +126,7 @@ public final class GatewayReport {
         }
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("sent", sentByKey.size());
-        n.put("suppressed", suppressed);
+        n.put("suppressed", suppressedKeys.size() + suppressedUnkeyed);
         n.put("corrections", correctionsByKey.size());
         n.put("liveQueries", queries.size());
         n.putArray("sentCommands").addAll(sentByKey.values());
