@@ -71,7 +71,11 @@ final class Checkpoints {
      * The request's {@code gatewayMode} and {@code missingRecords} in their canonical form (defaults
      * suppress and fail); errors name the field.
      */
-    static String[] gatewayPolicy(com.fasterxml.jackson.databind.JsonNode request) {
+    /** A replay's gateway policy in canonical form: {@code suppress|diff|allow:..} and {@code fail|live}. */
+    record GatewayPolicy(String mode, String missingRecords) {
+    }
+
+    static GatewayPolicy gatewayPolicy(com.fasterxml.jackson.databind.JsonNode request) {
         String mode = Requests.text(request, "gatewayMode");
         String missing = Requests.text(request, "missingRecords");
         try {
@@ -87,19 +91,19 @@ final class Checkpoints {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("field 'missingRecords': " + e.getMessage());
         }
-        return new String[]{mode, missing};
+        return new GatewayPolicy(mode, missing);
     }
 
     /** Refuses to resume a replay with another gateway policy than it was started with. */
     static void sameGatewayPolicy(Replay existing, com.fasterxml.jackson.databind.JsonNode request) {
-        String[] asked = gatewayPolicy(request);
-        if (Requests.text(request, "gatewayMode") != null && !asked[0].equals(existing.gatewayMode())) {
+        GatewayPolicy asked = gatewayPolicy(request);
+        if (Requests.text(request, "gatewayMode") != null && !asked.mode().equals(existing.gatewayMode())) {
             throw new IllegalArgumentException("replay '" + existing.replayId() + "' was started with gatewayMode " + existing.gatewayMode()
-                    + "; resume it with the same mode (or none), not " + asked[0]);
+                    + "; resume it with the same mode (or none), not " + asked.mode());
         }
-        if (Requests.text(request, "missingRecords") != null && !asked[1].equals(existing.missingRecords())) {
+        if (Requests.text(request, "missingRecords") != null && !asked.missingRecords().equals(existing.missingRecords())) {
             throw new IllegalArgumentException("replay '" + existing.replayId() + "' was started with missingRecords " + existing.missingRecords()
-                    + "; resume it with the same policy (or none), not " + asked[1]);
+                    + "; resume it with the same policy (or none), not " + asked.missingRecords());
         }
     }
 

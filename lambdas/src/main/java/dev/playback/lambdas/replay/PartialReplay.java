@@ -46,7 +46,7 @@ final class PartialReplay {
         Instant until = Requests.instant(r, "until");
         TimeField field = TimeField.parse(Requests.text(r, "timeField"));
         List<String> processors = checkpoints.processors(Requests.strings(r, "processors"));
-        String[] gateway = Checkpoints.gatewayPolicy(r);
+        Checkpoints.GatewayPolicy gateway = Checkpoints.gatewayPolicy(r);
         boolean window = since != null || until != null;
         if ((aggregates == null || aggregates.isEmpty()) && (types == null || types.isEmpty()) && !window) {
             throw new IllegalArgumentException("a partial replay needs a scope: at least one of 'aggregates', 'types', 'since'/'until'");
@@ -75,10 +75,10 @@ final class PartialReplay {
         if (window) scope.put("timeField", field.wireName());
         scope.set("processors", EventCodec.JSON.valueToTree(processors));
         if (ids.size() <= 1000) scope.set("found", EventCodec.JSON.valueToTree(ids));
-        scope.put("gatewayMode", gateway[0]);
-        scope.put("missingRecords", gateway[1]);
+        scope.put("gatewayMode", gateway.mode());
+        scope.put("missingRecords", gateway.missingRecords());
         Replay replay = new Replay(replayId, ReplayKind.PARTIAL, null, processors, 0, 0, false, ReplayStatus.RUNNING,
-                ports.clock().instant(), null, scope, ids.size(), 0, 0, null, gateway[0], gateway[1]);
+                ports.clock().instant(), null, scope, ids.size(), 0, 0, null, gateway.mode(), gateway.missingRecords());
         if (!ports.replays().create(replay)) {
             Replay existing = checkpoints.require(replayId);
             if (existing.kind() != ReplayKind.PARTIAL) {
@@ -86,7 +86,7 @@ final class PartialReplay {
             }
             Checkpoints.sameGatewayPolicy(existing, r);
             ports.replays().update(new Replay(replayId, ReplayKind.PARTIAL, null, processors, 0, 0, false, ReplayStatus.RUNNING,
-                    existing.startedAt(), null, scope, ids.size(), 0, 0, null, gateway[0], gateway[1]));
+                    existing.startedAt(), null, scope, ids.size(), 0, 0, null, gateway.mode(), gateway.missingRecords()));
         }
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("replayId", replayId);

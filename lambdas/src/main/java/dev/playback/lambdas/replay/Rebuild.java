@@ -61,10 +61,10 @@ final class Rebuild {
             int batchSize = Requests.integer(r, "batchSize", DEFAULT_BATCH, 1, MAX_BATCH);
             boolean reportOnly = Requests.bool(r, "reportOnly");
             if (reportOnly && kind != ReplayKind.VERIFY) throw new IllegalArgumentException("field 'reportOnly' applies to verify only");
-            String[] gateway = Checkpoints.gatewayPolicy(r);
+            Checkpoints.GatewayPolicy gateway = Checkpoints.gatewayPolicy(r);
             String generation = kind == ReplayKind.VERIFY ? "shadow-" + replayId : nextGeneration();
             Replay replay = new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly,
-                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null, gateway[0], gateway[1]);
+                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null, gateway.mode(), gateway.missingRecords());
             if (ports.replays().create(replay)) {
                 existing = replay;
             } else {
