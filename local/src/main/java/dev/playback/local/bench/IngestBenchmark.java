@@ -124,7 +124,11 @@ public final class IngestBenchmark {
             new java.util.TreeMap<>(RebuildBenchmark.Meter.byTarget).forEach((key, count) -> {
                 String[] parts = key.split(" ", 2);
                 StringBuilder names = new StringBuilder();
-                for (String t : parts[1].split(",")) names.append(names.length() == 0 ? "" : "+").append(logical.getOrDefault(t, t));
+                for (String t : parts[1].split(",")) {
+                    String[] named = t.split(" ", 2);
+                    names.append(names.length() == 0 ? "" : "+").append(logical.getOrDefault(named[0], named[0]))
+                            .append(named.length > 1 ? " " + named[1] : "");
+                }
                 targets.append(String.format(Locale.ROOT, "%n  %-16s %-40s %.3f", parts[0], names, count.sum() / (double) total));
             });
             out.println("AWS requests per event by table/stream:" + targets);

@@ -331,6 +331,7 @@ public final class RebuildBenchmark {
             if (rq instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b) {
                 return String.join(",", new java.util.TreeSet<>(b.requestItems().keySet()));
             }
+            if (rq instanceof QueryRequest q && Boolean.FALSE.equals(q.scanIndexForward())) return q.tableName() + " (newest first)";
             return rq.getValueForField("TableName", String.class)
                     .or(() -> rq.getValueForField("StreamName", String.class))
                     .orElse("-");
