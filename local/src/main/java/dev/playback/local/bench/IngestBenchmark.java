@@ -53,6 +53,8 @@ public final class IngestBenchmark {
             RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
             out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s%n",
                     raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());
+            double bound = PumpWriteBound.measure(stack, Duration.ofSeconds(5));
+            out.printf(Locale.ROOT, "bound: the pump's two writes per event alone (claim, then the event with its 3 indexes) %.0f events/s%n", bound);
 
             PlaybackApi api = new PlaybackApi(stack.apiUrl());
             ArrayNode open = JSON.createArrayNode();
@@ -150,6 +152,8 @@ public final class IngestBenchmark {
             out.printf(Locale.ROOT, "ingest: %d events accepted in %.2f s (%.0f events/s at the API)%n", events, (tAccepted - t0) / 1e9, accepted);
             out.printf(Locale.ROOT, "end to end: %.0f events/s sustained (all appended and projected after %.2f s)%n", sustained, (tDone - t0) / 1e9);
             out.printf(Locale.ROOT, "ratio to the slowest raw ceiling (%.0f/s): %.2f (goal >= 0.50)%n", slowest, sustained / slowest);
+            out.printf(Locale.ROOT, "the pump's writes alone reach %.2f of that ceiling; end to end is %.2f of what they reach%n",
+                    bound / slowest, sustained / bound);
             out.printf(Locale.ROOT, "check: %d events in the table (expected %d), violations %d, data store vs fold: %s%n",
                     fold.events(), events + accounts, fold.violations().size(), diffs.isEmpty() ? "equal" : diffs.size() + " differences");
             return fold.events() == events + accounts && diffs.isEmpty() && fold.violations().isEmpty() ? 0 : 1;
