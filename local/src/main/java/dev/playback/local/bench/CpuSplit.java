@@ -34,8 +34,12 @@ final class CpuSplit {
         return new CpuSplit(processes);
     }
 
-    /** CPU used since this snapshot, in cores (CPU seconds per wall second), per process and for the machine. */
-    String since() {
+    /**
+     * CPU used since this snapshot, in cores (CPU seconds per wall second), per process and for the machine, and
+     * per unit of work: milliseconds of CPU per {@code unit} (of which there were {@code units}) for this JVM and the
+     * emulators together, which other load on the machine disturbs less than the rate does.
+     */
+    String since(long units, String unit) {
         CpuSplit now = new CpuSplit(processes);
         double wall = (now.wallNanos - wallNanos) / 1e9;
         StringBuilder out = new StringBuilder();
@@ -52,7 +56,8 @@ final class CpuSplit {
             out.append(String.format(Locale.ROOT, ", other processes %.2f, machine %.2f of %d cores",
                     Math.max(0, machine - known) / wall, machine / wall, Runtime.getRuntime().availableProcessors()));
         }
-        return out + String.format(Locale.ROOT, " (cores busy, over %.1f s)", wall);
+        return out + String.format(Locale.ROOT, " (cores busy, over %.1f s); %.2f ms of CPU per %s in this JVM and the emulators",
+                wall, known * 1000 / units, unit);
     }
 
     private static long jvmCpuNanos() {

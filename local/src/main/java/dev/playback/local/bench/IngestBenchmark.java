@@ -112,7 +112,7 @@ public final class IngestBenchmark {
             }
             stack.awaitIdle(Duration.ofMinutes(10));
             long tDone = System.nanoTime();
-            String cpuSplit = cpu.since();
+            String cpuSplit = cpu.since(events, "event");
             RebuildBenchmark.Meter.enabled = false;
             StringBuilder ops = new StringBuilder();
             new java.util.TreeMap<>(RebuildBenchmark.Meter.byOperation).forEach((op, count) ->
