@@ -28,6 +28,8 @@ import java.net.URI;
 public record PayoutsWiring(PayoutsProcessor processor, GatewayPorts gateway, EventStore events, StateStore states,
                             dev.playback.model.replay.ReplayStore replays, S3Client s3, String reportBucket,
                             String playbackStream) {
+    static final int CACHED_STATES = 500;
+
     public static PayoutsWiring from(Environment env, String function) {
         Tables t = Tables.from(env);
         String feeRule = env.require("FEE_RULE");
@@ -39,7 +41,8 @@ public record PayoutsWiring(PayoutsProcessor processor, GatewayPorts gateway, Ev
         var dynamo = aws.dynamoDb();
         S3Client s3 = aws.s3();
         EventStore events = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(s3, t.payloadBucket()));
-        StateStore states = new DynamoStateStore(dynamo, t.dataTable());
+        // Like the projection's: the states this container wrote are remembered, and saved only if nobody else wrote them since.
+        StateStore states = new dev.playback.model.store.CachedStateStore(new DynamoStateStore(dynamo, t.dataTable()), CACHED_STATES);
         GatewayPorts ports = new GatewayPorts(new HttpExternalSystems(URI.create(fx), URI.create(bank)),
                 new S3QueryRecords(s3, records), new DynamoCommandLog(dynamo, t.dataTable()));
         return new PayoutsWiring(Ledger.payouts(FeeRule.parse(feeRule)), ports, events, states,

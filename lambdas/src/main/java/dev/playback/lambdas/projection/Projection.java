@@ -193,11 +193,23 @@ public final class Projection {
     private void applyAppended(Map<String, List<EventEnvelope>> appended, List<String> failures, List<String> reasons, List<Item> items) {
         Map<String, Set<String>> generations = new HashMap<>();
         for (Projector<?> p : projectors) generations.put(p.processor().name(), liveGenerations(p.processor().name()));
-        // The stored states, read in bulk: (processor, generation) -> aggregate -> state.
+        // The stored states, in bulk: (processor, generation) -> aggregate -> state. Saves are conditional, so states
+        // this container remembers may serve (loadAllRecent); one behind this batch's first event (another container
+        // applied events since) is read again, in bulk, rather than filled from the events table.
+        Map<String, Long> first = new HashMap<>();
+        appended.forEach((id, events) -> first.put(id, events.stream().mapToLong(EventEnvelope::versionOrZero).min().orElse(0)));
         Map<List<String>, Map<String, ProcessorState>> stored = new HashMap<>();
         for (Projector<?> p : projectors) {
             for (String generation : generations.get(p.processor().name())) {
-                stored.put(List.of(p.processor().name(), generation), states.loadAll(p.processor().name(), generation, appended.keySet()));
+                String name = p.processor().name();
+                Map<String, ProcessorState> recent = new HashMap<>(states.loadAllRecent(name, generation, appended.keySet()));
+                List<String> behind = recent.values().stream().filter(s -> s.version() < first.get(s.aggregateId()) - 1)
+                        .map(ProcessorState::aggregateId).toList();
+                if (!behind.isEmpty()) {
+                    behind.forEach(recent::remove);
+                    recent.putAll(states.loadAll(name, generation, behind));
+                }
+                stored.put(List.of(name, generation), recent);
             }
         }
         List<CompletableFuture<Void>> work = new ArrayList<>();

@@ -18,6 +18,7 @@ import dev.playback.model.ledger.Ledger;
 import dev.playback.model.processor.Processor;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.EventStore;
+import dev.playback.model.store.CachedStateStore;
 import dev.playback.model.store.StateStore;
 
 import java.util.List;
@@ -39,6 +40,9 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
         return t;
     });
 
+    /** States remembered per container (an account's state can reach ~100 KB as JSON: bounded by count). */
+    static final int CACHED_STATES = 500;
+
     private final Projection projection;
 
     public ProjectionHandler() {
@@ -59,7 +63,9 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
         AwsClients aws = new AwsClients(env);
         var dynamo = aws.dynamoDb();
         EventStore events = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(aws.s3(), t.payloadBucket()));
-        StateStore states = new DynamoStateStore(dynamo, t.dataTable());
+        // The states this container wrote are not read back batch after batch: they are remembered, and saved
+        // only if nobody else wrote them since (CachedStateStore).
+        StateStore states = new CachedStateStore(new DynamoStateStore(dynamo, t.dataTable()), CACHED_STATES);
         List<Projector<?>> projectors = Ledger.processors().stream()
                 .<Projector<?>>map(p -> projector(p, events, states)).toList();
         return new Projection(projectors, events, states, new DynamoReplayStore(dynamo, t.dataTable()), WORKERS, Projection.DEFAULT_PATIENCE);

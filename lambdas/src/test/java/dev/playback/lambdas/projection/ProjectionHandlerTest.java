@@ -16,6 +16,7 @@ import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import java.util.Map;
 import java.util.Set;
+import dev.playback.model.store.CachedStateStore;
 import dev.playback.model.store.memory.InMemoryStateStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,35 @@ class ProjectionHandlerTest {
         assertEquals(3, state("acc-1").version());
         assertEquals("7.50", balance(state("acc-1")));
         assertEquals("0.10", balance(state("acc-2")));
+    }
+
+    /** A handler like a container's: its own remembered states (CachedStateStore) over the shared store. */
+    private ProjectionHandler container() {
+        CachedStateStore remembering = new CachedStateStore(states, 100);
+        return new ProjectionHandler(new Projection(List.of(new Projector<>(new BalancesProjection(), log, remembering, Ledger.catalog())),
+                log, remembering, replays, workers, PATIENCE));
+    }
+
+    @Test
+    void containersTakingTurnsApplyEveryFeedEventOnceOverWhatIsStored() {
+        pump(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"), deposited("a3", "acc-1", "2.00"),
+                deposited("a4", "acc-1", "4.00"), deposited("a5", "acc-1", "8.00"));
+        List<EventEnvelope> feed = log.read("acc-1", 1, 10);
+        ProjectionHandler one = container(), two = container();
+        assertEquals(List.of(), failures(one.handleRequest(batch(record("1", feed.subList(0, 2))), null)));
+        assertEquals(List.of(), failures(two.handleRequest(batch(record("2", feed.subList(2, 3))), null)));
+        // one remembers version 2, behind this batch: it reads the state again instead of applying over it
+        assertEquals(List.of(), failures(one.handleRequest(batch(record("3", feed.subList(3, 4))), null)));
+        // a rebuild with other logic rewrites version 4; one remembers version 4 as it wrote it
+        ProcessorState rebuilt = new ProcessorState(BalancesProjection.NAME, "g0", "acc-1", 4,
+                ((com.fasterxml.jackson.databind.node.ObjectNode) state("acc-1").state().deepCopy()).put("balance", "100.00"));
+        assertTrue(states.save(rebuilt, 4));
+        assertEquals(List.of(), failures(one.handleRequest(batch(record("4", feed.subList(4, 5))), null)));
+        assertEquals(5, state("acc-1").version());
+        assertEquals("108.00", balance(state("acc-1")));
+        // a batch delivered again changes nothing
+        assertEquals(List.of(), failures(two.handleRequest(batch(record("4", feed.subList(4, 5))), null)));
+        assertEquals("108.00", balance(state("acc-1")));
     }
 
     @Test

@@ -274,9 +274,13 @@ public final class RebuildBenchmark {
         static final AtomicLong calls = new AtomicLong();
         static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> byOperation =
                 new java.util.concurrent.ConcurrentHashMap<>();
+        /** Calls by operation and table or stream ({@code "PutItem <table>"}). */
+        static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> byTarget =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         static void reset() {
             byOperation.clear();
+            byTarget.clear();
             readUnits.reset();
             writeUnits.reset();
             kinesisUnits.reset();
@@ -288,8 +292,9 @@ public final class RebuildBenchmark {
             if (!enabled) return;
             calls.incrementAndGet();
             SdkRequest rq = context.request();
-            byOperation.computeIfAbsent(rq.getClass().getSimpleName().replace("Request", ""),
-                    k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            String operation = rq.getClass().getSimpleName().replace("Request", "");
+            byOperation.computeIfAbsent(operation, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            byTarget.computeIfAbsent(operation + " " + target(rq), k -> new java.util.concurrent.atomic.LongAdder()).increment();
             SdkResponse rs = context.response();
             if (rq instanceof PutRecordsRequest p) {
                 for (PutRecordsRequestEntry e : p.records()) kinesisUnits.add(units(e.data(), e.partitionKey()));
@@ -318,6 +323,18 @@ public final class RebuildBenchmark {
             } else if (rs instanceof BatchGetItemResponse r) {
                 for (var items : r.responses().values()) for (var item : items) readUnits.add(read(size(item), true));
             }
+        }
+
+        /** The table(s) or stream a request is about. */
+        private static String target(SdkRequest rq) {
+            if (rq instanceof BatchWriteItemRequest b) return String.join(",", new java.util.TreeSet<>(b.requestItems().keySet()));
+            if (rq instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b) {
+                return String.join(",", new java.util.TreeSet<>(b.requestItems().keySet()));
+            }
+            if (rq instanceof QueryRequest q && Boolean.FALSE.equals(q.scanIndexForward())) return q.tableName() + " (newest first)";
+            return rq.getValueForField("TableName", String.class)
+                    .or(() -> rq.getValueForField("StreamName", String.class))
+                    .orElse("-");
         }
 
         private static double units(SdkBytes data, String key) {

@@ -25,6 +25,46 @@ public interface StateStore {
      */
     boolean save(ProcessorState state, long expectedVersion);
 
+    /**
+     * {@link #loadAll}, except that a store may answer states it remembers from earlier reads and writes
+     * instead of reading them: they can be stale (another writer wrote since; never newer than the stored
+     * ones, unless a generation was discarded). Only for callers whose saves are conditional on what they
+     * read, and that read again when a state is behind what they expected ({@link CachedStateStore}).
+     */
+    default java.util.Map<String, ProcessorState> loadAllRecent(String processor, String generation, java.util.Collection<String> aggregateIds) {
+        return loadAll(processor, generation, aggregateIds);
+    }
+
+    /**
+     * A stored state with the token of the write that stored it. A store that keeps tokens stores a new one
+     * with every save, so a state whose token is unchanged is exactly the one read: unlike the version, the
+     * token also shows a rewrite at the same version (a rebuild with new logic). {@code token} is null
+     * when the store keeps none.
+     */
+    record Revision(ProcessorState state, String token) {
+    }
+
+    /** {@link #load} with the state's token. */
+    default Optional<Revision> loadRevision(String processor, String generation, String aggregateId) {
+        return load(processor, generation, aggregateId).map(s -> new Revision(s, null));
+    }
+
+    /** {@link #loadAll} with the states' tokens. */
+    default java.util.Map<String, Revision> loadAllRevisions(String processor, String generation, java.util.Collection<String> aggregateIds) {
+        java.util.Map<String, Revision> out = new java.util.HashMap<>();
+        loadAll(processor, generation, aggregateIds).forEach((id, s) -> out.put(id, new Revision(s, null)));
+        return out;
+    }
+
+    /**
+     * {@link #save}, also conditional on the stored token being {@code expectedToken} (null: the version
+     * alone is checked). Returns what was stored with its new token, or empty when refused.
+     */
+    default Optional<Revision> saveRevision(ProcessorState state, long expectedVersion, String expectedToken) {
+        if (expectedToken != null) throw new UnsupportedOperationException("this state store keeps no tokens");
+        return save(state, expectedVersion) ? Optional.of(new Revision(state, null)) : Optional.empty();
+    }
+
     /** The generation reads are served from, or {@code defaultGeneration} when none was set. */
     String activeGeneration(String processor, String defaultGeneration);
 

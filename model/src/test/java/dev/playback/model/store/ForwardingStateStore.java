@@ -24,6 +24,21 @@ public class ForwardingStateStore implements StateStore {
     }
 
     @Override
+    public Optional<Revision> loadRevision(String processor, String generation, String aggregateId) {
+        return next.loadRevision(processor, generation, aggregateId);
+    }
+
+    @Override
+    public java.util.Map<String, Revision> loadAllRevisions(String processor, String generation, java.util.Collection<String> aggregateIds) {
+        return next.loadAllRevisions(processor, generation, aggregateIds);
+    }
+
+    @Override
+    public Optional<Revision> saveRevision(ProcessorState state, long expectedVersion, String expectedToken) {
+        return next.saveRevision(state, expectedVersion, expectedToken);
+    }
+
+    @Override
     public String activeGeneration(String processor, String defaultGeneration) {
         return next.activeGeneration(processor, defaultGeneration);
     }

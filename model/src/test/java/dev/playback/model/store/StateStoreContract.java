@@ -13,6 +13,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +79,35 @@ public abstract class StateStoreContract {
     @Test
     void refusesASaveExpectingAVersionOfStateThatDoesNotExist() {
         assertFalse(store.save(state("acc-1", 5, "10.00"), 4));
+        assertEquals(Optional.empty(), store.load("balances", "g0", "acc-1"));
+    }
+
+    @Test
+    void storesANewTokenWithEverySave() {
+        StateStore.Revision first = store.saveRevision(state("acc-1", 3, "10.00"), 0, null).orElseThrow();
+        assertEquals(first, store.loadRevision("balances", "g0", "acc-1").orElseThrow());
+        StateStore.Revision rewritten = store.saveRevision(state("acc-1", 3, "11.00"), 3, null).orElseThrow();
+        assertNotEquals(first.token(), rewritten.token());
+        assertEquals(rewritten, store.loadAllRevisions("balances", "g0", List.of("acc-1", "acc-2")).get("acc-1"));
+        assertEquals(1, store.loadAllRevisions("balances", "g0", List.of("acc-1", "acc-2")).size());
+    }
+
+    @Test
+    void refusesASaveOverATokenThatChangedMeanwhileEvenAtTheSameVersion() {
+        StateStore.Revision read = store.saveRevision(state("acc-1", 3, "10.00"), 0, null).orElseThrow();
+        // another writer rewrites version 3 (a rebuild with new logic): the version alone does not show it
+        StateStore.Revision rebuilt = store.saveRevision(state("acc-1", 3, "20.00"), 3, null).orElseThrow();
+        assertEquals(Optional.empty(), store.saveRevision(state("acc-1", 4, "11.00"), 3, read.token()));
+        assertEquals(state("acc-1", 3, "20.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+        assertTrue(store.saveRevision(state("acc-1", 4, "21.00"), 3, rebuilt.token()).isPresent());
+        assertEquals(state("acc-1", 4, "21.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+    }
+
+    @Test
+    void refusesASaveOverATokenOfAStateThatWasDiscarded() {
+        StateStore.Revision read = store.saveRevision(state("acc-1", 3, "10.00"), 0, null).orElseThrow();
+        store.discard("balances", "g0");
+        assertEquals(Optional.empty(), store.saveRevision(state("acc-1", 4, "11.00"), 3, read.token()));
         assertEquals(Optional.empty(), store.load("balances", "g0", "acc-1"));
     }
 

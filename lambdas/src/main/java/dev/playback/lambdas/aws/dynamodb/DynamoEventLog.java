@@ -50,8 +50,11 @@ public final class DynamoEventLog implements EventLog, EventStore {
     private final String eventsTable;
     private final String eventIdsTable;
     private final PayloadStore payloads;
-    /** Latest versions this container saw per aggregate: a hint, checked before use ({@link #latestVersions}). */
-    private final Map<String, Long> latestKnown = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Latest versions this container saw, per events table and aggregate: hints, checked before use
+     * ({@link #latestVersions}), shared by the handler instances of a JVM (the local runtime hosts several).
+     */
+    private static final Map<String, Map<String, Long>> LATEST_SEEN = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DynamoEventLog(DynamoDbClient dynamo, String eventsTable, String eventIdsTable, PayloadStore payloads) {
         this.dynamo = dynamo;
@@ -95,38 +98,50 @@ public final class DynamoEventLog implements EventLog, EventStore {
     }
 
     /**
-     * Latest versions, from a per-container cache checked in bulk: versions are contiguous, so when no
-     * event exists at cached + 1 the cached version is still the latest. Misses and moved aggregates are queried.
+     * Latest versions, from the versions this container saw ({@link #LATEST_SEEN}) checked in bulk: versions are
+     * contiguous from 1, so when the event at the remembered version exists and none at the next one, the
+     * remembered version is the latest. Checking both (not only the next) keeps a remembered version that is
+     * too high (a table that was deleted and created again) from being taken. Others are queried.
      */
     @Override
     public Map<String, Long> latestVersions(Collection<String> aggregateIds) {
+        Map<String, Long> known = LATEST_SEEN.computeIfAbsent(eventsTable, t -> new java.util.concurrent.ConcurrentHashMap<>());
         Map<String, Long> out = new HashMap<>();
         List<String> check = new ArrayList<>();
+        Map<String, Long> hints = new HashMap<>();
         for (String id : aggregateIds) {
-            if (latestKnown.containsKey(id)) check.add(id);
+            Long hint = known.get(id);
+            if (hint != null) {
+                check.add(id);
+                hints.put(id, hint);
+            }
         }
-        Set<String> moved = new java.util.HashSet<>();
-        for (int i = 0; i < check.size(); i += 100) {
+        Set<String> found = new java.util.HashSet<>(); // "aggregateId#version" of the events that exist
+        for (int i = 0; i < check.size(); i += 50) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (String id : check.subList(i, Math.min(check.size(), i + 100))) {
-                keys.add(Map.of("aggregateId", s(id), "version", n(latestKnown.get(id) + 1)));
+            for (String id : check.subList(i, Math.min(check.size(), i + 50))) {
+                long hint = hints.get(id);
+                if (hint > 0) keys.add(Map.of("aggregateId", s(id), "version", n(hint)));
+                keys.add(Map.of("aggregateId", s(id), "version", n(hint + 1)));
             }
             Map<String, KeysAndAttributes> request = new HashMap<>(Map.of(eventsTable,
-                    KeysAndAttributes.builder().keys(keys).consistentRead(true).projectionExpression("aggregateId").build()));
+                    KeysAndAttributes.builder().keys(keys).consistentRead(true).projectionExpression("aggregateId, version").build()));
             for (int round = 0; ; round++) {
                 if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchGetItem on " + eventsTable + " kept returning unprocessed keys");
                 if (round > 0) backoff(round);
                 BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(request));
-                for (Map<String, AttributeValue> item : r.responses().getOrDefault(eventsTable, List.of())) moved.add(item.get("aggregateId").s());
+                for (Map<String, AttributeValue> item : r.responses().getOrDefault(eventsTable, List.of())) {
+                    found.add(item.get("aggregateId").s() + "#" + item.get("version").n());
+                }
                 if (r.unprocessedKeys() == null || r.unprocessedKeys().isEmpty()) break;
                 request.clear();
                 request.putAll(r.unprocessedKeys());
             }
         }
         for (String id : aggregateIds) {
-            Long known = latestKnown.get(id);
-            long latest = known != null && !moved.contains(id) ? known : latestVersion(id);
-            out.put(id, latest);
+            Long hint = hints.get(id);
+            boolean confirmed = hint != null && (hint == 0 || found.contains(id + "#" + hint)) && !found.contains(id + "#" + (hint + 1));
+            out.put(id, confirmed ? hint : latestVersion(id));
         }
         return out;
     }
@@ -137,7 +152,7 @@ public final class DynamoEventLog implements EventLog, EventStore {
                 .expressionAttributeValues(Map.of(":a", s(aggregateId))).scanIndexForward(false).limit(1)
                 .projectionExpression("version").consistentRead(true));
         long latest = r.items().isEmpty() ? 0 : Long.parseLong(r.items().get(0).get("version").n());
-        latestKnown.merge(aggregateId, latest, Math::max);
+        LATEST_SEEN.computeIfAbsent(eventsTable, t -> new java.util.concurrent.ConcurrentHashMap<>()).put(aggregateId, latest);
         return latest;
     }
 
@@ -203,7 +218,8 @@ public final class DynamoEventLog implements EventLog, EventStore {
             all.add(WriteRequest.builder().putRequest(PutRequest.builder().item(EventItems.toItem(e)).build()).build());
         }
         batchWrite(eventsTable, all);
-        for (EventEnvelope e : events) latestKnown.merge(e.aggregateId(), e.version(), Math::max);
+        Map<String, Long> known = LATEST_SEEN.computeIfAbsent(eventsTable, t -> new java.util.concurrent.ConcurrentHashMap<>());
+        for (EventEnvelope e : events) known.merge(e.aggregateId(), e.version(), Math::max);
     }
 
     /** BatchWriteItem in requests of 25, sent in parallel; returns once every item is written. */

@@ -29,9 +29,13 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
  * The data store on DynamoDB. One item per (processor, generation, aggregate), key
  * {@code pk = processor#generation#aggregateId}; the generations of a processor are the control item
  * {@code pk = processor#control} {active, previous, building (string set)}, switched by one conditional
- * update (no transactions: dynalite has none). Saves are conditional on the stored version (optimistic).
+ * update (no transactions: dynalite has none). Saves are conditional on the stored version (optimistic) and,
+ * when the caller knows it, on the token of the write it read ({@value #TOKEN}, new with every save).
  */
 public final class DynamoStateStore implements StateStore {
+    /** The attribute holding the token of the write that stored a state ({@link Revision}). */
+    static final String TOKEN = "writeToken";
+
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -46,22 +50,37 @@ public final class DynamoStateStore implements StateStore {
 
     @Override
     public Optional<ProcessorState> load(String processor, String generation, String aggregateId) {
+        return loadRevision(processor, generation, aggregateId).map(Revision::state);
+    }
+
+    @Override
+    public Optional<Revision> loadRevision(String processor, String generation, String aggregateId) {
         var r = dynamo.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(Map.of("pk", s(key(processor, generation, aggregateId)))));
         if (!r.hasItem() || r.item().isEmpty()) return Optional.empty();
-        Map<String, AttributeValue> item = r.item();
+        return Optional.of(revision(processor, generation, aggregateId, r.item()));
+    }
+
+    private static Revision revision(String processor, String generation, String aggregateId, Map<String, AttributeValue> item) {
         try {
-            return Optional.of(new ProcessorState(processor, generation, aggregateId,
-                    Long.parseLong(item.get("version").n()), EventCodec.JSON.readTree(text(item, "state"))));
+            return new Revision(new ProcessorState(processor, generation, aggregateId,
+                    Long.parseLong(item.get("version").n()), EventCodec.JSON.readTree(text(item, "state"))), text(item, TOKEN));
         } catch (IOException e) {
             throw new UncheckedIOException("state of " + key(processor, generation, aggregateId) + " is not JSON", e);
         }
     }
 
-    /** One BatchGetItem (consistent) per 100 aggregates. */
     @Override
     public Map<String, ProcessorState> loadAll(String processor, String generation, java.util.Collection<String> aggregateIds) {
         Map<String, ProcessorState> out = new HashMap<>();
+        loadAllRevisions(processor, generation, aggregateIds).forEach((id, r) -> out.put(id, r.state()));
+        return out;
+    }
+
+    /** One BatchGetItem (consistent) per 100 aggregates. */
+    @Override
+    public Map<String, Revision> loadAllRevisions(String processor, String generation, java.util.Collection<String> aggregateIds) {
+        Map<String, Revision> out = new HashMap<>();
         List<String> ids = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(aggregateIds));
         for (int i = 0; i < ids.size(); i += 100) {
             List<Map<String, AttributeValue>> keys = new java.util.ArrayList<>();
@@ -74,12 +93,7 @@ public final class DynamoStateStore implements StateStore {
                 var r = dynamo.batchGetItem(b -> b.requestItems(request));
                 for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
                     String id = text(item, "aggregateId");
-                    try {
-                        out.put(id, new ProcessorState(processor, generation, id, Long.parseLong(item.get("version").n()),
-                                EventCodec.JSON.readTree(text(item, "state"))));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("state of " + key(processor, generation, id) + " is not JSON", e);
-                    }
+                    out.put(id, revision(processor, generation, id, item));
                 }
                 if (r.unprocessedKeys() == null || r.unprocessedKeys().isEmpty()) break;
                 request.clear();
@@ -91,6 +105,13 @@ public final class DynamoStateStore implements StateStore {
 
     @Override
     public boolean save(ProcessorState state, long expectedVersion) {
+        return saveRevision(state, expectedVersion, null).isPresent();
+    }
+
+    /** Every save stores a new token ({@value #TOKEN}); the condition checks the version and, if given, the token. */
+    @Override
+    public Optional<Revision> saveRevision(ProcessorState state, long expectedVersion, String expectedToken) {
+        String token = java.util.UUID.randomUUID().toString();
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(key(state.processor(), state.generation(), state.aggregateId())));
         item.put("processor", s(state.processor()));
@@ -98,16 +119,21 @@ public final class DynamoStateStore implements StateStore {
         item.put("aggregateId", s(state.aggregateId()));
         item.put("version", n(state.version()));
         item.put("state", s(state.state().toString()));
+        item.put(TOKEN, s(token));
         try {
             if (expectedVersion == 0) {
                 dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
-            } else {
+            } else if (expectedToken == null) {
                 dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("version = :v")
                         .expressionAttributeValues(Map.of(":v", n(expectedVersion))));
+            } else {
+                dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("version = :v AND #t = :t")
+                        .expressionAttributeNames(Map.of("#t", TOKEN))
+                        .expressionAttributeValues(Map.of(":v", n(expectedVersion), ":t", s(expectedToken))));
             }
-            return true;
+            return Optional.of(new Revision(state, token));
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

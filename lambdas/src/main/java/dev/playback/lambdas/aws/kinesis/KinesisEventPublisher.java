@@ -56,12 +56,14 @@ public final class KinesisEventPublisher implements EventPublisher {
         }
     }
 
+    /** Each event is encoded once: its bytes both size the records and make them up. */
     private static List<PutRecordsRequestEntry> pack(String aggregateId, List<EventEnvelope> events) {
         List<PutRecordsRequestEntry> out = new ArrayList<>();
-        List<EventEnvelope> current = new ArrayList<>();
+        List<byte[]> current = new ArrayList<>();
         int size = 2;
         for (EventEnvelope e : events) {
-            int eventSize = EventCodec.toBytes(e).length + 1;
+            byte[] encoded = EventCodec.toBytes(e);
+            int eventSize = encoded.length + 1;
             if (eventSize + 2 + aggregateId.length() > StreamRecords.MAX_RECORD_BYTES) {
                 throw new IllegalArgumentException("event " + e.eventId() + " is " + eventSize + " bytes encoded; a stream record takes at most " + StreamRecords.MAX_RECORD_BYTES);
             }
@@ -70,16 +72,16 @@ public final class KinesisEventPublisher implements EventPublisher {
                 current = new ArrayList<>();
                 size = 2;
             }
-            current.add(e);
+            current.add(encoded);
             size += eventSize;
         }
         if (!current.isEmpty()) out.add(entry(aggregateId, current));
         return out;
     }
 
-    private static PutRecordsRequestEntry entry(String aggregateId, List<EventEnvelope> events) {
+    private static PutRecordsRequestEntry entry(String aggregateId, List<byte[]> encodedEvents) {
         return PutRecordsRequestEntry.builder().partitionKey(aggregateId)
-                .data(SdkBytes.fromByteArray(StreamRecords.encode(events))).build();
+                .data(SdkBytes.fromByteArrayUnsafe(StreamRecords.encodeEncoded(encodedEvents))).build();
     }
 
     /**

@@ -48,6 +48,23 @@ public final class StreamRecords {
         }
     }
 
+    /** The same as {@link #encode}, from events already encoded one by one ({@link EventCodec#toBytes}). */
+    public static byte[] encodeEncoded(List<byte[]> encodedEvents) {
+        int size = 2 + Math.max(0, encodedEvents.size() - 1);
+        for (byte[] e : encodedEvents) size += e.length;
+        byte[] out = new byte[size];
+        int at = 0;
+        out[at++] = '[';
+        for (int i = 0; i < encodedEvents.size(); i++) {
+            if (i > 0) out[at++] = ',';
+            byte[] e = encodedEvents.get(i);
+            System.arraycopy(e, 0, out, at, e.length);
+            at += e.length;
+        }
+        out[at] = ']';
+        return out;
+    }
+
     /** Decodes a record written by {@link #encode}, or a single event object. */
     public static List<EventEnvelope> decode(byte[] data) {
         JsonNode n;

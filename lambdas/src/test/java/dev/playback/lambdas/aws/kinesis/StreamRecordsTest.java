@@ -9,6 +9,7 @@ import java.util.List;
 
 import static dev.playback.model.event.Envelopes.deposited;
 import static dev.playback.model.event.Envelopes.opened;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -18,6 +19,15 @@ class StreamRecordsTest {
         List<EventEnvelope> events = List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"),
                 deposited("a3", "acc-1", "2.00").withPayloadRef("memory://payloads/acc-1/a3.json"));
         assertEquals(events, StreamRecords.decode(StreamRecords.encode(events)));
+    }
+
+    @Test
+    void eventsEncodedOneByOneMakeTheSameRecord() {
+        List<EventEnvelope> events = List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00").withVersion(2));
+        byte[] joined = StreamRecords.encodeEncoded(events.stream().map(EventCodec::toBytes).toList());
+        assertArrayEquals(StreamRecords.encode(events), joined);
+        assertEquals(events, StreamRecords.decode(joined));
+        assertEquals(List.of(events.get(0)), StreamRecords.decode(StreamRecords.encodeEncoded(List.of(EventCodec.toBytes(events.get(0))))));
     }
 
     @Test

@@ -19,6 +19,8 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     private final Map<Key, ProcessorState> states = new ConcurrentHashMap<>();
+    /** The token of each stored state: a new one with every save, like the DynamoDB store's. */
+    private final Map<Key, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, Generations> controls = new ConcurrentHashMap<>();
 
     @Override
@@ -27,18 +29,42 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
+    public Optional<Revision> loadRevision(String processor, String generation, String aggregateId) {
+        Key key = new Key(processor, generation, aggregateId);
+        synchronized (states) {
+            ProcessorState s = states.get(key);
+            return s == null ? Optional.empty() : Optional.of(new Revision(s, tokens.get(key)));
+        }
+    }
+
+    @Override
+    public Map<String, Revision> loadAllRevisions(String processor, String generation, java.util.Collection<String> aggregateIds) {
+        Map<String, Revision> out = new java.util.HashMap<>();
+        for (String id : aggregateIds) loadRevision(processor, generation, id).ifPresent(r -> out.put(id, r));
+        return out;
+    }
+
+    @Override
     public boolean save(ProcessorState state, long expectedVersion) {
+        return saveRevision(state, expectedVersion, null).isPresent();
+    }
+
+    @Override
+    public Optional<Revision> saveRevision(ProcessorState state, long expectedVersion, String expectedToken) {
         Key key = new Key(state.processor(), state.generation(), state.aggregateId());
-        boolean[] saved = {false};
-        states.compute(key, (k, stored) -> {
-            long storedVersion = stored == null ? 0 : stored.version();
-            boolean matches = expectedVersion == 0 ? stored == null : stored != null && storedVersion == expectedVersion;
-            if (!matches) return stored;
-            saved[0] = true;
-            return new ProcessorState(state.processor(), state.generation(), state.aggregateId(), state.version(),
+        synchronized (states) {
+            ProcessorState stored = states.get(key);
+            boolean matches = expectedVersion == 0 ? stored == null
+                    : stored != null && stored.version() == expectedVersion
+                    && (expectedToken == null || expectedToken.equals(tokens.get(key)));
+            if (!matches) return Optional.empty();
+            ProcessorState copy = new ProcessorState(state.processor(), state.generation(), state.aggregateId(), state.version(),
                     state.state().deepCopy());
-        });
-        return saved[0];
+            String token = java.util.UUID.randomUUID().toString();
+            states.put(key, copy);
+            tokens.put(key, token);
+            return Optional.of(new Revision(copy, token));
+        }
     }
 
     @Override
@@ -87,7 +113,10 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public void discard(String processor, String generation) {
-        states.keySet().removeIf(k -> k.processor().equals(processor) && k.generation().equals(generation));
+        synchronized (states) {
+            states.keySet().removeIf(k -> k.processor().equals(processor) && k.generation().equals(generation));
+            tokens.keySet().removeIf(k -> k.processor().equals(processor) && k.generation().equals(generation));
+        }
     }
 
     @Override
