@@ -21,19 +21,18 @@ import java.util.function.Consumer;
  * States without a token are not remembered.
  * At most {@code capacity} states are kept, the least recently used go first.
  */
-public final class CachedStateStore implements StateStore {
+public final class CachedStateStore extends ForwardingStateStore {
     private record Key(String processor, String generation, String aggregateId) {
         static Key of(ProcessorState s) {
             return new Key(s.processor(), s.generation(), s.aggregateId());
         }
     }
 
-    private final StateStore next;
     private final Map<Key, Revision> remembered;
 
     public CachedStateStore(StateStore next, int capacity) {
+        super(next);
         if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
-        this.next = next;
         this.remembered = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Revision> eldest) {
@@ -115,31 +114,6 @@ public final class CachedStateStore implements StateStore {
         }
         remember(key, saved.orElse(null));
         return saved;
-    }
-
-    @Override
-    public String activeGeneration(String processor, String defaultGeneration) {
-        return next.activeGeneration(processor, defaultGeneration);
-    }
-
-    @Override
-    public Generations generations(String processor) {
-        return next.generations(processor);
-    }
-
-    @Override
-    public void startBuilding(String processor, String generation) {
-        next.startBuilding(processor, generation);
-    }
-
-    @Override
-    public void stopBuilding(String processor, String generation) {
-        next.stopBuilding(processor, generation);
-    }
-
-    @Override
-    public boolean activate(String processor, String expectedActive, String generation) {
-        return next.activate(processor, expectedActive, generation);
     }
 
     @Override

@@ -5,9 +5,9 @@ import dev.playback.model.processor.ProcessorState;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** A {@link StateStore} passing everything on to another; tests override the calls they intercept. */
+/** A {@link StateStore} passing everything on to another; subclasses (a cache, tests) override the calls they intercept. */
 public class ForwardingStateStore implements StateStore {
-    private final StateStore next;
+    protected final StateStore next;
 
     public ForwardingStateStore(StateStore next) {
         this.next = next;
