@@ -53,15 +53,15 @@ public final class GatewaySession implements Gateway {
         if (recorded.isPresent()) return recorded.get().response();
         if (mode instanceof GatewayMode.Live) {
             JsonNode response = ports.external().query(site, request);
-            ports.records().put(new RecordedQuery(key, request, response, "live"));
-            return response;
+            // the first answer recorded for this query is the one every run uses (a concurrent session may have won)
+            return ports.records().put(new RecordedQuery(key, request, response, "live")).response();
         }
         boolean allowed = mode instanceof GatewayMode.Allow a && a.allows(site);
         if (allowed || run.missing() instanceof MissingRecord.Live) {
             JsonNode response = ports.external().query(site, request);
-            ports.records().put(new RecordedQuery(key, request, response, "replay:" + run.replayId()));
+            RecordedQuery kept = ports.records().put(new RecordedQuery(key, request, response, "replay:" + run.replayId()));
             report.liveQuery(new GatewayReport.LiveQuery(processor, event.eventId(), site, hash));
-            return response;
+            return kept.response();
         }
         throw new MissingRecordException(processor, event.eventId(), site, hash);
     }

@@ -39,6 +39,48 @@ public abstract class GatewayStoresContract {
     }
 
     @Test
+    void theFirstRecordedAnswerIsKeptAndReturnedToEveryLaterPut() {
+        var request = JsonNodeFactory.instance.objectNode().put("from", "EUR").put("to", "GBP");
+        QueryKey key = new QueryKey("payouts", eventId, FX, Hashes.request(request));
+        RecordedQuery first = new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", "0.8600"), "live");
+        RecordedQuery second = new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", "0.9100"), "replay:r-2");
+
+        assertEquals("0.8600", records().put(first).response().path("rate").asText());
+        RecordedQuery kept = records().put(second);
+
+        assertEquals("0.8600", kept.response().path("rate").asText());
+        assertEquals("live", kept.recordedBy());
+        assertEquals("0.8600", records().find(key).orElseThrow().response().path("rate").asText());
+        assertEquals("live", records().find(key).orElseThrow().recordedBy());
+    }
+
+    @Test
+    void concurrentPutsOfOneKeyAllGetTheOneAnswerThatIsKept() throws Exception {
+        var request = JsonNodeFactory.instance.objectNode().put("from", "EUR").put("to", "CHF");
+        QueryKey key = new QueryKey("payouts", eventId, FX, Hashes.request(request));
+        int sessions = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(sessions);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<RecordedQuery>> puts = new java.util.ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                String rate = "0.9" + i + "00";
+                puts.add(pool.submit(() -> {
+                    start.await();
+                    return records().put(new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", rate), "live"));
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> answers = new java.util.TreeSet<>();
+            for (var f : puts) answers.add(f.get().response().path("rate").asText());
+            String stored = records().find(key).orElseThrow().response().path("rate").asText();
+            assertEquals(java.util.Set.of(stored), answers, "every session got the stored answer");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theLogKeepsEntriesInOrderAndAppendsEachEntryOnce() {
         assertTrue(log().forEvent("payouts", eventId).isEmpty());
         log().append(entry(0, Disposition.SENT, null));

@@ -9,6 +9,7 @@ import dev.playback.model.gateway.RecordedQuery;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,9 +18,11 @@ import java.util.Optional;
 /**
  * Recorded query answers in S3, one object per answer:
  * {@code <bucket>/queries/<processor>/<eventId>/<gateway.name>/<requestHash>.json} holding
- * {@code {processor, eventId, callSite, requestHash, request, response, recordedBy}}.
+ * {@code {processor, eventId, callSite, requestHash, request, response, recordedBy}}. Write-once: the first answer
+ * recorded for a key stays; a later put (a re-sent event, a concurrent session) gets that answer back.
  */
 public final class S3QueryRecords implements QueryRecords {
+    private static final int CONFLICT_ATTEMPTS = 5;
     private final S3Client s3;
     private final String bucket;
 
@@ -44,14 +47,30 @@ public final class S3QueryRecords implements QueryRecords {
         }
     }
 
+    /**
+     * A conditional put ({@code If-None-Match: *}): S3 refuses it with 412 when an answer is recorded already, and
+     * that answer is returned. A 409 (another conditional write of the key in flight) is tried again.
+     */
     @Override
-    public void put(RecordedQuery record) {
+    public RecordedQuery put(RecordedQuery record) {
         QueryKey k = record.key();
         ObjectNode n = EventCodec.JSON.createObjectNode();
         n.put("processor", k.processor()).put("eventId", k.eventId()).put("callSite", k.site().id()).put("requestHash", k.requestHash());
         n.set("request", record.request());
         n.set("response", record.response());
         n.put("recordedBy", record.recordedBy());
-        s3.putObject(p -> p.bucket(bucket).key(k.path()).contentType("application/json"), RequestBody.fromString(n.toString()));
+        String body = n.toString();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s3.putObject(p -> p.bucket(bucket).key(k.path()).contentType("application/json").ifNoneMatch("*"), RequestBody.fromString(body));
+                return record;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) {
+                    return find(k).orElseThrow(() -> new IllegalStateException("recorded query s3://" + bucket + "/" + k.path()
+                            + " exists (412 on a conditional put) but cannot be read", e));
+                }
+                if (e.statusCode() != 409 || attempt >= CONFLICT_ATTEMPTS) throw e;
+            }
+        }
     }
 }
