@@ -95,4 +95,59 @@ public abstract class GatewayStoresContract {
         assertEquals(entry(0, Disposition.CORRECTION, "fix-1"), all.get(1));
         assertTrue(log().forEvent("other-processor", eventId).isEmpty());
     }
+
+    @Test
+    void anEventLoggedByManyReplaysKeepsEveryEntryWellPastWhatOneItemCouldHold() {
+        // 120 replays each log one suppressed entry of 5 KB: about 600 KB for one event, past DynamoDB's 400 KB per item
+        String padding = "x".repeat(5_000);
+        int replays = 120;
+        log().append(entry(0, Disposition.SENT, null));
+        for (int r = 0; r < replays; r++) {
+            log().append(new LoggedCommand("payouts", eventId, BANK, 0, Disposition.SUPPRESSED,
+                    JsonNodeFactory.instance.objectNode().put("payoutId", eventId).put("note", padding).put("replay", r),
+                    Hashes.idempotencyKey("payouts", eventId, BANK, "send", 0), "r-" + r));
+        }
+        log().append(entry(0, Disposition.CORRECTION, "fix-1"));
+
+        List<LoggedCommand> all = log().forEvent("payouts", eventId);
+
+        assertEquals(replays + 2, all.size());
+        assertEquals(Disposition.SENT, all.get(0).disposition());
+        for (int r = 0; r < replays; r++) {
+            assertEquals("r-" + r, all.get(r + 1).replayId());
+            assertEquals(r, all.get(r + 1).command().path("replay").asInt());
+            assertEquals(padding, all.get(r + 1).command().path("note").asText());
+        }
+        assertEquals(entry(0, Disposition.CORRECTION, "fix-1"), all.get(replays + 1));
+    }
+
+    @Test
+    void concurrentAppendsToOneEventKeepEveryEntryOnce() throws Exception {
+        int writers = 6;
+        int perWriter = 5;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                work.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perWriter; i++) {
+                        log().append(entry(0, Disposition.SUPPRESSED, "r-" + writer + "-" + i));
+                        log().append(entry(0, Disposition.SENT, null)); // every writer also appends the same entry
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : work) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        List<LoggedCommand> all = log().forEvent("payouts", eventId);
+        assertEquals(writers * perWriter + 1, all.size());
+        assertEquals(1, all.stream().filter(c -> c.disposition() == Disposition.SENT).count());
+        assertEquals(writers * perWriter, all.stream().map(LoggedCommand::replayId).filter(java.util.Objects::nonNull).distinct().count());
+    }
 }
