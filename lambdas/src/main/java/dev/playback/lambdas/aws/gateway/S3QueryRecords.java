@@ -23,6 +23,16 @@ import java.util.Optional;
  */
 public final class S3QueryRecords implements QueryRecords {
     private static final int CONFLICT_ATTEMPTS = 5;
+    /**
+     * Puts of one key are serialized within a JVM. S3's conditional put is atomic; s3mock (4.11) checks
+     * {@code If-None-Match} but not atomically (concurrent puts of one key all succeed, the last one stays). Locally
+     * every function runs in one JVM, so this makes the local stack write-once under concurrency too.
+     */
+    private static final Object[] LOCKS = new Object[64];
+
+    static {
+        for (int i = 0; i < LOCKS.length; i++) LOCKS[i] = new Object();
+    }
     private final S3Client s3;
     private final String bucket;
 
@@ -60,6 +70,13 @@ public final class S3QueryRecords implements QueryRecords {
         n.set("response", record.response());
         n.put("recordedBy", record.recordedBy());
         String body = n.toString();
+        synchronized (LOCKS[Math.floorMod(k.path().hashCode(), LOCKS.length)]) {
+            return putOnce(record, body);
+        }
+    }
+
+    private RecordedQuery putOnce(RecordedQuery record, String body) {
+        QueryKey k = record.key();
         for (int attempt = 1; ; attempt++) {
             try {
                 s3.putObject(p -> p.bucket(bucket).key(k.path()).contentType("application/json").ifNoneMatch("*"), RequestBody.fromString(body));
