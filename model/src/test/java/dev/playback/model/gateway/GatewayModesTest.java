@@ -315,4 +315,17 @@ class GatewayModesTest {
         // 100.00 EUR at the recorded 1.2000 (not the service's 1.0850) = 120.00 USD, fee 1.20
         assertEquals(Map.of("p-1", new BigDecimal("118.80")), external.netPerPayout());
     }
+
+    @Test
+    void aResumedAllowReplayReportsWhatItSentBeforeWithoutSendingItAgain() {
+        GatewayRun allow = GatewayRun.replay("feature-1", GatewayMode.parse("allow:bank,fx"), MissingRecord.FAIL);
+        run(FeeRule.V2, allow, new GatewayReport(), HISTORY);
+        GatewayReport resumed = new GatewayReport();
+
+        run(FeeRule.V2, allow, resumed, HISTORY);
+
+        assertEquals(List.of("p-1", "p-2", "p-4"), resumed.sent().stream().map(LoggedCommand::eventId).toList());
+        assertEquals(0, resumed.suppressed().size());
+        assertEquals(3, external.received().size(), "nothing sent twice");
+    }
 }

@@ -132,8 +132,10 @@ class DiffReplayResumeIT {
             assertEquals(wrong, corrections, "one correction per wrong payout: none missing, none twice");
             assertTrue(perPayout.values().stream().allMatch(n -> n == 1), "a payout corrected twice: " + perPayout);
             assertEquals(List.of(), PayoutCheck.compare(expected, net, "v2"));
-            assertEquals(Set.of(), missing, "corrections the bank received that the replay's report leaves out");
-            assertEquals(Set.of(), notAtBank, "corrections in the report that the bank never received");
+            assertEquals(0, missing.size(), "corrections the bank received that the replay's report leaves out, e.g. "
+                    + missing.stream().limit(3).toList());
+            assertEquals(0, notAtBank.size(), "corrections in the report that the bank never received, e.g. "
+                    + notAtBank.stream().limit(3).toList());
             assertTrue(reported.values().stream().allMatch(n -> n == 1), "a correction listed twice: " + reported);
             assertEquals(wrong, report.path("corrections").asLong(), "the report's count of corrections");
         } finally {

@@ -33,8 +33,11 @@ import java.util.Map;
  */
 public final class DynamoCommandLog implements CommandLog {
     private static final int MAX_ATTEMPTS = 50;
-    /** Slots asked for in the first read of an event (most events have one or two entries); later reads ask for more. */
-    private static final int FIRST_READ = 4;
+    /**
+     * Slots asked for in the first read of an event (most events have one entry, some two); later reads ask for more.
+     * Kept small: a key asked for that is not there costs a read unit too.
+     */
+    private static final int FIRST_READ = 2;
     private static final int MAX_BATCH = 100;
 
     private final DynamoDbClient dynamo;
