@@ -142,7 +142,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
             }
             Replay r = replay.get();
             GatewayRun run = GatewayRun.replay(r.replayId(), GatewayMode.parse(r.gatewayMode()), MissingRecord.parse(r.missingRecords()));
-            GatewayReport report = new GatewayReport();
+            GatewayReport report = report(r.replayId());
             List<CompletableFuture<Void>> work = new ArrayList<>();
             for (var entry : events.entrySet()) {
                 work.add(CompletableFuture.runAsync(() -> {
@@ -186,7 +186,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                     try {
                         PlaybackRecord rec = r.record();
                         replay.apply(rec.replayId(), rec.generation(), PayoutReplay.runOf(rec), rec.events(),
-                                reports.computeIfAbsent(rec.replayId(), k -> new GatewayReport()));
+                                reports.computeIfAbsent(rec.replayId(), this::report));
                     } catch (RuntimeException e) {
                         log(context, "payouts: playback record " + r.sequenceNumber() + " of replay " + r.record().replayId() + " failed: " + e);
                         failed.add(r.sequenceNumber());
@@ -215,6 +215,11 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                 records.stream().map(r -> new PlaybackMarks.Processed(r.shardId(), r.sequenceNumber(), r.record())).toList(),
                 new HashSet<>(failed), Map.of());
         return failed;
+    }
+
+    /** A replay's report, journaled as it goes (what reached outside survives a crash before the batch's piece is written). */
+    private GatewayReport report(String replayId) {
+        return reports().map(g -> new GatewayReport(g.journal(replayId, wiring.processor().name()))).orElseGet(GatewayReport::new);
     }
 
     private java.util.Optional<GatewayReports> reports() {

@@ -22,7 +22,7 @@ import java.net.URI;
 /**
  * Everything the payouts processor needs, wired from a function's environment: {@code FEE_RULE},
  * {@code FX_URL}, {@code BANK_URL}, {@code RECORD_BUCKET} (recorded query answers), the tables and, optionally,
- * {@code REPORT_BUCKET} (per-batch gateway reports of replays) and {@code PLAYBACK_STREAM}
+ * {@code REPORT_BUCKET} (gateway reports of replays: per-batch pieces, and the journal of what reached outside) and {@code PLAYBACK_STREAM}
  * (records from it that are not replay batches are not processed live). Missing variables are named together.
  */
 public record PayoutsWiring(PayoutsProcessor processor, GatewayPorts gateway, EventStore events, StateStore states,

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * What the gateway did in a replay, in the report store: one piece per unit of work
  * ({@code replays/<replayId>/gateway/<processor>/<piece>.json}: a playback record, a partial replay's chunk;
- * a unit done again overwrites its piece), and at the end all of them merged
+ * a unit done again overwrites its piece), the journal of what reached outside, one piece per entry written as it
+ * happened ({@link #journal}), and at the end all of them merged
  * ({@code reports/gateway/<replayId>.json}, {@link GatewayReport#merge}), listing every correction once.
  */
 public final class GatewayReports {
@@ -36,12 +37,24 @@ public final class GatewayReports {
 
     /** Writes one piece; {@code piece} names the unit of work (characters outside [A-Za-z0-9._=-] become '_'). */
     public void put(String replayId, String processor, String piece, JsonNode report) {
-        String key = prefix(replayId) + processor + "/" + UNSAFE.matcher(piece).replaceAll("_") + ".json";
+        write(prefix(replayId) + processor + "/" + UNSAFE.matcher(piece).replaceAll("_") + ".json", report);
+    }
+
+    private void write(String key, JsonNode report) {
         try {
             store.put(key, EventCodec.JSON.writeValueAsBytes(report));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The journal of one processor's report in this replay: each entry that reached outside as its own piece,
+     * {@code replays/<replayId>/gateway/<processor>/entries/<name>.json}, written as it happens (the same entry
+     * reported again, by a resumed run, overwrites its piece), merged by {@link #publish} with the other pieces.
+     */
+    public GatewayReport.Journal journal(String replayId, String processor) {
+        return (name, piece) -> write(prefix(replayId) + processor + "/entries/" + UNSAFE.matcher(name).replaceAll("_") + ".json", piece);
     }
 
     /** Every piece of the replay merged, written to {@link #mergedKey}; the merged report carries its {@code reportUri}. */

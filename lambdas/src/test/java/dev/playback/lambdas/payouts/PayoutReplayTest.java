@@ -14,6 +14,9 @@ import dev.playback.model.ledger.FeeRule;
 import dev.playback.model.ledger.PayoutsProcessor;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryStateStore;
+import dev.playback.lambdas.replay.GatewayReports;
+import dev.playback.model.gateway.GatewayReport;
+import dev.playback.model.store.memory.InMemoryPayloadStore;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -82,5 +85,30 @@ class PayoutReplayTest {
     @Test
     void aReplayCannotRunTheGatewayLive() {
         assertThrows(IllegalArgumentException.class, () -> replay(FeeRule.V2).rebuild("r", "g", GatewayRun.live(), "acc-1"));
+    }
+
+    @Test
+    void aBatchRedeliveredAfterACrashBeforeItsReportPieceStillHasItsCorrectionsInTheReplaysReport() {
+        // two more payouts, sent live under v1
+        history.add(event("p-2", "acc-1", "PayoutRequested", json("{\"amount\":\"200.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")).withVersion(4));
+        history.add(event("p-3", "acc-1", "PayoutRequested", json("{\"amount\":\"60.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")).withVersion(5));
+        events.write(history.subList(3, 5));
+        replay(FeeRule.V1).rebuild("live-like", "g0", GatewayRun.replay("seed", GatewayMode.parse("allow:bank,fx"), MissingRecord.FAIL), "acc-1");
+        int sentBefore = external.received().size();
+        GatewayReports reports = new GatewayReports(new InMemoryPayloadStore());
+        GatewayRun run = GatewayRun.replay("fix-1", GatewayMode.DIFF, MissingRecord.FAIL);
+
+        // the batch's corrections are sent and the state saved, then the process dies before the batch's piece is written
+        replay(FeeRule.V2).apply("fix-1", "g-fix-1", run, history, new GatewayReport(reports.journal("fix-1", "payouts")));
+        // the batch is delivered again: its events are at or below the saved version, so nothing is applied or reported
+        PayoutReplay.Result again = replay(FeeRule.V2).apply("fix-1", "g-fix-1", run, history, new GatewayReport(reports.journal("fix-1", "payouts")));
+        assertTrue(again.report().isEmpty());
+
+        var merged = reports.publish("fix-1", "diff");
+        List<String> corrected = new ArrayList<>();
+        merged.path("correctionList").forEach(c -> corrected.add(c.path("eventId").asText()));
+        assertEquals(List.of("p-1", "p-2", "p-3"), corrected.stream().sorted().toList());
+        assertEquals(3, merged.path("corrections").asInt());
+        assertEquals(3, external.received().size() - sentBefore, "each correction sent once");
     }
 }

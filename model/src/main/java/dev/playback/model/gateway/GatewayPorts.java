@@ -26,7 +26,7 @@ public record GatewayPorts(ExternalSystems external, QueryRecords records, Comma
             }
 
             @Override
-            public void put(RecordedQuery record) {
+            public RecordedQuery put(RecordedQuery record) {
                 throw new IllegalStateException("a read-only gateway records nothing (" + record.key() + ")");
             }
         };

@@ -12,10 +12,35 @@ import java.util.List;
 /**
  * What the gateway did during a run (a batch of a replay, or live processing): commands sent,
  * suppressed, corrections, and queries asked live during a replay (flagged). Thread-safe.
+ * <p>
+ * With a {@link Journal}, what reached outside (a command sent, a correction, a query asked live) is also
+ * written there as it is reported: right after its send and its command log entry, and so before the processor
+ * saves the state that makes a redelivered batch skip the event. A replay's report merges the journal, so a crash
+ * after a send cannot leave that send out of it.
  */
 public final class GatewayReport {
     /** A query a replay asked the external system because no answer was recorded. */
     public record LiveQuery(String processor, String eventId, CallSite site, String requestHash) {
+    }
+
+    /**
+     * Durable store of a replay's report entries. {@code name} identifies the entry (the same entry reported again,
+     * by a resumed or retried run, has the same name); {@code piece} is a report in {@link #toJson()} form holding
+     * only that entry, so {@link #merge} reads it like any other piece.
+     */
+    @FunctionalInterface
+    public interface Journal {
+        void record(String name, JsonNode piece);
+    }
+
+    private final Journal journal;
+
+    public GatewayReport() {
+        this(null);
+    }
+
+    public GatewayReport(Journal journal) {
+        this.journal = journal;
     }
 
     private final List<LoggedCommand> sent = Collections.synchronizedList(new ArrayList<>());
@@ -24,6 +49,11 @@ public final class GatewayReport {
     private final List<LiveQuery> liveQueries = Collections.synchronizedList(new ArrayList<>());
 
     void sent(LoggedCommand c) {
+        if (journal != null) {
+            ObjectNode piece = JsonNodeFactory.instance.objectNode();
+            piece.putArray("sentCommands").add(json(c));
+            journal.record(c.disposition().name().toLowerCase() + "-" + c.idempotencyKey(), piece);
+        }
         sent.add(c);
     }
 
@@ -32,10 +62,20 @@ public final class GatewayReport {
     }
 
     void correction(Correction c) {
+        if (journal != null) {
+            ObjectNode piece = JsonNodeFactory.instance.objectNode();
+            piece.putArray("corrections").add(json(c));
+            journal.record("correction-" + c.idempotencyKey(), piece);
+        }
         corrections.add(c);
     }
 
     void liveQuery(LiveQuery q) {
+        if (journal != null) {
+            ObjectNode piece = JsonNodeFactory.instance.objectNode();
+            piece.putArray("liveQueries").add(json(q));
+            journal.record("query-" + q.eventId() + "-" + q.site().id() + "-" + q.requestHash(), piece);
+        }
         liveQueries.add(q);
     }
 
@@ -76,24 +116,34 @@ public final class GatewayReport {
         ArrayNode suppressedKeys = n.putArray("suppressedKeys");
         for (LoggedCommand c : suppressed()) suppressedKeys.add(c.idempotencyKey());
         ArrayNode sentList = n.putArray("sentCommands");
-        for (LoggedCommand c : sent()) {
-            sentList.addObject().put("processor", c.processor()).put("eventId", c.eventId()).put("callSite", c.site().id())
-                    .put("disposition", c.disposition().name().toLowerCase()).put("idempotencyKey", c.idempotencyKey())
-                    .set("command", c.command());
-        }
+        for (LoggedCommand c : sent()) sentList.add(json(c));
         ArrayNode cs = n.putArray("corrections");
-        for (Correction c : corrections()) {
-            ObjectNode o = cs.addObject();
-            o.put("processor", c.processor()).put("eventId", c.eventId()).put("callSite", c.site().id()).put("key", c.key())
-                    .put("ordinal", c.ordinal()).put("idempotencyKey", c.idempotencyKey()).put("alreadySent", c.alreadySent());
-            o.set("command", c.command());
-        }
+        for (Correction c : corrections()) cs.add(json(c));
         ArrayNode qs = n.putArray("liveQueries");
-        for (LiveQuery q : liveQueries()) {
-            qs.addObject().put("processor", q.processor()).put("eventId", q.eventId()).put("callSite", q.site().id())
-                    .put("requestHash", q.requestHash());
-        }
+        for (LiveQuery q : liveQueries()) qs.add(json(q));
         return n;
+    }
+
+    private static ObjectNode json(LoggedCommand c) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("processor", c.processor()).put("eventId", c.eventId()).put("callSite", c.site().id())
+                .put("disposition", c.disposition().name().toLowerCase()).put("idempotencyKey", c.idempotencyKey())
+                .set("command", c.command());
+        return o;
+    }
+
+    private static ObjectNode json(Correction c) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("processor", c.processor()).put("eventId", c.eventId()).put("callSite", c.site().id()).put("key", c.key())
+                .put("ordinal", c.ordinal()).put("idempotencyKey", c.idempotencyKey()).put("alreadySent", c.alreadySent());
+        o.set("command", c.command());
+        return o;
+    }
+
+    private static ObjectNode json(LiveQuery q) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("processor", q.processor()).put("eventId", q.eventId()).put("callSite", q.site().id()).put("requestHash", q.requestHash());
+        return o;
     }
 
     public static JsonNode empty() {

@@ -53,15 +53,15 @@ public final class GatewaySession implements Gateway {
         if (recorded.isPresent()) return recorded.get().response();
         if (mode instanceof GatewayMode.Live) {
             JsonNode response = ports.external().query(site, request);
-            ports.records().put(new RecordedQuery(key, request, response, "live"));
-            return response;
+            // the first answer recorded for this query is the one every run uses (a concurrent session may have won)
+            return ports.records().put(new RecordedQuery(key, request, response, "live")).response();
         }
         boolean allowed = mode instanceof GatewayMode.Allow a && a.allows(site);
         if (allowed || run.missing() instanceof MissingRecord.Live) {
             JsonNode response = ports.external().query(site, request);
-            ports.records().put(new RecordedQuery(key, request, response, "replay:" + run.replayId()));
+            RecordedQuery kept = ports.records().put(new RecordedQuery(key, request, response, "replay:" + run.replayId()));
             report.liveQuery(new GatewayReport.LiveQuery(processor, event.eventId(), site, hash));
-            return response;
+            return kept.response();
         }
         throw new MissingRecordException(processor, event.eventId(), site, hash);
     }
@@ -101,7 +101,12 @@ public final class GatewaySession implements Gateway {
             String key = Hashes.idempotencyKey(processor, event.eventId(), p.site(), SEND, ordinal);
             boolean sends = mode instanceof GatewayMode.Live || mode instanceof GatewayMode.Allow a && a.allows(p.site());
             boolean reached = logged.stream().anyMatch(c -> c.idempotencyKey().equals(key) && c.disposition().reachedExternalSystem());
-            if (sends && !reached) {
+            Optional<LoggedCommand> ownSend = logged.stream().filter(c -> c.idempotencyKey().equals(key)
+                    && c.disposition() == Disposition.ALLOWED && run.replayId() != null && run.replayId().equals(c.replayId())).findFirst();
+            if (sends && ownSend.isPresent()) {
+                // this replay sent it before (a resumed or retried run): reported again, not sent again
+                report.sent(ownSend.get());
+            } else if (sends && !reached) {
                 ports.external().send(p.site(), p.command(), key);
                 Disposition d = mode instanceof GatewayMode.Live ? Disposition.SENT : Disposition.ALLOWED;
                 LoggedCommand entry = new LoggedCommand(processor, event.eventId(), p.site(), ordinal, d, p.command(), key, run.replayId());

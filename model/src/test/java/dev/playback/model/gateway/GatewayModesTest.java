@@ -230,4 +230,102 @@ class GatewayModesTest {
         assertEquals(MissingRecord.LIVE, MissingRecord.parse("live"));
         assertEquals(MissingRecord.FAIL, MissingRecord.parse(null));
     }
+
+    @Test
+    void idempotencyKeysAndRequestHashesAreTheGoldenValues() {
+        CallSite bank = new CallSite("bank", "payout");
+        // sha256 of "payouts\np-1\nbank.payout\n<kind>\n<ordinal>" and of the canonical request, computed with sha256sum
+        assertEquals("cb3af27e3eedece2600e66bcb0786a5c29b3835efab0b6cce8a84b4e547e3aa4", Hashes.idempotencyKey("payouts", "p-1", bank, "send", 0));
+        assertEquals("e5b1ea55cdea1a063c224ef59c99cba99ceacc8b81c3f333b33e8e1ff9f5acc8", Hashes.idempotencyKey("payouts", "p-1", bank, "correction", 0));
+        assertEquals("74a305440ac8a99d2fd63f95620578f48993fdc44672dd27bd03bc96903ab407", Hashes.idempotencyKey("payouts", "p-1", bank, "correction", 1));
+        assertEquals("26f055675b32a889240bb6fb887ff028", Hashes.request(json("{\"to\":\"USD\",\"from\":\"EUR\"}")));
+    }
+
+    @Test
+    void aLaterDiffReplaySendsItsOwnCorrectionsWithKeysNoEarlierReplayUsed() {
+        live(FeeRule.V1);
+        Map<String, BigDecimal> v1Net = external.netPerPayout();
+        GatewayReport toV2 = new GatewayReport();
+        run(FeeRule.V2, GatewayRun.replay("fix-v2", GatewayMode.DIFF, MissingRecord.FAIL), toV2, HISTORY);
+        int afterV2 = external.received().size();
+
+        GatewayReport backToV1 = new GatewayReport();
+        run(FeeRule.V1, GatewayRun.replay("back-to-v1", GatewayMode.DIFF, MissingRecord.FAIL), backToV1, HISTORY);
+
+        assertEquals(List.of("p-1:0.08", "p-2:-0.36"), backToV1.corrections().stream()
+                .map(c -> c.key() + ":" + c.command().path("amount").asText()).toList());
+        assertTrue(backToV1.corrections().stream().noneMatch(Correction::alreadySent), "sent, not taken for the earlier replay's");
+        java.util.Set<String> earlier = new java.util.HashSet<>();
+        toV2.corrections().forEach(c -> earlier.add(c.idempotencyKey()));
+        assertTrue(backToV1.corrections().stream().noneMatch(c -> earlier.contains(c.idempotencyKey())));
+        assertEquals(List.of(1, 1), backToV1.corrections().stream().map(Correction::ordinal).toList());
+        assertEquals(afterV2 + 2, external.received().size(), "the bank received the later replay's corrections");
+        assertEquals(v1Net, external.netPerPayout());
+    }
+
+    @Test
+    void suppressedCommandsNeverCountAsReceivedByTheExternalSystem() {
+        assertFalse(Disposition.SUPPRESSED.reachedExternalSystem());
+        assertTrue(Disposition.SENT.reachedExternalSystem() && Disposition.CORRECTION.reachedExternalSystem()
+                && Disposition.ALLOWED.reachedExternalSystem());
+        live(FeeRule.V1);
+        // a suppress replay with the new logic logs what v2 would send, and sends nothing
+        run(FeeRule.V2, GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.FAIL), new GatewayReport(), HISTORY);
+        assertEquals(3, external.received().size());
+
+        GatewayReport fix = new GatewayReport();
+        run(FeeRule.V2, GatewayRun.replay("fix-1", GatewayMode.DIFF, MissingRecord.FAIL), fix, HISTORY);
+        assertEquals(List.of("p-1:-0.08", "p-2:0.36"), fix.corrections().stream()
+                .map(c -> c.key() + ":" + c.command().path("amount").asText()).toList(), "the diff is against what the bank got");
+        assertEquals(expectedV2Net(), external.netPerPayout());
+    }
+
+    @Test
+    void anAllowedGatewaySendsWhatAnEarlierReplayOnlySuppressed() {
+        run(FeeRule.V2, GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.LIVE), new GatewayReport(), HISTORY);
+        assertEquals(0, external.received().size());
+        GatewayReport allow = new GatewayReport();
+        run(FeeRule.V2, GatewayRun.replay("feature-1", GatewayMode.parse("allow:bank"), MissingRecord.FAIL), allow, HISTORY);
+        assertEquals(3, allow.sent().size());
+        assertEquals(3, external.received().size());
+    }
+
+    @Test
+    void aLiveQueryUsesTheAnswerRecordedFirstWhenAConcurrentSessionRecordedBeforeIt() {
+        QueryKey usd = new QueryKey("payouts", "p-1", new CallSite("fx", "rate"), Hashes.request(json("{\"from\":\"EUR\",\"to\":\"USD\"}")));
+        records.put(new RecordedQuery(usd, json("{\"from\":\"EUR\",\"to\":\"USD\"}"), json("{\"rate\":\"1.2000\"}"), "live"));
+        // the session looked before the other one recorded: its find saw nothing
+        QueryRecords late = new QueryRecords() {
+            @Override
+            public java.util.Optional<RecordedQuery> find(QueryKey key) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public RecordedQuery put(RecordedQuery record) {
+                return records.put(record);
+            }
+        };
+        GatewayBinding<PayoutsState> p = new GatewayBinding<>(new PayoutsProcessor(FeeRule.V2), new GatewayPorts(external, late, log),
+                GatewayRun.live(), new GatewayReport());
+        PayoutsState s = p.initial("acc-1");
+        for (EventEnvelope e : HISTORY.subList(0, 3)) s = p.apply(s, e);
+
+        assertEquals("1.2000", records.find(usd).orElseThrow().response().path("rate").asText(), "the first answer stays");
+        // 100.00 EUR at the recorded 1.2000 (not the service's 1.0850) = 120.00 USD, fee 1.20
+        assertEquals(Map.of("p-1", new BigDecimal("118.80")), external.netPerPayout());
+    }
+
+    @Test
+    void aResumedAllowReplayReportsWhatItSentBeforeWithoutSendingItAgain() {
+        GatewayRun allow = GatewayRun.replay("feature-1", GatewayMode.parse("allow:bank,fx"), MissingRecord.FAIL);
+        run(FeeRule.V2, allow, new GatewayReport(), HISTORY);
+        GatewayReport resumed = new GatewayReport();
+
+        run(FeeRule.V2, allow, resumed, HISTORY);
+
+        assertEquals(List.of("p-1", "p-2", "p-4"), resumed.sent().stream().map(LoggedCommand::eventId).toList());
+        assertEquals(0, resumed.suppressed().size());
+        assertEquals(3, external.received().size(), "nothing sent twice");
+    }
 }

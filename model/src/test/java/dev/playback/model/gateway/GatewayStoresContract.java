@@ -39,6 +39,48 @@ public abstract class GatewayStoresContract {
     }
 
     @Test
+    void theFirstRecordedAnswerIsKeptAndReturnedToEveryLaterPut() {
+        var request = JsonNodeFactory.instance.objectNode().put("from", "EUR").put("to", "GBP");
+        QueryKey key = new QueryKey("payouts", eventId, FX, Hashes.request(request));
+        RecordedQuery first = new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", "0.8600"), "live");
+        RecordedQuery second = new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", "0.9100"), "replay:r-2");
+
+        assertEquals("0.8600", records().put(first).response().path("rate").asText());
+        RecordedQuery kept = records().put(second);
+
+        assertEquals("0.8600", kept.response().path("rate").asText());
+        assertEquals("live", kept.recordedBy());
+        assertEquals("0.8600", records().find(key).orElseThrow().response().path("rate").asText());
+        assertEquals("live", records().find(key).orElseThrow().recordedBy());
+    }
+
+    @Test
+    void concurrentPutsOfOneKeyAllGetTheOneAnswerThatIsKept() throws Exception {
+        var request = JsonNodeFactory.instance.objectNode().put("from", "EUR").put("to", "CHF");
+        QueryKey key = new QueryKey("payouts", eventId, FX, Hashes.request(request));
+        int sessions = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(sessions);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<RecordedQuery>> puts = new java.util.ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                String rate = "0.9" + i + "00";
+                puts.add(pool.submit(() -> {
+                    start.await();
+                    return records().put(new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", rate), "live"));
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> answers = new java.util.TreeSet<>();
+            for (var f : puts) answers.add(f.get().response().path("rate").asText());
+            String stored = records().find(key).orElseThrow().response().path("rate").asText();
+            assertEquals(java.util.Set.of(stored), answers, "every session got the stored answer");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theLogKeepsEntriesInOrderAndAppendsEachEntryOnce() {
         assertTrue(log().forEvent("payouts", eventId).isEmpty());
         log().append(entry(0, Disposition.SENT, null));
@@ -52,5 +94,60 @@ public abstract class GatewayStoresContract {
                 all.stream().map(LoggedCommand::disposition).toList());
         assertEquals(entry(0, Disposition.CORRECTION, "fix-1"), all.get(1));
         assertTrue(log().forEvent("other-processor", eventId).isEmpty());
+    }
+
+    @Test
+    void anEventLoggedByManyReplaysKeepsEveryEntryWellPastWhatOneItemCouldHold() {
+        // 120 replays each log one suppressed entry of 5 KB: about 600 KB for one event, past DynamoDB's 400 KB per item
+        String padding = "x".repeat(5_000);
+        int replays = 120;
+        log().append(entry(0, Disposition.SENT, null));
+        for (int r = 0; r < replays; r++) {
+            log().append(new LoggedCommand("payouts", eventId, BANK, 0, Disposition.SUPPRESSED,
+                    JsonNodeFactory.instance.objectNode().put("payoutId", eventId).put("note", padding).put("replay", r),
+                    Hashes.idempotencyKey("payouts", eventId, BANK, "send", 0), "r-" + r));
+        }
+        log().append(entry(0, Disposition.CORRECTION, "fix-1"));
+
+        List<LoggedCommand> all = log().forEvent("payouts", eventId);
+
+        assertEquals(replays + 2, all.size());
+        assertEquals(Disposition.SENT, all.get(0).disposition());
+        for (int r = 0; r < replays; r++) {
+            assertEquals("r-" + r, all.get(r + 1).replayId());
+            assertEquals(r, all.get(r + 1).command().path("replay").asInt());
+            assertEquals(padding, all.get(r + 1).command().path("note").asText());
+        }
+        assertEquals(entry(0, Disposition.CORRECTION, "fix-1"), all.get(replays + 1));
+    }
+
+    @Test
+    void concurrentAppendsToOneEventKeepEveryEntryOnce() throws Exception {
+        int writers = 6;
+        int perWriter = 5;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                work.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perWriter; i++) {
+                        log().append(entry(0, Disposition.SUPPRESSED, "r-" + writer + "-" + i));
+                        log().append(entry(0, Disposition.SENT, null)); // every writer also appends the same entry
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : work) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        List<LoggedCommand> all = log().forEvent("payouts", eventId);
+        assertEquals(writers * perWriter + 1, all.size());
+        assertEquals(1, all.stream().filter(c -> c.disposition() == Disposition.SENT).count());
+        assertEquals(writers * perWriter, all.stream().map(LoggedCommand::replayId).filter(java.util.Objects::nonNull).distinct().count());
     }
 }

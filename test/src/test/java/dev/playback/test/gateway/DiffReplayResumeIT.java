@@ -29,22 +29,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A {@code diff} replay killed with SIGKILL halfway (the whole local runtime: functions, state machine executor,
- * emulators) and resumed with the same replay id after a restart: every payout wrong under v1 gets exactly one
- * correction at the partner bank (none twice, none missing), and the bank's net per payout equals what v2 sends
- * from the recorded rates.
+ * A {@code diff} replay with small batches killed with SIGKILL (the whole local runtime: functions, state machine
+ * executor, emulators) at about one, two and three fifths of its corrections, each time resumed with the same replay id
+ * after a restart: every payout wrong under v1 gets exactly one correction at the partner bank (none twice, none
+ * missing), the bank's net per payout equals what v2 sends from the recorded rates, and the replay's report
+ * ({@code reports/gateway/<id>.json}) lists every correction the bank received, each once.
  */
 class DiffReplayResumeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     static final int ACCOUNTS = 40;
     static final int PAYOUTS_PER_ACCOUNT = 10;
+    static final int KILLS = 3;
 
     @TempDir
     Path dir;
 
     @Test
-    void a_diff_replay_killed_halfway_and_resumed_sends_each_correction_exactly_once() throws Exception {
+    void a_diff_replay_killed_three_times_and_resumed_sends_each_correction_exactly_once_and_reports_every_one() throws Exception {
         Path data = dir.resolve("data");
         Path file = dir.resolve("local.json");
         List<String> accounts = new ArrayList<>();
@@ -62,10 +64,12 @@ class DiffReplayResumeIT {
             LocalProcess.stop(v1);
         }
 
-        // 2. The fix is deployed (a restart with v2); the rates move; the diff replay starts and is killed halfway.
-        Process first = LocalProcess.start(data, file, "v2-first", "--fee-rule", "v2");
+        // 2. The fix is deployed (a restart with v2); the rates move; the diff replay starts with small batches and is
+        //    killed with SIGKILL at about a fifth of the corrections, resumed with the same id and killed again, three times.
+        Process first = LocalProcess.start(data, file, "v2-0", "--fee-rule", "v2");
         Map<String, PayoutCheck.Expected> expected;
         long wrong;
+        List<Long> atKills = new ArrayList<>();
         try {
             LocalEndpoints e = LocalProcess.awaitFile(file, first);
             put(e.external("fx"), "/rates", "{\"EUR/USD\":\"1.3000\",\"EUR/GBP\":\"0.7100\"}");
@@ -78,38 +82,74 @@ class DiffReplayResumeIT {
             assertEquals(ACCOUNTS * PAYOUTS_PER_ACCOUNT, expected.size());
             assertTrue(wrong > expected.size() / 2, "most payouts differ between v1 and v2: " + wrong);
             assertEquals(0, LocalProcess.cli(file, "rebuild", "--replay-id", "fix-fees", "--processor", "payouts",
-                    "--gateway-mode", "diff", "--segments", "4", "--batch-size", "20"));
-            long atKill = awaitCorrections(e.external("bank"), live, wrong / 3, Duration.ofMinutes(5));
-            LocalProcess.kill(first, file);
-            System.out.printf("kill -9 with %d of %d corrections at the bank%n", atKill, wrong);
-            assertTrue(atKill < wrong, "the replay was killed halfway (" + atKill + " of " + wrong + ")");
+                    "--gateway-mode", "diff", "--segments", "4", "--batch-size", "5"));
+            atKills.add(killAt(first, file, e, live, wrong / 5, wrong));
         } finally {
             first.destroyForcibly();
         }
+        for (int k = 2; k <= KILLS; k++) {
+            Process again = LocalProcess.start(data, file, "v2-" + (k - 1), "--fee-rule", "v2");
+            try {
+                LocalEndpoints e = LocalProcess.awaitFile(file, again);
+                assertEquals(0, LocalProcess.cli(file, "rebuild", "--replay-id", "fix-fees"));
+                atKills.add(killAt(again, file, e, live, k * wrong / 5, wrong));
+            } finally {
+                again.destroyForcibly();
+            }
+        }
 
-        // 3. Restart and resume with the same replay id.
-        Process second = LocalProcess.start(data, file, "v2-second", "--fee-rule", "v2");
+        // 3. Restart and resume with the same replay id, to the end.
+        Process last = LocalProcess.start(data, file, "v2-last", "--fee-rule", "v2");
         try {
-            LocalEndpoints e = LocalProcess.awaitFile(file, second);
+            LocalEndpoints e = LocalProcess.awaitFile(file, last);
             assertEquals(0, LocalProcess.cli(file, "rebuild", "--replay-id", "fix-fees", "--watch"), "the resumed diff replay did not succeed");
             JsonNode bank = bank(e.external("bank"));
             long corrections = bank.path("payouts").size() - live;
             Map<String, BigDecimal> net = new TreeMap<>();
             bank.path("netByPayout").fields().forEachRemaining(f -> net.put(f.getKey(), new BigDecimal(f.getValue().asText())));
             Map<String, Integer> perPayout = new TreeMap<>();
+            Set<String> bankKeys = new TreeSet<>();
             for (int i = live; i < bank.path("payouts").size(); i++) {
                 perPayout.merge(bank.path("payouts").get(i).path("payoutId").asText(), 1, Integer::sum);
+                bankKeys.add(bank.path("payouts").get(i).path("idempotencyKey").asText());
             }
+            JsonNode report;
+            try (S3Client s3 = LocalProcess.s3(e)) {
+                report = JSON.readTree(s3.getObjectAsBytes(g -> g.bucket(e.name("ReportBucket")).key("reports/gateway/fix-fees.json")).asByteArray());
+            }
+            Map<String, Integer> reported = new TreeMap<>();
+            report.path("correctionList").forEach(c -> reported.merge(c.path("idempotencyKey").asText(), 1, Integer::sum));
+            Set<String> missing = new TreeSet<>(bankKeys);
+            missing.removeAll(reported.keySet());
+            Set<String> notAtBank = new TreeSet<>(reported.keySet());
+            notAtBank.removeAll(bankKeys);
             long repeated = bank.path("repeatedDeliveries").asLong();
-            System.out.printf("resumed diff replay: %d payouts, %d wrong under v1, %d corrections recorded by the bank "
-                    + "(%d payouts corrected more than once), %d deliveries repeated a key and were absorbed by the bank%n",
-                    expected.size(), wrong, corrections, perPayout.values().stream().filter(n -> n > 1).count(), repeated);
+            System.out.printf("resumed diff replay after %d kills (at %s corrections): %d payouts, %d wrong under v1, %d corrections "
+                    + "recorded by the bank (%d payouts corrected more than once), %d deliveries repeated a key and were absorbed by "
+                    + "the bank; the report lists %d corrections (count %d), %d of the bank's missing, %d not at the bank%n",
+                    KILLS, atKills, expected.size(), wrong, corrections, perPayout.values().stream().filter(n -> n > 1).count(), repeated,
+                    reported.size(), report.path("corrections").asLong(), missing.size(), notAtBank.size());
             assertEquals(wrong, corrections, "one correction per wrong payout: none missing, none twice");
             assertTrue(perPayout.values().stream().allMatch(n -> n == 1), "a payout corrected twice: " + perPayout);
             assertEquals(List.of(), PayoutCheck.compare(expected, net, "v2"));
+            assertEquals(0, missing.size(), "corrections the bank received that the replay's report leaves out, e.g. "
+                    + missing.stream().limit(3).toList());
+            assertEquals(0, notAtBank.size(), "corrections in the report that the bank never received, e.g. "
+                    + notAtBank.stream().limit(3).toList());
+            assertTrue(reported.values().stream().allMatch(n -> n == 1), "a correction listed twice: " + reported);
+            assertEquals(wrong, report.path("corrections").asLong(), "the report's count of corrections");
         } finally {
-            LocalProcess.stop(second);
+            LocalProcess.stop(last);
         }
+    }
+
+    /** Waits until at least {@code atLeast} corrections reached the bank, then kills the runtime; returns how many it had. */
+    private static long killAt(Process p, Path file, LocalEndpoints e, int live, long atLeast, long wrong) throws Exception {
+        long atKill = awaitCorrections(e.external("bank"), live, atLeast, Duration.ofMinutes(5));
+        LocalProcess.kill(p, file);
+        System.out.printf("kill -9 with %d of %d corrections at the bank%n", atKill, wrong);
+        assertTrue(atKill < wrong, "the replay was killed before its end (" + atKill + " of " + wrong + ")");
+        return atKill;
     }
 
     private static void ingest(PlaybackApi api, List<String> accounts) {

@@ -1,8 +1,6 @@
 package dev.playback.lambdas.aws.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.gateway.CallSite;
 import dev.playback.model.gateway.CommandLog;
@@ -10,7 +8,9 @@ import dev.playback.model.gateway.Disposition;
 import dev.playback.model.gateway.LoggedCommand;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,12 +20,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command log in the data table: one item per (processor, event), {@code pk = cmd#<processor>#<eventId>},
- * holding its entries as a JSON array and a version. Appends are read-modify-write with a condition on the
- * version (no transactions), and skip an entry whose id is already there, so retries append nothing twice.
+ * The command log in the data table, one item per entry: entry {@code n} (0, 1, 2, …) of what {@code processor}
+ * logged for event {@code eventId} is the item {@code pk = cmd#<processor>#<eventId>#<n>}, holding
+ * {@code {processor, eventId, slot, callSite, ordinal, disposition, idempotencyKey, replayId?, command}}. An event's
+ * entries are read with consistent BatchGetItems of consecutive slots up to the first empty one; an entry is appended
+ * with a conditional put ({@code attribute_not_exists(pk)}) into the first empty slot, and a writer that loses a slot
+ * to another reads again (and stops if its entry is there). No item grows: an event can be logged any number of
+ * times (the data table has only a partition key, so a Query cannot read one partition's items).
+ * <p>
+ * Entries logged before this layout (one item {@code cmd#<processor>#<eventId>} holding all of them as a JSON array
+ * {@code entries}, with a {@code version}) are still read, first; that item is never written again.
  */
 public final class DynamoCommandLog implements CommandLog {
-    private static final int MAX_ATTEMPTS = 20;
+    private static final int MAX_ATTEMPTS = 50;
+    /**
+     * Slots asked for in the first read of an event (most events have one entry, some two); later reads ask for more.
+     * Kept small: a key asked for that is not there costs a read unit too.
+     */
+    private static final int FIRST_READ = 2;
+    private static final int MAX_BATCH = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -35,11 +48,16 @@ public final class DynamoCommandLog implements CommandLog {
         this.table = table;
     }
 
-    static String key(String processor, String eventId) {
+    /** The item of the layout before one item per entry: all entries of the event in one JSON array (read only). */
+    static String legacyKey(String processor, String eventId) {
         return "cmd#" + processor + "#" + eventId;
     }
 
-    private record Stored(long version, List<LoggedCommand> entries) {
+    static String slotKey(String processor, String eventId, int slot) {
+        return legacyKey(processor, eventId) + "#" + slot;
+    }
+
+    private record Stored(List<LoggedCommand> entries, int slots) {
     }
 
     @Override
@@ -48,9 +66,69 @@ public final class DynamoCommandLog implements CommandLog {
     }
 
     private Stored load(String processor, String eventId) {
-        var r = dynamo.getItem(g -> g.tableName(table).consistentRead(true).key(Map.of("pk", AttributeValue.fromS(key(processor, eventId)))));
-        if (!r.hasItem() || r.item().isEmpty()) return new Stored(0, List.of());
-        Map<String, AttributeValue> item = r.item();
+        List<LoggedCommand> entries = new ArrayList<>();
+        Map<String, Map<String, AttributeValue>> first = get(processor, eventId, 0, FIRST_READ, true);
+        Map<String, AttributeValue> legacy = first.get(legacyKey(processor, eventId));
+        if (legacy != null) entries.addAll(legacyEntries(processor, eventId, legacy));
+        int slots = 0;
+        Map<String, Map<String, AttributeValue>> page = first;
+        int pageEnd = FIRST_READ;
+        while (true) {
+            while (slots < pageEnd && page.containsKey(slotKey(processor, eventId, slots))) {
+                entries.add(entry(processor, eventId, page.get(slotKey(processor, eventId, slots))));
+                slots++;
+            }
+            if (slots < pageEnd) return new Stored(entries, slots);
+            int size = Math.min(MAX_BATCH, slots);
+            page = get(processor, eventId, slots, size, false);
+            pageEnd = slots + size;
+        }
+    }
+
+    /** Slots {@code from} to {@code from + count - 1} (and the legacy item), consistently, by key. */
+    private Map<String, Map<String, AttributeValue>> get(String processor, String eventId, int from, int count, boolean withLegacy) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        if (withLegacy) keys.add(Map.of("pk", AttributeValue.fromS(legacyKey(processor, eventId))));
+        for (int i = from; i < from + count; i++) keys.add(Map.of("pk", AttributeValue.fromS(slotKey(processor, eventId, i))));
+        Map<String, Map<String, AttributeValue>> out = new HashMap<>();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        for (int attempt = 0; !request.isEmpty(); attempt++) {
+            if (attempt >= MAX_ATTEMPTS) {
+                throw new IllegalStateException("command log of " + legacyKey(processor, eventId) + ": BatchGetItem left keys unprocessed "
+                        + MAX_ATTEMPTS + " times");
+            }
+            Map<String, KeysAndAttributes> ask = request;
+            BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(ask));
+            for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) out.put(item.get("pk").s(), item);
+            request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+            if (!request.isEmpty()) backOff(attempt);
+        }
+        return out;
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(Math.min(1000, 10L << Math.min(attempt, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the command log", e);
+        }
+    }
+
+    private static LoggedCommand entry(String processor, String eventId, Map<String, AttributeValue> item) {
+        String pk = item.get("pk").s();
+        try {
+            return new LoggedCommand(processor, eventId, CallSite.parse(item.get("callSite").s()), Integer.parseInt(item.get("ordinal").n()),
+                    Disposition.valueOf(item.get("disposition").s()), EventCodec.JSON.readTree(item.get("command").s()),
+                    item.get("idempotencyKey").s(), item.containsKey("replayId") ? item.get("replayId").s() : null);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("command log item " + pk + ": command is not JSON", ex);
+        } catch (RuntimeException ex) {
+            throw new IllegalStateException("command log item " + pk + " is not a log entry: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static List<LoggedCommand> legacyEntries(String processor, String eventId, Map<String, AttributeValue> item) {
         List<LoggedCommand> entries = new ArrayList<>();
         try {
             for (JsonNode e : EventCodec.JSON.readTree(item.get("entries").s())) {
@@ -59,46 +137,42 @@ public final class DynamoCommandLog implements CommandLog {
                         e.path("replayId").textValue()));
             }
         } catch (IOException ex) {
-            throw new UncheckedIOException("command log item " + key(processor, eventId) + " is not JSON", ex);
+            throw new UncheckedIOException("command log item " + legacyKey(processor, eventId) + " is not JSON", ex);
         }
-        return new Stored(Long.parseLong(item.get("version").n()), entries);
+        return entries;
     }
 
     @Override
     public void append(LoggedCommand entry) {
-        String pk = key(entry.processor(), entry.eventId());
+        String command;
+        try {
+            command = EventCodec.JSON.writeValueAsString(entry.command());
+        } catch (IOException e) {
+            throw new UncheckedIOException("command of " + entry.idempotencyKey() + " cannot be written as JSON", e);
+        }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Stored stored = load(entry.processor(), entry.eventId());
             if (stored.entries().stream().anyMatch(e -> e.entryId().equals(entry.entryId()))) return;
-            ArrayNode array = EventCodec.JSON.createArrayNode();
-            List<LoggedCommand> all = new ArrayList<>(stored.entries());
-            all.add(entry);
-            for (LoggedCommand c : all) {
-                ObjectNode o = array.addObject();
-                o.put("callSite", c.site().id()).put("ordinal", c.ordinal()).put("disposition", c.disposition().name())
-                        .put("idempotencyKey", c.idempotencyKey());
-                if (c.replayId() != null) o.put("replayId", c.replayId());
-                o.set("command", c.command());
-            }
+            int slot = stored.slots();
             Map<String, AttributeValue> item = new HashMap<>();
-            item.put("pk", AttributeValue.fromS(pk));
+            item.put("pk", AttributeValue.fromS(slotKey(entry.processor(), entry.eventId(), slot)));
             item.put("processor", AttributeValue.fromS(entry.processor()));
             item.put("eventId", AttributeValue.fromS(entry.eventId()));
-            item.put("version", AttributeValue.fromN(Long.toString(stored.version() + 1)));
-            item.put("entries", AttributeValue.fromS(array.toString()));
+            item.put("slot", AttributeValue.fromN(Integer.toString(slot)));
+            item.put("callSite", AttributeValue.fromS(entry.site().id()));
+            item.put("ordinal", AttributeValue.fromN(Integer.toString(entry.ordinal())));
+            item.put("disposition", AttributeValue.fromS(entry.disposition().name()));
+            item.put("idempotencyKey", AttributeValue.fromS(entry.idempotencyKey()));
+            if (entry.replayId() != null) item.put("replayId", AttributeValue.fromS(entry.replayId()));
+            item.put("command", AttributeValue.fromS(command));
             try {
-                if (stored.version() == 0) {
-                    dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
-                } else {
-                    dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("version = :v")
-                            .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(stored.version())))));
-                }
+                dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
                 return;
             } catch (ConditionalCheckFailedException e) {
-                // another writer appended first: read again
+                // another writer took the slot: read again (it may have appended this very entry)
             }
         }
-        throw new IllegalStateException("command log item " + pk + " kept changing under concurrent writers; gave up after "
-                + MAX_ATTEMPTS + " attempts");
+        throw new IllegalStateException("command log of " + legacyKey(entry.processor(), entry.eventId())
+                + ": every free slot was taken by concurrent writers; gave up after " + MAX_ATTEMPTS + " attempts");
     }
 }

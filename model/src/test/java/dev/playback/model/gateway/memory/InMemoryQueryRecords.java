@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Recorded query answers in memory. */
+/** Recorded query answers in memory, write-once per key. */
 public final class InMemoryQueryRecords implements QueryRecords {
     private final Map<QueryKey, RecordedQuery> records = new ConcurrentHashMap<>();
 
@@ -18,8 +18,9 @@ public final class InMemoryQueryRecords implements QueryRecords {
     }
 
     @Override
-    public void put(RecordedQuery record) {
-        records.put(record.key(), record);
+    public RecordedQuery put(RecordedQuery record) {
+        RecordedQuery first = records.putIfAbsent(record.key(), record);
+        return first == null ? record : first;
     }
 
     public int size() {
