@@ -82,7 +82,10 @@ public final class SubmissionJson {
                     + " characters; send long numbers as strings");
         }
         if (message.contains("Name length")) {
-            return new InvalidEventException(path, "a key in " + path + " has more than " + MAX_KEY_CHARS + " characters");
+            // The key being read is not the context's name yet: name the object that holds it.
+            String holder = parser == null ? "body" : path(parser.getParsingContext().getParent());
+            return new InvalidEventException(holder, "a key in " + ("body".equals(holder) ? "the event" : holder)
+                    + " has more than " + MAX_KEY_CHARS + " characters");
         }
         if (message.contains("String value length")) {
             return new InvalidEventException(path, "a string at " + path + " has more than " + MAX_STRING_CHARS + " characters");
