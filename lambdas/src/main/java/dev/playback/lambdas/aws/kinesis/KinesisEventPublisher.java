@@ -77,7 +77,8 @@ public final class KinesisEventPublisher implements EventPublisher {
 
     @Override
     public void publish(List<EventEnvelope> events) {
-        Budget budget = deadline == null ? Budget.unlimited() : new Budget(deadline, nanoTime.getAsLong() + deadline.toNanos(), nanoTime, sleeper);
+        Budget budget = deadline == null ? new Budget(null, Long.MAX_VALUE, nanoTime, sleeper)
+                : new Budget(deadline, nanoTime.getAsLong() + deadline.toNanos(), nanoTime, sleeper);
         Map<String, List<PutRecordsRequestEntry>> recordsByAggregate = new LinkedHashMap<>();
         Map<String, List<EventEnvelope>> byAggregate = new LinkedHashMap<>();
         for (EventEnvelope e : events) byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
