@@ -600,4 +600,29 @@ class IngestHandlerTest {
         new Appender(log).append(List.of(old), NOW);
         assertEquals("kept", body(getEvent("old-1")).path("payload").path("text").asText());
     }
+
+    // --- wiring ---
+
+    private static Map<String, String> environment(String publishSeconds) {
+        Map<String, String> env = new HashMap<>();
+        for (String name : List.of("EVENTS_TABLE", "EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "EVENT_STREAM")) env.put(name, name.toLowerCase());
+        env.put("AWS_REGION", "us-east-1");
+        if (publishSeconds != null) env.put("INGEST_PUBLISH_SECONDS", publishSeconds);
+        return env;
+    }
+
+    @Test
+    void refusesAPublishDeadlineThatIsNotAPositiveNumberOfSeconds() {
+        for (String bad : List.of("soon", "0", "-1", "NaN")) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> new IngestHandler(environment(bad)));
+            assertTrue(e.getMessage().contains("INGEST_PUBLISH_SECONDS") && e.getMessage().contains(bad), e.getMessage());
+        }
+    }
+
+    @Test
+    void wiresProductionWithOrWithoutAPublishDeadlineWithoutCallingAws() {
+        new IngestHandler(environment(null));
+        new IngestHandler(environment("2.5"));
+    }
 }

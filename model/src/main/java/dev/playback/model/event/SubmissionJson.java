@@ -115,9 +115,10 @@ public final class SubmissionJson {
         String m = message;
         int source = m.indexOf("[Source:");
         if (source >= 0) m = m.substring(0, source);
-        m = m.replaceAll("`[^`]*`", "").replaceAll("\\(\\s*\\)", "").replaceAll("\\s+", " ").trim();
-        if (m.endsWith("(start marker at") || m.endsWith("at")) m = m.substring(0, m.lastIndexOf(' ') < 0 ? 0 : m.lastIndexOf(' '));
-        m = m.replaceAll("\\s*\\(start marker$", "").trim();
+        m = m.replaceAll(":?\\s*enable\\s*`[^`]*`\\s*to allow.*$", "")   // advice to enable a parser setting
+                .replaceAll("`[^`]*`", "")                                   // other names of the parser's settings
+                .replaceAll("\\s*\\(start marker at\\s*$", "")             // the start of a location cut above
+                .replaceAll("\\s+", " ").trim();
         return m.isEmpty() ? "syntax error" : m;
     }
 

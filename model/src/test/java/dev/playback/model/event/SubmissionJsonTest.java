@@ -65,4 +65,21 @@ class SubmissionJsonTest {
         JsonNode n = read("{\"amount\":\"1\",\"payload\":{\"amount\":\"2\"}}");
         assertEquals("2", n.path("payload").path("amount").asText());
     }
+
+    @Test
+    void keepsTheParsersDescriptionOfASyntaxErrorWithoutItsSettingsOrSource() {
+        assertEquals("Unexpected end-of-input: expected close marker for Object", SubmissionJson.clean(
+                "Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED "
+                        + "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])"));
+        assertEquals("Non-standard token 'NaN'", SubmissionJson.clean(
+                "Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"));
+        assertEquals("Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+                SubmissionJson.clean("Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"));
+    }
+
+    @Test
+    void saysWhatIsWrongWithTruncatedJson() {
+        InvalidEventException e = assertThrows(InvalidEventException.class, () -> read("{\"a\":[1,2"));
+        assertEquals("request body is not valid JSON: Unexpected end-of-input: expected close marker for Array (line 1, column 10)", e.getMessage());
+    }
 }

@@ -43,14 +43,14 @@ class IngestRefusalsIT {
     private HttpClient http;
 
     @BeforeAll
-    void start() {
+    void start() throws Exception {
         stack = LocalStack.start(LocalOptions.inMemory());
         api = new PlaybackApi(stack.apiUrl());
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         if (stack != null) stack.close();
     }
 
