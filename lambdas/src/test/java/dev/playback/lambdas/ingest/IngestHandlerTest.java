@@ -569,13 +569,17 @@ class IngestHandlerTest {
 
     // --- claim-check payloads are written once ---
 
+    /** Golden values: SHA-256 of the payload's bytes computed with Python's hashlib. */
     @Test
-    void keepsALargePayloadUnderAKeyNamedByItsSha256() throws Exception {
+    void keepsALargePayloadUnderAKeyNamedByItsSha256() {
         int length = Ingest.INLINE_PAYLOAD_BYTES + 10;
         assertEquals(202, post(document("d-1", length)).getStatusCode());
-        byte[] bytes = ("{\"text\":\"" + "x".repeat(length) + "\"}").getBytes(StandardCharsets.UTF_8);
-        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        assertEquals("memory://payloads/doc-1/d-1/" + sha256 + ".json", stream.published().get(0).payloadRef());
+        assertEquals("memory://payloads/doc-1/d-1/e2397e8f18a0498e9438f3db841fa9d72e8ced5a6c35d626e771c8ab4ef7b7e6.json",
+                stream.published().get(0).payloadRef());
+        EventEnvelope small = new EventEnvelope("e-1", "acc-1", "MoneyDeposited", 2, null, null, NOW, NOW,
+                dev.playback.model.event.Envelopes.json("{\"amount\":\"1.00\"}"), null, null);
+        assertEquals("payloads/acc-1/e-1/ecd4beb07d489cdc999ba7c40e5d86d2e433e3c5248ab08cf368a85c93fb8040.json",
+                Ingest.payloadKey(small, "{\"amount\":\"1.00\"}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
