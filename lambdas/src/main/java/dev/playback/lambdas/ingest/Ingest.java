@@ -3,6 +3,8 @@ package dev.playback.lambdas.ingest;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.event.IdempotencyKey;
+import dev.playback.model.event.PublishDeadlineExceeded;
 import dev.playback.model.event.InvalidEventException;
 import dev.playback.model.event.Submission;
 import dev.playback.model.processor.ProcessorState;
@@ -56,8 +58,20 @@ public final class Ingest {
 
     /** Validates, then publishes; returns the event ids in input order. Nothing is published if any event is bad. */
     public List<String> accept(com.fasterxml.jackson.databind.JsonNode body) {
+        return accept(body, null);
+    }
+
+    /**
+     * As {@link #accept(com.fasterxml.jackson.databind.JsonNode)}; with an {@code idempotencyKey} (may be null),
+     * events without an {@code eventId} get ids derived from it ({@link IdempotencyKey#eventId}), so that a retry of
+     * the same request is appended once.
+     *
+     * @throws PublishDeadlineExceeded when the publisher gave up at its deadline: nothing is
+     *         acknowledged, and a retry with the same ids is safe
+     */
+    public List<String> accept(com.fasterxml.jackson.databind.JsonNode body, IdempotencyKey idempotencyKey) {
         refuseOversizedElements(body);
-        List<EventEnvelope> parsed = submission.parse(body, clock.instant());
+        List<EventEnvelope> parsed = submission.parse(body, clock.instant(), idempotencyKey);
         List<EventEnvelope> ready = new ArrayList<>(parsed.size());
         for (int i = 0; i < parsed.size(); i++) {
             EventEnvelope e = parsed.get(i);
@@ -73,14 +87,35 @@ public final class Ingest {
         for (EventEnvelope e : ready) {
             byte[] payload = e.payload().toString().getBytes(StandardCharsets.UTF_8);
             if (payload.length > INLINE_PAYLOAD_BYTES) {
-                String ref = payloads.put("payloads/" + e.aggregateId() + "/" + e.eventId() + ".json", payload);
+                String ref = payloads.put(payloadKey(e, payload), payload);
                 out.add(e.withPayloadRef(ref));
             } else {
                 out.add(e);
             }
         }
-        publisher.publish(out);
-        return out.stream().map(EventEnvelope::eventId).toList();
+        List<String> ids = out.stream().map(EventEnvelope::eventId).toList();
+        try {
+            publisher.publish(out);
+        } catch (PublishDeadlineExceeded e) {
+            throw e.forEvents(ids);
+        }
+        return ids;
+    }
+
+    /**
+     * The claim-check key of a payload: {@code payloads/<aggregateId>/<eventId>/<sha256>.json}, with the SHA-256 of
+     * the payload's bytes in lowercase hex. Content-addressed, so an object is written once: a re-send of the event id
+     * with other content goes to another key and cannot replace what an appended event refers to (a re-send with the
+     * same content writes the same bytes). References stored under the earlier layout
+     * ({@code payloads/<aggregateId>/<eventId>.json}) stay readable: a reference is read as it is.
+     */
+    static String payloadKey(EventEnvelope e, byte[] payload) {
+        try {
+            String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
+            return "payloads/" + e.aggregateId() + "/" + e.eventId() + "/" + sha256 + ".json";
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+        }
     }
 
     /**

@@ -4,10 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,13 +17,17 @@ import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.config.Tables;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.event.IdempotencyKey;
 import dev.playback.model.event.InvalidEventException;
+import dev.playback.model.event.PublishDeadlineExceeded;
+import dev.playback.model.event.SubmissionJson;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
 import dev.playback.model.processor.ProcessorState;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +41,11 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
     /** API Gateway's own payload limit. */
     public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
     private static final int MAX_HISTORY_PAGE = 1000;
-    /** A body is one JSON value: anything after it (a second document, a stray bracket) makes it malformed. */
-    private static final ObjectReader BODY = EventCodec.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * How long {@code POST /events} may spend putting events on the stream before it answers 503: under API Gateway's
+     * 29 s integration timeout with room for the rest of the request. {@code INGEST_PUBLISH_SECONDS} overrides it.
+     */
+    public static final Duration DEFAULT_PUBLISH_DEADLINE = Duration.ofSeconds(20);
 
     private final Ingest ingest;
 
@@ -65,8 +69,19 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         var dynamo = aws.dynamoDb();
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), t.payloadBucket());
         DynamoEventLog log = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), payloads);
-        return new Ingest(Ledger.catalog(), new KinesisEventPublisher(aws.kinesis(), stream), payloads, log,
+        Duration deadline = env.optional("INGEST_PUBLISH_SECONDS").map(IngestHandler::seconds).orElse(DEFAULT_PUBLISH_DEADLINE);
+        return new Ingest(Ledger.catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
                 new DynamoStateStore(dynamo, t.dataTable()), Clock.systemUTC());
+    }
+
+    private static Duration seconds(String text) {
+        try {
+            double s = Double.parseDouble(text);
+            if (!(s > 0) || Double.isInfinite(s)) throw new NumberFormatException();
+            return Duration.ofMillis(Math.max(1, (long) (s * 1000)));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("IngestFunction: INGEST_PUBLISH_SECONDS must be a number of seconds > 0, got '" + text + "'");
+        }
     }
 
     @Override
@@ -84,33 +99,101 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             };
         } catch (Ingest.TooLargeException e) {
             return error(413, e.getMessage(), e.field());
+        } catch (UnsupportedMediaType e) {
+            return error(415, e.getMessage(), e.field());
         } catch (InvalidEventException e) {
             return error(400, e.getMessage(), e.field());
+        } catch (PublishDeadlineExceeded e) {
+            if (context != null) context.getLogger().log("ingest: answered 503: " + e.getMessage() + "\n");
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            n.put("error", "the events could not all be put on the event stream within " + seconds(e.deadline())
+                    + ", so none is acknowledged. Retry the same request with the same Idempotency-Key header (or with "
+                    + "these eventIds in the events): events that did get through are recognised by their ids and appended once.");
+            ArrayNode ids = n.putArray("eventIds");
+            e.eventIds().forEach(ids::add);
+            return respond(503, n).withHeaders(Map.of("Content-Type", "application/json", "Retry-After", "1"));
         }
     }
 
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** A body in another format than JSON: answered with 415. */
+    static final class UnsupportedMediaType extends InvalidEventException {
+        UnsupportedMediaType(String message) {
+            super("Content-Type", message);
+        }
+    }
+
+    /**
+     * JSON or nothing: {@code application/json} or {@code application/<x>+json}, in UTF-8 if a charset is named. A request
+     * without Content-Type is read as JSON.
+     */
+    private static void checkContentType(APIGatewayProxyRequestEvent request) {
+        String value = header(request, "Content-Type");
+        if (value == null) return;
+        String[] parts = value.split(";");
+        String type = parts[0].trim().toLowerCase(java.util.Locale.ROOT);
+        boolean json = type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+        if (!json) {
+            throw new UnsupportedMediaType("Content-Type '" + abbreviate(value) + "' is not accepted; send the events as application/json");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].trim().split("=", 2);
+            if (kv[0].trim().equalsIgnoreCase("charset") && kv.length == 2
+                    && !kv[1].trim().replace("\"", "").equalsIgnoreCase("utf-8")) {
+                throw new UnsupportedMediaType("Content-Type '" + abbreviate(value) + "' names a charset other than UTF-8; JSON is read as UTF-8");
+            }
+        }
+    }
+
+    /** The request's Idempotency-Key, or null; refused (400) when malformed or given twice with different values. */
+    private static IdempotencyKey idempotencyKey(APIGatewayProxyRequestEvent request) {
+        if (request.getMultiValueHeaders() != null) {
+            java.util.Set<String> values = new java.util.HashSet<>();
+            request.getMultiValueHeaders().forEach((name, list) -> {
+                if (name.equalsIgnoreCase(IdempotencyKey.HEADER) && list != null) values.addAll(list);
+            });
+            if (values.size() > 1) {
+                throw new InvalidEventException(IdempotencyKey.HEADER, "header '" + IdempotencyKey.HEADER + "' is given " + values.size()
+                        + " times with different values; give it once");
+            }
+        }
+        String value = header(request, IdempotencyKey.HEADER);
+        return value == null ? null : new IdempotencyKey(value);
+    }
+
+    /** A request header by name, in any case (API Gateway keeps the client's spelling). */
+    private static String header(APIGatewayProxyRequestEvent request, String name) {
+        if (request.getHeaders() == null) return null;
+        for (Map.Entry<String, String> h : request.getHeaders().entrySet()) {
+            if (h.getKey() != null && h.getKey().equalsIgnoreCase(name)) return h.getValue();
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        String printable = s.replaceAll("[^\\x20-\\x7E]", "?");
+        return printable.length() > 80 ? printable.substring(0, 80) + "…" : printable;
+    }
+
     private APIGatewayProxyResponseEvent post(APIGatewayProxyRequestEvent request) {
+        checkContentType(request);
+        IdempotencyKey key = idempotencyKey(request);
         String body = request.getBody();
         if (body == null || body.isEmpty()) throw new InvalidEventException("body", "request body is empty; expected an event object or an array of events");
         byte[] bytes;
         try {
             bytes = Boolean.TRUE.equals(request.getIsBase64Encoded()) ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new InvalidEventException("body", "request body is marked base64-encoded but is not valid base64: " + e.getMessage());
+            throw new InvalidEventException("body", "request body is marked base64-encoded but is not valid base64");
         }
         if (bytes.length > MAX_BODY_BYTES) {
             return error(413, "request body is " + bytes.length + " bytes; at most " + MAX_BODY_BYTES + " are accepted", "body");
         }
-        JsonNode json;
-        try {
-            json = BODY.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new InvalidEventException("body", "request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-        } catch (java.io.IOException e) {
-            throw new InvalidEventException("body", "request body cannot be read: " + e.getMessage());
-        }
-        List<String> ids = ingest.accept(json);
+        JsonNode json = SubmissionJson.read(bytes);
+        List<String> ids = ingest.accept(json, key);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode arr = out.putArray("eventIds");
         ids.forEach(arr::add);

@@ -35,6 +35,7 @@ import java.util.Map;
 import static dev.playback.model.event.BadSubmissions.VALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,11 @@ class IngestHandlerTest {
     private APIGatewayProxyResponseEvent post(String body) {
         return handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
                 .withPath("/events").withBody(body), null);
+    }
+
+    private APIGatewayProxyResponseEvent post(String body, Map<String, String> headers) {
+        return handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
+                .withPath("/events").withHeaders(headers).withBody(body), null);
     }
 
     private APIGatewayProxyResponseEvent get(String resource, Map<String, String> path, Map<String, String> query) {
@@ -380,5 +386,247 @@ class IngestHandlerTest {
     @Test
     void answers404ForAnUnknownRoute() {
         assertEquals(404, handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("DELETE").withResource("/events"), null).getStatusCode());
+    }
+
+    // --- issue 9: every check that could refuse an event runs here, before the 202 ---
+
+    /** Words of the JSON library and the JVM that no answer may show. */
+    private static final List<String> LIBRARY_WORDS = List.of("com.fasterxml", "jackson", "Jackson", "Exception", "java.",
+            "StreamRead", "JsonToken", "JsonNode", "Source:", "`", "REDACTED", "null location");
+
+    private static void assertNoLibraryWords(APIGatewayProxyResponseEvent response) {
+        String error = body(response).path("error").asText("");
+        for (String word : LIBRARY_WORDS) assertFalse(error.contains(word), "'" + word + "' in: " + error);
+    }
+
+    @ParameterizedTest(name = "{0} → 400 naming {2}")
+    @MethodSource("dev.playback.model.event.BadSubmissions#unreadable")
+    void refusesAnUnreadableBodyWith400NamingWhereAndPublishesNothing(String problem, String body, String field) {
+        APIGatewayProxyResponseEvent response = post(body);
+        assertRefused(response, 400, field);
+        assertNoLibraryWords(response);
+        assertEquals(List.of(), stream.published());
+    }
+
+    @ParameterizedTest(name = "{0}: no library words in the answer")
+    @MethodSource("dev.playback.model.event.BadSubmissions#cases")
+    void answersBadInputInItsOwnWords(String problem, String body, String field) {
+        assertNoLibraryWords(post(body));
+    }
+
+    @Test
+    void answersBadHeadersAndBodiesInItsOwnWords() {
+        List<APIGatewayProxyResponseEvent> answers = List.of(
+                post(VALID, Map.of("Content-Type", "text/plain")),
+                post(VALID, Map.of("Idempotency-Key", "has space")),
+                post("{not base64}", Map.of()),
+                handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
+                        .withBody("{not base64}").withIsBase64Encoded(true), null),
+                handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
+                        .withBody(Base64.getEncoder().encodeToString(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'})).withIsBase64Encoded(true), null));
+        for (APIGatewayProxyResponseEvent a : answers) {
+            assertTrue(a.getStatusCode() >= 400 && a.getStatusCode() < 500, a.getBody());
+            assertNoLibraryWords(a);
+        }
+    }
+
+    @Test
+    void appendsNothingOfABodyWithADuplicateAmount() {
+        APIGatewayProxyResponseEvent response = post("{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"1.00\",\"amount\":\"900.00\"}}");
+        assertRefused(response, 400, "payload.amount");
+        pumpAndProject();
+        assertEquals(Map.of(), log.all());
+    }
+
+    @Test
+    void answersAnOccurredAtThePumpCouldNotStoreWith400() {
+        APIGatewayProxyResponseEvent response = post("{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\","
+                + "\"occurredAt\":\"+1000000000-01-01T00:00:00Z\",\"payload\":{\"amount\":\"1.00\"}}");
+        assertRefused(response, 400, "occurredAt");
+        assertTrue(body(response).path("error").asText().contains("0001-01-01T00:00:00Z"), response.getBody());
+    }
+
+    @Test
+    void refusesAnExpectedVersionOf2To64InsteadOfReadingItAs0() {
+        assertRefused(post("{\"aggregateId\":\"acc-1\",\"type\":\"AccountOpened\",\"expectedVersion\":18446744073709551616,"
+                + "\"payload\":{\"owner\":\"Ada\",\"currency\":\"EUR\"}}"), 400, "expectedVersion");
+        assertEquals(List.of(), stream.published());
+    }
+
+    @Test
+    void refusesALoneSurrogateInsteadOfStoringAQuestionMark() {
+        assertRefused(post(document("d-1", 0).replace("\"text\":\"\"", "\"text\":\"a\\ud800b\"")), 400, "payload.text");
+        assertEquals(List.of(), stream.published());
+    }
+
+    @Test
+    void keepsNumbersOfAPayloadExactlyOrRefusesThem() {
+        assertRefused(post(event("doc-1", "d-1", "DocumentAttached", "{\"x\":1e400}")), 400, "payload.x");
+        assertRefused(post(event("doc-1", "d-1", "DocumentAttached", "{\"x\":[0.1000000000000000000001]}")), 400, "payload.x[0]");
+        assertEquals(List.of(), stream.published());
+        assertEquals(202, post(event("doc-1", "d-2", "DocumentAttached",
+                "{\"a\":0.1,\"b\":-2.5e300,\"c\":123456789012345678901234567890}")).getStatusCode());
+        pumpAndProject();
+        JsonNode stored = body(getEvent("d-2")).path("payload");
+        assertEquals(0.1, stored.path("a").doubleValue());
+        assertEquals(-2.5e300, stored.path("b").doubleValue());
+        assertEquals(new java.math.BigInteger("123456789012345678901234567890"), stored.path("c").bigIntegerValue());
+    }
+
+    // --- Content-Type ---
+
+    @Test
+    void answers415ForABodyThatIsNotJson() {
+        APIGatewayProxyResponseEvent response = post(VALID, Map.of("Content-Type", "text/plain"));
+        assertRefused(response, 415, "Content-Type");
+        assertRefused(post(VALID, Map.of("content-type", "application/x-www-form-urlencoded")), 415, "Content-Type");
+        assertRefused(post(VALID, Map.of("Content-Type", "application/json; charset=ISO-8859-1")), 415, "Content-Type");
+        assertEquals(List.of(), stream.published());
+    }
+
+    @Test
+    void acceptsJsonWithOrWithoutCharsetAndABodyWithoutContentType() {
+        assertEquals(202, post(VALID, Map.of("Content-Type", "application/json")).getStatusCode());
+        assertEquals(202, post(VALID, Map.of("content-type", "application/json; charset=UTF-8")).getStatusCode());
+        assertEquals(202, post(VALID, Map.of()).getStatusCode());
+        assertEquals(3, stream.published().size());
+    }
+
+    // --- Idempotency-Key ---
+
+    @Test
+    void givesARetryWithTheSameIdempotencyKeyTheSameIdsAndAppendsItOnce() {
+        String body = "[" + event("acc-1", "own-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}") + ","
+                + "{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"10.00\"}},"
+                + "{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"5.00\"}}]";
+        Map<String, String> headers = Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-1");
+
+        APIGatewayProxyResponseEvent first = post(body, headers);
+        pumpAndProject();
+        APIGatewayProxyResponseEvent retry = post(body, Map.of("idempotency-key", "retry-1"));
+        pumpAndProject();
+
+        List<String> expected = List.of("own-1", "ik1-3998fbdb8d844aa01d03de09b39b7b08-1", "ik1-3998fbdb8d844aa01d03de09b39b7b08-2");
+        assertEquals(202, first.getStatusCode(), first.getBody());
+        assertEquals(expected, eventIds(first));
+        assertEquals(expected, eventIds(retry));
+        assertEquals(expected, log.all().get("acc-1").stream().map(EventEnvelope::eventId).toList(), "appended once");
+        assertEquals("15.00", body(getAggregate("acc-1", null)).path("state").path("balance").asText());
+    }
+
+    @Test
+    void appendsARetryWithoutIdempotencyKeyOrIdsTwice() {
+        // What the key is for: without it, each request gets new ids.
+        String body = "{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"10.00\"}}";
+        assertNotEquals(eventIds(post(body)), eventIds(post(body)));
+    }
+
+    @Test
+    void keepsTheFirstOfTwoRequestsWithOneKeyAndDifferentBodies() {
+        post("{\"aggregateId\":\"acc-1\",\"type\":\"AccountOpened\",\"payload\":{\"owner\":\"Ada\",\"currency\":\"EUR\"}}",
+                Map.of("Idempotency-Key", "k-1"));
+        pumpAndProject();
+        APIGatewayProxyResponseEvent other = post("{\"aggregateId\":\"acc-1\",\"type\":\"AccountOpened\",\"payload\":{\"owner\":\"Eve\",\"currency\":\"NOK\"}}",
+                Map.of("Idempotency-Key", "k-1"));
+        pumpAndProject();
+        assertEquals(202, other.getStatusCode());
+        List<EventEnvelope> history = log.all().get("acc-1");
+        assertEquals(1, history.size());
+        assertEquals("Ada", history.get(0).payload().get("owner").asText());
+    }
+
+    @Test
+    void refusesAMalformedIdempotencyKeyNamingTheHeader() {
+        assertRefused(post(VALID, Map.of("Idempotency-Key", "")), 400, "Idempotency-Key");
+        assertRefused(post(VALID, Map.of("Idempotency-Key", "k".repeat(256))), 400, "Idempotency-Key");
+        assertRefused(post(VALID, Map.of("Idempotency-Key", "with space")), 400, "Idempotency-Key");
+        assertRefused(handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
+                .withMultiValueHeaders(Map.of("Idempotency-Key", List.of("a", "b"))).withHeaders(Map.of("Idempotency-Key", "b"))
+                .withBody(VALID), null), 400, "Idempotency-Key");
+        assertEquals(List.of(), stream.published());
+    }
+
+    // --- the publish deadline ---
+
+    @Test
+    void answers503WithTheIdsToRetryWithWhenThePublishDeadlinePasses() {
+        IngestHandler slow = new IngestHandler(new Ingest(Ledger.catalog(), events -> {
+            throw new dev.playback.model.event.PublishDeadlineExceeded(java.time.Duration.ofSeconds(20), "3 records not on stream events", null);
+        }, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)));
+        String body = "[" + event("acc-1", "own-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}") + "," + VALID + "]";
+
+        APIGatewayProxyResponseEvent response = slow.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST")
+                .withResource("/events").withHeaders(Map.of("Idempotency-Key", "retry-1")).withBody(body), null);
+
+        assertEquals(503, response.getStatusCode(), response.getBody());
+        JsonNode n = body(response);
+        assertEquals(List.of("own-1", "ik1-3998fbdb8d844aa01d03de09b39b7b08-1"), eventIds(response));
+        assertTrue(n.path("error").asText().contains("within 20 s"), response.getBody());
+        assertTrue(n.path("error").asText().contains("same Idempotency-Key"), response.getBody());
+        assertTrue(n.path("error").asText().contains("none is acknowledged"), response.getBody());
+        assertNoLibraryWords(response);
+    }
+
+    // --- claim-check payloads are written once ---
+
+    /** Golden values: SHA-256 of the payload's bytes computed with Python's hashlib. */
+    @Test
+    void keepsALargePayloadUnderAKeyNamedByItsSha256() {
+        int length = Ingest.INLINE_PAYLOAD_BYTES + 10;
+        assertEquals(202, post(document("d-1", length)).getStatusCode());
+        assertEquals("memory://payloads/doc-1/d-1/e2397e8f18a0498e9438f3db841fa9d72e8ced5a6c35d626e771c8ab4ef7b7e6.json",
+                stream.published().get(0).payloadRef());
+        EventEnvelope small = new EventEnvelope("e-1", "acc-1", "MoneyDeposited", 2, null, null, NOW, NOW,
+                dev.playback.model.event.Envelopes.json("{\"amount\":\"1.00\"}"), null, null);
+        assertEquals("payloads/acc-1/e-1/ecd4beb07d489cdc999ba7c40e5d86d2e433e3c5248ab08cf368a85c93fb8040.json",
+                Ingest.payloadKey(small, "{\"amount\":\"1.00\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void cannotReplaceTheClaimCheckOfAnAppendedEventByReSendingItsId() {
+        int length = Ingest.INLINE_PAYLOAD_BYTES + 10;
+        assertEquals(202, post(document("d-1", length)).getStatusCode());
+        pumpAndProject();
+        String other = event("doc-1", "d-1", "DocumentAttached", "{\"text\":\"" + "y".repeat(length) + "\"}");
+        assertEquals(202, post(other).getStatusCode());
+        pumpAndProject();
+
+        assertEquals(2, payloads.size(), "the re-send went to its own key");
+        assertNotEquals(stream.published().get(0).payloadRef(), stream.published().get(1).payloadRef());
+        assertEquals("x".repeat(length), body(getEvent("d-1")).path("payload").path("text").asText());
+    }
+
+    @Test
+    void readsAPayloadStoredUnderTheEarlierKeyLayout() {
+        String ref = payloads.put("payloads/doc-1/old-1.json", "{\"text\":\"kept\"}".getBytes(StandardCharsets.UTF_8));
+        EventEnvelope old = new EventEnvelope("old-1", "doc-1", "DocumentAttached", 1, null, null, NOW, NOW, null, ref,
+                dev.playback.model.event.EventMetadata.NONE);
+        new Appender(log).append(List.of(old), NOW);
+        assertEquals("kept", body(getEvent("old-1")).path("payload").path("text").asText());
+    }
+
+    // --- wiring ---
+
+    private static Map<String, String> environment(String publishSeconds) {
+        Map<String, String> env = new HashMap<>();
+        for (String name : List.of("EVENTS_TABLE", "EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "EVENT_STREAM")) env.put(name, name.toLowerCase());
+        env.put("AWS_REGION", "us-east-1");
+        if (publishSeconds != null) env.put("INGEST_PUBLISH_SECONDS", publishSeconds);
+        return env;
+    }
+
+    @Test
+    void refusesAPublishDeadlineThatIsNotAPositiveNumberOfSeconds() {
+        for (String bad : List.of("soon", "0", "-1", "NaN")) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> new IngestHandler(environment(bad)));
+            assertTrue(e.getMessage().contains("INGEST_PUBLISH_SECONDS") && e.getMessage().contains(bad), e.getMessage());
+        }
+    }
+
+    @Test
+    void wiresProductionWithOrWithoutAPublishDeadlineWithoutCallingAws() {
+        new IngestHandler(environment(null));
+        new IngestHandler(environment("2.5"));
     }
 }

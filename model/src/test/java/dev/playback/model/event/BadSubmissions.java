@@ -91,7 +91,65 @@ public final class BadSubmissions {
                 arguments("schemaVersion newer than known", with("schemaVersion", "3"), "schemaVersion"),
                 arguments("schemaVersion a string", with("schemaVersion", "\"1\""), "schemaVersion"),
                 arguments("one bad element in a batch", "[" + VALID + "," + VALID + "," + deposit("\"1.005\"") + "]", "[2].payload.amount"),
-                arguments("batch of 501 events", batch(501), "body"));
+                arguments("batch of 501 events", batch(501), "body"),
+                // Values the pump could not store (issue 9): refused here, before the 202.
+                arguments("occurredAt in year 1,000,000,000", with("occurredAt", "\"+1000000000-01-01T00:00:00Z\""), "occurredAt"),
+                arguments("occurredAt in year 10000", with("occurredAt", "\"+10000-01-01T00:00:00Z\""), "occurredAt"),
+                arguments("occurredAt just before year 1", with("occurredAt", "\"0000-12-31T23:59:59.999999999Z\""), "occurredAt"),
+                arguments("occurredAt in year -1,000,000,000", with("occurredAt", "\"-1000000000-01-01T00:00:00Z\""), "occurredAt"),
+                // Numbers that do not fit: they must not wrap.
+                arguments("expectedVersion 2^64", with("expectedVersion", "18446744073709551616"), "expectedVersion"),
+                arguments("expectedVersion 2^63", with("expectedVersion", "9223372036854775808"), "expectedVersion"),
+                arguments("expectedVersion 2^53", with("expectedVersion", "9007199254740992"), "expectedVersion"),
+                arguments("schemaVersion 2^32+1", with("schemaVersion", "4294967297"), "schemaVersion"),
+                arguments("schemaVersion 2^64+1", with("schemaVersion", "18446744073709551617"), "schemaVersion"),
+                // Text that would be stored as something else, or read differently than it displays.
+                arguments("a lone high surrogate in a payload string", opening("{\"owner\":\"Ada\\ud800\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a lone low surrogate in a payload string", opening("{\"owner\":\"\\udc00Ada\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a lone surrogate in metadata", with("metadata", "{\"actor\":\"bob\\ud83d\"}"), "metadata.actor"),
+                arguments("a C0 control (BEL) in a payload string", opening("{\"owner\":\"Ada\\u0007\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a newline in a payload string", opening("{\"owner\":\"Ada\\nLovelace\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a NUL in metadata", with("metadata", "{\"correlationId\":\"c\\u0000\"}"), "metadata.correlationId"),
+                arguments("DEL in a payload string", opening("{\"owner\":\"Ada\\u007f\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a C1 control (NEL) in a payload string", opening("{\"owner\":\"Ada\\u0085\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a right-to-left override (U+202E) in a payload string", opening("{\"owner\":\"Ada\\u202Egnp.exe\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a left-to-right mark (U+200E) in a payload string", opening("{\"owner\":\"\\u200EAda\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a right-to-left mark (U+200F) in metadata", with("metadata", "{\"actor\":\"bob\\u200F\"}"), "metadata.actor"),
+                arguments("a bidi isolate (U+2066) in a payload string", opening("{\"owner\":\"\\u2066Ada\\u2069\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a bidi embedding (U+202A) in a payload string", opening("{\"owner\":\"\\u202AAda\",\"currency\":\"EUR\"}"), "payload.owner"),
+                arguments("a bidi control in a payload key", deposit("\"1.00\",\"\\u202Enote\":\"x\""), "payload"),
+                arguments("a control character in a top-level key", with("amount\\u0001", "1"), "body"),
+                arguments("a control character in aggregateId", "{\"aggregateId\":\"acc\\t1\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"1.00\"}}", "aggregateId"),
+                arguments("a bidi control in a batch element", "[" + VALID + "," + opening("{\"owner\":\"\\u202EAda\",\"currency\":\"EUR\"}") + "]", "[1].payload.owner"),
+                arguments("metadata actor empty", with("metadata", "{\"actor\":\"\"}"), "metadata.actor"));
+    }
+
+    /**
+     * Bodies the JSON reader itself refuses (request bytes, not trees): (what is wrong, request body, field named).
+     * Only the HTTP layer and {@link SubmissionJson} see them.
+     */
+    public static Stream<Arguments> unreadable() {
+        return Stream.of(
+                arguments("20,000 levels of nesting", "[".repeat(20_000) + "]".repeat(20_000), "body"),
+                arguments("20,000 levels of nesting in a payload", deposit("\"1.00\",\"x\":" + "{\"a\":".repeat(20_000) + "1" + "}".repeat(20_000)), "body"),
+                arguments("65 levels of nesting", "[".repeat(65) + "]".repeat(65), "body"),
+                arguments("a 2,000-digit number", deposit("\"1.00\",\"n\":" + "9".repeat(2_000)), "payload.n"),
+                arguments("a 2,000-digit expectedVersion", with("expectedVersion", "1".repeat(2_000)), "expectedVersion"),
+                arguments("a key of 2,000 characters", deposit("\"1.00\",\"" + "k".repeat(2_000) + "\":1"), "payload"),
+                arguments("a duplicate payload key", "{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"1.00\",\"amount\":\"900.00\"}}", "payload.amount"),
+                arguments("a duplicate top-level key", "{\"aggregateId\":\"acc-1\",\"aggregateId\":\"acc-2\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"1.00\"}}", "aggregateId"),
+                arguments("a duplicate metadata key", with("metadata", "{\"actor\":\"alice\",\"actor\":\"mallory\"}"), "metadata.actor"),
+                arguments("a duplicate key in a batch element", "[" + VALID + ",{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"1.00\",\"amount\":\"2.00\"}}]", "[1].payload.amount"),
+                arguments("a duplicate key deep in a payload", deposit("\"1.00\",\"x\":{\"y\":[1,{\"z\":1,\"z\":2}]}"), "payload.x.y[1].z"),
+                arguments("truncated JSON", "{\"aggregateId\":\"acc-1\",", "body"),
+                arguments("an unquoted key", "{aggregateId:\"acc-1\"}", "body"),
+                arguments("a raw control character in a string", "{\"aggregateId\":\"acc-1\u0007\"}", "body"),
+                arguments("a misspelt literal", with("expectedVersion", "tru"), "body"),
+                arguments("a stray closing bracket", "[" + VALID + "]]", "body"),
+                arguments("a second document", VALID + " " + VALID, "body"),
+                arguments("a single quote string", "{'aggregateId':'acc-1'}", "body"),
+                arguments("NaN", with("expectedVersion", "NaN"), "body"),
+                arguments("a leading zero", with("expectedVersion", "01"), "body"));
     }
 
     /** An array of {@code n} valid deposits. */

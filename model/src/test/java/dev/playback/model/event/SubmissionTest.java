@@ -122,4 +122,46 @@ class SubmissionTest {
                 + "{\"aggregateId\":\"a\",\"eventId\":\"3\",\"type\":\"MoneyWithdrawn\",\"payload\":{\"amount\":\"1\"}}]";
         assertEquals(List.of("1", "2", "3"), submission.parse(parse(body), NOW).stream().map(EventEnvelope::eventId).toList());
     }
+
+    @Test
+    void acceptsOccurredAtFromTheFirstToTheLastInstantOfYears0001To9999() {
+        for (String t : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z")) {
+            String body = "{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"occurredAt\":\"" + t + "\",\"payload\":{\"amount\":\"1\"}}";
+            assertEquals(Instant.parse(t), submission.parse(parse(body), NOW).get(0).occurredAt());
+        }
+    }
+
+    @Test
+    void acceptsExpectedVersionUpTo2To53Minus1() {
+        String body = "{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"expectedVersion\":9007199254740991,\"payload\":{\"amount\":\"1\"}}";
+        assertEquals(9007199254740991L, submission.parse(parse(body), NOW).get(0).expectedVersion());
+    }
+
+    @Test
+    void acceptsTextInAnyScriptAndEmojiWithoutControls() {
+        String owner = "Ada Lovelace \u0639\u0627\u062f\u0644 \u00e9\u00e8 \ud83d\ude00 \u4e2d\u6587";
+        String body = "{\"aggregateId\":\"acc-1\",\"type\":\"AccountOpened\",\"payload\":{\"owner\":\"" + owner + "\",\"currency\":\"EUR\"}}";
+        assertEquals("Ada Lovelace \u0639\u0627\u062f\u0644 \u00e9\u00e8 \ud83d\ude00 \u4e2d\u6587",
+                submission.parse(parse(body), NOW).get(0).payload().get("owner").asText());
+    }
+
+    @Test
+    void givesEventsWithoutIdsTheIdsOfTheIdempotencyKeyByPosition() {
+        String body = "[{\"aggregateId\":\"a\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"1\"}},"
+                + "{\"aggregateId\":\"b\",\"eventId\":\"own-id\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"2\"}},"
+                + "{\"aggregateId\":\"a\",\"type\":\"MoneyWithdrawn\",\"payload\":{\"amount\":\"1\"}}]";
+        List<String> ids = submission.parse(parse(body), NOW, new IdempotencyKey("retry-1")).stream().map(EventEnvelope::eventId).toList();
+        assertEquals(List.of("ik1-3998fbdb8d844aa01d03de09b39b7b08-0", "own-id", "ik1-3998fbdb8d844aa01d03de09b39b7b08-2"), ids);
+        assertEquals(0, counter.get(), "no random id is drawn when a key gives them");
+        assertEquals(List.of("ik1-3998fbdb8d844aa01d03de09b39b7b08-0"),
+                submission.parse(parse(BadSubmissions.VALID), NOW, new IdempotencyKey("retry-1")).stream().map(EventEnvelope::eventId).toList());
+    }
+
+    @Test
+    void refusesADecimalThatWouldBeStoredAsAnotherNumber() {
+        for (String number : List.of("1e400", "-1e400")) {
+            String body = "{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"1\"},\"metadata\":{\"actor\":" + number + "}}";
+            assertEquals("metadata.actor", assertThrows(InvalidEventException.class, () -> submission.parse(parse(body), NOW)).field());
+        }
+    }
 }

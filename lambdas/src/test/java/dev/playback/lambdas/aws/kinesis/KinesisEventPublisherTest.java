@@ -160,4 +160,114 @@ class KinesisEventPublisherTest {
         assertEquals(List.of("acc-1", "acc-2"), stream.accepted.stream().map(PutRecordsRequestEntry::partitionKey).toList());
         assertEquals(1, stream.requests.size());
     }
+
+    // --- the ingest's publish deadline ---
+
+    /** Time that moves only when the publisher waits, and a stream that fails every record until a given time. */
+    private static final class StreamFailingUntil implements KinesisClient {
+        long nanos;
+        final long untilNanos;
+        final java.util.function.Supplier<RuntimeException> error;
+        final List<PutRecordsRequestEntry> accepted = new ArrayList<>();
+        /** (time of the call, the call's timeout) per request, in nanoseconds. */
+        final List<long[]> calls = new ArrayList<>();
+
+        StreamFailingUntil(java.time.Duration until, java.util.function.Supplier<RuntimeException> error) {
+            this.untilNanos = until.toNanos();
+            this.error = error;
+        }
+
+        void sleep(long millis) {
+            nanos += millis * 1_000_000;
+        }
+
+        @Override
+        public PutRecordsResponse putRecords(PutRecordsRequest request) {
+            calls.add(new long[] {nanos, request.overrideConfiguration().flatMap(o -> o.apiCallTimeout()).map(java.time.Duration::toNanos).orElse(-1L)});
+            if (nanos < untilNanos && error != null) throw error.get();
+            List<PutRecordsResultEntry> results = new ArrayList<>();
+            int failed = 0;
+            for (PutRecordsRequestEntry r : request.records()) {
+                if (nanos < untilNanos) {
+                    failed++;
+                    results.add(PutRecordsResultEntry.builder().errorCode("ProvisionedThroughputExceededException").build());
+                } else {
+                    accepted.add(r);
+                    results.add(PutRecordsResultEntry.builder().shardId("shardId-000000000000").sequenceNumber("1").build());
+                }
+            }
+            return PutRecordsResponse.builder().failedRecordCount(failed).records(results).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "kinesis";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(20);
+
+    private static KinesisEventPublisher withDeadline(StreamFailingUntil stream, java.time.Duration deadline) {
+        return new KinesisEventPublisher(stream, "events", deadline, () -> stream.nanos, stream::sleep);
+    }
+
+    @Test
+    void givesUpAtTheDeadlineWhenTheStreamKeepsFailingAndNeverWaitsPastIt() {
+        StreamFailingUntil stream = new StreamFailingUntil(java.time.Duration.ofDays(1), null);
+        dev.playback.model.event.PublishDeadlineExceeded e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.playback.model.event.PublishDeadlineExceeded.class,
+                () -> withDeadline(stream, DEADLINE).publish(List.of(opened("e-1", "acc-1"), opened("e-2", "acc-2"))));
+        assertEquals(DEADLINE, e.deadline());
+        assertEquals(20_000_000_000L, stream.nanos, "it retried until the deadline, and waited no longer");
+        assertTrue(stream.calls.size() > 5, "it retried: " + stream.calls.size() + " calls");
+        assertTrue(e.getMessage().contains("2 records not on stream events"), e.getMessage());
+        assertEquals(List.of(), stream.accepted);
+    }
+
+    @Test
+    void boundsEachCallToKinesisByTheTimeLeft() {
+        StreamFailingUntil stream = new StreamFailingUntil(java.time.Duration.ofSeconds(3), null);
+        withDeadline(stream, DEADLINE).publish(List.of(opened("e-1", "acc-1")));
+        for (long[] call : stream.calls) assertEquals(20_000_000_000L - call[0], call[1], "timeout of the call at " + call[0] + " ns");
+        assertEquals(1, stream.accepted.size());
+    }
+
+    @Test
+    void retriesThrottlingAndTimeoutsUntilTheDeadline() {
+        StreamFailingUntil throttled = new StreamFailingUntil(java.time.Duration.ofSeconds(2), () ->
+                software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException.builder().statusCode(400)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("ProvisionedThroughputExceededException").build()).build());
+        withDeadline(throttled, DEADLINE).publish(List.of(opened("e-1", "acc-1")));
+        assertEquals(1, throttled.accepted.size());
+
+        StreamFailingUntil timingOut = new StreamFailingUntil(java.time.Duration.ofDays(1), () ->
+                software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(1000));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.playback.model.event.PublishDeadlineExceeded.class,
+                () -> withDeadline(timingOut, DEADLINE).publish(List.of(opened("e-1", "acc-1"))));
+        assertEquals(20_000_000_000L, timingOut.nanos);
+    }
+
+    @Test
+    void passesOnAnErrorThatRetryingCannotCure() {
+        StreamFailingUntil missing = new StreamFailingUntil(java.time.Duration.ofDays(1), () ->
+                software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException.builder().statusCode(400)
+                        .message("Stream events not found").build());
+        org.junit.jupiter.api.Assertions.assertThrows(software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException.class,
+                () -> withDeadline(missing, DEADLINE).publish(List.of(opened("e-1", "acc-1"))));
+        assertEquals(1, missing.calls.size());
+    }
+
+    @Test
+    void keepsRetryingPastTwentySecondsWithoutADeadlineAsThePumpDoes() {
+        StreamFailingUntil stream = new StreamFailingUntil(java.time.Duration.ofSeconds(25), null);
+        new KinesisEventPublisher(stream, "events", null, () -> stream.nanos, stream::sleep).publish(List.of(opened("e-1", "acc-1")));
+        assertEquals(1, stream.accepted.size());
+        assertTrue(stream.nanos >= 25_000_000_000L, "published after the stream recovered at 25 s: " + stream.nanos);
+        assertTrue(stream.calls.stream().allMatch(c -> c[1] == -1), "no call is cut short without a deadline");
+    }
 }
