@@ -84,6 +84,8 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             };
         } catch (Ingest.TooLargeException e) {
             return error(413, e.getMessage(), e.field());
+        } catch (Ingest.ConflictException e) {
+            return error(409, e.getMessage(), e.field());
         } catch (InvalidEventException e) {
             return error(400, e.getMessage(), e.field());
         }
@@ -125,6 +127,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         if (found instanceof Ingest.Lookup.Appended a) {
             ObjectNode n = EventCodec.toJson(a.event());
             n.put("status", "appended");
+            if (!a.conflicts().isEmpty()) a.conflicts().forEach(n.putArray("conflicts")::add);
             return respond(200, n);
         }
         if (found instanceof Ingest.Lookup.Rejected r) {
@@ -134,6 +137,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             n.put("status", "rejected");
             n.put("reason", r.rejection().reason());
             n.put("rejectedAt", r.rejection().at().toString());
+            if (!r.rejection().conflicts().isEmpty()) r.rejection().conflicts().forEach(n.putArray("conflicts")::add);
             return respond(200, n);
         }
         return error(404, "event " + eventId + " is not appended (yet)", null);

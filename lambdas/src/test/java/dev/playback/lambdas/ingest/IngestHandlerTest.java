@@ -282,6 +282,35 @@ class IngestHandlerTest {
     }
 
     @Test
+    void refusesWith409AnEventIdAlreadyTakenByOtherContentOrAnotherAggregate_andShowsLaterConflictsOnTheEvent() {
+        assertEquals(202, post(event("acc-1", "e-taken", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}")).getStatusCode());
+        assertEquals(202, post(event("acc-1", "d-taken", "MoneyDeposited", "{\"amount\":\"1.00\"}")).getStatusCode());
+        pumpAndProject();
+        int published = stream.published().size();
+
+        APIGatewayProxyResponseEvent otherAggregate = post(event("acc-2", "e-taken", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}"));
+        APIGatewayProxyResponseEvent otherContent = post("[" + event("acc-1", "fresh", "MoneyDeposited", "{\"amount\":\"2.00\"}") + ","
+                + event("acc-1", "d-taken", "MoneyDeposited", "{\"amount\":\"900.00\"}") + "]");
+        APIGatewayProxyResponseEvent sameAgain = post(event("acc-1", "d-taken", "MoneyDeposited", "{\"amount\":\"1.00\"}"));
+
+        assertRefused(otherAggregate, 409, "eventId");
+        assertTrue(body(otherAggregate).path("error").asText().contains("e-taken"), otherAggregate.getBody());
+        assertRefused(otherContent, 409, "[1].eventId");
+        assertTrue(body(otherContent).path("error").asText().contains("d-taken"), otherContent.getBody());
+        assertEquals(202, sameAgain.getStatusCode(), "a re-send of the same event is idempotent");
+        assertEquals(published + 1, stream.published().size(), "only the identical re-send was published");
+
+        // Sends that race past ingest (both accepted before either is appended) end as a visible conflict.
+        new Appender(log).append(List.of(dev.playback.model.event.Envelopes.deposited("d-taken", "acc-1", "900.00")), NOW);
+        JsonNode shown = body(getEvent("d-taken"));
+        assertEquals("appended", shown.path("status").asText());
+        assertEquals("1.00", shown.path("payload").path("amount").asText());
+        assertEquals(1, shown.path("conflicts").size(), shown.toString());
+        assertTrue(shown.path("conflicts").get(0).asText().contains(dev.playback.model.store.ContentHash.of(
+                dev.playback.model.event.Envelopes.deposited("d-taken", "acc-1", "900.00"))), shown.toString());
+    }
+
+    @Test
     void refusesAMalformedEventId() {
         assertRefused(getEvent("no spaces"), 400, "eventId");
     }
