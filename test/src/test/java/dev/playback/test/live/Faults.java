@@ -1,0 +1,110 @@
+package dev.playback.test.live;
+
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.PutRecordRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Fault injection into the SDK calls of the pump and the processors: registered for every client of the test JVM
+ * as a global interceptor ({@code software/amazon/awssdk/global/handlers/execution.interceptors}), inert until a
+ * test arms it. It fails, with the service's throttling error (which the SDK retries before giving up):
+ * <ul>
+ *   <li>DynamoDB calls made on the threads of hosted Lambda invocations and of the pump's and processors' pools
+ *       (the test's own clients and the local runtime's pollers are left alone);</li>
+ *   <li>Kinesis PutRecord(s) to the playback stream (the pump's feed; ingest's writes to the event stream are left
+ *       alone so clients keep getting 202s);</li>
+ * </ul>
+ * a fraction of them at random ({@link #transientRate}), or all of a kind during an outage window.
+ */
+public final class Faults implements ExecutionInterceptor {
+    private static final Set<String> FAULTED_THREADS = Set.of("local-lambda-invocation", "pump-append", "events-table-writer",
+            "projection", "payouts");
+
+    private static volatile double transientRate;
+    private static volatile long dynamoOutageUntil;
+    private static volatile long kinesisOutageUntil;
+    private static volatile String playbackStream;
+    static final AtomicLong TRANSIENT = new AtomicLong();
+    static final AtomicLong DYNAMO_OUTAGE = new AtomicLong();
+    static final AtomicLong KINESIS_OUTAGE = new AtomicLong();
+
+    static void arm(String playbackStreamName, double rate) {
+        playbackStream = playbackStreamName;
+        transientRate = rate;
+    }
+
+    static void disarm() {
+        transientRate = 0;
+        dynamoOutageUntil = 0;
+        kinesisOutageUntil = 0;
+        playbackStream = null;
+    }
+
+    static void dynamoOutage(Duration length) {
+        dynamoOutageUntil = System.nanoTime() + length.toNanos();
+    }
+
+    static void kinesisOutage(Duration length) {
+        kinesisOutageUntil = System.nanoTime() + length.toNanos();
+    }
+
+    static String counts() {
+        return "transient " + TRANSIENT.get() + ", DynamoDB outage " + DYNAMO_OUTAGE.get() + ", Kinesis outage " + KINESIS_OUTAGE.get();
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        if (playbackStream == null) return;
+        String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        SdkRequest request = context.request();
+        if ("DynamoDB".equals(service) && faultedThread()) {
+            if (System.nanoTime() < dynamoOutageUntil) {
+                DYNAMO_OUTAGE.incrementAndGet();
+                throw DynamoDbException.builder().message("injected DynamoDB outage (" + operation + ")").statusCode(400)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").serviceName("DynamoDB").build()).build();
+            }
+            if (ThreadLocalRandom.current().nextDouble() < transientRate) {
+                TRANSIENT.incrementAndGet();
+                throw DynamoDbException.builder().message("injected transient DynamoDB fault (" + operation + ")").statusCode(400)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").serviceName("DynamoDB").build()).build();
+            }
+        }
+        if ("Kinesis".equals(service) && toPlaybackStream(request)) {
+            if (System.nanoTime() < kinesisOutageUntil) {
+                KINESIS_OUTAGE.incrementAndGet();
+                throw KinesisException.builder().message("injected Kinesis outage (" + operation + ")").statusCode(400)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").serviceName("Kinesis").build()).build();
+            }
+            if (ThreadLocalRandom.current().nextDouble() < transientRate) {
+                TRANSIENT.incrementAndGet();
+                throw KinesisException.builder().message("injected transient Kinesis fault (" + operation + ")").statusCode(400)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").serviceName("Kinesis").build()).build();
+            }
+        }
+    }
+
+    private static boolean faultedThread() {
+        String name = Thread.currentThread().getName();
+        return FAULTED_THREADS.contains(name);
+    }
+
+    private static boolean toPlaybackStream(SdkRequest request) {
+        String stream = playbackStream;
+        if (request instanceof PutRecordsRequest r) return stream.equals(r.streamName());
+        if (request instanceof PutRecordRequest r) return stream.equals(r.streamName());
+        return false;
+    }
+}
