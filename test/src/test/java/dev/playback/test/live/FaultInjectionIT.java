@@ -219,6 +219,8 @@ class FaultInjectionIT {
 
         assertTrue(Faults.TRANSIENT.get() > 0 && Faults.DYNAMO_OUTAGE.get() > 0 && Faults.KINESIS_OUTAGE.get() > 0, "faults were injected: " + injected);
         assertTrue(mappings.functionErrors() > 0, "the functions failed and were retried: " + mappings);
+        assertTrue(Faults.DYNAMO_CALLS_FAILED.get() > 0 && Faults.KINESIS_CALLS_FAILED.get() > 0,
+                "both outages outlasted the SDK's retries: " + injected);
         assertEquals(List.of(), lost, "accepted, neither appended nor rejected");
         assertEquals(0, storedTwice, "event ids stored twice");
         assertEquals(List.of(), appendedAndRejected);

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Fault injection into the SDK calls of the pump and the processors: registered for every client of the test JVM
  * as a global interceptor ({@code software/amazon/awssdk/global/handlers/execution.interceptors}), inert until a
- * test arms it. It fails, with the service's throttling error (which the SDK retries before giving up):
+ * test arms it. It fails, with the service's throttling error at random and its internal error (500) during an
+ * outage, both of which the SDK retries before giving up:
  * <ul>
  *   <li>DynamoDB calls made on the threads of hosted Lambda invocations and of the pump's and processors' pools
  *       (the test's own clients and the local runtime's pollers are left alone);</li>
@@ -39,6 +40,9 @@ public final class Faults implements ExecutionInterceptor {
     static final AtomicLong TRANSIENT = new AtomicLong();
     static final AtomicLong DYNAMO_OUTAGE = new AtomicLong();
     static final AtomicLong KINESIS_OUTAGE = new AtomicLong();
+    /** Calls that failed after all of the SDK's retries, because of an outage. */
+    static final AtomicLong DYNAMO_CALLS_FAILED = new AtomicLong();
+    static final AtomicLong KINESIS_CALLS_FAILED = new AtomicLong();
 
     static void arm(String playbackStreamName, double rate) {
         playbackStream = playbackStreamName;
@@ -61,7 +65,9 @@ public final class Faults implements ExecutionInterceptor {
     }
 
     static String counts() {
-        return "transient " + TRANSIENT.get() + ", DynamoDB outage " + DYNAMO_OUTAGE.get() + ", Kinesis outage " + KINESIS_OUTAGE.get();
+        return "failed attempts: transient " + TRANSIENT.get() + ", DynamoDB outage " + DYNAMO_OUTAGE.get() + ", Kinesis outage "
+                + KINESIS_OUTAGE.get() + "; calls failed after the SDK's retries: DynamoDB " + DYNAMO_CALLS_FAILED.get() + ", Kinesis "
+                + KINESIS_CALLS_FAILED.get();
     }
 
     @Override
@@ -70,11 +76,11 @@ public final class Faults implements ExecutionInterceptor {
         String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         SdkRequest request = context.request();
-        if ("DynamoDB".equals(service) && faultedThread()) {
+        if (service != null && service.toLowerCase(java.util.Locale.ROOT).startsWith("dynamodb") && faultedThread()) {
             if (System.nanoTime() < dynamoOutageUntil) {
                 DYNAMO_OUTAGE.incrementAndGet();
-                throw DynamoDbException.builder().message("injected DynamoDB outage (" + operation + ")").statusCode(400)
-                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").serviceName("DynamoDB").build()).build();
+                throw DynamoDbException.builder().message("injected DynamoDB outage (" + operation + ")").statusCode(500)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalServerError").serviceName("DynamoDB").build()).build();
             }
             if (ThreadLocalRandom.current().nextDouble() < transientRate) {
                 TRANSIENT.incrementAndGet();
@@ -82,11 +88,11 @@ public final class Faults implements ExecutionInterceptor {
                         .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").serviceName("DynamoDB").build()).build();
             }
         }
-        if ("Kinesis".equals(service) && toPlaybackStream(request)) {
+        if (service != null && service.equalsIgnoreCase("kinesis") && toPlaybackStream(request)) {
             if (System.nanoTime() < kinesisOutageUntil) {
                 KINESIS_OUTAGE.incrementAndGet();
-                throw KinesisException.builder().message("injected Kinesis outage (" + operation + ")").statusCode(400)
-                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").serviceName("Kinesis").build()).build();
+                throw KinesisException.builder().message("injected Kinesis outage (" + operation + ")").statusCode(500)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalFailure").serviceName("Kinesis").build()).build();
             }
             if (ThreadLocalRandom.current().nextDouble() < transientRate) {
                 TRANSIENT.incrementAndGet();
@@ -94,6 +100,13 @@ public final class Faults implements ExecutionInterceptor {
                         .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").serviceName("Kinesis").build()).build();
             }
         }
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        String message = String.valueOf(context.exception().getMessage());
+        if (message.contains("injected DynamoDB outage")) DYNAMO_CALLS_FAILED.incrementAndGet();
+        if (message.contains("injected Kinesis outage")) KINESIS_CALLS_FAILED.incrementAndGet();
     }
 
     private static boolean faultedThread() {
