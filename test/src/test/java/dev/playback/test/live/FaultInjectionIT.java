@@ -108,7 +108,7 @@ class FaultInjectionIT {
         }
         Set<String> accepted = Collections.synchronizedSet(new HashSet<>());
         Set<String> unstorableSent = Collections.synchronizedSet(new HashSet<>());
-        Faults.arm(stack.physicalName("PlaybackStream"), 0.03);
+        Faults.arm(stack.physicalName("PlaybackStream"), stack.physicalName("DataTable"), 0.03);
         accepted.addAll(post(api, opens));
 
         AtomicInteger progress = new AtomicInteger();
@@ -148,7 +148,8 @@ class FaultInjectionIT {
                     n += size;
                     int total = progress.addAndGet(size);
                     if (total - size < 2_000 && total >= 2_000) Faults.dynamoOutage(OUTAGE);
-                    if (total - size < 6_000 && total >= 6_000) Faults.kinesisOutage(OUTAGE);
+                    if (total - size < 4_500 && total >= 4_500) Faults.dataTableOutage(OUTAGE);
+                    if (total - size < 7_000 && total >= 7_000) Faults.kinesisOutage(OUTAGE);
                 }
                 return order;
             }));

@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Kinesis PutRecord(s) to the playback stream (the pump's feed; ingest's writes to the event stream are left
  *       alone so clients keep getting 202s);</li>
  * </ul>
- * a fraction of them at random ({@link #transientRate}), or all of a kind during an outage window.
+ * a fraction of them at random ({@link #transientRate}), or all of a kind during an outage window (all DynamoDB
+ * calls, only those on the data store's table, or the Kinesis calls).
  */
 public final class Faults implements ExecutionInterceptor {
     private static final Set<String> FAULTED_THREADS = Set.of("local-lambda-invocation", "pump-append", "events-table-writer",
@@ -36,6 +39,8 @@ public final class Faults implements ExecutionInterceptor {
     private static volatile double transientRate;
     private static volatile long dynamoOutageUntil;
     private static volatile long kinesisOutageUntil;
+    private static volatile long dataTableOutageUntil;
+    private static volatile String dataTable;
     private static volatile String playbackStream;
     static final AtomicLong TRANSIENT = new AtomicLong();
     static final AtomicLong DYNAMO_OUTAGE = new AtomicLong();
@@ -44,8 +49,9 @@ public final class Faults implements ExecutionInterceptor {
     static final AtomicLong DYNAMO_CALLS_FAILED = new AtomicLong();
     static final AtomicLong KINESIS_CALLS_FAILED = new AtomicLong();
 
-    static void arm(String playbackStreamName, double rate) {
+    static void arm(String playbackStreamName, String dataTableName, double rate) {
         playbackStream = playbackStreamName;
+        dataTable = dataTableName;
         transientRate = rate;
     }
 
@@ -53,11 +59,17 @@ public final class Faults implements ExecutionInterceptor {
         transientRate = 0;
         dynamoOutageUntil = 0;
         kinesisOutageUntil = 0;
+        dataTableOutageUntil = 0;
         playbackStream = null;
     }
 
     static void dynamoOutage(Duration length) {
         dynamoOutageUntil = System.nanoTime() + length.toNanos();
+    }
+
+    /** Only the data store's table: the processors fail while the pump goes on publishing to them. */
+    static void dataTableOutage(Duration length) {
+        dataTableOutageUntil = System.nanoTime() + length.toNanos();
     }
 
     static void kinesisOutage(Duration length) {
@@ -77,7 +89,7 @@ public final class Faults implements ExecutionInterceptor {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         SdkRequest request = context.request();
         if (service != null && service.toLowerCase(java.util.Locale.ROOT).startsWith("dynamodb") && faultedThread()) {
-            if (System.nanoTime() < dynamoOutageUntil) {
+            if (System.nanoTime() < dynamoOutageUntil || (System.nanoTime() < dataTableOutageUntil && touches(request, dataTable))) {
                 DYNAMO_OUTAGE.incrementAndGet();
                 throw DynamoDbException.builder().message("injected DynamoDB outage (" + operation + ")").statusCode(500)
                         .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalServerError").serviceName("DynamoDB").build()).build();
@@ -112,6 +124,13 @@ public final class Faults implements ExecutionInterceptor {
     private static boolean faultedThread() {
         String name = Thread.currentThread().getName();
         return FAULTED_THREADS.contains(name);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static boolean touches(SdkRequest request, String table) {
+        Optional<String> name = request.getValueForField("TableName", String.class);
+        if (name.isPresent()) return name.get().equals(table);
+        return request.getValueForField("RequestItems", Map.class).map(items -> items.containsKey(table)).orElse(false);
     }
 
     private static boolean toPlaybackStream(SdkRequest request) {
