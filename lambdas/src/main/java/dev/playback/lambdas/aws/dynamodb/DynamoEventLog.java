@@ -35,8 +35,9 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
 
 /**
  * The events table and the event-id table on DynamoDB. The event-id table holds one item per event id:
- * its claim (aggregate and version) or its rejection. Claims and rejections are conditional puts on
- * {@code attribute_not_exists(eventId)}; events are batch-written at their claimed versions.
+ * its claim (aggregate, version, content hash) or its rejection, and the conflicts recorded for it (a string set).
+ * Claims are batch-written (one writer per aggregate); events are put one by one with
+ * {@code attribute_not_exists(version)}, in version order per aggregate, so no version is written twice.
  */
 public final class DynamoEventLog implements EventLog, EventStore {
     private static final int MAX_UNPROCESSED_ROUNDS = 50;
