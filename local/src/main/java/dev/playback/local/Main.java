@@ -23,6 +23,8 @@ public final class Main {
                                             start an interrupted rebuild again with the same --replay-id)
               reverse EVENT_ID --reason R [--dry-run]
                                             append a compensating event for EVENT_ID through the HTTP API
+              redrive [--aws] [--failure-bucket B] [--event-stream S]
+                                            put the records the pump set aside back on the event stream
             %s  bench ingest [--events N] [--clients N]
                                             measure HTTP -> stream -> events table -> data store, and the emulators' ceilings
               bench rebuild [--events N] [--segments N] [--batch-size N]
@@ -75,6 +77,8 @@ public final class Main {
                 throw new IllegalArgumentException("unknown benchmark; try: playback bench ingest|rebuild");
             case "reverse":
                 return dev.playback.local.cli.ReverseCommand.run(rest, out, err);
+            case "redrive":
+                return dev.playback.local.cli.RedriveCommand.run(rest, out, err);
             case "sfn":
                 return dev.playback.local.sfn.cli.SfnCommand.run(rest, out, err);
             case "rebuild":

@@ -8,6 +8,7 @@ import dev.playback.model.event.PublishDeadlineExceeded;
 import dev.playback.model.event.InvalidEventException;
 import dev.playback.model.event.Submission;
 import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ContentHash;
 import dev.playback.model.store.EventPublisher;
 import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.EventStore;
@@ -56,6 +57,13 @@ public final class Ingest {
         }
     }
 
+    /** Thrown for an event whose client-chosen id already names another event (other aggregate or content); answered with 409. */
+    public static final class ConflictException extends InvalidEventException {
+        public ConflictException(String field, String message) {
+            super(field, message);
+        }
+    }
+
     /** Validates, then publishes; returns the event ids in input order. Nothing is published if any event is bad. */
     public List<String> accept(com.fasterxml.jackson.databind.JsonNode body) {
         return accept(body, null);
@@ -93,6 +101,7 @@ public final class Ingest {
                 out.add(e);
             }
         }
+        refuseConflictingIds(body, out, idempotencyKey != null);
         List<String> ids = out.stream().map(EventEnvelope::eventId).toList();
         try {
             publisher.publish(out);
@@ -115,6 +124,36 @@ public final class Ingest {
             return "payloads/" + e.aggregateId() + "/" + e.eventId() + "/" + sha256 + ".json";
         } catch (java.security.NoSuchAlgorithmException ex) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+        }
+    }
+
+    /**
+     * An event id the client chose (in the body, or through an Idempotency-Key) that the pump already recorded for another aggregate or other content
+     * ({@link ContentHash}) is refused with 409 before the 202; a conflict that arises later (two sends racing) is
+     * recorded by the pump with the id's status.
+     */
+    private void refuseConflictingIds(com.fasterxml.jackson.databind.JsonNode body, List<EventEnvelope> out, boolean keyed) {
+        List<String> chosen = new ArrayList<>();
+        if (keyed) {
+            // Ids derived from an Idempotency-Key are chosen by the client too: a retry with another body conflicts.
+            out.forEach(e -> chosen.add(e.eventId()));
+        } else {
+            for (com.fasterxml.jackson.databind.JsonNode n : body.isArray() ? body : List.of(body)) {
+                if (n.hasNonNull("eventId")) chosen.add(n.get("eventId").asText());
+            }
+        }
+        if (chosen.isEmpty()) return;
+        java.util.Map<String, EventStatus> seen = events.statuses(chosen);
+        for (int i = 0; i < out.size(); i++) {
+            EventEnvelope e = out.get(i);
+            EventStatus s = seen.get(e.eventId());
+            if (s == null) continue;
+            String hash = ContentHash.of(e);
+            if (!s.aggregateId().equals(e.aggregateId()) || (s.hash() != null && !s.hash().equals(hash))) {
+                throw new ConflictException(out.size() > 1 ? "[" + i + "].eventId" : "eventId", "eventId " + e.eventId()
+                        + " already names another event (aggregate " + s.aggregateId() + (s.hash() == null ? "" : ", content " + s.hash())
+                        + "); this one (aggregate " + e.aggregateId() + ", content " + hash + ") is refused");
+            }
         }
     }
 
@@ -161,7 +200,11 @@ public final class Ingest {
     }
 
     public sealed interface Lookup {
-        record Appended(EventEnvelope event) implements Lookup {
+        /** {@code conflicts}: later sends of the same id with other content or another aggregate, not appended. */
+        record Appended(EventEnvelope event, List<String> conflicts) implements Lookup {
+            public Appended(EventEnvelope event) {
+                this(event, List.of());
+            }
         }
 
         record Rejected(EventStatus.Rejected rejection) implements Lookup {
@@ -177,7 +220,7 @@ public final class Ingest {
         if (status instanceof EventStatus.Claimed c) {
             List<EventEnvelope> found = events.read(c.aggregateId(), c.version(), 1);
             if (!found.isEmpty() && found.get(0).eventId().equals(eventId) && found.get(0).version() == c.version()) {
-                return new Lookup.Appended(found.get(0));
+                return new Lookup.Appended(found.get(0), c.conflicts());
             }
         }
         return new Lookup.NotYet();

@@ -101,6 +101,8 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             return error(413, e.getMessage(), e.field());
         } catch (UnsupportedMediaType e) {
             return error(415, e.getMessage(), e.field());
+        } catch (Ingest.ConflictException e) {
+            return error(409, e.getMessage(), e.field());
         } catch (InvalidEventException e) {
             return error(400, e.getMessage(), e.field());
         } catch (PublishDeadlineExceeded e) {
@@ -208,6 +210,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         if (found instanceof Ingest.Lookup.Appended a) {
             ObjectNode n = EventCodec.toJson(a.event());
             n.put("status", "appended");
+            if (!a.conflicts().isEmpty()) a.conflicts().forEach(n.putArray("conflicts")::add);
             return respond(200, n);
         }
         if (found instanceof Ingest.Lookup.Rejected r) {
@@ -217,6 +220,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             n.put("status", "rejected");
             n.put("reason", r.rejection().reason());
             n.put("rejectedAt", r.rejection().at().toString());
+            if (!r.rejection().conflicts().isEmpty()) r.rejection().conflicts().forEach(n.putArray("conflicts")::add);
             return respond(200, n);
         }
         return error(404, "event " + eventId + " is not appended (yet)", null);

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
+import dev.playback.lambdas.aws.s3.S3SetAside;
 import dev.playback.lambdas.config.AwsClients;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.config.Tables;
@@ -18,6 +19,7 @@ import dev.playback.model.store.EventPublisher;
 import dev.playback.lambdas.aws.kinesis.KinesisEventPublisher;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,9 +31,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Event stream → events table. Appends every event exactly once ({@link Appender}). A record that
- * cannot be decoded is reported in {@code batchItemFailures} (the rest of the batch is still appended),
- * so the event source retries it and finally sets it aside in its failure destination.
+ * Event stream → events table. Appends every event exactly once ({@link Appender}) or records its rejection with
+ * the reason. A record that cannot even be decoded is set aside with its bytes ({@link SetAside}, put back with
+ * {@code playback redrive}) and the rest of the batch goes on. Any other failure (throttling, a timeout, any
+ * DynamoDB, Kinesis or S3 error) fails the invocation: the event source retries it without a budget that discards
+ * (template.yaml), blocking only this shard, and each failed attempt logs the age of the oldest record retried,
+ * also as the metric {@code PumpRetriedRecordAge} (CloudWatch embedded metric format).
  */
 public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     private static final ExecutorService APPENDS = Executors.newFixedThreadPool(16, r -> {
@@ -42,6 +47,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
 
     private final Appender appender;
     private final EventPublisher feed;
+    private final SetAside setAside;
     private final Clock clock;
 
     public PumpHandler() {
@@ -53,22 +59,25 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
     }
 
     private PumpHandler(Environment env) {
-        this(wire(env), feed(env), Clock.systemUTC());
+        this(wire(env), feed(env), setAside(env), Clock.systemUTC());
     }
 
     /**
-     * @param feed where appended events go, versioned, for the processors (the playback stream): every
-     *             processor applies exactly what the events table holds, without waiting for the pump
+     * @param feed     where appended events go, versioned, for the processors (the playback stream): every
+     *                 processor applies exactly what the events table holds, without waiting for the pump
+     * @param setAside where records that cannot be decoded are kept
      */
-    public PumpHandler(EventLog log, EventPublisher feed, Clock clock) {
+    public PumpHandler(EventLog log, EventPublisher feed, SetAside setAside, Clock clock) {
         this.appender = new Appender(log, APPENDS);
         this.feed = feed;
+        this.setAside = setAside;
         this.clock = clock;
     }
 
     private static EventLog wire(Environment env) {
         Tables t = Tables.from(env);
         env.require("PLAYBACK_STREAM");
+        env.require("FAILURE_BUCKET");
         env.check("PumpFunction");
         AwsClients aws = new AwsClients(env);
         return new DynamoEventLog(aws.dynamoDb(), t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(aws.s3(), t.payloadBucket()));
@@ -78,18 +87,32 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
         return new KinesisEventPublisher(new AwsClients(env).kinesis(), env.require("PLAYBACK_STREAM"));
     }
 
+    private static SetAside setAside(Environment env) {
+        return new S3SetAside(new AwsClients(env).s3(), env.require("FAILURE_BUCKET"));
+    }
+
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
+        try {
+            return pump(input, context);
+        } catch (RuntimeException e) {
+            logRetry(input, context, e);
+            throw e;
+        }
+    }
+
+    private StreamsEventResponse pump(KinesisEvent input, Context context) {
         List<EventEnvelope> events = new ArrayList<>();
-        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
+            byte[] data = StreamRecords.bytes(r.getKinesis().getData());
             try {
-                events.addAll(StreamRecords.decode(StreamRecords.bytes(r.getKinesis().getData())));
+                events.addAll(StreamRecords.decode(data));
             } catch (RuntimeException e) {
-                if (context != null) {
-                    context.getLogger().log("pump: record " + r.getKinesis().getSequenceNumber() + " is not an event batch: " + e.getMessage() + "\n");
-                }
-                failures.add(new StreamsEventResponse.BatchItemFailure(r.getKinesis().getSequenceNumber()));
+                String reason = "not an event batch: " + e.getMessage();
+                setAside.put(new SetAside.Entry(StreamRecords.shardId(r.getEventID()), r.getKinesis().getSequenceNumber(),
+                        r.getKinesis().getPartitionKey(), arrival(r), reason, data));
+                log(context, "pump: record " + r.getKinesis().getSequenceNumber() + " of " + StreamRecords.shardId(r.getEventID())
+                        + " set aside (" + reason + "); `playback redrive` puts it back on the event stream");
             }
         }
         if (!events.isEmpty()) {
@@ -101,12 +124,37 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
             if (context != null) {
                 long appended = outcomes.stream().filter(o -> o instanceof AppendOutcome.Appended).count();
                 long rejected = outcomes.stream().filter(o -> o instanceof AppendOutcome.Rejected).count();
-                context.getLogger().log("pump: " + appended + " appended, " + rejected + " rejected, "
-                        + (outcomes.size() - appended - rejected) + " duplicates from " + input.getRecords().size()
+                long conflicts = outcomes.stream().filter(o -> o instanceof AppendOutcome.Conflict).count();
+                context.getLogger().log("pump: " + appended + " appended, " + rejected + " rejected, " + conflicts + " conflicts, "
+                        + (outcomes.size() - appended - rejected - conflicts) + " duplicates from " + input.getRecords().size()
                         + " records; append " + (t1 - t0) / 1_000_000 + " ms, feed " + (t2 - t1) / 1_000_000 + " ms\n");
+                outcomes.stream().filter(o -> o instanceof AppendOutcome.Rejected || o instanceof AppendOutcome.Conflict)
+                        .forEach(o -> context.getLogger().log("pump: " + o + "\n"));
             }
         }
-        return new StreamsEventResponse(failures);
+        return new StreamsEventResponse(new ArrayList<>());
+    }
+
+    private static Instant arrival(KinesisEvent.KinesisEventRecord r) {
+        return r.getKinesis().getApproximateArrivalTimestamp() == null ? null : r.getKinesis().getApproximateArrivalTimestamp().toInstant();
+    }
+
+    /** One line a person reads and one metric an alarm watches: the batch will be retried, and how old its oldest record is. */
+    private void logRetry(KinesisEvent input, Context context, RuntimeException e) {
+        Instant oldest = input.getRecords().stream().map(PumpHandler::arrival).filter(java.util.Objects::nonNull)
+                .min(Comparator.naturalOrder()).orElse(null);
+        long ageSeconds = oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, clock.instant()).toSeconds());
+        String shard = input.getRecords().isEmpty() ? "?" : StreamRecords.shardId(input.getRecords().get(0).getEventID());
+        log(context, "pump: " + input.getRecords().size() + " records of " + shard + " will be retried (oldest " + ageSeconds
+                + " s old): " + e);
+        log(context, "{\"_aws\":{\"Timestamp\":" + clock.millis() + ",\"CloudWatchMetrics\":[{\"Namespace\":\"Playback\","
+                + "\"Dimensions\":[[\"Function\"]],\"Metrics\":[{\"Name\":\"PumpRetriedRecordAge\",\"Unit\":\"Seconds\"}]}]},"
+                + "\"Function\":\"pump\",\"PumpRetriedRecordAge\":" + ageSeconds + "}");
+    }
+
+    private static void log(Context context, String line) {
+        if (context != null) context.getLogger().log(line + "\n");
+        else System.err.println(line);
     }
 
     /**

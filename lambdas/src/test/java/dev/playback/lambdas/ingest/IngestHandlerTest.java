@@ -288,6 +288,35 @@ class IngestHandlerTest {
     }
 
     @Test
+    void refusesWith409AnEventIdAlreadyTakenByOtherContentOrAnotherAggregate_andShowsLaterConflictsOnTheEvent() {
+        assertEquals(202, post(event("acc-1", "e-taken", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}")).getStatusCode());
+        assertEquals(202, post(event("acc-1", "d-taken", "MoneyDeposited", "{\"amount\":\"1.00\"}")).getStatusCode());
+        pumpAndProject();
+        int published = stream.published().size();
+
+        APIGatewayProxyResponseEvent otherAggregate = post(event("acc-2", "e-taken", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}"));
+        APIGatewayProxyResponseEvent otherContent = post("[" + event("acc-1", "fresh", "MoneyDeposited", "{\"amount\":\"2.00\"}") + ","
+                + event("acc-1", "d-taken", "MoneyDeposited", "{\"amount\":\"900.00\"}") + "]");
+        APIGatewayProxyResponseEvent sameAgain = post(event("acc-1", "d-taken", "MoneyDeposited", "{\"amount\":\"1.00\"}"));
+
+        assertRefused(otherAggregate, 409, "eventId");
+        assertTrue(body(otherAggregate).path("error").asText().contains("e-taken"), otherAggregate.getBody());
+        assertRefused(otherContent, 409, "[1].eventId");
+        assertTrue(body(otherContent).path("error").asText().contains("d-taken"), otherContent.getBody());
+        assertEquals(202, sameAgain.getStatusCode(), "a re-send of the same event is idempotent");
+        assertEquals(published + 1, stream.published().size(), "only the identical re-send was published");
+
+        // Sends that race past ingest (both accepted before either is appended) end as a visible conflict.
+        new Appender(log).append(List.of(dev.playback.model.event.Envelopes.deposited("d-taken", "acc-1", "900.00")), NOW);
+        JsonNode shown = body(getEvent("d-taken"));
+        assertEquals("appended", shown.path("status").asText());
+        assertEquals("1.00", shown.path("payload").path("amount").asText());
+        assertEquals(1, shown.path("conflicts").size(), shown.toString());
+        assertTrue(shown.path("conflicts").get(0).asText().contains(dev.playback.model.store.ContentHash.of(
+                dev.playback.model.event.Envelopes.deposited("d-taken", "acc-1", "900.00"))), shown.toString());
+    }
+
+    @Test
     void refusesAMalformedEventId() {
         assertRefused(getEvent("no spaces"), 400, "eventId");
     }
@@ -522,14 +551,14 @@ class IngestHandlerTest {
     }
 
     @Test
-    void keepsTheFirstOfTwoRequestsWithOneKeyAndDifferentBodies() {
+    void refusesWith409ARetryOfOneKeyWithAnotherBody_andKeepsTheFirst() {
         post("{\"aggregateId\":\"acc-1\",\"type\":\"AccountOpened\",\"payload\":{\"owner\":\"Ada\",\"currency\":\"EUR\"}}",
                 Map.of("Idempotency-Key", "k-1"));
         pumpAndProject();
         APIGatewayProxyResponseEvent other = post("{\"aggregateId\":\"acc-1\",\"type\":\"AccountOpened\",\"payload\":{\"owner\":\"Eve\",\"currency\":\"NOK\"}}",
                 Map.of("Idempotency-Key", "k-1"));
         pumpAndProject();
-        assertEquals(202, other.getStatusCode());
+        assertRefused(other, 409, "eventId");
         List<EventEnvelope> history = log.all().get("acc-1");
         assertEquals(1, history.size());
         assertEquals("Ada", history.get(0).payload().get("owner").asText());
@@ -586,14 +615,17 @@ class IngestHandlerTest {
     void cannotReplaceTheClaimCheckOfAnAppendedEventByReSendingItsId() {
         int length = Ingest.INLINE_PAYLOAD_BYTES + 10;
         assertEquals(202, post(document("d-1", length)).getStatusCode());
-        pumpAndProject();
         String other = event("doc-1", "d-1", "DocumentAttached", "{\"text\":\"" + "y".repeat(length) + "\"}");
+        // Sent before the first is appended, so ingest cannot tell yet: both get 202, the pump decides.
         assertEquals(202, post(other).getStatusCode());
         pumpAndProject();
 
         assertEquals(2, payloads.size(), "the re-send went to its own key");
         assertNotEquals(stream.published().get(0).payloadRef(), stream.published().get(1).payloadRef());
         assertEquals("x".repeat(length), body(getEvent("d-1")).path("payload").path("text").asText());
+        assertEquals(1, body(getEvent("d-1")).path("conflicts").size(), getEvent("d-1").getBody());
+        // Once the first is recorded, the same re-send is refused before the 202.
+        assertRefused(post(other), 409, "eventId");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.playback.lambdas.pump;
 
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.EventStatus;
@@ -23,13 +24,15 @@ import static dev.playback.model.event.Envelopes.expecting;
 import static dev.playback.model.event.Envelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PumpHandlerTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private final InMemoryEventLog log = new InMemoryEventLog();
     private final dev.playback.model.store.memory.InMemoryEventPublisher feed = new dev.playback.model.store.memory.InMemoryEventPublisher();
-    private final PumpHandler pump = new PumpHandler(log, feed, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final InMemorySetAside setAside = new InMemorySetAside();
+    private final PumpHandler pump = new PumpHandler(log, feed, setAside, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private List<String> idsOf(String aggregateId) {
         return log.read(aggregateId, 1, 1000).stream().map(EventEnvelope::eventId).toList();
@@ -45,7 +48,8 @@ class PumpHandlerTest {
         assertEquals(List.of("a1", "a2", "a3"), idsOf("acc-1"));
         assertEquals(List.of(1L, 2L, 3L), log.read("acc-1", 1, 10).stream().map(EventEnvelope::version).toList());
         assertEquals(List.of("b1"), idsOf("acc-2"));
-        assertEquals(new EventStatus.Claimed("a3", "acc-1", 3, NOW), log.statuses(List.of("a3")).get("a3"));
+        EventStatus.Claimed a3 = assertInstanceOf(EventStatus.Claimed.class, log.statuses(List.of("a3")).get("a3"));
+        assertEquals(List.of("acc-1", 3L, NOW), List.of(a3.aggregateId(), a3.version(), a3.at()));
     }
 
     @Test
@@ -71,7 +75,7 @@ class PumpHandlerTest {
     }
 
     @Test
-    void reportsAPoisonRecordAndStillAppendsTheRest() {
+    void setsAsideARecordThatCannotBeDecodedWithItsBytesAndReasonAndStillAppendsTheRest() {
         List<String> logLines = new ArrayList<>();
         StreamsEventResponse response = pump.handleRequest(batch(
                 record("1", List.of(opened("a1", "acc-1"))),
@@ -79,10 +83,56 @@ class PumpHandlerTest {
                 record("3", List.of(deposited("a2", "acc-1", "5.00"))),
                 record("4", "acc-3", "{\"type\":\"MoneyDeposited\"}".getBytes(StandardCharsets.UTF_8)),
                 record("5", "acc-4", "[]".getBytes(StandardCharsets.UTF_8))), context(logLines));
-        assertEquals(List.of("2", "4", "5"), failures(response));
+        assertEquals(List.of(), failures(response), "nothing left to block the shard");
         assertEquals(List.of("a1", "a2"), idsOf("acc-1"));
-        assertTrue(logLines.stream().anyMatch(l -> l.contains("record 2")), logLines.toString());
+        List<SetAside.Entry> kept = setAside.keys().stream().map(setAside::get).toList();
+        assertEquals(List.of("2", "4", "5"), kept.stream().map(SetAside.Entry::sequenceNumber).toList());
+        assertEquals("this is not JSON", new String(kept.get(0).data(), StandardCharsets.UTF_8));
+        assertEquals("poison", kept.get(0).partitionKey());
+        assertTrue(kept.stream().allMatch(e -> e.reason().startsWith("not an event batch")), kept.toString());
+        assertTrue(logLines.stream().anyMatch(l -> l.contains("record 2") && l.contains("set aside")), logLines.toString());
         assertTrue(logLines.stream().anyMatch(l -> l.contains("2 appended")), logLines.toString());
+    }
+
+    @Test
+    void failsTheBatchNamingTheAgeOfItsOldestRecord_whenTheEventsTableFails() {
+        PumpHandler failing = new PumpHandler(new dev.playback.model.store.ForwardingEventLog(log) {
+            @Override
+            public List<EventEnvelope> write(List<EventEnvelope> events) {
+                throw new IllegalStateException("throttled");
+            }
+        }, feed, setAside, Clock.fixed(NOW, ZoneOffset.UTC));
+        KinesisEvent.KinesisEventRecord old = record("1", List.of(opened("a1", "acc-1")));
+        old.getKinesis().setApproximateArrivalTimestamp(java.util.Date.from(NOW.minusSeconds(754)));
+        KinesisEvent.KinesisEventRecord young = record("2", List.of(deposited("a2", "acc-1", "1.00")));
+        young.getKinesis().setApproximateArrivalTimestamp(java.util.Date.from(NOW.minusSeconds(3)));
+        List<String> logLines = new ArrayList<>();
+
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> failing.handleRequest(batch(old, young), context(logLines)));
+
+        assertEquals("throttled", thrown.getMessage());
+        assertTrue(logLines.stream().anyMatch(l -> l.contains("2 records") && l.contains("oldest 754 s old") && l.contains("throttled")), logLines.toString());
+        assertTrue(logLines.stream().anyMatch(l -> l.contains("\"PumpRetriedRecordAge\":754")), logLines.toString());
+        assertEquals(List.of(), feed.published(), "nothing published from a failed batch");
+    }
+
+    @Test
+    void recordsARejectionWithTheReasonForAnEventThatCanNeverBeStored_andAppendsTheOthers() {
+        PumpHandler picky = new PumpHandler(new dev.playback.model.store.ForwardingEventLog(log) {
+            @Override
+            public java.util.Optional<String> unstorable(EventEnvelope event) {
+                return event.eventId().equals("a2") ? java.util.Optional.of("occurredAt out of range") : java.util.Optional.empty();
+            }
+        }, feed, setAside, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        StreamsEventResponse response = picky.handleRequest(batch(record("1", List.of(opened("a1", "acc-1"),
+                deposited("a2", "acc-1", "5.00"), deposited("a3", "acc-1", "6.00")))), null);
+
+        assertEquals(List.of(), failures(response));
+        assertEquals(List.of("a1", "a3"), idsOf("acc-1"));
+        EventStatus.Rejected rejected = assertInstanceOf(EventStatus.Rejected.class, log.statuses(List.of("a2")).get("a2"));
+        assertEquals("occurredAt out of range", rejected.reason());
+        assertEquals(List.of("a1@1", "a3@2"), feed.published().stream().map(e -> e.eventId() + "@" + e.version()).toList());
     }
 
     @Test

@@ -72,11 +72,12 @@ class TemplateTest {
         assertEquals(500, pump.batchSize());
         assertEquals(Duration.ZERO, pump.maximumBatchingWindow());
         assertTrue(pump.bisectBatchOnFunctionError());
-        assertEquals(4, pump.maximumRetryAttempts());
+        assertEquals(-1, pump.maximumRetryAttempts(), "no retry budget that discards: the pump retries until it succeeds");
         assertEquals(-1, pump.maximumRecordAgeInSeconds());
         assertEquals(1, pump.parallelizationFactor());
         assertTrue(pump.reportBatchItemFailures());
-        assertEquals(Optional.of(new EventSource.OnFailure("S3", "arn:aws:s3:::failurebucket")), pump.onFailure());
+        assertEquals(Optional.empty(), pump.onFailure(), "the pump sets undecodable records aside itself");
+        assertEquals("failurebucket", template.function("PumpFunction").environment().get("FAILURE_BUCKET"));
         assertTrue(template.kinesisMappings().size() >= 2, "pump and projection at least; later functions add theirs");
     }
 

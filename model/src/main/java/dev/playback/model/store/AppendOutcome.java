@@ -8,8 +8,8 @@ public sealed interface AppendOutcome {
     }
 
     /**
-     * The event id was appended or rejected before: nothing written again. {@code version} is where it
-     * was appended when that is known (an earlier attempt of the same delivery), else null.
+     * The event id was appended or rejected before, for this same event: nothing written again. {@code version} is
+     * where it was appended when that is known, else null.
      */
     record Duplicate(String eventId, String aggregateId, Long version) implements AppendOutcome {
         public Duplicate(String eventId) {
@@ -17,6 +17,14 @@ public sealed interface AppendOutcome {
         }
     }
 
+    /** The event was refused; the reason is recorded with its id ({@link EventStatus.Rejected}). */
     record Rejected(String eventId, String aggregateId, String reason) implements AppendOutcome {
+    }
+
+    /**
+     * The event id was taken by another event (other content or another aggregate): this one is not appended, and
+     * {@code reason} is recorded in the id's {@link EventStatus#conflicts()}.
+     */
+    record Conflict(String eventId, String aggregateId, String reason) implements AppendOutcome {
     }
 }

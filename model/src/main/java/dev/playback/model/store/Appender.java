@@ -4,7 +4,7 @@ import dev.playback.model.event.EventEnvelope;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,19 +19,22 @@ import java.util.concurrent.Executor;
  * Exactly-once appends without transactions (GUIDE §4). Per batch, in stream order per aggregate:
  * <ol>
  *   <li>read the statuses of the batch's event ids and the aggregates' latest versions;</li>
- *   <li>record, in bulk, a claim for each new event id with its intended version (latest + 1), or the
- *       rejection when {@code expectedVersion} does not match;</li>
- *   <li>write the events at their claimed versions.</li>
+ *   <li>record, in bulk, a claim for each new event id with its intended version (latest + 1) and its
+ *       {@link ContentHash}, or the rejection with its reason: {@code expectedVersion} does not match, or the
+ *       event can never be stored ({@link EventLog#unstorable});</li>
+ *   <li>write the events at their claimed versions, conditionally ({@link EventLog#write}); a slot found taken is
+ *       read again and decided again: the same event is a duplicate, another one moves the claim on.</li>
  * </ol>
- * A retry after a crash finds the claims and completes them; an event id seen before is a duplicate.
- * A claim whose version was taken meanwhile (its record was set aside and others went ahead) moves to
- * the next free version. Versions stay contiguous because only the pump, fed in shard order, writes an
- * aggregate, and claims need no condition for the same reason: an event id is claimed by the pump of
- * its aggregate. (An id reused by a client for two aggregates in the same instant is the one case two
- * pumps race on a claim: both events are appended, the id then names the later one.) Aggregates of one
+ * A retry after a crash finds the claims and completes them; an event id seen before with the same content is a
+ * duplicate, with other content or for another aggregate a conflict, recorded with the id's status and not
+ * appended. A claim whose version would change (its slot was taken meanwhile) is checked against its
+ * {@code expectedVersion} again and rejected when that no longer holds. Claims need no condition because an event
+ * id is claimed by the pump of its aggregate; the event writes are conditional all the same. Aggregates of one
  * batch are decided in parallel on {@code executor}.
  */
 public final class Appender {
+    private static final int ROUNDS = 5;
+
     private final EventLog log;
     private final Executor executor;
 
@@ -44,103 +47,202 @@ public final class Appender {
         this(log, Runnable::run);
     }
 
+    /** What was decided for the events of one aggregate. */
+    private record Decision(Map<String, AppendOutcome> outcomes, List<EventStatus> toRecord, List<EventEnvelope> toWrite,
+                            Map<String, String> conflicts) {
+        Decision() {
+            this(new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
+        }
+    }
+
     public List<AppendOutcome> append(List<EventEnvelope> events, Instant now) {
+        Map<String, EventEnvelope> first = new LinkedHashMap<>();
         Map<String, List<EventEnvelope>> byAggregate = new LinkedHashMap<>();
-        Set<String> ids = new HashSet<>();
-        List<AppendOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         for (EventEnvelope e : events) {
-            if (!ids.add(e.eventId())) {
-                outcomes.add(new AppendOutcome.Duplicate(e.eventId()));
-                continue;
+            if (first.putIfAbsent(e.eventId(), e) == null) {
+                byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
             }
-            byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
         }
-        Map<String, EventStatus> statuses = ids.isEmpty() ? Map.of() : log.statuses(ids);
-        Map<String, Long> latest = byAggregate.isEmpty() ? Map.of() : log.latestVersions(byAggregate.keySet());
-        List<EventEnvelope> toWrite = Collections.synchronizedList(new ArrayList<>());
-        List<EventStatus> toRecord = Collections.synchronizedList(new ArrayList<>());
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        for (List<EventEnvelope> group : byAggregate.values()) {
-            work.add(CompletableFuture.runAsync(() -> appendGroup(group, statuses, latest.getOrDefault(group.get(0).aggregateId(), 0L),
-                    now, toWrite, toRecord, outcomes), executor));
+        Map<String, AppendOutcome> outcomes = new HashMap<>();
+        Map<String, String> conflicts = new LinkedHashMap<>();
+        Map<String, List<EventEnvelope>> pending = byAggregate;
+        for (int round = 0; !pending.isEmpty(); round++) {
+            if (round >= ROUNDS) {
+                throw new IllegalStateException("the versions claimed for aggregates " + pending.keySet()
+                        + " were taken by other events in " + ROUNDS + " rounds; the batch is retried");
+            }
+            Set<String> ids = new HashSet<>();
+            pending.values().forEach(g -> g.forEach(e -> ids.add(e.eventId())));
+            Map<String, EventStatus> statuses = log.statuses(ids);
+            Map<String, Long> latest = log.latestVersions(pending.keySet());
+            List<CompletableFuture<Decision>> work = new ArrayList<>();
+            for (List<EventEnvelope> group : pending.values()) {
+                long stored = latest.getOrDefault(group.get(0).aggregateId(), 0L);
+                work.add(CompletableFuture.supplyAsync(() -> decide(group, statuses, stored, now), executor));
+            }
+            List<Decision> decisions = join(work);
+            List<EventStatus> toRecord = new ArrayList<>();
+            List<EventEnvelope> toWrite = new ArrayList<>();
+            for (Decision d : decisions) {
+                outcomes.putAll(d.outcomes());
+                toRecord.addAll(d.toRecord());
+                toWrite.addAll(d.toWrite());
+                conflicts.putAll(d.conflicts());
+            }
+            // Claims and rejections first: a crash before the events are written leaves claims a retry completes.
+            if (!toRecord.isEmpty()) log.recordAll(toRecord);
+            List<EventEnvelope> notWritten = toWrite.isEmpty() ? List.of() : log.write(toWrite);
+            Set<String> retry = new HashSet<>();
+            notWritten.forEach(e -> retry.add(e.eventId()));
+            Map<String, List<EventEnvelope>> next = new LinkedHashMap<>();
+            for (List<EventEnvelope> group : pending.values()) {
+                for (EventEnvelope e : group) {
+                    if (retry.contains(e.eventId())) next.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
+                }
+            }
+            pending = next;
         }
+        // Conflicting sends of one id within this batch: the first one decided, the others conflict with it.
+        for (EventEnvelope e : events) {
+            EventEnvelope kept = first.get(e.eventId());
+            if (kept != e && conflicting(e, kept.aggregateId(), ContentHash.of(kept))) {
+                conflicts.put(e.eventId() + "|" + ContentHash.of(e) + "|" + e.aggregateId(),
+                        conflictReason(e, kept.aggregateId(), ContentHash.of(kept)));
+            }
+        }
+        // After the statuses exist: a conflict is recorded next to the status of its id.
+        conflicts.forEach((key, reason) -> log.recordConflict(key.substring(0, key.indexOf('|')), reason));
+
+        List<AppendOutcome> out = new ArrayList<>();
+        for (EventEnvelope e : events) {
+            EventEnvelope kept = first.get(e.eventId());
+            if (kept == e) {
+                out.add(outcomes.get(e.eventId()));
+            } else if (conflicting(e, kept.aggregateId(), ContentHash.of(kept))) {
+                out.add(new AppendOutcome.Conflict(e.eventId(), e.aggregateId(), conflictReason(e, kept.aggregateId(), ContentHash.of(kept))));
+            } else {
+                out.add(new AppendOutcome.Duplicate(e.eventId()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<Decision> join(List<CompletableFuture<Decision>> work) {
         try {
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
-        // Claims and rejections first: a crash before the events are written leaves claims a retry completes.
-        if (!toRecord.isEmpty()) log.recordAll(List.copyOf(toRecord));
-        if (!toWrite.isEmpty()) log.write(List.copyOf(toWrite));
-        return List.copyOf(outcomes);
+        return work.stream().map(CompletableFuture::join).toList();
     }
 
-    private void appendGroup(List<EventEnvelope> group, Map<String, EventStatus> statuses, long latestStored, Instant now,
-                             List<EventEnvelope> toWrite, List<EventStatus> toRecord, List<AppendOutcome> outcomes) {
+    private static boolean conflicting(EventEnvelope e, String aggregateId, String hash) {
+        return !aggregateId.equals(e.aggregateId()) || (hash != null && !hash.equals(ContentHash.of(e)));
+    }
+
+    private static String conflictReason(EventEnvelope e, String aggregateId, String hash) {
+        return "eventId " + e.eventId() + " sent again for aggregate " + e.aggregateId() + " with content "
+                + ContentHash.of(e) + ", but it names the event of aggregate " + aggregateId
+                + (hash == null ? "" : " with content " + hash) + ": the later send is not appended";
+    }
+
+    private Decision decide(List<EventEnvelope> group, Map<String, EventStatus> statuses, long latestStored, Instant now) {
+        Decision d = new Decision();
         String aggregateId = group.get(0).aggregateId();
         long latest = latestStored;
         Map<Long, String> pending = new LinkedHashMap<>();
         for (EventEnvelope e : group) {
             EventStatus status = statuses.get(e.eventId());
+            String hash = ContentHash.of(e);
             Long version = null;
             for (int attempt = 0; version == null; attempt++) {
                 if (attempt > 5) throw new IllegalStateException("could not claim event " + e.eventId() + " after 5 attempts");
+                if (status != null && conflicting(e, status.aggregateId(), status.hash())) {
+                    String reason = conflictReason(e, status.aggregateId(), status.hash());
+                    d.conflicts().put(e.eventId() + "|" + hash + "|" + aggregateId, reason);
+                    d.outcomes().put(e.eventId(), new AppendOutcome.Conflict(e.eventId(), aggregateId, reason));
+                    break;
+                }
                 if (status instanceof EventStatus.Rejected) {
-                    outcomes.add(new AppendOutcome.Duplicate(e.eventId()));
+                    d.outcomes().put(e.eventId(), new AppendOutcome.Duplicate(e.eventId()));
                     break;
                 }
                 if (status instanceof EventStatus.Claimed c) {
-                    if (!c.aggregateId().equals(aggregateId)) {
-                        // The id was claimed for another aggregate: the client reused an idempotency key.
-                        outcomes.add(new AppendOutcome.Duplicate(e.eventId()));
-                        break;
-                    }
                     if (c.version() <= latest) {
                         String holder = pending.containsKey(c.version()) ? pending.get(c.version())
                                 : log.eventAt(aggregateId, c.version()).map(EventEnvelope::eventId).orElse(null);
                         if (e.eventId().equals(holder)) {
-                            outcomes.add(new AppendOutcome.Duplicate(e.eventId(), aggregateId, c.version()));
+                            d.outcomes().put(e.eventId(), new AppendOutcome.Duplicate(e.eventId(), aggregateId, c.version()));
                             break;
                         }
                         if (holder == null) {
-                            // A hole below the latest version: a non-atomic write stored later events of this
-                            // claim's batch but not this one. The claim still owns the slot; fill it.
+                            // A hole below the latest version (left by a write of an older pump): the claim still
+                            // owns the slot; fill it.
+                            Optional<String> problem = log.unstorable(e);
+                            if (problem.isPresent()) {
+                                if (reject(c, problem.get(), now, d)) break;
+                                status = reread(e.eventId());
+                                continue;
+                            }
                             version = c.version();
                             continue;
                         }
                     }
+                    Optional<String> problem = log.unstorable(e);
+                    if (problem.isPresent()) {
+                        if (reject(c, problem.get(), now, d)) break;
+                        status = reread(e.eventId());
+                        continue;
+                    }
                     if (c.version() == latest + 1) {
                         version = c.version();
+                        continue;
+                    }
+                    // The claim's version changes: the guard it was claimed under must still hold.
+                    if (e.expectedVersion() != null && e.expectedVersion() != latest) {
+                        if (reject(c, expectedVersionReason(e, latest), now, d)) break;
                     } else if (log.moveClaim(c, latest + 1)) {
                         version = latest + 1;
-                    } else {
-                        status = reread(e.eventId());
+                        continue;
                     }
+                    status = reread(e.eventId());
                     continue;
                 }
                 // Not seen before: recorded in bulk with the rest of the batch, before its events are written.
-                if (e.expectedVersion() != null && e.expectedVersion() != latest) {
-                    EventStatus.Rejected rejected = new EventStatus.Rejected(e.eventId(), aggregateId,
-                            "expectedVersion " + e.expectedVersion() + " but aggregate " + aggregateId + " is at version " + latest, now);
-                    toRecord.add(rejected);
-                    outcomes.add(new AppendOutcome.Rejected(e.eventId(), aggregateId, rejected.reason()));
+                Optional<String> problem = log.unstorable(e);
+                String reason = problem.orElse(e.expectedVersion() != null && e.expectedVersion() != latest
+                        ? expectedVersionReason(e, latest) : null);
+                if (reason != null) {
+                    d.toRecord().add(new EventStatus.Rejected(e.eventId(), aggregateId, reason, now, hash, List.of()));
+                    d.outcomes().put(e.eventId(), new AppendOutcome.Rejected(e.eventId(), aggregateId, reason));
                     break;
                 }
-                EventStatus.Claimed claim = new EventStatus.Claimed(e.eventId(), aggregateId, latest + 1, now);
-                toRecord.add(claim);
-                version = claim.version();
+                d.toRecord().add(new EventStatus.Claimed(e.eventId(), aggregateId, latest + 1, now, hash, List.of()));
+                version = latest + 1;
             }
             if (version != null) {
-                toWrite.add(e.withVersion(version));
+                d.toWrite().add(e.withVersion(version));
                 pending.put(version, e.eventId());
                 latest = Math.max(latest, version);
-                outcomes.add(new AppendOutcome.Appended(e.eventId(), aggregateId, version));
+                d.outcomes().put(e.eventId(), new AppendOutcome.Appended(e.eventId(), aggregateId, version));
             }
         }
+        return d;
+    }
+
+    private static String expectedVersionReason(EventEnvelope e, long latest) {
+        return "expectedVersion " + e.expectedVersion() + " but aggregate " + e.aggregateId() + " is at version " + latest;
+    }
+
+    /** Replaces the claim by a rejection; false when the claim changed meanwhile (the caller reads it again). */
+    private boolean reject(EventStatus.Claimed c, String reason, Instant now, Decision d) {
+        if (!log.rejectClaim(c, reason, now)) return false;
+        d.outcomes().put(c.eventId(), new AppendOutcome.Rejected(c.eventId(), c.aggregateId(), reason));
+        return true;
     }
 
     private EventStatus reread(String eventId) {
-        return Optional.ofNullable(log.statuses(List.of(eventId)).get(eventId)).orElse(null);
+        return log.statuses(List.of(eventId)).get(eventId);
     }
 }

@@ -2,6 +2,7 @@ package dev.playback.model.store;
 
 import dev.playback.model.event.EventEnvelope;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,30 @@ public interface EventLog {
     /** Moves {@code claim} to {@code toVersion} if the stored claim still names {@code claim.version()}; false otherwise. */
     boolean moveClaim(EventStatus.Claimed claim, long toVersion);
 
+    /**
+     * Replaces {@code claim} by a rejection with {@code reason} if the stored claim still names
+     * {@code claim.version()}; false otherwise.
+     */
+    boolean rejectClaim(EventStatus.Claimed claim, String reason, Instant at);
+
+    /** Adds {@code conflict} to the conflicts of the recorded status of {@code eventId} (a set: adding it again changes nothing). */
+    void recordConflict(String eventId, String conflict);
+
+    /**
+     * Why {@code event} can never be stored (an item that cannot be built), or empty when it can. A permanent,
+     * per-event problem: the event is rejected with this reason instead of failing its batch.
+     */
+    default Optional<String> unstorable(EventEnvelope event) {
+        return Optional.empty();
+    }
+
     Optional<EventEnvelope> eventAt(String aggregateId, long version);
 
-    /** Writes versioned events; each (aggregate, version) was claimed for exactly that event before. */
-    void write(List<EventEnvelope> events);
+    /**
+     * Writes versioned events, each only if its (aggregate, version) is free (a conditional write: no version is
+     * ever written twice). The events of one aggregate are written in version order, each only once the one
+     * before it is stored, so a write never lands above a hole. Returns the events not written: the one whose
+     * slot was taken and every later event of its aggregate in this call.
+     */
+    List<EventEnvelope> write(List<EventEnvelope> events);
 }

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,45 +41,18 @@ class AppenderTest {
         return log.read(aggregateId, 1, 10_000).stream().map(EventEnvelope::version).toList();
     }
 
-    /** A log that fails once right after recording a status, as a pump crashing between claim and write would. */
-    private static class CrashAfterRecord implements EventLog {
-        private final EventLog delegate;
+    /** A log that fails once right after recording statuses, as a pump crashing between claim and write would. */
+    private static class CrashAfterRecord extends ForwardingEventLog {
         private final AtomicBoolean armed = new AtomicBoolean(true);
 
         CrashAfterRecord(EventLog delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
-        public Map<String, EventStatus> statuses(Collection<String> eventIds) {
-            return delegate.statuses(eventIds);
-        }
-
-        @Override
-        public long latestVersion(String aggregateId) {
-            return delegate.latestVersion(aggregateId);
-        }
-
-        @Override
-        public boolean record(EventStatus status) {
-            boolean recorded = delegate.record(status);
-            if (armed.compareAndSet(true, false)) throw new IllegalStateException("crash after recording " + status.eventId());
-            return recorded;
-        }
-
-        @Override
-        public boolean moveClaim(EventStatus.Claimed claim, long toVersion) {
-            return delegate.moveClaim(claim, toVersion);
-        }
-
-        @Override
-        public Optional<EventEnvelope> eventAt(String aggregateId, long version) {
-            return delegate.eventAt(aggregateId, version);
-        }
-
-        @Override
-        public void write(List<EventEnvelope> events) {
-            delegate.write(events);
+        public void recordAll(List<EventStatus> statuses) {
+            delegate.recordAll(statuses);
+            if (armed.compareAndSet(true, false)) throw new IllegalStateException("crash after recording " + statuses);
         }
     }
 
@@ -93,7 +65,8 @@ class AppenderTest {
         assertEquals(List.of("a1", "a2", "a3"), idsOf("acc-1"));
         assertEquals(List.of(1L, 2L, 3L), versionsOf("acc-1"));
         assertEquals(List.of("b1", "b2"), idsOf("acc-2"));
-        assertEquals(new EventStatus.Claimed("a3", "acc-1", 3, T0), log.statuses(List.of("a3")).get("a3"));
+        EventStatus.Claimed a3 = assertInstanceOf(EventStatus.Claimed.class, log.statuses(List.of("a3")).get("a3"));
+        assertEquals(List.of("acc-1", 3L, T0), List.of(a3.aggregateId(), a3.version(), a3.at()));
     }
 
     @Test
@@ -121,10 +94,128 @@ class AppenderTest {
     }
 
     @Test
-    void treatsAnEventIdReusedForAnotherAggregateAsADuplicate() {
+    void refusesAnEventIdReusedForAnotherAggregateAsAConflictRecordedWithTheId() {
         appender.append(List.of(opened("x", "acc-1")), T0);
-        assertEquals(List.of(new AppendOutcome.Duplicate("x")), appender.append(List.of(opened("x", "acc-2")), T0));
+
+        List<AppendOutcome> outcomes = appender.append(List.of(opened("x", "acc-2")), T0);
+
+        AppendOutcome.Conflict conflict = assertInstanceOf(AppendOutcome.Conflict.class, outcomes.get(0));
+        assertTrue(conflict.reason().contains("acc-2") && conflict.reason().contains("acc-1"), conflict.reason());
         assertEquals(List.of(), idsOf("acc-2"));
+        assertEquals(List.of(conflict.reason()), log.statuses(List.of("x")).get("x").conflicts());
+    }
+
+    @Test
+    void refusesAnEventIdSentAgainWithOtherContentAndRecordsTheConflictOnce() {
+        appender.append(List.of(deposited("d", "acc-1", "1.00")), T0);
+
+        AppendOutcome first = appender.append(List.of(deposited("d", "acc-1", "900.00")), T0).get(0);
+        appender.append(List.of(deposited("d", "acc-1", "900.00")), T0);   // the same conflicting record delivered again
+
+        AppendOutcome.Conflict conflict = assertInstanceOf(AppendOutcome.Conflict.class, first);
+        assertEquals(List.of("d"), idsOf("acc-1"));
+        assertEquals("1.00", log.read("acc-1", 1, 1).get(0).payload().path("amount").asText());
+        EventStatus status = log.statuses(List.of("d")).get("d");
+        assertEquals(List.of(conflict.reason()), status.conflicts());
+        assertTrue(conflict.reason().contains(ContentHash.of(deposited("d", "acc-1", "900.00"))), conflict.reason());
+    }
+
+    @Test
+    void refusesTheLaterOfTwoSendsOfOneIdWithOtherContentInOneBatch() {
+        List<AppendOutcome> outcomes = appender.append(List.of(deposited("d", "acc-1", "1.00"), deposited("d", "acc-1", "2.00")), T0);
+
+        assertEquals(new AppendOutcome.Appended("d", "acc-1", 1), outcomes.get(0));
+        assertInstanceOf(AppendOutcome.Conflict.class, outcomes.get(1));
+        assertEquals(1, log.statuses(List.of("d")).get("d").conflicts().size());
+    }
+
+    @Test
+    void rejectsAMovedClaimWhoseExpectedVersionNoLongerHolds() {
+        // Issue 9, reproduction 2: d was claimed at version 2 with expectedVersion 1, its record was lost, and a3
+        // went ahead at version 2. Sent again, d must not land at version 3: its guard no longer holds.
+        appender.append(List.of(opened("a1", "acc-1")), T0);
+        log.record(new EventStatus.Claimed("d", "acc-1", 2, T0));
+        appender.append(List.of(deposited("a3", "acc-1", "1.00")), T0);
+
+        List<AppendOutcome> outcomes = appender.append(List.of(expecting(deposited("d", "acc-1", "5.00"), 1)), T0);
+
+        AppendOutcome.Rejected rejected = assertInstanceOf(AppendOutcome.Rejected.class, outcomes.get(0));
+        assertTrue(rejected.reason().contains("expectedVersion 1") && rejected.reason().contains("version 2"), rejected.reason());
+        assertEquals(List.of("a1", "a3"), idsOf("acc-1"));
+        EventStatus.Rejected recorded = assertInstanceOf(EventStatus.Rejected.class, log.statuses(List.of("d")).get("d"));
+        assertEquals(rejected.reason(), recorded.reason());
+    }
+
+    @Test
+    void rejectsAnEventThatCanNeverBeStoredWithTheReasonAndAppendsTheRestOfItsAggregate() {
+        EventLog picky = new ForwardingEventLog(log) {
+            @Override
+            public Optional<String> unstorable(EventEnvelope event) {
+                return event.eventId().equals("a2") ? Optional.of("occurredAt out of range") : Optional.empty();
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(picky).append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"),
+                deposited("a3", "acc-1", "2.00")), T0);
+
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Rejected("a2", "acc-1", "occurredAt out of range"),
+                new AppendOutcome.Appended("a3", "acc-1", 2)), outcomes);
+        assertEquals(List.of(1L, 2L), versionsOf("acc-1"));
+        assertEquals("occurredAt out of range", ((EventStatus.Rejected) log.statuses(List.of("a2")).get("a2")).reason());
+    }
+
+    @Test
+    void rejectsAnOrphanedClaimOfAnEventThatCanNeverBeStored() {
+        // Issue 9, reproduction 1: the claim was written before building the item failed.
+        log.record(new EventStatus.Claimed("bad", "acc-1", 1, T0));
+        EventLog picky = new ForwardingEventLog(log) {
+            @Override
+            public Optional<String> unstorable(EventEnvelope event) {
+                return event.eventId().equals("bad") ? Optional.of("occurredAt out of range") : Optional.empty();
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(picky).append(List.of(opened("bad", "acc-1"), deposited("ok", "acc-1", "1.00")), T0);
+
+        assertEquals(List.of(new AppendOutcome.Rejected("bad", "acc-1", "occurredAt out of range"), new AppendOutcome.Appended("ok", "acc-1", 1)), outcomes);
+        assertInstanceOf(EventStatus.Rejected.class, log.statuses(List.of("bad")).get("bad"));
+        assertEquals(List.of("ok"), idsOf("acc-1"));
+    }
+
+    @Test
+    void neverOverwritesAVersionTakenBetweenTheReadAndTheWrite() {
+        // Another writer (a stale pump instance) stores x at version 1 just before this append writes there.
+        AtomicBoolean once = new AtomicBoolean(true);
+        EventLog racing = new ForwardingEventLog(log) {
+            @Override
+            public List<EventEnvelope> write(List<EventEnvelope> events) {
+                if (once.compareAndSet(true, false)) log.write(List.of(opened("x", "acc-1").withVersion(1)));
+                return delegate.write(events);
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(racing).append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
+
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 2), new AppendOutcome.Appended("a2", "acc-1", 3)), outcomes);
+        assertEquals(List.of("x", "a1", "a2"), idsOf("acc-1"));
+        assertEquals(List.of(1L, 2L, 3L), versionsOf("acc-1"));
+    }
+
+    @Test
+    void rejectsAnEventWhoseVersionWasTakenWhenItsExpectedVersionNoLongerHolds() {
+        AtomicBoolean once = new AtomicBoolean(true);
+        EventLog racing = new ForwardingEventLog(log) {
+            @Override
+            public List<EventEnvelope> write(List<EventEnvelope> events) {
+                if (once.compareAndSet(true, false)) log.write(List.of(opened("x", "acc-1").withVersion(1)));
+                return delegate.write(events);
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(racing).append(List.of(expecting(opened("a1", "acc-1"), 0)), T0);
+
+        assertInstanceOf(AppendOutcome.Rejected.class, outcomes.get(0));
+        assertEquals(List.of("x"), idsOf("acc-1"));
     }
 
     @Test
@@ -143,34 +234,9 @@ class AppenderTest {
     @Test
     void completesEveryClaimOfABatchThatCrashedBeforeWriting() {
         List<EventEnvelope> batch = List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"), deposited("a3", "acc-1", "2.00"));
-        EventLog crashOnWrite = new EventLog() {
+        EventLog crashOnWrite = new ForwardingEventLog(log) {
             @Override
-            public Map<String, EventStatus> statuses(Collection<String> ids) {
-                return log.statuses(ids);
-            }
-
-            @Override
-            public long latestVersion(String aggregateId) {
-                return log.latestVersion(aggregateId);
-            }
-
-            @Override
-            public boolean record(EventStatus status) {
-                return log.record(status);
-            }
-
-            @Override
-            public boolean moveClaim(EventStatus.Claimed claim, long toVersion) {
-                return log.moveClaim(claim, toVersion);
-            }
-
-            @Override
-            public Optional<EventEnvelope> eventAt(String aggregateId, long version) {
-                return log.eventAt(aggregateId, version);
-            }
-
-            @Override
-            public void write(List<EventEnvelope> events) {
+            public List<EventEnvelope> write(List<EventEnvelope> events) {
                 throw new IllegalStateException("crash before writing");
             }
         };
@@ -186,14 +252,9 @@ class AppenderTest {
     @Test
     void fillsTheHoleLeftByAWriteThatStoredOnlyLaterEventsBeforeItCrashed() {
         // BatchWriteItem is not atomic: version 2 can land while version 1 comes back unprocessed, then the pump dies.
-        EventLog partialWrite = new CrashAfterRecord(log) {
+        EventLog partialWrite = new ForwardingEventLog(log) {
             @Override
-            public boolean record(EventStatus status) {
-                return log.record(status);
-            }
-
-            @Override
-            public void write(List<EventEnvelope> events) {
+            public List<EventEnvelope> write(List<EventEnvelope> events) {
                 log.write(events.subList(1, events.size()));
                 throw new IllegalStateException("crash after a partial write");
             }
@@ -232,7 +293,8 @@ class AppenderTest {
         assertEquals("acc-1", rejected.aggregateId());
         assertTrue(rejected.reason().contains("expectedVersion 0") && rejected.reason().contains("version 1"), rejected.reason());
         EventStatus status = log.statuses(List.of("a2")).get("a2");
-        assertEquals(new EventStatus.Rejected("a2", "acc-1", rejected.reason(), T0), status);
+        EventStatus.Rejected recorded = assertInstanceOf(EventStatus.Rejected.class, status);
+        assertEquals(List.of("acc-1", rejected.reason(), T0), List.of(recorded.aggregateId(), recorded.reason(), recorded.at()));
         assertEquals(List.of("a1"), idsOf("acc-1"));
         assertEquals(List.of(new AppendOutcome.Duplicate("a2")), appender.append(List.of(expecting(deposited("a2", "acc-1", "1.00"), 1)), T0));
         assertEquals(List.of("a1"), idsOf("acc-1"));

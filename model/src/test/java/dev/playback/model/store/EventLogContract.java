@@ -139,6 +139,48 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
     // --- events ---
 
     @Test
+    void keepsTheHashAndConflictsOfAStatus() {
+        log.record(new EventStatus.Claimed("e-1", "acc-1", 1, T0, "sha256:ab", List.of()));
+
+        log.recordConflict("e-1", "sent again with other content");
+        log.recordConflict("e-1", "sent again with other content");
+        log.recordConflict("e-1", "sent again for acc-2");
+
+        EventStatus.Claimed stored = assertInstanceOf(EventStatus.Claimed.class, log.statuses(List.of("e-1")).get("e-1"));
+        assertEquals("sha256:ab", stored.hash());
+        assertEquals(List.of("sent again for acc-2", "sent again with other content"), stored.conflicts().stream().sorted().toList());
+    }
+
+    @Test
+    void rejectsAClaimOnlyWhileItStillNamesItsVersion() {
+        EventStatus.Claimed claim = new EventStatus.Claimed("e-1", "acc-1", 1, T0, "sha256:ab", List.of());
+        log.record(claim);
+        log.moveClaim(claim, 2);
+
+        assertFalse(log.rejectClaim(claim, "stale", T0));
+        assertTrue(log.rejectClaim(claim.withVersion(2), "expectedVersion 0 but aggregate acc-1 is at version 1", T0));
+
+        EventStatus.Rejected stored = assertInstanceOf(EventStatus.Rejected.class, log.statuses(List.of("e-1")).get("e-1"));
+        assertEquals("expectedVersion 0 but aggregate acc-1 is at version 1", stored.reason());
+        assertFalse(log.rejectClaim(claim.withVersion(2), "again", T0), "a rejection is final");
+    }
+
+    @Test
+    void neverWritesAVersionTwiceAndStopsTheAggregateAtATakenVersion() {
+        log.write(deposits("acc-1", 2));
+        List<EventEnvelope> attempt = new ArrayList<>(deposits("acc-1", 1));
+        attempt.add(deposited("other", "acc-1", "9.00").withVersion(2));
+        attempt.add(deposited("later", "acc-1", "9.00").withVersion(3));
+        attempt.addAll(deposits("acc-2", 1));
+
+        List<EventEnvelope> notWritten = log.write(attempt);
+
+        assertEquals(List.of("other", "later"), notWritten.stream().map(EventEnvelope::eventId).toList());
+        assertEquals(List.of("acc-1-e1", "acc-1-e2"), log.read("acc-1", 1, 10).stream().map(EventEnvelope::eventId).toList());
+        assertEquals(List.of("acc-2-e1"), log.read("acc-2", 1, 10).stream().map(EventEnvelope::eventId).toList());
+    }
+
+    @Test
     void isAtVersionZeroForAnAggregateWithoutEvents() {
         assertEquals(0, log.latestVersion("acc-1"));
         assertEquals(List.of(), log.read("acc-1", 1, 100));

@@ -3,11 +3,9 @@ package dev.playback.test.live;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.EventLog;
 import dev.playback.model.store.EventStatus;
+import dev.playback.model.store.ForwardingEventLog;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,14 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * armed event id was recorded, the next {@link #write} holding that event throws before anything is written,
  * as a Lambda timing out or dying there would. Everything else passes through.
  */
-final class CrashBeforeWrite implements EventLog {
-    private final EventLog log;
+final class CrashBeforeWrite extends ForwardingEventLog {
     private final Set<String> armed = ConcurrentHashMap.newKeySet();
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger crashes = new AtomicInteger();
 
     CrashBeforeWrite(EventLog log) {
-        this.log = log;
+        super(log);
     }
 
     /** The next write of {@code eventId}, once its claim is recorded, throws. */
@@ -37,36 +34,24 @@ final class CrashBeforeWrite implements EventLog {
     }
 
     @Override
-    public Map<String, EventStatus> statuses(Collection<String> eventIds) {
-        return log.statuses(eventIds);
-    }
-
-    @Override
-    public long latestVersion(String aggregateId) {
-        return log.latestVersion(aggregateId);
-    }
-
-    @Override
     public boolean record(EventStatus status) {
-        boolean recorded = log.record(status);
-        if (recorded && status instanceof EventStatus.Claimed && armed.contains(status.eventId())) {
-            claimed.add(status.eventId());
-        }
+        boolean recorded = delegate.record(status);
+        noteClaim(status);
         return recorded;
     }
 
     @Override
-    public boolean moveClaim(EventStatus.Claimed claim, long toVersion) {
-        return log.moveClaim(claim, toVersion);
+    public void recordAll(List<EventStatus> statuses) {
+        delegate.recordAll(statuses);
+        statuses.forEach(this::noteClaim);
+    }
+
+    private void noteClaim(EventStatus status) {
+        if (status instanceof EventStatus.Claimed && armed.contains(status.eventId())) claimed.add(status.eventId());
     }
 
     @Override
-    public Optional<EventEnvelope> eventAt(String aggregateId, long version) {
-        return log.eventAt(aggregateId, version);
-    }
-
-    @Override
-    public void write(List<EventEnvelope> events) {
+    public List<EventEnvelope> write(List<EventEnvelope> events) {
         for (EventEnvelope e : events) {
             if (claimed.remove(e.eventId())) {
                 armed.remove(e.eventId());
@@ -74,6 +59,6 @@ final class CrashBeforeWrite implements EventLog {
                 throw new IllegalStateException("injected crash: claim of " + e.eventId() + " recorded, event not written");
             }
         }
-        log.write(events);
+        return delegate.write(events);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
+import dev.playback.lambdas.aws.s3.S3SetAside;
 import dev.playback.lambdas.config.AwsClients;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.config.Tables;
@@ -77,7 +78,8 @@ class LivePathIT {
         stack = LocalStack.start(LocalOptions.inMemory().withHandler("PumpFunction",
                 env -> new PumpHandler(pumpLog(env), new dev.playback.lambdas.aws.kinesis.KinesisEventPublisher(
                         new dev.playback.lambdas.config.AwsClients(new dev.playback.lambdas.config.Environment(env)).kinesis(),
-                        env.get("PLAYBACK_STREAM")), Clock.systemUTC())));
+                        env.get("PLAYBACK_STREAM")), new S3SetAside(new AwsClients(new Environment(env)).s3(), env.get("FAILURE_BUCKET")),
+                        Clock.systemUTC())));
         api = new PlaybackApi(stack.apiUrl());
         eventsTable = stack.physicalName("EventsTable");
         dataTable = stack.physicalName("DataTable");
@@ -278,7 +280,7 @@ class LivePathIT {
 
     @Test
     @Order(4)
-    void aPoisonRecordGoesToTheFailureBucketWithItsReasonAndLaterEventsOfTheShardAreAppended() throws Exception {
+    void aRecordThatCannotBeDecodedIsSetAsideByThePumpWithItsBytesAndRedriveLeavesNothingBehind() throws Exception {
         post(event("poison-acc", "AccountOpened", JSON.createObjectNode().put("owner", "Poison").put("currency", "EUR")).put("eventId", "poison-e1"));
         post(event("poison-acc", "MoneyDeposited", JSON.createObjectNode().put("amount", "5.00")).put("eventId", "poison-e2"));
         String poison = "this is not an event batch " + System.nanoTime();
@@ -291,30 +293,54 @@ class LivePathIT {
 
         assertEquals(List.of("poison-e1@1", "poison-e2@2", "poison-e3@3", "poison-e4@4"), idsAndVersions(api.history("poison-acc").body()));
         assertEquals("9.00", api.aggregate("poison-acc").body().path("state").path("balance").asText());
+        S3SetAside setAside = new S3SetAside(stack.s3(), stack.physicalName("FailureBucket"));
+        List<String> keys = setAside.keys().stream().filter(k -> k.endsWith("/" + sequence + ".json")).toList();
+        assertEquals(1, keys.size(), "set aside under set-aside/event-stream/<shard>/<sequence>.json: " + setAside.keys());
+        assertTrue(keys.get(0).startsWith("set-aside/event-stream/shardId-"), keys.get(0));
+        var entry = setAside.get(keys.get(0));
+        assertEquals(poison, new String(entry.data(), StandardCharsets.UTF_8));
+        assertEquals("poison-acc", entry.partitionKey());
+        assertTrue(entry.reason().startsWith("not an event batch"), entry.reason());
+        System.out.printf("poison record %s set aside by the pump at %s: %s%n", sequence, keys.get(0), entry.reason());
 
-        String bucket = stack.physicalName("FailureBucket");
-        Map<String, JsonNode> setAside = new LinkedHashMap<>();
-        for (S3Object o : stack.s3().listObjectsV2(b -> b.bucket(bucket)).contents()) {
-            JsonNode record = JSON.readTree(stack.s3().getObjectAsBytes(g -> g.bucket(bucket).key(o.key())).asByteArray());
-            for (JsonNode r : record.path("payload").path("Records")) {
-                String data = new String(Base64.getDecoder().decode(r.path("kinesis").path("data").asText()), StandardCharsets.UTF_8);
-                if (data.equals(poison)) setAside.put(o.key(), record);
-            }
-        }
-        List<String> functions = setAside.values().stream().map(r -> r.path("requestContext").path("functionArn").asText()).toList();
-        assertTrue(functions.stream().anyMatch(f -> f.contains("Pump")), "the pump set the poison record aside: " + functions + " " + setAside.keySet());
-        for (JsonNode record : setAside.values()) {
-            assertEquals("RetryAttemptsExhausted", record.path("requestContext").path("condition").asText(), record.toString());
-            assertFalse(record.path("responseContext").path("errorType").asText().isEmpty(), "names the reason: " + record);
-            assertEquals(1, record.path("KinesisBatchInfo").path("batchSize").asInt(), "only the poison record: " + record);
-            assertEquals(sequence, record.path("KinesisBatchInfo").path("startSequenceNumber").asText());
-        }
-        System.out.printf("poison record %s set aside by %s: %s%n", sequence, functions,
-                setAside.values().stream().map(r -> r.path("responseContext").toString()).collect(Collectors.joining("; ")));
+        // Redrive: the record goes back on the event stream (still undecodable here, so the pump sets it aside again
+        // under its new sequence number) and the old entry is removed only after it was re-published.
+        List<String> redriven = new dev.playback.local.cli.RedriveCommand.Redrive(setAside, stack.kinesis(), stream).run(keys);
+        stack.awaitIdle(IDLE);
+        assertEquals(1, redriven.size(), redriven.toString());
+        List<String> after = setAside.keys();
+        assertFalse(after.contains(keys.get(0)), after.toString());
+        assertTrue(after.stream().anyMatch(k -> k.endsWith("/" + redriven.get(0) + ".json")), "set aside again as " + redriven + ": " + after);
     }
 
     @Test
     @Order(5)
+    void anAcceptedEventThePumpCanNeverStoreIsRejectedWithItsReasonAndTheOthersOfItsPostAreAppended() {
+        // Issue 9, reproduction 1: on main this POST got 202 and none of its events was ever appended.
+        ArrayNode batch = JSON.createArrayNode()
+                .add(event("far-acc", "AccountOpened", JSON.createObjectNode().put("owner", "Far").put("currency", "EUR")).put("eventId", "far-open"))
+                .add(event("far-acc", "MoneyDeposited", JSON.createObjectNode().put("amount", "4.00")).put("eventId", "far-future")
+                        .put("occurredAt", "+1000000000-01-01T00:00:00Z"))
+                .add(event("far-acc", "MoneyDeposited", JSON.createObjectNode().put("amount", "2.00")).put("eventId", "far-next"));
+        PlaybackApi.Answer answer = api.postEvents(batch);
+        if (answer.status() != 202) {
+            // Ingest refuses it before the 202 (its range check): nothing to prove here about the pump.
+            assertEquals(400, answer.status(), answer.body().toString());
+            System.out.println("far-future occurredAt refused at ingest: " + answer.body());
+            return;
+        }
+        stack.awaitIdle(IDLE);
+
+        PlaybackApi.Answer far = api.event("far-future");
+        assertEquals(200, far.status(), far.body().toString());
+        assertEquals("rejected", far.body().path("status").asText(), far.body().toString());
+        assertFalse(far.body().path("reason").asText().isBlank(), far.body().toString());
+        assertEquals(List.of("far-open@1", "far-next@2"), idsAndVersions(api.history("far-acc").body()));
+        System.out.println("far-future occurredAt after the 202: " + far.body());
+    }
+
+    @Test
+    @Order(6)
     void badInputIsRefusedNamingTheProblemAndNothingIsAppended() throws Exception {
         post(event("bad-acc", "AccountOpened", JSON.createObjectNode().put("owner", "Bad").put("currency", "EUR")).put("eventId", "bad-open"));
         stack.awaitIdle(IDLE);
@@ -385,7 +411,7 @@ class LivePathIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aStaleExpectedVersionIsRejectedWithItsReason() {
         post(event("ev-acc", "AccountOpened", JSON.createObjectNode().put("owner", "Ev").put("currency", "EUR")).put("eventId", "ev-open"));
         post(event("ev-acc", "MoneyDeposited", JSON.createObjectNode().put("amount", "7.00")).put("eventId", "ev-stale").put("expectedVersion", 5));

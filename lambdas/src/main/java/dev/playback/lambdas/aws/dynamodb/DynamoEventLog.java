@@ -35,12 +35,13 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
 
 /**
  * The events table and the event-id table on DynamoDB. The event-id table holds one item per event id:
- * its claim (aggregate and version) or its rejection. Claims and rejections are conditional puts on
- * {@code attribute_not_exists(eventId)}; events are batch-written at their claimed versions.
+ * its claim (aggregate, version, content hash) or its rejection, and the conflicts recorded for it (a string set).
+ * Claims are batch-written (one writer per aggregate); events are put one by one with
+ * {@code attribute_not_exists(version)}, in version order per aggregate, so no version is written twice.
  */
 public final class DynamoEventLog implements EventLog, EventStore {
     private static final int MAX_UNPROCESSED_ROUNDS = 50;
-    private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
+    private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors.newFixedThreadPool(32, r -> {
         Thread t = new Thread(r, "events-table-writer");
         t.setDaemon(true);
         return t;
@@ -93,8 +94,11 @@ public final class DynamoEventLog implements EventLog, EventStore {
         String id = text(item, "eventId");
         String aggregateId = text(item, "aggregateId");
         Instant at = Instant.parse(text(item, "at"));
-        if ("rejected".equals(text(item, "status"))) return new EventStatus.Rejected(id, aggregateId, text(item, "reason"), at);
-        return new EventStatus.Claimed(id, aggregateId, Long.parseLong(item.get("version").n()), at);
+        String hash = text(item, "hash");
+        List<String> conflicts = item.containsKey("conflicts") && item.get("conflicts").hasSs()
+                ? item.get("conflicts").ss().stream().sorted().toList() : List.of();
+        if ("rejected".equals(text(item, "status"))) return new EventStatus.Rejected(id, aggregateId, text(item, "reason"), at, hash, conflicts);
+        return new EventStatus.Claimed(id, aggregateId, Long.parseLong(item.get("version").n()), at, hash, conflicts);
     }
 
     /**
@@ -180,6 +184,8 @@ public final class DynamoEventLog implements EventLog, EventStore {
             item.put("reason", s(r.reason()));
             item.put("at", s(r.at().toString()));
         }
+        if (status.hash() != null) item.put("hash", s(status.hash()));
+        if (!status.conflicts().isEmpty()) item.put("conflicts", AttributeValue.builder().ss(status.conflicts()).build());
         return item;
     }
 
@@ -205,21 +211,87 @@ public final class DynamoEventLog implements EventLog, EventStore {
     }
 
     @Override
+    public boolean rejectClaim(EventStatus.Claimed claim, String reason, Instant at) {
+        try {
+            dynamo.updateItem(u -> u.tableName(eventIdsTable).key(Map.of("eventId", s(claim.eventId())))
+                    .updateExpression("SET #status = :rejected, reason = :reason, #at = :at REMOVE version")
+                    .conditionExpression("#status = :claimed AND version = :from")
+                    .expressionAttributeNames(Map.of("#status", "status", "#at", "at"))
+                    .expressionAttributeValues(Map.of(":rejected", s("rejected"), ":claimed", s("claimed"),
+                            ":reason", s(reason), ":at", s(at.toString()), ":from", n(claim.version()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void recordConflict(String eventId, String conflict) {
+        try {
+            dynamo.updateItem(u -> u.tableName(eventIdsTable).key(Map.of("eventId", s(eventId)))
+                    .updateExpression("ADD conflicts :c").conditionExpression("attribute_exists(eventId)")
+                    .expressionAttributeValues(Map.of(":c", AttributeValue.builder().ss(conflict).build())));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException("no status recorded for event " + eventId + " to add the conflict to: " + conflict, e);
+        }
+    }
+
+    /** An event whose item cannot be built (for example a time outside what the index keys can hold). */
+    @Override
+    public Optional<String> unstorable(EventEnvelope event) {
+        try {
+            EventItems.toItem(event.withVersion(1));
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of("event " + event.eventId() + " cannot be stored: " + e.getMessage());
+        }
+    }
+
+    @Override
     public Optional<EventEnvelope> eventAt(String aggregateId, long version) {
         var r = dynamo.getItem(g -> g.tableName(eventsTable).consistentRead(true)
                 .key(Map.of("aggregateId", s(aggregateId), "version", n(version))));
         return r.hasItem() && !r.item().isEmpty() ? Optional.of(resolve(EventItems.fromItem(r.item()))) : Optional.empty();
     }
 
+    /**
+     * One conditional PutItem per event ({@code attribute_not_exists(version)}); aggregates in parallel, the events of
+     * one aggregate one after the other in version order, so no write lands above a hole.
+     */
     @Override
-    public void write(List<EventEnvelope> events) {
-        List<WriteRequest> all = new ArrayList<>();
-        for (EventEnvelope e : events) {
-            all.add(WriteRequest.builder().putRequest(PutRequest.builder().item(EventItems.toItem(e)).build()).build());
+    public List<EventEnvelope> write(List<EventEnvelope> events) {
+        Map<String, List<EventEnvelope>> byAggregate = new java.util.LinkedHashMap<>();
+        for (EventEnvelope e : events) byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
+        List<java.util.concurrent.CompletableFuture<List<EventEnvelope>>> writes = new ArrayList<>();
+        for (List<EventEnvelope> stream : byAggregate.values()) {
+            stream.sort(java.util.Comparator.comparing(EventEnvelope::version));
+            writes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> writeInOrder(stream), WRITERS));
         }
-        batchWrite(eventsTable, all);
+        try {
+            java.util.concurrent.CompletableFuture.allOf(writes.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+        List<EventEnvelope> notWritten = new ArrayList<>();
+        writes.forEach(w -> notWritten.addAll(w.join()));
+        return notWritten;
+    }
+
+    private List<EventEnvelope> writeInOrder(List<EventEnvelope> stream) {
         Map<String, Long> known = LATEST_SEEN.computeIfAbsent(eventsTable, t -> new java.util.concurrent.ConcurrentHashMap<>());
-        for (EventEnvelope e : events) known.merge(e.aggregateId(), e.version(), Math::max);
+        for (int i = 0; i < stream.size(); i++) {
+            EventEnvelope e = stream.get(i);
+            Map<String, AttributeValue> item = EventItems.toItem(e);
+            try {
+                dynamo.putItem(p -> p.tableName(eventsTable).item(item).conditionExpression("attribute_not_exists(version)"));
+            } catch (ConditionalCheckFailedException taken) {
+                known.remove(e.aggregateId());
+                return List.copyOf(stream.subList(i, stream.size()));
+            }
+            known.merge(e.aggregateId(), e.version(), Math::max);
+        }
+        return List.of();
     }
 
     /** BatchWriteItem in requests of 25, sent in parallel; returns once every item is written. */

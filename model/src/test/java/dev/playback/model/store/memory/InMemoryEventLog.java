@@ -62,8 +62,28 @@ public final class InMemoryEventLog implements EventLog, EventStore {
     public synchronized boolean moveClaim(EventStatus.Claimed claim, long toVersion) {
         EventStatus stored = statuses.get(claim.eventId());
         if (!(stored instanceof EventStatus.Claimed c) || c.version() != claim.version()) return false;
-        statuses.put(claim.eventId(), new EventStatus.Claimed(c.eventId(), c.aggregateId(), toVersion, c.at()));
+        statuses.put(claim.eventId(), c.withVersion(toVersion));
         return true;
+    }
+
+    @Override
+    public synchronized boolean rejectClaim(EventStatus.Claimed claim, String reason, java.time.Instant at) {
+        EventStatus stored = statuses.get(claim.eventId());
+        if (!(stored instanceof EventStatus.Claimed c) || c.version() != claim.version()) return false;
+        statuses.put(claim.eventId(), new EventStatus.Rejected(c.eventId(), c.aggregateId(), reason, at, c.hash(), c.conflicts()));
+        return true;
+    }
+
+    @Override
+    public synchronized void recordConflict(String eventId, String conflict) {
+        EventStatus stored = statuses.get(eventId);
+        if (stored == null) throw new IllegalStateException("no status recorded for event " + eventId + " to add a conflict to");
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(stored.conflicts());
+        all.add(conflict);
+        statuses.put(eventId, stored instanceof EventStatus.Claimed c
+                ? new EventStatus.Claimed(c.eventId(), c.aggregateId(), c.version(), c.at(), c.hash(), List.copyOf(all))
+                : new EventStatus.Rejected(stored.eventId(), stored.aggregateId(), ((EventStatus.Rejected) stored).reason(),
+                        ((EventStatus.Rejected) stored).at(), stored.hash(), List.copyOf(all)));
     }
 
     @Override
@@ -73,13 +93,22 @@ public final class InMemoryEventLog implements EventLog, EventStore {
     }
 
     @Override
-    public synchronized void write(List<EventEnvelope> toWrite) {
+    public synchronized List<EventEnvelope> write(List<EventEnvelope> toWrite) {
         for (EventEnvelope e : toWrite) {
             if (e.version() == null) throw new IllegalArgumentException("event " + e.eventId() + " has no version");
         }
-        for (EventEnvelope e : toWrite) {
-            events.computeIfAbsent(e.aggregateId(), k -> new TreeMap<>()).put(e.version(), e);
+        List<EventEnvelope> notWritten = new ArrayList<>();
+        java.util.Set<String> stopped = new java.util.HashSet<>();
+        List<EventEnvelope> ordered = new ArrayList<>(toWrite);
+        ordered.sort(java.util.Comparator.comparing(EventEnvelope::aggregateId).thenComparing(EventEnvelope::version));
+        for (EventEnvelope e : ordered) {
+            if (stopped.contains(e.aggregateId())
+                    || events.computeIfAbsent(e.aggregateId(), k -> new TreeMap<>()).putIfAbsent(e.version(), e) != null) {
+                stopped.add(e.aggregateId());
+                notWritten.add(e);
+            }
         }
+        return notWritten;
     }
 
     @Override

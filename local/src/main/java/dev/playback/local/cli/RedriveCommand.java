@@ -1,0 +1,104 @@
+package dev.playback.local.cli;
+
+import dev.playback.lambdas.aws.s3.S3SetAside;
+import dev.playback.lambdas.pump.SetAside;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code playback redrive [--aws] [--failure-bucket B] [--event-stream S] [--local-file FILE]}: puts the event-stream
+ * records the pump set aside (records it could not decode, kept in the failure bucket under
+ * {@code set-aside/event-stream/<shardId>/<sequenceNumber>.json}) back on the event stream, in stream order per
+ * shard, with their partition key, and removes each from the bucket only once it was re-published. Run it after
+ * the fix that makes them readable; a record that still cannot be decoded is set aside again. Locally the names
+ * come from the running stack; with {@code --aws} from the options or {@code PLAYBACK_FAILURE_BUCKET} and
+ * {@code PLAYBACK_EVENT_STREAM}.
+ */
+public final class RedriveCommand {
+    public static final String USAGE = "usage: playback redrive [--aws] [--failure-bucket NAME] [--event-stream NAME] [--local-file FILE]";
+
+    private RedriveCommand() {
+    }
+
+    /** Re-publishes set-aside records; one record at a time, so a failure leaves the rest where they are. */
+    public record Redrive(SetAside setAside, KinesisClient kinesis, String eventStream) {
+        /** Redrives {@code keys}; returns the new sequence numbers, in order. */
+        public List<String> run(List<String> keys) {
+            List<String> sequences = new ArrayList<>();
+            for (String key : keys) {
+                SetAside.Entry e = setAside.get(key);
+                String partitionKey = e.partitionKey() == null || e.partitionKey().isEmpty() ? "redrive" : e.partitionKey();
+                String sequence = kinesis.putRecord(p -> p.streamName(eventStream).partitionKey(partitionKey)
+                        .data(SdkBytes.fromByteArray(e.data()))).sequenceNumber();
+                setAside.remove(key);
+                sequences.add(sequence);
+            }
+            return sequences;
+        }
+
+        public List<String> runAll() {
+            return run(setAside.keys());
+        }
+    }
+
+    /** Exit code: 0 done, 2 usage error. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean aws = false;
+        String bucket = null;
+        String stream = null;
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--aws" -> aws = true;
+                case "--failure-bucket" -> bucket = value(args, ++i, "--failure-bucket");
+                case "--event-stream" -> stream = value(args, ++i, "--event-stream");
+                case "--local-file" -> file = Path.of(value(args, ++i, "--local-file"));
+                default -> throw new UsageException("unexpected argument '" + args[i] + "'\n" + USAGE);
+            }
+        }
+        S3Client s3;
+        KinesisClient kinesis;
+        if (aws) {
+            bucket = bucket != null ? bucket : System.getenv("PLAYBACK_FAILURE_BUCKET");
+            stream = stream != null ? stream : System.getenv("PLAYBACK_EVENT_STREAM");
+            if (bucket == null || bucket.isBlank()) throw new UsageException("--aws: give --failure-bucket NAME or set PLAYBACK_FAILURE_BUCKET");
+            if (stream == null || stream.isBlank()) throw new UsageException("--aws: give --event-stream NAME or set PLAYBACK_EVENT_STREAM");
+            s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            kinesis = KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        } else {
+            Path where = file != null ? file : LocalEndpoints.defaultFile();
+            LocalEndpoints e = LocalEndpoints.read(where);
+            if (!e.writerAlive()) throw new UsageException("the local stack recorded in " + where + " is not running: start it with 'playback local'");
+            var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+            s3 = S3Client.builder().region(Region.of(e.region())).credentialsProvider(creds).endpointOverride(e.s3())
+                    .forcePathStyle(true).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            kinesis = KinesisClient.builder().region(Region.of(e.region())).credentialsProvider(creds).endpointOverride(e.kinesis())
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            bucket = bucket != null ? bucket : e.name("FailureBucket");
+            stream = stream != null ? stream : e.name("EventStream");
+        }
+        try (s3; kinesis) {
+            Redrive redrive = new Redrive(new S3SetAside(s3, bucket), kinesis, stream);
+            List<String> keys = redrive.setAside().keys();
+            List<String> sequences = redrive.run(keys);
+            for (int i = 0; i < keys.size(); i++) out.println("redriven " + keys.get(i) + " -> " + stream + " " + sequences.get(i));
+            out.println(keys.size() + " set-aside record(s) put back on " + stream + " from s3://" + bucket + "/" + S3SetAside.PREFIX);
+        }
+        return 0;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new UsageException(option + " needs a value\n" + USAGE);
+        return args[i];
+    }
+}
