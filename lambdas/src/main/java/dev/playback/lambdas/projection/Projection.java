@@ -75,7 +75,9 @@ public final class Projection {
 
     private Set<String> liveGenerations(String processor) {
         Generations g = states.generations(processor);
-        return followBuilding ? g.live() : g.serving();
+        // A processor with external effects runs live in the active generation only: the previous and the building
+        // ones follow in suppress or their replay's gateway mode (its handler does that), never live.
+        return followBuilding ? g.live() : Set.of(g.active());
     }
 
     public Projection(List<Projector<?>> projectors, EventStore events, StateStore states, ReplayStore replays,
@@ -84,8 +86,9 @@ public final class Projection {
     }
 
     /**
-     * @param followBuilding whether live events also go to the generations being built; a processor with
-     *                       external effects brings those in its replay's gateway mode instead, not live
+     * @param followBuilding whether live events also go to the previous and the building generations; a processor
+     *                       with external effects runs live in the active generation only and brings the others up
+     *                       itself, the previous in suppress and the building ones in their replay's gateway mode
      */
     public Projection(List<Projector<?>> projectors, EventStore events, StateStore states, ReplayStore replays,
                       Executor executor, Duration patience, boolean followBuilding) {
