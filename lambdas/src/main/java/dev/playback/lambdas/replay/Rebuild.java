@@ -35,6 +35,11 @@ final class Rebuild {
     /** Stay well under Step Functions' 25,000 history events; a publish round costs about 7 per segment. */
     static final int HISTORY_BUDGET = 18_000;
     static final int HISTORY_EVENTS_PER_ROUND = 7;
+    /**
+     * Drain checks one execution makes before it continues as new: each costs about 9 history events (the check,
+     * the choice, the one-second wait), so the wait stays within the history limit beside a full publishing budget.
+     */
+    static final int MAX_DRAIN_WAITS = 500;
     private static final Pattern GENERATION = Pattern.compile("g(\\d+)");
 
     private final ReplayPorts ports;
@@ -49,7 +54,7 @@ final class Rebuild {
         return Math.max(1, HISTORY_BUDGET / (HISTORY_EVENTS_PER_ROUND * segments));
     }
 
-    ObjectNode prepare(ReplayKind kind, JsonNode request) {
+    ObjectNode prepare(ReplayKind kind, JsonNode request, String execution) {
         if (kind == ReplayKind.PARTIAL) throw new IllegalArgumentException("kind must be rebuild or verify for prepare");
         JsonNode r = Requests.object(request);
         String replayId = checkpoints.idOrNew(Requests.text(r, "replayId"));
@@ -76,6 +81,12 @@ final class Rebuild {
             throw new IllegalArgumentException("replay '" + replayId + "' is a " + existing.kind().wireName() + ", not a " + kind.wireName());
         }
         if (resumed) Checkpoints.sameGatewayPolicy(existing, r);
+        if (existing.status().ended()) {
+            throw new IllegalArgumentException("replay '" + replayId + "' has ended " + existing.status() + " (" + existing.detail()
+                    + "); its generation " + existing.generation() + " was dropped: start a new replay with another replayId");
+        }
+        // The newest execution of a replay id runs it: an older one still running stops at its next call.
+        if (execution != null && existing.status() == ReplayStatus.RUNNING) ports.replays().runBy(replayId, execution);
         if (existing.status() != ReplayStatus.SUCCEEDED) {
             if (existing.status() != ReplayStatus.RUNNING) ports.replays().update(existing.withStatus(ReplayStatus.RUNNING, null));
             for (String p : existing.processors()) ports.states().startBuilding(p, existing.generation());
@@ -93,6 +104,7 @@ final class Rebuild {
         out.put("missingRecords", existing.missingRecords());
         out.put("maxRounds", maxRounds(existing.segments()));
         out.put("resumed", resumed);
+        out.putObject("drain").put("drained", false).put("waits", 0);
         return out;
     }
 
@@ -119,6 +131,7 @@ final class Rebuild {
      */
     ObjectNode publish(String replayId, int segment, int round, int maxRounds, String owner) {
         Replay replay = checkpoints.require(replayId);
+        checkpoints.requireRunBy(replay, owner);
         if (segment < 0 || segment >= replay.segments()) {
             throw new IllegalArgumentException("segment " + segment + " is out of range: replay '" + replayId + "' has segments 0.." + (replay.segments() - 1));
         }
@@ -180,7 +193,8 @@ final class Rebuild {
         return out;
     }
 
-    ObjectNode drained(String replayId) {
+    /** {@code waits}: drain checks this execution made before (it continues as new after {@link #MAX_DRAIN_WAITS}). */
+    ObjectNode drained(String replayId, int waits) {
         Replay replay = checkpoints.require(replayId);
         List<SegmentCheckpoint> segments = checkpoints.segments(replay);
         Map<String, String> published = Checkpoints.publishedShards(segments);
@@ -204,6 +218,8 @@ final class Rebuild {
         out.put("published", segments.stream().mapToLong(SegmentCheckpoint::published).sum());
         out.put("applied", applied == Long.MAX_VALUE ? 0 : applied);
         out.set("appliedBy", perProcessor);
+        out.put("waits", drained ? waits : waits + 1);
+        out.put("continueAsNew", !drained && waits + 1 >= MAX_DRAIN_WAITS);
         return out;
     }
 
@@ -240,12 +256,19 @@ final class Rebuild {
         return out;
     }
 
-    /** Returns the generation that was active before (the new previous). */
+    /**
+     * Returns the generation that was active before (the new previous). The generation that was previous before is
+     * no longer kept for anything: its items are deleted.
+     */
     private String switchTo(String processor, String generation) {
         for (int attempt = 0; attempt < 5; attempt++) {
             Generations g = ports.states().generations(processor);
             if (g.active().equals(generation)) return g.previous(); // switched already (a repeated finish)
-            if (ports.states().activate(processor, g.active(), generation)) return g.active();
+            if (ports.states().activate(processor, g.active(), generation)) {
+                String dropped = g.previous();
+                if (dropped != null && !dropped.equals(generation) && !dropped.equals(g.active())) ports.states().discard(processor, dropped);
+                return g.active();
+            }
         }
         throw new IllegalStateException("the active generation of " + processor + " kept changing; " + generation + " was not activated");
     }

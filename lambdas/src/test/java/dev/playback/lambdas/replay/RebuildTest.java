@@ -148,28 +148,102 @@ class RebuildTest {
     }
 
     @Test
-    void resumesFromItsCheckpointsAfterAFailure() {
+    void aFailedRebuildEndsDropsItsGenerationAndRefusesToBeStartedAgain() {
         ledger();
-        JsonNode prepared = world.prepare("rebuild", input("replayId", "r-3", "segments", 1, "batchSize", 3));
+        world.prepare("rebuild", input("replayId", "r-3", "segments", 1, "batchSize", 3));
         world.call(input("action", "publish", "replayId", "r-3", "segment", 0, "round", 0, "maxRounds", 642));
-        assertEquals(3, world.stream.entries().stream().mapToInt(e -> e.record().events().size()).sum());
+        world.deliverPlayback();
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isPresent(), "the rebuild wrote into g1");
+
         JsonNode failed = world.call(input("action", "fail", "state", input("replayId", "r-3",
                 "error", input("Error", "Lambda.Unknown", "Cause", "boom"))));
+
         assertEquals("FAILED", failed.get("status").asText());
+        assertTrue(failed.get("cause").asText().contains("g1 was dropped"), failed.toString());
         assertEquals(ReplayStatus.FAILED, world.replays.find("r-3").orElseThrow().status());
         assertTrue(world.replays.find("r-3").orElseThrow().detail().contains("boom"));
+        assertEquals(Set.of(), world.states.generations(BalancesProjection.NAME).building());
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty(), "the dropped generation's items are deleted");
+        world.live(deposited("late", "acc-1", "1.00"));
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty(), "no live event reaches it afterwards");
+        IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("replayId", "r-3")));
+        assertTrue(again.getMessage().contains("'r-3' has ended FAILED") && again.getMessage().contains("another replayId"), again.getMessage());
+    }
 
-        JsonNode resumed = world.prepare("rebuild", input("replayId", "r-3"));
-        assertTrue(resumed.get("resumed").asBoolean());
-        assertEquals(prepared.get("generation"), resumed.get("generation"));
-        assertEquals(3, resumed.get("batchSize").asInt());
-        assertEquals(ReplayStatus.RUNNING, world.replays.find("r-3").orElseThrow().status());
-        assertTrue(world.publishExecution(resumed));
-        assertEquals(7, world.stream.entries().stream().mapToInt(e -> e.record().events().size()).sum(), "nothing published twice");
+    @Test
+    void aStoppedExecutionEndsItsReplayAbortedWhenEventBridgeTellsIt() {
+        ledger();
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:one",
+                "request", input("segments", 1, "batchSize", 3)));
+        String replayId = world.replays.replayOfExecution("arn:exec:one").orElseThrow();
+        world.call(input("action", "publish", "replayId", replayId, "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:one"));
         world.deliverPlayback();
-        assertTrue(world.call(input("action", "drained", "replayId", "r-3")).get("drained").asBoolean());
-        assertEquals("g1", world.call(input("action", "finish", "replayId", "r-3")).get("generation").asText());
-        assertEquals("7.50", world.balance("g1", "acc-1"));
+
+        JsonNode ended = world.call(input("version", "0", "source", "aws.states", "detail-type", "Step Functions Execution Status Change",
+                "detail", input("executionArn", "arn:exec:one", "status", "ABORTED", "input", "{}")));
+
+        assertTrue(ended.get("ended").asBoolean(), ended.toString());
+        assertEquals(ReplayStatus.ABORTED, world.replays.find(replayId).orElseThrow().status());
+        assertEquals(Set.of(), world.states.generations(BalancesProjection.NAME).building());
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty());
+        IllegalStateException late = assertThrows(IllegalStateException.class, () -> world.call(input("action", "publish", "replayId", replayId,
+                "segment", 0, "round", 1, "maxRounds", 642, "owner", "arn:exec:one")));
+        assertTrue(late.getMessage().contains("has ended ABORTED"), late.getMessage());
+    }
+
+    @Test
+    void theNewestExecutionOfAReplayIdRunsItAndAnOlderOneStopsAtItsNextCall() {
+        ledger();
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:one", "request", input("replayId", "r-9", "segments", 1)));
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:two", "request", input("replayId", "r-9")));
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> world.call(input("action", "publish",
+                "replayId", "r-9", "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:one")));
+        assertTrue(refused.getMessage().contains("run by execution arn:exec:two"), refused.getMessage());
+        JsonNode failedOne = world.call(input("action", "fail", "state", input("replayId", "r-9", "execution", "arn:exec:one",
+                "error", input("Error", "Lambda.Unknown", "Cause", refused.getMessage()))));
+        JsonNode endedOne = world.call(input("source", "aws.states", "detail-type", "Step Functions Execution Status Change",
+                "detail", input("executionArn", "arn:exec:one", "status", "FAILED", "input", "{\"replayId\":\"r-9\"}")));
+
+        assertFalse(failedOne.get("recorded").asBoolean(), failedOne.toString());
+        assertFalse(endedOne.get("ended").asBoolean(), endedOne.toString());
+        assertEquals(ReplayStatus.RUNNING, world.replays.find("r-9").orElseThrow().status());
+        JsonNode published = world.call(input("action", "publish", "replayId", "r-9", "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:two"));
+        assertTrue(published.get("done").asBoolean());
+        assertEquals(7, published.get("published").asLong());
+    }
+
+    @Test
+    void aSwitchDeletesTheGenerationItDropsAndKeepsThePreviousOne() {
+        ledger();
+        world.run("rebuild", input("replayId", "r-a"));
+        assertTrue(world.states.load(BalancesProjection.NAME, "g0", "acc-1").isPresent(), "g0 is previous after the first switch");
+        world.run("rebuild", input("replayId", "r-b"));
+        assertTrue(world.states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty(), "g0 was deleted when g2 was switched to");
+
+        world.run("rebuild", input("replayId", "r-c"));
+
+        assertEquals(new Generations("g3", "g2", Set.of()), world.states.generations(BalancesProjection.NAME));
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty(), "g1, older than previous, is deleted");
+        assertEquals("7.50", world.balance("g2", "acc-1"));
+        assertEquals("7.50", world.balance("g3", "acc-1"));
+    }
+
+    @Test
+    void theDrainWaitContinuesAsNewAfterItsBudgetOfChecks() {
+        ledger();
+        JsonNode prepared = world.prepare("rebuild", input("replayId", "r-w"));
+        assertEquals(0, prepared.get("drain").get("waits").asInt());
+        world.publishExecution(prepared);
+
+        JsonNode early = world.call(input("action", "drained", "replayId", "r-w", "waits", 3));
+        JsonNode last = world.call(input("action", "drained", "replayId", "r-w", "waits", 499));
+
+        assertFalse(early.get("drained").asBoolean());
+        assertEquals(4, early.get("waits").asInt());
+        assertFalse(early.get("continueAsNew").asBoolean());
+        assertEquals(500, last.get("waits").asInt());
+        assertTrue(last.get("continueAsNew").asBoolean(), last.toString());
     }
 
     @Test

@@ -103,6 +103,21 @@ public final class ReplayWorld {
         public long appliedEvents(String replayId, String processor) {
             return replays.appliedEvents(replayId, processor);
         }
+
+        @Override
+        public void runBy(String replayId, String executionArn) {
+            replays.runBy(replayId, executionArn);
+        }
+
+        @Override
+        public Optional<String> execution(String replayId) {
+            return replays.execution(replayId);
+        }
+
+        @Override
+        public Optional<String> replayOfExecution(String executionArn) {
+            return replays.replayOfExecution(executionArn);
+        }
     };
     final ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, states, crashing,
             stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO));

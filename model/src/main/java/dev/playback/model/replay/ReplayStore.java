@@ -55,4 +55,17 @@ public interface ReplayStore {
 
     /** The applied counter of a processor (for display; may count redelivered records twice). */
     long appliedEvents(String replayId, String processor);
+
+    /**
+     * Records {@code executionArn} (a Step Functions execution) as the one that runs the replay now; the replay is
+     * also findable by it ({@link #replayOfExecution}). The newest execution of a replay id takes it over: calls of
+     * an older one are refused from then on.
+     */
+    void runBy(String replayId, String executionArn);
+
+    /** The execution that runs the replay now, if one was recorded. */
+    Optional<String> execution(String replayId);
+
+    /** The replay an execution ran (or runs), if it recorded one. */
+    Optional<String> replayOfExecution(String executionArn);
 }

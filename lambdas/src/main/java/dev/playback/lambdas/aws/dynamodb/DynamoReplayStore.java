@@ -31,7 +31,8 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
  * segment's checkpoint), {@code replay#<id>#applied#<processor>#<shardId>} (the highest playback sequence number
  * the processor processed in that shard, zero-padded so a conditional write compares it like a number) and
  * {@code replay#<id>#applied#<processor>} (the processor's applied counter), and
- * {@code replay-generation#<generation>} (which replay builds a generation).
+ * {@code replay-generation#<generation>} (which replay builds a generation), {@code replay#<id>#execution} (the
+ * execution that runs the replay now) and {@code replay-execution#<executionArn>} (which replay an execution ran).
  */
 public final class DynamoReplayStore implements ReplayStore {
     private final DynamoDbClient dynamo;
@@ -267,5 +268,32 @@ public final class DynamoReplayStore implements ReplayStore {
     public long appliedEvents(String replayId, String processor) {
         Map<String, AttributeValue> item = get(appliedKey(replayId, processor));
         return item == null ? 0 : number(item, "count");
+    }
+
+    static String executionKey(String replayId) {
+        return replayKey(replayId) + "#execution";
+    }
+
+    static String executionPointer(String executionArn) {
+        return "replay-execution#" + executionArn;
+    }
+
+    @Override
+    public void runBy(String replayId, String executionArn) {
+        // The pointer first: an execution that runs a replay is always findable.
+        dynamo.putItem(p -> p.tableName(table).item(Map.of("pk", s(executionPointer(executionArn)), "replayId", s(replayId))));
+        dynamo.putItem(p -> p.tableName(table).item(Map.of("pk", s(executionKey(replayId)), "execution", s(executionArn))));
+    }
+
+    @Override
+    public Optional<String> execution(String replayId) {
+        Map<String, AttributeValue> item = get(executionKey(replayId));
+        return item == null ? Optional.empty() : Optional.ofNullable(text(item, "execution"));
+    }
+
+    @Override
+    public Optional<String> replayOfExecution(String executionArn) {
+        Map<String, AttributeValue> item = get(executionPointer(executionArn));
+        return item == null ? Optional.empty() : Optional.ofNullable(text(item, "replayId"));
     }
 }

@@ -18,6 +18,8 @@ public final class InMemoryReplayStore implements ReplayStore {
     private final Map<String, String> applied = new HashMap<>();
     private final Map<String, Long> appliedEvents = new HashMap<>();
     private final Map<String, String> byGeneration = new HashMap<>();
+    private final Map<String, String> executions = new HashMap<>();
+    private final Map<String, String> byExecution = new HashMap<>();
 
     @Override
     public synchronized Optional<Replay> find(String replayId) {
@@ -88,5 +90,21 @@ public final class InMemoryReplayStore implements ReplayStore {
     @Override
     public synchronized long appliedEvents(String replayId, String processor) {
         return appliedEvents.getOrDefault(replayId + "#" + processor, 0L);
+    }
+
+    @Override
+    public synchronized void runBy(String replayId, String executionArn) {
+        byExecution.put(executionArn, replayId);
+        executions.put(replayId, executionArn);
+    }
+
+    @Override
+    public synchronized Optional<String> execution(String replayId) {
+        return Optional.ofNullable(executions.get(replayId));
+    }
+
+    @Override
+    public synchronized Optional<String> replayOfExecution(String executionArn) {
+        return Optional.ofNullable(byExecution.get(executionArn));
     }
 }
