@@ -249,6 +249,13 @@ public final class Projection {
     private Result applyPlayback(List<Item> items, List<Item> poisoned) {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> reasons = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> why = new java.util.concurrent.ConcurrentHashMap<>();
+        // Records of a replay that has ended (stopped, failed) are not applied: its generation was dropped.
+        Map<String, Boolean> ended = new HashMap<>();
+        for (Item item : items) {
+            ended.computeIfAbsent(item.playback().replayId(), id -> replays.find(id).map(r -> r.status().ended()).orElse(false));
+        }
+        items = items.stream().filter(i -> !ended.get(i.playback().replayId())).toList();
         Map<String, List<Item>> byAggregate = new LinkedHashMap<>();
         for (Item item : items) byAggregate.computeIfAbsent(item.playback().aggregateId(), k -> new ArrayList<>()).add(item);
         List<CompletableFuture<Void>> work = new ArrayList<>();
@@ -267,6 +274,7 @@ public final class Projection {
                         }
                     } catch (RuntimeException e) {
                         failures.add(item.sequenceNumber());
+                        why.put(item.sequenceNumber(), String.valueOf(e.getMessage()));
                         reasons.add(item.sequenceNumber() + ": playback of " + r.aggregateId() + " for replay " + r.replayId()
                                 + " failed: " + e.getMessage());
                     }
@@ -278,7 +286,7 @@ public final class Projection {
         for (Item item : poisoned) blocking.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
         PlaybackMarks.mark(replays, projectors.stream().map(p -> p.processor().name()).toList(),
                 items.stream().map(i -> new PlaybackMarks.Processed(i.shardId(), i.sequenceNumber(), i.playback())).toList(),
-                new HashSet<>(failures), blocking);
+                new HashSet<>(failures), blocking, why);
         return new Result(failures.stream().distinct().toList(), List.copyOf(reasons), byAggregate.size());
     }
 

@@ -10,6 +10,7 @@ import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.Replay;
 import dev.playback.model.replay.ReplayKind;
 import dev.playback.model.replay.ReplayStatus;
+import dev.playback.model.replay.ReplayStore;
 import dev.playback.model.replay.SegmentCheckpoint;
 import dev.playback.model.replay.SequenceNumbers;
 import dev.playback.model.store.Generations;
@@ -193,29 +194,59 @@ final class Rebuild {
         return out;
     }
 
-    /** {@code waits}: drain checks this execution made before (it continues as new after {@link #MAX_DRAIN_WAITS}). */
+    /**
+     * Whether every processor of the replay applied every record published for it: per shard, its mark reached the
+     * highest sequence number published, and the events it applied (each record counted once) add up to those
+     * published. A record a processor could not apply and the stream skipped (its retries ran out), or events missing
+     * although every mark was reached, fail the replay with an error that names them; the active generation stays.
+     * {@code waits}: drain checks this execution made before (it continues as new after {@link #MAX_DRAIN_WAITS}).
+     */
     ObjectNode drained(String replayId, int waits) {
         Replay replay = checkpoints.require(replayId);
         List<SegmentCheckpoint> segments = checkpoints.segments(replay);
         Map<String, String> published = Checkpoints.publishedShards(segments);
-        boolean drained = segments.stream().allMatch(SegmentCheckpoint::done);
+        boolean allPublished = segments.stream().allMatch(SegmentCheckpoint::done);
+        long publishedEvents = segments.stream().mapToLong(SegmentCheckpoint::published).sum();
+        boolean drained = allPublished;
         long applied = Long.MAX_VALUE;
         ObjectNode perProcessor = EventCodec.JSON.createObjectNode();
+        List<String> skipped = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         // Every processor of the replay consumes the playback stream on its own: each must have processed
-        // every shard up to what was published.
+        // every shard up to what was published, and applied every event published.
         for (String processor : replay.processors()) {
-            Map<String, String> done = ports.replays().applied(replayId, processor, published.keySet());
+            Map<String, ReplayStore.AppliedShard> done = ports.replays().appliedShards(replayId, processor, published.keySet());
+            boolean reached = true;
+            long count = 0;
             for (var shard : published.entrySet()) {
-                String seq = done.get(shard.getKey());
-                if (seq == null || SequenceNumbers.compare(seq, shard.getValue()) < 0) drained = false;
+                ReplayStore.AppliedShard a = done.get(shard.getKey());
+                if (a == null || a.sequenceNumber() == null || SequenceNumbers.compare(a.sequenceNumber(), shard.getValue()) < 0) reached = false;
             }
-            long count = ports.replays().appliedEvents(replayId, processor);
+            for (var shard : done.entrySet()) {
+                ReplayStore.AppliedShard a = shard.getValue();
+                count += a.events();
+                a.failed().forEach((seq, what) -> {
+                    if (a.sequenceNumber() != null && SequenceNumbers.compare(seq, a.sequenceNumber()) <= 0) {
+                        skipped.add("processor " + processor + " could not apply playback record " + seq + " of " + shard.getKey() + " (" + what + ")");
+                    }
+                });
+            }
+            if (!reached) drained = false;
+            if (allPublished && reached && count < publishedEvents) {
+                missing.add("processor " + processor + " applied " + count + " of the " + publishedEvents + " events published");
+            }
             perProcessor.put(processor, count);
             applied = Math.min(applied, count);
         }
+        if (!skipped.isEmpty() || !missing.isEmpty()) {
+            List<String> all = new ArrayList<>(skipped);
+            all.addAll(missing);
+            throw new IllegalStateException("replay " + replayId + " cannot switch to " + replay.generation() + ": " + String.join("; ", all)
+                    + "; the active generation is unchanged");
+        }
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("drained", drained);
-        out.put("published", segments.stream().mapToLong(SegmentCheckpoint::published).sum());
+        out.put("published", publishedEvents);
         out.put("applied", applied == Long.MAX_VALUE ? 0 : applied);
         out.set("appliedBy", perProcessor);
         out.put("waits", drained ? waits : waits + 1);

@@ -1,7 +1,10 @@
 package dev.playback.lambdas.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.lambdas.projection.Projection;
 import dev.playback.model.ledger.BalancesProjection;
+import dev.playback.model.replay.PlaybackRecord;
+import dev.playback.model.store.memory.InMemoryPlaybackStream;
 import dev.playback.model.replay.ReplayStatus;
 import dev.playback.model.store.Generations;
 import org.junit.jupiter.api.Test;
@@ -227,6 +230,74 @@ class RebuildTest {
         assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty(), "g1, older than previous, is deleted");
         assertEquals("7.50", world.balance("g2", "acc-1"));
         assertEquals("7.50", world.balance("g3", "acc-1"));
+    }
+
+    /** Publishes the ledger for replay {@code id} and returns its records on the stream (not yet applied). */
+    private List<InMemoryPlaybackStream.Entry> published(String id) {
+        ledger();
+        JsonNode prepared = world.prepare("rebuild", input("replayId", id, "segments", 1));
+        assertTrue(world.publishExecution(prepared));
+        return world.stream.drain();
+    }
+
+    /** A later record of the same replay and aggregate on the same shard: what moves the mark past a skipped one. */
+    private InMemoryPlaybackStream.Entry later(InMemoryPlaybackStream.Entry of) {
+        PlaybackRecord r = of.record();
+        world.stream.publish(List.of(new PlaybackRecord(r.replayId(), r.generation(), r.processors(), r.events().subList(0, 1))));
+        return world.stream.drain().get(0);
+    }
+
+    private Projection.Result apply(List<InMemoryPlaybackStream.Entry> entries) {
+        return world.projection.apply(entries.stream().map(e -> Projection.Item.playback(e.shardId(), e.sequenceNumber(), e.record())).toList());
+    }
+
+    @Test
+    void aPlaybackRecordAProcessorCouldNotApplyAndTheStreamSkippedFailsTheReplayNamingIt() {
+        List<InMemoryPlaybackStream.Entry> entries = published("r-skip");
+        InMemoryPlaybackStream.Entry bad = entries.stream().filter(e -> e.record().aggregateId().equals("acc-2")).findFirst().orElseThrow();
+        PlaybackRecord r = bad.record();
+        // version 2 carried as 5: the gap 2..4 is not in the events table, so the record cannot apply
+        PlaybackRecord broken = new PlaybackRecord(r.replayId(), r.generation(), r.processors(), List.of(r.events().get(0), r.events().get(1).withVersion(5)));
+        List<InMemoryPlaybackStream.Entry> first = entries.stream().map(e -> e == bad ? new InMemoryPlaybackStream.Entry(e.shardId(), e.sequenceNumber(), broken) : e).toList();
+        assertEquals(List.of(bad.sequenceNumber()), apply(first).failures());
+        // its retries ran out: the stream goes on after it
+        assertEquals(List.of(), apply(List.of(later(bad))).failures());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> world.call(input("action", "drained", "replayId", "r-skip")));
+
+        System.out.println("skipped record: " + e.getMessage());
+        assertTrue(e.getMessage().contains("processor balances could not apply playback record " + bad.sequenceNumber()), e.getMessage());
+        assertTrue(e.getMessage().contains("aggregate acc-2 versions 1..5") && e.getMessage().contains("not in the events table"), e.getMessage());
+        assertTrue(e.getMessage().contains("replay r-skip") && e.getMessage().contains("the active generation is unchanged"), e.getMessage());
+        assertEquals("g0", world.states.generations(BalancesProjection.NAME).active());
+    }
+
+    @Test
+    void eventsMissingAlthoughEveryMarkWasReachedFailTheReplayWithTheCounts() {
+        List<InMemoryPlaybackStream.Entry> entries = published("r-lost");
+        InMemoryPlaybackStream.Entry lost = entries.stream().filter(e -> e.record().aggregateId().equals("acc-1")).findFirst().orElseThrow();
+        // the record never reached the processor (its batch failed outright until the retries ran out)
+        assertEquals(List.of(), apply(entries.stream().filter(e -> e != lost).toList()).failures());
+        assertEquals(List.of(), apply(List.of(later(lost))).failures());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> world.call(input("action", "drained", "replayId", "r-lost")));
+
+        System.out.println("lost record: " + e.getMessage());
+        // published: acc-1 3 + acc-2 2 + acc-3 2 = 7 events; applied: 2 + 2 + the later record's 1 = 5
+        assertTrue(e.getMessage().contains("processor balances applied 5 of the 7 events published"), e.getMessage());
+        assertEquals("g0", world.states.generations(BalancesProjection.NAME).active());
+    }
+
+    @Test
+    void aRedeliveredBatchIsCountedOnceAndDrains() {
+        List<InMemoryPlaybackStream.Entry> entries = published("r-again");
+        assertEquals(List.of(), apply(entries).failures());
+        assertEquals(List.of(), apply(entries).failures());
+
+        JsonNode drained = world.call(input("action", "drained", "replayId", "r-again"));
+
+        assertTrue(drained.get("drained").asBoolean(), drained.toString());
+        assertEquals(7, drained.get("applied").asLong());
     }
 
     @Test

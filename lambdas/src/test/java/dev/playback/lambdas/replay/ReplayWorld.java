@@ -105,6 +105,16 @@ public final class ReplayWorld {
         }
 
         @Override
+        public void recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
+            replays.recordApplied(replayId, processor, shardId, upTo, records);
+        }
+
+        @Override
+        public Map<String, AppliedShard> appliedShards(String replayId, String processor, Collection<String> shardIds) {
+            return replays.appliedShards(replayId, processor, shardIds);
+        }
+
+        @Override
         public void runBy(String replayId, String executionArn) {
             replays.runBy(replayId, executionArn);
         }

@@ -254,6 +254,80 @@ public final class DynamoReplayStore implements ReplayStore {
         }
     }
 
+    /**
+     * Read, then one conditional put on the shard's item (its {@code rev} unchanged): {@code seq}/{@code sequenceNumber}
+     * (the mark), {@code events} (counted once each), {@code failed} (sequence number -> what failed and why).
+     */
+    @Override
+    public void recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
+        String pk = appliedKey(replayId, processor, shardId);
+        long all = 0;
+        for (ProcessedRecord r : records) {
+            if (r.failure() == null && upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0) all += r.events();
+        }
+        for (int attempt = 0; ; attempt++) {
+            Map<String, AttributeValue> item = get(pk);
+            String mark = item == null ? null : text(item, "sequenceNumber");
+            long rev = item == null ? 0 : number(item, "rev");
+            long events = item == null ? 0 : number(item, "events");
+            Map<String, String> failed = new TreeMap<>();
+            if (item != null && item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failed.put(k, v.s()));
+            Map<String, String> failedBefore = Map.copyOf(failed);
+            for (ProcessedRecord r : records) {
+                if (r.failure() != null) {
+                    failed.put(r.sequenceNumber(), r.describe());
+                    continue;
+                }
+                failed.remove(r.sequenceNumber());
+                boolean marked = upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0;
+                if (marked && (mark == null || SequenceNumbers.compare(r.sequenceNumber(), mark) > 0)) events += r.events();
+            }
+            String next = upTo == null ? mark : mark == null ? upTo : SequenceNumbers.max(mark, upTo);
+            if (java.util.Objects.equals(next, mark) && failed.equals(failedBefore) && item != null) break; // a redelivered batch
+            Map<String, AttributeValue> put = new HashMap<>();
+            put.put("pk", s(pk));
+            if (next != null) {
+                put.put("seq", s(SequenceNumbers.padded(next)));
+                put.put("sequenceNumber", s(next));
+            }
+            put.put("events", n(events));
+            put.put("rev", n(rev + 1));
+            Map<String, AttributeValue> failedItem = new HashMap<>();
+            failed.forEach((k, v) -> failedItem.put(k, s(v)));
+            put.put("failed", AttributeValue.builder().m(failedItem).build());
+            String condition = item == null ? "attribute_not_exists(pk)" : rev == 0 ? "attribute_not_exists(rev)" : "rev = :rev";
+            try {
+                dynamo.putItem(p -> {
+                    p.tableName(table).item(put).conditionExpression(condition);
+                    if (condition.contains(":rev")) p.expressionAttributeValues(Map.of(":rev", n(rev)));
+                });
+                break;
+            } catch (ConditionalCheckFailedException e) {
+                if (attempt >= 20) throw new IllegalStateException("the applied mark of " + processor + " in " + shardId + " for replay "
+                        + replayId + " kept changing; not recorded up to " + upTo, e);
+            }
+        }
+        if (all > 0) {
+            long count = all;
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(appliedKey(replayId, processor))))
+                    .updateExpression("ADD #c :n").expressionAttributeNames(Map.of("#c", "count"))
+                    .expressionAttributeValues(Map.of(":n", n(count))));
+        }
+    }
+
+    @Override
+    public Map<String, AppliedShard> appliedShards(String replayId, String processor, Collection<String> shardIds) {
+        Map<String, AppliedShard> out = new TreeMap<>();
+        for (String shard : shardIds) {
+            Map<String, AttributeValue> item = get(appliedKey(replayId, processor, shard));
+            if (item == null) continue;
+            Map<String, String> failed = new TreeMap<>();
+            if (item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failed.put(k, v.s()));
+            out.put(shard, new AppliedShard(text(item, "sequenceNumber"), number(item, "events"), failed));
+        }
+        return out;
+    }
+
     @Override
     public Map<String, String> applied(String replayId, String processor, Collection<String> shardIds) {
         Map<String, String> out = new TreeMap<>();
