@@ -133,7 +133,7 @@ public final class Projection {
                 else ids.add(e.eventId());
             }
         }
-        if (!appended.isEmpty()) applyAppended(appended, failures, reasons, items);
+        Map<String, Set<String>> appendedTo = appended.isEmpty() ? Map.of() : applyAppended(appended, failures, reasons, items);
         long deadline = System.nanoTime() + patience.toNanos();
         Map<String, EventStatus> statuses = new HashMap<>(events.statuses(ids));
         while (statuses.size() < ids.size() && System.nanoTime() < deadline) {
@@ -188,12 +188,24 @@ public final class Projection {
             }, executor));
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        if (!targets.isEmpty() || !appended.isEmpty()) {
+            // A generation dropped (its replay stopped or failed) while this batch wrote to it: delete what landed there.
+            Map<String, Set<String>> written = new HashMap<>();
+            for (Projector<?> p : projectors) {
+                String name = p.processor().name();
+                Set<String> gens = new HashSet<>(generations.getOrDefault(name, Set.of()));
+                gens.addAll(appendedTo.getOrDefault(name, Set.of()));
+                written.put(name, gens);
+            }
+            dropLeftovers(written);
+        }
         List<String> distinct = failures.stream().distinct().toList();
         return new Result(distinct, List.copyOf(reasons), targets.size());
     }
 
     /** Applies versioned live events (carried in the record, gaps read from the table) to every live generation. */
-    private void applyAppended(Map<String, List<EventEnvelope>> appended, List<String> failures, List<String> reasons, List<Item> items) {
+    private Map<String, Set<String>> applyAppended(Map<String, List<EventEnvelope>> appended, List<String> failures, List<String> reasons,
+                                                   List<Item> items) {
         Map<String, Set<String>> generations = new HashMap<>();
         for (Projector<?> p : projectors) generations.put(p.processor().name(), liveGenerations(p.processor().name()));
         // The stored states, in bulk: (processor, generation) -> aggregate -> state. Saves are conditional, so states
@@ -239,6 +251,7 @@ public final class Projection {
             }, executor));
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        return generations;
     }
 
     /**
@@ -284,10 +297,36 @@ public final class Projection {
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         Map<String, String> blocking = new HashMap<>();
         for (Item item : poisoned) blocking.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
+        // A replay that ended while this batch ran: its generation was dropped, perhaps before these writes landed.
+        Map<String, Set<String>> written = new HashMap<>();
+        for (Item item : items) {
+            for (String processor : item.playback().processors()) {
+                written.computeIfAbsent(processor, k -> new HashSet<>()).add(item.playback().generation());
+            }
+        }
+        Set<String> endedSince = new HashSet<>();
+        for (String id : ended.keySet()) {
+            if (!ended.get(id) && replays.find(id).map(r -> r.status().ended()).orElse(false)) endedSince.add(id);
+        }
+        if (!endedSince.isEmpty()) dropLeftovers(written);
         PlaybackMarks.mark(replays, projectors.stream().map(p -> p.processor().name()).toList(),
                 items.stream().map(i -> new PlaybackMarks.Processed(i.shardId(), i.sequenceNumber(), i.playback())).toList(),
                 new HashSet<>(failures), blocking, why);
         return new Result(failures.stream().distinct().toList(), List.copyOf(reasons), byAggregate.size());
+    }
+
+    /**
+     * Deletes, per processor, the generations this batch wrote that no longer follow anything (neither active,
+     * previous nor building: a replay that ended dropped them, perhaps just before these writes landed).
+     */
+    private void dropLeftovers(Map<String, Set<String>> written) {
+        for (var entry : written.entrySet()) {
+            if (projectors.stream().noneMatch(p -> p.processor().name().equals(entry.getKey()))) continue;
+            Generations now = states.generations(entry.getKey());
+            for (String generation : entry.getValue()) {
+                if (!now.live().contains(generation)) states.discard(entry.getKey(), generation);
+            }
+        }
     }
 
     private static void sleep() {
