@@ -41,6 +41,11 @@ final class Rebuild {
      * the choice, the one-second wait), so the wait stays within the history limit beside a full publishing budget.
      */
     static final int MAX_DRAIN_WAITS = 500;
+    /**
+     * The MaximumRetryAttempts of the playback stream's event source mappings (template.yaml): a record that failed
+     * more often than 1 + this was set aside by the stream, even when no later record moves the mark past it.
+     */
+    static final int PLAYBACK_RETRY_ATTEMPTS = 10;
     private static final Pattern GENERATION = Pattern.compile("g(\\d+)");
 
     private final ReplayPorts ports;
@@ -226,8 +231,11 @@ final class Rebuild {
                 ReplayStore.AppliedShard a = shard.getValue();
                 count += a.events();
                 a.failed().forEach((seq, what) -> {
-                    if (a.sequenceNumber() != null && SequenceNumbers.compare(seq, a.sequenceNumber()) <= 0) {
-                        skipped.add("processor " + processor + " could not apply playback record " + seq + " of " + shard.getKey() + " (" + what + ")");
+                    boolean passed = a.sequenceNumber() != null && SequenceNumbers.compare(seq, a.sequenceNumber()) <= 0;
+                    int attempts = a.attempts().getOrDefault(seq, 0);
+                    if (passed || attempts > PLAYBACK_RETRY_ATTEMPTS) {
+                        skipped.add("processor " + processor + " could not apply playback record " + seq + " of " + shard.getKey()
+                                + " (" + what + "; " + attempts + " attempts)");
                     }
                 });
             }

@@ -273,6 +273,25 @@ class RebuildTest {
     }
 
     @Test
+    void aFailingRecordThatOutlastedTheStreamsRetriesFailsTheReplayEvenWithNothingAfterIt() {
+        List<InMemoryPlaybackStream.Entry> entries = published("r-last");
+        InMemoryPlaybackStream.Entry bad = entries.stream().filter(e -> e.record().aggregateId().equals("acc-3")).findFirst().orElseThrow();
+        PlaybackRecord r = bad.record();
+        PlaybackRecord broken = new PlaybackRecord(r.replayId(), r.generation(), r.processors(), List.of(r.events().get(0), r.events().get(1).withVersion(9)));
+        List<InMemoryPlaybackStream.Entry> batch = entries.stream().map(e -> e == bad ? new InMemoryPlaybackStream.Entry(e.shardId(), e.sequenceNumber(), broken) : e).toList();
+        assertEquals(List.of(bad.sequenceNumber()), apply(batch).failures());
+        List<InMemoryPlaybackStream.Entry> retry = batch.stream().filter(e -> e.record() == broken).toList();
+        // the first attempt and 9 retries: still retrying, not drained, not failed
+        for (int n = 1; n <= 9; n++) apply(retry);
+        assertFalse(world.call(input("action", "drained", "replayId", "r-last")).get("drained").asBoolean());
+
+        apply(retry); // the 10th retry, the last one
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> world.call(input("action", "drained", "replayId", "r-last")));
+        assertTrue(e.getMessage().contains("could not apply playback record " + bad.sequenceNumber()) && e.getMessage().contains("11 attempts"), e.getMessage());
+    }
+
+    @Test
     void eventsMissingAlthoughEveryMarkWasReachedFailTheReplayWithTheCounts() {
         List<InMemoryPlaybackStream.Entry> entries = published("r-lost");
         InMemoryPlaybackStream.Entry lost = entries.stream().filter(e -> e.record().aggregateId().equals("acc-1")).findFirst().orElseThrow();

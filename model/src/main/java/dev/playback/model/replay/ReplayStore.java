@@ -72,10 +72,14 @@ public interface ReplayStore {
      */
     void recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records);
 
-    /** Per shard: the mark, the events counted below it, and the records that failed and have not applied since (by sequence number). */
-    record AppliedShard(String sequenceNumber, long events, Map<String, String> failed) {
+    /**
+     * Per shard: the mark, the events counted below it, and the records that failed and have not applied since (by
+     * sequence number: what failed, and how often).
+     */
+    record AppliedShard(String sequenceNumber, long events, Map<String, String> failed, Map<String, Integer> attempts) {
         public AppliedShard {
             failed = Map.copyOf(failed);
+            attempts = Map.copyOf(attempts);
         }
     }
 

@@ -273,17 +273,21 @@ public final class DynamoReplayStore implements ReplayStore {
             Map<String, String> failed = new TreeMap<>();
             if (item != null && item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failed.put(k, v.s()));
             Map<String, String> failedBefore = Map.copyOf(failed);
+            Map<String, Integer> attempts = attempts(item);
             for (ProcessedRecord r : records) {
                 if (r.failure() != null) {
                     failed.put(r.sequenceNumber(), r.describe());
+                    attempts.merge(r.sequenceNumber(), 1, Integer::sum);
                     continue;
                 }
                 failed.remove(r.sequenceNumber());
+                attempts.remove(r.sequenceNumber());
                 boolean marked = upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0;
                 if (marked && (mark == null || SequenceNumbers.compare(r.sequenceNumber(), mark) > 0)) events += r.events();
             }
             String next = upTo == null ? mark : mark == null ? upTo : SequenceNumbers.max(mark, upTo);
-            if (java.util.Objects.equals(next, mark) && failed.equals(failedBefore) && item != null) break; // a redelivered batch
+            boolean failures = records.stream().anyMatch(r -> r.failure() != null);
+            if (java.util.Objects.equals(next, mark) && failed.equals(failedBefore) && !failures && item != null) break; // a redelivered batch
             Map<String, AttributeValue> put = new HashMap<>();
             put.put("pk", s(pk));
             if (next != null) {
@@ -295,6 +299,9 @@ public final class DynamoReplayStore implements ReplayStore {
             Map<String, AttributeValue> failedItem = new HashMap<>();
             failed.forEach((k, v) -> failedItem.put(k, s(v)));
             put.put("failed", AttributeValue.builder().m(failedItem).build());
+            Map<String, AttributeValue> attemptsItem = new HashMap<>();
+            attempts.forEach((k, v) -> attemptsItem.put(k, n(v)));
+            put.put("attempts", AttributeValue.builder().m(attemptsItem).build());
             String condition = item == null ? "attribute_not_exists(pk)" : rev == 0 ? "attribute_not_exists(rev)" : "rev = :rev";
             try {
                 dynamo.putItem(p -> {
@@ -315,6 +322,14 @@ public final class DynamoReplayStore implements ReplayStore {
         }
     }
 
+    private static Map<String, Integer> attempts(Map<String, AttributeValue> item) {
+        Map<String, Integer> out = new TreeMap<>();
+        if (item != null && item.containsKey("attempts") && item.get("attempts").hasM()) {
+            item.get("attempts").m().forEach((k, v) -> out.put(k, Integer.parseInt(v.n())));
+        }
+        return out;
+    }
+
     @Override
     public Map<String, AppliedShard> appliedShards(String replayId, String processor, Collection<String> shardIds) {
         Map<String, AppliedShard> out = new TreeMap<>();
@@ -323,7 +338,7 @@ public final class DynamoReplayStore implements ReplayStore {
             if (item == null) continue;
             Map<String, String> failed = new TreeMap<>();
             if (item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failed.put(k, v.s()));
-            out.put(shard, new AppliedShard(text(item, "sequenceNumber"), number(item, "events"), failed));
+            out.put(shard, new AppliedShard(text(item, "sequenceNumber"), number(item, "events"), failed, attempts(item)));
         }
         return out;
     }
