@@ -103,6 +103,14 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         return new Projector<>(p, events, states, Ledger.catalog());
     }
 
+    /** The failed state with the execution that failed ({@code execution} beside {@code state} in the payload). */
+    private static JsonNode withExecution(JsonNode state, String execution) {
+        if (execution == null || state == null || !state.isObject() || state.has("execution")) return state;
+        ObjectNode copy = ((ObjectNode) state).deepCopy();
+        copy.put("execution", execution);
+        return copy;
+    }
+
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         JsonNode in = EventCodec.JSON.valueToTree(input == null ? Map.of() : input);
@@ -121,7 +129,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
             case "drained" -> replays.drained(Requests.requireText(in, "replayId"), Requests.text(in, "execution"),
                     Requests.integer(in, "waits", 0, 0, Integer.MAX_VALUE));
             case "finish" -> replays.finish(Requests.requireText(in, "replayId"), Requests.text(in, "execution"));
-            case "fail" -> replays.fail(in.get("state"));
+            case "fail" -> replays.fail(withExecution(in.get("state"), Requests.text(in, "execution")));
             case "rollback" -> replays.rollback(in.get("request"));
             case "findAggregates" -> replays.findAggregates(in.get("request"));
             case "rebuildAggregates" -> replays.rebuildAggregates(Requests.requireText(in, "replayId"), Replays.list(in.get("chunk"), "chunk"));
