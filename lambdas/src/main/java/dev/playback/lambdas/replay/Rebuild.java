@@ -114,7 +114,10 @@ final class Rebuild {
         return out;
     }
 
-    /** {@code g<N+1>} where N is the highest generation number any processor knows (active, previous, building). */
+    /**
+     * {@code g<N+1>} where N is the highest generation number any processor knows (active, previous, building), or
+     * the next one no replay has claimed yet.
+     */
     private String nextGeneration() {
         long highest = 0;
         for (String p : checkpoints.allProcessors()) {
@@ -127,7 +130,10 @@ final class Rebuild {
                 if (m.matches()) highest = Math.max(highest, Long.parseLong(m.group(1)));
             }
         }
-        return "g" + (highest + 1);
+        // A generation a replay that ended has dropped is not used again (its replay keeps its name).
+        long next = highest + 1;
+        while (ports.replays().building("g" + next).isPresent()) next++;
+        return "g" + next;
     }
 
     /**

@@ -171,6 +171,8 @@ class RebuildTest {
         assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty(), "no live event reaches it afterwards");
         IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("replayId", "r-3")));
         assertTrue(again.getMessage().contains("'r-3' has ended FAILED") && again.getMessage().contains("another replayId"), again.getMessage());
+        assertEquals("g2", world.run("rebuild", input("replayId", "r-4")).get("generation").asText(), "a new replay takes a new generation");
+        assertEquals("8.50", world.balance("g2", "acc-1"), "10.00 - 2.50 + the late 1.00");
     }
 
     @Test
