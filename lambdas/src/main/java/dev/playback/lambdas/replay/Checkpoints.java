@@ -40,7 +40,8 @@ final class Checkpoints {
             throw new IllegalStateException("replay '" + replay.replayId() + "' has ended " + replay.status() + " (" + replay.detail()
                     + "); its generation " + replay.generation() + " was dropped");
         }
-        if (execution == null) return;
+        // a replay that succeeded answers any execution (a repeated start answers what it did)
+        if (execution == null || replay.status() != dev.playback.model.replay.ReplayStatus.RUNNING) return;
         String runner = ports.replays().execution(replay.replayId()).orElse(null);
         if (runner != null && !runner.equals(execution)) {
             throw new IllegalStateException("replay '" + replay.replayId() + "' is run by execution " + runner

@@ -219,6 +219,19 @@ class RebuildTest {
     }
 
     @Test
+    void aSucceededReplayStartedAgainByAnotherExecutionAnswersWhatItDid() {
+        ledger();
+        JsonNode first = world.run("rebuild", input("replayId", "r-done"));
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:again", "request", input("replayId", "r-done")));
+
+        JsonNode drained = world.call(input("action", "drained", "replayId", "r-done", "execution", "arn:exec:again"));
+        JsonNode finished = world.call(input("action", "finish", "replayId", "r-done", "execution", "arn:exec:again"));
+
+        assertTrue(drained.get("drained").asBoolean(), drained.toString());
+        assertEquals(first, finished);
+    }
+
+    @Test
     void aSwitchDeletesTheGenerationItDropsAndKeepsThePreviousOne() {
         ledger();
         world.run("rebuild", input("replayId", "r-a"));
