@@ -62,7 +62,10 @@ public final class Workflows implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
         sfn = LocalStepFunctions.builder().region("us-east-1").accountId("000000000000").clock(clock)
-                .lambdaFunctions(lambdas(functions)).awsClients(new AwsClients(dynamo, kinesis, s3, eventBridgeClient)).build();
+                .lambdaFunctions(lambdas(functions)).awsClients(new AwsClients(dynamo, kinesis, s3, eventBridgeClient))
+                .statusChanges(d -> eventBridge.bus().publishServiceEvent("aws.states", "Step Functions Execution Status Change",
+                        d.stopDate() != null ? d.stopDate() : d.startDate(), List.of(d.executionArn()), statusChange(d)))
+                .build();
         sfnRef[0] = sfn;
         sfnServer = new SfnApiServer(sfn, 0).start();
         List<Rule> rules = new ArrayList<>();
@@ -83,6 +86,26 @@ public final class Workflows implements AutoCloseable {
         }
         eventBridge.register(rules, schedules);
         eventBridge.scheduler().start();
+    }
+
+    /** The detail of AWS's "Step Functions Execution Status Change" event. */
+    static com.fasterxml.jackson.databind.node.ObjectNode statusChange(dev.playback.local.sfn.ExecutionDescription d) {
+        var detail = JSON.createObjectNode();
+        detail.put("executionArn", d.executionArn());
+        detail.put("stateMachineArn", d.stateMachineArn());
+        detail.put("name", d.name());
+        detail.put("status", d.status().name());
+        detail.put("startDate", d.startDate().toEpochMilli());
+        if (d.stopDate() != null) detail.put("stopDate", d.stopDate().toEpochMilli());
+        else detail.putNull("stopDate");
+        detail.put("input", d.input());
+        detail.put("output", d.output());
+        detail.putObject("inputDetails").put("included", true);
+        if (d.output() != null) detail.putObject("outputDetails").put("included", true);
+        else detail.putNull("outputDetails");
+        detail.put("error", d.error());
+        detail.put("cause", d.cause());
+        return detail;
     }
 
     private static void collect(String owner, String targetArn, List<EventSource> events, List<Rule> rules, List<Schedule> schedules) {

@@ -98,8 +98,8 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
             GatewayReport report = new GatewayReport();
             Projector<?> projector = new Projector<>(new GatewayBinding<>(wiring.processor(), wiring.gateway(), GatewayRun.live(), report),
                     wiring.events(), wiring.states(), Ledger.catalog());
-            // Live sends happen in the generations reads are served from first; the generations being built
-            // follow in their replay's gateway mode (below), so they never send what went out live again.
+            // Live sends happen in the active generation only, first; the previous follows in suppress and the
+            // generations being built in their replay's gateway mode (below), so they never send what went out live.
             Projection.Result result = new Projection(List.of(projector), wiring.events(), wiring.states(), wiring.replays(), WORKERS,
                     Projection.DEFAULT_PATIENCE, false).apply(live);
             failures.addAll(result.failures());
@@ -111,15 +111,20 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
     }
 
     /**
-     * Live events into the generations being built (a rebuild's, a verification's shadow), each in the gateway
-     * mode of the replay that builds it: an aggregate the replay has not reached yet is brought up to date from its
-     * full stream in that mode (a diff replay corrects here what it would have corrected later), so the replay
-     * misses no event appended after its scan passed the aggregate. Returns the records to retry.
+     * Live events into the other generations that follow them: the previous one (kept warm for a rollback) in
+     * {@code suppress}, so only the active generation ever causes external effects, and those being built (a
+     * rebuild's, a verification's shadow), each in the gateway mode of the replay that builds it: an aggregate the
+     * replay has not reached yet is brought up to date from its full stream in that mode (a diff replay corrects
+     * here what it would have corrected later), so the replay misses no event appended after its scan passed the
+     * aggregate. Returns the records to retry.
      */
     private List<String> followBuilding(List<Projection.Item> live, Set<String> failed, Context context) {
         String name = wiring.processor().name();
-        Set<String> building = new java.util.TreeSet<>(wiring.states().generations(name).building());
-        if (building.isEmpty()) return List.of();
+        dev.playback.model.store.Generations generations = wiring.states().generations(name);
+        Set<String> building = new java.util.TreeSet<>(generations.building());
+        String previous = generations.previous() != null && !generations.previous().equals(generations.active())
+                && !building.contains(generations.previous()) ? generations.previous() : null;
+        if (building.isEmpty() && previous == null) return List.of();
         Map<String, List<EventEnvelope>> events = new LinkedHashMap<>();
         Map<String, List<String>> itemsOf = new HashMap<>();
         String first = null;
@@ -134,6 +139,11 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         }
         if (events.isEmpty()) return List.of();
         List<String> retry = Collections.synchronizedList(new ArrayList<>());
+        if (previous != null) {
+            // Queries are answered from what the active generation recorded (or asked live): they cause nothing outside.
+            GatewayRun suppress = GatewayRun.replay("previous-" + previous, GatewayMode.SUPPRESS, MissingRecord.LIVE);
+            follow(previous, suppress, events, itemsOf, new GatewayReport(), retry, context);
+        }
         for (String generation : building) {
             java.util.Optional<Replay> replay = wiring.replays().building(generation);
             if (replay.isEmpty()) {
@@ -143,22 +153,27 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
             Replay r = replay.get();
             GatewayRun run = GatewayRun.replay(r.replayId(), GatewayMode.parse(r.gatewayMode()), MissingRecord.parse(r.missingRecords()));
             GatewayReport report = report(r.replayId());
-            List<CompletableFuture<Void>> work = new ArrayList<>();
-            for (var entry : events.entrySet()) {
-                work.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        this.replay.apply(r.replayId(), generation, run, entry.getValue(), report);
-                    } catch (RuntimeException e) {
-                        log(context, "payouts: live events of " + entry.getKey() + " into " + generation + " failed: " + e);
-                        retry.addAll(itemsOf.get(entry.getKey()));
-                    }
-                }, WORKERS));
-            }
-            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+            follow(generation, run, events, itemsOf, report, retry, context);
             String piece = "live-" + generation + "-" + first;
             if (!report.isEmpty()) reports().ifPresent(g -> g.put(r.replayId(), name, piece, report.toJson()));
         }
         return retry;
+    }
+
+    private void follow(String generation, GatewayRun run, Map<String, List<EventEnvelope>> events, Map<String, List<String>> itemsOf,
+                        GatewayReport report, List<String> retry, Context context) {
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        for (var entry : events.entrySet()) {
+            work.add(CompletableFuture.runAsync(() -> {
+                try {
+                    this.replay.apply(run.replayId(), generation, run, entry.getValue(), report);
+                } catch (RuntimeException e) {
+                    log(context, "payouts: live events of " + entry.getKey() + " into " + generation + " failed: " + e);
+                    retry.addAll(itemsOf.get(entry.getKey()));
+                }
+            }, WORKERS));
+        }
+        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
     }
 
     /**
@@ -168,6 +183,10 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
     private List<String> replay(List<Replayed> records, Context context) {
         String name = wiring.processor().name();
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
+        // Records of a replay that has ended (stopped, failed) cause nothing: its generation was dropped and its
+        // gateway mode is no longer used. Checked again while the batch runs, so a stop cuts a long batch short.
+        EndedReplays ended = new EndedReplays();
+        records = records.stream().filter(r -> !ended.test(r.record().replayId())).toList();
         Map<String, List<Replayed>> byAggregate = new LinkedHashMap<>();
         for (Replayed r : records) byAggregate.computeIfAbsent(r.record().aggregateId(), k -> new ArrayList<>()).add(r);
         // One gateway report per replay for the whole batch, written once (when anything happened) and named by
@@ -183,6 +202,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         for (List<Replayed> stream : byAggregate.values()) {
             work.add(CompletableFuture.runAsync(() -> {
                 for (Replayed r : stream) {
+                    if (ended.test(r.record().replayId())) return;
                     try {
                         PlaybackRecord rec = r.record();
                         replay.apply(rec.replayId(), rec.generation(), PayoutReplay.runOf(rec), rec.events(),
@@ -216,6 +236,26 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                 new HashSet<>(failed), Map.of());
         return failed;
     }
+
+    /** Whether a replay has ended, read at most every {@value #ENDED_RECHECK_MILLIS} ms per replay; an ended replay stays ended. */
+    private final class EndedReplays implements java.util.function.Predicate<String> {
+        private final Map<String, Boolean> ended = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Long> readAt = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public boolean test(String replayId) {
+            if (Boolean.TRUE.equals(ended.get(replayId))) return true;
+            long now = System.nanoTime();
+            Long at = readAt.get(replayId);
+            if (at == null || now - at > ENDED_RECHECK_MILLIS * 1_000_000L) {
+                readAt.put(replayId, now);
+                ended.put(replayId, wiring.replays().find(replayId).map(r -> r.status().ended()).orElse(false));
+            }
+            return Boolean.TRUE.equals(ended.get(replayId));
+        }
+    }
+
+    private static final long ENDED_RECHECK_MILLIS = 250;
 
     /** A replay's report, journaled as it goes (what reached outside survives a crash before the batch's piece is written). */
     private GatewayReport report(String replayId) {

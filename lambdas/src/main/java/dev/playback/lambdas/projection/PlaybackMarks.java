@@ -4,6 +4,7 @@ import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.ReplayStore;
 import dev.playback.model.replay.SequenceNumbers;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,7 +15,9 @@ import java.util.Set;
 /**
  * What a processor records after a batch of playback records, for its replays' drain checks: per replay,
  * processor and shard, the highest sequence number it processed below the first record of that shard still
- * to be retried (so a drain check never passes a record that has yet to apply), and how many events that was.
+ * to be retried (so a drain check never passes a record that has yet to apply), the events of the records it
+ * applied (each record counted once), and the records that failed, until they apply
+ * ({@link ReplayStore#recordApplied}).
  */
 public final class PlaybackMarks {
     private PlaybackMarks() {
@@ -24,30 +27,42 @@ public final class PlaybackMarks {
     public record Processed(String shardId, String sequenceNumber, PlaybackRecord record) {
     }
 
+    /** {@link #mark(ReplayStore, Collection, List, Set, Map, Map)} without reasons: a failed record "could not be applied". */
+    public static void mark(ReplayStore replays, Collection<String> processors, List<Processed> records, Set<String> failed,
+                            Map<String, String> blocking) {
+        mark(replays, processors, records, failed, blocking, Map.of());
+    }
+
     /**
      * @param processors the processors that ran the batch (a record counts for those of them it names)
      * @param failed     sequence numbers to retry
      * @param blocking   other records of the batch to retry (not playback records), by shard and sequence number
+     * @param reasons    why a record failed, by sequence number (where known)
      */
     public static void mark(ReplayStore replays, Collection<String> processors, List<Processed> records, Set<String> failed,
-                            Map<String, String> blocking) {
+                            Map<String, String> blocking, Map<String, String> reasons) {
         Map<String, String> lowestFailed = new HashMap<>(blocking);
         for (Processed r : records) {
             if (failed.contains(r.sequenceNumber())) lowestFailed.merge(r.shardId(), r.sequenceNumber(), SequenceNumbers::min);
         }
         Map<List<String>, String> highest = new LinkedHashMap<>();
-        Map<List<String>, Long> counts = new HashMap<>();
+        Map<List<String>, List<ReplayStore.ProcessedRecord>> processed = new LinkedHashMap<>();
         for (Processed r : records) {
-            if (failed.contains(r.sequenceNumber())) continue;
+            boolean fails = failed.contains(r.sequenceNumber());
             String low = lowestFailed.get(r.shardId());
-            if (low != null && SequenceNumbers.compare(r.sequenceNumber(), low) > 0) continue;
+            boolean below = !fails && (low == null || SequenceNumbers.compare(r.sequenceNumber(), low) < 0);
             for (String processor : processors) {
                 if (!r.record().isFor(processor)) continue;
                 List<String> key = List.of(r.record().replayId(), processor, r.shardId());
-                highest.merge(key, r.sequenceNumber(), SequenceNumbers::max);
-                counts.merge(key, (long) r.record().events().size(), Long::sum);
+                if (below) highest.merge(key, r.sequenceNumber(), SequenceNumbers::max);
+                PlaybackRecord p = r.record();
+                long first = p.events().isEmpty() ? 0 : p.events().get(0).versionOrZero();
+                long last = p.events().isEmpty() ? 0 : p.events().get(p.events().size() - 1).versionOrZero();
+                String failure = fails ? reasons.getOrDefault(r.sequenceNumber(), "could not be applied by " + processor) : null;
+                processed.computeIfAbsent(key, k -> new ArrayList<>()).add(new ReplayStore.ProcessedRecord(r.sequenceNumber(),
+                        p.aggregateId(), first, last, p.events().size(), failure));
             }
         }
-        highest.forEach((key, seq) -> replays.markApplied(key.get(0), key.get(1), key.get(2), seq, counts.get(key)));
+        processed.forEach((key, list) -> replays.recordApplied(key.get(0), key.get(1), key.get(2), highest.get(key), list));
     }
 }

@@ -75,7 +75,9 @@ public final class Projection {
 
     private Set<String> liveGenerations(String processor) {
         Generations g = states.generations(processor);
-        return followBuilding ? g.live() : g.serving();
+        // A processor with external effects runs live in the active generation only: the previous and the building
+        // ones follow in suppress or their replay's gateway mode (its handler does that), never live.
+        return followBuilding ? g.live() : Set.of(g.active());
     }
 
     public Projection(List<Projector<?>> projectors, EventStore events, StateStore states, ReplayStore replays,
@@ -84,8 +86,9 @@ public final class Projection {
     }
 
     /**
-     * @param followBuilding whether live events also go to the generations being built; a processor with
-     *                       external effects brings those in its replay's gateway mode instead, not live
+     * @param followBuilding whether live events also go to the previous and the building generations; a processor
+     *                       with external effects runs live in the active generation only and brings the others up
+     *                       itself, the previous in suppress and the building ones in their replay's gateway mode
      */
     public Projection(List<Projector<?>> projectors, EventStore events, StateStore states, ReplayStore replays,
                       Executor executor, Duration patience, boolean followBuilding) {
@@ -130,7 +133,7 @@ public final class Projection {
                 else ids.add(e.eventId());
             }
         }
-        if (!appended.isEmpty()) applyAppended(appended, failures, reasons, items);
+        Map<String, Set<String>> appendedTo = appended.isEmpty() ? Map.of() : applyAppended(appended, failures, reasons, items);
         long deadline = System.nanoTime() + patience.toNanos();
         Map<String, EventStatus> statuses = new HashMap<>(events.statuses(ids));
         while (statuses.size() < ids.size() && System.nanoTime() < deadline) {
@@ -185,12 +188,24 @@ public final class Projection {
             }, executor));
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        if (!targets.isEmpty() || !appended.isEmpty()) {
+            // A generation dropped (its replay stopped or failed) while this batch wrote to it: delete what landed there.
+            Map<String, Set<String>> written = new HashMap<>();
+            for (Projector<?> p : projectors) {
+                String name = p.processor().name();
+                Set<String> gens = new HashSet<>(generations.getOrDefault(name, Set.of()));
+                gens.addAll(appendedTo.getOrDefault(name, Set.of()));
+                written.put(name, gens);
+            }
+            dropLeftovers(written);
+        }
         List<String> distinct = failures.stream().distinct().toList();
         return new Result(distinct, List.copyOf(reasons), targets.size());
     }
 
     /** Applies versioned live events (carried in the record, gaps read from the table) to every live generation. */
-    private void applyAppended(Map<String, List<EventEnvelope>> appended, List<String> failures, List<String> reasons, List<Item> items) {
+    private Map<String, Set<String>> applyAppended(Map<String, List<EventEnvelope>> appended, List<String> failures, List<String> reasons,
+                                                   List<Item> items) {
         Map<String, Set<String>> generations = new HashMap<>();
         for (Projector<?> p : projectors) generations.put(p.processor().name(), liveGenerations(p.processor().name()));
         // The stored states, in bulk: (processor, generation) -> aggregate -> state. Saves are conditional, so states
@@ -236,6 +251,7 @@ public final class Projection {
             }, executor));
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        return generations;
     }
 
     /**
@@ -246,6 +262,13 @@ public final class Projection {
     private Result applyPlayback(List<Item> items, List<Item> poisoned) {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> reasons = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> why = new java.util.concurrent.ConcurrentHashMap<>();
+        // Records of a replay that has ended (stopped, failed) are not applied: its generation was dropped.
+        Map<String, Boolean> ended = new HashMap<>();
+        for (Item item : items) {
+            ended.computeIfAbsent(item.playback().replayId(), id -> replays.find(id).map(r -> r.status().ended()).orElse(false));
+        }
+        items = items.stream().filter(i -> !ended.get(i.playback().replayId())).toList();
         Map<String, List<Item>> byAggregate = new LinkedHashMap<>();
         for (Item item : items) byAggregate.computeIfAbsent(item.playback().aggregateId(), k -> new ArrayList<>()).add(item);
         List<CompletableFuture<Void>> work = new ArrayList<>();
@@ -264,6 +287,7 @@ public final class Projection {
                         }
                     } catch (RuntimeException e) {
                         failures.add(item.sequenceNumber());
+                        why.put(item.sequenceNumber(), String.valueOf(e.getMessage()));
                         reasons.add(item.sequenceNumber() + ": playback of " + r.aggregateId() + " for replay " + r.replayId()
                                 + " failed: " + e.getMessage());
                     }
@@ -273,10 +297,36 @@ public final class Projection {
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         Map<String, String> blocking = new HashMap<>();
         for (Item item : poisoned) blocking.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
+        // A replay that ended while this batch ran: its generation was dropped, perhaps before these writes landed.
+        Map<String, Set<String>> written = new HashMap<>();
+        for (Item item : items) {
+            for (String processor : item.playback().processors()) {
+                written.computeIfAbsent(processor, k -> new HashSet<>()).add(item.playback().generation());
+            }
+        }
+        Set<String> endedSince = new HashSet<>();
+        for (String id : ended.keySet()) {
+            if (!ended.get(id) && replays.find(id).map(r -> r.status().ended()).orElse(false)) endedSince.add(id);
+        }
+        if (!endedSince.isEmpty()) dropLeftovers(written);
         PlaybackMarks.mark(replays, projectors.stream().map(p -> p.processor().name()).toList(),
                 items.stream().map(i -> new PlaybackMarks.Processed(i.shardId(), i.sequenceNumber(), i.playback())).toList(),
-                new HashSet<>(failures), blocking);
+                new HashSet<>(failures), blocking, why);
         return new Result(failures.stream().distinct().toList(), List.copyOf(reasons), byAggregate.size());
+    }
+
+    /**
+     * Deletes, per processor, the generations this batch wrote that no longer follow anything (neither active,
+     * previous nor building: a replay that ended dropped them, perhaps just before these writes landed).
+     */
+    private void dropLeftovers(Map<String, Set<String>> written) {
+        for (var entry : written.entrySet()) {
+            if (projectors.stream().noneMatch(p -> p.processor().name().equals(entry.getKey()))) continue;
+            Generations now = states.generations(entry.getKey());
+            for (String generation : entry.getValue()) {
+                if (!now.live().contains(generation)) states.discard(entry.getKey(), generation);
+            }
+        }
     }
 
     private static void sleep() {

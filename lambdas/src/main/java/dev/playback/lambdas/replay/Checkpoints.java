@@ -31,6 +31,24 @@ final class Checkpoints {
         return ports.replays().find(replayId).orElseThrow(() -> new IllegalArgumentException("no replay '" + replayId + "' is recorded"));
     }
 
+    /**
+     * Refuses a call of an execution that no longer runs the replay (the newest execution of a replay id takes it
+     * over), and any call for a replay that has ended. {@code execution} null: not named (no check).
+     */
+    void requireRunBy(Replay replay, String execution) {
+        if (replay.status().ended() && replay.kind() != dev.playback.model.replay.ReplayKind.PARTIAL) {
+            throw new IllegalStateException("replay '" + replay.replayId() + "' has ended " + replay.status() + " (" + replay.detail()
+                    + "); its generation " + replay.generation() + " was dropped");
+        }
+        // a replay that succeeded answers any execution (a repeated start answers what it did)
+        if (execution == null || replay.status() != dev.playback.model.replay.ReplayStatus.RUNNING) return;
+        String runner = ports.replays().execution(replay.replayId()).orElse(null);
+        if (runner != null && !runner.equals(execution)) {
+            throw new IllegalStateException("replay '" + replay.replayId() + "' is run by execution " + runner
+                    + " (started later with the same replayId); execution " + execution + " stops here");
+        }
+    }
+
     /** A given id (validated) or a new one: {@code r-<yyyyMMdd-HHmmss>-<6 hex>}. */
     String idOrNew(String given) {
         if (given != null) return Replay.requireValidId(given);

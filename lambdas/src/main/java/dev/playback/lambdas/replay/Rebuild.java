@@ -10,6 +10,7 @@ import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.Replay;
 import dev.playback.model.replay.ReplayKind;
 import dev.playback.model.replay.ReplayStatus;
+import dev.playback.model.replay.ReplayStore;
 import dev.playback.model.replay.SegmentCheckpoint;
 import dev.playback.model.replay.SequenceNumbers;
 import dev.playback.model.store.Generations;
@@ -35,6 +36,16 @@ final class Rebuild {
     /** Stay well under Step Functions' 25,000 history events; a publish round costs about 7 per segment. */
     static final int HISTORY_BUDGET = 18_000;
     static final int HISTORY_EVENTS_PER_ROUND = 7;
+    /**
+     * Drain checks one execution makes before it continues as new: each costs about 9 history events (the check,
+     * the choice, the one-second wait), so the wait stays within the history limit beside a full publishing budget.
+     */
+    static final int MAX_DRAIN_WAITS = 500;
+    /**
+     * The MaximumRetryAttempts of the playback stream's event source mappings (template.yaml): a record that failed
+     * more often than 1 + this was set aside by the stream, even when no later record moves the mark past it.
+     */
+    static final int PLAYBACK_RETRY_ATTEMPTS = 10;
     private static final Pattern GENERATION = Pattern.compile("g(\\d+)");
 
     private final ReplayPorts ports;
@@ -49,7 +60,7 @@ final class Rebuild {
         return Math.max(1, HISTORY_BUDGET / (HISTORY_EVENTS_PER_ROUND * segments));
     }
 
-    ObjectNode prepare(ReplayKind kind, JsonNode request) {
+    ObjectNode prepare(ReplayKind kind, JsonNode request, String execution) {
         if (kind == ReplayKind.PARTIAL) throw new IllegalArgumentException("kind must be rebuild or verify for prepare");
         JsonNode r = Requests.object(request);
         String replayId = checkpoints.idOrNew(Requests.text(r, "replayId"));
@@ -76,6 +87,12 @@ final class Rebuild {
             throw new IllegalArgumentException("replay '" + replayId + "' is a " + existing.kind().wireName() + ", not a " + kind.wireName());
         }
         if (resumed) Checkpoints.sameGatewayPolicy(existing, r);
+        if (existing.status().ended()) {
+            throw new IllegalArgumentException("replay '" + replayId + "' has ended " + existing.status() + " (" + existing.detail()
+                    + "); its generation " + existing.generation() + " was dropped: start a new replay with another replayId");
+        }
+        // The newest execution of a replay id runs it: an older one still running stops at its next call.
+        if (execution != null && existing.status() == ReplayStatus.RUNNING) ports.replays().runBy(replayId, execution);
         if (existing.status() != ReplayStatus.SUCCEEDED) {
             if (existing.status() != ReplayStatus.RUNNING) ports.replays().update(existing.withStatus(ReplayStatus.RUNNING, null));
             for (String p : existing.processors()) ports.states().startBuilding(p, existing.generation());
@@ -93,10 +110,14 @@ final class Rebuild {
         out.put("missingRecords", existing.missingRecords());
         out.put("maxRounds", maxRounds(existing.segments()));
         out.put("resumed", resumed);
+        out.putObject("drain").put("drained", false).put("waits", 0);
         return out;
     }
 
-    /** {@code g<N+1>} where N is the highest generation number any processor knows (active, previous, building). */
+    /**
+     * {@code g<N+1>} where N is the highest generation number any processor knows (active, previous, building), or
+     * the next one no replay has claimed yet.
+     */
     private String nextGeneration() {
         long highest = 0;
         for (String p : checkpoints.allProcessors()) {
@@ -109,7 +130,10 @@ final class Rebuild {
                 if (m.matches()) highest = Math.max(highest, Long.parseLong(m.group(1)));
             }
         }
-        return "g" + (highest + 1);
+        // A generation a replay that ended has dropped is not used again (its replay keeps its name).
+        long next = highest + 1;
+        while (ports.replays().building("g" + next).isPresent()) next++;
+        return "g" + next;
     }
 
     /**
@@ -119,6 +143,7 @@ final class Rebuild {
      */
     ObjectNode publish(String replayId, int segment, int round, int maxRounds, String owner) {
         Replay replay = checkpoints.require(replayId);
+        checkpoints.requireRunBy(replay, owner);
         if (segment < 0 || segment >= replay.segments()) {
             throw new IllegalArgumentException("segment " + segment + " is out of range: replay '" + replayId + "' has segments 0.." + (replay.segments() - 1));
         }
@@ -180,30 +205,66 @@ final class Rebuild {
         return out;
     }
 
-    ObjectNode drained(String replayId) {
+    /**
+     * Whether every processor of the replay applied every record published for it: per shard, its mark reached the
+     * highest sequence number published, and the events it applied (each record counted once) add up to those
+     * published. A record a processor could not apply and the stream skipped (its retries ran out), or events missing
+     * although every mark was reached, fail the replay with an error that names them; the active generation stays.
+     * {@code waits}: drain checks this execution made before (it continues as new after {@link #MAX_DRAIN_WAITS}).
+     */
+    ObjectNode drained(String replayId, int waits) {
         Replay replay = checkpoints.require(replayId);
         List<SegmentCheckpoint> segments = checkpoints.segments(replay);
         Map<String, String> published = Checkpoints.publishedShards(segments);
-        boolean drained = segments.stream().allMatch(SegmentCheckpoint::done);
+        boolean allPublished = segments.stream().allMatch(SegmentCheckpoint::done);
+        long publishedEvents = segments.stream().mapToLong(SegmentCheckpoint::published).sum();
+        boolean drained = allPublished;
         long applied = Long.MAX_VALUE;
         ObjectNode perProcessor = EventCodec.JSON.createObjectNode();
+        List<String> skipped = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         // Every processor of the replay consumes the playback stream on its own: each must have processed
-        // every shard up to what was published.
+        // every shard up to what was published, and applied every event published.
         for (String processor : replay.processors()) {
-            Map<String, String> done = ports.replays().applied(replayId, processor, published.keySet());
+            Map<String, ReplayStore.AppliedShard> done = ports.replays().appliedShards(replayId, processor, published.keySet());
+            boolean reached = true;
+            long count = 0;
             for (var shard : published.entrySet()) {
-                String seq = done.get(shard.getKey());
-                if (seq == null || SequenceNumbers.compare(seq, shard.getValue()) < 0) drained = false;
+                ReplayStore.AppliedShard a = done.get(shard.getKey());
+                if (a == null || a.sequenceNumber() == null || SequenceNumbers.compare(a.sequenceNumber(), shard.getValue()) < 0) reached = false;
             }
-            long count = ports.replays().appliedEvents(replayId, processor);
+            for (var shard : done.entrySet()) {
+                ReplayStore.AppliedShard a = shard.getValue();
+                count += a.events();
+                a.failed().forEach((seq, what) -> {
+                    boolean passed = a.sequenceNumber() != null && SequenceNumbers.compare(seq, a.sequenceNumber()) <= 0;
+                    int attempts = a.attempts().getOrDefault(seq, 0);
+                    if (passed || attempts > PLAYBACK_RETRY_ATTEMPTS) {
+                        skipped.add("processor " + processor + " could not apply playback record " + seq + " of " + shard.getKey()
+                                + " (" + what + "; " + attempts + " attempts)");
+                    }
+                });
+            }
+            if (!reached) drained = false;
+            if (allPublished && reached && count < publishedEvents) {
+                missing.add("processor " + processor + " applied " + count + " of the " + publishedEvents + " events published");
+            }
             perProcessor.put(processor, count);
             applied = Math.min(applied, count);
         }
+        if (!skipped.isEmpty() || !missing.isEmpty()) {
+            List<String> all = new ArrayList<>(skipped);
+            all.addAll(missing);
+            throw new IllegalStateException("replay " + replayId + " cannot switch to " + replay.generation() + ": " + String.join("; ", all)
+                    + "; the active generation is unchanged");
+        }
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("drained", drained);
-        out.put("published", segments.stream().mapToLong(SegmentCheckpoint::published).sum());
+        out.put("published", publishedEvents);
         out.put("applied", applied == Long.MAX_VALUE ? 0 : applied);
         out.set("appliedBy", perProcessor);
+        out.put("waits", drained ? waits : waits + 1);
+        out.put("continueAsNew", !drained && waits + 1 >= MAX_DRAIN_WAITS);
         return out;
     }
 
@@ -240,12 +301,19 @@ final class Rebuild {
         return out;
     }
 
-    /** Returns the generation that was active before (the new previous). */
+    /**
+     * Returns the generation that was active before (the new previous). The generation that was previous before is
+     * no longer kept for anything: its items are deleted.
+     */
     private String switchTo(String processor, String generation) {
         for (int attempt = 0; attempt < 5; attempt++) {
             Generations g = ports.states().generations(processor);
             if (g.active().equals(generation)) return g.previous(); // switched already (a repeated finish)
-            if (ports.states().activate(processor, g.active(), generation)) return g.active();
+            if (ports.states().activate(processor, g.active(), generation)) {
+                String dropped = g.previous();
+                if (dropped != null && !dropped.equals(generation) && !dropped.equals(g.active())) ports.states().discard(processor, dropped);
+                return g.active();
+            }
         }
         throw new IllegalStateException("the active generation of " + processor + " kept changing; " + generation + " was not activated");
     }

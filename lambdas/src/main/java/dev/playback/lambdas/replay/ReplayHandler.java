@@ -103,18 +103,33 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         return new Projector<>(p, events, states, Ledger.catalog());
     }
 
+    /** The failed state with the execution that failed ({@code execution} beside {@code state} in the payload). */
+    private static JsonNode withExecution(JsonNode state, String execution) {
+        if (execution == null || state == null || !state.isObject() || state.has("execution")) return state;
+        ObjectNode copy = ((ObjectNode) state).deepCopy();
+        copy.put("execution", execution);
+        return copy;
+    }
+
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         JsonNode in = EventCodec.JSON.valueToTree(input == null ? Map.of() : input);
+        if ("aws.states".equals(in.path("source").asText()) && in.has("detail-type")) {
+            // EventBridge: an execution of a replay state machine was stopped, failed or timed out
+            ObjectNode ended = replays.executionEnded(in);
+            if (context != null) context.getLogger().log("replay: " + ended.path("summary").asText() + "\n");
+            return EventCodec.JSON.convertValue(ended, MAP);
+        }
         String action = Requests.requireText(in, "action");
         ObjectNode out = switch (action) {
-            case "prepare" -> replays.prepare(Requests.requireText(in, "kind"), in.get("request"));
+            case "prepare" -> replays.prepare(Requests.requireText(in, "kind"), in.get("request"), Requests.text(in, "execution"));
             case "publish" -> replays.publish(Requests.requireText(in, "replayId"), Requests.requireInteger(in, "segment"),
                     Requests.requireInteger(in, "round"), Requests.requireInteger(in, "maxRounds"), Requests.text(in, "owner"));
-            case "progress" -> replays.progress(Requests.requireText(in, "replayId"));
-            case "drained" -> replays.drained(Requests.requireText(in, "replayId"));
-            case "finish" -> replays.finish(Requests.requireText(in, "replayId"));
-            case "fail" -> replays.fail(in.get("state"));
+            case "progress" -> replays.progress(Requests.requireText(in, "replayId"), Requests.text(in, "execution"));
+            case "drained" -> replays.drained(Requests.requireText(in, "replayId"), Requests.text(in, "execution"),
+                    Requests.integer(in, "waits", 0, 0, Integer.MAX_VALUE));
+            case "finish" -> replays.finish(Requests.requireText(in, "replayId"), Requests.text(in, "execution"));
+            case "fail" -> replays.fail(withExecution(in.get("state"), Requests.text(in, "execution")));
             case "rollback" -> replays.rollback(in.get("request"));
             case "findAggregates" -> replays.findAggregates(in.get("request"));
             case "rebuildAggregates" -> replays.rebuildAggregates(Requests.requireText(in, "replayId"), Replays.list(in.get("chunk"), "chunk"));

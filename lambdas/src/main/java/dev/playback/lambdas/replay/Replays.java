@@ -33,7 +33,12 @@ public final class Replays {
     }
 
     public ObjectNode prepare(String kind, JsonNode request) {
-        return rebuild.prepare(ReplayKind.parse(kind), request);
+        return prepare(kind, request, null);
+    }
+
+    /** Prepares for one execution ({@code execution}: its ARN, null: none named), which takes the replay over. */
+    public ObjectNode prepare(String kind, JsonNode request, String execution) {
+        return rebuild.prepare(ReplayKind.parse(kind), request, execution);
     }
 
     public ObjectNode publish(String replayId, int segment, int round, int maxRounds) {
@@ -46,27 +51,49 @@ public final class Replays {
     }
 
     public ObjectNode progress(String replayId) {
+        return progress(replayId, null);
+    }
+
+    public ObjectNode progress(String replayId, String execution) {
+        checkpoints.requireRunBy(checkpoints.require(replayId), execution);
         return rebuild.progress(replayId);
     }
 
     public ObjectNode drained(String replayId) {
-        return rebuild.drained(replayId);
+        return drained(replayId, null, 0);
+    }
+
+    /** Whether every processor applied what was published; {@code waits}: checks this execution made before. */
+    public ObjectNode drained(String replayId, String execution, int waits) {
+        checkpoints.requireRunBy(checkpoints.require(replayId), execution);
+        return rebuild.drained(replayId, waits);
+    }
+
+    public ObjectNode finish(String replayId) {
+        return finish(replayId, null);
     }
 
     /** Rebuild: switch generations; verify: compare, report, discard. A repeated finish answers the same. */
-    public ObjectNode finish(String replayId) {
+    public ObjectNode finish(String replayId, String execution) {
         Replay replay = checkpoints.require(replayId);
         if (replay.status() == ReplayStatus.SUCCEEDED && replay.result() != null) return (ObjectNode) replay.result().deepCopy();
+        checkpoints.requireRunBy(replay, execution);
         if (replay.kind() == ReplayKind.REBUILD) return rebuild.finish(replay);
         if (replay.kind() == ReplayKind.VERIFY) return verification.finish(replay);
         throw new IllegalArgumentException("replay '" + replayId + "' is a partial replay; it ends with partialReport, not finish");
     }
 
-    /** Records a failure from the state machine's state ({@code replayId} and {@code error} when known); keeps checkpoints. */
+    /**
+     * Records a failure from the state machine's state ({@code replayId}, {@code execution} and {@code error} when
+     * known). A rebuild or verification ends with it: FAILED, its generation dropped ({@link #end}); a partial
+     * replay keeps its progress. An execution that no longer runs the replay (another took it over) changes nothing.
+     */
     public ObjectNode fail(JsonNode state) {
         JsonNode s = Requests.object(state);
         ObjectNode out = EventCodec.JSON.createObjectNode();
         String replayId = s.path("replayId").isTextual() ? s.get("replayId").asText() : null;
+        String execution = s.path("execution").isTextual() ? s.get("execution").asText() : null;
+        if (replayId == null && execution != null) replayId = ports.replays().replayOfExecution(execution).orElse(null);
         Optional<Replay> replay = replayId != null && Replay.ID.matcher(replayId).matches() ? ports.replays().find(replayId) : Optional.empty();
         String detail = detail(s.path("error"));
         if (replay.isEmpty()) {
@@ -74,14 +101,106 @@ public final class Replays {
             out.put("cause", "the replay failed before it was recorded: " + detail);
             return out;
         }
-        ports.replays().update(replay.get().withStatus(ReplayStatus.FAILED, detail));
+        Optional<String> runner = ports.replays().execution(replayId);
+        if (execution != null && runner.isPresent() && !runner.get().equals(execution)) {
+            out.put("recorded", false);
+            out.put("cause", "execution " + execution + " of replay " + replayId + " failed: " + detail + "; the replay is run by execution "
+                    + runner.get() + " and goes on there");
+            return out;
+        }
         String kind = replay.get().kind() == ReplayKind.PARTIAL ? "partial replay " : replay.get().kind().wireName() + " ";
-        out.put("cause", kind + replayId + " failed: " + detail + "; its checkpoints are kept: start it again with the same replayId to resume");
+        if (replay.get().kind() == ReplayKind.PARTIAL) {
+            ports.replays().update(replay.get().withStatus(ReplayStatus.FAILED, detail));
+            out.put("cause", kind + replayId + " failed: " + detail + "; its progress is kept: start it again with the same replayId to resume");
+        } else {
+            end(replay.get(), ReplayStatus.FAILED, detail);
+            out.put("cause", kind + replayId + " failed: " + detail + "; it has ended and its generation " + replay.get().generation()
+                    + " was dropped: start a new replay (another replayId)");
+        }
         out.put("recorded", true);
         out.put("replayId", replayId);
         out.put("status", ReplayStatus.FAILED.name());
         out.put("error", detail);
         return out;
+    }
+
+    /**
+     * An EventBridge "Step Functions Execution Status Change" event (status ABORTED, FAILED or TIMED_OUT) of a
+     * replay state machine: the replay the execution ran ends (ABORTED for a stopped execution, FAILED otherwise)
+     * unless it succeeded, another execution took it over, or it ended already.
+     */
+    public ObjectNode executionEnded(JsonNode event) {
+        JsonNode detail = Requests.object(event).path("detail");
+        String execution = detail.path("executionArn").asText(null);
+        String status = detail.path("status").asText("");
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        out.put("execution", execution);
+        out.put("executionStatus", status);
+        if (execution == null || !List.of("ABORTED", "FAILED", "TIMED_OUT").contains(status)) {
+            out.put("ended", false);
+            out.put("summary", "execution " + execution + " " + status + ": nothing to end");
+            return out;
+        }
+        Optional<String> replayId = ports.replays().replayOfExecution(execution);
+        if (replayId.isEmpty()) replayId = inputReplayId(detail.path("input").asText(null));
+        Optional<Replay> replay = replayId.flatMap(id -> ports.replays().find(id));
+        if (replay.isEmpty()) {
+            out.put("ended", false);
+            out.put("summary", "execution " + execution + " " + status + " before it recorded a replay: nothing to end");
+            return out;
+        }
+        Replay r = replay.get();
+        out.put("replayId", r.replayId());
+        Optional<String> runner = ports.replays().execution(r.replayId());
+        String why = runner.isPresent() && !runner.get().equals(execution) ? "it is run by execution " + runner.get()
+                : r.status() == ReplayStatus.SUCCEEDED ? "it succeeded"
+                : r.kind() == ReplayKind.PARTIAL && r.status() != ReplayStatus.RUNNING ? "it is " + r.status()
+                : null;
+        if (why != null) {
+            out.put("ended", false);
+            out.put("summary", "execution " + execution + " " + status + "; replay " + r.replayId() + " is left as it is: " + why);
+            return out;
+        }
+        ReplayStatus ended = status.equals("ABORTED") ? ReplayStatus.ABORTED : ReplayStatus.FAILED;
+        String text = "execution " + execution + " " + status
+                + (detail.hasNonNull("error") ? ": " + detail.get("error").asText() : "")
+                + (detail.hasNonNull("cause") ? " " + detail.get("cause").asText() : "");
+        if (r.kind() == ReplayKind.PARTIAL) {
+            ports.replays().update(r.withStatus(ended, text));
+        } else {
+            end(r, ended, r.status().ended() ? r.detail() : text);
+        }
+        out.put("ended", true);
+        out.put("status", r.status().ended() ? r.status().name() : ended.name());
+        out.put("summary", "replay " + r.replayId() + " ended " + (r.status().ended() ? r.status() : ended) + " (" + text + ")"
+                + (r.generation() == null ? "" : "; generation " + r.generation() + " dropped"));
+        return out;
+    }
+
+    private static Optional<String> inputReplayId(String input) {
+        if (input == null) return Optional.empty();
+        try {
+            JsonNode in = EventCodec.JSON.readTree(input);
+            return in != null && in.path("replayId").isTextual() ? Optional.of(in.get("replayId").asText()) : Optional.empty();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the execution's input is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Ends a rebuild or verification (idempotent): its status (kept when it ended already), then its generation
+     * dropped: no longer building (live events and its gateway mode stop reaching it), and its items deleted in
+     * every processor where it is neither active nor previous.
+     */
+    void end(Replay replay, ReplayStatus status, String detail) {
+        if (!replay.status().ended()) ports.replays().update(replay.withStatus(status, detail));
+        String generation = replay.generation();
+        if (generation == null) return;
+        for (String p : replay.processors()) {
+            Generations g = ports.states().generations(p);
+            if (g.building().contains(generation)) ports.states().stopBuilding(p, generation);
+            if (!generation.equals(g.active()) && !generation.equals(g.previous())) ports.states().discard(p, generation);
+        }
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.playback.lambdas.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.lambdas.projection.Projection;
 import dev.playback.model.ledger.BalancesProjection;
+import dev.playback.model.replay.PlaybackRecord;
+import dev.playback.model.store.memory.InMemoryPlaybackStream;
 import dev.playback.model.replay.ReplayStatus;
 import dev.playback.model.store.Generations;
 import org.junit.jupiter.api.Test;
@@ -148,28 +151,204 @@ class RebuildTest {
     }
 
     @Test
-    void resumesFromItsCheckpointsAfterAFailure() {
+    void aFailedRebuildEndsDropsItsGenerationAndRefusesToBeStartedAgain() {
         ledger();
-        JsonNode prepared = world.prepare("rebuild", input("replayId", "r-3", "segments", 1, "batchSize", 3));
+        world.prepare("rebuild", input("replayId", "r-3", "segments", 1, "batchSize", 3));
         world.call(input("action", "publish", "replayId", "r-3", "segment", 0, "round", 0, "maxRounds", 642));
-        assertEquals(3, world.stream.entries().stream().mapToInt(e -> e.record().events().size()).sum());
+        world.deliverPlayback();
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isPresent(), "the rebuild wrote into g1");
+
         JsonNode failed = world.call(input("action", "fail", "state", input("replayId", "r-3",
                 "error", input("Error", "Lambda.Unknown", "Cause", "boom"))));
+
         assertEquals("FAILED", failed.get("status").asText());
+        assertTrue(failed.get("cause").asText().contains("g1 was dropped"), failed.toString());
         assertEquals(ReplayStatus.FAILED, world.replays.find("r-3").orElseThrow().status());
         assertTrue(world.replays.find("r-3").orElseThrow().detail().contains("boom"));
+        assertEquals(Set.of(), world.states.generations(BalancesProjection.NAME).building());
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty(), "the dropped generation's items are deleted");
+        world.live(deposited("late", "acc-1", "1.00"));
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty(), "no live event reaches it afterwards");
+        IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("replayId", "r-3")));
+        assertTrue(again.getMessage().contains("'r-3' has ended FAILED") && again.getMessage().contains("another replayId"), again.getMessage());
+        assertEquals("g2", world.run("rebuild", input("replayId", "r-4")).get("generation").asText(), "a new replay takes a new generation");
+        assertEquals("8.50", world.balance("g2", "acc-1"), "10.00 - 2.50 + the late 1.00");
+    }
 
-        JsonNode resumed = world.prepare("rebuild", input("replayId", "r-3"));
-        assertTrue(resumed.get("resumed").asBoolean());
-        assertEquals(prepared.get("generation"), resumed.get("generation"));
-        assertEquals(3, resumed.get("batchSize").asInt());
-        assertEquals(ReplayStatus.RUNNING, world.replays.find("r-3").orElseThrow().status());
-        assertTrue(world.publishExecution(resumed));
-        assertEquals(7, world.stream.entries().stream().mapToInt(e -> e.record().events().size()).sum(), "nothing published twice");
+    @Test
+    void aStoppedExecutionEndsItsReplayAbortedWhenEventBridgeTellsIt() {
+        ledger();
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:one",
+                "request", input("segments", 1, "batchSize", 3)));
+        String replayId = world.replays.replayOfExecution("arn:exec:one").orElseThrow();
+        world.call(input("action", "publish", "replayId", replayId, "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:one"));
         world.deliverPlayback();
-        assertTrue(world.call(input("action", "drained", "replayId", "r-3")).get("drained").asBoolean());
-        assertEquals("g1", world.call(input("action", "finish", "replayId", "r-3")).get("generation").asText());
-        assertEquals("7.50", world.balance("g1", "acc-1"));
+
+        JsonNode ended = world.call(input("version", "0", "source", "aws.states", "detail-type", "Step Functions Execution Status Change",
+                "detail", input("executionArn", "arn:exec:one", "status", "ABORTED", "input", "{}")));
+
+        assertTrue(ended.get("ended").asBoolean(), ended.toString());
+        assertEquals(ReplayStatus.ABORTED, world.replays.find(replayId).orElseThrow().status());
+        assertEquals(Set.of(), world.states.generations(BalancesProjection.NAME).building());
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty());
+        IllegalStateException late = assertThrows(IllegalStateException.class, () -> world.call(input("action", "publish", "replayId", replayId,
+                "segment", 0, "round", 1, "maxRounds", 642, "owner", "arn:exec:one")));
+        assertTrue(late.getMessage().contains("has ended ABORTED"), late.getMessage());
+    }
+
+    @Test
+    void theNewestExecutionOfAReplayIdRunsItAndAnOlderOneStopsAtItsNextCall() {
+        ledger();
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:one", "request", input("replayId", "r-9", "segments", 1)));
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:two", "request", input("replayId", "r-9")));
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> world.call(input("action", "publish",
+                "replayId", "r-9", "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:one")));
+        assertTrue(refused.getMessage().contains("run by execution arn:exec:two"), refused.getMessage());
+        JsonNode failedOne = world.call(input("action", "fail", "state", input("replayId", "r-9", "execution", "arn:exec:one",
+                "error", input("Error", "Lambda.Unknown", "Cause", refused.getMessage()))));
+        JsonNode endedOne = world.call(input("source", "aws.states", "detail-type", "Step Functions Execution Status Change",
+                "detail", input("executionArn", "arn:exec:one", "status", "FAILED", "input", "{\"replayId\":\"r-9\"}")));
+
+        assertFalse(failedOne.get("recorded").asBoolean(), failedOne.toString());
+        assertFalse(endedOne.get("ended").asBoolean(), endedOne.toString());
+        assertEquals(ReplayStatus.RUNNING, world.replays.find("r-9").orElseThrow().status());
+        JsonNode published = world.call(input("action", "publish", "replayId", "r-9", "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:two"));
+        assertTrue(published.get("done").asBoolean());
+        assertEquals(7, published.get("published").asLong());
+    }
+
+    @Test
+    void aSucceededReplayStartedAgainByAnotherExecutionAnswersWhatItDid() {
+        ledger();
+        JsonNode first = world.run("rebuild", input("replayId", "r-done"));
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:again", "request", input("replayId", "r-done")));
+
+        JsonNode drained = world.call(input("action", "drained", "replayId", "r-done", "execution", "arn:exec:again"));
+        JsonNode finished = world.call(input("action", "finish", "replayId", "r-done", "execution", "arn:exec:again"));
+
+        assertTrue(drained.get("drained").asBoolean(), drained.toString());
+        assertEquals(first, finished);
+    }
+
+    @Test
+    void aSwitchDeletesTheGenerationItDropsAndKeepsThePreviousOne() {
+        ledger();
+        world.run("rebuild", input("replayId", "r-a"));
+        assertTrue(world.states.load(BalancesProjection.NAME, "g0", "acc-1").isPresent(), "g0 is previous after the first switch");
+        world.run("rebuild", input("replayId", "r-b"));
+        assertTrue(world.states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty(), "g0 was deleted when g2 was switched to");
+
+        world.run("rebuild", input("replayId", "r-c"));
+
+        assertEquals(new Generations("g3", "g2", Set.of()), world.states.generations(BalancesProjection.NAME));
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty(), "g1, older than previous, is deleted");
+        assertEquals("7.50", world.balance("g2", "acc-1"));
+        assertEquals("7.50", world.balance("g3", "acc-1"));
+    }
+
+    /** Publishes the ledger for replay {@code id} and returns its records on the stream (not yet applied). */
+    private List<InMemoryPlaybackStream.Entry> published(String id) {
+        ledger();
+        JsonNode prepared = world.prepare("rebuild", input("replayId", id, "segments", 1));
+        assertTrue(world.publishExecution(prepared));
+        return world.stream.drain();
+    }
+
+    /** A later record of the same replay and aggregate on the same shard: what moves the mark past a skipped one. */
+    private InMemoryPlaybackStream.Entry later(InMemoryPlaybackStream.Entry of) {
+        PlaybackRecord r = of.record();
+        world.stream.publish(List.of(new PlaybackRecord(r.replayId(), r.generation(), r.processors(), r.events().subList(0, 1))));
+        return world.stream.drain().get(0);
+    }
+
+    private Projection.Result apply(List<InMemoryPlaybackStream.Entry> entries) {
+        return world.projection.apply(entries.stream().map(e -> Projection.Item.playback(e.shardId(), e.sequenceNumber(), e.record())).toList());
+    }
+
+    @Test
+    void aPlaybackRecordAProcessorCouldNotApplyAndTheStreamSkippedFailsTheReplayNamingIt() {
+        List<InMemoryPlaybackStream.Entry> entries = published("r-skip");
+        InMemoryPlaybackStream.Entry bad = entries.stream().filter(e -> e.record().aggregateId().equals("acc-2")).findFirst().orElseThrow();
+        PlaybackRecord r = bad.record();
+        // version 2 carried as 5: the gap 2..4 is not in the events table, so the record cannot apply
+        PlaybackRecord broken = new PlaybackRecord(r.replayId(), r.generation(), r.processors(), List.of(r.events().get(0), r.events().get(1).withVersion(5)));
+        List<InMemoryPlaybackStream.Entry> first = entries.stream().map(e -> e == bad ? new InMemoryPlaybackStream.Entry(e.shardId(), e.sequenceNumber(), broken) : e).toList();
+        assertEquals(List.of(bad.sequenceNumber()), apply(first).failures());
+        // its retries ran out: the stream goes on after it
+        assertEquals(List.of(), apply(List.of(later(bad))).failures());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> world.call(input("action", "drained", "replayId", "r-skip")));
+
+        System.out.println("skipped record: " + e.getMessage());
+        assertTrue(e.getMessage().contains("processor balances could not apply playback record " + bad.sequenceNumber()), e.getMessage());
+        assertTrue(e.getMessage().contains("aggregate acc-2 versions 1..5") && e.getMessage().contains("not in the events table"), e.getMessage());
+        assertTrue(e.getMessage().contains("replay r-skip") && e.getMessage().contains("the active generation is unchanged"), e.getMessage());
+        assertEquals("g0", world.states.generations(BalancesProjection.NAME).active());
+    }
+
+    @Test
+    void aFailingRecordThatOutlastedTheStreamsRetriesFailsTheReplayEvenWithNothingAfterIt() {
+        List<InMemoryPlaybackStream.Entry> entries = published("r-last");
+        InMemoryPlaybackStream.Entry bad = entries.stream().filter(e -> e.record().aggregateId().equals("acc-3")).findFirst().orElseThrow();
+        PlaybackRecord r = bad.record();
+        PlaybackRecord broken = new PlaybackRecord(r.replayId(), r.generation(), r.processors(), List.of(r.events().get(0), r.events().get(1).withVersion(9)));
+        List<InMemoryPlaybackStream.Entry> batch = entries.stream().map(e -> e == bad ? new InMemoryPlaybackStream.Entry(e.shardId(), e.sequenceNumber(), broken) : e).toList();
+        assertEquals(List.of(bad.sequenceNumber()), apply(batch).failures());
+        List<InMemoryPlaybackStream.Entry> retry = batch.stream().filter(e -> e.record() == broken).toList();
+        // the first attempt and 9 retries: still retrying, not drained, not failed
+        for (int n = 1; n <= 9; n++) apply(retry);
+        assertFalse(world.call(input("action", "drained", "replayId", "r-last")).get("drained").asBoolean());
+
+        apply(retry); // the 10th retry, the last one
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> world.call(input("action", "drained", "replayId", "r-last")));
+        assertTrue(e.getMessage().contains("could not apply playback record " + bad.sequenceNumber()) && e.getMessage().contains("11 attempts"), e.getMessage());
+    }
+
+    @Test
+    void eventsMissingAlthoughEveryMarkWasReachedFailTheReplayWithTheCounts() {
+        List<InMemoryPlaybackStream.Entry> entries = published("r-lost");
+        InMemoryPlaybackStream.Entry lost = entries.stream().filter(e -> e.record().aggregateId().equals("acc-1")).findFirst().orElseThrow();
+        // the record never reached the processor (its batch failed outright until the retries ran out)
+        assertEquals(List.of(), apply(entries.stream().filter(e -> e != lost).toList()).failures());
+        assertEquals(List.of(), apply(List.of(later(lost))).failures());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> world.call(input("action", "drained", "replayId", "r-lost")));
+
+        System.out.println("lost record: " + e.getMessage());
+        // published: acc-1 3 + acc-2 2 + acc-3 2 = 7 events; applied: 2 + 2 + the later record's 1 = 5
+        assertTrue(e.getMessage().contains("processor balances applied 5 of the 7 events published"), e.getMessage());
+        assertEquals("g0", world.states.generations(BalancesProjection.NAME).active());
+    }
+
+    @Test
+    void aRedeliveredBatchIsCountedOnceAndDrains() {
+        List<InMemoryPlaybackStream.Entry> entries = published("r-again");
+        assertEquals(List.of(), apply(entries).failures());
+        assertEquals(List.of(), apply(entries).failures());
+
+        JsonNode drained = world.call(input("action", "drained", "replayId", "r-again"));
+
+        assertTrue(drained.get("drained").asBoolean(), drained.toString());
+        assertEquals(7, drained.get("applied").asLong());
+    }
+
+    @Test
+    void theDrainWaitContinuesAsNewAfterItsBudgetOfChecks() {
+        ledger();
+        JsonNode prepared = world.prepare("rebuild", input("replayId", "r-w"));
+        assertEquals(0, prepared.get("drain").get("waits").asInt());
+        world.publishExecution(prepared);
+
+        JsonNode early = world.call(input("action", "drained", "replayId", "r-w", "waits", 3));
+        JsonNode last = world.call(input("action", "drained", "replayId", "r-w", "waits", 499));
+
+        assertFalse(early.get("drained").asBoolean());
+        assertEquals(4, early.get("waits").asInt());
+        assertFalse(early.get("continueAsNew").asBoolean());
+        assertEquals(500, last.get("waits").asInt());
+        assertTrue(last.get("continueAsNew").asBoolean(), last.toString());
     }
 
     @Test

@@ -103,6 +103,31 @@ public final class ReplayWorld {
         public long appliedEvents(String replayId, String processor) {
             return replays.appliedEvents(replayId, processor);
         }
+
+        @Override
+        public void recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
+            replays.recordApplied(replayId, processor, shardId, upTo, records);
+        }
+
+        @Override
+        public Map<String, AppliedShard> appliedShards(String replayId, String processor, Collection<String> shardIds) {
+            return replays.appliedShards(replayId, processor, shardIds);
+        }
+
+        @Override
+        public void runBy(String replayId, String executionArn) {
+            replays.runBy(replayId, executionArn);
+        }
+
+        @Override
+        public Optional<String> execution(String replayId) {
+            return replays.execution(replayId);
+        }
+
+        @Override
+        public Optional<String> replayOfExecution(String executionArn) {
+            return replays.replayOfExecution(executionArn);
+        }
     };
     final ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, states, crashing,
             stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO));

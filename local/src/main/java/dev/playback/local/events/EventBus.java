@@ -314,6 +314,17 @@ public final class EventBus implements AutoCloseable {
         }
     }
 
+    /**
+     * An event an AWS service sends to the default bus itself (e.g. {@code aws.states} "Step Functions Execution
+     * Status Change"), which PutEvents refuses from callers: routed to the matching rules. Returns the event id.
+     */
+    public String publishServiceEvent(String source, String detailType, Instant time, List<String> resources, JsonNode detail) {
+        if (!source.startsWith("aws.")) throw new IllegalArgumentException("a service event's source starts with 'aws.', not '" + source + "'");
+        String id = UUID.randomUUID().toString();
+        route(envelope(id, detailType, source, time, resources, detail), Rule.DEFAULT_BUS, settings.clock().instant());
+        return id;
+    }
+
     /** Delivers the scheduled event of {@code schedule} fired for {@code time}; returns the event id. */
     String publishScheduled(Schedule schedule, Instant time) {
         String id = UUID.randomUUID().toString();

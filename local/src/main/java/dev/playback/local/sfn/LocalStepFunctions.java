@@ -54,6 +54,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     private final Map<String, StateMachine> stateMachines = new ConcurrentHashMap<>();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Map<String, TaskTokenWait> tokens = new ConcurrentHashMap<>();
+    private final java.util.function.Consumer<ExecutionDescription> statusChanges;
 
     /** A task waiting for SendTaskSuccess/Failure; heartbeats move {@code lastBeat}. */
     public static final class TaskTokenWait {
@@ -66,6 +67,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         this.accountId = b.accountId;
         this.clock = b.clock;
         this.historyLimit = b.historyLimit;
+        this.statusChanges = b.statusChanges;
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sfn-" + n.incrementAndGet());
@@ -89,6 +91,17 @@ public final class LocalStepFunctions implements AutoCloseable {
         private LambdaFunctions lambdaFunctions = LambdaFunctions.none();
         private AwsClients awsClients = AwsClients.none();
         private Function<LocalStepFunctions, TaskDispatcher> tasks;
+        private java.util.function.Consumer<ExecutionDescription> statusChanges = d -> { };
+
+        /**
+         * Told of every status change of a registered Standard execution (RUNNING when it starts, then SUCCEEDED,
+         * FAILED, TIMED_OUT or ABORTED), like the "Step Functions Execution Status Change" events AWS sends to
+         * EventBridge; called on the thread that changed it.
+         */
+        public Builder statusChanges(java.util.function.Consumer<ExecutionDescription> listener) {
+            this.statusChanges = Objects.requireNonNull(listener);
+            return this;
+        }
 
         public Builder region(String region) {
             this.region = Objects.requireNonNull(region);
@@ -261,7 +274,20 @@ public final class LocalStepFunctions implements AutoCloseable {
         }
         Execution e = newExecution(sm, n, input);
         executions.put(arn, e);
+        if (sm.type() == WorkflowType.STANDARD) {
+            notifyStatus(e);
+            e.completion().whenComplete((r, ex) -> notifyStatus(e));
+        }
         return e;
+    }
+
+    private void notifyStatus(Execution e) {
+        try {
+            statusChanges.accept(e.snapshot());
+        } catch (RuntimeException ex) {
+            // AWS delivers these events at least once and never fails the execution for them: log, go on
+            System.err.println("sfn: status change of " + e.arn() + " not delivered: " + ex);
+        }
     }
 
     private String executionArn(StateMachine sm, String name) {

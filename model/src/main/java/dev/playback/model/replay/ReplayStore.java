@@ -53,6 +53,52 @@ public interface ReplayStore {
     /** The highest sequence number {@code processor} processed per shard, for the given shards that have one. */
     Map<String, String> applied(String replayId, String processor, Collection<String> shardIds);
 
+    /**
+     * One playback record a processor processed in a batch: its sequence number, what it carried (aggregate,
+     * versions, number of events) and why it failed ({@code failure} null: applied).
+     */
+    record ProcessedRecord(String sequenceNumber, String aggregateId, long firstVersion, long lastVersion, int events, String failure) {
+        public String describe() {
+            return "aggregate " + aggregateId + " versions " + firstVersion + ".." + lastVersion + (failure == null ? "" : ": " + failure);
+        }
+    }
+
+    /**
+     * What a processor did with one shard's records of a replay in a batch, in one conditional write: the mark moves up
+     * to {@code upTo} (the highest sequence number processed below the first record to retry; null: none), the events
+     * of applied records between the old mark and the new one are counted (once each, however often a record is
+     * redelivered), a failed record is remembered until it applies. A remembered failure the mark has passed is a
+     * record the stream skipped (its retries ran out): the replay must not switch.
+     */
+    void recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records);
+
+    /**
+     * Per shard: the mark, the events counted below it, and the records that failed and have not applied since (by
+     * sequence number: what failed, and how often).
+     */
+    record AppliedShard(String sequenceNumber, long events, Map<String, String> failed, Map<String, Integer> attempts) {
+        public AppliedShard {
+            failed = Map.copyOf(failed);
+            attempts = Map.copyOf(attempts);
+        }
+    }
+
+    /** {@link #recordApplied}'s record of each given shard that has one. */
+    Map<String, AppliedShard> appliedShards(String replayId, String processor, Collection<String> shardIds);
+
     /** The applied counter of a processor (for display; may count redelivered records twice). */
     long appliedEvents(String replayId, String processor);
+
+    /**
+     * Records {@code executionArn} (a Step Functions execution) as the one that runs the replay now; the replay is
+     * also findable by it ({@link #replayOfExecution}). The newest execution of a replay id takes it over: calls of
+     * an older one are refused from then on.
+     */
+    void runBy(String replayId, String executionArn);
+
+    /** The execution that runs the replay now, if one was recorded. */
+    Optional<String> execution(String replayId);
+
+    /** The replay an execution ran (or runs), if it recorded one. */
+    Optional<String> replayOfExecution(String executionArn);
 }

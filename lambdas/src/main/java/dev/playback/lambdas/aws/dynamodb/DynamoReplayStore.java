@@ -31,7 +31,8 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
  * segment's checkpoint), {@code replay#<id>#applied#<processor>#<shardId>} (the highest playback sequence number
  * the processor processed in that shard, zero-padded so a conditional write compares it like a number) and
  * {@code replay#<id>#applied#<processor>} (the processor's applied counter), and
- * {@code replay-generation#<generation>} (which replay builds a generation).
+ * {@code replay-generation#<generation>} (which replay builds a generation), {@code replay#<id>#execution} (the
+ * execution that runs the replay now) and {@code replay-execution#<executionArn>} (which replay an execution ran).
  */
 public final class DynamoReplayStore implements ReplayStore {
     private final DynamoDbClient dynamo;
@@ -253,6 +254,95 @@ public final class DynamoReplayStore implements ReplayStore {
         }
     }
 
+    /**
+     * Read, then one conditional put on the shard's item (its {@code rev} unchanged): {@code seq}/{@code sequenceNumber}
+     * (the mark), {@code events} (counted once each), {@code failed} (sequence number -> what failed and why).
+     */
+    @Override
+    public void recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
+        String pk = appliedKey(replayId, processor, shardId);
+        long all = 0;
+        for (ProcessedRecord r : records) {
+            if (r.failure() == null && upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0) all += r.events();
+        }
+        for (int attempt = 0; ; attempt++) {
+            Map<String, AttributeValue> item = get(pk);
+            String mark = item == null ? null : text(item, "sequenceNumber");
+            long rev = item == null ? 0 : number(item, "rev");
+            long events = item == null ? 0 : number(item, "events");
+            Map<String, String> failed = new TreeMap<>();
+            if (item != null && item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failed.put(k, v.s()));
+            Map<String, String> failedBefore = Map.copyOf(failed);
+            Map<String, Integer> attempts = attempts(item);
+            for (ProcessedRecord r : records) {
+                if (r.failure() != null) {
+                    failed.put(r.sequenceNumber(), r.describe());
+                    attempts.merge(r.sequenceNumber(), 1, Integer::sum);
+                    continue;
+                }
+                failed.remove(r.sequenceNumber());
+                attempts.remove(r.sequenceNumber());
+                boolean marked = upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0;
+                if (marked && (mark == null || SequenceNumbers.compare(r.sequenceNumber(), mark) > 0)) events += r.events();
+            }
+            String next = upTo == null ? mark : mark == null ? upTo : SequenceNumbers.max(mark, upTo);
+            boolean failures = records.stream().anyMatch(r -> r.failure() != null);
+            if (java.util.Objects.equals(next, mark) && failed.equals(failedBefore) && !failures && item != null) break; // a redelivered batch
+            Map<String, AttributeValue> put = new HashMap<>();
+            put.put("pk", s(pk));
+            if (next != null) {
+                put.put("seq", s(SequenceNumbers.padded(next)));
+                put.put("sequenceNumber", s(next));
+            }
+            put.put("events", n(events));
+            put.put("rev", n(rev + 1));
+            Map<String, AttributeValue> failedItem = new HashMap<>();
+            failed.forEach((k, v) -> failedItem.put(k, s(v)));
+            put.put("failed", AttributeValue.builder().m(failedItem).build());
+            Map<String, AttributeValue> attemptsItem = new HashMap<>();
+            attempts.forEach((k, v) -> attemptsItem.put(k, n(v)));
+            put.put("attempts", AttributeValue.builder().m(attemptsItem).build());
+            String condition = item == null ? "attribute_not_exists(pk)" : rev == 0 ? "attribute_not_exists(rev)" : "rev = :rev";
+            try {
+                dynamo.putItem(p -> {
+                    p.tableName(table).item(put).conditionExpression(condition);
+                    if (condition.contains(":rev")) p.expressionAttributeValues(Map.of(":rev", n(rev)));
+                });
+                break;
+            } catch (ConditionalCheckFailedException e) {
+                if (attempt >= 20) throw new IllegalStateException("the applied mark of " + processor + " in " + shardId + " for replay "
+                        + replayId + " kept changing; not recorded up to " + upTo, e);
+            }
+        }
+        if (all > 0) {
+            long count = all;
+            dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", s(appliedKey(replayId, processor))))
+                    .updateExpression("ADD #c :n").expressionAttributeNames(Map.of("#c", "count"))
+                    .expressionAttributeValues(Map.of(":n", n(count))));
+        }
+    }
+
+    private static Map<String, Integer> attempts(Map<String, AttributeValue> item) {
+        Map<String, Integer> out = new TreeMap<>();
+        if (item != null && item.containsKey("attempts") && item.get("attempts").hasM()) {
+            item.get("attempts").m().forEach((k, v) -> out.put(k, Integer.parseInt(v.n())));
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, AppliedShard> appliedShards(String replayId, String processor, Collection<String> shardIds) {
+        Map<String, AppliedShard> out = new TreeMap<>();
+        for (String shard : shardIds) {
+            Map<String, AttributeValue> item = get(appliedKey(replayId, processor, shard));
+            if (item == null) continue;
+            Map<String, String> failed = new TreeMap<>();
+            if (item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failed.put(k, v.s()));
+            out.put(shard, new AppliedShard(text(item, "sequenceNumber"), number(item, "events"), failed, attempts(item)));
+        }
+        return out;
+    }
+
     @Override
     public Map<String, String> applied(String replayId, String processor, Collection<String> shardIds) {
         Map<String, String> out = new TreeMap<>();
@@ -267,5 +357,32 @@ public final class DynamoReplayStore implements ReplayStore {
     public long appliedEvents(String replayId, String processor) {
         Map<String, AttributeValue> item = get(appliedKey(replayId, processor));
         return item == null ? 0 : number(item, "count");
+    }
+
+    static String executionKey(String replayId) {
+        return replayKey(replayId) + "#execution";
+    }
+
+    static String executionPointer(String executionArn) {
+        return "replay-execution#" + executionArn;
+    }
+
+    @Override
+    public void runBy(String replayId, String executionArn) {
+        // The pointer first: an execution that runs a replay is always findable.
+        dynamo.putItem(p -> p.tableName(table).item(Map.of("pk", s(executionPointer(executionArn)), "replayId", s(replayId))));
+        dynamo.putItem(p -> p.tableName(table).item(Map.of("pk", s(executionKey(replayId)), "execution", s(executionArn))));
+    }
+
+    @Override
+    public Optional<String> execution(String replayId) {
+        Map<String, AttributeValue> item = get(executionKey(replayId));
+        return item == null ? Optional.empty() : Optional.ofNullable(text(item, "execution"));
+    }
+
+    @Override
+    public Optional<String> replayOfExecution(String executionArn) {
+        Map<String, AttributeValue> item = get(executionPointer(executionArn));
+        return item == null ? Optional.empty() : Optional.ofNullable(text(item, "replayId"));
     }
 }

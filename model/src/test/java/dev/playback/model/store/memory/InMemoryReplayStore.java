@@ -18,6 +18,9 @@ public final class InMemoryReplayStore implements ReplayStore {
     private final Map<String, String> applied = new HashMap<>();
     private final Map<String, Long> appliedEvents = new HashMap<>();
     private final Map<String, String> byGeneration = new HashMap<>();
+    private final Map<String, String> executions = new HashMap<>();
+    private final Map<String, AppliedShard> shards = new HashMap<>();
+    private final Map<String, String> byExecution = new HashMap<>();
 
     @Override
     public synchronized Optional<Replay> find(String replayId) {
@@ -88,5 +91,60 @@ public final class InMemoryReplayStore implements ReplayStore {
     @Override
     public synchronized long appliedEvents(String replayId, String processor) {
         return appliedEvents.getOrDefault(replayId + "#" + processor, 0L);
+    }
+
+    @Override
+    public synchronized void runBy(String replayId, String executionArn) {
+        byExecution.put(executionArn, replayId);
+        executions.put(replayId, executionArn);
+    }
+
+    @Override
+    public synchronized Optional<String> execution(String replayId) {
+        return Optional.ofNullable(executions.get(replayId));
+    }
+
+    @Override
+    public synchronized Optional<String> replayOfExecution(String executionArn) {
+        return Optional.ofNullable(byExecution.get(executionArn));
+    }
+
+    @Override
+    public synchronized void recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records) {
+        String key = replayId + "#" + processor + "#" + shardId;
+        AppliedShard stored = shards.getOrDefault(key, new AppliedShard(applied.get(key), 0, Map.of(), Map.of()));
+        String mark = stored.sequenceNumber();
+        long events = stored.events();
+        Map<String, String> failed = new TreeMap<>(stored.failed());
+        Map<String, Integer> attempts = new TreeMap<>(stored.attempts());
+        long all = 0;
+        for (ProcessedRecord r : records) {
+            if (r.failure() != null) {
+                failed.put(r.sequenceNumber(), r.describe());
+                attempts.merge(r.sequenceNumber(), 1, Integer::sum);
+                continue;
+            }
+            failed.remove(r.sequenceNumber());
+            attempts.remove(r.sequenceNumber());
+            boolean marked = upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0;
+            if (marked) all += r.events();
+            if (marked && (mark == null || SequenceNumbers.compare(r.sequenceNumber(), mark) > 0)) events += r.events();
+        }
+        String next = upTo == null ? mark : mark == null ? upTo : SequenceNumbers.max(mark, upTo);
+        shards.put(key, new AppliedShard(next, events, failed, attempts));
+        if (next != null) applied.put(key, next);
+        appliedEvents.merge(replayId + "#" + processor, all, Long::sum);
+    }
+
+    @Override
+    public synchronized Map<String, AppliedShard> appliedShards(String replayId, String processor, Collection<String> shardIds) {
+        Map<String, AppliedShard> out = new TreeMap<>();
+        for (String shard : shardIds) {
+            String key = replayId + "#" + processor + "#" + shard;
+            AppliedShard a = shards.get(key);
+            if (a == null && applied.containsKey(key)) a = new AppliedShard(applied.get(key), 0, Map.of(), Map.of());
+            if (a != null) out.put(shard, a);
+        }
+        return out;
     }
 }

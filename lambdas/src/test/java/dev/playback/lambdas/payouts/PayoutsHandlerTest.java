@@ -1,0 +1,122 @@
+package dev.playback.lambdas.payouts;
+
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.gateway.GatewayMode;
+import dev.playback.model.gateway.GatewayPorts;
+import dev.playback.model.gateway.GatewayRun;
+import dev.playback.model.gateway.MissingRecord;
+import dev.playback.model.gateway.memory.FakeExternalSystems;
+import dev.playback.model.gateway.memory.InMemoryCommandLog;
+import dev.playback.model.gateway.memory.InMemoryQueryRecords;
+import dev.playback.model.ledger.FeeRule;
+import dev.playback.model.ledger.PayoutsProcessor;
+import dev.playback.model.replay.PlaybackRecord;
+import dev.playback.model.replay.Replay;
+import dev.playback.model.replay.ReplayKind;
+import dev.playback.model.replay.ReplayStatus;
+import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
+import dev.playback.model.store.memory.InMemoryEventLog;
+import dev.playback.model.store.memory.InMemoryReplayStore;
+import dev.playback.model.store.memory.InMemoryStateStore;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.playback.lambdas.aws.kinesis.KinesisBatches.batch;
+import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;
+import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.event;
+import static dev.playback.model.event.Envelopes.json;
+import static dev.playback.model.event.Envelopes.opened;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class PayoutsHandlerTest {
+    private final FakeExternalSystems external = new FakeExternalSystems().rate("EUR", "USD", "1.0850");
+    private final GatewayPorts ports = new GatewayPorts(external, new InMemoryQueryRecords(), new InMemoryCommandLog());
+    private final InMemoryEventLog events = new InMemoryEventLog();
+    private final InMemoryStateStore states = new InMemoryStateStore();
+    private final PayoutsProcessor processor = new PayoutsProcessor(FeeRule.V1);
+    private final InMemoryReplayStore replays = new InMemoryReplayStore();
+    private final PayoutsHandler handler = new PayoutsHandler(
+            new PayoutsWiring(processor, ports, events, states, replays, null, null, null));
+
+    private PayoutReplay.Result seed(String generation, List<EventEnvelope> history) {
+        return new PayoutReplay(processor, ports, events, states)
+                .apply("seed", generation, GatewayRun.replay("seed", GatewayMode.SUPPRESS, MissingRecord.FAIL), history);
+    }
+
+    @Test
+    void thePreviousGenerationNeverSendsAPayoutTheActiveOneDeclined() {
+        // arrange: the previous generation g1 believes acc-1 holds 500.00 (older logic), the active g2 only 50.00
+        EventEnvelope open = opened("e-1", "acc-1").withVersion(1);
+        EventEnvelope payout = event("p-1", "acc-1", "PayoutRequested",
+                json("{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")).withVersion(3);
+        events.write(List.of(open, deposited("e-2", "acc-1", "50.00").withVersion(2), payout));
+        seed("g1", List.of(open, deposited("e-2", "acc-1", "500.00").withVersion(2)));
+        seed("g2", List.of(open, deposited("e-2", "acc-1", "50.00").withVersion(2)));
+        states.startBuilding("payouts", "g1");
+        states.activate("payouts", "g0", "g1");
+        states.startBuilding("payouts", "g2");
+        states.activate("payouts", "g1", "g2");
+
+        // act: the payout request arrives live
+        StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(payout))), null);
+
+        // assert: nothing reached the bank (the active generation declined), and the previous one followed in suppress
+        assertEquals(List.of(), response.getBatchItemFailures());
+        assertEquals(0, external.received().size(), "payouts sent: " + external.received());
+        assertEquals(3, states.load("payouts", "g1", "acc-1").orElseThrow().version(), "the previous generation stays warm");
+        assertEquals(3, states.load("payouts", "g2", "acc-1").orElseThrow().version());
+    }
+
+    @Test
+    void aPayoutTheActiveGenerationAcceptsIsSentOnceAlthoughThePreviousFollows() {
+        EventEnvelope open = opened("e-1", "acc-1").withVersion(1);
+        EventEnvelope deposit = deposited("e-2", "acc-1", "500.00").withVersion(2);
+        EventEnvelope payout = event("p-1", "acc-1", "PayoutRequested",
+                json("{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")).withVersion(3);
+        events.write(List.of(open, deposit, payout));
+        seed("g1", List.of(open, deposit));
+        seed("g2", List.of(open, deposit));
+        states.startBuilding("payouts", "g1");
+        states.activate("payouts", "g0", "g1");
+        states.startBuilding("payouts", "g2");
+        states.activate("payouts", "g1", "g2");
+
+        StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(payout))), null);
+
+        assertEquals(List.of(), response.getBatchItemFailures());
+        assertEquals(1, external.received().size(), "payouts sent: " + external.received());
+        assertEquals(3, states.load("payouts", "g1", "acc-1").orElseThrow().version());
+    }
+
+    private StreamsEventResponse deliverAllowReplayRecord(ReplayStatus status) {
+        EventEnvelope open = opened("e-1", "acc-1").withVersion(1);
+        EventEnvelope deposit = deposited("e-2", "acc-1", "500.00").withVersion(2);
+        EventEnvelope payout = event("p-1", "acc-1", "PayoutRequested",
+                json("{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")).withVersion(3);
+        events.write(List.of(open, deposit, payout));
+        replays.create(new Replay("allow-1", ReplayKind.REBUILD, "g1", List.of("payouts"), 1, 500, false, status,
+                java.time.Instant.parse("2026-12-01T00:00:00Z"), null, null, 0, 0, 0, null, "allow:bank,fx", "live"));
+        PlaybackRecord r = new PlaybackRecord("allow-1", "g1", List.of("payouts"), List.of(open, deposit, payout), "allow:bank,fx", "live");
+        return handler.handleRequest(batch(record("7", r.aggregateId(), PlaybackRecords.encode(r))), null);
+    }
+
+    @Test
+    void aRunningAllowReplaysRecordSendsItsPayout() {
+        StreamsEventResponse response = deliverAllowReplayRecord(ReplayStatus.RUNNING);
+
+        assertEquals(List.of(), response.getBatchItemFailures());
+        assertEquals(1, external.received().size(), "payouts sent: " + external.received());
+    }
+
+    @Test
+    void aRecordOfAReplayThatWasStoppedSendsNothing_andIsNotRetried() {
+        StreamsEventResponse response = deliverAllowReplayRecord(ReplayStatus.ABORTED);
+
+        assertEquals(List.of(), response.getBatchItemFailures());
+        assertEquals(0, external.received().size(), "payouts sent: " + external.received());
+        assertEquals(java.util.Optional.empty(), states.load("payouts", "g1", "acc-1"), "the dropped generation got nothing");
+    }
+}
