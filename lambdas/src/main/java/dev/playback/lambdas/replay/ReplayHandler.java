@@ -43,6 +43,12 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /**
+     * How often the playback stream's event source mappings retry a record (their MaximumRetryAttempts in
+     * template.yaml, pinned by a test): a record that failed 1 + this many times was set aside, and fails its replay.
+     */
+    public static final int PLAYBACK_RETRY_ATTEMPTS = Rebuild.PLAYBACK_RETRY_ATTEMPTS;
+
     private final Replays replays;
 
     public ReplayHandler() {
@@ -121,7 +127,21 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
             return EventCodec.JSON.convertValue(ended, MAP);
         }
         String action = Requests.requireText(in, "action");
-        ObjectNode out = switch (action) {
+        ObjectNode out;
+        try {
+            out = dispatch(action, in);
+        } catch (RuntimeException e) {
+            var cause = TransientFailure.transientCause(e);
+            if (cause.isEmpty()) throw e;
+            if (context != null) context.getLogger().log("replay: " + action + " failed, to be retried by the state machine: " + cause.get().getMessage() + "\n");
+            throw new TransientFailure(action, cause.get());
+        }
+        if (context != null && out.has("summary")) context.getLogger().log("replay: " + out.get("summary").asText() + "\n");
+        return EventCodec.JSON.convertValue(out, MAP);
+    }
+
+    private ObjectNode dispatch(String action, JsonNode in) {
+        return switch (action) {
             case "prepare" -> replays.prepare(Requests.requireText(in, "kind"), in.get("request"), Requests.text(in, "execution"));
             case "publish" -> replays.publish(Requests.requireText(in, "replayId"), Requests.requireInteger(in, "segment"),
                     Requests.requireInteger(in, "round"), Requests.requireInteger(in, "maxRounds"), Requests.text(in, "owner"));
@@ -137,7 +157,5 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
             default -> throw new IllegalArgumentException("unknown action '" + action + "'; known: prepare, publish, progress, drained, "
                     + "finish, fail, rollback, findAggregates, rebuildAggregates, partialReport");
         };
-        if (context != null && out.has("summary")) context.getLogger().log("replay: " + out.get("summary").asText() + "\n");
-        return EventCodec.JSON.convertValue(out, MAP);
     }
 }

@@ -462,4 +462,46 @@ class RebuildTest {
         assertEquals("g1", finished.get("generation").asText());
         for (String acc : List.of("acc-1", "acc-2", "acc-3")) assertEquals(world.state("g0", acc).state(), world.state("g1", acc).state(), acc);
     }
+
+    @Test
+    void aThrottledCheckpointWriteIsHandedToTheStateMachineAsATransientFailureToRetry_andTheRetryCompletesTheRebuild() {
+        ledger();
+        world.prepare("rebuild", input("replayId", "r-13", "segments", 1, "batchSize", 3));
+        world.failNextCheckpointWith = new java.util.concurrent.CompletionException(
+                software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
+                        .message("Rate of requests exceeds the allowed throughput").statusCode(400)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("ProvisionedThroughputExceededException").build()).build());
+
+        TransientFailure e = assertThrows(TransientFailure.class,
+                () -> world.call(input("action", "publish", "replayId", "r-13", "segment", 0, "round", 0, "maxRounds", 642)));
+
+        assertEquals("dev.playback.lambdas.replay.TransientFailure", TransientFailure.ERROR);
+        assertTrue(e.getMessage().contains("'publish'") && e.getMessage().contains("Rate of requests"), e.getMessage());
+        JsonNode finished = world.run("rebuild", input("replayId", "r-13"));
+        assertEquals("g1", finished.get("generation").asText());
+        for (String acc : List.of("acc-1", "acc-2", "acc-3")) assertEquals(world.state("g0", acc).state(), world.state("g1", acc).state(), acc);
+    }
+
+    @Test
+    void aRefusedConditionIsNoTransientFailure_andReachesTheStateMachineAsItIs() {
+        ledger();
+        world.prepare("rebuild", input("replayId", "r-14", "segments", 1, "batchSize", 3));
+        world.failNextCheckpointWith = software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException.builder()
+                .message("The conditional request failed").statusCode(400).build();
+
+        assertThrows(software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException.class,
+                () -> world.call(input("action", "publish", "replayId", "r-14", "segment", 0, "round", 0, "maxRounds", 642)));
+    }
+
+    @Test
+    void aServerErrorOrALostConnectionIsTransient_aBadRequestOrAProgrammingErrorIsNot() {
+        assertTrue(TransientFailure.transientCause(software.amazon.awssdk.services.kinesis.model.KinesisException.builder()
+                .message("Internal failure").statusCode(500).build()).isPresent());
+        assertTrue(TransientFailure.transientCause(new java.io.UncheckedIOException(new java.io.IOException("wrapped",
+                software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request: Connection reset")))).isPresent());
+        assertTrue(TransientFailure.transientCause(software.amazon.awssdk.services.s3.model.S3Exception.builder()
+                .message("Access Denied").statusCode(403).build()).isEmpty());
+        assertTrue(TransientFailure.transientCause(new IllegalStateException("a bug")).isEmpty());
+    }
 }

@@ -49,6 +49,8 @@ public final class ReplayWorld {
     final Projection projection = new Projection(List.of(balances), log, states, replays, Runnable::run, Duration.ofMillis(10));
     /** Set to make the next checkpoint write fail, as if the function died right after publishing a batch. */
     volatile boolean crashBeforeNextCheckpoint;
+    /** Set to make the next checkpoint write fail with this error, as a DynamoDB call can. */
+    volatile RuntimeException failNextCheckpointWith;
     private final ReplayStore crashing = new ReplayStore() {
         @Override
         public Optional<Replay> find(String replayId) {
@@ -82,6 +84,11 @@ public final class ReplayWorld {
 
         @Override
         public void saveCheckpoint(SegmentCheckpoint checkpoint) {
+            RuntimeException failure = failNextCheckpointWith;
+            if (failure != null) {
+                failNextCheckpointWith = null;
+                throw failure;
+            }
             if (crashBeforeNextCheckpoint) {
                 crashBeforeNextCheckpoint = false;
                 throw new IllegalStateException("function killed before its checkpoint");

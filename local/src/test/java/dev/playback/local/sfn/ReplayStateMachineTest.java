@@ -111,4 +111,55 @@ class ReplayStateMachineTest {
 
         assertEquals(List.of("stopped RUNNING", "stopped ABORTED"), told);
     }
+
+    @Test
+    void aTransientFailureOfTheReplayFunctionIsRetriedAndTheRebuildSucceeds() throws Exception {
+        AtomicInteger publishes = new AtomicInteger();
+        AtomicInteger checks = new AtomicInteger(CHECKS - 1);
+        dev.playback.local.sfn.tasks.LambdaFunctions.LambdaFunction real = replayFunction(checks);
+        InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Replay", payload -> {
+            if (payload.contains("\"action\":\"publish\"") && publishes.incrementAndGet() <= 3) {
+                throw new dev.playback.local.sfn.tasks.LambdaFunctions.Failure(dev.playback.lambdas.replay.TransientFailure.ERROR,
+                        "action 'publish' failed on a call that may succeed when tried again: Throttled", List.of());
+            }
+            return real.invoke(payload);
+        });
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).awsClients(AwsClients.none()).build();
+        StateMachine sm = sfn.createStateMachine("Rebuild", Files.readString(Path.of("..", "statemachines", "replay.asl.json")),
+                WorkflowType.STANDARD, Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild"));
+
+        String arn = sfn.startExecution(sm.arn(), "throttled", "{\"replayId\":\"r-long\"}").executionArn();
+        ExecutionDescription d = sfn.awaitExecution(arn, Duration.ofMinutes(1));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, d.status(), d.error() + " " + d.cause());
+        assertEquals(4, publishes.get(), "three transient failures, then the publish that succeeded");
+    }
+
+    @Test
+    void everyLambdaTaskOfEveryReplayStateMachineRetriesTransientFailures() throws Exception {
+        int tasks = 0;
+        for (String file : List.of("replay.asl.json", "partial-replay.asl.json", "rollback.asl.json")) {
+            JsonNode definition = JSON.readTree(Files.readString(Path.of("..", "statemachines", file)));
+            for (JsonNode task : lambdaTasks(definition.path("States"), new java.util.ArrayList<>())) {
+                tasks++;
+                boolean retried = false;
+                for (JsonNode retrier : task.path("Retry")) {
+                    for (JsonNode error : retrier.path("ErrorEquals")) {
+                        retried |= error.asText().equals(dev.playback.lambdas.replay.TransientFailure.ERROR);
+                    }
+                }
+                assertTrue(retried, file + ": a Lambda task does not retry " + dev.playback.lambdas.replay.TransientFailure.ERROR + ": " + task);
+            }
+        }
+        assertTrue(tasks >= 10, "Lambda tasks found: " + tasks);
+    }
+
+    private static List<JsonNode> lambdaTasks(JsonNode states, List<JsonNode> into) {
+        for (JsonNode state : states) {
+            if (state.path("Resource").asText().equals("arn:aws:states:::lambda:invoke")) into.add(state);
+            lambdaTasks(state.path("ItemProcessor").path("States"), into);
+            for (JsonNode branch : state.path("Branches")) lambdaTasks(branch.path("States"), into);
+        }
+        return into;
+    }
 }

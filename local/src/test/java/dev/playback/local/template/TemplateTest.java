@@ -82,6 +82,18 @@ class TemplateTest {
     }
 
     @Test
+    void everyMappingOfThePlaybackStreamRetriesARecordAsOftenAsTheReplaysCountOnBeforeTheyFailTheReplay() {
+        Template template = Template.load(REAL);
+        int mappings = 0;
+        for (Template.KinesisMapping m : template.kinesisMappings()) {
+            if (!m.event().streamName().equals("PlaybackStream")) continue;
+            mappings++;
+            assertEquals(dev.playback.lambdas.replay.ReplayHandler.PLAYBACK_RETRY_ATTEMPTS, m.event().maximumRetryAttempts(), m.function().logicalId());
+        }
+        assertTrue(mappings >= 2, "projection and payouts read the playback stream; found " + mappings);
+    }
+
+    @Test
     void readsApiRoutes() {
         Template template = Template.load(REAL);
 
