@@ -77,9 +77,38 @@ public interface ReplayStore {
      * sequence number: what failed, and how often).
      */
     record AppliedShard(String sequenceNumber, long events, Map<String, String> failed, Map<String, Integer> attempts) {
+        /** A shard nothing was recorded for yet. */
+        public static final AppliedShard NONE = new AppliedShard(null, 0, Map.of(), Map.of());
+
         public AppliedShard {
             failed = Map.copyOf(failed);
             attempts = Map.copyOf(attempts);
+        }
+
+        /**
+         * This shard's record after a batch ({@link #recordApplied}): a failed record is remembered with one attempt
+         * more; an applied one is forgotten as failed, and its events count when it lies above the old mark and at or
+         * below {@code upTo} (so a redelivered record counts once); the mark moves up to {@code upTo}.
+         */
+        public AppliedShard after(String upTo, java.util.List<ProcessedRecord> records) {
+            long counted = events;
+            Map<String, String> stillFailed = new java.util.TreeMap<>(failed);
+            Map<String, Integer> tries = new java.util.TreeMap<>(attempts);
+            for (ProcessedRecord r : records) {
+                if (r.failure() != null) {
+                    stillFailed.put(r.sequenceNumber(), r.describe());
+                    tries.merge(r.sequenceNumber(), 1, Integer::sum);
+                    continue;
+                }
+                stillFailed.remove(r.sequenceNumber());
+                tries.remove(r.sequenceNumber());
+                boolean marked = upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0;
+                if (marked && (sequenceNumber == null || SequenceNumbers.compare(r.sequenceNumber(), sequenceNumber) > 0)) {
+                    counted += r.events();
+                }
+            }
+            String next = upTo == null ? sequenceNumber : sequenceNumber == null ? upTo : SequenceNumbers.max(sequenceNumber, upTo);
+            return new AppliedShard(next, counted, stillFailed, tries);
         }
     }
 

@@ -269,38 +269,26 @@ public final class DynamoReplayStore implements ReplayStore {
             Map<String, AttributeValue> item = get(pk);
             String mark = item == null ? null : text(item, "sequenceNumber");
             long rev = item == null ? 0 : number(item, "rev");
-            long events = item == null ? 0 : number(item, "events");
-            Map<String, String> failed = new TreeMap<>();
-            if (item != null && item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failed.put(k, v.s()));
-            Map<String, String> failedBefore = Map.copyOf(failed);
-            Map<String, Integer> attempts = attempts(item);
-            for (ProcessedRecord r : records) {
-                if (r.failure() != null) {
-                    failed.put(r.sequenceNumber(), r.describe());
-                    attempts.merge(r.sequenceNumber(), 1, Integer::sum);
-                    continue;
-                }
-                failed.remove(r.sequenceNumber());
-                attempts.remove(r.sequenceNumber());
-                boolean marked = upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0;
-                if (marked && (mark == null || SequenceNumbers.compare(r.sequenceNumber(), mark) > 0)) events += r.events();
-            }
-            String next = upTo == null ? mark : mark == null ? upTo : SequenceNumbers.max(mark, upTo);
+            Map<String, String> failedBefore = new TreeMap<>();
+            if (item != null && item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failedBefore.put(k, v.s()));
+            AppliedShard stored = item == null ? AppliedShard.NONE
+                    : new AppliedShard(mark, number(item, "events"), failedBefore, attempts(item));
+            AppliedShard after = stored.after(upTo, records);
             boolean failures = records.stream().anyMatch(r -> r.failure() != null);
-            if (java.util.Objects.equals(next, mark) && failed.equals(failedBefore) && !failures && item != null) break; // a redelivered batch
+            if (java.util.Objects.equals(after.sequenceNumber(), mark) && after.failed().equals(stored.failed()) && !failures && item != null) break; // a redelivered batch
             Map<String, AttributeValue> put = new HashMap<>();
             put.put("pk", s(pk));
-            if (next != null) {
-                put.put("seq", s(SequenceNumbers.padded(next)));
-                put.put("sequenceNumber", s(next));
+            if (after.sequenceNumber() != null) {
+                put.put("seq", s(SequenceNumbers.padded(after.sequenceNumber())));
+                put.put("sequenceNumber", s(after.sequenceNumber()));
             }
-            put.put("events", n(events));
+            put.put("events", n(after.events()));
             put.put("rev", n(rev + 1));
             Map<String, AttributeValue> failedItem = new HashMap<>();
-            failed.forEach((k, v) -> failedItem.put(k, s(v)));
+            after.failed().forEach((k, v) -> failedItem.put(k, s(v)));
             put.put("failed", AttributeValue.builder().m(failedItem).build());
             Map<String, AttributeValue> attemptsItem = new HashMap<>();
-            attempts.forEach((k, v) -> attemptsItem.put(k, n(v)));
+            after.attempts().forEach((k, v) -> attemptsItem.put(k, n(v)));
             put.put("attempts", AttributeValue.builder().m(attemptsItem).build());
             String condition = item == null ? "attribute_not_exists(pk)" : rev == 0 ? "attribute_not_exists(rev)" : "rev = :rev";
             try {

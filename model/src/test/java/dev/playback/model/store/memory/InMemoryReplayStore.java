@@ -113,25 +113,13 @@ public final class InMemoryReplayStore implements ReplayStore {
     public synchronized void recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records) {
         String key = replayId + "#" + processor + "#" + shardId;
         AppliedShard stored = shards.getOrDefault(key, new AppliedShard(applied.get(key), 0, Map.of(), Map.of()));
-        String mark = stored.sequenceNumber();
-        long events = stored.events();
-        Map<String, String> failed = new TreeMap<>(stored.failed());
-        Map<String, Integer> attempts = new TreeMap<>(stored.attempts());
         long all = 0;
         for (ProcessedRecord r : records) {
-            if (r.failure() != null) {
-                failed.put(r.sequenceNumber(), r.describe());
-                attempts.merge(r.sequenceNumber(), 1, Integer::sum);
-                continue;
-            }
-            failed.remove(r.sequenceNumber());
-            attempts.remove(r.sequenceNumber());
-            boolean marked = upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0;
-            if (marked) all += r.events();
-            if (marked && (mark == null || SequenceNumbers.compare(r.sequenceNumber(), mark) > 0)) events += r.events();
+            if (r.failure() == null && upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0) all += r.events();
         }
-        String next = upTo == null ? mark : mark == null ? upTo : SequenceNumbers.max(mark, upTo);
-        shards.put(key, new AppliedShard(next, events, failed, attempts));
+        AppliedShard after = stored.after(upTo, records);
+        String next = after.sequenceNumber();
+        shards.put(key, after);
         if (next != null) applied.put(key, next);
         appliedEvents.merge(replayId + "#" + processor, all, Long::sum);
     }
