@@ -15,7 +15,11 @@ import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.check.LedgerFold;
 import dev.playback.local.client.PlaybackApi;
+import dev.playback.local.bench.RebuildBenchmark;
 import dev.playback.local.eventsource.MappingStats;
+import dev.playback.local.sfn.ExecutionDescription;
+import dev.playback.local.sfn.ExecutionStatus;
+import dev.playback.lambdas.replay.TransientFailure;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.ForwardingEventLog;
@@ -51,8 +55,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 9's proof on the local stack: concurrent traffic while the DynamoDB and Kinesis calls of the pump and the
  * processors fail ({@link Faults}): a fraction of them all along, then a DynamoDB outage and a Kinesis outage that
  * each last longer than every retry budget of the SDK and of the event source mappings, and events the pump can never
- * store (a deposit of 13.13, declared unstorable by the pump's log here). Every event that got a 202 must be appended
- * exactly once or rejected with its reason; versions 1..n per account; the data store equal to an independent fold.
+ * store (a deposit of 13.13, declared unstorable by the pump's log here); a full rebuild runs through all of it, its
+ * replay function's calls faulted too. Every event that got a 202 must be appended exactly once or rejected with its
+ * reason; versions 1..n per account; the rebuild succeeds and its generation equals an independent fold.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultInjectionIT {
@@ -111,6 +116,10 @@ class FaultInjectionIT {
         Faults.arm(stack.physicalName("PlaybackStream"), stack.physicalName("DataTable"), 0.03);
         accepted.addAll(post(api, opens));
 
+        // A rebuild of every processor starts at 3,000 events and runs through the outages: the replay function's
+        // DynamoDB and Kinesis calls fail like the others (it runs on hosted Lambda invocations).
+        String rebuildArn = stack.workflows().stateMachineArn("RebuildStateMachine");
+        java.util.concurrent.atomic.AtomicReference<String> rebuild = new java.util.concurrent.atomic.AtomicReference<>();
         AtomicInteger progress = new AtomicInteger();
         AtomicInteger resent = new AtomicInteger();
         long began = System.nanoTime();
@@ -148,6 +157,10 @@ class FaultInjectionIT {
                     n += size;
                     int total = progress.addAndGet(size);
                     if (total - size < 2_000 && total >= 2_000) Faults.dynamoOutage(OUTAGE);
+                    if (total - size < 3_000 && total >= 3_000) {
+                        rebuild.set(stack.workflows().stepFunctions().startExecution(rebuildArn, "fault-rebuild",
+                                "{\"replayId\":\"fault-rebuild\",\"segments\":2,\"batchSize\":100}").executionArn());
+                    }
                     if (total - size < 4_500 && total >= 4_500) Faults.dataTableOutage(OUTAGE);
                     if (total - size < 7_000 && total >= 7_000) Faults.kinesisOutage(OUTAGE);
                 }
@@ -159,6 +172,13 @@ class FaultInjectionIT {
         clients.shutdown();
         long sentMillis = (System.nanoTime() - began) / 1_000_000;
         stack.awaitIdle(Duration.ofMinutes(5));
+        ExecutionDescription rebuilt = RebuildBenchmark.awaitReplay(stack, rebuildArn, "fault-rebuild", Duration.ofMinutes(5));
+        long transientRetries = 0;
+        for (ExecutionDescription e : stack.workflows().stepFunctions().listExecutions(rebuildArn, null)) {
+            if (!e.name().startsWith("fault-rebuild")) continue;
+            transientRetries += stack.workflows().stepFunctions().getExecutionHistory(e.executionArn()).stream()
+                    .filter(h -> TransientFailure.ERROR.equals(h.details() == null ? null : h.details().get("error"))).count();
+        }
         String injected = Faults.counts();
         Faults.disarm();
         stack.awaitIdle(Duration.ofMinutes(2));
@@ -204,7 +224,8 @@ class FaultInjectionIT {
             }
         }
         LedgerFold.Result fold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
-        List<String> drift = LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"), "g0");
+        String active = RebuildBenchmark.activeGeneration(stack, "balances");
+        List<String> drift = LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"), active);
         MappingStats.Stats mappings = stack.mappings().stats();
         String sample = rejected.isEmpty() ? "-" : ((EventStatus.Rejected) statuses.get(rejected.get(0))).reason();
 
@@ -215,6 +236,8 @@ class FaultInjectionIT {
                         + "violations %d, data store drift %d%n",
                 stored.size(), rejected.size(), unstorableSent.size(), sample, lost.size(), storedTwice, appendedAndRejected.size(),
                 notContiguous.size(), outOfOrder.size(), fold.events(), fold.violations().size(), drift.size());
+        System.out.printf("fault injection: rebuild through the faults %s (%s), %d transient failures of the replay function retried "
+                + "by the state machine; balances active %s%n", rebuilt.status(), rebuilt.name(), transientRetries, active);
         System.out.printf("fault injection: sent in %d ms, all appended and projected after %d ms; event source mappings %s%n",
                 sentMillis, idleMillis, mappings);
 
@@ -232,7 +255,9 @@ class FaultInjectionIT {
         assertEquals(List.of(), outOfOrder, "one client's events of an account in send order");
         assertEquals(0, mappings.discardedRecords(), "no record discarded by an event source mapping: " + mappings);
         assertEquals(List.of(), fold.violations());
-        assertEquals(List.of(), drift, "the data store equals the independent fold");
+        assertEquals(ExecutionStatus.SUCCEEDED, rebuilt.status(), () -> rebuilt.name() + ": " + rebuilt.error() + " " + rebuilt.cause());
+        assertTrue(!active.equals("g0"), "the rebuild switched balances to its generation: " + active);
+        assertEquals(List.of(), drift, "the rebuilt active generation equals the independent fold");
         assertEquals(ACCOUNTS, fold.accounts().keySet().stream().filter(a -> a.startsWith("fi-")).count());
     }
 
