@@ -8,11 +8,16 @@ import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
+import dev.playback.lambdas.payouts.PayoutsHandler;
 import dev.playback.lambdas.projection.ProjectionHandler;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.bench.RebuildBenchmark;
+import dev.playback.local.check.PayoutCheck;
 import dev.playback.local.client.PlaybackApi;
+import dev.playback.local.external.PartnerBank;
 import dev.playback.local.sfn.ExecutionDescription;
 import dev.playback.local.sfn.ExecutionStatus;
 import dev.playback.model.event.EventEnvelope;
@@ -28,7 +33,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A replay that is stopped or fails ends within a minute: its record says ABORTED or FAILED, its generation is no
  * longer building and its items are deleted, no live event reaches it afterwards, and the active generation is
- * unchanged. A rebuild during which one playback record cannot be applied fails and names it.
+ * unchanged. A {@code diff} replay that was stopped sends no correction more. A rebuild during which one playback
+ * record cannot be applied fails and names it.
  */
 class ReplayEndsIT {
     static final int STORED = 20_000;
@@ -113,6 +124,171 @@ class ReplayEndsIT {
             ExecutionDescription refused = stack.workflows().stepFunctions().awaitExecution(again, ONE_MINUTE);
             assertEquals(ExecutionStatus.FAILED, refused.status());
             assertTrue(refused.cause().contains("has ended ABORTED") && refused.cause().contains("another replayId"), refused.cause());
+        }
+    }
+
+    static final int PAY_ACCOUNTS = 40;
+    static final int PAYOUTS_PER_ACCOUNT = 10;
+    static final int LATE_PAYOUTS = 6;
+    static final int BATCH_SIZE = 5;
+    /** The payouts handler's worker threads and how old its reading of a replay's status may be (PayoutsHandler). */
+    static final int PAYOUT_WORKERS = 8;
+    static final int STATUS_READ_MILLIS = 250;
+
+    private static void post(PlaybackApi api, ArrayNode batch) {
+        PlaybackApi.Answer a = api.postEvents(batch);
+        assertEquals(202, a.status(), a.body().toString());
+    }
+
+    /** Accounts in EUR with enough money, and {@code PAYOUTS_PER_ACCOUNT} payouts each ({@code pay-<account>-<k>}) to USD or GBP. */
+    private static void postPayouts(PlaybackApi api, List<String> accounts) {
+        ArrayNode open = Replays.JSON.createArrayNode();
+        for (String a : accounts) {
+            open.addObject().put("aggregateId", a).put("type", "AccountOpened")
+                    .set("payload", Replays.JSON.createObjectNode().put("owner", a).put("currency", "EUR"));
+            open.addObject().put("aggregateId", a).put("type", "MoneyDeposited").set("payload", Replays.JSON.createObjectNode().put("amount", "90000.00"));
+        }
+        post(api, open);
+        for (int k = 0; k < PAYOUTS_PER_ACCOUNT; k++) {
+            ArrayNode batch = Replays.JSON.createArrayNode();
+            for (int i = 0; i < accounts.size(); i++) {
+                String amount = (50 + 97 * k + 13 * i) + "." + String.format("%02d", (31 * k + 17 * i) % 100);
+                batch.addObject().put("eventId", "pay-" + i + "-" + k).put("aggregateId", accounts.get(i)).put("type", "PayoutRequested")
+                        .set("payload", Replays.JSON.createObjectNode().put("amount", amount).put("targetCurrency", (i + k) % 2 == 0 ? "USD" : "GBP")
+                                .put("beneficiary", "B" + i));
+            }
+            post(api, batch);
+        }
+    }
+
+    /**
+     * What the bank received besides the live sends it held before the replay: per payout id that existed then, the
+     * corrections (a new idempotency key for a payout already paid live); per payout id posted later, its sends.
+     */
+    private record AtTheBank(int corrections, Map<String, Integer> late) {
+        static AtTheBank of(PartnerBank bank, Set<String> liveKeys, Set<String> payoutIds) {
+            int corrections = 0;
+            Map<String, Integer> late = new TreeMap<>();
+            for (PartnerBank.Received r : bank.payouts()) {
+                if (liveKeys.contains(r.idempotencyKey())) continue;
+                if (payoutIds.contains(r.payoutId())) corrections++;
+                else late.merge(r.payoutId(), 1, Integer::sum);
+            }
+            return new AtTheBank(corrections, late);
+        }
+    }
+
+    /**
+     * The payouts function as deployed, watched: which of its invocations are running with playback records of a replay,
+     * and how many events those records hold, so the test knows what was in flight when the replay ended.
+     */
+    static final class Watched implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+        static final Map<Long, Integer> RUNNING = new ConcurrentHashMap<>();
+        static final AtomicLong INVOCATIONS = new AtomicLong();
+        private final PayoutsHandler real;
+
+        Watched(Map<String, String> environment) {
+            this.real = new PayoutsHandler(environment);
+        }
+
+        @Override
+        public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
+            int events = 0;
+            for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
+                byte[] data = StreamRecords.bytes(r.getKinesis().getData());
+                if (PlaybackRecords.isPlayback(data)) events += PlaybackRecords.decode(data).events().size();
+            }
+            if (events == 0) return real.handleRequest(input, context);
+            long id = INVOCATIONS.incrementAndGet();
+            RUNNING.put(id, events);
+            try {
+                return real.handleRequest(input, context);
+            } finally {
+                RUNNING.remove(id);
+            }
+        }
+    }
+
+    @Test
+    void a_stopped_diff_replay_sends_no_correction_more_and_live_payouts_go_out_once() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory().withParameter("FeeRule", "v1").withHandler("PayoutsFunction", Watched::new))) {
+            // Live with fee rule v1: every payout sent once.
+            PlaybackApi api = new PlaybackApi(stack.apiUrl());
+            List<String> accounts = new ArrayList<>();
+            for (int i = 0; i < PAY_ACCOUNTS; i++) accounts.add("payee-" + i);
+            postPayouts(api, accounts);
+            stack.awaitIdle(Duration.ofMinutes(2));
+            PartnerBank bank = stack.external().bank();
+            Set<String> liveKeys = new TreeSet<>();
+            Set<String> payoutIds = new TreeSet<>();
+            bank.payouts().forEach(r -> {
+                liveKeys.add(r.idempotencyKey());
+                payoutIds.add(r.payoutId());
+            });
+            assertEquals(PAY_ACCOUNTS * PAYOUTS_PER_ACCOUNT, payoutIds.size(), "every payout was sent live");
+            assertEquals(PAY_ACCOUNTS * PAYOUTS_PER_ACCOUNT, liveKeys.size(), "every payout was sent live once");
+
+            // Fee rule v2 is deployed; a diff rebuild of payouts with small pages corrects the payouts v1 paid wrongly.
+            stack.updateParameter("FeeRule", "v2");
+            Map<String, PayoutCheck.Expected> expected = PayoutCheck.expected(api, stack.s3(), stack.physicalName("RecordBucket"), accounts, payoutIds);
+            long wrong = expected.values().stream().filter(e -> e.v1().compareTo(e.v2()) != 0).count();
+            assertTrue(wrong > payoutIds.size() / 2, "most payouts differ between v1 and v2: " + wrong);
+            ObjectNode input = Replays.JSON.createObjectNode().put("replayId", "diff-to-stop").put("segments", 2).put("batchSize", BATCH_SIZE)
+                    .put("gatewayMode", "diff");
+            input.putArray("processors").add("payouts");
+            String execution = stack.workflows().stepFunctions().startExecution(stack.workflows().stateMachineArn("RebuildStateMachine"),
+                    "diff-to-stop", input.toString()).executionArn();
+            await("replay diff-to-stop recorded", ONE_MINUTE, () -> replays(stack).find("diff-to-stop").isPresent());
+            String generation = replays(stack).find("diff-to-stop").orElseThrow().generation();
+            await("a tenth of the " + wrong + " corrections at the bank", ONE_MINUTE,
+                    () -> AtTheBank.of(bank, liveKeys, payoutIds).corrections() >= wrong / 10);
+
+            // Stop it while corrections are going out.
+            int atStop = AtTheBank.of(bank, liveKeys, payoutIds).corrections();
+            assertTrue(atStop < wrong / 2, "the replay is stopped before half its corrections (" + atStop + " of " + wrong + ")");
+            long t0 = System.nanoTime();
+            stack.workflows().stepFunctions().stopExecution(execution, "Stopped", "by ReplayEndsIT");
+            await("replay diff-to-stop ABORTED", ONE_MINUTE, () -> replays(stack).find("diff-to-stop").orElseThrow().status() == ReplayStatus.ABORTED);
+            await(generation + " no longer building", ONE_MINUTE, () -> !states(stack).generations("payouts").building().contains(generation));
+            int atEnd = AtTheBank.of(bank, liveKeys, payoutIds).corrections();
+            double ended = (System.nanoTime() - t0) / 1e9;
+            Map<Long, Integer> inFlight = Map.copyOf(Watched.RUNNING);
+            await("the payouts invocations running with playback records when the replay ended " + inFlight + " returned", ONE_MINUTE,
+                    () -> inFlight.keySet().stream().noneMatch(Watched.RUNNING::containsKey));
+            int afterInFlight = AtTheBank.of(bank, liveKeys, payoutIds).corrections();
+            stack.awaitIdle(Duration.ofMinutes(2));
+            int afterIdle = AtTheBank.of(bank, liveKeys, payoutIds).corrections();
+
+            // Live traffic afterwards: deposits into every account and a few new payouts, which the active generation sends.
+            ArrayNode late = Replays.JSON.createArrayNode();
+            for (String a : accounts) {
+                late.addObject().put("aggregateId", a).put("type", "MoneyDeposited").set("payload", Replays.JSON.createObjectNode().put("amount", "10.00"));
+            }
+            for (int k = 0; k < LATE_PAYOUTS; k++) {
+                late.addObject().put("eventId", "late-" + k).put("aggregateId", accounts.get(7 * k % PAY_ACCOUNTS)).put("type", "PayoutRequested")
+                        .set("payload", Replays.JSON.createObjectNode().put("amount", (200 + k) + ".00").put("targetCurrency", "USD").put("beneficiary", "L" + k));
+            }
+            post(api, late);
+            stack.awaitIdle(Duration.ofMinutes(2));
+            AtTheBank after = AtTheBank.of(bank, liveKeys, payoutIds);
+
+            int inFlightEvents = inFlight.values().stream().mapToInt(Integer::intValue).sum();
+            System.out.printf("stopped diff replay: %d of %d corrections at the bank at the stop; ABORTED and %s dropped %.1f s later with %d; "
+                    + "%d in flight then (sent by the %d payouts invocations already running, holding %d playback events: each of the handler's %d "
+                    + "workers finishes the record it is applying and may start another before its reading of the status, at most %d ms old, "
+                    + "is read again), %d once they returned, %d once idle, %d after %d live deposits and %d new payouts; new payouts at the bank: %s%n",
+                    atStop, wrong, generation, ended, atEnd, afterInFlight - atEnd, inFlight.size(), inFlightEvents, PAYOUT_WORKERS,
+                    STATUS_READ_MILLIS, afterInFlight, afterIdle, after.corrections(), PAY_ACCOUNTS, LATE_PAYOUTS, after.late());
+            assertTrue(atEnd < wrong, "the replay ended before sending every correction (" + atEnd + " of " + wrong + ")");
+            assertEquals(afterInFlight, afterIdle, "corrections sent after the payouts invocations in flight when the replay ended returned");
+            assertTrue(afterIdle - atEnd <= PAYOUT_WORKERS * BATCH_SIZE, (afterIdle - atEnd) + " corrections went out after replay diff-to-stop "
+                    + "ended; in flight are at most one page (" + BATCH_SIZE + " events) per payouts worker (" + PAYOUT_WORKERS + ")");
+            assertEquals(afterIdle, after.corrections(), "no correction from live traffic after the replay ended");
+            Map<String, Integer> once = new TreeMap<>();
+            for (int k = 0; k < LATE_PAYOUTS; k++) once.put("late-" + k, 1);
+            assertEquals(once, after.late(), "every new payout sent live exactly once");
+            Replay r = replays(stack).find("diff-to-stop").orElseThrow();
+            assertTrue(r.detail().contains(execution) && r.detail().contains("ABORTED"), r.detail());
         }
     }
 
