@@ -19,18 +19,22 @@ import java.util.concurrent.Executor;
  * Exactly-once appends without transactions (GUIDE §4). Per batch, in stream order per aggregate:
  * <ol>
  *   <li>read the statuses of the batch's event ids and the aggregates' latest versions;</li>
- *   <li>record, in bulk, a claim for each new event id with its intended version (latest + 1) and its
+ *   <li>record a claim for each new event id with its intended version (latest + 1) and its
  *       {@link ContentHash}, or the rejection with its reason: {@code expectedVersion} does not match, or the
- *       event can never be stored ({@link EventLog#unstorable});</li>
+ *       event can never be stored ({@link EventLog#unstorable}); each only if the id has no status yet
+ *       ({@link EventLog#recordAll}). An id found recorded meanwhile is read again: the status this append meant to
+ *       record (an earlier attempt of the same write) is its own; any other (the same id sent for another aggregate
+ *       or with other content, claimed by another pump in between) is decided again in the next round, where it is
+ *       a conflict as if the first read had seen it, and the later events of its aggregate in this batch with it;</li>
  *   <li>write the events at their claimed versions, conditionally ({@link EventLog#write}); a slot found taken is
  *       read again and decided again: the same event is a duplicate, another one moves the claim on.</li>
  * </ol>
  * A retry after a crash finds the claims and completes them; an event id seen before with the same content is a
  * duplicate, with other content or for another aggregate a conflict, recorded with the id's status and not
  * appended. A claim whose version would change (its slot was taken meanwhile) is checked against its
- * {@code expectedVersion} again and rejected when that no longer holds. Claims need no condition because an event
- * id is claimed by the pump of its aggregate; the event writes are conditional all the same. Aggregates of one
- * batch are decided in parallel on {@code executor}.
+ * {@code expectedVersion} again and rejected when that no longer holds. A rejection decided after a new claim of
+ * its aggregate in this batch depends on that claim's version, so it is recorded once the claims stand. Aggregates
+ * of one batch are decided in parallel on {@code executor}.
  */
 public final class Appender {
     private static final int ROUNDS = 5;
@@ -47,11 +51,14 @@ public final class Appender {
         this(log, Runnable::run);
     }
 
-    /** What was decided for the events of one aggregate. */
-    private record Decision(Map<String, AppendOutcome> outcomes, List<EventStatus> toRecord, List<EventEnvelope> toWrite,
-                            Map<String, String> conflicts) {
+    /**
+     * What was decided for the events of one aggregate. {@code afterClaim}: rejections decided after a new claim of
+     * the aggregate, recorded once that claim stands.
+     */
+    private record Decision(Map<String, AppendOutcome> outcomes, List<EventStatus> toRecord, List<EventStatus> afterClaim,
+                            List<EventEnvelope> toWrite, Map<String, String> conflicts) {
         Decision() {
-            this(new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
+            this(new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
         }
     }
 
@@ -82,17 +89,33 @@ public final class Appender {
             }
             List<Decision> decisions = join(work);
             List<EventStatus> toRecord = new ArrayList<>();
+            List<EventStatus> afterClaim = new ArrayList<>();
             List<EventEnvelope> toWrite = new ArrayList<>();
             for (Decision d : decisions) {
                 outcomes.putAll(d.outcomes());
                 toRecord.addAll(d.toRecord());
+                afterClaim.addAll(d.afterClaim());
                 toWrite.addAll(d.toWrite());
                 conflicts.putAll(d.conflicts());
             }
             // Claims and rejections first: a crash before the events are written leaves claims a retry completes.
-            if (!toRecord.isEmpty()) log.recordAll(toRecord);
-            List<EventEnvelope> notWritten = toWrite.isEmpty() ? List.of() : log.write(toWrite);
-            Set<String> retry = new HashSet<>();
+            Set<String> lost = lostRecords(toRecord);
+            // An id claimed by another event meanwhile: it and the events after it in its aggregate (their versions
+            // and guards counted on it) are decided again in the next round.
+            Set<String> retry = new HashSet<>(lost);
+            Set<String> unrecorded = new HashSet<>();
+            afterClaim.forEach(st -> unrecorded.add(st.eventId()));
+            toWrite.forEach(e -> unrecorded.add(e.eventId()));
+            for (List<EventEnvelope> group : pending.values()) {
+                boolean cut = false;
+                for (EventEnvelope e : group) {
+                    if (cut && unrecorded.contains(e.eventId())) retry.add(e.eventId());
+                    if (lost.contains(e.eventId())) cut = true;
+                }
+            }
+            retry.addAll(lostRecords(afterClaim.stream().filter(st -> !retry.contains(st.eventId())).toList()));
+            List<EventEnvelope> writing = toWrite.stream().filter(e -> !retry.contains(e.eventId())).toList();
+            List<EventEnvelope> notWritten = writing.isEmpty() ? List.of() : log.write(writing);
             notWritten.forEach(e -> retry.add(e.eventId()));
             Map<String, List<EventEnvelope>> next = new LinkedHashMap<>();
             for (List<EventEnvelope> group : pending.values()) {
@@ -127,6 +150,31 @@ public final class Appender {
         return List.copyOf(out);
     }
 
+    /**
+     * Records the statuses of new ids, each only if its id has none yet; returns the ids found recorded with a status
+     * other than the one meant here (an equal one is an earlier attempt of this same write, so the id is ours).
+     */
+    private Set<String> lostRecords(List<EventStatus> toRecord) {
+        if (toRecord.isEmpty()) return Set.of();
+        Set<String> taken = log.recordAll(toRecord);
+        if (taken.isEmpty()) return Set.of();
+        Map<String, EventStatus> stored = log.statuses(taken);
+        Set<String> lost = new HashSet<>();
+        for (EventStatus meant : toRecord) {
+            if (taken.contains(meant.eventId()) && !same(meant, stored.get(meant.eventId()))) lost.add(meant.eventId());
+        }
+        return lost;
+    }
+
+    /** Whether {@code stored} is the status {@code meant}: the same aggregate, content and decision. */
+    private static boolean same(EventStatus meant, EventStatus stored) {
+        if (stored == null || !meant.aggregateId().equals(stored.aggregateId()) || !java.util.Objects.equals(meant.hash(), stored.hash())) {
+            return false;
+        }
+        if (meant instanceof EventStatus.Claimed m) return stored instanceof EventStatus.Claimed c && c.version() == m.version();
+        return stored instanceof EventStatus.Rejected r && r.reason().equals(((EventStatus.Rejected) meant).reason());
+    }
+
     private static List<Decision> join(List<CompletableFuture<Decision>> work) {
         try {
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
@@ -151,6 +199,7 @@ public final class Appender {
         Decision d = new Decision();
         String aggregateId = group.get(0).aggregateId();
         long latest = latestStored;
+        boolean claimedNew = false;
         Map<Long, String> pending = new LinkedHashMap<>();
         for (EventEnvelope e : group) {
             EventStatus status = statuses.get(e.eventId());
@@ -214,11 +263,12 @@ public final class Appender {
                 String reason = problem.orElse(e.expectedVersion() != null && e.expectedVersion() != latest
                         ? expectedVersionReason(e, latest) : null);
                 if (reason != null) {
-                    d.toRecord().add(new EventStatus.Rejected(e.eventId(), aggregateId, reason, now, hash, List.of()));
+                    (claimedNew ? d.afterClaim() : d.toRecord()).add(new EventStatus.Rejected(e.eventId(), aggregateId, reason, now, hash, List.of()));
                     d.outcomes().put(e.eventId(), new AppendOutcome.Rejected(e.eventId(), aggregateId, reason));
                     break;
                 }
                 d.toRecord().add(new EventStatus.Claimed(e.eventId(), aggregateId, latest + 1, now, hash, List.of()));
+                claimedNew = true;
                 version = latest + 1;
             }
             if (version != null) {

@@ -4,9 +4,11 @@ import dev.playback.model.event.EventEnvelope;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Port: the write primitives of the events table that {@link dev.playback.model.store.Appender} builds
@@ -29,11 +31,17 @@ public interface EventLog {
     boolean record(EventStatus status);
 
     /**
-     * Records the statuses of event ids that {@link #statuses} found unrecorded in this batch, in bulk.
-     * Only the pump of the ids' aggregates writes them (one writer per aggregate), so no condition is needed.
+     * Records the statuses of event ids that {@link #statuses} found unrecorded in this batch, each only if no status
+     * is recorded for its id yet, as {@link #record} does: two pumps can send one event id for two aggregates at the
+     * same time, and only one of them may claim it. Returns the ids whose status was not written because one was
+     * recorded already (by another pump, or by an earlier attempt of this very write).
      */
-    default void recordAll(List<EventStatus> statuses) {
-        for (EventStatus s : statuses) record(s);
+    default Set<String> recordAll(List<EventStatus> statuses) {
+        Set<String> taken = new HashSet<>();
+        for (EventStatus s : statuses) {
+            if (!record(s)) taken.add(s.eventId());
+        }
+        return taken;
     }
 
     /** Moves {@code claim} to {@code toVersion} if the stored claim still names {@code claim.version()}; false otherwise. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,9 +51,10 @@ class AppenderTest {
         }
 
         @Override
-        public void recordAll(List<EventStatus> statuses) {
-            delegate.recordAll(statuses);
+        public Set<String> recordAll(List<EventStatus> statuses) {
+            Set<String> taken = delegate.recordAll(statuses);
             if (armed.compareAndSet(true, false)) throw new IllegalStateException("crash after recording " + statuses);
+            return taken;
         }
     }
 
@@ -127,6 +129,63 @@ class AppenderTest {
         assertEquals(new AppendOutcome.Appended("d", "acc-1", 1), outcomes.get(0));
         assertInstanceOf(AppendOutcome.Conflict.class, outcomes.get(1));
         assertEquals(1, log.statuses(List.of("d")).get("d").conflicts().size());
+    }
+
+    /**
+     * A log on which the first status read of its pump lets another pump append a whole batch right after it: both
+     * pumps read "no status" for the batch's ids before either claims them, as two shards racing would.
+     */
+    private static EventLog racedBy(EventLog log, Runnable otherPump) {
+        AtomicBoolean once = new AtomicBoolean(true);
+        return new ForwardingEventLog(log) {
+            @Override
+            public Map<String, EventStatus> statuses(java.util.Collection<String> eventIds) {
+                Map<String, EventStatus> seen = delegate.statuses(eventIds);
+                if (once.compareAndSet(true, false)) otherPump.run();
+                return seen;
+            }
+        };
+    }
+
+    @Test
+    void appendsAnEventIdSentForTwoAggregatesOnTwoShardsAtOnceOnlyOnceAndListsTheLaterClaimAsAConflict() {
+        List<List<AppendOutcome>> otherOutcomes = new ArrayList<>();
+        EventLog raced = racedBy(log, () -> otherOutcomes.add(new Appender(log).append(List.of(opened("x", "acc-2")), T0)));
+
+        List<AppendOutcome> outcomes = new Appender(raced).append(List.of(opened("x", "acc-1"),
+                expecting(deposited("a2", "acc-1", "1.00"), 0), deposited("a3", "acc-1", "2.00")), T0);
+
+        assertEquals(List.of(List.of(new AppendOutcome.Appended("x", "acc-2", 1))), otherOutcomes);
+        AppendOutcome.Conflict conflict = assertInstanceOf(AppendOutcome.Conflict.class, outcomes.get(0));
+        assertEquals("acc-1", conflict.aggregateId());
+        assertTrue(conflict.reason().contains("acc-1") && conflict.reason().contains("acc-2"), conflict.reason());
+        // x is not in acc-1, so a2's expectedVersion 0 holds and a3 follows it.
+        assertEquals(List.of(new AppendOutcome.Appended("a2", "acc-1", 1), new AppendOutcome.Appended("a3", "acc-1", 2)), outcomes.subList(1, 3));
+        assertEquals(List.of("x"), idsOf("acc-2"));
+        assertEquals(List.of("a2", "a3"), idsOf("acc-1"));
+        assertEquals(List.of(1L, 2L), versionsOf("acc-1"));
+        EventStatus x = log.statuses(List.of("x")).get("x");
+        assertEquals(List.of("acc-2", List.of(conflict.reason())), List.of(x.aggregateId(), x.conflicts()));
+    }
+
+    @Test
+    void takesAClaimFoundRecordedAsItsOwnWhenItIsTheStatusThisAppendMeant() {
+        // A conditional put whose response was lost is sent again by the client and finds its own status there.
+        EventLog retried = new ForwardingEventLog(log) {
+            @Override
+            public Set<String> recordAll(List<EventStatus> statuses) {
+                delegate.recordAll(statuses);
+                return delegate.recordAll(statuses);
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(retried).append(List.of(opened("a1", "acc-1"),
+                expecting(deposited("a2", "acc-1", "1.00"), 0), deposited("a3", "acc-1", "2.00")), T0);
+
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Rejected("a2", "acc-1",
+                "expectedVersion 0 but aggregate acc-1 is at version 1"), new AppendOutcome.Appended("a3", "acc-1", 2)), outcomes);
+        assertEquals(List.of("a1", "a3"), idsOf("acc-1"));
+        assertEquals(List.of(), log.statuses(List.of("a1")).get("a1").conflicts());
     }
 
     @Test

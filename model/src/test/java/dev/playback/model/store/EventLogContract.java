@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 
 import static dev.playback.model.event.Envelopes.T0;
@@ -91,6 +93,45 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
         assertTrue(log.record(rejected));
         assertFalse(log.record(new EventStatus.Claimed("e-1", "acc-1", 1, T0)));
         assertEquals(Map.of("e-1", rejected), log.statuses(List.of("e-1")));
+    }
+
+    @Test
+    void recordsTheStatusesOfNewIdsOnlyAndNamesTheIdsThatHadOneAlready() {
+        EventStatus.Claimed first = new EventStatus.Claimed("e-1", "acc-1", 1, T0, "sha256:ab", List.of());
+        log.record(first);
+        EventStatus.Claimed e2 = new EventStatus.Claimed("e-2", "acc-2", 1, T0, "sha256:cd", List.of());
+        EventStatus.Rejected e3 = new EventStatus.Rejected("e-3", "acc-2", "expectedVersion 5 but aggregate acc-2 is at version 1", T0, "sha256:ef", List.of());
+
+        Set<String> taken = log.recordAll(List.of(new EventStatus.Claimed("e-1", "acc-2", 1, T0, "sha256:99", List.of()), e2, e3));
+
+        assertEquals(Set.of("e-1"), taken);
+        assertEquals(Map.of("e-1", first, "e-2", e2, "e-3", e3), log.statuses(List.of("e-1", "e-2", "e-3")));
+        assertEquals(Set.of("e-2", "e-3"), log.recordAll(List.of(e2, e3)), "recording the same statuses again writes nothing");
+        assertEquals(Set.of(), log.recordAll(List.of()));
+    }
+
+    @Test
+    void appendsAnEventIdThatTwoPumpsClaimForTwoAggregatesAtOnceOnce() {
+        // The second pump appends x for acc-2 right after the first read "no status" for x, before it claims x.
+        AtomicBoolean once = new AtomicBoolean(true);
+        List<List<AppendOutcome>> secondPump = new ArrayList<>();
+        EventLog raced = new ForwardingEventLog(log) {
+            @Override
+            public Map<String, EventStatus> statuses(java.util.Collection<String> eventIds) {
+                Map<String, EventStatus> seen = delegate.statuses(eventIds);
+                if (once.compareAndSet(true, false)) secondPump.add(new Appender(log).append(List.of(opened("x", "acc-2")), T0));
+                return seen;
+            }
+        };
+
+        List<AppendOutcome> firstPump = new Appender(raced).append(List.of(opened("x", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
+
+        assertEquals(List.of(List.of(new AppendOutcome.Appended("x", "acc-2", 1))), secondPump);
+        AppendOutcome.Conflict conflict = assertInstanceOf(AppendOutcome.Conflict.class, firstPump.get(0));
+        assertEquals(new AppendOutcome.Appended("a2", "acc-1", 1), firstPump.get(1));
+        assertEquals(List.of("x"), log.read("acc-2", 1, 10).stream().map(EventEnvelope::eventId).toList());
+        assertEquals(List.of("a2"), log.read("acc-1", 1, 10).stream().map(EventEnvelope::eventId).toList());
+        assertEquals(List.of(conflict.reason()), log.statuses(List.of("x")).get("x").conflicts());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** An {@link EventLog} that passes every call to another; tests override the calls they inject faults into. */
 public class ForwardingEventLog implements EventLog {
@@ -37,8 +38,8 @@ public class ForwardingEventLog implements EventLog {
     }
 
     @Override
-    public void recordAll(List<EventStatus> statuses) {
-        delegate.recordAll(statuses);
+    public Set<String> recordAll(List<EventStatus> statuses) {
+        return delegate.recordAll(statuses);
     }
 
     @Override

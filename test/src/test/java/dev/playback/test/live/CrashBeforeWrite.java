@@ -41,9 +41,10 @@ final class CrashBeforeWrite extends ForwardingEventLog {
     }
 
     @Override
-    public void recordAll(List<EventStatus> statuses) {
-        delegate.recordAll(statuses);
-        statuses.forEach(this::noteClaim);
+    public Set<String> recordAll(List<EventStatus> statuses) {
+        Set<String> taken = delegate.recordAll(statuses);
+        statuses.stream().filter(s -> !taken.contains(s.eventId())).forEach(this::noteClaim);
+        return taken;
     }
 
     private void noteClaim(EventStatus status) {

@@ -10,12 +10,9 @@ import dev.playback.model.store.PayloadStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +33,7 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
 /**
  * The events table and the event-id table on DynamoDB. The event-id table holds one item per event id:
  * its claim (aggregate, version, content hash) or its rejection, and the conflicts recorded for it (a string set).
- * Claims are batch-written (one writer per aggregate); events are put one by one with
+ * Statuses of new ids are put one by one with {@code attribute_not_exists(eventId)}; events are put one by one with
  * {@code attribute_not_exists(version)}, in version order per aggregate, so no version is written twice.
  */
 public final class DynamoEventLog implements EventLog, EventStore {
@@ -189,13 +186,28 @@ public final class DynamoEventLog implements EventLog, EventStore {
         return item;
     }
 
+    /**
+     * One conditional PutItem per status ({@code attribute_not_exists(eventId)}), sent in parallel: BatchWriteItem
+     * takes no condition, and two pumps may claim one event id for two aggregates at once.
+     */
     @Override
-    public void recordAll(List<EventStatus> statuses) {
-        List<WriteRequest> writes = new ArrayList<>();
+    public Set<String> recordAll(List<EventStatus> statuses) {
+        List<java.util.concurrent.CompletableFuture<String>> puts = new ArrayList<>();
         for (EventStatus st : statuses) {
-            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(statusItem(st)).build()).build());
+            puts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> record(st) ? null : st.eventId(), WRITERS));
         }
-        batchWrite(eventIdsTable, writes);
+        try {
+            java.util.concurrent.CompletableFuture.allOf(puts.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+        Set<String> taken = new java.util.HashSet<>();
+        for (var put : puts) {
+            String id = put.join();
+            if (id != null) taken.add(id);
+        }
+        return taken;
     }
 
     @Override
@@ -292,33 +304,6 @@ public final class DynamoEventLog implements EventLog, EventStore {
             known.merge(e.aggregateId(), e.version(), Math::max);
         }
         return List.of();
-    }
-
-    /** BatchWriteItem in requests of 25, sent in parallel; returns once every item is written. */
-    private void batchWrite(String table, List<WriteRequest> all) {
-        List<java.util.concurrent.CompletableFuture<Void>> requests = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += 25) {
-            List<WriteRequest> writes = all.subList(i, Math.min(all.size(), i + 25));
-            requests.add(java.util.concurrent.CompletableFuture.runAsync(() -> writeUntilDone(table, writes), WRITERS));
-        }
-        try {
-            java.util.concurrent.CompletableFuture.allOf(requests.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw e;
-        }
-    }
-
-    private void writeUntilDone(String table, List<WriteRequest> writes) {
-        Map<String, List<WriteRequest>> request = new HashMap<>(Map.of(table, writes));
-        for (int round = 0; ; round++) {
-            if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchWriteItem on " + table + " kept returning unprocessed items");
-            if (round > 0) backoff(round);
-            BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
-            if (r.unprocessedItems() == null || r.unprocessedItems().isEmpty()) return;
-            request.clear();
-            request.putAll(r.unprocessedItems());
-        }
     }
 
     @Override
