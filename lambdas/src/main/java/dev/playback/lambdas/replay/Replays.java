@@ -213,14 +213,16 @@ public final class Replays {
         String cause = error.path("Cause").asText("");
         try {
             JsonNode parsed = EventCodec.JSON.readTree(cause);
-            if (parsed != null && parsed.hasNonNull("errorMessage")) {
-                cause = parsed.path("errorType").asText("") + (parsed.hasNonNull("errorType") ? ": " : "") + parsed.get("errorMessage").asText();
-            }
+            if (parsed != null && parsed.hasNonNull("errorMessage")) cause = parsed.get("errorMessage").asText();
         } catch (java.io.IOException | RuntimeException notJson) {
             // a plain text cause
         }
-        return error.path("Error").asText("error") + ": " + cause;
+        // The error name once; the class names a wrapped exception puts before its message say nothing more.
+        return error.path("Error").asText("error") + ": " + CLASS_PREFIX.matcher(cause).replaceFirst("");
     }
+
+    /** Leading {@code java.lang.IllegalStateException: } and the like, repeated by wrapped exceptions. */
+    private static final java.util.regex.Pattern CLASS_PREFIX = java.util.regex.Pattern.compile("^(?:(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*: )+");
 
     /** Makes each processor's previous generation active again; refuses (changing nothing) if one has none. */
     public ObjectNode rollback(JsonNode request) {

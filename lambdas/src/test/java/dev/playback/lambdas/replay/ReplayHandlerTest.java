@@ -46,4 +46,15 @@ class ReplayHandlerTest {
         env.put("REPLAY_PUBLISH_SECONDS", "2.5");
         new ReplayHandler(env);
     }
+
+    @Test
+    void aFailureCauseNamesTheErrorOnce_withoutTheClassNamesOfWrappedExceptions() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode lambdaError = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"Error": "java.lang.IllegalStateException", "Cause": "{\\"errorMessage\\":\\"java.lang.IllegalStateException: replay r-1 cannot switch to g1\\",\\"errorType\\":\\"java.lang.IllegalStateException\\"}"}""");
+        com.fasterxml.jackson.databind.JsonNode plain = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"Error": "States.Timeout", "Cause": "the task timed out: a.b is late"}""");
+
+        org.junit.jupiter.api.Assertions.assertEquals("java.lang.IllegalStateException: replay r-1 cannot switch to g1", Replays.detail(lambdaError));
+        org.junit.jupiter.api.Assertions.assertEquals("States.Timeout: the task timed out: a.b is late", Replays.detail(plain));
+    }
 }
