@@ -116,7 +116,7 @@ class FaultInjectionIT {
         Faults.arm(stack.physicalName("PlaybackStream"), stack.physicalName("DataTable"), 0.03);
         accepted.addAll(post(api, opens));
 
-        // A rebuild of every processor starts at 3,000 events and runs through the outages: the replay function's
+        // A rebuild of every processor starts at 2,000 events, with the DynamoDB outage, and runs through the outages: the replay function's
         // DynamoDB and Kinesis calls fail like the others (it runs on hosted Lambda invocations).
         String rebuildArn = stack.workflows().stateMachineArn("RebuildStateMachine");
         java.util.concurrent.atomic.AtomicReference<String> rebuild = new java.util.concurrent.atomic.AtomicReference<>();
@@ -156,8 +156,8 @@ class FaultInjectionIT {
                     accepted.addAll(ids);
                     n += size;
                     int total = progress.addAndGet(size);
-                    if (total - size < 2_000 && total >= 2_000) Faults.dynamoOutage(OUTAGE);
-                    if (total - size < 3_000 && total >= 3_000) {
+                    if (total - size < 2_000 && total >= 2_000) {
+                        Faults.dynamoOutage(OUTAGE);
                         rebuild.set(stack.workflows().stepFunctions().startExecution(rebuildArn, "fault-rebuild",
                                 "{\"replayId\":\"fault-rebuild\",\"segments\":2,\"batchSize\":100}").executionArn());
                     }
