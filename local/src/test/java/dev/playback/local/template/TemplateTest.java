@@ -94,6 +94,23 @@ class TemplateTest {
     }
 
     @Test
+    void samconfigOverridesOnlyParametersTheTemplateDeclares() throws IOException {
+        Template template = Template.load(REAL);
+        List<String> lines = Files.readAllLines(REAL.resolveSibling("samconfig.toml"));
+        int overrides = 0;
+        for (String line : lines) {
+            if (!line.startsWith("parameter_overrides")) continue;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\w+)=\\\\\"").matcher(line);
+            while (m.find()) {
+                overrides++;
+                assertTrue(template.parameters().containsKey(m.group(1)), "samconfig.toml overrides " + m.group(1) + ", which template.yaml does not declare");
+            }
+        }
+        assertTrue(overrides >= 2, "parameter overrides found in samconfig.toml: " + overrides);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("capabilities = \"CAPABILITY_IAM\"")), "deploys acknowledge the IAM roles SAM creates");
+    }
+
+    @Test
     void readsApiRoutes() {
         Template template = Template.load(REAL);
 
