@@ -41,6 +41,18 @@ class PayoutsHandlerTest {
     private final PayoutsHandler handler = new PayoutsHandler(
             new PayoutsWiring(processor, ports, events, states, replays, null, null, null));
 
+    /** A payout of 100.00 EUR to USD for acc-1, its third event. */
+    private static final EventEnvelope PAYOUT = event("p-1", "acc-1", "PayoutRequested",
+            json("{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")).withVersion(3);
+
+    /** payouts: g1 built and activated, then g2: g2 active, g1 previous. */
+    private void activeG2AfterG1() {
+        states.startBuilding("payouts", "g1");
+        states.activate("payouts", "g0", "g1");
+        states.startBuilding("payouts", "g2");
+        states.activate("payouts", "g1", "g2");
+    }
+
     private PayoutReplay.Result seed(String generation, List<EventEnvelope> history) {
         return new PayoutReplay(processor, ports, events, states)
                 .apply("seed", generation, GatewayRun.replay("seed", GatewayMode.SUPPRESS, MissingRecord.FAIL), history);
@@ -50,15 +62,11 @@ class PayoutsHandlerTest {
     void thePreviousGenerationNeverSendsAPayoutTheActiveOneDeclined() {
         // arrange: the previous generation g1 believes acc-1 holds 500.00 (older logic), the active g2 only 50.00
         EventEnvelope open = opened("e-1", "acc-1").withVersion(1);
-        EventEnvelope payout = event("p-1", "acc-1", "PayoutRequested",
-                json("{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")).withVersion(3);
+        EventEnvelope payout = PAYOUT;
         events.write(List.of(open, deposited("e-2", "acc-1", "50.00").withVersion(2), payout));
         seed("g1", List.of(open, deposited("e-2", "acc-1", "500.00").withVersion(2)));
         seed("g2", List.of(open, deposited("e-2", "acc-1", "50.00").withVersion(2)));
-        states.startBuilding("payouts", "g1");
-        states.activate("payouts", "g0", "g1");
-        states.startBuilding("payouts", "g2");
-        states.activate("payouts", "g1", "g2");
+        activeG2AfterG1();
 
         // act: the payout request arrives live
         StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(payout))), null);
@@ -74,15 +82,11 @@ class PayoutsHandlerTest {
     void aPayoutTheActiveGenerationAcceptsIsSentOnceAlthoughThePreviousFollows() {
         EventEnvelope open = opened("e-1", "acc-1").withVersion(1);
         EventEnvelope deposit = deposited("e-2", "acc-1", "500.00").withVersion(2);
-        EventEnvelope payout = event("p-1", "acc-1", "PayoutRequested",
-                json("{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")).withVersion(3);
+        EventEnvelope payout = PAYOUT;
         events.write(List.of(open, deposit, payout));
         seed("g1", List.of(open, deposit));
         seed("g2", List.of(open, deposit));
-        states.startBuilding("payouts", "g1");
-        states.activate("payouts", "g0", "g1");
-        states.startBuilding("payouts", "g2");
-        states.activate("payouts", "g1", "g2");
+        activeG2AfterG1();
 
         StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(payout))), null);
 
@@ -94,8 +98,7 @@ class PayoutsHandlerTest {
     private StreamsEventResponse deliverAllowReplayRecord(ReplayStatus status) {
         EventEnvelope open = opened("e-1", "acc-1").withVersion(1);
         EventEnvelope deposit = deposited("e-2", "acc-1", "500.00").withVersion(2);
-        EventEnvelope payout = event("p-1", "acc-1", "PayoutRequested",
-                json("{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}")).withVersion(3);
+        EventEnvelope payout = PAYOUT;
         events.write(List.of(open, deposit, payout));
         replays.create(new Replay("allow-1", ReplayKind.REBUILD, "g1", List.of("payouts"), 1, 500, false, status,
                 java.time.Instant.parse("2026-12-01T00:00:00Z"), null, null, 0, 0, 0, null, "allow:bank,fx", "live"));

@@ -20,13 +20,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import dev.playback.model.replay.Replay;
+import dev.playback.model.replay.ForwardingReplayStore;
 import dev.playback.model.replay.ReplayStore;
 import dev.playback.model.replay.SegmentCheckpoint;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,37 +49,7 @@ public final class ReplayWorld {
     volatile boolean crashBeforeNextCheckpoint;
     /** Set to make the next checkpoint write fail with this error, as a DynamoDB call can. */
     volatile RuntimeException failNextCheckpointWith;
-    private final ReplayStore crashing = new ReplayStore() {
-        @Override
-        public Optional<Replay> find(String replayId) {
-            return replays.find(replayId);
-        }
-
-        @Override
-        public Optional<Replay> building(String generation) {
-            return replays.building(generation);
-        }
-
-        @Override
-        public boolean create(Replay replay) {
-            return replays.create(replay);
-        }
-
-        @Override
-        public void update(Replay replay) {
-            replays.update(replay);
-        }
-
-        @Override
-        public void addCounts(String replayId, long rebuilt, long events) {
-            replays.addCounts(replayId, rebuilt, events);
-        }
-
-        @Override
-        public Optional<SegmentCheckpoint> checkpoint(String replayId, int segment) {
-            return replays.checkpoint(replayId, segment);
-        }
-
+    private final ReplayStore crashing = new ForwardingReplayStore(replays) {
         @Override
         public void saveCheckpoint(SegmentCheckpoint checkpoint) {
             RuntimeException failure = failNextCheckpointWith;
@@ -94,46 +62,6 @@ public final class ReplayWorld {
                 throw new IllegalStateException("function killed before its checkpoint");
             }
             replays.saveCheckpoint(checkpoint);
-        }
-
-        @Override
-        public void markApplied(String replayId, String processor, String shardId, String sequenceNumber, long events) {
-            replays.markApplied(replayId, processor, shardId, sequenceNumber, events);
-        }
-
-        @Override
-        public Map<String, String> applied(String replayId, String processor, Collection<String> shardIds) {
-            return replays.applied(replayId, processor, shardIds);
-        }
-
-        @Override
-        public long appliedEvents(String replayId, String processor) {
-            return replays.appliedEvents(replayId, processor);
-        }
-
-        @Override
-        public void recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
-            replays.recordApplied(replayId, processor, shardId, upTo, records);
-        }
-
-        @Override
-        public Map<String, AppliedShard> appliedShards(String replayId, String processor, Collection<String> shardIds) {
-            return replays.appliedShards(replayId, processor, shardIds);
-        }
-
-        @Override
-        public void runBy(String replayId, String executionArn) {
-            replays.runBy(replayId, executionArn);
-        }
-
-        @Override
-        public Optional<String> execution(String replayId) {
-            return replays.execution(replayId);
-        }
-
-        @Override
-        public Optional<String> replayOfExecution(String executionArn) {
-            return replays.replayOfExecution(executionArn);
         }
     };
     final ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, states, crashing,

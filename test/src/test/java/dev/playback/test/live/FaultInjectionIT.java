@@ -187,7 +187,7 @@ class FaultInjectionIT {
         // What the events table and the event-id table hold.
         Map<String, Map<String, AttributeValue>> stored = new HashMap<>();
         int storedTwice = 0;
-        for (Map<String, AttributeValue> item : scan(stack.physicalName("EventsTable"))) {
+        for (Map<String, AttributeValue> item : LiveChecks.items(stack.dynamoDb(), stack.physicalName("EventsTable"))) {
             if (!item.get("aggregateId").s().startsWith("fi-")) continue;
             if (stored.put(item.get("eventId").s(), item) != null) storedTwice++;
         }
@@ -289,15 +289,4 @@ class FaultInjectionIT {
         throw new AssertionError("POST never accepted within 2 minutes", last);
     }
 
-    private List<Map<String, AttributeValue>> scan(String table) {
-        List<Map<String, AttributeValue>> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse r = stack.dynamoDb().scan(s -> s.tableName(table).consistentRead(true).exclusiveStartKey(from));
-            out.addAll(r.items());
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
-    }
 }

@@ -87,32 +87,14 @@ class IngestRefusalsIT {
         return ids;
     }
 
-    private static List<String> idsAndVersions(JsonNode history) {
-        List<String> out = new ArrayList<>();
-        history.path("events").forEach(e -> out.add(e.path("eventId").asText() + "@" + e.path("version").asLong()));
-        return out;
-    }
-
-    private long count(String table) {
-        long n = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse r = stack.dynamoDb().scan(s -> s.tableName(table).select("COUNT").exclusiveStartKey(from));
-            n += r.count();
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return n;
-    }
-
     @Test
     void refusesWhatThePumpCouldNotStoreOrReadBackAndAppendsNothingOfIt() {
         String acc = "it-bad";
         assertEquals(202, post("{\"aggregateId\":\"" + acc + "\",\"eventId\":\"it-bad-open\",\"type\":\"AccountOpened\","
                 + "\"payload\":{\"owner\":\"Bad\",\"currency\":\"EUR\"}}", json()).status());
         stack.awaitIdle(IDLE);
-        long eventsBefore = count(stack.physicalName("EventsTable"));
-        long idsBefore = count(stack.physicalName("EventIdsTable"));
+        long eventsBefore = LiveChecks.count(stack.dynamoDb(), stack.physicalName("EventsTable"));
+        long idsBefore = LiveChecks.count(stack.dynamoDb(), stack.physicalName("EventIdsTable"));
 
         record Case(String name, String body, Map<String, String> headers, int status, String field) {
         }
@@ -146,9 +128,9 @@ class IngestRefusalsIT {
         assertEquals(List.of(), wrong, "refused as expected, naming the field, in the API's own words");
 
         stack.awaitIdle(IDLE);
-        assertEquals(eventsBefore, count(stack.physicalName("EventsTable")), "nothing appended");
-        assertEquals(idsBefore, count(stack.physicalName("EventIdsTable")), "nothing claimed or rejected");
-        assertEquals(List.of("it-bad-open@1"), idsAndVersions(api.history(acc).body()));
+        assertEquals(eventsBefore, LiveChecks.count(stack.dynamoDb(), stack.physicalName("EventsTable")), "nothing appended");
+        assertEquals(idsBefore, LiveChecks.count(stack.dynamoDb(), stack.physicalName("EventIdsTable")), "nothing claimed or rejected");
+        assertEquals(List.of("it-bad-open@1"), LiveChecks.idsAndVersions(api.history(acc).body()));
         for (int i = 1; i <= 12; i++) assertEquals(404, api.event("b" + i).status(), "b" + i);
     }
 
@@ -163,7 +145,7 @@ class IngestRefusalsIT {
         assertEquals(202, a.status(), a.body().toString());
         stack.awaitIdle(IDLE);
 
-        assertEquals(List.of("edge-open@1", "edge-late@2", "edge-meta@3"), idsAndVersions(api.history(acc).body()));
+        assertEquals(List.of("edge-open@1", "edge-late@2", "edge-meta@3"), LiveChecks.idsAndVersions(api.history(acc).body()));
         JsonNode late = api.event("edge-late").body();
         assertEquals("9999-12-31T23:59:59.999999999Z", late.path("occurredAt").asText(), late.toString());
         assertEquals("Ada \u0639\u0627\u062f\u0644 \ud83d\ude00", api.event("edge-open").body().path("payload").path("owner").asText());
@@ -192,7 +174,7 @@ class IngestRefusalsIT {
         assertEquals("retry-own", ids.get(2));
         assertEquals(ids, ids(retryBeforeAppend.body()));
         assertEquals(ids, ids(retryAfterAppend.body()));
-        assertEquals(List.of(ids.get(0) + "@1", ids.get(1) + "@2", "retry-own@3"), idsAndVersions(api.history(acc).body()));
+        assertEquals(List.of(ids.get(0) + "@1", ids.get(1) + "@2", "retry-own@3"), LiveChecks.idsAndVersions(api.history(acc).body()));
         assertEquals("15.00", api.aggregate(acc).body().path("state").path("balance").asText());
         Map<String, Integer> statuses = new LinkedHashMap<>();
         for (String id : ids) statuses.put(id, api.event(id).status());

@@ -246,7 +246,7 @@ class LivePathIT {
         stack.awaitIdle(IDLE);
 
         JsonNode history = api.history("dup-acc").body();
-        assertEquals(List.of("dup-open@1", "dup-1@2", "dup-2@3"), idsAndVersions(history));
+        assertEquals(List.of("dup-open@1", "dup-1@2", "dup-2@3"), LiveChecks.idsAndVersions(history));
         assertEquals("15.00", api.aggregate("dup-acc").body().path("state").path("balance").asText());
         assertEquals(3, api.aggregate("dup-acc").body().path("version").asLong());
     }
@@ -269,7 +269,7 @@ class LivePathIT {
 
         assertEquals(before + 1, log.crashes(), "the crash was injected once");
         assertTrue(stack.mappings().stats().functionErrors() > functionErrorsBefore, "the event source saw the failed invocation");
-        assertEquals(List.of("crash-e1@1", "crash-e2@2", "crash-e3@3", "crash-e4@4"), idsAndVersions(api.history("crash-acc").body()));
+        assertEquals(List.of("crash-e1@1", "crash-e2@2", "crash-e3@3", "crash-e4@4"), LiveChecks.idsAndVersions(api.history("crash-acc").body()));
         PlaybackApi.Answer e3 = api.event("crash-e3");
         assertEquals("appended", e3.body().path("status").asText(), e3.body().toString());
         assertEquals(3, e3.body().path("version").asLong());
@@ -291,7 +291,7 @@ class LivePathIT {
         post(event("poison-acc", "MoneyWithdrawn", JSON.createObjectNode().put("amount", "2.00")).put("eventId", "poison-e4"));
         stack.awaitIdle(IDLE);
 
-        assertEquals(List.of("poison-e1@1", "poison-e2@2", "poison-e3@3", "poison-e4@4"), idsAndVersions(api.history("poison-acc").body()));
+        assertEquals(List.of("poison-e1@1", "poison-e2@2", "poison-e3@3", "poison-e4@4"), LiveChecks.idsAndVersions(api.history("poison-acc").body()));
         assertEquals("9.00", api.aggregate("poison-acc").body().path("state").path("balance").asText());
         S3SetAside setAside = new S3SetAside(stack.s3(), stack.physicalName("FailureBucket"));
         List<String> keys = setAside.keys().stream().filter(k -> k.endsWith("/" + sequence + ".json")).toList();
@@ -337,8 +337,8 @@ class LivePathIT {
     void badInputIsRefusedNamingTheProblemAndNothingIsAppended() throws Exception {
         post(event("bad-acc", "AccountOpened", JSON.createObjectNode().put("owner", "Bad").put("currency", "EUR")).put("eventId", "bad-open"));
         stack.awaitIdle(IDLE);
-        long eventsBefore = count(eventsTable);
-        long idsBefore = count(stack.physicalName("EventIdsTable"));
+        long eventsBefore = LiveChecks.count(stack.dynamoDb(), eventsTable);
+        long idsBefore = LiveChecks.count(stack.dynamoDb(), stack.physicalName("EventIdsTable"));
 
         String ok = "{\"aggregateId\":\"bad-acc\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"1.00\"}}";
         Map<String, String[]> cases = new LinkedHashMap<>();   // name -> body, status, field
@@ -398,9 +398,9 @@ class LivePathIT {
         assertEquals(List.of(), wrong, "bad inputs not refused as expected");
 
         stack.awaitIdle(IDLE);
-        assertEquals(eventsBefore, count(eventsTable), "nothing appended");
-        assertEquals(idsBefore, count(stack.physicalName("EventIdsTable")), "nothing claimed or rejected");
-        assertEquals(List.of("bad-open@1"), idsAndVersions(api.history("bad-acc").body()));
+        assertEquals(eventsBefore, LiveChecks.count(stack.dynamoDb(), eventsTable), "nothing appended");
+        assertEquals(idsBefore, LiveChecks.count(stack.dynamoDb(), stack.physicalName("EventIdsTable")), "nothing claimed or rejected");
+        assertEquals(List.of("bad-open@1"), LiveChecks.idsAndVersions(api.history("bad-acc").body()));
     }
 
     @Test
@@ -417,7 +417,7 @@ class LivePathIT {
         String reason = stale.body().path("reason").asText();
         assertTrue(reason.contains("expectedVersion 5") && reason.contains("version 1"), reason);
         assertEquals("appended", api.event("ev-fresh").body().path("status").asText());
-        assertEquals(List.of("ev-open@1", "ev-fresh@2"), idsAndVersions(api.history("ev-acc").body()));
+        assertEquals(List.of("ev-open@1", "ev-fresh@2"), LiveChecks.idsAndVersions(api.history("ev-acc").body()));
         assertEquals("3.00", api.aggregate("ev-acc").body().path("state").path("balance").asText());
     }
 
@@ -451,12 +451,6 @@ class LivePathIT {
         return ids;
     }
 
-    private static List<String> idsAndVersions(JsonNode history) {
-        List<String> out = new ArrayList<>();
-        history.path("events").forEach(e -> out.add(e.path("eventId").asText() + "@" + e.path("version").asLong()));
-        return out;
-    }
-
     private LedgerFold.Result fold() {
         return LedgerFold.of(stack.dynamoDb(), stack.s3(), eventsTable);
     }
@@ -476,18 +470,6 @@ class LivePathIT {
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
         return out;
-    }
-
-    private long count(String table) {
-        long n = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse r = stack.dynamoDb().scan(s -> s.tableName(table).select("COUNT").exclusiveStartKey(from));
-            n += r.count();
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return n;
     }
 
     private static String abbreviate(String s) {

@@ -9,6 +9,7 @@ import dev.playback.local.cli.ReplayProgress;
 import dev.playback.local.sfn.ExecutionDescription;
 import dev.playback.local.sfn.ExecutionStatus;
 import dev.playback.test.process.LocalProcess;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -94,11 +95,9 @@ class RebuildResumeIT {
             var sfn = stack.workflows().stepFunctions();
             sfn.stopExecution(arn, "Test.Stopped", "stopped halfway");
             assertEquals(ExecutionStatus.ABORTED, sfn.describeExecution(arn).status());
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (!"ABORTED".equals(ReplayProgress.read(stack.dynamoDb(), stack.physicalName("DataTable"), "stopped").status())) {
-                if (System.nanoTime() > deadline) throw new AssertionError("replay 'stopped' not ABORTED within a minute of the stop");
-                Thread.sleep(100);
-            }
+            Awaitility.await("replay 'stopped' ABORTED within a minute of the stop").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> "ABORTED".equals(ReplayProgress.read(stack.dynamoDb(), stack.physicalName("DataTable"), "stopped").status()));
 
             String again = sfn.startExecution(stack.workflows().stateMachineArn("RebuildStateMachine"), "stopped-resumed",
                     Replays.JSON.createObjectNode().put("replayId", "stopped").toString()).executionArn();

@@ -25,6 +25,7 @@ import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.Replay;
 import dev.playback.model.replay.ReplayStatus;
 import dev.playback.model.store.Generations;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -75,12 +76,8 @@ class ReplayEndsIT {
     }
 
     /** Waits for a condition with a deadline; fails naming what was awaited. */
-    private static void await(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not within " + timeout + ": " + what);
-            Thread.sleep(100);
-        }
+    private static void await(String what, Duration timeout, Supplier<Boolean> condition) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::get);
     }
 
     private static void postLive(LocalStack stack, int count) {

@@ -267,12 +267,9 @@ public final class DynamoReplayStore implements ReplayStore {
         }
         for (int attempt = 0; ; attempt++) {
             Map<String, AttributeValue> item = get(pk);
-            String mark = item == null ? null : text(item, "sequenceNumber");
             long rev = item == null ? 0 : number(item, "rev");
-            Map<String, String> failedBefore = new TreeMap<>();
-            if (item != null && item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failedBefore.put(k, v.s()));
-            AppliedShard stored = item == null ? AppliedShard.NONE
-                    : new AppliedShard(mark, number(item, "events"), failedBefore, attempts(item));
+            AppliedShard stored = item == null ? AppliedShard.NONE : appliedShard(item);
+            String mark = stored.sequenceNumber();
             AppliedShard after = stored.after(upTo, records);
             boolean failures = records.stream().anyMatch(r -> r.failure() != null);
             if (java.util.Objects.equals(after.sequenceNumber(), mark) && after.failed().equals(stored.failed()) && !failures && item != null) break; // a redelivered batch
@@ -310,12 +307,15 @@ public final class DynamoReplayStore implements ReplayStore {
         }
     }
 
-    private static Map<String, Integer> attempts(Map<String, AttributeValue> item) {
-        Map<String, Integer> out = new TreeMap<>();
-        if (item != null && item.containsKey("attempts") && item.get("attempts").hasM()) {
-            item.get("attempts").m().forEach((k, v) -> out.put(k, Integer.parseInt(v.n())));
+    /** A shard's applied item as {@link AppliedShard}: its mark, events counted, failed records and their attempts. */
+    private static AppliedShard appliedShard(Map<String, AttributeValue> item) {
+        Map<String, String> failed = new TreeMap<>();
+        if (item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failed.put(k, v.s()));
+        Map<String, Integer> attempts = new TreeMap<>();
+        if (item.containsKey("attempts") && item.get("attempts").hasM()) {
+            item.get("attempts").m().forEach((k, v) -> attempts.put(k, Integer.parseInt(v.n())));
         }
-        return out;
+        return new AppliedShard(text(item, "sequenceNumber"), number(item, "events"), failed, attempts);
     }
 
     @Override
@@ -323,10 +323,7 @@ public final class DynamoReplayStore implements ReplayStore {
         Map<String, AppliedShard> out = new TreeMap<>();
         for (String shard : shardIds) {
             Map<String, AttributeValue> item = get(appliedKey(replayId, processor, shard));
-            if (item == null) continue;
-            Map<String, String> failed = new TreeMap<>();
-            if (item.containsKey("failed") && item.get("failed").hasM()) item.get("failed").m().forEach((k, v) -> failed.put(k, v.s()));
-            out.put(shard, new AppliedShard(text(item, "sequenceNumber"), number(item, "events"), failed, attempts(item)));
+            if (item != null) out.put(shard, appliedShard(item));
         }
         return out;
     }
