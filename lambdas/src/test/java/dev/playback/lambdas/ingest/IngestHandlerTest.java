@@ -3,14 +3,10 @@ package dev.playback.lambdas.ingest;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
-import dev.playback.model.event.EventType;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
-import dev.playback.model.ledger.LedgerEvent;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.Appender;
 import dev.playback.model.store.EventStatus;
@@ -41,18 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IngestHandlerTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
-    /** A free-form event type, so that payloads can be as large as a test needs. */
-    private static final EventType DOCUMENT = new EventType() {
-        @Override
-        public String name() {
-            return "DocumentAttached";
-        }
-
-        @Override
-        public void validate(ObjectNode payload) {
-        }
-    };
-
     private final InMemoryPayloadStore payloads = new InMemoryPayloadStore();
     private final InMemoryEventLog log = new InMemoryEventLog(payloads);
     private final InMemoryStateStore states = new InMemoryStateStore();
@@ -60,9 +44,7 @@ class IngestHandlerTest {
     private final IngestHandler handler;
 
     IngestHandlerTest() {
-        List<EventType> types = new ArrayList<>(LedgerEvent.types());
-        types.add(DOCUMENT);
-        handler = new IngestHandler(new Ingest(new EventCatalog(types), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)));
+        handler = new IngestHandler(new Ingest(dev.playback.model.event.Envelopes.ledgerAndDocuments(), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     // --- helpers ---

@@ -13,6 +13,25 @@ public final class Envelopes {
     private Envelopes() {
     }
 
+    /** A free-form event type ({@code DocumentAttached}, any payload), so that payloads can be as large as a test needs. */
+    public static final EventType DOCUMENT = new EventType() {
+        @Override
+        public String name() {
+            return "DocumentAttached";
+        }
+
+        @Override
+        public void validate(ObjectNode payload) {
+        }
+    };
+
+    /** The ledger's event types and {@link #DOCUMENT}. */
+    public static EventCatalog ledgerAndDocuments() {
+        java.util.List<EventType> types = new java.util.ArrayList<>(LedgerEvent.types());
+        types.add(DOCUMENT);
+        return new EventCatalog(types);
+    }
+
     public static ObjectNode json(String text) {
         try {
             return (ObjectNode) EventCodec.JSON.readTree(text);

@@ -1,15 +1,11 @@
 package dev.playback.lambdas.aws.dynamodb;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.ingest.Ingest;
-import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;
-import dev.playback.model.event.EventType;
 import dev.playback.model.event.InvalidEventException;
 import dev.playback.model.event.SubmissionJson;
-import dev.playback.model.ledger.LedgerEvent;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryEventPublisher;
 import dev.playback.model.store.memory.InMemoryPayloadStore;
@@ -38,17 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AcceptedEventsAreStorableTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private static final String VALID = "{\"aggregateId\":\"acc-1\",\"type\":\"MoneyDeposited\",\"payload\":{\"amount\":\"10.00\"}}";
-
-    private static final EventType DOCUMENT = new EventType() {
-        @Override
-        public String name() {
-            return "DocumentAttached";
-        }
-
-        @Override
-        public void validate(ObjectNode payload) {
-        }
-    };
 
     private static String with(String field, String valueJson) {
         return VALID.substring(0, VALID.length() - 1) + ",\"" + field + "\":" + valueJson + "}";
@@ -96,11 +81,9 @@ class AcceptedEventsAreStorableTest {
 
     @Test
     void everyEventIngestAcceptsCanBeDecodedAndStoredByThePump() {
-        List<EventType> types = new ArrayList<>(LedgerEvent.types());
-        types.add(DOCUMENT);
         InMemoryPayloadStore payloads = new InMemoryPayloadStore();
         InMemoryEventPublisher stream = new InMemoryEventPublisher();
-        Ingest ingest = new Ingest(new EventCatalog(types), stream, payloads, new InMemoryEventLog(payloads),
+        Ingest ingest = new Ingest(dev.playback.model.event.Envelopes.ledgerAndDocuments(), stream, payloads, new InMemoryEventLog(payloads),
                 new InMemoryStateStore(), Clock.fixed(NOW, ZoneOffset.UTC));
         int accepted = 0;
         int refused = 0;
