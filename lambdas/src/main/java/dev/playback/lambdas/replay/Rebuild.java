@@ -41,11 +41,6 @@ final class Rebuild {
      * the choice, the one-second wait), so the wait stays within the history limit beside a full publishing budget.
      */
     static final int MAX_DRAIN_WAITS = 500;
-    /**
-     * The MaximumRetryAttempts of the playback stream's event source mappings (template.yaml): a record that failed
-     * more often than 1 + this was set aside by the stream, even when no later record moves the mark past it.
-     */
-    static final int PLAYBACK_RETRY_ATTEMPTS = 10;
     private static final Pattern GENERATION = Pattern.compile("g(\\d+)");
 
     private final ReplayPorts ports;
@@ -208,7 +203,7 @@ final class Rebuild {
     /**
      * Whether every processor of the replay applied every record published for it: per shard, its mark reached the
      * highest sequence number published, and the events it applied (each record counted once) add up to those
-     * published. A record a processor could not apply and the stream skipped (its retries ran out), or events missing
+     * published. A record a processor gave up on (it failed more than AppliedShard.RETRIES times), or events missing
      * although every mark was reached, fail the replay with an error that names them; the active generation stays.
      * {@code waits}: drain checks this execution made before (it continues as new after {@link #MAX_DRAIN_WAITS}).
      */
@@ -237,11 +232,9 @@ final class Rebuild {
                 ReplayStore.AppliedShard a = shard.getValue();
                 count += a.events();
                 a.failed().forEach((seq, what) -> {
-                    boolean passed = a.sequenceNumber() != null && SequenceNumbers.compare(seq, a.sequenceNumber()) <= 0;
-                    int attempts = a.attempts().getOrDefault(seq, 0);
-                    if (passed || attempts > PLAYBACK_RETRY_ATTEMPTS) {
+                    if (a.skipped(seq)) {
                         skipped.add("processor " + processor + " could not apply playback record " + seq + " of " + shard.getKey()
-                                + " (" + what + "; " + attempts + " attempts)");
+                                + " (" + what + "; " + a.attempts().getOrDefault(seq, 0) + " attempts)");
                     }
                 });
             }

@@ -43,12 +43,6 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    /**
-     * How often the playback stream's event source mappings retry a record (their MaximumRetryAttempts in
-     * template.yaml, pinned by a test): a record that failed 1 + this many times was set aside, and fails its replay.
-     */
-    public static final int PLAYBACK_RETRY_ATTEMPTS = Rebuild.PLAYBACK_RETRY_ATTEMPTS;
-
     private final Replays replays;
 
     public ReplayHandler() {

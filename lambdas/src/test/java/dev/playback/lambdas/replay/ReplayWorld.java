@@ -72,7 +72,7 @@ public final class ReplayWorld {
     /** Appends the events (pump) and projects them (live projection). */
     void live(EventEnvelope... events) {
         new Appender(log).append(List.of(events), NOW);
-        Projection.Result r = projection.apply(List.of(new Projection.Item(Long.toString(liveSeq.incrementAndGet()), List.of(events), null)));
+        Projection.Result r = projection.apply(List.of(new Projection.Item(Long.toString(liveSeq.incrementAndGet()), List.of(events))));
         if (!r.failures().isEmpty()) throw new AssertionError("live projection failed: " + r.reasons());
     }
 

@@ -259,12 +259,13 @@ public final class DynamoReplayStore implements ReplayStore {
      * (the mark), {@code events} (counted once each), {@code failed} (sequence number -> what failed and why).
      */
     @Override
-    public void recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
+    public AppliedShard recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
         String pk = appliedKey(replayId, processor, shardId);
         long all = 0;
         for (ProcessedRecord r : records) {
             if (r.failure() == null && upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0) all += r.events();
         }
+        AppliedShard result;
         for (int attempt = 0; ; attempt++) {
             Map<String, AttributeValue> item = get(pk);
             long rev = item == null ? 0 : number(item, "rev");
@@ -272,6 +273,7 @@ public final class DynamoReplayStore implements ReplayStore {
             String mark = stored.sequenceNumber();
             AppliedShard after = stored.after(upTo, records);
             boolean failures = records.stream().anyMatch(r -> r.failure() != null);
+            result = after;
             if (java.util.Objects.equals(after.sequenceNumber(), mark) && after.failed().equals(stored.failed()) && !failures && item != null) break; // a redelivered batch
             Map<String, AttributeValue> put = new HashMap<>();
             put.put("pk", s(pk));
@@ -305,6 +307,7 @@ public final class DynamoReplayStore implements ReplayStore {
                     .updateExpression("ADD #c :n").expressionAttributeNames(Map.of("#c", "count"))
                     .expressionAttributeValues(Map.of(":n", n(count))));
         }
+        return result;
     }
 
     /** A shard's applied item as {@link AppliedShard}: its mark, events counted, failed records and their attempts. */

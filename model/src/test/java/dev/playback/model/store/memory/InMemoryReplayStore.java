@@ -110,7 +110,7 @@ public final class InMemoryReplayStore implements ReplayStore {
     }
 
     @Override
-    public synchronized void recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records) {
+    public synchronized AppliedShard recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records) {
         String key = replayId + "#" + processor + "#" + shardId;
         AppliedShard stored = shards.getOrDefault(key, new AppliedShard(applied.get(key), 0, Map.of(), Map.of()));
         long all = 0;
@@ -122,6 +122,7 @@ public final class InMemoryReplayStore implements ReplayStore {
         shards.put(key, after);
         if (next != null) applied.put(key, next);
         appliedEvents.merge(replayId + "#" + processor, all, Long::sum);
+        return after;
     }
 
     @Override
