@@ -16,6 +16,7 @@ import dev.playback.local.sfn.WorkflowType;
 import dev.playback.local.sfn.api.SfnApiServer;
 import dev.playback.local.sfn.tasks.AwsClients;
 import dev.playback.local.sfn.tasks.LambdaFunctions;
+import dev.playback.local.template.EventBusResource;
 import dev.playback.local.template.EventSource;
 import dev.playback.local.template.FunctionResource;
 import dev.playback.local.template.RuleResource;
@@ -68,6 +69,10 @@ public final class Workflows implements AutoCloseable {
                 .build();
         sfnRef[0] = sfn;
         sfnServer = new SfnApiServer(sfn, 0).start();
+        for (EventBusResource b : template.eventBuses().values()) {
+            eventBridge.bus().createEventBus(b.name());
+            for (Map<String, Object> statement : b.policy()) eventBridge.bus().putPermission(b.name(), JSON.valueToTree(statement));
+        }
         List<Rule> rules = new ArrayList<>();
         List<Schedule> schedules = new ArrayList<>();
         for (StateMachineResource m : template.stateMachines().values()) {
