@@ -38,8 +38,10 @@ import java.util.concurrent.Executors;
 /**
  * Serves an {@link EventBus} over the AWS JSON 1.1 protocol on 127.0.0.1, so the SDK's
  * {@code EventBridgeClient} works unchanged with {@code endpointOverride(server.endpoint())}.
- * Operations: {@code AWSEvents.PutEvents}, {@code ListRules}, {@code DescribeRule}, {@code ListTargetsByRule}, {@code TestEventPattern}.
- * Requests are not authenticated (any credentials are accepted).
+ * Operations: {@code AWSEvents.PutEvents}, {@code ListRules}, {@code DescribeRule}, {@code ListTargetsByRule}, {@code TestEventPattern},
+ * {@code CreateEventBus}, {@code DescribeEventBus}, {@code ListEventBuses}, {@code PutPermission}.
+ * Requests are not authenticated (any credentials are accepted): every caller is the bus's own account, which a bus policy
+ * never restricts (on AWS its IAM identity policies do).
  */
 public final class EventBridgeServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventBridgeServer.class.getName());
