@@ -46,9 +46,12 @@ final class Rebuild {
     private final ReplayPorts ports;
     private final Checkpoints checkpoints;
 
-    Rebuild(ReplayPorts ports, Checkpoints checkpoints) {
+    private final boolean eventReplaysMaySend;
+
+    Rebuild(ReplayPorts ports, Checkpoints checkpoints, boolean eventReplaysMaySend) {
         this.ports = ports;
         this.checkpoints = checkpoints;
+        this.eventReplaysMaySend = eventReplaysMaySend;
     }
 
     static int maxRounds(int segments) {
@@ -57,7 +60,8 @@ final class Rebuild {
 
     ObjectNode prepare(ReplayKind kind, JsonNode request, String execution) {
         if (kind == ReplayKind.PARTIAL) throw new IllegalArgumentException("kind must be rebuild or verify for prepare");
-        JsonNode r = Requests.object(request);
+        ReplayRequest asked = ReplayRequest.of(request, execution);
+        JsonNode r = asked.request();
         String replayId = checkpoints.idOrNew(Requests.text(r, "replayId"));
         Replay existing = ports.replays().find(replayId).orElse(null);
         boolean resumed = existing != null;
@@ -68,9 +72,11 @@ final class Rebuild {
             boolean reportOnly = Requests.bool(r, "reportOnly");
             if (reportOnly && kind != ReplayKind.VERIFY) throw new IllegalArgumentException("field 'reportOnly' applies to verify only");
             Checkpoints.GatewayPolicy gateway = Checkpoints.gatewayPolicy(r);
+            asked.requireAllowed(gateway.mode(), eventReplaysMaySend);
             String generation = kind == ReplayKind.VERIFY ? "shadow-" + replayId : nextGeneration();
             Replay replay = new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly,
-                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null, gateway.mode(), gateway.missingRecords());
+                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null, gateway.mode(), gateway.missingRecords(),
+                    asked.requestedBy());
             if (ports.replays().create(replay)) {
                 existing = replay;
             } else {
@@ -82,6 +88,7 @@ final class Rebuild {
             throw new IllegalArgumentException("replay '" + replayId + "' is a " + existing.kind().wireName() + ", not a " + kind.wireName());
         }
         if (resumed) Checkpoints.sameGatewayPolicy(existing, r);
+        asked.requireAllowed(existing.gatewayMode(), eventReplaysMaySend);
         if (existing.status().ended()) {
             throw new IllegalArgumentException("replay '" + replayId + "' has ended " + existing.status() + " (" + existing.detail()
                     + "); its generation " + existing.generation() + " was dropped: start a new replay with another replayId");

@@ -50,7 +50,8 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     }
 
     public ReplayHandler(Map<String, String> environment) {
-        this(new Replays(wire(new Environment(environment))));
+        this(new Replays(wire(new Environment(environment)),
+                ReplayRequest.maySend(new Environment(environment).optional(ReplayRequest.MAY_SEND_VARIABLE))));
     }
 
     public ReplayHandler(Replays replays) {
@@ -145,7 +146,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
             case "finish" -> replays.finish(Requests.requireText(in, "replayId"), Requests.text(in, "execution"));
             case "fail" -> replays.fail(withExecution(in.get("state"), Requests.text(in, "execution")));
             case "rollback" -> replays.rollback(in.get("request"));
-            case "findAggregates" -> replays.findAggregates(in.get("request"));
+            case "findAggregates" -> replays.findAggregates(in.get("request"), Requests.text(in, "execution"));
             case "rebuildAggregates" -> replays.rebuildAggregates(Requests.requireText(in, "replayId"), Replays.list(in.get("chunk"), "chunk"));
             case "partialReport" -> replays.partialReport(Requests.requireText(in, "replayId"));
             default -> throw new IllegalArgumentException("unknown action '" + action + "'; known: prepare, publish, progress, drained, "

@@ -64,8 +64,9 @@ public final class ReplayWorld {
             replays.saveCheckpoint(checkpoint);
         }
     };
-    final ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, states, crashing,
-            stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO));
+    final ReplayPorts ports = new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, states, crashing,
+            stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+    final ReplayHandler handler = new ReplayHandler(ports);
     private final AtomicLong liveSeq = new AtomicLong();
     int executions;
 

@@ -64,7 +64,7 @@ public final class DynamoReplayStore implements ReplayStore {
                 text(item, "startedAt") == null ? null : Instant.parse(text(item, "startedAt")),
                 text(item, "detail"), json(text(item, "scope")), number(item, "aggregatesRead"),
                 number(item, "rebuilt"), number(item, "events"), json(text(item, "result")),
-                text(item, "gatewayMode"), text(item, "missingRecords")));
+                text(item, "gatewayMode"), text(item, "missingRecords"), json(text(item, "requestedBy"))));
     }
 
     private static long number(Map<String, AttributeValue> item, String name) {
@@ -99,6 +99,7 @@ public final class DynamoReplayStore implements ReplayStore {
         if (r.result() != null) item.put("result", s(r.result().toString()));
         item.put("gatewayMode", s(r.gatewayMode()));
         item.put("missingRecords", s(r.missingRecords()));
+        if (r.requestedBy() != null) item.put("requestedBy", s(r.requestedBy().toString()));
         if (withCounters) {
             item.put("rebuilt", n(r.rebuilt()));
             item.put("events", n(r.events()));
@@ -154,7 +155,7 @@ public final class DynamoReplayStore implements ReplayStore {
             values.put(":v" + i, e.getValue());
             i++;
         }
-        for (String optional : List.of("detail", "result", "scope", "generation")) {
+        for (String optional : List.of("detail", "result", "scope", "generation", "requestedBy")) {
             if (item.containsKey(optional)) continue;
             remove.append(remove.length() == 0 ? " REMOVE " : ", ").append("#a").append(i);
             names.put("#a" + i, optional);
