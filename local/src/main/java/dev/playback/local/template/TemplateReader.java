@@ -103,6 +103,12 @@ final class TemplateReader {
                     && allowed.stream().map(String::valueOf).noneMatch(value::equals)) {
                 throw new TemplateException(file + ": parameter " + name + " = " + value + " is not one of " + allowed);
             }
+            if (declaration.get("AllowedPattern") instanceof String pattern && !value.matches(pattern)) {
+                // As CloudFormation: the whole value must match; the ConstraintDescription says what is expected.
+                throw new TemplateException(file + ": parameter " + name + " = '" + value + "' does not match "
+                        + pattern + Optional.ofNullable(declaration.get("ConstraintDescription"))
+                        .map(d -> " (" + d + ")").orElse(""));
+            }
             result.put(name, value);
             String type = String.valueOf(declaration.getOrDefault("Type", "String"));
             values.put(name, type.startsWith("List<") || type.equals("CommaDelimitedList")
@@ -268,7 +274,7 @@ final class TemplateReader {
             String pat = at + ".Properties";
             events.add(switch (type) {
                 case "Kinesis" -> kinesis(name, p, pat);
-                case "Api" -> new EventSource.Api(name, requiredString(p, "Path", pat),
+                case "Api", "HttpApi" -> new EventSource.Api(name, requiredString(p, "Path", pat),
                         requiredString(p, "Method", pat).toUpperCase(Locale.ROOT));
                 case "Schedule", "ScheduleV2" -> new EventSource.Schedule(name, type,
                         requiredString(p, "Schedule".equals(type) ? "Schedule" : "ScheduleExpression", pat),

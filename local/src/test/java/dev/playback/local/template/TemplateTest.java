@@ -23,7 +23,7 @@ class TemplateTest {
 
     @Test
     void readsTheRepositoryTemplatesStorage() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
 
         TableResource events = template.table("EventsTable");
         assertEquals("EventsTable", events.tableName());
@@ -47,7 +47,7 @@ class TemplateTest {
 
     @Test
     void mergesGlobalsIntoEveryFunction() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
 
         FunctionResource pump = template.function("PumpFunction");
         assertEquals("dev.playback.lambdas.pump.PumpHandler", pump.handlerClass());
@@ -63,7 +63,7 @@ class TemplateTest {
 
     @Test
     void readsKinesisEventSourcesWithTheirErrorHandling() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
 
         EventSource.Kinesis pump = template.function("PumpFunction").events(EventSource.Kinesis.class).get(0);
         assertEquals("EventStream", pump.streamName());
@@ -83,7 +83,7 @@ class TemplateTest {
 
     @Test
     void everyMappingOfThePlaybackStreamRetriesARecordAsOftenAsTheReplaysCountOnBeforeTheyFailTheReplay() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
         int mappings = 0;
         for (Template.KinesisMapping m : template.kinesisMappings()) {
             if (!m.event().streamName().equals("PlaybackStream")) continue;
@@ -95,7 +95,7 @@ class TemplateTest {
 
     @Test
     void samconfigOverridesOnlyParametersTheTemplateDeclares() throws IOException {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
         List<String> lines = Files.readAllLines(REAL.resolveSibling("samconfig.toml"));
         int overrides = 0;
         for (String line : lines) {
@@ -112,7 +112,7 @@ class TemplateTest {
 
     @Test
     void readsApiRoutes() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
 
         List<String> routes = template.apiRoutes().stream()
                 .map(r -> r.event().method() + " " + r.event().path() + " -> " + r.function().logicalId()).toList();
@@ -123,13 +123,13 @@ class TemplateTest {
 
     @Test
     void parameterOverridesWinOverDefaultsAndAreChecked() {
-        assertEquals("v1", Template.load(REAL, Map.of("FeeRule", "v1")).function("PumpFunction")
+        assertEquals("v1", Template.load(REAL, with("FeeRule", "v1")).function("PumpFunction")
                 .environment().get("FEE_RULE"));
         TemplateException wrong = assertThrows(TemplateException.class,
-                () -> Template.load(REAL, Map.of("FeeRule", "v9")));
+                () -> Template.load(REAL, with("FeeRule", "v9")));
         assertTrue(wrong.getMessage().contains("FeeRule"), wrong.getMessage());
         TemplateException unknown = assertThrows(TemplateException.class,
-                () -> Template.load(REAL, Map.of("Nope", "x")));
+                () -> Template.load(REAL, with("Nope", "x")));
         assertTrue(unknown.getMessage().contains("Nope"), unknown.getMessage());
     }
 
@@ -294,6 +294,60 @@ class TemplateTest {
         assertFalse(event.reportBatchItemFailures());
         assertEquals(Optional.empty(), event.onFailure());
         assertEquals(1, Template.load(file).stream("Stream").shardCount());
+    }
+
+    @Test
+    void anExternalEndpointWithoutAValueFailsNamingTheParameter() {
+        TemplateException missing = assertThrows(TemplateException.class,
+                () -> Template.load(REAL, Map.of("FxUrl", "http://127.0.0.1:1")));
+
+        assertTrue(missing.getMessage().contains("parameter BankUrl has no Default and no override was given"),
+                missing.getMessage());
+    }
+
+    @Test
+    void aParameterOutsideItsAllowedPatternFailsWithItsConstraintDescription() {
+        TemplateException plain = assertThrows(TemplateException.class,
+                () -> Template.load(REAL, with("FxUrl", "http://fx.example.org")));
+
+        assertTrue(plain.getMessage().contains("parameter FxUrl = 'http://fx.example.org' does not match"), plain.getMessage());
+        assertTrue(plain.getMessage().contains("FxUrl must be set to the https:// base URL of the FX service"), plain.getMessage());
+        assertEquals("https://fx.example.org/v1", Template.load(REAL, with("FxUrl", "https://fx.example.org/v1"))
+                .function("PayoutsFunction").environment().get("FX_URL"));
+    }
+
+    @Test
+    void apiAndHttpApiEventsAreRoutesAndOtherResourceTypesAreAccepted() throws IOException {
+        Path file = write("""
+                Resources:
+                  Api:
+                    Type: AWS::Serverless::HttpApi
+                  Bucket:
+                    Type: AWS::S3::Bucket
+                    Properties: { VersioningConfiguration: { Status: Enabled } }
+                  BucketPolicy:
+                    Type: AWS::S3::BucketPolicy
+                    Properties: { Bucket: !Ref Bucket, PolicyDocument: { Statement: [] } }
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B::handle
+                      Events:
+                        Rest: { Type: Api, Properties: { Path: /a, Method: get } }
+                        Http: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: '/b/{id}', Method: post } }
+                """);
+
+        Template template = Template.load(file);
+
+        assertEquals(List.of("GET /a", "POST /b/{id}"), template.apiRoutes().stream()
+                .map(r -> r.event().method() + " " + r.event().path()).toList());
+        assertEquals("bucket", template.bucket("Bucket").bucketName());
+    }
+
+    private static Map<String, String> with(String name, String value) {
+        Map<String, String> parameters = new java.util.HashMap<>(RepositoryTemplate.PARAMETERS);
+        parameters.put(name, value);
+        return parameters;
     }
 
     private Path write(String yaml) throws IOException {
