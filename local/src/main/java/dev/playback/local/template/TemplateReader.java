@@ -39,6 +39,7 @@ final class TemplateReader {
         Map<String, FunctionResource> functions = new LinkedHashMap<>();
         Map<String, StateMachineResource> stateMachines = new LinkedHashMap<>();
         Map<String, RuleResource> rules = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, Object>> entry : resources.entrySet()) {
             String id = entry.getKey();
             Map<String, Object> resource = entry.getValue();
@@ -55,15 +56,18 @@ final class TemplateReader {
                 case "AWS::Serverless::Function" -> functions.put(id, function(id, merge(globalFunction, properties)));
                 case "AWS::Serverless::StateMachine" -> stateMachines.put(id, stateMachine(id, properties));
                 case "AWS::Events::Rule" -> rules.put(id, rule(id, properties));
+                case "AWS::ApiGatewayV2::Route" -> routes.put(id, properties);
                 default -> {
                     // Other resource types (IAM roles, alarms, ...) have no local counterpart; kept in raw().
                 }
             }
         }
+        List<Template.ApiRoute> apiRoutes = new ArrayList<>();
+        routes.forEach((id, properties) -> apiRoutes.add(route(id, properties, resources, functions)));
         return new Template(file, Collections.unmodifiableMap(parameters), Collections.unmodifiableMap(tables),
                 Collections.unmodifiableMap(streams), Collections.unmodifiableMap(buckets),
                 Collections.unmodifiableMap(functions), Collections.unmodifiableMap(stateMachines),
-                Collections.unmodifiableMap(rules), resolver, Collections.unmodifiableMap(root));
+                Collections.unmodifiableMap(rules), List.copyOf(apiRoutes), resolver, Collections.unmodifiableMap(root));
     }
 
     private Map<String, Map<String, Object>> resources() {
@@ -261,6 +265,38 @@ final class TemplateReader {
                 pattern == null ? Optional.empty() : Optional.of(mapping(pattern, where + ".EventPattern")),
                 String.valueOf(resolved.getOrDefault("EventBusName", "default")),
                 String.valueOf(resolved.getOrDefault("State", "ENABLED")), targets);
+    }
+
+    /**
+     * An {@code AWS::ApiGatewayV2::Route} of an HTTP API: its RouteKey ({@code METHOD /path}) and, through its Target
+     * ({@code integrations/<Integration>}), the function of that integration's IntegrationUri (the function's ARN or
+     * API Gateway's {@code .../functions/<arn>/invocations}). Its authorization is not read here.
+     */
+    private Template.ApiRoute route(String id, Map<String, Object> p, Map<String, Map<String, Object>> resources,
+                                    Map<String, FunctionResource> functions) {
+        String where = id + ".Properties";
+        String routeKey = requiredString(p, "RouteKey", where);
+        int space = routeKey.indexOf(' ');
+        if (space < 1 || !routeKey.startsWith("/", space + 1)) {
+            throw new TemplateException(file + ": " + where + ".RouteKey: expected 'METHOD /path', found " + routeKey);
+        }
+        String target = requiredString(p, "Target", where);
+        String integrationId = target.startsWith("integrations/") ? target.substring("integrations/".length()) : "";
+        Map<String, Object> integration = resources.get(integrationId);
+        if (integration == null || !"AWS::ApiGatewayV2::Integration".equals(integration.get("Type"))) {
+            throw new TemplateException(file + ": " + where + ".Target: " + target
+                    + " names no AWS::ApiGatewayV2::Integration of the template (expected integrations/<LogicalId>)");
+        }
+        String uri = requiredString(mapping(integration.get("Properties"), integrationId + ".Properties"),
+                "IntegrationUri", integrationId + ".Properties");
+        java.util.regex.Matcher invocation = java.util.regex.Pattern.compile(".*:lambda:path/[^/]+/functions/(.+)/invocations")
+                .matcher(uri);
+        String functionArn = invocation.matches() ? invocation.group(1) : uri;
+        FunctionResource function = functions.values().stream().filter(f -> f.arn().equals(functionArn)).findFirst()
+                .orElseThrow(() -> new TemplateException(file + ": " + integrationId + ".Properties.IntegrationUri: "
+                        + uri + " names no function of the template (route " + id + ")"));
+        return new Template.ApiRoute(function, new EventSource.Api(id, routeKey.substring(space + 1),
+                routeKey.substring(0, space).toUpperCase(Locale.ROOT)));
     }
 
     private List<EventSource> events(Object value, String where) {

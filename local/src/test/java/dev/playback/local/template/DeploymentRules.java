@@ -61,9 +61,15 @@ record DeploymentRules(Map<String, Object> raw) {
                 }
             }
             if (type.equals("AWS::ApiGateway::Method") || type.equals("AWS::ApiGatewayV2::Route")) {
-                Object authorization = properties(r).get("AuthorizationType");
-                if (authorization == null || "NONE".equals(authorization)) {
-                    broken.add(id + ".Properties.AuthorizationType: " + authorization + " (an open route)");
+                Map<String, Object> p = properties(r);
+                List<Object> modes = branches(p.get("AuthorizationType"));
+                if (modes.stream().anyMatch(m -> m == null || "NONE".equals(m))) {
+                    broken.add(id + ".Properties.AuthorizationType: " + p.get("AuthorizationType") + " (an open route)");
+                }
+                List<Object> authorizers = branches(p.get("AuthorizerId"));
+                if (modes.stream().anyMatch(m -> !"AWS_IAM".equals(m) && m != null && !"NONE".equals(m))
+                        && authorizers.stream().allMatch(a -> a == null || map(a).containsKey("Ref") && "AWS::NoValue".equals(map(a).get("Ref")))) {
+                    broken.add(id + ".Properties.AuthorizerId: missing for " + p.get("AuthorizationType"));
                 }
             }
             if (!type.equals("AWS::Serverless::Function")) return;
@@ -309,6 +315,18 @@ record DeploymentRules(Map<String, Object> raw) {
         }
         if (value instanceof List<?> l) return l.stream().anyMatch(v -> refersTo(v, logicalId));
         return false;
+    }
+
+    /** The values an {@code Fn::If} can take (each branch, recursively), or the value itself. */
+    private static List<Object> branches(Object value) {
+        if (map(value).get("Fn::If") instanceof List<?> args && args.size() == 3) {
+            List<Object> values = new ArrayList<>(branches(args.get(1)));
+            values.addAll(branches(args.get(2)));
+            return values;
+        }
+        List<Object> single = new ArrayList<>();
+        single.add(value);
+        return single;
     }
 
     private List<String> allowedValues(Object value) {

@@ -119,6 +119,12 @@ class TemplateTest {
         assertEquals(List.of("POST /events -> IngestFunction", "GET /events/{eventId} -> IngestFunction",
                 "GET /aggregates/{aggregateId} -> IngestFunction",
                 "GET /aggregates/{aggregateId}/events -> IngestFunction"), routes);
+        assertEquals(List.of("PostEventsRoute", "GetEventRoute", "GetAggregateRoute", "GetAggregateEventsRoute"),
+                template.apiRoutes().stream().map(r -> r.event().name()).toList());
+        Map<String, String> jwt = new java.util.HashMap<>(RepositoryTemplate.PARAMETERS);
+        jwt.putAll(Map.of("ApiAuth", "JWT", "JwtIssuer", "https://idp.example.org", "JwtAudience", "playback"));
+        assertEquals(routes, Template.load(REAL, jwt).apiRoutes().stream()
+                .map(r -> r.event().method() + " " + r.event().path() + " -> " + r.function().logicalId()).toList());
     }
 
     @Test
@@ -342,6 +348,56 @@ class TemplateTest {
         assertEquals(List.of("GET /a", "POST /b/{id}"), template.apiRoutes().stream()
                 .map(r -> r.event().method() + " " + r.event().path()).toList());
         assertEquals("bucket", template.bucket("Bucket").bucketName());
+    }
+
+    @Test
+    void anHttpApiRouteResourceReachesTheFunctionOfItsIntegration() throws IOException {
+        Path file = write("""
+                Resources:
+                  Api: { Type: AWS::ApiGatewayV2::Api, Properties: { ProtocolType: HTTP } }
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties: { Handler: a.B::handle }
+                  Direct:
+                    Type: AWS::ApiGatewayV2::Integration
+                    Properties: { ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !GetAtt Fn.Arn }
+                  Invocation:
+                    Type: AWS::ApiGatewayV2::Integration
+                    Properties:
+                      ApiId: !Ref Api
+                      IntegrationType: AWS_PROXY
+                      IntegrationUri: !Sub 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations'
+                  Post:
+                    Type: AWS::ApiGatewayV2::Route
+                    Properties: { ApiId: !Ref Api, RouteKey: POST /things, Target: !Sub 'integrations/${Direct}' }
+                  Get:
+                    Type: AWS::ApiGatewayV2::Route
+                    Properties: { ApiId: !Ref Api, RouteKey: 'get /things/{id}', Target: !Join ['/', [integrations, !Ref Invocation]] }
+                """);
+
+        List<String> routes = Template.load(file).apiRoutes().stream()
+                .map(r -> r.event().name() + ": " + r.event().method() + " " + r.event().path() + " -> " + r.function().logicalId())
+                .toList();
+
+        assertEquals(List.of("Post: POST /things -> Fn", "Get: GET /things/{id} -> Fn"), routes);
+    }
+
+    @Test
+    void aRouteWhoseTargetIsNoIntegrationNamesTheRoute() throws IOException {
+        Path file = write("""
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties: { Handler: a.B::handle }
+                  Post:
+                    Type: AWS::ApiGatewayV2::Route
+                    Properties: { ApiId: x, RouteKey: POST /things, Target: integrations/Missing }
+                """);
+
+        TemplateException error = assertThrows(TemplateException.class, () -> Template.load(file));
+
+        assertTrue(error.getMessage().contains("Post.Properties.Target: integrations/Missing names no AWS::ApiGatewayV2::Integration"),
+                error.getMessage());
     }
 
     private static Map<String, String> with(String name, String value) {
