@@ -59,8 +59,11 @@ public final class LocalStack implements AutoCloseable {
             emulators = Emulators.start(installation, options.dataDir() == null ? EmulatorOptions.inMemory()
                     : EmulatorOptions.onDisk(options.dataDir().resolve("emulators")));
             started.add(emulators);
+            external = ExternalServices.start(options.dataDir());
+            started.add(external);
             templateFile = Template.locate(installation.home());
-            parameters = new LinkedHashMap<>(options.parameters());
+            parameters = new LinkedHashMap<>(external.parameters());
+            parameters.putAll(options.parameters());
             template = Template.load(templateFile, parameters);
             dynamo = emulators.dynamoDbClient();
             kinesis = emulators.kinesisClient();
@@ -70,8 +73,6 @@ public final class LocalStack implements AutoCloseable {
             started.add(s3);
             new Provisioner(dynamo, kinesis, s3).provision(template);
             AwsEndpoints endpoints = new AwsEndpoints(emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint());
-            external = ExternalServices.start(options.dataDir());
-            started.add(external);
             functions = host(template, endpoints, external.environment(), options.overrides());
             mappings = EventSourceMappings.fromTemplate(template, functions, kinesis, dynamo, s3, PollerSettings.defaults());
             started.add(mappings);

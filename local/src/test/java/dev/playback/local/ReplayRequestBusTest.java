@@ -8,10 +8,10 @@ import dev.playback.local.events.EventEntry;
 import dev.playback.local.events.PutEventsResult;
 import dev.playback.local.events.Rule;
 import dev.playback.local.events.Schedule;
+import dev.playback.local.template.RepositoryTemplate;
 import dev.playback.local.template.Template;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReplayRequestBusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:PartialReplayStateMachine";
-    private final Template template = Template.load(Template.locate(Path.of("")));
+    private final Template template = RepositoryTemplate.load();
     private final List<String> started = new ArrayList<>();
     private final EventBus bus = new EventBus((arn, input) -> {
         assertEquals(MACHINE, arn);
@@ -76,7 +76,13 @@ class ReplayRequestBusTest {
     @Test
     void effectfulReplaysThroughEventBridgeAreOffUnlessTheDeploymentOptsIn() {
         assertEquals("false", template.function("ReplayFunction").environment().get("EVENT_REPLAYS_MAY_SEND"));
-        assertEquals("true", Template.load(Template.locate(Path.of("")), Map.of("AllowEffectfulEventReplays", "true"))
+        assertEquals("true", Template.load(RepositoryTemplate.file(), withParameter("AllowEffectfulEventReplays", "true"))
                 .function("ReplayFunction").environment().get("EVENT_REPLAYS_MAY_SEND"));
+    }
+
+    private static Map<String, String> withParameter(String name, String value) {
+        Map<String, String> parameters = new java.util.HashMap<>(RepositoryTemplate.PARAMETERS);
+        parameters.put(name, value);
+        return parameters;
     }
 }

@@ -48,6 +48,17 @@ public final class ExternalServices implements AutoCloseable {
         return bank.url();
     }
 
+    /**
+     * The template parameters naming the external endpoints ({@code FxUrl}, {@code BankUrl}), which have no default
+     * in template.yaml: the local stack deploys with these, as {@code sam deploy --parameter-overrides} would.
+     */
+    public Map<String, String> parameters() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("FxUrl", fxUrl().toString());
+        parameters.put("BankUrl", bankUrl().toString());
+        return parameters;
+    }
+
     /** {@code FX_URL} and {@code BANK_URL} for the functions' environment. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();

@@ -33,7 +33,10 @@ public sealed interface EventSource {
     /** Where to start reading a shard that has no checkpoint yet. */
     enum StartingPosition { TRIM_HORIZON, LATEST, AT_TIMESTAMP }
 
-    /** An {@code Api} event: one REST API route; {@code method} is upper case ({@code ANY} matches all). */
+    /**
+     * An {@code Api} (REST API) or {@code HttpApi} event: one route; {@code method} is upper case ({@code ANY} matches
+     * all). The API resource it names (RestApiId, ApiId) and its authorization are not read here.
+     */
     record Api(String name, String path, String method) implements EventSource {
     }
 

@@ -10,12 +10,14 @@ import java.util.Optional;
 /**
  * The resources of template.yaml as the local runtime sees them, every value resolved: parameters (defaults and
  * overrides), tables, streams, buckets, functions (Globals merged), state machines and EventBridge rules, each map
- * keyed by logical id in template order. {@link #resolver()} resolves anything else in {@link #raw()}.
+ * keyed by logical id in template order, and the routes declared as {@code AWS::ApiGatewayV2::Route} resources.
+ * {@link #resolver()} resolves anything else in {@link #raw()}.
  */
 public record Template(Path file, Map<String, String> parameters, Map<String, TableResource> tables,
                        Map<String, StreamResource> streams, Map<String, BucketResource> buckets,
                        Map<String, FunctionResource> functions, Map<String, StateMachineResource> stateMachines,
-                       Map<String, RuleResource> rules, Resolver resolver, Map<String, Object> raw) {
+                       Map<String, RuleResource> rules, List<ApiRoute> routes, Resolver resolver,
+                       Map<String, Object> raw) {
 
     /** The name of the template file at the repository root. */
     public static final String FILE_NAME = "template.yaml";
@@ -78,7 +80,10 @@ public record Template(Path file, Map<String, String> parameters, Map<String, Ta
         return result;
     }
 
-    /** Every Api event of every function, as (function, route) pairs in template order. */
+    /**
+     * Every API route, as (function, route) pairs in template order: the functions' {@code Api}/{@code HttpApi}
+     * events, then the {@code AWS::ApiGatewayV2::Route} resources.
+     */
     public List<ApiRoute> apiRoutes() {
         List<ApiRoute> result = new ArrayList<>();
         for (FunctionResource function : functions.values()) {
@@ -86,6 +91,7 @@ public record Template(Path file, Map<String, String> parameters, Map<String, Ta
                 result.add(new ApiRoute(function, event));
             }
         }
+        result.addAll(routes);
         return result;
     }
 

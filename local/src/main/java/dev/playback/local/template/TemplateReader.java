@@ -39,6 +39,7 @@ final class TemplateReader {
         Map<String, FunctionResource> functions = new LinkedHashMap<>();
         Map<String, StateMachineResource> stateMachines = new LinkedHashMap<>();
         Map<String, RuleResource> rules = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, Object>> entry : resources.entrySet()) {
             String id = entry.getKey();
             Map<String, Object> resource = entry.getValue();
@@ -55,15 +56,18 @@ final class TemplateReader {
                 case "AWS::Serverless::Function" -> functions.put(id, function(id, merge(globalFunction, properties)));
                 case "AWS::Serverless::StateMachine" -> stateMachines.put(id, stateMachine(id, properties));
                 case "AWS::Events::Rule" -> rules.put(id, rule(id, properties));
+                case "AWS::ApiGatewayV2::Route" -> routes.put(id, properties);
                 default -> {
                     // Other resource types (IAM roles, alarms, ...) have no local counterpart; kept in raw().
                 }
             }
         }
+        List<Template.ApiRoute> apiRoutes = new ArrayList<>();
+        routes.forEach((id, properties) -> apiRoutes.add(route(id, properties, resources, functions)));
         return new Template(file, Collections.unmodifiableMap(parameters), Collections.unmodifiableMap(tables),
                 Collections.unmodifiableMap(streams), Collections.unmodifiableMap(buckets),
                 Collections.unmodifiableMap(functions), Collections.unmodifiableMap(stateMachines),
-                Collections.unmodifiableMap(rules), resolver, Collections.unmodifiableMap(root));
+                Collections.unmodifiableMap(rules), List.copyOf(apiRoutes), resolver, Collections.unmodifiableMap(root));
     }
 
     private Map<String, Map<String, Object>> resources() {
@@ -102,6 +106,12 @@ final class TemplateReader {
             if (declaration.get("AllowedValues") instanceof List<?> allowed
                     && allowed.stream().map(String::valueOf).noneMatch(value::equals)) {
                 throw new TemplateException(file + ": parameter " + name + " = " + value + " is not one of " + allowed);
+            }
+            if (declaration.get("AllowedPattern") instanceof String pattern && !value.matches(pattern)) {
+                // As CloudFormation: the whole value must match; the ConstraintDescription says what is expected.
+                throw new TemplateException(file + ": parameter " + name + " = '" + value + "' does not match "
+                        + pattern + Optional.ofNullable(declaration.get("ConstraintDescription"))
+                        .map(d -> " (" + d + ")").orElse(""));
             }
             result.put(name, value);
             String type = String.valueOf(declaration.getOrDefault("Type", "String"));
@@ -257,6 +267,38 @@ final class TemplateReader {
                 String.valueOf(resolved.getOrDefault("State", "ENABLED")), targets);
     }
 
+    /**
+     * An {@code AWS::ApiGatewayV2::Route} of an HTTP API: its RouteKey ({@code METHOD /path}) and, through its Target
+     * ({@code integrations/<Integration>}), the function of that integration's IntegrationUri (the function's ARN or
+     * API Gateway's {@code .../functions/<arn>/invocations}). Its authorization is not read here.
+     */
+    private Template.ApiRoute route(String id, Map<String, Object> p, Map<String, Map<String, Object>> resources,
+                                    Map<String, FunctionResource> functions) {
+        String where = id + ".Properties";
+        String routeKey = requiredString(p, "RouteKey", where);
+        int space = routeKey.indexOf(' ');
+        if (space < 1 || !routeKey.startsWith("/", space + 1)) {
+            throw new TemplateException(file + ": " + where + ".RouteKey: expected 'METHOD /path', found " + routeKey);
+        }
+        String target = requiredString(p, "Target", where);
+        String integrationId = target.startsWith("integrations/") ? target.substring("integrations/".length()) : "";
+        Map<String, Object> integration = resources.get(integrationId);
+        if (integration == null || !"AWS::ApiGatewayV2::Integration".equals(integration.get("Type"))) {
+            throw new TemplateException(file + ": " + where + ".Target: " + target
+                    + " names no AWS::ApiGatewayV2::Integration of the template (expected integrations/<LogicalId>)");
+        }
+        String uri = requiredString(mapping(integration.get("Properties"), integrationId + ".Properties"),
+                "IntegrationUri", integrationId + ".Properties");
+        java.util.regex.Matcher invocation = java.util.regex.Pattern.compile(".*:lambda:path/[^/]+/functions/(.+)/invocations")
+                .matcher(uri);
+        String functionArn = invocation.matches() ? invocation.group(1) : uri;
+        FunctionResource function = functions.values().stream().filter(f -> f.arn().equals(functionArn)).findFirst()
+                .orElseThrow(() -> new TemplateException(file + ": " + integrationId + ".Properties.IntegrationUri: "
+                        + uri + " names no function of the template (route " + id + ")"));
+        return new Template.ApiRoute(function, new EventSource.Api(id, routeKey.substring(space + 1),
+                routeKey.substring(0, space).toUpperCase(Locale.ROOT)));
+    }
+
     private List<EventSource> events(Object value, String where) {
         List<EventSource> events = new ArrayList<>();
         for (Map.Entry<String, Object> entry : mapping(value, where).entrySet()) {
@@ -268,7 +310,7 @@ final class TemplateReader {
             String pat = at + ".Properties";
             events.add(switch (type) {
                 case "Kinesis" -> kinesis(name, p, pat);
-                case "Api" -> new EventSource.Api(name, requiredString(p, "Path", pat),
+                case "Api", "HttpApi" -> new EventSource.Api(name, requiredString(p, "Path", pat),
                         requiredString(p, "Method", pat).toUpperCase(Locale.ROOT));
                 case "Schedule", "ScheduleV2" -> new EventSource.Schedule(name, type,
                         requiredString(p, "Schedule".equals(type) ? "Schedule" : "ScheduleExpression", pat),

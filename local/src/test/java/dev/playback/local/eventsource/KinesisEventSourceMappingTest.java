@@ -11,9 +11,9 @@ import dev.playback.local.eventsource.fakes.FakeS3;
 import dev.playback.local.lambda.AwsEndpoints;
 import dev.playback.local.lambda.LocalFunctions;
 import dev.playback.local.template.EventSource;
+import dev.playback.local.template.RepositoryTemplate;
 import dev.playback.local.template.Template;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,7 +212,7 @@ class KinesisEventSourceMappingTest {
 
     @Test
     void theTemplatesMappingsAreBuiltWithTheirDestinations() {
-        Template template = Template.load(Template.locate(Path.of("")));
+        Template template = RepositoryTemplate.load();
         LocalFunctions functions = LocalFunctions.fromTemplate(template, new AwsEndpoints(URI.create("http://127.0.0.1:1"),
                 URI.create("http://127.0.0.1:2"), URI.create("http://127.0.0.1:3")));
 

@@ -7,8 +7,8 @@ import dev.playback.local.emulators.EmulatorOptions;
 import dev.playback.local.emulators.Emulators;
 import dev.playback.local.provision.Provisioner;
 import dev.playback.local.template.EventSource;
+import dev.playback.local.template.RepositoryTemplate;
 import dev.playback.local.template.Template;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ class LocalStackIT {
 
     @Test
     void provisionsTheTemplateThenDeliversInOrderIsolatesAPoisonRecordAndResumesAfterARestart() {
-        Template template = Template.load(Template.locate(Path.of("")));
+        Template template = RepositoryTemplate.load();
         Provisioner provisioner = new Provisioner(dynamoDb, kinesis, s3);
         provisioner.provision(template);
         assertTrue(provisioner.provision(template).stream()

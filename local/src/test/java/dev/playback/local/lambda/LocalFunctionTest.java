@@ -12,13 +12,13 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.playback.local.template.FunctionResource;
+import dev.playback.local.template.RepositoryTemplate;
 import dev.playback.local.template.Template;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -122,7 +122,7 @@ class LocalFunctionTest {
 
     @Test
     void theTemplatesEnvironmentIsCompletedWithTheLocalStack() {
-        Template template = Template.load(Template.locate(Path.of("")));
+        Template template = RepositoryTemplate.load();
         FunctionResource pump = template.function("PumpFunction");
 
         Map<String, String> env = LocalFunctions.environment(pump, ENDPOINTS, Map.of("FEE_RULE", "v1"),
@@ -141,7 +141,7 @@ class LocalFunctionTest {
 
     @Test
     void theRegistryFindsFunctionsByNameOrArnAndNamesWhatIsMissing() {
-        Template template = Template.load(Template.locate(Path.of("")));
+        Template template = RepositoryTemplate.load();
         LocalFunctions functions = LocalFunctions.fromTemplate(template, ENDPOINTS);
 
         assertTrue(functions.names().containsAll(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "PayoutsFunction")),

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.playback.local.eventsource.fakes.FakeDynamoDb;
 import dev.playback.local.eventsource.fakes.FakeKinesis;
 import dev.playback.local.eventsource.fakes.FakeS3;
+import dev.playback.local.template.RepositoryTemplate;
 import dev.playback.local.template.Template;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -18,7 +18,7 @@ class ProvisionerTest {
     private final FakeKinesis kinesis = new FakeKinesis();
     private final FakeS3 s3 = new FakeS3();
     private final Provisioner provisioner = new Provisioner(dynamoDb, kinesis, s3);
-    private final Template template = Template.load(Template.locate(Path.of("")));
+    private final Template template = RepositoryTemplate.load();
 
     @Test
     void createsEveryTableStreamAndBucketOfTheTemplate() {

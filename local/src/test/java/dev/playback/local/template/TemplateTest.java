@@ -23,7 +23,7 @@ class TemplateTest {
 
     @Test
     void readsTheRepositoryTemplatesStorage() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
 
         TableResource events = template.table("EventsTable");
         assertEquals("EventsTable", events.tableName());
@@ -47,7 +47,7 @@ class TemplateTest {
 
     @Test
     void mergesGlobalsIntoEveryFunction() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
 
         FunctionResource pump = template.function("PumpFunction");
         assertEquals("dev.playback.lambdas.pump.PumpHandler", pump.handlerClass());
@@ -63,7 +63,7 @@ class TemplateTest {
 
     @Test
     void readsKinesisEventSourcesWithTheirErrorHandling() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
 
         EventSource.Kinesis pump = template.function("PumpFunction").events(EventSource.Kinesis.class).get(0);
         assertEquals("EventStream", pump.streamName());
@@ -83,7 +83,7 @@ class TemplateTest {
 
     @Test
     void noMappingHasARetryBudgetThatDiscardsAndEveryFunctionReadingAStreamCanSetRecordsAside() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
         int playback = 0;
         for (Template.KinesisMapping m : template.kinesisMappings()) {
             String function = m.function().logicalId();
@@ -98,7 +98,7 @@ class TemplateTest {
 
     @Test
     void samconfigOverridesOnlyParametersTheTemplateDeclares() throws IOException {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
         List<String> lines = Files.readAllLines(REAL.resolveSibling("samconfig.toml"));
         int overrides = 0;
         for (String line : lines) {
@@ -115,24 +115,30 @@ class TemplateTest {
 
     @Test
     void readsApiRoutes() {
-        Template template = Template.load(REAL);
+        Template template = RepositoryTemplate.load();
 
         List<String> routes = template.apiRoutes().stream()
                 .map(r -> r.event().method() + " " + r.event().path() + " -> " + r.function().logicalId()).toList();
         assertEquals(List.of("POST /events -> IngestFunction", "GET /events/{eventId} -> IngestFunction",
                 "GET /aggregates/{aggregateId} -> IngestFunction",
                 "GET /aggregates/{aggregateId}/events -> IngestFunction"), routes);
+        assertEquals(List.of("PostEventsRoute", "GetEventRoute", "GetAggregateRoute", "GetAggregateEventsRoute"),
+                template.apiRoutes().stream().map(r -> r.event().name()).toList());
+        Map<String, String> jwt = new java.util.HashMap<>(RepositoryTemplate.PARAMETERS);
+        jwt.putAll(Map.of("ApiAuth", "JWT", "JwtIssuer", "https://idp.example.org", "JwtAudience", "playback"));
+        assertEquals(routes, Template.load(REAL, jwt).apiRoutes().stream()
+                .map(r -> r.event().method() + " " + r.event().path() + " -> " + r.function().logicalId()).toList());
     }
 
     @Test
     void parameterOverridesWinOverDefaultsAndAreChecked() {
-        assertEquals("v1", Template.load(REAL, Map.of("FeeRule", "v1")).function("PumpFunction")
+        assertEquals("v1", Template.load(REAL, with("FeeRule", "v1")).function("PumpFunction")
                 .environment().get("FEE_RULE"));
         TemplateException wrong = assertThrows(TemplateException.class,
-                () -> Template.load(REAL, Map.of("FeeRule", "v9")));
+                () -> Template.load(REAL, with("FeeRule", "v9")));
         assertTrue(wrong.getMessage().contains("FeeRule"), wrong.getMessage());
         TemplateException unknown = assertThrows(TemplateException.class,
-                () -> Template.load(REAL, Map.of("Nope", "x")));
+                () -> Template.load(REAL, with("Nope", "x")));
         assertTrue(unknown.getMessage().contains("Nope"), unknown.getMessage());
     }
 
@@ -297,6 +303,110 @@ class TemplateTest {
         assertFalse(event.reportBatchItemFailures());
         assertEquals(Optional.empty(), event.onFailure());
         assertEquals(1, Template.load(file).stream("Stream").shardCount());
+    }
+
+    @Test
+    void anExternalEndpointWithoutAValueFailsNamingTheParameter() {
+        TemplateException missing = assertThrows(TemplateException.class,
+                () -> Template.load(REAL, Map.of("FxUrl", "http://127.0.0.1:1")));
+
+        assertTrue(missing.getMessage().contains("parameter BankUrl has no Default and no override was given"),
+                missing.getMessage());
+    }
+
+    @Test
+    void aParameterOutsideItsAllowedPatternFailsWithItsConstraintDescription() {
+        TemplateException plain = assertThrows(TemplateException.class,
+                () -> Template.load(REAL, with("FxUrl", "http://fx.example.org")));
+
+        assertTrue(plain.getMessage().contains("parameter FxUrl = 'http://fx.example.org' does not match"), plain.getMessage());
+        assertTrue(plain.getMessage().contains("FxUrl must be set to the https:// base URL of the FX service"), plain.getMessage());
+        assertEquals("https://fx.example.org/v1", Template.load(REAL, with("FxUrl", "https://fx.example.org/v1"))
+                .function("PayoutsFunction").environment().get("FX_URL"));
+    }
+
+    @Test
+    void apiAndHttpApiEventsAreRoutesAndOtherResourceTypesAreAccepted() throws IOException {
+        Path file = write("""
+                Resources:
+                  Api:
+                    Type: AWS::Serverless::HttpApi
+                  Bucket:
+                    Type: AWS::S3::Bucket
+                    Properties: { VersioningConfiguration: { Status: Enabled } }
+                  BucketPolicy:
+                    Type: AWS::S3::BucketPolicy
+                    Properties: { Bucket: !Ref Bucket, PolicyDocument: { Statement: [] } }
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B::handle
+                      Events:
+                        Rest: { Type: Api, Properties: { Path: /a, Method: get } }
+                        Http: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: '/b/{id}', Method: post } }
+                """);
+
+        Template template = Template.load(file);
+
+        assertEquals(List.of("GET /a", "POST /b/{id}"), template.apiRoutes().stream()
+                .map(r -> r.event().method() + " " + r.event().path()).toList());
+        assertEquals("bucket", template.bucket("Bucket").bucketName());
+    }
+
+    @Test
+    void anHttpApiRouteResourceReachesTheFunctionOfItsIntegration() throws IOException {
+        Path file = write("""
+                Resources:
+                  Api: { Type: AWS::ApiGatewayV2::Api, Properties: { ProtocolType: HTTP } }
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties: { Handler: a.B::handle }
+                  Direct:
+                    Type: AWS::ApiGatewayV2::Integration
+                    Properties: { ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !GetAtt Fn.Arn }
+                  Invocation:
+                    Type: AWS::ApiGatewayV2::Integration
+                    Properties:
+                      ApiId: !Ref Api
+                      IntegrationType: AWS_PROXY
+                      IntegrationUri: !Sub 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations'
+                  Post:
+                    Type: AWS::ApiGatewayV2::Route
+                    Properties: { ApiId: !Ref Api, RouteKey: POST /things, Target: !Sub 'integrations/${Direct}' }
+                  Get:
+                    Type: AWS::ApiGatewayV2::Route
+                    Properties: { ApiId: !Ref Api, RouteKey: 'get /things/{id}', Target: !Join ['/', [integrations, !Ref Invocation]] }
+                """);
+
+        List<String> routes = Template.load(file).apiRoutes().stream()
+                .map(r -> r.event().name() + ": " + r.event().method() + " " + r.event().path() + " -> " + r.function().logicalId())
+                .toList();
+
+        assertEquals(List.of("Post: POST /things -> Fn", "Get: GET /things/{id} -> Fn"), routes);
+    }
+
+    @Test
+    void aRouteWhoseTargetIsNoIntegrationNamesTheRoute() throws IOException {
+        Path file = write("""
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties: { Handler: a.B::handle }
+                  Post:
+                    Type: AWS::ApiGatewayV2::Route
+                    Properties: { ApiId: x, RouteKey: POST /things, Target: integrations/Missing }
+                """);
+
+        TemplateException error = assertThrows(TemplateException.class, () -> Template.load(file));
+
+        assertTrue(error.getMessage().contains("Post.Properties.Target: integrations/Missing names no AWS::ApiGatewayV2::Integration"),
+                error.getMessage());
+    }
+
+    private static Map<String, String> with(String name, String value) {
+        Map<String, String> parameters = new java.util.HashMap<>(RepositoryTemplate.PARAMETERS);
+        parameters.put(name, value);
+        return parameters;
     }
 
     private Path write(String yaml) throws IOException {
