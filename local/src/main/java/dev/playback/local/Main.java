@@ -22,9 +22,10 @@ public final class Main {
                                             run the local stack until Ctrl-C (--data keeps state on disk; a restart resumes:
                                             start an interrupted rebuild again with the same --replay-id; --auth iam: every
                                             API route requires a SigV4 signature with the local credentials, as on AWS)
-              reverse EVENT_ID --reason R [--dry-run]
-                                            append a compensating event for EVENT_ID through the HTTP API
-              redrive [--aws] [--failure-bucket B] [--event-stream S]
+              reverse EVENT_ID --reason R [--dry-run] [--api URL] [--aws [--stack NAME]]
+                                            append a compensating event for EVENT_ID through the HTTP API (--aws signs
+                                            with SigV4; --stack finds the deployed API from the stack's outputs)
+              redrive [--aws [--stack NAME]] [--failure-bucket B] [--event-stream S]
                                             put the records the pump set aside back on the event stream
             %s  bench ingest [--events N] [--clients N]
                                             measure HTTP -> stream -> events table -> data store, and the emulators' ceilings

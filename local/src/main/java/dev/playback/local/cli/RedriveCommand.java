@@ -21,11 +21,11 @@ import java.util.List;
  * {@code set-aside/event-stream/<shardId>/<sequenceNumber>.json}) back on the event stream, in stream order per
  * shard, with their partition key, and removes each from the bucket only once it was re-published. Run it after
  * the fix that makes them readable; a record that still cannot be decoded is set aside again. Locally the names
- * come from the running stack; with {@code --aws} from the options or {@code PLAYBACK_FAILURE_BUCKET} and
- * {@code PLAYBACK_EVENT_STREAM}.
+ * come from the running stack; with {@code --aws} from the options, else {@code PLAYBACK_FAILURE_BUCKET} and
+ * {@code PLAYBACK_EVENT_STREAM}, else the outputs of the deployed stack {@code --stack NAME}.
  */
 public final class RedriveCommand {
-    public static final String USAGE = "usage: playback redrive [--aws] [--failure-bucket NAME] [--event-stream NAME] [--local-file FILE]";
+    public static final String USAGE = "usage: playback redrive [--aws [--stack NAME]] [--failure-bucket NAME] [--event-stream NAME] [--local-file FILE]";
 
     private RedriveCommand() {
     }
@@ -57,24 +57,29 @@ public final class RedriveCommand {
         String bucket = null;
         String stream = null;
         Path file = null;
+        String stackName = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--aws" -> aws = true;
                 case "--failure-bucket" -> bucket = value(args, ++i, "--failure-bucket");
                 case "--event-stream" -> stream = value(args, ++i, "--event-stream");
                 case "--local-file" -> file = Path.of(value(args, ++i, "--local-file"));
+                case "--stack" -> stackName = value(args, ++i, "--stack");
                 default -> throw new UsageException("unexpected argument '" + args[i] + "'\n" + USAGE);
             }
         }
         S3Client s3;
         KinesisClient kinesis;
+        if (stackName != null && !aws) throw new UsageException("option --stack of 'playback redrive' needs --aws\n" + USAGE);
         if (aws) {
-            bucket = bucket != null ? bucket : System.getenv("PLAYBACK_FAILURE_BUCKET");
-            stream = stream != null ? stream : System.getenv("PLAYBACK_EVENT_STREAM");
-            if (bucket == null || bucket.isBlank()) throw new UsageException("--aws: give --failure-bucket NAME or set PLAYBACK_FAILURE_BUCKET");
-            if (stream == null || stream.isBlank()) throw new UsageException("--aws: give --event-stream NAME or set PLAYBACK_EVENT_STREAM");
-            s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            kinesis = KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            String named = stackName;
+            StackOutputs stack = named == null ? null : AwsTarget.withDefaults(() -> AwsTarget.describe(named));
+            bucket = AwsTarget.pick(bucket, System.getenv("PLAYBACK_FAILURE_BUCKET"), stack, StackOutputs.FAILURE_BUCKET);
+            stream = AwsTarget.pick(stream, System.getenv("PLAYBACK_EVENT_STREAM"), stack, StackOutputs.EVENT_STREAM);
+            if (bucket == null) throw new UsageException("--aws: give --stack NAME, --failure-bucket NAME or set PLAYBACK_FAILURE_BUCKET");
+            if (stream == null) throw new UsageException("--aws: give --stack NAME, --event-stream NAME or set PLAYBACK_EVENT_STREAM");
+            s3 = AwsTarget.withDefaults(() -> S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+            kinesis = AwsTarget.withDefaults(() -> KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
         } else {
             Path where = file != null ? file : LocalEndpoints.defaultFile();
             LocalEndpoints e = LocalEndpoints.read(where);
