@@ -1,6 +1,7 @@
 package dev.playback.local.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -9,7 +10,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.playback.local.client.PlaybackApi;
 import dev.playback.local.lambda.LocalFunction;
+import dev.playback.local.Main;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -160,6 +165,26 @@ class IamAuthorizationTest {
 
         assertEquals(true, ended);
         assertEquals("{\"got\":\"{\\\"c\\\":3}\"}\n202", output);
+    }
+
+    @Test
+    void theAuthOptionIsNoneOrIam() {
+        assertEquals(LocalApi.Auth.IAM, LocalApi.Auth.parse("iam"));
+        assertEquals(LocalApi.Auth.NONE, LocalApi.Auth.parse("NONE"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LocalApi.Auth.parse("jwt"));
+        assertEquals("--auth must be none or iam, not 'jwt'", e.getMessage());
+    }
+
+    @Test
+    void playbackLocalRefusesAnUnknownAuthMode() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exit = Main.execute(new String[] {"local", "--auth", "open"},
+                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertEquals(2, exit);
+        assertEquals("playback: --auth must be none or iam, not 'open'\n", err.toString(StandardCharsets.UTF_8));
     }
 
     /** The request's headers as the SDK's signer makes them; the caller adds the method and the body it sends. */
