@@ -178,8 +178,15 @@ public final class LocalApi implements AutoCloseable {
                 return;
             }
             if (authorizer != null) {
-                URI signed = URI.create("http://" + exchange.getRequestHeaders().getFirst("Host") + exchange.getRequestURI().getRawPath()
-                        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+                String host = exchange.getRequestHeaders().getFirst("Host");
+                URI signed;
+                try {
+                    signed = URI.create("http://" + (host == null ? "127.0.0.1:" + port() : host) + exchange.getRequestURI().getRawPath()
+                            + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+                } catch (IllegalArgumentException e) {
+                    error(exchange, 400, "BadRequestException", "Invalid Host header: " + host);
+                    return;
+                }
                 Optional<IamAuthorizer.Refusal> refusal = authorizer.check(method, signed, exchange.getRequestHeaders(), body);
                 if (refusal.isPresent()) {
                     error(exchange, 403, refusal.get().errorType(), refusal.get().message());
