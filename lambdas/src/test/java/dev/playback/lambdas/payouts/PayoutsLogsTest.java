@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.sun.net.httpserver.HttpServer;
+import dev.playback.lambdas.aws.gateway.PartnerServer;
 import dev.playback.lambdas.aws.gateway.HttpExternalSystems;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.GatewayMode;
@@ -26,12 +26,7 @@ import dev.playback.model.ledger.PayoutsProcessor;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryReplayStore;
 import dev.playback.model.store.memory.InMemoryStateStore;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -42,35 +37,24 @@ import org.junit.jupiter.api.Test;
 class PayoutsLogsTest {
     private static final String OWNER = "Ada";
     private static final String BENEFICIARY = "Bob Beneficiary-7731";
-    private HttpServer partners;
+    private PartnerServer partners;
 
     @BeforeEach
-    void start() throws IOException {
-        partners = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-        partners.createContext("/", exchange -> {
-            try (exchange) {
-                String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                boolean payout = exchange.getRequestURI().getPath().equals("/payouts");
-                // the bank echoes the beneficiary it refuses, as real partner APIs do
-                byte[] body = (payout ? "{\"error\":\"account closed\",\"request\":" + request + "}" : "{\"rate\":\"1.0850\"}")
-                        .getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(payout ? 422 : 200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        });
-        partners.start();
+    void start() {
+        // the bank echoes the payout it refuses, beneficiary included, as real partner APIs do
+        partners = new PartnerServer((path, request) -> path.equals("/payouts")
+                ? new PartnerServer.Answer(422, "{\"error\":\"account closed\",\"request\":" + request + "}")
+                : new PartnerServer.Answer(200, "{\"rate\":\"1.0850\"}"));
     }
 
     @AfterEach
     void stop() {
-        partners.stop(0);
+        partners.close();
     }
 
     @Test
     void aRefusedPayoutIsLoggedWithoutTheBeneficiaryOrTheOwner() {
-        URI base = URI.create("http://127.0.0.1:" + partners.getAddress().getPort());
+        URI base = partners.url();
         GatewayPorts ports = new GatewayPorts(new HttpExternalSystems(base, base), new InMemoryQueryRecords(), new InMemoryCommandLog());
         InMemoryEventLog events = new InMemoryEventLog();
         InMemoryStateStore states = new InMemoryStateStore();

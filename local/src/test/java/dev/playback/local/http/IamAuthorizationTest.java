@@ -75,8 +75,7 @@ class IamAuthorizationTest {
 
     @Test
     void aRequestSignedWithTheSdkAndTheLocalCredentialsPasses() throws Exception {
-        HttpResponse<String> response = send(signed("POST", "/events", "{\"a\":1}", "local", "local", Instant.now())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build());
+        HttpResponse<String> response = post("{\"a\":1}", "{\"a\":1}", "local", "local", Instant.now());
 
         assertEquals(202, response.statusCode());
         assertEquals("{\"got\":\"{\\\"a\\\":1}\"}", response.body());
@@ -105,8 +104,7 @@ class IamAuthorizationTest {
 
     @Test
     void aTamperedBodyIsRefused() throws Exception {
-        HttpResponse<String> response = send(signed("POST", "/events", "{\"amount\":\"10.00\"}", "local", "local", Instant.now())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":\"9999.00\"}")).build());
+        HttpResponse<String> response = post("{\"amount\":\"10.00\"}", "{\"amount\":\"9999.00\"}", "local", "local", Instant.now());
 
         assertEquals(403, response.statusCode());
         assertEquals(MISMATCH, response.body());
@@ -128,8 +126,7 @@ class IamAuthorizationTest {
 
     @Test
     void aWrongSecretKeyIsRefused() throws Exception {
-        HttpResponse<String> response = send(signed("POST", "/events", "{}", "local", "not-the-secret", Instant.now())
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        HttpResponse<String> response = post("{}", "{}", "local", "not-the-secret", Instant.now());
 
         assertEquals(403, response.statusCode());
         assertEquals(MISMATCH, response.body());
@@ -137,8 +134,7 @@ class IamAuthorizationTest {
 
     @Test
     void anUnknownAccessKeyIsRefused() throws Exception {
-        HttpResponse<String> response = send(signed("POST", "/events", "{}", "AKIDEXAMPLE", "local", Instant.now())
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        HttpResponse<String> response = post("{}", "{}", "AKIDEXAMPLE", "local", Instant.now());
 
         assertEquals(403, response.statusCode());
         assertEquals("{\"message\":\"The security token included in the request is invalid.\"}", response.body());
@@ -146,8 +142,7 @@ class IamAuthorizationTest {
 
     @Test
     void aSignatureOlderThanFiveMinutesHasExpired() throws Exception {
-        HttpResponse<String> response = send(signed("POST", "/events", "{}", "local", "local", Instant.now().minusSeconds(600))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        HttpResponse<String> response = post("{}", "{}", "local", "local", Instant.now().minusSeconds(600));
 
         assertEquals(403, response.statusCode());
         assertEquals("InvalidSignatureException", response.headers().firstValue("x-amzn-ErrorType").orElseThrow());
@@ -185,6 +180,11 @@ class IamAuthorizationTest {
 
         assertEquals(2, exit);
         assertEquals("playback: --auth must be none or iam, not 'open'\n", err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** POST /events of {@code sent}, signed by the SDK for {@code signedBody} with these credentials at {@code at}. */
+    private HttpResponse<String> post(String signedBody, String sent, String key, String secret, Instant at) throws Exception {
+        return send(signed("POST", "/events", signedBody, key, secret, at).POST(HttpRequest.BodyPublishers.ofString(sent)).build());
     }
 
     /** The request's headers as the SDK's signer makes them; the caller adds the method and the body it sends. */

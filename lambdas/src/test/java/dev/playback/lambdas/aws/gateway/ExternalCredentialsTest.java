@@ -5,20 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.model.gateway.CallSite;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +23,7 @@ class ExternalCredentialsTest {
     private static final Map<String, String> SECRETS = Map.of(FX_ARN, "Bearer fx-token-1", BANK_ARN, "Basic YmFuazpzZWNyZXQ=\n");
 
     private final List<String> read = new ArrayList<>();
-    private final List<String> seen = new CopyOnWriteArrayList<>();
-    private HttpServer server;
+    private PartnerServer partner;
 
     private String secret(String id) {
         read.add(id);
@@ -43,28 +35,15 @@ class ExternalCredentialsTest {
     }
 
     @BeforeEach
-    void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
-                        + exchange.getRequestHeaders().getFirst("Authorization"));
-                boolean refuse = exchange.getRequestURI().getPath().equals("/refusing/payouts");
-                byte[] body = (refuse ? "{\"error\":\"account of Alice Example closed\"}" : "{\"rate\":\"1.0850\"}")
-                        .getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(refuse ? 422 : 200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        });
-        server.start();
+    void start() {
+        partner = new PartnerServer((path, body) -> path.equals("/refusing/payouts")
+                ? new PartnerServer.Answer(422, "{\"error\":\"account of Alice Example closed\"}")
+                : new PartnerServer.Answer(200, "{\"rate\":\"1.0850\"}"));
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        partner.close();
     }
 
     @Test
@@ -97,7 +76,7 @@ class ExternalCredentialsTest {
 
     @Test
     void eachSystemGetsItsOwnAuthorizationHeader() throws Exception {
-        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        URI base = partner.url();
         HttpExternalSystems systems = new HttpExternalSystems(base.resolve("/fx"), base.resolve("/bank"),
                 new ExternalCredentials(Optional.of("Bearer fx-token-1"), Optional.of("Basic YmFuazpzZWNyZXQ=")));
         ObjectMapper json = new ObjectMapper();
@@ -105,22 +84,22 @@ class ExternalCredentialsTest {
         systems.query(new CallSite("fx", "rate"), json.readTree("{\"from\":\"EUR\",\"to\":\"USD\"}"));
         systems.send(new CallSite("bank", "payout"), json.readTree("{\"payoutId\":\"p-1\"}"), "k-1");
 
-        assertEquals(List.of("GET /fx/rates Bearer fx-token-1", "POST /bank/payouts Basic YmFuazpzZWNyZXQ="), seen);
+        assertEquals(List.of("GET /fx/rates Bearer fx-token-1", "POST /bank/payouts Basic YmFuazpzZWNyZXQ="), partner.seen());
     }
 
     @Test
     void withoutCredentialsNoAuthorizationHeaderIsSent() throws Exception {
-        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        URI base = partner.url();
 
         new HttpExternalSystems(base.resolve("/fx"), base.resolve("/bank"))
                 .query(new CallSite("fx", "rate"), new ObjectMapper().readTree("{\"from\":\"EUR\",\"to\":\"USD\"}"));
 
-        assertEquals(List.of("GET /fx/rates null"), seen);
+        assertEquals(List.of("GET /fx/rates null"), partner.seen());
     }
 
     @Test
     void aBankRefusalDoesNotRepeatTheBanksAnswer() throws Exception {
-        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        URI base = partner.url();
         HttpExternalSystems systems = new HttpExternalSystems(base.resolve("/fx"), base.resolve("/refusing"));
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> systems.send(new CallSite("bank", "payout"),
