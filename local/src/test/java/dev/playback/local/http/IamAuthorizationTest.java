@@ -162,6 +162,41 @@ class IamAuthorizationTest {
         assertEquals("{\"got\":\"{\\\"c\\\":3}\"}\n202", output);
     }
 
+    /** The signer of the AWS CLI (botocore), where Python has it. */
+    @Test
+    void aRequestSignedByBotocorePasses() throws Exception {
+        assumeTrue(exitCode("python3", "-c", "import botocore") == 0, "python3 with botocore is not installed");
+        String script = String.join("\n",
+                "import sys, urllib.request",
+                "from botocore.auth import SigV4Auth",
+                "from botocore.awsrequest import AWSRequest",
+                "from botocore.credentials import Credentials",
+                "r = AWSRequest(method='POST', url=sys.argv[1], data=b'{\"d\":4}', headers={'Content-Type': 'application/json'})",
+                "SigV4Auth(Credentials('local', 'local'), 'execute-api', 'us-east-1').add_auth(r)",
+                "p = r.prepare()",
+                "q = urllib.request.Request(p.url, data=p.body, headers=dict(p.headers), method='POST')",
+                "try:",
+                "    a = urllib.request.urlopen(q)",
+                "except urllib.error.HTTPError as e:",
+                "    a = e",
+                "print(a.status, a.read().decode())");
+        Process python = new ProcessBuilder("python3", "-c", script, uri("/events").toString()).redirectErrorStream(true).start();
+        boolean ended = python.waitFor(60, TimeUnit.SECONDS);
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertEquals(true, ended);
+        assertEquals("202 {\"got\":\"{\\\"d\\\":4}\"}", output);
+    }
+
+    private static int exitCode(String... command) throws Exception {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (IOException notInstalled) {
+            return -1;
+        }
+    }
+
     @Test
     void theAuthOptionIsNoneOrIam() {
         assertEquals(LocalApi.Auth.IAM, LocalApi.Auth.parse("iam"));
