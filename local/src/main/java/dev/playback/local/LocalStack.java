@@ -193,6 +193,7 @@ public final class LocalStack implements AutoCloseable {
         template.tables().keySet().forEach(id -> names.put(id, physicalName(id)));
         template.streams().keySet().forEach(id -> names.put(id, physicalName(id)));
         template.buckets().keySet().forEach(id -> names.put(id, physicalName(id)));
+        template.eventBuses().forEach((id, bus) -> names.put(id, bus.name()));
         Map<String, String> machines = new java.util.TreeMap<>();
         template.stateMachines().keySet().forEach(id -> machines.put(id, workflows.stateMachineArn(id)));
         return new LocalEndpoints(apiUrl(), workflows.stepFunctionsEndpoint(), workflows.eventBridgeEndpoint(),

@@ -16,6 +16,7 @@ import dev.playback.local.sfn.WorkflowType;
 import dev.playback.local.sfn.api.SfnApiServer;
 import dev.playback.local.sfn.tasks.AwsClients;
 import dev.playback.local.sfn.tasks.LambdaFunctions;
+import dev.playback.local.template.EventBusResource;
 import dev.playback.local.template.EventSource;
 import dev.playback.local.template.FunctionResource;
 import dev.playback.local.template.RuleResource;
@@ -52,6 +53,7 @@ public final class Workflows implements AutoCloseable {
     private final LocalEventBridge eventBridge;
     private final EventBridgeClient eventBridgeClient;
     private final Map<String, String> stateMachineArns = new LinkedHashMap<>();
+    private final Map<String, String> eventBusNames = new LinkedHashMap<>();
 
     public Workflows(Template template, LocalFunctions functions, DynamoDbClient dynamo, KinesisClient kinesis,
                      S3Client s3, SfnClock clock) throws IOException {
@@ -68,6 +70,7 @@ public final class Workflows implements AutoCloseable {
                 .build();
         sfnRef[0] = sfn;
         sfnServer = new SfnApiServer(sfn, 0).start();
+        eventBusNames.putAll(createEventBuses(template, eventBridge.bus()));
         List<Rule> rules = new ArrayList<>();
         List<Schedule> schedules = new ArrayList<>();
         for (StateMachineResource m : template.stateMachines().values()) {
@@ -86,6 +89,17 @@ public final class Workflows implements AutoCloseable {
         }
         eventBridge.register(rules, schedules);
         eventBridge.scheduler().start();
+    }
+
+    /** Creates the template's event buses with their policies on {@code bus}; returns their names by logical id. */
+    static Map<String, String> createEventBuses(Template template, dev.playback.local.events.EventBus bus) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (EventBusResource b : template.eventBuses().values()) {
+            bus.createEventBus(b.name());
+            names.put(b.logicalId(), b.name());
+            for (Map<String, Object> statement : b.policy()) bus.putPermission(b.name(), JSON.valueToTree(statement));
+        }
+        return names;
     }
 
     /** The detail of AWS's "Step Functions Execution Status Change" event. */
@@ -108,7 +122,7 @@ public final class Workflows implements AutoCloseable {
         return detail;
     }
 
-    private static void collect(String owner, String targetArn, List<EventSource> events, List<Rule> rules, List<Schedule> schedules) {
+    static void collect(String owner, String targetArn, List<EventSource> events, List<Rule> rules, List<Schedule> schedules) {
         for (EventSource e : events) {
             if (e instanceof EventSource.Schedule s) {
                 Target t = target(owner + s.name(), targetArn, s.input(), s.properties());
@@ -207,6 +221,13 @@ public final class Workflows implements AutoCloseable {
         String arn = stateMachineArns.get(logicalId);
         if (arn == null) throw new IllegalArgumentException("template.yaml has no state machine " + logicalId);
         return arn;
+    }
+
+    /** The local name of an event bus of the template ({@code AWS::Events::EventBus}), by logical id. */
+    public String eventBusName(String logicalId) {
+        String name = eventBusNames.get(logicalId);
+        if (name == null) throw new IllegalArgumentException("template.yaml has no event bus " + logicalId + " (known: " + eventBusNames.keySet() + ")");
+        return name;
     }
 
     @Override

@@ -5,10 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
+import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.projection.PlaybackMarks;
+import dev.playback.lambdas.projection.ProjectionHandler;
 import dev.playback.lambdas.projection.Projection;
 import dev.playback.lambdas.replay.GatewayReports;
 import dev.playback.model.event.EventEnvelope;
@@ -57,18 +59,33 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
 
     private final PayoutsWiring wiring;
     private final PayoutReplay replay;
+    private final SetAside setAside;
 
     public PayoutsHandler() {
         this(System.getenv());
     }
 
     public PayoutsHandler(Map<String, String> environment) {
-        this(PayoutsWiring.from(new Environment(environment), "PayoutsFunction"));
+        this(new Environment(environment));
     }
 
-    public PayoutsHandler(PayoutsWiring wiring) {
+    private PayoutsHandler(Environment env) {
+        this(wire(env), ProjectionHandler.setAside(env));
+    }
+
+    private static PayoutsWiring wire(Environment env) {
+        env.require("FAILURE_BUCKET"); // named with the other missing variables
+        return PayoutsWiring.from(env, "PayoutsFunction");
+    }
+
+    /**
+     * @param wiring   the payouts processor and its ports
+     * @param setAside where records that cannot be decoded are kept
+     */
+    public PayoutsHandler(PayoutsWiring wiring, SetAside setAside) {
         this.wiring = wiring;
         this.replay = new PayoutReplay(wiring);
+        this.setAside = setAside;
     }
 
     private record Replayed(String shardId, String sequenceNumber, PlaybackRecord record) {
@@ -88,10 +105,10 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                     PlaybackRecord record = PlaybackRecords.decode(data);
                     if (record.isFor(name)) replayed.add(new Replayed(StreamRecords.shardId(r.getEventID()), seq, record));
                 } else {
-                    live.add(new Projection.Item(seq, StreamRecords.decode(data), null));
+                    live.add(new Projection.Item(seq, StreamRecords.decode(data)));
                 }
             } catch (RuntimeException e) {
-                live.add(new Projection.Item(seq, List.<EventEnvelope>of(), "record is not an event batch or a playback record: " + e.getMessage()));
+                ProjectionHandler.setAside(r, e, setAside, context, "payouts");
             }
         }
         if (!live.isEmpty()) {
@@ -129,7 +146,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         Map<String, List<String>> itemsOf = new HashMap<>();
         String first = null;
         for (Projection.Item item : live) {
-            if (item.poison() != null || failed.contains(item.sequenceNumber())) continue;
+            if (failed.contains(item.sequenceNumber())) continue;
             for (EventEnvelope e : item.events()) {
                 if (e.version() == null) continue;
                 events.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
@@ -231,10 +248,12 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                 else if (after) failed.add(r.sequenceNumber());
             }
         }
-        PlaybackMarks.mark(wiring.replays(), List.of(name),
+        Set<String> givenUp = PlaybackMarks.mark(wiring.replays(), List.of(name),
                 records.stream().map(r -> new PlaybackMarks.Processed(r.shardId(), r.sequenceNumber(), r.record())).toList(),
-                new HashSet<>(failed), Map.of());
-        return failed;
+                new HashSet<>(failed));
+        // A record given up on is not retried: its shard moves on, and its replay fails naming it.
+        if (!givenUp.isEmpty()) log(context, "payouts: playback records " + givenUp + " given up; their replays fail");
+        return failed.stream().filter(f -> !givenUp.contains(f)).toList();
     }
 
     /** Whether a replay has ended, read at most every {@value #ENDED_RECHECK_MILLIS} ms per replay; an ended replay stays ended. */

@@ -17,7 +17,8 @@ import java.util.Set;
  * processor and shard, the highest sequence number it processed below the first record of that shard still
  * to be retried (so a drain check never passes a record that has yet to apply), the events of the records it
  * applied (each record counted once), and the records that failed, until they apply
- * ({@link ReplayStore#recordApplied}).
+ * ({@link ReplayStore#recordApplied}). A record that failed more than {@link ReplayStore.AppliedShard#RETRIES} times is
+ * given up on: the processor no longer retries it (so its shard moves on) and its replay fails naming it.
  */
 public final class PlaybackMarks {
     private PlaybackMarks() {
@@ -27,21 +28,20 @@ public final class PlaybackMarks {
     public record Processed(String shardId, String sequenceNumber, PlaybackRecord record) {
     }
 
-    /** {@link #mark(ReplayStore, Collection, List, Set, Map, Map)} without reasons: a failed record "could not be applied". */
-    public static void mark(ReplayStore replays, Collection<String> processors, List<Processed> records, Set<String> failed,
-                            Map<String, String> blocking) {
-        mark(replays, processors, records, failed, blocking, Map.of());
+    /** {@link #mark(ReplayStore, Collection, List, Set, Map)} without reasons: a failed record "could not be applied". */
+    public static Set<String> mark(ReplayStore replays, Collection<String> processors, List<Processed> records, Set<String> failed) {
+        return mark(replays, processors, records, failed, Map.of());
     }
 
     /**
      * @param processors the processors that ran the batch (a record counts for those of them it names)
      * @param failed     sequence numbers to retry
-     * @param blocking   other records of the batch to retry (not playback records), by shard and sequence number
      * @param reasons    why a record failed, by sequence number (where known)
+     * @return the failed records given up on (sequence numbers): not to be retried
      */
-    public static void mark(ReplayStore replays, Collection<String> processors, List<Processed> records, Set<String> failed,
-                            Map<String, String> blocking, Map<String, String> reasons) {
-        Map<String, String> lowestFailed = new HashMap<>(blocking);
+    public static Set<String> mark(ReplayStore replays, Collection<String> processors, List<Processed> records, Set<String> failed,
+                                   Map<String, String> reasons) {
+        Map<String, String> lowestFailed = new HashMap<>();
         for (Processed r : records) {
             if (failed.contains(r.sequenceNumber())) lowestFailed.merge(r.shardId(), r.sequenceNumber(), SequenceNumbers::min);
         }
@@ -63,6 +63,13 @@ public final class PlaybackMarks {
                         p.aggregateId(), first, last, p.events().size(), failure));
             }
         }
-        processed.forEach((key, list) -> replays.recordApplied(key.get(0), key.get(1), key.get(2), highest.get(key), list));
+        Set<String> givenUp = new java.util.TreeSet<>();
+        processed.forEach((key, list) -> {
+            ReplayStore.AppliedShard after = replays.recordApplied(key.get(0), key.get(1), key.get(2), highest.get(key), list);
+            for (ReplayStore.ProcessedRecord r : list) {
+                if (r.failure() != null && after.givenUp(r.sequenceNumber())) givenUp.add(r.sequenceNumber());
+            }
+        });
+        return givenUp;
     }
 }

@@ -44,18 +44,18 @@ public final class Projection {
      * One stream record: its shard and sequence number, and its events (an event-stream record) or its
      * playback record (a playback-stream record), or why it could not be decoded.
      */
-    public record Item(String shardId, String sequenceNumber, List<EventEnvelope> events, PlaybackRecord playback, String poison) {
+    public record Item(String shardId, String sequenceNumber, List<EventEnvelope> events, PlaybackRecord playback) {
         public Item {
             events = events == null ? List.of() : List.copyOf(events);
         }
 
         /** An event-stream record of an unnamed shard. */
-        public Item(String sequenceNumber, List<EventEnvelope> events, String poison) {
-            this(UNKNOWN_SHARD, sequenceNumber, events, null, poison);
+        public Item(String sequenceNumber, List<EventEnvelope> events) {
+            this(UNKNOWN_SHARD, sequenceNumber, events, null);
         }
 
         public static Item playback(String shardId, String sequenceNumber, PlaybackRecord record) {
-            return new Item(shardId, sequenceNumber, List.of(), record, null);
+            return new Item(shardId, sequenceNumber, List.of(), record);
         }
     }
 
@@ -108,8 +108,7 @@ public final class Projection {
         for (Item item : batch) (item.playback() != null ? playback : items).add(item);
         Result live = applyLive(items);
         if (playback.isEmpty()) return live;
-        List<Item> poisoned = items.stream().filter(i -> i.poison() != null).toList();
-        Result replayed = applyPlayback(playback, poisoned);
+        Result replayed = applyPlayback(playback);
         List<String> failures = new ArrayList<>(live.failures());
         failures.addAll(replayed.failures());
         List<String> reasons = new ArrayList<>(live.reasons());
@@ -124,10 +123,6 @@ public final class Projection {
         // Versioned events come from the pump's feed: they are in the events table at those versions.
         Map<String, List<EventEnvelope>> appended = new LinkedHashMap<>();
         for (Item item : items) {
-            if (item.poison() != null) {
-                failures.add(item.sequenceNumber());
-                reasons.add(item.sequenceNumber() + ": " + item.poison());
-            }
             for (EventEnvelope e : item.events()) {
                 if (e.version() != null) appended.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
                 else ids.add(e.eventId());
@@ -259,7 +254,7 @@ public final class Projection {
      * it); records of one aggregate in order, aggregates in parallel. Then, per replay and shard, the
      * highest sequence number processed (below any record to retry) is recorded for the replay's drain check.
      */
-    private Result applyPlayback(List<Item> items, List<Item> poisoned) {
+    private Result applyPlayback(List<Item> items) {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> reasons = Collections.synchronizedList(new ArrayList<>());
         Map<String, String> why = new java.util.concurrent.ConcurrentHashMap<>();
@@ -295,8 +290,6 @@ public final class Projection {
             }, executor));
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
-        Map<String, String> blocking = new HashMap<>();
-        for (Item item : poisoned) blocking.merge(item.shardId(), item.sequenceNumber(), SequenceNumbers::min);
         // A replay that ended while this batch ran: its generation was dropped, perhaps before these writes landed.
         Map<String, Set<String>> written = new HashMap<>();
         for (Item item : items) {
@@ -309,10 +302,12 @@ public final class Projection {
             if (!ended.get(id) && replays.find(id).map(r -> r.status().ended()).orElse(false)) endedSince.add(id);
         }
         if (!endedSince.isEmpty()) dropLeftovers(written);
-        PlaybackMarks.mark(replays, projectors.stream().map(p -> p.processor().name()).toList(),
+        Set<String> givenUp = PlaybackMarks.mark(replays, projectors.stream().map(p -> p.processor().name()).toList(),
                 items.stream().map(i -> new PlaybackMarks.Processed(i.shardId(), i.sequenceNumber(), i.playback())).toList(),
-                new HashSet<>(failures), blocking, why);
-        return new Result(failures.stream().distinct().toList(), List.copyOf(reasons), byAggregate.size());
+                new HashSet<>(failures), why);
+        // A record given up on is not retried: its shard moves on, and its replay fails naming it.
+        for (String seq : givenUp) reasons.add(seq + ": given up after " + (ReplayStore.AppliedShard.RETRIES + 1) + " attempts; its replay fails");
+        return new Result(failures.stream().filter(f -> !givenUp.contains(f)).distinct().toList(), List.copyOf(reasons), byAggregate.size());
     }
 
     /**

@@ -8,12 +8,13 @@ import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
+import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
+import dev.playback.lambdas.aws.s3.S3SetAside;
 import dev.playback.lambdas.config.AwsClients;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.config.Tables;
-import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.ledger.Ledger;
 import dev.playback.model.processor.Processor;
 import dev.playback.model.processor.Projector;
@@ -21,6 +22,7 @@ import dev.playback.model.store.EventStore;
 import dev.playback.model.store.CachedStateStore;
 import dev.playback.model.store.StateStore;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -29,8 +31,9 @@ import java.util.concurrent.Executors;
 /**
  * Event stream → data store. For each record it brings the record's aggregate up to the record's
  * events in every projection, reading the events from the events table (so gaps are filled from the
- * system of record). Records whose events the pump has not appended yet, or that cannot be decoded,
- * are reported in {@code batchItemFailures} and retried by the event source. It also consumes the
+ * system of record). Records whose events the pump has not appended yet are reported in
+ * {@code batchItemFailures} and retried by the event source, without a budget that discards; a record that cannot
+ * even be decoded is set aside ({@link SetAside}, {@code playback redrive} puts it back). It also consumes the
  * playback stream: records there are JSON objects ({@link PlaybackRecords}) applied to a replay's generation.
  */
 public final class ProjectionHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
@@ -44,21 +47,37 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
     static final int CACHED_STATES = 500;
 
     private final Projection projection;
+    private final SetAside setAside;
 
     public ProjectionHandler() {
         this(System.getenv());
     }
 
     public ProjectionHandler(Map<String, String> environment) {
-        this(wire(new Environment(environment)));
+        this(new Environment(environment));
     }
 
-    public ProjectionHandler(Projection projection) {
+    private ProjectionHandler(Environment env) {
+        this(wire(env), setAside(env));
+    }
+
+    /**
+     * @param projection the projections to run
+     * @param setAside   where records that cannot be decoded are kept
+     */
+    public ProjectionHandler(Projection projection, SetAside setAside) {
         this.projection = projection;
+        this.setAside = setAside;
+    }
+
+    /** Undecodable playback-stream records, in the failure bucket ({@code FAILURE_BUCKET}). */
+    public static SetAside setAside(Environment env) {
+        return new S3SetAside(new AwsClients(env).s3(), env.require("FAILURE_BUCKET"), S3SetAside.Stream.PLAYBACK);
     }
 
     private static Projection wire(Environment env) {
         Tables t = Tables.from(env);
+        env.require("FAILURE_BUCKET");
         env.check("ProjectionFunction");
         AwsClients aws = new AwsClients(env);
         var dynamo = aws.dynamoDb();
@@ -77,7 +96,14 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
 
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
-        List<Projection.Item> items = input.getRecords().stream().map(ProjectionHandler::item).toList();
+        List<Projection.Item> items = new ArrayList<>();
+        for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
+            try {
+                items.add(item(r));
+            } catch (RuntimeException e) {
+                setAside(r, e, setAside, context, "projection");
+            }
+        }
         Projection.Result result = projection.apply(items);
         if (context != null && !result.failures().isEmpty()) {
             context.getLogger().log("projection: " + result.failures().size() + " records to retry: " + result.reasons() + "\n");
@@ -85,16 +111,25 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
         return new StreamsEventResponse(result.failures().stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
     }
 
-    /** An event-stream record (a JSON array of events) or a playback-stream record (a JSON object). */
+    /** An event-stream record (a JSON array of events) or a playback-stream record (a JSON object); throws if it is neither. */
     static Projection.Item item(KinesisEvent.KinesisEventRecord r) {
         String seq = r.getKinesis().getSequenceNumber();
         String shard = shardId(r.getEventID());
         byte[] data = StreamRecords.bytes(r.getKinesis().getData());
-        try {
-            if (PlaybackRecords.isPlayback(data)) return Projection.Item.playback(shard, seq, PlaybackRecords.decode(data));
-            return new Projection.Item(shard, seq, StreamRecords.decode(data), null, null);
-        } catch (RuntimeException e) {
-            return new Projection.Item(shard, seq, List.<EventEnvelope>of(), null, "record is not an event batch or a playback record: " + e.getMessage());
+        if (PlaybackRecords.isPlayback(data)) return Projection.Item.playback(shard, seq, PlaybackRecords.decode(data));
+        return new Projection.Item(shard, seq, StreamRecords.decode(data), null);
+    }
+
+    /**
+     * Sets aside a playback-stream record that {@code function} cannot decode, so that it no longer holds its shard.
+     * Nothing is lost with it: the events are in the events table, and a replay whose record it was fails its count check.
+     */
+    public static void setAside(KinesisEvent.KinesisEventRecord r, RuntimeException why, SetAside setAside, Context context, String function) {
+        String reason = "record is not an event batch or a playback record: " + why.getMessage();
+        setAside.put(SetAside.Entry.of(r, reason));
+        if (context != null) {
+            context.getLogger().log(function + ": record " + r.getKinesis().getSequenceNumber() + " of " + shardId(r.getEventID())
+                    + " set aside (" + reason + "); `playback redrive` puts it back on the playback stream\n");
         }
     }
 

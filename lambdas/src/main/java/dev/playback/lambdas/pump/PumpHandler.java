@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.aws.s3.S3SetAside;
@@ -88,7 +89,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
     }
 
     private static SetAside setAside(Environment env) {
-        return new S3SetAside(new AwsClients(env).s3(), env.require("FAILURE_BUCKET"));
+        return new S3SetAside(new AwsClients(env).s3(), env.require("FAILURE_BUCKET"), S3SetAside.Stream.EVENT);
     }
 
     @Override
@@ -109,8 +110,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
                 events.addAll(StreamRecords.decode(data));
             } catch (RuntimeException e) {
                 String reason = "not an event batch: " + e.getMessage();
-                setAside.put(new SetAside.Entry(StreamRecords.shardId(r.getEventID()), r.getKinesis().getSequenceNumber(),
-                        r.getKinesis().getPartitionKey(), arrival(r), reason, data));
+                setAside.put(SetAside.Entry.of(r, reason));
                 log(context, "pump: record " + r.getKinesis().getSequenceNumber() + " of " + StreamRecords.shardId(r.getEventID())
                         + " set aside (" + reason + "); `playback redrive` puts it back on the event stream");
             }

@@ -32,13 +32,22 @@ final class PartialReplay {
     private final ReplayPorts ports;
     private final Checkpoints checkpoints;
 
-    PartialReplay(ReplayPorts ports, Checkpoints checkpoints) {
+    private final boolean eventReplaysMaySend;
+
+    PartialReplay(ReplayPorts ports, Checkpoints checkpoints, boolean eventReplaysMaySend) {
         this.ports = ports;
         this.checkpoints = checkpoints;
+        this.eventReplaysMaySend = eventReplaysMaySend;
     }
 
-    ObjectNode findAggregates(JsonNode request) {
-        JsonNode r = Requests.object(request);
+    /**
+     * {@code input}: the request, or (through EventBridge) the request with the event that carried it ({@link ReplayRequest}).
+     * A request through EventBridge for an effectful gateway mode, or resuming a replay that has one, is refused unless
+     * the deployment allows it; nothing is recorded then.
+     */
+    ObjectNode findAggregates(JsonNode input, String execution) {
+        ReplayRequest asked = ReplayRequest.of(input, execution);
+        JsonNode r = asked.request();
         String replayId = checkpoints.idOrNew(Requests.text(r, "replayId"));
         List<String> aggregates = Requests.strings(r, "aggregates");
         List<String> types = Requests.strings(r, "types");
@@ -47,6 +56,7 @@ final class PartialReplay {
         TimeField field = TimeField.parse(Requests.text(r, "timeField"));
         List<String> processors = checkpoints.processors(Requests.strings(r, "processors"));
         Checkpoints.GatewayPolicy gateway = Checkpoints.gatewayPolicy(r);
+        asked.requireAllowed(gateway.mode(), eventReplaysMaySend);
         boolean window = since != null || until != null;
         if ((aggregates == null || aggregates.isEmpty()) && (types == null || types.isEmpty()) && !window) {
             throw new IllegalArgumentException("a partial replay needs a scope: at least one of 'aggregates', 'types', 'since'/'until'");
@@ -75,18 +85,23 @@ final class PartialReplay {
         if (window) scope.put("timeField", field.wireName());
         scope.set("processors", EventCodec.JSON.valueToTree(processors));
         if (ids.size() <= 1000) scope.set("found", EventCodec.JSON.valueToTree(ids));
-        scope.put("gatewayMode", gateway.mode());
-        scope.put("missingRecords", gateway.missingRecords());
         Replay replay = new Replay(replayId, ReplayKind.PARTIAL, null, processors, 0, 0, false, ReplayStatus.RUNNING,
-                ports.clock().instant(), null, scope, ids.size(), 0, 0, null, gateway.mode(), gateway.missingRecords());
+                ports.clock().instant(), null, scope(scope, gateway), ids.size(), 0, 0, null, gateway.mode(), gateway.missingRecords(),
+                asked.requestedBy());
         if (!ports.replays().create(replay)) {
             Replay existing = checkpoints.require(replayId);
             if (existing.kind() != ReplayKind.PARTIAL) {
                 throw new IllegalArgumentException("replay '" + replayId + "' is a " + existing.kind().wireName() + ", not a partial replay");
             }
             Checkpoints.sameGatewayPolicy(existing, r);
+            // A resume without a gateway policy goes on in the replay's own (which EventBridge may not be allowed to use).
+            Checkpoints.GatewayPolicy kept = new Checkpoints.GatewayPolicy(
+                    Requests.text(r, "gatewayMode") == null ? existing.gatewayMode() : gateway.mode(),
+                    Requests.text(r, "missingRecords") == null ? existing.missingRecords() : gateway.missingRecords());
+            asked.requireAllowed(kept.mode(), eventReplaysMaySend);
             ports.replays().update(new Replay(replayId, ReplayKind.PARTIAL, null, processors, 0, 0, false, ReplayStatus.RUNNING,
-                    existing.startedAt(), null, scope, ids.size(), 0, 0, null, gateway.mode(), gateway.missingRecords()));
+                    existing.startedAt(), null, scope(scope, kept), ids.size(), 0, 0, null, kept.mode(), kept.missingRecords(),
+                    existing.requestedBy() == null ? asked.requestedBy() : existing.requestedBy()));
         }
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("replayId", replayId);
@@ -96,6 +111,13 @@ final class PartialReplay {
             ArrayNode chunk = chunks.addArray();
             ids.subList(i, Math.min(ids.size(), i + CHUNK)).forEach(chunk::add);
         }
+        return out;
+    }
+
+    private static ObjectNode scope(ObjectNode scope, Checkpoints.GatewayPolicy gateway) {
+        ObjectNode out = scope.deepCopy();
+        out.put("gatewayMode", gateway.mode());
+        out.put("missingRecords", gateway.missingRecords());
         return out;
     }
 

@@ -41,19 +41,17 @@ final class Rebuild {
      * the choice, the one-second wait), so the wait stays within the history limit beside a full publishing budget.
      */
     static final int MAX_DRAIN_WAITS = 500;
-    /**
-     * The MaximumRetryAttempts of the playback stream's event source mappings (template.yaml): a record that failed
-     * more often than 1 + this was set aside by the stream, even when no later record moves the mark past it.
-     */
-    static final int PLAYBACK_RETRY_ATTEMPTS = 10;
     private static final Pattern GENERATION = Pattern.compile("g(\\d+)");
 
     private final ReplayPorts ports;
     private final Checkpoints checkpoints;
 
-    Rebuild(ReplayPorts ports, Checkpoints checkpoints) {
+    private final boolean eventReplaysMaySend;
+
+    Rebuild(ReplayPorts ports, Checkpoints checkpoints, boolean eventReplaysMaySend) {
         this.ports = ports;
         this.checkpoints = checkpoints;
+        this.eventReplaysMaySend = eventReplaysMaySend;
     }
 
     static int maxRounds(int segments) {
@@ -62,7 +60,8 @@ final class Rebuild {
 
     ObjectNode prepare(ReplayKind kind, JsonNode request, String execution) {
         if (kind == ReplayKind.PARTIAL) throw new IllegalArgumentException("kind must be rebuild or verify for prepare");
-        JsonNode r = Requests.object(request);
+        ReplayRequest asked = ReplayRequest.of(request, execution);
+        JsonNode r = asked.request();
         String replayId = checkpoints.idOrNew(Requests.text(r, "replayId"));
         Replay existing = ports.replays().find(replayId).orElse(null);
         boolean resumed = existing != null;
@@ -73,9 +72,11 @@ final class Rebuild {
             boolean reportOnly = Requests.bool(r, "reportOnly");
             if (reportOnly && kind != ReplayKind.VERIFY) throw new IllegalArgumentException("field 'reportOnly' applies to verify only");
             Checkpoints.GatewayPolicy gateway = Checkpoints.gatewayPolicy(r);
+            asked.requireAllowed(gateway.mode(), eventReplaysMaySend);
             String generation = kind == ReplayKind.VERIFY ? "shadow-" + replayId : nextGeneration();
             Replay replay = new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly,
-                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null, gateway.mode(), gateway.missingRecords());
+                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null, gateway.mode(), gateway.missingRecords(),
+                    asked.requestedBy());
             if (ports.replays().create(replay)) {
                 existing = replay;
             } else {
@@ -87,6 +88,7 @@ final class Rebuild {
             throw new IllegalArgumentException("replay '" + replayId + "' is a " + existing.kind().wireName() + ", not a " + kind.wireName());
         }
         if (resumed) Checkpoints.sameGatewayPolicy(existing, r);
+        asked.requireAllowed(existing.gatewayMode(), eventReplaysMaySend);
         if (existing.status().ended()) {
             throw new IllegalArgumentException("replay '" + replayId + "' has ended " + existing.status() + " (" + existing.detail()
                     + "); its generation " + existing.generation() + " was dropped: start a new replay with another replayId");
@@ -208,7 +210,7 @@ final class Rebuild {
     /**
      * Whether every processor of the replay applied every record published for it: per shard, its mark reached the
      * highest sequence number published, and the events it applied (each record counted once) add up to those
-     * published. A record a processor could not apply and the stream skipped (its retries ran out), or events missing
+     * published. A record a processor gave up on (it failed more than AppliedShard.RETRIES times), or events missing
      * although every mark was reached, fail the replay with an error that names them; the active generation stays.
      * {@code waits}: drain checks this execution made before (it continues as new after {@link #MAX_DRAIN_WAITS}).
      */
@@ -237,11 +239,9 @@ final class Rebuild {
                 ReplayStore.AppliedShard a = shard.getValue();
                 count += a.events();
                 a.failed().forEach((seq, what) -> {
-                    boolean passed = a.sequenceNumber() != null && SequenceNumbers.compare(seq, a.sequenceNumber()) <= 0;
-                    int attempts = a.attempts().getOrDefault(seq, 0);
-                    if (passed || attempts > PLAYBACK_RETRY_ATTEMPTS) {
+                    if (a.skipped(seq)) {
                         skipped.add("processor " + processor + " could not apply playback record " + seq + " of " + shard.getKey()
-                                + " (" + what + "; " + attempts + " attempts)");
+                                + " (" + what + "; " + a.attempts().getOrDefault(seq, 0) + " attempts)");
                     }
                 });
             }

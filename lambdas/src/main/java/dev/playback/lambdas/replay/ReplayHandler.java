@@ -43,12 +43,6 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    /**
-     * How often the playback stream's event source mappings retry a record (their MaximumRetryAttempts in
-     * template.yaml, pinned by a test): a record that failed 1 + this many times was set aside, and fails its replay.
-     */
-    public static final int PLAYBACK_RETRY_ATTEMPTS = Rebuild.PLAYBACK_RETRY_ATTEMPTS;
-
     private final Replays replays;
 
     public ReplayHandler() {
@@ -56,7 +50,8 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     }
 
     public ReplayHandler(Map<String, String> environment) {
-        this(new Replays(wire(new Environment(environment))));
+        this(new Replays(wire(new Environment(environment)),
+                ReplayRequest.maySend(new Environment(environment).optional(ReplayRequest.MAY_SEND_VARIABLE))));
     }
 
     public ReplayHandler(Replays replays) {
@@ -151,7 +146,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
             case "finish" -> replays.finish(Requests.requireText(in, "replayId"), Requests.text(in, "execution"));
             case "fail" -> replays.fail(withExecution(in.get("state"), Requests.text(in, "execution")));
             case "rollback" -> replays.rollback(in.get("request"));
-            case "findAggregates" -> replays.findAggregates(in.get("request"));
+            case "findAggregates" -> replays.findAggregates(in.get("request"), Requests.text(in, "execution"));
             case "rebuildAggregates" -> replays.rebuildAggregates(Requests.requireText(in, "replayId"), Replays.list(in.get("chunk"), "chunk"));
             case "partialReport" -> replays.partialReport(Requests.requireText(in, "replayId"));
             default -> throw new IllegalArgumentException("unknown action '" + action + "'; known: prepare, publish, progress, drained, "

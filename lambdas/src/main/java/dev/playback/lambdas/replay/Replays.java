@@ -24,12 +24,21 @@ public final class Replays {
     private final Verification verification;
     private final PartialReplay partial;
 
+    /** Replays that refuse effectful gateway modes requested through EventBridge. */
     public Replays(ReplayPorts ports) {
+        this(ports, false);
+    }
+
+    /**
+     * @param eventReplaysMaySend whether a replay requested through EventBridge may run in an effectful gateway mode
+     *                            ({@code diff}, {@code allow:…}): the template parameter AllowEffectfulEventReplays
+     */
+    public Replays(ReplayPorts ports, boolean eventReplaysMaySend) {
         this.ports = ports;
         this.checkpoints = new Checkpoints(ports);
-        this.rebuild = new Rebuild(ports, checkpoints);
+        this.rebuild = new Rebuild(ports, checkpoints, eventReplaysMaySend);
         this.verification = new Verification(ports, checkpoints);
-        this.partial = new PartialReplay(ports, checkpoints);
+        this.partial = new PartialReplay(ports, checkpoints, eventReplaysMaySend);
     }
 
     public ObjectNode prepare(String kind, JsonNode request) {
@@ -91,7 +100,7 @@ public final class Replays {
     public ObjectNode fail(JsonNode state) {
         JsonNode s = Requests.object(state);
         ObjectNode out = EventCodec.JSON.createObjectNode();
-        String replayId = s.path("replayId").isTextual() ? s.get("replayId").asText() : null;
+        String replayId = ReplayRequest.replayIdOf(s).orElse(null);
         String execution = s.path("execution").isTextual() ? s.get("execution").asText() : null;
         if (replayId == null && execution != null) replayId = ports.replays().replayOfExecution(execution).orElse(null);
         Optional<Replay> replay = replayId != null && Replay.ID.matcher(replayId).matches() ? ports.replays().find(replayId) : Optional.empty();
@@ -180,8 +189,7 @@ public final class Replays {
     private static Optional<String> inputReplayId(String input) {
         if (input == null) return Optional.empty();
         try {
-            JsonNode in = EventCodec.JSON.readTree(input);
-            return in != null && in.path("replayId").isTextual() ? Optional.of(in.get("replayId").asText()) : Optional.empty();
+            return ReplayRequest.replayIdOf(EventCodec.JSON.readTree(input));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("the execution's input is not JSON: " + e.getMessage(), e);
         }
@@ -245,7 +253,12 @@ public final class Replays {
     }
 
     public ObjectNode findAggregates(JsonNode request) {
-        return partial.findAggregates(request);
+        return partial.findAggregates(request, null);
+    }
+
+    /** {@code input}: the partial replay state machine's input (either shape, see {@link ReplayRequest}); {@code execution}: its ARN. */
+    public ObjectNode findAggregates(JsonNode input, String execution) {
+        return partial.findAggregates(input, execution);
     }
 
     public ObjectNode rebuildAggregates(String replayId, List<String> chunk) {

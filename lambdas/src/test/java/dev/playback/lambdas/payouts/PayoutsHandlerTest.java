@@ -19,11 +19,15 @@ import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryReplayStore;
 import dev.playback.model.store.memory.InMemoryStateStore;
+import dev.playback.lambdas.aws.kinesis.InMemorySetAside;
+import dev.playback.lambdas.projection.Projection;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.batch;
+import static dev.playback.lambdas.aws.kinesis.KinesisBatches.failures;
+import static dev.playback.lambdas.aws.kinesis.KinesisBatches.poison;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;
 import static dev.playback.model.event.Envelopes.deposited;
 import static dev.playback.model.event.Envelopes.event;
@@ -38,8 +42,9 @@ class PayoutsHandlerTest {
     private final InMemoryStateStore states = new InMemoryStateStore();
     private final PayoutsProcessor processor = new PayoutsProcessor(FeeRule.V1);
     private final InMemoryReplayStore replays = new InMemoryReplayStore();
+    private final InMemorySetAside setAside = new InMemorySetAside();
     private final PayoutsHandler handler = new PayoutsHandler(
-            new PayoutsWiring(processor, ports, events, states, replays, null, null, null));
+            new PayoutsWiring(processor, ports, events, states, replays, null, null, null), setAside);
 
     /** A payout of 100.00 EUR to USD for acc-1, its third event. */
     private static final EventEnvelope PAYOUT = event("p-1", "acc-1", "PayoutRequested",
@@ -121,5 +126,28 @@ class PayoutsHandlerTest {
         assertEquals(List.of(), response.getBatchItemFailures());
         assertEquals(0, external.received().size(), "payouts sent: " + external.received());
         assertEquals(java.util.Optional.empty(), states.load("payouts", "g1", "acc-1"), "the dropped generation got nothing");
+    }
+
+    @Test
+    void aPlaybackRecordTheBankKeepsRefusingIsRetriedTenTimesThenGivenUpAndStaysRecordedAsFailed() {
+        external.crashAfterSends(0);
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            assertEquals(List.of("7"), failures(deliverAllowReplayRecord(ReplayStatus.RUNNING)), "attempt " + attempt);
+        }
+
+        StreamsEventResponse eleventh = deliverAllowReplayRecord(ReplayStatus.RUNNING);
+
+        assertEquals(List.of(), failures(eleventh), "the eleventh attempt gives up: the shard moves on");
+        var shard = replays.appliedShards("allow-1", "payouts", java.util.Set.of(Projection.UNKNOWN_SHARD)).get(Projection.UNKNOWN_SHARD);
+        assertEquals(11, shard.attempts().get("7"));
+        assertEquals(java.util.Set.of("7"), shard.failed().keySet(), "the replay's drain check finds it and fails the replay");
+    }
+
+    @Test
+    void aRecordThatCannotBeDecodedIsSetAsideNotRetried() {
+        StreamsEventResponse response = handler.handleRequest(batch(poison("3", "not a record")), null);
+
+        assertEquals(List.of(), failures(response));
+        assertEquals(List.of("3"), setAside.keys().stream().map(setAside::get).map(e -> e.sequenceNumber()).toList());
     }
 }

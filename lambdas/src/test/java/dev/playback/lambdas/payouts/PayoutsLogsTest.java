@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.lambdas.aws.gateway.PartnerServer;
+import dev.playback.lambdas.aws.kinesis.InMemorySetAside;
 import dev.playback.lambdas.aws.gateway.HttpExternalSystems;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.GatewayMode;
@@ -69,7 +70,7 @@ class PayoutsLogsTest {
         states.startBuilding("payouts", "g1");
         states.activate("payouts", "g0", "g1");
         PayoutsHandler handler = new PayoutsHandler(new PayoutsWiring(processor, ports, events, states, new InMemoryReplayStore(),
-                null, null, null));
+                null, null, null), new InMemorySetAside());
         List<String> logged = new ArrayList<>();
 
         StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(payout))), context(logged));

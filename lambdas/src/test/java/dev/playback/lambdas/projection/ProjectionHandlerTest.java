@@ -2,6 +2,8 @@ package dev.playback.lambdas.projection;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.lambdas.aws.kinesis.InMemorySetAside;
+import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
@@ -50,7 +52,8 @@ class ProjectionHandlerTest {
     private final InMemoryReplayStore replays = new InMemoryReplayStore();
     private final Projection projection = new Projection(
             List.of(new Projector<>(new BalancesProjection(), log, states, Ledger.catalog())), log, states, replays, workers, PATIENCE);
-    private final ProjectionHandler handler = new ProjectionHandler(projection);
+    private final InMemorySetAside setAside = new InMemorySetAside();
+    private final ProjectionHandler handler = new ProjectionHandler(projection, setAside);
 
     @AfterEach
     void stopWorkers() {
@@ -86,7 +89,7 @@ class ProjectionHandlerTest {
     private ProjectionHandler container() {
         CachedStateStore remembering = new CachedStateStore(states, 100);
         return new ProjectionHandler(new Projection(List.of(new Projector<>(new BalancesProjection(), log, remembering, Ledger.catalog())),
-                log, remembering, replays, workers, PATIENCE));
+                log, remembering, replays, workers, PATIENCE), setAside);
     }
 
     @Test
@@ -161,7 +164,7 @@ class ProjectionHandlerTest {
         EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "1.00");
         pump(a1);
         log.record(new EventStatus.Claimed("a2", "acc-1", 2, T0));
-        Projection.Result result = projection.apply(List.of(new Projection.Item("7", List.of(a2), null)));
+        Projection.Result result = projection.apply(List.of(new Projection.Item("7", List.of(a2))));
         assertEquals(List.of("7"), result.failures());
         assertTrue(result.reasons().stream().anyMatch(r -> r.contains("version 2")), result.reasons().toString());
         assertEquals(1, state("acc-1").version(), "what is stored is applied meanwhile");
@@ -178,12 +181,16 @@ class ProjectionHandlerTest {
     }
 
     @Test
-    void reportsAPoisonRecordAndAppliesTheRest() {
+    void setsAsideARecordThatCannotBeDecodedWithItsBytesAndAppliesTheRest() {
         EventEnvelope a1 = opened("a1", "acc-1");
         pump(a1);
         StreamsEventResponse response = handler.handleRequest(batch(poison("1", "{{{"), record("2", List.of(a1))), null);
-        assertEquals(List.of("1"), failures(response));
+        assertEquals(List.of(), failures(response));
         assertEquals(1, state("acc-1").version());
+        List<SetAside.Entry> kept = setAside.keys().stream().map(setAside::get).toList();
+        assertEquals(List.of("1"), kept.stream().map(SetAside.Entry::sequenceNumber).toList());
+        assertEquals("{{{", new String(kept.get(0).data(), java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(kept.get(0).reason().startsWith("record is not an event batch or a playback record"), kept.get(0).reason());
     }
 
     @Test
@@ -281,14 +288,29 @@ class ProjectionHandlerTest {
     }
 
     @Test
-    void doesNotMarkPastAnUnreadableRecordOfTheSameShard() {
+    void anUnreadableRecordBetweenPlaybackRecordsIsSetAsideAndTheShardMovesOn() {
         pump(opened("a1", "acc-1"));
         PlaybackRecord good = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), stored("acc-1"));
         KinesisEvent.KinesisEventRecord broken = poison("21", "{\"replayId\":");
         broken.setEventID("shardId-000000000000:21");
         StreamsEventResponse response = handler.handleRequest(batch(playback("shardId-000000000000", "20", good), broken,
                 playback("shardId-000000000000", "22", good)), null);
-        assertEquals(List.of("21"), failures(response));
-        assertEquals("20", replays.applied("r-1", "balances", Set.of("shardId-000000000000")).get("shardId-000000000000"));
+        assertEquals(List.of(), failures(response));
+        assertEquals("22", replays.applied("r-1", "balances", Set.of("shardId-000000000000")).get("shardId-000000000000"));
+        assertEquals(List.of("shardId-000000000000/21"), setAside.keys());
+    }
+
+    @Test
+    void aPlaybackRecordIsRetriedTenTimesThenGivenUpSoItsShardMovesOnAndItsFailureStaysRecorded() {
+        EventEnvelope missing = opened("b5", "acc-2").withVersion(5); // not in the events table: it can never apply
+        PlaybackRecord bad = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), List.of(missing));
+        var batch = batch(playback("shardId-000000000000", "30", bad));
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            assertEquals(List.of("30"), failures(handler.handleRequest(batch, null)), "attempt " + attempt);
+        }
+        assertEquals(List.of(), failures(handler.handleRequest(batch, null)), "the eleventh attempt gives up");
+        var shard = replays.appliedShards("r-1", "balances", Set.of("shardId-000000000000")).get("shardId-000000000000");
+        assertEquals(11, shard.attempts().get("30"));
+        assertTrue(shard.failed().get("30").contains("aggregate acc-2 versions 5..5"), shard.failed().toString());
     }
 }

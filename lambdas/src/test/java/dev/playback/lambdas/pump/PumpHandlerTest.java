@@ -1,5 +1,7 @@
 package dev.playback.lambdas.pump;
 
+import dev.playback.lambdas.aws.kinesis.InMemorySetAside;
+import dev.playback.lambdas.aws.kinesis.SetAside;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.model.event.EventEnvelope;

@@ -64,15 +64,16 @@ public final class ReplayWorld {
             replays.saveCheckpoint(checkpoint);
         }
     };
-    final ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, states, crashing,
-            stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO));
+    final ReplayPorts ports = new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, states, crashing,
+            stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+    final ReplayHandler handler = new ReplayHandler(ports);
     private final AtomicLong liveSeq = new AtomicLong();
     int executions;
 
     /** Appends the events (pump) and projects them (live projection). */
     void live(EventEnvelope... events) {
         new Appender(log).append(List.of(events), NOW);
-        Projection.Result r = projection.apply(List.of(new Projection.Item(Long.toString(liveSeq.incrementAndGet()), List.of(events), null)));
+        Projection.Result r = projection.apply(List.of(new Projection.Item(Long.toString(liveSeq.incrementAndGet()), List.of(events))));
         if (!r.failures().isEmpty()) throw new AssertionError("live projection failed: " + r.reasons());
     }
 

@@ -134,6 +134,11 @@ public final class Connection implements AutoCloseable {
         return eventsTable;
     }
 
+    /** The local physical name of a template resource (from the endpoints file); null on AWS. */
+    public String localName(String logicalId) {
+        return local == null ? null : local.name(logicalId);
+    }
+
     /** The report bucket: locally from the endpoints file, on AWS from {@code $PLAYBACK_REPORT_BUCKET} or the stack; null when unknown. */
     public String reportBucketOrNull() {
         return reportBucket;

@@ -1,7 +1,7 @@
 package dev.playback.local.cli;
 
 import dev.playback.lambdas.aws.s3.S3SetAside;
-import dev.playback.lambdas.pump.SetAside;
+import dev.playback.lambdas.aws.kinesis.SetAside;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -16,29 +16,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code playback redrive [--aws] [--failure-bucket B] [--event-stream S] [--local-file FILE]}: puts the event-stream
- * records the pump set aside (records it could not decode, kept in the failure bucket under
- * {@code set-aside/event-stream/<shardId>/<sequenceNumber>.json}) back on the event stream, in stream order per
- * shard, with their partition key, and removes each from the bucket only once it was re-published. Run it after
- * the fix that makes them readable; a record that still cannot be decoded is set aside again. Locally the names
- * come from the running stack; with {@code --aws} from the options, else {@code PLAYBACK_FAILURE_BUCKET} and
- * {@code PLAYBACK_EVENT_STREAM}, else the outputs of the deployed stack {@code --stack NAME}.
+ * {@code playback redrive [--aws [--stack NAME]] [--failure-bucket B] [--event-stream S] [--playback-stream P]
+ * [--local-file FILE]}: puts the records set aside because they could not be decoded (by the pump: kept in the
+ * failure bucket under {@code set-aside/event-stream/<shardId>/<sequenceNumber>.json}; by the processors: under
+ * {@code set-aside/playback-stream/...}) back on the stream they came from, in stream order per shard, with their
+ * partition key, and removes each from the bucket only once it was re-published. Run it after the fix that makes
+ * them readable; a record that still cannot be decoded is set aside again. Locally the names come from the running
+ * stack; with {@code --aws} from the options, else {@code PLAYBACK_FAILURE_BUCKET}, {@code PLAYBACK_EVENT_STREAM} and
+ * {@code PLAYBACK_PLAYBACK_STREAM}, else the outputs of the deployed stack {@code --stack NAME}.
  */
 public final class RedriveCommand {
-    public static final String USAGE = "usage: playback redrive [--aws [--stack NAME]] [--failure-bucket NAME] [--event-stream NAME] [--local-file FILE]";
+    public static final String USAGE = "usage: playback redrive [--aws [--stack NAME]] [--failure-bucket NAME] [--event-stream NAME] "
+            + "[--playback-stream NAME] [--local-file FILE]";
 
     private RedriveCommand() {
     }
 
     /** Re-publishes set-aside records; one record at a time, so a failure leaves the rest where they are. */
-    public record Redrive(SetAside setAside, KinesisClient kinesis, String eventStream) {
+    public record Redrive(SetAside setAside, KinesisClient kinesis, String stream) {
         /** Redrives {@code keys}; returns the new sequence numbers, in order. */
         public List<String> run(List<String> keys) {
             List<String> sequences = new ArrayList<>();
             for (String key : keys) {
                 SetAside.Entry e = setAside.get(key);
                 String partitionKey = e.partitionKey() == null || e.partitionKey().isEmpty() ? "redrive" : e.partitionKey();
-                String sequence = kinesis.putRecord(p -> p.streamName(eventStream).partitionKey(partitionKey)
+                String sequence = kinesis.putRecord(p -> p.streamName(stream).partitionKey(partitionKey)
                         .data(SdkBytes.fromByteArray(e.data()))).sequenceNumber();
                 setAside.remove(key);
                 sequences.add(sequence);
@@ -56,6 +58,7 @@ public final class RedriveCommand {
         boolean aws = false;
         String bucket = null;
         String stream = null;
+        String playbackStream = null;
         Path file = null;
         String stackName = null;
         for (int i = 0; i < args.length; i++) {
@@ -63,6 +66,7 @@ public final class RedriveCommand {
                 case "--aws" -> aws = true;
                 case "--failure-bucket" -> bucket = value(args, ++i, "--failure-bucket");
                 case "--event-stream" -> stream = value(args, ++i, "--event-stream");
+                case "--playback-stream" -> playbackStream = value(args, ++i, "--playback-stream");
                 case "--local-file" -> file = Path.of(value(args, ++i, "--local-file"));
                 case "--stack" -> stackName = value(args, ++i, "--stack");
                 default -> throw new UsageException("unexpected argument '" + args[i] + "'\n" + USAGE);
@@ -76,8 +80,12 @@ public final class RedriveCommand {
             StackOutputs stack = named == null ? null : AwsTarget.withDefaults(() -> AwsTarget.describe(named));
             bucket = AwsTarget.pick(bucket, System.getenv("PLAYBACK_FAILURE_BUCKET"), stack, StackOutputs.FAILURE_BUCKET);
             stream = AwsTarget.pick(stream, System.getenv("PLAYBACK_EVENT_STREAM"), stack, StackOutputs.EVENT_STREAM);
+            playbackStream = AwsTarget.pick(playbackStream, System.getenv("PLAYBACK_PLAYBACK_STREAM"), stack, StackOutputs.PLAYBACK_STREAM);
             if (bucket == null) throw new UsageException("--aws: give --stack NAME, --failure-bucket NAME or set PLAYBACK_FAILURE_BUCKET");
             if (stream == null) throw new UsageException("--aws: give --stack NAME, --event-stream NAME or set PLAYBACK_EVENT_STREAM");
+            if (playbackStream == null) {
+                throw new UsageException("--aws: give --stack NAME, --playback-stream NAME or set PLAYBACK_PLAYBACK_STREAM");
+            }
             s3 = AwsTarget.withDefaults(() -> S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
             kinesis = AwsTarget.withDefaults(() -> KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
         } else {
@@ -91,15 +99,21 @@ public final class RedriveCommand {
                     .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
             bucket = bucket != null ? bucket : e.name("FailureBucket");
             stream = stream != null ? stream : e.name("EventStream");
+            playbackStream = playbackStream != null ? playbackStream : e.name("PlaybackStream");
         }
         try (s3; kinesis) {
-            Redrive redrive = new Redrive(new S3SetAside(s3, bucket), kinesis, stream);
-            List<String> keys = redrive.setAside().keys();
-            List<String> sequences = redrive.run(keys);
-            for (int i = 0; i < keys.size(); i++) out.println("redriven " + keys.get(i) + " -> " + stream + " " + sequences.get(i));
-            out.println(keys.size() + " set-aside record(s) put back on " + stream + " from s3://" + bucket + "/" + S3SetAside.PREFIX);
+            redrive(new Redrive(new S3SetAside(s3, bucket, S3SetAside.Stream.EVENT), kinesis, stream), bucket, S3SetAside.Stream.EVENT, out);
+            redrive(new Redrive(new S3SetAside(s3, bucket, S3SetAside.Stream.PLAYBACK), kinesis, playbackStream), bucket,
+                    S3SetAside.Stream.PLAYBACK, out);
         }
         return 0;
+    }
+
+    private static void redrive(Redrive redrive, String bucket, S3SetAside.Stream from, PrintStream out) {
+        List<String> keys = redrive.setAside().keys();
+        List<String> sequences = redrive.run(keys);
+        for (int i = 0; i < keys.size(); i++) out.println("redriven " + keys.get(i) + " -> " + redrive.stream() + " " + sequences.get(i));
+        out.println(keys.size() + " set-aside record(s) put back on " + redrive.stream() + " from s3://" + bucket + "/" + from.prefix());
     }
 
     private static String value(String[] args, int i, String option) {

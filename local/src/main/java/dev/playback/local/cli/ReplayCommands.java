@@ -36,19 +36,26 @@ public final class ReplayCommands {
     static final List<String> TIME_FIELDS = List.of("recordedAt", "occurredAt");
     private static final Set<String> CONNECTION_VALUED = Set.of("--data-table", "--events-table", "--local-file", "--stack");
     private static final Set<String> CONNECTION_FLAGS = Set.of("--aws", "--json");
+    /** The event bus of ReplayRequested events with --aws when --bus is not given (the stack's output ReplayRequestBusName). */
+    public static final String REPLAY_BUS_ENV = "PLAYBACK_REPLAY_BUS";
+    /** The bus's logical id in template.yaml; locally its name comes from the endpoints file. */
+    static final String REPLAY_BUS = "ReplayRequestBus";
 
     public static final String USAGE = """
               rebuild [--processor P]... [--segments N] [--batch-size N] [--replay-id ID] [--watch] [GATEWAY]
                                             full rebuild into a new generation (RebuildStateMachine); prints the replay id;
                                             the same --replay-id again resumes it from its checkpoints
               replay [--aggregate ID]... [--type T]... [--since T] [--until T] [--time-field recordedAt|occurredAt]
-                     [--processor P]... [--replay-id ID] [GATEWAY]
-                                            partial replay: sends the EventBridge event ReplayRequested with this scope
+                     [--processor P]... [--replay-id ID] [--bus NAME] [GATEWAY]
+                                            partial replay: sends the EventBridge event ReplayRequested with this scope to
+                                            the ReplayRequestBus (with --aws: --bus or $PLAYBACK_REPLAY_BUS, the stack's
+                                            output ReplayRequestBusName); a GATEWAY mode other than suppress is refused
+                                            unless the stack was deployed with AllowEffectfulEventReplays=true
               verify [--report-only] [--replay-id ID] [--watch] [GATEWAY]
                                             rebuild into a shadow generation and report drift (VerifyStateMachine)
                   GATEWAY: [--gateway-mode suppress|diff|allow:GW[,GW]] [--missing-records fail|live] for processors
                   with external effects (payouts); defaults suppress and fail
-              status REPLAY_ID              the replay record, its checkpoints and its executions
+              status REPLAY_ID              the replay record (who requested it), its checkpoints and its executions
               rollback [--processor P]...   make the previous generation active again (RollbackStateMachine)
                   all of them: [--json] [--aws [--stack NAME] [--data-table NAME] [--events-table NAME]]; --stack
                   finds the deployed stack's tables and state machines from its outputs; locally they use the
@@ -81,7 +88,7 @@ public final class ReplayCommands {
                         Set.of("--processor"), Set.of("--watch")));
             case "replay":
                 return replay(parse(command, args, Set.of("--aggregate", "--type", "--since", "--until", "--time-field",
-                        "--processor", "--replay-id", "--gateway-mode", "--missing-records"), Set.of("--aggregate", "--type", "--processor"), Set.of()));
+                        "--processor", "--replay-id", "--gateway-mode", "--missing-records", "--bus"), Set.of("--aggregate", "--type", "--processor"), Set.of()));
             case "verify":
                 return verify(parse(command, args, Set.of("--replay-id", "--gateway-mode", "--missing-records"), Set.of(),
                         Set.of("--report-only", "--watch")));
@@ -128,8 +135,24 @@ public final class ReplayCommands {
         Integer batch = a.integer("--batch-size", 1, 500);
         if (batch != null) in.put("batchSize", batch);
         gatewayPolicy(a, in);
+        in.put("requestedBy", operator());
         a.expectPositional(0, 0, "no arguments");
         return in;
+    }
+
+    /**
+     * Who runs this command, as the replay records it ({@code requestedBy}: a claim, beside what Step Functions or
+     * EventBridge tell): {@code cli:<user>@<host>}.
+     */
+    static String operator() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown-host(" + e.getMessage() + ")";
+        }
+        String who = "cli:" + System.getProperty("user.name", "unknown") + "@" + host;
+        return who.length() > 256 ? who.substring(0, 256) : who;
     }
 
     /** {@code --gateway-mode suppress|diff|allow:<gateway>[,<gateway>]} and {@code --missing-records fail|live}. */
@@ -151,6 +174,7 @@ public final class ReplayCommands {
         in.put("replayId", replayId(a, "verify"));
         in.put("reportOnly", a.flag("--report-only"));
         gatewayPolicy(a, in);
+        in.put("requestedBy", operator());
         a.expectPositional(0, 0, "no arguments");
         return in;
     }
@@ -286,25 +310,43 @@ public final class ReplayCommands {
         if (timeField != null) d.put("timeField", timeField);
         processors(a, d);
         gatewayPolicy(a, d);
+        d.put("requestedBy", operator());
         return d;
+    }
+
+    /** The bus ReplayRequested goes to: {@code --bus}, else {@code $PLAYBACK_REPLAY_BUS}, else locally the template's ReplayRequestBus. */
+    static String replayBus(Args a, Connection c, String fromEnvironment) {
+        String bus = a.value("--bus");
+        if (bus == null && fromEnvironment != null && !fromEnvironment.isBlank()) bus = fromEnvironment;
+        if (bus == null && c.isLocal()) bus = c.localName(REPLAY_BUS);
+        if (bus == null) {
+            throw new UsageException("'playback replay --aws' needs the event bus of ReplayRequested: --bus NAME or $" + REPLAY_BUS_ENV
+                    + " (the stack's output ReplayRequestBusName)");
+        }
+        if (!bus.matches("[/.\\-_A-Za-z0-9]{1,256}|arn:[a-z-]+:events:[a-z0-9-]+:\\d{12}:event-bus/[/.\\-_A-Za-z0-9]{1,256}")) {
+            throw new UsageException("option --bus of 'playback replay': '" + bus + "' is not an event bus name or ARN");
+        }
+        return bus;
     }
 
     private int replay(Args a) throws Exception {
         ObjectNode detail = replayScope(a);
         try (Connection c = connector.apply(a)) {
-            PutEventsResponse r = c.events().putEvents(b -> b.entries(e -> e.source("playback").detailType("ReplayRequested")
+            String bus = replayBus(a, c, System.getenv(REPLAY_BUS_ENV));
+            PutEventsResponse r = c.events().putEvents(b -> b.entries(e -> e.eventBusName(bus).source("playback").detailType("ReplayRequested")
                     .detail(detail.toString())));
             PutEventsResultEntry entry = r.entries().get(0);
             if (r.failedEntryCount() != null && r.failedEntryCount() > 0) {
-                throw new IllegalStateException("EventBridge refused ReplayRequested: " + entry.errorCode() + " " + entry.errorMessage());
+                throw new IllegalStateException("EventBridge refused ReplayRequested on bus " + bus + ": " + entry.errorCode() + " " + entry.errorMessage());
             }
             if (a.flag("--json")) {
-                ObjectNode o = JSON.createObjectNode().put("replayId", detail.get("replayId").asText()).put("eventId", entry.eventId());
+                ObjectNode o = JSON.createObjectNode().put("replayId", detail.get("replayId").asText()).put("eventId", entry.eventId())
+                        .put("eventBusName", bus);
                 o.set("detail", detail);
                 out.println(JSON.writeValueAsString(o));
             } else {
                 out.println(detail.get("replayId").asText());
-                err.println("ReplayRequested sent (event " + entry.eventId() + "): " + detail);
+                err.println("ReplayRequested sent to bus " + bus + " (event " + entry.eventId() + "): " + detail);
             }
             return 0;
         }
@@ -336,6 +378,7 @@ public final class ReplayCommands {
                     out.printf(Locale.ROOT, "replay %s: %s %s, status %s, generation %s, processors %s, started %s%n", id, p.kind(),
                             "", p.status(), p.generation(), p.processors(), p.startedAt());
                     if (p.detail() != null) out.println("  detail: " + p.detail());
+                    out.println("  requested by: " + requestedBy(ReplayProgress.str(p.record(), "requestedBy")));
                     out.printf(Locale.ROOT, "  published %,d in %,d batches, applied %,d; segments done %d of %d (batch size %d)%n",
                             p.published(), p.batches(), p.applied(), p.segmentsDone(), p.segments(), p.batchSize());
                     for (ReplayProgress.Segment s : p.checkpoints()) {
@@ -353,6 +396,16 @@ public final class ReplayCommands {
             }
             return p.exists() || !executions.isEmpty() ? 0 : 1;
         }
+    }
+
+    /** The record's requestedBy ({@code via}, then what the channel told, then the claim) as one line. */
+    static String requestedBy(String json) {
+        if (json == null) return "not recorded";
+        JsonNode by = parse(json);
+        if (!by.isObject()) return json;
+        List<String> parts = new ArrayList<>();
+        by.fields().forEachRemaining(f -> parts.add(f.getKey() + " " + f.getValue().asText()));
+        return String.join(", ", parts);
     }
 
     private static JsonNode parse(String json) {
@@ -379,7 +432,10 @@ public final class ReplayCommands {
                 if (!named && described >= 50) continue;
                 DescribeExecutionResponse d = c.sfn().describeExecution(b -> b.executionArn(e.executionArn()));
                 described++;
-                if (named || replayId.equals(parse(d.input() == null ? "{}" : d.input()).path("replayId").asText(null))) found.add(d);
+                JsonNode input = parse(d.input() == null ? "{}" : d.input());
+                // StartExecution's input is the request; the ReplayRequested rule's is {request: <detail>, event: {...}}
+                String inputReplayId = input.path("replayId").asText(input.path("request").path("replayId").asText(null));
+                if (named || replayId.equals(inputReplayId)) found.add(d);
             }
         }
         found.sort((x, y) -> x.startDate().compareTo(y.startDate()));

@@ -83,10 +83,10 @@ final class DemoReplays {
     }
 
     private boolean partial(SfnClient sfn, EventBridgeClient events) throws Exception {
-        out.println("== partial replay (EventBridge PutEvents source=playback, detail-type=ReplayRequested) ==");
+        out.println("== partial replay (EventBridge PutEvents on ReplayRequestBus, source=playback, detail-type=ReplayRequested) ==");
         ObjectNode detail = JSON.createObjectNode().put("replayId", "demo-partial");
         detail.putArray("aggregates").add("alice").add("bob");
-        var r = events.putEvents(b -> b.entries(e -> e.source("playback").detailType("ReplayRequested").detail(detail.toString())));
+        var r = events.putEvents(b -> b.entries(e -> e.eventBusName(stack.workflows().eventBusName("ReplayRequestBus")).source("playback").detailType("ReplayRequested").detail(detail.toString())));
         if (r.failedEntryCount() != null && r.failedEntryCount() > 0) {
             out.println("partial replay: PutEvents refused: " + r.entries().get(0).errorMessage());
             return false;

@@ -16,11 +16,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -52,7 +50,8 @@ public final class EventBus implements AutoCloseable {
     private final ExecutorService ownExecutor;
     private final Map<String, Registered> rules = new LinkedHashMap<>();
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();
-    private final Set<String> buses = new LinkedHashSet<>(List.of(Rule.DEFAULT_BUS));
+    /** Every bus by name, with the statements of its resource policy (none: only the bus's own account may put events). */
+    private final Map<String, List<JsonNode>> buses = new LinkedHashMap<>(Map.of(Rule.DEFAULT_BUS, List.of()));
     private final List<Consumer<Delivery>> listeners = new CopyOnWriteArrayList<>();
     private final Deque<Delivery> failures = new ArrayDeque<>();
 
@@ -89,7 +88,7 @@ public final class EventBus implements AutoCloseable {
     // ---------------------------------------------------------------- rules
 
     /**
-     * Adds or replaces a rule (PutRule + PutTargets).
+     * Adds or replaces a rule (PutRule + PutTargets) on its bus, which must exist ({@link #createEventBus}).
      *
      * @throws dev.playback.local.events.pattern.InvalidEventPatternException naming the rule and the field at fault
      */
@@ -99,8 +98,10 @@ public final class EventBus implements AutoCloseable {
             if (schedules.containsKey(rule.name())) {
                 throw new IllegalArgumentException("Rule " + rule.name() + " is already a schedule");
             }
+            if (!buses.containsKey(rule.eventBusName())) {
+                throw new IllegalArgumentException("Rule " + rule.name() + ": event bus " + rule.eventBusName() + " does not exist");
+            }
             rules.put(rule.name(), new Registered(rule, pattern));
-            buses.add(rule.eventBusName());
         }
     }
 
@@ -108,9 +109,96 @@ public final class EventBus implements AutoCloseable {
         return rules.remove(name) != null;
     }
 
-    /** Makes an event bus other than {@code default} exist, for rules and PutEvents that name it. */
+    /**
+     * CreateEventBus: a custom bus, for rules and PutEvents that name it. Events put on another bus (the default one)
+     * never reach its rules. Creating a bus that exists changes nothing.
+     *
+     * @throws IllegalArgumentException when the name is not a valid custom bus name (naming it)
+     */
     public synchronized void createEventBus(String name) {
-        buses.add(name);
+        if (name == null || !name.matches("[/.\\-_A-Za-z0-9]{1,256}") || name.equals(Rule.DEFAULT_BUS) || name.startsWith("aws.")) {
+            throw new IllegalArgumentException("event bus name '" + name + "' is not valid: 1 to 256 of A-Z a-z 0-9 . - _ /, "
+                    + "not 'default', not starting with 'aws.'");
+        }
+        buses.putIfAbsent(name, List.of());
+    }
+
+    /** Whether the bus exists ({@code default} always does). */
+    public synchronized boolean hasEventBus(String nameOrArn) {
+        return buses.containsKey(busName(nameOrArn));
+    }
+
+    /** The buses' names, {@code default} first. */
+    public synchronized List<String> eventBuses() {
+        return List.copyOf(buses.keySet());
+    }
+
+    /**
+     * PutPermission with a policy statement ({@code Sid}, {@code Effect}, {@code Principal}, {@code Action}, ...): replaces the
+     * statement with the same {@code Sid} in the bus's resource policy, or adds it.
+     */
+    public synchronized void putPermission(String bus, JsonNode statement) {
+        String name = busName(bus);
+        if (!buses.containsKey(name)) throw new IllegalArgumentException("event bus " + name + " does not exist");
+        if (statement == null || !statement.isObject() || !statement.path("Sid").isTextual()) {
+            throw new IllegalArgumentException("event bus " + name + ": a policy statement is a JSON object with a Sid, got " + statement);
+        }
+        List<JsonNode> policy = new ArrayList<>();
+        for (JsonNode s : buses.get(name)) {
+            if (!s.path("Sid").asText().equals(statement.get("Sid").asText())) policy.add(s);
+        }
+        policy.add(statement.deepCopy());
+        buses.put(name, List.copyOf(policy));
+    }
+
+    /** The bus's resource policy as a policy document, or empty when it has none. */
+    public synchronized Optional<ObjectNode> policy(String bus) {
+        List<JsonNode> statements = buses.get(busName(bus));
+        if (statements == null || statements.isEmpty()) return Optional.empty();
+        ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
+        ArrayNode list = doc.putArray("Statement");
+        statements.forEach(st -> list.add(st.deepCopy()));
+        return Optional.of(doc);
+    }
+
+    /**
+     * Whether {@code callerAccount} may put events on the bus. The bus's own account always may (on AWS its IAM identity
+     * policies decide); another account only through an Allow statement for {@code events:PutEvents} (or
+     * {@code events:*}) whose Principal names it (its id, its root ARN or a principal ARN in it) or {@code *}, and no
+     * Deny statement that names it. Conditions are not evaluated: a statement with a Condition does not allow.
+     */
+    public synchronized boolean mayPutEvents(String bus, String callerAccount) {
+        if (settings.account().equals(callerAccount)) return true;
+        boolean allowed = false;
+        for (JsonNode st : buses.getOrDefault(busName(bus), List.of())) {
+            if (!namesAction(st.get("Action")) || !namesAccount(st.get("Principal"), callerAccount)) continue;
+            if ("Deny".equals(st.path("Effect").asText())) return false;
+            if ("Allow".equals(st.path("Effect").asText()) && !st.has("Condition")) allowed = true;
+        }
+        return allowed;
+    }
+
+    private static boolean namesAction(JsonNode action) {
+        if (action == null) return false;
+        if (action.isArray()) {
+            for (JsonNode a : action) {
+                if (namesAction(a)) return true;
+            }
+            return false;
+        }
+        return List.of("events:PutEvents", "events:*", "*").contains(action.asText());
+    }
+
+    private static boolean namesAccount(JsonNode principal, String account) {
+        if (principal == null) return false;
+        if (principal.isTextual()) return principal.asText().equals("*");
+        JsonNode aws = principal.get("AWS");
+        if (aws == null) return false;
+        for (JsonNode p : aws.isArray() ? aws : JSON.createArrayNode().add(aws)) {
+            String v = p.asText();
+            if (v.equals("*") || v.equals(account) || v.startsWith("arn:aws:iam::" + account + ":")) return true;
+        }
+        return false;
     }
 
     public synchronized List<Rule> rules() {
@@ -143,6 +231,10 @@ public final class EventBus implements AutoCloseable {
 
     synchronized void unregisterSchedule(String name) {
         schedules.remove(name);
+    }
+
+    public String eventBusArn(String busName) {
+        return "arn:aws:events:" + settings.region() + ":" + settings.account() + ":event-bus/" + busName(busName);
     }
 
     public String ruleArn(String ruleName, String busName) {
@@ -193,6 +285,14 @@ public final class EventBus implements AutoCloseable {
      * entry and delivers it to the targets of every matching rule.
      */
     public PutEventsResult putEvents(List<EventEntry> entries) {
+        return putEvents(entries, settings.account());
+    }
+
+    /**
+     * PutEvents by a caller of {@code callerAccount}: an entry for a bus whose policy does not let that account put
+     * events ({@link #mayPutEvents}) is refused with AccessDeniedException.
+     */
+    public PutEventsResult putEvents(List<EventEntry> entries, String callerAccount) {
         if (entries == null) {
             throw new PutEventsRejectedException("ValidationException",
                     "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
@@ -214,7 +314,7 @@ public final class EventBus implements AutoCloseable {
         List<PutEventsResult.Entry> results = new ArrayList<>();
         int failed = 0;
         for (EventEntry e : entries) {
-            PutEventsResult.Entry r = putOne(e, ingestion);
+            PutEventsResult.Entry r = putOne(e, ingestion, callerAccount);
             if (!r.isAccepted()) {
                 failed++;
             }
@@ -237,7 +337,7 @@ public final class EventBus implements AutoCloseable {
         return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private PutEventsResult.Entry putOne(EventEntry e, Instant ingestion) {
+    private PutEventsResult.Entry putOne(EventEntry e, Instant ingestion, String callerAccount) {
         List<String> missing = new ArrayList<>();
         if (e.source() == null || e.source().isBlank()) {
             missing.add("Source");
@@ -267,8 +367,12 @@ public final class EventBus implements AutoCloseable {
         }
         String bus = busName(e.eventBusName());
         synchronized (this) {
-            if (!buses.contains(bus)) {
+            if (!buses.containsKey(bus)) {
                 return PutEventsResult.Entry.rejected("ResourceNotFoundException", "Event bus " + bus + " does not exist.");
+            }
+            if (!mayPutEvents(bus, callerAccount)) {
+                return PutEventsResult.Entry.rejected("AccessDeniedException", "Account " + callerAccount
+                        + " is not authorized to perform events:PutEvents on event bus " + bus + " (its resource policy does not allow it).");
             }
         }
         String id = UUID.randomUUID().toString();
@@ -278,7 +382,8 @@ public final class EventBus implements AutoCloseable {
         return PutEventsResult.Entry.accepted(id);
     }
 
-    private static String busName(String nameOrArn) {
+    /** The bus name of a name or an event bus ARN; {@code default} for none. */
+    public static String busName(String nameOrArn) {
         if (nameOrArn == null || nameOrArn.isBlank()) {
             return Rule.DEFAULT_BUS;
         }

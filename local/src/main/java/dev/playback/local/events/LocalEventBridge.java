@@ -49,12 +49,16 @@ public final class LocalEventBridge implements AutoCloseable {
     }
 
     /**
-     * Registers rules and schedules (from template.yaml). Everything is validated first; on the first bad one
-     * nothing is registered and the exception names it.
+     * Registers rules and schedules (from template.yaml); the buses the rules name must exist
+     * ({@link EventBus#createEventBus}). Everything is validated first; on the first bad one nothing is registered
+     * and the exception names it.
      */
     public void register(List<Rule> rules, List<Schedule> schedules) {
         for (Rule r : rules) {
             r.compiledPattern();
+            if (!bus.hasEventBus(r.eventBusName())) {
+                throw new IllegalArgumentException("Rule " + r.name() + ": event bus " + r.eventBusName() + " does not exist");
+            }
         }
         for (Schedule s : schedules) {
             try {

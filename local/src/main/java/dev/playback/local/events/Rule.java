@@ -19,7 +19,7 @@ public record Rule(String name, String eventBusName, String eventPattern, List<T
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("Rule name must not be empty (pattern " + eventPattern + ")");
         }
-        eventBusName = eventBusName == null || eventBusName.isBlank() ? DEFAULT_BUS : eventBusName;
+        eventBusName = EventBus.busName(eventBusName);
         targets = List.copyOf(targets);
         if (targets.size() > 5) {
             throw new IllegalArgumentException("Rule " + name + " has " + targets.size() + " targets; EventBridge allows at most 5");

@@ -3,9 +3,10 @@
  *
  * <ul>
  *   <li>{@link dev.playback.local.events.LocalEventBridge} — bus + scheduler thread + HTTP server, one call.</li>
- *   <li>{@link dev.playback.local.events.EventBus} — rules ({@link dev.playback.local.events.Rule}), PutEvents
- *       with AWS's envelope and limits, delivery to a {@link dev.playback.local.events.TargetInvoker} with
- *       retries; failures logged and kept.</li>
+ *   <li>{@link dev.playback.local.events.EventBus} — the default and custom event buses (a rule sees only the
+ *       events of its bus) with their resource policies (enforced for callers of other accounts), rules
+ *       ({@link dev.playback.local.events.Rule}), PutEvents with AWS's envelope and limits, delivery to a
+ *       {@link dev.playback.local.events.TargetInvoker} with retries; failures logged and kept.</li>
  *   <li>{@link dev.playback.local.events.Scheduler} — {@link dev.playback.local.events.Schedule}s with
  *       {@code cron(...)}/{@code rate(...)} on an injectable clock; {@code fireNow} for manual runs.</li>
  *   <li>{@code pattern} — event pattern validation and matching; {@code transform} — target input

@@ -129,6 +129,7 @@ final class BatchRunner {
                 checkpoint.accept(w.last().sequenceNumber());
                 continue;
             }
+            stats.mostRetries.accumulateAndGet(failures, Math::max); // this batch's retry number `failures` follows
             if (!stopper.pause(backoff(failures))) {
                 return Outcome.STOPPED;
             }

@@ -36,6 +36,10 @@ public final class LocalNames {
         return "arn:aws:events:" + REGION + ":" + ACCOUNT + ":rule/" + rule;
     }
 
+    public static String eventBusArn(String bus) {
+        return "arn:aws:events:" + REGION + ":" + ACCOUNT + ":event-bus/" + bus;
+    }
+
     /** The last part of a stream ARN ({@code arn:aws:kinesis:...:stream/NAME}); fails on anything else. */
     public static String streamNameOf(String streamArn) {
         int at = streamArn.indexOf(":stream/");

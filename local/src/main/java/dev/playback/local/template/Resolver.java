@@ -68,7 +68,7 @@ public final class Resolver {
         String type = String.valueOf(resource.get("Type"));
         Object explicit = switch (type) {
             case "AWS::DynamoDB::Table" -> property(resource, "TableName");
-            case "AWS::Kinesis::Stream", "AWS::Events::Rule", "AWS::StepFunctions::StateMachine",
+            case "AWS::Kinesis::Stream", "AWS::Events::Rule", "AWS::Events::EventBus", "AWS::StepFunctions::StateMachine",
                  "AWS::Serverless::StateMachine" -> property(resource, "Name");
             case "AWS::S3::Bucket" -> property(resource, "BucketName");
             case "AWS::Serverless::Function", "AWS::Lambda::Function" -> property(resource, "FunctionName");
@@ -261,6 +261,8 @@ public final class Resolver {
                     Optional.of(LocalNames.stateMachineArn(name));
             case "AWS::Serverless::StateMachine#Name", "AWS::StepFunctions::StateMachine#Name" -> Optional.of(name);
             case "AWS::Events::Rule#Arn" -> Optional.of(LocalNames.ruleArn(name));
+            case "AWS::Events::EventBus#Arn" -> Optional.of(LocalNames.eventBusArn(name));
+            case "AWS::Events::EventBus#Name" -> Optional.of(name);
             default -> Optional.empty();
         };
         return value.orElseThrow(() -> new TemplateException(where + ": !GetAtt " + logicalId + "." + attribute

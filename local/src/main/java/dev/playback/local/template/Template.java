@@ -89,6 +89,54 @@ public record Template(Path file, Map<String, String> parameters, Map<String, Ta
         return result;
     }
 
+    /**
+     * The custom event buses ({@code AWS::Events::EventBus}) with the statements of their {@code AWS::Events::EventBusPolicy}
+     * resources (a policy's {@code Statement}, or its legacy {@code Action}/{@code Principal}/{@code Condition} form), keyed by
+     * logical id in template order. A policy naming a bus the template does not declare fails, naming the policy.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, EventBusResource> eventBuses() {
+        Map<String, Object> resources = raw.get("Resources") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> statements = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : resources.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> r && "AWS::Events::EventBus".equals(r.get("Type")) && included(r, e.getKey())) {
+                names.put(e.getKey(), resolver.physicalName(e.getKey()));
+                statements.put(e.getKey(), new ArrayList<>());
+            }
+        }
+        for (Map.Entry<String, Object> e : resources.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> r) || !"AWS::Events::EventBusPolicy".equals(r.get("Type")) || !included(r, e.getKey())) {
+                continue;
+            }
+            String where = e.getKey() + ".Properties";
+            Object resolved = resolver.resolve(r.get("Properties"), where);
+            Map<String, Object> p = resolved instanceof Map<?, ?> pm ? (Map<String, Object>) pm : Map.of();
+            String bus = String.valueOf(p.getOrDefault("EventBusName", "default"));
+            String logicalId = names.entrySet().stream().filter(n -> n.getValue().equals(bus) || LocalNames.eventBusArn(n.getValue()).equals(bus))
+                    .map(Map.Entry::getKey).findFirst()
+                    .orElseThrow(() -> new TemplateException(file + ": " + where + ".EventBusName " + bus + " is no event bus of the template"));
+            Map<String, Object> statement = new java.util.LinkedHashMap<>();
+            statement.put("Sid", String.valueOf(p.getOrDefault("StatementId", e.getKey())));
+            if (p.get("Statement") instanceof Map<?, ?> st) {
+                statement.putAll((Map<String, Object>) st);
+            } else {
+                statement.put("Effect", "Allow");
+                statement.put("Principal", Map.of("AWS", String.valueOf(p.get("Principal"))));
+                statement.put("Action", String.valueOf(p.get("Action")));
+                if (p.get("Condition") != null) statement.put("Condition", p.get("Condition"));
+            }
+            statements.get(logicalId).add(statement);
+        }
+        Map<String, EventBusResource> out = new java.util.LinkedHashMap<>();
+        names.forEach((id, name) -> out.put(id, new EventBusResource(id, name, LocalNames.eventBusArn(name), statements.get(id))));
+        return out;
+    }
+
+    private boolean included(Map<?, ?> resource, String logicalId) {
+        return !resource.containsKey("Condition") || resolver.condition(String.valueOf(resource.get("Condition")), logicalId + ".Condition");
+    }
+
     /** A function and one of its Kinesis events. */
     public record KinesisMapping(FunctionResource function, EventSource.Kinesis event) {
     }

@@ -25,11 +25,17 @@ class ReplayCommandsTest {
                 Set.of("--aggregate", "--type", "--processor"), Set.of("--json"));
     }
 
+    /** Who runs the tests, as the CLI names its operator: cli:<user>@<host>. */
+    private static String operator() throws java.net.UnknownHostException {
+        return "cli:" + System.getProperty("user.name") + "@" + java.net.InetAddress.getLocalHost().getHostName();
+    }
+
     @Test
-    void rebuild_options_become_the_state_machine_input() {
+    void rebuild_options_become_the_state_machine_input() throws Exception {
         ObjectNode in = ReplayCommands.rebuildInput(rebuildArgs("--processor", "balances", "--processor=payouts", "--segments", "8",
                 "--batch-size", "250", "--replay-id", "r-1", "--watch"));
-        assertEquals("{\"replayId\":\"r-1\",\"processors\":[\"balances\",\"payouts\"],\"segments\":8,\"batchSize\":250}", in.toString());
+        assertEquals("{\"replayId\":\"r-1\",\"processors\":[\"balances\",\"payouts\"],\"segments\":8,\"batchSize\":250,"
+                + "\"requestedBy\":\"" + operator() + "\"}", in.toString());
     }
 
     @Test
@@ -53,11 +59,12 @@ class ReplayCommandsTest {
     }
 
     @Test
-    void replay_scope_is_validated_and_normalised() {
+    void replay_scope_is_validated_and_normalised() throws Exception {
         ObjectNode d = ReplayCommands.replayScope(replayArgs("--aggregate", "a-1", "--aggregate", "a-2", "--type", "MoneyDeposited",
                 "--since", "2026-03-01T00:00:00+02:00", "--until", "2026-04-01T00:00:00Z", "--time-field", "occurredAt", "--replay-id", "p"));
         assertEquals("{\"replayId\":\"p\",\"aggregates\":[\"a-1\",\"a-2\"],\"types\":[\"MoneyDeposited\"],"
-                + "\"since\":\"2026-02-28T22:00:00Z\",\"until\":\"2026-04-01T00:00:00Z\",\"timeField\":\"occurredAt\"}", d.toString());
+                + "\"since\":\"2026-02-28T22:00:00Z\",\"until\":\"2026-04-01T00:00:00Z\",\"timeField\":\"occurredAt\","
+                + "\"requestedBy\":\"" + operator() + "\"}", d.toString());
         assertMessage("--since", () -> ReplayCommands.replayScope(replayArgs("--since", "2026-13-01T00:00:00Z")));
         assertMessage("--until", () -> ReplayCommands.replayScope(replayArgs("--until", "tomorrow")));
         assertMessage("--since", () -> ReplayCommands.replayScope(replayArgs("--since", "2026-04-01T00:00:00Z", "--until", "2026-04-01T00:00:00Z")));
@@ -81,6 +88,14 @@ class ReplayCommandsTest {
         assertFalse(new LocalEndpoints(e.api(), e.stepFunctions(), e.eventBridge(), e.dynamoDb(), e.kinesis(), e.s3(), "us-east-1",
                 Long.MAX_VALUE - 1, null, Map.of(), Map.of(), Map.of()).writerAlive());
         assertMessage("playback local", () -> LocalEndpoints.read(dir.resolve("absent.json")));
+    }
+
+    @Test
+    void the_status_line_of_who_requested_a_replay_lists_what_the_record_holds() {
+        assertEquals("via eventbridge, eventId ev-1, source playback, account 111122223333, claimed cli:ada@desk",
+                ReplayCommands.requestedBy("{\"via\":\"eventbridge\",\"eventId\":\"ev-1\",\"source\":\"playback\","
+                        + "\"account\":\"111122223333\",\"claimed\":\"cli:ada@desk\"}"));
+        assertEquals("not recorded", ReplayCommands.requestedBy(null));
     }
 
     static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {

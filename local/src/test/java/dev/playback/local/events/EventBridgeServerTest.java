@@ -71,6 +71,31 @@ class EventBridgeServerTest {
     }
 
     @Test
+    void aCustomBusCreatedThroughTheSdkTakesEventsForItsRulesOnly_andShowsItsPolicy() throws Exception {
+        String arn = client.createEventBus(r -> r.name("replay-requests")).eventBusArn();
+        bus.putRule(new Rule("OnBus", "replay-requests", "{\"source\":[\"playback\"]}",
+                List.of(dev.playback.local.events.Target.of("t", "arn:on-bus")), true));
+        client.putPermission(r -> r.eventBusName("replay-requests").statementId("own").action("events:PutEvents").principal("000000000000"));
+
+        PutEventsResponse onBus = client.putEvents(r -> r.entries(PutEventsRequestEntry.builder().eventBusName("replay-requests")
+                .source("playback").detailType("Other").detail("{}").build()));
+        PutEventsResponse missing = client.putEvents(r -> r.entries(PutEventsRequestEntry.builder().eventBusName("no-such-bus")
+                .source("playback").detailType("Other").detail("{}").build()));
+
+        assertEquals("arn:aws:events:us-east-1:000000000000:event-bus/replay-requests", arn);
+        assertEquals(0, onBus.failedEntryCount());
+        assertEquals(List.of("arn:on-bus"), invoker.calls().stream().map(RecordingInvoker.Call::targetArn).toList());
+        assertEquals("ResourceNotFoundException", missing.entries().get(0).errorCode());
+        assertEquals(JSON.readTree("""
+                {"Version": "2012-10-17", "Statement": [{"Sid": "own", "Effect": "Allow", "Principal": {"AWS": "000000000000"},
+                 "Action": "events:PutEvents"}]}"""), JSON.readTree(client.describeEventBus(r -> r.name("replay-requests")).policy()));
+        assertEquals(List.of("default", "replay-requests"), client.listEventBuses(r -> { }).eventBuses().stream()
+                .map(software.amazon.awssdk.services.eventbridge.model.EventBus::name).toList());
+        EventBridgeException twice = assertThrows(EventBridgeException.class, () -> client.createEventBus(r -> r.name("replay-requests")));
+        assertEquals("ResourceAlreadyExistsException", twice.awsErrorDetails().errorCode());
+    }
+
+    @Test
     void putEventsRoundTripDeliversToTheStateMachine() {
         PutEventsResponse response = client.putEvents(r -> r.entries(
                 PutEventsRequestEntry.builder().source("playback").detailType("ReplayRequested")

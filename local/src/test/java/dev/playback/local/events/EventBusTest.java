@@ -186,11 +186,44 @@ class EventBusTest {
     @Test
     void rulesOnOtherBusesOnlySeeTheirBus() {
         EventBus bus = bus(1);
+        bus.createEventBus("ops");
         bus.putRule(new Rule("Ops", "ops", "{\"source\":[\"playback\"]}", List.of(Target.of("o", "arn:ops")), true));
+        bus.putEvents(List.of(new EventEntry("playback", "Other", "{}", List.of(), null, null)));
+        assertEquals(List.of(), invoker.calls(), "an event on the default bus does not reach the rules of bus ops");
         bus.putEvents(List.of(new EventEntry("playback", "ReplayRequested", "{}", List.of(), null,
                 "arn:aws:events:us-east-1:000000000000:event-bus/ops")));
         assertEquals(List.of(new RecordingInvoker.Call("arn:ops", invoker.calls().get(0).input())), invoker.calls());
         assertEquals("arn:aws:events:us-east-1:000000000000:rule/ops/Ops", bus.ruleArn("Ops", "ops"));
+    }
+
+    @Test
+    void aRuleOrAnEventOnABusThatWasNotCreatedIsRefused() {
+        EventBus bus = bus(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> bus.putRule(new Rule("Ops", "ops", "{\"source\":[\"playback\"]}", List.of(Target.of("o", "arn:ops")), true)));
+        assertTrue(e.getMessage().contains("event bus ops does not exist"), e.getMessage());
+        PutEventsResult r = bus.putEvents(List.of(new EventEntry("playback", "X", "{}", List.of(), null, "ops")));
+        assertEquals("ResourceNotFoundException", r.entries().get(0).errorCode());
+        assertThrows(IllegalArgumentException.class, () -> bus.createEventBus("aws.ops"));
+        assertThrows(IllegalArgumentException.class, () -> bus.createEventBus("default"));
+    }
+
+    @Test
+    void theBusPolicyLetsOnlyTheAccountsItNamesPutEvents_theBusOwnAccountAlways() throws Exception {
+        EventBus bus = bus(1);
+        bus.createEventBus("ops");
+        bus.putRule(new Rule("Ops", "ops", "{\"source\":[\"playback\"]}", List.of(Target.of("o", "arn:ops")), true));
+        EventEntry entry = new EventEntry("playback", "X", "{}", List.of(), null, "ops");
+
+        assertEquals("AccessDeniedException", bus.putEvents(List.of(entry), "111122223333").entries().get(0).errorCode(),
+                "no policy: only the bus's own account");
+        bus.putPermission("ops", JSON.readTree("{\"Sid\":\"s\",\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":[\"arn:aws:iam::111122223333:role/ops\"]},\"Action\":\"events:PutEvents\"}"));
+
+        assertTrue(bus.putEvents(List.of(entry), "111122223333").entries().get(0).isAccepted());
+        assertEquals("AccessDeniedException", bus.putEvents(List.of(entry), "444455556666").entries().get(0).errorCode());
+        assertTrue(bus.putEvents(List.of(entry), "000000000000").entries().get(0).isAccepted());
+        assertEquals(2, invoker.calls().size());
     }
 
     @Test

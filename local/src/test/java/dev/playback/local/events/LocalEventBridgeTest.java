@@ -44,6 +44,10 @@ class LocalEventBridgeTest {
                     List.of(good), List.of(new Schedule("Nightly", "cron(0 3 * *)", List.of(), true))));
             assertTrue(badSchedule.getMessage().contains("(in schedule Nightly)"), badSchedule.getMessage());
 
+            IllegalArgumentException noBus = assertThrows(IllegalArgumentException.class, () -> events.register(
+                    List.of(good, new Rule("OnBus", "replay-requests", "{\"source\":[\"playback\"]}", List.of(), true)), List.of()));
+            assertTrue(noBus.getMessage().contains("Rule OnBus: event bus replay-requests does not exist"), noBus.getMessage());
+
             assertEquals(List.of(), events.bus().rules());
             assertEquals(List.of(), events.bus().schedules());
         }

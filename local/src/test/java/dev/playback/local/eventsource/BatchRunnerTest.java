@@ -124,6 +124,7 @@ class BatchRunnerTest {
         assertEquals(List.of(batch.get(2).sequenceNumber()), checkpoints);
         assertEquals(0, stats.snapshot().recordsSucceeded());
         assertEquals(3, stats.snapshot().discardedRecords());
+        assertEquals(1, stats.snapshot().mostRetries(), "one retry, then the budget of 1 was spent");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.playback.local.sfn;
 
 import dev.playback.local.sfn.asl.Json;
 import dev.playback.local.sfn.asl.SfnClock;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,11 +24,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Runs the 826 cases recorded on real AWS Step Functions
  * ({@code shared/conformance/asl/localstack-recorded.jsonl}, beside the repository) and
  * prints passes per feature area (each case also runs as an EXPRESS execution). Failures are written to
- * {@code target/sfn-conformance-failures.txt}; each remaining one is explained in SFN.md.
+ * {@code target/sfn-conformance-failures.txt}; each remaining one is explained in SFN.md. The cases are not part of
+ * the repository: on a machine without them the test is skipped, saying so, unless {@value #REQUIRED} is
+ * {@code true} (CI sets it, so that there a missing file fails the build).
  */
 class RecordedConformanceTest {
     /** The pass count reached; a lower count is a regression. */
     static final int FLOOR = 818;
+    /** The environment variable that makes the recorded cases required. */
+    static final String REQUIRED = "PLAYBACK_REQUIRE_CONFORMANCE";
 
     private static final Pattern STATE_PREFIX =
             Pattern.compile("^An error occurred while executing the state '([^']*)' \\(entered at the event id #(\\d+)\\)\\. ");
@@ -45,8 +50,10 @@ class RecordedConformanceTest {
     void recordedAwsBehaviourIsReproduced() throws IOException {
         Path file = recordedCases();
         if (!Files.isRegularFile(file)) {
-            fail("The recorded Step Functions cases are missing: expected " + file
-                    + " (shared/ must be copied beside the repository root)");
+            String missing = "The recorded Step Functions cases are missing: expected " + file + " (shared/ beside the repository root)";
+            if (Boolean.parseBoolean(System.getenv(REQUIRED))) fail(missing + "; " + REQUIRED + " is true");
+            System.out.println(missing + ": skipped");
+            Assumptions.abort(missing);
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         Map<String, int[]> perArea = new TreeMap<>();

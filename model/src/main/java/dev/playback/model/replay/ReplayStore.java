@@ -67,22 +67,43 @@ public interface ReplayStore {
      * What a processor did with one shard's records of a replay in a batch, in one conditional write: the mark moves up
      * to {@code upTo} (the highest sequence number processed below the first record to retry; null: none), the events
      * of applied records between the old mark and the new one are counted (once each, however often a record is
-     * redelivered), a failed record is remembered until it applies. A remembered failure the mark has passed is a
-     * record the stream skipped (its retries ran out): the replay must not switch.
+     * redelivered), a failed record is remembered until it applies. A remembered failure the mark has passed, or one
+     * that failed more than {@link AppliedShard#RETRIES} times, is a record the processor gave up on: the replay must
+     * not switch. Returns the shard's record after this write.
      */
-    void recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records);
+    AppliedShard recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records);
 
     /**
      * Per shard: the mark, the events counted below it, and the records that failed and have not applied since (by
      * sequence number: what failed, and how often).
      */
     record AppliedShard(String sequenceNumber, long events, Map<String, String> failed, Map<String, Integer> attempts) {
+        /**
+         * How often a failed playback record is retried before its processor gives up on it (passes over it, so
+         * that the shard moves on): its replay then fails naming it. The event source mappings themselves retry
+         * without a budget, so nothing else is ever skipped.
+         */
+        public static final int RETRIES = 10;
+
         /** A shard nothing was recorded for yet. */
         public static final AppliedShard NONE = new AppliedShard(null, 0, Map.of(), Map.of());
 
         public AppliedShard {
             failed = Map.copyOf(failed);
             attempts = Map.copyOf(attempts);
+        }
+
+        /** Whether the record at {@code sequenceNumber} failed more than {@link #RETRIES} times, so its processor gives up on it. */
+        public boolean givenUp(String sequenceNumber) {
+            return attempts.getOrDefault(sequenceNumber, 0) > RETRIES;
+        }
+
+        /**
+         * Whether the failed record at {@code sequenceNumber} will never apply: the mark passed it (it was skipped),
+         * or its processor gave up on it.
+         */
+        public boolean skipped(String sequenceNumber) {
+            return givenUp(sequenceNumber) || this.sequenceNumber != null && SequenceNumbers.compare(sequenceNumber, this.sequenceNumber) <= 0;
         }
 
         /**

@@ -63,8 +63,8 @@ public class ForwardingReplayStore implements ReplayStore {
     }
 
     @Override
-    public void recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
-        delegate.recordApplied(replayId, processor, shardId, upTo, records);
+    public AppliedShard recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
+        return delegate.recordApplied(replayId, processor, shardId, upTo, records);
     }
 
     @Override

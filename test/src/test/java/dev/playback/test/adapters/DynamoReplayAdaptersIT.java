@@ -48,7 +48,8 @@ class DynamoReplayAdaptersIT {
     @Test
     void keepsReplaysCheckpointsAndAppliedMarks() {
         Replay r = new Replay("r-1", ReplayKind.REBUILD, "g1", List.of("balances"), 4, 500, false, ReplayStatus.RUNNING,
-                Instant.parse("2026-01-01T00:00:00Z"), null, null, 0, 0, 0, null, "diff", "live");
+                Instant.parse("2026-01-01T00:00:00Z"), null, null, 0, 0, 0, null, "diff", "live",
+                Envelopes.json("{\"via\":\"execution\",\"executionName\":\"r-1\",\"claimed\":\"cli:ada@desk\"}"));
         assertTrue(replays.create(r));
         assertFalse(replays.create(r));
         assertEquals(r, replays.find("r-1").orElseThrow());
@@ -61,6 +62,8 @@ class DynamoReplayAdaptersIT {
         assertEquals(2, stored.rebuilt());
         assertEquals(10, stored.events());
         assertEquals("{\"a\":1}", stored.result().toString());
+        assertEquals("{\"via\":\"execution\",\"executionName\":\"r-1\",\"claimed\":\"cli:ada@desk\"}", stored.requestedBy().toString(),
+                "an update keeps who requested the replay");
         replays.update(stored.withStatus(ReplayStatus.RUNNING, null));
         assertNull(replays.find("r-1").orElseThrow().detail());
 

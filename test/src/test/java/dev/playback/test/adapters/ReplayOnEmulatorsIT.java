@@ -74,7 +74,7 @@ class ReplayOnEmulatorsIT {
             for (int d = 0; d < 4; d++) live.add(deposited("d" + a + "-" + d, "acc-" + a, "1.25"));
         }
         appender.append(live, Instant.now());
-        assertTrue(projection.apply(List.of(new Projection.Item("1", live, null))).failures().isEmpty());
+        assertTrue(projection.apply(List.of(new Projection.Item("1", live))).failures().isEmpty());
 
         for (String kind : List.of("rebuild", "verify")) {
             Map<String, Object> prepared = handler.handleRequest(input("action", "prepare", "kind", kind, "request",

@@ -67,6 +67,11 @@ class FaultInjectionIT {
     private static final int ACCOUNTS = 300;
     private static final String UNSTORABLE = "13.13";
     private static final Duration OUTAGE = Duration.ofSeconds(20);
+    /**
+     * The data table's outage: long enough that a processor's batch is retried more than the 10 times the processors'
+     * mappings used to allow before they discarded it (locally their backoff waits 6.6 s over those 10 retries).
+     */
+    private static final Duration DATA_TABLE_OUTAGE = Duration.ofSeconds(45);
 
     private LocalStack stack;
     private PlaybackApi api;
@@ -93,7 +98,7 @@ class FaultInjectionIT {
             }
         };
         return new PumpHandler(unbuildable, new KinesisEventPublisher(aws.kinesis(), variables.get("PLAYBACK_STREAM")),
-                new S3SetAside(aws.s3(), variables.get("FAILURE_BUCKET")), Clock.systemUTC());
+                new S3SetAside(aws.s3(), variables.get("FAILURE_BUCKET"), S3SetAside.Stream.EVENT), Clock.systemUTC());
     }
 
     @AfterAll
@@ -161,7 +166,7 @@ class FaultInjectionIT {
                         rebuild.set(stack.workflows().stepFunctions().startExecution(rebuildArn, "fault-rebuild",
                                 "{\"replayId\":\"fault-rebuild\",\"segments\":2,\"batchSize\":100}").executionArn());
                     }
-                    if (total - size < 4_500 && total >= 4_500) Faults.dataTableOutage(OUTAGE);
+                    if (total - size < 4_500 && total >= 4_500) Faults.dataTableOutage(DATA_TABLE_OUTAGE);
                     if (total - size < 7_000 && total >= 7_000) Faults.kinesisOutage(OUTAGE);
                 }
                 return order;
@@ -227,14 +232,20 @@ class FaultInjectionIT {
         String active = RebuildBenchmark.activeGeneration(stack, "balances");
         List<String> drift = LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"), active);
         MappingStats.Stats mappings = stack.mappings().stats();
-        // The pump's mapping has no retry budget that discards; the processors' mappings keep MaximumRetryAttempts 10,
-        // which an outage of the data table can outlast (their state then heals from the events table: drift below).
+        // No mapping has a retry budget that discards: the outages are outlasted by retrying, however long they last.
         long pumpDiscarded = 0;
         long processorsDiscarded = 0;
+        long processorsMostRetries = 0;
         for (var m : stack.mappings().mappings()) {
-            if (m.event().streamName().equals("EventStream")) pumpDiscarded += m.stats().discardedRecords();
-            else processorsDiscarded += m.stats().discardedRecords();
+            if (m.event().streamName().equals("EventStream")) {
+                pumpDiscarded += m.stats().discardedRecords();
+            } else {
+                processorsDiscarded += m.stats().discardedRecords();
+                processorsMostRetries = Math.max(processorsMostRetries, m.stats().mostRetries());
+            }
         }
+        int processorsSetAside = stack.s3().listObjectsV2(l -> l.bucket(stack.physicalName("FailureBucket"))
+                .prefix(S3SetAside.Stream.PLAYBACK.prefix())).keyCount();
         String sample = rejected.isEmpty() ? "-" : ((EventStatus.Rejected) statuses.get(rejected.get(0))).reason();
 
         System.out.printf("fault injection: %d events accepted (202) over %d accounts by %d clients (%d POSTs sent twice); injected %s%n",
@@ -246,8 +257,9 @@ class FaultInjectionIT {
                 notContiguous.size(), outOfOrder.size(), fold.events(), fold.violations().size(), drift.size());
         System.out.printf("fault injection: rebuild through the faults %s (%s), %d transient failures of the replay function retried "
                 + "by the state machine; balances active %s%n", rebuilt.status(), rebuilt.name(), transientRetries, active);
-        System.out.printf("fault injection: records set aside by a mapping: pump %d, processors %d (their 10 retries outlasted)%n",
-                pumpDiscarded, processorsDiscarded);
+        System.out.printf("fault injection: records discarded by a mapping: pump %d, processors %d; most retries of one processor batch %d "
+                + "(the former budget was 10); playback records set aside %d%n", pumpDiscarded, processorsDiscarded, processorsMostRetries,
+                processorsSetAside);
         System.out.printf("fault injection: sent in %d ms, all appended and projected after %d ms; event source mappings %s%n",
                 sentMillis, idleMillis, mappings);
 
@@ -264,6 +276,10 @@ class FaultInjectionIT {
         assertEquals(List.of(), notContiguous, "versions 1..n");
         assertEquals(List.of(), outOfOrder, "one client's events of an account in send order");
         assertEquals(0, pumpDiscarded, "no event-stream record discarded: " + mappings);
+        assertTrue(processorsMostRetries > 10, "the data table's outage outlasted the processors' former budget of 10 retries: "
+                + processorsMostRetries);
+        assertEquals(0, processorsDiscarded, "no playback-stream record discarded: " + mappings);
+        assertEquals(0, processorsSetAside, "every playback record could be decoded");
         assertEquals(List.of(), fold.violations());
         assertEquals(ExecutionStatus.SUCCEEDED, rebuilt.status(), () -> rebuilt.name() + ": " + rebuilt.error() + " " + rebuilt.cause());
         assertTrue(!active.equals("g0"), "the rebuild switched balances to its generation: " + active);

@@ -78,7 +78,7 @@ class LivePathIT {
         stack = LocalStack.start(LocalOptions.inMemory().withHandler("PumpFunction",
                 env -> new PumpHandler(pumpLog(env), new dev.playback.lambdas.aws.kinesis.KinesisEventPublisher(
                         new dev.playback.lambdas.config.AwsClients(new dev.playback.lambdas.config.Environment(env)).kinesis(),
-                        env.get("PLAYBACK_STREAM")), new S3SetAside(new AwsClients(new Environment(env)).s3(), env.get("FAILURE_BUCKET")),
+                        env.get("PLAYBACK_STREAM")), new S3SetAside(new AwsClients(new Environment(env)).s3(), env.get("FAILURE_BUCKET"), S3SetAside.Stream.EVENT),
                         Clock.systemUTC())));
         api = new PlaybackApi(stack.apiUrl());
         eventsTable = stack.physicalName("EventsTable");
@@ -293,7 +293,7 @@ class LivePathIT {
 
         assertEquals(List.of("poison-e1@1", "poison-e2@2", "poison-e3@3", "poison-e4@4"), LiveChecks.idsAndVersions(api.history("poison-acc").body()));
         assertEquals("9.00", api.aggregate("poison-acc").body().path("state").path("balance").asText());
-        S3SetAside setAside = new S3SetAside(stack.s3(), stack.physicalName("FailureBucket"));
+        S3SetAside setAside = new S3SetAside(stack.s3(), stack.physicalName("FailureBucket"), S3SetAside.Stream.EVENT);
         List<String> keys = setAside.keys().stream().filter(k -> k.endsWith("/" + sequence + ".json")).toList();
         assertEquals(1, keys.size(), "set aside under set-aside/event-stream/<shard>/<sequence>.json: " + setAside.keys());
         assertTrue(keys.get(0).startsWith("set-aside/event-stream/shardId-"), keys.get(0));

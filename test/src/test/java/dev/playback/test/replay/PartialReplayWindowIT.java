@@ -48,7 +48,7 @@ class PartialReplayWindowIT {
                     .endpointOverride(stack.workflows().eventBridgeEndpoint())
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                     .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
-                var r = events.putEvents(b -> b.entries(e -> e.source("playback").detailType("ReplayRequested").detail(scope.toString())));
+                var r = events.putEvents(b -> b.entries(e -> e.eventBusName(stack.workflows().eventBusName("ReplayRequestBus")).source("playback").detailType("ReplayRequested").detail(scope.toString())));
                 assertEquals(0, r.failedEntryCount());
             }
             String machine = stack.workflows().stateMachineArn("PartialReplayStateMachine");

@@ -100,16 +100,40 @@ class ReplayCommandsIT {
             if (started.isEmpty()) Thread.sleep(100);
         }
         assertTrue(started.isPresent(), "no partial replay execution started by the ReplayRequested event");
-        JsonNode input = Replays.JSON.readTree(started.get().input());
+        // the ReplayRequested rule's input: the request, and the event that carried it on ReplayRequestBus
+        JsonNode event = Replays.JSON.readTree(started.get().input()).path("event");
+        assertEquals("playback", event.path("source").asText());
+        assertEquals(r.json().path("eventId").asText(), event.path("id").asText());
+        assertEquals(stack.workflows().eventBusName("ReplayRequestBus"), r.json().path("eventBusName").asText());
+        JsonNode input = Replays.JSON.readTree(started.get().input()).path("request");
         assertEquals("[\"alice\",\"bob\"]", input.path("aggregates").toString());
         assertEquals("[\"MoneyDeposited\"]", input.path("types").toString());
         assertEquals("2026-01-01T00:00:00Z", input.path("since").asText());
         assertEquals("2026-01-31T23:00:00Z", input.path("until").asText());
         assertEquals("occurredAt", input.path("timeField").asText());
 
+        Replays.assertSucceeded(Replays.awaitReplay(stack, "PartialReplayStateMachine", "cli-p1", java.time.Duration.ofMinutes(2)));
         Run status = playback("status", "cli-p1", "--json");
         assertEquals(0, status.code(), status.err());
         assertEquals(1, status.json().path("executions").size(), status.out());
+        JsonNode requestedBy = Replays.JSON.readTree(status.json().path("record").path("requestedBy").asText());
+        assertEquals("eventbridge", requestedBy.path("via").asText(), status.out());
+        assertEquals(event.path("id").asText(), requestedBy.path("eventId").asText());
+        assertEquals("000000000000", requestedBy.path("account").asText());
+        assertTrue(requestedBy.path("claimed").asText().startsWith("cli:"), status.out());
+        Run text = playback("status", "cli-p1");
+        assertTrue(text.out().contains("requested by: via eventbridge, eventId " + event.path("id").asText()), text.out());
+    }
+
+    @Test
+    void replay_with_an_effectful_gateway_mode_through_EventBridge_is_refused_by_default() throws Exception {
+        Run r = playback("replay", "--aggregate", "alice", "--replay-id", "cli-p-diff", "--gateway-mode", "diff");
+        assertEquals(0, r.code(), r.err());
+        ExecutionDescription d = Replays.awaitReplay(stack, "PartialReplayStateMachine", "cli-p-diff", java.time.Duration.ofMinutes(2));
+        assertEquals("FAILED", d.status().name(), d.toString());
+        assertTrue(d.cause().contains("gatewayMode 'diff'") && d.cause().contains("AllowEffectfulEventReplays=true"), d.cause());
+        Run status = playback("status", "cli-p-diff");
+        assertTrue(status.out().contains("no replay record"), status.out());
     }
 
     @Test

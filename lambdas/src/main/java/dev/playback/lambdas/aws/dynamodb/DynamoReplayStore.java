@@ -64,7 +64,7 @@ public final class DynamoReplayStore implements ReplayStore {
                 text(item, "startedAt") == null ? null : Instant.parse(text(item, "startedAt")),
                 text(item, "detail"), json(text(item, "scope")), number(item, "aggregatesRead"),
                 number(item, "rebuilt"), number(item, "events"), json(text(item, "result")),
-                text(item, "gatewayMode"), text(item, "missingRecords")));
+                text(item, "gatewayMode"), text(item, "missingRecords"), json(text(item, "requestedBy"))));
     }
 
     private static long number(Map<String, AttributeValue> item, String name) {
@@ -99,6 +99,7 @@ public final class DynamoReplayStore implements ReplayStore {
         if (r.result() != null) item.put("result", s(r.result().toString()));
         item.put("gatewayMode", s(r.gatewayMode()));
         item.put("missingRecords", s(r.missingRecords()));
+        if (r.requestedBy() != null) item.put("requestedBy", s(r.requestedBy().toString()));
         if (withCounters) {
             item.put("rebuilt", n(r.rebuilt()));
             item.put("events", n(r.events()));
@@ -154,7 +155,7 @@ public final class DynamoReplayStore implements ReplayStore {
             values.put(":v" + i, e.getValue());
             i++;
         }
-        for (String optional : List.of("detail", "result", "scope", "generation")) {
+        for (String optional : List.of("detail", "result", "scope", "generation", "requestedBy")) {
             if (item.containsKey(optional)) continue;
             remove.append(remove.length() == 0 ? " REMOVE " : ", ").append("#a").append(i);
             names.put("#a" + i, optional);
@@ -259,12 +260,13 @@ public final class DynamoReplayStore implements ReplayStore {
      * (the mark), {@code events} (counted once each), {@code failed} (sequence number -> what failed and why).
      */
     @Override
-    public void recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
+    public AppliedShard recordApplied(String replayId, String processor, String shardId, String upTo, List<ProcessedRecord> records) {
         String pk = appliedKey(replayId, processor, shardId);
         long all = 0;
         for (ProcessedRecord r : records) {
             if (r.failure() == null && upTo != null && SequenceNumbers.compare(r.sequenceNumber(), upTo) <= 0) all += r.events();
         }
+        AppliedShard result;
         for (int attempt = 0; ; attempt++) {
             Map<String, AttributeValue> item = get(pk);
             long rev = item == null ? 0 : number(item, "rev");
@@ -272,6 +274,7 @@ public final class DynamoReplayStore implements ReplayStore {
             String mark = stored.sequenceNumber();
             AppliedShard after = stored.after(upTo, records);
             boolean failures = records.stream().anyMatch(r -> r.failure() != null);
+            result = after;
             if (java.util.Objects.equals(after.sequenceNumber(), mark) && after.failed().equals(stored.failed()) && !failures && item != null) break; // a redelivered batch
             Map<String, AttributeValue> put = new HashMap<>();
             put.put("pk", s(pk));
@@ -305,6 +308,7 @@ public final class DynamoReplayStore implements ReplayStore {
                     .updateExpression("ADD #c :n").expressionAttributeNames(Map.of("#c", "count"))
                     .expressionAttributeValues(Map.of(":n", n(count))));
         }
+        return result;
     }
 
     /** A shard's applied item as {@link AppliedShard}: its mark, events counted, failed records and their attempts. */

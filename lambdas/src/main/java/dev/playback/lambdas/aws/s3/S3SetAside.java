@@ -3,7 +3,7 @@ package dev.playback.lambdas.aws.s3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.playback.lambdas.pump.SetAside;
+import dev.playback.lambdas.aws.kinesis.SetAside;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -15,24 +15,42 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Set-aside event-stream records in the failure bucket, one JSON object per record under
- * {@code set-aside/event-stream/<shardId>/<sequenceNumber>.json}:
+ * Set-aside records of one stream in the failure bucket, one JSON object per record under
+ * {@code set-aside/<stream>/<shardId>/<sequenceNumber>.json} ({@code event-stream}: set aside by the pump;
+ * {@code playback-stream}: by the processors):
  * {@code {"shardId","sequenceNumber","partitionKey","arrivedAt","reason","data" (base64 of the record's bytes)}}.
  */
 public final class S3SetAside implements SetAside {
-    public static final String PREFIX = "set-aside/event-stream/";
+    /** The stream a set-aside record came from, and so the one {@code playback redrive} puts it back on. */
+    public enum Stream {
+        EVENT("event-stream"), PLAYBACK("playback-stream");
+
+        private final String folder;
+
+        Stream(String folder) {
+            this.folder = folder;
+        }
+
+        /** The key prefix of this stream's records: {@code set-aside/<stream>/}. */
+        public String prefix() {
+            return "set-aside/" + folder + "/";
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final S3Client s3;
     private final String bucket;
+    private final Stream stream;
 
-    public S3SetAside(S3Client s3, String bucket) {
+    public S3SetAside(S3Client s3, String bucket, Stream stream) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.stream = stream;
     }
 
-    public static String key(String shardId, String sequenceNumber) {
-        return PREFIX + shardId + "/" + sequenceNumber + ".json";
+    public String key(String shardId, String sequenceNumber) {
+        return stream.prefix() + shardId + "/" + sequenceNumber + ".json";
     }
 
     @Override
@@ -53,7 +71,7 @@ public final class S3SetAside implements SetAside {
     @Override
     public List<String> keys() {
         List<String> out = new ArrayList<>();
-        s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(PREFIX)).contents().forEach(o -> out.add(o.key()));
+        s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(stream.prefix())).contents().forEach(o -> out.add(o.key()));
         // Sequence numbers of one shard are decimal strings of one length: the key order is the stream order.
         out.sort(null);
         return out;

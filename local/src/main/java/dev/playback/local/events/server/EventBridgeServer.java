@@ -38,8 +38,10 @@ import java.util.concurrent.Executors;
 /**
  * Serves an {@link EventBus} over the AWS JSON 1.1 protocol on 127.0.0.1, so the SDK's
  * {@code EventBridgeClient} works unchanged with {@code endpointOverride(server.endpoint())}.
- * Operations: {@code AWSEvents.PutEvents}, {@code ListRules}, {@code DescribeRule}, {@code ListTargetsByRule}, {@code TestEventPattern}.
- * Requests are not authenticated (any credentials are accepted).
+ * Operations: {@code AWSEvents.PutEvents}, {@code ListRules}, {@code DescribeRule}, {@code ListTargetsByRule}, {@code TestEventPattern},
+ * {@code CreateEventBus}, {@code DescribeEventBus}, {@code ListEventBuses}, {@code PutPermission}.
+ * Requests are not authenticated (any credentials are accepted): every caller is the bus's own account, which a bus policy
+ * never restricts (on AWS its IAM identity policies do).
  */
 public final class EventBridgeServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventBridgeServer.class.getName());
@@ -162,6 +164,14 @@ public final class EventBridgeServer implements AutoCloseable {
                 return listTargets(request);
             case "TestEventPattern":
                 return testEventPattern(request);
+            case "CreateEventBus":
+                return createEventBus(request);
+            case "DescribeEventBus":
+                return describeEventBus(request);
+            case "ListEventBuses":
+                return listEventBuses();
+            case "PutPermission":
+                return putPermission(request);
             default:
                 throw new ApiError(400, "UnknownOperationException", "Operation " + operation + " is not supported by the local EventBridge");
         }
@@ -250,9 +260,74 @@ public final class EventBridgeServer implements AutoCloseable {
         return out;
     }
 
+    private JsonNode createEventBus(JsonNode request) {
+        String name = requiredName(request);
+        if (bus.hasEventBus(name)) {
+            throw new ApiError(400, "ResourceAlreadyExistsException", "Event bus " + name + " already exists.");
+        }
+        try {
+            bus.createEventBus(name);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "ValidationException", e.getMessage());
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("EventBusArn", bus.eventBusArn(name));
+        return out;
+    }
+
+    private JsonNode describeEventBus(JsonNode request) {
+        String name = EventBus.busName(text(request, "Name"));
+        if (!bus.hasEventBus(name)) {
+            throw new ApiError(400, "ResourceNotFoundException", "Event bus " + name + " does not exist.");
+        }
+        return describeBus(name);
+    }
+
+    private ObjectNode describeBus(String name) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("Name", name);
+        out.put("Arn", bus.eventBusArn(name));
+        bus.policy(name).ifPresent(p -> out.put("Policy", p.toString()));
+        return out;
+    }
+
+    private JsonNode listEventBuses() {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("EventBuses");
+        bus.eventBuses().forEach(name -> list.add(describeBus(name)));
+        return out;
+    }
+
+    /** PutPermission with a {@code Policy} (a policy document; its statements) or StatementId, Action, Principal. */
+    private JsonNode putPermission(JsonNode request) {
+        String name = EventBus.busName(text(request, "EventBusName"));
+        List<JsonNode> statements = new ArrayList<>();
+        try {
+            if (text(request, "Policy") != null) {
+                JSON.readTree(text(request, "Policy")).path("Statement").forEach(statements::add);
+            } else {
+                ObjectNode st = JSON.createObjectNode();
+                st.put("Sid", text(request, "StatementId"));
+                st.put("Effect", "Allow");
+                st.putObject("Principal").put("AWS", text(request, "Principal"));
+                st.put("Action", Optional.ofNullable(text(request, "Action")).orElse("events:PutEvents"));
+                if (request.has("Condition")) st.set("Condition", request.get("Condition"));
+                statements.add(st);
+            }
+            for (JsonNode st : statements) {
+                bus.putPermission(name, st);
+            }
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, "ValidationException", "Policy is not valid JSON: " + e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, bus.hasEventBus(name) ? "ValidationException" : "ResourceNotFoundException", e.getMessage());
+        }
+        return JSON.createObjectNode();
+    }
+
     private JsonNode listRules(JsonNode request) {
         String prefix = Optional.ofNullable(text(request, "NamePrefix")).orElse("");
-        String bus = Optional.ofNullable(text(request, "EventBusName")).orElse(Rule.DEFAULT_BUS);
+        String bus = EventBus.busName(text(request, "EventBusName"));
         ObjectNode out = JSON.createObjectNode();
         ArrayNode list = out.putArray("Rules");
         for (Rule r : this.bus.rules()) {

@@ -50,7 +50,7 @@ public final class InMemoryReplayStore implements ReplayStore {
         replays.put(replay.replayId(), new Replay(replay.replayId(), replay.kind(), replay.generation(), replay.processors(),
                 replay.segments(), replay.batchSize(), replay.reportOnly(), replay.status(), replay.startedAt(), replay.detail(),
                 replay.scope(), replay.aggregatesRead(), stored.rebuilt(), stored.events(), replay.result(), replay.gatewayMode(),
-                replay.missingRecords()));
+                replay.missingRecords(), replay.requestedBy()));
     }
 
     @Override
@@ -59,7 +59,7 @@ public final class InMemoryReplayStore implements ReplayStore {
         if (r == null) throw new IllegalArgumentException("no replay " + replayId);
         replays.put(replayId, new Replay(r.replayId(), r.kind(), r.generation(), r.processors(), r.segments(), r.batchSize(),
                 r.reportOnly(), r.status(), r.startedAt(), r.detail(), r.scope(), r.aggregatesRead(), r.rebuilt() + rebuilt,
-                r.events() + events, r.result(), r.gatewayMode(), r.missingRecords()));
+                r.events() + events, r.result(), r.gatewayMode(), r.missingRecords(), r.requestedBy()));
     }
 
     @Override
@@ -110,7 +110,7 @@ public final class InMemoryReplayStore implements ReplayStore {
     }
 
     @Override
-    public synchronized void recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records) {
+    public synchronized AppliedShard recordApplied(String replayId, String processor, String shardId, String upTo, java.util.List<ProcessedRecord> records) {
         String key = replayId + "#" + processor + "#" + shardId;
         AppliedShard stored = shards.getOrDefault(key, new AppliedShard(applied.get(key), 0, Map.of(), Map.of()));
         long all = 0;
@@ -122,6 +122,7 @@ public final class InMemoryReplayStore implements ReplayStore {
         shards.put(key, after);
         if (next != null) applied.put(key, next);
         appliedEvents.merge(replayId + "#" + processor, all, Long::sum);
+        return after;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.playback.lambdas.pump;
+package dev.playback.lambdas.aws.kinesis;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Set-aside records in memory, keyed as the S3 store keys them. */
-final class InMemorySetAside implements SetAside {
+public final class InMemorySetAside implements SetAside {
     private final Map<String, Entry> entries = new TreeMap<>();
 
     @Override
