@@ -79,7 +79,7 @@ public final class LocalStack implements AutoCloseable {
             mappings.start();
             workflows = new Workflows(template, functions, dynamo, kinesis, s3, SfnClock.system());
             started.add(workflows);
-            api = LocalApi.fromTemplate(template, functions, options.apiPort()).start();
+            api = LocalApi.fromTemplate(template, functions, options.apiPort(), options.apiAuth()).start();
             started.add(api);
         } catch (Exception | Error e) {
             close();

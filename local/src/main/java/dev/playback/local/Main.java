@@ -18,12 +18,14 @@ public final class Main {
     private static final String USAGE = """
             usage: playback <command> [options]
               demo                          run the demo on a fresh in-memory local stack
-              local [--data DIR] [--port N] [--fee-rule v1|v2]
+              local [--data DIR] [--port N] [--fee-rule v1|v2] [--auth none|iam]
                                             run the local stack until Ctrl-C (--data keeps state on disk; a restart resumes:
-                                            start an interrupted rebuild again with the same --replay-id)
-              reverse EVENT_ID --reason R [--dry-run]
-                                            append a compensating event for EVENT_ID through the HTTP API
-              redrive [--aws] [--failure-bucket B] [--event-stream S]
+                                            start an interrupted rebuild again with the same --replay-id; --auth iam: every
+                                            API route requires a SigV4 signature with the local credentials, as on AWS)
+              reverse EVENT_ID --reason R [--dry-run] [--api URL] [--aws [--stack NAME]]
+                                            append a compensating event for EVENT_ID through the HTTP API (--aws signs
+                                            with SigV4; --stack finds the deployed API from the stack's outputs)
+              redrive [--aws [--stack NAME]] [--failure-bucket B] [--event-stream S]
                                             put the records the pump set aside back on the event stream
             %s  bench ingest [--events N] [--clients N]
                                             measure HTTP -> stream -> events table -> data store, and the emulators' ceilings
@@ -104,6 +106,7 @@ public final class Main {
                 case "--data" -> options = options.withDataDir(Path.of(value(args, ++i, "--data")));
                 case "--port" -> options = options.withApiPort(Integer.parseInt(value(args, ++i, "--port")));
                 case "--fee-rule" -> options = options.withParameter("FeeRule", value(args, ++i, "--fee-rule"));
+                case "--auth" -> options = options.withApiAuth(dev.playback.local.http.LocalApi.Auth.parse(value(args, ++i, "--auth")));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback local'");
             }
         }

@@ -38,8 +38,12 @@ import java.util.Map;
  * {@code GET /aggregates/{aggregateId}/events}. Only translates; the work is in {@link Ingest}.
  */
 public final class IngestHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-    /** API Gateway's own payload limit. */
-    public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+    /**
+     * The largest body accepted: one that fits, with room to spare, in a synchronous Lambda invoke (6,291,456 bytes),
+     * which carries it inside the API Gateway proxy event as a JSON string; escaping can double a JSON body (every
+     * {@code "} and {@code \} becomes two bytes), and the headers come twice (at most 10 KB each on API Gateway).
+     */
+    public static final int MAX_BODY_BYTES = 3_000_000;
     private static final int MAX_HISTORY_PAGE = 1000;
     /**
      * How long {@code POST /events} may spend putting events on the stream before it answers 503: under API Gateway's

@@ -3,6 +3,7 @@ package dev.playback.lambdas.payouts;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.gateway.DynamoCommandLog;
+import dev.playback.lambdas.aws.gateway.ExternalCredentials;
 import dev.playback.lambdas.aws.gateway.HttpExternalSystems;
 import dev.playback.lambdas.aws.gateway.S3QueryRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
@@ -22,6 +23,8 @@ import java.net.URI;
 /**
  * Everything the payouts processor needs, wired from a function's environment: {@code FEE_RULE},
  * {@code FX_URL}, {@code BANK_URL}, {@code RECORD_BUCKET} (recorded query answers), the tables and, optionally,
+ * {@code FX_CREDENTIALS_SECRET} / {@code BANK_CREDENTIALS_SECRET} (Secrets Manager secrets holding the external systems'
+ * Authorization headers, read here, once, at cold start: {@link ExternalCredentials}),
  * {@code REPORT_BUCKET} (gateway reports of replays: per-batch pieces, and the journal of what reached outside) and {@code PLAYBACK_STREAM}
  * (records from it that are not replay batches are not processed live). Missing variables are named together.
  */
@@ -43,7 +46,8 @@ public record PayoutsWiring(PayoutsProcessor processor, GatewayPorts gateway, Ev
         EventStore events = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(s3, t.payloadBucket()));
         // Like the projection's: the states this container wrote are remembered, and saved only if nobody else wrote them since.
         StateStore states = new dev.playback.model.store.CachedStateStore(new DynamoStateStore(dynamo, t.dataTable()), CACHED_STATES);
-        GatewayPorts ports = new GatewayPorts(new HttpExternalSystems(URI.create(fx), URI.create(bank)),
+        ExternalCredentials credentials = ExternalCredentials.fromSecretsManager(env, aws::secretsManager);
+        GatewayPorts ports = new GatewayPorts(new HttpExternalSystems(URI.create(fx), URI.create(bank), credentials),
                 new S3QueryRecords(s3, records), new DynamoCommandLog(dynamo, t.dataTable()));
         return new PayoutsWiring(Ledger.payouts(FeeRule.parse(feeRule)), ports, events, states,
                 new dev.playback.lambdas.aws.dynamodb.DynamoReplayStore(dynamo, t.dataTable()), s3,

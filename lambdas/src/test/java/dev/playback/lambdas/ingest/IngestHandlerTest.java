@@ -197,10 +197,21 @@ class IngestHandlerTest {
     }
 
     @Test
-    void refusesABodyOverTenMegabytes() {
-        String body = document("big", IngestHandler.MAX_BODY_BYTES);
+    void refusesABodyOverThreeMillionBytes() {
+        String body = document("big", 3_000_000);
         assertRefused(post(body), 413, "body");
         assertEquals(List.of(), stream.published());
+    }
+
+    @Test
+    void acceptsABodyJustUnderThreeMillionBytes() {
+        String body = "[" + document("d-1", 990_000) + "," + document("d-2", 990_000) + "," + document("d-3", 990_000) + "]";
+        assertTrue(body.length() > 2_970_000 && body.length() < 3_000_000, "body length " + body.length());
+
+        APIGatewayProxyResponseEvent response = post(body);
+
+        assertEquals(202, response.getStatusCode(), response.getBody());
+        assertEquals(3, stream.published().size());
     }
 
     @Test

@@ -17,33 +17,37 @@ import java.util.Map;
 
 /**
  * The clients the replay commands use, pointed either at a running {@code playback local} (endpoints from
- * its file) or at AWS ({@code --aws}: the SDK's default credentials and region; state machines found by
- * their SAM names {@code <LogicalId>-<suffix>}; the data table from {@code --data-table} or
- * {@code $PLAYBACK_DATA_TABLE}).
+ * its file) or at AWS ({@code --aws}: the SDK's default credentials and region). On AWS the resources come from the
+ * stack's outputs ({@code --stack NAME}, see {@link StackOutputs}); {@code --data-table}/{@code $PLAYBACK_DATA_TABLE}
+ * and the like override them; without a stack, state machines are found by their SAM names
+ * {@code <LogicalId>-<suffix>}.
  */
 public final class Connection implements AutoCloseable {
     public static final String DATA_TABLE_ENV = "PLAYBACK_DATA_TABLE";
     public static final String EVENTS_TABLE_ENV = "PLAYBACK_EVENTS_TABLE";
+    public static final String REPORT_BUCKET_ENV = "PLAYBACK_REPORT_BUCKET";
 
     private final SfnClient sfn;
     private final EventBridgeClient events;
     private final DynamoDbClient dynamo;
     private final String dataTable;
     private final String eventsTable;
+    private final String reportBucket;
     private final LocalEndpoints local;
     private final Map<String, String> machines = new HashMap<>();
     private final String where;
 
     private Connection(SfnClient sfn, EventBridgeClient events, DynamoDbClient dynamo, String dataTable, String eventsTable,
-                       LocalEndpoints local, String where) {
+                       String reportBucket, LocalEndpoints local, Map<String, String> stateMachines, String where) {
         this.sfn = sfn;
         this.events = events;
         this.dynamo = dynamo;
         this.dataTable = dataTable;
         this.eventsTable = eventsTable;
+        this.reportBucket = reportBucket;
         this.local = local;
         this.where = where;
-        if (local != null) machines.putAll(local.stateMachines());
+        machines.putAll(stateMachines);
     }
 
     /** A connection to the local stack described by {@code file}. */
@@ -65,26 +69,36 @@ public final class Connection implements AutoCloseable {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         DynamoDbClient ddb = DynamoDbClient.builder().region(region).credentialsProvider(creds).endpointOverride(e.dynamoDb())
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        return new Connection(sfn, eb, ddb, e.name("DataTable"), e.name("EventsTable"), e, where);
+        return new Connection(sfn, eb, ddb, e.name("DataTable"), e.name("EventsTable"), e.names().get("ReportBucket"), e,
+                e.stateMachines(), where);
     }
 
-    /** A connection to AWS; {@code dataTable}/{@code eventsTable} may be null (then read from the environment). */
-    public static Connection aws(String dataTable, String eventsTable) {
-        String data = dataTable != null ? dataTable : blankToNull(System.getenv(DATA_TABLE_ENV));
-        String evts = eventsTable != null ? eventsTable : blankToNull(System.getenv(EVENTS_TABLE_ENV));
-        // default credentials and region; the HTTP client named, as more than one is on the classpath
-        try {
-            return new Connection(SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+    /**
+     * A connection to AWS with the SDK's default credentials and region; {@code dataTable}/{@code eventsTable} may be
+     * null (then from the environment, then from the outputs of {@code stackName}, when given).
+     */
+    public static Connection aws(String dataTable, String eventsTable, String stackName) {
+        // the HTTP client named, as more than one is on the classpath
+        return AwsTarget.withDefaults(() -> {
+            StackOutputs stack = stackName == null ? null : AwsTarget.describe(stackName);
+            return aws(SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
                     EventBridgeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-                    DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(), data, evts, null, "AWS");
-        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
-            String why = e.getMessage() == null ? e.toString() : e.getMessage().split(":")[0];
-            throw new UsageException("--aws: " + why + " (set AWS_REGION and credentials, or AWS_PROFILE)");
-        }
+                    DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+                    dataTable, eventsTable, System.getenv(), stack);
+        });
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    /**
+     * A connection to AWS through the given clients: each name from its option, else from {@code environment}, else
+     * from {@code stack}'s outputs (null: no stack).
+     */
+    static Connection aws(SfnClient sfn, EventBridgeClient events, DynamoDbClient dynamo, String dataTable, String eventsTable,
+                          Map<String, String> environment, StackOutputs stack) {
+        String data = AwsTarget.pick(dataTable, environment.get(DATA_TABLE_ENV), stack, StackOutputs.DATA_TABLE);
+        String evts = AwsTarget.pick(eventsTable, environment.get(EVENTS_TABLE_ENV), stack, StackOutputs.EVENTS_TABLE);
+        String report = AwsTarget.pick(null, environment.get(REPORT_BUCKET_ENV), stack, StackOutputs.REPORT_BUCKET);
+        return new Connection(sfn, events, dynamo, data, evts, report, null,
+                stack == null ? Map.of() : stack.stateMachines(), stack == null ? "AWS" : "AWS stack " + stack.stackName());
     }
 
     public SfnClient sfn() {
@@ -110,12 +124,12 @@ public final class Connection implements AutoCloseable {
     /** The data table; on AWS it must be given. */
     public String dataTable() {
         if (dataTable == null) {
-            throw new UsageException("this command reads the data table: give --data-table NAME or set " + DATA_TABLE_ENV);
+            throw new UsageException("this command reads the data table: give --stack NAME, --data-table NAME or set " + DATA_TABLE_ENV);
         }
         return dataTable;
     }
 
-    /** The events table, or null when unknown (on AWS without --events-table / PLAYBACK_EVENTS_TABLE). */
+    /** The events table, or null when unknown (on AWS without --stack, --events-table or PLAYBACK_EVENTS_TABLE). */
     public String eventsTableOrNull() {
         return eventsTable;
     }
@@ -125,10 +139,9 @@ public final class Connection implements AutoCloseable {
         return local == null ? null : local.name(logicalId);
     }
 
-    /** The report bucket: locally from the endpoints file, on AWS from {@code $PLAYBACK_REPORT_BUCKET}; null when unknown. */
+    /** The report bucket: locally from the endpoints file, on AWS from {@code $PLAYBACK_REPORT_BUCKET} or the stack; null when unknown. */
     public String reportBucketOrNull() {
-        if (local != null) return local.names().get("ReportBucket");
-        return blankToNull(System.getenv("PLAYBACK_REPORT_BUCKET"));
+        return reportBucket;
     }
 
     /** The ARN of the template's state machine {@code logicalId}. */
@@ -136,6 +149,7 @@ public final class Connection implements AutoCloseable {
         String arn = machines.get(logicalId);
         if (arn != null) return arn;
         if (local != null) return local.stateMachine(logicalId);
+        // without --stack: by the SAM name
         List<StateMachineListItem> found = new ArrayList<>();
         for (var page : sfn.listStateMachinesPaginator(b -> b.maxResults(1000))) {
             for (StateMachineListItem m : page.stateMachines()) {

@@ -16,17 +16,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code playback redrive [--aws] [--failure-bucket B] [--event-stream S] [--playback-stream P] [--local-file FILE]}:
- * puts the records set aside because they could not be decoded (by the pump: kept in the failure bucket under
- * {@code set-aside/event-stream/<shardId>/<sequenceNumber>.json}; by the processors: under
+ * {@code playback redrive [--aws [--stack NAME]] [--failure-bucket B] [--event-stream S] [--playback-stream P]
+ * [--local-file FILE]}: puts the records set aside because they could not be decoded (by the pump: kept in the
+ * failure bucket under {@code set-aside/event-stream/<shardId>/<sequenceNumber>.json}; by the processors: under
  * {@code set-aside/playback-stream/...}) back on the stream they came from, in stream order per shard, with their
  * partition key, and removes each from the bucket only once it was re-published. Run it after the fix that makes
  * them readable; a record that still cannot be decoded is set aside again. Locally the names come from the running
- * stack; with {@code --aws} from the options or {@code PLAYBACK_FAILURE_BUCKET}, {@code PLAYBACK_EVENT_STREAM} and
- * {@code PLAYBACK_PLAYBACK_STREAM}.
+ * stack; with {@code --aws} from the options, else {@code PLAYBACK_FAILURE_BUCKET}, {@code PLAYBACK_EVENT_STREAM} and
+ * {@code PLAYBACK_PLAYBACK_STREAM}, else the outputs of the deployed stack {@code --stack NAME}.
  */
 public final class RedriveCommand {
-    public static final String USAGE = "usage: playback redrive [--aws] [--failure-bucket NAME] [--event-stream NAME] [--playback-stream NAME] [--local-file FILE]";
+    public static final String USAGE = "usage: playback redrive [--aws [--stack NAME]] [--failure-bucket NAME] [--event-stream NAME] "
+            + "[--playback-stream NAME] [--local-file FILE]";
 
     private RedriveCommand() {
     }
@@ -59,6 +60,7 @@ public final class RedriveCommand {
         String stream = null;
         String playbackStream = null;
         Path file = null;
+        String stackName = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--aws" -> aws = true;
@@ -66,22 +68,26 @@ public final class RedriveCommand {
                 case "--event-stream" -> stream = value(args, ++i, "--event-stream");
                 case "--playback-stream" -> playbackStream = value(args, ++i, "--playback-stream");
                 case "--local-file" -> file = Path.of(value(args, ++i, "--local-file"));
+                case "--stack" -> stackName = value(args, ++i, "--stack");
                 default -> throw new UsageException("unexpected argument '" + args[i] + "'\n" + USAGE);
             }
         }
         S3Client s3;
         KinesisClient kinesis;
+        if (stackName != null && !aws) throw new UsageException("option --stack of 'playback redrive' needs --aws\n" + USAGE);
         if (aws) {
-            bucket = bucket != null ? bucket : System.getenv("PLAYBACK_FAILURE_BUCKET");
-            stream = stream != null ? stream : System.getenv("PLAYBACK_EVENT_STREAM");
-            playbackStream = playbackStream != null ? playbackStream : System.getenv("PLAYBACK_PLAYBACK_STREAM");
-            if (bucket == null || bucket.isBlank()) throw new UsageException("--aws: give --failure-bucket NAME or set PLAYBACK_FAILURE_BUCKET");
-            if (stream == null || stream.isBlank()) throw new UsageException("--aws: give --event-stream NAME or set PLAYBACK_EVENT_STREAM");
-            if (playbackStream == null || playbackStream.isBlank()) {
-                throw new UsageException("--aws: give --playback-stream NAME or set PLAYBACK_PLAYBACK_STREAM");
+            String named = stackName;
+            StackOutputs stack = named == null ? null : AwsTarget.withDefaults(() -> AwsTarget.describe(named));
+            bucket = AwsTarget.pick(bucket, System.getenv("PLAYBACK_FAILURE_BUCKET"), stack, StackOutputs.FAILURE_BUCKET);
+            stream = AwsTarget.pick(stream, System.getenv("PLAYBACK_EVENT_STREAM"), stack, StackOutputs.EVENT_STREAM);
+            playbackStream = AwsTarget.pick(playbackStream, System.getenv("PLAYBACK_PLAYBACK_STREAM"), stack, StackOutputs.PLAYBACK_STREAM);
+            if (bucket == null) throw new UsageException("--aws: give --stack NAME, --failure-bucket NAME or set PLAYBACK_FAILURE_BUCKET");
+            if (stream == null) throw new UsageException("--aws: give --stack NAME, --event-stream NAME or set PLAYBACK_EVENT_STREAM");
+            if (playbackStream == null) {
+                throw new UsageException("--aws: give --stack NAME, --playback-stream NAME or set PLAYBACK_PLAYBACK_STREAM");
             }
-            s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            kinesis = KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            s3 = AwsTarget.withDefaults(() -> S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+            kinesis = AwsTarget.withDefaults(() -> KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
         } else {
             Path where = file != null ? file : LocalEndpoints.defaultFile();
             LocalEndpoints e = LocalEndpoints.read(where);

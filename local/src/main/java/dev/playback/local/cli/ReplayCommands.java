@@ -34,7 +34,7 @@ import java.util.function.Function;
 public final class ReplayCommands {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final List<String> TIME_FIELDS = List.of("recordedAt", "occurredAt");
-    private static final Set<String> CONNECTION_VALUED = Set.of("--data-table", "--events-table", "--local-file");
+    private static final Set<String> CONNECTION_VALUED = Set.of("--data-table", "--events-table", "--local-file", "--stack");
     private static final Set<String> CONNECTION_FLAGS = Set.of("--aws", "--json");
     /** The event bus of ReplayRequested events with --aws when --bus is not given (the stack's output ReplayRequestBusName). */
     public static final String REPLAY_BUS_ENV = "PLAYBACK_REPLAY_BUS";
@@ -57,7 +57,8 @@ public final class ReplayCommands {
                   with external effects (payouts); defaults suppress and fail
               status REPLAY_ID              the replay record (who requested it), its checkpoints and its executions
               rollback [--processor P]...   make the previous generation active again (RollbackStateMachine)
-                  all of them: [--json] [--aws [--data-table NAME] [--events-table NAME]]; locally they use the
+                  all of them: [--json] [--aws [--stack NAME] [--data-table NAME] [--events-table NAME]]; --stack
+                  finds the deployed stack's tables and state machines from its outputs; locally they use the
                   running 'playback local' (its endpoints file: .playback/local.json, or --local-file FILE)
             """;
 
@@ -107,7 +108,7 @@ public final class ReplayCommands {
         f.addAll(CONNECTION_FLAGS);
         Args a = Args.parse(command, args, v, repeatable, f);
         if (!a.flag("--aws")) {
-            for (String awsOnly : List.of("--data-table", "--events-table")) {
+            for (String awsOnly : List.of("--data-table", "--events-table", "--stack")) {
                 if (a.value(awsOnly) != null) throw new UsageException("option " + awsOnly + " of 'playback " + command + "' needs --aws");
             }
         } else if (a.value("--local-file") != null) {
@@ -117,7 +118,7 @@ public final class ReplayCommands {
     }
 
     static Connection connect(Args a) {
-        if (a.flag("--aws")) return Connection.aws(a.value("--data-table"), a.value("--events-table"));
+        if (a.flag("--aws")) return Connection.aws(a.value("--data-table"), a.value("--events-table"), a.value("--stack"));
         String file = a.value("--local-file");
         return Connection.local(file == null ? LocalEndpoints.defaultFile() : Path.of(file));
     }

@@ -28,11 +28,13 @@ import java.util.List;
  * folds the aggregate's history with the domain's rules to refuse what the processors would reject (an event
  * reversed twice, an account opening, an unknown event); an event older than what the state remembers is
  * planned as the processors will do it, by rebuilding the account without it. {@code --dry-run} prints the balance change and the
- * compensations the gateway would send, and commits nothing. The API URL comes from {@code --api} or
- * {@code PLAYBACK_API} (printed by {@code playback local}).
+ * compensations the gateway would send, and commits nothing. The API URL comes from {@code --api},
+ * {@code --aws --stack NAME} (the deployed stack's {@code ApiUrl} output), or {@code PLAYBACK_API} (printed by
+ * {@code playback local}), in that order. {@code --aws} signs every request with SigV4 (the SDK's default credentials and region), as
+ * the deployed API's IAM authorization requires.
  */
 public final class ReverseCommand {
-    public static final String USAGE = "usage: playback reverse EVENT_ID --reason R [--dry-run] [--api URL]";
+    public static final String USAGE = "usage: playback reverse EVENT_ID --reason R [--dry-run] [--api URL] [--aws [--stack NAME]]";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final PlaybackApi api;
@@ -49,13 +51,17 @@ public final class ReverseCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         String eventId = null;
         String reason = null;
-        String url = System.getenv("PLAYBACK_API");
+        String url = null;
         boolean dryRun = false;
+        boolean aws = false;
+        String stackName = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--reason" -> reason = value(args, ++i, "--reason");
                 case "--api" -> url = value(args, ++i, "--api");
                 case "--dry-run" -> dryRun = true;
+                case "--aws" -> aws = true;
+                case "--stack" -> stackName = value(args, ++i, "--stack");
                 default -> {
                     if (args[i].startsWith("--") || eventId != null) throw new IllegalArgumentException("unexpected argument '" + args[i] + "'\n" + USAGE);
                     eventId = args[i];
@@ -64,8 +70,15 @@ public final class ReverseCommand {
         }
         if (eventId == null) throw new IllegalArgumentException("which event? " + USAGE);
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("--reason is required\n" + USAGE);
-        if (url == null) throw new IllegalArgumentException("no API URL: pass --api URL or set PLAYBACK_API (see 'playback local')");
-        ReverseCommand command = new ReverseCommand(new PlaybackApi(URI.create(url)), out);
+        if (stackName != null && !aws) throw new IllegalArgumentException("option --stack needs --aws\n" + USAGE);
+        if (url == null && stackName != null) {
+            String named = stackName;
+            url = AwsTarget.withDefaults(() -> AwsTarget.describe(named)).require(StackOutputs.API_URL);
+        }
+        if (url == null) url = System.getenv("PLAYBACK_API");
+        if (url == null) throw new IllegalArgumentException("no API URL: pass --api URL or set PLAYBACK_API (see 'playback local'), or --aws --stack NAME");
+        PlaybackApi api = aws ? AwsTarget.signedApi(URI.create(url)) : new PlaybackApi(URI.create(url));
+        ReverseCommand command = new ReverseCommand(api, out);
         Outcome o = command.reverse(eventId, reason, dryRun);
         if (o instanceof Outcome.Refused r) {
             err.println("playback reverse: " + r.reason());

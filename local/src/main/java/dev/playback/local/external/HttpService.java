@@ -15,10 +15,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A small JSON-over-HTTP service on 127.0.0.1 and a free port. */
+/**
+ * A small JSON-over-HTTP service on 127.0.0.1 and a free port. Open by default; after {@link #requireAuthorization} it
+ * answers 401 to a request without that exact {@code Authorization} header, as a partner's API with credentials would.
+ */
 abstract class HttpService implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile String authorization;
 
     HttpService(String name, String path) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -36,6 +40,11 @@ abstract class HttpService implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** From now on every request must carry {@code Authorization: value}. */
+    public void requireAuthorization(String value) {
+        this.authorization = value;
+    }
+
     abstract Response handle(String method, String path, Map<String, String> query, HttpExchange exchange, byte[] body) throws IOException;
 
     record Response(int status, JsonNode body) {
@@ -49,7 +58,10 @@ abstract class HttpService implements AutoCloseable {
         Response response;
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            response = handle(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query(exchange.getRequestURI()), exchange, body);
+            String required = authorization;
+            response = required != null && !required.equals(exchange.getRequestHeaders().getFirst("Authorization"))
+                    ? error(401, "missing or wrong Authorization header")
+                    : handle(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query(exchange.getRequestURI()), exchange, body);
         } catch (RuntimeException e) {
             response = error(500, e.toString());
         }

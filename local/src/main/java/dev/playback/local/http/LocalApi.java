@@ -40,16 +40,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * integration: each request becomes an {@link APIGatewayProxyRequestEvent} (stage {@code Prod}), the function's
  * {@link APIGatewayProxyResponseEvent} becomes the HTTP response. A path no route matches answers 404
  * {@code {"message":"Not Found"}}; a known path with a method it does not serve answers 403
- * {@code {"message":"Missing Authentication Token"}}; a body over 10 MB answers 413; a function error or malformed
- * response answers 502 {@code {"message":"Internal server error"}}, as API Gateway does. Paths may carry the
- * {@code /Prod} stage prefix or not.
+ * {@code {"message":"Missing Authentication Token"}}; a body over 6 MB (what a synchronous Lambda invoke carries)
+ * answers 413; a function error or malformed response answers 502 {@code {"message":"Internal server error"}}, as API
+ * Gateway does. Paths may carry the {@code /Prod} stage prefix or not. With {@link Auth#IAM} every route requires a
+ * SigV4 signature made with the local credentials, as the template's {@code AWS_IAM} authorization does on AWS
+ * ({@link IamAuthorizer}); {@link Auth#NONE} (the default) leaves the loopback-only API open.
  */
 public final class LocalApi implements AutoCloseable {
-    /** API Gateway's payload limit. */
-    public static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+    /** A synchronous Lambda invoke's payload limit (6 MB), below API Gateway's own 10 MB. */
+    public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
     static final String STAGE = "Prod";
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    /** How requests are authorized: {@code NONE} (open) or {@code IAM} (SigV4 signatures with the local credentials). */
+    public enum Auth {
+        NONE, IAM;
+
+        /** {@code none} or {@code iam}, as the {@code --auth} option spells them. */
+        public static Auth parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "none" -> NONE;
+                case "iam" -> IAM;
+                default -> throw new IllegalArgumentException("--auth must be none or iam, not '" + text + "'");
+            };
+        }
+    }
 
     /** One route: an HTTP method (or ANY), a resource path with {@code {param}} / {@code {proxy+}}, a function. */
     public record Route(String method, String resourcePath, LocalFunction function) {
@@ -64,13 +80,21 @@ public final class LocalApi implements AutoCloseable {
     private final Routes routes;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final IamAuthorizer authorizer;
+
+    /** An open API ({@link Auth#NONE}). */
+    public LocalApi(List<Route> routes, int port, int threads) throws IOException {
+        this(routes, port, threads, null);
+    }
 
     /**
      * @param port 0 picks a free port
      * @param threads how many requests are served in parallel
+     * @param authorizer checks every request's signature; null: the API is open
      */
-    public LocalApi(List<Route> routes, int port, int threads) throws IOException {
+    public LocalApi(List<Route> routes, int port, int threads, IamAuthorizer authorizer) throws IOException {
         this.routes = new Routes(routes);
+        this.authorizer = authorizer;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         AtomicInteger count = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(threads, r -> {
@@ -83,13 +107,13 @@ public final class LocalApi implements AutoCloseable {
     }
 
     /** Every Api event of every function of {@code template}, served by its function from {@code functions}. */
-    public static LocalApi fromTemplate(Template template, LocalFunctions functions, int port) throws IOException {
+    public static LocalApi fromTemplate(Template template, LocalFunctions functions, int port, Auth auth) throws IOException {
         List<Route> routes = new ArrayList<>();
         for (Template.ApiRoute route : template.apiRoutes()) {
             routes.add(new Route(route.event().method(), route.event().path(),
                     functions.get(route.function().functionName())));
         }
-        return new LocalApi(routes, port, 8);
+        return new LocalApi(routes, port, 8, auth == Auth.IAM ? IamAuthorizer.local() : null);
     }
 
     public LocalApi start() {
@@ -152,6 +176,22 @@ public final class LocalApi implements AutoCloseable {
             if (body == null) {
                 error(exchange, 413, "RequestTooLongException", "Request Too Long");
                 return;
+            }
+            if (authorizer != null) {
+                String host = exchange.getRequestHeaders().getFirst("Host");
+                URI signed;
+                try {
+                    signed = URI.create("http://" + (host == null ? "127.0.0.1:" + port() : host) + exchange.getRequestURI().getRawPath()
+                            + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+                } catch (IllegalArgumentException e) {
+                    error(exchange, 400, "BadRequestException", "Invalid Host header: " + host);
+                    return;
+                }
+                Optional<IamAuthorizer.Refusal> refusal = authorizer.check(method, signed, exchange.getRequestHeaders(), body);
+                if (refusal.isPresent()) {
+                    error(exchange, 403, refusal.get().errorType(), refusal.get().message());
+                    return;
+                }
             }
             APIGatewayProxyRequestEvent event = event(exchange, method, path, route, match.get().pathParameters(),
                     body, requestId);
@@ -275,7 +315,8 @@ public final class LocalApi implements AutoCloseable {
         if (errorType != null) {
             exchange.getResponseHeaders().add("x-amzn-ErrorType", errorType);
         }
-        byte[] body = ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+        String escaped = message.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        byte[] body = ("{\"message\":\"" + escaped + "\"}").getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream stream = exchange.getResponseBody()) {
             stream.write(body);

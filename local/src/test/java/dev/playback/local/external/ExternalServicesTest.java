@@ -2,6 +2,7 @@ package dev.playback.local.external;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.playback.lambdas.aws.gateway.ExternalCredentials;
 import dev.playback.lambdas.aws.gateway.HttpExternalSystems;
 import dev.playback.model.gateway.CallSite;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,6 +66,28 @@ class ExternalServicesTest {
             assertEquals("107.42", listed.path("netByPayout").path("p-1").asText());
             assertEquals(400, call("POST", s.bankUrl().resolve("/payouts"), "{\"payoutId\":\"p\"}", null).statusCode(),
                     "a payout without an idempotency key is refused");
+        }
+    }
+
+    @Test
+    void withCredentialsRequiredOnlyTheRightAuthorizationHeaderIsServed() throws Exception {
+        try (ExternalServices s = ExternalServices.start(null)) {
+            s.fx().requireAuthorization("Bearer fx-token-1");
+            s.bank().requireAuthorization("Basic YmFuazpzZWNyZXQ=");
+            HttpExternalSystems withCredentials = new HttpExternalSystems(s.fxUrl(), s.bankUrl(),
+                    new ExternalCredentials(Optional.of("Bearer fx-token-1"), Optional.of("Basic YmFuazpzZWNyZXQ=")));
+            HttpExternalSystems without = new HttpExternalSystems(s.fxUrl(), s.bankUrl());
+            JsonNode payout = JSON.readTree("{\"payoutId\":\"p-1\",\"beneficiary\":\"Bob\",\"currency\":\"USD\",\"amount\":\"5.00\"}");
+
+            assertEquals("1.0850", withCredentials.query(RATE, JSON.readTree("{\"from\":\"EUR\",\"to\":\"USD\"}")).path("rate").asText());
+            withCredentials.send(PAYOUT, payout, "k-1");
+            IllegalStateException fx = assertThrows(IllegalStateException.class,
+                    () -> without.query(RATE, JSON.readTree("{\"from\":\"EUR\",\"to\":\"USD\"}")));
+            IllegalStateException bank = assertThrows(IllegalStateException.class, () -> without.send(PAYOUT, payout, "k-2"));
+
+            assertTrue(fx.getMessage().startsWith("FX service answered 401"), fx.getMessage());
+            assertTrue(bank.getMessage().startsWith("partner bank answered 401"), bank.getMessage());
+            assertEquals(1, s.bank().payouts().size(), "only the payout with credentials reached the bank");
         }
     }
 

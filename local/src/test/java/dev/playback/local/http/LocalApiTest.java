@@ -151,12 +151,13 @@ class LocalApiTest {
     }
 
     @Test
-    void aBodyOverTenMegabytesIsRejected() throws Exception {
-        byte[] big = new byte[LocalApi.MAX_PAYLOAD_BYTES + 1];
+    void aBodyOverSixMegabytesIsRequestTooLong() throws Exception {
+        byte[] big = new byte[6 * 1024 * 1024 + 1];
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/events"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build());
 
         assertEquals(413, response.statusCode());
+        assertEquals("{\"message\":\"Request Too Long\"}", response.body());
     }
 
     @Test

@@ -136,7 +136,7 @@ class WiringIT {
             functions.warmUp();
             try (EventSourceMappings mappings = EventSourceMappings.fromTemplate(template, functions, kinesis, dynamoDb,
                     s3, PollerSettings.defaults());
-                 LocalApi api = LocalApi.fromTemplate(template, functions, 0).start()) {
+                 LocalApi api = LocalApi.fromTemplate(template, functions, 0, LocalApi.Auth.NONE).start()) {
                 mappings.start();
                 HttpClient client = HttpClient.newHttpClient();
                 List<String> sent = new ArrayList<>();

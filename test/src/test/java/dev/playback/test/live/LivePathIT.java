@@ -375,7 +375,7 @@ class LivePathIT {
         cases.put("event over 1 MB", new String[] {"{\"aggregateId\":\"bad-acc\",\"type\":\"AccountOpened\",\"payload\":{\"owner\":\"" + huge + "\",\"currency\":\"EUR\"}}", "413", "body"});
         StringBuilder tooBig = new StringBuilder("[");
         for (int i = 0; i < 10; i++) tooBig.append(i == 0 ? "" : ",").append("{\"aggregateId\":\"bad-acc\",\"type\":\"AccountOpened\",\"payload\":{\"owner\":\"").append(huge).append("\",\"currency\":\"EUR\"}}");
-        cases.put("body over 10 MB", new String[] {tooBig.append("]").toString(), "413", null});
+        cases.put("body over 6 MB (the local API, as a synchronous Lambda invoke)", new String[] {tooBig.append("]").toString(), "413", null});
 
         List<String> wrong = new ArrayList<>();
         for (var c : cases.entrySet()) {

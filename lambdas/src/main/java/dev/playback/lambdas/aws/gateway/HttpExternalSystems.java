@@ -19,7 +19,9 @@ import java.time.Duration;
  * The sample domain's external systems over HTTP: the FX service ({@code fx.rate}:
  * {@code GET <FX_URL>/rates?from=X&to=Y} → {@code {"rate": "1.0850"}}) and the partner bank
  * ({@code bank.payout}: {@code POST <BANK_URL>/payouts} with the command as body and an
- * {@code Idempotency-Key} header; the bank applies a key once).
+ * {@code Idempotency-Key} header; the bank applies a key once). Each request carries its system's {@code Authorization}
+ * header when {@link ExternalCredentials} has one. A refusal by the bank is reported with its status and the length of
+ * its answer, not the answer itself: it may name the beneficiary, and errors end up in logs.
  */
 public final class HttpExternalSystems implements ExternalSystems {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -27,10 +29,17 @@ public final class HttpExternalSystems implements ExternalSystems {
     private final URI fx;
     private final URI bank;
     private final HttpClient http;
+    private final ExternalCredentials credentials;
 
+    /** Without credentials (the local fakes). */
     public HttpExternalSystems(URI fx, URI bank) {
+        this(fx, bank, ExternalCredentials.NONE);
+    }
+
+    public HttpExternalSystems(URI fx, URI bank, ExternalCredentials credentials) {
         this.fx = fx;
         this.bank = bank;
+        this.credentials = credentials;
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     }
 
@@ -38,7 +47,9 @@ public final class HttpExternalSystems implements ExternalSystems {
     public JsonNode query(CallSite site, JsonNode request) {
         if (!site.id().equals("fx.rate")) throw new IllegalArgumentException("no external query " + site.id());
         URI uri = URI.create(base(fx) + "/rates?from=" + enc(request.path("from").asText()) + "&to=" + enc(request.path("to").asText()));
-        HttpResponse<String> r = call(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build());
+        HttpRequest.Builder get = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+        credentials.fx().ifPresent(value -> get.header("Authorization", value));
+        HttpResponse<String> r = call(get.build());
         if (r.statusCode() != 200) throw new IllegalStateException("FX service answered " + r.statusCode() + " to GET " + uri + ": " + r.body());
         try {
             return EventCodec.JSON.readTree(r.body());
@@ -51,11 +62,14 @@ public final class HttpExternalSystems implements ExternalSystems {
     public void send(CallSite site, JsonNode command, String idempotencyKey) {
         if (!site.id().equals("bank.payout")) throw new IllegalArgumentException("no external command " + site.id());
         URI uri = URI.create(base(bank) + "/payouts");
-        HttpResponse<String> r = call(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+        HttpRequest.Builder post = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
                 .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(command.toString())).build());
+                .POST(HttpRequest.BodyPublishers.ofString(command.toString()));
+        credentials.bank().ifPresent(value -> post.header("Authorization", value));
+        HttpResponse<String> r = call(post.build());
         if (r.statusCode() != 200 && r.statusCode() != 201) {
-            throw new IllegalStateException("partner bank answered " + r.statusCode() + " to POST " + uri + " (key " + idempotencyKey + "): " + r.body());
+            throw new IllegalStateException("partner bank answered " + r.statusCode() + " to POST " + uri + " (key " + idempotencyKey
+                    + ", " + (r.body() == null ? 0 : r.body().length()) + " characters of answer, not shown: they may name the beneficiary)");
         }
     }
 
