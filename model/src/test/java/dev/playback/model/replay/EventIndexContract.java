@@ -171,22 +171,40 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
         assertNull(page.lastKey());
     }
 
-    @Test
-    void scansEveryEventOnceInParallelSegments_inVersionOrderPerAggregate() {
+    /** {@code aggregates} aggregates of {@code versions} events each, written; ids {@code <prefix>-<a>-<v>}. */
+    private List<EventEnvelope> accounts(String prefix, int aggregates, int versions) {
         List<EventEnvelope> all = new ArrayList<>();
-        for (int a = 0; a < 20; a++) {
-            for (int v = 1; v <= 3; v++) all.add(event("e-" + a + "-" + v, "acc-" + a, v, "MoneyDeposited", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"));
+        for (int a = 0; a < aggregates; a++) {
+            for (int v = 1; v <= versions; v++) {
+                all.add(event(prefix + "-" + a + "-" + v, prefix + "-acc-" + a, v, "MoneyDeposited", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"));
+            }
         }
         write(all.toArray(EventEnvelope[]::new));
+        return all;
+    }
+
+    /** The pages of one segment, read from the start until the last key is null. */
+    private List<EventPage> scan(int segment, int totalSegments, int limit) {
+        List<EventPage> pages = new ArrayList<>();
+        String lastKey = null;
+        do {
+            EventPage page = index.page(segment, totalSegments, lastKey, limit);
+            pages.add(page);
+            lastKey = page.lastKey();
+        } while (lastKey != null);
+        return pages;
+    }
+
+    @Test
+    void scansEveryEventOnceInParallelSegments_inVersionOrderPerAggregate() {
+        List<EventEnvelope> all = accounts("e", 20, 3);
 
         Set<String> seen = new HashSet<>();
         Map<String, Integer> segmentOf = new HashMap<>();
         List<EventEnvelope> scanned = new ArrayList<>();
         for (int segment = 0; segment < 3; segment++) {
-            String lastKey = null;
             Map<String, Long> versions = new HashMap<>();
-            do {
-                EventPage page = index.page(segment, 3, lastKey, 7);
+            for (EventPage page : scan(segment, 3, 7)) {
                 assertTrue(page.events().size() <= 7, "a page holds at most the limit: " + page.events().size());
                 for (EventEnvelope e : page.events()) {
                     assertTrue(seen.add(e.eventId()), "scanned twice: " + e.eventId());
@@ -196,8 +214,7 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
                     assertTrue(before == null || before == segment, e.aggregateId() + " is in one segment");
                     scanned.add(e);
                 }
-                lastKey = page.lastKey();
-            } while (lastKey != null);
+            }
         }
 
         assertEquals(60, scanned.size());
@@ -206,22 +223,15 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
 
     @Test
     void scansOneSegmentToTheSameEventsWhateverThePageSize() {
-        List<EventEnvelope> all = new ArrayList<>();
-        for (int a = 0; a < 5; a++) {
-            for (int v = 1; v <= 4; v++) all.add(event("p-" + a + "-" + v, "doc-" + a, v, "MoneyDeposited", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"));
-        }
-        write(all.toArray(EventEnvelope[]::new));
+        Set<String> written = new HashSet<>();
+        accounts("p", 5, 4).forEach(e -> written.add(e.eventId()));
 
         for (int limit : new int[] {1, 3, 20, 100}) {
             List<String> ids = new ArrayList<>();
-            String lastKey = null;
-            do {
-                EventPage page = index.page(0, 1, lastKey, limit);
-                page.events().forEach(e -> ids.add(e.eventId()));
-                lastKey = page.lastKey();
-            } while (lastKey != null);
+            for (EventPage page : scan(0, 1, limit)) page.events().forEach(e -> ids.add(e.eventId()));
+
             assertEquals(20, ids.size(), "page size " + limit);
-            assertEquals(all.stream().map(EventEnvelope::eventId).collect(java.util.stream.Collectors.toSet()), new HashSet<>(ids), "page size " + limit);
+            assertEquals(written, new HashSet<>(ids), "page size " + limit);
         }
     }
 }

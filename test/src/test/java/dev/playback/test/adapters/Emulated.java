@@ -131,7 +131,8 @@ public final class Emulated {
                 for (Record r : page.records()) {
                     out.add(new StreamRecord(shard.shardId(), r.sequenceNumber(), r.partitionKey(), r.data().asByteArray()));
                 }
-                iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+                boolean caughtUp = page.records().isEmpty() && (page.millisBehindLatest() == null || page.millisBehindLatest() == 0);
+                iterator = caughtUp ? null : page.nextShardIterator();
             }
         }
         return out;
