@@ -48,7 +48,8 @@ import java.util.concurrent.Executors;
  * For each replay in a batch the gateway report is written as one piece ({@link GatewayReports}, named by where the
  * batch starts; nothing when the gateway did nothing), and then what was processed is
  * marked per replay and shard so the replay knows when payouts has drained it. Failed records are reported in
- * {@code batchItemFailures} and retried by the event source.
+ * {@code batchItemFailures} and retried by the event source; a record that cannot be applied as it is (undecodable, or
+ * an event without a version) is set aside ({@link ProjectionHandler#setAside}).
  */
 public final class PayoutsHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     private static final ExecutorService WORKERS = Executors.newFixedThreadPool(8, r -> {
@@ -80,7 +81,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
 
     /**
      * @param wiring   the payouts processor and its ports
-     * @param setAside where records that cannot be decoded are kept
+     * @param setAside where records that cannot be applied as they are (undecodable, or an event without a version) are kept
      */
     public PayoutsHandler(PayoutsWiring wiring, SetAside setAside) {
         this.wiring = wiring;
@@ -105,7 +106,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                     PlaybackRecord record = PlaybackRecords.decode(data);
                     if (record.isFor(name)) replayed.add(new Replayed(StreamRecords.shardId(r.getEventID()), seq, record));
                 } else {
-                    live.add(new Projection.Item(seq, StreamRecords.decode(data)));
+                    live.add(Projection.Item.appended(StreamRecords.shardId(r.getEventID()), seq, StreamRecords.decode(data)));
                 }
             } catch (RuntimeException e) {
                 ProjectionHandler.setAside(r, e, setAside, context, "payouts");
@@ -117,8 +118,8 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                     wiring.events(), wiring.states(), Ledger.catalog());
             // Live sends happen in the active generation only, first; the previous follows in suppress and the
             // generations being built in their replay's gateway mode (below), so they never send what went out live.
-            Projection.Result result = new Projection(List.of(projector), wiring.events(), wiring.states(), wiring.replays(), WORKERS,
-                    Projection.DEFAULT_PATIENCE, false).apply(live);
+            Projection.Result result = new Projection(List.of(projector), wiring.states(), wiring.replays(), WORKERS, false)
+                    .apply(live);
             failures.addAll(result.failures());
             if (!result.failures().isEmpty()) log(context, "payouts: " + result.failures().size() + " records to retry: " + result.reasons());
             failures.addAll(followBuilding(live, new HashSet<>(result.failures()), context));
@@ -148,7 +149,6 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         for (Projection.Item item : live) {
             if (failed.contains(item.sequenceNumber())) continue;
             for (EventEnvelope e : item.events()) {
-                if (e.version() == null) continue;
                 events.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
                 itemsOf.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(item.sequenceNumber());
                 if (first == null) first = item.sequenceNumber();

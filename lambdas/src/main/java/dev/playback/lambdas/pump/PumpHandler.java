@@ -159,9 +159,10 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
 
     /**
      * The events of this batch as they stand in the events table: appended now, or appended by an earlier
-     * attempt of this delivery (published again, since that attempt may have died before publishing).
+     * attempt of this delivery (published again, since that attempt may have died before publishing). This is what
+     * the pump publishes on its feed; tests that stand in for the pump feed the processors the same.
      */
-    static List<EventEnvelope> appended(List<EventEnvelope> events, List<AppendOutcome> outcomes) {
+    public static List<EventEnvelope> appended(List<EventEnvelope> events, List<AppendOutcome> outcomes) {
         Map<String, Long> versions = new HashMap<>();
         for (AppendOutcome o : outcomes) {
             if (o instanceof AppendOutcome.Appended a) versions.put(a.eventId(), a.version());
