@@ -2,7 +2,7 @@ package dev.playback.lambdas.projection;
 
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.processor.CatchUp;
-import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.ReplayStore;

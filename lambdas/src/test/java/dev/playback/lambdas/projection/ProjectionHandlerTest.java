@@ -8,7 +8,7 @@ import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
-import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.Appender;
 import dev.playback.model.store.memory.InMemoryEventLog;
