@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.batch.PerAggregate;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
@@ -33,9 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Playback stream → the {@code payouts} processor. Two kinds of records travel there:
@@ -52,11 +51,7 @@ import java.util.concurrent.Executors;
  * an event without a version) is set aside ({@link ProjectionHandler#setAside}).
  */
 public final class PayoutsHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
-    private static final ExecutorService WORKERS = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "payouts");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService WORKERS = PerAggregate.workers("payouts", 8);
 
     private final PayoutsWiring wiring;
     private final PayoutReplay replay;
@@ -179,18 +174,14 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
 
     private void follow(String generation, GatewayRun run, Map<String, List<EventEnvelope>> events, Map<String, List<String>> itemsOf,
                         GatewayReport report, List<String> retry, Context context) {
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        for (var entry : events.entrySet()) {
-            work.add(CompletableFuture.runAsync(() -> {
-                try {
-                    this.replay.apply(run.replayId(), generation, run, entry.getValue(), report);
-                } catch (RuntimeException e) {
-                    log(context, "payouts: live events of " + entry.getKey() + " into " + generation + " failed: " + e);
-                    retry.addAll(itemsOf.get(entry.getKey()));
-                }
-            }, WORKERS));
-        }
-        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        PerAggregate.forEach(events, WORKERS, (aggregateId, stream) -> {
+            try {
+                this.replay.apply(run.replayId(), generation, run, stream, report);
+            } catch (RuntimeException e) {
+                log(context, "payouts: live events of " + aggregateId + " into " + generation + " failed: " + e);
+                retry.addAll(itemsOf.get(aggregateId));
+            }
+        });
     }
 
     /**
@@ -204,8 +195,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         // gateway mode is no longer used. Checked again while the batch runs, so a stop cuts a long batch short.
         EndedReplays ended = new EndedReplays();
         records = records.stream().filter(r -> !ended.test(r.record().replayId())).toList();
-        Map<String, List<Replayed>> byAggregate = new LinkedHashMap<>();
-        for (Replayed r : records) byAggregate.computeIfAbsent(r.record().aggregateId(), k -> new ArrayList<>()).add(r);
+        Map<String, List<Replayed>> byAggregate = PerAggregate.group(records, r -> r.record().aggregateId());
         // One gateway report per replay for the whole batch, written once (when anything happened) and named by
         // where the batch starts; a redelivered batch's report repeats entries, which the merge counts once.
         Map<String, GatewayReport> reports = new java.util.concurrent.ConcurrentHashMap<>();
@@ -215,24 +205,20 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
             firstOf.putIfAbsent(r.record().replayId(), r.shardId() + "-" + r.sequenceNumber());
             modeOf.putIfAbsent(r.record().replayId(), r.record().gatewayMode());
         }
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        for (List<Replayed> stream : byAggregate.values()) {
-            work.add(CompletableFuture.runAsync(() -> {
-                for (Replayed r : stream) {
-                    if (ended.test(r.record().replayId())) return;
-                    try {
-                        PlaybackRecord rec = r.record();
-                        replay.apply(rec.replayId(), rec.generation(), PayoutReplay.runOf(rec), rec.events(),
-                                reports.computeIfAbsent(rec.replayId(), this::report));
-                    } catch (RuntimeException e) {
-                        log(context, "payouts: playback record " + r.sequenceNumber() + " of replay " + r.record().replayId() + " failed: " + e);
-                        failed.add(r.sequenceNumber());
-                        return; // later records of this aggregate wait for this one's retry
-                    }
+        PerAggregate.forEach(byAggregate, WORKERS, (aggregateId, stream) -> {
+            for (Replayed r : stream) {
+                if (ended.test(r.record().replayId())) return;
+                try {
+                    PlaybackRecord rec = r.record();
+                    replay.apply(rec.replayId(), rec.generation(), PayoutReplay.runOf(rec), rec.events(),
+                            reports.computeIfAbsent(rec.replayId(), this::report));
+                } catch (RuntimeException e) {
+                    log(context, "payouts: playback record " + r.sequenceNumber() + " of replay " + r.record().replayId() + " failed: " + e);
+                    failed.add(r.sequenceNumber());
+                    return; // later records of this aggregate wait for this one's retry
                 }
-            }, WORKERS));
-        }
-        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+            }
+        });
         reports().ifPresent(g -> reports.forEach((replayId, report) -> {
             if (report.isEmpty()) return;
             com.fasterxml.jackson.databind.node.ObjectNode piece = report.toJson();

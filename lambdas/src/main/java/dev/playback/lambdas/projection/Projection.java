@@ -1,5 +1,6 @@
 package dev.playback.lambdas.projection;
 
+import dev.playback.lambdas.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.processor.CatchUp;
 import dev.playback.model.store.ProcessorState;
@@ -13,12 +14,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -116,10 +115,8 @@ public final class Projection {
     }
 
     private Result applyLive(List<Item> items) {
-        Map<String, List<EventEnvelope>> appended = new LinkedHashMap<>();
-        for (Item item : items) {
-            for (EventEnvelope e : item.events()) appended.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
-        }
+        Map<String, List<EventEnvelope>> appended = PerAggregate.group(
+                items.stream().flatMap(i -> i.events().stream()).toList(), EventEnvelope::aggregateId);
         if (appended.isEmpty()) return new Result(List.of(), List.of(), 0);
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> reasons = Collections.synchronizedList(new ArrayList<>());
@@ -152,30 +149,26 @@ public final class Projection {
                 stored.put(List.of(name, generation), recent);
             }
         }
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        for (var entry : appended.entrySet()) {
-            List<EventEnvelope> events = new ArrayList<>(entry.getValue());
+        PerAggregate.forEach(appended, executor, (aggregateId, batch) -> {
+            List<EventEnvelope> events = new ArrayList<>(batch);
             events.sort(java.util.Comparator.comparingLong(EventEnvelope::versionOrZero));
-            work.add(CompletableFuture.runAsync(() -> {
-                try {
-                    for (Projector<?> p : projectors) {
-                        for (String generation : generations.get(p.processor().name())) {
-                            Optional<ProcessorState> state = Optional.ofNullable(
-                                    stored.get(List.of(p.processor().name(), generation)).get(entry.getKey()));
-                            CatchUp done = p.applyPlayback(generation, events, state);
-                            if (!done.complete()) throw new IllegalStateException("version " + events.get(events.size() - 1).version()
-                                    + " of " + entry.getKey() + " is not in the events table (at " + done.version() + ")");
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    reasons.add(entry.getKey() + ": " + e.getMessage());
-                    for (Item item : items) {
-                        if (item.events().stream().anyMatch(x -> x.aggregateId().equals(entry.getKey()))) failures.add(item.sequenceNumber());
+            try {
+                for (Projector<?> p : projectors) {
+                    for (String generation : generations.get(p.processor().name())) {
+                        Optional<ProcessorState> state = Optional.ofNullable(
+                                stored.get(List.of(p.processor().name(), generation)).get(aggregateId));
+                        CatchUp done = p.applyPlayback(generation, events, state);
+                        if (!done.complete()) throw new IllegalStateException("version " + events.get(events.size() - 1).version()
+                                + " of " + aggregateId + " is not in the events table (at " + done.version() + ")");
                     }
                 }
-            }, executor));
-        }
-        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+            } catch (RuntimeException e) {
+                reasons.add(aggregateId + ": " + e.getMessage());
+                for (Item item : items) {
+                    if (item.events().stream().anyMatch(x -> x.aggregateId().equals(aggregateId))) failures.add(item.sequenceNumber());
+                }
+            }
+        });
         return generations;
     }
 
@@ -194,32 +187,27 @@ public final class Projection {
             ended.computeIfAbsent(item.playback().replayId(), id -> replays.find(id).map(r -> r.status().ended()).orElse(false));
         }
         items = items.stream().filter(i -> !ended.get(i.playback().replayId())).toList();
-        Map<String, List<Item>> byAggregate = new LinkedHashMap<>();
-        for (Item item : items) byAggregate.computeIfAbsent(item.playback().aggregateId(), k -> new ArrayList<>()).add(item);
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        for (List<Item> records : byAggregate.values()) {
-            work.add(CompletableFuture.runAsync(() -> {
-                for (Item item : records) {
-                    PlaybackRecord r = item.playback();
-                    try {
-                        for (Projector<?> p : projectors) {
-                            if (!r.processors().contains(p.processor().name())) continue;
-                            CatchUp done = p.applyPlayback(r.generation(), r.events());
-                            if (!done.complete()) {
-                                throw new IllegalStateException("version " + r.events().get(r.events().size() - 1).versionOrZero()
-                                        + " is not in the events table (at " + done.version() + ")");
-                            }
+        Map<String, List<Item>> byAggregate = PerAggregate.group(items, i -> i.playback().aggregateId());
+        PerAggregate.forEach(byAggregate, executor, (aggregateId, records) -> {
+            for (Item item : records) {
+                PlaybackRecord r = item.playback();
+                try {
+                    for (Projector<?> p : projectors) {
+                        if (!r.processors().contains(p.processor().name())) continue;
+                        CatchUp done = p.applyPlayback(r.generation(), r.events());
+                        if (!done.complete()) {
+                            throw new IllegalStateException("version " + r.events().get(r.events().size() - 1).versionOrZero()
+                                    + " is not in the events table (at " + done.version() + ")");
                         }
-                    } catch (RuntimeException e) {
-                        failures.add(item.sequenceNumber());
-                        why.put(item.sequenceNumber(), String.valueOf(e.getMessage()));
-                        reasons.add(item.sequenceNumber() + ": playback of " + r.aggregateId() + " for replay " + r.replayId()
-                                + " failed: " + e.getMessage());
                     }
+                } catch (RuntimeException e) {
+                    failures.add(item.sequenceNumber());
+                    why.put(item.sequenceNumber(), String.valueOf(e.getMessage()));
+                    reasons.add(item.sequenceNumber() + ": playback of " + r.aggregateId() + " for replay " + r.replayId()
+                            + " failed: " + e.getMessage());
                 }
-            }, executor));
-        }
-        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+            }
+        });
         // A replay that ended while this batch ran: its generation was dropped, perhaps before these writes landed.
         Map<String, Set<String>> written = new HashMap<>();
         for (Item item : items) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.batch.PerAggregate;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Playback stream → data store. Two kinds of records travel there: the pump's feed (JSON arrays of the events it
@@ -38,11 +38,7 @@ import java.util.concurrent.Executors;
  * gives — is set aside ({@link SetAside}, {@code playback redrive} puts it back) instead of holding its shard.
  */
 public final class ProjectionHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
-    private static final ExecutorService WORKERS = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "projection");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService WORKERS = PerAggregate.workers("projection", 16);
 
     /** States remembered per container (an account's state can reach ~100 KB as JSON: bounded by count). */
     static final int CACHED_STATES = 500;
