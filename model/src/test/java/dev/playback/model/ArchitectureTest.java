@@ -7,10 +7,12 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * Domain and processor code is deterministic: it reads time only from the event and reaches the outside
- * world only through the gateway port. The build fails when it reads a clock or does I/O.
+ * world only through the gateway port. The build fails when it reads a clock or does I/O, or when packages
+ * depend on each other in a cycle.
  */
 class ArchitectureTest {
     private static final String[] DOMAIN = {"dev.playback.model.ledger..", "dev.playback.model.processor..", "dev.playback.model.gateway.."};
@@ -50,6 +52,20 @@ class ArchitectureTest {
                 .orShould().callMethod(System.class, "getProperty", String.class)
                 .orShould().callMethod(java.util.UUID.class, "randomUUID")
                 .because("configuration comes in through constructors and randomness would make replays differ");
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void featurePackagesDependOnEachOtherWithoutCycles() {
+        ArchRule rule = slices().matching("dev.playback.model.(*)..").should().beFreeOfCycles()
+                .because("each feature (event, store, processor, gateway, replay, ledger) can be read and changed on top of those it uses");
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void packagesDependOnEachOtherWithoutCycles() {
+        ArchRule rule = slices().matching("dev.playback.model.(**)").should().beFreeOfCycles()
+                .because("a port's package never needs one of its implementations or users (store.memory uses store, not the reverse)");
         rule.check(CLASSES);
     }
 }

@@ -7,7 +7,7 @@ import dev.playback.model.event.IdempotencyKey;
 import dev.playback.model.event.PublishDeadlineExceeded;
 import dev.playback.model.event.InvalidEventException;
 import dev.playback.model.event.Submission;
-import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.ContentHash;
 import dev.playback.model.store.EventPublisher;
 import dev.playback.model.store.EventStatus;

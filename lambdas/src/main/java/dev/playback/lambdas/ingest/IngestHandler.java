@@ -23,7 +23,7 @@ import dev.playback.model.event.PublishDeadlineExceeded;
 import dev.playback.model.event.SubmissionJson;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
-import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ProcessorState;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.batch.PerAggregate;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
@@ -33,9 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Playback stream → the {@code payouts} processor. Two kinds of records travel there:
@@ -48,14 +47,11 @@ import java.util.concurrent.Executors;
  * For each replay in a batch the gateway report is written as one piece ({@link GatewayReports}, named by where the
  * batch starts; nothing when the gateway did nothing), and then what was processed is
  * marked per replay and shard so the replay knows when payouts has drained it. Failed records are reported in
- * {@code batchItemFailures} and retried by the event source.
+ * {@code batchItemFailures} and retried by the event source; a record that cannot be applied as it is (undecodable, or
+ * an event without a version) is set aside ({@link ProjectionHandler#setAside}).
  */
 public final class PayoutsHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
-    private static final ExecutorService WORKERS = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "payouts");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService WORKERS = PerAggregate.workers("payouts", 8);
 
     private final PayoutsWiring wiring;
     private final PayoutReplay replay;
@@ -80,7 +76,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
 
     /**
      * @param wiring   the payouts processor and its ports
-     * @param setAside where records that cannot be decoded are kept
+     * @param setAside where records that cannot be applied as they are (undecodable, or an event without a version) are kept
      */
     public PayoutsHandler(PayoutsWiring wiring, SetAside setAside) {
         this.wiring = wiring;
@@ -105,7 +101,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                     PlaybackRecord record = PlaybackRecords.decode(data);
                     if (record.isFor(name)) replayed.add(new Replayed(StreamRecords.shardId(r.getEventID()), seq, record));
                 } else {
-                    live.add(new Projection.Item(seq, StreamRecords.decode(data)));
+                    live.add(Projection.Item.appended(StreamRecords.shardId(r.getEventID()), seq, StreamRecords.decode(data)));
                 }
             } catch (RuntimeException e) {
                 ProjectionHandler.setAside(r, e, setAside, context, "payouts");
@@ -117,8 +113,8 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                     wiring.events(), wiring.states(), Ledger.catalog());
             // Live sends happen in the active generation only, first; the previous follows in suppress and the
             // generations being built in their replay's gateway mode (below), so they never send what went out live.
-            Projection.Result result = new Projection(List.of(projector), wiring.events(), wiring.states(), wiring.replays(), WORKERS,
-                    Projection.DEFAULT_PATIENCE, false).apply(live);
+            Projection.Result result = new Projection(List.of(projector), wiring.states(), wiring.replays(), WORKERS, false)
+                    .apply(live);
             failures.addAll(result.failures());
             if (!result.failures().isEmpty()) log(context, "payouts: " + result.failures().size() + " records to retry: " + result.reasons());
             failures.addAll(followBuilding(live, new HashSet<>(result.failures()), context));
@@ -148,7 +144,6 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         for (Projection.Item item : live) {
             if (failed.contains(item.sequenceNumber())) continue;
             for (EventEnvelope e : item.events()) {
-                if (e.version() == null) continue;
                 events.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
                 itemsOf.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(item.sequenceNumber());
                 if (first == null) first = item.sequenceNumber();
@@ -179,18 +174,14 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
 
     private void follow(String generation, GatewayRun run, Map<String, List<EventEnvelope>> events, Map<String, List<String>> itemsOf,
                         GatewayReport report, List<String> retry, Context context) {
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        for (var entry : events.entrySet()) {
-            work.add(CompletableFuture.runAsync(() -> {
-                try {
-                    this.replay.apply(run.replayId(), generation, run, entry.getValue(), report);
-                } catch (RuntimeException e) {
-                    log(context, "payouts: live events of " + entry.getKey() + " into " + generation + " failed: " + e);
-                    retry.addAll(itemsOf.get(entry.getKey()));
-                }
-            }, WORKERS));
-        }
-        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+        PerAggregate.forEach(events, WORKERS, (aggregateId, stream) -> {
+            try {
+                this.replay.apply(run.replayId(), generation, run, stream, report);
+            } catch (RuntimeException e) {
+                log(context, "payouts: live events of " + aggregateId + " into " + generation + " failed: " + e);
+                retry.addAll(itemsOf.get(aggregateId));
+            }
+        });
     }
 
     /**
@@ -204,8 +195,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
         // gateway mode is no longer used. Checked again while the batch runs, so a stop cuts a long batch short.
         EndedReplays ended = new EndedReplays();
         records = records.stream().filter(r -> !ended.test(r.record().replayId())).toList();
-        Map<String, List<Replayed>> byAggregate = new LinkedHashMap<>();
-        for (Replayed r : records) byAggregate.computeIfAbsent(r.record().aggregateId(), k -> new ArrayList<>()).add(r);
+        Map<String, List<Replayed>> byAggregate = PerAggregate.group(records, r -> r.record().aggregateId());
         // One gateway report per replay for the whole batch, written once (when anything happened) and named by
         // where the batch starts; a redelivered batch's report repeats entries, which the merge counts once.
         Map<String, GatewayReport> reports = new java.util.concurrent.ConcurrentHashMap<>();
@@ -215,24 +205,20 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
             firstOf.putIfAbsent(r.record().replayId(), r.shardId() + "-" + r.sequenceNumber());
             modeOf.putIfAbsent(r.record().replayId(), r.record().gatewayMode());
         }
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        for (List<Replayed> stream : byAggregate.values()) {
-            work.add(CompletableFuture.runAsync(() -> {
-                for (Replayed r : stream) {
-                    if (ended.test(r.record().replayId())) return;
-                    try {
-                        PlaybackRecord rec = r.record();
-                        replay.apply(rec.replayId(), rec.generation(), PayoutReplay.runOf(rec), rec.events(),
-                                reports.computeIfAbsent(rec.replayId(), this::report));
-                    } catch (RuntimeException e) {
-                        log(context, "payouts: playback record " + r.sequenceNumber() + " of replay " + r.record().replayId() + " failed: " + e);
-                        failed.add(r.sequenceNumber());
-                        return; // later records of this aggregate wait for this one's retry
-                    }
+        PerAggregate.forEach(byAggregate, WORKERS, (aggregateId, stream) -> {
+            for (Replayed r : stream) {
+                if (ended.test(r.record().replayId())) return;
+                try {
+                    PlaybackRecord rec = r.record();
+                    replay.apply(rec.replayId(), rec.generation(), PayoutReplay.runOf(rec), rec.events(),
+                            reports.computeIfAbsent(rec.replayId(), this::report));
+                } catch (RuntimeException e) {
+                    log(context, "payouts: playback record " + r.sequenceNumber() + " of replay " + r.record().replayId() + " failed: " + e);
+                    failed.add(r.sequenceNumber());
+                    return; // later records of this aggregate wait for this one's retry
                 }
-            }, WORKERS));
-        }
-        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+            }
+        });
         reports().ifPresent(g -> reports.forEach((replayId, report) -> {
             if (report.isEmpty()) return;
             com.fasterxml.jackson.databind.node.ObjectNode piece = report.toJson();

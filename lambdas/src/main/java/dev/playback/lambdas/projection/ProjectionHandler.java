@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.batch.PerAggregate;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
@@ -26,22 +27,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * Event stream → data store. For each record it brings the record's aggregate up to the record's
- * events in every projection, reading the events from the events table (so gaps are filled from the
- * system of record). Records whose events the pump has not appended yet are reported in
- * {@code batchItemFailures} and retried by the event source, without a budget that discards; a record that cannot
- * even be decoded is set aside ({@link SetAside}, {@code playback redrive} puts it back). It also consumes the
- * playback stream: records there are JSON objects ({@link PlaybackRecords}) applied to a replay's generation.
+ * Playback stream → data store. Two kinds of records travel there: the pump's feed (JSON arrays of the events it
+ * appended, with their versions), applied to every live generation of every projection, an aggregate's gap before
+ * the record filled from the events table; and replay records ({@link PlaybackRecords}, JSON objects), applied to
+ * their replay's generation. Records that fail (a gap the events table cannot fill yet, a failing write) are
+ * reported in {@code batchItemFailures} and retried by the event source, without a budget that discards. A record
+ * that cannot be applied as it is — not decodable, or holding an event without a version, which only the pump
+ * gives — is set aside ({@link SetAside}, {@code playback redrive} puts it back) instead of holding its shard.
  */
 public final class ProjectionHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
-    private static final ExecutorService WORKERS = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "projection");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService WORKERS = PerAggregate.workers("projection", 16);
 
     /** States remembered per container (an account's state can reach ~100 KB as JSON: bounded by count). */
     static final int CACHED_STATES = 500;
@@ -63,14 +60,14 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
 
     /**
      * @param projection the projections to run
-     * @param setAside   where records that cannot be decoded are kept
+     * @param setAside   where records that cannot be applied as they are (undecodable, or an event without a version) are kept
      */
     public ProjectionHandler(Projection projection, SetAside setAside) {
         this.projection = projection;
         this.setAside = setAside;
     }
 
-    /** Undecodable playback-stream records, in the failure bucket ({@code FAILURE_BUCKET}). */
+    /** Playback-stream records that cannot be applied as they are, in the failure bucket ({@code FAILURE_BUCKET}). */
     public static SetAside setAside(Environment env) {
         return new S3SetAside(new AwsClients(env).s3(), env.require("FAILURE_BUCKET"), S3SetAside.Stream.PLAYBACK);
     }
@@ -87,7 +84,7 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
         StateStore states = new CachedStateStore(new DynamoStateStore(dynamo, t.dataTable()), CACHED_STATES);
         List<Projector<?>> projectors = Ledger.processors().stream()
                 .<Projector<?>>map(p -> projector(p, events, states)).toList();
-        return new Projection(projectors, events, states, new DynamoReplayStore(dynamo, t.dataTable()), WORKERS, Projection.DEFAULT_PATIENCE);
+        return new Projection(projectors, states, new DynamoReplayStore(dynamo, t.dataTable()), WORKERS);
     }
 
     private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states) {
@@ -111,21 +108,25 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
         return new StreamsEventResponse(result.failures().stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
     }
 
-    /** An event-stream record (a JSON array of events) or a playback-stream record (a JSON object); throws if it is neither. */
+    /**
+     * A record of the pump's feed (a JSON array of appended events) or a replay record (a JSON object); throws if it
+     * is neither, or if an event of the feed has no version.
+     */
     static Projection.Item item(KinesisEvent.KinesisEventRecord r) {
         String seq = r.getKinesis().getSequenceNumber();
         String shard = shardId(r.getEventID());
         byte[] data = StreamRecords.bytes(r.getKinesis().getData());
         if (PlaybackRecords.isPlayback(data)) return Projection.Item.playback(shard, seq, PlaybackRecords.decode(data));
-        return new Projection.Item(shard, seq, StreamRecords.decode(data), null);
+        return Projection.Item.appended(shard, seq, StreamRecords.decode(data));
     }
 
     /**
-     * Sets aside a playback-stream record that {@code function} cannot decode, so that it no longer holds its shard.
-     * Nothing is lost with it: the events are in the events table, and a replay whose record it was fails its count check.
+     * Sets aside a playback-stream record that {@code function} cannot apply as it is (not decodable, or an event
+     * without a version), so that it no longer holds its shard. Nothing is lost with it: it is kept with its bytes;
+     * the pump's events are in the events table, and a replay whose record it was fails its count check.
      */
     public static void setAside(KinesisEvent.KinesisEventRecord r, RuntimeException why, SetAside setAside, Context context, String function) {
-        String reason = "record is not an event batch or a playback record: " + why.getMessage();
+        String reason = "record is not a batch of appended events or a playback record: " + why.getMessage();
         setAside.put(SetAside.Entry.of(r, reason));
         if (context != null) {
             context.getLogger().log(function + ": record " + r.getKinesis().getSequenceNumber() + " of " + shardId(r.getEventID())

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.batch.PerAggregate;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Event stream → events table. Appends every event exactly once ({@link Appender}) or records its rejection with
@@ -40,11 +40,7 @@ import java.util.concurrent.Executors;
  * also as the metric {@code PumpRetriedRecordAge} (CloudWatch embedded metric format).
  */
 public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
-    private static final ExecutorService APPENDS = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "pump-append");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService APPENDS = PerAggregate.workers("pump-append", 16);
 
     private final Appender appender;
     private final EventPublisher feed;
@@ -159,9 +155,10 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
 
     /**
      * The events of this batch as they stand in the events table: appended now, or appended by an earlier
-     * attempt of this delivery (published again, since that attempt may have died before publishing).
+     * attempt of this delivery (published again, since that attempt may have died before publishing). This is what
+     * the pump publishes on its feed; tests that stand in for the pump feed the processors the same.
      */
-    static List<EventEnvelope> appended(List<EventEnvelope> events, List<AppendOutcome> outcomes) {
+    public static List<EventEnvelope> appended(List<EventEnvelope> events, List<AppendOutcome> outcomes) {
         Map<String, Long> versions = new HashMap<>();
         for (AppendOutcome o : outcomes) {
             if (o instanceof AppendOutcome.Appended a) versions.put(a.eventId(), a.version());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
-import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.replay.Replay;
 import dev.playback.model.replay.ReplayStatus;

@@ -20,7 +20,7 @@ import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryReplayStore;
 import dev.playback.model.store.memory.InMemoryStateStore;
 import dev.playback.lambdas.aws.kinesis.InMemorySetAside;
-import dev.playback.lambdas.projection.Projection;
+import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -34,6 +34,7 @@ import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
 import static dev.playback.model.event.Envelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PayoutsHandlerTest {
     private final FakeExternalSystems external = new FakeExternalSystems().rate("EUR", "USD", "1.0850");
@@ -141,6 +142,20 @@ class PayoutsHandlerTest {
         var shard = replays.appliedShards("allow-1", "payouts", java.util.Set.of("shardId-000000000000")).get("shardId-000000000000");
         assertEquals(11, shard.attempts().get("7"));
         assertEquals(java.util.Set.of("7"), shard.failed().keySet(), "the replay's drain check finds it and fails the replay");
+    }
+
+    @Test
+    void aLiveRecordHoldingAnEventWithoutAVersionIsSetAsideAndSendsNothing() {
+        EventEnvelope notAppended = event("p-9", "acc-1", "PayoutRequested",
+                json("{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}"));
+
+        StreamsEventResponse response = handler.handleRequest(batch(record("4", List.of(notAppended))), null);
+
+        assertEquals(List.of(), failures(response));
+        assertEquals(0, external.received().size(), "payouts sent: " + external.received());
+        List<dev.playback.lambdas.aws.kinesis.SetAside.Entry> kept = setAside.keys().stream().map(setAside::get).toList();
+        assertEquals(List.of("4"), kept.stream().map(e -> e.sequenceNumber()).toList());
+        assertTrue(kept.get(0).reason().contains("event p-9 of acc-1 has no version"), kept.get(0).reason());
     }
 
     @Test

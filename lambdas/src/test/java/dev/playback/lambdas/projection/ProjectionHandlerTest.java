@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.lambdas.Fixtures;
 import dev.playback.lambdas.aws.kinesis.InMemorySetAside;
 import dev.playback.lambdas.aws.kinesis.SetAside;
+import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
-import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.Appender;
-import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryReplayStore;
 import dev.playback.model.replay.PlaybackRecord;
@@ -24,7 +24,6 @@ import dev.playback.model.store.memory.InMemoryStateStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -37,22 +36,19 @@ import static dev.playback.lambdas.aws.kinesis.KinesisBatches.poison;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;
 import static dev.playback.model.event.Envelopes.T0;
 import static dev.playback.model.event.Envelopes.deposited;
-import static dev.playback.model.event.Envelopes.expecting;
 import static dev.playback.model.event.Envelopes.opened;
 import static dev.playback.model.event.Envelopes.withdrawn;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProjectionHandlerTest {
-    /** Short, so that a record whose events never arrive is reported quickly; never asserted on. */
-    private static final Duration PATIENCE = Duration.ofMillis(150);
-
     private final InMemoryEventLog log = new InMemoryEventLog();
     private final InMemoryStateStore states = new InMemoryStateStore();
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
     private final InMemoryReplayStore replays = new InMemoryReplayStore();
     private final Projection projection = new Projection(
-            List.of(new Projector<>(new BalancesProjection(), log, states, Ledger.catalog())), log, states, replays, workers, PATIENCE);
+            List.of(new Projector<>(new BalancesProjection(), log, states, Ledger.catalog())), states, replays, workers);
     private final InMemorySetAside setAside = new InMemorySetAside();
     private final ProjectionHandler handler = new ProjectionHandler(projection, setAside);
 
@@ -61,6 +57,7 @@ class ProjectionHandlerTest {
         workers.shutdownNow();
     }
 
+    /** Appends the events as the pump does; what it then publishes on its feed is {@link #stored} (versioned). */
     private void pump(EventEnvelope... events) {
         new Appender(log).append(List.of(events), T0);
     }
@@ -78,8 +75,9 @@ class ProjectionHandlerTest {
         EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "10.00"), a3 = withdrawn("a3", "acc-1", "2.50");
         EventEnvelope b1 = opened("b1", "acc-2"), b2 = deposited("b2", "acc-2", "0.10");
         pump(a1, a2, b1, a3, b2);
+        List<EventEnvelope> acc1 = stored("acc-1"), acc2 = stored("acc-2");
         StreamsEventResponse response = handler.handleRequest(batch(
-                record("1", List.of(a1, a2)), record("2", List.of(b1)), record("3", List.of(a3)), record("4", List.of(b2))), null);
+                record("1", acc1.subList(0, 2)), record("2", acc2.subList(0, 1)), record("3", acc1.subList(2, 3)), record("4", acc2.subList(1, 2))), null);
         assertEquals(List.of(), failures(response));
         assertEquals(3, state("acc-1").version());
         assertEquals("7.50", balance(state("acc-1")));
@@ -90,7 +88,7 @@ class ProjectionHandlerTest {
     private ProjectionHandler container() {
         CachedStateStore remembering = new CachedStateStore(states, 100);
         return new ProjectionHandler(new Projection(List.of(new Projector<>(new BalancesProjection(), log, remembering, Ledger.catalog())),
-                log, remembering, replays, workers, PATIENCE), setAside);
+                remembering, replays, workers), setAside);
     }
 
     @Test
@@ -116,22 +114,10 @@ class ProjectionHandlerTest {
     }
 
     @Test
-    void skipsEventsThePumpRejected() {
-        EventEnvelope a1 = opened("a1", "acc-1");
-        EventEnvelope stale = expecting(deposited("a2", "acc-1", "100.00"), 5);
-        EventEnvelope a3 = deposited("a3", "acc-1", "1.00");
-        pump(a1, stale, a3);
-        StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(a1, stale, a3))), null);
-        assertEquals(List.of(), failures(response));
-        assertEquals(2, state("acc-1").version());
-        assertEquals("1.00", balance(state("acc-1")));
-    }
-
-    @Test
     void fillsEarlierEventsFromTheEventsTable() {
         EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "1.00"), a3 = deposited("a3", "acc-1", "2.00");
         pump(a1, a2, a3);
-        assertEquals(List.of(), failures(handler.handleRequest(batch(record("9", List.of(a3))), null)));
+        assertEquals(List.of(), failures(handler.handleRequest(batch(record("9", stored("acc-1").subList(2, 3))), null)));
         assertEquals(3, state("acc-1").version());
         assertEquals("3.00", balance(state("acc-1")));
     }
@@ -140,66 +126,71 @@ class ProjectionHandlerTest {
     void changesNothingWhenABatchIsDeliveredAgain() {
         EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "10.00");
         pump(a1, a2);
-        var records = batch(record("1", List.of(a1)), record("2", List.of(a2)));
+        List<EventEnvelope> feed = stored("acc-1");
+        var records = batch(record("1", feed.subList(0, 1)), record("2", feed.subList(1, 2)));
         handler.handleRequest(records, null);
         ProcessorState first = state("acc-1");
         assertEquals(List.of(), failures(handler.handleRequest(records, null)));
-        assertEquals(List.of(), failures(handler.handleRequest(batch(record("1", List.of(a1))), null)));
+        assertEquals(List.of(), failures(handler.handleRequest(batch(record("1", feed.subList(0, 1))), null)));
         assertEquals(first, state("acc-1"));
         assertEquals(1, state("acc-1").state().path("deposits").asLong());
     }
 
     @Test
-    void reportsARecordWhoseEventsThePumpHasNotSeenYet() {
-        EventEnvelope a1 = opened("a1", "acc-1"), b1 = opened("b1", "acc-2");
-        pump(a1);
+    void setsAsideARecordHoldingAnEventWithoutAVersionAndAppliesTheRest() {
+        // arrange: only the pump publishes on the playback stream, and only what it appended; b1 was never appended
+        pump(opened("a1", "acc-1"));
+        KinesisEvent.KinesisEventRecord unversioned = record("2", List.of(opened("b1", "acc-2")));
+        byte[] sent = StreamRecords.bytes(unversioned.getKinesis().getData());
         List<String> lines = new ArrayList<>();
-        StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(a1)), record("2", List.of(b1))), context(lines));
-        assertEquals(List.of("2"), failures(response));
+
+        // act
+        StreamsEventResponse response = handler.handleRequest(batch(record("1", stored("acc-1")), unversioned), context(lines));
+
+        // assert: not retried, not applied, kept with its bytes and a reason naming the event
+        assertEquals(List.of(), failures(response));
         assertEquals(1, state("acc-1").version(), "the other records are applied");
-        assertTrue(lines.stream().anyMatch(l -> l.contains("b1") && l.contains("not appended yet")), lines.toString());
+        assertTrue(states.load(BalancesProjection.NAME, "g0", "acc-2").isEmpty(), "an event without a version is not applied");
+        List<SetAside.Entry> kept = setAside.keys().stream().map(setAside::get).toList();
+        assertEquals(List.of("2"), kept.stream().map(SetAside.Entry::sequenceNumber).toList());
+        assertArrayEquals(sent, kept.get(0).data());
+        assertTrue(kept.get(0).reason().contains("event b1 of acc-2 has no version"), kept.get(0).reason());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("record 2") && l.contains("set aside")), lines.toString());
     }
 
     @Test
-    void reportsARecordWhoseEventIsClaimedButNotWrittenYet() {
-        EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "1.00");
-        pump(a1);
-        log.record(new EventStatus.Claimed("a2", "acc-1", 2, T0));
-        Projection.Result result = projection.apply(List.of(new Projection.Item("7", List.of(a2))));
-        assertEquals(List.of("7"), result.failures());
-        assertTrue(result.reasons().stream().anyMatch(r -> r.contains("version 2")), result.reasons().toString());
-        assertEquals(1, state("acc-1").version(), "what is stored is applied meanwhile");
-    }
+    void retriesARecordWhoseEarlierVersionIsNotInTheEventsTableYetAndAppliesItOnceItIs() {
+        EventEnvelope v1 = opened("a1", "acc-1").withVersion(1), v2 = deposited("a2", "acc-1", "4.00").withVersion(2);
+        var records = batch(record("7", List.of(v2)));
+        List<String> lines = new ArrayList<>();
 
-    @Test
-    void appliesTheRecordOnceThePumpCaughtUp() {
-        EventEnvelope a1 = opened("a1", "acc-1"), a2 = deposited("a2", "acc-1", "4.00");
-        var records = batch(record("1", List.of(a1, a2)));
-        assertEquals(List.of("1"), failures(handler.handleRequest(records, null)));
-        pump(a1, a2);
+        assertEquals(List.of("7"), failures(handler.handleRequest(records, context(lines))));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("acc-1") && l.contains("version 2")), lines.toString());
+        assertTrue(states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty(), "nothing is guessed");
+
+        log.write(List.of(v1, v2));
         assertEquals(List.of(), failures(handler.handleRequest(records, null)));
+        assertEquals(2, state("acc-1").version());
         assertEquals("4.00", balance(state("acc-1")));
     }
 
     @Test
     void setsAsideARecordThatCannotBeDecodedWithItsBytesAndAppliesTheRest() {
-        EventEnvelope a1 = opened("a1", "acc-1");
-        pump(a1);
-        StreamsEventResponse response = handler.handleRequest(batch(poison("1", "{{{"), record("2", List.of(a1))), null);
+        pump(opened("a1", "acc-1"));
+        StreamsEventResponse response = handler.handleRequest(batch(poison("1", "{{{"), record("2", stored("acc-1"))), null);
         assertEquals(List.of(), failures(response));
         assertEquals(1, state("acc-1").version());
         List<SetAside.Entry> kept = setAside.keys().stream().map(setAside::get).toList();
         assertEquals(List.of("1"), kept.stream().map(SetAside.Entry::sequenceNumber).toList());
         assertEquals("{{{", new String(kept.get(0).data(), java.nio.charset.StandardCharsets.UTF_8));
-        assertTrue(kept.get(0).reason().startsWith("record is not an event batch or a playback record"), kept.get(0).reason());
+        assertTrue(kept.get(0).reason().startsWith("record is not a batch of appended events or a playback record"), kept.get(0).reason());
     }
 
     @Test
     void writesIntoTheActiveGeneration() {
-        EventEnvelope a1 = opened("a1", "acc-1");
-        pump(a1);
+        pump(opened("a1", "acc-1"));
         states.activate(BalancesProjection.NAME, "g2");
-        handler.handleRequest(batch(record("1", List.of(a1))), null);
+        handler.handleRequest(batch(record("1", stored("acc-1"))), null);
         JsonNode s = states.load(BalancesProjection.NAME, "g2", "acc-1").orElseThrow().state();
         assertTrue(s.path("opened").asBoolean());
         assertTrue(states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty());
@@ -222,7 +213,7 @@ class ProjectionHandlerTest {
         states.activate(BalancesProjection.NAME, "g0", "g1");
         states.startBuilding(BalancesProjection.NAME, "shadow-r9");
         pump(a1, a2);
-        assertEquals(List.of(), failures(handler.handleRequest(batch(record("1", List.of(a1, a2))), null)));
+        assertEquals(List.of(), failures(handler.handleRequest(batch(record("1", stored("acc-1"))), null)));
         for (String g : List.of("g1", "g0", "shadow-r9")) {
             assertEquals("3.00", balance(states.load(BalancesProjection.NAME, g, "acc-1").orElseThrow()), g);
         }

@@ -2,11 +2,12 @@ package dev.playback.lambdas.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.lambdas.projection.Projection;
+import dev.playback.lambdas.pump.PumpHandler;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
-import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.Appender;
 import dev.playback.model.store.memory.InMemoryEventIndex;
@@ -44,7 +45,7 @@ public final class ReplayWorld {
     final InMemoryPlaybackStream stream = new InMemoryPlaybackStream(2);
     final InMemoryPayloadStore reports = new InMemoryPayloadStore();
     final Projector<?> balances = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog());
-    final Projection projection = new Projection(List.of(balances), log, states, replays, Runnable::run, Duration.ofMillis(10));
+    final Projection projection = new Projection(List.of(balances), states, replays, Runnable::run);
     /** Set to make the next checkpoint write fail, as if the function died right after publishing a batch. */
     volatile boolean crashBeforeNextCheckpoint;
     /** Set to make the next checkpoint write fail with this error, as a DynamoDB call can. */
@@ -70,10 +71,11 @@ public final class ReplayWorld {
     private final AtomicLong liveSeq = new AtomicLong();
     int executions;
 
-    /** Appends the events (pump) and projects them (live projection). */
+    /** Appends the events and projects what the pump publishes: the appended events, with their versions. */
     void live(EventEnvelope... events) {
-        new Appender(log).append(List.of(events), NOW);
-        Projection.Result r = projection.apply(List.of(new Projection.Item(Long.toString(liveSeq.incrementAndGet()), List.of(events))));
+        List<EventEnvelope> sent = List.of(events);
+        List<EventEnvelope> feed = PumpHandler.appended(sent, new Appender(log).append(sent, NOW));
+        Projection.Result r = projection.apply(List.of(Projection.Item.appended("shardId-000000000000", Long.toString(liveSeq.incrementAndGet()), feed)));
         if (!r.failures().isEmpty()) throw new AssertionError("live projection failed: " + r.reasons());
     }
 

@@ -95,7 +95,7 @@ class VerificationTest {
         assertTrue(world.publishExecution(prepared));
         world.deliverPlayback();
         world.states.discard(BalancesProjection.NAME, "g0");
-        world.states.save(new dev.playback.model.processor.ProcessorState("balances", "g0", "ghost", 1,
+        world.states.save(new dev.playback.model.store.ProcessorState("balances", "g0", "ghost", 1,
                 EventCodec.JSON.createObjectNode().put("balance", "1.00")), 0);
         JsonNode finished = world.call(input("action", "finish", "replayId", "v-5"));
         assertEquals(6, finished.get("drifted").asInt());

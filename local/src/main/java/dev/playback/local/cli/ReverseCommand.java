@@ -8,9 +8,12 @@ import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.EventMetadata;
+import dev.playback.model.gateway.Compensation;
+import dev.playback.model.gateway.GatewayProcessor;
 import dev.playback.model.ledger.AccountBalance;
 import dev.playback.model.ledger.Amount;
 import dev.playback.model.ledger.BalancesProjection;
+import dev.playback.model.ledger.FeeRule;
 import dev.playback.model.ledger.Ledger;
 import dev.playback.model.ledger.LedgerEvent;
 import dev.playback.model.processor.Reversals;
@@ -28,7 +31,8 @@ import java.util.List;
  * folds the aggregate's history with the domain's rules to refuse what the processors would reject (an event
  * reversed twice, an account opening, an unknown event); an event older than what the state remembers is
  * planned as the processors will do it, by rebuilding the account without it. {@code --dry-run} prints the balance change and the
- * compensations the gateway would send, and commits nothing. The API URL comes from {@code --api},
+ * compensations the processors with external effects decide from their state ({@link GatewayProcessor#compensations}),
+ * and commits nothing. The API URL comes from {@code --api},
  * {@code --aws --stack NAME} (the deployed stack's {@code ApiUrl} output), or {@code PLAYBACK_API} (printed by
  * {@code playback local}), in that order. {@code --aws} signs every request with SigV4 (the SDK's default credentials and region), as
  * the deployed API's IAM authorization requires.
@@ -41,6 +45,8 @@ public final class ReverseCommand {
     private final PrintStream out;
     private final EventCatalog catalog = Ledger.catalog();
     private final BalancesProjection balances = new BalancesProjection();
+    /** The domain's processors with external effects: each decides what a reversal causes (the fee rule plays no part). */
+    private final List<GatewayProcessor<?>> effectful = List.of(Ledger.payouts(FeeRule.V2));
 
     public ReverseCommand(PlaybackApi api, PrintStream out) {
         this.api = api;
@@ -92,7 +98,7 @@ public final class ReverseCommand {
         record Refused(String reason) implements Outcome {
         }
 
-        record Planned(String aggregateId, BigDecimal balanceBefore, BigDecimal balanceAfter, List<JsonNode> compensations) implements Outcome {
+        record Planned(String aggregateId, BigDecimal balanceBefore, BigDecimal balanceAfter, List<Compensation> compensations) implements Outcome {
         }
 
         record Appended(String reversalEventId, String aggregateId, long version) implements Outcome {
@@ -121,12 +127,12 @@ public final class ReverseCommand {
         if (after.rejectedCount() > before.rejectedCount()) {
             return refused(after.rejected().get(after.rejected().size() - 1).reason().replace("dry-run", "this reversal"));
         }
-        List<JsonNode> compensations = compensations(aggregateId, eventId, before);
+        List<Compensation> compensations = compensations(aggregateId, eventId);
         if (dryRun) {
             out.println("dry run: reversing " + target.type() + " " + eventId + " of " + aggregateId + " (at version " + version + ")");
             out.println("  balance " + Amount.format(before.balance()) + " -> " + Amount.format(after.balance()) + " " + nullToEmpty(before.currency()));
             if (compensations.isEmpty()) out.println("  compensations: none");
-            for (JsonNode c : compensations) out.println("  compensation to bank.payout: " + c);
+            for (Compensation c : compensations) out.println("  compensation to " + c.site() + ": " + c.command());
             out.println("  nothing committed");
             return new Outcome.Planned(aggregateId, before.balance(), after.balance(), compensations);
         }
@@ -147,7 +153,7 @@ public final class ReverseCommand {
             if (a.status() == 200) {
                 out.println("reversed " + eventId + " of " + aggregateId + ": " + reversalId + " appended at version " + a.body().path("version").asLong());
                 out.println("  balance " + Amount.format(before.balance()) + " -> " + Amount.format(after.balance()) + " " + nullToEmpty(before.currency()));
-                for (JsonNode c : compensations) out.println("  compensation to bank.payout: " + c);
+                for (Compensation c : compensations) out.println("  compensation to " + c.site() + ": " + c.command());
                 return new Outcome.Appended(reversalId, aggregateId, a.body().path("version").asLong());
             }
             Thread.sleep(100);
@@ -157,28 +163,22 @@ public final class ReverseCommand {
     }
 
     /**
-     * The payouts the bank would receive: from the payouts processor's state (what it decided for the payout;
-     * the gateway itself compensates what reached the bank, which differs only when corrections are pending).
+     * What the processors with external effects say the reversal causes ({@link GatewayProcessor#compensations}), each
+     * from its stored state of the aggregate; a processor with no state of it causes nothing.
      */
-    private List<JsonNode> compensations(String aggregateId, String eventId, AccountBalance ledger) {
-        PlaybackApi.Answer state = api.get("/aggregates/" + aggregateId + "?processor=payouts");
-        if (state.status() != 200) return List.of();
-        JsonNode payouts = state.body().path("state").path("payouts");
-        int depth = 1;
-        String id = eventId;
-        AccountBalance.Effect f = ledger.effects().get(id);
-        while (f != null && f.reverses() != null) {
-            depth++;
-            id = f.reverses();
-            f = ledger.effects().get(id);
+    private List<Compensation> compensations(String aggregateId, String eventId) {
+        List<Compensation> out = new ArrayList<>();
+        for (GatewayProcessor<?> p : effectful) out.addAll(compensations(p, aggregateId, eventId));
+        return out;
+    }
+
+    private <S> List<Compensation> compensations(GatewayProcessor<S> processor, String aggregateId, String eventId) {
+        PlaybackApi.Answer state = api.get("/aggregates/" + aggregateId + "?processor=" + processor.name());
+        if (state.status() == 404) return List.of();
+        if (state.status() != 200) {
+            throw new IllegalStateException("GET state of " + aggregateId + " in " + processor.name() + " answered " + state.status() + ": " + state.body());
         }
-        JsonNode p = payouts.get(id);
-        if (p == null || !p.path("sent").asBoolean()) return List.of();
-        BigDecimal net = new BigDecimal(p.path("net").asText());
-        ObjectNode c = JsonNodeFactory.instance.objectNode();
-        c.put("payoutId", id).put("beneficiary", p.path("beneficiary").asText()).put("currency", p.path("currency").asText())
-                .put("amount", (depth % 2 == 1 ? net.negate() : net).toPlainString());
-        return List.of(c);
+        return processor.compensations(processor.decode(state.body().path("state")), eventId);
     }
 
     private List<EventEnvelope> history(String aggregateId) {

@@ -38,6 +38,16 @@ public interface GatewayProcessor<S> {
         throw new UnsupportedOperationException("processor " + name() + " names reversals but does not record absorbed ones");
     }
 
+    /**
+     * The commands a reversal of {@code reversedEventId} causes, decided from this processor's {@code state} of the
+     * aggregate before the reversal: what a client shows before it appends one ({@code playback reverse --dry-run}).
+     * When the reversal is applied the gateway compensates what actually reached the outside, which differs only while
+     * corrections of a {@code diff} replay are pending. None by default (a processor without reversals).
+     */
+    default java.util.List<Compensation> compensations(S state, String reversedEventId) {
+        return java.util.List.of();
+    }
+
     /** See {@link dev.playback.model.processor.Processor#applyUnresolvable}; nothing goes through the gateway. */
     default S applyUnresolvable(S state, EventEnvelope reversal, String reason) {
         throw new UnsupportedOperationException("processor " + name() + " names reversals but does not reject unresolvable ones: " + reason);

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.CallSite;
 import dev.playback.model.gateway.CommandRules;
+import dev.playback.model.gateway.Compensation;
 import dev.playback.model.gateway.Gateway;
 import dev.playback.model.gateway.GatewayProcessor;
 
 import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,6 +76,28 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
     @Override
     public PayoutsState applyUnresolvable(PayoutsState state, EventEnvelope reversal, String reason) {
         return new PayoutsState(LedgerRules.rejected(state.ledger(), reversal, reason), state.payouts());
+    }
+
+    /**
+     * A reversal of a sent payout takes back its net; a reversal of that reversal pays it again, and so on down the
+     * chain of reversals (followed in the account's ledger). A payout that was declined or never sent, or any other
+     * event, causes nothing.
+     */
+    @Override
+    public List<Compensation> compensations(PayoutsState state, String reversedEventId) {
+        int depth = 1;
+        String id = reversedEventId;
+        AccountBalance.Effect effect = state.ledger().effects().get(id);
+        while (effect != null && effect.reverses() != null) {
+            depth++;
+            id = effect.reverses();
+            effect = state.ledger().effects().get(id);
+        }
+        PayoutsState.Payout payout = state.payouts().get(id);
+        if (payout == null || !payout.sent()) return List.of();
+        BigDecimal amount = depth % 2 == 1 ? payout.net().negate() : payout.net();
+        return List.of(new Compensation(Payouts.BANK_PAYOUT_SITE,
+                new Payouts.PayoutCommand(payout.payoutId(), payout.beneficiary(), payout.currency(), amount).toJson()));
     }
 
     /** The decision for one payout, given the rate the FX service answered. Pure. */

@@ -1,5 +1,6 @@
 package dev.playback.model.processor;
 
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.EventStore;

@@ -1,6 +1,5 @@
 package dev.playback.model.store;
 
-import dev.playback.model.processor.ProcessorState;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package dev.playback.model.processor;
 
+import dev.playback.model.store.ProcessorState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;

@@ -3,7 +3,6 @@ package dev.playback.model.store;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.ledger.Ledger;
-import dev.playback.model.processor.ProcessorState;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryStateStore;

@@ -11,6 +11,7 @@ import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.kinesis.KinesisPlaybackPublisher;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.projection.Projection;
+import dev.playback.lambdas.pump.PumpHandler;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.ledger.BalancesProjection;
@@ -56,7 +57,7 @@ class ReplayOnEmulatorsIT {
         DynamoReplayStore replays = new DynamoReplayStore(dynamo, data);
         DynamoEventIndex index = new DynamoEventIndex(dynamo, eventsTable);
         Projector<?> balances = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog());
-        Projection projection = new Projection(List.of(balances), log, states, replays, Runnable::run, Duration.ofSeconds(2));
+        Projection projection = new Projection(List.of(balances), states, replays, Runnable::run);
         InMemoryPayloadStore reports = new InMemoryPayloadStore();
         ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(dev.playback.lambdas.replay.ReplayProcessor.of(balances)), log, index, index, states, replays,
                 new KinesisPlaybackPublisher(kinesis, stream), reports, Clock.systemUTC(), Duration.ZERO));
@@ -67,8 +68,10 @@ class ReplayOnEmulatorsIT {
             live.add(opened("o" + a, "acc-" + a));
             for (int d = 0; d < 4; d++) live.add(deposited("d" + a + "-" + d, "acc-" + a, "1.25"));
         }
-        appender.append(live, Instant.now());
-        assertTrue(projection.apply(List.of(new Projection.Item("1", live))).failures().isEmpty());
+        // the pump's feed: what it appended, with the versions
+        List<EventEnvelope> feed = PumpHandler.appended(live, appender.append(live, Instant.now()));
+        assertEquals(60, feed.size());
+        assertTrue(projection.apply(List.of(Projection.Item.appended("shardId-000000000000", "1", feed))).failures().isEmpty());
 
         for (String kind : List.of("rebuild", "verify")) {
             Map<String, Object> prepared = handler.handleRequest(input("action", "prepare", "kind", kind, "request",

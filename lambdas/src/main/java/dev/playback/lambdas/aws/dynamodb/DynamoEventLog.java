@@ -38,11 +38,7 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
  */
 public final class DynamoEventLog implements EventLog, EventStore {
     private static final int MAX_UNPROCESSED_ROUNDS = 50;
-    private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors.newFixedThreadPool(32, r -> {
-        Thread t = new Thread(r, "events-table-writer");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final java.util.concurrent.ExecutorService WRITERS = dev.playback.lambdas.batch.PerAggregate.workers("events-table-writer", 32);
 
     private final DynamoDbClient dynamo;
     private final String eventsTable;

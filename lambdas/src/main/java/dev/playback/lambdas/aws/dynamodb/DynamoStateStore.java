@@ -1,7 +1,7 @@
 package dev.playback.lambdas.aws.dynamodb;
 
 import dev.playback.model.event.EventCodec;
-import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.StateStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -17,7 +17,7 @@ import java.util.List;
  * {@code {"replayId", "generation", "processors": [...], "gatewayMode", "missingRecords",
  * "events": [envelopes of one aggregate, consecutive versions]}} ({@code gatewayMode} and {@code missingRecords}
  * default to {@code suppress} and {@code fail}).
- * (Event-stream records are JSON arrays, so the first byte tells the two apart.)
+ * (The pump's feed on the same stream is JSON arrays ({@link StreamRecords}), so the first byte tells the two apart.)
  */
 public final class PlaybackRecords {
     private PlaybackRecords() {

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The data of one event-stream record: a JSON array of consecutive events of one aggregate (its
- * partition key). Packing an aggregate's events into one record keeps their order through PutRecords
- * retries and cuts the record count.
+ * The data of one record of the event stream (ingest → pump) or of the pump's feed on the playback stream (the events
+ * it appended, with their versions): a JSON array of consecutive events of one aggregate (its partition key). Packing
+ * an aggregate's events into one record keeps their order through PutRecords retries and cuts the record count.
  */
 public final class StreamRecords {
     /** Kinesis takes 1 MiB per record (data + partition key); keep a margin. */
@@ -23,14 +23,17 @@ public final class StreamRecords {
     private StreamRecords() {
     }
 
-    /** The bytes of a Kinesis record's data, as the Lambda event carries them. */
+    /** The shard of a record whose event carries no {@code eventID} (an event built by hand, not by an event source). */
+    public static final String UNKNOWN_SHARD = "shardId-unknown";
+
     /** The shard of a record from its {@code eventID} ({@code shardId-…:sequenceNumber}). */
     public static String shardId(String eventId) {
-        if (eventId == null) return dev.playback.lambdas.projection.Projection.UNKNOWN_SHARD;
+        if (eventId == null) return UNKNOWN_SHARD;
         int colon = eventId.indexOf(':');
         return colon > 0 ? eventId.substring(0, colon) : eventId;
     }
 
+    /** The bytes of a Kinesis record's data, as the Lambda event carries them. */
     public static byte[] bytes(java.nio.ByteBuffer data) {
         java.nio.ByteBuffer b = data.duplicate();
         byte[] out = new byte[b.remaining()];

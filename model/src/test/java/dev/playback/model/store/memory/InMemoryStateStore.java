@@ -1,6 +1,6 @@
 package dev.playback.model.store.memory;
 
-import dev.playback.model.processor.ProcessorState;
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.Generations;
 import dev.playback.model.store.StateStore;
 

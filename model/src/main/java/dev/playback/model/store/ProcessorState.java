@@ -1,4 +1,4 @@
-package dev.playback.model.processor;
+package dev.playback.model.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
