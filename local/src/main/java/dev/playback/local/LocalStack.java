@@ -1,21 +1,21 @@
 package dev.playback.local;
 
 import dev.playback.local.cli.LocalEndpoints;
-import dev.playback.local.emulators.EmulatorInstallation;
-import dev.playback.local.emulators.EmulatorOptions;
-import dev.playback.local.emulators.Emulators;
-import dev.playback.local.eventsource.EventSourceMappings;
-import dev.playback.local.eventsource.MappingStats;
-import dev.playback.local.eventsource.PollerSettings;
+import dev.onebox.emulators.EmulatorInstallation;
+import dev.onebox.emulators.EmulatorOptions;
+import dev.onebox.emulators.Emulators;
+import dev.onebox.eventsource.EventSourceMappings;
+import dev.onebox.eventsource.MappingStats;
+import dev.onebox.eventsource.PollerSettings;
 import dev.playback.local.external.ExternalServices;
-import dev.playback.local.http.LocalApi;
-import dev.playback.local.lambda.AwsEndpoints;
-import dev.playback.local.lambda.LocalFunction;
-import dev.playback.local.lambda.LocalFunctions;
-import dev.playback.local.provision.Provisioner;
-import dev.playback.local.sfn.asl.SfnClock;
-import dev.playback.local.template.FunctionResource;
-import dev.playback.local.template.Template;
+import dev.onebox.http.LocalApi;
+import dev.onebox.lambda.AwsEndpoints;
+import dev.onebox.lambda.LocalFunction;
+import dev.onebox.lambda.LocalFunctions;
+import dev.onebox.provision.Provisioner;
+import dev.onebox.sfn.asl.SfnClock;
+import dev.onebox.template.FunctionResource;
+import dev.onebox.template.Template;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -54,7 +54,9 @@ public final class LocalStack implements AutoCloseable {
     private LocalStack(LocalOptions options) throws Exception {
         Emulators.disableCbor();
         dataDir = options.dataDir();
-        EmulatorInstallation installation = EmulatorInstallation.locate();
+        String home = System.getProperty("playback.home");
+        EmulatorInstallation installation = home == null || home.isBlank()
+                ? EmulatorInstallation.locate() : EmulatorInstallation.at(java.nio.file.Path.of(home));
         try {
             emulators = Emulators.start(installation, options.dataDir() == null ? EmulatorOptions.inMemory()
                     : EmulatorOptions.onDisk(options.dataDir().resolve("emulators")));
