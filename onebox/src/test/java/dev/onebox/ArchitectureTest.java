@@ -14,9 +14,12 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.onebox");
-    private static final JavaClasses WITH_TESTS = new ClassFileImporter().importPackages("dev.onebox");
+    private static final JavaClasses WITH_TESTS = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages("dev.onebox");
 
     @Test
     void noClassOfOneboxDependsOnPlayback() {

@@ -7,15 +7,13 @@ import dev.onebox.events.LocalEventBridge;
 import dev.onebox.events.Rule;
 import dev.onebox.events.Schedule;
 import dev.onebox.events.Target;
-import dev.onebox.lambda.FunctionError;
-import dev.onebox.lambda.LocalFunction;
 import dev.onebox.lambda.LocalFunctions;
 import dev.onebox.sfn.LocalStepFunctions;
 import dev.onebox.sfn.asl.SfnClock;
 import dev.onebox.sfn.WorkflowType;
 import dev.onebox.sfn.api.SfnApiServer;
 import dev.onebox.sfn.tasks.AwsClients;
-import dev.onebox.sfn.tasks.LambdaFunctions;
+import dev.onebox.sfn.tasks.InProcessLambdaFunctions;
 import dev.onebox.template.EventBusResource;
 import dev.onebox.template.EventSource;
 import dev.onebox.template.FunctionResource;
@@ -64,7 +62,7 @@ public final class Workflows implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
         sfn = LocalStepFunctions.builder().region("us-east-1").accountId("000000000000").clock(clock)
-                .lambdaFunctions(lambdas(functions)).awsClients(new AwsClients(dynamo, kinesis, s3, eventBridgeClient))
+                .lambdaFunctions(InProcessLambdaFunctions.of(functions)).awsClients(new AwsClients(dynamo, kinesis, s3, eventBridgeClient))
                 .statusChanges(d -> eventBridge.bus().publishServiceEvent("aws.states", "Step Functions Execution Status Change",
                         d.stopDate() != null ? d.stopDate() : d.startDate(), List.of(d.executionArn()), statusChange(d)))
                 .build();
@@ -168,26 +166,6 @@ public final class Workflows implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write " + value + " as JSON", e);
         }
-    }
-
-    private static LambdaFunctions lambdas(LocalFunctions functions) {
-        return nameOrArn -> {
-            LocalFunction f;
-            try {
-                f = functions.get(nameOrArn);
-            } catch (RuntimeException unknown) {
-                return Optional.empty();
-            }
-            return Optional.of(payload -> {
-                try {
-                    return JSON.writeValueAsString(f.invokeJson(JSON.readTree(payload)));
-                } catch (FunctionError e) {
-                    throw new LambdaFunctions.Failure(e.errorType(), e.errorMessage(), List.of());
-                } catch (IOException e) {
-                    throw new LambdaFunctions.Failure("Runtime.InvalidInput", e.getMessage(), List.of());
-                }
-            });
-        };
     }
 
     private static void deliver(LocalStepFunctions sfn, LocalFunctions functions, String arn, String input) throws IOException {

@@ -233,6 +233,10 @@ public final class LocalFunction {
     }
 
     static <T> T convert(Object value, Class<T> type, String what) {
+        if (value instanceof JsonNode json && type == Object.class) {
+            // like the Lambda Java runtime for an Object input: plain values (Map, List, String, Integer, ...)
+            return type.cast(JSON.convertValue(json, Object.class));
+        }
         if (value == null || type.isInstance(value)) {
             return type.cast(value);
         }

@@ -44,7 +44,8 @@ final class ListeningSockets {
       if (!Files.isReadable(path)) {
         continue;
       }
-      for (String line : Files.readAllLines(path).subList(1, Files.readAllLines(path).size())) {
+      List<String> lines = Files.readAllLines(path); // read once: the table changes while other processes run
+      for (String line : lines.subList(1, lines.size())) {
         String[] f = line.trim().split("\\s+");
         // f[1] local address:port (hex), f[3] state (0A = LISTEN), f[9] inode
         if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {

@@ -162,6 +162,18 @@ class LocalFunctionTest {
     }
 
     @Test
+    void anObjectInputGetsPlainJavaValuesAsTheLambdaJavaRuntimeGivesThem() throws Exception {
+        RequestHandler<Object, Object> describe = (in, context) -> in instanceof Map<?, ?> m
+                ? m.get("n").getClass().getSimpleName() + " " + m.get("tags").getClass().getSimpleName() : in.getClass().getName();
+        LocalFunction fn = new LocalFunction("Describe", "arn:aws:lambda:us-east-1:000000000000:function:Describe", 5, 128,
+                "handleRequest", () -> describe);
+
+        JsonNode result = fn.invokeJson(JSON.readTree("{\"n\":5,\"tags\":[\"a\"]}"));
+
+        assertEquals("Integer ArrayList", result.asText());
+    }
+
+    @Test
     void aStreamHandlerGetsJsonBytesAndItsOutputIsReadAsJson() throws Exception {
         JsonNode result = function(Shouting.class, Map.of()).invokeJson(JSON.readTree("{\"a\":\"b\"}"));
 

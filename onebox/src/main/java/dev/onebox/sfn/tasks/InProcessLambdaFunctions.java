@@ -1,37 +1,29 @@
 package dev.onebox.sfn.tasks;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.type.TypeFactory;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
+import dev.onebox.lambda.FunctionError;
+import dev.onebox.lambda.LocalFunction;
+import dev.onebox.lambda.LocalFunctions;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Lambda functions run in this JVM: handler instances ({@link RequestHandler} or
- * {@link RequestStreamHandler}) registered by function name, invoked with a minimal
- * {@link Context}. The payload is converted to the handler's input type with Jackson, as the
- * Lambda Java runtime does; an exception becomes a {@link LambdaFunctions.Failure} whose
- * errorType is the exception's class name.
+ * Lambda functions run in this JVM for Lambda tasks, hosted by the one Lambda host, {@link LocalFunction}: handler
+ * instances ({@link RequestHandler} or {@link RequestStreamHandler}) registered by function name, or the functions of a
+ * template ({@link #of(LocalFunctions)}). The payload is converted to the handler's input type with Jackson, as the
+ * Lambda Java runtime does; an exception becomes a {@link LambdaFunctions.Failure} whose errorType is the exception's
+ * class name.
  */
 public final class InProcessLambdaFunctions implements LambdaFunctions {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .findAndRegisterModules();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Registered handlers get Lambda's largest timeout; a template's functions keep their own. */
+    private static final int TIMEOUT_SECONDS = 900;
+    private static final int MEMORY_SIZE = 512;
 
     private final Map<String, LambdaFunction> functions = new ConcurrentHashMap<>();
     private final String region;
@@ -46,9 +38,30 @@ public final class InProcessLambdaFunctions implements LambdaFunctions {
         this.accountId = accountId;
     }
 
+    /** The hosted functions of a template (by name, or ARN with or without qualifier), as Lambda tasks reach them. */
+    public static LambdaFunctions of(LocalFunctions functions) {
+        return nameOrArn -> {
+            LocalFunction f;
+            try {
+                f = functions.get(LambdaFunctions.functionName(nameOrArn));
+            } catch (IllegalArgumentException unknown) {
+                return Optional.empty();
+            }
+            return Optional.of(invoking(f));
+        };
+    }
+
     /** Registers a handler instance under a function name. */
     public InProcessLambdaFunctions register(String functionName, Object handler) {
-        functions.put(functionName, adapt(functionName, handler));
+        if (handler instanceof LambdaFunction f) {
+            return register(functionName, f);
+        }
+        if (!(handler instanceof RequestHandler<?, ?>) && !(handler instanceof RequestStreamHandler)) {
+            throw new IllegalArgumentException("Handler for function " + functionName + " (" + handler.getClass().getName()
+                    + ") implements neither RequestHandler nor RequestStreamHandler");
+        }
+        functions.put(functionName, invoking(new LocalFunction(functionName, arnOf(functionName), TIMEOUT_SECONDS,
+                MEMORY_SIZE, "handleRequest", () -> handler)));
         return this;
     }
 
@@ -78,130 +91,18 @@ public final class InProcessLambdaFunctions implements LambdaFunctions {
         return Optional.ofNullable(functions.get(LambdaFunctions.functionName(nameOrArn)));
     }
 
-    private LambdaFunction adapt(String name, Object handler) {
-        if (handler instanceof LambdaFunction f) {
-            return f;
-        }
-        if (handler instanceof RequestStreamHandler sh) {
-            return payload -> {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                try {
-                    sh.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, context(name));
-                } catch (Throwable t) {
-                    throw Failure.of(t);
-                }
-                String s = out.toString(StandardCharsets.UTF_8);
-                return s.isEmpty() ? "null" : s;
-            };
-        }
-        if (handler instanceof RequestHandler<?, ?> rh) {
-            JavaType inputType = inputType(handler.getClass());
-            @SuppressWarnings("unchecked")
-            RequestHandler<Object, Object> h = (RequestHandler<Object, Object>) rh;
-            return payload -> {
-                Object in;
-                try {
-                    in = MAPPER.readValue(payload, inputType);
-                } catch (Exception e) {
-                    throw new Failure("java.lang.RuntimeException", "An error occurred during JSON parsing", java.util.List.of());
-                }
-                Object out;
-                try {
-                    out = h.handleRequest(in, context(name));
-                } catch (Throwable t) {
-                    throw Failure.of(t);
-                }
-                try {
-                    return MAPPER.writeValueAsString(out);
-                } catch (Exception e) {
-                    throw new Failure("java.lang.RuntimeException", "An error occurred during JSON serialization of response", java.util.List.of());
-                }
-            };
-        }
-        throw new IllegalArgumentException("Handler for function " + name + " (" + handler.getClass().getName()
-                + ") implements neither RequestHandler nor RequestStreamHandler");
-    }
-
-    /** The handler's input type, from its handleRequest(I, Context) method. */
-    private static JavaType inputType(Class<?> c) {
-        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
-            for (Method m : k.getDeclaredMethods()) {
-                if (m.getName().equals("handleRequest") && m.getParameterCount() == 2 && !m.isBridge()
-                        && m.getParameterTypes()[1] == Context.class) {
-                    Type t = m.getGenericParameterTypes()[0];
-                    return TypeFactory.defaultInstance().constructType(t);
-                }
-            }
-        }
-        return TypeFactory.defaultInstance().constructType(Object.class);
-    }
-
-    private Context context(String functionName) {
-        String requestId = UUID.randomUUID().toString();
-        return new Context() {
-            @Override
-            public String getAwsRequestId() {
-                return requestId;
-            }
-
-            @Override
-            public String getLogGroupName() {
-                return "/aws/lambda/" + functionName;
-            }
-
-            @Override
-            public String getLogStreamName() {
-                return "local";
-            }
-
-            @Override
-            public String getFunctionName() {
-                return functionName;
-            }
-
-            @Override
-            public String getFunctionVersion() {
-                return "$LATEST";
-            }
-
-            @Override
-            public String getInvokedFunctionArn() {
-                return arnOf(functionName);
-            }
-
-            @Override
-            public CognitoIdentity getIdentity() {
-                return null;
-            }
-
-            @Override
-            public ClientContext getClientContext() {
-                return null;
-            }
-
-            @Override
-            public int getRemainingTimeInMillis() {
-                return 900_000;
-            }
-
-            @Override
-            public int getMemoryLimitInMB() {
-                return 512;
-            }
-
-            @Override
-            public LambdaLogger getLogger() {
-                return new LambdaLogger() {
-                    @Override
-                    public void log(String message) {
-                        System.err.print(message);
-                    }
-
-                    @Override
-                    public void log(byte[] message) {
-                        System.err.print(new String(message, StandardCharsets.UTF_8));
-                    }
-                };
+    /** JSON in, JSON out; a function error keeps Lambda's errorType, and the stack trace when the handler threw. */
+    private static LambdaFunction invoking(LocalFunction function) {
+        return payload -> {
+            try {
+                return JSON.writeValueAsString(function.invokeJson(JSON.readTree(payload)));
+            } catch (FunctionError e) {
+                Throwable cause = e.getCause();
+                boolean thrown = cause != null && cause.getClass().getName().equals(e.errorType());
+                throw thrown ? Failure.of(cause) : new Failure(e.errorType(), e.errorMessage(), List.of());
+            } catch (IOException e) {
+                throw new Failure("Runtime.InvalidInput", "The payload of " + function.name() + " is not JSON: "
+                        + e.getMessage(), List.of());
             }
         };
     }
