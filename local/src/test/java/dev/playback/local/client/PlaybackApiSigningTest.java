@@ -2,6 +2,7 @@ package dev.playback.local.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -24,18 +25,24 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** The playback command line against a local API that enforces IAM authorization (--auth iam). */
 class PlaybackApiSigningTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private LocalApi api;
 
+    /** The IAM-authorized local API in front of a function that answers 202 with the body it got. */
     @BeforeEach
     void start() throws IOException {
-        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> echo = (event, context) ->
-                new APIGatewayProxyResponseEvent().withStatusCode(202)
-                        .withBody("{\"got\":" + JSON.valueToTree(event.getBody() == null ? "" : event.getBody()) + "}");
-        LocalFunction function = new LocalFunction("IngestFunction",
-                "arn:aws:lambda:us-east-1:000000000000:function:IngestFunction", 60, 128, "handleRequest", () -> echo);
-        api = new LocalApi(List.of(new LocalApi.Route("POST", "/events", function),
-                new LocalApi.Route("GET", "/aggregates/{aggregateId}/events", function)), 0, 2, IamAuthorizer.local()).start();
+        LocalFunction received = new LocalFunction("IngestFunction", "arn:aws:lambda:us-east-1:000000000000:function:IngestFunction",
+                60, 128, "handleRequest", Received::new);
+        api = new LocalApi(List.of(new LocalApi.Route("POST", "/events", received),
+                new LocalApi.Route("GET", "/aggregates/{aggregateId}/events", received)), 0, 2, IamAuthorizer.local()).start();
+    }
+
+    public static final class Received implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+        @Override
+        public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+            String body = event.getBody() == null ? "" : event.getBody();
+            return new APIGatewayProxyResponseEvent().withStatusCode(202)
+                    .withBody(new ObjectMapper().createObjectNode().put("got", body).toString());
+        }
     }
 
     @AfterEach

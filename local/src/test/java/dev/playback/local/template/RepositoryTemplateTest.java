@@ -133,27 +133,6 @@ class RepositoryTemplateTest {
     }
 
     @Test
-    void parameterOverridesWinOverDefaultsAndAreChecked() {
-        assertEquals("v1", Template.load(REAL, with("FeeRule", "v1")).function("PumpFunction")
-                .environment().get("FEE_RULE"));
-        TemplateException wrong = assertThrows(TemplateException.class,
-                () -> Template.load(REAL, with("FeeRule", "v9")));
-        assertTrue(wrong.getMessage().contains("FeeRule"), wrong.getMessage());
-        TemplateException unknown = assertThrows(TemplateException.class,
-                () -> Template.load(REAL, with("Nope", "x")));
-        assertTrue(unknown.getMessage().contains("Nope"), unknown.getMessage());
-    }
-
-    @Test
-    void anExternalEndpointWithoutAValueFailsNamingTheParameter() {
-        TemplateException missing = assertThrows(TemplateException.class,
-                () -> Template.load(REAL, Map.of("FxUrl", "http://127.0.0.1:1")));
-
-        assertTrue(missing.getMessage().contains("parameter BankUrl has no Default and no override was given"),
-                missing.getMessage());
-    }
-
-    @Test
     void aParameterOutsideItsAllowedPatternFailsWithItsConstraintDescription() {
         TemplateException plain = assertThrows(TemplateException.class,
                 () -> Template.load(REAL, with("FxUrl", "http://fx.example.org")));
