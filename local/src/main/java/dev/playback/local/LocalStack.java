@@ -35,6 +35,8 @@ import java.util.function.Function;
  * served behind the local HTTP API. {@link #close()} stops everything it started, in reverse order.
  */
 public final class LocalStack implements AutoCloseable {
+    /** The stack name the local template is loaded as (AWS::StackName: the API and ReplayRequestBus are named after it). */
+    public static final String STACK_NAME = "playback-local";
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Emulators emulators;
     private final Template template;
@@ -66,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
             templateFile = Template.locate(installation.home());
             parameters = new LinkedHashMap<>(external.parameters());
             parameters.putAll(options.parameters());
-            template = Template.load(templateFile, parameters);
+            template = Template.load(templateFile, parameters, STACK_NAME);
             dynamo = emulators.dynamoDbClient();
             kinesis = emulators.kinesisClient();
             s3 = emulators.s3Client();
@@ -166,7 +168,7 @@ public final class LocalStack implements AutoCloseable {
     public synchronized List<String> updateParameter(String name, String value) throws java.io.IOException {
         Map<String, String> next = new LinkedHashMap<>(parameters);
         next.put(name, value);
-        Template updated = Template.load(templateFile, next);
+        Template updated = Template.load(templateFile, next, STACK_NAME);
         List<String> changed = new java.util.ArrayList<>();
         for (FunctionResource f : updated.functions().values()) {
             Map<String, String> before = template.function(f.logicalId()).environment();

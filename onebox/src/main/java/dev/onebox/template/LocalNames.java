@@ -7,7 +7,8 @@ public final class LocalNames {
     public static final String REGION = "us-east-1";
     public static final String ACCOUNT = "000000000000";
     public static final String PARTITION = "aws";
-    public static final String STACK_NAME = "playback-local";
+    /** AWS::StackName where the caller names no stack. */
+    public static final String DEFAULT_STACK_NAME = "onebox";
 
     private LocalNames() {
     }

@@ -31,14 +31,16 @@ public final class Resolver {
     private final Map<String, Map<String, Object>> resources;
     private final Map<String, Object> conditions;
     private final Map<String, Object> mappings;
+    private final String stackName;
     private final Map<String, Boolean> conditionValues = new HashMap<>();
 
     Resolver(Map<String, Object> parameters, Map<String, Map<String, Object>> resources,
-             Map<String, Object> conditions, Map<String, Object> mappings) {
+             Map<String, Object> conditions, Map<String, Object> mappings, String stackName) {
         this.parameters = parameters;
         this.resources = resources;
         this.conditions = conditions;
         this.mappings = mappings;
+        this.stackName = stackName;
     }
 
     /** Resolves every intrinsic function inside {@code value}; {@code where} names the place for error messages. */
@@ -199,10 +201,10 @@ public final class Resolver {
             case "AWS::Partition":
                 return LocalNames.PARTITION;
             case "AWS::StackName":
-                return LocalNames.STACK_NAME;
+                return stackName;
             case "AWS::StackId":
                 return "arn:aws:cloudformation:" + LocalNames.REGION + ":" + LocalNames.ACCOUNT + ":stack/"
-                        + LocalNames.STACK_NAME + "/00000000-0000-0000-0000-000000000000";
+                        + stackName + "/00000000-0000-0000-0000-000000000000";
             case "AWS::URLSuffix":
                 return "amazonaws.com";
             case "AWS::NoValue":

@@ -29,7 +29,12 @@ public record Template(Path file, Map<String, String> parameters, Map<String, Ta
 
     /** Loads a template; {@code parameterOverrides} win over the parameters' defaults. */
     public static Template load(Path file, Map<String, String> parameterOverrides) {
-        return new TemplateReader(file, CfnYaml.read(file), parameterOverrides).read();
+        return load(file, parameterOverrides, LocalNames.DEFAULT_STACK_NAME);
+    }
+
+    /** Loads a template as the stack {@code stackName} (AWS::StackName, AWS::StackId). */
+    public static Template load(Path file, Map<String, String> parameterOverrides, String stackName) {
+        return new TemplateReader(file, CfnYaml.read(file), parameterOverrides, stackName).read();
     }
 
     /** Finds template.yaml in {@code start} or the nearest folder above it. */

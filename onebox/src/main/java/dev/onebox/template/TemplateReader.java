@@ -16,12 +16,14 @@ final class TemplateReader {
     private final Path file;
     private final Map<String, Object> root;
     private final Map<String, String> overrides;
+    private final String stackName;
     private Resolver resolver;
 
-    TemplateReader(Path file, Map<String, Object> root, Map<String, String> overrides) {
+    TemplateReader(Path file, Map<String, Object> root, Map<String, String> overrides, String stackName) {
         this.file = file.toAbsolutePath();
         this.root = root;
         this.overrides = overrides;
+        this.stackName = stackName;
     }
 
     Template read() {
@@ -29,7 +31,7 @@ final class TemplateReader {
         Map<String, Object> parameterValues = new LinkedHashMap<>();
         Map<String, String> parameters = parameters(parameterValues);
         resolver = new Resolver(parameterValues, resources, mapping(root.get("Conditions"), "Conditions"),
-                mapping(root.get("Mappings"), "Mappings"));
+                mapping(root.get("Mappings"), "Mappings"), stackName);
         Map<String, Object> globalFunction = mapping(mapping(root.get("Globals"), "Globals").get("Function"),
                 "Globals.Function");
 

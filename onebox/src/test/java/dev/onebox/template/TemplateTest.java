@@ -95,6 +95,29 @@ class TemplateTest {
     }
 
     @Test
+    void theStackNameIsTheOneTheCallerLoadsTheTemplateAs() throws IOException {
+        Path file = write("""
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.b.C
+                      Environment:
+                        Variables:
+                          BUS: !Sub '${AWS::StackName}-requests'
+                          STACK: !Ref AWS::StackId
+                """);
+
+        Map<String, String> named = Template.load(file, Map.of(), "orders-dev").function("Fn").environment();
+        Map<String, String> unnamed = Template.load(file).function("Fn").environment();
+
+        assertEquals("orders-dev-requests", named.get("BUS"));
+        assertEquals("arn:aws:cloudformation:us-east-1:000000000000:stack/orders-dev/00000000-0000-0000-0000-000000000000",
+                named.get("STACK"));
+        assertEquals("onebox-requests", unnamed.get("BUS"));
+    }
+
+    @Test
     void aParameterWithoutDefaultOrOverrideFailsNamingIt() {
         TemplateException missing = assertThrows(TemplateException.class, () -> Template.load(SampleApp.file(), Map.of()));
 

@@ -21,6 +21,6 @@ public final class RepositoryTemplate {
     }
 
     public static Template load() {
-        return Template.load(file(), PARAMETERS);
+        return Template.load(file(), PARAMETERS, dev.playback.local.LocalStack.STACK_NAME);
     }
 }
