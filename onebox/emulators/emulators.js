@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Supervisor of the local AWS emulators for Playback.
+// Supervisor of the local AWS emulators for onebox.
 //
 // Started by dev.onebox.emulators.Emulators with one argument: a JSON configuration
 //   { "dynamodb": { "path": "/dir" | null, ... dynalite options },
