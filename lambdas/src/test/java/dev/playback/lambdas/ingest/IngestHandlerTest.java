@@ -3,6 +3,7 @@ package dev.playback.lambdas.ingest;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.lambdas.Fixtures;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.ledger.BalancesProjection;
@@ -49,19 +50,46 @@ class IngestHandlerTest {
 
     // --- helpers ---
 
+    /** {@code POST /events} as the HTTP API sends it (events/api-post-events.json) with this body, and its headers. */
+    private static APIGatewayProxyRequestEvent postRequest(String body) {
+        APIGatewayProxyRequestEvent request = Fixtures.api("api-post-events.json").withBody(body);
+        Map<String, String> headers = new HashMap<>(request.getHeaders());
+        if (body != null) headers.put("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
+        return request.withHeaders(headers).withMultiValueHeaders(multi(headers));
+    }
+
+    /** {@code POST /events} with this body and exactly these headers. */
+    private static APIGatewayProxyRequestEvent postRequest(String body, Map<String, String> headers) {
+        return Fixtures.api("api-post-events.json").withBody(body).withHeaders(headers).withMultiValueHeaders(multi(headers));
+    }
+
+    private static Map<String, List<String>> multi(Map<String, String> single) {
+        if (single == null) return null;
+        Map<String, List<String>> out = new HashMap<>();
+        single.forEach((k, v) -> out.put(k, List.of(v)));
+        return out;
+    }
+
     private APIGatewayProxyResponseEvent post(String body) {
-        return handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
-                .withPath("/events").withBody(body), null);
+        return handler.handleRequest(postRequest(body), null);
     }
 
     private APIGatewayProxyResponseEvent post(String body, Map<String, String> headers) {
-        return handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
-                .withPath("/events").withHeaders(headers).withBody(body), null);
+        return handler.handleRequest(postRequest(body, headers), null);
     }
 
+    /** A GET route as the HTTP API sends it, from the route's fixture, with these path and query parameters. */
     private APIGatewayProxyResponseEvent get(String resource, Map<String, String> path, Map<String, String> query) {
-        return handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET").withResource(resource)
-                .withPathParameters(path).withQueryStringParameters(query), null);
+        String fixture = switch (resource) {
+            case "/events/{eventId}" -> "api-get-event.json";
+            case "/aggregates/{aggregateId}" -> "api-get-aggregate.json";
+            case "/aggregates/{aggregateId}/events" -> "api-get-aggregate-events.json";
+            default -> throw new IllegalArgumentException("no fixture for route GET " + resource);
+        };
+        String concrete = resource;
+        for (Map.Entry<String, String> p : path.entrySet()) concrete = concrete.replace("{" + p.getKey() + "}", p.getValue());
+        return handler.handleRequest(Fixtures.api(fixture).withPath(concrete).withPathParameters(path)
+                .withQueryStringParameters(query).withMultiValueQueryStringParameters(multi(query)), null);
     }
 
     private APIGatewayProxyResponseEvent getEvent(String eventId) {
@@ -139,6 +167,18 @@ class IngestHandlerTest {
     }
 
     @Test
+    void acceptsTheEventOfAnHttpApiRequestAsItArrives() {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(Fixtures.api("api-post-events.json"), null);
+
+        assertEquals(202, response.getStatusCode(), response.getBody());
+        List<EventEnvelope> published = stream.published();
+        assertEquals(eventIds(response), published.stream().map(EventEnvelope::eventId).toList());
+        EventEnvelope e = published.get(0);
+        assertEquals(List.of("acc-1", "AccountOpened", Instant.parse("2026-03-01T09:58:00Z"), NOW, "Ada"),
+                List.of(e.aggregateId(), e.type(), e.occurredAt(), e.recordedAt(), e.payload().path("owner").asText()));
+    }
+
+    @Test
     void acceptsABatchAndReturnsTheIdsInOrder() {
         String body = "[" + event("acc-1", "e-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}") + ","
                 + event("acc-2", "e-2", "AccountOpened", "{\"owner\":\"Bob\",\"currency\":\"NOK\"}") + ","
@@ -154,16 +194,14 @@ class IngestHandlerTest {
     @Test
     void acceptsABase64EncodedBody() {
         String encoded = Base64.getEncoder().encodeToString(VALID.getBytes(StandardCharsets.UTF_8));
-        APIGatewayProxyResponseEvent response = handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST")
-                .withResource("/events").withBody(encoded).withIsBase64Encoded(true), null);
+        APIGatewayProxyResponseEvent response = handler.handleRequest(postRequest(encoded).withIsBase64Encoded(true), null);
         assertEquals(202, response.getStatusCode(), response.getBody());
         assertEquals(1, stream.published().size());
     }
 
     @Test
     void refusesABodyThatIsNotBase64WhenItSaysItIs() {
-        APIGatewayProxyResponseEvent response = handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST")
-                .withResource("/events").withBody("{not base64}").withIsBase64Encoded(true), null);
+        APIGatewayProxyResponseEvent response = handler.handleRequest(postRequest("{not base64}").withIsBase64Encoded(true), null);
         assertRefused(response, 400, "body");
     }
 
@@ -407,7 +445,7 @@ class IngestHandlerTest {
 
     @Test
     void answers404ForAnUnknownRoute() {
-        assertEquals(404, handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("DELETE").withResource("/events"), null).getStatusCode());
+        assertEquals(404, handler.handleRequest(postRequest(null).withHttpMethod("DELETE"), null).getStatusCode());
     }
 
     // --- issue 9: every check that could refuse an event runs here, before the 202 ---
@@ -442,10 +480,9 @@ class IngestHandlerTest {
                 post(VALID, Map.of("Content-Type", "text/plain")),
                 post(VALID, Map.of("Idempotency-Key", "has space")),
                 post("{not base64}", Map.of()),
-                handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
-                        .withBody("{not base64}").withIsBase64Encoded(true), null),
-                handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
-                        .withBody(Base64.getEncoder().encodeToString(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'})).withIsBase64Encoded(true), null));
+                handler.handleRequest(postRequest("{not base64}").withIsBase64Encoded(true), null),
+                handler.handleRequest(postRequest(Base64.getEncoder().encodeToString(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}))
+                        .withIsBase64Encoded(true), null));
         for (APIGatewayProxyResponseEvent a : answers) {
             assertTrue(a.getStatusCode() >= 400 && a.getStatusCode() < 500, a.getBody());
             assertNoLibraryWords(a);
@@ -562,9 +599,8 @@ class IngestHandlerTest {
         assertRefused(post(VALID, Map.of("Idempotency-Key", "")), 400, "Idempotency-Key");
         assertRefused(post(VALID, Map.of("Idempotency-Key", "k".repeat(256))), 400, "Idempotency-Key");
         assertRefused(post(VALID, Map.of("Idempotency-Key", "with space")), 400, "Idempotency-Key");
-        assertRefused(handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/events")
-                .withMultiValueHeaders(Map.of("Idempotency-Key", List.of("a", "b"))).withHeaders(Map.of("Idempotency-Key", "b"))
-                .withBody(VALID), null), 400, "Idempotency-Key");
+        assertRefused(handler.handleRequest(postRequest(VALID, Map.of("Idempotency-Key", "b"))
+                .withMultiValueHeaders(Map.of("Idempotency-Key", List.of("a", "b"))), null), 400, "Idempotency-Key");
         assertEquals(List.of(), stream.published());
     }
 
@@ -577,8 +613,7 @@ class IngestHandlerTest {
         }, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)));
         String body = "[" + event("acc-1", "own-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}") + "," + VALID + "]";
 
-        APIGatewayProxyResponseEvent response = slow.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("POST")
-                .withResource("/events").withHeaders(Map.of("Idempotency-Key", "retry-1")).withBody(body), null);
+        APIGatewayProxyResponseEvent response = slow.handleRequest(postRequest(body, Map.of("Idempotency-Key", "retry-1")), null);
 
         assertEquals(503, response.getStatusCode(), response.getBody());
         JsonNode n = body(response);

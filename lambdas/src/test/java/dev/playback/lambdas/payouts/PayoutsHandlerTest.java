@@ -138,7 +138,7 @@ class PayoutsHandlerTest {
         StreamsEventResponse eleventh = deliverAllowReplayRecord(ReplayStatus.RUNNING);
 
         assertEquals(List.of(), failures(eleventh), "the eleventh attempt gives up: the shard moves on");
-        var shard = replays.appliedShards("allow-1", "payouts", java.util.Set.of(Projection.UNKNOWN_SHARD)).get(Projection.UNKNOWN_SHARD);
+        var shard = replays.appliedShards("allow-1", "payouts", java.util.Set.of("shardId-000000000000")).get("shardId-000000000000");
         assertEquals(11, shard.attempts().get("7"));
         assertEquals(java.util.Set.of("7"), shard.failed().keySet(), "the replay's drain check finds it and fails the replay");
     }

@@ -2,6 +2,7 @@ package dev.playback.lambdas.projection;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.lambdas.Fixtures;
 import dev.playback.lambdas.aws.kinesis.InMemorySetAside;
 import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.model.event.EventEnvelope;
@@ -225,6 +226,30 @@ class ProjectionHandlerTest {
         for (String g : List.of("g1", "g0", "shadow-r9")) {
             assertEquals("3.00", balance(states.load(BalancesProjection.NAME, g, "acc-1").orElseThrow()), g);
         }
+    }
+
+    @Test
+    void appliesTheFeedAsTheEventSourceMappingDeliversIt() {
+        pump(opened("a1", "acc-1"), deposited("a2", "acc-1", "5.00"));
+
+        StreamsEventResponse response = handler.handleRequest(Fixtures.kinesis("kinesis-feed.json"), null);
+
+        assertEquals(List.of(), failures(response));
+        assertEquals("5.00", balance(state("acc-1")));
+        assertEquals(2L, state("acc-1").version());
+    }
+
+    @Test
+    void appliesAPlaybackRecordAsTheEventSourceMappingDeliversIt() {
+        pump(opened("a1", "acc-1"), deposited("a2", "acc-1", "5.00"));
+
+        StreamsEventResponse response = handler.handleRequest(Fixtures.kinesis("kinesis-playback.json"), null);
+
+        assertEquals(List.of(), failures(response));
+        assertEquals("5.00", balance(states.load(BalancesProjection.NAME, "g2", "acc-1").orElseThrow()));
+        assertTrue(states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty(), "the live generation is not touched");
+        assertEquals(Map.of("shardId-000000000001", "17"), replays.applied("r-1", "balances", Set.of("shardId-000000000001", "shardId-000000000000")));
+        assertEquals(2, replays.appliedEvents("r-1", "balances"));
     }
 
     @Test

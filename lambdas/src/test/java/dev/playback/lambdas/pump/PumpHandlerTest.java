@@ -1,5 +1,6 @@
 package dev.playback.lambdas.pump;
 
+import dev.playback.lambdas.Fixtures;
 import dev.playback.lambdas.aws.kinesis.InMemorySetAside;
 import dev.playback.lambdas.aws.kinesis.SetAside;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -52,6 +53,20 @@ class PumpHandlerTest {
         assertEquals(List.of("b1"), idsOf("acc-2"));
         EventStatus.Claimed a3 = assertInstanceOf(EventStatus.Claimed.class, log.statuses(List.of("a3")).get("a3"));
         assertEquals(List.of("acc-1", 3L, NOW), List.of(a3.aggregateId(), a3.version(), a3.at()));
+    }
+
+    @Test
+    void appendsABatchAsTheEventSourceMappingDeliversIt() {
+        StreamsEventResponse response = pump.handleRequest(Fixtures.kinesis("kinesis-event-stream.json"), null);
+
+        assertEquals(List.of(), failures(response));
+        assertEquals(List.of("a1", "a2"), idsOf("acc-1"));
+        assertEquals(List.of("b1"), idsOf("acc-2"));
+        EventEnvelope a2 = log.read("acc-1", 2, 1).get(0);
+        assertEquals(List.of(2L, Instant.parse("2026-03-01T09:59:00Z"), Instant.parse("2026-03-01T09:59:00.500Z"), "5.00", "req-7", "teller-3"),
+                List.of(a2.version(), a2.occurredAt(), a2.recordedAt(), a2.payload().path("amount").asText(),
+                        a2.metadata().correlationId(), a2.metadata().actor()));
+        assertEquals(List.of("a1@1", "a2@2", "b1@1"), feed.published().stream().map(e -> e.eventId() + "@" + e.version()).toList());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.playback.lambdas.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.lambdas.Fixtures;
 import dev.playback.lambdas.projection.Projection;
 import dev.playback.model.ledger.BalancesProjection;
 import dev.playback.model.replay.PlaybackRecord;
@@ -30,6 +31,21 @@ class RebuildTest {
         world.live(opened("a1", "acc-1"), deposited("a2", "acc-1", "10.00"), withdrawn("a3", "acc-1", "2.50"));
         world.live(opened("b1", "acc-2"), deposited("b2", "acc-2", "1.00"));
         world.live(opened("c1", "acc-3"), withdrawn("c2", "acc-3", "9.00"));
+    }
+
+    /**
+     * The EventBridge event AWS sends when a Step Functions execution ends (events/eventbridge-execution-status-change.json),
+     * for this execution, status and execution input.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> executionEnded(String executionArn, String status, String executionInput) {
+        Map<String, Object> event = Fixtures.input("eventbridge-execution-status-change.json");
+        Map<String, Object> detail = (Map<String, Object>) event.get("detail");
+        detail.put("executionArn", executionArn);
+        detail.put("status", status);
+        detail.put("input", executionInput);
+        event.put("resources", List.of(executionArn));
+        return event;
     }
 
     @Test
@@ -184,8 +200,7 @@ class RebuildTest {
         world.call(input("action", "publish", "replayId", replayId, "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:one"));
         world.deliverPlayback();
 
-        JsonNode ended = world.call(input("version", "0", "source", "aws.states", "detail-type", "Step Functions Execution Status Change",
-                "detail", input("executionArn", "arn:exec:one", "status", "ABORTED", "input", "{}")));
+        JsonNode ended = world.call(executionEnded("arn:exec:one", "ABORTED", "{}"));
 
         assertTrue(ended.get("ended").asBoolean(), ended.toString());
         assertEquals(ReplayStatus.ABORTED, world.replays.find(replayId).orElseThrow().status());
@@ -207,8 +222,7 @@ class RebuildTest {
         assertTrue(refused.getMessage().contains("run by execution arn:exec:two"), refused.getMessage());
         JsonNode failedOne = world.call(input("action", "fail", "state", input("replayId", "r-9", "execution", "arn:exec:one",
                 "error", input("Error", "Lambda.Unknown", "Cause", refused.getMessage()))));
-        JsonNode endedOne = world.call(input("source", "aws.states", "detail-type", "Step Functions Execution Status Change",
-                "detail", input("executionArn", "arn:exec:one", "status", "FAILED", "input", "{\"replayId\":\"r-9\"}")));
+        JsonNode endedOne = world.call(executionEnded("arn:exec:one", "FAILED", "{\"replayId\":\"r-9\"}"));
 
         assertFalse(failedOne.get("recorded").asBoolean(), failedOne.toString());
         assertFalse(endedOne.get("ended").asBoolean(), endedOne.toString());

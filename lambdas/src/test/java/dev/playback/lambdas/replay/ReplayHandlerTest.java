@@ -1,5 +1,6 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.lambdas.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -48,11 +49,9 @@ class ReplayHandlerTest {
     }
 
     @Test
-    void aFailureCauseNamesTheErrorOnce_withoutTheClassNamesOfWrappedExceptions() throws Exception {
-        com.fasterxml.jackson.databind.JsonNode lambdaError = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
-                {"Error": "java.lang.IllegalStateException", "Cause": "{\\"errorMessage\\":\\"java.lang.IllegalStateException: replay r-1 cannot switch to g1\\",\\"errorType\\":\\"java.lang.IllegalStateException\\"}"}""");
-        com.fasterxml.jackson.databind.JsonNode plain = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
-                {"Error": "States.Timeout", "Cause": "the task timed out: a.b is late"}""");
+    void aFailureCauseNamesTheErrorOnce_withoutTheClassNamesOfWrappedExceptions() {
+        com.fasterxml.jackson.databind.JsonNode lambdaError = Fixtures.json("sfn-catch-lambda-error.json");
+        com.fasterxml.jackson.databind.JsonNode plain = Fixtures.json("sfn-catch-timeout.json");
 
         org.junit.jupiter.api.Assertions.assertEquals("java.lang.IllegalStateException: replay r-1 cannot switch to g1", Replays.detail(lambdaError));
         org.junit.jupiter.api.Assertions.assertEquals("States.Timeout: the task timed out: a.b is late", Replays.detail(plain));

@@ -16,12 +16,18 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.waiters.KinesisWaiter;
 
 import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -96,6 +102,40 @@ public final class Emulated {
                         index("byOccurredDay", "occurredDay", "occurredKey", List.of("type", "occurredAt", "recordedAt"))));
         waitFor(dynamo, name);
         return name;
+    }
+
+    /** A fresh stream of {@code shards} shards, once it is ACTIVE. */
+    public static String stream(KinesisClient kinesis, int shards) {
+        String name = name("stream");
+        kinesis.createStream(c -> c.streamName(name).shardCount(shards));
+        try (KinesisWaiter waiter = KinesisWaiter.builder().client(kinesis)
+                .overrideConfiguration(c -> c.backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(50))).maxAttempts(200)).build()) {
+            waiter.waitUntilStreamExists(w -> w.streamName(name));
+        }
+        return name;
+    }
+
+    /** One record as it sits on a stream. */
+    public record StreamRecord(String shardId, String sequenceNumber, String partitionKey, byte[] data) {
+    }
+
+    /** Everything on {@code stream}, shard after shard, each shard in stream order. */
+    public static List<StreamRecord> records(KinesisClient kinesis, String stream) {
+        List<StreamRecord> out = new ArrayList<>();
+        for (Shard shard : kinesis.listShards(l -> l.streamName(stream)).shards()) {
+            String iterator = kinesis.getShardIterator(g -> g.streamName(stream).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            while (iterator != null) {
+                String from = iterator;
+                GetRecordsResponse page = kinesis.getRecords(g -> g.shardIterator(from).limit(10_000));
+                for (Record r : page.records()) {
+                    out.add(new StreamRecord(shard.shardId(), r.sequenceNumber(), r.partitionKey(), r.data().asByteArray()));
+                }
+                boolean caughtUp = page.records().isEmpty() && (page.millisBehindLatest() == null || page.millisBehindLatest() == 0);
+                iterator = caughtUp ? null : page.nextShardIterator();
+            }
+        }
+        return out;
     }
 
     private static void waitFor(DynamoDbClient dynamo, String table) {

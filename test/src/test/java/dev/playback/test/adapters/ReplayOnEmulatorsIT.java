@@ -22,10 +22,6 @@ import dev.playback.model.store.memory.InMemoryPayloadStore;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -52,9 +48,7 @@ class ReplayOnEmulatorsIT {
     void rebuildsAndVerifiesThroughTheRealAdapters() throws Exception {
         DynamoDbClient dynamo = Emulated.dynamoDb();
         KinesisClient kinesis = Emulated.kinesis();
-        String stream = Emulated.name("playback");
-        kinesis.createStream(c -> c.streamName(stream).shardCount(2));
-        while (kinesis.describeStream(d -> d.streamName(stream)).streamDescription().streamStatus() != StreamStatus.ACTIVE) Thread.sleep(20);
+        String stream = Emulated.stream(kinesis, 2);
         String data = Emulated.dataTable(dynamo);
         String eventsTable = Emulated.eventsTable(dynamo);
         DynamoEventLog log = new DynamoEventLog(dynamo, eventsTable, Emulated.eventIdsTable(dynamo), new InMemoryPayloadStore());
@@ -89,12 +83,8 @@ class ReplayOnEmulatorsIT {
             }
             assertFalse((Boolean) handler.handleRequest(input("action", "drained", "replayId", replayId), null).get("drained"));
             List<Projection.Item> items = new ArrayList<>();
-            for (Shard shard : kinesis.listShards(l -> l.streamName(stream)).shards()) {
-                String iterator = kinesis.getShardIterator(g -> g.streamName(stream).shardId(shard.shardId())
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-                for (Record r : kinesis.getRecords(g -> g.shardIterator(iterator).limit(10_000)).records()) {
-                    items.add(Projection.Item.playback(shard.shardId(), r.sequenceNumber(), PlaybackRecords.decode(r.data().asByteArray())));
-                }
+            for (Emulated.StreamRecord r : Emulated.records(kinesis, stream)) {
+                items.add(Projection.Item.playback(r.shardId(), r.sequenceNumber(), PlaybackRecords.decode(r.data())));
             }
             assertTrue(projection.apply(items).failures().isEmpty());
             Map<String, Object> drain = handler.handleRequest(input("action", "drained", "replayId", replayId), null);

@@ -8,13 +8,13 @@ import dev.playback.local.cli.LocalEndpoints;
 import dev.playback.local.cli.ReplayProgress;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
+import dev.playback.test.adapters.Emulated;
 import dev.playback.test.process.LocalProcess;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.s3.S3Client;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.model.replay.PlaybackRecord;
@@ -126,21 +126,10 @@ class RebuildResumeIT {
     /** How many events of the replay the playback stream holds (all shards, from the trim horizon). */
     static long eventsOnStream(KinesisClient kinesis, String stream, String replayId) {
         long n = 0;
-        for (var shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
-            String it = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            while (it != null) {
-                String from = it;
-                var r = kinesis.getRecords(b -> b.shardIterator(from).limit(10_000));
-                for (var rec : r.records()) {
-                    byte[] data = rec.data().asByteArray();
-                    if (!PlaybackRecords.isPlayback(data)) continue;
-                    PlaybackRecord pr = PlaybackRecords.decode(data);
-                    if (replayId.equals(pr.replayId())) n += pr.events().size();
-                }
-                if (r.records().isEmpty() && (r.millisBehindLatest() == null || r.millisBehindLatest() == 0)) break;
-                it = r.nextShardIterator();
-            }
+        for (Emulated.StreamRecord rec : Emulated.records(kinesis, stream)) {
+            if (!PlaybackRecords.isPlayback(rec.data())) continue;
+            PlaybackRecord pr = PlaybackRecords.decode(rec.data());
+            if (replayId.equals(pr.replayId())) n += pr.events().size();
         }
         return n;
     }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.Fixtures;
 import dev.playback.model.event.EventEnvelope;
 
 import java.lang.reflect.Proxy;
@@ -12,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Kinesis events as Lambda's event source mapping delivers them, built for handler tests. */
+/** Kinesis events as Lambda's event source mapping delivers them, from the fixture's envelope, for handler tests. */
 public final class KinesisBatches {
     private KinesisBatches() {
     }
@@ -22,14 +23,17 @@ public final class KinesisBatches {
         return record(sequenceNumber, events.get(0).aggregateId(), StreamRecords.encode(events));
     }
 
+    /**
+     * A stream record as Lambda delivers it: the first record of {@code events/kinesis-event-stream.json} (shard
+     * {@code shardId-000000000000}) with this sequence number, partition key and data.
+     */
     public static KinesisEvent.KinesisEventRecord record(String sequenceNumber, String partitionKey, byte[] data) {
-        KinesisEvent.Record r = new KinesisEvent.Record();
+        KinesisEvent.KinesisEventRecord er = Fixtures.kinesis("kinesis-event-stream.json").getRecords().get(0);
+        KinesisEvent.Record r = er.getKinesis();
         r.setSequenceNumber(sequenceNumber);
         r.setPartitionKey(partitionKey);
         r.setData(ByteBuffer.wrap(data));
-        KinesisEvent.KinesisEventRecord er = new KinesisEvent.KinesisEventRecord();
-        er.setKinesis(r);
-        er.setEventSource("aws:kinesis");
+        er.setEventID(StreamRecords.shardId(er.getEventID()) + ":" + sequenceNumber);
         return er;
     }
 

@@ -29,9 +29,14 @@ public final class InMemoryReplayStore implements ReplayStore {
 
     @Override
     public synchronized boolean create(Replay replay) {
-        boolean created = replays.putIfAbsent(replay.replayId(), replay) == null;
-        if (created && replay.generation() != null) byGeneration.putIfAbsent(replay.generation(), replay.replayId());
-        return created;
+        if (replay.generation() != null) {
+            String builder = byGeneration.putIfAbsent(replay.generation(), replay.replayId());
+            if (builder != null && !builder.equals(replay.replayId())) {
+                throw new IllegalStateException("generation " + replay.generation() + " belongs to replay '" + builder
+                        + "'; start replay '" + replay.replayId() + "' again for a new one");
+            }
+        }
+        return replays.putIfAbsent(replay.replayId(), replay) == null;
     }
 
     @Override
@@ -74,7 +79,10 @@ public final class InMemoryReplayStore implements ReplayStore {
 
     @Override
     public synchronized void markApplied(String replayId, String processor, String shardId, String sequenceNumber, long events) {
-        applied.merge(replayId + "#" + processor + "#" + shardId, sequenceNumber, SequenceNumbers::max);
+        String key = replayId + "#" + processor + "#" + shardId;
+        String mark = applied.merge(key, sequenceNumber, SequenceNumbers::max);
+        AppliedShard shard = shards.get(key);
+        if (shard != null) shards.put(key, new AppliedShard(mark, shard.events(), shard.failed(), shard.attempts()));
         appliedEvents.merge(replayId + "#" + processor, events, Long::sum);
     }
 
