@@ -1,6 +1,6 @@
 package dev.playback.local;
 
-import dev.playback.local.http.LocalApi;
+import dev.onebox.http.LocalApi;
 
 import java.nio.file.Path;
 import java.util.HashMap;

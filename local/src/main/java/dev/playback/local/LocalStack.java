@@ -1,21 +1,21 @@
 package dev.playback.local;
 
 import dev.playback.local.cli.LocalEndpoints;
-import dev.playback.local.emulators.EmulatorInstallation;
-import dev.playback.local.emulators.EmulatorOptions;
-import dev.playback.local.emulators.Emulators;
-import dev.playback.local.eventsource.EventSourceMappings;
-import dev.playback.local.eventsource.MappingStats;
-import dev.playback.local.eventsource.PollerSettings;
+import dev.onebox.emulators.EmulatorInstallation;
+import dev.onebox.emulators.EmulatorOptions;
+import dev.onebox.emulators.Emulators;
+import dev.onebox.eventsource.EventSourceMappings;
+import dev.onebox.eventsource.MappingStats;
+import dev.onebox.eventsource.PollerSettings;
 import dev.playback.local.external.ExternalServices;
-import dev.playback.local.http.LocalApi;
-import dev.playback.local.lambda.AwsEndpoints;
-import dev.playback.local.lambda.LocalFunction;
-import dev.playback.local.lambda.LocalFunctions;
-import dev.playback.local.provision.Provisioner;
-import dev.playback.local.sfn.asl.SfnClock;
-import dev.playback.local.template.FunctionResource;
-import dev.playback.local.template.Template;
+import dev.onebox.http.LocalApi;
+import dev.onebox.lambda.AwsEndpoints;
+import dev.onebox.lambda.LocalFunction;
+import dev.onebox.lambda.LocalFunctions;
+import dev.onebox.provision.Provisioner;
+import dev.onebox.sfn.asl.SfnClock;
+import dev.onebox.template.FunctionResource;
+import dev.onebox.template.Template;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -35,6 +35,8 @@ import java.util.function.Function;
  * served behind the local HTTP API. {@link #close()} stops everything it started, in reverse order.
  */
 public final class LocalStack implements AutoCloseable {
+    /** The stack name the local template is loaded as (AWS::StackName: the API and ReplayRequestBus are named after it). */
+    public static final String STACK_NAME = "playback-local";
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Emulators emulators;
     private final Template template;
@@ -54,7 +56,9 @@ public final class LocalStack implements AutoCloseable {
     private LocalStack(LocalOptions options) throws Exception {
         Emulators.disableCbor();
         dataDir = options.dataDir();
-        EmulatorInstallation installation = EmulatorInstallation.locate();
+        String home = System.getProperty("playback.home");
+        EmulatorInstallation installation = home == null || home.isBlank()
+                ? EmulatorInstallation.locate() : EmulatorInstallation.at(java.nio.file.Path.of(home));
         try {
             emulators = Emulators.start(installation, options.dataDir() == null ? EmulatorOptions.inMemory()
                     : EmulatorOptions.onDisk(options.dataDir().resolve("emulators")));
@@ -64,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
             templateFile = Template.locate(installation.home());
             parameters = new LinkedHashMap<>(external.parameters());
             parameters.putAll(options.parameters());
-            template = Template.load(templateFile, parameters);
+            template = Template.load(templateFile, parameters, STACK_NAME);
             dynamo = emulators.dynamoDbClient();
             kinesis = emulators.kinesisClient();
             s3 = emulators.s3Client();
@@ -164,7 +168,7 @@ public final class LocalStack implements AutoCloseable {
     public synchronized List<String> updateParameter(String name, String value) throws java.io.IOException {
         Map<String, String> next = new LinkedHashMap<>(parameters);
         next.put(name, value);
-        Template updated = Template.load(templateFile, next);
+        Template updated = Template.load(templateFile, next, STACK_NAME);
         List<String> changed = new java.util.ArrayList<>();
         for (FunctionResource f : updated.functions().values()) {
             Map<String, String> before = template.function(f.logicalId()).environment();

@@ -82,7 +82,7 @@ public final class Main {
             case "redrive":
                 return dev.playback.local.cli.RedriveCommand.run(rest, out, err);
             case "sfn":
-                return dev.playback.local.sfn.cli.SfnCommand.run(rest, out, err);
+                return dev.onebox.sfn.cli.SfnCommand.run(rest, out, err);
             case "rebuild":
             case "replay":
             case "verify":
@@ -106,7 +106,7 @@ public final class Main {
                 case "--data" -> options = options.withDataDir(Path.of(value(args, ++i, "--data")));
                 case "--port" -> options = options.withApiPort(Integer.parseInt(value(args, ++i, "--port")));
                 case "--fee-rule" -> options = options.withParameter("FeeRule", value(args, ++i, "--fee-rule"));
-                case "--auth" -> options = options.withApiAuth(dev.playback.local.http.LocalApi.Auth.parse(value(args, ++i, "--auth")));
+                case "--auth" -> options = options.withApiAuth(dev.onebox.http.LocalApi.Auth.parse(value(args, ++i, "--auth")));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback local'");
             }
         }

@@ -1,27 +1,25 @@
 package dev.playback.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.playback.local.events.EventBusSettings;
-import dev.playback.local.events.InputTransformer;
-import dev.playback.local.events.LocalEventBridge;
-import dev.playback.local.events.Rule;
-import dev.playback.local.events.Schedule;
-import dev.playback.local.events.Target;
-import dev.playback.local.lambda.FunctionError;
-import dev.playback.local.lambda.LocalFunction;
-import dev.playback.local.lambda.LocalFunctions;
-import dev.playback.local.sfn.LocalStepFunctions;
-import dev.playback.local.sfn.asl.SfnClock;
-import dev.playback.local.sfn.WorkflowType;
-import dev.playback.local.sfn.api.SfnApiServer;
-import dev.playback.local.sfn.tasks.AwsClients;
-import dev.playback.local.sfn.tasks.LambdaFunctions;
-import dev.playback.local.template.EventBusResource;
-import dev.playback.local.template.EventSource;
-import dev.playback.local.template.FunctionResource;
-import dev.playback.local.template.RuleResource;
-import dev.playback.local.template.StateMachineResource;
-import dev.playback.local.template.Template;
+import dev.onebox.events.EventBusSettings;
+import dev.onebox.events.InputTransformer;
+import dev.onebox.events.LocalEventBridge;
+import dev.onebox.events.Rule;
+import dev.onebox.events.Schedule;
+import dev.onebox.events.Target;
+import dev.onebox.lambda.LocalFunctions;
+import dev.onebox.sfn.LocalStepFunctions;
+import dev.onebox.sfn.asl.SfnClock;
+import dev.onebox.sfn.WorkflowType;
+import dev.onebox.sfn.api.SfnApiServer;
+import dev.onebox.sfn.tasks.AwsClients;
+import dev.onebox.sfn.tasks.InProcessLambdaFunctions;
+import dev.onebox.template.EventBusResource;
+import dev.onebox.template.EventSource;
+import dev.onebox.template.FunctionResource;
+import dev.onebox.template.RuleResource;
+import dev.onebox.template.StateMachineResource;
+import dev.onebox.template.Template;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -64,7 +62,7 @@ public final class Workflows implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
         sfn = LocalStepFunctions.builder().region("us-east-1").accountId("000000000000").clock(clock)
-                .lambdaFunctions(lambdas(functions)).awsClients(new AwsClients(dynamo, kinesis, s3, eventBridgeClient))
+                .lambdaFunctions(InProcessLambdaFunctions.of(functions)).awsClients(new AwsClients(dynamo, kinesis, s3, eventBridgeClient))
                 .statusChanges(d -> eventBridge.bus().publishServiceEvent("aws.states", "Step Functions Execution Status Change",
                         d.stopDate() != null ? d.stopDate() : d.startDate(), List.of(d.executionArn()), statusChange(d)))
                 .build();
@@ -92,7 +90,7 @@ public final class Workflows implements AutoCloseable {
     }
 
     /** Creates the template's event buses with their policies on {@code bus}; returns their names by logical id. */
-    static Map<String, String> createEventBuses(Template template, dev.playback.local.events.EventBus bus) {
+    static Map<String, String> createEventBuses(Template template, dev.onebox.events.EventBus bus) {
         Map<String, String> names = new LinkedHashMap<>();
         for (EventBusResource b : template.eventBuses().values()) {
             bus.createEventBus(b.name());
@@ -103,7 +101,7 @@ public final class Workflows implements AutoCloseable {
     }
 
     /** The detail of AWS's "Step Functions Execution Status Change" event. */
-    static com.fasterxml.jackson.databind.node.ObjectNode statusChange(dev.playback.local.sfn.ExecutionDescription d) {
+    static com.fasterxml.jackson.databind.node.ObjectNode statusChange(dev.onebox.sfn.ExecutionDescription d) {
         var detail = JSON.createObjectNode();
         detail.put("executionArn", d.executionArn());
         detail.put("stateMachineArn", d.stateMachineArn());
@@ -168,26 +166,6 @@ public final class Workflows implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write " + value + " as JSON", e);
         }
-    }
-
-    private static LambdaFunctions lambdas(LocalFunctions functions) {
-        return nameOrArn -> {
-            LocalFunction f;
-            try {
-                f = functions.get(nameOrArn);
-            } catch (RuntimeException unknown) {
-                return Optional.empty();
-            }
-            return Optional.of(payload -> {
-                try {
-                    return JSON.writeValueAsString(f.invokeJson(JSON.readTree(payload)));
-                } catch (FunctionError e) {
-                    throw new LambdaFunctions.Failure(e.errorType(), e.errorMessage(), List.of());
-                } catch (IOException e) {
-                    throw new LambdaFunctions.Failure("Runtime.InvalidInput", e.getMessage(), List.of());
-                }
-            });
-        };
     }
 
     private static void deliver(LocalStepFunctions sfn, LocalFunctions functions, String arn, String input) throws IOException {

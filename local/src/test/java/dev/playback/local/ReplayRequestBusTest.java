@@ -2,14 +2,14 @@ package dev.playback.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.playback.local.events.EventBus;
-import dev.playback.local.events.EventBusSettings;
-import dev.playback.local.events.EventEntry;
-import dev.playback.local.events.PutEventsResult;
-import dev.playback.local.events.Rule;
-import dev.playback.local.events.Schedule;
+import dev.onebox.events.EventBus;
+import dev.onebox.events.EventBusSettings;
+import dev.onebox.events.EventEntry;
+import dev.onebox.events.PutEventsResult;
+import dev.onebox.events.Rule;
+import dev.onebox.events.Schedule;
 import dev.playback.local.template.RepositoryTemplate;
-import dev.playback.local.template.Template;
+import dev.onebox.template.Template;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -7,9 +7,9 @@ import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.check.LedgerFold;
 import dev.playback.local.client.PlaybackApi;
-import dev.playback.local.emulators.RawCeilings;
-import dev.playback.local.eventsource.KinesisEventSourceMapping;
-import dev.playback.local.eventsource.MappingStats;
+import dev.onebox.emulators.RawCeilings;
+import dev.onebox.eventsource.KinesisEventSourceMapping;
+import dev.onebox.eventsource.MappingStats;
 
 import java.io.PrintStream;
 import java.time.Duration;

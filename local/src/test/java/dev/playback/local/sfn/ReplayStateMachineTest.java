@@ -3,10 +3,10 @@ package dev.playback.local.sfn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.playback.local.sfn.asl.History;
-import dev.playback.local.sfn.asl.SfnClock;
-import dev.playback.local.sfn.tasks.AwsClients;
-import dev.playback.local.sfn.tasks.InProcessLambdaFunctions;
+import dev.onebox.sfn.asl.History;
+import dev.onebox.sfn.asl.SfnClock;
+import dev.onebox.sfn.tasks.AwsClients;
+import dev.onebox.sfn.tasks.InProcessLambdaFunctions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +16,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.onebox.sfn.ExecutionDescription;
+import dev.onebox.sfn.ExecutionStatus;
+import dev.onebox.sfn.LocalStepFunctions;
+import dev.onebox.sfn.StateMachine;
+import dev.onebox.sfn.WorkflowType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +44,7 @@ class ReplayStateMachineTest {
     }
 
     /** The replay function, reduced to what the state machine reads from it. */
-    private static dev.playback.local.sfn.tasks.LambdaFunctions.LambdaFunction replayFunction(AtomicInteger checks) {
+    private static dev.onebox.sfn.tasks.LambdaFunctions.LambdaFunction replayFunction(AtomicInteger checks) {
         return payload -> {
             try {
                 JsonNode in = JSON.readTree(payload);
@@ -116,10 +121,10 @@ class ReplayStateMachineTest {
     void aTransientFailureOfTheReplayFunctionIsRetriedAndTheRebuildSucceeds() throws Exception {
         AtomicInteger publishes = new AtomicInteger();
         AtomicInteger checks = new AtomicInteger(CHECKS - 1);
-        dev.playback.local.sfn.tasks.LambdaFunctions.LambdaFunction real = replayFunction(checks);
+        dev.onebox.sfn.tasks.LambdaFunctions.LambdaFunction real = replayFunction(checks);
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Replay", payload -> {
             if (payload.contains("\"action\":\"publish\"") && publishes.incrementAndGet() <= 3) {
-                throw new dev.playback.local.sfn.tasks.LambdaFunctions.Failure(dev.playback.lambdas.replay.TransientFailure.ERROR,
+                throw new dev.onebox.sfn.tasks.LambdaFunctions.Failure(dev.playback.lambdas.replay.TransientFailure.ERROR,
                         "action 'publish' failed on a call that may succeed when tried again: Throttled", List.of());
             }
             return real.invoke(payload);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import dev.onebox.template.Template;
 
 /**
  * The rules a deployable template.yaml keeps (issue 10, "secure and safe by default"), each a method over the

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import dev.onebox.template.FunctionResource;
+import dev.onebox.template.Template;
 
 /**
  * template.yaml is safe to deploy as it is (issue 10): each rule of {@link DeploymentRules} holds for the

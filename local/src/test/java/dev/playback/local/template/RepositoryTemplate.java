@@ -2,6 +2,7 @@ package dev.playback.local.template;
 
 import java.nio.file.Path;
 import java.util.Map;
+import dev.onebox.template.Template;
 
 /**
  * The repository's template.yaml as the tests load it: its external endpoints have no default (a deployment must
@@ -20,6 +21,6 @@ public final class RepositoryTemplate {
     }
 
     public static Template load() {
-        return Template.load(file(), PARAMETERS);
+        return Template.load(file(), PARAMETERS, dev.playback.local.LocalStack.STACK_NAME);
     }
 }

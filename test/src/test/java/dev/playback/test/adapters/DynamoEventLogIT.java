@@ -2,8 +2,8 @@ package dev.playback.test.adapters;
 
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
-import dev.playback.local.emulators.EmulatorOptions;
-import dev.playback.local.emulators.Emulators;
+import dev.onebox.emulators.EmulatorOptions;
+import dev.onebox.emulators.Emulators;
 import dev.playback.model.store.EventLogContract;
 import dev.playback.model.store.PayloadStore;
 import org.junit.jupiter.api.AfterAll;

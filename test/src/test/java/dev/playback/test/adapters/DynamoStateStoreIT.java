@@ -1,8 +1,8 @@
 package dev.playback.test.adapters;
 
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
-import dev.playback.local.emulators.EmulatorOptions;
-import dev.playback.local.emulators.Emulators;
+import dev.onebox.emulators.EmulatorOptions;
+import dev.onebox.emulators.Emulators;
 import dev.playback.model.store.StateStore;
 import dev.playback.model.store.StateStoreContract;
 import org.junit.jupiter.api.AfterAll;

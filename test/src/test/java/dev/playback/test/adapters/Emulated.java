@@ -1,7 +1,7 @@
 package dev.playback.test.adapters;
 
-import dev.playback.local.emulators.EmulatorOptions;
-import dev.playback.local.emulators.Emulators;
+import dev.onebox.emulators.EmulatorOptions;
+import dev.onebox.emulators.Emulators;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;

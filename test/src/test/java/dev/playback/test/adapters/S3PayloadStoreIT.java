@@ -1,8 +1,8 @@
 package dev.playback.test.adapters;
 
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
-import dev.playback.local.emulators.EmulatorOptions;
-import dev.playback.local.emulators.Emulators;
+import dev.onebox.emulators.EmulatorOptions;
+import dev.onebox.emulators.Emulators;
 import dev.playback.model.store.PayloadStore;
 import dev.playback.model.store.PayloadStoreContract;
 import org.junit.jupiter.api.AfterAll;

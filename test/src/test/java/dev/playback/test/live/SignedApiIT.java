@@ -7,7 +7,7 @@ import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.cli.ReverseCommand;
 import dev.playback.local.client.PlaybackApi;
-import dev.playback.local.http.LocalApi;
+import dev.onebox.http.LocalApi;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.playback.test.process;
 
 import dev.playback.local.Main;
 import dev.playback.local.cli.LocalEndpoints;
-import dev.playback.local.emulators.Emulators;
+import dev.onebox.emulators.Emulators;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -3,8 +3,8 @@ package dev.playback.test.replay;
 import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.bench.RebuildBenchmark;
-import dev.playback.local.sfn.ExecutionDescription;
-import dev.playback.local.sfn.asl.HistoryEvent;
+import dev.onebox.sfn.ExecutionDescription;
+import dev.onebox.sfn.asl.HistoryEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

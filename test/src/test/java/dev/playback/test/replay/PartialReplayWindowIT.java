@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.client.PlaybackApi;
-import dev.playback.local.sfn.ExecutionDescription;
+import dev.onebox.sfn.ExecutionDescription;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

@@ -5,7 +5,7 @@ import dev.playback.local.LocalStack;
 import dev.playback.local.bench.RebuildBenchmark;
 import dev.playback.local.check.LedgerFold;
 import dev.playback.local.client.PlaybackApi;
-import dev.playback.local.sfn.ExecutionDescription;
+import dev.onebox.sfn.ExecutionDescription;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

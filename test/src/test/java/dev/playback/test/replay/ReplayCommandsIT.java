@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.Main;
-import dev.playback.local.sfn.ExecutionDescription;
+import dev.onebox.sfn.ExecutionDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -8,8 +8,8 @@ import dev.playback.local.LocalStack;
 import dev.playback.local.bench.RebuildBenchmark;
 import dev.playback.local.check.LedgerFold;
 import dev.playback.local.client.PlaybackApi;
-import dev.playback.local.sfn.ExecutionDescription;
-import dev.playback.local.sfn.ExecutionStatus;
+import dev.onebox.sfn.ExecutionDescription;
+import dev.onebox.sfn.ExecutionStatus;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -5,8 +5,8 @@ import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.bench.RebuildBenchmark;
 import dev.playback.local.client.PlaybackApi;
-import dev.playback.local.sfn.ExecutionDescription;
-import dev.playback.local.sfn.ExecutionStatus;
+import dev.onebox.sfn.ExecutionDescription;
+import dev.onebox.sfn.ExecutionStatus;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

@@ -1,6 +1,0 @@
-package dev.playback.local.sfn;
-
-/** The status values of DescribeExecution. */
-public enum ExecutionStatus {
-    RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
-}

@@ -1,7 +1,0 @@
-package dev.playback.local.template;
-
-/** Marker for the resource kinds the local runtime understands. */
-public sealed interface TemplateResource permits TableResource, StreamResource, BucketResource, FunctionResource,
-        StateMachineResource, RuleResource {
-    String logicalId();
-}

@@ -1,0 +1,532 @@
+package dev.onebox.sfn;
+
+import dev.onebox.sfn.asl.Definitions;
+import dev.onebox.sfn.asl.Errors;
+import dev.onebox.sfn.asl.History;
+import dev.onebox.sfn.asl.HistoryEvent;
+import dev.onebox.sfn.asl.Interpreter;
+import dev.onebox.sfn.asl.InvalidDefinitionException;
+import dev.onebox.sfn.asl.Json;
+import dev.onebox.sfn.asl.Program;
+import dev.onebox.sfn.asl.RunContext;
+import dev.onebox.sfn.asl.SfnClock;
+import dev.onebox.sfn.asl.SfnException;
+import dev.onebox.sfn.asl.TaskDispatcher;
+import dev.onebox.sfn.asl.Variables;
+import dev.onebox.sfn.tasks.AwsClients;
+import dev.onebox.sfn.tasks.LambdaFunctions;
+import dev.onebox.sfn.tasks.ResourceDispatcher;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The local Step Functions service: holds state machines and executions and runs them with
+ * the ASL interpreter. Standard executions run on their own thread; {@link #startSyncExecution}
+ * and {@link #run} run on the caller's. Task states reach Lambda functions and AWS services
+ * through {@link LambdaFunctions} and {@link AwsClients}.
+ */
+public final class LocalStepFunctions implements AutoCloseable {
+    private static final Pattern NAME = Pattern.compile("[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}");
+
+    private final String region;
+    private final String accountId;
+    private final SfnClock clock;
+    private final int historyLimit;
+    private final TaskDispatcher tasks;
+    private final ExecutorService threads;
+    private final Map<String, StateMachine> stateMachines = new ConcurrentHashMap<>();
+    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    private final Map<String, TaskTokenWait> tokens = new ConcurrentHashMap<>();
+    private final java.util.function.Consumer<ExecutionDescription> statusChanges;
+
+    /** A task waiting for SendTaskSuccess/Failure; heartbeats move {@code lastBeat}. */
+    public static final class TaskTokenWait {
+        final CompletableFuture<Object> result = new CompletableFuture<>();
+        volatile long lastBeatNanos = System.nanoTime();
+    }
+
+    private LocalStepFunctions(Builder b) {
+        this.region = b.region;
+        this.accountId = b.accountId;
+        this.clock = b.clock;
+        this.historyLimit = b.historyLimit;
+        this.statusChanges = b.statusChanges;
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "sfn-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.tasks = b.tasks != null ? b.tasks.apply(this)
+                : new ResourceDispatcher(this, b.lambdaFunctions, b.awsClients);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings: clock (real by default), Lambda functions, AWS clients, region and account. */
+    public static final class Builder {
+        private String region = "us-east-1";
+        private String accountId = "123456789012";
+        private SfnClock clock = SfnClock.system();
+        private int historyLimit = History.STANDARD_LIMIT;
+        private LambdaFunctions lambdaFunctions = LambdaFunctions.none();
+        private AwsClients awsClients = AwsClients.none();
+        private Function<LocalStepFunctions, TaskDispatcher> tasks;
+        private java.util.function.Consumer<ExecutionDescription> statusChanges = d -> { };
+
+        /**
+         * Told of every status change of a registered Standard execution (RUNNING when it starts, then SUCCEEDED,
+         * FAILED, TIMED_OUT or ABORTED), like the "Step Functions Execution Status Change" events AWS sends to
+         * EventBridge; called on the thread that changed it.
+         */
+        public Builder statusChanges(java.util.function.Consumer<ExecutionDescription> listener) {
+            this.statusChanges = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region);
+            return this;
+        }
+
+        public Builder accountId(String accountId) {
+            this.accountId = Objects.requireNonNull(accountId);
+            return this;
+        }
+
+        /** {@link SfnClock#instant()} makes Wait states and retry intervals complete at once. */
+        public Builder clock(SfnClock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Builder lambdaFunctions(LambdaFunctions functions) {
+            this.lambdaFunctions = Objects.requireNonNull(functions);
+            return this;
+        }
+
+        public Builder awsClients(AwsClients clients) {
+            this.awsClients = Objects.requireNonNull(clients);
+            return this;
+        }
+
+        /** Replaces the task dispatcher entirely (tests, or a runtime with its own wiring). */
+        public Builder tasks(Function<LocalStepFunctions, TaskDispatcher> factory) {
+            this.tasks = factory;
+            return this;
+        }
+
+        /** For tests of continue-as-new designs: a lower Standard history limit than 25,000. */
+        public Builder historyLimit(int limit) {
+            this.historyLimit = limit;
+            return this;
+        }
+
+        public LocalStepFunctions build() {
+            return new LocalStepFunctions(this);
+        }
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public SfnClock clock() {
+        return clock;
+    }
+
+    // ------------------------------------------------------------ state machines
+
+    /** Creates (or, with the same definition, returns) a state machine; ${Name} placeholders are substituted. */
+    public StateMachine createStateMachine(String name, String definitionJson, WorkflowType type,
+                                           Map<String, String> substitutions) {
+        return createStateMachine(name, definitionJson, type, substitutions, "arn:aws:iam::" + accountId + ":role/StepFunctionsRole");
+    }
+
+    public StateMachine createStateMachine(String name, String definitionJson, WorkflowType type,
+                                           Map<String, String> substitutions, String roleArn) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new SfnServiceException("InvalidName", "Invalid Name: '" + name + "'");
+        }
+        String definition = Definitions.substitute(definitionJson, substitutions);
+        Program program;
+        try {
+            program = Definitions.compile(definition);
+        } catch (InvalidDefinitionException e) {
+            throw new SfnServiceException("InvalidDefinition", e.getMessage());
+        }
+        String arn = "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + name;
+        WorkflowType t = type == null ? WorkflowType.STANDARD : type;
+        StateMachine sm = new StateMachine(arn, name, t, definition, roleArn, clock.now(), program);
+        StateMachine existing = stateMachines.putIfAbsent(arn, sm);
+        if (existing != null) {
+            if (!existing.definition().equals(definition) || existing.type() != t) {
+                throw new SfnServiceException("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'");
+            }
+            return existing;
+        }
+        return sm;
+    }
+
+    /** Replaces a state machine's definition (UpdateStateMachine). */
+    public StateMachine updateStateMachine(String arn, String definitionJson, Map<String, String> substitutions) {
+        StateMachine old = stateMachine(arn);
+        String definition = Definitions.substitute(definitionJson, substitutions);
+        Program program;
+        try {
+            program = Definitions.compile(definition);
+        } catch (InvalidDefinitionException e) {
+            throw new SfnServiceException("InvalidDefinition", e.getMessage());
+        }
+        StateMachine sm = new StateMachine(arn, old.name(), old.type(), definition, old.roleArn(), old.creationDate(), program);
+        stateMachines.put(arn, sm);
+        return sm;
+    }
+
+    public StateMachine stateMachine(String arn) {
+        StateMachine sm = stateMachines.get(arn);
+        if (sm == null) {
+            throw new SfnServiceException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'");
+        }
+        return sm;
+    }
+
+    public List<StateMachine> listStateMachines() {
+        List<StateMachine> l = new ArrayList<>(stateMachines.values());
+        l.sort(Comparator.comparing(StateMachine::name));
+        return l;
+    }
+
+    public void deleteStateMachine(String arn) {
+        stateMachines.remove(arn);
+    }
+
+    // ------------------------------------------------------------ executions
+
+    /** StartExecution: Standard runs in the background; an existing name with the same input is returned as is. */
+    public ExecutionDescription startExecution(String stateMachineArn, String name, String inputJson) {
+        Execution e = begin(stateMachine(stateMachineArn), name, inputJson);
+        if (e.launch()) {
+            threads.submit(() -> execute(e));
+        }
+        return e.snapshot();
+    }
+
+    /** StartSyncExecution: runs to the end on the calling thread. */
+    public ExecutionDescription startSyncExecution(String stateMachineArn, String name, String inputJson) {
+        Execution e = begin(stateMachine(stateMachineArn), name, inputJson);
+        if (e.launch()) {
+            execute(e);
+        } else {
+            e.completion().join();
+        }
+        return e.snapshot();
+    }
+
+    /** Runs a definition once, without registering it (the command line and the conformance test). */
+    public ExecutionResult run(String definitionJson, String inputJson, WorkflowType type) {
+        Program program;
+        try {
+            program = Definitions.compile(definitionJson);
+        } catch (InvalidDefinitionException e) {
+            throw new SfnServiceException("InvalidDefinition", e.getMessage());
+        }
+        String name = "run-" + UUID.randomUUID();
+        StateMachine sm = new StateMachine("arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + name,
+                name, type, definitionJson, "arn:aws:iam::" + accountId + ":role/StepFunctionsRole", clock.now(), program);
+        Execution e = newExecution(sm, name, inputJson == null ? "{}" : inputJson);
+        execute(e);
+        return e.completion().join();
+    }
+
+    private synchronized Execution begin(StateMachine sm, String name, String inputJson) {
+        String input = inputJson == null ? "{}" : inputJson;
+        String n = name == null ? UUID.randomUUID().toString() : name;
+        if (!NAME.matcher(n).matches()) {
+            throw new SfnServiceException("InvalidName", "Invalid Name: '" + n + "'");
+        }
+        String arn = executionArn(sm, n);
+        Execution existing = executions.get(arn);
+        if (existing != null) {
+            if (existing.input().equals(input) && existing.snapshot().status() == ExecutionStatus.RUNNING) {
+                return existing;
+            }
+            throw new SfnServiceException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
+        }
+        Execution e = newExecution(sm, n, input);
+        executions.put(arn, e);
+        if (sm.type() == WorkflowType.STANDARD) {
+            notifyStatus(e);
+            e.completion().whenComplete((r, ex) -> notifyStatus(e));
+        }
+        return e;
+    }
+
+    private void notifyStatus(Execution e) {
+        try {
+            statusChanges.accept(e.snapshot());
+        } catch (RuntimeException ex) {
+            // AWS delivers these events at least once and never fails the execution for them: log, go on
+            System.err.println("sfn: status change of " + e.arn() + " not delivered: " + ex);
+        }
+    }
+
+    private String executionArn(StateMachine sm, String name) {
+        return "arn:aws:states:" + region + ":" + accountId + ":" + (sm.type() == WorkflowType.EXPRESS ? "express" : "execution")
+                + ":" + sm.name() + ":" + name;
+    }
+
+    private Execution newExecution(StateMachine sm, String name, String input) {
+        Object parsed;
+        try {
+            parsed = Json.parse(input);
+        } catch (IllegalArgumentException ex) {
+            throw new SfnServiceException("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + ex.getMessage() + "'");
+        }
+        History history = sm.type() == WorkflowType.EXPRESS ? History.express(clock) : History.standard(clock, historyLimit);
+        Execution e = new Execution(executionArn(sm, name), name, sm, input, clock.now(), history);
+        RunContext run = new RunContext(e.arn(), name, sm.arn(), sm.name(), sm.roleArn(), parsed, clock, history, tasks,
+                threads, sm.type() == WorkflowType.EXPRESS);
+        run.children = this::runMapChild;
+        if (sm.program().timeoutSeconds() != null) {
+            run.deadline = run.startTime.plusSeconds(sm.program().timeoutSeconds());
+        }
+        e.attach(run);
+        history.add("ExecutionStarted", () -> Json.object("input", input, "inputDetails", Json.object("truncated", false),
+                "roleArn", sm.roleArn(), "stateMachineArn", sm.arn()));
+        return e;
+    }
+
+    /** A DISTRIBUTED Map item: a registered child execution of the map run's state machine. */
+    private Object runMapChild(RunContext parent, String mapRunName, String mapRunId, int index, Program processor,
+                               Object input, boolean express) {
+        String arn = "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + mapRunName;
+        StateMachine sm = new StateMachine(arn, mapRunName, express ? WorkflowType.EXPRESS : WorkflowType.STANDARD,
+                "", parent.roleArn, clock.now(), processor);
+        Execution e = newExecution(sm, mapRunId + "_" + index, Json.write(input));
+        e.run().parent = parent;
+        executions.put(e.arn(), e);
+        e.launch();
+        execute(e);
+        ExecutionResult r = e.completion().join();
+        if (r.status() == ExecutionStatus.SUCCEEDED) {
+            return Json.parse(r.output());
+        }
+        if (r.status() == ExecutionStatus.ABORTED) {
+            throw new Interpreter.Stopped();
+        }
+        throw new SfnException(r.error(), r.cause());
+    }
+
+    private void execute(Execution e) {
+        RunContext run = e.run();
+        History h = e.history();
+        try {
+            Object out = new Interpreter(run).run(e.stateMachine().program(), run.input, new Variables(null));
+            String output = Json.write(out);
+            if (e.finish(ExecutionResult.succeeded(output), clock.now())) {
+                h.close("ExecutionSucceeded", Json.object("output", output, "outputDetails", Json.object("truncated", false)));
+            }
+        } catch (SfnException ex) {
+            if (e.finish(ExecutionResult.failed(ex.error(), ex.cause()), clock.now())) {
+                h.close("ExecutionFailed", details(ex.error(), ex.cause()));
+            }
+        } catch (Interpreter.ExecutionTimedOut ex) {
+            if (e.finish(new ExecutionResult(ExecutionStatus.TIMED_OUT, null, Errors.TIMEOUT, null), clock.now())) {
+                h.close("ExecutionTimedOut", details(Errors.TIMEOUT, null));
+            }
+        } catch (History.LimitReached ex) {
+            if (e.finish(ExecutionResult.failed(Errors.RUNTIME, History.LIMIT_CAUSE), clock.now())) {
+                h.close("ExecutionFailed", details(Errors.RUNTIME, History.LIMIT_CAUSE));
+            }
+        } catch (Interpreter.Stopped ex) {
+            // stopExecution has already recorded the end; a child stopped with its parent records it here
+            if (e.finish(new ExecutionResult(ExecutionStatus.ABORTED, null, null, null), clock.now())) {
+                h.close("ExecutionAborted", Map.of());
+            }
+        } catch (RuntimeException ex) {
+            String cause = ex.getClass().getName() + ": " + ex.getMessage();
+            if (e.finish(ExecutionResult.failed(Errors.RUNTIME, cause), clock.now())) {
+                h.close("ExecutionFailed", details(Errors.RUNTIME, cause));
+            }
+        }
+    }
+
+    private static Map<String, Object> details(String error, String cause) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (error != null) {
+            m.put("error", error);
+        }
+        if (cause != null) {
+            m.put("cause", cause);
+        }
+        return m;
+    }
+
+    public Execution execution(String executionArn) {
+        Execution e = executions.get(executionArn);
+        if (e == null) {
+            throw new SfnServiceException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+        }
+        return e;
+    }
+
+    public ExecutionDescription describeExecution(String executionArn) {
+        return execution(executionArn).snapshot();
+    }
+
+    /** Blocks until the execution ends (tests, .sync integrations, the command line). */
+    public ExecutionDescription awaitExecution(String executionArn, Duration timeout) {
+        Execution e = execution(executionArn);
+        try {
+            e.completion().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException ex) {
+            // still running: describe as is
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException ex) {
+            throw new IllegalStateException(ex.getCause());
+        }
+        return e.snapshot();
+    }
+
+    public ExecutionDescription stopExecution(String executionArn, String error, String cause) {
+        Execution e = execution(executionArn);
+        if (e.finish(new ExecutionResult(ExecutionStatus.ABORTED, null, error, cause), clock.now())) {
+            e.history().close("ExecutionAborted", details(error, cause));
+            e.run().stop();
+        }
+        return e.snapshot();
+    }
+
+    /** ListExecutions of a state machine (or of a DISTRIBUTED Map run's child machine, "parent/Label"). */
+    public List<ExecutionDescription> listExecutions(String stateMachineArn, ExecutionStatus statusFilter) {
+        if (!stateMachines.containsKey(stateMachineArn)
+                && executions.values().stream().noneMatch(e -> e.stateMachine().arn().equals(stateMachineArn))) {
+            stateMachine(stateMachineArn);
+        }
+        List<ExecutionDescription> out = new ArrayList<>();
+        for (Execution e : executions.values()) {
+            if (e.stateMachine().arn().equals(stateMachineArn)) {
+                ExecutionDescription d = e.snapshot();
+                if (statusFilter == null || d.status() == statusFilter) {
+                    out.add(d);
+                }
+            }
+        }
+        out.sort(Comparator.comparing(ExecutionDescription::startDate).reversed());
+        return out;
+    }
+
+    public List<HistoryEvent> getExecutionHistory(String executionArn) {
+        Execution e = execution(executionArn);
+        if (e.stateMachine().type() == WorkflowType.EXPRESS) {
+            throw new SfnServiceException("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'");
+        }
+        return e.history().events();
+    }
+
+    // ------------------------------------------------------------ task tokens
+
+    /** Registers a task token before its task starts; the dispatcher then waits on it. */
+    public TaskTokenWait registerToken(String token) {
+        TaskTokenWait w = new TaskTokenWait();
+        tokens.put(token, w);
+        return w;
+    }
+
+    public void forgetToken(String token) {
+        tokens.remove(token);
+    }
+
+    public void sendTaskSuccess(String taskToken, String outputJson) {
+        Object out;
+        try {
+            out = Json.parse(outputJson);
+        } catch (IllegalArgumentException e) {
+            throw new SfnServiceException("InvalidOutput", "Invalid Output: '" + e.getMessage() + "'");
+        }
+        token(taskToken).result.complete(out);
+    }
+
+    public void sendTaskFailure(String taskToken, String error, String cause) {
+        token(taskToken).result.completeExceptionally(new SfnException(error, cause));
+    }
+
+    public void sendTaskHeartbeat(String taskToken) {
+        token(taskToken).lastBeatNanos = System.nanoTime();
+    }
+
+    private TaskTokenWait token(String taskToken) {
+        TaskTokenWait w = taskToken == null ? null : tokens.get(taskToken);
+        if (w == null || w.result.isDone()) {
+            throw new SfnServiceException(taskToken == null || taskToken.isEmpty() ? "InvalidToken" : "TaskDoesNotExist",
+                    "Task Does Not Exist: '" + taskToken + "'");
+        }
+        return w;
+    }
+
+    /** Waits for a token's result, honouring TimeoutSeconds and HeartbeatSeconds (in real time). */
+    public Object awaitToken(String token, TaskTokenWait w, Integer timeoutSeconds, Integer heartbeatSeconds,
+                             RunContext run) {
+        long start = System.nanoTime();
+        try {
+            while (true) {
+                if (run.stopped()) {
+                    throw new Interpreter.Stopped();
+                }
+                try {
+                    return w.result.get(50, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException ex) {
+                    long now = System.nanoTime();
+                    if (timeoutSeconds != null && now - start > TimeUnit.SECONDS.toNanos(timeoutSeconds)) {
+                        throw new SfnException(Errors.TIMEOUT, null);
+                    }
+                    if (heartbeatSeconds != null && now - w.lastBeatNanos > TimeUnit.SECONDS.toNanos(heartbeatSeconds)) {
+                        throw new SfnException(Errors.HEARTBEAT_TIMEOUT, null);
+                    }
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    if (ex.getCause() instanceof SfnException se) {
+                        throw se;
+                    }
+                    throw new SfnException(Errors.TASK_FAILED, String.valueOf(ex.getCause()));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new Interpreter.Stopped();
+                }
+            }
+        } finally {
+            tokens.remove(token);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Execution e : executions.values()) {
+            RunContext r = e.run();
+            if (r != null) {
+                r.stop();
+            }
+        }
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.onebox.sfn.asl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The event history of one execution. Standard workflows record every event and stop at
+ * 25,000; Express workflows only number events (their history is not kept).
+ */
+public final class History {
+    public static final int STANDARD_LIMIT = 25_000;
+    public static final String LIMIT_CAUSE = "The execution reached the maximum number of history events (25000).";
+
+    private final boolean recording;
+    private final int limit;
+    private final SfnClock clock;
+    private final List<HistoryEvent> events;
+    private long lastId;
+    private boolean closed;
+
+    /** Thrown when the history limit is reached: the execution fails, no Catch applies. */
+    public static final class LimitReached extends RuntimeException {
+        LimitReached() {
+            super(LIMIT_CAUSE, null, false, false);
+        }
+    }
+
+    private History(boolean recording, int limit, SfnClock clock) {
+        this.recording = recording;
+        this.limit = limit;
+        this.clock = clock;
+        this.events = recording ? new ArrayList<>() : List.of();
+    }
+
+    public static History standard(SfnClock clock) {
+        return new History(true, STANDARD_LIMIT, clock);
+    }
+
+    public static History standard(SfnClock clock, int limit) {
+        return new History(true, limit, clock);
+    }
+
+    public static History express(SfnClock clock) {
+        return new History(false, Integer.MAX_VALUE, clock);
+    }
+
+    public boolean recording() {
+        return recording;
+    }
+
+    /** Adds an event; returns its id. Throws LimitReached when only the failure event fits. */
+    public synchronized long add(String type, Map<String, Object> details) {
+        if (closed) {
+            throw new Interpreter.Stopped(); // the execution ended (e.g. StopExecution) while a state ran
+        }
+        long id = ++lastId;
+        if (recording) {
+            if (id >= limit) {
+                lastId--;
+                throw new LimitReached();
+            }
+            events.add(new HistoryEvent(id, id - 1, clock.now(), type, details));
+        }
+        return id;
+    }
+
+    /** Adds an event whose details are built only if the history is kept. */
+    public long add(String type, Supplier<Map<String, Object>> details) {
+        if (!recording) {
+            return count(1);
+        }
+        return add(type, details.get());
+    }
+
+    /** Numbers {@code n} events without recording them (Express executions). */
+    public synchronized long count(int n) {
+        if (closed) {
+            throw new Interpreter.Stopped();
+        }
+        lastId += n;
+        return lastId;
+    }
+
+    /** Adds a closing event (ExecutionSucceeded/Failed/Aborted/TimedOut); never refused. */
+    public synchronized long close(String type, Map<String, Object> details) {
+        closed = true;
+        long id = ++lastId;
+        if (recording) {
+            events.add(new HistoryEvent(id, id - 1, clock.now(), type, details));
+        }
+        return id;
+    }
+
+    public synchronized List<HistoryEvent> events() {
+        return List.copyOf(events);
+    }
+
+    public synchronized long size() {
+        return lastId;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.onebox.sfn.asl;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A compiled state. Fields shared by every type live here; each type adds its own. Paths,
+ * templates and expressions are compiled when the definition is loaded, never per run.
+ */
+public abstract sealed class State permits State.Pass, State.Task, State.Choice, State.Wait,
+        State.Succeed, State.Fail, State.Parallel, State.MapState {
+
+    public enum Language { JSONPATH, JSONATA }
+
+    public record Retrier(List<String> errorEquals, double intervalSeconds, int maxAttempts, double backoffRate,
+                          Double maxDelaySeconds, boolean fullJitter) {
+        boolean matches(String error) {
+            for (String e : errorEquals) {
+                if (Errors.matches(e, error)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    public record Catcher(List<String> errorEquals, String next, Path resultPath, boolean discardResult,
+                          Template output, Template assign) {
+        boolean matches(String error) {
+            for (String e : errorEquals) {
+                if (Errors.matches(e, error)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    public final String name;
+    public final String type;
+    public final Language language;
+    public String next;
+    public State nextState;
+    public boolean end;
+    public Path inputPath;
+    public boolean inputNull;
+    public Path outputPath;
+    public boolean outputNull;
+    public Path resultPath;
+    public boolean resultDiscard;
+    public Template parameters;
+    public Template resultSelector;
+    public Template arguments;
+    public Template output;
+    public Template assign;
+    public List<Retrier> retry = List.of();
+    public List<Catcher> catchers = List.of();
+    public Map<String, State> catchTargets;
+
+    State(String name, String type, Language language) {
+        this.name = name;
+        this.type = type;
+        this.language = language;
+    }
+
+    public boolean jsonata() {
+        return language == Language.JSONATA;
+    }
+
+    public static final class Pass extends State {
+        public Object result;
+        public boolean hasResult;
+
+        Pass(String name, Language l) {
+            super(name, "Pass", l);
+        }
+    }
+
+    public static final class Task extends State {
+        public String resource;
+        public Template resourceTemplate;
+        public Integer timeoutSeconds;
+        public Template timeoutSecondsDynamic;
+        public Integer heartbeatSeconds;
+        public Template heartbeatSecondsDynamic;
+        public Template credentials;
+
+        Task(String name, Language l) {
+            super(name, "Task", l);
+        }
+    }
+
+    public record ChoiceRule(Condition condition, String next, Template assign, Template output) {
+    }
+
+    public static final class Choice extends State {
+        public List<ChoiceRule> choices;
+        public String defaultNext;
+        public Map<String, State> targets;
+
+        Choice(String name, Language l) {
+            super(name, "Choice", l);
+        }
+    }
+
+    public static final class Wait extends State {
+        public Object seconds;          // Number, or JsonataExpression
+        public Path secondsPath;
+        public Object timestamp;        // String, or JsonataExpression
+        public Path timestampPath;
+
+        Wait(String name, Language l) {
+            super(name, "Wait", l);
+        }
+    }
+
+    public static final class Succeed extends State {
+        Succeed(String name, Language l) {
+            super(name, "Succeed", l);
+        }
+    }
+
+    public static final class Fail extends State {
+        public Object error;            // String or JsonataExpression
+        public Object cause;
+        public Template errorPath;      // path or intrinsic
+        public Template causePath;
+
+        Fail(String name, Language l) {
+            super(name, "Fail", l);
+        }
+    }
+
+    public static final class Parallel extends State {
+        public List<Program> branches;
+
+        Parallel(String name, Language l) {
+            super(name, "Parallel", l);
+        }
+    }
+
+    public static final class MapState extends State {
+        public Program processor;
+        public boolean distributed;
+        public String executionType;
+        public String label;
+        public Path itemsPath;
+        public Template items;
+        public Template itemSelector;
+        public Integer maxConcurrency;
+        public Path maxConcurrencyPath;
+        public Template maxConcurrencyDynamic;
+        public Number toleratedFailureCount;
+        public Path toleratedFailureCountPath;
+        public Number toleratedFailurePercentage;
+        public Path toleratedFailurePercentagePath;
+        public Template toleratedDynamicCount;
+        public Template toleratedDynamicPercentage;
+        /** ItemBatcher settings (MaxItemsPerBatch, BatchInput), or null. */
+        public Map<?, ?> itemBatcher;
+        /** A field the local executor cannot honour (ResultWriter), or null. */
+        public String unsupported;
+        /** ItemReader: the resource (e.g. arn:aws:states:::s3:getObject), its parameters and ReaderConfig. */
+        public String readerResource;
+        public Template readerParameters;
+        public Map<?, ?> readerConfig = Map.of();
+
+        MapState(String name, Language l) {
+            super(name, "Map", l);
+        }
+    }
+}

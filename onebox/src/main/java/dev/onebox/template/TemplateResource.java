@@ -1,0 +1,7 @@
+package dev.onebox.template;
+
+/** Marker for the resource kinds the local runtime understands. */
+public sealed interface TemplateResource permits TableResource, StreamResource, BucketResource, FunctionResource,
+        StateMachineResource, RuleResource {
+    String logicalId();
+}

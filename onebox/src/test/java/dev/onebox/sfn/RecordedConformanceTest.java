@@ -1,0 +1,172 @@
+package dev.onebox.sfn;
+
+import dev.onebox.sfn.asl.Json;
+import dev.onebox.sfn.asl.SfnClock;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Runs the 826 cases recorded on real AWS Step Functions
+ * ({@code shared/conformance/asl/localstack-recorded.jsonl}, beside the repository) and
+ * prints passes per feature area (each case also runs as an EXPRESS execution). Failures are written to
+ * {@code target/sfn-conformance-failures.txt}; each remaining one is explained in SFN.md. The cases are not part of
+ * the repository: on a machine without them the test is skipped, saying so, unless {@value #REQUIRED} is
+ * {@code true} (CI sets it, so that there a missing file fails the build).
+ */
+class RecordedConformanceTest {
+    /** The pass count reached; a lower count is a regression. */
+    static final int FLOOR = 818;
+    /** The environment variable that makes the recorded cases required. */
+    static final String REQUIRED = "PLAYBACK_REQUIRE_CONFORMANCE";
+
+    private static final Pattern STATE_PREFIX =
+            Pattern.compile("^An error occurred while executing the state '([^']*)' \\(entered at the event id #(\\d+)\\)\\. ");
+
+    /** {@code <repo root>/../shared/conformance/asl/localstack-recorded.jsonl}; the root is the parent of onebox/. */
+    static Path recordedCases() {
+        String basedir = System.getProperty("basedir");
+        Path moduleDir = (basedir != null ? Path.of(basedir) : Path.of("")).toAbsolutePath().normalize();
+        Path root = Files.isDirectory(moduleDir.resolve("onebox")) && !moduleDir.endsWith("onebox")
+                ? moduleDir : moduleDir.getParent();
+        return root.resolve("../shared/conformance/asl/localstack-recorded.jsonl").normalize();
+    }
+
+    @Test
+    void recordedAwsBehaviourIsReproduced() throws IOException {
+        Path file = recordedCases();
+        if (!Files.isRegularFile(file)) {
+            String missing = "The recorded Step Functions cases are missing: expected " + file + " (shared/ beside the repository root)";
+            if (Boolean.parseBoolean(System.getenv(REQUIRED))) fail(missing + "; " + REQUIRED + " is true");
+            System.out.println(missing + ": skipped");
+            Assumptions.abort(missing);
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Map<String, int[]> perArea = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        int passed = 0;
+        int expressPassed = 0;
+        int total = 0;
+        try (LocalStepFunctions sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).build()) {
+            for (String line : lines) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                total++;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> c = (Map<String, Object>) Json.parse(line);
+                String test = (String) c.get("test");
+                String area = area(test);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> expected = (Map<String, Object>) c.get("expected");
+                String verdict = verdict(sfn, c, expected, WorkflowType.STANDARD);
+                if (verdict(sfn, c, expected, WorkflowType.EXPRESS) == null) {
+                    expressPassed++;
+                }
+                int[] counts = perArea.computeIfAbsent(area, k -> new int[2]);
+                counts[1]++;
+                if (verdict == null) {
+                    counts[0]++;
+                    passed++;
+                } else {
+                    failures.add(test + " [" + c.get("key") + "]\n    " + verdict);
+                }
+            }
+        }
+        StringBuilder report = new StringBuilder("Recorded AWS Step Functions cases, passes per area:\n");
+        perArea.forEach((a, n) -> report.append(String.format("  %-22s %4d / %4d%n", a, n[0], n[1])));
+        report.append(String.format("  %-22s %4d / %4d%n", "TOTAL", passed, total));
+        report.append(String.format("  %-22s %4d / %4d%n", "(run as EXPRESS)", expressPassed, total));
+        System.out.println(report);
+        Path out = Path.of("target", "sfn-conformance-failures.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report + "\n" + String.join("\n", failures) + "\n");
+        assertTrue(passed >= FLOOR, "conformance regressed: " + passed + " < " + FLOOR + " passes; see " + out.toAbsolutePath());
+        assertTrue(expressPassed >= FLOOR, "conformance regressed for EXPRESS executions: " + expressPassed + " < " + FLOOR);
+    }
+
+    private static String verdict(LocalStepFunctions sfn, Map<String, Object> c, Map<String, Object> expected, WorkflowType type) {
+        try {
+            ExecutionResult r = sfn.run(Json.write(c.get("definition")), Json.write(c.get("input")), type);
+            return compare(expected, r);
+        } catch (SfnServiceException e) {
+            return "refused: " + e.code() + " " + e.getMessage();
+        } catch (RuntimeException e) {
+            return "crashed: " + e;
+        }
+    }
+
+    static String area(String test) {
+        String[] parts = test.split("::")[0].split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (parts[i].equals("v2")) {
+                return parts[i + 1].endsWith(".py") ? "other" : parts[i + 1];
+            }
+        }
+        return "other";
+    }
+
+    /** null when the result matches; otherwise what differs. */
+    static String compare(Map<String, Object> expected, ExecutionResult r) {
+        String status = (String) expected.get("status");
+        if (!status.equals(r.status().name())) {
+            return "status " + r.status() + " (expected " + status + ")"
+                    + (r.error() != null || r.cause() != null ? " error=" + r.error() + " cause=" + r.cause() : " output=" + r.output());
+        }
+        if (status.equals("SUCCEEDED")) {
+            Object actual = Json.parse(r.output());
+            return Json.equal(expected.get("output"), actual) ? null
+                    : "output " + r.output() + "\n    expected " + Json.write(expected.get("output"));
+        }
+        if (!Objects.equals(expected.get("error"), r.error())) {
+            return "error " + r.error() + " (expected " + expected.get("error") + ") cause=" + r.cause();
+        }
+        return causeMatches((String) expected.get("cause"), r.cause()) ? null
+                : "cause " + r.cause() + "\n    expected " + expected.get("cause");
+    }
+
+    /**
+     * Causes are compared loosely, as the data set's README advises: the state/event prefix
+     * must be identical, then the same leading phrase (the first 40 characters).
+     */
+    static boolean causeMatches(String expected, String actual) {
+        if (Objects.equals(expected, actual)) {
+            return true;
+        }
+        if (expected == null || actual == null) {
+            return false;
+        }
+        Matcher e = STATE_PREFIX.matcher(expected);
+        Matcher a = STATE_PREFIX.matcher(actual);
+        boolean ep = e.find();
+        boolean ap = a.find();
+        if (ep != ap) {
+            return false;
+        }
+        String er = expected;
+        String ar = actual;
+        if (ep) {
+            if (!e.group().equals(a.group())) {
+                return false;
+            }
+            er = expected.substring(e.end());
+            ar = actual.substring(a.end());
+        }
+        int n = Math.min(40, er.length());
+        return ar.length() >= n && ar.regionMatches(0, er, 0, n);
+    }
+}
