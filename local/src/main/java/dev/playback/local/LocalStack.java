@@ -76,12 +76,16 @@ public final class LocalStack implements AutoCloseable {
             started.add(kinesis);
             started.add(s3);
             new Provisioner(dynamo, kinesis, s3).provision(template);
-            AwsEndpoints endpoints = new AwsEndpoints(emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint());
+            // The functions reach the local Step Functions API too (the replay function's scheduled reconcile reads
+            // executions): its port is reserved now, as the functions' environment is made before it starts.
+            int sfnPort = freeLoopbackPort();
+            AwsEndpoints endpoints = new AwsEndpoints(emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint(),
+                    Map.of("SFN", URI.create("http://127.0.0.1:" + sfnPort)));
             functions = host(template, endpoints, external.environment(), options.overrides());
             mappings = EventSourceMappings.fromTemplate(template, functions, kinesis, dynamo, s3, PollerSettings.defaults());
             started.add(mappings);
             mappings.start();
-            workflows = new Workflows(template, functions, dynamo, kinesis, s3, SfnClock.system());
+            workflows = new Workflows(template, functions, dynamo, kinesis, s3, SfnClock.system(), sfnPort);
             started.add(workflows);
             api = LocalApi.fromTemplate(template, functions, options.apiPort(), options.apiAuth()).start();
             started.add(api);
@@ -108,6 +112,12 @@ public final class LocalStack implements AutoCloseable {
                     f.handlerMethod(), env, e -> () -> o.getValue().apply(e)));
         }
         return new LocalFunctions(hosted);
+    }
+
+    private static int freeLoopbackPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     public URI apiUrl() {

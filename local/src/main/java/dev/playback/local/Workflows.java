@@ -55,6 +55,15 @@ public final class Workflows implements AutoCloseable {
 
     public Workflows(Template template, LocalFunctions functions, DynamoDbClient dynamo, KinesisClient kinesis,
                      S3Client s3, SfnClock clock) throws IOException {
+        this(template, functions, dynamo, kinesis, s3, clock, 0);
+    }
+
+    /**
+     * @param sfnPort the port of the Step Functions API (0: any free one); the functions' environment names it
+     *                ({@code AWS_ENDPOINT_URL_SFN}) when it was reserved before they were hosted
+     */
+    public Workflows(Template template, LocalFunctions functions, DynamoDbClient dynamo, KinesisClient kinesis,
+                     S3Client s3, SfnClock clock, int sfnPort) throws IOException {
         LocalStepFunctions[] sfnRef = new LocalStepFunctions[1];
         eventBridge = LocalEventBridge.start((arn, input) -> deliver(sfnRef[0], functions, arn, input),
                 EventBusSettings.defaults(), 0);
@@ -67,7 +76,7 @@ public final class Workflows implements AutoCloseable {
                         d.stopDate() != null ? d.stopDate() : d.startDate(), List.of(d.executionArn()), statusChange(d)))
                 .build();
         sfnRef[0] = sfn;
-        sfnServer = new SfnApiServer(sfn, 0).start();
+        sfnServer = new SfnApiServer(sfn, sfnPort).start();
         eventBusNames.putAll(createEventBuses(template, eventBridge.bus()));
         List<Rule> rules = new ArrayList<>();
         List<Schedule> schedules = new ArrayList<>();

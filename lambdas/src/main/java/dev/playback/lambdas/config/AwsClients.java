@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 import java.net.URI;
 import java.time.Duration;
@@ -37,6 +38,10 @@ public final class AwsClients {
 
     public KinesisClient kinesis() {
         return configure(KinesisClient.builder(), "KINESIS").build();
+    }
+
+    public SfnClient stepFunctions() {
+        return configure(SfnClient.builder(), "SFN").build();
     }
 
     public SecretsManagerClient secretsManager() {

@@ -1,5 +1,6 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.model.replay.Executions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -11,6 +12,7 @@ import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.kinesis.KinesisPlaybackPublisher;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
+import dev.playback.lambdas.aws.sfn.SfnExecutions;
 import dev.playback.lambdas.config.AwsClients;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.config.Tables;
@@ -44,6 +46,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     };
 
     private final Replays replays;
+    private final Executions executions;
 
     public ReplayHandler() {
         this(System.getenv());
@@ -51,11 +54,24 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
 
     public ReplayHandler(Map<String, String> environment) {
         this(new Replays(wire(new Environment(environment)),
-                ReplayRequest.maySend(new Environment(environment).optional(ReplayRequest.MAY_SEND_VARIABLE))));
+                ReplayRequest.maySend(new Environment(environment).optional(ReplayRequest.MAY_SEND_VARIABLE))),
+                new SfnExecutions(new AwsClients(new Environment(environment)).stepFunctions()));
     }
 
-    public ReplayHandler(Replays replays) {
+    /**
+     * @param replays    the replay use cases
+     * @param executions where the scheduled {@code reconcile} reads the executions of running replays
+     */
+    public ReplayHandler(Replays replays, Executions executions) {
         this.replays = replays;
+        this.executions = executions;
+    }
+
+    /** A handler without Step Functions: {@code reconcile} is refused, naming what is missing. */
+    public ReplayHandler(Replays replays) {
+        this(replays, arn -> {
+            throw new IllegalStateException("reconcile needs Step Functions to read execution " + arn + ": this handler was built without it");
+        });
     }
 
     public ReplayHandler(ReplayPorts ports) {
@@ -137,6 +153,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
 
     private ObjectNode dispatch(String action, JsonNode in) {
         return switch (action) {
+            case "reconcile" -> replays.reconcile(executions);
             case "prepare" -> replays.prepare(Requests.requireText(in, "kind"), in.get("request"), Requests.text(in, "execution"));
             case "publish" -> replays.publish(Requests.requireText(in, "replayId"), Requests.requireInteger(in, "segment"),
                     Requests.requireInteger(in, "round"), Requests.requireInteger(in, "maxRounds"), Requests.text(in, "owner"));

@@ -1,5 +1,6 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.model.replay.Executions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -138,6 +139,36 @@ public final class Replays {
      * replay state machine: the replay the execution ran ends (ABORTED for a stopped execution, FAILED otherwise)
      * unless it succeeded, another execution took it over, or it ended already.
      */
+    /**
+     * Ends the rebuilds and verifications whose execution has ended although its status-change event never ended
+     * them (its delivery to this function failed): the replay of each generation being built whose recorded
+     * execution is no longer running ends as that event would have ended it. Run on a schedule.
+     */
+    public ObjectNode reconcile(Executions executions) {
+        java.util.Set<String> checked = new java.util.TreeSet<>();
+        List<String> ended = new ArrayList<>();
+        for (ReplayProcessor p : ports.processors()) {
+            for (String generation : ports.states().generations(p.name()).building()) {
+                Optional<Replay> replay = ports.replays().building(generation);
+                if (replay.isEmpty() || replay.get().status() != ReplayStatus.RUNNING || !checked.add(replay.get().replayId())) continue;
+                Optional<String> execution = ports.replays().execution(replay.get().replayId());
+                Optional<Executions.Status> status = execution.flatMap(executions::describe);
+                if (status.isEmpty() || status.get().running()) continue;
+                ObjectNode detail = EventCodec.JSON.createObjectNode().put("executionArn", execution.get())
+                        .put("status", status.get().status()).put("error", status.get().error()).put("cause", status.get().cause());
+                ObjectNode result = executionEnded(EventCodec.JSON.createObjectNode().set("detail", detail));
+                if (result.path("ended").asBoolean()) ended.add(result.path("summary").asText());
+            }
+        }
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        out.put("checked", checked.size());
+        ArrayNode list = out.putArray("ended");
+        ended.forEach(list::add);
+        out.put("summary", "reconcile: " + checked.size() + " running replays checked, " + ended.size() + " ended"
+                + (ended.isEmpty() ? "" : ": " + String.join("; ", ended)));
+        return out;
+    }
+
     public ObjectNode executionEnded(JsonNode event) {
         JsonNode detail = Requests.object(event).path("detail");
         String execution = detail.path("executionArn").asText(null);

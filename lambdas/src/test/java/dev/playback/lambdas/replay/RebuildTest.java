@@ -1,6 +1,8 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.model.replay.Executions;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.model.event.EventCodec;
 import dev.playback.lambdas.Fixtures;
 import dev.playback.lambdas.projection.Projection;
 import dev.playback.model.ledger.BalancesProjection;
@@ -209,6 +211,44 @@ class RebuildTest {
         IllegalStateException late = assertThrows(IllegalStateException.class, () -> world.call(input("action", "publish", "replayId", replayId,
                 "segment", 0, "round", 1, "maxRounds", 642, "owner", "arn:exec:one")));
         assertTrue(late.getMessage().contains("has ended ABORTED"), late.getMessage());
+    }
+
+    @Test
+    void aReplayWhoseStopNeverReachedTheFunctionIsEndedByTheScheduledReconcile() {
+        ledger();
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:lost",
+                "request", input("segments", 1, "batchSize", 3)));
+        String replayId = world.replays.replayOfExecution("arn:exec:lost").orElseThrow();
+        world.call(input("action", "publish", "replayId", replayId, "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:lost"));
+        world.deliverPlayback();
+        Map<String, Executions.Status> stepFunctions = new java.util.HashMap<>();
+        stepFunctions.put("arn:exec:lost", new Executions.Status("RUNNING", null, null));
+        ReplayHandler scheduled = new ReplayHandler(new Replays(world.ports), arn -> java.util.Optional.ofNullable(stepFunctions.get(arn)));
+
+        JsonNode whileRunning = EventCodec.JSON.valueToTree(scheduled.handleRequest(input("action", "reconcile"), null));
+        stepFunctions.put("arn:exec:lost", new Executions.Status("ABORTED", null, null)); // stopped; its status-change event was lost
+        JsonNode afterTheStop = EventCodec.JSON.valueToTree(scheduled.handleRequest(input("action", "reconcile"), null));
+        JsonNode again = EventCodec.JSON.valueToTree(scheduled.handleRequest(input("action", "reconcile"), null));
+
+        assertEquals(1, whileRunning.get("checked").asInt());
+        assertEquals(0, whileRunning.get("ended").size(), whileRunning.toString());
+        assertEquals(1, afterTheStop.get("ended").size(), afterTheStop.toString());
+        assertTrue(afterTheStop.get("ended").get(0).asText().contains("replay " + replayId + " ended ABORTED"), afterTheStop.toString());
+        assertEquals(ReplayStatus.ABORTED, world.replays.find(replayId).orElseThrow().status());
+        assertEquals(Set.of(), world.states.generations(BalancesProjection.NAME).building());
+        assertTrue(world.states.load(BalancesProjection.NAME, "g1", "acc-1").isEmpty(), "its generation was dropped");
+        assertEquals(0, again.get("checked").asInt(), "nothing is running any more");
+    }
+
+    @Test
+    void reconcileWithoutStepFunctionsIsRefusedNamingWhatIsMissing() {
+        ledger();
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:two",
+                "request", input("segments", 1, "batchSize", 3)));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> world.call(input("action", "reconcile")));
+
+        assertTrue(e.getMessage().contains("reconcile needs Step Functions to read execution arn:exec:two"), e.getMessage());
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.payouts.PayoutsHandler;
 import dev.playback.lambdas.projection.ProjectionHandler;
+import dev.playback.lambdas.replay.ReplayHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.local.LocalOptions;
@@ -121,6 +122,52 @@ class ReplayEndsIT {
             ExecutionDescription refused = stack.workflows().stepFunctions().awaitExecution(again, ONE_MINUTE);
             assertEquals(ExecutionStatus.FAILED, refused.status());
             assertTrue(refused.cause().contains("has ended ABORTED") && refused.cause().contains("another replayId"), refused.cause());
+        }
+    }
+
+    /** The replay function, deaf to status-change events: as when EventBridge's asynchronous delivery to it fails. */
+    static final class Deaf implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+        static final AtomicInteger REFUSED = new AtomicInteger();
+        private final ReplayHandler real;
+
+        Deaf(Map<String, String> environment) {
+            this.real = new ReplayHandler(environment);
+        }
+
+        @Override
+        public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+            if ("aws.states".equals(input.get("source"))) {
+                REFUSED.incrementAndGet();
+                throw new IllegalStateException("status-change event not delivered (ReplayEndsIT)");
+            }
+            return real.handleRequest(input, context);
+        }
+    }
+
+    @Test
+    void a_stopped_rebuild_whose_status_change_never_reaches_the_function_is_ended_by_the_scheduled_reconcile() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory().withHandler("ReplayFunction", Deaf::new))) {
+            Replays.load(stack, STORED, ACCOUNTS);
+            String execution = Replays.startRebuild(stack, "lost-stop", 1, 20);
+            await("replay lost-stop recorded", ONE_MINUTE, () -> replays(stack).find("lost-stop").isPresent());
+            String generation = replays(stack).find("lost-stop").orElseThrow().generation();
+            await("the rebuild wrote into " + generation, ONE_MINUTE, () -> items(stack, generation) >= 20);
+
+            stack.workflows().stepFunctions().stopExecution(execution, "Stopped", "by ReplayEndsIT");
+            await("the status change was refused by the function", ONE_MINUTE, () -> Deaf.REFUSED.get() > 0);
+            ReplayStatus beforeReconcile = replays(stack).find("lost-stop").orElseThrow().status();
+            // What the schedule (rate(5 minutes), template.yaml) sends the replay function.
+            Object result = stack.functions().get("ReplayFunction").invoke(Map.of("action", "reconcile"));
+            stack.awaitIdle(Duration.ofMinutes(2));
+
+            System.out.printf("lost stop: %d status-change deliveries refused; replay %s before the reconcile; reconcile: %s%n",
+                    Deaf.REFUSED.get(), beforeReconcile, result);
+            assertEquals(ReplayStatus.RUNNING, beforeReconcile, "without its status change the replay would stay running");
+            Replay r = replays(stack).find("lost-stop").orElseThrow();
+            assertEquals(ReplayStatus.ABORTED, r.status(), r.detail());
+            assertTrue(r.detail().contains(execution), r.detail());
+            assertFalse(states(stack).generations("balances").building().contains(generation), "its generation no longer builds");
+            assertEquals(0, items(stack, generation), "the dropped generation's items are deleted");
         }
     }
 
