@@ -68,10 +68,12 @@ class FaultInjectionIT {
     private static final String UNSTORABLE = "13.13";
     private static final Duration OUTAGE = Duration.ofSeconds(20);
     /**
-     * The data table's outage: long enough that a processor's batch is retried more than the 10 times the processors'
-     * mappings used to allow before they discarded it (locally their backoff waits 6.6 s over those 10 retries).
+     * The data table's outage lasts at least this long, and then until a processor's batch was retried more than the
+     * 10 times the processors' mappings used to allow before they discarded it (at most {@link #DATA_TABLE_OUTAGE_CAP}).
      */
-    private static final Duration DATA_TABLE_OUTAGE = Duration.ofSeconds(45);
+    private static final Duration DATA_TABLE_OUTAGE = Duration.ofSeconds(20);
+    private static final Duration DATA_TABLE_OUTAGE_CAP = Duration.ofMinutes(3);
+    private static final int FORMER_PROCESSOR_RETRIES = 10;
 
     private LocalStack stack;
     private PlaybackApi api;
@@ -128,6 +130,8 @@ class FaultInjectionIT {
         AtomicInteger progress = new AtomicInteger();
         AtomicInteger resent = new AtomicInteger();
         long began = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> dataTableOutage =
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.concurrent.CompletableFuture.completedFuture(null));
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<Future<Map<String, List<String>>>> sent = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
@@ -166,7 +170,7 @@ class FaultInjectionIT {
                         rebuild.set(stack.workflows().stepFunctions().startExecution(rebuildArn, "fault-rebuild",
                                 "{\"replayId\":\"fault-rebuild\",\"segments\":2,\"batchSize\":100}").executionArn());
                     }
-                    if (total - size < 4_500 && total >= 4_500) Faults.dataTableOutage(DATA_TABLE_OUTAGE);
+                    if (total - size < 4_500 && total >= 4_500) dataTableOutage.set(outlastTheFormerProcessorBudget());
                     if (total - size < 7_000 && total >= 7_000) Faults.kinesisOutage(OUTAGE);
                 }
                 return order;
@@ -175,6 +179,7 @@ class FaultInjectionIT {
         List<Map<String, List<String>>> orders = new ArrayList<>();
         for (Future<Map<String, List<String>>> f : sent) orders.add(f.get(10, TimeUnit.MINUTES));
         clients.shutdown();
+        dataTableOutage.get().get(DATA_TABLE_OUTAGE_CAP.toMinutes() + 1, TimeUnit.MINUTES);
         long sentMillis = (System.nanoTime() - began) / 1_000_000;
         stack.awaitIdle(Duration.ofMinutes(5));
         ExecutionDescription rebuilt = RebuildBenchmark.awaitReplay(stack, rebuildArn, "fault-rebuild", Duration.ofMinutes(5));
@@ -235,14 +240,10 @@ class FaultInjectionIT {
         // No mapping has a retry budget that discards: the outages are outlasted by retrying, however long they last.
         long pumpDiscarded = 0;
         long processorsDiscarded = 0;
-        long processorsMostRetries = 0;
+        long processorsMostRetries = processorsMostRetries();
         for (var m : stack.mappings().mappings()) {
-            if (m.event().streamName().equals("EventStream")) {
-                pumpDiscarded += m.stats().discardedRecords();
-            } else {
-                processorsDiscarded += m.stats().discardedRecords();
-                processorsMostRetries = Math.max(processorsMostRetries, m.stats().mostRetries());
-            }
+            if (m.event().streamName().equals("EventStream")) pumpDiscarded += m.stats().discardedRecords();
+            else processorsDiscarded += m.stats().discardedRecords();
         }
         int processorsSetAside = stack.s3().listObjectsV2(l -> l.bucket(stack.physicalName("FailureBucket"))
                 .prefix(S3SetAside.Stream.PLAYBACK.prefix())).keyCount();
@@ -276,8 +277,8 @@ class FaultInjectionIT {
         assertEquals(List.of(), notContiguous, "versions 1..n");
         assertEquals(List.of(), outOfOrder, "one client's events of an account in send order");
         assertEquals(0, pumpDiscarded, "no event-stream record discarded: " + mappings);
-        assertTrue(processorsMostRetries > 10, "the data table's outage outlasted the processors' former budget of 10 retries: "
-                + processorsMostRetries);
+        assertTrue(processorsMostRetries > FORMER_PROCESSOR_RETRIES, "the data table's outage outlasted the processors' former budget of "
+                + FORMER_PROCESSOR_RETRIES + " retries: " + processorsMostRetries);
         assertEquals(0, processorsDiscarded, "no playback-stream record discarded: " + mappings);
         assertEquals(0, processorsSetAside, "every playback record could be decoded");
         assertEquals(List.of(), fold.violations());
@@ -285,6 +286,35 @@ class FaultInjectionIT {
         assertTrue(!active.equals("g0"), "the rebuild switched balances to its generation: " + active);
         assertEquals(List.of(), drift, "the rebuilt active generation equals the independent fold");
         assertEquals(ACCOUNTS, fold.accounts().keySet().stream().filter(a -> a.startsWith("fi-")).count());
+    }
+
+    /** The most retries one batch of a processor (a mapping of the playback stream) had so far. */
+    private long processorsMostRetries() {
+        long most = 0;
+        for (var m : stack.mappings().mappings()) {
+            if (!m.event().streamName().equals("EventStream")) most = Math.max(most, m.stats().mostRetries());
+        }
+        return most;
+    }
+
+    /**
+     * Starts the data table's outage and ends it once it lasted {@link #DATA_TABLE_OUTAGE} and a processor's batch was
+     * retried more often than the processors' mappings used to allow (or after {@link #DATA_TABLE_OUTAGE_CAP}; the
+     * assertion on the retries then fails naming the count).
+     */
+    private java.util.concurrent.CompletableFuture<Void> outlastTheFormerProcessorBudget() {
+        Faults.dataTableOutage(DATA_TABLE_OUTAGE_CAP);
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                org.awaitility.Awaitility.await("a processor batch retried more than " + FORMER_PROCESSOR_RETRIES + " times")
+                        .pollDelay(DATA_TABLE_OUTAGE).pollInterval(Duration.ofMillis(200)).atMost(DATA_TABLE_OUTAGE_CAP)
+                        .until(() -> processorsMostRetries() > FORMER_PROCESSOR_RETRIES);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                System.out.println("fault injection: " + e.getMessage());
+            } finally {
+                Faults.endDataTableOutage();
+            }
+        });
     }
 
     private static ObjectNode event(String aggregateId, String type, ObjectNode payload) {

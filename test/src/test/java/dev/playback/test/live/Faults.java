@@ -72,6 +72,10 @@ public final class Faults implements ExecutionInterceptor {
         dataTableOutageUntil = System.nanoTime() + length.toNanos();
     }
 
+    static void endDataTableOutage() {
+        dataTableOutageUntil = 0;
+    }
+
     static void kinesisOutage(Duration length) {
         kinesisOutageUntil = System.nanoTime() + length.toNanos();
     }
