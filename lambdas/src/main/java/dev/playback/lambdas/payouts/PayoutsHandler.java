@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.lambdas.batch.PerAggregate;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.SetAside;
+import dev.playback.lambdas.aws.s3.S3SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.config.Environment;
@@ -48,7 +49,7 @@ import java.util.concurrent.ExecutorService;
  * batch starts; nothing when the gateway did nothing), and then what was processed is
  * marked per replay and shard so the replay knows when payouts has drained it. Failed records are reported in
  * {@code batchItemFailures} and retried by the event source; a record that cannot be applied as it is (undecodable, or
- * an event without a version) is set aside ({@link ProjectionHandler#setAside}).
+ * an event without a version) is set aside ({@link SetAside#keep}).
  */
 public final class PayoutsHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     private static final ExecutorService WORKERS = PerAggregate.workers("payouts", 8);
@@ -66,7 +67,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
     }
 
     private PayoutsHandler(Environment env) {
-        this(wire(env), ProjectionHandler.setAside(env));
+        this(wire(env), S3SetAside.from(env, S3SetAside.Stream.PLAYBACK));
     }
 
     private static PayoutsWiring wire(Environment env) {
@@ -104,7 +105,7 @@ public final class PayoutsHandler implements RequestHandler<KinesisEvent, Stream
                     live.add(Projection.Item.appended(StreamRecords.shardId(r.getEventID()), seq, StreamRecords.decode(data)));
                 }
             } catch (RuntimeException e) {
-                ProjectionHandler.setAside(r, e, setAside, context, "payouts");
+                setAside.keep(r, ProjectionHandler.NOT_A_PLAYBACK_STREAM_RECORD + e.getMessage(), context, "payouts", "playback stream");
             }
         }
         if (!live.isEmpty()) {

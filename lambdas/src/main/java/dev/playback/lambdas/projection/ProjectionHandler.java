@@ -45,6 +45,8 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
 
     private final Projection projection;
     private final SetAside setAside;
+    /** Why a playback-stream record that cannot be applied as it is was set aside (the decoder's message follows). */
+    public static final String NOT_A_PLAYBACK_STREAM_RECORD = "record is not a batch of appended events or a playback record: ";
 
     public ProjectionHandler() {
         this(System.getenv());
@@ -55,7 +57,7 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
     }
 
     private ProjectionHandler(Environment env) {
-        this(wire(env), setAside(env));
+        this(wire(env), S3SetAside.from(env, S3SetAside.Stream.PLAYBACK));
     }
 
     /**
@@ -65,11 +67,6 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
     public ProjectionHandler(Projection projection, SetAside setAside) {
         this.projection = projection;
         this.setAside = setAside;
-    }
-
-    /** Playback-stream records that cannot be applied as they are, in the failure bucket ({@code FAILURE_BUCKET}). */
-    public static SetAside setAside(Environment env) {
-        return new S3SetAside(new AwsClients(env).s3(), env.require("FAILURE_BUCKET"), S3SetAside.Stream.PLAYBACK);
     }
 
     private static Projection wire(Environment env) {
@@ -98,7 +95,7 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
             try {
                 items.add(item(r));
             } catch (RuntimeException e) {
-                setAside(r, e, setAside, context, "projection");
+                setAside.keep(r, NOT_A_PLAYBACK_STREAM_RECORD + e.getMessage(), context, "projection", "playback stream");
             }
         }
         Projection.Result result = projection.apply(items);
@@ -118,20 +115,6 @@ public final class ProjectionHandler implements RequestHandler<KinesisEvent, Str
         byte[] data = StreamRecords.bytes(r.getKinesis().getData());
         if (PlaybackRecords.isPlayback(data)) return Projection.Item.playback(shard, seq, PlaybackRecords.decode(data));
         return Projection.Item.appended(shard, seq, StreamRecords.decode(data));
-    }
-
-    /**
-     * Sets aside a playback-stream record that {@code function} cannot apply as it is (not decodable, or an event
-     * without a version), so that it no longer holds its shard. Nothing is lost with it: it is kept with its bytes;
-     * the pump's events are in the events table, and a replay whose record it was fails its count check.
-     */
-    public static void setAside(KinesisEvent.KinesisEventRecord r, RuntimeException why, SetAside setAside, Context context, String function) {
-        String reason = "record is not a batch of appended events or a playback record: " + why.getMessage();
-        setAside.put(SetAside.Entry.of(r, reason));
-        if (context != null) {
-            context.getLogger().log(function + ": record " + r.getKinesis().getSequenceNumber() + " of " + shardId(r.getEventID())
-                    + " set aside (" + reason + "); `playback redrive` puts it back on the playback stream\n");
-        }
     }
 
     static String shardId(String eventId) {

@@ -85,7 +85,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
     }
 
     private static SetAside setAside(Environment env) {
-        return new S3SetAside(new AwsClients(env).s3(), env.require("FAILURE_BUCKET"), S3SetAside.Stream.EVENT);
+        return S3SetAside.from(env, S3SetAside.Stream.EVENT);
     }
 
     @Override
@@ -105,10 +105,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
             try {
                 events.addAll(StreamRecords.decode(data));
             } catch (RuntimeException e) {
-                String reason = "not an event batch: " + e.getMessage();
-                setAside.put(SetAside.Entry.of(r, reason));
-                log(context, "pump: record " + r.getKinesis().getSequenceNumber() + " of " + StreamRecords.shardId(r.getEventID())
-                        + " set aside (" + reason + "); `playback redrive` puts it back on the event stream");
+                setAside.keep(r, "not an event batch: " + e.getMessage(), context, "pump", "event stream");
             }
         }
         if (!events.isEmpty()) {

@@ -193,14 +193,20 @@ class RebuildTest {
         assertEquals("8.50", world.balance("g2", "acc-1"), "10.00 - 2.50 + the late 1.00");
     }
 
+    /** A one-segment rebuild run by {@code execution}: prepared, one round published and delivered; its replay id. */
+    private String rebuildPublishedOnce(String execution) {
+        world.call(input("action", "prepare", "kind", "rebuild", "execution", execution,
+                "request", input("segments", 1, "batchSize", 3)));
+        String replayId = world.replays.replayOfExecution(execution).orElseThrow();
+        world.call(input("action", "publish", "replayId", replayId, "segment", 0, "round", 0, "maxRounds", 642, "owner", execution));
+        world.deliverPlayback();
+        return replayId;
+    }
+
     @Test
     void aStoppedExecutionEndsItsReplayAbortedWhenEventBridgeTellsIt() {
         ledger();
-        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:one",
-                "request", input("segments", 1, "batchSize", 3)));
-        String replayId = world.replays.replayOfExecution("arn:exec:one").orElseThrow();
-        world.call(input("action", "publish", "replayId", replayId, "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:one"));
-        world.deliverPlayback();
+        String replayId = rebuildPublishedOnce("arn:exec:one");
 
         JsonNode ended = world.call(executionEnded("arn:exec:one", "ABORTED", "{}"));
 
@@ -216,11 +222,7 @@ class RebuildTest {
     @Test
     void aReplayWhoseStopNeverReachedTheFunctionIsEndedByTheScheduledReconcile() {
         ledger();
-        world.call(input("action", "prepare", "kind", "rebuild", "execution", "arn:exec:lost",
-                "request", input("segments", 1, "batchSize", 3)));
-        String replayId = world.replays.replayOfExecution("arn:exec:lost").orElseThrow();
-        world.call(input("action", "publish", "replayId", replayId, "segment", 0, "round", 0, "maxRounds", 642, "owner", "arn:exec:lost"));
-        world.deliverPlayback();
+        String replayId = rebuildPublishedOnce("arn:exec:lost");
         Map<String, Executions.Status> stepFunctions = new java.util.HashMap<>();
         stepFunctions.put("arn:exec:lost", new Executions.Status("RUNNING", null, null));
         ReplayHandler scheduled = new ReplayHandler(new Replays(world.ports), arn -> java.util.Optional.ofNullable(stepFunctions.get(arn)));

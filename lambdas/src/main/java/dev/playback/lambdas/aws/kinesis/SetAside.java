@@ -1,5 +1,6 @@
 package dev.playback.lambdas.aws.kinesis;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 
 import java.time.Instant;
@@ -26,6 +27,18 @@ public interface SetAside {
 
     /** Keeps {@code entry}; putting the same record again (a retried batch) replaces it with the same content. */
     void put(Entry entry);
+
+    /**
+     * Keeps the batch's record {@code r} for {@code reason} and logs it as {@code function}'s; {@code stream} names the
+     * stream {@code playback redrive} puts it back on.
+     */
+    default void keep(KinesisEvent.KinesisEventRecord r, String reason, Context context, String function, String stream) {
+        put(Entry.of(r, reason));
+        String line = function + ": record " + r.getKinesis().getSequenceNumber() + " of " + StreamRecords.shardId(r.getEventID())
+                + " set aside (" + reason + "); `playback redrive` puts it back on the " + stream;
+        if (context != null) context.getLogger().log(line + "\n");
+        else System.err.println(line);
+    }
 
     /** The keys of every entry kept, oldest shard position first within a shard. */
     List<String> keys();

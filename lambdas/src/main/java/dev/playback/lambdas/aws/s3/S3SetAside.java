@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.lambdas.aws.kinesis.SetAside;
+import dev.playback.lambdas.config.AwsClients;
+import dev.playback.lambdas.config.Environment;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -47,6 +49,11 @@ public final class S3SetAside implements SetAside {
         this.s3 = s3;
         this.bucket = bucket;
         this.stream = stream;
+    }
+
+    /** The set-aside records of {@code stream} in the function's failure bucket ({@code FAILURE_BUCKET}). */
+    public static S3SetAside from(Environment env, Stream stream) {
+        return new S3SetAside(new AwsClients(env).s3(), env.require("FAILURE_BUCKET"), stream);
     }
 
     public String key(String shardId, String sequenceNumber) {
