@@ -1,6 +1,5 @@
 package dev.onebox.sfn.asl;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,11 @@ import java.util.regex.Pattern;
 /**
  * Validates and compiles Amazon States Language definitions. Problems are reported the way
  * Step Functions' validator does: a code, a message and the location ("/States/Foo/Next").
+ * This class reads the state graph (StartAt, States, the transitions between them and which
+ * states are reachable), checks each state's Type, QueryLanguage and allowed fields, and compiles
+ * the fields every state shares (Next/End, input and output processing, Retry and Catch); the
+ * fields particular to a type are compiled by {@link StateTypes} and {@link ChoiceRules}, Retry
+ * and Catch by {@link ErrorHandlers}, single field values by {@link FieldCompiler}.
  */
 public final class Definitions {
     private static final Set<String> COMMON = Set.of("Type", "Comment", "QueryLanguage");
@@ -38,7 +42,11 @@ public final class Definitions {
             "TimeoutSecondsPath", "HeartbeatSecondsPath", "Iterator");
     private static final Set<String> JSONATA_ONLY = Set.of("Arguments", "Output", "Items");
 
-    private final List<String> problems = new ArrayList<>();
+    private final FieldCompiler fields = new FieldCompiler();
+    private final List<String> problems = fields.problems;
+    private final ErrorHandlers errorHandlers = new ErrorHandlers(fields);
+    private final ChoiceRules choiceRules = new ChoiceRules(fields);
+    private final StateTypes types = new StateTypes(fields, this::nested);
     private boolean blocking;
 
     private Definitions() {
@@ -78,7 +86,7 @@ public final class Definitions {
         State.Language lang = State.Language.JSONPATH;
         Object ql = m.get("QueryLanguage");
         if (ql != null) {
-            lang = d.language(ql, "/QueryLanguage", State.Language.JSONPATH);
+            lang = d.fields.language(ql, "/QueryLanguage", State.Language.JSONPATH);
         }
         for (Object k : m.keySet()) {
             if (!Set.of("StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage").contains(k)) {
@@ -90,17 +98,6 @@ public final class Definitions {
             throw new InvalidDefinitionException(d.problems);
         }
         return p;
-    }
-
-    private State.Language language(Object ql, String at, State.Language dflt) {
-        if ("JSONata".equals(ql)) {
-            return State.Language.JSONATA;
-        }
-        if ("JSONPath".equals(ql)) {
-            return State.Language.JSONPATH;
-        }
-        problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata] at " + at);
-        return dflt;
     }
 
     private Program program(Map<?, ?> m, String at, State.Language lang) {
@@ -178,6 +175,12 @@ public final class Definitions {
         return p;
     }
 
+    /** Compiles a Parallel branch or a Map item processor of the state at {@code at}; it may set its own QueryLanguage. */
+    private Program nested(Map<?, ?> m, String at, String programAt, State.Language lang) {
+        State.Language nl = m.containsKey("QueryLanguage") ? fields.language(m.get("QueryLanguage"), at, lang) : lang;
+        return program(m, programAt, nl);
+    }
+
     private void link(Map<String, State> states, Map<String, State> targets, String next, String at) {
         State t = states.get(next);
         if (t == null) {
@@ -212,7 +215,7 @@ public final class Definitions {
             problems.add("SCHEMA_VALIDATION_FAILED: The field 'Type' must be one of [Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map] at " + at + "/Type");
             return null;
         }
-        State.Language lang = m.containsKey("QueryLanguage") ? language(m.get("QueryLanguage"), at + "/QueryLanguage", inherited) : inherited;
+        State.Language lang = m.containsKey("QueryLanguage") ? fields.language(m.get("QueryLanguage"), at + "/QueryLanguage", inherited) : inherited;
         if (inherited == State.Language.JSONATA && lang == State.Language.JSONPATH) {
             problems.add("SCHEMA_VALIDATION_FAILED: The QueryLanguage of a state cannot be JSONPath when the state machine uses JSONata at " + at + "/QueryLanguage");
         }
@@ -228,55 +231,19 @@ public final class Definitions {
                         + " (set QueryLanguage to JSONata)");
             }
         }
-        State s;
-        switch (t) {
-            case "Pass": {
-                State.Pass p = new State.Pass(name, lang);
-                if (m.containsKey("Result")) {
-                    p.hasResult = true;
-                    p.result = m.get("Result");
-                }
-                s = p;
-                break;
+        State s = switch (t) {
+            case "Pass" -> types.pass(name, m, lang);
+            case "Task" -> {
+                blocking = true;
+                yield types.task(name, m, at, lang);
             }
-            case "Task":
-                s = task(name, m, at, lang);
-                break;
-            case "Choice":
-                s = choice(name, m, at, lang);
-                break;
-            case "Wait":
-                s = waitState(name, m, at, lang);
-                break;
-            case "Succeed":
-                s = new State.Succeed(name, lang);
-                break;
-            case "Fail":
-                s = fail(name, m, at, lang);
-                break;
-            case "Parallel": {
-                State.Parallel p = new State.Parallel(name, lang);
-                p.branches = new ArrayList<>();
-                if (!(m.get("Branches") instanceof List<?> bs) || bs.isEmpty()) {
-                    problems.add("SCHEMA_VALIDATION_FAILED: The field 'Branches' is required and must be a non-empty array at " + at + "/Branches");
-                } else {
-                    int i = 0;
-                    for (Object b : bs) {
-                        if (b instanceof Map<?, ?> bm) {
-                            State.Language bl = bm.containsKey("QueryLanguage") ? language(bm.get("QueryLanguage"), at, lang) : lang;
-                            p.branches.add(program(bm, at + "/Branches[" + i + "]", bl));
-                        } else {
-                            problems.add("SCHEMA_VALIDATION_FAILED: A branch must be an object at " + at + "/Branches[" + i + "]");
-                        }
-                        i++;
-                    }
-                }
-                s = p;
-                break;
-            }
-            default:
-                s = map(name, m, at, lang);
-        }
+            case "Choice" -> choiceRules.choice(name, m, at, lang);
+            case "Wait" -> types.waitState(name, m, at, lang);
+            case "Succeed" -> new State.Succeed(name, lang);
+            case "Fail" -> types.fail(name, m, at, lang);
+            case "Parallel" -> types.parallel(name, m, at, lang);
+            default -> types.map(name, m, at, lang);
+        };
         common(s, m, at);
         return s;
     }
@@ -299,472 +266,42 @@ public final class Definitions {
         }
         if (s.jsonata()) {
             if (m.containsKey("Output")) {
-                s.output = jsonataTemplate(m.get("Output"), "Output", at);
+                s.output = fields.jsonataTemplate(m.get("Output"), "Output", at);
             }
             if (m.containsKey("Arguments")) {
-                s.arguments = jsonataTemplate(m.get("Arguments"), "Arguments", at);
+                s.arguments = fields.jsonataTemplate(m.get("Arguments"), "Arguments", at);
             }
             if (m.containsKey("Assign")) {
-                s.assign = assign(m.get("Assign"), at, true);
+                s.assign = fields.assign(m.get("Assign"), at, true);
             }
         } else {
             if (m.containsKey("InputPath")) {
                 s.inputNull = m.get("InputPath") == null;
-                s.inputPath = s.inputNull ? null : path(m.get("InputPath"), "InputPath", at);
+                s.inputPath = s.inputNull ? null : fields.path(m.get("InputPath"), "InputPath", at);
             }
             if (m.containsKey("OutputPath")) {
                 s.outputNull = m.get("OutputPath") == null;
-                s.outputPath = s.outputNull ? null : path(m.get("OutputPath"), "OutputPath", at);
+                s.outputPath = s.outputNull ? null : fields.path(m.get("OutputPath"), "OutputPath", at);
             }
             if (m.containsKey("ResultPath")) {
                 s.resultDiscard = m.get("ResultPath") == null;
-                s.resultPath = s.resultDiscard ? null : resultPath(m.get("ResultPath"), at + "/ResultPath");
+                s.resultPath = s.resultDiscard ? null : fields.resultPath(m.get("ResultPath"), at + "/ResultPath");
             }
             if (m.containsKey("Parameters")) {
-                s.parameters = jsonPathTemplate(m.get("Parameters"), "Parameters", at);
+                s.parameters = fields.jsonPathTemplate(m.get("Parameters"), "Parameters", at);
             }
             if (m.containsKey("ResultSelector")) {
-                s.resultSelector = jsonPathTemplate(m.get("ResultSelector"), "ResultSelector", at);
+                s.resultSelector = fields.jsonPathTemplate(m.get("ResultSelector"), "ResultSelector", at);
             }
             if (m.containsKey("Assign")) {
-                s.assign = assign(m.get("Assign"), at, false);
+                s.assign = fields.assign(m.get("Assign"), at, false);
             }
         }
         if (m.containsKey("Retry")) {
-            s.retry = retriers(m.get("Retry"), at + "/Retry");
+            s.retry = errorHandlers.retriers(m.get("Retry"), at + "/Retry");
         }
         if (m.containsKey("Catch")) {
-            s.catchers = catchers(m.get("Catch"), at + "/Catch", s.jsonata());
+            s.catchers = errorHandlers.catchers(m.get("Catch"), at + "/Catch", s.jsonata());
         }
-    }
-
-    private Path resultPath(Object v, String at) {
-        if (!(v instanceof String s) || !s.startsWith("$") || s.startsWith("$$")) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'ResultPath' must be a valid reference path at " + at);
-            return null;
-        }
-        try {
-            Path p = Path.compile(s);
-            if (!p.isDefinite() || p.root() != Path.Root.INPUT) {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'ResultPath' must be a valid reference path at " + at);
-            }
-            return p;
-        } catch (IllegalArgumentException e) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'ResultPath' must be a valid reference path at " + at);
-            return null;
-        }
-    }
-
-    private Path path(Object v, String field, String at) {
-        if (!(v instanceof String s)) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The value for the field '" + field + "' must be a STRING at " + at + "/" + field);
-            return null;
-        }
-        try {
-            return Path.compile(s);
-        } catch (IllegalArgumentException e) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The value for the field '" + field + "' must be a valid JSONPath at " + at + "/" + field);
-            return null;
-        }
-    }
-
-    private Template jsonPathTemplate(Object v, String field, String at) {
-        try {
-            return Template.jsonPath(v, field);
-        } catch (IllegalArgumentException e) {
-            problems.add("SCHEMA_VALIDATION_FAILED: " + e.getMessage().replace(" at /" + field, "") + " at " + at + "/" + field);
-            return new Template.Constant(v);
-        }
-    }
-
-    private Template jsonataTemplate(Object v, String field, String at) {
-        try {
-            return Template.jsonata(v, field);
-        } catch (IllegalArgumentException e) {
-            problems.add("SCHEMA_VALIDATION_FAILED: " + e.getMessage() + " at " + at + "/" + field);
-            return new Template.Constant(v);
-        }
-    }
-
-    private Template assign(Object v, String at, boolean jsonata) {
-        if (!(v instanceof Map<?, ?> m)) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'Assign' must be an OBJECT at " + at + "/Assign");
-            return new Template.Constant(Map.of());
-        }
-        for (Object k : m.keySet()) {
-            String key = ((String) k).endsWith(".$") ? ((String) k).substring(0, ((String) k).length() - 2) : (String) k;
-            if (key.isEmpty() || !Path.isIdentStart(key.charAt(0)) || !key.chars().allMatch(c -> Path.isIdentPart((char) c))) {
-                problems.add("SCHEMA_VALIDATION_FAILED: The variable name '" + key + "' is not valid at " + at + "/Assign");
-            }
-        }
-        return jsonata ? jsonataTemplate(v, "Assign", at) : jsonPathTemplate(v, "Assign", at);
-    }
-
-    private List<State.Retrier> retriers(Object v, String at) {
-        List<State.Retrier> out = new ArrayList<>();
-        if (!(v instanceof List<?> l)) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'Retry' must be an ARRAY at " + at);
-            return out;
-        }
-        int i = 0;
-        for (Object o : l) {
-            String rat = at + "[" + i++ + "]";
-            if (!(o instanceof Map<?, ?> r)) {
-                problems.add("SCHEMA_VALIDATION_FAILED: A retrier must be an object at " + rat);
-                continue;
-            }
-            List<String> errors = errorEquals(r.get("ErrorEquals"), rat);
-            double interval = r.get("IntervalSeconds") instanceof Number n ? n.doubleValue() : 1;
-            int max = r.get("MaxAttempts") instanceof Number n ? n.intValue() : 3;
-            double backoff = r.get("BackoffRate") instanceof Number n ? n.doubleValue() : 2.0;
-            Double maxDelay = r.get("MaxDelaySeconds") instanceof Number n ? n.doubleValue() : null;
-            boolean jitter = "FULL".equals(r.get("JitterStrategy"));
-            if (backoff < 1.0) {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'BackoffRate' must be >= 1.0 at " + rat + "/BackoffRate");
-            }
-            if (max < 0) {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'MaxAttempts' must be >= 0 at " + rat + "/MaxAttempts");
-            }
-            out.add(new State.Retrier(errors, interval, max, backoff, maxDelay, jitter));
-            if (errors.contains(Errors.ALL) && i < l.size()) {
-                problems.add("SCHEMA_VALIDATION_FAILED: A retrier with States.ALL must be the last one at " + rat + "/ErrorEquals");
-            }
-        }
-        return out;
-    }
-
-    private List<String> errorEquals(Object v, String at) {
-        List<String> out = new ArrayList<>();
-        if (!(v instanceof List<?> l) || l.isEmpty()) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The field 'ErrorEquals' is required and must be a non-empty array at " + at + "/ErrorEquals");
-            return out;
-        }
-        for (Object o : l) {
-            out.add(String.valueOf(o));
-        }
-        if (out.contains(Errors.ALL) && out.size() > 1) {
-            problems.add("SCHEMA_VALIDATION_FAILED: States.ALL must appear alone in ErrorEquals at " + at + "/ErrorEquals");
-        }
-        return out;
-    }
-
-    private List<State.Catcher> catchers(Object v, String at, boolean jsonata) {
-        List<State.Catcher> out = new ArrayList<>();
-        if (!(v instanceof List<?> l)) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'Catch' must be an ARRAY at " + at);
-            return out;
-        }
-        int i = 0;
-        for (Object o : l) {
-            String cat = at + "[" + i++ + "]";
-            if (!(o instanceof Map<?, ?> c)) {
-                problems.add("SCHEMA_VALIDATION_FAILED: A catcher must be an object at " + cat);
-                continue;
-            }
-            List<String> errors = errorEquals(c.get("ErrorEquals"), cat);
-            if (!(c.get("Next") instanceof String next)) {
-                problems.add("SCHEMA_VALIDATION_FAILED: The field 'Next' is required at " + cat + "/Next");
-                continue;
-            }
-            Path rp = null;
-            boolean discard = false;
-            if (c.containsKey("ResultPath")) {
-                discard = c.get("ResultPath") == null;
-                rp = discard ? null : resultPath(c.get("ResultPath"), cat + "/ResultPath");
-            }
-            Template output = c.containsKey("Output") ? jsonataTemplate(c.get("Output"), "Output", cat) : null;
-            Template assign = c.containsKey("Assign") ? assign(c.get("Assign"), cat, jsonata) : null;
-            out.add(new State.Catcher(errors, next, rp, discard, output, assign));
-            if (errors.contains(Errors.ALL) && i < l.size()) {
-                problems.add("SCHEMA_VALIDATION_FAILED: A catcher with States.ALL must be the last one at " + cat + "/ErrorEquals");
-            }
-        }
-        return out;
-    }
-
-    private State task(String name, Map<?, ?> m, String at, State.Language lang) {
-        State.Task t = new State.Task(name, lang);
-        blocking = true;
-        Object r = m.get("Resource");
-        if (!(r instanceof String rs)) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The field 'Resource' is required and must be a STRING at " + at + "/Resource");
-        } else if (!rs.startsWith("arn:") && !JsonataExpression.isExpression(rs)) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'Resource' must be a valid ARN at " + at + "/Resource");
-        } else {
-            t.resource = rs;
-        }
-        Object to = m.get("TimeoutSeconds");
-        if (to instanceof Number n) {
-            t.timeoutSeconds = n.intValue();
-            if (n.intValue() <= 0) {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'TimeoutSeconds' must be positive at " + at + "/TimeoutSeconds");
-            }
-        } else if (to != null) {
-            t.timeoutSecondsDynamic = lang == State.Language.JSONATA ? jsonataTemplate(to, "TimeoutSeconds", at) : null;
-        }
-        if (m.get("TimeoutSecondsPath") instanceof String p) {
-            t.timeoutSecondsDynamic = new Template.PathValue("TimeoutSecondsPath", path(p, "TimeoutSecondsPath", at));
-        }
-        Object hb = m.get("HeartbeatSeconds");
-        if (hb instanceof Number n) {
-            t.heartbeatSeconds = n.intValue();
-            if (t.timeoutSeconds != null && t.heartbeatSeconds >= t.timeoutSeconds) {
-                problems.add("SCHEMA_VALIDATION_FAILED: HeartbeatSeconds must be smaller than TimeoutSeconds at " + at + "/HeartbeatSeconds");
-            }
-        } else if (hb != null && lang == State.Language.JSONATA) {
-            t.heartbeatSecondsDynamic = jsonataTemplate(hb, "HeartbeatSeconds", at);
-        }
-        if (m.get("HeartbeatSecondsPath") instanceof String p) {
-            t.heartbeatSecondsDynamic = new Template.PathValue("HeartbeatSecondsPath", path(p, "HeartbeatSecondsPath", at));
-        }
-        return t;
-    }
-
-    private State choice(String name, Map<?, ?> m, String at, State.Language lang) {
-        State.Choice c = new State.Choice(name, lang);
-        c.choices = new ArrayList<>();
-        if (!(m.get("Choices") instanceof List<?> l) || l.isEmpty()) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The field 'Choices' is required and must be a non-empty array at " + at + "/Choices");
-        } else {
-            int i = 0;
-            for (Object o : l) {
-                String rat = at + "/Choices/" + i++;
-                if (!(o instanceof Map<?, ?> r)) {
-                    problems.add("SCHEMA_VALIDATION_FAILED: A choice rule must be an object at " + rat);
-                    continue;
-                }
-                if (!(r.get("Next") instanceof String next)) {
-                    problems.add("SCHEMA_VALIDATION_FAILED: The field 'Next' is required at " + rat + "/Next");
-                    continue;
-                }
-                Condition cond;
-                if (lang == State.Language.JSONATA) {
-                    Object ce = r.get("Condition");
-                    if (ce instanceof Boolean b) {
-                        cond = b ? new Condition.And(new Condition[0]) : new Condition.Or(new Condition[0]);
-                    } else if (!JsonataExpression.isExpression(ce)) {
-                        problems.add("SCHEMA_VALIDATION_FAILED: The field 'Condition' is required and must be a JSONata expression at " + rat + "/Condition");
-                        continue;
-                    } else {
-                        try {
-                            cond = new Condition.JsonataCondition(JsonataExpression.compile((String) ce, "Condition"));
-                        } catch (IllegalArgumentException e) {
-                            problems.add("SCHEMA_VALIDATION_FAILED: " + e.getMessage() + " at " + rat + "/Condition");
-                            continue;
-                        }
-                    }
-                } else {
-                    if (r.containsKey("Condition")) {
-                        problems.add("SCHEMA_VALIDATION_FAILED: The field 'Condition' is supported only for JSONata states at " + rat + "/Condition");
-                        continue;
-                    }
-                    cond = Condition.compileJsonPath(r, rat, problems);
-                }
-                Template assign = r.containsKey("Assign") ? assign(r.get("Assign"), rat, lang == State.Language.JSONATA) : null;
-                Template output = r.containsKey("Output") ? jsonataTemplate(r.get("Output"), "Output", rat) : null;
-                c.choices.add(new State.ChoiceRule(cond, next, assign, output));
-            }
-        }
-        if (m.containsKey("Default")) {
-            if (m.get("Default") instanceof String d) {
-                c.defaultNext = d;
-            } else {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'Default' must be a STRING at " + at + "/Default");
-            }
-        }
-        return c;
-    }
-
-    private State waitState(String name, Map<?, ?> m, String at, State.Language lang) {
-        State.Wait w = new State.Wait(name, lang);
-        int count = 0;
-        for (String f : List.of("Seconds", "SecondsPath", "Timestamp", "TimestampPath")) {
-            if (m.containsKey(f)) {
-                count++;
-            }
-        }
-        if (count != 1) {
-            problems.add("SCHEMA_VALIDATION_FAILED: Exactly one of Seconds, SecondsPath, Timestamp, TimestampPath is required at " + at);
-        }
-        Object sec = m.get("Seconds");
-        if (sec != null) {
-            if (JsonataExpression.isExpression(sec) && lang == State.Language.JSONATA) {
-                w.seconds = compileExpr((String) sec, "Seconds", at);
-            } else if (sec instanceof Number n && Json.isIntegral(n) && n.longValue() >= 0) {
-                w.seconds = n;
-            } else {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'Seconds' must be a non-negative integer at " + at + "/Seconds");
-            }
-        }
-        Object ts = m.get("Timestamp");
-        if (ts != null) {
-            if (JsonataExpression.isExpression(ts) && lang == State.Language.JSONATA) {
-                w.timestamp = compileExpr((String) ts, "Timestamp", at);
-            } else if (ts instanceof String s && Condition.timestamp(s) != null) {
-                w.timestamp = s;
-            } else {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'Timestamp' must be a valid ISO-8601 timestamp at " + at + "/Timestamp");
-            }
-        }
-        if (m.containsKey("SecondsPath")) {
-            w.secondsPath = path(m.get("SecondsPath"), "SecondsPath", at);
-        }
-        if (m.containsKey("TimestampPath")) {
-            w.timestampPath = path(m.get("TimestampPath"), "TimestampPath", at);
-        }
-        return w;
-    }
-
-    private JsonataExpression compileExpr(String text, String field, String at) {
-        try {
-            return JsonataExpression.compile(text, field);
-        } catch (IllegalArgumentException e) {
-            problems.add("SCHEMA_VALIDATION_FAILED: " + e.getMessage() + " at " + at + "/" + field);
-            return null;
-        }
-    }
-
-    private State fail(String name, Map<?, ?> m, String at, State.Language lang) {
-        State.Fail f = new State.Fail(name, lang);
-        for (String field : List.of("Error", "Cause")) {
-            Object v = m.get(field);
-            if (v == null) {
-                continue;
-            }
-            Object compiled;
-            if (lang == State.Language.JSONATA && JsonataExpression.isExpression(v)) {
-                compiled = compileExpr((String) v, field, at);
-            } else if (v instanceof String) {
-                compiled = v;
-            } else {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field '" + field + "' must be a STRING at " + at + "/" + field);
-                continue;
-            }
-            if (field.equals("Error")) {
-                f.error = compiled;
-            } else {
-                f.cause = compiled;
-            }
-        }
-        for (String field : List.of("ErrorPath", "CausePath")) {
-            Object v = m.get(field);
-            if (v == null) {
-                continue;
-            }
-            if (m.containsKey(field.substring(0, field.length() - 4))) {
-                problems.add("SCHEMA_VALIDATION_FAILED: Only one of '" + field.substring(0, field.length() - 4) + "' or '" + field + "' can be present at " + at);
-            }
-            if (!(v instanceof String s)) {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field '" + field + "' must be a STRING at " + at + "/" + field);
-                continue;
-            }
-            Template t;
-            try {
-                t = Template.dynamic(s, field, at);
-            } catch (IllegalArgumentException e) {
-                problems.add("SCHEMA_VALIDATION_FAILED: The value for the field '" + field + "' must be a valid JSONPath or intrinsic function at " + at + "/" + field);
-                continue;
-            }
-            if (field.equals("ErrorPath")) {
-                f.errorPath = t;
-            } else {
-                f.causePath = t;
-            }
-        }
-        return f;
-    }
-
-    private State map(String name, Map<?, ?> m, String at, State.Language lang) {
-        State.MapState s = new State.MapState(name, lang);
-        Object proc = m.containsKey("ItemProcessor") ? m.get("ItemProcessor") : m.get("Iterator");
-        String procField = m.containsKey("ItemProcessor") ? "ItemProcessor" : "Iterator";
-        if (!(proc instanceof Map<?, ?> pm)) {
-            problems.add("SCHEMA_VALIDATION_FAILED: The field 'ItemProcessor' is required at " + at + "/ItemProcessor");
-        } else {
-            if (pm.get("ProcessorConfig") instanceof Map<?, ?> cfg) {
-                s.distributed = "DISTRIBUTED".equals(cfg.get("Mode"));
-                s.executionType = cfg.get("ExecutionType") instanceof String et ? et : null;
-            }
-            State.Language pl = pm.containsKey("QueryLanguage") ? language(pm.get("QueryLanguage"), at, lang) : lang;
-            s.processor = program(pm, at + "/" + procField, pl);
-        }
-        s.label = m.get("Label") instanceof String l ? l : name;
-        s.unsupported = m.containsKey("ResultWriter") ? "ResultWriter" : null;
-        if (m.containsKey("ItemReader")) {
-            if (!(m.get("ItemReader") instanceof Map<?, ?> reader) || !(reader.get("Resource") instanceof String resource)) {
-                problems.add("SCHEMA_VALIDATION_FAILED: The field 'ItemReader' needs a 'Resource' at " + at + "/ItemReader");
-            } else {
-                s.readerResource = resource;
-                Object params = reader.containsKey("Arguments") ? reader.get("Arguments") : reader.get("Parameters");
-                if (params != null) {
-                    s.readerParameters = lang == State.Language.JSONATA ? jsonataTemplate(params, "ItemReader/Arguments", at)
-                            : jsonPathTemplate(params, "ItemReader/Parameters", at);
-                }
-                if (reader.get("ReaderConfig") instanceof Map<?, ?> cfg) {
-                    s.readerConfig = cfg;
-                }
-                if (!resource.equals("arn:aws:states:::s3:getObject") && !resource.equals("arn:aws:states:::s3:listObjectsV2")) {
-                    problems.add("SCHEMA_VALIDATION_FAILED: The ItemReader resource must be arn:aws:states:::s3:getObject or "
-                            + "arn:aws:states:::s3:listObjectsV2 at " + at + "/ItemReader/Resource");
-                }
-            }
-        }
-        if (m.get("ItemBatcher") instanceof Map<?, ?> batcher) {
-            s.itemBatcher = batcher;
-        }
-        if (lang == State.Language.JSONATA) {
-            if (m.containsKey("Items")) {
-                s.items = jsonataTemplate(m.get("Items"), "Items", at);
-            }
-            if (m.containsKey("ItemSelector")) {
-                s.itemSelector = jsonataTemplate(m.get("ItemSelector"), "ItemSelector", at);
-            }
-            Object mc = m.get("MaxConcurrency");
-            if (mc instanceof Number n) {
-                s.maxConcurrency = n.intValue();
-            } else if (mc != null) {
-                s.maxConcurrencyDynamic = jsonataTemplate(mc, "MaxConcurrency", at);
-            }
-            Object tc = m.get("ToleratedFailureCount");
-            if (tc instanceof Number n) {
-                s.toleratedFailureCount = n;
-            } else if (tc != null) {
-                s.toleratedDynamicCount = jsonataTemplate(tc, "ToleratedFailureCount", at);
-            }
-            Object tp = m.get("ToleratedFailurePercentage");
-            if (tp instanceof Number n) {
-                s.toleratedFailurePercentage = n;
-            } else if (tp != null) {
-                s.toleratedDynamicPercentage = jsonataTemplate(tp, "ToleratedFailurePercentage", at);
-            }
-        } else {
-            if (m.containsKey("ItemsPath")) {
-                s.itemsPath = path(m.get("ItemsPath"), "ItemsPath", at);
-            }
-            if (m.containsKey("ItemSelector")) {
-                s.itemSelector = jsonPathTemplate(m.get("ItemSelector"), "ItemSelector", at);
-            } else if (m.containsKey("Parameters")) {
-                s.itemSelector = jsonPathTemplate(m.get("Parameters"), "Parameters", at);
-            }
-            if (m.get("MaxConcurrency") instanceof Number n) {
-                s.maxConcurrency = n.intValue();
-            }
-            if (m.containsKey("MaxConcurrencyPath")) {
-                s.maxConcurrencyPath = path(m.get("MaxConcurrencyPath"), "MaxConcurrencyPath", at);
-            }
-            if (m.get("ToleratedFailureCount") instanceof Number n) {
-                s.toleratedFailureCount = n;
-            }
-            if (m.get("ToleratedFailurePercentage") instanceof Number n) {
-                s.toleratedFailurePercentage = n;
-            }
-            if (m.containsKey("ToleratedFailureCountPath")) {
-                s.toleratedFailureCountPath = path(m.get("ToleratedFailureCountPath"), "ToleratedFailureCountPath", at);
-            }
-            if (m.containsKey("ToleratedFailurePercentagePath")) {
-                s.toleratedFailurePercentagePath = path(m.get("ToleratedFailurePercentagePath"), "ToleratedFailurePercentagePath", at);
-            }
-        }
-        return s;
     }
 }
