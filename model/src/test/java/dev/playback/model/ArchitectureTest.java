@@ -15,7 +15,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * depend on each other in a cycle.
  */
 class ArchitectureTest {
-    private static final String[] DOMAIN = {"dev.playback.model.ledger..", "dev.playback.model.processor..", "dev.playback.model.gateway.."};
+    private static final String[] DOMAIN = {"dev.playback.model.domain..", "dev.playback.model.processor..", "dev.playback.model.gateway.."};
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.playback.model");
@@ -56,9 +56,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCoreKnowsNoDomain() {
+        ArchRule rule = noClasses().should().dependOnClassesThat().resideOutsideOfPackages("dev.playback.model..", "java..",
+                        "com.fasterxml.jackson..")
+                .because("a team's domain plugs in through dev.playback.model.domain.Domain; the core names none (no sample, no AWS)");
+        rule.check(CLASSES);
+    }
+
+    @Test
     void featurePackagesDependOnEachOtherWithoutCycles() {
         ArchRule rule = slices().matching("dev.playback.model.(*)..").should().beFreeOfCycles()
-                .because("each feature (event, store, processor, gateway, replay, ledger) can be read and changed on top of those it uses");
+                .because("each feature (event, store, processor, gateway, replay, domain) can be read and changed on top of those it uses");
         rule.check(CLASSES);
     }
 

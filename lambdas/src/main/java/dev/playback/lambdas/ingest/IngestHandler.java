@@ -13,6 +13,7 @@ import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.kinesis.KinesisEventPublisher;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.config.AwsClients;
+import dev.playback.lambdas.wiring.DomainWiring;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.config.Tables;
 import dev.playback.model.event.EventCodec;
@@ -21,8 +22,6 @@ import dev.playback.model.event.IdempotencyKey;
 import dev.playback.model.event.InvalidEventException;
 import dev.playback.model.event.PublishDeadlineExceeded;
 import dev.playback.model.event.SubmissionJson;
-import dev.playback.model.ledger.BalancesProjection;
-import dev.playback.model.ledger.Ledger;
 import dev.playback.model.store.ProcessorState;
 
 import java.nio.charset.StandardCharsets;
@@ -52,6 +51,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
     public static final Duration DEFAULT_PUBLISH_DEADLINE = Duration.ofSeconds(20);
 
     private final Ingest ingest;
+    private final List<String> processors;
 
     public IngestHandler() {
         this(System.getenv());
@@ -61,21 +61,34 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         this(wire(new Environment(environment)));
     }
 
-    public IngestHandler(Ingest ingest) {
-        this.ingest = ingest;
+    private IngestHandler(Wired w) {
+        this(w.ingest(), w.processors());
     }
 
-    private static Ingest wire(Environment env) {
-        Tables t = Tables.from(env);
+    /**
+     * @param processors the deployment's processors, the first the one {@code GET /aggregates/{id}} answers for
+     *                   without {@code ?processor=}
+     */
+    public IngestHandler(Ingest ingest, List<String> processors) {
+        if (processors.isEmpty()) throw new IllegalArgumentException("the API needs at least one processor to read states of");
+        this.ingest = ingest;
+        this.processors = List.copyOf(processors);
+    }
+
+    private record Wired(Ingest ingest, List<String> processors) {
+    }
+
+    private static Wired wire(Environment env) {
         String stream = env.require("EVENT_STREAM");
-        env.check("IngestFunction");
-        AwsClients aws = new AwsClients(env);
+        DomainWiring w = DomainWiring.from(env, "IngestFunction");
+        Tables t = w.tables();
+        AwsClients aws = w.aws();
         var dynamo = aws.dynamoDb();
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), t.payloadBucket());
         DynamoEventLog log = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), payloads);
         Duration deadline = env.optional("INGEST_PUBLISH_SECONDS").map(IngestHandler::seconds).orElse(DEFAULT_PUBLISH_DEADLINE);
-        return new Ingest(Ledger.catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
-                new DynamoStateStore(dynamo, t.dataTable()), Clock.systemUTC());
+        return new Wired(new Ingest(w.domains().catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
+                new DynamoStateStore(dynamo, t.dataTable()), Clock.systemUTC()), w.domains().processorNames());
     }
 
     private static Duration seconds(String text) {
@@ -232,7 +245,10 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
 
     private APIGatewayProxyResponseEvent getAggregate(String aggregateId, Map<String, String> query) {
         checkAggregateId(aggregateId);
-        String processor = query != null && query.get("processor") != null ? query.get("processor") : BalancesProjection.NAME;
+        String processor = query != null && query.get("processor") != null ? query.get("processor") : processors.get(0);
+        if (!processors.contains(processor)) {
+            return error(400, "unknown processor '" + processor + "'; known: " + String.join(", ", processors), null);
+        }
         return ingest.state(processor, aggregateId).map(s -> respond(200, stateJson(s)))
                 .orElseGet(() -> error(404, "aggregate " + aggregateId + " is unknown to processor " + processor, null));
     }

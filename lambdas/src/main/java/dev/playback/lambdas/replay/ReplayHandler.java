@@ -7,29 +7,21 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
-import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
-import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
-import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.kinesis.KinesisPlaybackPublisher;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.aws.sfn.SfnExecutions;
 import dev.playback.lambdas.config.AwsClients;
+import dev.playback.lambdas.wiring.DomainWiring;
 import dev.playback.lambdas.config.Environment;
-import dev.playback.lambdas.config.Tables;
+import dev.playback.model.domain.Domains;
+import dev.playback.model.domain.EffectfulProcessor;
 import dev.playback.model.event.EventCodec;
-import dev.playback.model.ledger.Ledger;
 import dev.playback.model.processor.Processor;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
 
-import dev.playback.lambdas.aws.gateway.DynamoCommandLog;
-import dev.playback.lambdas.aws.gateway.HttpExternalSystems;
-import dev.playback.lambdas.aws.gateway.S3QueryRecords;
-import dev.playback.model.gateway.GatewayPorts;
-import dev.playback.model.ledger.FeeRule;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,30 +71,23 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     }
 
     static ReplayPorts wire(Environment env) {
-        Tables t = Tables.from(env);
         String playbackStream = env.require("PLAYBACK_STREAM");
         String reportBucket = env.require("REPORT_BUCKET");
-        String feeRule = env.require("FEE_RULE");
-        String fx = env.require("FX_URL");
-        String bank = env.require("BANK_URL");
-        String records = env.require("RECORD_BUCKET");
-        env.check("ReplayFunction");
+        DomainWiring w = DomainWiring.from(env, "ReplayFunction");
         Duration budget = env.optional("REPLAY_PUBLISH_SECONDS").map(ReplayHandler::seconds).orElse(ReplayPorts.DEFAULT_PUBLISH_BUDGET);
-        AwsClients aws = new AwsClients(env);
-        var dynamo = aws.dynamoDb();
-        var s3 = aws.s3();
-        EventStore events = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(s3, t.payloadBucket()));
-        StateStore states = new DynamoStateStore(dynamo, t.dataTable());
-        DynamoEventIndex index = new DynamoEventIndex(dynamo, t.eventsTable());
+        Domains domains = w.domains();
+        EventStore events = w.events();
+        StateStore states = w.states();
+        DynamoEventIndex index = new DynamoEventIndex(w.aws().dynamoDb(), w.tables().eventsTable());
         List<ReplayProcessor> processors = new ArrayList<>();
-        for (Processor<?> p : Ledger.processors()) processors.add(ReplayProcessor.of(projector(p, events, states)));
-        // The payouts processor reaches the FX service and the partner bank: a partial replay runs it here, in the
-        // replay's gateway mode (rebuilds and verifications reach it through the playback stream instead).
-        GatewayPorts gateway = new GatewayPorts(new HttpExternalSystems(URI.create(fx), URI.create(bank)),
-                new S3QueryRecords(s3, records), new DynamoCommandLog(dynamo, t.dataTable()));
-        processors.add(ReplayProcessor.withGateway(Ledger.payouts(FeeRule.parse(feeRule)), gateway, events, states, Ledger.catalog()));
-        return new ReplayPorts(processors, events, index, index, states, new DynamoReplayStore(dynamo, t.dataTable()),
-                new KinesisPlaybackPublisher(aws.kinesis(), playbackStream), new S3PayloadStore(s3, reportBucket),
+        for (Processor<?> p : domains.projections()) processors.add(ReplayProcessor.of(projector(p, events, states, domains)));
+        // A processor with external effects: a partial replay runs it here, in the replay's gateway mode (rebuilds and
+        // verifications reach it through the playback stream instead).
+        for (EffectfulProcessor p : domains.effectfulProcessors()) {
+            processors.add(ReplayProcessor.withGateway(w.processor(p), w.gateway(p), events, states, domains.catalog()));
+        }
+        return new ReplayPorts(processors, events, index, index, states, w.replays(),
+                new KinesisPlaybackPublisher(w.aws().kinesis(), playbackStream), new S3PayloadStore(w.aws().s3(), reportBucket),
                 Clock.systemUTC(), budget);
     }
 
@@ -116,8 +101,8 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         }
     }
 
-    private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states) {
-        return new Projector<>(p, events, states, Ledger.catalog());
+    private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states, Domains domains) {
+        return new Projector<>(p, events, states, domains.catalog());
     }
 
     /** The failed state with the execution that failed ({@code execution} beside {@code state} in the payload). */

@@ -1,7 +1,7 @@
 package dev.playback.lambdas.config;
 
 import dev.playback.lambdas.ingest.IngestHandler;
-import dev.playback.lambdas.projection.ProjectionHandler;
+import dev.playback.lambdas.processor.ProcessorHandler;
 import dev.playback.lambdas.pump.PumpHandler;
 import org.junit.jupiter.api.Test;
 
@@ -46,15 +46,18 @@ class EnvironmentTest {
     @Test
     void eachHandlerNamesEveryVariableItMisses() {
         assertNamesAll(assertThrows(IllegalStateException.class, () -> new PumpHandler(Map.of())).getMessage(), "PumpFunction", TABLES);
-        assertNamesAll(assertThrows(IllegalStateException.class, () -> new ProjectionHandler(Map.of())).getMessage(), "ProjectionFunction", TABLES);
-        List<String> ingest = new java.util.ArrayList<>(TABLES);
+        List<String> processor = new java.util.ArrayList<>(TABLES);
+        processor.add("PLAYBACK_DOMAINS");
+        assertNamesAll(assertThrows(IllegalStateException.class, () -> new ProcessorHandler(Map.of())).getMessage(), "ProcessorFunction", processor);
+        List<String> ingest = new java.util.ArrayList<>(processor);
         ingest.add("EVENT_STREAM");
         assertNamesAll(assertThrows(IllegalStateException.class, () -> new IngestHandler(Map.of())).getMessage(), "IngestFunction", ingest);
     }
 
     @Test
     void namesOnlyWhatIsMissing() {
-        Map<String, String> vars = new HashMap<>(Map.of("EVENTS_TABLE", "e", "EVENT_IDS_TABLE", "i", "DATA_TABLE", "d", "PAYLOAD_BUCKET", "p"));
+        Map<String, String> vars = new HashMap<>(Map.of("EVENTS_TABLE", "e", "EVENT_IDS_TABLE", "i", "DATA_TABLE", "d", "PAYLOAD_BUCKET", "p",
+                "PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger"));
         String message = assertThrows(IllegalStateException.class, () -> new IngestHandler(vars)).getMessage();
         assertEquals("IngestFunction: missing environment variable EVENT_STREAM", message);
     }

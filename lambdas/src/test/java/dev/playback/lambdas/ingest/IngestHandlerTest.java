@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.lambdas.Fixtures;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
-import dev.playback.model.ledger.BalancesProjection;
-import dev.playback.model.ledger.Ledger;
+import dev.playback.examples.ledger.BalancesProjection;
+import dev.playback.examples.ledger.Ledger;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.Appender;
 import dev.playback.model.store.EventStatus;
@@ -37,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IngestHandlerTest {
+    /** The sample ledger's processors: {@code GET /aggregates/{id}} answers for the first without {@code ?processor=}. */
+    private static final List<String> PROCESSORS = List.of("balances", "payouts");
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private final InMemoryPayloadStore payloads = new InMemoryPayloadStore();
     private final InMemoryEventLog log = new InMemoryEventLog(payloads);
@@ -45,7 +47,7 @@ class IngestHandlerTest {
     private final IngestHandler handler;
 
     IngestHandlerTest() {
-        handler = new IngestHandler(new Ingest(dev.playback.model.event.Envelopes.ledgerAndDocuments(), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)));
+        handler = new IngestHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS);
     }
 
     // --- helpers ---
@@ -376,10 +378,12 @@ class IngestHandlerTest {
     }
 
     @Test
-    void answers404ForAnUnknownAggregateOrProcessor() {
+    void answers404ForAnUnknownAggregateAnd400NamingTheProcessorsForAnUnknownProcessor() {
         openWithDeposits("acc-1", 1);
         assertEquals(404, getAggregate("acc-2", null).getStatusCode());
-        assertEquals(404, getAggregate("acc-1", Map.of("processor", "audit")).getStatusCode());
+        APIGatewayProxyResponseEvent unknown = getAggregate("acc-1", Map.of("processor", "audit"));
+        assertEquals(400, unknown.getStatusCode());
+        assertTrue(unknown.getBody().contains("unknown processor 'audit'; known: balances, payouts"), unknown.getBody());
     }
 
     @Test
@@ -610,7 +614,7 @@ class IngestHandlerTest {
     void answers503WithTheIdsToRetryWithWhenThePublishDeadlinePasses() {
         IngestHandler slow = new IngestHandler(new Ingest(Ledger.catalog(), events -> {
             throw new dev.playback.model.event.PublishDeadlineExceeded(java.time.Duration.ofSeconds(20), "3 records not on stream events", null);
-        }, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)));
+        }, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS);
         String body = "[" + event("acc-1", "own-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}") + "," + VALID + "]";
 
         APIGatewayProxyResponseEvent response = slow.handleRequest(postRequest(body, Map.of("Idempotency-Key", "retry-1")), null);
@@ -671,6 +675,7 @@ class IngestHandlerTest {
         Map<String, String> env = new HashMap<>();
         for (String name : List.of("EVENTS_TABLE", "EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "EVENT_STREAM")) env.put(name, name.toLowerCase());
         env.put("AWS_REGION", "us-east-1");
+        env.put("PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger");
         if (publishSeconds != null) env.put("INGEST_PUBLISH_SECONDS", publishSeconds);
         return env;
     }

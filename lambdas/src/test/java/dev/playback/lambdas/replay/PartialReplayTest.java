@@ -3,7 +3,7 @@ package dev.playback.lambdas.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.EventMetadata;
-import dev.playback.model.ledger.LedgerEvent;
+import dev.playback.examples.ledger.LedgerEvent;
 import dev.playback.model.replay.ReplayStatus;
 import org.junit.jupiter.api.Test;
 

@@ -16,6 +16,7 @@ class ReplayHandlerTest {
             env.put(name, name.toLowerCase());
         }
         env.put("AWS_REGION", "us-east-1");
+        env.put("PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger");
         env.put("FEE_RULE", "v2");
         env.put("FX_URL", "http://127.0.0.1:1/");
         env.put("BANK_URL", "http://127.0.0.1:2/");
@@ -24,13 +25,31 @@ class ReplayHandlerTest {
     }
 
     @Test
-    void namesEveryMissingVariable() {
+    void namesEveryMissingVariableOfPlaybackTogether() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReplayHandler(Map.of("EVENTS_TABLE", "events")));
         for (String name : new String[] {"EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "PLAYBACK_STREAM", "REPORT_BUCKET",
-                "FEE_RULE", "FX_URL", "BANK_URL", "RECORD_BUCKET"}) {
+                "PLAYBACK_DOMAINS"}) {
             assertTrue(e.getMessage().contains(name), e.getMessage());
         }
         assertTrue(e.getMessage().startsWith("ReplayFunction"), e.getMessage());
+    }
+
+    @Test
+    void namesAVariableADomainNeedsWithTheFunction() {
+        for (String name : new String[] {"FEE_RULE", "FX_URL", "BANK_URL", "RECORD_BUCKET"}) {
+            Map<String, String> env = environment();
+            env.remove(name);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReplayHandler(env));
+            assertTrue(e.getMessage().startsWith("ReplayFunction: missing environment variable " + name), e.getMessage());
+        }
+    }
+
+    @Test
+    void namesADomainClassThatCannotBeLoaded() {
+        Map<String, String> env = environment();
+        env.put("PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger, com.example.NoSuchDomain");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReplayHandler(env));
+        assertTrue(e.getMessage().equals("ReplayFunction: PLAYBACK_DOMAINS: no class com.example.NoSuchDomain on the classpath"), e.getMessage());
     }
 
     @Test

@@ -1,12 +1,12 @@
 package dev.playback.lambdas.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.playback.lambdas.projection.Projection;
+import dev.playback.lambdas.processor.Projection;
 import dev.playback.lambdas.pump.PumpHandler;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
-import dev.playback.model.ledger.BalancesProjection;
-import dev.playback.model.ledger.Ledger;
+import dev.playback.examples.ledger.BalancesProjection;
+import dev.playback.examples.ledger.Ledger;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.Appender;

@@ -2,7 +2,7 @@ package dev.playback.lambdas.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventCodec;
-import dev.playback.model.ledger.BalancesProjection;
+import dev.playback.examples.ledger.BalancesProjection;
 import dev.playback.model.replay.ReplayStatus;
 import dev.playback.model.store.Generations;
 import org.junit.jupiter.api.Test;

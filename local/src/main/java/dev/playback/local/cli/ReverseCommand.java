@@ -10,12 +10,12 @@ import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.EventMetadata;
 import dev.playback.model.gateway.Compensation;
 import dev.playback.model.gateway.GatewayProcessor;
-import dev.playback.model.ledger.AccountBalance;
-import dev.playback.model.ledger.Amount;
-import dev.playback.model.ledger.BalancesProjection;
-import dev.playback.model.ledger.FeeRule;
-import dev.playback.model.ledger.Ledger;
-import dev.playback.model.ledger.LedgerEvent;
+import dev.playback.examples.ledger.AccountBalance;
+import dev.playback.examples.ledger.Amount;
+import dev.playback.examples.ledger.BalancesProjection;
+import dev.playback.examples.ledger.FeeRule;
+import dev.playback.examples.ledger.Ledger;
+import dev.playback.examples.ledger.LedgerEvent;
 import dev.playback.model.processor.Reversals;
 
 import java.io.PrintStream;

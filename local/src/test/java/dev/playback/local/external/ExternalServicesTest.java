@@ -2,8 +2,7 @@ package dev.playback.local.external;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.playback.lambdas.aws.gateway.ExternalCredentials;
-import dev.playback.lambdas.aws.gateway.HttpExternalSystems;
+import dev.playback.examples.ledger.HttpExternalSystems;
 import dev.playback.model.gateway.CallSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +74,7 @@ class ExternalServicesTest {
             s.fx().requireAuthorization("Bearer fx-token-1");
             s.bank().requireAuthorization("Basic YmFuazpzZWNyZXQ=");
             HttpExternalSystems withCredentials = new HttpExternalSystems(s.fxUrl(), s.bankUrl(),
-                    new ExternalCredentials(Optional.of("Bearer fx-token-1"), Optional.of("Basic YmFuazpzZWNyZXQ=")));
+                    Optional.of("Bearer fx-token-1"), Optional.of("Basic YmFuazpzZWNyZXQ="));
             HttpExternalSystems without = new HttpExternalSystems(s.fxUrl(), s.bankUrl());
             JsonNode payout = JSON.readTree("{\"payoutId\":\"p-1\",\"beneficiary\":\"Bob\",\"currency\":\"USD\",\"amount\":\"5.00\"}");
 

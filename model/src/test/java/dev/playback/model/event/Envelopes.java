@@ -2,11 +2,13 @@ package dev.playback.model.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.playback.model.ledger.LedgerEvent;
 
 import java.time.Instant;
 
-/** Test events: envelopes of the ledger domain (and free-form ones) with fixed, deterministic times. */
+/**
+ * Test events with fixed, deterministic times: free-form ones, and envelopes shaped like the sample ledger's (the core
+ * knows no domain; these are plain type names and payloads).
+ */
 public final class Envelopes {
     public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -25,13 +27,6 @@ public final class Envelopes {
         }
     };
 
-    /** The ledger's event types and {@link #DOCUMENT}. */
-    public static EventCatalog ledgerAndDocuments() {
-        java.util.List<EventType> types = new java.util.ArrayList<>(LedgerEvent.types());
-        types.add(DOCUMENT);
-        return new EventCatalog(types);
-    }
-
     public static ObjectNode json(String text) {
         try {
             return (ObjectNode) EventCodec.JSON.readTree(text);
@@ -45,15 +40,15 @@ public final class Envelopes {
     }
 
     public static EventEnvelope opened(String eventId, String aggregateId) {
-        return event(eventId, aggregateId, LedgerEvent.ACCOUNT_OPENED, json("{\"owner\":\"Ada\",\"currency\":\"EUR\"}"));
+        return event(eventId, aggregateId, "AccountOpened", json("{\"owner\":\"Ada\",\"currency\":\"EUR\"}"));
     }
 
     public static EventEnvelope deposited(String eventId, String aggregateId, String amount) {
-        return event(eventId, aggregateId, LedgerEvent.MONEY_DEPOSITED, json("{\"amount\":\"" + amount + "\"}"));
+        return event(eventId, aggregateId, "MoneyDeposited", json("{\"amount\":\"" + amount + "\"}"));
     }
 
     public static EventEnvelope withdrawn(String eventId, String aggregateId, String amount) {
-        return event(eventId, aggregateId, LedgerEvent.MONEY_WITHDRAWN, json("{\"amount\":\"" + amount + "\"}"));
+        return event(eventId, aggregateId, "MoneyWithdrawn", json("{\"amount\":\"" + amount + "\"}"));
     }
 
     public static EventEnvelope expecting(EventEnvelope e, long expectedVersion) {

@@ -1,7 +1,9 @@
 package dev.playback.test.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.playback.lambdas.payouts.PayoutReplay;
+import dev.playback.lambdas.wiring.DomainWiring;
+import dev.playback.lambdas.config.Environment;
+import dev.playback.lambdas.processor.GatewayReplay;
 import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.cli.ReverseCommand;
@@ -40,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The payouts gateway on the emulators: live payouts with fee rule v1 (FX answers recorded to S3, payouts
  * sent to the local partner bank and logged), then, while the FX rates move, replays through
- * {@link PayoutReplay} in each mode, missing records, and a reversal through {@code playback reverse}.
+ * {@link GatewayReplay} of payouts in each mode, missing records, and a reversal through {@code playback reverse}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -72,12 +74,14 @@ class PayoutsGatewayIT {
         return stack.external().bank();
     }
 
-    private PayoutReplay replay(String feeRule) {
+    private GatewayReplay replay(String feeRule) {
         var endpoints = new AwsEndpoints(stack.emulators().dynamoDbEndpoint(), stack.emulators().kinesisEndpoint(), stack.emulators().s3Endpoint());
         Map<String, String> env = new HashMap<>(LocalFunctions.environment(stack.template().function("PayoutsFunction"), endpoints,
                 stack.external().environment(), Map.of()));
         env.put("FEE_RULE", feeRule);
-        return new PayoutReplay(env);
+        DomainWiring w = DomainWiring.from(new Environment(env), "PayoutsFunction");
+        var payouts = w.domains().effectful("payouts").orElseThrow();
+        return new GatewayReplay(w.processor(payouts), w.gateway(payouts), w.events(), w.states(), w.domains().catalog());
     }
 
     private static BigDecimal d(String s) {

@@ -8,7 +8,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import dev.playback.lambdas.payouts.PayoutsHandler;
+import dev.playback.lambdas.processor.ProcessorHandler;
 import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.bench.RebuildBenchmark;
@@ -60,10 +60,10 @@ class PayoutsReplayIT {
 
     /** The deployed payouts handler, or one that takes records without processing them while {@link #PAYOUTS_OFF} is set. */
     static final class Switchable implements RequestHandler<KinesisEvent, StreamsEventResponse> {
-        private final PayoutsHandler real;
+        private final ProcessorHandler real;
 
         Switchable(Map<String, String> environment) {
-            this.real = new PayoutsHandler(environment);
+            this.real = new ProcessorHandler(environment);
         }
 
         @Override

@@ -8,8 +8,7 @@ import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
-import dev.playback.lambdas.payouts.PayoutsHandler;
-import dev.playback.lambdas.projection.ProjectionHandler;
+import dev.playback.lambdas.processor.ProcessorHandler;
 import dev.playback.lambdas.replay.ReplayHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -175,7 +174,7 @@ class ReplayEndsIT {
     static final int PAYOUTS_PER_ACCOUNT = 10;
     static final int LATE_PAYOUTS = 6;
     static final int BATCH_SIZE = 5;
-    /** The payouts handler's worker threads and how old its reading of a replay's status may be (PayoutsHandler). */
+    /** The payouts handler's worker threads and how old its reading of a replay's status may be (GatewayProcessing). */
     static final int PAYOUT_WORKERS = 8;
     static final int STATUS_READ_MILLIS = 250;
 
@@ -229,10 +228,10 @@ class ReplayEndsIT {
     static final class Watched implements RequestHandler<KinesisEvent, StreamsEventResponse> {
         static final Map<Long, Integer> RUNNING = new ConcurrentHashMap<>();
         static final AtomicLong INVOCATIONS = new AtomicLong();
-        private final PayoutsHandler real;
+        private final ProcessorHandler real;
 
         Watched(Map<String, String> environment) {
-            this.real = new PayoutsHandler(environment);
+            this.real = new ProcessorHandler(environment);
         }
 
         @Override
@@ -340,10 +339,10 @@ class ReplayEndsIT {
     static final class Breaking implements RequestHandler<KinesisEvent, StreamsEventResponse> {
         static final String ACCOUNT = "bench-7";
         static final AtomicInteger BROKEN = new AtomicInteger();
-        private final ProjectionHandler real;
+        private final ProcessorHandler real;
 
         Breaking(Map<String, String> environment) {
-            this.real = new ProjectionHandler(environment);
+            this.real = new ProcessorHandler(environment);
         }
 
         @Override

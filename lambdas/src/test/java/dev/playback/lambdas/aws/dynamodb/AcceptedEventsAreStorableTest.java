@@ -83,7 +83,7 @@ class AcceptedEventsAreStorableTest {
     void everyEventIngestAcceptsCanBeDecodedAndStoredByThePump() {
         InMemoryPayloadStore payloads = new InMemoryPayloadStore();
         InMemoryEventPublisher stream = new InMemoryEventPublisher();
-        Ingest ingest = new Ingest(dev.playback.model.event.Envelopes.ledgerAndDocuments(), stream, payloads, new InMemoryEventLog(payloads),
+        Ingest ingest = new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, new InMemoryEventLog(payloads),
                 new InMemoryStateStore(), Clock.fixed(NOW, ZoneOffset.UTC));
         int accepted = 0;
         int refused = 0;

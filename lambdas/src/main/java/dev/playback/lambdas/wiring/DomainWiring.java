@@ -1,0 +1,101 @@
+package dev.playback.lambdas.wiring;
+
+import dev.playback.lambdas.config.AwsClients;
+import dev.playback.lambdas.config.Environment;
+import dev.playback.lambdas.config.FunctionSettings;
+import dev.playback.lambdas.config.Tables;
+
+import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
+import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
+import dev.playback.lambdas.aws.gateway.DynamoCommandLog;
+import dev.playback.lambdas.aws.gateway.S3QueryRecords;
+import dev.playback.lambdas.aws.s3.S3PayloadStore;
+import dev.playback.model.domain.Domains;
+import dev.playback.model.domain.EffectfulProcessor;
+import dev.playback.model.gateway.GatewayPorts;
+import dev.playback.model.gateway.GatewayProcessor;
+import dev.playback.model.replay.ReplayStore;
+import dev.playback.model.store.EventStore;
+import dev.playback.model.store.StateStore;
+
+/**
+ * A function's domains and the AWS adapters its processors use, wired from its environment: the domains named in
+ * {@value Domains#VARIABLE}, the tables, and for processors with external effects {@code RECORD_BUCKET} (recorded
+ * query answers) and what their domain reads from the {@link FunctionSettings}. Missing variables of Playback's own
+ * are named together ({@link Environment#check}); a domain names what it misses itself.
+ */
+public final class DomainWiring {
+    private final Domains domains;
+    private final Tables tables;
+    private final AwsClients aws;
+    private final FunctionSettings settings;
+    private final String function;
+
+    private DomainWiring(Domains domains, Tables tables, AwsClients aws, FunctionSettings settings, String function) {
+        this.domains = domains;
+        this.tables = tables;
+        this.aws = aws;
+        this.settings = settings;
+        this.function = function;
+    }
+
+    /** Throws naming every missing variable of Playback's own (with those {@code env} found missing before). */
+    public static DomainWiring from(Environment env, String function) {
+        Tables t = Tables.from(env);
+        String domains = env.require(Domains.VARIABLE);
+        env.check(function);
+        AwsClients aws = new AwsClients(env);
+        Domains loaded;
+        try {
+            loaded = Domains.load(domains);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(function + ": " + e.getMessage(), e);
+        }
+        return new DomainWiring(loaded, t, aws, FunctionSettings.withSecretsManager(env, function, aws::secretsManager), function);
+    }
+
+    public Domains domains() {
+        return domains;
+    }
+
+    public AwsClients aws() {
+        return aws;
+    }
+
+    public Tables tables() {
+        return tables;
+    }
+
+    public FunctionSettings settings() {
+        return settings;
+    }
+
+    public EventStore events() {
+        return new DynamoEventLog(aws.dynamoDb(), tables.eventsTable(), tables.eventIdsTable(), new S3PayloadStore(aws.s3(), tables.payloadBucket()));
+    }
+
+    public StateStore states() {
+        return new DynamoStateStore(aws.dynamoDb(), tables.dataTable());
+    }
+
+    public ReplayStore replays() {
+        return new DynamoReplayStore(aws.dynamoDb(), tables.dataTable());
+    }
+
+    /** The processor, built from this function's settings. */
+    public GatewayProcessor<?> processor(EffectfulProcessor p) {
+        return p.build(settings);
+    }
+
+    /**
+     * The gateway's ports for {@code p}: its external systems, the recorded answers ({@code RECORD_BUCKET}, required
+     * here: only a function that runs a processor with external effects needs it) and the command log.
+     */
+    public GatewayPorts gateway(EffectfulProcessor p) {
+        String recordBucket = settings.optional("RECORD_BUCKET").orElseThrow(() -> new IllegalStateException(function
+                + ": missing environment variable RECORD_BUCKET (processor " + p.name() + " reaches external systems)"));
+        return new GatewayPorts(p.externalSystems().apply(settings), new S3QueryRecords(aws.s3(), recordBucket),
+                new DynamoCommandLog(aws.dynamoDb(), tables.dataTable()));
+    }
+}
