@@ -7,7 +7,7 @@ import dev.onebox.emulators.Emulators;
 import dev.onebox.eventsource.EventSourceMappings;
 import dev.onebox.eventsource.MappingStats;
 import dev.onebox.eventsource.PollerSettings;
-import dev.playback.local.external.ExternalServices;
+import dev.playback.examples.external.ExternalServices;
 import dev.onebox.http.LocalApi;
 import dev.onebox.lambda.AwsEndpoints;
 import dev.onebox.lambda.LocalFunction;

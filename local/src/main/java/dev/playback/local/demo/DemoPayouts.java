@@ -8,7 +8,7 @@ import dev.playback.local.bench.RebuildBenchmark;
 import dev.playback.local.check.PayoutCheck;
 import dev.playback.local.cli.ReverseCommand;
 import dev.playback.local.client.PlaybackApi;
-import dev.playback.local.external.PartnerBank;
+import dev.playback.examples.external.PartnerBank;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;

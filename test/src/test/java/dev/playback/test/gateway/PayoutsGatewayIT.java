@@ -8,7 +8,7 @@ import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.cli.ReverseCommand;
 import dev.playback.local.client.PlaybackApi;
-import dev.playback.local.external.PartnerBank;
+import dev.playback.examples.external.PartnerBank;
 import dev.onebox.lambda.AwsEndpoints;
 import dev.onebox.lambda.LocalFunctions;
 import dev.playback.model.gateway.Correction;

@@ -14,7 +14,7 @@ import dev.playback.local.LocalStack;
 import dev.playback.local.bench.RebuildBenchmark;
 import dev.playback.local.check.PayoutCheck;
 import dev.playback.local.client.PlaybackApi;
-import dev.playback.local.external.PartnerBank;
+import dev.playback.examples.external.PartnerBank;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package dev.playback.local.external;
+package dev.playback.examples.external;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.playback.local.external;
+package dev.playback.examples.external;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
