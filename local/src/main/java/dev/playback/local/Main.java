@@ -18,7 +18,7 @@ public final class Main {
     private static final String USAGE = """
             usage: playback <command> [options]
               demo                          run the demo on a fresh in-memory local stack
-              local [--data DIR] [--port N] [--fee-rule v1|v2] [--auth none|iam]
+              local [--data DIR] [--port N] [--fee-rule v1|v2] [--proration-rule v1|v2] [--auth none|iam]
                                             run the local stack until Ctrl-C (--data keeps state on disk; a restart resumes:
                                             start an interrupted rebuild again with the same --replay-id; --auth iam: every
                                             API route requires a SigV4 signature with the local credentials, as on AWS)
@@ -106,6 +106,7 @@ public final class Main {
                 case "--data" -> options = options.withDataDir(Path.of(value(args, ++i, "--data")));
                 case "--port" -> options = options.withApiPort(Integer.parseInt(value(args, ++i, "--port")));
                 case "--fee-rule" -> options = options.withParameter("FeeRule", value(args, ++i, "--fee-rule"));
+                case "--proration-rule" -> options = options.withParameter("ProrationRule", value(args, ++i, "--proration-rule"));
                 case "--auth" -> options = options.withApiAuth(dev.onebox.http.LocalApi.Auth.parse(value(args, ++i, "--auth")));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback local'");
             }
