@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class IngestHandlerTest {
+class ApiHandlerTest {
     /** The sample ledger's processors: {@code GET /aggregates/{id}} answers for the first without {@code ?processor=}. */
     private static final List<String> PROCESSORS = List.of("balances", "payouts");
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
@@ -44,10 +44,10 @@ class IngestHandlerTest {
     private final InMemoryEventLog log = new InMemoryEventLog(payloads);
     private final InMemoryStateStore states = new InMemoryStateStore();
     private final InMemoryEventPublisher stream = new InMemoryEventPublisher();
-    private final IngestHandler handler;
+    private final ApiHandler handler;
 
-    IngestHandlerTest() {
-        handler = new IngestHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS);
+    ApiHandlerTest() {
+        handler = new ApiHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS);
     }
 
     // --- helpers ---
@@ -612,7 +612,7 @@ class IngestHandlerTest {
 
     @Test
     void answers503WithTheIdsToRetryWithWhenThePublishDeadlinePasses() {
-        IngestHandler slow = new IngestHandler(new Ingest(Ledger.catalog(), events -> {
+        ApiHandler slow = new ApiHandler(new Ingest(Ledger.catalog(), events -> {
             throw new dev.playback.model.event.PublishDeadlineExceeded(java.time.Duration.ofSeconds(20), "3 records not on stream events", null);
         }, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS);
         String body = "[" + event("acc-1", "own-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}") + "," + VALID + "]";
@@ -684,14 +684,14 @@ class IngestHandlerTest {
     void refusesAPublishDeadlineThatIsNotAPositiveNumberOfSeconds() {
         for (String bad : List.of("soon", "0", "-1", "NaN")) {
             IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                    () -> new IngestHandler(environment(bad)));
+                    () -> new ApiHandler(environment(bad)));
             assertTrue(e.getMessage().contains("INGEST_PUBLISH_SECONDS") && e.getMessage().contains(bad), e.getMessage());
         }
     }
 
     @Test
     void wiresProductionWithOrWithoutAPublishDeadlineWithoutCallingAws() {
-        new IngestHandler(environment(null));
-        new IngestHandler(environment("2.5"));
+        new ApiHandler(environment(null));
+        new ApiHandler(environment("2.5"));
     }
 }
