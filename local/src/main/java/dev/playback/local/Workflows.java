@@ -12,7 +12,7 @@ import dev.onebox.sfn.LocalStepFunctions;
 import dev.onebox.sfn.asl.SfnClock;
 import dev.onebox.sfn.WorkflowType;
 import dev.onebox.sfn.api.SfnApiServer;
-import dev.onebox.sfn.tasks.AwsClients;
+import dev.onebox.sfn.tasks.TaskClients;
 import dev.onebox.sfn.tasks.InProcessLambdaFunctions;
 import dev.onebox.template.EventBusResource;
 import dev.onebox.template.EventSource;
@@ -71,7 +71,7 @@ public final class Workflows implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
         sfn = LocalStepFunctions.builder().region("us-east-1").accountId("000000000000").clock(clock)
-                .lambdaFunctions(InProcessLambdaFunctions.of(functions)).awsClients(new AwsClients(dynamo, kinesis, s3, eventBridgeClient))
+                .lambdaFunctions(InProcessLambdaFunctions.of(functions)).awsClients(new TaskClients(dynamo, kinesis, s3, eventBridgeClient))
                 .statusChanges(d -> eventBridge.bus().publishServiceEvent("aws.states", "Step Functions Execution Status Change",
                         d.stopDate() != null ? d.stopDate() : d.startDate(), List.of(d.executionArn()), statusChange(d)))
                 .build();

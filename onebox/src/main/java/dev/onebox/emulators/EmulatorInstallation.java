@@ -119,7 +119,7 @@ public final class EmulatorInstallation {
 
   /** A jar holding only {@link S3MockMain}, put first on s3mock's class path. */
   Path s3mockMainJar() {
-    return s3mockDirectory().resolve("playback-s3mock-main.jar");
+    return s3mockDirectory().resolve("onebox-s3mock-main.jar");
   }
 
   /** The class-data-sharing archive for the running JDK, if trained. */
@@ -171,11 +171,11 @@ public final class EmulatorInstallation {
       throw new IllegalStateException("Missing " + lockfile + ": the emulators' npm packages must be pinned");
     }
     String wanted = sha256(Files.readAllBytes(lockfile));
-    Path stamp = emulatorsDirectory().resolve("node_modules/.playback-lock.sha256");
+    Path stamp = emulatorsDirectory().resolve("node_modules/.onebox-lock.sha256");
     if (Files.isRegularFile(stamp) && Files.readString(stamp).trim().equals(wanted)) {
       return;
     }
-    System.out.println("playback: installing emulator npm packages (npm ci in " + emulatorsDirectory() + ")");
+    System.out.println("onebox: installing emulator npm packages (npm ci in " + emulatorsDirectory() + ")");
     run(List.of(npmCommand(), "ci", "--no-audit", "--no-fund"), emulatorsDirectory(), NPM_TIMEOUT, "npm ci");
     Files.writeString(stamp, wanted + "\n");
   }
@@ -185,7 +185,7 @@ public final class EmulatorInstallation {
     if (Files.isRegularFile(jar)) {
       return;
     }
-    System.out.println("playback: installing s3mock " + S3MOCK_VERSION + " into the local Maven repository (" + jar + ")");
+    System.out.println("onebox: installing s3mock " + S3MOCK_VERSION + " into the local Maven repository (" + jar + ")");
     List<String> command = new ArrayList<>(List.of(mvnCommand(), "-q", "-B", "dependency:get",
         "-Dartifact=" + S3MOCK_ARTIFACT, "-Dtransitive=false"));
     String repo = System.getProperty("maven.repo.local");
@@ -205,7 +205,7 @@ public final class EmulatorInstallation {
     if (Files.isRegularFile(done) && Files.readString(done).equals(source) && Files.isRegularFile(s3mockApplicationJar())) {
       return;
     }
-    System.out.println("playback: extracting s3mock " + S3MOCK_VERSION + " for a faster start (" + s3mockDirectory() + ")");
+    System.out.println("onebox: extracting s3mock " + S3MOCK_VERSION + " for a faster start (" + s3mockDirectory() + ")");
     deleteRecursively(s3mockDirectory());
     Files.createDirectories(s3mockDirectory());
     Path temporary = Files.createTempDirectory(s3mockDirectory(), "extract-");
@@ -227,7 +227,7 @@ public final class EmulatorInstallation {
       classBytes = in.readAllBytes();
     }
     Path jar = s3mockMainJar();
-    Path stamp = s3mockDirectory().resolve("playback-s3mock-main.sha256");
+    Path stamp = s3mockDirectory().resolve("onebox-s3mock-main.sha256");
     String wanted = sha256(classBytes);
     if (Files.isRegularFile(jar) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(wanted)) {
       return;
@@ -256,7 +256,7 @@ public final class EmulatorInstallation {
     if (Files.isRegularFile(archive) || Files.isRegularFile(failed)) {
       return;
     }
-    System.out.println("playback: training a class-data-sharing archive for s3mock (once per JDK, a few seconds)");
+    System.out.println("onebox: training a class-data-sharing archive for s3mock (once per JDK, a few seconds)");
     Path work = Files.createTempDirectory(s3mockDirectory(), "train-");
     Path temporary = work.resolve("s3mock.jsa");
     try {
@@ -280,7 +280,7 @@ public final class EmulatorInstallation {
       } else {
         Files.writeString(failed, "training exited with " + (ended ? process.exitValue() : "timeout")
             + "; log:\n" + tail(work.resolve("train.log"), 4000));
-        System.out.println("playback: s3mock archive training failed, s3mock starts without it; see " + failed);
+        System.out.println("onebox: s3mock archive training failed, s3mock starts without it; see " + failed);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -336,7 +336,7 @@ public final class EmulatorInstallation {
   }
 
   static String nodeCommand() {
-    return System.getProperty("playback.node", "node");
+    return System.getProperty("onebox.node", "node");
   }
 
   private static String npmCommand() {
@@ -353,7 +353,7 @@ public final class EmulatorInstallation {
 
   /** Runs a command, its output in a log file that is shown when it fails. */
   private static void run(List<String> command, Path directory, Duration timeout, String what) throws IOException {
-    Path log = Files.createTempFile("playback-install-", ".log");
+    Path log = Files.createTempFile("onebox-install-", ".log");
     try {
       Process process;
       try {

@@ -74,7 +74,7 @@ public final class Emulators implements AutoCloseable {
     this.startupTime = startupTime;
     this.logDirectory = logDirectory;
     this.temporaryDirectory = temporaryDirectory;
-    this.shutdownHook = new Thread(this::close, "playback-emulators-shutdown");
+    this.shutdownHook = new Thread(this::close, "onebox-emulators-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -104,7 +104,7 @@ public final class Emulators implements AutoCloseable {
         s3Root = Files.createDirectories(data.resolve("s3"));
         logs = Files.createDirectories(data.resolve("logs"));
       } else {
-        temporary = Optional.of(Files.createTempDirectory("playback-emulators-"));
+        temporary = Optional.of(Files.createTempDirectory("onebox-emulators-"));
         s3Root = Files.createDirectories(temporary.get().resolve("s3"));
         logs = temporary.get();
       }
@@ -128,7 +128,7 @@ public final class Emulators implements AutoCloseable {
             .start();
       } catch (IOException e) {
         throw new IllegalStateException("Cannot run Node.js (" + EmulatorInstallation.nodeCommand()
-            + "), which runs dynalite and kinesalite: install Node.js 20 or name it with -Dplayback.node=<path>", e);
+            + "), which runs dynalite and kinesalite: install Node.js 20 or name it with -Donebox.node=<path>", e);
       }
       Map<String, Long> ready = awaitReady(supervisor, options.startTimeout(), logs);
       Optional<ProcessHandle> s3mock = Optional.ofNullable(ready.get("s3Pid")).flatMap(ProcessHandle::of);
@@ -159,7 +159,7 @@ public final class Emulators implements AutoCloseable {
       } catch (IOException e) {
         line.completeExceptionally(e);
       }
-    }, "playback-emulators-stdout");
+    }, "onebox-emulators-stdout");
     reader.setDaemon(true);
     reader.start();
     String ready;
@@ -296,7 +296,7 @@ public final class Emulators implements AutoCloseable {
       try {
         EmulatorInstallation.deleteRecursively(directory);
       } catch (RuntimeException e) {
-        System.err.println("playback: cannot delete " + directory + ": " + e.getMessage());
+        System.err.println("onebox: cannot delete " + directory + ": " + e.getMessage());
       }
     });
   }

@@ -31,18 +31,18 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * Raw write ceilings of the local emulators on this machine, to compare the ingest path with.
  *
  * @param kinesisPutRecordsPerSecond kinesalite PutRecords, batches of {@value #KINESIS_BATCH}
- *     records of about 1 KB, {@code playback.ceilings.kinesisThreads} threads (default 2), {@value #KINESIS_SHARDS} shards
+ *     records of about 1 KB, {@code onebox.ceilings.kinesisThreads} threads (default 2), {@value #KINESIS_SHARDS} shards
  * @param dynamoDbBatchWriteItemsPerSecond dynalite BatchWriteItem, batches of {@value #DYNAMO_BATCH}
- *     items of about 1 KB, {@code playback.ceilings.dynamoThreads} threads (default 4)
+ *     items of about 1 KB, {@code onebox.ceilings.dynamoThreads} threads (default 4)
  * @param durationEach how long each of the two was measured
  */
 public record RawCeilings(double kinesisPutRecordsPerSecond, double dynamoDbBatchWriteItemsPerSecond, Duration durationEach) {
 
   static final int KINESIS_BATCH = 500;
-  static final int KINESIS_THREADS = Integer.getInteger("playback.ceilings.kinesisThreads", 2);
+  static final int KINESIS_THREADS = Integer.getInteger("onebox.ceilings.kinesisThreads", 2);
   static final int KINESIS_SHARDS = 4;
   static final int DYNAMO_BATCH = 25;
-  static final int DYNAMO_THREADS = Integer.getInteger("playback.ceilings.dynamoThreads", 4);
+  static final int DYNAMO_THREADS = Integer.getInteger("onebox.ceilings.dynamoThreads", 4);
   static final int PAYLOAD_BYTES = 1000;
 
   /** Measures both ceilings, one after the other, each for {@code durationEach} after an untimed warm-up. */

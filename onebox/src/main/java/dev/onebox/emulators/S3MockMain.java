@@ -17,7 +17,7 @@ public final class S3MockMain {
   private S3MockMain() {}
 
   public static void main(String[] args) throws Throwable {
-    Thread watch = new Thread(S3MockMain::exitWhenStdinCloses, "playback-stdin-watch");
+    Thread watch = new Thread(S3MockMain::exitWhenStdinCloses, "onebox-stdin-watch");
     watch.setDaemon(true);
     watch.start();
     try {

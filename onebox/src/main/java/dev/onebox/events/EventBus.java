@@ -70,7 +70,7 @@ public final class EventBus implements AutoCloseable {
         this.settings = settings;
         if (settings.deliveryExecutor() == null) {
             this.ownExecutor = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "playback-events-delivery");
+                Thread t = new Thread(r, "onebox-events-delivery");
                 t.setDaemon(true);
                 return t;
             });

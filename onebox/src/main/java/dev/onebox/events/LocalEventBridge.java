@@ -18,7 +18,7 @@ import java.util.List;
  *         EventBusSettings.defaults(), 0)) {
  *     events.register(rulesFromTemplate, schedulesFromTemplate);
  *     URI endpoint = events.endpoint();          // for EventBridgeClient.endpointOverride / EVENTS_ENDPOINT
- *     events.scheduler().fireNow("NightlyVerification");   // playback verify
+ *     events.scheduler().fireNow("NightlyVerification");   // run a scheduled rule now
  * }
  * }</pre>
  */

@@ -95,7 +95,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Fires the schedule now, whatever its expression and even when disabled (like {@code playback verify}).
+     * Fires the schedule now, whatever its expression and even when disabled (as a caller does for a nightly job it wants to run at once).
      *
      * @return the id of the scheduled event sent to the targets
      * @throws IllegalArgumentException when no schedule has that name
@@ -161,7 +161,7 @@ public final class Scheduler implements AutoCloseable {
         if (thread != null) {
             return;
         }
-        thread = new Thread(this::loop, "playback-events-scheduler");
+        thread = new Thread(this::loop, "onebox-events-scheduler");
         thread.setDaemon(true);
         thread.start();
     }

@@ -24,7 +24,7 @@ public final class EventSourceMappings implements AutoCloseable {
      */
     public static EventSourceMappings fromTemplate(Template template, LocalFunctions functions, KinesisClient kinesis,
                                                    DynamoDbClient dynamoDb, S3Client s3, PollerSettings settings) {
-        Checkpoints checkpoints = new Checkpoints(dynamoDb);
+        ShardCheckpoints checkpoints = new ShardCheckpoints(dynamoDb);
         checkpoints.ensureTable(Duration.ofSeconds(30));
         List<KinesisEventSourceMapping> mappings = new ArrayList<>();
         for (Template.KinesisMapping m : template.kinesisMappings()) {

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * One Kinesis → Lambda event source mapping, run locally with AWS Lambda's semantics: one poller thread per shard
  * (strict order within a shard), batches of up to BatchSize records and 6 MB of event (waiting up to
- * MaximumBatchingWindowInSeconds to fill one), StartingPosition only when a shard has no checkpoint, checkpoints kept in DynamoDB ({@link Checkpoints})
+ * MaximumBatchingWindowInSeconds to fill one), StartingPosition only when a shard has no checkpoint, checkpoints kept in DynamoDB ({@link ShardCheckpoints})
  * so a restart resumes, and the error handling of {@link BatchRunner}. New shards (after a reshard) are found by
  * ListShards every second (by default); a child shard starts once its parents were read to their end.
  *
@@ -36,7 +36,7 @@ public final class KinesisEventSourceMapping implements AutoCloseable {
     private final LocalFunction function;
     private final EventSource.Kinesis event;
     private final KinesisClient kinesis;
-    private final Checkpoints checkpoints;
+    private final ShardCheckpoints checkpoints;
     private final PollerSettings settings;
     private final BatchRunner runner;
     private final MappingStats stats = new MappingStats();
@@ -53,7 +53,7 @@ public final class KinesisEventSourceMapping implements AutoCloseable {
      * @param destination where discarded batches go; see {@link #destinationFor}
      */
     public KinesisEventSourceMapping(String functionLogicalId, LocalFunction function, EventSource.Kinesis event,
-                                     KinesisClient kinesis, Checkpoints checkpoints, FailureDestination destination,
+                                     KinesisClient kinesis, ShardCheckpoints checkpoints, FailureDestination destination,
                                      PollerSettings settings, Clock clock) {
         this.function = function;
         this.event = event;

@@ -30,7 +30,7 @@ final class ShardPoller implements Runnable {
     private final String shardId;
     private final EventSource.Kinesis event;
     private final KinesisClient kinesis;
-    private final Checkpoints checkpoints;
+    private final ShardCheckpoints checkpoints;
     private final BatchRunner runner;
     private final PollerSettings settings;
     private final MappingStats stats;
@@ -49,7 +49,7 @@ final class ShardPoller implements Runnable {
     private volatile String checkpointed;
 
     ShardPoller(String mappingId, String shardId, EventSource.Kinesis event, KinesisClient kinesis,
-                Checkpoints checkpoints, BatchRunner runner, PollerSettings settings, MappingStats stats,
+                ShardCheckpoints checkpoints, BatchRunner runner, PollerSettings settings, MappingStats stats,
                 Stopper stopper, boolean childOfReadShard) {
         this.childOfReadShard = childOfReadShard;
         this.mappingId = mappingId;
@@ -191,7 +191,7 @@ final class ShardPoller implements Runnable {
     }
 
     private String initialIterator() {
-        Checkpoints.Checkpoint stored = checkpoints.get(mappingId, shardId);
+        ShardCheckpoints.Checkpoint stored = checkpoints.get(mappingId, shardId);
         skipBefore = Optional.empty();
         checkpoint = stored.sequenceNumber();
         checkpointed = checkpoint.orElse(null);

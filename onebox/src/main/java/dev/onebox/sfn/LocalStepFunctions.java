@@ -13,7 +13,7 @@ import dev.onebox.sfn.asl.SfnClock;
 import dev.onebox.sfn.asl.SfnException;
 import dev.onebox.sfn.asl.TaskDispatcher;
 import dev.onebox.sfn.asl.Variables;
-import dev.onebox.sfn.tasks.AwsClients;
+import dev.onebox.sfn.tasks.TaskClients;
 import dev.onebox.sfn.tasks.LambdaFunctions;
 import dev.onebox.sfn.tasks.ResourceDispatcher;
 
@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * The local Step Functions service: holds state machines and executions and runs them with
  * the ASL interpreter. Standard executions run on their own thread; {@link #startSyncExecution}
  * and {@link #run} run on the caller's. Task states reach Lambda functions and AWS services
- * through {@link LambdaFunctions} and {@link AwsClients}.
+ * through {@link LambdaFunctions} and {@link TaskClients}.
  */
 public final class LocalStepFunctions implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}");
@@ -89,7 +89,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         private SfnClock clock = SfnClock.system();
         private int historyLimit = History.STANDARD_LIMIT;
         private LambdaFunctions lambdaFunctions = LambdaFunctions.none();
-        private AwsClients awsClients = AwsClients.none();
+        private TaskClients awsClients = TaskClients.none();
         private Function<LocalStepFunctions, TaskDispatcher> tasks;
         private java.util.function.Consumer<ExecutionDescription> statusChanges = d -> { };
 
@@ -124,7 +124,7 @@ public final class LocalStepFunctions implements AutoCloseable {
             return this;
         }
 
-        public Builder awsClients(AwsClients clients) {
+        public Builder awsClients(TaskClients clients) {
             this.awsClients = Objects.requireNonNull(clients);
             return this;
         }

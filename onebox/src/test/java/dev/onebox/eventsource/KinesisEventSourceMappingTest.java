@@ -33,7 +33,7 @@ class KinesisEventSourceMappingTest {
     private final FakeKinesis kinesis = new FakeKinesis().withStream(STREAM, 2);
     private final FakeDynamoDb dynamoDb = new FakeDynamoDb();
     private final FakeS3 s3 = new FakeS3();
-    private final Checkpoints checkpoints = new Checkpoints(dynamoDb);
+    private final ShardCheckpoints checkpoints = new ShardCheckpoints(dynamoDb);
     private final List<KinesisEventSourceMapping> started = new ArrayList<>();
 
     @AfterEach
@@ -220,7 +220,7 @@ class KinesisEventSourceMappingTest {
                 SETTINGS)) {
             assertEquals(List.of("ShipperFunction", "AuditFunction"),
                     mappings.mappings().stream().map(KinesisEventSourceMapping::functionName).toList());
-            assertTrue(dynamoDb.created.containsKey(Checkpoints.TABLE));
+            assertTrue(dynamoDb.created.containsKey(ShardCheckpoints.TABLE));
             assertTrue(mappings.mappings().get(0).uuid().matches("[0-9a-f-]{36}"));
         }
     }

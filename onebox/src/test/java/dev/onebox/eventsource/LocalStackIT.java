@@ -86,7 +86,7 @@ class LocalStackIT {
                 byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(data);
             }
         }
-        Checkpoints checkpoints = new Checkpoints(dynamoDb);
+        ShardCheckpoints checkpoints = new ShardCheckpoints(dynamoDb);
         checkpoints.ensureTable(WAIT);
         EventSource.Kinesis event = new EventSource.Kinesis("Stream", "arn:aws:kinesis:us-east-1:000000000000:stream/"
                 + stream, stream, EventSource.StartingPosition.TRIM_HORIZON, Optional.empty(), 50, Duration.ZERO, true,
@@ -116,7 +116,7 @@ class LocalStackIT {
         assertEquals(List.of("agg-0/after"), restarted.delivered());
     }
 
-    private KinesisEventSourceMapping start(ScriptedHandler handler, EventSource.Kinesis event, Checkpoints checkpoints) {
+    private KinesisEventSourceMapping start(ScriptedHandler handler, EventSource.Kinesis event, ShardCheckpoints checkpoints) {
         KinesisEventSourceMapping mapping = new KinesisEventSourceMapping("ItFunction", handler.function("ItFunction"),
                 event, kinesis, checkpoints, KinesisEventSourceMapping.destinationFor(event, s3),
                 PollerSettings.defaults(), Clock.systemUTC());

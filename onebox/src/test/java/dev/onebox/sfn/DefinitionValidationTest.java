@@ -42,6 +42,12 @@ class DefinitionValidationTest {
     }
 
     @Test
+    void aStartAtThatIsNotAStringIsAProblemNamingTheField() {
+        assertProblem(problems("""
+                {"StartAt": 1, "States": {"A": {"Type": "Pass", "End": true}}}"""), "SCHEMA_VALIDATION_FAILED", "/StartAt");
+    }
+
+    @Test
     void statesNeedExactlyOneOfNextAndEnd() {
         assertProblem(problems("""
                 {"StartAt": "A", "States": {"A": {"Type": "Pass"}}}"""), "SCHEMA_VALIDATION_FAILED", "/States/A");

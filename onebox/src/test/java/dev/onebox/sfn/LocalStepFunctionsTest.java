@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.onebox.sfn.asl.HistoryEvent;
 import dev.onebox.sfn.asl.Json;
 import dev.onebox.sfn.asl.SfnClock;
-import dev.onebox.sfn.tasks.AwsClients;
+import dev.onebox.sfn.tasks.TaskClients;
 import dev.onebox.sfn.tasks.InProcessLambdaFunctions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ class LocalStepFunctionsTest {
         }
     }
 
-    private LocalStepFunctions service(InProcessLambdaFunctions functions, AwsClients clients) {
+    private LocalStepFunctions service(InProcessLambdaFunctions functions, TaskClients clients) {
         sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).awsClients(clients).build();
         return sfn;
     }
@@ -79,7 +79,7 @@ class LocalStepFunctionsTest {
 
     @Test
     void waitsOnVirtualTimeWithoutSleeping() {
-        LocalStepFunctions s = service(new InProcessLambdaFunctions(), AwsClients.none());
+        LocalStepFunctions s = service(new InProcessLambdaFunctions(), TaskClients.none());
         Instant before = s.clock().now();
         ExecutionResult r = s.run("""
                 {"StartAt": "Long", "States": {
@@ -91,7 +91,7 @@ class LocalStepFunctionsTest {
 
     @Test
     void aMachineTimeoutEndsTheExecutionTimedOutEvenDuringAWait() {
-        LocalStepFunctions s = service(new InProcessLambdaFunctions(), AwsClients.none());
+        LocalStepFunctions s = service(new InProcessLambdaFunctions(), TaskClients.none());
         StateMachine sm = s.createStateMachine("bounded", """
                 {"TimeoutSeconds": 60, "StartAt": "Long", "States": {
                   "Long": {"Type": "Wait", "Seconds": 3600, "End": true}}}""", WorkflowType.STANDARD, null);
@@ -106,7 +106,7 @@ class LocalStepFunctionsTest {
     @Test
     void substitutesDefinitionPlaceholdersAndInvokesPlainFunctionArns() {
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Pricing", Pricing.class);
-        LocalStepFunctions s = service(functions, AwsClients.none());
+        LocalStepFunctions s = service(functions, TaskClients.none());
         StateMachine sm = s.createStateMachine("pricing", """
                 {"StartAt": "Price", "States": {
                   "Price": {"Type": "Task", "Resource": "${PricingFunctionArn}", "End": true}}}""",
@@ -123,7 +123,7 @@ class LocalStepFunctionsTest {
     @Test
     void lambdaInvokeReturnsTheAwsResultShape() {
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Shout", new Shouting());
-        ExecutionResult r = service(functions, AwsClients.none()).run("""
+        ExecutionResult r = service(functions, TaskClients.none()).run("""
                 {"StartAt": "Call", "States": {
                   "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                            "Parameters": {"FunctionName": "Shout", "Payload": {"word": "hi"}}, "End": true}}}""",
@@ -140,7 +140,7 @@ class LocalStepFunctionsTest {
     @Test
     void jsonataTasksUseArgumentsOutputAndAssign() {
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Pricing", Pricing.class);
-        ExecutionResult r = service(functions, AwsClients.none()).run("""
+        ExecutionResult r = service(functions, TaskClients.none()).run("""
                 {"QueryLanguage": "JSONata", "StartAt": "Price", "States": {
                   "Price": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                             "Arguments": {"FunctionName": "Pricing", "Payload": {"id": "{% $states.input.order %}", "quantity": 2}},
@@ -155,7 +155,7 @@ class LocalStepFunctionsTest {
 
     @Test
     void anUnknownFunctionFailsWithLambdasErrorName() {
-        ExecutionResult r = service(new InProcessLambdaFunctions(), AwsClients.none()).run("""
+        ExecutionResult r = service(new InProcessLambdaFunctions(), TaskClients.none()).run("""
                 {"StartAt": "Call", "States": {
                   "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                            "Parameters": {"FunctionName": "Nope"}, "End": true}}}""", "{}", WorkflowType.STANDARD);
@@ -171,7 +171,7 @@ class LocalStepFunctionsTest {
                 .register("Boom", (RequestHandler<Object, Object>) (in, ctx) -> {
                     throw new RuntimeException("boom");
                 });
-        ExecutionResult r = service(functions, AwsClients.none()).run("""
+        ExecutionResult r = service(functions, TaskClients.none()).run("""
                 {"StartAt": "Call", "States": {
                   "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Boom", "End": true}}}""",
                 "{}", WorkflowType.STANDARD);
@@ -183,7 +183,7 @@ class LocalStepFunctionsTest {
     void startingTheSameNameTwiceWhileRunningIsIdempotent() {
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
                 .register("Park", (RequestHandler<Object, Object>) (in, ctx) -> Map.of());
-        LocalStepFunctions s = service(functions, AwsClients.none());
+        LocalStepFunctions s = service(functions, TaskClients.none());
         StateMachine sm = s.createStateMachine("waiting", """
                 {"StartAt": "Ask", "States": {
                   "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
@@ -200,7 +200,7 @@ class LocalStepFunctionsTest {
 
     @Test
     void aTaskWhoseClientIsAbsentFailsClearly() {
-        ExecutionResult r = service(new InProcessLambdaFunctions(), AwsClients.none()).run("""
+        ExecutionResult r = service(new InProcessLambdaFunctions(), TaskClients.none()).run("""
                 {"StartAt": "Announce", "States": {
                   "Announce": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
                                "Parameters": {"Entries": []}, "End": true}}}""", "{}", WorkflowType.STANDARD);
@@ -250,7 +250,7 @@ class LocalStepFunctionsTest {
             public void close() {
             }
         };
-        LocalStepFunctions s = service(new InProcessLambdaFunctions(), new AwsClients(fake, null, null, null));
+        LocalStepFunctions s = service(new InProcessLambdaFunctions(), new TaskClients(fake, null, null, null));
         ExecutionResult r = s.run("""
                 {"StartAt": "Get", "States": {
                   "Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
@@ -310,7 +310,7 @@ class LocalStepFunctionsTest {
             public void close() {
             }
         };
-        ExecutionResult r = service(new InProcessLambdaFunctions(), new AwsClients(null, kinesis, null, events)).run("""
+        ExecutionResult r = service(new InProcessLambdaFunctions(), new TaskClients(null, kinesis, null, events)).run("""
                 {"StartAt": "Put", "States": {
                   "Put": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:kinesis:putRecords",
                           "Parameters": {"StreamName": "playback", "Records": [{"Data.$": "States.JsonToString($.event)", "PartitionKey.$": "$.event.aggregateId"}]},
@@ -370,7 +370,7 @@ class LocalStepFunctionsTest {
             public void close() {
             }
         };
-        ExecutionResult r = service(new InProcessLambdaFunctions(), new AwsClients(null, null, s3, null)).run("""
+        ExecutionResult r = service(new InProcessLambdaFunctions(), new TaskClients(null, null, s3, null)).run("""
                 {"StartAt": "Put", "States": {
                   "Put": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
                           "Parameters": {"Bucket": "records", "Key": "q-1.json", "Body.$": "$.answer"}, "ResultPath": null, "Next": "Get"},
@@ -419,7 +419,7 @@ class LocalStepFunctionsTest {
             public void close() {
             }
         };
-        LocalStepFunctions s = service(new InProcessLambdaFunctions(), new AwsClients(null, null, s3, null));
+        LocalStepFunctions s = service(new InProcessLambdaFunctions(), new TaskClients(null, null, s3, null));
         String processor = """
                 "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
                   "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}""";
@@ -452,7 +452,7 @@ class LocalStepFunctionsTest {
                     }
                     return n / 2;
                 });
-        ExecutionResult r = service(functions, AwsClients.none()).run("""
+        ExecutionResult r = service(functions, TaskClients.none()).run("""
                 {"StartAt": "Both", "States": {
                   "Both": {"Type": "Parallel", "End": true, "Branches": [
                     {"StartAt": "Halve", "States": {"Halve": {"Type": "Map", "ItemsPath": "$.numbers", "MaxConcurrency": 2,
@@ -478,7 +478,7 @@ class LocalStepFunctionsTest {
     void aFailingBranchFailsTheParallelWithoutWaitingForItsSiblings() {
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
                 .register("Park", (RequestHandler<Object, Object>) (in, ctx) -> Map.of());
-        LocalStepFunctions s = service(functions, AwsClients.none());
+        LocalStepFunctions s = service(functions, TaskClients.none());
         StateMachine sm = s.createStateMachine("fail-fast", """
                 {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
                   {"StartAt": "Wait", "States": {"Wait": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
@@ -501,7 +501,7 @@ class LocalStepFunctionsTest {
                     }
                     return in;
                 });
-        ExecutionResult r = service(functions, AwsClients.none()).run("""
+        ExecutionResult r = service(functions, TaskClients.none()).run("""
                 {"StartAt": "Call", "States": {
                   "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Slow",
                            "TimeoutSeconds": 1, "End": true}}}""", "{}", WorkflowType.STANDARD);
@@ -511,7 +511,7 @@ class LocalStepFunctionsTest {
 
     @Test
     void distributedMapRunsItemsAsChildExecutionsAndBatches() {
-        LocalStepFunctions s = service(new InProcessLambdaFunctions(), AwsClients.none());
+        LocalStepFunctions s = service(new InProcessLambdaFunctions(), TaskClients.none());
         StateMachine sm = s.createStateMachine("fan-out", """
                 {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "Sizes",
                    "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"run": "r-1"}},
@@ -540,7 +540,7 @@ class LocalStepFunctionsTest {
                 {"StartAt": "Call", "States": {
                   "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Echo", "Next": "Broken"},
                   "Broken": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $nothing %}", "End": true}}}""";
-        LocalStepFunctions s = service(functions, AwsClients.none());
+        LocalStepFunctions s = service(functions, TaskClients.none());
         ExecutionResult standard = s.run(definition, "{}", WorkflowType.STANDARD);
         ExecutionResult express = s.run(definition, "{}", WorkflowType.EXPRESS);
         assertEquals("States.QueryEvaluationError", standard.error());
@@ -558,7 +558,7 @@ class LocalStepFunctionsTest {
                     }
                     return Map.of("ok", true);
                 });
-        LocalStepFunctions s = service(functions, AwsClients.none());
+        LocalStepFunctions s = service(functions, TaskClients.none());
         Instant before = s.clock().now();
         ExecutionResult r = s.run("""
                 {"StartAt": "Call", "States": {
@@ -575,7 +575,7 @@ class LocalStepFunctionsTest {
 
     @Test
     void expressExecutionsKeepNoHistory() {
-        LocalStepFunctions s = service(new InProcessLambdaFunctions(), AwsClients.none());
+        LocalStepFunctions s = service(new InProcessLambdaFunctions(), TaskClients.none());
         StateMachine sm = s.createStateMachine("fast", """
                 {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}""", WorkflowType.EXPRESS, Map.of());
         ExecutionDescription d = s.startSyncExecution(sm.arn(), null, "{\"a\":1}");

@@ -16,7 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code playback sfn run} as the project's main class calls it. */
+/** {@code sfn run} as a command line calls it. */
 class SfnCommandTest {
     @TempDir
     Path dir;

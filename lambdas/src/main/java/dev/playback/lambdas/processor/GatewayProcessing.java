@@ -1,7 +1,7 @@
 package dev.playback.lambdas.processor;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.playback.lambdas.batch.PerAggregate;
+import dev.playback.model.batch.PerAggregate;
 import dev.playback.lambdas.replay.GatewayReports;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;
@@ -127,23 +127,16 @@ public final class GatewayProcessing {
         String previous = generations.previous() != null && !generations.previous().equals(generations.active())
                 && !building.contains(generations.previous()) ? generations.previous() : null;
         if (building.isEmpty() && previous == null) return List.of();
-        Map<String, List<EventEnvelope>> events = new LinkedHashMap<>();
-        Map<String, List<String>> itemsOf = new HashMap<>();
-        String first = null;
-        for (Projection.Item item : live) {
-            if (failed.contains(item.sequenceNumber())) continue;
-            for (EventEnvelope e : item.events()) {
-                events.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
-                itemsOf.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(item.sequenceNumber());
-                if (first == null) first = item.sequenceNumber();
-            }
-        }
-        if (events.isEmpty()) return List.of();
+        List<LiveEvent> applied = live.stream().filter(item -> !failed.contains(item.sequenceNumber()))
+                .flatMap(item -> item.events().stream().map(e -> new LiveEvent(e, item.sequenceNumber()))).toList();
+        if (applied.isEmpty()) return List.of();
+        Map<String, List<LiveEvent>> events = PerAggregate.group(applied, l -> l.event().aggregateId());
+        String first = applied.get(0).sequenceNumber();
         List<String> retry = Collections.synchronizedList(new ArrayList<>());
         if (previous != null) {
             // Queries are answered from what the active generation recorded (or asked live): they cause nothing outside.
             GatewayRun suppress = GatewayRun.replay("previous-" + previous, GatewayMode.SUPPRESS, MissingRecord.LIVE);
-            follow(previous, suppress, events, itemsOf, new GatewayReport(), retry, context);
+            follow(previous, suppress, events, new GatewayReport(), retry, context);
         }
         for (String generation : building) {
             Optional<Replay> replay = replays.building(generation);
@@ -154,23 +147,27 @@ public final class GatewayProcessing {
             Replay r = replay.get();
             GatewayRun run = GatewayRun.replay(r.replayId(), GatewayMode.parse(r.gatewayMode()), MissingRecord.parse(r.missingRecords()));
             GatewayReport report = report(r.replayId());
-            follow(generation, run, events, itemsOf, report, retry, context);
+            follow(generation, run, events, report, retry, context);
             String piece = "live-" + generation + "-" + first;
             if (!report.isEmpty()) reports.ifPresent(g -> g.put(r.replayId(), name, piece, report.toJson()));
         }
         return retry;
     }
 
-    private void follow(String generation, GatewayRun run, Map<String, List<EventEnvelope>> events, Map<String, List<String>> itemsOf,
-                        GatewayReport report, List<String> retry, Context context) {
+    private void follow(String generation, GatewayRun run, Map<String, List<LiveEvent>> events, GatewayReport report,
+                        List<String> retry, Context context) {
         PerAggregate.forEach(events, workers, (aggregateId, stream) -> {
             try {
-                this.replay.apply(run.replayId(), generation, run, stream, report);
+                this.replay.apply(run.replayId(), generation, run, stream.stream().map(LiveEvent::event).toList(), report);
             } catch (RuntimeException e) {
                 log(context, processor.name() + ": live events of " + aggregateId + " into " + generation + " failed: " + e);
-                retry.addAll(itemsOf.get(aggregateId));
+                retry.addAll(stream.stream().map(LiveEvent::sequenceNumber).toList());
             }
         });
+    }
+
+    /** A live event and the record of the batch that carried it. */
+    private record LiveEvent(EventEnvelope event, String sequenceNumber) {
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.playback.lambdas.processor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.playback.lambdas.batch.PerAggregate;
+import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.GatewayBinding;

@@ -4,12 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.lambdas.aws.kinesis.KinesisBatch;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.aws.s3.S3SetAside;
-import dev.playback.lambdas.batch.PerAggregate;
+import dev.playback.model.batch.PerAggregate;
 import dev.playback.lambdas.wiring.DomainWiring;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.replay.GatewayReports;
@@ -50,7 +51,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
 
     private final Optional<Projection> projection;
     private final List<GatewayProcessing> effectful;
-    private final SetAside setAside;
+    private final KinesisBatch batch;
 
     public ProcessorHandler() {
         this(System.getenv());
@@ -77,7 +78,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         if (projection.isEmpty() && effectful.isEmpty()) throw new IllegalArgumentException("a processor function runs at least one processor");
         this.projection = projection;
         this.effectful = List.copyOf(effectful);
-        this.setAside = setAside;
+        this.batch = new KinesisBatch(setAside, "processor", "playback stream", NOT_A_PLAYBACK_STREAM_RECORD);
     }
 
     /** Only projections. */
@@ -129,14 +130,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
 
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
-        List<Projection.Item> items = new ArrayList<>();
-        for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
-            try {
-                items.add(item(r));
-            } catch (RuntimeException e) {
-                setAside.keep(r, NOT_A_PLAYBACK_STREAM_RECORD + e.getMessage(), context, "processor", "playback stream");
-            }
-        }
+        List<Projection.Item> items = batch.decode(input, context, ProcessorHandler::item);
         List<String> failures = new ArrayList<>();
         projection.ifPresent(p -> {
             Projection.Result result = p.apply(items);
@@ -144,7 +138,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
             if (!result.failures().isEmpty()) log(context, "projection: " + result.failures().size() + " records to retry: " + result.reasons());
         });
         for (GatewayProcessing g : effectful) failures.addAll(g.apply(items, context));
-        return new StreamsEventResponse(failures.stream().distinct().map(StreamsEventResponse.BatchItemFailure::new).toList());
+        return KinesisBatch.retry(failures);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.playback.lambdas.processor;
 
-import dev.playback.lambdas.batch.PerAggregate;
+import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.processor.CatchUp;
 import dev.playback.model.store.ProcessorState;

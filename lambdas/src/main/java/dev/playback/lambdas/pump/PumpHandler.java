@@ -4,8 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import dev.playback.lambdas.batch.PerAggregate;
+import dev.playback.model.batch.PerAggregate;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.kinesis.KinesisBatch;
 import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
@@ -44,7 +45,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
 
     private final Appender appender;
     private final EventPublisher feed;
-    private final SetAside setAside;
+    private final KinesisBatch batch;
     private final Clock clock;
 
     public PumpHandler() {
@@ -67,7 +68,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
     public PumpHandler(EventLog log, EventPublisher feed, SetAside setAside, Clock clock) {
         this.appender = new Appender(log, APPENDS);
         this.feed = feed;
-        this.setAside = setAside;
+        this.batch = new KinesisBatch(setAside, "pump", "event stream", "not an event batch: ");
         this.clock = clock;
     }
 
@@ -99,15 +100,8 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
     }
 
     private StreamsEventResponse pump(KinesisEvent input, Context context) {
-        List<EventEnvelope> events = new ArrayList<>();
-        for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
-            byte[] data = StreamRecords.bytes(r.getKinesis().getData());
-            try {
-                events.addAll(StreamRecords.decode(data));
-            } catch (RuntimeException e) {
-                setAside.keep(r, "not an event batch: " + e.getMessage(), context, "pump", "event stream");
-            }
-        }
+        List<EventEnvelope> events = batch.decode(input, context, r -> StreamRecords.decode(StreamRecords.bytes(r.getKinesis().getData())))
+                .stream().flatMap(List::stream).toList();
         if (!events.isEmpty()) {
             long t0 = System.nanoTime();
             List<AppendOutcome> outcomes = appender.append(events, clock.instant());
@@ -125,7 +119,7 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
                         .forEach(o -> context.getLogger().log("pump: " + o + "\n"));
             }
         }
-        return new StreamsEventResponse(new ArrayList<>());
+        return KinesisBatch.done();
     }
 
     private static Instant arrival(KinesisEvent.KinesisEventRecord r) {

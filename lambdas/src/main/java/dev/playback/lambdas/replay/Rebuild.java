@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
+import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.replay.EventPage;
 import dev.playback.model.replay.PlaybackRecord;
@@ -187,8 +188,7 @@ final class Rebuild {
 
     /** A page's events as playback records: one per aggregate, its events in version order. */
     static List<PlaybackRecord> records(Replay replay, List<EventEnvelope> events) {
-        Map<String, List<EventEnvelope>> byAggregate = new LinkedHashMap<>();
-        for (EventEnvelope e : events) byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
+        Map<String, List<EventEnvelope>> byAggregate = PerAggregate.group(events, EventEnvelope::aggregateId);
         List<PlaybackRecord> out = new ArrayList<>();
         for (List<EventEnvelope> stream : byAggregate.values()) {
             stream.sort(Comparator.comparingLong(EventEnvelope::versionOrZero));

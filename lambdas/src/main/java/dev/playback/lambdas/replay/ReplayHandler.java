@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The replay state machines' function: dispatches on {@code action} to {@link Replays}. Input and output
+ * The replay state machines' function: dispatches on {@code action} to {@link ReplayActions}. Input and output
  * are the JSON payloads of {@code statemachines/replay.asl.json}, {@code partial-replay.asl.json} and
  * {@code rollback.asl.json}; an error is thrown to the state machine (its Catch records the failure).
  */
@@ -37,7 +37,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    private final Replays replays;
+    private final ReplayActions replays;
     private final Executions executions;
 
     public ReplayHandler() {
@@ -45,7 +45,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     }
 
     public ReplayHandler(Map<String, String> environment) {
-        this(new Replays(wire(new Environment(environment)),
+        this(new ReplayActions(wire(new Environment(environment)),
                 ReplayRequest.maySend(new Environment(environment).optional(ReplayRequest.MAY_SEND_VARIABLE))),
                 new SfnExecutions(new AwsClients(new Environment(environment)).stepFunctions()));
     }
@@ -54,20 +54,20 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
      * @param replays    the replay use cases
      * @param executions where the scheduled {@code reconcile} reads the executions of running replays
      */
-    public ReplayHandler(Replays replays, Executions executions) {
+    public ReplayHandler(ReplayActions replays, Executions executions) {
         this.replays = replays;
         this.executions = executions;
     }
 
     /** A handler without Step Functions: {@code reconcile} is refused, naming what is missing. */
-    public ReplayHandler(Replays replays) {
+    public ReplayHandler(ReplayActions replays) {
         this(replays, arn -> {
             throw new IllegalStateException("reconcile needs Step Functions to read execution " + arn + ": this handler was built without it");
         });
     }
 
     public ReplayHandler(ReplayPorts ports) {
-        this(new Replays(ports));
+        this(new ReplayActions(ports));
     }
 
     static ReplayPorts wire(Environment env) {
@@ -149,7 +149,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
             case "fail" -> replays.fail(withExecution(in.get("state"), Requests.text(in, "execution")));
             case "rollback" -> replays.rollback(in.get("request"));
             case "findAggregates" -> replays.findAggregates(in.get("request"), Requests.text(in, "execution"));
-            case "rebuildAggregates" -> replays.rebuildAggregates(Requests.requireText(in, "replayId"), Replays.list(in.get("chunk"), "chunk"));
+            case "rebuildAggregates" -> replays.rebuildAggregates(Requests.requireText(in, "replayId"), ReplayActions.list(in.get("chunk"), "chunk"));
             case "partialReport" -> replays.partialReport(Requests.requireText(in, "replayId"));
             default -> throw new IllegalArgumentException("unknown action '" + action + "'; known: prepare, publish, progress, drained, "
                     + "finish, fail, rollback, findAggregates, rebuildAggregates, partialReport");

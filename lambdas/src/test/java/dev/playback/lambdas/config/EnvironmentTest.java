@@ -1,6 +1,6 @@
 package dev.playback.lambdas.config;
 
-import dev.playback.lambdas.ingest.IngestHandler;
+import dev.playback.lambdas.ingest.ApiHandler;
 import dev.playback.lambdas.processor.ProcessorHandler;
 import dev.playback.lambdas.pump.PumpHandler;
 import org.junit.jupiter.api.Test;
@@ -51,14 +51,14 @@ class EnvironmentTest {
         assertNamesAll(assertThrows(IllegalStateException.class, () -> new ProcessorHandler(Map.of())).getMessage(), "ProcessorFunction", processor);
         List<String> ingest = new java.util.ArrayList<>(processor);
         ingest.add("EVENT_STREAM");
-        assertNamesAll(assertThrows(IllegalStateException.class, () -> new IngestHandler(Map.of())).getMessage(), "IngestFunction", ingest);
+        assertNamesAll(assertThrows(IllegalStateException.class, () -> new ApiHandler(Map.of())).getMessage(), "IngestFunction", ingest);
     }
 
     @Test
     void namesOnlyWhatIsMissing() {
         Map<String, String> vars = new HashMap<>(Map.of("EVENTS_TABLE", "e", "EVENT_IDS_TABLE", "i", "DATA_TABLE", "d", "PAYLOAD_BUCKET", "p",
                 "PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger"));
-        String message = assertThrows(IllegalStateException.class, () -> new IngestHandler(vars)).getMessage();
+        String message = assertThrows(IllegalStateException.class, () -> new ApiHandler(vars)).getMessage();
         assertEquals("IngestFunction: missing environment variable EVENT_STREAM", message);
     }
 }

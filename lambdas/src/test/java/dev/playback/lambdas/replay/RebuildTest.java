@@ -225,7 +225,7 @@ class RebuildTest {
         String replayId = rebuildPublishedOnce("arn:exec:lost");
         Map<String, Executions.Status> stepFunctions = new java.util.HashMap<>();
         stepFunctions.put("arn:exec:lost", new Executions.Status("RUNNING", null, null));
-        ReplayHandler scheduled = new ReplayHandler(new Replays(world.ports), arn -> java.util.Optional.ofNullable(stepFunctions.get(arn)));
+        ReplayHandler scheduled = new ReplayHandler(new ReplayActions(world.ports), arn -> java.util.Optional.ofNullable(stepFunctions.get(arn)));
 
         JsonNode whileRunning = EventCodec.JSON.valueToTree(scheduled.handleRequest(input("action", "reconcile"), null));
         stepFunctions.put("arn:exec:lost", new Executions.Status("ABORTED", null, null)); // stopped; its status-change event was lost

@@ -72,7 +72,7 @@ class ReplayHandlerTest {
         com.fasterxml.jackson.databind.JsonNode lambdaError = Fixtures.json("sfn-catch-lambda-error.json");
         com.fasterxml.jackson.databind.JsonNode plain = Fixtures.json("sfn-catch-timeout.json");
 
-        org.junit.jupiter.api.Assertions.assertEquals("java.lang.IllegalStateException: replay r-1 cannot switch to g1", Replays.detail(lambdaError));
-        org.junit.jupiter.api.Assertions.assertEquals("States.Timeout: the task timed out: a.b is late", Replays.detail(plain));
+        org.junit.jupiter.api.Assertions.assertEquals("java.lang.IllegalStateException: replay r-1 cannot switch to g1", ReplayActions.detail(lambdaError));
+        org.junit.jupiter.api.Assertions.assertEquals("States.Timeout: the task timed out: a.b is late", ReplayActions.detail(plain));
     }
 }

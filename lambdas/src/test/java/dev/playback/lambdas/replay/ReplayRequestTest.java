@@ -59,7 +59,7 @@ class ReplayRequestTest {
 
     @Test
     void runsAnEffectfulGatewayModeThroughEventBridgeWhenTheDeploymentOptedIn() {
-        ReplayHandler optedIn = new ReplayHandler(new Replays(world.ports, true));
+        ReplayHandler optedIn = new ReplayHandler(new ReplayActions(world.ports, true));
 
         optedIn.handleRequest(findAggregates(throughEventBridge(input("replayId", "p-1", "aggregates", List.of("acc-1"),
                 "gatewayMode", "diff"))), null);

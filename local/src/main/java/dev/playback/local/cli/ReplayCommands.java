@@ -54,7 +54,7 @@ public final class ReplayCommands {
               verify [--report-only] [--replay-id ID] [--watch] [GATEWAY]
                                             rebuild into a shadow generation and report drift (VerifyStateMachine)
                   GATEWAY: [--gateway-mode suppress|diff|allow:GW[,GW]] [--missing-records fail|live] for processors
-                  with external effects (payouts); defaults suppress and fail
+                  with external effects (e.g. payouts, invoicing); defaults suppress and fail
               status REPLAY_ID              the replay record (who requested it), its checkpoints and its executions
               rollback [--processor P]...   make the previous generation active again (RollbackStateMachine)
                   all of them: [--json] [--aws [--stack NAME] [--data-table NAME] [--events-table NAME]]; --stack

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onebox.sfn.asl.History;
 import dev.onebox.sfn.asl.SfnClock;
-import dev.onebox.sfn.tasks.AwsClients;
+import dev.onebox.sfn.tasks.TaskClients;
 import dev.onebox.sfn.tasks.InProcessLambdaFunctions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,7 +78,7 @@ class ReplayStateMachineTest {
     void aLongDrainWaitContinuesAsNewAndNoExecutionNearsTheHistoryLimit() throws Exception {
         AtomicInteger checks = new AtomicInteger();
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Replay", replayFunction(checks));
-        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).awsClients(AwsClients.none()).build();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).awsClients(TaskClients.none()).build();
         String definition = Files.readString(Path.of("..", "statemachines", "replay.asl.json"));
         StateMachine sm = sfn.createStateMachine("Rebuild", definition, WorkflowType.STANDARD,
                 Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild"));
@@ -129,7 +129,7 @@ class ReplayStateMachineTest {
             }
             return real.invoke(payload);
         });
-        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).awsClients(AwsClients.none()).build();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).awsClients(TaskClients.none()).build();
         StateMachine sm = sfn.createStateMachine("Rebuild", Files.readString(Path.of("..", "statemachines", "replay.asl.json")),
                 WorkflowType.STANDARD, Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild"));
 

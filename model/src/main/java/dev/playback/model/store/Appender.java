@@ -1,5 +1,6 @@
 package dev.playback.model.store;
 
+import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
 
 import java.time.Instant;
@@ -64,12 +65,8 @@ public final class Appender {
 
     public List<AppendOutcome> append(List<EventEnvelope> events, Instant now) {
         Map<String, EventEnvelope> first = new LinkedHashMap<>();
-        Map<String, List<EventEnvelope>> byAggregate = new LinkedHashMap<>();
-        for (EventEnvelope e : events) {
-            if (first.putIfAbsent(e.eventId(), e) == null) {
-                byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
-            }
-        }
+        for (EventEnvelope e : events) first.putIfAbsent(e.eventId(), e);
+        Map<String, List<EventEnvelope>> byAggregate = PerAggregate.group(first.values(), EventEnvelope::aggregateId);
         Map<String, AppendOutcome> outcomes = new HashMap<>();
         Map<String, String> conflicts = new LinkedHashMap<>();
         Map<String, List<EventEnvelope>> pending = byAggregate;
@@ -117,13 +114,8 @@ public final class Appender {
             List<EventEnvelope> writing = toWrite.stream().filter(e -> !retry.contains(e.eventId())).toList();
             List<EventEnvelope> notWritten = writing.isEmpty() ? List.of() : log.write(writing);
             notWritten.forEach(e -> retry.add(e.eventId()));
-            Map<String, List<EventEnvelope>> next = new LinkedHashMap<>();
-            for (List<EventEnvelope> group : pending.values()) {
-                for (EventEnvelope e : group) {
-                    if (retry.contains(e.eventId())) next.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
-                }
-            }
-            pending = next;
+            pending = PerAggregate.group(pending.values().stream().flatMap(List::stream).filter(e -> retry.contains(e.eventId())).toList(),
+                    EventEnvelope::aggregateId);
         }
         // Conflicting sends of one id within this batch: the first one decided, the others conflict with it.
         for (EventEnvelope e : events) {

@@ -64,7 +64,7 @@ public final class EventBridgeServer implements AutoCloseable {
     public static EventBridgeServer start(EventBus bus, int port) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "playback-eventbridge-http");
+            Thread t = new Thread(r, "onebox-eventbridge-http");
             t.setDaemon(true);
             return t;
         });

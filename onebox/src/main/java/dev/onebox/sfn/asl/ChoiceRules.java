@@ -38,8 +38,8 @@ final class ChoiceRules {
                 if (cond == null) {
                     continue;
                 }
-                Template assign = r.containsKey("Assign") ? fields.assign(r.get("Assign"), rat, lang == State.Language.JSONATA) : null;
-                Template output = r.containsKey("Output") ? fields.jsonataTemplate(r.get("Output"), "Output", rat) : null;
+                PayloadTemplate assign = r.containsKey("Assign") ? fields.assign(r.get("Assign"), rat, lang == State.Language.JSONATA) : null;
+                PayloadTemplate output = r.containsKey("Output") ? fields.jsonataTemplate(r.get("Output"), "Output", rat) : null;
                 c.choices.add(new State.ChoiceRule(cond, next, assign, output));
             }
         }

@@ -170,7 +170,7 @@ public final class Definitions {
             }
         }
         Integer timeout = m.get("TimeoutSeconds") instanceof Number n ? n.intValue() : null;
-        Program p = new Program((String) startAt, start, compiled, blocking, timeout);
+        Program p = new Program(String.valueOf(startAt), start, compiled, blocking, timeout);
         blocking = outerBlocking || blocking;
         return p;
     }

@@ -71,8 +71,8 @@ final class ErrorHandlers {
                 discard = c.get("ResultPath") == null;
                 rp = discard ? null : fields.resultPath(c.get("ResultPath"), cat + "/ResultPath");
             }
-            Template output = c.containsKey("Output") ? fields.jsonataTemplate(c.get("Output"), "Output", cat) : null;
-            Template assign = c.containsKey("Assign") ? fields.assign(c.get("Assign"), cat, jsonata) : null;
+            PayloadTemplate output = c.containsKey("Output") ? fields.jsonataTemplate(c.get("Output"), "Output", cat) : null;
+            PayloadTemplate assign = c.containsKey("Assign") ? fields.assign(c.get("Assign"), cat, jsonata) : null;
             out.add(new State.Catcher(errors, next, rp, discard, output, assign));
             if (errors.contains(Errors.ALL) && i < l.size()) {
                 problems.add("SCHEMA_VALIDATION_FAILED: A catcher with States.ALL must be the last one at " + cat + "/ErrorEquals");

@@ -54,21 +54,21 @@ final class FieldCompiler {
         }
     }
 
-    Template jsonPathTemplate(Object v, String field, String at) {
+    PayloadTemplate jsonPathTemplate(Object v, String field, String at) {
         try {
-            return Template.jsonPath(v, field);
+            return PayloadTemplate.jsonPath(v, field);
         } catch (IllegalArgumentException e) {
             problems.add("SCHEMA_VALIDATION_FAILED: " + e.getMessage().replace(" at /" + field, "") + " at " + at + "/" + field);
-            return new Template.Constant(v);
+            return new PayloadTemplate.Constant(v);
         }
     }
 
-    Template jsonataTemplate(Object v, String field, String at) {
+    PayloadTemplate jsonataTemplate(Object v, String field, String at) {
         try {
-            return Template.jsonata(v, field);
+            return PayloadTemplate.jsonata(v, field);
         } catch (IllegalArgumentException e) {
             problems.add("SCHEMA_VALIDATION_FAILED: " + e.getMessage() + " at " + at + "/" + field);
-            return new Template.Constant(v);
+            return new PayloadTemplate.Constant(v);
         }
     }
 
@@ -81,10 +81,10 @@ final class FieldCompiler {
         }
     }
 
-    Template assign(Object v, String at, boolean jsonata) {
+    PayloadTemplate assign(Object v, String at, boolean jsonata) {
         if (!(v instanceof Map<?, ?> m)) {
             problems.add("SCHEMA_VALIDATION_FAILED: The value for the field 'Assign' must be an OBJECT at " + at + "/Assign");
-            return new Template.Constant(Map.of());
+            return new PayloadTemplate.Constant(Map.of());
         }
         for (Object k : m.keySet()) {
             String key = ((String) k).endsWith(".$") ? ((String) k).substring(0, ((String) k).length() - 2) : (String) k;

@@ -295,7 +295,7 @@ public final class Interpreter {
         return s.resultPath.set(rawInput, result);
     }
 
-    private static Map<String, Object> assignValues(Template t, Scope scope) {
+    private static Map<String, Object> assignValues(PayloadTemplate t, Scope scope) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) t.evaluate(scope);
         return m;
@@ -724,7 +724,7 @@ public final class Interpreter {
             if (m.items != null) {
                 itemsValue = m.items.evaluate(scope);
                 if (!(itemsValue instanceof List)) {
-                    String src = m.items instanceof Template.JsonataValue jv ? jv.expression().source() : Json.write(itemsValue);
+                    String src = m.items instanceof PayloadTemplate.JsonataValue jv ? jv.expression().source() : Json.write(itemsValue);
                     throw SfnException.query("The JSONata expression '" + src
                             + "' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '"
                             + Json.typeName(itemsValue) + "' for value: " + Json.write(itemsValue));
@@ -898,7 +898,7 @@ public final class Interpreter {
     private double tolerated(State.MapState m, Scope scope, boolean count) {
         Number fixed = count ? m.toleratedFailureCount : m.toleratedFailurePercentage;
         Path path = count ? m.toleratedFailureCountPath : m.toleratedFailurePercentagePath;
-        Template dyn = count ? m.toleratedDynamicCount : m.toleratedDynamicPercentage;
+        PayloadTemplate dyn = count ? m.toleratedDynamicCount : m.toleratedDynamicPercentage;
         String field = count ? "ToleratedFailureCount" : "ToleratedFailurePercentage";
         Object v;
         if (fixed != null) {

@@ -25,7 +25,7 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
     }
 
     public record Catcher(List<String> errorEquals, String next, Path resultPath, boolean discardResult,
-                          Template output, Template assign) {
+                          PayloadTemplate output, PayloadTemplate assign) {
         boolean matches(String error) {
             for (String e : errorEquals) {
                 if (Errors.matches(e, error)) {
@@ -48,11 +48,11 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
     public boolean outputNull;
     public Path resultPath;
     public boolean resultDiscard;
-    public Template parameters;
-    public Template resultSelector;
-    public Template arguments;
-    public Template output;
-    public Template assign;
+    public PayloadTemplate parameters;
+    public PayloadTemplate resultSelector;
+    public PayloadTemplate arguments;
+    public PayloadTemplate output;
+    public PayloadTemplate assign;
     public List<Retrier> retry = List.of();
     public List<Catcher> catchers = List.of();
     public Map<String, State> catchTargets;
@@ -78,19 +78,19 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
 
     public static final class Task extends State {
         public String resource;
-        public Template resourceTemplate;
+        public PayloadTemplate resourceTemplate;
         public Integer timeoutSeconds;
-        public Template timeoutSecondsDynamic;
+        public PayloadTemplate timeoutSecondsDynamic;
         public Integer heartbeatSeconds;
-        public Template heartbeatSecondsDynamic;
-        public Template credentials;
+        public PayloadTemplate heartbeatSecondsDynamic;
+        public PayloadTemplate credentials;
 
         Task(String name, Language l) {
             super(name, "Task", l);
         }
     }
 
-    public record ChoiceRule(Condition condition, String next, Template assign, Template output) {
+    public record ChoiceRule(Condition condition, String next, PayloadTemplate assign, PayloadTemplate output) {
     }
 
     public static final class Choice extends State {
@@ -123,8 +123,8 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
     public static final class Fail extends State {
         public Object error;            // String or JsonataExpression
         public Object cause;
-        public Template errorPath;      // path or intrinsic
-        public Template causePath;
+        public PayloadTemplate errorPath;      // path or intrinsic
+        public PayloadTemplate causePath;
 
         Fail(String name, Language l) {
             super(name, "Fail", l);
@@ -145,24 +145,24 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
         public String executionType;
         public String label;
         public Path itemsPath;
-        public Template items;
-        public Template itemSelector;
+        public PayloadTemplate items;
+        public PayloadTemplate itemSelector;
         public Integer maxConcurrency;
         public Path maxConcurrencyPath;
-        public Template maxConcurrencyDynamic;
+        public PayloadTemplate maxConcurrencyDynamic;
         public Number toleratedFailureCount;
         public Path toleratedFailureCountPath;
         public Number toleratedFailurePercentage;
         public Path toleratedFailurePercentagePath;
-        public Template toleratedDynamicCount;
-        public Template toleratedDynamicPercentage;
+        public PayloadTemplate toleratedDynamicCount;
+        public PayloadTemplate toleratedDynamicPercentage;
         /** ItemBatcher settings (MaxItemsPerBatch, BatchInput), or null. */
         public Map<?, ?> itemBatcher;
         /** A field the local executor cannot honour (ResultWriter), or null. */
         public String unsupported;
         /** ItemReader: the resource (e.g. arn:aws:states:::s3:getObject), its parameters and ReaderConfig. */
         public String readerResource;
-        public Template readerParameters;
+        public PayloadTemplate readerParameters;
         public Map<?, ?> readerConfig = Map.of();
 
         MapState(String name, Language l) {

@@ -55,7 +55,7 @@ final class StateTypes {
             t.timeoutSecondsDynamic = lang == State.Language.JSONATA ? fields.jsonataTemplate(to, "TimeoutSeconds", at) : null;
         }
         if (m.get("TimeoutSecondsPath") instanceof String p) {
-            t.timeoutSecondsDynamic = new Template.PathValue("TimeoutSecondsPath", fields.path(p, "TimeoutSecondsPath", at));
+            t.timeoutSecondsDynamic = new PayloadTemplate.PathValue("TimeoutSecondsPath", fields.path(p, "TimeoutSecondsPath", at));
         }
         Object hb = m.get("HeartbeatSeconds");
         if (hb instanceof Number n) {
@@ -67,7 +67,7 @@ final class StateTypes {
             t.heartbeatSecondsDynamic = fields.jsonataTemplate(hb, "HeartbeatSeconds", at);
         }
         if (m.get("HeartbeatSecondsPath") instanceof String p) {
-            t.heartbeatSecondsDynamic = new Template.PathValue("HeartbeatSecondsPath", fields.path(p, "HeartbeatSecondsPath", at));
+            t.heartbeatSecondsDynamic = new PayloadTemplate.PathValue("HeartbeatSecondsPath", fields.path(p, "HeartbeatSecondsPath", at));
         }
         return t;
     }
@@ -146,9 +146,9 @@ final class StateTypes {
                 problems.add("SCHEMA_VALIDATION_FAILED: The value for the field '" + field + "' must be a STRING at " + at + "/" + field);
                 continue;
             }
-            Template t;
+            PayloadTemplate t;
             try {
-                t = Template.dynamic(s, field, at);
+                t = PayloadTemplate.dynamic(s, field, at);
             } catch (IllegalArgumentException e) {
                 problems.add("SCHEMA_VALIDATION_FAILED: The value for the field '" + field + "' must be a valid JSONPath or intrinsic function at " + at + "/" + field);
                 continue;

@@ -11,7 +11,7 @@ import java.io.PrintStream;
 /**
  * Measures the interpreter: a Pass/Choice loop that increments a counter with
  * States.MathAdd until a Choice ends it, run as an EXPRESS workflow (no history), printing
- * state transitions per second. {@code playback sfn bench [ITERATIONS] [RUNS]}.
+ * state transitions per second. {@code sfn bench [ITERATIONS] [RUNS]}.
  */
 public final class SfnBenchmark {
     public static final int DEFAULT_ITERATIONS = 50_000;

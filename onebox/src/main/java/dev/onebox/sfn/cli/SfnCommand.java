@@ -20,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code playback sfn ...}: runs state machine definitions locally, without emulators for
+ * {@code sfn ...} (mounted by a command line, e.g. {@code playback sfn}): runs state machine definitions locally, without emulators for
  * machines that need no Lambda function or AWS service.
  * <pre>
  * sfn run DEFINITION.json|.yaml [--input JSON|@FILE] [--type STANDARD|EXPRESS] [--json] [--real-time] [--sub Name=Value]...
@@ -31,9 +31,9 @@ import java.util.Map;
  */
 public final class SfnCommand {
     static final String USAGE = """
-            usage: playback sfn run DEFINITION.json [--input JSON|@FILE] [--type STANDARD|EXPRESS] [--json] [--real-time] [--sub Name=Value]...
-                   playback sfn run --batch IN.jsonl|- [--type STANDARD|EXPRESS] [--real-time]
-                   playback sfn bench [ITERATIONS] [RUNS]""";
+            usage: sfn run DEFINITION.json [--input JSON|@FILE] [--type STANDARD|EXPRESS] [--json] [--real-time] [--sub Name=Value]...
+                   sfn run --batch IN.jsonl|- [--type STANDARD|EXPRESS] [--real-time]
+                   sfn bench [ITERATIONS] [RUNS]""";
 
     private SfnCommand() {
     }

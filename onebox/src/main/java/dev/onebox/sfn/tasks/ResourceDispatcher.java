@@ -41,9 +41,9 @@ public final class ResourceDispatcher implements TaskDispatcher {
 
     private final LocalStepFunctions service;
     private final LambdaFunctions lambdas;
-    private final AwsClients clients;
+    private final TaskClients clients;
 
-    public ResourceDispatcher(LocalStepFunctions service, LambdaFunctions lambdas, AwsClients clients) {
+    public ResourceDispatcher(LocalStepFunctions service, LambdaFunctions lambdas, TaskClients clients) {
         this.service = service;
         this.lambdas = lambdas;
         this.clients = clients;
@@ -342,7 +342,7 @@ public final class ResourceDispatcher implements TaskDispatcher {
     private Object sdk(String errorPrefix, Object client, String operation, Map<?, ?> params, String serviceName) {
         if (client == null) {
             throw new SfnException(Errors.RUNTIME, "No " + serviceName + " client is configured for the local Step Functions "
-                    + "executor (AwsClients." + serviceName.toLowerCase() + " is absent)");
+                    + "executor (TaskClients." + serviceName.toLowerCase() + " is absent)");
         }
         Method method = operationMethod(client.getClass(), operation);
         if (method == null) {

@@ -9,6 +9,7 @@ import dev.playback.model.event.InvalidEventException;
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The events of a subscription (one aggregate = one subscription), decoded from their envelopes. Their days are the
@@ -62,7 +63,7 @@ public sealed interface SubscriptionEvent {
 
     /** The domain's event types, for the ingest catalog. */
     static List<EventType> types() {
-        return List.of(new StartedType(), new PlanChangedType(), new CancelledType(), new InvoiceRequestedType(), new ReversedType());
+        return List.of(new StartedType(), planChanged(), cancelled(), invoiceRequested(), reversed());
     }
 
     /**
@@ -110,56 +111,38 @@ public sealed interface SubscriptionEvent {
         }
     }
 
-    final class PlanChangedType implements EventType {
-        @Override
-        public String name() {
-            return PLAN_CHANGED;
-        }
-
+    /** A type without upcaster: its name and how its (current) payload is checked. */
+    record Checked(String name, Consumer<ObjectNode> check) implements EventType {
         @Override
         public void validate(ObjectNode payload) {
-            Fields.only(payload, "plan", "monthlyPrice");
-            Fields.text(payload, "plan", 100);
-            Fields.price(payload, "monthlyPrice");
+            check.accept(payload);
         }
     }
 
-    final class CancelledType implements EventType {
-        @Override
-        public String name() {
-            return SUBSCRIPTION_CANCELLED;
-        }
-
-        @Override
-        public void validate(ObjectNode payload) {
-            Fields.only(payload);
-        }
+    static EventType planChanged() {
+        return new Checked(PLAN_CHANGED, p -> {
+            Fields.only(p, "plan", "monthlyPrice");
+            Fields.text(p, "plan", 100);
+            Fields.price(p, "monthlyPrice");
+        });
     }
 
-    final class InvoiceRequestedType implements EventType {
-        @Override
-        public String name() {
-            return INVOICE_REQUESTED;
-        }
-
-        @Override
-        public void validate(ObjectNode payload) {
-            Fields.only(payload, "period");
-            Fields.period(payload, "period");
-        }
+    static EventType cancelled() {
+        return new Checked(SUBSCRIPTION_CANCELLED, p -> Fields.only(p));
     }
 
-    final class ReversedType implements EventType {
-        @Override
-        public String name() {
-            return SUBSCRIPTION_EVENT_REVERSED;
-        }
+    static EventType invoiceRequested() {
+        return new Checked(INVOICE_REQUESTED, p -> {
+            Fields.only(p, "period");
+            Fields.period(p, "period");
+        });
+    }
 
-        @Override
-        public void validate(ObjectNode payload) {
-            Fields.only(payload, "eventId", "reason");
-            Fields.eventId(payload, "eventId");
-            Fields.text(payload, "reason", 500);
-        }
+    static EventType reversed() {
+        return new Checked(SUBSCRIPTION_EVENT_REVERSED, p -> {
+            Fields.only(p, "eventId", "reason");
+            Fields.eventId(p, "eventId");
+            Fields.text(p, "reason", 500);
+        });
     }
 }

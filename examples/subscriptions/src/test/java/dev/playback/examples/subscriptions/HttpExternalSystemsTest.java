@@ -1,7 +1,6 @@
 package dev.playback.examples.subscriptions;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.playback.model.domain.Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.playback.model.event.Envelopes.json;
@@ -56,25 +54,6 @@ class HttpExternalSystemsTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
-    private static Settings settings(Map<String, String> variables, Map<String, String> secrets) {
-        return new Settings() {
-            @Override
-            public String require(String name) {
-                return optional(name).orElseThrow(() -> new IllegalStateException("missing " + name));
-            }
-
-            @Override
-            public Optional<String> optional(String name) {
-                return Optional.ofNullable(variables.get(name));
-            }
-
-            @Override
-            public Optional<String> secret(String name) {
-                return Optional.ofNullable(secrets.get(name));
-            }
-        };
-    }
-
     @Test
     void theTaxRateIsAGetWithCountryAndDate_andTheInvoiceAPostWithItsIdempotencyKey() {
         HttpExternalSystems systems = new HttpExternalSystems(url("/tax/"), url("/billing"));
@@ -89,7 +68,7 @@ class HttpExternalSystemsTest {
 
     @Test
     void eachServiceGetsTheAuthorizationHeaderItsSecretHolds() {
-        HttpExternalSystems systems = Subscriptions.externalSystems(settings(
+        HttpExternalSystems systems = Subscriptions.externalSystems(new FixedSettings(
                 Map.of(Subscriptions.TAX_URL, url("/tax").toString(), Subscriptions.INVOICE_URL, url("/billing").toString()),
                 Map.of(Subscriptions.TAX_SECRET, "Bearer tax-token-1", Subscriptions.INVOICE_SECRET, "Basic aW52OnNlY3JldA==")));
 

@@ -2,37 +2,16 @@ package dev.playback.examples.subscriptions;
 
 import dev.playback.model.domain.Domains;
 import dev.playback.model.domain.EffectfulProcessor;
-import dev.playback.model.domain.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** What the domain declares to Playback, loaded the way the generic handlers load it. */
 class SubscriptionsTest {
-    private static Settings variables(Map<String, String> values) {
-        return new Settings() {
-            @Override
-            public String require(String name) {
-                return optional(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is not set"));
-            }
-
-            @Override
-            public Optional<String> optional(String name) {
-                return Optional.ofNullable(values.get(name));
-            }
-
-            @Override
-            public Optional<String> secret(String name) {
-                return Optional.empty();
-            }
-        };
-    }
-
     @Test
     void loadedByItsClassNameItDeclaresItsEventTypesProjectionAndInvoicing() {
         Domains domains = Domains.load("dev.playback.examples.subscriptions.Subscriptions");
@@ -48,13 +27,13 @@ class SubscriptionsTest {
     void invoicingIsBuiltWithTheProrationRuleItsSettingsName() {
         EffectfulProcessor declared = new Subscriptions().effectfulProcessors().get(0);
 
-        InvoicingProcessor built = (InvoicingProcessor) declared.build(variables(Map.of(Subscriptions.PRORATION_RULE, "v1")));
+        InvoicingProcessor built = (InvoicingProcessor) declared.build(new FixedSettings(Map.of(Subscriptions.PRORATION_RULE, "v1")));
 
         assertEquals(Proration.V1, built.proration());
         IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
-                () -> declared.build(variables(Map.of(Subscriptions.PRORATION_RULE, "v3"))));
+                () -> declared.build(new FixedSettings(Map.of(Subscriptions.PRORATION_RULE, "v3"))));
         assertEquals("unknown proration rule 'v3'; expected v1 or v2", wrong.getMessage());
-        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> declared.build(variables(Map.of())));
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> declared.build(new FixedSettings(Map.of())));
         assertEquals("environment variable PRORATION_RULE is not set", missing.getMessage());
     }
 
@@ -63,7 +42,7 @@ class SubscriptionsTest {
         EffectfulProcessor declared = new Subscriptions().effectfulProcessors().get(0);
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> declared.externalSystems().apply(variables(Map.of(Subscriptions.TAX_URL, "http://127.0.0.1:1"))));
+                () -> declared.externalSystems().apply(new FixedSettings(Map.of(Subscriptions.TAX_URL, "http://127.0.0.1:1"))));
 
         assertEquals("environment variable INVOICE_URL is not set", e.getMessage());
     }

@@ -2,6 +2,7 @@ package dev.playback.lambdas.aws.dynamodb;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
+import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.EventLog;
 import dev.playback.model.store.EventStatus;
@@ -38,7 +39,7 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
  */
 public final class DynamoEventLog implements EventLog, EventStore {
     private static final int MAX_UNPROCESSED_ROUNDS = 50;
-    private static final java.util.concurrent.ExecutorService WRITERS = dev.playback.lambdas.batch.PerAggregate.workers("events-table-writer", 32);
+    private static final java.util.concurrent.ExecutorService WRITERS = PerAggregate.workers("events-table-writer", 32);
 
     private final DynamoDbClient dynamo;
     private final String eventsTable;
@@ -268,8 +269,7 @@ public final class DynamoEventLog implements EventLog, EventStore {
      */
     @Override
     public List<EventEnvelope> write(List<EventEnvelope> events) {
-        Map<String, List<EventEnvelope>> byAggregate = new java.util.LinkedHashMap<>();
-        for (EventEnvelope e : events) byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
+        Map<String, List<EventEnvelope>> byAggregate = PerAggregate.group(events, EventEnvelope::aggregateId);
         List<java.util.concurrent.CompletableFuture<List<EventEnvelope>>> writes = new ArrayList<>();
         for (List<EventEnvelope> stream : byAggregate.values()) {
             stream.sort(java.util.Comparator.comparing(EventEnvelope::version));

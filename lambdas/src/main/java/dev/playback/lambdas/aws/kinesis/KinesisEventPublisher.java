@@ -1,6 +1,7 @@
 package dev.playback.lambdas.aws.kinesis;
 
 import dev.playback.model.event.EventCodec;
+import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.EventPublisher;
 import software.amazon.awssdk.core.SdkBytes;
@@ -80,8 +81,7 @@ public final class KinesisEventPublisher implements EventPublisher {
         Budget budget = deadline == null ? new Budget(null, Long.MAX_VALUE, nanoTime, sleeper)
                 : new Budget(deadline, nanoTime.getAsLong() + deadline.toNanos(), nanoTime, sleeper);
         Map<String, List<PutRecordsRequestEntry>> recordsByAggregate = new LinkedHashMap<>();
-        Map<String, List<EventEnvelope>> byAggregate = new LinkedHashMap<>();
-        for (EventEnvelope e : events) byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e);
+        Map<String, List<EventEnvelope>> byAggregate = PerAggregate.group(events, EventEnvelope::aggregateId);
         int waves = 0;
         for (var entry : byAggregate.entrySet()) {
             List<PutRecordsRequestEntry> records = pack(entry.getKey(), entry.getValue());

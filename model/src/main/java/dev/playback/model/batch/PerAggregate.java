@@ -1,4 +1,4 @@
-package dev.playback.lambdas.batch;
+package dev.playback.model.batch;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,9 +14,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * The fan-out of a batch per aggregate: one aggregate's items in order, aggregates in parallel. And the one thread
- * pool policy of the handlers ({@link #workers}): fixed size, daemon threads named by function, so that a container
- * never waits for them to exit.
+ * A batch per aggregate: its items grouped by aggregate ({@link #group}, the one grouping of the core, the handlers and
+ * the adapters) and fanned out, one aggregate's items in order, aggregates in parallel ({@link #forEach}). And the one
+ * thread pool policy of the handlers ({@link #workers}): fixed size, daemon threads named by function, so that a
+ * container never waits for them to exit.
  */
 public final class PerAggregate {
     private PerAggregate() {

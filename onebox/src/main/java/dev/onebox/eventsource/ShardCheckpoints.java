@@ -21,17 +21,17 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * last record that is done with (processed, or sent to the on-failure destination); a restart resumes after it. A
  * shard read to its end is marked ended, so its children may start.
  */
-public final class Checkpoints {
+public final class ShardCheckpoints {
     public static final String TABLE = "playback-local-esm-checkpoints";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
 
-    public Checkpoints(DynamoDbClient dynamoDb) {
+    public ShardCheckpoints(DynamoDbClient dynamoDb) {
         this(dynamoDb, TABLE);
     }
 
-    public Checkpoints(DynamoDbClient dynamoDb, String table) {
+    public ShardCheckpoints(DynamoDbClient dynamoDb, String table) {
         this.dynamoDb = dynamoDb;
         this.table = table;
     }

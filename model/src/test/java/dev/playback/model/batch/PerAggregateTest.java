@@ -1,4 +1,4 @@
-package dev.playback.lambdas.batch;
+package dev.playback.model.batch;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -18,15 +18,15 @@ import java.util.Optional;
  * The replay use cases the state machines call, one method per action: full rebuilds and verifications
  * ({@link Rebuild}, {@link Verification}), partial replays ({@link PartialReplay}), failure and rollback.
  */
-public final class Replays {
+public final class ReplayActions {
     private final ReplayPorts ports;
     private final Checkpoints checkpoints;
     private final Rebuild rebuild;
     private final Verification verification;
     private final PartialReplay partial;
 
-    /** Replays that refuse effectful gateway modes requested through EventBridge. */
-    public Replays(ReplayPorts ports) {
+    /** Replay actions that refuse effectful gateway modes requested through EventBridge. */
+    public ReplayActions(ReplayPorts ports) {
         this(ports, false);
     }
 
@@ -34,7 +34,7 @@ public final class Replays {
      * @param eventReplaysMaySend whether a replay requested through EventBridge may run in an effectful gateway mode
      *                            ({@code diff}, {@code allow:…}): the template parameter AllowEffectfulEventReplays
      */
-    public Replays(ReplayPorts ports, boolean eventReplaysMaySend) {
+    public ReplayActions(ReplayPorts ports, boolean eventReplaysMaySend) {
         this.ports = ports;
         this.checkpoints = new Checkpoints(ports);
         this.rebuild = new Rebuild(ports, checkpoints, eventReplaysMaySend);

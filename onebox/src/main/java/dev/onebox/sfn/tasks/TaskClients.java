@@ -15,10 +15,10 @@ import java.net.URI;
  * The SDK clients AWS service integrations use. A null client means "not configured":
  * a task that needs it fails with States.Runtime naming the missing service.
  */
-public record AwsClients(DynamoDbClient dynamoDb, KinesisClient kinesis, S3Client s3, EventBridgeClient eventBridge) {
+public record TaskClients(DynamoDbClient dynamoDb, KinesisClient kinesis, S3Client s3, EventBridgeClient eventBridge) {
 
-    public static AwsClients none() {
-        return new AwsClients(null, null, null, null);
+    public static TaskClients none() {
+        return new TaskClients(null, null, null, null);
     }
 
     /** Endpoints for the local emulators; null endpoint → that client is absent. */
@@ -26,7 +26,7 @@ public record AwsClients(DynamoDbClient dynamoDb, KinesisClient kinesis, S3Clien
     }
 
     /** Clients for the given endpoints, static dummy credentials, the given region. */
-    public static AwsClients forEndpoints(Endpoints endpoints, String region) {
+    public static TaskClients forEndpoints(Endpoints endpoints, String region) {
         StaticCredentialsProvider creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         Region r = Region.of(region);
         DynamoDbClient ddb = endpoints.dynamoDb() == null ? null : DynamoDbClient.builder()
@@ -41,6 +41,6 @@ public record AwsClients(DynamoDbClient dynamoDb, KinesisClient kinesis, S3Clien
         EventBridgeClient eb = endpoints.eventBridge() == null ? null : EventBridgeClient.builder()
                 .endpointOverride(endpoints.eventBridge()).region(r).credentialsProvider(creds)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        return new AwsClients(ddb, kin, s3, eb);
+        return new TaskClients(ddb, kin, s3, eb);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * Output): constant parts are kept as they are, dynamic parts ({@code "key.$"} paths and
  * intrinsic functions, or {@code {% %}} JSONata expressions) are compiled once.
  */
-public sealed interface Template {
+public sealed interface PayloadTemplate {
     Object evaluate(Scope scope);
 
     /** Whether the template is a constant (so it can be evaluated once). */
@@ -18,7 +18,7 @@ public sealed interface Template {
         return false;
     }
 
-    record Constant(Object value) implements Template {
+    record Constant(Object value) implements PayloadTemplate {
         @Override
         public Object evaluate(Scope scope) {
             return value;
@@ -30,7 +30,7 @@ public sealed interface Template {
         }
     }
 
-    record PathValue(String field, Path path) implements Template {
+    record PathValue(String field, Path path) implements PayloadTemplate {
         @Override
         public Object evaluate(Scope scope) {
             Object v = scope.read(path);
@@ -42,14 +42,14 @@ public sealed interface Template {
         }
     }
 
-    record IntrinsicValue(String field, Intrinsic function) implements Template {
+    record IntrinsicValue(String field, Intrinsic function) implements PayloadTemplate {
         @Override
         public Object evaluate(Scope scope) {
             return function.evaluate(scope::read);
         }
     }
 
-    record JsonataValue(JsonataExpression expression) implements Template {
+    record JsonataValue(JsonataExpression expression) implements PayloadTemplate {
         @Override
         public Object evaluate(Scope scope) {
             Object v = expression.evaluate(scope.states(), scope.variables());
@@ -61,7 +61,7 @@ public sealed interface Template {
         }
     }
 
-    record ObjectValue(String[] keys, Template[] values) implements Template {
+    record ObjectValue(String[] keys, PayloadTemplate[] values) implements PayloadTemplate {
         @Override
         public Object evaluate(Scope scope) {
             Map<String, Object> out = new LinkedHashMap<>(keys.length * 2);
@@ -72,11 +72,11 @@ public sealed interface Template {
         }
     }
 
-    record ArrayValue(Template[] values) implements Template {
+    record ArrayValue(PayloadTemplate[] values) implements PayloadTemplate {
         @Override
         public Object evaluate(Scope scope) {
             List<Object> out = new ArrayList<>(values.length);
-            for (Template t : values) {
+            for (PayloadTemplate t : values) {
                 out.add(t.evaluate(scope));
             }
             return out;
@@ -84,14 +84,14 @@ public sealed interface Template {
     }
 
     /** JSONPath payload template: keys ending in ".$" hold a path or an intrinsic function. */
-    static Template jsonPath(Object value, String field) {
+    static PayloadTemplate jsonPath(Object value, String field) {
         if (value instanceof Map<?, ?> m) {
             List<String> keys = new ArrayList<>();
-            List<Template> values = new ArrayList<>();
+            List<PayloadTemplate> values = new ArrayList<>();
             boolean constant = true;
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 String key = (String) e.getKey();
-                Template t;
+                PayloadTemplate t;
                 if (key.endsWith(".$") && key.length() > 2) {
                     if (!(e.getValue() instanceof String s)) {
                         throw new IllegalArgumentException("The value for the field '" + key
@@ -109,24 +109,24 @@ public sealed interface Template {
             if (constant) {
                 return new Constant(value);
             }
-            return new ObjectValue(keys.toArray(new String[0]), values.toArray(new Template[0]));
+            return new ObjectValue(keys.toArray(new String[0]), values.toArray(new PayloadTemplate[0]));
         }
         if (value instanceof List<?> l) {
-            List<Template> values = new ArrayList<>();
+            List<PayloadTemplate> values = new ArrayList<>();
             boolean constant = true;
             int i = 0;
             for (Object o : l) {
-                Template t = jsonPath(o, field + "[" + i++ + "]");
+                PayloadTemplate t = jsonPath(o, field + "[" + i++ + "]");
                 constant &= t.isConstant();
                 values.add(t);
             }
-            return constant ? new Constant(value) : new ArrayValue(values.toArray(new Template[0]));
+            return constant ? new Constant(value) : new ArrayValue(values.toArray(new PayloadTemplate[0]));
         }
         return new Constant(value);
     }
 
     /** A ".$" value: a path ($, $$, $var) or an intrinsic function. */
-    static Template dynamic(String text, String key, String field) {
+    static PayloadTemplate dynamic(String text, String key, String field) {
         if (Intrinsic.looksLikeIntrinsic(text)) {
             try {
                 return new IntrinsicValue(key, Intrinsic.compile(text));
@@ -144,34 +144,34 @@ public sealed interface Template {
     }
 
     /** JSONata template: strings written {% ... %} are expressions, the rest is constant. */
-    static Template jsonata(Object value, String field) {
+    static PayloadTemplate jsonata(Object value, String field) {
         if (JsonataExpression.isExpression(value)) {
             return new JsonataValue(JsonataExpression.compile((String) value, field));
         }
         if (value instanceof Map<?, ?> m) {
             List<String> keys = new ArrayList<>();
-            List<Template> values = new ArrayList<>();
+            List<PayloadTemplate> values = new ArrayList<>();
             boolean constant = true;
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 String key = (String) e.getKey();
-                Template t = jsonata(e.getValue(), field + "/" + key);
+                PayloadTemplate t = jsonata(e.getValue(), field + "/" + key);
                 constant &= t.isConstant();
                 keys.add(key);
                 values.add(t);
             }
             return constant ? new Constant(value)
-                    : new ObjectValue(keys.toArray(new String[0]), values.toArray(new Template[0]));
+                    : new ObjectValue(keys.toArray(new String[0]), values.toArray(new PayloadTemplate[0]));
         }
         if (value instanceof List<?> l) {
-            List<Template> values = new ArrayList<>();
+            List<PayloadTemplate> values = new ArrayList<>();
             boolean constant = true;
             int i = 0;
             for (Object o : l) {
-                Template t = jsonata(o, field + "[" + i++ + "]");
+                PayloadTemplate t = jsonata(o, field + "[" + i++ + "]");
                 constant &= t.isConstant();
                 values.add(t);
             }
-            return constant ? new Constant(value) : new ArrayValue(values.toArray(new Template[0]));
+            return constant ? new Constant(value) : new ArrayValue(values.toArray(new PayloadTemplate[0]));
         }
         return new Constant(value);
     }

@@ -32,11 +32,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * API Gateway (REST, proxy) → ingest. Routes:
+ * The HTTP API's function (API Gateway, REST proxy), serving every route:
  * {@code POST /events}, {@code GET /events/{eventId}}, {@code GET /aggregates/{aggregateId}},
  * {@code GET /aggregates/{aggregateId}/events}. Only translates; the work is in {@link Ingest}.
  */
-public final class IngestHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     /**
      * The largest body accepted: one that fits, with room to spare, in a synchronous Lambda invoke (6,291,456 bytes),
      * which carries it inside the API Gateway proxy event as a JSON string; escaping can double a JSON body (every
@@ -53,15 +53,15 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
     private final Ingest ingest;
     private final List<String> processors;
 
-    public IngestHandler() {
+    public ApiHandler() {
         this(System.getenv());
     }
 
-    public IngestHandler(Map<String, String> environment) {
+    public ApiHandler(Map<String, String> environment) {
         this(wire(new Environment(environment)));
     }
 
-    private IngestHandler(Wired w) {
+    private ApiHandler(Wired w) {
         this(w.ingest(), w.processors());
     }
 
@@ -69,7 +69,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
      * @param processors the deployment's processors, the first the one {@code GET /aggregates/{id}} answers for
      *                   without {@code ?processor=}
      */
-    public IngestHandler(Ingest ingest, List<String> processors) {
+    public ApiHandler(Ingest ingest, List<String> processors) {
         if (processors.isEmpty()) throw new IllegalArgumentException("the API needs at least one processor to read states of");
         this.ingest = ingest;
         this.processors = List.copyOf(processors);
@@ -86,7 +86,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         var dynamo = aws.dynamoDb();
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), t.payloadBucket());
         DynamoEventLog log = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), payloads);
-        Duration deadline = env.optional("INGEST_PUBLISH_SECONDS").map(IngestHandler::seconds).orElse(DEFAULT_PUBLISH_DEADLINE);
+        Duration deadline = env.optional("INGEST_PUBLISH_SECONDS").map(ApiHandler::seconds).orElse(DEFAULT_PUBLISH_DEADLINE);
         return new Wired(new Ingest(w.domains().catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
                 new DynamoStateStore(dynamo, t.dataTable()), Clock.systemUTC()), w.domains().processorNames());
     }
