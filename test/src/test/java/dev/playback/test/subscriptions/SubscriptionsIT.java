@@ -302,6 +302,9 @@ class SubscriptionsIT {
     void withV2DeployedADiffReplayOfInvoicingSendsExactlyTheCorrectionsAndASecondOneNothing() throws Exception {
         assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "ReplayFunction", "PayoutsFunction", "InvoicingFunction"),
                 stack.updateParameter("ProrationRule", "v2"));
+        // The tax-rate service answers otherwise now: the replay must take the rates recorded live (0.19, 0.20).
+        stack.external().tax().setRate("DE", LocalDate.parse("2026-02-01"), new BigDecimal("0.25"));
+        assertEquals(0, new BigDecimal("0.25").compareTo(stack.external().tax().rate("DE", LocalDate.parse("2026-03-01"))));
         int sentBefore = invoices().invoices().size();
         ObjectNode fix = JSON.createObjectNode().put("replayId", "fix-proration").put("gatewayMode", "diff");
         fix.putArray("processors").add("invoicing");
@@ -347,8 +350,8 @@ class SubscriptionsIT {
         stack.awaitIdle(IDLE);
 
         assertEquals(sentBefore + 1, invoices().invoices().size(), "one compensation");
-        List<Amounts> dee = received().get("inv-dee-2026-02");
-        Amounts compensation = dee.get(dee.size() - 1);
+        List<Amounts> february = received().get("inv-dee-2026-02");
+        Amounts compensation = february.get(february.size() - 1);
         assertEquals(0, held.negate().compareTo(compensation.total()), "the compensation takes back what is held: " + held + ", " + compensation);
         assertEquals(0, BigDecimal.ZERO.compareTo(invoices().totalPerInvoice().get("inv-dee-2026-02")), invoices().totalPerInvoice().toString());
         assertEquals(0, V2.get("inv-dee-2026-03").total().compareTo(invoices().totalPerInvoice().get("inv-dee-2026-03")),
