@@ -248,10 +248,18 @@ class SubscriptionsIT {
                 received.size(), invoices().totalPerInvoice(), sum(invoices().totalPerInvoice()), invoiced);
     }
 
+    /** The tax-rate service answers 0.25 for February and March from now on: a replay must take the rates recorded live. */
+    private void taxRatesMove() {
+        for (String from : List.of("2026-02-01", "2026-03-01")) stack.external().tax().setRate("DE", LocalDate.parse(from), new BigDecimal("0.25"));
+        for (String day : List.of("2026-02-01", "2026-03-01")) {
+            assertEquals(0, new BigDecimal("0.25").compareTo(stack.external().tax().rate("DE", LocalDate.parse(day))), day);
+        }
+    }
+
     @Test
     @Order(2)
     void aFullRebuildSendsNothingAndReproducesTheProjectionAlthoughTheTaxRateChanged() throws Exception {
-        stack.external().tax().setRate("DE", LocalDate.parse("2026-02-01"), new BigDecimal("0.25"));
+        taxRatesMove();
         String before = RebuildBenchmark.activeGeneration(stack, "subscriptions");
         int sentBefore = invoices().invoices().size();
 
@@ -302,9 +310,7 @@ class SubscriptionsIT {
     void withV2DeployedADiffReplayOfInvoicingSendsExactlyTheCorrectionsAndASecondOneNothing() throws Exception {
         assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "ReplayFunction", "PayoutsFunction", "InvoicingFunction"),
                 stack.updateParameter("ProrationRule", "v2"));
-        // The tax-rate service answers otherwise now: the replay must take the rates recorded live (0.19, 0.20).
-        stack.external().tax().setRate("DE", LocalDate.parse("2026-02-01"), new BigDecimal("0.25"));
-        assertEquals(0, new BigDecimal("0.25").compareTo(stack.external().tax().rate("DE", LocalDate.parse("2026-03-01"))));
+        taxRatesMove();
         int sentBefore = invoices().invoices().size();
         ObjectNode fix = JSON.createObjectNode().put("replayId", "fix-proration").put("gatewayMode", "diff");
         fix.putArray("processors").add("invoicing");
