@@ -5,6 +5,7 @@ import dev.playback.local.bench.RebuildBenchmark;
 import dev.playback.local.cli.LocalEndpoints;
 import dev.playback.local.cli.ReplayCommands;
 import dev.playback.local.demo.Demo;
+import dev.playback.local.demo.DemoSubscriptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
     private static final String USAGE = """
             usage: playback <command> [options]
-              demo                          run the demo on a fresh in-memory local stack
+              demo [--domain ledger|subscriptions]
+                                            run the demo of a sample domain (default ledger) on a fresh in-memory local stack
               local [--data DIR] [--port N] [--fee-rule v1|v2] [--proration-rule v1|v2] [--auth none|iam]
                                             run the local stack until Ctrl-C (--data keeps state on disk; a restart resumes:
                                             start an interrupted rebuild again with the same --replay-id; --auth iam: every
@@ -66,7 +68,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "demo":
-                return new Demo(out).run(LocalOptions.inMemory());
+                return demo(rest, out);
             case "local":
                 return local(rest, out);
             case "bench":
@@ -97,6 +99,19 @@ public final class Main {
             default:
                 throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
         }
+    }
+
+    private static int demo(String[] args, PrintStream out) throws Exception {
+        String domain = "ledger";
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].equals("--domain")) throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback demo'");
+            domain = value(args, ++i, "--domain");
+        }
+        return switch (domain) {
+            case "ledger" -> new Demo(out).run(LocalOptions.inMemory());
+            case "subscriptions" -> new DemoSubscriptions(out).run(LocalOptions.inMemory());
+            default -> throw new IllegalArgumentException("option --domain must be ledger or subscriptions, not '" + domain + "'");
+        };
     }
 
     private static int local(String[] args, PrintStream out) throws Exception {
