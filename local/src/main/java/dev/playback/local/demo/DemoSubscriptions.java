@@ -33,6 +33,8 @@ import java.util.Map;
 public final class DemoSubscriptions {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SUBSCRIPTIONS = List.of("demo-sub-ada", "demo-sub-bo", "demo-sub-cy");
+    /** Ada's January and February, Bo's and Cy's February. */
+    private static final int INVOICES = 4;
     private static final Duration IDLE = Duration.ofMinutes(2);
     private final PrintStream out;
     private LocalStack stack;
@@ -92,18 +94,18 @@ public final class DemoSubscriptions {
             out.printf(Locale.ROOT, "%-14s %-5s %-6s %7s %-9s invoices %d, net %s%n", s, st.path("customer").asText(), st.path("plan").asText(),
                     st.path("monthlyPrice").asText(), st.path("status").asText(), st.path("invoicesIssued").asLong(), st.path("invoicedNet").asText());
         }
-        return check("live", "v1", 5);
+        return check("live", "v1", INVOICES);
     }
 
     /** The invoice service against the independent computation for {@code rule}; prints and returns whether they agree. */
-    private boolean check(String step, String rule, int invoicesExpected) {
+    private boolean check(String step, String rule, int invoices) {
         Map<String, InvoiceCheck.Expected> expected = InvoiceCheck.expected(api, stack.s3(), stack.physicalName("RecordBucket"), SUBSCRIPTIONS);
         List<String> diffs = InvoiceCheck.compare(expected, invoices().totalPerInvoice(), rule);
         out.printf(Locale.ROOT, "check (%s): %d invoices, totals at the invoice service %s; vs %s computed independently from the "
                 + "events and recorded rates: %s%n", step, expected.size(), invoices().totalPerInvoice(), rule,
                 diffs.isEmpty() ? "equal" : diffs.size() + " differences");
         diffs.forEach(d -> out.println("  " + d));
-        return diffs.isEmpty() && expected.size() == invoicesExpected;
+        return diffs.isEmpty() && expected.size() == invoices;
     }
 
     private boolean rebuild() throws Exception {
@@ -146,7 +148,7 @@ public final class DemoSubscriptions {
         out.println(o.path("summary").asText("FAILED"));
         long corrections = invoices().invoices().size() - sent;
         out.printf(Locale.ROOT, "%d of %d invoices wrong under v1, %d corrections reached the invoice service%n", wrong, expected.size(), corrections);
-        boolean fixed = o.path("gateway").path("corrections").asLong() == wrong && corrections == wrong && check("after the fix", "v2", 5);
+        boolean fixed = o.path("gateway").path("corrections").asLong() == wrong && corrections == wrong && check("after the fix", "v2", INVOICES);
         JsonNode again = run("RebuildStateMachine", fix.deepCopy().put("replayId", "demo-subs-fix-again"));
         boolean quiet = again.path("gateway").path("corrections").asLong() == 0 && invoices().invoices().size() == sent + wrong;
         out.println("again: " + again.path("summary").asText("FAILED") + (quiet ? " (nothing sent)" : " (SENT AGAIN)"));
@@ -162,7 +164,7 @@ public final class DemoSubscriptions {
         stack.awaitIdle(IDLE);
         BigDecimal held = invoices().totalPerInvoice().get("demo-inv-ada-2026-01");
         out.println("the invoice service holds " + held + " for demo-inv-ada-2026-01");
-        return held != null && held.signum() == 0 && check("after the reversal", "v2", 5);
+        return held != null && held.signum() == 0 && check("after the reversal", "v2", INVOICES);
     }
 
     private Map<String, JsonNode> states() {
