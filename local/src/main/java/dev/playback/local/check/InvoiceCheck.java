@@ -97,22 +97,14 @@ public final class InvoiceCheck {
 
     /** The tax rate recorded for the invoice's query, or null when none was recorded. */
     static BigDecimal recordedRate(S3Client s3, String bucket, String invoiceId) {
-        return RecordedQueries.response(s3, bucket, "invoicing", invoiceId, "tax.rate").map(r -> new BigDecimal(r.path("rate").asText())).orElse(null);
+        return Reconciliation.recordedResponse(s3, bucket, "invoicing", invoiceId, "tax.rate").map(r -> new BigDecimal(r.path("rate").asText())).orElse(null);
     }
 
     /** Every invoice whose total at the invoice service differs from what {@code rule} bills, as readable lines. */
     public static List<String> compare(Map<String, Expected> expected, Map<String, BigDecimal> held, String rule) {
-        List<String> diffs = new ArrayList<>();
-        for (Expected e : expected.values()) {
-            BigDecimal total = held.get(e.invoiceId());
-            if (total == null || total.compareTo(e.total(rule)) != 0) {
-                diffs.add(e.invoiceId() + ": the invoice service holds " + total + ", " + rule + " with the recorded rate " + e.rate()
-                        + " bills " + e.total(rule));
-            }
-        }
-        for (String id : held.keySet()) {
-            if (!expected.containsKey(id)) diffs.add(id + ": the invoice service holds " + held.get(id) + " for no invoice");
-        }
-        return diffs;
+        Map<String, BigDecimal> should = new TreeMap<>();
+        expected.forEach((id, e) -> should.put(id, e.total(rule)));
+        return Reconciliation.differences(should, held, "the invoice service", id -> expected.get(id).reversed() ? "reversed"
+                : rule + " with the recorded rate " + expected.get(id).rate() + " bills " + should.get(id));
     }
 }

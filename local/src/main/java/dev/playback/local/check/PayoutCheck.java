@@ -6,7 +6,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -72,21 +71,14 @@ public final class PayoutCheck {
 
     /** The rate recorded for the payout's FX query, or null when none was recorded. */
     static BigDecimal recordedRate(S3Client s3, String bucket, String eventId) {
-        return RecordedQueries.response(s3, bucket, "payouts", eventId, "fx.rate").map(r -> new BigDecimal(r.path("rate").asText())).orElse(null);
+        return Reconciliation.recordedResponse(s3, bucket, "payouts", eventId, "fx.rate").map(r -> new BigDecimal(r.path("rate").asText())).orElse(null);
     }
 
     /** Every payout whose net at the bank differs from what {@code rule} sends, as readable lines. */
     public static List<String> compare(Map<String, Expected> expected, Map<String, BigDecimal> bankNet, String rule) {
-        List<String> diffs = new ArrayList<>();
-        for (Expected e : expected.values()) {
-            BigDecimal held = bankNet.get(e.payoutId());
-            if (held == null || held.compareTo(e.net(rule)) != 0) {
-                diffs.add(e.payoutId() + ": the bank holds " + held + ", " + rule + " with the recorded rate " + e.rate() + " sends " + e.net(rule));
-            }
-        }
-        for (String id : bankNet.keySet()) {
-            if (!expected.containsKey(id)) diffs.add(id + ": the bank holds " + bankNet.get(id) + " for a payout that should send nothing");
-        }
-        return diffs;
+        Map<String, BigDecimal> should = new TreeMap<>();
+        expected.forEach((id, e) -> should.put(id, e.net(rule)));
+        return Reconciliation.differences(should, bankNet, "the bank", id -> rule + " with the recorded rate "
+                + expected.get(id).rate() + " sends " + should.get(id));
     }
 }

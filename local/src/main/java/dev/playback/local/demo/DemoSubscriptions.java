@@ -13,6 +13,8 @@ import dev.playback.local.bench.RebuildBenchmark;
 import dev.playback.local.check.InvoiceCheck;
 import dev.playback.local.client.PlaybackApi;
 
+
+
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -21,6 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import static dev.playback.local.demo.SubscriptionEvents.event;
+import static dev.playback.local.demo.SubscriptionEvents.invoiceRequested;
+import static dev.playback.local.demo.SubscriptionEvents.started;
 
 /**
  * {@code playback demo --domain subscriptions}: the second sample domain through what the ledger's demo shows. Subscriptions
@@ -83,8 +89,10 @@ public final class DemoSubscriptions {
         event(events, null, "demo-sub-bo", "PlanChanged", "2026-02-10T12:00:00Z", JSON.createObjectNode().put("plan", "pro").put("monthlyPrice", "45.00"));
         started(events, "demo-sub-cy", "Cy", "pro", "45.00", "2026-02-03T10:00:00Z");
         event(events, null, "demo-sub-cy", "SubscriptionCancelled", "2026-02-20T18:00:00Z", JSON.createObjectNode());
-        invoice(events, "demo-sub-ada", "2026-01", "2026-02-01T00:05:00Z");
-        for (String s : SUBSCRIPTIONS) invoice(events, s, "2026-02", "2026-03-01T00:05:00Z");
+        invoiceRequested(events, "demo-inv-ada-2026-01", "demo-sub-ada", "2026-01", "2026-02-01T00:05:00Z");
+        for (String s : SUBSCRIPTIONS) {
+            invoiceRequested(events, "demo-inv-" + s.substring("demo-sub-".length()) + "-2026-02", s, "2026-02", "2026-03-01T00:05:00Z");
+        }
         post(events);
         stack.awaitIdle(IDLE);
         out.println("sent: Ada starts on 15 January (schema 1: 1200 cents), Bo on 1 February and moves to pro on the 10th, Cy starts "
@@ -185,23 +193,6 @@ public final class DemoSubscriptions {
             return JSON.createObjectNode();
         }
         return JSON.readTree(d.output());
-    }
-
-    private static void started(ArrayNode events, String id, String customer, String plan, String price, String at) {
-        event(events, null, id, "SubscriptionStarted", at, JSON.createObjectNode().put("customer", customer).put("plan", plan)
-                .put("monthlyPrice", price).put("currency", "EUR").put("country", "DE"));
-    }
-
-    private static void invoice(ArrayNode events, String id, String period, String at) {
-        event(events, "demo-inv-" + id.substring("demo-sub-".length()) + "-" + period, id, "InvoiceRequested", at,
-                JSON.createObjectNode().put("period", period));
-    }
-
-    private static ObjectNode event(ArrayNode events, String eventId, String aggregateId, String type, String at, ObjectNode payload) {
-        ObjectNode e = events.addObject();
-        if (eventId != null) e.put("eventId", eventId);
-        e.put("aggregateId", aggregateId).put("type", type).put("occurredAt", at).set("payload", payload);
-        return e;
     }
 
     private void post(JsonNode batch) {

@@ -28,6 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static dev.playback.local.demo.SubscriptionEvents.event;
+import static dev.playback.local.demo.SubscriptionEvents.invoiceRequested;
+import static dev.playback.local.demo.SubscriptionEvents.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,9 +139,11 @@ class SubscriptionsIT {
         started(events, "sub-dee", "Dee", "basic", "30.00", "2026-02-01T07:00:00Z");
         started(events, "sub-eve", "Eve", "basic", "30.00", "2026-03-31T23:30:00Z");
         started(events, "sub-fay", "Fay", "basic", "30.00", "2026-03-20T10:00:00Z");
-        invoice(events, "sub-dee", "2026-02", "2026-03-01T00:05:00Z");
-        for (String s : List.of("sub-ada", "sub-bob", "sub-cy", "sub-dee", "sub-eve")) invoice(events, s, "2026-03", "2026-04-01T00:05:00Z");
-        invoice(events, "sub-fay", "2026-04", "2026-05-01T00:05:00Z");
+        invoiceRequested(events, "inv-dee-2026-02", "sub-dee", "2026-02", "2026-03-01T00:05:00Z");
+        for (String s : List.of("sub-ada", "sub-bob", "sub-cy", "sub-dee", "sub-eve")) {
+            invoiceRequested(events, "inv-" + s.substring("sub-".length()) + "-2026-03", s, "2026-03", "2026-04-01T00:05:00Z");
+        }
+        invoiceRequested(events, "inv-fay-2026-04", "sub-fay", "2026-04", "2026-05-01T00:05:00Z");
         post(events);
         stack.awaitIdle(IDLE);
         liveStates = states();
@@ -147,22 +152,6 @@ class SubscriptionsIT {
     @AfterAll
     void stop() {
         if (stack != null) stack.close();
-    }
-
-    private static void started(ArrayNode events, String id, String customer, String plan, String price, String at) {
-        event(events, null, id, "SubscriptionStarted", at, JSON.createObjectNode().put("customer", customer).put("plan", plan)
-                .put("monthlyPrice", price).put("currency", "EUR").put("country", "DE"));
-    }
-
-    private static void invoice(ArrayNode events, String id, String period, String at) {
-        event(events, "inv-" + id.substring("sub-".length()) + "-" + period, id, "InvoiceRequested", at,
-                JSON.createObjectNode().put("period", period));
-    }
-
-    private static void event(ArrayNode events, String eventId, String aggregateId, String type, String at, ObjectNode payload) {
-        ObjectNode e = events.addObject();
-        if (eventId != null) e.put("eventId", eventId);
-        e.put("aggregateId", aggregateId).put("type", type).put("occurredAt", at).set("payload", payload);
     }
 
     private void post(JsonNode batch) {
@@ -333,8 +322,10 @@ class SubscriptionsIT {
             assertEquals(0, v2.total().compareTo(invoices().totalPerInvoice().get(id)),
                     id + ": the invoice service holds " + invoices().totalPerInvoice().get(id) + ", v2 invoices " + v2.total());
         });
-        System.out.printf("diff replay (v2): %d corrections %s; invoice service totals now %s (sum %s)%n", CORRECTIONS.size(),
-                CORRECTIONS, invoices().totalPerInvoice(), sum(invoices().totalPerInvoice()));
+        Map<String, Amounts> corrections = new TreeMap<>();
+        received.forEach((id, sent) -> sent.stream().skip(1).forEach(c -> corrections.put(id, c)));
+        System.out.printf("diff replay (v2): %s; corrections received (net+tax=total) %s; invoice service totals now %s (sum %s)%n",
+                out.path("summary").asText(), corrections, invoices().totalPerInvoice(), sum(invoices().totalPerInvoice()));
 
         ObjectNode again = fix.deepCopy().put("replayId", "fix-proration-again");
         JsonNode second = output(run("RebuildStateMachine", again));

@@ -89,31 +89,26 @@ public final class ExternalServices implements AutoCloseable {
      * {@code sam deploy --parameter-overrides} would.
      */
     public Map<String, String> parameters() {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("FxUrl", fxUrl().toString());
-        parameters.put("BankUrl", bankUrl().toString());
-        parameters.put("TaxUrl", taxUrl().toString());
-        parameters.put("InvoiceUrl", invoiceUrl().toString());
-        return parameters;
+        return named("FxUrl", "BankUrl", "TaxUrl", "InvoiceUrl");
     }
 
     /** {@code FX_URL}, {@code BANK_URL}, {@code TAX_URL} and {@code INVOICE_URL} for the functions' environment. */
     public Map<String, String> environment() {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("FX_URL", fxUrl().toString());
-        env.put("BANK_URL", bankUrl().toString());
-        env.put("TAX_URL", taxUrl().toString());
-        env.put("INVOICE_URL", invoiceUrl().toString());
-        return env;
+        return named("FX_URL", "BANK_URL", "TAX_URL", "INVOICE_URL");
     }
 
     /** The local URL of each system by its short name ({@code fx}, {@code bank}, {@code tax}, {@code invoices}). */
     public Map<String, String> urls() {
+        return named("fx", "bank", "tax", "invoices");
+    }
+
+    /** The four URLs under the given names, in this order: FX service, partner bank, tax-rate service, invoice service. */
+    private Map<String, String> named(String fx, String bank, String tax, String invoices) {
         Map<String, String> urls = new LinkedHashMap<>();
-        urls.put("fx", fxUrl().toString());
-        urls.put("bank", bankUrl().toString());
-        urls.put("tax", taxUrl().toString());
-        urls.put("invoices", invoiceUrl().toString());
+        urls.put(fx, fxUrl().toString());
+        urls.put(bank, bankUrl().toString());
+        urls.put(tax, taxUrl().toString());
+        urls.put(invoices, invoiceUrl().toString());
         return urls;
     }
 
