@@ -161,6 +161,27 @@ class SubscriptionsProjectionTest {
     }
 
     @Test
+    void onlyTheLatestHundredPricesAreKept_soAMonthThatNeedsAnOlderOneIsRefusedWithTheReason() {
+        List<EventEnvelope> events = new java.util.ArrayList<>();
+        events.add(started("e-0", "2026-01-01T10:00:00Z", "basic", "1.00"));
+        java.time.LocalDate day = java.time.LocalDate.parse("2026-01-02");
+        for (int i = 1; i <= 100; i++, day = day.plusDays(1)) {
+            events.add(planChanged("pc-" + i, day + "T08:00:00Z", "basic", i + ".00"));
+        }
+        events.add(invoiceRequested("inv-01", "2026-05-01T00:05:00Z", "2026-01"));
+        events.add(invoiceRequested("inv-02", "2026-05-01T00:06:00Z", "2026-02"));
+
+        Subscription s = fold(versioned(events));
+
+        assertEquals(100, s.prices().changes().size());
+        assertEquals(java.time.LocalDate.parse("2026-01-02"), s.prices().changes().get(0).from());
+        assertEquals(List.of("inv-01: the price of 2026-01-01 is no longer kept (the latest 100 prices are)"),
+                s.rejected().stream().map(r -> r.eventId() + ": " + r.reason()).toList());
+        // February 1st–28th are changes 31 to 58: (31 + 32 + … + 58) / 28 = 1246 / 28 = 44.50
+        assertEquals("44.50", s.invoicedNet().toPlainString());
+    }
+
+    @Test
     void anEventOfAnotherDomainLeavesTheStateAsItIs() {
         Subscription s = fold(versioned(started("e-1", "2026-03-11T10:00:00Z", "basic", "31.00")));
 
