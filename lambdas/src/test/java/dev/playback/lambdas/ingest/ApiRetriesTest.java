@@ -1,5 +1,7 @@
 package dev.playback.lambdas.ingest;
 
+import dev.playback.model.ingest.Ingest;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventEnvelope;

@@ -1,5 +1,9 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.model.playback.GatewayProcessing;
+
+import dev.playback.model.playback.GatewayReplay;
+
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.batch;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.context;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;

@@ -1,5 +1,9 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.model.playback.GatewayProcessing;
+
+import dev.playback.model.playback.GatewayReplay;
+
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.GatewayMode;

@@ -1,5 +1,7 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.model.playback.GatewayReplay;
+
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.model.gateway.GatewayMode;
@@ -15,7 +17,7 @@ import dev.playback.examples.ledger.Ledger;
 import dev.playback.examples.ledger.PayoutsProcessor;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryStateStore;
-import dev.playback.lambdas.replay.GatewayReports;
+import dev.playback.model.replay.GatewayReports;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.store.memory.InMemoryPayloadStore;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.model.playback.Projection;
+
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.lambdas.Fixtures;

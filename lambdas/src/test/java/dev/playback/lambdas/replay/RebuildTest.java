@@ -1,10 +1,13 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.model.replay.ReplayActions;
+import dev.playback.model.replay.Rebuild;
+
 import dev.playback.model.replay.Executions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.lambdas.Fixtures;
-import dev.playback.lambdas.processor.Projection;
+import dev.playback.model.playback.Projection;
 import dev.playback.examples.ledger.BalancesProjection;
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.store.memory.InMemoryPlaybackStream;

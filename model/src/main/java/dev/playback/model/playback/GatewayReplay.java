@@ -1,4 +1,4 @@
-package dev.playback.lambdas.processor;
+package dev.playback.model.playback;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.batch.PerAggregate;
