@@ -1,4 +1,4 @@
-package dev.playback.lambdas.ingest;
+package dev.playback.lambdas.api;
 
 import dev.playback.model.ingest.Ingest;
 
