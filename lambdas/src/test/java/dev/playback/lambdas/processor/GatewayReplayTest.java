@@ -1,5 +1,7 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.model.playback.GatewayReplay;
 
 import dev.playback.model.event.EventEnvelope;
@@ -9,7 +11,7 @@ import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.gateway.GatewayPorts;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.gateway.MissingRecord;
-import dev.playback.model.gateway.memory.FakeExternalSystems;
+import dev.playback.examples.ledger.FakeExternalSystems;
 import dev.playback.model.gateway.memory.InMemoryCommandLog;
 import dev.playback.model.gateway.memory.InMemoryQueryRecords;
 import dev.playback.examples.ledger.FeeRule;
@@ -27,10 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

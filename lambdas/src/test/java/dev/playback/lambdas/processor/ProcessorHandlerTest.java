@@ -1,5 +1,7 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.model.playback.Projection;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -37,9 +39,9 @@ import static dev.playback.lambdas.aws.kinesis.KinesisBatches.failures;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.poison;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;
 import static dev.playback.model.event.Envelopes.T0;
-import static dev.playback.model.event.Envelopes.deposited;
-import static dev.playback.model.event.Envelopes.opened;
-import static dev.playback.model.event.Envelopes.withdrawn;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.withdrawn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
