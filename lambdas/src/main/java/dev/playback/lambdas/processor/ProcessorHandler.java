@@ -1,5 +1,8 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.model.playback.GatewayProcessing;
+import dev.playback.model.playback.Projection;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -13,7 +16,7 @@ import dev.playback.lambdas.aws.s3.S3SetAside;
 import dev.playback.model.batch.PerAggregate;
 import dev.playback.lambdas.wiring.DomainWiring;
 import dev.playback.lambdas.config.Environment;
-import dev.playback.lambdas.replay.GatewayReports;
+import dev.playback.model.replay.GatewayReports;
 import dev.playback.model.domain.Domains;
 import dev.playback.model.domain.EffectfulProcessor;
 import dev.playback.model.processor.Processor;
@@ -137,7 +140,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
             failures.addAll(result.failures());
             if (!result.failures().isEmpty()) log(context, "projection: " + result.failures().size() + " records to retry: " + result.reasons());
         });
-        for (GatewayProcessing g : effectful) failures.addAll(g.apply(items, context));
+        for (GatewayProcessing g : effectful) failures.addAll(g.apply(items, line -> log(context, line)));
         return KinesisBatch.retry(failures);
     }
 

@@ -1,5 +1,11 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.model.replay.ReplayPorts;
+import dev.playback.model.replay.Requests;
+import dev.playback.model.replay.ReplayProcessor;
+import dev.playback.model.replay.ReplayRequest;
+import dev.playback.model.replay.ReplayActions;
+
 import dev.playback.model.replay.Executions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;

@@ -1,6 +1,6 @@
 package dev.playback.lambdas.config;
 
-import dev.playback.lambdas.ingest.ApiHandler;
+import dev.playback.lambdas.api.ApiHandler;
 import dev.playback.lambdas.processor.ProcessorHandler;
 import dev.playback.lambdas.pump.PumpHandler;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,18 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
+import dev.playback.model.playback.GatewayProcessing;
+
+import dev.playback.model.playback.GatewayReplay;
+
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.batch;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.context;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,12 +1,18 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
+import dev.playback.model.playback.GatewayProcessing;
+
+import dev.playback.model.playback.GatewayReplay;
+
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.GatewayMode;
 import dev.playback.model.gateway.GatewayPorts;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.gateway.MissingRecord;
-import dev.playback.model.gateway.memory.FakeExternalSystems;
+import dev.playback.examples.ledger.FakeExternalSystems;
 import dev.playback.model.gateway.memory.InMemoryCommandLog;
 import dev.playback.model.gateway.memory.InMemoryQueryRecords;
 import dev.playback.examples.ledger.FeeRule;
@@ -30,10 +36,10 @@ import static dev.playback.lambdas.aws.kinesis.KinesisBatches.batch;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.failures;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.poison;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

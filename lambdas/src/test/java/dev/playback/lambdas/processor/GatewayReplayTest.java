@@ -1,5 +1,9 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
+import dev.playback.model.playback.GatewayReplay;
+
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
 import dev.playback.model.gateway.GatewayMode;
@@ -7,7 +11,7 @@ import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.gateway.GatewayPorts;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.gateway.MissingRecord;
-import dev.playback.model.gateway.memory.FakeExternalSystems;
+import dev.playback.examples.ledger.FakeExternalSystems;
 import dev.playback.model.gateway.memory.InMemoryCommandLog;
 import dev.playback.model.gateway.memory.InMemoryQueryRecords;
 import dev.playback.examples.ledger.FeeRule;
@@ -15,7 +19,7 @@ import dev.playback.examples.ledger.Ledger;
 import dev.playback.examples.ledger.PayoutsProcessor;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryStateStore;
-import dev.playback.lambdas.replay.GatewayReports;
+import dev.playback.model.replay.GatewayReports;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.store.memory.InMemoryPayloadStore;
 import org.junit.jupiter.api.Test;
@@ -25,10 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

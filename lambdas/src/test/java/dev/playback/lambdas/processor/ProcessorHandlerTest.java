@@ -1,5 +1,9 @@
 package dev.playback.lambdas.processor;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
+import dev.playback.model.playback.Projection;
+
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.lambdas.Fixtures;
@@ -35,9 +39,9 @@ import static dev.playback.lambdas.aws.kinesis.KinesisBatches.failures;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.poison;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;
 import static dev.playback.model.event.Envelopes.T0;
-import static dev.playback.model.event.Envelopes.deposited;
-import static dev.playback.model.event.Envelopes.opened;
-import static dev.playback.model.event.Envelopes.withdrawn;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.withdrawn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.playback.lambdas.pump;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.lambdas.Fixtures;
 import dev.playback.lambdas.aws.kinesis.InMemorySetAside;
 import dev.playback.lambdas.aws.kinesis.SetAside;
@@ -22,9 +24,9 @@ import static dev.playback.lambdas.aws.kinesis.KinesisBatches.context;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.failures;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.poison;
 import static dev.playback.lambdas.aws.kinesis.KinesisBatches.record;
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.expecting;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,10 +1,15 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
+import dev.playback.model.replay.ReplayActions;
+import dev.playback.model.replay.Rebuild;
+
 import dev.playback.model.replay.Executions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.lambdas.Fixtures;
-import dev.playback.lambdas.processor.Projection;
+import dev.playback.model.playback.Projection;
 import dev.playback.examples.ledger.BalancesProjection;
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.store.memory.InMemoryPlaybackStream;
@@ -17,9 +22,9 @@ import java.util.Map;
 import java.util.Set;
 
 import static dev.playback.lambdas.replay.ReplayWorld.input;
-import static dev.playback.model.event.Envelopes.deposited;
-import static dev.playback.model.event.Envelopes.opened;
-import static dev.playback.model.event.Envelopes.withdrawn;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.withdrawn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

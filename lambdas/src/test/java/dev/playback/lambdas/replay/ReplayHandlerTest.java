@@ -1,5 +1,7 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.model.replay.ReplayActions;
+
 import dev.playback.lambdas.Fixtures;
 import org.junit.jupiter.api.Test;
 

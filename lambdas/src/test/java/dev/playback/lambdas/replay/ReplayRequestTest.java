@@ -1,5 +1,8 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.model.replay.ReplayRequest;
+import dev.playback.model.replay.ReplayActions;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.EventMetadata;

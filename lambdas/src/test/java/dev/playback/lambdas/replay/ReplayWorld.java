@@ -1,7 +1,10 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.model.replay.ReplayPorts;
+import dev.playback.model.replay.ReplayProcessor;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.playback.lambdas.processor.Projection;
+import dev.playback.model.playback.Projection;
 import dev.playback.lambdas.pump.PumpHandler;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;

@@ -1,5 +1,7 @@
 package dev.playback.lambdas.replay;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.examples.ledger.BalancesProjection;
@@ -10,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.util.Set;
 
 import static dev.playback.lambdas.replay.ReplayWorld.input;
-import static dev.playback.model.event.Envelopes.deposited;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

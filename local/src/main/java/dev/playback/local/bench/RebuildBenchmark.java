@@ -258,7 +258,7 @@ public final class RebuildBenchmark {
     /** The active generation of a processor, as the data store's readers see it. */
     public static String activeGeneration(LocalStack stack, String processor) {
         return new dev.playback.lambdas.aws.dynamodb.DynamoStateStore(stack.dynamoDb(), stack.physicalName("DataTable"))
-                .activeGeneration(processor, dev.playback.lambdas.ingest.Ingest.DEFAULT_GENERATION);
+                .activeGeneration(processor, dev.playback.model.ingest.Ingest.DEFAULT_GENERATION);
     }
 
     /**

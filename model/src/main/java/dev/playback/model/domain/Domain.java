@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Event type names and processor names are global to a deployment: two domains of one stack may not share one.
  */
 public interface Domain {
-    /** A short name for errors and tools, e.g. {@code ledger}. */
+    /** A short name for errors and tools, e.g. {@code billing}. */
     String name();
 
     /** The event types the ingest accepts for this domain; an older payload schema is brought up by the type's upcaster. */

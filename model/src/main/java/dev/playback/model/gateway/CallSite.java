@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * A place in a processor where it reaches an external system: the gateway (the external system, e.g.
- * {@code fx}, {@code bank}) and the name of the call (e.g. {@code rate}, {@code payout}). Query records
+ * {@code mail}, {@code crm}) and the name of the call (e.g. {@code send}, {@code lookup}). Query records
  * and the command log are keyed by it, so it must stay stable across releases.
  */
 public record CallSite(String gateway, String name) {

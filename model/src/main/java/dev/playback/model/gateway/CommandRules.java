@@ -9,7 +9,7 @@ import java.util.Optional;
  * The domain's rules for one command call site, used when commands must be corrected rather than sent
  * again: in a {@code diff} replay and when a reversed event's effects are compensated.
  *
- * <p>{@link #key} names the external effect a command contributes to (e.g. a payout id); commands with
+ * <p>{@link #key} names the external effect a command contributes to (e.g. an order id); commands with
  * the same key add up at the external system. {@link #correction} returns the one command that brings
  * what was sent for a key to what is wanted now, or empty when they already agree.
  */

@@ -39,7 +39,7 @@ public sealed interface GatewayMode {
     GatewayMode SUPPRESS = new Suppress();
     GatewayMode DIFF = new Diff();
 
-    /** Parses {@code suppress}, {@code diff}, {@code allow:bank,fx}; null or blank → suppress. {@code live} is not a replay mode. */
+    /** Parses {@code suppress}, {@code diff}, {@code allow:mail,crm}; null or blank → suppress. {@code live} is not a replay mode. */
     static GatewayMode parse(String text) {
         if (text == null || text.isBlank()) return SUPPRESS;
         String t = text.trim();
@@ -48,7 +48,7 @@ public sealed interface GatewayMode {
         if (t.startsWith("allow:")) {
             Set<String> names = Arrays.stream(t.substring(6).split(",")).map(String::trim).filter(s -> !s.isEmpty())
                     .collect(Collectors.toCollection(LinkedHashSet::new));
-            if (names.isEmpty()) throw new IllegalArgumentException("gateway mode 'allow:' must name at least one gateway, e.g. allow:bank");
+            if (names.isEmpty()) throw new IllegalArgumentException("gateway mode 'allow:' must name at least one gateway, e.g. allow:mail");
             return new Allow(names);
         }
         throw new IllegalArgumentException("unknown gateway mode '" + text + "'; expected suppress, diff or allow:<gateway>[,<gateway>]");

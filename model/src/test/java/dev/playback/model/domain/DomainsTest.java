@@ -84,11 +84,11 @@ class DomainsTest {
     @Test
     void domainsNamedByClassAreLoadedAndTheirTypesAndProcessorsJoined() {
         Domains d = Domains.load(Notes.class.getName() + " , ");
-        Domains both = Domains.of(d.domains().get(0), new Fixed("ledger", List.of(new Type("MoneyDeposited")), List.of(new Nothing("balances"))));
+        Domains both = Domains.of(d.domains().get(0), new Fixed("counters", List.of(new Type("CounterAdded")), List.of(new Nothing("totals"))));
 
-        assertEquals(List.of("NoteTaken", "MoneyDeposited"), List.copyOf(both.catalog().names()));
-        assertEquals(List.of("notes", "balances"), both.processorNames());
-        assertEquals("balances", both.requireProcessor("balances"));
+        assertEquals(List.of("NoteTaken", "CounterAdded"), List.copyOf(both.catalog().names()));
+        assertEquals(List.of("notes", "totals"), both.processorNames());
+        assertEquals("totals", both.requireProcessor("totals"));
     }
 
     @Test

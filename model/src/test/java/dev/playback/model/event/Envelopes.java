@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * Test events with fixed, deterministic times: free-form ones, and envelopes shaped like the sample ledger's (the core
- * knows no domain; these are plain type names and payloads).
+ * Test events with fixed, deterministic times: free-form ones ({@link #event}, {@link #DOCUMENT}) and three of a plain
+ * counter ({@link #created}, {@link #added}, {@link #removed}): the core knows no domain.
  */
 public final class Envelopes {
     public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -39,16 +39,16 @@ public final class Envelopes {
         return new EventEnvelope(eventId, aggregateId, type, 1, null, null, T0, T0, payload, null, EventMetadata.NONE);
     }
 
-    public static EventEnvelope opened(String eventId, String aggregateId) {
-        return event(eventId, aggregateId, "AccountOpened", json("{\"owner\":\"Ada\",\"currency\":\"EUR\"}"));
+    public static EventEnvelope created(String eventId, String aggregateId) {
+        return event(eventId, aggregateId, "CounterCreated", json("{\"name\":\"Ada\",\"unit\":\"items\"}"));
     }
 
-    public static EventEnvelope deposited(String eventId, String aggregateId, String amount) {
-        return event(eventId, aggregateId, "MoneyDeposited", json("{\"amount\":\"" + amount + "\"}"));
+    public static EventEnvelope added(String eventId, String aggregateId, String amount) {
+        return event(eventId, aggregateId, "CounterAdded", json("{\"amount\":\"" + amount + "\"}"));
     }
 
-    public static EventEnvelope withdrawn(String eventId, String aggregateId, String amount) {
-        return event(eventId, aggregateId, "MoneyWithdrawn", json("{\"amount\":\"" + amount + "\"}"));
+    public static EventEnvelope removed(String eventId, String aggregateId, String amount) {
+        return event(eventId, aggregateId, "CounterRemoved", json("{\"amount\":\"" + amount + "\"}"));
     }
 
     public static EventEnvelope expecting(EventEnvelope e, long expectedVersion) {

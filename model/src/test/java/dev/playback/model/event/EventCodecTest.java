@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventCodecTest {
     @Test
     void decodesWhatItEncodedWithEveryField() {
-        EventEnvelope e = new EventEnvelope("e-1", "acc-1", "MoneyDeposited", 2, 7L, 6L,
+        EventEnvelope e = new EventEnvelope("e-1", "acc-1", "CounterAdded", 2, 7L, 6L,
                 Instant.parse("2026-01-31T12:00:00.123456789Z"), Instant.parse("2026-01-31T12:00:01Z"),
                 json("{\"amount\":\"10.00\",\"nested\":{\"list\":[1,2.5,\"ü\"]}}"), null,
                 new EventMetadata("corr", "cause", "alice"));
@@ -25,7 +25,7 @@ class EventCodecTest {
 
     @Test
     void decodesWhatItEncodedWithOnlyTheRequiredFieldsAndAPayloadReference() {
-        EventEnvelope e = new EventEnvelope("e-1", "acc-1", "MoneyDeposited", 1, null, null,
+        EventEnvelope e = new EventEnvelope("e-1", "acc-1", "CounterAdded", 1, null, null,
                 Instant.parse("2026-01-31T12:00:00Z"), null, null, "s3://bucket/payloads/acc-1/e-1.json", null);
         EventEnvelope decoded = EventCodec.fromText(EventCodec.toText(e));
         assertEquals(e, decoded);
@@ -34,7 +34,7 @@ class EventCodecTest {
 
     @Test
     void leavesAbsentOptionalFieldsOutOfTheJson() {
-        EventEnvelope e = Envelopes.deposited("e-1", "acc-1", "1.00");
+        EventEnvelope e = Envelopes.added("e-1", "acc-1", "1.00");
         var n = EventCodec.toJson(new EventEnvelope(e.eventId(), e.aggregateId(), e.type(), 1, null, null,
                 e.occurredAt(), null, e.payload(), null, null));
         assertFalse(n.has("version"));

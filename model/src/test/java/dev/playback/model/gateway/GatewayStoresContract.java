@@ -15,33 +15,33 @@ public abstract class GatewayStoresContract {
 
     protected abstract CommandLog log();
 
-    private static final CallSite FX = new CallSite("fx", "rate");
-    private static final CallSite BANK = new CallSite("bank", "payout");
+    private static final CallSite RATES = new CallSite("rates", "quote");
+    private static final CallSite PARTNER = new CallSite("partner", "transfer");
     private final String eventId = "ev-" + UUID.randomUUID();
 
     private LoggedCommand entry(int ordinal, Disposition d, String replayId) {
-        return new LoggedCommand("payouts", eventId, BANK, ordinal, d,
-                JsonNodeFactory.instance.objectNode().put("payoutId", eventId).put("amount", "1.00"),
-                Hashes.idempotencyKey("payouts", eventId, BANK, d == Disposition.CORRECTION ? "correction" : "send", ordinal), replayId);
+        return new LoggedCommand("notifier", eventId, PARTNER, ordinal, d,
+                JsonNodeFactory.instance.objectNode().put("transferId", eventId).put("amount", "1.00"),
+                Hashes.idempotencyKey("notifier", eventId, PARTNER, d == Disposition.CORRECTION ? "correction" : "send", ordinal), replayId);
     }
 
     @Test
     void aRecordedAnswerIsFoundByItsKeyOnly() {
         var request = JsonNodeFactory.instance.objectNode().put("from", "EUR").put("to", "USD");
-        QueryKey key = new QueryKey("payouts", eventId, FX, Hashes.request(request));
+        QueryKey key = new QueryKey("notifier", eventId, RATES, Hashes.request(request));
         assertTrue(records().find(key).isEmpty());
         records().put(new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", "1.0850"), "live"));
         RecordedQuery found = records().find(key).orElseThrow();
         assertEquals("1.0850", found.response().path("rate").asText());
         assertEquals(request, found.request());
         assertEquals("live", found.recordedBy());
-        assertTrue(records().find(new QueryKey("payouts", eventId, FX, "other")).isEmpty());
+        assertTrue(records().find(new QueryKey("notifier", eventId, RATES, "other")).isEmpty());
     }
 
     @Test
     void theFirstRecordedAnswerIsKeptAndReturnedToEveryLaterPut() {
         var request = JsonNodeFactory.instance.objectNode().put("from", "EUR").put("to", "GBP");
-        QueryKey key = new QueryKey("payouts", eventId, FX, Hashes.request(request));
+        QueryKey key = new QueryKey("notifier", eventId, RATES, Hashes.request(request));
         RecordedQuery first = new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", "0.8600"), "live");
         RecordedQuery second = new RecordedQuery(key, request, JsonNodeFactory.instance.objectNode().put("rate", "0.9100"), "replay:r-2");
 
@@ -57,7 +57,7 @@ public abstract class GatewayStoresContract {
     @Test
     void concurrentPutsOfOneKeyAllGetTheOneAnswerThatIsKept() throws Exception {
         var request = JsonNodeFactory.instance.objectNode().put("from", "EUR").put("to", "CHF");
-        QueryKey key = new QueryKey("payouts", eventId, FX, Hashes.request(request));
+        QueryKey key = new QueryKey("notifier", eventId, RATES, Hashes.request(request));
         int sessions = 8;
         var pool = java.util.concurrent.Executors.newFixedThreadPool(sessions);
         try {
@@ -82,14 +82,14 @@ public abstract class GatewayStoresContract {
 
     @Test
     void theLogKeepsEntriesInOrderAndAppendsEachEntryOnce() {
-        assertTrue(log().forEvent("payouts", eventId).isEmpty());
+        assertTrue(log().forEvent("notifier", eventId).isEmpty());
         log().append(entry(0, Disposition.SENT, null));
         log().append(entry(0, Disposition.SENT, null));
         log().append(entry(0, Disposition.CORRECTION, "fix-1"));
         log().append(entry(0, Disposition.SUPPRESSED, "r-1"));
         log().append(entry(0, Disposition.SUPPRESSED, "r-2"));
         log().append(entry(0, Disposition.SUPPRESSED, "r-2"));
-        List<LoggedCommand> all = log().forEvent("payouts", eventId);
+        List<LoggedCommand> all = log().forEvent("notifier", eventId);
         assertEquals(List.of(Disposition.SENT, Disposition.CORRECTION, Disposition.SUPPRESSED, Disposition.SUPPRESSED),
                 all.stream().map(LoggedCommand::disposition).toList());
         assertEquals(entry(0, Disposition.CORRECTION, "fix-1"), all.get(1));
@@ -103,13 +103,13 @@ public abstract class GatewayStoresContract {
         int replays = 120;
         log().append(entry(0, Disposition.SENT, null));
         for (int r = 0; r < replays; r++) {
-            log().append(new LoggedCommand("payouts", eventId, BANK, 0, Disposition.SUPPRESSED,
-                    JsonNodeFactory.instance.objectNode().put("payoutId", eventId).put("note", padding).put("replay", r),
-                    Hashes.idempotencyKey("payouts", eventId, BANK, "send", 0), "r-" + r));
+            log().append(new LoggedCommand("notifier", eventId, PARTNER, 0, Disposition.SUPPRESSED,
+                    JsonNodeFactory.instance.objectNode().put("transferId", eventId).put("note", padding).put("replay", r),
+                    Hashes.idempotencyKey("notifier", eventId, PARTNER, "send", 0), "r-" + r));
         }
         log().append(entry(0, Disposition.CORRECTION, "fix-1"));
 
-        List<LoggedCommand> all = log().forEvent("payouts", eventId);
+        List<LoggedCommand> all = log().forEvent("notifier", eventId);
 
         assertEquals(replays + 2, all.size());
         assertEquals(Disposition.SENT, all.get(0).disposition());
@@ -145,7 +145,7 @@ public abstract class GatewayStoresContract {
         } finally {
             pool.shutdownNow();
         }
-        List<LoggedCommand> all = log().forEvent("payouts", eventId);
+        List<LoggedCommand> all = log().forEvent("notifier", eventId);
         assertEquals(writers * perWriter + 1, all.size());
         assertEquals(1, all.stream().filter(c -> c.disposition() == Disposition.SENT).count());
         assertEquals(writers * perWriter, all.stream().map(LoggedCommand::replayId).filter(java.util.Objects::nonNull).distinct().count());

@@ -51,12 +51,12 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
         assertEquals(List.of(), log.write(List.of(events)), "every event is written");
     }
 
-    private void someAccounts() {
-        write(event("a1", "acc-1", 1, "AccountOpened", "2026-01-01T08:00:00Z", "2026-01-01T08:00:00.5Z"),
-                event("a2", "acc-1", 2, "MoneyDeposited", "2026-01-02T10:00:00Z", "2026-01-02T10:00:00Z"),
-                event("b1", "acc-2", 1, "AccountOpened", "2026-01-01T08:00:00Z", "2026-01-01T08:00:00Z"),
-                event("b2", "acc-2", 2, "MoneyWithdrawn", "2026-01-03T09:00:00Z", "2026-01-03T09:00:00Z"),
-                event("c1", "acc-3", 1, "MoneyDeposited", "2026-01-01T23:00:00Z", "2026-01-05T00:00:00Z"));
+    private void someCounters() {
+        write(event("a1", "acc-1", 1, "CounterCreated", "2026-01-01T08:00:00Z", "2026-01-01T08:00:00.5Z"),
+                event("a2", "acc-1", 2, "CounterAdded", "2026-01-02T10:00:00Z", "2026-01-02T10:00:00Z"),
+                event("b1", "acc-2", 1, "CounterCreated", "2026-01-01T08:00:00Z", "2026-01-01T08:00:00Z"),
+                event("b2", "acc-2", 2, "CounterRemoved", "2026-01-03T09:00:00Z", "2026-01-03T09:00:00Z"),
+                event("c1", "acc-3", 1, "CounterAdded", "2026-01-01T23:00:00Z", "2026-01-05T00:00:00Z"));
     }
 
     private static Instant at(String text) {
@@ -67,18 +67,18 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
 
     @Test
     void findsTheAggregatesWithAnEventOfAType() {
-        someAccounts();
+        someCounters();
 
-        assertEquals(Set.of("acc-2"), index.withTypes(List.of("MoneyWithdrawn")));
-        assertEquals(Set.of("acc-1", "acc-3"), index.withTypes(List.of("MoneyDeposited")));
-        assertEquals(Set.of("acc-1", "acc-2", "acc-3"), index.withTypes(List.of("MoneyDeposited", "MoneyWithdrawn")));
+        assertEquals(Set.of("acc-2"), index.withTypes(List.of("CounterRemoved")));
+        assertEquals(Set.of("acc-1", "acc-3"), index.withTypes(List.of("CounterAdded")));
+        assertEquals(Set.of("acc-1", "acc-2", "acc-3"), index.withTypes(List.of("CounterAdded", "CounterRemoved")));
     }
 
     @Test
     void findsNoAggregateForATypeNoEventHas_norForNoType() {
-        someAccounts();
+        someCounters();
 
-        assertEquals(Set.of(), index.withTypes(List.of("PayoutRequested")));
+        assertEquals(Set.of(), index.withTypes(List.of("CounterReset")));
         assertEquals(Set.of(), index.withTypes(List.of()));
     }
 
@@ -86,17 +86,17 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
 
     @Test
     void findsTheAggregatesWithAnEventInAWindowOfEitherTime() {
-        someAccounts();
+        someCounters();
 
         assertEquals(Set.of("acc-1", "acc-3"), index.inWindow(TimeField.RECORDED_AT,
-                at("2026-01-02T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("MoneyDeposited")));
+                at("2026-01-02T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("CounterAdded")));
         assertEquals(Set.of("acc-1"), index.inWindow(TimeField.OCCURRED_AT,
-                at("2026-01-02T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("MoneyDeposited")));
+                at("2026-01-02T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("CounterAdded")));
     }
 
     @Test
     void findsEveryTypeInAWindowWhenNoTypeIsGiven() {
-        someAccounts();
+        someCounters();
 
         assertEquals(Set.of("acc-1", "acc-2"), index.inWindow(TimeField.OCCURRED_AT,
                 at("2026-01-02T00:00:00Z"), at("2026-01-04T00:00:00Z"), List.of()));
@@ -106,19 +106,19 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
 
     @Test
     void findsWithinAWindowOnlyTheGivenTypes() {
-        someAccounts();
+        someCounters();
 
         assertEquals(Set.of("acc-1", "acc-2"), index.inWindow(TimeField.RECORDED_AT,
-                at("2026-01-01T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("AccountOpened")));
+                at("2026-01-01T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("CounterCreated")));
         assertEquals(Set.of("acc-2", "acc-3"), index.inWindow(TimeField.RECORDED_AT,
-                at("2026-01-03T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("MoneyWithdrawn", "MoneyDeposited")));
+                at("2026-01-03T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("CounterRemoved", "CounterAdded")));
         assertEquals(Set.of(), index.inWindow(TimeField.RECORDED_AT,
-                at("2026-01-01T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("PayoutRequested")));
+                at("2026-01-01T00:00:00Z"), at("2026-01-06T00:00:00Z"), List.of("CounterReset")));
     }
 
     @Test
     void includesTheWindowsStartAndExcludesItsEnd() {
-        someAccounts();
+        someCounters();
 
         assertEquals(Set.of("acc-2"), index.inWindow(TimeField.RECORDED_AT,
                 at("2026-01-03T09:00:00Z"), at("2026-01-03T09:00:01Z"), List.of()), "since is inclusive");
@@ -132,7 +132,7 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
 
     @Test
     void ordersFractionalSecondsByTime() {
-        someAccounts();
+        someCounters();
 
         assertEquals(Set.of("acc-1"), index.inWindow(TimeField.RECORDED_AT,
                 at("2026-01-01T08:00:00.1Z"), at("2026-01-01T09:00:00Z"), List.of()));
@@ -142,9 +142,9 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
 
     @Test
     void findsAnEventOnEveryDayOfAWindowOfSeveralDays() {
-        write(event("x1", "acc-x", 1, "MoneyDeposited", "2026-02-01T23:59:59.999Z", "2026-02-01T23:59:59.999Z"),
-                event("y1", "acc-y", 1, "MoneyDeposited", "2026-02-15T12:00:00Z", "2026-02-15T12:00:00Z"),
-                event("z1", "acc-z", 1, "MoneyDeposited", "2026-03-03T00:00:00Z", "2026-03-03T00:00:00Z"));
+        write(event("x1", "acc-x", 1, "CounterAdded", "2026-02-01T23:59:59.999Z", "2026-02-01T23:59:59.999Z"),
+                event("y1", "acc-y", 1, "CounterAdded", "2026-02-15T12:00:00Z", "2026-02-15T12:00:00Z"),
+                event("z1", "acc-z", 1, "CounterAdded", "2026-03-03T00:00:00Z", "2026-03-03T00:00:00Z"));
 
         assertEquals(Set.of("acc-x", "acc-y", "acc-z"), index.inWindow(TimeField.OCCURRED_AT,
                 at("2026-02-01T12:00:00Z"), at("2026-03-03T00:00:01Z"), List.of()));
@@ -154,7 +154,7 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
 
     @Test
     void findsNothingInAnEmptyWindow() {
-        someAccounts();
+        someCounters();
 
         assertEquals(Set.of(), index.inWindow(TimeField.RECORDED_AT, at("2026-01-03T09:00:00Z"), at("2026-01-03T09:00:00Z"), List.of()));
         assertEquals(Set.of(), index.inWindow(TimeField.RECORDED_AT, at("2026-01-04T00:00:00Z"), at("2026-01-01T00:00:00Z"), List.of()),
@@ -176,7 +176,7 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
         List<EventEnvelope> all = new ArrayList<>();
         for (int a = 0; a < aggregates; a++) {
             for (int v = 1; v <= versions; v++) {
-                all.add(event(prefix + "-" + a + "-" + v, prefix + "-acc-" + a, v, "MoneyDeposited", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"));
+                all.add(event(prefix + "-" + a + "-" + v, prefix + "-acc-" + a, v, "CounterAdded", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"));
             }
         }
         write(all.toArray(EventEnvelope[]::new));

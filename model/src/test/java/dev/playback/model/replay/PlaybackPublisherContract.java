@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.added;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.model.event.Envelopes.created;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +46,7 @@ public abstract class PlaybackPublisherContract {
     }
 
     private static PlaybackRecord record(EventEnvelope... events) {
-        return new PlaybackRecord("r-1", "g2", List.of("balances"), List.of(events));
+        return new PlaybackRecord("r-1", "g2", List.of("totals"), List.of(events));
     }
 
     /** Per partition key, the events of its records in stream order. */
@@ -67,12 +67,12 @@ public abstract class PlaybackPublisherContract {
 
     @Test
     void putsEveryRecordUnderItsAggregateInOrder_andReturnsTheHighestSequenceNumberPerShard() {
-        EventEnvelope a1 = opened("a1", "acc-1").withVersion(1);
-        EventEnvelope a2 = deposited("a2", "acc-1", "10.00").withVersion(2);
-        EventEnvelope a3 = deposited("a3", "acc-1", "2.50").withVersion(3);
-        EventEnvelope b1 = opened("b1", "acc-2").withVersion(1);
-        EventEnvelope c1 = opened("c1", "acc-3").withVersion(1);
-        EventEnvelope d1 = opened("d1", "acc-4").withVersion(1);
+        EventEnvelope a1 = created("a1", "acc-1").withVersion(1);
+        EventEnvelope a2 = added("a2", "acc-1", "10.00").withVersion(2);
+        EventEnvelope a3 = added("a3", "acc-1", "2.50").withVersion(3);
+        EventEnvelope b1 = created("b1", "acc-2").withVersion(1);
+        EventEnvelope c1 = created("c1", "acc-3").withVersion(1);
+        EventEnvelope d1 = created("d1", "acc-4").withVersion(1);
 
         Map<String, String> written = publisher.publish(List.of(record(a1, a2), record(b1), record(c1), record(a3), record(d1)));
 
@@ -85,9 +85,9 @@ public abstract class PlaybackPublisherContract {
 
     @Test
     void keepsTheReplaysFieldsOnEveryRecord() {
-        PlaybackRecord diff = new PlaybackRecord("r-7", "shadow-r-7", List.of("balances", "payouts"),
-                List.of(opened("a1", "acc-1").withVersion(1)), "diff", "live");
-        PlaybackRecord defaults = new PlaybackRecord("r-7", "shadow-r-7", List.of("payouts"), List.of(opened("b1", "acc-2").withVersion(1)));
+        PlaybackRecord diff = new PlaybackRecord("r-7", "shadow-r-7", List.of("totals", "notifier"),
+                List.of(created("a1", "acc-1").withVersion(1)), "diff", "live");
+        PlaybackRecord defaults = new PlaybackRecord("r-7", "shadow-r-7", List.of("notifier"), List.of(created("b1", "acc-2").withVersion(1)));
 
         publisher.publish(List.of(diff, defaults));
 
@@ -99,9 +99,9 @@ public abstract class PlaybackPublisherContract {
 
     @Test
     void keepsTheOrderOfAnAggregateAcrossCalls_andReturnsOnlyWhatEachCallWrote() {
-        EventEnvelope a1 = opened("a1", "acc-1").withVersion(1);
-        EventEnvelope a2 = deposited("a2", "acc-1", "1.00").withVersion(2);
-        EventEnvelope b1 = opened("b1", "acc-2").withVersion(1);
+        EventEnvelope a1 = created("a1", "acc-1").withVersion(1);
+        EventEnvelope a2 = added("a2", "acc-1", "1.00").withVersion(2);
+        EventEnvelope b1 = created("b1", "acc-2").withVersion(1);
 
         Map<String, String> first = publisher.publish(List.of(record(a1), record(b1)));
         List<Put> afterFirst = onStream();
@@ -131,9 +131,9 @@ public abstract class PlaybackPublisherContract {
             documents.add(event("d" + v, "doc-1", "DocumentAttached", json("{\"text\":\"" + String.valueOf((char) ('a' + v)).repeat(400_000) + "\"}"))
                     .withVersion(v));
         }
-        EventEnvelope other = opened("o1", "acc-9").withVersion(1);
+        EventEnvelope other = created("o1", "acc-9").withVersion(1);
 
-        Map<String, String> written = publisher.publish(List.of(new PlaybackRecord("r-2", "g3", List.of("balances"), documents, "diff", "live"),
+        Map<String, String> written = publisher.publish(List.of(new PlaybackRecord("r-2", "g3", List.of("totals"), documents, "diff", "live"),
                 record(other)));
 
         List<Put> puts = onStream();
@@ -141,7 +141,7 @@ public abstract class PlaybackPublisherContract {
         for (Put p : puts) {
             if (!p.partitionKey().equals("doc-1")) continue;
             PlaybackRecord part = p.record();
-            assertEquals(List.of("r-2", "g3", List.of("balances"), "diff", "live"),
+            assertEquals(List.of("r-2", "g3", List.of("totals"), "diff", "live"),
                     List.of(part.replayId(), part.generation(), part.processors(), part.gatewayMode(), part.missingRecords()));
         }
         assertEquals(highest(puts), written);

@@ -52,13 +52,13 @@ public abstract class ReplayStoreContract {
     }
 
     private static Replay rebuild(String replayId, String generation) {
-        return new Replay(replayId, ReplayKind.REBUILD, generation, List.of("balances", "payouts"), 4, 500, false,
+        return new Replay(replayId, ReplayKind.REBUILD, generation, List.of("totals", "notifier"), 4, 500, false,
                 ReplayStatus.RUNNING, STARTED, null, null, 0, 0, 0, null, "diff", "live",
                 json("{\"via\":\"execution\",\"executionName\":\"" + replayId + "\",\"claimed\":\"cli:ada@desk\"}"));
     }
 
     private static Replay partial(String replayId) {
-        return new Replay(replayId, ReplayKind.PARTIAL, null, List.of("balances"), 1, 100, false, ReplayStatus.RUNNING,
+        return new Replay(replayId, ReplayKind.PARTIAL, null, List.of("totals"), 1, 100, false, ReplayStatus.RUNNING,
                 STARTED, null, json("{\"aggregates\":[\"acc-1\",\"acc-2\"],\"since\":\"2026-01-01T00:00:00Z\"}"), 2, 0, 0, null,
                 null, null, null);
     }
@@ -133,14 +133,14 @@ public abstract class ReplayStoreContract {
         Replay created = partial("p-1");
         store.create(created);
         store.addCounts("p-1", 2, 10);
-        Replay changed = new Replay("p-1", ReplayKind.PARTIAL, null, List.of("balances"), 1, 100, false, ReplayStatus.FAILED,
+        Replay changed = new Replay("p-1", ReplayKind.PARTIAL, null, List.of("totals"), 1, 100, false, ReplayStatus.FAILED,
                 STARTED, "boom", created.scope(), 7, 99, 999, json("{\"a\":1}"), null, null,
                 json("{\"via\":\"eventbridge\",\"id\":\"ev-1\"}"));
 
         store.update(changed);
 
         Replay stored = store.find("p-1").orElseThrow();
-        assertEquals(new Replay("p-1", ReplayKind.PARTIAL, null, List.of("balances"), 1, 100, false, ReplayStatus.FAILED,
+        assertEquals(new Replay("p-1", ReplayKind.PARTIAL, null, List.of("totals"), 1, 100, false, ReplayStatus.FAILED,
                 STARTED, "boom", json("{\"aggregates\":[\"acc-1\",\"acc-2\"],\"since\":\"2026-01-01T00:00:00Z\"}"), 7, 2, 10,
                 json("{\"a\":1}"), null, null, json("{\"via\":\"eventbridge\",\"id\":\"ev-1\"}")), stored);
     }
@@ -230,54 +230,54 @@ public abstract class ReplayStoreContract {
 
     @Test
     void keepsTheHighestMarkPerProcessorAndShard_andAddsTheAppliedEvents() {
-        store.markApplied("r-1", "balances", SHARD_1, SEQ_3, 3);
-        store.markApplied("r-1", "balances", SHARD_1, SEQ_2, 1);
-        store.markApplied("r-1", "balances", SHARD_0, SEQ_1, 2);
+        store.markApplied("r-1", "totals", SHARD_1, SEQ_3, 3);
+        store.markApplied("r-1", "totals", SHARD_1, SEQ_2, 1);
+        store.markApplied("r-1", "totals", SHARD_0, SEQ_1, 2);
 
-        assertEquals(Map.of(SHARD_0, SEQ_1, SHARD_1, SEQ_3), store.applied("r-1", "balances", List.of(SHARD_0, SHARD_1, "shardId-000000000002")));
-        assertEquals(6, store.appliedEvents("r-1", "balances"));
-        assertEquals(Map.of(), store.applied("r-1", "payouts", List.of(SHARD_1)), "each processor has its own marks");
-        assertEquals(0, store.appliedEvents("r-1", "payouts"));
-        assertEquals(Map.of(), store.applied("r-2", "balances", List.of(SHARD_1)), "each replay has its own marks");
+        assertEquals(Map.of(SHARD_0, SEQ_1, SHARD_1, SEQ_3), store.applied("r-1", "totals", List.of(SHARD_0, SHARD_1, "shardId-000000000002")));
+        assertEquals(6, store.appliedEvents("r-1", "totals"));
+        assertEquals(Map.of(), store.applied("r-1", "notifier", List.of(SHARD_1)), "each processor has its own marks");
+        assertEquals(0, store.appliedEvents("r-1", "notifier"));
+        assertEquals(Map.of(), store.applied("r-2", "totals", List.of(SHARD_1)), "each replay has its own marks");
     }
 
     @Test
     void comparesSequenceNumbersAsNumbers() {
-        store.markApplied("r-1", "balances", SHARD_0, SEQ_LONGER, 1);
-        store.markApplied("r-1", "balances", SHARD_0, SEQ_4, 1);
+        store.markApplied("r-1", "totals", SHARD_0, SEQ_LONGER, 1);
+        store.markApplied("r-1", "totals", SHARD_0, SEQ_4, 1);
 
-        assertEquals(Map.of(SHARD_0, SEQ_LONGER), store.applied("r-1", "balances", List.of(SHARD_0)));
+        assertEquals(Map.of(SHARD_0, SEQ_LONGER), store.applied("r-1", "totals", List.of(SHARD_0)));
     }
 
     // --- what a processor did per shard (recordApplied / appliedShards) ---
 
     @Test
     void knowsNothingAppliedInAShardNoBatchWasRecordedFor() {
-        assertEquals(Map.of(), store.appliedShards("r-1", "balances", List.of(SHARD_0)));
+        assertEquals(Map.of(), store.appliedShards("r-1", "totals", List.of(SHARD_0)));
     }
 
     @Test
     void countsTheEventsOfAppliedRecordsUpToTheMark_andReturnsTheShardsRecord() {
-        AppliedShard returned = store.recordApplied("r-1", "balances", SHARD_0, SEQ_2,
+        AppliedShard returned = store.recordApplied("r-1", "totals", SHARD_0, SEQ_2,
                 List.of(applied(SEQ_1, "acc-1", 1, 4), applied(SEQ_2, "acc-2", 1, 3)));
 
         AppliedShard expected = new AppliedShard(SEQ_2, 7, Map.of(), Map.of());
         assertEquals(expected, returned);
-        assertEquals(Map.of(SHARD_0, expected), store.appliedShards("r-1", "balances", List.of(SHARD_0, SHARD_1)));
-        assertEquals(Map.of(SHARD_0, SEQ_2), store.applied("r-1", "balances", List.of(SHARD_0)));
-        assertEquals(7, store.appliedEvents("r-1", "balances"));
-        assertEquals(Map.of(), store.appliedShards("r-1", "payouts", List.of(SHARD_0)), "each processor has its own record");
+        assertEquals(Map.of(SHARD_0, expected), store.appliedShards("r-1", "totals", List.of(SHARD_0, SHARD_1)));
+        assertEquals(Map.of(SHARD_0, SEQ_2), store.applied("r-1", "totals", List.of(SHARD_0)));
+        assertEquals(7, store.appliedEvents("r-1", "totals"));
+        assertEquals(Map.of(), store.appliedShards("r-1", "notifier", List.of(SHARD_0)), "each processor has its own record");
     }
 
     @Test
     void countsARedeliveredRecordOnce() {
         List<ProcessedRecord> batch = List.of(applied(SEQ_1, "acc-1", 1, 4), applied(SEQ_2, "acc-2", 1, 3));
-        store.recordApplied("r-1", "balances", SHARD_0, SEQ_2, batch);
+        store.recordApplied("r-1", "totals", SHARD_0, SEQ_2, batch);
 
-        AppliedShard again = store.recordApplied("r-1", "balances", SHARD_0, SEQ_2, batch);
+        AppliedShard again = store.recordApplied("r-1", "totals", SHARD_0, SEQ_2, batch);
 
         assertEquals(new AppliedShard(SEQ_2, 7, Map.of(), Map.of()), again);
-        assertEquals(Map.of(SHARD_0, again), store.appliedShards("r-1", "balances", List.of(SHARD_0)));
+        assertEquals(Map.of(SHARD_0, again), store.appliedShards("r-1", "totals", List.of(SHARD_0)));
     }
 
     @Test
@@ -285,29 +285,29 @@ public abstract class ReplayStoreContract {
         List<ProcessedRecord> batch = List.of(applied(SEQ_1, "acc-1", 1, 2), failed(SEQ_2, "acc-2", 4, 6, "boom"),
                 applied(SEQ_3, "acc-3", 1, 1));
 
-        AppliedShard first = store.recordApplied("r-1", "balances", SHARD_0, SEQ_1, batch);
+        AppliedShard first = store.recordApplied("r-1", "totals", SHARD_0, SEQ_1, batch);
 
         assertEquals(new AppliedShard(SEQ_1, 2, Map.of(SEQ_2, "aggregate acc-2 versions 4..6: boom"), Map.of(SEQ_2, 1)), first);
 
-        AppliedShard redelivered = store.recordApplied("r-1", "balances", SHARD_0, SEQ_3,
+        AppliedShard redelivered = store.recordApplied("r-1", "totals", SHARD_0, SEQ_3,
                 List.of(applied(SEQ_2, "acc-2", 4, 6), applied(SEQ_3, "acc-3", 1, 1)));
 
         assertEquals(new AppliedShard(SEQ_3, 6, Map.of(), Map.of()), redelivered);
-        assertEquals(Map.of(SHARD_0, redelivered), store.appliedShards("r-1", "balances", List.of(SHARD_0)));
+        assertEquals(Map.of(SHARD_0, redelivered), store.appliedShards("r-1", "totals", List.of(SHARD_0)));
     }
 
     @Test
     void remembersAFailedRecordWithItsAttemptsUntilItApplies() {
-        store.recordApplied("r-1", "balances", SHARD_0, null, List.of(failed(SEQ_1, "acc-1", 1, 3, "boom")));
-        AppliedShard second = store.recordApplied("r-1", "balances", SHARD_0, null, List.of(failed(SEQ_1, "acc-1", 1, 3, "boom again")));
+        store.recordApplied("r-1", "totals", SHARD_0, null, List.of(failed(SEQ_1, "acc-1", 1, 3, "boom")));
+        AppliedShard second = store.recordApplied("r-1", "totals", SHARD_0, null, List.of(failed(SEQ_1, "acc-1", 1, 3, "boom again")));
 
         AppliedShard expected = new AppliedShard(null, 0, Map.of(SEQ_1, "aggregate acc-1 versions 1..3: boom again"), Map.of(SEQ_1, 2));
         assertEquals(expected, second);
-        assertEquals(Map.of(SHARD_0, expected), store.appliedShards("r-1", "balances", List.of(SHARD_0)),
+        assertEquals(Map.of(SHARD_0, expected), store.appliedShards("r-1", "totals", List.of(SHARD_0)),
                 "a shard with failures and no mark yet has a record");
-        assertEquals(Map.of(), store.applied("r-1", "balances", List.of(SHARD_0)), "but no mark");
+        assertEquals(Map.of(), store.applied("r-1", "totals", List.of(SHARD_0)), "but no mark");
 
-        AppliedShard applied = store.recordApplied("r-1", "balances", SHARD_0, SEQ_1, List.of(applied(SEQ_1, "acc-1", 1, 3)));
+        AppliedShard applied = store.recordApplied("r-1", "totals", SHARD_0, SEQ_1, List.of(applied(SEQ_1, "acc-1", 1, 3)));
 
         assertEquals(new AppliedShard(SEQ_1, 3, Map.of(), Map.of()), applied);
     }
@@ -316,19 +316,19 @@ public abstract class ReplayStoreContract {
     void countsEveryFailureOfARecordSoThatItsProcessorGivesUpOnIt() {
         AppliedShard last = AppliedShard.NONE;
         for (int i = 0; i < 11; i++) {
-            last = store.recordApplied("r-1", "balances", SHARD_0, null, List.of(failed(SEQ_1, "acc-1", 1, 1, "boom")));
+            last = store.recordApplied("r-1", "totals", SHARD_0, null, List.of(failed(SEQ_1, "acc-1", 1, 1, "boom")));
         }
 
         assertEquals(Map.of(SEQ_1, 11), last.attempts());
         assertTrue(last.givenUp(SEQ_1));
-        assertEquals(Map.of(SEQ_1, 11), store.appliedShards("r-1", "balances", List.of(SHARD_0)).get(SHARD_0).attempts());
+        assertEquals(Map.of(SEQ_1, 11), store.appliedShards("r-1", "totals", List.of(SHARD_0)).get(SHARD_0).attempts());
     }
 
     @Test
     void keepsAFailedRecordTheMarkPassed_asSkipped() {
-        store.recordApplied("r-1", "balances", SHARD_0, null, List.of(failed(SEQ_2, "acc-2", 1, 1, "boom")));
+        store.recordApplied("r-1", "totals", SHARD_0, null, List.of(failed(SEQ_2, "acc-2", 1, 1, "boom")));
 
-        AppliedShard after = store.recordApplied("r-1", "balances", SHARD_0, SEQ_3, List.of(applied(SEQ_3, "acc-3", 1, 2)));
+        AppliedShard after = store.recordApplied("r-1", "totals", SHARD_0, SEQ_3, List.of(applied(SEQ_3, "acc-3", 1, 2)));
 
         assertEquals(new AppliedShard(SEQ_3, 2, Map.of(SEQ_2, "aggregate acc-2 versions 1..1: boom"), Map.of(SEQ_2, 1)), after);
         assertTrue(after.skipped(SEQ_2));
@@ -336,19 +336,19 @@ public abstract class ReplayStoreContract {
 
     @Test
     void neverMovesTheMarkDown() {
-        store.recordApplied("r-1", "balances", SHARD_0, SEQ_3, List.of(applied(SEQ_3, "acc-3", 1, 2)));
+        store.recordApplied("r-1", "totals", SHARD_0, SEQ_3, List.of(applied(SEQ_3, "acc-3", 1, 2)));
 
-        AppliedShard after = store.recordApplied("r-1", "balances", SHARD_0, SEQ_1, List.of(applied(SEQ_1, "acc-1", 1, 5)));
+        AppliedShard after = store.recordApplied("r-1", "totals", SHARD_0, SEQ_1, List.of(applied(SEQ_1, "acc-1", 1, 5)));
 
         assertEquals(new AppliedShard(SEQ_3, 2, Map.of(), Map.of()), after, "a record below the mark counts nothing");
-        assertEquals(Map.of(SHARD_0, SEQ_3), store.applied("r-1", "balances", List.of(SHARD_0)));
+        assertEquals(Map.of(SHARD_0, SEQ_3), store.applied("r-1", "totals", List.of(SHARD_0)));
     }
 
     @Test
     void comparesTheMarkAsANumber() {
-        store.recordApplied("r-1", "balances", SHARD_0, SEQ_LONGER, List.of(applied(SEQ_LONGER, "acc-1", 1, 1)));
+        store.recordApplied("r-1", "totals", SHARD_0, SEQ_LONGER, List.of(applied(SEQ_LONGER, "acc-1", 1, 1)));
 
-        AppliedShard after = store.recordApplied("r-1", "balances", SHARD_0, SEQ_4, List.of(applied(SEQ_4, "acc-2", 1, 1)));
+        AppliedShard after = store.recordApplied("r-1", "totals", SHARD_0, SEQ_4, List.of(applied(SEQ_4, "acc-2", 1, 1)));
 
         assertEquals(SEQ_LONGER, after.sequenceNumber());
         assertEquals(1, after.events());
@@ -356,26 +356,26 @@ public abstract class ReplayStoreContract {
 
     @Test
     void recordsEachShardOnItsOwn() {
-        store.recordApplied("r-1", "balances", SHARD_0, SEQ_1, List.of(applied(SEQ_1, "acc-1", 1, 2)));
-        store.recordApplied("r-1", "balances", SHARD_1, SEQ_4, List.of(applied(SEQ_4, "acc-2", 1, 3)));
+        store.recordApplied("r-1", "totals", SHARD_0, SEQ_1, List.of(applied(SEQ_1, "acc-1", 1, 2)));
+        store.recordApplied("r-1", "totals", SHARD_1, SEQ_4, List.of(applied(SEQ_4, "acc-2", 1, 3)));
 
         assertEquals(Map.of(SHARD_0, new AppliedShard(SEQ_1, 2, Map.of(), Map.of()), SHARD_1, new AppliedShard(SEQ_4, 3, Map.of(), Map.of())),
-                store.appliedShards("r-1", "balances", List.of(SHARD_0, SHARD_1)));
-        assertEquals(5, store.appliedEvents("r-1", "balances"));
+                store.appliedShards("r-1", "totals", List.of(SHARD_0, SHARD_1)));
+        assertEquals(5, store.appliedEvents("r-1", "totals"));
     }
 
     @Test
     void continuesFromAMarkSetWithMarkApplied_andShowsAMarkSetAfterwards() {
-        store.markApplied("r-1", "balances", SHARD_0, SEQ_1, 2);
+        store.markApplied("r-1", "totals", SHARD_0, SEQ_1, 2);
 
-        AppliedShard after = store.recordApplied("r-1", "balances", SHARD_0, SEQ_2, List.of(applied(SEQ_1, "acc-1", 1, 2), applied(SEQ_2, "acc-2", 1, 3)));
+        AppliedShard after = store.recordApplied("r-1", "totals", SHARD_0, SEQ_2, List.of(applied(SEQ_1, "acc-1", 1, 2), applied(SEQ_2, "acc-2", 1, 3)));
 
         assertEquals(new AppliedShard(SEQ_2, 3, Map.of(), Map.of()), after, "only the record above the mark counts");
 
-        store.markApplied("r-1", "balances", SHARD_0, SEQ_4, 0);
+        store.markApplied("r-1", "totals", SHARD_0, SEQ_4, 0);
 
-        assertEquals(SEQ_4, store.appliedShards("r-1", "balances", List.of(SHARD_0)).get(SHARD_0).sequenceNumber());
-        assertEquals(Map.of(SHARD_0, SEQ_4), store.applied("r-1", "balances", List.of(SHARD_0)));
+        assertEquals(SEQ_4, store.appliedShards("r-1", "totals", List.of(SHARD_0)).get(SHARD_0).sequenceNumber());
+        assertEquals(Map.of(SHARD_0, SEQ_4), store.applied("r-1", "totals", List.of(SHARD_0)));
     }
 
     // --- executions ---

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 
 import static dev.playback.model.event.Envelopes.T0;
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.added;
 import static dev.playback.model.event.Envelopes.expecting;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.model.event.Envelopes.created;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,8 +60,8 @@ class AppenderTest {
 
     @Test
     void appendsNewEventsAtContiguousVersionsPerAggregate() {
-        List<AppendOutcome> outcomes = appender.append(List.of(opened("a1", "acc-1"), opened("b1", "acc-2"),
-                deposited("a2", "acc-1", "1.00"), deposited("a3", "acc-1", "2.00"), deposited("b2", "acc-2", "3.00")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(created("a1", "acc-1"), created("b1", "acc-2"),
+                added("a2", "acc-1", "1.00"), added("a3", "acc-1", "2.00"), added("b2", "acc-2", "3.00")), T0);
         assertEquals(5, outcomes.size());
         assertTrue(outcomes.stream().allMatch(o -> o instanceof AppendOutcome.Appended), outcomes.toString());
         assertEquals(List.of("a1", "a2", "a3"), idsOf("acc-1"));
@@ -73,15 +73,15 @@ class AppenderTest {
 
     @Test
     void continuesAfterTheLatestStoredVersion() {
-        appender.append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
-        List<AppendOutcome> outcomes = appender.append(List.of(deposited("a3", "acc-1", "1.00")), T0);
+        appender.append(List.of(created("a1", "acc-1"), added("a2", "acc-1", "1.00")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(added("a3", "acc-1", "1.00")), T0);
         assertEquals(List.of(new AppendOutcome.Appended("a3", "acc-1", 3)), outcomes);
     }
 
     @Test
     void appendsAnEventRepeatedInOneBatchOnce() {
-        List<AppendOutcome> outcomes = appender.append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"),
-                opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(created("a1", "acc-1"), added("a2", "acc-1", "1.00"),
+                created("a1", "acc-1"), added("a2", "acc-1", "1.00")), T0);
         assertEquals(2, outcomes.stream().filter(o -> o instanceof AppendOutcome.Appended).count());
         assertEquals(2, outcomes.stream().filter(o -> o instanceof AppendOutcome.Duplicate).count());
         assertEquals(List.of("a1", "a2"), idsOf("acc-1"));
@@ -89,17 +89,17 @@ class AppenderTest {
 
     @Test
     void appendsAnEventDeliveredAgainInALaterBatchOnce() {
-        appender.append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
-        List<AppendOutcome> outcomes = appender.append(List.of(deposited("a2", "acc-1", "1.00"), deposited("a3", "acc-1", "4.00")), T0);
+        appender.append(List.of(created("a1", "acc-1"), added("a2", "acc-1", "1.00")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(added("a2", "acc-1", "1.00"), added("a3", "acc-1", "4.00")), T0);
         assertEquals(List.of(new AppendOutcome.Duplicate("a2", "acc-1", 2L), new AppendOutcome.Appended("a3", "acc-1", 3)), outcomes);
         assertEquals(List.of("a1", "a2", "a3"), idsOf("acc-1"));
     }
 
     @Test
     void refusesAnEventIdReusedForAnotherAggregateAsAConflictRecordedWithTheId() {
-        appender.append(List.of(opened("x", "acc-1")), T0);
+        appender.append(List.of(created("x", "acc-1")), T0);
 
-        List<AppendOutcome> outcomes = appender.append(List.of(opened("x", "acc-2")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(created("x", "acc-2")), T0);
 
         AppendOutcome.Conflict conflict = assertInstanceOf(AppendOutcome.Conflict.class, outcomes.get(0));
         assertTrue(conflict.reason().contains("acc-2") && conflict.reason().contains("acc-1"), conflict.reason());
@@ -109,22 +109,22 @@ class AppenderTest {
 
     @Test
     void refusesAnEventIdSentAgainWithOtherContentAndRecordsTheConflictOnce() {
-        appender.append(List.of(deposited("d", "acc-1", "1.00")), T0);
+        appender.append(List.of(added("d", "acc-1", "1.00")), T0);
 
-        AppendOutcome first = appender.append(List.of(deposited("d", "acc-1", "900.00")), T0).get(0);
-        appender.append(List.of(deposited("d", "acc-1", "900.00")), T0);   // the same conflicting record delivered again
+        AppendOutcome first = appender.append(List.of(added("d", "acc-1", "900.00")), T0).get(0);
+        appender.append(List.of(added("d", "acc-1", "900.00")), T0);   // the same conflicting record delivered again
 
         AppendOutcome.Conflict conflict = assertInstanceOf(AppendOutcome.Conflict.class, first);
         assertEquals(List.of("d"), idsOf("acc-1"));
         assertEquals("1.00", log.read("acc-1", 1, 1).get(0).payload().path("amount").asText());
         EventStatus status = log.statuses(List.of("d")).get("d");
         assertEquals(List.of(conflict.reason()), status.conflicts());
-        assertTrue(conflict.reason().contains(ContentHash.of(deposited("d", "acc-1", "900.00"))), conflict.reason());
+        assertTrue(conflict.reason().contains(ContentHash.of(added("d", "acc-1", "900.00"))), conflict.reason());
     }
 
     @Test
     void refusesTheLaterOfTwoSendsOfOneIdWithOtherContentInOneBatch() {
-        List<AppendOutcome> outcomes = appender.append(List.of(deposited("d", "acc-1", "1.00"), deposited("d", "acc-1", "2.00")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(added("d", "acc-1", "1.00"), added("d", "acc-1", "2.00")), T0);
 
         assertEquals(new AppendOutcome.Appended("d", "acc-1", 1), outcomes.get(0));
         assertInstanceOf(AppendOutcome.Conflict.class, outcomes.get(1));
@@ -150,10 +150,10 @@ class AppenderTest {
     @Test
     void appendsAnEventIdSentForTwoAggregatesOnTwoShardsAtOnceOnlyOnceAndListsTheLaterClaimAsAConflict() {
         List<List<AppendOutcome>> otherOutcomes = new ArrayList<>();
-        EventLog raced = racedBy(log, () -> otherOutcomes.add(new Appender(log).append(List.of(opened("x", "acc-2")), T0)));
+        EventLog raced = racedBy(log, () -> otherOutcomes.add(new Appender(log).append(List.of(created("x", "acc-2")), T0)));
 
-        List<AppendOutcome> outcomes = new Appender(raced).append(List.of(opened("x", "acc-1"),
-                expecting(deposited("a2", "acc-1", "1.00"), 0), deposited("a3", "acc-1", "2.00")), T0);
+        List<AppendOutcome> outcomes = new Appender(raced).append(List.of(created("x", "acc-1"),
+                expecting(added("a2", "acc-1", "1.00"), 0), added("a3", "acc-1", "2.00")), T0);
 
         assertEquals(List.of(List.of(new AppendOutcome.Appended("x", "acc-2", 1))), otherOutcomes);
         AppendOutcome.Conflict conflict = assertInstanceOf(AppendOutcome.Conflict.class, outcomes.get(0));
@@ -179,8 +179,8 @@ class AppenderTest {
             }
         };
 
-        List<AppendOutcome> outcomes = new Appender(retried).append(List.of(opened("a1", "acc-1"),
-                expecting(deposited("a2", "acc-1", "1.00"), 0), deposited("a3", "acc-1", "2.00")), T0);
+        List<AppendOutcome> outcomes = new Appender(retried).append(List.of(created("a1", "acc-1"),
+                expecting(added("a2", "acc-1", "1.00"), 0), added("a3", "acc-1", "2.00")), T0);
 
         assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Rejected("a2", "acc-1",
                 "expectedVersion 0 but aggregate acc-1 is at version 1"), new AppendOutcome.Appended("a3", "acc-1", 2)), outcomes);
@@ -192,11 +192,11 @@ class AppenderTest {
     void rejectsAMovedClaimWhoseExpectedVersionNoLongerHolds() {
         // Issue 9, reproduction 2: d was claimed at version 2 with expectedVersion 1, its record was lost, and a3
         // went ahead at version 2. Sent again, d must not land at version 3: its guard no longer holds.
-        appender.append(List.of(opened("a1", "acc-1")), T0);
+        appender.append(List.of(created("a1", "acc-1")), T0);
         log.record(new EventStatus.Claimed("d", "acc-1", 2, T0));
-        appender.append(List.of(deposited("a3", "acc-1", "1.00")), T0);
+        appender.append(List.of(added("a3", "acc-1", "1.00")), T0);
 
-        List<AppendOutcome> outcomes = appender.append(List.of(expecting(deposited("d", "acc-1", "5.00"), 1)), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(expecting(added("d", "acc-1", "5.00"), 1)), T0);
 
         AppendOutcome.Rejected rejected = assertInstanceOf(AppendOutcome.Rejected.class, outcomes.get(0));
         assertTrue(rejected.reason().contains("expectedVersion 1") && rejected.reason().contains("version 2"), rejected.reason());
@@ -214,8 +214,8 @@ class AppenderTest {
             }
         };
 
-        List<AppendOutcome> outcomes = new Appender(picky).append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"),
-                deposited("a3", "acc-1", "2.00")), T0);
+        List<AppendOutcome> outcomes = new Appender(picky).append(List.of(created("a1", "acc-1"), added("a2", "acc-1", "1.00"),
+                added("a3", "acc-1", "2.00")), T0);
 
         assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Rejected("a2", "acc-1", "occurredAt out of range"),
                 new AppendOutcome.Appended("a3", "acc-1", 2)), outcomes);
@@ -234,7 +234,7 @@ class AppenderTest {
             }
         };
 
-        List<AppendOutcome> outcomes = new Appender(picky).append(List.of(opened("bad", "acc-1"), deposited("ok", "acc-1", "1.00")), T0);
+        List<AppendOutcome> outcomes = new Appender(picky).append(List.of(created("bad", "acc-1"), added("ok", "acc-1", "1.00")), T0);
 
         assertEquals(List.of(new AppendOutcome.Rejected("bad", "acc-1", "occurredAt out of range"), new AppendOutcome.Appended("ok", "acc-1", 1)), outcomes);
         assertInstanceOf(EventStatus.Rejected.class, log.statuses(List.of("bad")).get("bad"));
@@ -248,12 +248,12 @@ class AppenderTest {
         EventLog racing = new ForwardingEventLog(log) {
             @Override
             public List<EventEnvelope> write(List<EventEnvelope> events) {
-                if (once.compareAndSet(true, false)) log.write(List.of(opened("x", "acc-1").withVersion(1)));
+                if (once.compareAndSet(true, false)) log.write(List.of(created("x", "acc-1").withVersion(1)));
                 return delegate.write(events);
             }
         };
 
-        List<AppendOutcome> outcomes = new Appender(racing).append(List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
+        List<AppendOutcome> outcomes = new Appender(racing).append(List.of(created("a1", "acc-1"), added("a2", "acc-1", "1.00")), T0);
 
         assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 2), new AppendOutcome.Appended("a2", "acc-1", 3)), outcomes);
         assertEquals(List.of("x", "a1", "a2"), idsOf("acc-1"));
@@ -266,12 +266,12 @@ class AppenderTest {
         EventLog racing = new ForwardingEventLog(log) {
             @Override
             public List<EventEnvelope> write(List<EventEnvelope> events) {
-                if (once.compareAndSet(true, false)) log.write(List.of(opened("x", "acc-1").withVersion(1)));
+                if (once.compareAndSet(true, false)) log.write(List.of(created("x", "acc-1").withVersion(1)));
                 return delegate.write(events);
             }
         };
 
-        List<AppendOutcome> outcomes = new Appender(racing).append(List.of(expecting(opened("a1", "acc-1"), 0)), T0);
+        List<AppendOutcome> outcomes = new Appender(racing).append(List.of(expecting(created("a1", "acc-1"), 0)), T0);
 
         assertInstanceOf(AppendOutcome.Rejected.class, outcomes.get(0));
         assertEquals(List.of("x"), idsOf("acc-1"));
@@ -280,7 +280,7 @@ class AppenderTest {
     @Test
     void completesTheAppendAfterACrashBetweenClaimAndWrite() {
         Appender crashing = new Appender(new CrashAfterRecord(log));
-        List<EventEnvelope> batch = List.of(opened("a1", "acc-1"));
+        List<EventEnvelope> batch = List.of(created("a1", "acc-1"));
         assertThrows(IllegalStateException.class, () -> crashing.append(batch, T0));
         assertInstanceOf(EventStatus.Claimed.class, log.statuses(List.of("a1")).get("a1"));
         assertEquals(List.of(), idsOf("acc-1"), "nothing written before the crash");
@@ -292,7 +292,7 @@ class AppenderTest {
 
     @Test
     void completesEveryClaimOfABatchThatCrashedBeforeWriting() {
-        List<EventEnvelope> batch = List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"), deposited("a3", "acc-1", "2.00"));
+        List<EventEnvelope> batch = List.of(created("a1", "acc-1"), added("a2", "acc-1", "1.00"), added("a3", "acc-1", "2.00"));
         EventLog crashOnWrite = new ForwardingEventLog(log) {
             @Override
             public List<EventEnvelope> write(List<EventEnvelope> events) {
@@ -318,7 +318,7 @@ class AppenderTest {
                 throw new IllegalStateException("crash after a partial write");
             }
         };
-        List<EventEnvelope> batch = List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "1.00"));
+        List<EventEnvelope> batch = List.of(created("a1", "acc-1"), added("a2", "acc-1", "1.00"));
         assertThrows(IllegalStateException.class, () -> new Appender(partialWrite).append(batch, T0));
         assertEquals(List.of(2L), versionsOf("acc-1"));
 
@@ -326,17 +326,17 @@ class AppenderTest {
         assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Duplicate("a2", "acc-1", 2L)), outcomes);
         assertEquals(List.of("a1", "a2"), idsOf("acc-1"));
         assertEquals(List.of(1L, 2L), versionsOf("acc-1"));
-        assertEquals(List.of(new AppendOutcome.Appended("a3", "acc-1", 3)), appender.append(List.of(deposited("a3", "acc-1", "1.00")), T0));
+        assertEquals(List.of(new AppendOutcome.Appended("a3", "acc-1", 3)), appender.append(List.of(added("a3", "acc-1", "1.00")), T0));
     }
 
     @Test
     void movesAStaleClaimToTheNextFreeVersion() {
         // a1 was claimed at version 1, then its record was set aside and a2 went ahead at version 1.
         log.record(new EventStatus.Claimed("a1", "acc-1", 1, T0));
-        appender.append(List.of(opened("a2", "acc-1")), T0);
+        appender.append(List.of(created("a2", "acc-1")), T0);
         assertEquals(List.of("a2"), idsOf("acc-1"));
 
-        List<AppendOutcome> outcomes = appender.append(List.of(deposited("a1", "acc-1", "1.00")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(added("a1", "acc-1", "1.00")), T0);
         assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 2)), outcomes);
         assertEquals(List.of("a2", "a1"), idsOf("acc-1"));
         assertEquals(List.of(1L, 2L), versionsOf("acc-1"));
@@ -345,8 +345,8 @@ class AppenderTest {
 
     @Test
     void rejectsAndRecordsAnEventWhoseExpectedVersionDoesNotMatch() {
-        appender.append(List.of(opened("a1", "acc-1")), T0);
-        List<AppendOutcome> outcomes = appender.append(List.of(expecting(deposited("a2", "acc-1", "1.00"), 0)), T0);
+        appender.append(List.of(created("a1", "acc-1")), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(expecting(added("a2", "acc-1", "1.00"), 0)), T0);
         assertEquals(1, outcomes.size());
         AppendOutcome.Rejected rejected = assertInstanceOf(AppendOutcome.Rejected.class, outcomes.get(0));
         assertEquals("acc-1", rejected.aggregateId());
@@ -355,14 +355,14 @@ class AppenderTest {
         EventStatus.Rejected recorded = assertInstanceOf(EventStatus.Rejected.class, status);
         assertEquals(List.of("acc-1", rejected.reason(), T0), List.of(recorded.aggregateId(), recorded.reason(), recorded.at()));
         assertEquals(List.of("a1"), idsOf("acc-1"));
-        assertEquals(List.of(new AppendOutcome.Duplicate("a2")), appender.append(List.of(expecting(deposited("a2", "acc-1", "1.00"), 1)), T0));
+        assertEquals(List.of(new AppendOutcome.Duplicate("a2")), appender.append(List.of(expecting(added("a2", "acc-1", "1.00"), 1)), T0));
         assertEquals(List.of("a1"), idsOf("acc-1"));
     }
 
     @Test
     void appendsEventsWhoseExpectedVersionMatchesIncludingEarlierOnesOfTheSameBatch() {
-        List<AppendOutcome> outcomes = appender.append(List.of(expecting(opened("a1", "acc-1"), 0),
-                expecting(deposited("a2", "acc-1", "1.00"), 1), expecting(deposited("a3", "acc-1", "1.00"), 1)), T0);
+        List<AppendOutcome> outcomes = appender.append(List.of(expecting(created("a1", "acc-1"), 0),
+                expecting(added("a2", "acc-1", "1.00"), 1), expecting(added("a3", "acc-1", "1.00"), 1)), T0);
         assertEquals(new AppendOutcome.Appended("a1", "acc-1", 1), outcomes.get(0));
         assertEquals(new AppendOutcome.Appended("a2", "acc-1", 2), outcomes.get(1));
         assertInstanceOf(AppendOutcome.Rejected.class, outcomes.get(2));
@@ -379,7 +379,7 @@ class AppenderTest {
         for (int i = 0; i < perAggregate; i++) {
             for (int a = 0; a < aggregates; a++) {
                 String id = "agg-" + a;
-                stream.add(i == 0 ? opened(id + "-e0", id) : deposited(id + "-e" + i, id, i + ".00"));
+                stream.add(i == 0 ? created(id + "-e0", id) : added(id + "-e" + i, id, i + ".00"));
             }
         }
         // Deliver in batches of 150, each batch delivered twice (at-least-once), the second time with the next one.

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 
 import static dev.playback.model.event.Envelopes.T0;
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.added;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.model.event.Envelopes.created;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -62,7 +62,7 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
 
     private static List<EventEnvelope> deposits(String aggregateId, long... versions) {
         List<EventEnvelope> out = new ArrayList<>();
-        for (long v : versions) out.add(deposited(aggregateId + "-e" + v, aggregateId, v + ".00").withVersion(v));
+        for (long v : versions) out.add(added(aggregateId + "-e" + v, aggregateId, v + ".00").withVersion(v));
         return out;
     }
 
@@ -119,12 +119,12 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
             @Override
             public Map<String, EventStatus> statuses(java.util.Collection<String> eventIds) {
                 Map<String, EventStatus> seen = delegate.statuses(eventIds);
-                if (once.compareAndSet(true, false)) secondPump.add(new Appender(log).append(List.of(opened("x", "acc-2")), T0));
+                if (once.compareAndSet(true, false)) secondPump.add(new Appender(log).append(List.of(created("x", "acc-2")), T0));
                 return seen;
             }
         };
 
-        List<AppendOutcome> firstPump = new Appender(raced).append(List.of(opened("x", "acc-1"), deposited("a2", "acc-1", "1.00")), T0);
+        List<AppendOutcome> firstPump = new Appender(raced).append(List.of(created("x", "acc-1"), added("a2", "acc-1", "1.00")), T0);
 
         assertEquals(List.of(List.of(new AppendOutcome.Appended("x", "acc-2", 1))), secondPump);
         AppendOutcome.Conflict conflict = assertInstanceOf(AppendOutcome.Conflict.class, firstPump.get(0));
@@ -210,8 +210,8 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
     void neverWritesAVersionTwiceAndStopsTheAggregateAtATakenVersion() {
         log.write(deposits("acc-1", 2));
         List<EventEnvelope> attempt = new ArrayList<>(deposits("acc-1", 1));
-        attempt.add(deposited("other", "acc-1", "9.00").withVersion(2));
-        attempt.add(deposited("later", "acc-1", "9.00").withVersion(3));
+        attempt.add(added("other", "acc-1", "9.00").withVersion(2));
+        attempt.add(added("later", "acc-1", "9.00").withVersion(3));
         attempt.addAll(deposits("acc-2", 1));
 
         List<EventEnvelope> notWritten = log.write(attempt);
@@ -278,7 +278,7 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
 
     @Test
     void readsBackEverythingOfAnEnvelopeThatWasWritten() {
-        EventEnvelope written = new EventEnvelope("e-1", "acc-1", "AccountOpened", 1, 1L, null,
+        EventEnvelope written = new EventEnvelope("e-1", "acc-1", "CounterCreated", 1, 1L, null,
                 T0, T0.plusMillis(1500), json("{\"owner\":\"Ada Lovelace ✓\",\"currency\":\"EUR\"}"), null,
                 new EventMetadata("corr-1", "cause-1", "alice"));
         log.write(List.of(written));
@@ -290,7 +290,7 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
     void resolvesAClaimCheckedPayloadOnRead() {
         String big = "{\"document\":\"" + "x".repeat(300_000) + "\"}";
         String ref = payloads.put("payloads/acc-1/e-1.json", big.getBytes(StandardCharsets.UTF_8));
-        EventEnvelope e = opened("e-1", "acc-1").withPayloadRef(ref).withVersion(1);
+        EventEnvelope e = created("e-1", "acc-1").withPayloadRef(ref).withVersion(1);
         log.write(List.of(e));
         EventEnvelope read = log.read("acc-1", 1, 1).get(0);
         assertEquals(json(big), read.payload());
@@ -303,7 +303,7 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
     @Test
     void appendsEachEventOnceWhenTheBatchIsDeliveredAgain() {
         Appender appender = new Appender(log);
-        List<EventEnvelope> batch = List.of(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "5.00"), opened("e-3", "acc-2"));
+        List<EventEnvelope> batch = List.of(created("e-1", "acc-1"), added("e-2", "acc-1", "5.00"), created("e-3", "acc-2"));
         appender.append(batch, T0);
         List<AppendOutcome> again = appender.append(batch, T0);
         assertTrue(again.stream().allMatch(o -> o instanceof AppendOutcome.Duplicate), again.toString());
@@ -314,7 +314,7 @@ public abstract class EventLogContract<L extends EventLog & EventStore> {
     @Test
     void completesAClaimThatACrashLeftBehind() {
         log.record(new EventStatus.Claimed("e-1", "acc-1", 1, T0));
-        List<AppendOutcome> outcomes = new Appender(log).append(List.of(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "5.00")), T0);
+        List<AppendOutcome> outcomes = new Appender(log).append(List.of(created("e-1", "acc-1"), added("e-2", "acc-1", "5.00")), T0);
         assertEquals(List.of(new AppendOutcome.Appended("e-1", "acc-1", 1), new AppendOutcome.Appended("e-2", "acc-1", 2)), outcomes);
         assertEquals(List.of("e-1", "e-2"), log.read("acc-1", 1, 100).stream().map(EventEnvelope::eventId).toList());
     }

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.model.event.Envelopes.added;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.model.event.Envelopes.created;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -35,12 +35,12 @@ public abstract class EventPublisherContract {
 
     @Test
     void putsEveryEventUnderItsAggregateInOrder() {
-        EventEnvelope a1 = opened("a1", "acc-1");
-        EventEnvelope b1 = opened("b1", "acc-2");
-        EventEnvelope a2 = deposited("a2", "acc-1", "10.00");
-        EventEnvelope c1 = opened("c1", "acc-3");
-        EventEnvelope a3 = deposited("a3", "acc-1", "2.50");
-        EventEnvelope b2 = deposited("b2", "acc-2", "7.00");
+        EventEnvelope a1 = created("a1", "acc-1");
+        EventEnvelope b1 = created("b1", "acc-2");
+        EventEnvelope a2 = added("a2", "acc-1", "10.00");
+        EventEnvelope c1 = created("c1", "acc-3");
+        EventEnvelope a3 = added("a3", "acc-1", "2.50");
+        EventEnvelope b2 = added("b2", "acc-2", "7.00");
 
         publisher.publish(List.of(a1, b1, a2, c1, a3, b2));
 
@@ -49,9 +49,9 @@ public abstract class EventPublisherContract {
 
     @Test
     void keepsTheOrderOfAnAggregateAcrossCalls() {
-        EventEnvelope a1 = opened("a1", "acc-1");
-        EventEnvelope a2 = deposited("a2", "acc-1", "10.00");
-        EventEnvelope a3 = deposited("a3", "acc-1", "2.50");
+        EventEnvelope a1 = created("a1", "acc-1");
+        EventEnvelope a2 = added("a2", "acc-1", "10.00");
+        EventEnvelope a3 = added("a3", "acc-1", "2.50");
 
         publisher.publish(List.of(a1));
         publisher.publish(List.of(a2, a3));
@@ -70,7 +70,7 @@ public abstract class EventPublisherContract {
     void putsAnAggregateWhoseEventsFillMoreThanOneStreamRecord_inOrder() {
         // Four events of about 400 kB each: more than one Kinesis record (1 MB) holds.
         List<EventEnvelope> documents = List.of(document("d1", 'a'), document("d2", 'b'), document("d3", 'c'), document("d4", 'd'));
-        EventEnvelope other = opened("o1", "acc-9");
+        EventEnvelope other = created("o1", "acc-9");
 
         publisher.publish(List.of(documents.get(0), other, documents.get(1), documents.get(2), documents.get(3)));
 

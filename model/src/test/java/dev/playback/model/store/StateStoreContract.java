@@ -32,7 +32,7 @@ public abstract class StateStoreContract {
     }
 
     private static ProcessorState state(String aggregateId, long version, String balance) {
-        return state("balances", "g0", aggregateId, version, balance);
+        return state("totals", "g0", aggregateId, version, balance);
     }
 
     private static ProcessorState state(String processor, String generation, String aggregateId, long version, String balance) {
@@ -43,13 +43,13 @@ public abstract class StateStoreContract {
 
     @Test
     void findsNothingForAnAggregateNeverSaved() {
-        assertEquals(Optional.empty(), store.load("balances", "g0", "acc-1"));
+        assertEquals(Optional.empty(), store.load("totals", "g0", "acc-1"));
     }
 
     @Test
     void loadsWhatWasSavedFirst() {
         assertTrue(store.save(state("acc-1", 3, "10.00"), 0));
-        ProcessorState loaded = store.load("balances", "g0", "acc-1").orElseThrow();
+        ProcessorState loaded = store.load("totals", "g0", "acc-1").orElseThrow();
         assertEquals(state("acc-1", 3, "10.00"), loaded);
     }
 
@@ -57,14 +57,14 @@ public abstract class StateStoreContract {
     void savesOverTheVersionItExpects() {
         store.save(state("acc-1", 3, "10.00"), 0);
         assertTrue(store.save(state("acc-1", 5, "12.00"), 3));
-        assertEquals(state("acc-1", 5, "12.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+        assertEquals(state("acc-1", 5, "12.00"), store.load("totals", "g0", "acc-1").orElseThrow());
     }
 
     @Test
     void refusesAFirstSaveWhenAnotherWriterSavedAlready() {
         store.save(state("acc-1", 3, "10.00"), 0);
         assertFalse(store.save(state("acc-1", 1, "99.00"), 0));
-        assertEquals(state("acc-1", 3, "10.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+        assertEquals(state("acc-1", 3, "10.00"), store.load("totals", "g0", "acc-1").orElseThrow());
     }
 
     @Test
@@ -72,23 +72,23 @@ public abstract class StateStoreContract {
         store.save(state("acc-1", 3, "10.00"), 0);
         store.save(state("acc-1", 4, "11.00"), 3);
         assertFalse(store.save(state("acc-1", 5, "99.00"), 3));
-        assertEquals(state("acc-1", 4, "11.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+        assertEquals(state("acc-1", 4, "11.00"), store.load("totals", "g0", "acc-1").orElseThrow());
     }
 
     @Test
     void refusesASaveExpectingAVersionOfStateThatDoesNotExist() {
         assertFalse(store.save(state("acc-1", 5, "10.00"), 4));
-        assertEquals(Optional.empty(), store.load("balances", "g0", "acc-1"));
+        assertEquals(Optional.empty(), store.load("totals", "g0", "acc-1"));
     }
 
     @Test
     void storesANewTokenWithEverySave() {
         StateStore.Revision first = store.saveRevision(state("acc-1", 3, "10.00"), 0, null).orElseThrow();
-        assertEquals(first, store.loadRevision("balances", "g0", "acc-1").orElseThrow());
+        assertEquals(first, store.loadRevision("totals", "g0", "acc-1").orElseThrow());
         StateStore.Revision rewritten = store.saveRevision(state("acc-1", 3, "11.00"), 3, null).orElseThrow();
         assertNotEquals(first.token(), rewritten.token());
-        assertEquals(rewritten, store.loadAllRevisions("balances", "g0", List.of("acc-1", "acc-2")).get("acc-1"));
-        assertEquals(1, store.loadAllRevisions("balances", "g0", List.of("acc-1", "acc-2")).size());
+        assertEquals(rewritten, store.loadAllRevisions("totals", "g0", List.of("acc-1", "acc-2")).get("acc-1"));
+        assertEquals(1, store.loadAllRevisions("totals", "g0", List.of("acc-1", "acc-2")).size());
     }
 
     @Test
@@ -97,100 +97,100 @@ public abstract class StateStoreContract {
         // another writer rewrites version 3 (a rebuild with new logic): the version alone does not show it
         StateStore.Revision rebuilt = store.saveRevision(state("acc-1", 3, "20.00"), 3, null).orElseThrow();
         assertEquals(Optional.empty(), store.saveRevision(state("acc-1", 4, "11.00"), 3, read.token()));
-        assertEquals(state("acc-1", 3, "20.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+        assertEquals(state("acc-1", 3, "20.00"), store.load("totals", "g0", "acc-1").orElseThrow());
         assertTrue(store.saveRevision(state("acc-1", 4, "21.00"), 3, rebuilt.token()).isPresent());
-        assertEquals(state("acc-1", 4, "21.00"), store.load("balances", "g0", "acc-1").orElseThrow());
+        assertEquals(state("acc-1", 4, "21.00"), store.load("totals", "g0", "acc-1").orElseThrow());
     }
 
     @Test
     void refusesASaveOverATokenOfAStateThatWasDiscarded() {
         StateStore.Revision read = store.saveRevision(state("acc-1", 3, "10.00"), 0, null).orElseThrow();
-        store.discard("balances", "g0");
+        store.discard("totals", "g0");
         assertEquals(Optional.empty(), store.saveRevision(state("acc-1", 4, "11.00"), 3, read.token()));
-        assertEquals(Optional.empty(), store.load("balances", "g0", "acc-1"));
+        assertEquals(Optional.empty(), store.load("totals", "g0", "acc-1"));
     }
 
     @Test
     void keepsProcessorsGenerationsAndAggregatesApart() {
-        store.save(state("balances", "g0", "acc-1", 1, "1.00"), 0);
-        store.save(state("balances", "g1", "acc-1", 2, "2.00"), 0);
+        store.save(state("totals", "g0", "acc-1", 1, "1.00"), 0);
+        store.save(state("totals", "g1", "acc-1", 2, "2.00"), 0);
         store.save(state("audit", "g0", "acc-1", 3, "3.00"), 0);
-        store.save(state("balances", "g0", "acc-2", 4, "4.00"), 0);
-        assertEquals(1, store.load("balances", "g0", "acc-1").orElseThrow().version());
-        assertEquals(2, store.load("balances", "g1", "acc-1").orElseThrow().version());
+        store.save(state("totals", "g0", "acc-2", 4, "4.00"), 0);
+        assertEquals(1, store.load("totals", "g0", "acc-1").orElseThrow().version());
+        assertEquals(2, store.load("totals", "g1", "acc-1").orElseThrow().version());
         assertEquals(3, store.load("audit", "g0", "acc-1").orElseThrow().version());
-        assertEquals(4, store.load("balances", "g0", "acc-2").orElseThrow().version());
+        assertEquals(4, store.load("totals", "g0", "acc-2").orElseThrow().version());
     }
 
     @Test
     void servesTheDefaultGenerationWhenNoneWasActivated() {
-        assertEquals("g0", store.activeGeneration("balances", "g0"));
+        assertEquals("g0", store.activeGeneration("totals", "g0"));
     }
 
     @Test
     void startsWithTheDefaultGenerationActiveAndNothingElse() {
-        assertEquals(new Generations("g0", null, Set.of()), store.generations("balances"));
+        assertEquals(new Generations("g0", null, Set.of()), store.generations("totals"));
     }
 
     @Test
     void registersAndUnregistersBuildingGenerations() {
-        store.startBuilding("balances", "g1");
-        store.startBuilding("balances", "shadow-r1");
-        store.startBuilding("balances", "g1");
-        assertEquals(Set.of("g1", "shadow-r1"), store.generations("balances").building());
-        assertEquals("g0", store.activeGeneration("balances", "g0"));
-        store.stopBuilding("balances", "shadow-r1");
-        assertEquals(Set.of("g1"), store.generations("balances").building());
+        store.startBuilding("totals", "g1");
+        store.startBuilding("totals", "shadow-r1");
+        store.startBuilding("totals", "g1");
+        assertEquals(Set.of("g1", "shadow-r1"), store.generations("totals").building());
+        assertEquals("g0", store.activeGeneration("totals", "g0"));
+        store.stopBuilding("totals", "shadow-r1");
+        assertEquals(Set.of("g1"), store.generations("totals").building());
         assertEquals(Set.of(), store.generations("audit").building());
     }
 
     @Test
     void activatesAGenerationKeepingThePreviousOne() {
-        store.startBuilding("balances", "g1");
-        assertTrue(store.activate("balances", "g0", "g1"));
-        assertEquals(new Generations("g1", "g0", Set.of()), store.generations("balances"));
-        assertEquals("g1", store.activeGeneration("balances", "g0"));
+        store.startBuilding("totals", "g1");
+        assertTrue(store.activate("totals", "g0", "g1"));
+        assertEquals(new Generations("g1", "g0", Set.of()), store.generations("totals"));
+        assertEquals("g1", store.activeGeneration("totals", "g0"));
         assertEquals("g0", store.activeGeneration("audit", "g0"));
     }
 
     @Test
     void refusesToActivateWhenTheActiveGenerationMovedMeanwhile() {
-        store.startBuilding("balances", "g1");
-        store.startBuilding("balances", "g2");
-        assertTrue(store.activate("balances", "g0", "g1"));
-        assertFalse(store.activate("balances", "g0", "g2"));
-        assertEquals(new Generations("g1", "g0", Set.of("g2")), store.generations("balances"));
+        store.startBuilding("totals", "g1");
+        store.startBuilding("totals", "g2");
+        assertTrue(store.activate("totals", "g0", "g1"));
+        assertFalse(store.activate("totals", "g0", "g2"));
+        assertEquals(new Generations("g1", "g0", Set.of("g2")), store.generations("totals"));
     }
 
     @Test
     void swapsActiveAndPreviousToRollBack() {
-        store.startBuilding("balances", "g1");
-        store.activate("balances", "g0", "g1");
-        assertTrue(store.activate("balances", "g1", "g0"));
-        assertEquals(new Generations("g0", "g1", Set.of()), store.generations("balances"));
+        store.startBuilding("totals", "g1");
+        store.activate("totals", "g0", "g1");
+        assertTrue(store.activate("totals", "g1", "g0"));
+        assertEquals(new Generations("g0", "g1", Set.of()), store.generations("totals"));
     }
 
     @Test
     void listsAndDiscardsTheStatesOfOneGeneration() {
-        store.save(state("balances", "shadow-r1", "acc-1", 1, "1.00"), 0);
-        store.save(state("balances", "shadow-r1", "acc-2", 2, "2.00"), 0);
-        store.save(state("balances", "g0", "acc-1", 3, "3.00"), 0);
+        store.save(state("totals", "shadow-r1", "acc-1", 1, "1.00"), 0);
+        store.save(state("totals", "shadow-r1", "acc-2", 2, "2.00"), 0);
+        store.save(state("totals", "g0", "acc-1", 3, "3.00"), 0);
         store.save(state("audit", "shadow-r1", "acc-1", 4, "4.00"), 0);
         List<String> seen = new ArrayList<>();
-        store.forEach("balances", "shadow-r1", s -> seen.add(s.aggregateId() + "@" + s.version()));
+        store.forEach("totals", "shadow-r1", s -> seen.add(s.aggregateId() + "@" + s.version()));
         assertEquals(List.of("acc-1@1", "acc-2@2"), seen.stream().sorted().toList());
-        store.discard("balances", "shadow-r1");
-        assertEquals(Optional.empty(), store.load("balances", "shadow-r1", "acc-1"));
-        assertEquals(Optional.empty(), store.load("balances", "shadow-r1", "acc-2"));
-        assertEquals(3, store.load("balances", "g0", "acc-1").orElseThrow().version());
+        store.discard("totals", "shadow-r1");
+        assertEquals(Optional.empty(), store.load("totals", "shadow-r1", "acc-1"));
+        assertEquals(Optional.empty(), store.load("totals", "shadow-r1", "acc-2"));
+        assertEquals(3, store.load("totals", "g0", "acc-1").orElseThrow().version());
         assertEquals(4, store.load("audit", "shadow-r1", "acc-1").orElseThrow().version());
         List<String> none = new ArrayList<>();
-        store.forEach("balances", "shadow-r1", s -> none.add(s.aggregateId()));
+        store.forEach("totals", "shadow-r1", s -> none.add(s.aggregateId()));
         assertEquals(List.of(), none);
     }
 
     @Test
     void keepsNoPreviousGenerationBeforeTheFirstSwitch() {
-        assertNull(store.generations("balances").previous());
+        assertNull(store.generations("totals").previous());
     }
 }

@@ -3,7 +3,7 @@ package dev.playback.test.adapters;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
-import dev.playback.lambdas.ingest.Ingest;
+import dev.playback.model.ingest.Ingest;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.local.check.LedgerFold;
 import dev.onebox.emulators.EmulatorOptions;

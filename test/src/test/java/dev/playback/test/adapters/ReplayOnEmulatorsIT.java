@@ -1,7 +1,10 @@
 package dev.playback.test.adapters;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.lambdas.aws.dynamodb.*;
 import dev.playback.lambdas.replay.*;
+import dev.playback.model.replay.ReplayPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
@@ -10,7 +13,7 @@ import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.kinesis.KinesisPlaybackPublisher;
 import dev.playback.lambdas.aws.kinesis.PlaybackRecords;
-import dev.playback.lambdas.processor.Projection;
+import dev.playback.model.playback.Projection;
 import dev.playback.lambdas.pump.PumpHandler;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
@@ -34,8 +37,8 @@ import java.util.Map;
 import java.util.Set;
 
 import static dev.playback.lambdas.replay.ReplayWorld.input;
-import static dev.playback.model.event.Envelopes.deposited;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +62,7 @@ class ReplayOnEmulatorsIT {
         Projector<?> balances = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog());
         Projection projection = new Projection(List.of(balances), states, replays, Runnable::run);
         InMemoryPayloadStore reports = new InMemoryPayloadStore();
-        ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(dev.playback.lambdas.replay.ReplayProcessor.of(balances)), log, index, index, states, replays,
+        ReplayHandler handler = new ReplayHandler(new ReplayPorts(List.of(dev.playback.model.replay.ReplayProcessor.of(balances)), log, index, index, states, replays,
                 new KinesisPlaybackPublisher(kinesis, stream), reports, Clock.systemUTC(), Duration.ZERO));
 
         Appender appender = new Appender(log);

@@ -3,7 +3,7 @@ package dev.playback.test.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.lambdas.wiring.DomainWiring;
 import dev.playback.lambdas.config.Environment;
-import dev.playback.lambdas.processor.GatewayReplay;
+import dev.playback.model.playback.GatewayReplay;
 import dev.playback.local.LocalOptions;
 import dev.playback.local.LocalStack;
 import dev.playback.local.cli.ReverseCommand;

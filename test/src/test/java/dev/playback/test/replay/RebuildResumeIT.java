@@ -152,6 +152,6 @@ class RebuildResumeIT {
 
     static String activeGeneration(DynamoDbClient dynamo, String table) {
         return new dev.playback.lambdas.aws.dynamodb.DynamoStateStore(dynamo, table)
-                .activeGeneration("balances", dev.playback.lambdas.ingest.Ingest.DEFAULT_GENERATION);
+                .activeGeneration("balances", dev.playback.model.ingest.Ingest.DEFAULT_GENERATION);
     }
 }

@@ -9,9 +9,9 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static dev.playback.examples.ledger.ReversalTest.payout;
 import static dev.playback.examples.ledger.ReversalTest.reversal;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
 package dev.playback.model.event;
 
+import dev.playback.examples.ledger.BadSubmissions;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.playback.examples.ledger.Ledger;
@@ -31,7 +33,7 @@ class SubmissionTest {
     }
 
     @ParameterizedTest(name = "{0} is refused naming {2}")
-    @MethodSource("dev.playback.model.event.BadSubmissions#cases")
+    @MethodSource("dev.playback.examples.ledger.BadSubmissions#cases")
     void refusesBadInputNamingTheField(String problem, String body, String field) {
         InvalidEventException e = assertThrows(InvalidEventException.class, () -> submission.parse(parse(body), NOW));
         assertEquals(field, e.field(), e.getMessage());

@@ -1,5 +1,7 @@
 package dev.playback.model.event;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.examples.ledger.Ledger;
 import dev.playback.examples.ledger.LedgerEvent;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,7 @@ class UpcastTest {
 
     @Test
     void aSchemaOneDepositAlreadyWrittenWithAmountPassesUnchanged() {
-        EventEnvelope old = Envelopes.deposited("e-1", "acc-1", "3.00");
+        EventEnvelope old = LedgerEnvelopes.deposited("e-1", "acc-1", "3.00");
         assertEquals("{\"amount\":\"3.00\"}", catalog.upcast(old).payload().toString());
     }
 

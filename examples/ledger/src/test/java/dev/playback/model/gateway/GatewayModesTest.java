@@ -1,7 +1,9 @@
 package dev.playback.model.gateway;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.model.event.EventEnvelope;
-import dev.playback.model.gateway.memory.FakeExternalSystems;
+import dev.playback.examples.ledger.FakeExternalSystems;
 import dev.playback.model.gateway.memory.InMemoryCommandLog;
 import dev.playback.model.gateway.memory.InMemoryQueryRecords;
 import dev.playback.examples.ledger.FeeRule;
@@ -13,10 +15,10 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package dev.playback.model.processor;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.model.store.ProcessorState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCatalog;
@@ -19,11 +21,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
-import static dev.playback.model.event.Envelopes.withdrawn;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.withdrawn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

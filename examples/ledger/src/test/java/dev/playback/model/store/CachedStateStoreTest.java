@@ -1,5 +1,7 @@
 package dev.playback.model.store;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.examples.ledger.BalancesProjection;
 import dev.playback.examples.ledger.Ledger;
@@ -14,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.playback.model.event.Envelopes.deposited;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

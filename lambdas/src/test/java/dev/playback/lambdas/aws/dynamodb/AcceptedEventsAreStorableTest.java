@@ -2,7 +2,7 @@ package dev.playback.lambdas.aws.dynamodb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
-import dev.playback.lambdas.ingest.Ingest;
+import dev.playback.model.ingest.Ingest;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.InvalidEventException;
 import dev.playback.model.event.SubmissionJson;

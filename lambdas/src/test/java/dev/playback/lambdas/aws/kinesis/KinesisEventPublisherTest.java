@@ -1,5 +1,7 @@
 package dev.playback.lambdas.aws.kinesis;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.model.event.EventEnvelope;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -16,10 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
 
-import static dev.playback.model.event.Envelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.playback.lambdas.aws.kinesis;
 
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
 import org.junit.jupiter.api.Test;
@@ -7,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import static dev.playback.model.event.Envelopes.deposited;
-import static dev.playback.model.event.Envelopes.opened;
+import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
+import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

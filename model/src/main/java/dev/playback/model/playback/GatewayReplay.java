@@ -1,4 +1,4 @@
-package dev.playback.lambdas.processor;
+package dev.playback.model.playback;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.batch.PerAggregate;
@@ -31,7 +31,7 @@ import java.util.Map;
  * GatewayRun run = GatewayRun.replay(replayId, GatewayMode.parse("diff"), MissingRecord.parse("fail"));
  * GatewayReplay.Result r = replay.apply(replayId, generation, run, events);  // a batch (events carry versions)
  * GatewayReplay.Result r = replay.rebuild(replayId, generation, run, aggregateId); // a whole aggregate
- * r.toJson()   // {"processor":"payouts","aggregates":n,"sent":..,"suppressed":..,"corrections":[..],"liveQueries":[..]}
+ * r.toJson()   // {"processor":"<name>","aggregates":n,"sent":..,"suppressed":..,"corrections":[..],"liveQueries":[..]}
  * </pre>
  * Calling it again with the same replay id (a resumed replay) sends no correction twice.
  */

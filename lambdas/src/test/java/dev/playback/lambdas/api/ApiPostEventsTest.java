@@ -1,4 +1,4 @@
-package dev.playback.lambdas.ingest;
+package dev.playback.lambdas.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import static dev.playback.model.event.BadSubmissions.VALID;
+import static dev.playback.examples.ledger.BadSubmissions.VALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,7 +97,7 @@ class ApiPostEventsTest extends ApiFixture {
     }
 
     @ParameterizedTest(name = "{0} → 400 naming {2}")
-    @MethodSource("dev.playback.model.event.BadSubmissions#cases")
+    @MethodSource("dev.playback.examples.ledger.BadSubmissions#cases")
     void refusesBadInputWith400NamingTheFieldAndPublishesNothing(String problem, String body, String field) {
         assertRefused(post(body), 400, field);
         assertEquals(List.of(), stream.published());
@@ -106,7 +106,7 @@ class ApiPostEventsTest extends ApiFixture {
     // --- issue 9: every check that could refuse an event runs here, before the 202 ---
 
     @ParameterizedTest(name = "{0} → 400 naming {2}")
-    @MethodSource("dev.playback.model.event.BadSubmissions#unreadable")
+    @MethodSource("dev.playback.examples.ledger.BadSubmissions#unreadable")
     void refusesAnUnreadableBodyWith400NamingWhereAndPublishesNothing(String problem, String body, String field) {
         APIGatewayProxyResponseEvent response = post(body);
         assertRefused(response, 400, field);
@@ -115,7 +115,7 @@ class ApiPostEventsTest extends ApiFixture {
     }
 
     @ParameterizedTest(name = "{0}: no library words in the answer")
-    @MethodSource("dev.playback.model.event.BadSubmissions#cases")
+    @MethodSource("dev.playback.examples.ledger.BadSubmissions#cases")
     void answersBadInputInItsOwnWords(String problem, String body, String field) {
         assertNoLibraryWords(post(body));
     }

@@ -1,4 +1,4 @@
-package dev.playback.model.gateway.memory;
+package dev.playback.examples.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,11 +1,8 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
 import dev.playback.model.gateway.GatewayMode;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.gateway.MissingRecord;
-import dev.playback.model.replay.Replay;
-import dev.playback.model.replay.SegmentCheckpoint;
-import dev.playback.model.replay.SequenceNumbers;
 
 import java.security.SecureRandom;
 import java.time.ZoneOffset;

@@ -1,9 +1,5 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
-import dev.playback.model.replay.EventIndex;
-import dev.playback.model.replay.EventPages;
-import dev.playback.model.replay.PlaybackPublisher;
-import dev.playback.model.replay.ReplayStore;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.PayloadStore;
 import dev.playback.model.store.StateStore;

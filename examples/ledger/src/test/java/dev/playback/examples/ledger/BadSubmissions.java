@@ -1,4 +1,4 @@
-package dev.playback.model.event;
+package dev.playback.examples.ledger;
 
 import org.junit.jupiter.params.provider.Arguments;
 

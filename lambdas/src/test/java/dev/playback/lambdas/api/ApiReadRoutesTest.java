@@ -1,4 +1,4 @@
-package dev.playback.lambdas.ingest;
+package dev.playback.lambdas.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Projector;
-import dev.playback.model.replay.Replay;
-import dev.playback.model.replay.ReplayStatus;
 import dev.playback.model.store.Generations;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
-package dev.playback.lambdas.processor;
+package dev.playback.model.playback;
 
-import com.amazonaws.services.lambda.runtime.Context;
+
 import dev.playback.model.batch.PerAggregate;
-import dev.playback.lambdas.replay.GatewayReports;
+import dev.playback.model.replay.GatewayReports;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.GatewayBinding;
@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -83,9 +84,9 @@ public final class GatewayProcessing {
 
     /**
      * Processes the batch's items: the pump's feed live, playback records naming this processor in their replay's
-     * mode (others are skipped). Returns the sequence numbers to retry.
+     * mode (others are skipped). Returns the sequence numbers to retry; {@code log} takes what went wrong, a line each.
      */
-    public List<String> apply(List<Projection.Item> items, Context context) {
+    public List<String> apply(List<Projection.Item> items, Consumer<String> log) {
         String name = processor.name();
         List<Projection.Item> live = new ArrayList<>();
         List<Replayed> replayed = new ArrayList<>();
@@ -101,10 +102,10 @@ public final class GatewayProcessing {
             // generations being built in their replay's gateway mode (below), so they never send what went out live.
             Projection.Result result = new Projection(List.of(projector), states, replays, workers, false).apply(live);
             failures.addAll(result.failures());
-            if (!result.failures().isEmpty()) log(context, name + ": " + result.failures().size() + " records to retry: " + result.reasons());
-            failures.addAll(followBuilding(live, new HashSet<>(result.failures()), context));
+            if (!result.failures().isEmpty()) log.accept(name + ": " + result.failures().size() + " records to retry: " + result.reasons());
+            failures.addAll(followBuilding(live, new HashSet<>(result.failures()), log));
         }
-        if (!replayed.isEmpty()) failures.addAll(replay(replayed, context));
+        if (!replayed.isEmpty()) failures.addAll(replay(replayed, log));
         return failures.stream().distinct().toList();
     }
 
@@ -120,7 +121,7 @@ public final class GatewayProcessing {
      * here what it would have corrected later), so the replay misses no event appended after its scan passed the
      * aggregate. Returns the records to retry.
      */
-    private List<String> followBuilding(List<Projection.Item> live, Set<String> failed, Context context) {
+    private List<String> followBuilding(List<Projection.Item> live, Set<String> failed, Consumer<String> log) {
         String name = processor.name();
         Generations generations = states.generations(name);
         Set<String> building = new TreeSet<>(generations.building());
@@ -136,18 +137,18 @@ public final class GatewayProcessing {
         if (previous != null) {
             // Queries are answered from what the active generation recorded (or asked live): they cause nothing outside.
             GatewayRun suppress = GatewayRun.replay("previous-" + previous, GatewayMode.SUPPRESS, MissingRecord.LIVE);
-            follow(previous, suppress, events, new GatewayReport(), retry, context);
+            follow(previous, suppress, events, new GatewayReport(), retry, log);
         }
         for (String generation : building) {
             Optional<Replay> replay = replays.building(generation);
             if (replay.isEmpty()) {
-                log(context, name + ": generation " + generation + " is being built but no replay builds it; live events skip it");
+                log.accept(name + ": generation " + generation + " is being built but no replay builds it; live events skip it");
                 continue;
             }
             Replay r = replay.get();
             GatewayRun run = GatewayRun.replay(r.replayId(), GatewayMode.parse(r.gatewayMode()), MissingRecord.parse(r.missingRecords()));
             GatewayReport report = report(r.replayId());
-            follow(generation, run, events, report, retry, context);
+            follow(generation, run, events, report, retry, log);
             String piece = "live-" + generation + "-" + first;
             if (!report.isEmpty()) reports.ifPresent(g -> g.put(r.replayId(), name, piece, report.toJson()));
         }
@@ -155,12 +156,12 @@ public final class GatewayProcessing {
     }
 
     private void follow(String generation, GatewayRun run, Map<String, List<LiveEvent>> events, GatewayReport report,
-                        List<String> retry, Context context) {
+                        List<String> retry, Consumer<String> log) {
         PerAggregate.forEach(events, workers, (aggregateId, stream) -> {
             try {
                 this.replay.apply(run.replayId(), generation, run, stream.stream().map(LiveEvent::event).toList(), report);
             } catch (RuntimeException e) {
-                log(context, processor.name() + ": live events of " + aggregateId + " into " + generation + " failed: " + e);
+                log.accept(processor.name() + ": live events of " + aggregateId + " into " + generation + " failed: " + e);
                 retry.addAll(stream.stream().map(LiveEvent::sequenceNumber).toList());
             }
         });
@@ -174,7 +175,7 @@ public final class GatewayProcessing {
      * Replay records: one aggregate's records in order, aggregates in parallel. Then, per replay and shard,
      * the highest sequence number processed below any record to retry is marked applied for the processor.
      */
-    private List<String> replay(List<Replayed> records, Context context) {
+    private List<String> replay(List<Replayed> records, Consumer<String> log) {
         String name = processor.name();
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         // Records of a replay that has ended (stopped, failed) cause nothing: its generation was dropped and its
@@ -199,7 +200,7 @@ public final class GatewayProcessing {
                     replay.apply(rec.replayId(), rec.generation(), GatewayReplay.runOf(rec), rec.events(),
                             batchReports.computeIfAbsent(rec.replayId(), this::report));
                 } catch (RuntimeException e) {
-                    log(context, name + ": playback record " + r.sequenceNumber() + " of replay " + r.record().replayId() + " failed: " + e);
+                    log.accept(name + ": playback record " + r.sequenceNumber() + " of replay " + r.record().replayId() + " failed: " + e);
                     failed.add(r.sequenceNumber());
                     return; // later records of this aggregate wait for this one's retry
                 }
@@ -224,7 +225,7 @@ public final class GatewayProcessing {
                 records.stream().map(r -> new PlaybackMarks.Processed(r.shardId(), r.sequenceNumber(), r.record())).toList(),
                 new HashSet<>(failed));
         // A record given up on is not retried: its shard moves on, and its replay fails naming it.
-        if (!givenUp.isEmpty()) log(context, name + ": playback records " + givenUp + " given up; their replays fail");
+        if (!givenUp.isEmpty()) log.accept(name + ": playback records " + givenUp + " given up; their replays fail");
         return failed.stream().filter(f -> !givenUp.contains(f)).toList();
     }
 
@@ -253,8 +254,4 @@ public final class GatewayProcessing {
         return reports.map(g -> new GatewayReport(g.journal(replayId, processor.name()))).orElseGet(GatewayReport::new);
     }
 
-    private static void log(Context context, String message) {
-        if (context != null) context.getLogger().log(message + "\n");
-        else System.err.println(message);
-    }
 }

@@ -18,7 +18,7 @@ class SubmissionJsonTest {
     }
 
     @ParameterizedTest(name = "{0} is refused naming {2}")
-    @MethodSource("dev.playback.model.event.BadSubmissions#unreadable")
+    @MethodSource("dev.playback.examples.ledger.BadSubmissions#unreadable")
     void refusesAnUnreadableBodyNamingWhereItIsWrong(String problem, String body, String field) {
         InvalidEventException e = assertThrows(InvalidEventException.class, () -> read(body));
         assertEquals(field, e.field(), e.getMessage());

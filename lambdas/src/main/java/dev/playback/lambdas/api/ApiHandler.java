@@ -1,4 +1,6 @@
-package dev.playback.lambdas.ingest;
+package dev.playback.lambdas.api;
+
+import dev.playback.model.ingest.Ingest;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;

@@ -1,4 +1,4 @@
-package dev.playback.lambdas.processor;
+package dev.playback.model.playback;
 
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.ReplayStore;

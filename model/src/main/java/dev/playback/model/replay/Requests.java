@@ -1,4 +1,4 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reading the fields of an action's input, with errors that name the field. */
-final class Requests {
+public final class Requests {
     private Requests() {
     }
 
@@ -16,20 +16,20 @@ final class Requests {
         return n == null || n.isNull() || n.isMissingNode() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : n;
     }
 
-    static String text(JsonNode n, String field) {
+    public static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
         if (!v.isTextual()) throw new IllegalArgumentException("field '" + field + "' must be a string, got " + v);
         return v.asText();
     }
 
-    static String requireText(JsonNode n, String field) {
+    public static String requireText(JsonNode n, String field) {
         String v = text(n, field);
         if (v == null || v.isBlank()) throw new IllegalArgumentException("field '" + field + "' is required");
         return v;
     }
 
-    static int integer(JsonNode n, String field, int defaultValue, int min, int max) {
+    public static int integer(JsonNode n, String field, int defaultValue, int min, int max) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return defaultValue;
         if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
@@ -38,7 +38,7 @@ final class Requests {
         return v.asInt();
     }
 
-    static int requireInteger(JsonNode n, String field) {
+    public static int requireInteger(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || !v.isIntegralNumber()) throw new IllegalArgumentException("field '" + field + "' must be an integer, got " + v);
         return v.asInt();

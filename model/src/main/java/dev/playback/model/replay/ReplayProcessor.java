@@ -1,4 +1,4 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.gateway.GatewayBinding;

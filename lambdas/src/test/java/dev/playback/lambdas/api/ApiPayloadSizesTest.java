@@ -1,4 +1,6 @@
-package dev.playback.lambdas.ingest;
+package dev.playback.lambdas.api;
+
+import dev.playback.model.ingest.Ingest;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;

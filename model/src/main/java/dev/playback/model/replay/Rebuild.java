@@ -1,4 +1,4 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,14 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
-import dev.playback.model.replay.EventPage;
-import dev.playback.model.replay.PlaybackRecord;
-import dev.playback.model.replay.Replay;
-import dev.playback.model.replay.ReplayKind;
-import dev.playback.model.replay.ReplayStatus;
-import dev.playback.model.replay.ReplayStore;
-import dev.playback.model.replay.SegmentCheckpoint;
-import dev.playback.model.replay.SequenceNumbers;
 import dev.playback.model.store.Generations;
 
 import java.util.ArrayList;
@@ -29,7 +21,7 @@ import java.util.regex.Pattern;
  * publishes the events table segment by segment to the playback stream with a checkpoint after every
  * batch, tells when the projection has drained it, and switches the active generation.
  */
-final class Rebuild {
+public final class Rebuild {
     static final int DEFAULT_SEGMENTS = 4;
     static final int MAX_SEGMENTS = 64;
     static final int DEFAULT_BATCH = 500;
@@ -55,7 +47,7 @@ final class Rebuild {
         this.eventReplaysMaySend = eventReplaysMaySend;
     }
 
-    static int maxRounds(int segments) {
+    public static int maxRounds(int segments) {
         return Math.max(1, HISTORY_BUDGET / (HISTORY_EVENTS_PER_ROUND * segments));
     }
 

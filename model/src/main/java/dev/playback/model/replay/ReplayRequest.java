@@ -1,9 +1,8 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
-import dev.playback.model.replay.Replay;
 
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +18,10 @@ import java.util.Optional;
  *                    {@code account}, {@code time}, the {@code execution} ARN and {@code executionName} when known, and
  *                    {@code claimed} (the request's own {@code requestedBy})
  */
-record ReplayRequest(JsonNode request, ObjectNode requestedBy, boolean throughEventBridge) {
+public record ReplayRequest(JsonNode request, ObjectNode requestedBy, boolean throughEventBridge) {
     static final int MAX_CLAIM = 256;
     /** The replay function's variable set from the template parameter AllowEffectfulEventReplays. */
-    static final String MAY_SEND_VARIABLE = "EVENT_REPLAYS_MAY_SEND";
+    public static final String MAY_SEND_VARIABLE = "EVENT_REPLAYS_MAY_SEND";
     static final String MAY_SEND_PARAMETER = "AllowEffectfulEventReplays";
 
     static ReplayRequest of(JsonNode input, String execution) {
@@ -73,7 +72,7 @@ record ReplayRequest(JsonNode request, ObjectNode requestedBy, boolean throughEv
     }
 
     /** {@code true} or {@code false} (absent: false); anything else fails naming the variable. */
-    static boolean maySend(Optional<String> value) {
+    public static boolean maySend(Optional<String> value) {
         String v = value.orElse("false").trim();
         if (!v.equals("true") && !v.equals("false")) {
             throw new IllegalStateException("ReplayFunction: " + MAY_SEND_VARIABLE + " must be true or false, got '" + v + "'");

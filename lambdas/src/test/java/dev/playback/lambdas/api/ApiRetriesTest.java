@@ -1,4 +1,8 @@
-package dev.playback.lambdas.ingest;
+package dev.playback.lambdas.api;
+
+import dev.playback.examples.ledger.LedgerEnvelopes;
+
+import dev.playback.model.ingest.Ingest;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.playback.model.event.BadSubmissions.VALID;
+import static dev.playback.examples.ledger.BadSubmissions.VALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,13 +46,13 @@ class ApiRetriesTest extends ApiFixture {
         assertEquals(published + 1, stream.published().size(), "only the identical re-send was published");
 
         // Sends that race past ingest (both accepted before either is appended) end as a visible conflict.
-        new Appender(log).append(List.of(dev.playback.model.event.Envelopes.deposited("d-taken", "acc-1", "900.00")), NOW);
+        new Appender(log).append(List.of(LedgerEnvelopes.deposited("d-taken", "acc-1", "900.00")), NOW);
         JsonNode shown = body(getEvent("d-taken"));
         assertEquals("appended", shown.path("status").asText());
         assertEquals("1.00", shown.path("payload").path("amount").asText());
         assertEquals(1, shown.path("conflicts").size(), shown.toString());
         assertTrue(shown.path("conflicts").get(0).asText().contains(dev.playback.model.store.ContentHash.of(
-                dev.playback.model.event.Envelopes.deposited("d-taken", "acc-1", "900.00"))), shown.toString());
+                LedgerEnvelopes.deposited("d-taken", "acc-1", "900.00"))), shown.toString());
     }
 
     // --- Idempotency-Key ---

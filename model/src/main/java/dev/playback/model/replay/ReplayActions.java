@@ -1,13 +1,9 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
-import dev.playback.model.replay.Executions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
-import dev.playback.model.replay.Replay;
-import dev.playback.model.replay.ReplayKind;
-import dev.playback.model.replay.ReplayStatus;
 import dev.playback.model.store.Generations;
 
 import java.util.ArrayList;
@@ -246,7 +242,7 @@ public final class ReplayActions {
      * What went wrong, from a Catch's error ({@code {Error, Cause}}); a Lambda error's Cause is its JSON
      * ({@code errorMessage}, {@code errorType}), of which the message is kept.
      */
-    static String detail(JsonNode error) {
+    public static String detail(JsonNode error) {
         if (error.isMissingNode() || error.isNull()) return "failed";
         if (!error.isObject()) return error.asText();
         String cause = error.path("Cause").asText("");
@@ -300,7 +296,7 @@ public final class ReplayActions {
         return partial.report(replayId);
     }
 
-    static List<String> list(JsonNode array, String field) {
+    public static List<String> list(JsonNode array, String field) {
         List<String> out = new ArrayList<>();
         if (array == null || !array.isArray()) throw new IllegalArgumentException("field '" + field + "' must be an array of aggregate ids");
         array.forEach(x -> out.add(x.asText()));

@@ -1,4 +1,4 @@
-package dev.playback.lambdas.replay;
+package dev.playback.model.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,10 +8,6 @@ import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.processor.CatchUp;
 import dev.playback.model.processor.Projector;
-import dev.playback.model.replay.Replay;
-import dev.playback.model.replay.ReplayKind;
-import dev.playback.model.replay.ReplayStatus;
-import dev.playback.model.replay.TimeField;
 import dev.playback.model.store.Generations;
 
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.playback.lambdas.ingest;
+package dev.playback.model.ingest;
 
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventCodec;
@@ -118,7 +118,7 @@ public final class Ingest {
      * same content writes the same bytes). References stored under the earlier layout
      * ({@code payloads/<aggregateId>/<eventId>.json}) stay readable: a reference is read as it is.
      */
-    static String payloadKey(EventEnvelope e, byte[] payload) {
+    public static String payloadKey(EventEnvelope e, byte[] payload) {
         try {
             String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
             return "payloads/" + e.aggregateId() + "/" + e.eventId() + "/" + sha256 + ".json";
