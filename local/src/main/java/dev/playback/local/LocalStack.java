@@ -128,7 +128,7 @@ public final class LocalStack implements AutoCloseable {
         return workflows;
     }
 
-    /** The FX service and the partner bank. */
+    /** The FX service, the partner bank, the tax-rate service and the invoice service. */
     public ExternalServices external() {
         return external;
     }
@@ -214,7 +214,7 @@ public final class LocalStack implements AutoCloseable {
         return new LocalEndpoints(apiUrl(), workflows.stepFunctionsEndpoint(), workflows.eventBridgeEndpoint(),
                 emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint(), Emulators.REGION.id(),
                 ProcessHandle.current().pid(), dataDir == null ? null : dataDir.toAbsolutePath().toString(), names, machines,
-                Map.of("fx", external.fxUrl().toString(), "bank", external.bankUrl().toString()));
+                external.urls());
     }
 
     public void describe(PrintStream out) {
@@ -226,6 +226,8 @@ public final class LocalStack implements AutoCloseable {
         out.println("EventBridge     " + workflows.eventBridgeEndpoint());
         out.println("FX service      " + external.fxUrl() + "  (GET /rates?from=X&to=Y, PUT /rates)");
         out.println("partner bank    " + external.bankUrl() + "  (GET /payouts)");
+        out.println("tax service     " + external.taxUrl() + "  (GET /rates?country=X&date=YYYY-MM-DD)");
+        out.println("invoice service " + external.invoiceUrl() + "  (GET /invoices)");
         out.println("functions       " + String.join(", ", functions.names()));
         LocalEndpoints e = endpoints();
         e.names().forEach((id, name) -> out.printf("%-26s %s%n", id, name));

@@ -5,6 +5,7 @@ import dev.playback.local.bench.RebuildBenchmark;
 import dev.playback.local.cli.LocalEndpoints;
 import dev.playback.local.cli.ReplayCommands;
 import dev.playback.local.demo.Demo;
+import dev.playback.local.demo.DemoSubscriptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,8 +18,9 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
     private static final String USAGE = """
             usage: playback <command> [options]
-              demo                          run the demo on a fresh in-memory local stack
-              local [--data DIR] [--port N] [--fee-rule v1|v2] [--auth none|iam]
+              demo [--domain ledger|subscriptions]
+                                            run the demo of a sample domain (default ledger) on a fresh in-memory local stack
+              local [--data DIR] [--port N] [--fee-rule v1|v2] [--proration-rule v1|v2] [--auth none|iam]
                                             run the local stack until Ctrl-C (--data keeps state on disk; a restart resumes:
                                             start an interrupted rebuild again with the same --replay-id; --auth iam: every
                                             API route requires a SigV4 signature with the local credentials, as on AWS)
@@ -66,7 +68,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "demo":
-                return new Demo(out).run(LocalOptions.inMemory());
+                return demo(rest, out);
             case "local":
                 return local(rest, out);
             case "bench":
@@ -99,6 +101,19 @@ public final class Main {
         }
     }
 
+    private static int demo(String[] args, PrintStream out) throws Exception {
+        String domain = "ledger";
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].equals("--domain")) throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback demo'");
+            domain = value(args, ++i, "--domain");
+        }
+        return switch (domain) {
+            case "ledger" -> new Demo(out).run(LocalOptions.inMemory());
+            case "subscriptions" -> new DemoSubscriptions(out).run(LocalOptions.inMemory());
+            default -> throw new IllegalArgumentException("option --domain must be ledger or subscriptions, not '" + domain + "'");
+        };
+    }
+
     private static int local(String[] args, PrintStream out) throws Exception {
         LocalOptions options = LocalOptions.inMemory();
         for (int i = 0; i < args.length; i++) {
@@ -106,6 +121,7 @@ public final class Main {
                 case "--data" -> options = options.withDataDir(Path.of(value(args, ++i, "--data")));
                 case "--port" -> options = options.withApiPort(Integer.parseInt(value(args, ++i, "--port")));
                 case "--fee-rule" -> options = options.withParameter("FeeRule", value(args, ++i, "--fee-rule"));
+                case "--proration-rule" -> options = options.withParameter("ProrationRule", value(args, ++i, "--proration-rule"));
                 case "--auth" -> options = options.withApiAuth(dev.onebox.http.LocalApi.Auth.parse(value(args, ++i, "--auth")));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback local'");
             }

@@ -1,15 +1,11 @@
 package dev.playback.local.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.playback.local.client.PlaybackApi;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +19,6 @@ import java.util.TreeMap;
  * with {@code base = amount} (v1) or {@code converted} (v2), {@code net = converted − fee}.
  */
 public final class PayoutCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final BigDecimal MIN_FEE = new BigDecimal("0.50");
     private static final BigDecimal ONE_PERCENT = new BigDecimal("0.01");
 
@@ -76,28 +71,14 @@ public final class PayoutCheck {
 
     /** The rate recorded for the payout's FX query, or null when none was recorded. */
     static BigDecimal recordedRate(S3Client s3, String bucket, String eventId) {
-        var objects = s3.listObjectsV2(l -> l.bucket(bucket).prefix("queries/payouts/" + eventId + "/fx.rate/")).contents();
-        if (objects.isEmpty()) return null;
-        try {
-            JsonNode n = JSON.readTree(s3.getObjectAsBytes(g -> g.bucket(bucket).key(objects.get(0).key())).asByteArray());
-            return new BigDecimal(n.path("response").path("rate").asText());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Reconciliation.recordedResponse(s3, bucket, "payouts", eventId, "fx.rate").map(r -> new BigDecimal(r.path("rate").asText())).orElse(null);
     }
 
     /** Every payout whose net at the bank differs from what {@code rule} sends, as readable lines. */
     public static List<String> compare(Map<String, Expected> expected, Map<String, BigDecimal> bankNet, String rule) {
-        List<String> diffs = new ArrayList<>();
-        for (Expected e : expected.values()) {
-            BigDecimal held = bankNet.get(e.payoutId());
-            if (held == null || held.compareTo(e.net(rule)) != 0) {
-                diffs.add(e.payoutId() + ": the bank holds " + held + ", " + rule + " with the recorded rate " + e.rate() + " sends " + e.net(rule));
-            }
-        }
-        for (String id : bankNet.keySet()) {
-            if (!expected.containsKey(id)) diffs.add(id + ": the bank holds " + bankNet.get(id) + " for a payout that should send nothing");
-        }
-        return diffs;
+        Map<String, BigDecimal> should = new TreeMap<>();
+        expected.forEach((id, e) -> should.put(id, e.net(rule)));
+        return Reconciliation.differences(should, bankNet, "the bank", id -> rule + " with the recorded rate "
+                + expected.get(id).rate() + " sends " + should.get(id));
     }
 }

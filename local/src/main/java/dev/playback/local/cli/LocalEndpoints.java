@@ -36,7 +36,7 @@ public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dy
         external = external == null ? Map.of() : Map.copyOf(external);
     }
 
-    /** The URL of a local external system ({@code fx}, {@code bank}). */
+    /** The URL of a local external system ({@code fx}, {@code bank}, {@code tax}, {@code invoices}). */
     public URI external(String name) {
         String url = external.get(name);
         if (url == null) throw new IllegalStateException("the local stack has no external system " + name + " (known: " + external.keySet() + ")");

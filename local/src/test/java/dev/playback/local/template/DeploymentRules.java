@@ -25,7 +25,7 @@ record DeploymentRules(Map<String, Object> raw) {
     /** The bucket of set-aside records: kept until redriven, never expired. */
     static final String SET_ASIDE_BUCKET = "FailureBucket";
     /** Parameters naming external endpoints: a deployment must name them. */
-    static final List<String> EXTERNAL_ENDPOINTS = List.of("FxUrl", "BankUrl");
+    static final List<String> EXTERNAL_ENDPOINTS = List.of("FxUrl", "BankUrl", "TaxUrl", "InvoiceUrl");
     private static final Set<String> EVENTS_TABLE_READS = Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem",
             "dynamodb:Query", "dynamodb:Scan", "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem");
     private static final List<String> DATA_SERVICES = List.of("dynamodb:", "s3:", "kinesis:");

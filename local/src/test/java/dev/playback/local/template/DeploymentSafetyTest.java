@@ -116,7 +116,13 @@ class DeploymentSafetyTest {
                         "PumpFunction.Policies[0].Statement[AppendEvents]: dynamodb:DeleteItem on EventsTable"),
                 Arguments.of("external endpoints have no default", "FxUrl",
                         "    Type: String\n", "    Type: String\n    Default: https://fx.example.com\n",
-                        "Parameters.FxUrl.Default: https://fx.example.com (a deployment must name it)"));
+                        "Parameters.FxUrl.Default: https://fx.example.com (a deployment must name it)"),
+                Arguments.of("external endpoints have no default", "InvoiceUrl",
+                        "    AllowedPattern: '^(https://[^\\s]+|http://127\\.0\\.0\\.1:[0-9]+)$'\n", "    AllowedPattern: '.*'\n",
+                        "Parameters.InvoiceUrl.AllowedPattern: must refuse an empty or host-less URL"),
+                Arguments.of("no wildcard resource on data actions", "InvoicingFunction",
+                        "              Resource: !GetAtt EventsTable.Arn\n", "              Resource: 'arn:aws:dynamodb:*:*:table/*'\n",
+                        "InvoicingFunction.Policies[0].Statement[ReadEvents]: [dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:Query] on the wildcard resource"));
     }
 
     @ParameterizedTest(name = "{0}: {4}")
@@ -166,7 +172,8 @@ class DeploymentSafetyTest {
                         + f.environment().keySet() + ": " + e.getCause(), e.getCause());
             }
         }
-        assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "ReplayFunction", "PayoutsFunction"),
+        assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "ReplayFunction", "PayoutsFunction",
+                        "InvoicingFunction"),
                 List.copyOf(template.functions().keySet()));
     }
 

@@ -9,9 +9,10 @@ import dev.onebox.template.Template;
  * name them), so tests pass loopback URLs for them, as the local stack passes its fakes' URLs.
  */
 public final class RepositoryTemplate {
-    /** FxUrl and BankUrl, which template.yaml leaves without a default. */
+    /** FxUrl, BankUrl, TaxUrl and InvoiceUrl, which template.yaml leaves without a default. */
     public static final Map<String, String> PARAMETERS = Map.of(
-            "FxUrl", "http://127.0.0.1:18081", "BankUrl", "http://127.0.0.1:18082");
+            "FxUrl", "http://127.0.0.1:18081", "BankUrl", "http://127.0.0.1:18082",
+            "TaxUrl", "http://127.0.0.1:18083", "InvoiceUrl", "http://127.0.0.1:18084");
 
     private RepositoryTemplate() {
     }

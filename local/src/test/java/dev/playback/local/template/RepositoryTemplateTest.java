@@ -95,7 +95,34 @@ class RepositoryTemplateTest {
             assertEquals(Optional.empty(), m.event().onFailure(), function + ": nothing reaches an on-failure destination");
             assertEquals("failurebucket", m.function().environment().get("FAILURE_BUCKET"), function + " sets undecodable records aside there");
         }
-        assertTrue(playback >= 2, "projection and payouts read the playback stream; found " + playback);
+        assertEquals(3, playback, "projection, payouts and invoicing read the playback stream");
+    }
+
+    @Test
+    void theInvoicingFunctionRunsTheSubscriptionsProcessorWithItsOwnSettingsAndSecrets() {
+        Map<String, String> parameters = new java.util.HashMap<>(RepositoryTemplate.PARAMETERS);
+        parameters.put("ProrationRule", "v1");
+        parameters.put("InvoiceCredentialsSecret", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:invoices-AbCdEf");
+        Template template = Template.load(REAL, parameters);
+
+        Map<String, String> invoicing = template.function("InvoicingFunction").environment();
+        assertEquals("dev.playback.lambdas.processor.ProcessorHandler", template.function("InvoicingFunction").handlerClass());
+        assertEquals("invoicing", invoicing.get("PROCESSORS"));
+        assertEquals("dev.playback.examples.ledger.Ledger,dev.playback.examples.subscriptions.Subscriptions", invoicing.get("PLAYBACK_DOMAINS"));
+        assertEquals("v1", invoicing.get("PRORATION_RULE"));
+        assertEquals("http://127.0.0.1:18083", invoicing.get("TAX_URL"));
+        assertEquals("http://127.0.0.1:18084", invoicing.get("INVOICE_URL"));
+        assertEquals("", invoicing.get("TAX_CREDENTIALS_SECRET"));
+        assertEquals("arn:aws:secretsmanager:eu-west-1:123456789012:secret:invoices-AbCdEf", invoicing.get("INVOICE_CREDENTIALS_SECRET"));
+        assertEquals("failurebucket", invoicing.get("FAILURE_BUCKET"));
+        assertEquals(List.of("PlaybackStream"), template.function("InvoicingFunction").events(EventSource.Kinesis.class).stream()
+                .map(EventSource.Kinesis::streamName).toList());
+        Map<String, String> replay = template.function("ReplayFunction").environment();
+        assertEquals("arn:aws:secretsmanager:eu-west-1:123456789012:secret:invoices-AbCdEf", replay.get("INVOICE_CREDENTIALS_SECRET"),
+                "a partial replay runs invoicing in the replay function too");
+        assertEquals("v2", RepositoryTemplate.load().function("InvoicingFunction").environment().get("PRORATION_RULE"), "the default");
+        assertEquals(null, template.function("PayoutsFunction").environment().get("INVOICE_CREDENTIALS_SECRET"),
+                "each processor's function holds only its own secrets");
     }
 
     @Test
@@ -141,6 +168,8 @@ class RepositoryTemplateTest {
         assertTrue(plain.getMessage().contains("FxUrl must be set to the https:// base URL of the FX service"), plain.getMessage());
         assertEquals("https://fx.example.org/v1", Template.load(REAL, with("FxUrl", "https://fx.example.org/v1"))
                 .function("PayoutsFunction").environment().get("FX_URL"));
+        TemplateException tax = assertThrows(TemplateException.class, () -> Template.load(REAL, with("TaxUrl", "")));
+        assertTrue(tax.getMessage().contains("TaxUrl must be set to the https:// base URL of the tax-rate service"), tax.getMessage());
     }
 
     private static Map<String, String> with(String name, String value) {

@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class SamTransformTest {
     static final String REQUIRED = "PLAYBACK_REQUIRE_SAM_TRANSLATOR";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> PARAMETERS = Map.of("FxUrl", "https://fx.example.org", "BankUrl", "https://bank.example.org");
+    private static final Map<String, String> PARAMETERS = Map.of("FxUrl", "https://fx.example.org", "BankUrl", "https://bank.example.org",
+            "TaxUrl", "https://tax.example.org", "InvoiceUrl", "https://invoices.example.org");
     /**
      * Managed policies SAM attaches by itself: CloudWatch Logs for every function, and for a function with a Kinesis
      * event source the read actions its mapping needs (kinesis:GetRecords, GetShardIterator, DescribeStream,

@@ -91,6 +91,24 @@ class ExternalServicesTest {
     }
 
     @Test
+    void theStackIsDeployedWithEachServicesLoopbackUrlAsTemplateParameterAndEnvironmentVariable() throws Exception {
+        try (ExternalServices s = ExternalServices.start(null)) {
+            Map<String, String> parameters = s.parameters();
+            Map<String, String> environment = s.environment();
+
+            assertEquals(java.util.List.of("FxUrl", "BankUrl", "TaxUrl", "InvoiceUrl"), java.util.List.copyOf(parameters.keySet()));
+            assertEquals(java.util.List.of("FX_URL", "BANK_URL", "TAX_URL", "INVOICE_URL"), java.util.List.copyOf(environment.keySet()));
+            assertEquals(s.taxUrl().toString(), parameters.get("TaxUrl"));
+            assertEquals(s.invoiceUrl().toString(), environment.get("INVOICE_URL"));
+            assertEquals(java.util.List.copyOf(parameters.values()), java.util.List.copyOf(environment.values()));
+            assertEquals(4, new java.util.HashSet<>(parameters.values()).size(), "four services, four ports: " + parameters);
+            // template.yaml accepts http:// only on 127.0.0.1 (its AllowedPattern)
+            assertTrue(parameters.values().stream().allMatch(u -> u.matches("http://127\\.0\\.0\\.1:[0-9]+")), parameters.toString());
+            assertEquals(200, call("GET", s.invoiceUrl().resolve("/invoices"), null, null).statusCode(), "the invoice service answers");
+        }
+    }
+
+    @Test
     void withADataDirectoryBothKeepTheirStateAcrossRestarts(@TempDir Path data) throws Exception {
         try (ExternalServices s = ExternalServices.start(data)) {
             s.fx().setRate("EUR", "USD", "1.3000");
