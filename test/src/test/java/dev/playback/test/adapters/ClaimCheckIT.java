@@ -5,7 +5,7 @@ import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.model.ingest.Ingest;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
-import dev.playback.local.check.LedgerFold;
+import dev.playback.tools.check.LedgerFold;
 import dev.onebox.emulators.EmulatorOptions;
 import dev.onebox.emulators.Emulators;
 import dev.playback.model.event.EventCatalog;

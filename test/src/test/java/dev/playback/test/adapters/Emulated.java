@@ -34,7 +34,7 @@ import java.util.UUID;
 /**
  * Emulator endpoints for the adapters' {@code *IT} tests, from emulators this class starts once per
  * test JVM. The
- * local module's test suite runs the whole stack; these check single adapters against dynalite and
+ * tools module's test suite runs the whole stack; these check single adapters against dynalite and
  * kinesalite. Tables are created with the layout of template.yaml under fresh names.
  */
 public final class Emulated {

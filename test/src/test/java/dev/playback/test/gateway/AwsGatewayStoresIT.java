@@ -2,8 +2,8 @@ package dev.playback.test.gateway;
 
 import dev.playback.lambdas.aws.gateway.DynamoCommandLog;
 import dev.playback.lambdas.aws.gateway.S3QueryRecords;
-import dev.playback.local.LocalOptions;
-import dev.playback.local.LocalStack;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
 import dev.playback.model.gateway.CommandLog;
 import dev.playback.model.gateway.GatewayStoresContract;
 import dev.playback.model.gateway.QueryRecords;

@@ -11,10 +11,10 @@ import dev.playback.lambdas.config.AwsClients;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.config.Tables;
 import dev.playback.lambdas.pump.PumpHandler;
-import dev.playback.local.LocalOptions;
-import dev.playback.local.LocalStack;
-import dev.playback.local.check.LedgerFold;
-import dev.playback.local.client.PlaybackApi;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.check.LedgerFold;
+import dev.playback.tools.client.PlaybackApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -305,7 +305,7 @@ class LivePathIT {
 
         // Redrive: the record goes back on the event stream (still undecodable here, so the pump sets it aside again
         // under its new sequence number) and the old entry is removed only after it was re-published.
-        List<String> redriven = new dev.playback.local.cli.RedriveCommand.Redrive(setAside, stack.kinesis(), stream).run(keys);
+        List<String> redriven = new dev.playback.tools.cli.RedriveCommand.Redrive(setAside, stack.kinesis(), stream).run(keys);
         stack.awaitIdle(IDLE);
         assertEquals(1, redriven.size(), redriven.toString());
         List<String> after = setAside.keys();

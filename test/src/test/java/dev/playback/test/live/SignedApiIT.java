@@ -3,10 +3,10 @@ package dev.playback.test.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.playback.local.LocalOptions;
-import dev.playback.local.LocalStack;
-import dev.playback.local.cli.ReverseCommand;
-import dev.playback.local.client.PlaybackApi;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.cli.ReverseCommand;
+import dev.playback.tools.client.PlaybackApi;
 import dev.onebox.http.LocalApi;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

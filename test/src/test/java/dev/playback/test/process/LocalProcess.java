@@ -1,7 +1,7 @@
 package dev.playback.test.process;
 
-import dev.playback.local.Main;
-import dev.playback.local.cli.LocalEndpoints;
+import dev.playback.tools.Main;
+import dev.playback.tools.cli.LocalEndpoints;
 import dev.onebox.emulators.Emulators;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -33,10 +33,10 @@ public final class LocalProcess {
     /** Starts {@code playback local --data data [extra...]}; its output goes to {@code local-<name>.log} beside {@code file}. */
     public static Process start(Path data, Path file, String name, String... extra) throws Exception {
         Path home = projectHome();
-        String cp = home.resolve("local/target/classes") + File.pathSeparator + home.resolve("local/target/lib") + File.separator + "*";
+        String cp = home.resolve("tools/target/classes") + File.pathSeparator + home.resolve("tools/target/lib") + File.separator + "*";
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Daws.cborEnabled=false", "-Dplayback.home=" + home, "-D" + LocalEndpoints.FILE_PROPERTY + "=" + file,
-                "-cp", cp, "dev.playback.local.Main", "local", "--data", data.toString()));
+                "-cp", cp, "dev.playback.tools.Main", "local", "--data", data.toString()));
         cmd.addAll(Arrays.asList(extra));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(file.resolveSibling("local-" + name + ".log").toFile()).start();

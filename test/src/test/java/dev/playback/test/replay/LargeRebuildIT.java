@@ -1,8 +1,8 @@
 package dev.playback.test.replay;
 
-import dev.playback.local.LocalOptions;
-import dev.playback.local.LocalStack;
-import dev.playback.local.bench.RebuildBenchmark;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.bench.RebuildBenchmark;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.asl.HistoryEvent;
 import org.junit.jupiter.api.Test;

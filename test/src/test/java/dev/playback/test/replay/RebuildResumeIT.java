@@ -1,11 +1,11 @@
 package dev.playback.test.replay;
 
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
-import dev.playback.local.LocalOptions;
-import dev.playback.local.LocalStack;
-import dev.playback.local.check.LedgerFold;
-import dev.playback.local.cli.LocalEndpoints;
-import dev.playback.local.cli.ReplayProgress;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.check.LedgerFold;
+import dev.playback.tools.cli.LocalEndpoints;
+import dev.playback.tools.cli.ReplayProgress;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
 import dev.playback.test.adapters.Emulated;
@@ -141,7 +141,7 @@ class RebuildResumeIT {
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
         for (int i = 0; i < EVENTS; i++) {
             int a = i % ACCOUNTS;
-            batch.add(dev.playback.local.bench.RebuildBenchmark.event("bench-" + a, ++versions[a], start.plusMillis(i)));
+            batch.add(dev.playback.tools.bench.RebuildBenchmark.event("bench-" + a, ++versions[a], start.plusMillis(i)));
             if (batch.size() == 500) {
                 log.write(batch);
                 batch.clear();

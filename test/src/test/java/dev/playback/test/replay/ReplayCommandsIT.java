@@ -1,9 +1,9 @@
 package dev.playback.test.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.playback.local.LocalOptions;
-import dev.playback.local.LocalStack;
-import dev.playback.local.Main;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.Main;
 import dev.onebox.sfn.ExecutionDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,10 +2,10 @@ package dev.playback.test.replay;
 
 import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
-import dev.playback.local.LocalOptions;
-import dev.playback.local.LocalStack;
-import dev.playback.local.bench.RebuildBenchmark;
-import dev.playback.local.check.LedgerFold;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.bench.RebuildBenchmark;
+import dev.playback.tools.check.LedgerFold;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
 import dev.playback.model.replay.Replay;

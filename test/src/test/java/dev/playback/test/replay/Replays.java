@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.playback.local.LocalStack;
-import dev.playback.local.bench.RebuildBenchmark;
-import dev.playback.local.check.LedgerFold;
-import dev.playback.local.client.PlaybackApi;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.bench.RebuildBenchmark;
+import dev.playback.tools.check.LedgerFold;
+import dev.playback.tools.client.PlaybackApi;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
 

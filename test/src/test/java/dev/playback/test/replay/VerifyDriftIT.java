@@ -1,10 +1,10 @@
 package dev.playback.test.replay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.playback.local.LocalOptions;
-import dev.playback.local.LocalStack;
-import dev.playback.local.bench.RebuildBenchmark;
-import dev.playback.local.client.PlaybackApi;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.bench.RebuildBenchmark;
+import dev.playback.tools.client.PlaybackApi;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
 import org.junit.jupiter.api.Test;

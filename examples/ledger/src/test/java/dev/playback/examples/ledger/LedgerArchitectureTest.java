@@ -20,7 +20,7 @@ class LedgerArchitectureTest {
 
     @Test
     void theDomainUsesOnlyTheCoreAndJackson() {
-        ArchRule rule = noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.playback.lambdas..", "dev.playback.local..",
+        ArchRule rule = noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.playback.lambdas..", "dev.playback.tools..",
                         "dev.onebox..", "software.amazon..", "com.amazonaws..")
                 .because("a domain plugs into Playback through dev.playback.model.domain and knows no AWS");
         rule.check(CLASSES);

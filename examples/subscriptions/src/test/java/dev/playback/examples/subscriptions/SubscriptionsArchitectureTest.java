@@ -20,7 +20,7 @@ class SubscriptionsArchitectureTest {
 
     @Test
     void theDomainUsesOnlyTheCoreAndJackson() {
-        ArchRule rule = noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.playback.lambdas..", "dev.playback.local..",
+        ArchRule rule = noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.playback.lambdas..", "dev.playback.tools..",
                         "dev.onebox..", "dev.playback.examples.ledger..", "software.amazon..", "com.amazonaws..")
                 .because("a domain plugs into Playback through dev.playback.model.domain, knows no AWS and no other domain");
         rule.check(CLASSES);

@@ -1,0 +1,162 @@
+package dev.playback.tools.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.check.LedgerFold;
+import dev.playback.tools.client.PlaybackApi;
+import dev.onebox.emulators.RawCeilings;
+import dev.onebox.eventsource.KinesisEventSourceMapping;
+import dev.onebox.eventsource.MappingStats;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code playback bench ingest}: sustained events/s through HTTP → event stream → pump → events table →
+ * projection → data store on the local stack, with the emulators' raw ceilings (kinesalite PutRecords,
+ * dynalite BatchWriteItem) measured in the same run, and the ratio to the slower ceiling.
+ */
+public final class IngestBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final PrintStream out;
+
+    public IngestBenchmark(PrintStream out) {
+        this.out = out;
+    }
+
+    public int run(String[] args) throws Exception {
+        int events = 20_000, clients = 8, accounts = 200, batch = 250;
+        for (int i = 0; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--events" -> { events = Integer.parseInt(v); i++; }
+                case "--clients" -> { clients = Integer.parseInt(v); i++; }
+                case "--accounts" -> { accounts = Integer.parseInt(v); i++; }
+                case "--batch" -> { batch = Integer.parseInt(v); i++; }
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback bench ingest'");
+            }
+        }
+        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
+            out.println("measuring the emulators' raw ceilings ...");
+            RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
+            out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s%n",
+                    raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());
+            double bound = PumpWriteBound.measure(stack, Duration.ofSeconds(5));
+            out.printf(Locale.ROOT, "bound: the pump's two writes per event alone (claim, then the event with its 3 indexes) %.0f events/s%n", bound);
+
+            PlaybackApi api = new PlaybackApi(stack.apiUrl());
+            ArrayNode open = JSON.createArrayNode();
+            for (int i = 0; i < accounts; i++) {
+                open.addObject().put("aggregateId", "bench-" + i).put("type", "AccountOpened")
+                        .set("payload", JSON.createObjectNode().put("owner", "Owner " + i).put("currency", "EUR"));
+            }
+            if (api.postEvents(open).status() != 202) throw new IllegalStateException("could not open the bench accounts");
+            stack.awaitIdle(Duration.ofMinutes(2));
+
+            out.printf(Locale.ROOT, "sending %d events from %d clients in batches of %d over %d accounts ...%n", events, clients, batch, accounts);
+            AtomicInteger next = new AtomicInteger();
+            int total = events, size = batch, n = accounts;
+            RebuildBenchmark.Meter.reset();
+            RebuildBenchmark.Meter.enabled = true;
+            Map<String, ProcessHandle> emulatorProcesses = new LinkedHashMap<>();
+            List<ProcessHandle> handles = stack.emulators().processes();
+            emulatorProcesses.put("node (dynalite+kinesalite)", handles.get(0));
+            if (handles.size() > 1) emulatorProcesses.put("s3mock", handles.get(1));
+            Map<KinesisEventSourceMapping, MappingStats.Stats> statsBefore = new LinkedHashMap<>();
+            for (KinesisEventSourceMapping m : stack.mappings().mappings()) statsBefore.put(m, m.stats());
+            CpuSplit cpu = CpuSplit.start(emulatorProcesses);
+            long t0 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Future<?>> work = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                work.add(pool.submit(() -> {
+                    while (true) {
+                        int start = next.getAndAdd(size);
+                        if (start >= total) return null;
+                        ArrayNode body = JSON.createArrayNode();
+                        for (int i = start; i < Math.min(total, start + size); i++) {
+                            ObjectNode e = body.addObject();
+                            e.put("aggregateId", "bench-" + (i % n)).put("type", "MoneyDeposited");
+                            e.set("payload", JSON.createObjectNode().put("amount", (1 + i % 100) + ".25"));
+                        }
+                        PlaybackApi.Answer a = api.postEvents(body);
+                        if (a.status() != 202) throw new IllegalStateException("POST /events answered " + a.status() + ": " + a.body());
+                    }
+                }));
+            }
+            for (Future<?> f : work) f.get();
+            pool.shutdown();
+            long tAccepted = System.nanoTime();
+            // Stage by stage: the event stream's mappings first (then everything is in the events table and
+            // on the feed), then the feed's.
+            Map<KinesisEventSourceMapping, Long> doneAt = new LinkedHashMap<>();
+            String eventStream = stack.physicalName("EventStream");
+            for (boolean feed : new boolean[] {false, true}) {
+                for (KinesisEventSourceMapping m : stack.mappings().mappings()) {
+                    if (m.event().streamName().equals(eventStream) == feed) continue;
+                    if (!m.awaitIdle(Duration.ofMinutes(10))) throw new IllegalStateException(m.functionName() + " did not catch up");
+                    doneAt.put(m, System.nanoTime());
+                }
+            }
+            stack.awaitIdle(Duration.ofMinutes(10));
+            long tDone = System.nanoTime();
+            String cpuSplit = cpu.since(events, "event");
+            RebuildBenchmark.Meter.enabled = false;
+            StringBuilder ops = new StringBuilder();
+            new java.util.TreeMap<>(RebuildBenchmark.Meter.byOperation).forEach((op, count) ->
+                    ops.append(String.format(Locale.ROOT, " %s %.3f", op, count.sum() / (double) total)));
+            out.println("AWS requests per event:" + ops);
+            Map<String, String> logical = new java.util.HashMap<>();
+            for (String id : List.of("EventsTable", "EventIdsTable", "DataTable", "EventStream", "PlaybackStream")) {
+                logical.put(stack.physicalName(id), id);
+            }
+            StringBuilder targets = new StringBuilder();
+            new java.util.TreeMap<>(RebuildBenchmark.Meter.byTarget).forEach((key, count) -> {
+                String[] parts = key.split(" ", 2);
+                StringBuilder names = new StringBuilder();
+                for (String t : parts[1].split(",")) {
+                    String[] named = t.split(" ", 2);
+                    names.append(names.length() == 0 ? "" : "+").append(logical.getOrDefault(named[0], named[0]))
+                            .append(named.length > 1 ? " " + named[1] : "");
+                }
+                targets.append(String.format(Locale.ROOT, "%n  %-16s %-40s %.3f", parts[0], names, count.sum() / (double) total));
+            });
+            out.println("AWS requests per event by table/stream:" + targets);
+            for (var e : doneAt.entrySet()) {
+                KinesisEventSourceMapping m = e.getKey();
+                MappingStats.Stats before = statsBefore.get(m), after = m.stats();
+                long invocations = after.invocations() - before.invocations();
+                long records = after.recordsDelivered() - before.recordsDelivered();
+                out.printf(Locale.ROOT, "stage %s (%s): done after %.2f s, %d invocations, %d records (%.1f per invocation)%n",
+                        m.functionName(), logical.getOrDefault(m.event().streamName(), m.event().streamName()),
+                        (e.getValue() - t0) / 1e9, invocations, records, invocations == 0 ? 0.0 : records / (double) invocations);
+            }
+            out.println("CPU: " + cpuSplit);
+            double accepted = events / ((tAccepted - t0) / 1e9);
+            double sustained = events / ((tDone - t0) / 1e9);
+            double slowest = Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());
+            LedgerFold.Result fold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
+            List<String> diffs = LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"), "g0");
+            out.printf(Locale.ROOT, "ingest: %d events accepted in %.2f s (%.0f events/s at the API)%n", events, (tAccepted - t0) / 1e9, accepted);
+            out.printf(Locale.ROOT, "end to end: %.0f events/s sustained (all appended and projected after %.2f s)%n", sustained, (tDone - t0) / 1e9);
+            out.printf(Locale.ROOT, "ratio to the slowest raw ceiling (%.0f/s): %.2f (goal >= 0.50)%n", slowest, sustained / slowest);
+            out.printf(Locale.ROOT, "the pump's writes alone reach %.2f of that ceiling; end to end is %.2f of what they reach%n",
+                    bound / slowest, sustained / bound);
+            out.printf(Locale.ROOT, "check: %d events in the table (expected %d), violations %d, data store vs fold: %s%n",
+                    fold.events(), events + accounts, fold.violations().size(), diffs.isEmpty() ? "equal" : diffs.size() + " differences");
+            return fold.events() == events + accounts && diffs.isEmpty() && fold.violations().isEmpty() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,366 @@
+package dev.playback.tools.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.tools.LocalOptions;
+import dev.playback.tools.LocalStack;
+import dev.playback.tools.check.LedgerFold;
+import dev.onebox.emulators.RawCeilings;
+import dev.onebox.lambda.LocalFunction;
+import dev.onebox.sfn.ExecutionDescription;
+import dev.onebox.sfn.ExecutionStatus;
+import dev.onebox.sfn.asl.HistoryEvent;
+import dev.playback.model.event.EventEnvelope;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * {@code playback bench rebuild}: full-rebuild events/s on the local stack (events loaded straight into the
+ * events table, then the RebuildStateMachine run to SUCCEEDED), the emulators' raw ceilings measured in the
+ * same run, and what the design would cost per million events on AWS, derived from this run's counts:
+ * state transitions (the executions' histories), Lambda invocations (the hosted functions' counters),
+ * Kinesis PUT payload units (25 KB each, from the records' sizes) and DynamoDB read/write units (from the
+ * items read and written, rounded as DynamoDB rounds: 4 KB per read unit, eventually consistent reads at
+ * half, 1 KB per write unit), all metered by {@link Meter} on the SDK clients of this JVM.
+ */
+public final class RebuildBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final PrintStream out;
+
+    public RebuildBenchmark(PrintStream out) {
+        this.out = out;
+    }
+
+    /** What one rebuild did, as measured. */
+    public record Result(long events, double seconds, double eventsPerSecond, double slowestCeiling, long transitions,
+                         long invocations, double kinesisUnits, double readUnits, double writeUnits, long executions,
+                         String status) {
+        public double perMillion(double count) {
+            return count * 1_000_000.0 / events;
+        }
+    }
+
+    public int run(String[] args) throws Exception {
+        int events = 100_000, segments = 4, batchSize = 500, accounts = 1_000;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (i + 1 >= args.length) throw new IllegalArgumentException("option " + option + " of 'playback bench rebuild' needs a value");
+            int v;
+            try {
+                v = Integer.parseInt(args[++i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("option " + option + " of 'playback bench rebuild' must be a whole number, not '" + args[i] + "'");
+            }
+            switch (option) {
+                case "--events" -> events = v;
+                case "--segments" -> segments = v;
+                case "--batch-size" -> batchSize = v;
+                case "--accounts" -> accounts = v;
+                default -> throw new IllegalArgumentException("unknown option '" + option + "' for 'playback bench rebuild'");
+            }
+            if (v < 1) throw new IllegalArgumentException("option " + option + " of 'playback bench rebuild' must be at least 1");
+        }
+        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
+            out.println("measuring the emulators' raw ceilings ...");
+            RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
+            out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s%n",
+                    raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());
+            out.printf(Locale.ROOT, "loading %,d events over %,d accounts straight into the events table ...%n", events, accounts);
+            long tl = System.nanoTime();
+            load(stack, events, accounts, Instant.parse("2026-01-01T00:00:00Z"));
+            out.printf(Locale.ROOT, "loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
+            Result r = rebuild(stack, "bench-" + Long.toString(System.currentTimeMillis(), 36), segments, batchSize, events,
+                    Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond()), Duration.ofHours(1));
+            print(r, out);
+            if (!"SUCCEEDED".equals(r.status())) return 1;
+            LedgerFold.Result fold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
+            List<String> diffs = LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"),
+                    activeGeneration(stack, "balances"));
+            out.println("check: rebuilt generation vs independent fold: " + (diffs.isEmpty() ? "equal" : diffs.size() + " differences"));
+            return diffs.isEmpty() ? 0 : 1;
+        }
+    }
+
+    public static void print(Result r, PrintStream out) {
+        out.printf(Locale.ROOT, "rebuild: %,d events in %.1f s = %.0f events/s (%s, %d execution(s))%n", r.events(), r.seconds(),
+                r.eventsPerSecond(), r.status(), r.executions());
+        if (r.slowestCeiling() > 0) {
+            out.printf(Locale.ROOT, "ratio to the slowest raw ceiling (%.0f/s): %.2f (goal >= 0.50)%n", r.slowestCeiling(),
+                    r.eventsPerSecond() / r.slowestCeiling());
+        }
+        out.println("per million events on AWS (from this run's counts):");
+        out.printf(Locale.ROOT, "  state transitions         %,12.0f   (1 per %.0f events; goal: 1 per >= 500)%n",
+                r.perMillion(r.transitions()), r.transitions() == 0 ? 0.0 : (double) r.events() / r.transitions());
+        out.printf(Locale.ROOT, "  Lambda invocations        %,12.0f%n", r.perMillion(r.invocations()));
+        out.printf(Locale.ROOT, "  Kinesis PUT payload units %,12.0f   (25 KB each)%n", r.perMillion(r.kinesisUnits()));
+        out.printf(Locale.ROOT, "  DynamoDB read units       %,12.0f%n", r.perMillion(r.readUnits()));
+        out.printf(Locale.ROOT, "  DynamoDB write units      %,12.0f%n", r.perMillion(r.writeUnits()));
+    }
+
+    /** Writes {@code events} ledger events over {@code accounts} accounts into the events table, in the pump's layout. */
+    public static void load(LocalStack stack, int events, int accounts, Instant start) throws Exception {
+        DynamoEventLog log = new DynamoEventLog(stack.dynamoDb(), stack.physicalName("EventsTable"),
+                stack.physicalName("EventIdsTable"), null);
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int part = t;
+                work.add(pool.submit(() -> {
+                    List<EventEnvelope> batch = new ArrayList<>();
+                    // accounts are split between threads: each writes whole streams (versions 1..n) of its accounts
+                    long[] versions = new long[accounts];
+                    for (int i = 0; i < events; i++) {
+                        int account = i % accounts;
+                        if (account % threads != part) continue;
+                        long v = ++versions[account];
+                        batch.add(event("bench-" + account, v, start.plusMillis(i)));
+                        if (batch.size() == 500) {
+                            log.write(batch);
+                            batch.clear();
+                        }
+                    }
+                    if (!batch.isEmpty()) log.write(batch);
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One ledger event of the benchmark's load: version 1 opens the account, then deposits and (every 4th) withdrawals. */
+    public static EventEnvelope event(String account, long version, Instant at) {
+        ObjectNode payload = JSON.createObjectNode();
+        String type;
+        if (version == 1) {
+            type = "AccountOpened";
+            payload.put("owner", "Owner " + account).put("currency", "EUR");
+        } else if (version % 4 == 0) {
+            type = "MoneyWithdrawn";
+            payload.put("amount", (1 + version % 50) + ".10");
+        } else {
+            type = "MoneyDeposited";
+            payload.put("amount", (1 + version % 100) + ".25");
+        }
+        return new EventEnvelope(account + "-" + version + "-" + Long.toHexString(at.toEpochMilli()), account, type, 1, version,
+                null, at, at, payload, null, null);
+    }
+
+    /** Runs one rebuild to its end and measures it ({@code slowestCeiling} 0: not measured, no ratio printed). */
+    public static Result rebuild(LocalStack stack, String replayId, int segments, int batchSize, long events, double slowestCeiling,
+                                 Duration timeout) throws Exception {
+        Map<String, Long> before = invocations(stack);
+        Meter.reset();
+        Meter.enabled = true;
+        String machine = stack.workflows().stateMachineArn("RebuildStateMachine");
+        var sfn = stack.workflows().stepFunctions();
+        long t0 = System.nanoTime();
+        ExecutionDescription d;
+        try {
+            ObjectNode input = JSON.createObjectNode().put("replayId", replayId).put("segments", segments).put("batchSize", batchSize);
+            sfn.startExecution(machine, replayId, input.toString());
+            d = awaitReplay(stack, machine, replayId, timeout);
+        } finally {
+            Meter.enabled = false;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long transitions = 0, executions = 0;
+        for (ExecutionDescription e : sfn.listExecutions(machine, null)) {
+            if (!e.input().contains("\"" + replayId + "\"")) continue;
+            executions++;
+            for (HistoryEvent h : sfn.getExecutionHistory(e.executionArn())) {
+                if (h.type().endsWith("StateEntered")) transitions++;
+            }
+        }
+        Map<String, Long> after = invocations(stack);
+        long invocations = 0;
+        for (var e : after.entrySet()) invocations += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        return new Result(events, seconds, events / seconds, slowestCeiling, transitions, invocations, Meter.kinesisUnits.sum(),
+                Meter.readUnits.sum(), Meter.writeUnits.sum(), executions, d.status().name());
+    }
+
+    /** Waits until the replay's last execution (following continue-as-new) has ended; returns it. */
+    public static ExecutionDescription awaitReplay(LocalStack stack, String machine, String replayId, Duration timeout) throws InterruptedException {
+        var sfn = stack.workflows().stepFunctions();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ExecutionDescription last = null;
+            boolean running = false;
+            for (ExecutionDescription e : sfn.listExecutions(machine, null)) {
+                if (!e.input().contains("\"" + replayId + "\"")) continue;
+                if (e.status() == ExecutionStatus.RUNNING) running = true;
+                if (last == null || e.startDate().isAfter(last.startDate())) last = e;
+            }
+            if (!running && last != null) {
+                // a continued execution is started before its parent ends: none running = the chain has ended
+                Thread.sleep(200);
+                boolean again = false;
+                for (ExecutionDescription e : sfn.listExecutions(machine, ExecutionStatus.RUNNING)) {
+                    if (e.input().contains("\"" + replayId + "\"")) again = true;
+                }
+                if (!again) {
+                    ExecutionDescription lastNow = last;
+                    for (ExecutionDescription e : sfn.listExecutions(machine, null)) {
+                        if (e.input().contains("\"" + replayId + "\"") && e.startDate().isAfter(lastNow.startDate())) lastNow = e;
+                    }
+                    return lastNow;
+                }
+            }
+            if (System.nanoTime() > deadline) throw new IllegalStateException("replay " + replayId + " still running after " + timeout);
+            Thread.sleep(250);
+        }
+    }
+
+    private static Map<String, Long> invocations(LocalStack stack) {
+        Map<String, Long> m = new HashMap<>();
+        for (Map.Entry<String, LocalFunction> f : stack.functions().all().entrySet()) m.put(f.getKey(), f.getValue().invocations());
+        return m;
+    }
+
+    /** The active generation of a processor, as the data store's readers see it. */
+    public static String activeGeneration(LocalStack stack, String processor) {
+        return new dev.playback.lambdas.aws.dynamodb.DynamoStateStore(stack.dynamoDb(), stack.physicalName("DataTable"))
+                .activeGeneration(processor, dev.playback.model.ingest.Ingest.DEFAULT_GENERATION);
+    }
+
+    /**
+     * Meters DynamoDB and Kinesis calls of every SDK client in this JVM (registered as a global interceptor), while
+     * {@link #enabled}: DynamoDB units by item size (reads 4 KB, eventually consistent at half; writes 1 KB), Kinesis
+     * PUT payload units by record size (25 KB).
+     */
+    public static final class Meter implements ExecutionInterceptor {
+        static volatile boolean enabled;
+        static final DoubleAdder readUnits = new DoubleAdder();
+        static final DoubleAdder writeUnits = new DoubleAdder();
+        static final DoubleAdder kinesisUnits = new DoubleAdder();
+        static final AtomicLong calls = new AtomicLong();
+        static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> byOperation =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        /** Calls by operation and table or stream ({@code "PutItem <table>"}). */
+        static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> byTarget =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        static void reset() {
+            byOperation.clear();
+            byTarget.clear();
+            readUnits.reset();
+            writeUnits.reset();
+            kinesisUnits.reset();
+            calls.set(0);
+        }
+
+        @Override
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            if (!enabled) return;
+            calls.incrementAndGet();
+            SdkRequest rq = context.request();
+            String operation = rq.getClass().getSimpleName().replace("Request", "");
+            byOperation.computeIfAbsent(operation, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            byTarget.computeIfAbsent(operation + " " + target(rq), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            SdkResponse rs = context.response();
+            if (rq instanceof PutRecordsRequest p) {
+                for (PutRecordsRequestEntry e : p.records()) kinesisUnits.add(units(e.data(), e.partitionKey()));
+            } else if (rq instanceof PutRecordRequest p) {
+                kinesisUnits.add(units(p.data(), p.partitionKey()));
+            } else if (rq instanceof BatchWriteItemRequest b) {
+                for (List<WriteRequest> writes : b.requestItems().values()) {
+                    for (WriteRequest w : writes) {
+                        writeUnits.add(w.putRequest() != null ? Math.ceil(size(w.putRequest().item()) / 1024.0) : 1);
+                    }
+                }
+            } else if (rq instanceof PutItemRequest p) {
+                writeUnits.add(Math.ceil(size(p.item()) / 1024.0));
+            } else if (rq instanceof UpdateItemRequest || rq instanceof DeleteItemRequest) {
+                writeUnits.add(1);
+            } else if (rq instanceof GetItemRequest g && rs instanceof GetItemResponse r) {
+                readUnits.add(read(r.hasItem() ? size(r.item()) : 0, Boolean.TRUE.equals(g.consistentRead())));
+            } else if (rq instanceof ScanRequest s && rs instanceof ScanResponse r) {
+                long bytes = 0;
+                for (var item : r.items()) bytes += size(item);
+                readUnits.add(read(bytes, Boolean.TRUE.equals(s.consistentRead())));
+            } else if (rq instanceof QueryRequest q && rs instanceof QueryResponse r) {
+                long bytes = 0;
+                for (var item : r.items()) bytes += size(item);
+                readUnits.add(read(bytes, Boolean.TRUE.equals(q.consistentRead())));
+            } else if (rs instanceof BatchGetItemResponse r) {
+                for (var items : r.responses().values()) for (var item : items) readUnits.add(read(size(item), true));
+            }
+        }
+
+        /** The table(s) or stream a request is about. */
+        private static String target(SdkRequest rq) {
+            if (rq instanceof BatchWriteItemRequest b) return String.join(",", new java.util.TreeSet<>(b.requestItems().keySet()));
+            if (rq instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b) {
+                return String.join(",", new java.util.TreeSet<>(b.requestItems().keySet()));
+            }
+            if (rq instanceof QueryRequest q && Boolean.FALSE.equals(q.scanIndexForward())) return q.tableName() + " (newest first)";
+            return rq.getValueForField("TableName", String.class)
+                    .or(() -> rq.getValueForField("StreamName", String.class))
+                    .orElse("-");
+        }
+
+        private static double units(SdkBytes data, String key) {
+            long bytes = (data == null ? 0 : data.asByteArray().length) + (key == null ? 0 : key.length());
+            return Math.max(1, Math.ceil(bytes / 25_600.0));
+        }
+
+        private static double read(long bytes, boolean consistent) {
+            double u = Math.max(1, Math.ceil(bytes / 4096.0));
+            return consistent ? u : u / 2;
+        }
+
+        static long size(Map<String, AttributeValue> item) {
+            long n = 0;
+            for (var e : item.entrySet()) n += e.getKey().length() + size(e.getValue());
+            return n;
+        }
+
+        static long size(AttributeValue v) {
+            if (v.s() != null) return v.s().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (v.n() != null) return v.n().length() / 2 + 1;
+            if (v.b() != null) return v.b().asByteArray().length;
+            if (v.hasM()) return 3 + v.m().entrySet().stream().mapToLong(e -> e.getKey().length() + size(e.getValue()) + 1).sum();
+            if (v.hasL()) return 3 + v.l().stream().mapToLong(x -> size(x) + 1).sum();
+            if (v.hasSs()) return v.ss().stream().mapToLong(String::length).sum();
+            return 1;
+        }
+    }
+}

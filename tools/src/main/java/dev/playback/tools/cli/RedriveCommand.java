@@ -1,0 +1,123 @@
+package dev.playback.tools.cli;
+
+import dev.playback.lambdas.aws.s3.S3SetAside;
+import dev.playback.lambdas.aws.kinesis.SetAside;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code playback redrive [--aws [--stack NAME]] [--failure-bucket B] [--event-stream S] [--playback-stream P]
+ * [--local-file FILE]}: puts the records set aside because they could not be decoded (by the pump: kept in the
+ * failure bucket under {@code set-aside/event-stream/<shardId>/<sequenceNumber>.json}; by the processors: under
+ * {@code set-aside/playback-stream/...}) back on the stream they came from, in stream order per shard, with their
+ * partition key, and removes each from the bucket only once it was re-published. Run it after the fix that makes
+ * them readable; a record that still cannot be decoded is set aside again. Locally the names come from the running
+ * stack; with {@code --aws} from the options, else {@code PLAYBACK_FAILURE_BUCKET}, {@code PLAYBACK_EVENT_STREAM} and
+ * {@code PLAYBACK_PLAYBACK_STREAM}, else the outputs of the deployed stack {@code --stack NAME}.
+ */
+public final class RedriveCommand {
+    public static final String USAGE = "usage: playback redrive [--aws [--stack NAME]] [--failure-bucket NAME] [--event-stream NAME] "
+            + "[--playback-stream NAME] [--local-file FILE]";
+
+    private RedriveCommand() {
+    }
+
+    /** Re-publishes set-aside records; one record at a time, so a failure leaves the rest where they are. */
+    public record Redrive(SetAside setAside, KinesisClient kinesis, String stream) {
+        /** Redrives {@code keys}; returns the new sequence numbers, in order. */
+        public List<String> run(List<String> keys) {
+            List<String> sequences = new ArrayList<>();
+            for (String key : keys) {
+                SetAside.Entry e = setAside.get(key);
+                String partitionKey = e.partitionKey() == null || e.partitionKey().isEmpty() ? "redrive" : e.partitionKey();
+                String sequence = kinesis.putRecord(p -> p.streamName(stream).partitionKey(partitionKey)
+                        .data(SdkBytes.fromByteArray(e.data()))).sequenceNumber();
+                setAside.remove(key);
+                sequences.add(sequence);
+            }
+            return sequences;
+        }
+
+        public List<String> runAll() {
+            return run(setAside.keys());
+        }
+    }
+
+    /** Exit code: 0 done, 2 usage error. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean aws = false;
+        String bucket = null;
+        String stream = null;
+        String playbackStream = null;
+        Path file = null;
+        String stackName = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--aws" -> aws = true;
+                case "--failure-bucket" -> bucket = value(args, ++i, "--failure-bucket");
+                case "--event-stream" -> stream = value(args, ++i, "--event-stream");
+                case "--playback-stream" -> playbackStream = value(args, ++i, "--playback-stream");
+                case "--local-file" -> file = Path.of(value(args, ++i, "--local-file"));
+                case "--stack" -> stackName = value(args, ++i, "--stack");
+                default -> throw new UsageException("unexpected argument '" + args[i] + "'\n" + USAGE);
+            }
+        }
+        S3Client s3;
+        KinesisClient kinesis;
+        if (stackName != null && !aws) throw new UsageException("option --stack of 'playback redrive' needs --aws\n" + USAGE);
+        if (aws) {
+            String named = stackName;
+            StackOutputs stack = named == null ? null : AwsTarget.withDefaults(() -> AwsTarget.describe(named));
+            bucket = AwsTarget.pick(bucket, System.getenv("PLAYBACK_FAILURE_BUCKET"), stack, StackOutputs.FAILURE_BUCKET);
+            stream = AwsTarget.pick(stream, System.getenv("PLAYBACK_EVENT_STREAM"), stack, StackOutputs.EVENT_STREAM);
+            playbackStream = AwsTarget.pick(playbackStream, System.getenv("PLAYBACK_PLAYBACK_STREAM"), stack, StackOutputs.PLAYBACK_STREAM);
+            if (bucket == null) throw new UsageException("--aws: give --stack NAME, --failure-bucket NAME or set PLAYBACK_FAILURE_BUCKET");
+            if (stream == null) throw new UsageException("--aws: give --stack NAME, --event-stream NAME or set PLAYBACK_EVENT_STREAM");
+            if (playbackStream == null) {
+                throw new UsageException("--aws: give --stack NAME, --playback-stream NAME or set PLAYBACK_PLAYBACK_STREAM");
+            }
+            s3 = AwsTarget.withDefaults(() -> S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+            kinesis = AwsTarget.withDefaults(() -> KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+        } else {
+            Path where = file != null ? file : LocalEndpoints.defaultFile();
+            LocalEndpoints e = LocalEndpoints.read(where);
+            if (!e.writerAlive()) throw new UsageException("the local stack recorded in " + where + " is not running: start it with 'playback local'");
+            var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+            s3 = S3Client.builder().region(Region.of(e.region())).credentialsProvider(creds).endpointOverride(e.s3())
+                    .forcePathStyle(true).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            kinesis = KinesisClient.builder().region(Region.of(e.region())).credentialsProvider(creds).endpointOverride(e.kinesis())
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            bucket = bucket != null ? bucket : e.name("FailureBucket");
+            stream = stream != null ? stream : e.name("EventStream");
+            playbackStream = playbackStream != null ? playbackStream : e.name("PlaybackStream");
+        }
+        try (s3; kinesis) {
+            redrive(new Redrive(new S3SetAside(s3, bucket, S3SetAside.Stream.EVENT), kinesis, stream), bucket, S3SetAside.Stream.EVENT, out);
+            redrive(new Redrive(new S3SetAside(s3, bucket, S3SetAside.Stream.PLAYBACK), kinesis, playbackStream), bucket,
+                    S3SetAside.Stream.PLAYBACK, out);
+        }
+        return 0;
+    }
+
+    private static void redrive(Redrive redrive, String bucket, S3SetAside.Stream from, PrintStream out) {
+        List<String> keys = redrive.setAside().keys();
+        List<String> sequences = redrive.run(keys);
+        for (int i = 0; i < keys.size(); i++) out.println("redriven " + keys.get(i) + " -> " + redrive.stream() + " " + sequences.get(i));
+        out.println(keys.size() + " set-aside record(s) put back on " + redrive.stream() + " from s3://" + bucket + "/" + from.prefix());
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new UsageException(option + " needs a value\n" + USAGE);
+        return args[i];
+    }
+}

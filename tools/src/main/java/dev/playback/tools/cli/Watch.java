@@ -1,0 +1,148 @@
+package dev.playback.tools.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Locale;
+
+/**
+ * Follows a replay until it ends, drawing a progress bar (events/s, published and applied counts, ETA)
+ * from the replay record, its checkpoints and applied items in the data table, and the events table's
+ * item count. A replay that continues as a new execution (before the history limit) is followed into it.
+ */
+final class Watch {
+    private final Connection c;
+    private final PrintStream err;
+    private final boolean tty;
+
+    Watch(Connection c, PrintStream err) {
+        this.c = c;
+        this.err = err;
+        this.tty = System.console() != null && err == System.err;
+    }
+
+    /** How a followed replay ended; {@code publishedBefore}: what its checkpoints counted when the watch began (a resume). */
+    record Outcome(String replayId, String status, String error, String cause, double seconds, ReplayProgress progress,
+                   String executionArn, String output, long publishedBefore) {
+        double eventsPerSecond() {
+            return seconds > 0 ? (progress.published() - publishedBefore) / seconds : 0.0;
+        }
+
+        boolean succeeded() {
+            return "SUCCEEDED".equals(status);
+        }
+
+        ObjectNode toJson() {
+            ObjectNode n = ReplayCommands.JSON.createObjectNode().put("replayId", replayId).put("status", status)
+                    .put("seconds", Math.round(seconds * 10) / 10.0).put("published", progress.published())
+                    .put("applied", progress.applied()).put("executionArn", executionArn)
+                    .put("publishedBefore", publishedBefore).put("eventsPerSecond", Math.round(eventsPerSecond()));
+            if (progress.generation() != null) n.put("generation", progress.generation());
+            if (error != null) n.put("error", error).put("cause", cause);
+            if (output != null) {
+                try {
+                    n.set("output", ReplayCommands.JSON.readTree(output));
+                } catch (Exception e) {
+                    n.put("output", output);
+                }
+            }
+            return n;
+        }
+    }
+
+    Outcome follow(String replayId, String executionArn) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long total = ReplayCommands.eventsInTable(c);
+        String exec = executionArn;
+        ArrayDeque<long[]> window = new ArrayDeque<>();
+        long lastLine = 0;
+        int polls = 0;
+        long publishedBefore = -1;
+        while (true) {
+            String current = exec;
+            DescribeExecutionResponse d = c.sfn().describeExecution(b -> b.executionArn(current));
+            ReplayProgress p = ReplayProgress.read(c.dynamo(), c.dataTable(), replayId);
+            if (publishedBefore < 0) publishedBefore = p.published();
+            long now = System.nanoTime();
+            window.addLast(new long[]{now, p.published(), p.applied()});
+            while (window.size() > 2 && now - window.peekFirst()[0] > 10_000_000_000L) window.removeFirst();
+            if (d.status() != ExecutionStatus.RUNNING) {
+                String continued = d.status() == ExecutionStatus.SUCCEEDED && !p.finished() ? continuation(replayId, d) : null;
+                if (continued != null) {
+                    exec = continued;
+                    continue;
+                }
+                if (tty) err.println();
+                ReplayProgress last = ReplayProgress.read(c.dynamo(), c.dataTable(), replayId);
+                String status = d.status() == ExecutionStatus.SUCCEEDED && last.exists() && last.status() != null
+                        && !"SUCCEEDED".equals(last.status()) && !"RUNNING".equals(last.status()) ? last.status() : d.statusAsString();
+                return new Outcome(replayId, status, d.error(), d.cause(), (System.nanoTime() - t0) / 1e9, last, d.executionArn(), d.output(),
+                        publishedBefore);
+            }
+            boolean print = tty || now - lastLine >= 5_000_000_000L || polls == 0;
+            if (print) {
+                err.print((tty ? "\r" : "") + bar(p, total, window, (now - t0) / 1e9) + (tty ? "" : System.lineSeparator()));
+                err.flush();
+                lastLine = now;
+            }
+            polls++;
+            Thread.sleep(1000);
+        }
+    }
+
+    /** The execution the replay continued in (ContinueAsNew starts one with {@code replayId} in its input). */
+    private String continuation(String replayId, DescribeExecutionResponse ended) throws InterruptedException {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            for (ExecutionListItem e : c.sfn().listExecutions(b -> b.stateMachineArn(ended.stateMachineArn())
+                    .statusFilter(ExecutionStatus.RUNNING).maxResults(100)).executions()) {
+                if (e.executionArn().equals(ended.executionArn())) continue;
+                DescribeExecutionResponse d = c.sfn().describeExecution(b -> b.executionArn(e.executionArn()));
+                String input = d.input() == null ? "" : d.input();
+                if (input.contains("\"" + replayId + "\"")) return d.executionArn();
+            }
+            Thread.sleep(500);
+        }
+        return null;
+    }
+
+    static String bar(ReplayProgress p, long total, ArrayDeque<long[]> window, double elapsed) {
+        long[] first = window.peekFirst(), last = window.peekLast();
+        double secs = (last[0] - first[0]) / 1e9;
+        double rate = secs > 0.5 ? (last[2] - first[2]) / secs : 0;
+        if (rate <= 0 && secs > 0.5) rate = (last[1] - first[1]) / secs;
+        long done = Math.max(p.applied(), 0);
+        String pct = "";
+        String eta = "";
+        int width = 30;
+        int filled = 0;
+        if (total > 0) {
+            double f = Math.min(1.0, (double) done / total);
+            filled = (int) Math.round(f * width);
+            pct = String.format(Locale.ROOT, " %3.0f%%", f * 100);
+            if (rate > 0) {
+                long left = (long) Math.max(0, (total - done) / rate);
+                eta = String.format(Locale.ROOT, ", ETA %d:%02d", left / 60, left % 60);
+            }
+        }
+        String bar = "[" + "#".repeat(filled) + "-".repeat(width - filled) + "]";
+        return String.format(Locale.ROOT, "%s%s %s published %,d, applied %,d%s, %,.0f events/s%s, segments %d/%d done, %.0f s  ",
+                bar, pct, p.status() == null ? "STARTING" : p.status(), p.published(), p.applied(),
+                total > 0 ? " of " + String.format(Locale.ROOT, "%,d", total) : "", rate, eta, p.segmentsDone(), p.segments(), elapsed);
+    }
+
+    /** Polls an execution until it is no longer RUNNING. */
+    static DescribeExecutionResponse awaitEnd(Connection c, String executionArn, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            DescribeExecutionResponse d = c.sfn().describeExecution(b -> b.executionArn(executionArn));
+            if (d.status() != ExecutionStatus.RUNNING) return d;
+            if (System.nanoTime() > deadline) throw new IllegalStateException("execution " + executionArn + " still running after " + timeout);
+            Thread.sleep(200);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.playback.tools;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** {@code playback demo [--domain ledger|subscriptions]}: bad usage exits 2 naming the option, before any stack starts. */
+class DemoUsageTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int demo(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "demo";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Main.execute(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aDomainWithoutADemoIsRefusedNamingTheOptionAndTheDomainsThatHaveOne() {
+        assertEquals(2, demo("--domain", "billing"));
+        assertEquals("playback: option --domain must be ledger or subscriptions, not 'billing'", err.toString(StandardCharsets.UTF_8).strip());
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "no stack was started");
+    }
+
+    @Test
+    void anUnknownOptionOrAMissingValueIsRefusedNamingTheOption() {
+        assertEquals(2, demo("--domains", "ledger"));
+        assertEquals("playback: unknown option '--domains' for 'playback demo'", err.toString(StandardCharsets.UTF_8).strip());
+        err.reset();
+        assertEquals(2, demo("--domain"));
+        assertEquals("playback: option --domain needs a value", err.toString(StandardCharsets.UTF_8).strip());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.playback.tools.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReplayCommandsTest {
+    static Args rebuildArgs(String... args) {
+        return Args.parse("rebuild", args, Set.of("--processor", "--segments", "--batch-size", "--replay-id"), Set.of("--processor"),
+                Set.of("--watch", "--json"));
+    }
+
+    static Args replayArgs(String... args) {
+        return Args.parse("replay", args, Set.of("--aggregate", "--type", "--since", "--until", "--time-field", "--processor", "--replay-id"),
+                Set.of("--aggregate", "--type", "--processor"), Set.of("--json"));
+    }
+
+    /** Who runs the tests, as the CLI names its operator: cli:<user>@<host>. */
+    private static String operator() throws java.net.UnknownHostException {
+        return "cli:" + System.getProperty("user.name") + "@" + java.net.InetAddress.getLocalHost().getHostName();
+    }
+
+    @Test
+    void rebuild_options_become_the_state_machine_input() throws Exception {
+        ObjectNode in = ReplayCommands.rebuildInput(rebuildArgs("--processor", "balances", "--processor=payouts", "--segments", "8",
+                "--batch-size", "250", "--replay-id", "r-1", "--watch"));
+        assertEquals("{\"replayId\":\"r-1\",\"processors\":[\"balances\",\"payouts\"],\"segments\":8,\"batchSize\":250,"
+                + "\"requestedBy\":\"" + operator() + "\"}", in.toString());
+    }
+
+    @Test
+    void a_generated_replay_id_is_valid_and_names_the_kind() {
+        String id = ReplayCommands.rebuildInput(rebuildArgs()).get("replayId").asText();
+        assertTrue(id.matches("rebuild-\\d{8}-\\d{6}-[0-9a-f]{4}"), id);
+    }
+
+    @Test
+    void bad_rebuild_options_name_the_option() {
+        assertMessage("--segments", () -> ReplayCommands.rebuildInput(rebuildArgs("--segments", "0")));
+        assertMessage("--segments", () -> ReplayCommands.rebuildInput(rebuildArgs("--segments", "1001")));
+        assertMessage("--batch-size", () -> ReplayCommands.rebuildInput(rebuildArgs("--batch-size", "501")));
+        assertMessage("--replay-id", () -> ReplayCommands.rebuildInput(rebuildArgs("--replay-id", "a/b")));
+        assertMessage("--replay-id", () -> rebuildArgs("--replay-id", "a", "--replay-id", "b"));
+        assertMessage("--processor", () -> ReplayCommands.rebuildInput(rebuildArgs("--processor", "no spaces")));
+        assertMessage("--segments", () -> rebuildArgs("--segments"));
+        assertMessage("--frobnicate", () -> rebuildArgs("--frobnicate"));
+        assertMessage("--watch", () -> rebuildArgs("--watch=1"));
+        assertMessage("extra", () -> ReplayCommands.rebuildInput(rebuildArgs("extra")));
+    }
+
+    @Test
+    void replay_scope_is_validated_and_normalised() throws Exception {
+        ObjectNode d = ReplayCommands.replayScope(replayArgs("--aggregate", "a-1", "--aggregate", "a-2", "--type", "MoneyDeposited",
+                "--since", "2026-03-01T00:00:00+02:00", "--until", "2026-04-01T00:00:00Z", "--time-field", "occurredAt", "--replay-id", "p"));
+        assertEquals("{\"replayId\":\"p\",\"aggregates\":[\"a-1\",\"a-2\"],\"types\":[\"MoneyDeposited\"],"
+                + "\"since\":\"2026-02-28T22:00:00Z\",\"until\":\"2026-04-01T00:00:00Z\",\"timeField\":\"occurredAt\","
+                + "\"requestedBy\":\"" + operator() + "\"}", d.toString());
+        assertMessage("--since", () -> ReplayCommands.replayScope(replayArgs("--since", "2026-13-01T00:00:00Z")));
+        assertMessage("--until", () -> ReplayCommands.replayScope(replayArgs("--until", "tomorrow")));
+        assertMessage("--since", () -> ReplayCommands.replayScope(replayArgs("--since", "2026-04-01T00:00:00Z", "--until", "2026-04-01T00:00:00Z")));
+        assertMessage("--time-field", () -> ReplayCommands.replayScope(replayArgs("--type", "X", "--time-field", "occurredAt")));
+        assertMessage("--time-field", () -> ReplayCommands.replayScope(replayArgs("--since", "2026-04-01T00:00:00Z", "--time-field", "now")));
+        assertMessage("--aggregate", () -> ReplayCommands.replayScope(replayArgs("--aggregate", "bad id!")));
+        assertMessage("scope", () -> ReplayCommands.replayScope(replayArgs()));
+    }
+
+    @Test
+    void the_endpoints_file_round_trips(@TempDir Path dir) {
+        LocalEndpoints e = new LocalEndpoints(URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:2"), URI.create("http://127.0.0.1:3"),
+                URI.create("http://127.0.0.1:4"), URI.create("http://127.0.0.1:5"), URI.create("http://127.0.0.1:6"), "us-east-1",
+                ProcessHandle.current().pid(), "/data", Map.of("DataTable", "DataTable"), Map.of("RebuildStateMachine", "arn:x"),
+                Map.of("fx", "http://127.0.0.1:7", "bank", "http://127.0.0.1:8"));
+        Path file = dir.resolve("sub/local.json");
+        e.write(file);
+        LocalEndpoints read = LocalEndpoints.read(file);
+        assertEquals(e, read);
+        assertTrue(read.writerAlive());
+        assertFalse(new LocalEndpoints(e.api(), e.stepFunctions(), e.eventBridge(), e.dynamoDb(), e.kinesis(), e.s3(), "us-east-1",
+                Long.MAX_VALUE - 1, null, Map.of(), Map.of(), Map.of()).writerAlive());
+        assertMessage("playback local", () -> LocalEndpoints.read(dir.resolve("absent.json")));
+    }
+
+    @Test
+    void the_status_line_of_who_requested_a_replay_lists_what_the_record_holds() {
+        assertEquals("via eventbridge, eventId ev-1, source playback, account 111122223333, claimed cli:ada@desk",
+                ReplayCommands.requestedBy("{\"via\":\"eventbridge\",\"eventId\":\"ev-1\",\"source\":\"playback\","
+                        + "\"account\":\"111122223333\",\"claimed\":\"cli:ada@desk\"}"));
+        assertEquals("not recorded", ReplayCommands.requestedBy(null));
+    }
+
+    static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        UsageException e = assertThrows(UsageException.class, call);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
