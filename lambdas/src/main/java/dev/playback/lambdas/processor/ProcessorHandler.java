@@ -50,7 +50,12 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
     /** States remembered per container (a state of tens of KB as JSON: bounded by count). */
     static final int CACHED_STATES = 500;
 
-    private static final ExecutorService WORKERS = PerAggregate.workers("processor", 16);
+    /**
+     * Threads per container applying aggregates in parallel, for projections and processors with external effects alike:
+     * a replay that is stopped may still see one page of playback events per thread finish after its end.
+     */
+    public static final int WORKER_THREADS = 16;
+    private static final ExecutorService WORKERS = PerAggregate.workers("processor", WORKER_THREADS);
 
     private final Optional<Projection> projection;
     private final List<GatewayProcessing> effectful;

@@ -174,8 +174,11 @@ class ReplayEndsIT {
     static final int PAYOUTS_PER_ACCOUNT = 10;
     static final int LATE_PAYOUTS = 6;
     static final int BATCH_SIZE = 5;
-    /** The payouts handler's worker threads and how old its reading of a replay's status may be (GatewayProcessing, dev.playback.model.playback). */
-    static final int PAYOUT_WORKERS = 8;
+    /**
+     * The payouts function's worker threads (the processor handler's, shared by every processor it runs) and how old its
+     * reading of a replay's status may be (GatewayProcessing).
+     */
+    static final int PAYOUT_WORKERS = ProcessorHandler.WORKER_THREADS;
     static final int STATUS_READ_MILLIS = 250;
 
     private static void post(PlaybackApi api, ArrayNode batch) {
