@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** The {@link Context} of one local invocation; its logger writes to stderr, each line prefixed by the function. */
@@ -63,15 +62,14 @@ record LocalContext(String awsRequestId, String functionName, String functionArn
 
     @Override
     public LambdaLogger getLogger() {
-        return new StderrLogger(functionName, awsRequestId);
+        return new FunctionLogger(functionName, awsRequestId);
     }
 
-    /** Writes each message as one line on stderr: {@code [Function requestId] message}. */
-    record StderrLogger(String functionName, String requestId) implements LambdaLogger {
+    /** Writes each message as one line where {@link FunctionLogs} sends them: {@code [Function requestId] message}. */
+    record FunctionLogger(String functionName, String requestId) implements LambdaLogger {
         @Override
         public void log(String message) {
-            PrintStream err = System.err;
-            err.println("[" + functionName + " " + requestId + "] " + message);
+            FunctionLogs.write(functionName, requestId, message);
         }
 
         @Override

@@ -18,8 +18,9 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
     private static final String USAGE = """
             usage: playback <command> [options]
-              demo [--domain ledger|subscriptions]
-                                            run the demo of a sample domain (default ledger) on a fresh in-memory local stack
+              demo [--domain ledger|subscriptions] [--verbose]
+                                            run the demo of a sample domain (default ledger) on a fresh in-memory local stack; the
+                                            functions' log lines go to .playback/logs/ (--verbose: here instead)
               local [--data DIR] [--port N] [--fee-rule v1|v2] [--proration-rule v1|v2] [--auth none|iam]
                                             run the local stack until Ctrl-C (--data keeps state on disk; a restart resumes:
                                             start an interrupted rebuild again with the same --replay-id; --auth iam: every
@@ -103,15 +104,37 @@ public final class Main {
 
     private static int demo(String[] args, PrintStream out) throws Exception {
         String domain = "ledger";
+        boolean verbose = false;
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].equals("--domain")) throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback demo'");
-            domain = value(args, ++i, "--domain");
+            switch (args[i]) {
+                case "--domain" -> domain = value(args, ++i, "--domain");
+                case "--verbose" -> verbose = true;
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback demo'");
+            }
         }
-        return switch (domain) {
-            case "ledger" -> new Demo(out).run(LocalOptions.inMemory());
-            case "subscriptions" -> new DemoSubscriptions(out).run(LocalOptions.inMemory());
-            default -> throw new IllegalArgumentException("option --domain must be ledger or subscriptions, not '" + domain + "'");
-        };
+        if (!domain.equals("ledger") && !domain.equals("subscriptions")) {
+            throw new IllegalArgumentException("option --domain must be ledger or subscriptions, not '" + domain + "'");
+        }
+        // The story and its checks on standard output; the functions' own log lines in a file (--verbose: here too).
+        Path logs = null;
+        PrintStream logFile = null;
+        if (!verbose) {
+            logs = LocalEndpoints.defaultFile().resolveSibling("logs").resolve("demo-" + domain + "-"
+                    + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC)
+                    .format(java.time.Instant.now()) + ".log");
+            Files.createDirectories(logs.getParent());
+            logFile = new PrintStream(Files.newOutputStream(logs), true, java.nio.charset.StandardCharsets.UTF_8);
+            dev.onebox.lambda.FunctionLogs.to(logFile);
+            out.println("function logs: " + logs + " (--verbose shows them here)");
+        }
+        try {
+            return domain.equals("ledger") ? new Demo(out).run(LocalOptions.inMemory()) : new DemoSubscriptions(out).run(LocalOptions.inMemory());
+        } finally {
+            if (logFile != null) {
+                dev.onebox.lambda.FunctionLogs.toStandardError();
+                logFile.close();
+            }
+        }
     }
 
     private static int local(String[] args, PrintStream out) throws Exception {
