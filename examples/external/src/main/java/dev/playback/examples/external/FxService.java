@@ -45,8 +45,7 @@ public final class FxService extends HttpService {
     }
 
     @Override
-    synchronized Response handle(String method, String path, Map<String, String> query, HttpExchange exchange, byte[] body) throws IOException {
-        if (!path.equals("/rates")) return error(404, "no such resource " + path);
+    synchronized Response handle(String method, Map<String, String> query, HttpExchange exchange, byte[] body) throws IOException {
         if (method.equals("GET")) {
             if (!query.containsKey("from") && !query.containsKey("to")) return new Response(200, all());
             String from = query.get("from");
@@ -57,12 +56,7 @@ public final class FxService extends HttpService {
             return new Response(200, JsonFileState.JSON.createObjectNode().put("from", from).put("to", to).put("rate", rate.toPlainString()));
         }
         if (method.equals("PUT")) {
-            JsonNode n;
-            try {
-                n = JsonFileState.JSON.readTree(body);
-            } catch (IOException e) {
-                return error(400, "body is not JSON: " + e.getMessage());
-            }
+            JsonNode n = jsonBody(body);
             if (n == null || !n.isObject()) return error(400, "body must be {\"EUR/USD\": \"1.0850\", ...} or {\"from\",\"to\",\"rate\"}");
             try {
                 if (n.has("from") && n.has("to") && n.has("rate")) {
@@ -80,7 +74,7 @@ public final class FxService extends HttpService {
             persist();
             return new Response(200, all());
         }
-        return error(405, "method " + method + " not allowed on /rates");
+        return notAllowed(method);
     }
 
     private static BigDecimal positive(String text) {

@@ -16,15 +16,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A small JSON-over-HTTP service on 127.0.0.1 and a free port. Open by default; after {@link #requireAuthorization} it
- * answers 401 to a request without that exact {@code Authorization} header, as a partner's API with credentials would.
+ * A small JSON-over-HTTP service with one resource, on 127.0.0.1 and a free port. Open by default; after
+ * {@link #requireAuthorization} it answers 401 to a request without that exact {@code Authorization} header, as a
+ * partner's API with credentials would. Another path is answered 404; a body that is not JSON, read with
+ * {@link #jsonBody}, 400.
  */
 abstract class HttpService implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
+    private final String resource;
     private volatile String authorization;
 
     HttpService(String name, String path) throws IOException {
+        this.resource = path;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, name);
@@ -45,7 +49,29 @@ abstract class HttpService implements AutoCloseable {
         this.authorization = value;
     }
 
-    abstract Response handle(String method, String path, Map<String, String> query, HttpExchange exchange, byte[] body) throws IOException;
+    /** A request to the resource (the path is checked before). */
+    abstract Response handle(String method, Map<String, String> query, HttpExchange exchange, byte[] body) throws IOException;
+
+    /** A request body that is JSON, or a 400 answer naming why it is not. */
+    static JsonNode jsonBody(byte[] body) {
+        try {
+            return JsonFileState.JSON.readTree(body);
+        } catch (IOException e) {
+            throw new BadRequest("body is not JSON: " + e.getMessage());
+        }
+    }
+
+    /** The answer to a method the resource does not serve. */
+    Response notAllowed(String method) {
+        return error(405, "method " + method + " not allowed on " + resource);
+    }
+
+    /** A request the service refuses with 400 and this message. */
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
 
     record Response(int status, JsonNode body) {
     }
@@ -59,9 +85,16 @@ abstract class HttpService implements AutoCloseable {
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String required = authorization;
-            response = required != null && !required.equals(exchange.getRequestHeaders().getFirst("Authorization"))
-                    ? error(401, "missing or wrong Authorization header")
-                    : handle(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query(exchange.getRequestURI()), exchange, body);
+            String path = exchange.getRequestURI().getPath();
+            if (required != null && !required.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                response = error(401, "missing or wrong Authorization header");
+            } else if (!path.equals(resource)) {
+                response = error(404, "no such resource " + path);
+            } else {
+                response = handle(exchange.getRequestMethod(), query(exchange.getRequestURI()), exchange, body);
+            }
+        } catch (BadRequest e) {
+            response = error(400, e.getMessage());
         } catch (RuntimeException e) {
             response = error(500, e.toString());
         }

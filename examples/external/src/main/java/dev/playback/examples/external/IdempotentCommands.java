@@ -22,7 +22,6 @@ import java.util.Map;
  * @param <R> one command as received
  */
 abstract class IdempotentCommands<R> extends HttpService {
-    private final String resource;
     private final String listField;
     private final List<String> required;
     private final List<String> amounts;
@@ -39,7 +38,6 @@ abstract class IdempotentCommands<R> extends HttpService {
     IdempotentCommands(String name, String resource, String listField, List<String> required, List<String> amounts, Path file)
             throws IOException {
         super(name, resource);
-        this.resource = resource;
         this.listField = listField;
         this.required = List.copyOf(required);
         this.amounts = List.copyOf(amounts);
@@ -73,10 +71,9 @@ abstract class IdempotentCommands<R> extends HttpService {
     }
 
     @Override
-    synchronized Response handle(String method, String path, Map<String, String> query, HttpExchange exchange, byte[] body) throws IOException {
-        if (!path.equals(resource)) return error(404, "no such resource " + path);
+    synchronized Response handle(String method, Map<String, String> query, HttpExchange exchange, byte[] body) throws IOException {
         if (method.equals("GET")) return new Response(200, list());
-        if (!method.equals("POST")) return error(405, "method " + method + " not allowed on " + resource);
+        if (!method.equals("POST")) return notAllowed(method);
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         if (key == null || key.isBlank()) return error(400, "header 'Idempotency-Key' is required");
         R seen = byKey.get(key);
@@ -85,12 +82,7 @@ abstract class IdempotentCommands<R> extends HttpService {
             state.save(list());
             return new Response(200, json(seen).put("duplicate", true));
         }
-        JsonNode n;
-        try {
-            n = JsonFileState.JSON.readTree(body);
-        } catch (IOException e) {
-            return error(400, "body is not JSON: " + e.getMessage());
-        }
+        JsonNode n = jsonBody(body);
         for (String f : required) {
             if (n == null || !n.hasNonNull(f)) return error(400, "field '" + f + "' is required");
         }

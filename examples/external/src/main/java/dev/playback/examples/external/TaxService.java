@@ -56,8 +56,7 @@ public final class TaxService extends HttpService {
     }
 
     @Override
-    synchronized Response handle(String method, String path, Map<String, String> query, HttpExchange exchange, byte[] body) throws IOException {
-        if (!path.equals("/rates")) return error(404, "no such resource " + path);
+    synchronized Response handle(String method, Map<String, String> query, HttpExchange exchange, byte[] body) throws IOException {
         if (method.equals("GET")) {
             if (!query.containsKey("country") && !query.containsKey("date")) return new Response(200, all());
             String country = query.get("country");
@@ -69,12 +68,7 @@ public final class TaxService extends HttpService {
                     .put("rate", rate.toPlainString()));
         }
         if (method.equals("PUT")) {
-            JsonNode n;
-            try {
-                n = JsonFileState.JSON.readTree(body);
-            } catch (IOException e) {
-                return error(400, "body is not JSON: " + e.getMessage());
-            }
+            JsonNode n = jsonBody(body);
             LocalDate from = n == null ? null : date(n.path("from").asText(null));
             if (from == null || !n.path("country").asText("").matches("[A-Z]{2}") || !n.hasNonNull("rate")) {
                 return error(400, "body must be {\"country\":\"DE\",\"from\":\"2026-07-01\",\"rate\":\"0.16\"}");
@@ -90,7 +84,7 @@ public final class TaxService extends HttpService {
             persist();
             return new Response(200, all());
         }
-        return error(405, "method " + method + " not allowed on /rates");
+        return notAllowed(method);
     }
 
     private void put(String country, LocalDate from, BigDecimal rate) {
