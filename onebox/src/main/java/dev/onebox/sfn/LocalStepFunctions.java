@@ -75,7 +75,7 @@ public final class LocalStepFunctions implements AutoCloseable {
             return t;
         });
         this.tasks = b.tasks != null ? b.tasks.apply(this)
-                : new ResourceDispatcher(this, b.lambdaFunctions, b.awsClients);
+                : new ResourceDispatcher(this, b.lambdaFunctions, b.taskClients);
     }
 
     public static Builder builder() {
@@ -89,7 +89,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         private SfnClock clock = SfnClock.system();
         private int historyLimit = History.STANDARD_LIMIT;
         private LambdaFunctions lambdaFunctions = LambdaFunctions.none();
-        private TaskClients awsClients = TaskClients.none();
+        private TaskClients taskClients = TaskClients.none();
         private Function<LocalStepFunctions, TaskDispatcher> tasks;
         private java.util.function.Consumer<ExecutionDescription> statusChanges = d -> { };
 
@@ -124,8 +124,8 @@ public final class LocalStepFunctions implements AutoCloseable {
             return this;
         }
 
-        public Builder awsClients(TaskClients clients) {
-            this.awsClients = Objects.requireNonNull(clients);
+        public Builder taskClients(TaskClients clients) {
+            this.taskClients = Objects.requireNonNull(clients);
             return this;
         }
 

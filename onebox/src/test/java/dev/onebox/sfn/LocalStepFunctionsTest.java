@@ -54,7 +54,7 @@ class LocalStepFunctionsTest {
     }
 
     private LocalStepFunctions service(InProcessLambdaFunctions functions, TaskClients clients) {
-        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).awsClients(clients).build();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(clients).build();
         return sfn;
     }
 

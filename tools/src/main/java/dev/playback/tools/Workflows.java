@@ -71,7 +71,7 @@ public final class Workflows implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
         sfn = LocalStepFunctions.builder().region("us-east-1").accountId("000000000000").clock(clock)
-                .lambdaFunctions(InProcessLambdaFunctions.of(functions)).awsClients(new TaskClients(dynamo, kinesis, s3, eventBridgeClient))
+                .lambdaFunctions(InProcessLambdaFunctions.of(functions)).taskClients(new TaskClients(dynamo, kinesis, s3, eventBridgeClient))
                 .statusChanges(d -> eventBridge.bus().publishServiceEvent("aws.states", "Step Functions Execution Status Change",
                         d.stopDate() != null ? d.stopDate() : d.startDate(), List.of(d.executionArn()), statusChange(d)))
                 .build();

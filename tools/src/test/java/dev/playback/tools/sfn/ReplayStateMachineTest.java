@@ -78,7 +78,7 @@ class ReplayStateMachineTest {
     void aLongDrainWaitContinuesAsNewAndNoExecutionNearsTheHistoryLimit() throws Exception {
         AtomicInteger checks = new AtomicInteger();
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Replay", replayFunction(checks));
-        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).awsClients(TaskClients.none()).build();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(TaskClients.none()).build();
         String definition = Files.readString(Path.of("..", "statemachines", "replay.asl.json"));
         StateMachine sm = sfn.createStateMachine("Rebuild", definition, WorkflowType.STANDARD,
                 Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild"));
@@ -129,7 +129,7 @@ class ReplayStateMachineTest {
             }
             return real.invoke(payload);
         });
-        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).awsClients(TaskClients.none()).build();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(TaskClients.none()).build();
         StateMachine sm = sfn.createStateMachine("Rebuild", Files.readString(Path.of("..", "statemachines", "replay.asl.json")),
                 WorkflowType.STANDARD, Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild"));
 
