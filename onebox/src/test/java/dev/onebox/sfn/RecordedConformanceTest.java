@@ -27,13 +27,22 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code target/sfn-conformance-failures.txt}; each remaining one is explained in SFN.md. The cases are not part of
  * the repository: on a machine without them the test is skipped, saying so, unless {@value #REQUIRED} is
  * {@code true} (CI sets it, so that there a missing file fails the build).
+ * <p>
+ * The recorder replaced every RFC 3339 timestamp in 64 execution inputs by the placeholder {@code "date"} (the
+ * definitions and AWS's results were kept). Those inputs are restored from the test source the cases come from
+ * (LocalStack's {@code choice_operators} tests at the data set's commit, Apache License 2.0) in
+ * {@code conformance/unmasked-inputs.jsonl}; a restored input is used only when masking it again gives exactly the
+ * recorded input, and a case that still holds the placeholder without a restoration fails the test.
  */
 class RecordedConformanceTest {
     /** The pass count reached; a lower count is a regression. */
-    static final int FLOOR = 818;
+    static final int FLOOR = 826;
     /** The environment variable that makes the recorded cases required. */
     static final String REQUIRED = "PLAYBACK_REQUIRE_CONFORMANCE";
 
+    /** The recorder's placeholder for a timestamp it masked. */
+    private static final String MASK = "date";
+    private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
     private static final Pattern STATE_PREFIX =
             Pattern.compile("^An error occurred while executing the state '([^']*)' \\(entered at the event id #(\\d+)\\)\\. ");
 
@@ -56,6 +65,8 @@ class RecordedConformanceTest {
             Assumptions.abort(missing);
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Map<String, Object> unmasked = unmaskedInputs();
+        int restored = 0;
         Map<String, int[]> perArea = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         int passed = 0;
@@ -73,6 +84,19 @@ class RecordedConformanceTest {
                 String area = area(test);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> expected = (Map<String, Object>) c.get("expected");
+                String id = test + " [" + c.get("key") + "]";
+                if (unmasked.containsKey(id)) {
+                    Object input = unmasked.get(id);
+                    if (!Json.equal(masked(input), c.get("input"))) {
+                        fail("the restored input of " + id + " does not mask to the recorded one: " + Json.write(input)
+                                + " vs " + Json.write(c.get("input")));
+                    }
+                    c.put("input", input);
+                    restored++;
+                } else if (holdsMask(c.get("input"))) {
+                    fail("the input of " + id + " holds the recorder's placeholder \"" + MASK + "\" and has no restoration in "
+                            + UNMASKED);
+                }
                 String verdict = verdict(sfn, c, expected, WorkflowType.STANDARD);
                 if (verdict(sfn, c, expected, WorkflowType.EXPRESS) == null) {
                     expressPassed++;
@@ -91,12 +115,58 @@ class RecordedConformanceTest {
         perArea.forEach((a, n) -> report.append(String.format("  %-22s %4d / %4d%n", a, n[0], n[1])));
         report.append(String.format("  %-22s %4d / %4d%n", "TOTAL", passed, total));
         report.append(String.format("  %-22s %4d / %4d%n", "(run as EXPRESS)", expressPassed, total));
+        report.append(String.format("  (%d masked inputs restored from the cases' test source)%n", restored));
         System.out.println(report);
         Path out = Path.of("target", "sfn-conformance-failures.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report + "\n" + String.join("\n", failures) + "\n");
         assertTrue(passed >= FLOOR, "conformance regressed: " + passed + " < " + FLOOR + " passes; see " + out.toAbsolutePath());
         assertTrue(expressPassed >= FLOOR, "conformance regressed for EXPRESS executions: " + expressPassed + " < " + FLOOR);
+    }
+
+    private static final String UNMASKED = "/conformance/unmasked-inputs.jsonl";
+
+    /** The restored inputs by {@code "<test> [<key>]"}. */
+    static Map<String, Object> unmaskedInputs() throws IOException {
+        Map<String, Object> byCase = new TreeMap<>();
+        try (var in = RecordedConformanceTest.class.getResourceAsStream(UNMASKED)) {
+            if (in == null) {
+                throw new IOException("missing test resource " + UNMASKED);
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    Map<?, ?> r = (Map<?, ?>) Json.parse(line);
+                    byCase.put(r.get("test") + " [" + r.get("key") + "]", r.get("input"));
+                }
+            }
+        }
+        return byCase;
+    }
+
+    /** The value as the recorder stored it: every timestamp string replaced by the placeholder. */
+    static Object masked(Object value) {
+        if (value instanceof String s) {
+            return TIMESTAMP.matcher(s).matches() ? MASK : s;
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put(k, masked(v)));
+            return copy;
+        }
+        if (value instanceof List<?> l) {
+            return l.stream().map(RecordedConformanceTest::masked).toList();
+        }
+        return value;
+    }
+
+    private static boolean holdsMask(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            return m.values().stream().anyMatch(RecordedConformanceTest::holdsMask);
+        }
+        if (value instanceof List<?> l) {
+            return l.stream().anyMatch(RecordedConformanceTest::holdsMask);
+        }
+        return MASK.equals(value);
     }
 
     private static String verdict(LocalStepFunctions sfn, Map<String, Object> c, Map<String, Object> expected, WorkflowType type) {
