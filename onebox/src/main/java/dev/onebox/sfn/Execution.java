@@ -31,6 +31,15 @@ public final class Execution {
         this.history = history;
     }
 
+    /** An execution read back from where it was kept: ended, never run again. */
+    static Execution restored(String arn, String name, StateMachine stateMachine, String input, Instant startDate,
+                              History history, ExecutionResult result, Instant stopDate) {
+        Execution e = new Execution(arn, name, stateMachine, input, startDate, history);
+        e.launched.set(true);
+        e.finish(result, stopDate);
+        return e;
+    }
+
     public String arn() {
         return arn;
     }

@@ -13,10 +13,13 @@ import dev.onebox.sfn.asl.SfnClock;
 import dev.onebox.sfn.asl.SfnException;
 import dev.onebox.sfn.asl.TaskDispatcher;
 import dev.onebox.sfn.asl.Variables;
+import dev.onebox.sfn.store.JournalStore;
+import dev.onebox.sfn.store.SfnStore;
 import dev.onebox.sfn.tasks.TaskClients;
 import dev.onebox.sfn.tasks.LambdaFunctions;
 import dev.onebox.sfn.tasks.ResourceDispatcher;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,8 +44,16 @@ import java.util.regex.Pattern;
  * the ASL interpreter. Standard executions run on their own thread; {@link #startSyncExecution}
  * and {@link #run} run on the caller's. Task states reach Lambda functions and AWS services
  * through {@link LambdaFunctions} and {@link TaskClients}.
+ * <p>
+ * With a data directory ({@link Builder#dataDirectory}) state machines, executions and their histories are kept in
+ * its {@link JournalStore} and read back at the next start. An execution that was running when the service stopped
+ * (closed, or the process killed) is not resumed: it is read back FAILED with {@value #LOST_ERROR} and the cause
+ * {@value #LOST_CAUSE}, its history ending with that ExecutionFailed event (no status-change event is sent for it).
  */
 public final class LocalStepFunctions implements AutoCloseable {
+    /** The error of an execution that was running when the service stopped, read back after a restart. */
+    public static final String LOST_ERROR = Errors.RUNTIME;
+    public static final String LOST_CAUSE = "The local Step Functions service stopped while the execution was running; it was not resumed.";
     private static final Pattern NAME = Pattern.compile("[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}");
 
     private final String region;
@@ -55,6 +66,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Map<String, TaskTokenWait> tokens = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<ExecutionDescription> statusChanges;
+    private final SfnStore store;
 
     /** A task waiting for SendTaskSuccess/Failure; heartbeats move {@code lastBeat}. */
     public static final class TaskTokenWait {
@@ -76,6 +88,14 @@ public final class LocalStepFunctions implements AutoCloseable {
         });
         this.tasks = b.tasks != null ? b.tasks.apply(this)
                 : new ResourceDispatcher(this, b.lambdaFunctions, b.taskClients);
+        this.store = b.dataDirectory == null ? SfnStore.none() : JournalStore.open(b.dataDirectory);
+        try {
+            restore(store.load());
+        } catch (RuntimeException e) {
+            store.close();
+            threads.shutdownNow();
+            throw e;
+        }
     }
 
     public static Builder builder() {
@@ -92,6 +112,16 @@ public final class LocalStepFunctions implements AutoCloseable {
         private TaskClients taskClients = TaskClients.none();
         private Function<LocalStepFunctions, TaskDispatcher> tasks;
         private java.util.function.Consumer<ExecutionDescription> statusChanges = d -> { };
+        private Path dataDirectory;
+
+        /**
+         * Keeps state machines, executions and histories in this directory's journal and reads them back at start
+         * (null, the default: in memory only, nothing written).
+         */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = directory;
+            return this;
+        }
 
         /**
          * Told of every status change of a registered Standard execution (RUNNING when it starts, then SUCCEEDED,
@@ -184,7 +214,29 @@ public final class LocalStepFunctions implements AutoCloseable {
             }
             return existing;
         }
+        saved(sm);
         return sm;
+    }
+
+    /**
+     * A template's state machine, as a deployment makes it: created; or, when it exists (also read back after a
+     * restart), updated to a changed definition, or replaced when its type changed.
+     */
+    public StateMachine deployStateMachine(String name, String definitionJson, WorkflowType type, Map<String, String> substitutions) {
+        StateMachine existing = stateMachines.get("arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + name);
+        WorkflowType t = type == null ? WorkflowType.STANDARD : type;
+        if (existing != null && existing.type() != t) {
+            deleteStateMachine(existing.arn());
+        } else if (existing != null && !existing.definition().equals(Definitions.substitute(definitionJson, substitutions))) {
+            return updateStateMachine(existing.arn(), definitionJson, substitutions);
+        }
+        return createStateMachine(name, definitionJson, t, substitutions);
+    }
+
+    private void saved(StateMachine sm) {
+        store.machineSaved(new SfnStore.StoredMachine(sm.arn(), sm.name(), sm.type().name(), sm.definition(), sm.roleArn(),
+                sm.creationDate()));
+        store.sync();
     }
 
     /** Replaces a state machine's definition (UpdateStateMachine). */
@@ -199,6 +251,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         }
         StateMachine sm = new StateMachine(arn, old.name(), old.type(), definition, old.roleArn(), old.creationDate(), program);
         stateMachines.put(arn, sm);
+        saved(sm);
         return sm;
     }
 
@@ -217,7 +270,10 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     public void deleteStateMachine(String arn) {
-        stateMachines.remove(arn);
+        if (stateMachines.remove(arn) != null) {
+            store.machineDeleted(arn);
+            store.sync();
+        }
     }
 
     // ------------------------------------------------------------ executions
@@ -228,6 +284,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         if (e.launch()) {
             threads.submit(() -> execute(e));
         }
+        store.sync();
         return e.snapshot();
     }
 
@@ -239,6 +296,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         } else {
             e.completion().join();
         }
+        store.sync();
         return e.snapshot();
     }
 
@@ -274,11 +332,76 @@ public final class LocalStepFunctions implements AutoCloseable {
         }
         Execution e = newExecution(sm, n, input);
         executions.put(arn, e);
+        journal(e);
         if (sm.type() == WorkflowType.STANDARD) {
             notifyStatus(e);
             e.completion().whenComplete((r, ex) -> notifyStatus(e));
         }
         return e;
+    }
+
+    /** Keeps a registered execution's start and, from now on, its history events (the first ones included). */
+    private void journal(Execution e) {
+        StateMachine sm = e.stateMachine();
+        ExecutionDescription d = e.snapshot();
+        store.executionStarted(new SfnStore.ExecutionStart(e.arn(), e.name(), sm.arn(), sm.name(), sm.type().name(),
+                sm.roleArn(), e.input(), d.startDate()));
+        e.history().subscribe(event -> store.eventAppended(e.arn(), event), true);
+    }
+
+    /** Ends an execution once: its result, its history's closing event, and (when registered) the store. */
+    private boolean end(Execution e, ExecutionResult r, String closingEvent, Map<String, Object> details) {
+        java.time.Instant at = clock.now();
+        if (!e.finish(r, at)) {
+            return false;
+        }
+        e.history().close(closingEvent, details);
+        if (executions.get(e.arn()) == e) {
+            store.executionEnded(e.arn(), new SfnStore.Ending(r.status().name(), r.output(), r.error(), r.cause(), at));
+        }
+        return true;
+    }
+
+    /** Reads back what the store kept; executions that were running end as {@link #LOST_CAUSE} says. */
+    private void restore(SfnStore.Contents kept) {
+        for (SfnStore.StoredMachine m : kept.machines()) {
+            Program program;
+            try {
+                program = Definitions.compile(m.definition());
+            } catch (InvalidDefinitionException e) {
+                throw new IllegalStateException("the kept state machine " + m.arn() + " no longer compiles: " + e.getMessage(), e);
+            }
+            stateMachines.put(m.arn(), new StateMachine(m.arn(), m.name(), WorkflowType.valueOf(m.type()), m.definition(),
+                    m.roleArn(), m.creationDate(), program));
+        }
+        int lost = 0;
+        for (SfnStore.StoredExecution x : kept.executions()) {
+            SfnStore.ExecutionStart s = x.start();
+            WorkflowType type = WorkflowType.valueOf(s.type());
+            StateMachine sm = stateMachines.get(s.stateMachineArn());
+            if (sm == null) { // deleted since, or a DISTRIBUTED Map run's machine: described as far as it is known
+                sm = new StateMachine(s.stateMachineArn(), s.stateMachineName(), type, "", s.roleArn(), s.startDate(), null);
+            }
+            SfnStore.Ending ending = x.ending();
+            History history = History.restored(clock, type == WorkflowType.STANDARD, historyLimit, x.events(), ending != null);
+            if (ending == null) {
+                history.subscribe(event -> store.eventAppended(s.arn(), event), false);
+                java.time.Instant at = clock.now();
+                history.close("ExecutionFailed", details(LOST_ERROR, LOST_CAUSE));
+                ending = new SfnStore.Ending(ExecutionStatus.FAILED.name(), null, LOST_ERROR, LOST_CAUSE, at);
+                store.executionEnded(s.arn(), ending);
+                lost++;
+            }
+            ExecutionResult result = new ExecutionResult(ExecutionStatus.valueOf(ending.status()), ending.output(),
+                    ending.error(), ending.cause());
+            executions.put(s.arn(), Execution.restored(s.arn(), s.name(), sm, s.input(), s.startDate(), history, result,
+                    ending.stopDate()));
+        }
+        if (lost > 0) {
+            store.sync();
+            System.err.println("sfn: " + lost + " execution(s) were running when the service stopped; read back as FAILED ("
+                    + LOST_ERROR + ")");
+        }
     }
 
     private void notifyStatus(Execution e) {
@@ -325,6 +448,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         Execution e = newExecution(sm, mapRunId + "_" + index, Json.write(input));
         e.run().parent = parent;
         executions.put(e.arn(), e);
+        journal(e);
         e.launch();
         execute(e);
         ExecutionResult r = e.completion().join();
@@ -339,35 +463,25 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     private void execute(Execution e) {
         RunContext run = e.run();
-        History h = e.history();
         try {
             Object out = new Interpreter(run).run(e.stateMachine().program(), run.input, new Variables(null));
             String output = Json.write(out);
-            if (e.finish(ExecutionResult.succeeded(output), clock.now())) {
-                h.close("ExecutionSucceeded", Json.object("output", output, "outputDetails", Json.object("truncated", false)));
-            }
+            end(e, ExecutionResult.succeeded(output), "ExecutionSucceeded",
+                    Json.object("output", output, "outputDetails", Json.object("truncated", false)));
         } catch (SfnException ex) {
-            if (e.finish(ExecutionResult.failed(ex.error(), ex.cause()), clock.now())) {
-                h.close("ExecutionFailed", details(ex.error(), ex.cause()));
-            }
+            end(e, ExecutionResult.failed(ex.error(), ex.cause()), "ExecutionFailed", details(ex.error(), ex.cause()));
         } catch (Interpreter.ExecutionTimedOut ex) {
-            if (e.finish(new ExecutionResult(ExecutionStatus.TIMED_OUT, null, Errors.TIMEOUT, null), clock.now())) {
-                h.close("ExecutionTimedOut", details(Errors.TIMEOUT, null));
-            }
+            end(e, new ExecutionResult(ExecutionStatus.TIMED_OUT, null, Errors.TIMEOUT, null), "ExecutionTimedOut",
+                    details(Errors.TIMEOUT, null));
         } catch (History.LimitReached ex) {
-            if (e.finish(ExecutionResult.failed(Errors.RUNTIME, History.LIMIT_CAUSE), clock.now())) {
-                h.close("ExecutionFailed", details(Errors.RUNTIME, History.LIMIT_CAUSE));
-            }
+            end(e, ExecutionResult.failed(Errors.RUNTIME, History.LIMIT_CAUSE), "ExecutionFailed",
+                    details(Errors.RUNTIME, History.LIMIT_CAUSE));
         } catch (Interpreter.Stopped ex) {
             // stopExecution has already recorded the end; a child stopped with its parent records it here
-            if (e.finish(new ExecutionResult(ExecutionStatus.ABORTED, null, null, null), clock.now())) {
-                h.close("ExecutionAborted", Map.of());
-            }
+            end(e, new ExecutionResult(ExecutionStatus.ABORTED, null, null, null), "ExecutionAborted", Map.of());
         } catch (RuntimeException ex) {
             String cause = ex.getClass().getName() + ": " + ex.getMessage();
-            if (e.finish(ExecutionResult.failed(Errors.RUNTIME, cause), clock.now())) {
-                h.close("ExecutionFailed", details(Errors.RUNTIME, cause));
-            }
+            end(e, ExecutionResult.failed(Errors.RUNTIME, cause), "ExecutionFailed", details(Errors.RUNTIME, cause));
         }
     }
 
@@ -411,10 +525,10 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     public ExecutionDescription stopExecution(String executionArn, String error, String cause) {
         Execution e = execution(executionArn);
-        if (e.finish(new ExecutionResult(ExecutionStatus.ABORTED, null, error, cause), clock.now())) {
-            e.history().close("ExecutionAborted", details(error, cause));
+        if (end(e, new ExecutionResult(ExecutionStatus.ABORTED, null, error, cause), "ExecutionAborted", details(error, cause))) {
             e.run().stop();
         }
+        store.sync();
         return e.snapshot();
     }
 
@@ -521,6 +635,8 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     @Override
     public void close() {
+        // first: executions stopped by the close are not recorded as ended, so that a restart reads them back as lost
+        store.close();
         for (Execution e : executions.values()) {
             RunContext r = e.run();
             if (r != null) {

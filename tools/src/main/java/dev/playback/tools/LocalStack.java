@@ -85,7 +85,8 @@ public final class LocalStack implements AutoCloseable {
             mappings = EventSourceMappings.fromTemplate(template, functions, kinesis, dynamo, s3, PollerSettings.defaults());
             started.add(mappings);
             mappings.start();
-            workflows = new Workflows(template, functions, dynamo, kinesis, s3, SfnClock.system(), sfnPort);
+            workflows = new Workflows(template, functions, dynamo, kinesis, s3, SfnClock.system(), sfnPort,
+                    options.dataDir() == null ? null : options.dataDir().resolve("stepfunctions"));
             started.add(workflows);
             api = LocalApi.fromTemplate(template, functions, options.apiPort(), options.apiAuth()).start();
             started.add(api);

@@ -64,6 +64,15 @@ public final class Workflows implements AutoCloseable {
      */
     public Workflows(Template template, LocalFunctions functions, DynamoDbClient dynamo, KinesisClient kinesis,
                      S3Client s3, SfnClock clock, int sfnPort) throws IOException {
+        this(template, functions, dynamo, kinesis, s3, clock, sfnPort, null);
+    }
+
+    /**
+     * @param sfnData where Step Functions keeps its state machines, executions and histories across restarts
+     *                (null: in memory only)
+     */
+    public Workflows(Template template, LocalFunctions functions, DynamoDbClient dynamo, KinesisClient kinesis,
+                     S3Client s3, SfnClock clock, int sfnPort, Path sfnData) throws IOException {
         LocalStepFunctions[] sfnRef = new LocalStepFunctions[1];
         eventBridge = LocalEventBridge.start((arn, input) -> deliver(sfnRef[0], functions, arn, input),
                 EventBusSettings.defaults(), 0);
@@ -71,7 +80,7 @@ public final class Workflows implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
         sfn = LocalStepFunctions.builder().region("us-east-1").accountId("000000000000").clock(clock)
-                .lambdaFunctions(InProcessLambdaFunctions.of(functions)).taskClients(new TaskClients(dynamo, kinesis, s3, eventBridgeClient))
+                .lambdaFunctions(InProcessLambdaFunctions.of(functions)).taskClients(new TaskClients(dynamo, kinesis, s3, eventBridgeClient)).dataDirectory(sfnData)
                 .statusChanges(d -> eventBridge.bus().publishServiceEvent("aws.states", "Step Functions Execution Status Change",
                         d.stopDate() != null ? d.stopDate() : d.startDate(), List.of(d.executionArn()), statusChange(d)))
                 .build();
@@ -82,7 +91,7 @@ public final class Workflows implements AutoCloseable {
         List<Schedule> schedules = new ArrayList<>();
         for (StateMachineResource m : template.stateMachines().values()) {
             String definition = definition(m);
-            var created = sfn.createStateMachine(m.name(), definition,
+            var created = sfn.deployStateMachine(m.name(), definition,
                     "EXPRESS".equalsIgnoreCase(m.type()) ? WorkflowType.EXPRESS : WorkflowType.STANDARD, m.definitionSubstitutions());
             stateMachineArns.put(m.logicalId(), created.arn());
             collect(m.logicalId(), created.arn(), m.events(), rules, schedules);

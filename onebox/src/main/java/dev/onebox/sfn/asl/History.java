@@ -3,6 +3,7 @@ package dev.onebox.sfn.asl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +20,7 @@ public final class History {
     private final List<HistoryEvent> events;
     private long lastId;
     private boolean closed;
+    private Consumer<HistoryEvent> appended = e -> { };
 
     /** Thrown when the history limit is reached: the execution fails, no Catch applies. */
     public static final class LimitReached extends RuntimeException {
@@ -46,6 +48,31 @@ public final class History {
         return new History(false, Integer.MAX_VALUE, clock);
     }
 
+    /**
+     * A history read back from where it was kept: its events as they were, numbered on from the last one; {@code ended}
+     * closes it (nothing more is added), otherwise only a closing event may follow.
+     */
+    public static History restored(SfnClock clock, boolean recording, int limit, List<HistoryEvent> events, boolean ended) {
+        History h = new History(recording, limit, clock);
+        if (recording) {
+            h.events.addAll(events);
+        }
+        h.lastId = events.isEmpty() ? 0 : events.get(events.size() - 1).id();
+        h.closed = ended;
+        return h;
+    }
+
+    /**
+     * Tells {@code listener} of every event recorded from now on, in order, under this history's lock; with
+     * {@code past}, first of those recorded so far. One listener: a later call replaces it.
+     */
+    public synchronized void subscribe(Consumer<HistoryEvent> listener, boolean past) {
+        if (past) {
+            events.forEach(listener);
+        }
+        appended = listener;
+    }
+
     public boolean recording() {
         return recording;
     }
@@ -61,9 +88,14 @@ public final class History {
                 lastId--;
                 throw new LimitReached();
             }
-            events.add(new HistoryEvent(id, id - 1, clock.now(), type, details));
+            record(new HistoryEvent(id, id - 1, clock.now(), type, details));
         }
         return id;
+    }
+
+    private void record(HistoryEvent e) {
+        events.add(e);
+        appended.accept(e);
     }
 
     /** Adds an event whose details are built only if the history is kept. */
@@ -88,7 +120,7 @@ public final class History {
         closed = true;
         long id = ++lastId;
         if (recording) {
-            events.add(new HistoryEvent(id, id - 1, clock.now(), type, details));
+            record(new HistoryEvent(id, id - 1, clock.now(), type, details));
         }
         return id;
     }
