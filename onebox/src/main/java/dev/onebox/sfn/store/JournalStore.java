@@ -161,8 +161,16 @@ public final class JournalStore implements SfnStore {
         r.put("previousEventId", e.previousEventId());
         r.put("timestamp", e.timestamp().toString());
         r.put("type", e.type());
-        r.put("details", e.details()); // payloads still unserialized are written by the writer thread
+        r.put("details", new Details(e));
         put(r);
+    }
+
+    /** An event's details, turned into JSON text on the writer thread rather than on the execution's. */
+    private record Details(HistoryEvent event) {
+        @com.fasterxml.jackson.annotation.JsonValue
+        Map<String, Object> value() {
+            return event.details();
+        }
     }
 
     @Override
