@@ -10,7 +10,7 @@ import java.util.function.Function;
 /**
  * How to start the local stack.
  *
- * @param dataDir   where the emulators keep their data; null = in memory
+ * @param dataDir   where the emulators keep their data and Step Functions its state (under {@code stepfunctions/}); null = in memory
  * @param apiPort   port of the HTTP API; 0 = a free one
  * @param overrides handler factories by function logical id (tests inject failures this way);
  *                  each gets the function's environment
