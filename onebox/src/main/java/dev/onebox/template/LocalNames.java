@@ -41,6 +41,10 @@ public final class LocalNames {
         return "arn:aws:events:" + REGION + ":" + ACCOUNT + ":event-bus/" + bus;
     }
 
+    public static String topicArn(String topic) {
+        return "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":" + topic;
+    }
+
     /** The last part of a stream ARN ({@code arn:aws:kinesis:...:stream/NAME}); fails on anything else. */
     public static String streamNameOf(String streamArn) {
         int at = streamArn.indexOf(":stream/");

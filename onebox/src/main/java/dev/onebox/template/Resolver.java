@@ -74,6 +74,7 @@ public final class Resolver {
                  "AWS::Serverless::StateMachine" -> property(resource, "Name");
             case "AWS::S3::Bucket" -> property(resource, "BucketName");
             case "AWS::Serverless::Function", "AWS::Lambda::Function" -> property(resource, "FunctionName");
+            case "AWS::SNS::Topic" -> property(resource, "TopicName");
             default -> null;
         };
         if (explicit != null) {
@@ -225,6 +226,7 @@ public final class Resolver {
         String name = physicalName(target);
         return switch (type) {
             case "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine" -> LocalNames.stateMachineArn(name);
+            case "AWS::SNS::Topic" -> LocalNames.topicArn(name);
             default -> name;
         };
     }
@@ -265,6 +267,8 @@ public final class Resolver {
             case "AWS::Events::Rule#Arn" -> Optional.of(LocalNames.ruleArn(name));
             case "AWS::Events::EventBus#Arn" -> Optional.of(LocalNames.eventBusArn(name));
             case "AWS::Events::EventBus#Name" -> Optional.of(name);
+            case "AWS::SNS::Topic#TopicArn" -> Optional.of(LocalNames.topicArn(name));
+            case "AWS::SNS::Topic#TopicName" -> Optional.of(name);
             default -> Optional.empty();
         };
         return value.orElseThrow(() -> new TemplateException(where + ": !GetAtt " + logicalId + "." + attribute

@@ -144,6 +144,20 @@ public record Template(Path file, Map<String, String> parameters, Map<String, Ta
         return out;
     }
 
+    /** The SNS topics ({@code AWS::SNS::Topic}) whose condition holds, keyed by logical id in template order. */
+    @SuppressWarnings("unchecked")
+    public Map<String, TopicResource> topics() {
+        Map<String, Object> resources = raw.get("Resources") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        Map<String, TopicResource> out = new java.util.LinkedHashMap<>();
+        resources.forEach((id, r) -> {
+            if (r instanceof Map<?, ?> resource && "AWS::SNS::Topic".equals(resource.get("Type")) && included(resource, id)) {
+                String name = resolver.physicalName(id);
+                out.put(id, new TopicResource(id, name, LocalNames.topicArn(name)));
+            }
+        });
+        return out;
+    }
+
     private boolean included(Map<?, ?> resource, String logicalId) {
         return !resource.containsKey("Condition") || resolver.condition(String.valueOf(resource.get("Condition")), logicalId + ".Condition");
     }

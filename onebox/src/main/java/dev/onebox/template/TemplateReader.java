@@ -59,8 +59,15 @@ final class TemplateReader {
                 case "AWS::Serverless::StateMachine" -> stateMachines.put(id, stateMachine(id, properties));
                 case "AWS::Events::Rule" -> rules.put(id, rule(id, properties));
                 case "AWS::ApiGatewayV2::Route" -> routes.put(id, properties);
+                // Monitoring has no local counterpart: CloudWatch is not emulated (the handlers' metric lines are log
+                // lines locally) and a topic's subscribers are not called. Read and ignored; Template.topics() lists the
+                // topics, which EventBridge rules may target. Kept in raw().
+                case "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudWatch::Dashboard",
+                     "AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription", "AWS::KMS::Key",
+                     "AWS::KMS::Alias" -> {
+                }
                 default -> {
-                    // Other resource types (IAM roles, alarms, ...) have no local counterpart; kept in raw().
+                    // Other resource types (IAM roles, permissions, ...) have no local counterpart; kept in raw().
                 }
             }
         }

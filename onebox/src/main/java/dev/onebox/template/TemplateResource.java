@@ -2,6 +2,6 @@ package dev.onebox.template;
 
 /** Marker for the resource kinds the local runtime understands. */
 public sealed interface TemplateResource permits TableResource, StreamResource, BucketResource, FunctionResource,
-        StateMachineResource, RuleResource {
+        StateMachineResource, RuleResource, TopicResource {
     String logicalId();
 }

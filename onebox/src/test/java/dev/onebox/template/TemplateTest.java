@@ -329,6 +329,65 @@ class TemplateTest {
     }
 
     @Test
+    void alarmsDashboardsAndTopicsAreReadARuleTargetingATopicNamesItsArn() throws IOException {
+        Path file = write("""
+                Parameters:
+                  AlarmEmail: { Type: String, Default: '' }
+                Conditions:
+                  HasAlarmEmail: !Not [!Equals [!Ref AlarmEmail, '']]
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties: { Handler: a.B::handle }
+                  Key:
+                    Type: AWS::KMS::Key
+                    Properties: { KeyPolicy: { Statement: [] } }
+                  Topic:
+                    Type: AWS::SNS::Topic
+                    Properties: { KmsMasterKeyId: !Ref Key }
+                  NamedTopic:
+                    Type: AWS::SNS::Topic
+                    Properties: { TopicName: !Sub '${AWS::StackName}-ops' }
+                  TopicPolicy:
+                    Type: AWS::SNS::TopicPolicy
+                    Properties: { Topics: [!Ref Topic], PolicyDocument: { Statement: [] } }
+                  Subscription:
+                    Type: AWS::SNS::Subscription
+                    Condition: HasAlarmEmail
+                    Properties: { TopicArn: !Ref Topic, Protocol: email, Endpoint: !Ref AlarmEmail }
+                  Alarm:
+                    Type: AWS::CloudWatch::Alarm
+                    Properties:
+                      Namespace: AWS/Lambda
+                      MetricName: Throttles
+                      Dimensions: [{ Name: FunctionName, Value: !Ref Fn }]
+                      AlarmActions: [!Ref Topic]
+                  Dashboard:
+                    Type: AWS::CloudWatch::Dashboard
+                    Properties:
+                      DashboardBody: !Sub '{"widgets": [{"properties": {"region": "${AWS::Region}", "metrics": [["AWS/Lambda", "Errors", "FunctionName", "${Fn}"]]}}]}'
+                  Failed:
+                    Type: AWS::Events::Rule
+                    Properties:
+                      EventPattern: { source: [aws.states] }
+                      Targets: [{ Id: Topic, Arn: !Ref Topic }, { Id: Named, Arn: !GetAtt NamedTopic.TopicArn }]
+                """);
+
+        Template template = Template.load(file, Map.of(), "shop");
+
+        assertEquals(Map.of("Topic", new TopicResource("Topic", "Topic", "arn:aws:sns:us-east-1:000000000000:Topic"),
+                        "NamedTopic", new TopicResource("NamedTopic", "shop-ops", "arn:aws:sns:us-east-1:000000000000:shop-ops")),
+                template.topics());
+        assertEquals(List.of("arn:aws:sns:us-east-1:000000000000:Topic", "arn:aws:sns:us-east-1:000000000000:shop-ops"),
+                template.rules().get("Failed").targets().stream().map(RuleResource.Target::arn).toList());
+        assertEquals("{\"widgets\": [{\"properties\": {\"region\": \"us-east-1\", \"metrics\": [[\"AWS/Lambda\", \"Errors\", "
+                        + "\"FunctionName\", \"Fn\"]]}}]}",
+                template.resolver().resolve(((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) template.raw().get("Resources")).get("Dashboard"))
+                        .get("Properties")).get("DashboardBody"), "Dashboard.Properties.DashboardBody"));
+        assertEquals(List.of("Fn"), List.copyOf(template.functions().keySet()));
+    }
+
+    @Test
     void anHttpApiRouteResourceReachesTheFunctionOfItsIntegration() throws IOException {
         Path file = write("""
                 Resources:

@@ -52,6 +52,7 @@ public final class Workflows implements AutoCloseable {
     private final EventBridgeClient eventBridgeClient;
     private final Map<String, String> stateMachineArns = new LinkedHashMap<>();
     private final Map<String, String> eventBusNames = new LinkedHashMap<>();
+    private final LocalTopics topics;
 
     public Workflows(Template template, LocalFunctions functions, DynamoDbClient dynamo, KinesisClient kinesis,
                      S3Client s3, SfnClock clock) throws IOException {
@@ -74,7 +75,10 @@ public final class Workflows implements AutoCloseable {
     public Workflows(Template template, LocalFunctions functions, DynamoDbClient dynamo, KinesisClient kinesis,
                      S3Client s3, SfnClock clock, int sfnPort, Path sfnData) throws IOException {
         LocalStepFunctions[] sfnRef = new LocalStepFunctions[1];
-        eventBridge = LocalEventBridge.start((arn, input) -> deliver(sfnRef[0], functions, arn, input),
+        // Notifications to the template's topics (a failed replay execution) go to standard error, one line each.
+        LocalTopics localTopics = new LocalTopics(template.topics().values(), line -> System.err.println(line));
+        topics = localTopics;
+        eventBridge = LocalEventBridge.start((arn, input) -> deliver(sfnRef[0], functions, localTopics, arn, input),
                 EventBusSettings.defaults(), 0);
         eventBridgeClient = EventBridgeClient.builder().region(Region.US_EAST_1).endpointOverride(eventBridge.endpoint())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
@@ -97,12 +101,7 @@ public final class Workflows implements AutoCloseable {
             collect(m.logicalId(), created.arn(), m.events(), rules, schedules);
         }
         for (FunctionResource f : template.functions().values()) collect(f.logicalId(), f.arn(), f.events(), rules, schedules);
-        for (RuleResource r : template.rules().values()) {
-            List<Target> targets = r.targets().stream().map(t -> target(t.id(), t.arn(), t.input(), t.properties())).toList();
-            boolean enabled = !"DISABLED".equalsIgnoreCase(r.state());
-            if (r.scheduleExpression().isPresent()) schedules.add(new Schedule(r.name(), r.scheduleExpression().get(), targets, enabled));
-            if (r.eventPattern().isPresent()) rules.add(new Rule(r.name(), r.eventBusName(), json(r.eventPattern().get()), targets, enabled));
-        }
+        collect(template.rules().values(), rules, schedules);
         eventBridge.register(rules, schedules);
         eventBridge.scheduler().start();
     }
@@ -150,6 +149,16 @@ public final class Workflows implements AutoCloseable {
         }
     }
 
+    /** The template's {@code AWS::Events::Rule} resources: a schedule, an event pattern or both, with their targets. */
+    static void collect(java.util.Collection<RuleResource> ruleResources, List<Rule> rules, List<Schedule> schedules) {
+        for (RuleResource r : ruleResources) {
+            List<Target> targets = r.targets().stream().map(t -> target(t.id(), t.arn(), t.input(), t.properties())).toList();
+            boolean enabled = !"DISABLED".equalsIgnoreCase(r.state());
+            if (r.scheduleExpression().isPresent()) schedules.add(new Schedule(r.name(), r.scheduleExpression().get(), targets, enabled));
+            if (r.eventPattern().isPresent()) rules.add(new Rule(r.name(), r.eventBusName(), json(r.eventPattern().get()), targets, enabled));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Target target(String id, String arn, Optional<String> input, Map<String, Object> properties) {
         Object transformer = properties.get("InputTransformer");
@@ -186,14 +195,22 @@ public final class Workflows implements AutoCloseable {
         }
     }
 
-    private static void deliver(LocalStepFunctions sfn, LocalFunctions functions, String arn, String input) throws IOException {
+    private static void deliver(LocalStepFunctions sfn, LocalFunctions functions, LocalTopics topics, String arn, String input)
+            throws IOException {
         if (arn.startsWith("arn:aws:states:")) {
             sfn.startExecution(arn, null, input);
         } else if (arn.startsWith("arn:aws:lambda:")) {
             functions.get(arn).invokeJson(JSON.readTree(input));
+        } else if (arn.startsWith("arn:aws:sns:")) {
+            topics.publish(arn, input);
         } else {
             throw new IllegalArgumentException("no local delivery for target " + arn);
         }
+    }
+
+    /** The template's SNS topics: what rules published to them. */
+    public LocalTopics topics() {
+        return topics;
     }
 
     public LocalStepFunctions stepFunctions() {

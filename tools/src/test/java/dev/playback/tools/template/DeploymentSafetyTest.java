@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,18 +185,7 @@ class DeploymentSafetyTest {
         assertEquals("PumpFunction: missing environment variable FAILURE_BUCKET", e.getCause().getMessage());
     }
 
-    /** A copy of template.yaml (and the state machines it references) with {@code property} replaced in one resource. */
     private Path copyWith(String resource, String property, String replacement) throws IOException {
-        String text = Files.readString(REAL);
-        Matcher block = Pattern.compile("(?m)^  " + Pattern.quote(resource) + ":\\n(?:(?:    .*|\\s*)\\n)+").matcher(text);
-        assertTrue(block.find(), "template.yaml has no resource or parameter " + resource);
-        String original = block.group();
-        int at = original.indexOf(property);
-        assertTrue(at >= 0 && original.indexOf(property, at + 1) < 0,
-                resource + " holds '" + property + "' " + (at < 0 ? "nowhere" : "more than once"));
-        String changed = original.substring(0, at) + replacement + original.substring(at + property.length());
-        Path copy = dir.resolve("template.yaml");
-        Files.writeString(copy, text.substring(0, block.start()) + changed + text.substring(block.end()));
-        return copy;
+        return RepositoryTemplate.copyWith(dir, resource, property, replacement);
     }
 }

@@ -1,7 +1,13 @@
 package dev.playback.tools.template;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import dev.onebox.template.Template;
 
 /**
@@ -23,5 +29,23 @@ public final class RepositoryTemplate {
 
     public static Template load() {
         return Template.load(file(), PARAMETERS, dev.playback.tools.LocalStack.STACK_NAME);
+    }
+
+    /**
+     * A copy of template.yaml in {@code dir} with {@code property} (which must occur exactly once in the block of
+     * {@code resource}, a resource or parameter) replaced by {@code replacement}.
+     */
+    public static Path copyWith(Path dir, String resource, String property, String replacement) throws IOException {
+        String text = Files.readString(file());
+        Matcher block = Pattern.compile("(?m)^  " + Pattern.quote(resource) + ":\\n(?:(?:    .*|\\s*)\\n)+").matcher(text);
+        assertTrue(block.find(), "template.yaml has no resource or parameter " + resource);
+        String original = block.group();
+        int at = original.indexOf(property);
+        assertTrue(at >= 0 && original.indexOf(property, at + 1) < 0,
+                resource + " holds '" + property + "' " + (at < 0 ? "nowhere" : "more than once"));
+        String changed = original.substring(0, at) + replacement + original.substring(at + property.length());
+        Path copy = dir.resolve("template.yaml");
+        Files.writeString(copy, text.substring(0, block.start()) + changed + text.substring(block.end()));
+        return copy;
     }
 }

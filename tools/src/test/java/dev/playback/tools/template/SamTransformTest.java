@@ -81,6 +81,55 @@ class SamTransformTest {
         assertEquals("JWT", resources.path("PlaybackJwtAuthorizer").path("Properties").path("AuthorizerType").asText());
     }
 
+    @Test
+    void everyFunctionAndMappingCloudFormationIsGivenIsWatchedByAnAlarmOnTheTopic() throws IOException, InterruptedException {
+        JsonNode resources = transform(RepositoryTemplate.file(), PARAMETERS).path("Resources");
+
+        assertEquals(List.of(), unwatched(resources));
+        assertTrue(resources.path("AlarmTopic").path("Properties").has("KmsMasterKeyId"), "the topic is encrypted");
+    }
+
+    @Test
+    void aMappingWhoseFunctionLostItsIteratorAgeAlarmIsFound() throws IOException, InterruptedException {
+        Path copy = RepositoryTemplate.copyWith(dir, "InvoicingIteratorAgeAlarm", "Value: !Ref InvoicingFunction", "Value: !Ref PayoutsFunction");
+
+        List<String> found = unwatched(transform(copy, PARAMETERS).path("Resources"));
+
+        assertEquals(List.of("InvoicingFunctionPlaybackStream: InvoicingFunction has no IteratorAge alarm"), found);
+    }
+
+    /**
+     * What the transformed template leaves unwatched: an AWS::Lambda::Function without a Throttles alarm, an
+     * AWS::Lambda::EventSourceMapping whose function has no IteratorAge alarm, an alarm that does not notify AlarmTopic.
+     */
+    static List<String> unwatched(JsonNode resources) {
+        List<String> found = new ArrayList<>();
+        Map<String, List<String>> alarmed = new TreeMap<>();
+        resources.fields().forEachRemaining(e -> {
+            JsonNode p = e.getValue().path("Properties");
+            if (!e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) return;
+            for (JsonNode d : p.path("Dimensions")) {
+                if (d.path("Name").asText().equals("FunctionName")) {
+                    alarmed.computeIfAbsent(p.path("MetricName").asText(), m -> new ArrayList<>()).add(d.path("Value").path("Ref").asText());
+                }
+            }
+            for (String actions : List.of("AlarmActions", "OKActions")) {
+                if (!p.path(actions).toString().equals("[{\"Ref\":\"AlarmTopic\"}]")) found.add(e.getKey() + ": " + actions + " " + p.path(actions));
+            }
+        });
+        resources.fields().forEachRemaining(e -> {
+            String type = e.getValue().path("Type").asText();
+            if (type.equals("AWS::Lambda::Function") && !alarmed.getOrDefault("Throttles", List.of()).contains(e.getKey())) {
+                found.add(e.getKey() + ": no Throttles alarm");
+            }
+            String function = e.getValue().path("Properties").path("FunctionName").path("Ref").asText();
+            if (type.equals("AWS::Lambda::EventSourceMapping") && !alarmed.getOrDefault("IteratorAge", List.of()).contains(function)) {
+                found.add(e.getKey() + ": " + function + " has no IteratorAge alarm");
+            }
+        });
+        return found;
+    }
+
     /** Every rule of the deployment over the transformed resources; empty when all hold. */
     static List<String> violations(JsonNode resources) {
         List<String> found = new ArrayList<>();
