@@ -14,8 +14,9 @@ events() { aws --output json --endpoint-url "$(field eventBridge)" events "$@"; 
 bus=$(field ReplayRequestBus)
 
 step() { # step NAME COMMAND...: runs the command, prints its JSON answer as one step
-  local name=$1; shift
-  printf '{"step": "%s", "response": %s}\n' "$name" "$("$@")"
+  local name=$1 out; shift
+  out=$("$@")
+  printf '{"step": "%s", "response": %s}\n' "$name" "$out"
 }
 value() { # value KEY < JSON: the first string value of KEY
   sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -n 1
@@ -63,7 +64,15 @@ step list-executions sfn list-executions --state-machine-arn "$machine"
 
 express=$(sfn create-state-machine --name "transcript-cli-express-$suffix" --type EXPRESS --definition "$definition" \
   --role-arn "$role" | value stateMachineArn)
-step start-sync-execution sfn start-sync-execution --state-machine-arn "$express" --input '{"wait":0,"fail":false}'
+# A CLI that predates AWS_DISABLE_HOST_PREFIX_INJECTION (Debian 12's 2.9.19) sends StartSyncExecution to sync-127.0.0.1,
+# which does not resolve: through HTTP_PROXY set to the local endpoint, which answers proxy-form requests, it arrives.
+if ! sync=$(sfn start-sync-execution --state-machine-arn "$express" --input '{"wait":0,"fail":false}' 2>"${TMPDIR:-/tmp}/sync.$$"); then
+  grep -q 'sync-' "${TMPDIR:-/tmp}/sync.$$" || { cat "${TMPDIR:-/tmp}/sync.$$" >&2; exit 1; }
+  echo "$(aws --version 2>&1) ignores AWS_DISABLE_HOST_PREFIX_INJECTION: StartSyncExecution through HTTP_PROXY" >&2
+  sync=$(HTTP_PROXY=$(field stepFunctions) sfn start-sync-execution --state-machine-arn "$express" --input '{"wait":0,"fail":false}')
+fi
+rm -f "${TMPDIR:-/tmp}/sync.$$"
+printf '{"step": "start-sync-execution", "response": %s}\n' "$sync"
 
 step put-events events put-events --entries "[
   {\"EventBusName\":\"$bus\",\"Source\":\"transcript\",\"DetailType\":\"TranscriptPing\",\"Detail\":\"{\\\"client\\\":\\\"cli\\\"}\"},

@@ -47,6 +47,7 @@ final class Clients {
         if (Boolean.parseBoolean(System.getenv(AwsClientTranscript.REQUIRE_ENV))) {
             fail(reason + " (" + AwsClientTranscript.REQUIRE_ENV + "=true: the AWS clients must be installed)");
         }
-        Assumptions.assumeTrue(false, reason);
+        System.out.println(reason + ": skipped");
+        Assumptions.abort(reason);
     }
 }
