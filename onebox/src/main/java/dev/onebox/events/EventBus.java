@@ -48,14 +48,28 @@ public final class EventBus implements AutoCloseable {
     private final EventBusSettings settings;
     private final Executor executor;
     private final ExecutorService ownExecutor;
-    private final Map<String, Registered> rules = new LinkedHashMap<>();
+    /** Rules by bus and name: a rule's name is unique on its bus, as on AWS. */
+    private final Map<RuleKey, Registered> rules = new LinkedHashMap<>();
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();
     /** Every bus by name, with the statements of its resource policy (none: only the bus's own account may put events). */
-    private final Map<String, List<JsonNode>> buses = new LinkedHashMap<>(Map.of(Rule.DEFAULT_BUS, List.of()));
+    private final Map<String, Bus> buses = new LinkedHashMap<>();
     private final List<Consumer<Delivery>> listeners = new CopyOnWriteArrayList<>();
     private final Deque<Delivery> failures = new ArrayDeque<>();
 
     private record Registered(Rule rule, EventPattern pattern) {
+    }
+
+    private record RuleKey(String bus, String name) {
+    }
+
+    private record Bus(List<JsonNode> policy, Instant created, Instant modified) {
+    }
+
+    /**
+     * DescribeEventBus: a bus's name, ARN, resource policy (a policy document; null when it has none), when it was created
+     * ({@code default}: when this bus started) and when it was last changed (created, or its policy changed).
+     */
+    public record Description(String name, String arn, String policy, Instant creationTime, Instant lastModifiedTime) {
     }
 
     public EventBus(TargetInvoker invoker) {
@@ -79,6 +93,8 @@ public final class EventBus implements AutoCloseable {
             this.ownExecutor = null;
             this.executor = settings.deliveryExecutor();
         }
+        Instant now = settings.clock().instant();
+        buses.put(Rule.DEFAULT_BUS, new Bus(List.of(), now, now));
     }
 
     public EventBusSettings settings() {
@@ -95,18 +111,19 @@ public final class EventBus implements AutoCloseable {
     public void putRule(Rule rule) {
         EventPattern pattern = rule.compiledPattern();
         synchronized (this) {
-            if (schedules.containsKey(rule.name())) {
+            if (rule.eventBusName().equals(Rule.DEFAULT_BUS) && schedules.containsKey(rule.name())) {
                 throw new IllegalArgumentException("Rule " + rule.name() + " is already a schedule");
             }
             if (!buses.containsKey(rule.eventBusName())) {
                 throw new IllegalArgumentException("Rule " + rule.name() + ": event bus " + rule.eventBusName() + " does not exist");
             }
-            rules.put(rule.name(), new Registered(rule, pattern));
+            rules.put(new RuleKey(rule.eventBusName(), rule.name()), new Registered(rule, pattern));
         }
     }
 
-    public synchronized boolean removeRule(String name) {
-        return rules.remove(name) != null;
+    /** Removes the rule {@code name} of the bus {@code bus} (a name or ARN; null: {@code default}). */
+    public synchronized boolean removeRule(String bus, String name) {
+        return rules.remove(new RuleKey(busName(bus), name)) != null;
     }
 
     /**
@@ -120,7 +137,8 @@ public final class EventBus implements AutoCloseable {
             throw new IllegalArgumentException("event bus name '" + name + "' is not valid: 1 to 256 of A-Z a-z 0-9 . - _ /, "
                     + "not 'default', not starting with 'aws.'");
         }
-        buses.putIfAbsent(name, List.of());
+        Instant now = settings.clock().instant();
+        buses.putIfAbsent(name, new Bus(List.of(), now, now));
     }
 
     /** Whether the bus exists ({@code default} always does). */
@@ -143,22 +161,33 @@ public final class EventBus implements AutoCloseable {
         if (statement == null || !statement.isObject() || !statement.path("Sid").isTextual()) {
             throw new IllegalArgumentException("event bus " + name + ": a policy statement is a JSON object with a Sid, got " + statement);
         }
+        Bus before = buses.get(name);
         List<JsonNode> policy = new ArrayList<>();
-        for (JsonNode s : buses.get(name)) {
+        for (JsonNode s : before.policy()) {
             if (!s.path("Sid").asText().equals(statement.get("Sid").asText())) policy.add(s);
         }
         policy.add(statement.deepCopy());
-        buses.put(name, List.copyOf(policy));
+        buses.put(name, new Bus(List.copyOf(policy), before.created(), settings.clock().instant()));
     }
 
     /** The bus's resource policy as a policy document, or empty when it has none. */
     public synchronized Optional<ObjectNode> policy(String bus) {
-        List<JsonNode> statements = buses.get(busName(bus));
-        if (statements == null || statements.isEmpty()) return Optional.empty();
+        Bus b = buses.get(busName(bus));
+        List<JsonNode> statements = b == null ? List.of() : b.policy();
+        if (statements.isEmpty()) return Optional.empty();
         ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
         ArrayNode list = doc.putArray("Statement");
         statements.forEach(st -> list.add(st.deepCopy()));
         return Optional.of(doc);
+    }
+
+    /** The bus named (a name or ARN; null: {@code default}), or empty when there is no such bus. */
+    public synchronized Optional<Description> describeEventBus(String nameOrArn) {
+        String name = busName(nameOrArn);
+        Bus b = buses.get(name);
+        if (b == null) return Optional.empty();
+        return Optional.of(new Description(name, eventBusArn(name), policy(name).map(ObjectNode::toString).orElse(null),
+                b.created(), b.modified()));
     }
 
     /**
@@ -170,7 +199,8 @@ public final class EventBus implements AutoCloseable {
     public synchronized boolean mayPutEvents(String bus, String callerAccount) {
         if (settings.account().equals(callerAccount)) return true;
         boolean allowed = false;
-        for (JsonNode st : buses.getOrDefault(busName(bus), List.of())) {
+        Bus b = buses.get(busName(bus));
+        for (JsonNode st : b == null ? List.<JsonNode>of() : b.policy()) {
             if (!namesAction(st.get("Action")) || !namesAccount(st.get("Principal"), callerAccount)) continue;
             if ("Deny".equals(st.path("Effect").asText())) return false;
             if ("Allow".equals(st.path("Effect").asText()) && !st.has("Condition")) allowed = true;
@@ -209,8 +239,9 @@ public final class EventBus implements AutoCloseable {
         return out;
     }
 
-    public synchronized Optional<Rule> rule(String name) {
-        Registered r = rules.get(name);
+    /** The rule {@code name} of the bus {@code bus} (a name or ARN; null: {@code default}). */
+    public synchronized Optional<Rule> rule(String bus, String name) {
+        Registered r = rules.get(new RuleKey(busName(bus), name));
         return r == null ? Optional.empty() : Optional.of(r.rule());
     }
 
@@ -223,7 +254,7 @@ public final class EventBus implements AutoCloseable {
     }
 
     synchronized void registerSchedule(Schedule schedule) {
-        if (rules.containsKey(schedule.name())) {
+        if (rules.containsKey(new RuleKey(Rule.DEFAULT_BUS, schedule.name()))) {
             throw new IllegalArgumentException("Schedule " + schedule.name() + " has the name of an event rule");
         }
         schedules.put(schedule.name(), schedule);

@@ -28,9 +28,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,8 +40,9 @@ import java.util.concurrent.Executors;
 /**
  * Serves an {@link EventBus} over the AWS JSON 1.1 protocol on 127.0.0.1, so the SDK's
  * {@code EventBridgeClient} works unchanged with {@code endpointOverride(server.endpoint())}.
- * Operations: {@code AWSEvents.PutEvents}, {@code ListRules}, {@code DescribeRule}, {@code ListTargetsByRule}, {@code TestEventPattern},
- * {@code CreateEventBus}, {@code DescribeEventBus}, {@code ListEventBuses}, {@code PutPermission}.
+ * Operations: {@code AWSEvents.PutEvents}, {@code ListRules} (by name, with NamePrefix, Limit and NextToken),
+ * {@code DescribeRule}, {@code ListTargetsByRule} (rules of any bus by EventBusName; schedules are rules of the default bus),
+ * {@code TestEventPattern}, {@code CreateEventBus}, {@code DescribeEventBus}, {@code ListEventBuses}, {@code PutPermission}.
  * Requests are not authenticated (any credentials are accepted): every caller is the bus's own account, which a bus policy
  * never restricts (on AWS its IAM identity policies do).
  */
@@ -49,6 +52,8 @@ public final class EventBridgeServer implements AutoCloseable {
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String TARGET_PREFIX = "AWSEvents.";
     private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_RULES_PER_PAGE = 100;
+    private static final String TOKEN_PREFIX = "rules-after:";
 
     private final EventBus bus;
     private final HttpServer http;
@@ -277,18 +282,28 @@ public final class EventBridgeServer implements AutoCloseable {
 
     private JsonNode describeEventBus(JsonNode request) {
         String name = EventBus.busName(text(request, "Name"));
-        if (!bus.hasEventBus(name)) {
-            throw new ApiError(400, "ResourceNotFoundException", "Event bus " + name + " does not exist.");
-        }
         return describeBus(name);
     }
 
+    /** DescribeEventBus' answer: Name, Arn, Policy (when the bus has one), CreationTime and LastModifiedTime. */
     private ObjectNode describeBus(String name) {
+        EventBus.Description d = bus.describeEventBus(name).orElseThrow(() -> busNotFound(name));
         ObjectNode out = JSON.createObjectNode();
-        out.put("Name", name);
-        out.put("Arn", bus.eventBusArn(name));
-        bus.policy(name).ifPresent(p -> out.put("Policy", p.toString()));
+        out.put("Name", d.name());
+        out.put("Arn", d.arn());
+        if (d.policy() != null) out.put("Policy", d.policy());
+        out.put("CreationTime", epochSeconds(d.creationTime()));
+        out.put("LastModifiedTime", epochSeconds(d.lastModifiedTime()));
         return out;
+    }
+
+    /** Epoch seconds with milliseconds, as the JSON 1.1 protocol carries timestamps. */
+    private static BigDecimal epochSeconds(Instant t) {
+        return BigDecimal.valueOf(t.toEpochMilli()).movePointLeft(3);
+    }
+
+    private static ApiError busNotFound(String name) {
+        return new ApiError(400, "ResourceNotFoundException", "Event bus " + name + " does not exist.");
     }
 
     private JsonNode listEventBuses() {
@@ -325,41 +340,74 @@ public final class EventBridgeServer implements AutoCloseable {
         return JSON.createObjectNode();
     }
 
+    /**
+     * ListRules of one bus (EventBusName, default {@code default}), by name, with NamePrefix and paging: at most Limit
+     * (1..100, default 100) rules, and a NextToken when more follow.
+     */
     private JsonNode listRules(JsonNode request) {
         String prefix = Optional.ofNullable(text(request, "NamePrefix")).orElse("");
-        String bus = EventBus.busName(text(request, "EventBusName"));
+        String busName = EventBus.busName(text(request, "EventBusName"));
+        if (!bus.hasEventBus(busName)) {
+            throw busNotFound(busName);
+        }
+        int limit = request.path("Limit").asInt(MAX_RULES_PER_PAGE);
+        if (limit < 1 || limit > MAX_RULES_PER_PAGE) {
+            throw new ApiError(400, "ValidationException", "1 validation error detected: Value '" + limit
+                    + "' at 'limit' failed to satisfy constraint: Member must have value between 1 and " + MAX_RULES_PER_PAGE);
+        }
+        String after = afterToken(text(request, "NextToken"));
+        TreeMap<String, ObjectNode> byName = new TreeMap<>();
+        for (Rule r : bus.rules()) {
+            if (r.eventBusName().equals(busName)) byName.put(r.name(), describe(r));
+        }
+        if (busName.equals(Rule.DEFAULT_BUS)) {
+            for (Schedule s : bus.schedules()) byName.put(s.name(), describe(s));
+        }
         ObjectNode out = JSON.createObjectNode();
         ArrayNode list = out.putArray("Rules");
-        for (Rule r : this.bus.rules()) {
-            if (r.name().startsWith(prefix) && r.eventBusName().equals(bus)) {
-                list.add(describe(r));
+        String last = null;
+        for (Map.Entry<String, ObjectNode> e : (after == null ? byName : byName.tailMap(after, false)).entrySet()) {
+            if (!e.getKey().startsWith(prefix)) continue;
+            if (list.size() == limit) {
+                out.put("NextToken", Base64.getUrlEncoder().withoutPadding().encodeToString((TOKEN_PREFIX + last).getBytes(StandardCharsets.UTF_8)));
+                break;
             }
-        }
-        if (bus.equals(Rule.DEFAULT_BUS)) {
-            for (Schedule s : this.bus.schedules()) {
-                if (s.name().startsWith(prefix)) {
-                    list.add(describe(s));
-                }
-            }
+            list.add(e.getValue());
+            last = e.getKey();
         }
         return out;
     }
 
+    /** The rule name a NextToken of ListRules continues after, or null for none. */
+    private static String afterToken(String token) {
+        if (token == null) return null;
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (decoded.startsWith(TOKEN_PREFIX)) return decoded.substring(TOKEN_PREFIX.length());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "ValidationException", "The NextToken " + token + " is not one ListRules returned: " + e.getMessage());
+        }
+        throw new ApiError(400, "ValidationException", "The NextToken " + token + " is not one ListRules returned.");
+    }
+
+    /** DescribeRule of the rule Name on EventBusName (default {@code default}); a schedule is a rule of the default bus. */
     private JsonNode describeRule(JsonNode request) {
         String name = requiredName(request);
-        Optional<Rule> rule = bus.rule(name);
-        if (rule.isPresent()) {
-            return describe(rule.get());
-        }
-        return bus.schedule(name).map(this::describe).orElseThrow(() -> notFound(name));
+        String busName = EventBus.busName(text(request, "EventBusName"));
+        ObjectNode out = bus.rule(busName, name).map(this::describe)
+                .or(() -> busName.equals(Rule.DEFAULT_BUS) ? bus.schedule(name).map(this::describe) : Optional.empty())
+                .orElseThrow(() -> ruleNotFound(name, busName));
+        out.put("CreatedBy", bus.settings().account());
+        return out;
     }
 
     private JsonNode listTargets(JsonNode request) {
         String name = Optional.ofNullable(text(request, "Rule")).orElseThrow(
                 () -> new ApiError(400, "ValidationException", "1 validation error detected: Value null at 'rule' failed to satisfy constraint: Member must not be null"));
-        List<Target> targets = bus.rule(name).map(Rule::targets)
-                .or(() -> bus.schedule(name).map(Schedule::targets))
-                .orElseThrow(() -> notFound(name));
+        String busName = EventBus.busName(text(request, "EventBusName"));
+        List<Target> targets = bus.rule(busName, name).map(Rule::targets)
+                .or(() -> busName.equals(Rule.DEFAULT_BUS) ? bus.schedule(name).map(Schedule::targets) : Optional.empty())
+                .orElseThrow(() -> ruleNotFound(name, busName));
         ObjectNode out = JSON.createObjectNode();
         ArrayNode list = out.putArray("Targets");
         for (Target t : targets) {
@@ -393,8 +441,8 @@ public final class EventBridgeServer implements AutoCloseable {
         return name;
     }
 
-    private static ApiError notFound(String name) {
-        return new ApiError(400, "ResourceNotFoundException", "Rule " + name + " does not exist on EventBus default.");
+    private static ApiError ruleNotFound(String name, String busName) {
+        return new ApiError(400, "ResourceNotFoundException", "Rule " + name + " does not exist on EventBus " + busName + ".");
     }
 
     private ObjectNode describe(Rule r) {
