@@ -507,6 +507,8 @@ public final class ReplayCommands {
                     out().println("no replay and no execution of the replay machines named " + id);
                 } else if (replayId == null) {
                     out().println("execution " + named.name() + ": its replay is not recorded yet (the replay function has not run for it)");
+                } else if ((p == null || !p.exists()) && named == null && executions.isEmpty()) {
+                    out().println("no replay and no execution of the replay machines named " + id);
                 } else if (p == null || !p.exists()) {
                     out().println("replay " + replayId + ": no replay record in the data table");
                 } else {
@@ -519,7 +521,7 @@ public final class ReplayCommands {
                                 s.done() ? "done   " : s.started() ? "running" : "pending", s.published(), s.batches());
                     }
                 }
-                if (executions.isEmpty() && (replayId != null || named != null)) out().println("  no execution found");
+                if (executions.isEmpty() && p != null && p.exists()) out().println("  no execution found");
                 for (DescribeExecutionResponse d : executions) {
                     out().printf(Locale.ROOT, "  execution %s: %s (started %s%s)%s%n", d.name(), d.statusAsString(), d.startDate(),
                             d.stopDate() == null ? "" : ", stopped " + d.stopDate(),

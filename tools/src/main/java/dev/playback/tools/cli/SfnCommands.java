@@ -26,7 +26,7 @@ public final class SfnCommands {
     public static CommandLine commandLine(Streams streams) {
         // --type as onebox takes it: in any case
         return new CommandLine(new SfnCommands()).addSubcommand(new CommandLine(new Run(streams)).setCaseInsensitiveEnumValuesAllowed(true))
-                .addSubcommand(new Bench(streams));
+                .addSubcommand(new Bench(streams)).addSubcommand(new CommandLine.HelpCommand());   // 'sfn help' as onebox has it
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
