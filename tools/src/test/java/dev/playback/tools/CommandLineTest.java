@@ -160,6 +160,20 @@ class CommandLineTest {
     }
 
     @Test
+    void an_api_nobody_answers_at_fails_with_exit_1_naming_the_request_without_a_stack_trace() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            closed = s.getLocalPort();
+        }
+        Run r = playback("reverse", "ev-1", "--reason", "typo", "--dry-run", "--api", "http://127.0.0.1:" + closed);
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("playback reverse: failed: GET http://127.0.0.1:" + closed + "/events/ev-1 failed"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
     void the_bash_completion_script_names_every_command_and_completes_them() throws Exception {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());

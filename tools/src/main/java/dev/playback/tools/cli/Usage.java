@@ -95,10 +95,38 @@ public final class Usage {
             err.flush();
             return BAD_USAGE;
         }
+        if (unreachable(e)) {   // a wrong URL, a stopped stack, no network: the user's to fix, not a bug
+            err.println(command + ": failed: " + causes(e));
+            err.flush();
+            return FAILED;
+        }
         err.println(command + ": failed: " + e);
         e.printStackTrace(err);
         err.flush();
         return FAILED;
+    }
+
+    /** Whether {@code e} comes from a connection that could not be made or broke (I/O, or the SDK's client side). */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+                    || t instanceof software.amazon.awssdk.core.exception.SdkClientException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Each message of the cause chain once, a cause without one by its type: {@code GET … failed: ConnectException}. */
+    static String causes(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null || t.getMessage().equals("null") ? t.getClass().getSimpleName() : t.getMessage();
+            if (b.indexOf(m) >= 0) continue;
+            if (b.length() > 0) b.append(": ");
+            b.append(m);
+        }
+        return b.toString();
     }
 
     /** A TCP port that another process holds; the command fails (exit 1) naming it. */
