@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code playback demo [--domain ledger|subscriptions]}: bad usage exits 2 naming the option, before any stack starts. */
 class DemoUsageTest {
@@ -23,16 +24,18 @@ class DemoUsageTest {
     @Test
     void aDomainWithoutADemoIsRefusedNamingTheOptionAndTheDomainsThatHaveOne() {
         assertEquals(2, demo("--domain", "billing"));
-        assertEquals("playback: option --domain must be ledger or subscriptions, not 'billing'", err.toString(StandardCharsets.UTF_8).strip());
+        assertEquals("playback demo: Invalid value for option '--domain': expected one of [ledger, subscriptions] (case-sensitive) but was 'billing'\n"
+                + "See 'playback demo --help'.", err.toString(StandardCharsets.UTF_8).strip());
         assertEquals("", out.toString(StandardCharsets.UTF_8), "no stack was started");
     }
 
     @Test
     void anUnknownOptionOrAMissingValueIsRefusedNamingTheOption() {
         assertEquals(2, demo("--domains", "ledger"));
-        assertEquals("playback: unknown option '--domains' for 'playback demo'", err.toString(StandardCharsets.UTF_8).strip());
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("playback demo: Unknown options: '--domains', 'ledger'\n"), err::toString);
         err.reset();
         assertEquals(2, demo("--domain"));
-        assertEquals("playback: option --domain needs a value", err.toString(StandardCharsets.UTF_8).strip());
+        assertEquals("playback demo: Missing required parameter for option '--domain' (DOMAIN)\nSee 'playback demo --help'.",
+                err.toString(StandardCharsets.UTF_8).strip());
     }
 }

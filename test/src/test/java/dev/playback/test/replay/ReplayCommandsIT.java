@@ -162,7 +162,7 @@ class ReplayCommandsIT {
                 {"--time-field", "replay", "--type", "X", "--time-field", "occurredAt"},
                 {"scope", "replay"},
                 {"--watch", "verify", "--watch=yes"},
-                {"REPLAY_ID", "status"},
+                {"--limit", "status", "--limit", "0"},
                 {"--processor", "rollback", "--processor"},
                 {"--data-table", "rebuild", "--data-table", "T"},
                 {"--bogus", "rebuild", "--bogus"}};
@@ -172,6 +172,49 @@ class ReplayCommandsIT {
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().contains(c[0]), String.join(" ", args) + " -> " + r.err());
         }
+    }
+
+    @Test
+    void status_finds_executions_started_without_a_replay_id_by_name_and_by_arn_and_lists_them() throws Exception {
+        var sfn = stack.workflows().stepFunctions();
+        // as the README's example and the nightly schedule start them: no replayId in the input
+        ExecutionDescription rebuild = sfn.startExecution(stack.workflows().stateMachineArn("RebuildStateMachine"), "no-id-rebuild",
+                "{\"segments\":2}");
+        Replays.assertSucceeded(sfn.awaitExecution(rebuild.executionArn(), java.time.Duration.ofMinutes(2)));
+        ExecutionDescription partial = sfn.startExecution(stack.workflows().stateMachineArn("PartialReplayStateMachine"), "no-id-partial",
+                "{\"aggregates\":[\"alice\"]}");
+        Replays.assertSucceeded(sfn.awaitExecution(partial.executionArn(), java.time.Duration.ofMinutes(2)));
+
+        Run byName = playback("status", "no-id-rebuild");
+        assertEquals(0, byName.code(), byName.err());
+        assertTrue(byName.out().startsWith("replay r-") && byName.out().contains(": rebuild, status SUCCEEDED, generation "), byName.out());
+        assertTrue(byName.out().contains("segments done 2 of 2") && byName.out().contains("  execution no-id-rebuild: SUCCEEDED"), byName.out());
+        String replayId = byName.out().substring("replay ".length(), byName.out().indexOf(':'));
+        Run byArn = playback("status", rebuild.executionArn(), "--json");
+        assertEquals(0, byArn.code(), byArn.err());
+        assertEquals(replayId, byArn.json().path("replayId").asText(), byArn.out());
+        assertEquals("no-id-rebuild", byArn.json().path("executions").get(0).path("name").asText(), byArn.out());
+
+        Run partialByName = playback("status", "no-id-partial");
+        assertEquals(0, partialByName.code(), partialByName.err());
+        assertTrue(partialByName.out().startsWith("replay r-") && partialByName.out().contains(": partial, status SUCCEEDED"), partialByName.out());
+        assertTrue(partialByName.out().contains("aggregates read ") && partialByName.out().contains("  execution no-id-partial: SUCCEEDED"),
+                partialByName.out());
+
+        Run list = playback("status");
+        assertEquals(0, list.code(), list.err());
+        List<String> lines = list.out().lines().toList();
+        int partialLine = indexOf(lines, " no-id-partial  (replay r-"), rebuildLine = indexOf(lines, " no-id-rebuild  (replay " + replayId + ")");
+        assertTrue(partialLine >= 0 && rebuildLine >= 0 && partialLine < rebuildLine, "newest first:\n" + list.out());
+
+        Run unknown = playback("status", "no-such-replay-or-execution");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.out().contains("no replay and no execution of the replay machines named no-such-replay-or-execution"), unknown.out());
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(part)) return i;
+        return -1;
     }
 
     @Test

@@ -36,18 +36,8 @@ public final class IngestBenchmark {
         this.out = out;
     }
 
-    public int run(String[] args) throws Exception {
-        int events = 20_000, clients = 8, accounts = 200, batch = 250;
-        for (int i = 0; i < args.length; i++) {
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--events" -> { events = Integer.parseInt(v); i++; }
-                case "--clients" -> { clients = Integer.parseInt(v); i++; }
-                case "--accounts" -> { accounts = Integer.parseInt(v); i++; }
-                case "--batch" -> { batch = Integer.parseInt(v); i++; }
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' for 'playback bench ingest'");
-            }
-        }
+    /** Runs the benchmark: {@code events} sent by {@code clients} in POSTs of {@code batch} over {@code accounts} accounts. */
+    public int run(int events, int clients, int accounts, int batch) throws Exception {
         try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
             out.println("measuring the emulators' raw ceilings ...");
             RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));

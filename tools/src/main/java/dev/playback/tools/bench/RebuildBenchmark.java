@@ -75,26 +75,8 @@ public final class RebuildBenchmark {
         }
     }
 
-    public int run(String[] args) throws Exception {
-        int events = 100_000, segments = 4, batchSize = 500, accounts = 1_000;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (i + 1 >= args.length) throw new IllegalArgumentException("option " + option + " of 'playback bench rebuild' needs a value");
-            int v;
-            try {
-                v = Integer.parseInt(args[++i]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("option " + option + " of 'playback bench rebuild' must be a whole number, not '" + args[i] + "'");
-            }
-            switch (option) {
-                case "--events" -> events = v;
-                case "--segments" -> segments = v;
-                case "--batch-size" -> batchSize = v;
-                case "--accounts" -> accounts = v;
-                default -> throw new IllegalArgumentException("unknown option '" + option + "' for 'playback bench rebuild'");
-            }
-            if (v < 1) throw new IllegalArgumentException("option " + option + " of 'playback bench rebuild' must be at least 1");
-        }
+    /** Runs the benchmark: {@code events} over {@code accounts} accounts, rebuilt with {@code segments} and {@code batchSize}. */
+    public int run(int events, int segments, int batchSize, int accounts) throws Exception {
         try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
             out.println("measuring the emulators' raw ceilings ...");
             RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));

@@ -129,6 +129,11 @@ public final class Connection implements AutoCloseable {
         return dataTable;
     }
 
+    /** The data table, or null when unknown (on AWS without --stack, --data-table or PLAYBACK_DATA_TABLE). */
+    public String dataTableOrNull() {
+        return dataTable;
+    }
+
     /** The events table, or null when unknown (on AWS without --stack, --events-table or PLAYBACK_EVENTS_TABLE). */
     public String eventsTableOrNull() {
         return eventsTable;

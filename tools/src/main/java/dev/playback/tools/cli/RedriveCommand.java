@@ -14,6 +14,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code playback redrive [--aws [--stack NAME]] [--failure-bucket B] [--event-stream S] [--playback-stream P]
@@ -25,11 +31,32 @@ import java.util.List;
  * stack; with {@code --aws} from the options, else {@code PLAYBACK_FAILURE_BUCKET}, {@code PLAYBACK_EVENT_STREAM} and
  * {@code PLAYBACK_PLAYBACK_STREAM}, else the outputs of the deployed stack {@code --stack NAME}.
  */
-public final class RedriveCommand {
-    public static final String USAGE = "usage: playback redrive [--aws [--stack NAME]] [--failure-bucket NAME] [--event-stream NAME] "
-            + "[--playback-stream NAME] [--local-file FILE]";
+@Command(name = "redrive", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Puts the records the pump and the processors set aside (undecodable) back on the stream they came from, "
+                + "in stream order per shard, and deletes each from the failure bucket only once it is re-published. Run it after "
+                + "the fix that makes them readable.",
+                "Locally the names come from the running 'playback local'; with --aws from the options, else "
+                        + "$PLAYBACK_FAILURE_BUCKET, $PLAYBACK_EVENT_STREAM and $PLAYBACK_PLAYBACK_STREAM, else the outputs of --stack NAME."})
+public final class RedriveCommand implements Callable<Integer> {
+    @Option(names = "--aws", description = "redrive on AWS (the SDK's default credentials and region)")
+    boolean aws;
+    @Option(names = "--stack", paramLabel = "NAME", description = "with --aws: the deployed stack whose outputs name the bucket and streams")
+    String stackName;
+    @Option(names = "--failure-bucket", paramLabel = "NAME", description = "the bucket of the set-aside records")
+    String bucket;
+    @Option(names = "--event-stream", paramLabel = "NAME", description = "the event stream")
+    String stream;
+    @Option(names = "--playback-stream", paramLabel = "NAME", description = "the playback stream")
+    String playbackStream;
+    @Option(names = "--local-file", paramLabel = "FILE", description = "the running local stack's endpoints file (default: .playback/local.json)")
+    Path file;
+    @Spec
+    CommandSpec spec;
 
-    private RedriveCommand() {
+    private final PrintStream out;
+
+    public RedriveCommand(Streams streams) {
+        this.out = streams.out();
     }
 
     /** Re-publishes set-aside records; one record at a time, so a failure leaves the rest where they are. */
@@ -54,37 +81,25 @@ public final class RedriveCommand {
     }
 
     /** Exit code: 0 done, 2 usage error. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        boolean aws = false;
-        String bucket = null;
-        String stream = null;
-        String playbackStream = null;
-        Path file = null;
-        String stackName = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--aws" -> aws = true;
-                case "--failure-bucket" -> bucket = value(args, ++i, "--failure-bucket");
-                case "--event-stream" -> stream = value(args, ++i, "--event-stream");
-                case "--playback-stream" -> playbackStream = value(args, ++i, "--playback-stream");
-                case "--local-file" -> file = Path.of(value(args, ++i, "--local-file"));
-                case "--stack" -> stackName = value(args, ++i, "--stack");
-                default -> throw new UsageException("unexpected argument '" + args[i] + "'\n" + USAGE);
-            }
-        }
+    @Override
+    public Integer call() {
         S3Client s3;
         KinesisClient kinesis;
-        if (stackName != null && !aws) throw new UsageException("option --stack of 'playback redrive' needs --aws\n" + USAGE);
+        if (stackName != null && !aws) throw Usage.error(spec, "option --stack needs --aws");
+        if (aws && file != null) throw Usage.error(spec, "option --local-file cannot be combined with --aws");
+        String bucket = this.bucket;
+        String stream = this.stream;
+        String playbackStream = this.playbackStream;
         if (aws) {
             String named = stackName;
             StackOutputs stack = named == null ? null : AwsTarget.withDefaults(() -> AwsTarget.describe(named));
             bucket = AwsTarget.pick(bucket, System.getenv("PLAYBACK_FAILURE_BUCKET"), stack, StackOutputs.FAILURE_BUCKET);
             stream = AwsTarget.pick(stream, System.getenv("PLAYBACK_EVENT_STREAM"), stack, StackOutputs.EVENT_STREAM);
             playbackStream = AwsTarget.pick(playbackStream, System.getenv("PLAYBACK_PLAYBACK_STREAM"), stack, StackOutputs.PLAYBACK_STREAM);
-            if (bucket == null) throw new UsageException("--aws: give --stack NAME, --failure-bucket NAME or set PLAYBACK_FAILURE_BUCKET");
-            if (stream == null) throw new UsageException("--aws: give --stack NAME, --event-stream NAME or set PLAYBACK_EVENT_STREAM");
+            if (bucket == null) throw Usage.error(spec, "--aws: give --stack NAME, --failure-bucket NAME or set PLAYBACK_FAILURE_BUCKET");
+            if (stream == null) throw Usage.error(spec, "--aws: give --stack NAME, --event-stream NAME or set PLAYBACK_EVENT_STREAM");
             if (playbackStream == null) {
-                throw new UsageException("--aws: give --stack NAME, --playback-stream NAME or set PLAYBACK_PLAYBACK_STREAM");
+                throw Usage.error(spec, "--aws: give --stack NAME, --playback-stream NAME or set PLAYBACK_PLAYBACK_STREAM");
             }
             s3 = AwsTarget.withDefaults(() -> S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
             kinesis = AwsTarget.withDefaults(() -> KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
@@ -114,10 +129,5 @@ public final class RedriveCommand {
         List<String> sequences = redrive.run(keys);
         for (int i = 0; i < keys.size(); i++) out.println("redriven " + keys.get(i) + " -> " + redrive.stream() + " " + sequences.get(i));
         out.println(keys.size() + " set-aside record(s) put back on " + redrive.stream() + " from s3://" + bucket + "/" + from.prefix());
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new UsageException(option + " needs a value\n" + USAGE);
-        return args[i];
     }
 }

@@ -5,6 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
@@ -18,12 +25,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -33,111 +43,243 @@ import java.util.function.Function;
  */
 public final class ReplayCommands {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    static final List<String> TIME_FIELDS = List.of("recordedAt", "occurredAt");
-    private static final Set<String> CONNECTION_VALUED = Set.of("--data-table", "--events-table", "--local-file", "--stack");
-    private static final Set<String> CONNECTION_FLAGS = Set.of("--aws", "--json");
     /** The event bus of ReplayRequested events with --aws when --bus is not given (the stack's output ReplayRequestBusName). */
     public static final String REPLAY_BUS_ENV = "PLAYBACK_REPLAY_BUS";
     /** The bus's logical id in template.yaml; locally its name comes from the endpoints file. */
     static final String REPLAY_BUS = "ReplayRequestBus";
 
-    public static final String USAGE = """
-              rebuild [--processor P]... [--segments N] [--batch-size N] [--replay-id ID] [--watch] [GATEWAY]
-                                            full rebuild into a new generation (RebuildStateMachine); prints the replay id;
-                                            the same --replay-id again resumes it from its checkpoints
-              replay [--aggregate ID]... [--type T]... [--since T] [--until T] [--time-field recordedAt|occurredAt]
-                     [--processor P]... [--replay-id ID] [--bus NAME] [GATEWAY]
-                                            partial replay: sends the EventBridge event ReplayRequested with this scope to
-                                            the ReplayRequestBus (with --aws: --bus or $PLAYBACK_REPLAY_BUS, the stack's
-                                            output ReplayRequestBusName); a GATEWAY mode other than suppress is refused
-                                            unless the stack was deployed with AllowEffectfulEventReplays=true
-              verify [--report-only] [--replay-id ID] [--watch] [GATEWAY]
-                                            rebuild into a shadow generation and report drift (VerifyStateMachine)
-                  GATEWAY: [--gateway-mode suppress|diff|allow:GW[,GW]] [--missing-records fail|live] for processors
-                  with external effects (e.g. payouts, invoicing); defaults suppress and fail
-              status REPLAY_ID              the replay record (who requested it), its checkpoints and its executions
-              rollback [--processor P]...   make the previous generation active again (RollbackStateMachine)
-                  all of them: [--json] [--aws [--stack NAME] [--data-table NAME] [--events-table NAME]]; --stack
-                  finds the deployed stack's tables and state machines from its outputs; locally they use the
-                  running 'playback local' (its endpoints file: .playback/local.json, or --local-file FILE)
-            """;
-
-    private final PrintStream out;
-    private final PrintStream err;
-    private final Function<Args, Connection> connector;
-
-    public ReplayCommands(PrintStream out, PrintStream err) {
-        this(out, err, ReplayCommands::connect);
+    private ReplayCommands() {
     }
 
-    ReplayCommands(PrintStream out, PrintStream err, Function<Args, Connection> connector) {
-        this.out = out;
-        this.err = err;
-        this.connector = connector;
+    /** Adds rebuild, replay, verify, status and rollback to {@code root}. */
+    public static void addTo(CommandLine root, Streams streams) {
+        addTo(root, streams, ReplayCommands::connect);
     }
 
-    public static boolean handles(String command) {
-        return List.of("rebuild", "replay", "verify", "status", "rollback").contains(command);
-    }
-
-    public int run(String command, String[] args) throws Exception {
-        switch (command) {
-            case "rebuild":
-                return rebuild(parse(command, args, Set.of("--processor", "--segments", "--batch-size", "--replay-id",
-                                "--gateway-mode", "--missing-records"),
-                        Set.of("--processor"), Set.of("--watch")));
-            case "replay":
-                return replay(parse(command, args, Set.of("--aggregate", "--type", "--since", "--until", "--time-field",
-                        "--processor", "--replay-id", "--gateway-mode", "--missing-records", "--bus"), Set.of("--aggregate", "--type", "--processor"), Set.of()));
-            case "verify":
-                return verify(parse(command, args, Set.of("--replay-id", "--gateway-mode", "--missing-records"), Set.of(),
-                        Set.of("--report-only", "--watch")));
-            case "status":
-                return status(parse(command, args, Set.of(), Set.of(), Set.of()));
-            case "rollback":
-                return rollback(parse(command, args, Set.of("--processor"), Set.of("--processor"), Set.of()));
-            default:
-                throw new UsageException("unknown command '" + command + "'");
+    static void addTo(CommandLine root, Streams streams, Function<Target, Connection> connector) {
+        for (ReplayCommand command : List.of(new Rebuild(), new Replay(), new Verify(), new Status(), new Rollback())) {
+            command.streams = streams;
+            command.connector = connector;
+            root.addSubcommand(command);
         }
     }
 
-    private static Args parse(String command, String[] args, Set<String> valued, Set<String> repeatable, Set<String> flags) {
-        Set<String> v = new java.util.HashSet<>(valued);
-        v.addAll(CONNECTION_VALUED);
-        Set<String> f = new java.util.HashSet<>(flags);
-        f.addAll(CONNECTION_FLAGS);
-        Args a = Args.parse(command, args, v, repeatable, f);
-        if (!a.flag("--aws")) {
-            for (String awsOnly : List.of("--data-table", "--events-table", "--stack")) {
-                if (a.value(awsOnly) != null) throw new UsageException("option " + awsOnly + " of 'playback " + command + "' needs --aws");
+    /** Where the replay machines run and how to print: every replay command takes these. */
+    static final class Target {
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean json;
+        @Option(names = "--aws", description = "use AWS (the SDK's default credentials and region) instead of the running 'playback local'")
+        boolean aws;
+        @Option(names = "--stack", paramLabel = "NAME", description = "with --aws: the deployed stack whose outputs name the tables and state machines")
+        String stack;
+        @Option(names = "--data-table", paramLabel = "NAME", description = "with --aws: the data table (else $PLAYBACK_DATA_TABLE or the stack's)")
+        String dataTable;
+        @Option(names = "--events-table", paramLabel = "NAME", description = "with --aws: the events table, for --watch's total (else $PLAYBACK_EVENTS_TABLE or the stack's)")
+        String eventsTable;
+        @Option(names = "--local-file", paramLabel = "FILE", description = "the running local stack's endpoints file (default: .playback/local.json; $PLAYBACK_LOCAL_FILE)")
+        Path localFile;
+
+        void check(CommandSpec spec) {
+            if (!aws) {
+                for (String[] awsOnly : new String[][]{{"--data-table", dataTable}, {"--events-table", eventsTable}, {"--stack", stack}}) {
+                    if (awsOnly[1] != null) throw Usage.error(spec, "option " + awsOnly[0] + " needs --aws");
+                }
+            } else if (localFile != null) {
+                throw Usage.error(spec, "option --local-file cannot be combined with --aws");
             }
-        } else if (a.value("--local-file") != null) {
-            throw new UsageException("option --local-file of 'playback " + command + "' cannot be combined with --aws");
         }
-        return a;
     }
 
-    static Connection connect(Args a) {
-        if (a.flag("--aws")) return Connection.aws(a.value("--data-table"), a.value("--events-table"), a.value("--stack"));
-        String file = a.value("--local-file");
-        return Connection.local(file == null ? LocalEndpoints.defaultFile() : Path.of(file));
+    /** How processors with external effects treat their gateways in this replay (GATEWAY.md). */
+    static final class Gateway {
+        @Option(names = "--gateway-mode", paramLabel = "MODE",
+                description = "suppress, diff or allow:GW[,GW] for processors with external effects (default: suppress)")
+        String mode;
+        @Option(names = "--missing-records", paramLabel = "WHAT", description = "a query record missing in the replay: ${COMPLETION-CANDIDATES} (default: fail)")
+        MissingRecords missingRecords;
+
+        void into(ObjectNode in, CommandSpec spec) {
+            if (mode != null) {
+                if (!mode.matches("suppress|diff|allow:[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*")) {
+                    throw Usage.error(spec, "option --gateway-mode: '" + mode + "' is not a replay mode (suppress, diff or allow:<gateway>[,<gateway>])");
+                }
+                in.put("gatewayMode", mode);
+            }
+            if (missingRecords != null) in.put("missingRecords", missingRecords.name());
+        }
+    }
+
+    enum MissingRecords { fail, live }
+
+    enum TimeField { recordedAt, occurredAt }
+
+    /** One replay command: the target, the streams, the connection. */
+    abstract static class ReplayCommand implements Callable<Integer> {
+        @Mixin
+        Target target = new Target();
+        @Spec
+        CommandSpec spec;
+        Streams streams;
+        Function<Target, Connection> connector;
+
+        PrintStream out() {
+            return streams.out();
+        }
+
+        PrintStream err() {
+            return streams.err();
+        }
+
+        Connection connect() {
+            target.check(spec);
+            return connector.apply(target);
+        }
+    }
+
+    static Connection connect(Target t) {
+        if (t.aws) return Connection.aws(t.dataTable, t.eventsTable, t.stack);
+        return Connection.local(t.localFile == null ? LocalEndpoints.defaultFile() : t.localFile);
+    }
+
+    static void processors(List<String> processors, ObjectNode in, CommandSpec spec) {
+        if (processors.isEmpty()) return;
+        ArrayNode p = in.putArray("processors");
+        for (String name : processors) {
+            if (!name.matches("[A-Za-z0-9_-]{1,64}")) throw Usage.error(spec, "option --processor: '" + name + "' is not a processor name");
+            p.add(name);
+        }
+    }
+
+    /** {@code id}, checked, or a new one {@code <prefix>-<time>-<hex>}. */
+    static String replayId(String id, String prefix, CommandSpec spec) {
+        if (id == null) {
+            return prefix + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+                    + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xf000));
+        }
+        if (!id.matches("[A-Za-z0-9._:-]{1,80}")) {
+            throw Usage.error(spec, "option --replay-id: '" + id + "' is not valid (1 to 80 of A-Z a-z 0-9 . _ : -)");
+        }
+        return id;
+    }
+
+    static int inRange(Integer value, String option, int min, int max, CommandSpec spec) {
+        if (value < min || value > max) throw Usage.error(spec, "option " + option + " must be between " + min + " and " + max + ", not " + value);
+        return value;
     }
 
     // ---- rebuild / verify -------------------------------------------------------------------------
 
-    /** Validated input of {@code playback rebuild}: the state machine input {@code {replayId, processors?, segments?, batchSize?}}. */
-    static ObjectNode rebuildInput(Args a) {
-        ObjectNode in = JSON.createObjectNode();
-        in.put("replayId", replayId(a, "rebuild"));
-        processors(a, in);
-        Integer segments = a.integer("--segments", 1, 1000);
-        if (segments != null) in.put("segments", segments);
-        Integer batch = a.integer("--batch-size", 1, 500);
-        if (batch != null) in.put("batchSize", batch);
-        gatewayPolicy(a, in);
-        in.put("requestedBy", operator());
-        a.expectPositional(0, 0, "no arguments");
-        return in;
+    /** Starts a rebuild or verification; {@code --watch} follows it until it ends. */
+    abstract static class StartedReplay extends ReplayCommand {
+        @Option(names = "--replay-id", paramLabel = "ID", description = "the replay's id (default: a new one); the same id again resumes it from its checkpoints")
+        String replayId;
+        @Option(names = "--watch", description = "draw the progress on stderr until the replay ends; exit 0 only when it succeeded")
+        boolean watch;
+        @Mixin
+        Gateway gateway = new Gateway();
+
+        abstract String machine();
+
+        abstract ObjectNode input();
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode input = input();
+            String id = input.get("replayId").asText();
+            try (Connection c = connect()) {
+                if (watch) c.dataTable();   // --watch reads the data table: on AWS it must be named before anything starts
+                String arn = c.stateMachineArn(machine());
+                StartExecutionResponse started = start(c, arn, id, input.toString());
+                if (!watch) {
+                    if (target.json) {
+                        ObjectNode o = JSON.createObjectNode().put("replayId", id).put("executionArn", started.executionArn())
+                                .put("stateMachineArn", arn);
+                        o.set("input", input);
+                        out().println(JSON.writeValueAsString(o));
+                    } else {
+                        out().println(id);
+                    }
+                    return Usage.OK;
+                }
+                if (!target.json) out().println(id);
+                Watch.Outcome o = new Watch(c, err()).follow(id, started.executionArn());
+                printOutcome(c, o);
+                return o.succeeded() ? Usage.OK : Usage.FAILED;
+            }
+        }
+
+        private void printOutcome(Connection c, Watch.Outcome o) throws Exception {
+            String report = "VerifyStateMachine".equals(machine()) ? reportLocation(c, o.replayId()) : null;
+            if (target.json) {
+                ObjectNode n = o.toJson();
+                if (report != null) n.put("report", report);
+                out().println(JSON.writeValueAsString(n));
+                return;
+            }
+            ReplayProgress p = o.progress();
+            Double rate = o.eventsPerSecond();
+            out().printf(Locale.ROOT, "%s %s: %s in %.1f s; published %,d%s, applied %,d%s%s%n",
+                    machine().replace("StateMachine", "").toLowerCase(Locale.ROOT), o.replayId(), o.status(), o.seconds(), p.published(),
+                    o.publishedBefore() > 0 ? String.format(Locale.ROOT, " (%,d of them before this run)", o.publishedBefore()) : "",
+                    p.applied(), rate == null ? "" : String.format(Locale.ROOT, " (%,.0f events/s)", rate),
+                    p.generation() == null ? "" : ", generation " + p.generation());
+            if (o.error() != null) out().println("  " + o.error() + ": " + o.cause());
+            if (report != null) out().println("  report: " + report);
+        }
+    }
+
+    @Command(name = "rebuild", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+            description = {"Full rebuild into a new generation (RebuildStateMachine, execution named after the replay id); prints "
+                    + "the replay id. The rebuilt generation becomes active in one conditional write.",
+                    "The same --replay-id again resumes an interrupted rebuild from its checkpoints."})
+    static final class Rebuild extends StartedReplay {
+        @Option(names = "--processor", paramLabel = "P", description = "rebuild only this processor (repeatable; default: all)")
+        List<String> processors = new ArrayList<>();
+        @Option(names = "--segments", paramLabel = "N", description = "parallel Scan segments, 1 to 1000 (default: 4)")
+        Integer segments;
+        @Option(names = "--batch-size", paramLabel = "N", description = "events per batch, 1 to 500 (default: 500)")
+        Integer batchSize;
+
+        @Override
+        String machine() {
+            return "RebuildStateMachine";
+        }
+
+        /** The state machine input {@code {replayId, processors?, segments?, batchSize?, gatewayMode?, missingRecords?, requestedBy}}. */
+        @Override
+        ObjectNode input() {
+            ObjectNode in = JSON.createObjectNode();
+            in.put("replayId", replayId(replayId, "rebuild", spec));
+            processors(processors, in, spec);
+            if (segments != null) in.put("segments", inRange(segments, "--segments", 1, 1000, spec));
+            if (batchSize != null) in.put("batchSize", inRange(batchSize, "--batch-size", 1, 500, spec));
+            gateway.into(in, spec);
+            in.put("requestedBy", operator());
+            return in;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+            description = {"Rebuilds into a shadow generation and compares it with the live one (VerifyStateMachine); the report "
+                    + "goes to the stack's ReportBucket under reports/verify/<replayId>.json; drift fails the execution unless --report-only."})
+    static final class Verify extends StartedReplay {
+        @Option(names = "--report-only", description = "report drift without failing")
+        boolean reportOnly;
+
+        @Override
+        String machine() {
+            return "VerifyStateMachine";
+        }
+
+        @Override
+        ObjectNode input() {
+            ObjectNode in = JSON.createObjectNode();
+            in.put("replayId", replayId(replayId, "verify", spec));
+            in.put("reportOnly", reportOnly);
+            gateway.into(in, spec);
+            in.put("requestedBy", operator());
+            return in;
+        }
     }
 
     /**
@@ -155,87 +297,6 @@ public final class ReplayCommands {
         return who.length() > 256 ? who.substring(0, 256) : who;
     }
 
-    /** {@code --gateway-mode suppress|diff|allow:<gateway>[,<gateway>]} and {@code --missing-records fail|live}. */
-    private static void gatewayPolicy(Args a, ObjectNode in) {
-        String mode = a.value("--gateway-mode");
-        if (mode != null) {
-            if (!mode.matches("suppress|diff|allow:[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*")) {
-                throw new UsageException("option --gateway-mode of 'playback " + a.command() + "': '" + mode
-                        + "' is not a replay mode (suppress, diff or allow:<gateway>[,<gateway>])");
-            }
-            in.put("gatewayMode", mode);
-        }
-        String missing = a.oneOf("--missing-records", List.of("fail", "live"));
-        if (missing != null) in.put("missingRecords", missing);
-    }
-
-    static ObjectNode verifyInput(Args a) {
-        ObjectNode in = JSON.createObjectNode();
-        in.put("replayId", replayId(a, "verify"));
-        in.put("reportOnly", a.flag("--report-only"));
-        gatewayPolicy(a, in);
-        in.put("requestedBy", operator());
-        a.expectPositional(0, 0, "no arguments");
-        return in;
-    }
-
-    private static void processors(Args a, ObjectNode in) {
-        List<String> processors = a.all("--processor");
-        if (processors.isEmpty()) return;
-        ArrayNode p = in.putArray("processors");
-        for (String name : processors) {
-            if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
-                throw new UsageException("option --processor of 'playback " + a.command() + "': '" + name + "' is not a processor name");
-            }
-            p.add(name);
-        }
-    }
-
-    static String replayId(Args a, String prefix) {
-        String id = a.value("--replay-id");
-        if (id == null) {
-            return prefix + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
-                    + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xf000));
-        }
-        if (!id.matches("[A-Za-z0-9._:-]{1,80}")) {
-            throw new UsageException("option --replay-id of 'playback " + a.command() + "': '" + id
-                    + "' is not valid (1 to 80 of A-Z a-z 0-9 . _ : -)");
-        }
-        return id;
-    }
-
-    private int rebuild(Args a) throws Exception {
-        return startReplay(a, "RebuildStateMachine", rebuildInput(a));
-    }
-
-    private int verify(Args a) throws Exception {
-        return startReplay(a, "VerifyStateMachine", verifyInput(a));
-    }
-
-    private int startReplay(Args a, String machine, ObjectNode input) throws Exception {
-        String replayId = input.get("replayId").asText();
-        try (Connection c = connector.apply(a)) {
-            if (a.flag("--watch")) c.dataTable();   // --watch reads the data table: on AWS it must be named before anything starts
-            String arn = c.stateMachineArn(machine);
-            StartExecutionResponse started = start(c, arn, replayId, input.toString());
-            if (!a.flag("--watch")) {
-                if (a.flag("--json")) {
-                    ObjectNode o = JSON.createObjectNode().put("replayId", replayId).put("executionArn", started.executionArn())
-                            .put("stateMachineArn", arn);
-                    o.set("input", input);
-                    out.println(JSON.writeValueAsString(o));
-                } else {
-                    out.println(replayId);
-                }
-                return 0;
-            }
-            if (!a.flag("--json")) out.println(replayId);
-            Watch.Outcome o = new Watch(c, err).follow(replayId, started.executionArn());
-            printOutcome(c, a, machine, o);
-            return o.succeeded() ? 0 : 1;
-        }
-    }
-
     /** StartExecution named after the replay; if that name is taken (a resume), a fresh name with the replay id as prefix. */
     static StartExecutionResponse start(Connection c, String arn, String replayId, String input) {
         try {
@@ -247,24 +308,6 @@ public final class ReplayCommands {
         }
     }
 
-    private void printOutcome(Connection c, Args a, String machine, Watch.Outcome o) throws Exception {
-        String report = null;
-        if ("VerifyStateMachine".equals(machine)) report = reportLocation(c, o.replayId());
-        if (a.flag("--json")) {
-            ObjectNode n = o.toJson();
-            if (report != null) n.put("report", report);
-            out.println(JSON.writeValueAsString(n));
-            return;
-        }
-        ReplayProgress p = o.progress();
-        out.printf(Locale.ROOT, "%s %s: %s in %.1f s; published %,d%s, applied %,d (%.0f events/s)%s%n",
-                machine.replace("StateMachine", "").toLowerCase(Locale.ROOT), o.replayId(), o.status(), o.seconds(), p.published(),
-                o.publishedBefore() > 0 ? String.format(Locale.ROOT, " (%,d of them before this run)", o.publishedBefore()) : "",
-                p.applied(), o.eventsPerSecond(), p.generation() == null ? "" : ", generation " + p.generation());
-        if (o.error() != null) out.println("  " + o.error() + ": " + o.cause());
-        if (report != null) out.println("  report: " + report);
-    }
-
     static String reportLocation(Connection c, String replayId) {
         String key = "reports/verify/" + replayId + ".json";
         String bucket = c.reportBucketOrNull();
@@ -273,128 +316,238 @@ public final class ReplayCommands {
 
     // ---- partial replay ----------------------------------------------------------------------------
 
-    /** The {@code ReplayRequested} detail: {@code {replayId, aggregates?, types?, since?, until?, timeField?, processors?}}. */
-    static ObjectNode replayScope(Args a) {
-        a.expectPositional(0, 0, "no arguments");
-        ObjectNode d = JSON.createObjectNode();
-        d.put("replayId", replayId(a, "partial"));
-        List<String> aggregates = a.all("--aggregate");
-        List<String> types = a.all("--type");
-        Instant since = a.instant("--since");
-        Instant until = a.instant("--until");
-        String timeField = a.oneOf("--time-field", TIME_FIELDS);
-        if (aggregates.isEmpty() && types.isEmpty() && since == null && until == null) {
-            throw new UsageException("'playback replay' needs a scope: --aggregate, --type, --since and/or --until "
-                    + "(for everything use 'playback rebuild')");
-        }
-        if (since != null && until != null && !since.isBefore(until)) {
-            throw new UsageException("option --since of 'playback replay' (" + since + ") must be before --until (" + until + ")");
-        }
-        if (timeField != null && since == null && until == null) {
-            throw new UsageException("option --time-field of 'playback replay' needs --since and/or --until");
-        }
-        for (String id : aggregates) {
-            if (!id.matches("[A-Za-z0-9._:@-]{1,128}")) {
-                throw new UsageException("option --aggregate of 'playback replay': '" + id + "' is not an aggregate id");
-            }
-        }
-        for (String t : types) {
-            if (!t.matches("[A-Za-z][A-Za-z0-9._-]{0,127}")) {
-                throw new UsageException("option --type of 'playback replay': '" + t + "' is not an event type");
-            }
-        }
-        if (!aggregates.isEmpty()) aggregates.forEach(d.putArray("aggregates")::add);
-        if (!types.isEmpty()) types.forEach(d.putArray("types")::add);
-        if (since != null) d.put("since", since.toString());
-        if (until != null) d.put("until", until.toString());
-        if (timeField != null) d.put("timeField", timeField);
-        processors(a, d);
-        gatewayPolicy(a, d);
-        d.put("requestedBy", operator());
-        return d;
-    }
+    @Command(name = "replay", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+            description = {"Partial replay: sends the EventBridge event ReplayRequested with this scope to the stack's "
+                    + "ReplayRequestBus, whose rule starts PartialReplayStateMachine; prints the replay id.",
+                    "A gateway mode other than suppress is refused unless the stack was deployed with AllowEffectfulEventReplays=true."})
+    static final class Replay extends ReplayCommand {
+        @Option(names = "--aggregate", paramLabel = "ID", description = "an aggregate in scope (repeatable)")
+        List<String> aggregates = new ArrayList<>();
+        @Option(names = "--type", paramLabel = "T", description = "an event type in scope (repeatable)")
+        List<String> types = new ArrayList<>();
+        @Option(names = "--since", paramLabel = "T", description = "the window's start, ISO-8601 (e.g. 2026-11-26T10:00:00Z)")
+        String since;
+        @Option(names = "--until", paramLabel = "T", description = "the window's end (excluded), ISO-8601")
+        String until;
+        @Option(names = "--time-field", paramLabel = "FIELD", description = "the window applies to: ${COMPLETION-CANDIDATES} (default: recordedAt)")
+        TimeField timeField;
+        @Option(names = "--processor", paramLabel = "P", description = "replay only this processor (repeatable; default: all)")
+        List<String> processors = new ArrayList<>();
+        @Option(names = "--replay-id", paramLabel = "ID", description = "the replay's id (default: a new one)")
+        String replayId;
+        @Option(names = "--bus", paramLabel = "NAME", description = "with --aws: the ReplayRequestBus (else $PLAYBACK_REPLAY_BUS)")
+        String bus;
+        @Mixin
+        Gateway gateway = new Gateway();
 
-    /** The bus ReplayRequested goes to: {@code --bus}, else {@code $PLAYBACK_REPLAY_BUS}, else locally the template's ReplayRequestBus. */
-    static String replayBus(Args a, Connection c, String fromEnvironment) {
-        String bus = a.value("--bus");
-        if (bus == null && fromEnvironment != null && !fromEnvironment.isBlank()) bus = fromEnvironment;
-        if (bus == null && c.isLocal()) bus = c.localName(REPLAY_BUS);
-        if (bus == null) {
-            throw new UsageException("'playback replay --aws' needs the event bus of ReplayRequested: --bus NAME or $" + REPLAY_BUS_ENV
-                    + " (the stack's output ReplayRequestBusName)");
+        /** The {@code ReplayRequested} detail: {@code {replayId, aggregates?, types?, since?, until?, timeField?, processors?}}. */
+        ObjectNode scope() {
+            ObjectNode d = JSON.createObjectNode();
+            d.put("replayId", replayId(replayId, "partial", spec));
+            Instant from = instant("--since", since);
+            Instant to = instant("--until", until);
+            if (aggregates.isEmpty() && types.isEmpty() && from == null && to == null) {
+                throw Usage.error(spec, "a partial replay needs a scope: --aggregate, --type, --since and/or --until "
+                        + "(for everything use 'playback rebuild')");
+            }
+            if (from != null && to != null && !from.isBefore(to)) {
+                throw Usage.error(spec, "option --since (" + from + ") must be before --until (" + to + ")");
+            }
+            if (timeField != null && from == null && to == null) throw Usage.error(spec, "option --time-field needs --since and/or --until");
+            for (String id : aggregates) {
+                if (!id.matches("[A-Za-z0-9._:@-]{1,128}")) throw Usage.error(spec, "option --aggregate: '" + id + "' is not an aggregate id");
+            }
+            for (String t : types) {
+                if (!t.matches("[A-Za-z][A-Za-z0-9._-]{0,127}")) throw Usage.error(spec, "option --type: '" + t + "' is not an event type");
+            }
+            if (!aggregates.isEmpty()) aggregates.forEach(d.putArray("aggregates")::add);
+            if (!types.isEmpty()) types.forEach(d.putArray("types")::add);
+            if (from != null) d.put("since", from.toString());
+            if (to != null) d.put("until", to.toString());
+            if (timeField != null) d.put("timeField", timeField.name());
+            processors(processors, d, spec);
+            gateway.into(d, spec);
+            d.put("requestedBy", operator());
+            return d;
         }
-        if (!bus.matches("[/.\\-_A-Za-z0-9]{1,256}|arn:[a-z-]+:events:[a-z0-9-]+:\\d{12}:event-bus/[/.\\-_A-Za-z0-9]{1,256}")) {
-            throw new UsageException("option --bus of 'playback replay': '" + bus + "' is not an event bus name or ARN");
-        }
-        return bus;
-    }
 
-    private int replay(Args a) throws Exception {
-        ObjectNode detail = replayScope(a);
-        try (Connection c = connector.apply(a)) {
-            String bus = replayBus(a, c, System.getenv(REPLAY_BUS_ENV));
-            PutEventsResponse r = c.events().putEvents(b -> b.entries(e -> e.eventBusName(bus).source("playback").detailType("ReplayRequested")
-                    .detail(detail.toString())));
-            PutEventsResultEntry entry = r.entries().get(0);
-            if (r.failedEntryCount() != null && r.failedEntryCount() > 0) {
-                throw new IllegalStateException("EventBridge refused ReplayRequested on bus " + bus + ": " + entry.errorCode() + " " + entry.errorMessage());
+        /** An ISO-8601 instant (2026-11-26T10:00:00Z, offsets allowed), or null when absent. */
+        private Instant instant(String option, String value) {
+            if (value == null) return null;
+            try {
+                return Instant.parse(value.trim());
+            } catch (DateTimeParseException e) {
+                try {
+                    return OffsetDateTime.parse(value.trim()).toInstant();
+                } catch (DateTimeParseException e2) {
+                    throw Usage.error(spec, "option " + option + " must be an ISO-8601 timestamp such as 2026-11-26T10:00:00Z, not '" + value + "'");
+                }
             }
-            if (a.flag("--json")) {
-                ObjectNode o = JSON.createObjectNode().put("replayId", detail.get("replayId").asText()).put("eventId", entry.eventId())
-                        .put("eventBusName", bus);
-                o.set("detail", detail);
-                out.println(JSON.writeValueAsString(o));
-            } else {
-                out.println(detail.get("replayId").asText());
-                err.println("ReplayRequested sent to bus " + bus + " (event " + entry.eventId() + "): " + detail);
+        }
+
+        /** The bus ReplayRequested goes to: {@code --bus}, else {@code $PLAYBACK_REPLAY_BUS}, else locally the template's ReplayRequestBus. */
+        String replayBus(Connection c, String fromEnvironment) {
+            String name = bus;
+            if (name == null && fromEnvironment != null && !fromEnvironment.isBlank()) name = fromEnvironment;
+            if (name == null && c.isLocal()) name = c.localName(REPLAY_BUS);
+            if (name == null) {
+                throw Usage.error(spec, "with --aws the event bus of ReplayRequested is needed: --bus NAME or $" + REPLAY_BUS_ENV
+                        + " (the stack's output ReplayRequestBusName)");
             }
-            return 0;
+            if (!name.matches("[/.\\-_A-Za-z0-9]{1,256}|arn:[a-z-]+:events:[a-z0-9-]+:\\d{12}:event-bus/[/.\\-_A-Za-z0-9]{1,256}")) {
+                throw Usage.error(spec, "option --bus: '" + name + "' is not an event bus name or ARN");
+            }
+            return name;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode detail = scope();
+            try (Connection c = connect()) {
+                String name = replayBus(c, System.getenv(REPLAY_BUS_ENV));
+                PutEventsResponse r = c.events().putEvents(b -> b.entries(e -> e.eventBusName(name).source("playback").detailType("ReplayRequested")
+                        .detail(detail.toString())));
+                PutEventsResultEntry entry = r.entries().get(0);
+                if (r.failedEntryCount() != null && r.failedEntryCount() > 0) {
+                    throw new IllegalStateException("EventBridge refused ReplayRequested on bus " + name + ": " + entry.errorCode() + " " + entry.errorMessage());
+                }
+                if (target.json) {
+                    ObjectNode o = JSON.createObjectNode().put("replayId", detail.get("replayId").asText()).put("eventId", entry.eventId())
+                            .put("eventBusName", name);
+                    o.set("detail", detail);
+                    out().println(JSON.writeValueAsString(o));
+                } else {
+                    out().println(detail.get("replayId").asText());
+                    err().println("ReplayRequested sent to bus " + name + " (event " + entry.eventId() + "): " + detail);
+                }
+                return Usage.OK;
+            }
         }
     }
 
     // ---- status ------------------------------------------------------------------------------------
 
-    private int status(Args a) throws Exception {
-        a.expectPositional(1, 1, "a REPLAY_ID");
-        String id = a.positional().get(0);
-        try (Connection c = connector.apply(a)) {
-            ReplayProgress p = ReplayProgress.read(c.dynamo(), c.dataTable(), id);
-            List<DescribeExecutionResponse> executions = executionsOf(c, id);
-            if (a.flag("--json")) {
-                ObjectNode n = p.toJson();
-                ArrayNode ex = n.putArray("executions");
-                for (DescribeExecutionResponse d : executions) {
-                    ObjectNode e = ex.addObject().put("executionArn", d.executionArn()).put("name", d.name())
-                            .put("status", d.statusAsString()).put("startDate", String.valueOf(d.startDate()));
-                    if (d.stopDate() != null) e.put("stopDate", d.stopDate().toString());
-                    if (d.error() != null) e.put("error", d.error());
-                    if (d.cause() != null) e.put("cause", d.cause());
-                    if (d.output() != null) e.set("output", parse(d.output()));
+    @Command(name = "status", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+            description = {"With a replay id, or the name or ARN of an execution of the replay machines (also one started without "
+                    + "a replayId, e.g. by the nightly schedule): the replay record (who requested it), its checkpoints and the "
+                    + "executions that ran it.",
+                    "Without an argument: the newest executions of all replay machines, newest first."})
+    static final class Status extends ReplayCommand {
+        @Parameters(paramLabel = "REPLAY_ID|EXECUTION", arity = "0..1", description = "a replay id, an execution name or an execution ARN")
+        String id;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "without an argument: how many executions to list (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        public Integer call() throws Exception {
+            if (id == null) {
+                inRange(limit, "--limit", 1, 1000, spec);
+                try (Connection c = connect()) {
+                    return list(c);
                 }
-                out.println(JSON.writeValueAsString(n));
+            }
+            if (id.isBlank()) throw Usage.error(spec, "REPLAY_ID|EXECUTION must not be empty");
+            try (Connection c = connect()) {
+                return show(c);
+            }
+        }
+
+        private int list(Connection c) throws Exception {
+            ReplayExecutions executions = new ReplayExecutions(c);
+            List<ExecutionListItem> recent = executions.recent(limit);
+            ArrayNode json = JSON.createArrayNode();
+            if (recent.isEmpty() && !target.json) out().println("no executions of " + String.join(", ", ReplayExecutions.MACHINES));
+            for (ExecutionListItem e : recent) {
+                DescribeExecutionResponse d = executions.describe(e);
+                Optional<String> replay = executions.replayOf(d);
+                String machine = machineName(d.stateMachineArn());
+                if (target.json) {
+                    ObjectNode n = execution(json.addObject(), d).put("stateMachine", machine);
+                    replay.ifPresent(r -> n.put("replayId", r));
+                } else {
+                    out().printf(Locale.ROOT, "%-24s %-9s %-26s %s%s%n", d.startDate(), d.statusAsString(), machine, d.name(),
+                            replay.filter(r -> !r.equals(d.name())).map(r -> "  (replay " + r + ")").orElse(""));
+                }
+            }
+            if (target.json) out().println(JSON.writeValueAsString(json));
+            return Usage.OK;
+        }
+
+        private int show(Connection c) throws Exception {
+            ReplayExecutions lookup = new ReplayExecutions(c);
+            DescribeExecutionResponse named = null;
+            String replayId = id;
+            ReplayProgress p = null;
+            if (ReplayExecutions.isExecutionArn(id)) {
+                named = lookup.find(id).orElse(null);
+                replayId = named == null ? null : lookup.replayOf(named).orElse(null);
             } else {
-                if (!p.exists()) out.println("replay " + id + ": no replay record in the data table");
-                else {
-                    out.printf(Locale.ROOT, "replay %s: %s %s, status %s, generation %s, processors %s, started %s%n", id, p.kind(),
-                            "", p.status(), p.generation(), p.processors(), p.startedAt());
-                    if (p.detail() != null) out.println("  detail: " + p.detail());
-                    out.println("  requested by: " + requestedBy(ReplayProgress.str(p.record(), "requestedBy")));
-                    out.printf(Locale.ROOT, "  published %,d in %,d batches, applied %,d; segments done %d of %d (batch size %d)%n",
-                            p.published(), p.batches(), p.applied(), p.segmentsDone(), p.segments(), p.batchSize());
+                p = ReplayProgress.read(c.dynamo(), c.dataTable(), id);
+                if (!p.exists()) {
+                    named = lookup.find(id).orElse(null);
+                    if (named != null) {
+                        replayId = lookup.replayOf(named).orElse(null);
+                        p = null;
+                    }
+                }
+            }
+            if (p == null) p = replayId == null ? null : ReplayProgress.read(c.dynamo(), c.dataTable(), replayId);
+            List<DescribeExecutionResponse> executions = replayId == null ? new ArrayList<>() : executionsOf(c, replayId);
+            if (named != null && executions.stream().noneMatch(isSame(named))) {
+                executions.add(named);
+                executions.sort((x, y) -> x.startDate().compareTo(y.startDate()));
+            }
+            if (target.json) {
+                ObjectNode n = p != null ? p.toJson() : JSON.createObjectNode().put("found", false);
+                ArrayNode ex = n.putArray("executions");
+                for (DescribeExecutionResponse d : executions) execution(ex.addObject(), d);
+                out().println(JSON.writeValueAsString(n));
+            } else {
+                if (replayId == null && named == null) {
+                    out().println("no replay and no execution of the replay machines named " + id);
+                } else if (replayId == null) {
+                    out().println("execution " + named.name() + ": its replay is not recorded yet (the replay function has not run for it)");
+                } else if ((p == null || !p.exists()) && named == null && executions.isEmpty()) {
+                    out().println("no replay and no execution of the replay machines named " + id);
+                } else if (p == null || !p.exists()) {
+                    out().println("replay " + replayId + ": no replay record in the data table");
+                } else {
+                    out().println(ProgressLines.headline(p));
+                    if (p.detail() != null) out().println("  detail: " + p.detail());
+                    out().println("  requested by: " + requestedBy(ReplayProgress.str(p.record(), "requestedBy")));
+                    out().println("  " + ProgressLines.counts(p));
                     for (ReplayProgress.Segment s : p.checkpoints()) {
-                        out.printf(Locale.ROOT, "  segment %3d: %s published %,d in %,d batches%n", s.segment(),
+                        out().printf(Locale.ROOT, "  segment %3d: %s published %,d in %,d batches%n", s.segment(),
                                 s.done() ? "done   " : s.started() ? "running" : "pending", s.published(), s.batches());
                     }
                 }
-                if (executions.isEmpty()) out.println("  no execution found");
+                if (executions.isEmpty() && p != null && p.exists()) out().println("  no execution found");
                 for (DescribeExecutionResponse d : executions) {
-                    out.printf(Locale.ROOT, "  execution %s: %s (started %s%s)%s%n", d.name(), d.statusAsString(), d.startDate(),
+                    out().printf(Locale.ROOT, "  execution %s: %s (started %s%s)%s%n", d.name(), d.statusAsString(), d.startDate(),
                             d.stopDate() == null ? "" : ", stopped " + d.stopDate(),
                             d.error() == null ? "" : " " + d.error() + ": " + d.cause());
-                    if (d.output() != null && d.status() == ExecutionStatus.SUCCEEDED) out.println("    output: " + d.output());
+                    if (d.output() != null && d.status() == ExecutionStatus.SUCCEEDED) out().println("    output: " + d.output());
                 }
             }
-            return p.exists() || !executions.isEmpty() ? 0 : 1;
+            return (p != null && p.exists()) || !executions.isEmpty() ? Usage.OK : Usage.FAILED;
+        }
+
+        private static java.util.function.Predicate<DescribeExecutionResponse> isSame(DescribeExecutionResponse d) {
+            return x -> x.executionArn().equals(d.executionArn());
+        }
+
+        private static ObjectNode execution(ObjectNode e, DescribeExecutionResponse d) {
+            e.put("executionArn", d.executionArn()).put("name", d.name()).put("status", d.statusAsString())
+                    .put("startDate", String.valueOf(d.startDate()));
+            if (d.stopDate() != null) e.put("stopDate", d.stopDate().toString());
+            if (d.error() != null) e.put("error", d.error());
+            if (d.cause() != null) e.put("cause", d.cause());
+            if (d.output() != null) e.set("output", parse(d.output()));
+            return e;
+        }
+
+        private static String machineName(String stateMachineArn) {
+            return stateMachineArn == null ? "" : stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
         }
     }
 
@@ -444,26 +597,33 @@ public final class ReplayCommands {
 
     // ---- rollback ----------------------------------------------------------------------------------
 
-    private int rollback(Args a) throws Exception {
-        a.expectPositional(0, 0, "no arguments");
-        ObjectNode in = JSON.createObjectNode();
-        processors(a, in);
-        try (Connection c = connector.apply(a)) {
-            String arn = c.stateMachineArn("RollbackStateMachine");
-            String name = "rollback-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
-                    + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xf000));
-            String exec = c.sfn().startExecution(b -> b.stateMachineArn(arn).name(name).input(in.toString())).executionArn();
-            DescribeExecutionResponse d = Watch.awaitEnd(c, exec, Duration.ofMinutes(5));
-            if (a.flag("--json")) {
-                ObjectNode n = JSON.createObjectNode().put("executionArn", exec).put("status", d.statusAsString());
-                if (d.output() != null) n.set("output", parse(d.output()));
-                if (d.error() != null) n.put("error", d.error()).put("cause", d.cause());
-                out.println(JSON.writeValueAsString(n));
-            } else {
-                out.println("rollback " + d.statusAsString() + (d.output() != null ? ": " + d.output() : "")
-                        + (d.error() != null ? ": " + d.error() + " " + d.cause() : ""));
+    @Command(name = "rollback", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+            description = "Makes the previous generation active again (RollbackStateMachine): active and previous swap places.")
+    static final class Rollback extends ReplayCommand {
+        @Option(names = "--processor", paramLabel = "P", description = "roll back only this processor (repeatable; default: all)")
+        List<String> processors = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode in = JSON.createObjectNode();
+            processors(processors, in, spec);
+            try (Connection c = connect()) {
+                String arn = c.stateMachineArn("RollbackStateMachine");
+                String name = "rollback-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+                        + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xf000));
+                String exec = c.sfn().startExecution(b -> b.stateMachineArn(arn).name(name).input(in.toString())).executionArn();
+                DescribeExecutionResponse d = Watch.awaitEnd(c, exec, Duration.ofMinutes(5));
+                if (target.json) {
+                    ObjectNode n = JSON.createObjectNode().put("executionArn", exec).put("status", d.statusAsString());
+                    if (d.output() != null) n.set("output", parse(d.output()));
+                    if (d.error() != null) n.put("error", d.error()).put("cause", d.cause());
+                    out().println(JSON.writeValueAsString(n));
+                } else {
+                    out().println("rollback " + d.statusAsString() + (d.output() != null ? ": " + d.output() : "")
+                            + (d.error() != null ? ": " + d.error() + " " + d.cause() : ""));
+                }
+                return d.status() == ExecutionStatus.SUCCEEDED ? Usage.OK : Usage.FAILED;
             }
-            return d.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
         }
     }
 

@@ -24,6 +24,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code playback reverse EVENT_ID --reason R [--dry-run] [--api URL]}: appends an {@code EventReversed}
@@ -38,7 +45,6 @@ import java.util.List;
  * the deployed API's IAM authorization requires.
  */
 public final class ReverseCommand {
-    public static final String USAGE = "usage: playback reverse EVENT_ID --reason R [--dry-run] [--api URL] [--aws [--stack NAME]]";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final PlaybackApi api;
@@ -53,44 +59,59 @@ public final class ReverseCommand {
         this.out = out;
     }
 
-    /** Exit code: 0 done (or dry run), 1 refused, 2 usage error. */
-    public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
-        String eventId = null;
-        String reason = null;
-        String url = null;
-        boolean dryRun = false;
-        boolean aws = false;
-        String stackName = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--reason" -> reason = value(args, ++i, "--reason");
-                case "--api" -> url = value(args, ++i, "--api");
-                case "--dry-run" -> dryRun = true;
-                case "--aws" -> aws = true;
-                case "--stack" -> stackName = value(args, ++i, "--stack");
-                default -> {
-                    if (args[i].startsWith("--") || eventId != null) throw new IllegalArgumentException("unexpected argument '" + args[i] + "'\n" + USAGE);
-                    eventId = args[i];
-                }
+    /** {@code playback reverse}: exit code 0 done (or dry run), 1 refused, 2 usage error. */
+    @Command(name = "reverse", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = {"Appends a compensating EventReversed for EVENT_ID through the HTTP API (POST /events, guarded by the "
+                    + "account's current version), after checking it with the domain's rules; --dry-run prints the balance change "
+                    + "and the compensations and commits nothing.",
+                    "The API URL comes from --api, else --aws --stack NAME (the stack's ApiUrl output), else $PLAYBACK_API "
+                            + "(printed by 'playback local'). --aws signs every request with SigV4."})
+    public static final class Cli implements Callable<Integer> {
+        @Parameters(paramLabel = "EVENT_ID", description = "the event to reverse")
+        String eventId;
+        @Option(names = "--reason", paramLabel = "R", required = true, description = "why (kept in the reversal event)")
+        String reason;
+        @Option(names = "--dry-run", description = "print what the reversal would do; commit nothing")
+        boolean dryRun;
+        @Option(names = "--api", paramLabel = "URL", description = "the API's URL")
+        String url;
+        @Option(names = "--aws", description = "sign requests with SigV4 (the SDK's default credentials and region)")
+        boolean aws;
+        @Option(names = "--stack", paramLabel = "NAME", description = "with --aws: the deployed stack whose output ApiUrl is the API")
+        String stackName;
+        @Spec
+        CommandSpec spec;
+        private final Streams streams;
+
+        public Cli(Streams streams) {
+            this.streams = streams;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (reason.isBlank()) throw Usage.error(spec, "option --reason needs a non-empty value");
+            if (stackName != null && !aws) throw Usage.error(spec, "option --stack needs --aws");
+            String url = this.url;
+            if (url == null && stackName != null) {
+                String named = stackName;
+                url = AwsTarget.withDefaults(() -> AwsTarget.describe(named)).require(StackOutputs.API_URL);
             }
+            if (url == null) url = System.getenv("PLAYBACK_API");
+            if (url == null) throw Usage.error(spec, "no API URL: pass --api URL or set PLAYBACK_API (see 'playback local'), or --aws --stack NAME");
+            URI api;
+            try {
+                api = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw Usage.error(spec, "option --api: '" + url + "' is not a URL");
+            }
+            PlaybackApi client = aws ? AwsTarget.signedApi(api) : new PlaybackApi(api);
+            Outcome o = new ReverseCommand(client, streams.out()).reverse(eventId, reason, dryRun);
+            if (o instanceof Outcome.Refused r) {
+                streams.err().println("playback reverse: " + r.reason());
+                return Usage.FAILED;
+            }
+            return Usage.OK;
         }
-        if (eventId == null) throw new IllegalArgumentException("which event? " + USAGE);
-        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("--reason is required\n" + USAGE);
-        if (stackName != null && !aws) throw new IllegalArgumentException("option --stack needs --aws\n" + USAGE);
-        if (url == null && stackName != null) {
-            String named = stackName;
-            url = AwsTarget.withDefaults(() -> AwsTarget.describe(named)).require(StackOutputs.API_URL);
-        }
-        if (url == null) url = System.getenv("PLAYBACK_API");
-        if (url == null) throw new IllegalArgumentException("no API URL: pass --api URL or set PLAYBACK_API (see 'playback local'), or --aws --stack NAME");
-        PlaybackApi api = aws ? AwsTarget.signedApi(URI.create(url)) : new PlaybackApi(URI.create(url));
-        ReverseCommand command = new ReverseCommand(api, out);
-        Outcome o = command.reverse(eventId, reason, dryRun);
-        if (o instanceof Outcome.Refused r) {
-            err.println("playback reverse: " + r.reason());
-            return 1;
-        }
-        return 0;
     }
 
     /** What {@link #reverse} did. */
@@ -200,11 +221,6 @@ public final class ReverseCommand {
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException("option " + option + " needs a value");
-        return args[i];
     }
 
 }

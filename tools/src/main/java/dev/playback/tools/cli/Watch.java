@@ -8,7 +8,6 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Locale;
 
 /**
  * Follows a replay until it ends, drawing a progress bar (events/s, published and applied counts, ETA)
@@ -29,8 +28,10 @@ final class Watch {
     /** How a followed replay ended; {@code publishedBefore}: what its checkpoints counted when the watch began (a resume). */
     record Outcome(String replayId, String status, String error, String cause, double seconds, ReplayProgress progress,
                    String executionArn, String output, long publishedBefore) {
-        double eventsPerSecond() {
-            return seconds > 0 ? (progress.published() - publishedBefore) / seconds : 0.0;
+        /** Events published per second by this run; null when not known (nothing published by it, or no time measured). */
+        Double eventsPerSecond() {
+            long published = progress.published() - publishedBefore;
+            return seconds > 0 && published > 0 ? published / seconds : null;
         }
 
         boolean succeeded() {
@@ -41,7 +42,8 @@ final class Watch {
             ObjectNode n = ReplayCommands.JSON.createObjectNode().put("replayId", replayId).put("status", status)
                     .put("seconds", Math.round(seconds * 10) / 10.0).put("published", progress.published())
                     .put("applied", progress.applied()).put("executionArn", executionArn)
-                    .put("publishedBefore", publishedBefore).put("eventsPerSecond", Math.round(eventsPerSecond()));
+                    .put("publishedBefore", publishedBefore);
+            if (eventsPerSecond() != null) n.put("eventsPerSecond", Math.round(eventsPerSecond()));
             if (progress.generation() != null) n.put("generation", progress.generation());
             if (error != null) n.put("error", error).put("cause", cause);
             if (output != null) {
@@ -59,7 +61,7 @@ final class Watch {
         long t0 = System.nanoTime();
         long total = ReplayCommands.eventsInTable(c);
         String exec = executionArn;
-        ArrayDeque<long[]> window = new ArrayDeque<>();
+        ArrayDeque<ProgressLines.Sample> window = new ArrayDeque<>();
         long lastLine = 0;
         int polls = 0;
         long publishedBefore = -1;
@@ -69,8 +71,8 @@ final class Watch {
             ReplayProgress p = ReplayProgress.read(c.dynamo(), c.dataTable(), replayId);
             if (publishedBefore < 0) publishedBefore = p.published();
             long now = System.nanoTime();
-            window.addLast(new long[]{now, p.published(), p.applied()});
-            while (window.size() > 2 && now - window.peekFirst()[0] > 10_000_000_000L) window.removeFirst();
+            window.addLast(new ProgressLines.Sample(now, p.published(), p.applied()));
+            while (window.size() > 2 && now - window.peekFirst().nanos() > 10_000_000_000L) window.removeFirst();
             if (d.status() != ExecutionStatus.RUNNING) {
                 String continued = d.status() == ExecutionStatus.SUCCEEDED && !p.finished() ? continuation(replayId, d) : null;
                 if (continued != null) {
@@ -86,7 +88,7 @@ final class Watch {
             }
             boolean print = tty || now - lastLine >= 5_000_000_000L || polls == 0;
             if (print) {
-                err.print((tty ? "\r" : "") + bar(p, total, window, (now - t0) / 1e9) + (tty ? "" : System.lineSeparator()));
+                err.print((tty ? "\r" : "") + ProgressLines.watch(p, total, ProgressLines.rate(window.peekFirst(), window.peekLast()), (now - t0) / 1e9) + (tty ? "" : System.lineSeparator()));
                 err.flush();
                 lastLine = now;
             }
@@ -108,31 +110,6 @@ final class Watch {
             Thread.sleep(500);
         }
         return null;
-    }
-
-    static String bar(ReplayProgress p, long total, ArrayDeque<long[]> window, double elapsed) {
-        long[] first = window.peekFirst(), last = window.peekLast();
-        double secs = (last[0] - first[0]) / 1e9;
-        double rate = secs > 0.5 ? (last[2] - first[2]) / secs : 0;
-        if (rate <= 0 && secs > 0.5) rate = (last[1] - first[1]) / secs;
-        long done = Math.max(p.applied(), 0);
-        String pct = "";
-        String eta = "";
-        int width = 30;
-        int filled = 0;
-        if (total > 0) {
-            double f = Math.min(1.0, (double) done / total);
-            filled = (int) Math.round(f * width);
-            pct = String.format(Locale.ROOT, " %3.0f%%", f * 100);
-            if (rate > 0) {
-                long left = (long) Math.max(0, (total - done) / rate);
-                eta = String.format(Locale.ROOT, ", ETA %d:%02d", left / 60, left % 60);
-            }
-        }
-        String bar = "[" + "#".repeat(filled) + "-".repeat(width - filled) + "]";
-        return String.format(Locale.ROOT, "%s%s %s published %,d, applied %,d%s, %,.0f events/s%s, segments %d/%d done, %.0f s  ",
-                bar, pct, p.status() == null ? "STARTING" : p.status(), p.published(), p.applied(),
-                total > 0 ? " of " + String.format(Locale.ROOT, "%,d", total) : "", rate, eta, p.segmentsDone(), p.segments(), elapsed);
     }
 
     /** Polls an execution until it is no longer RUNNING. */

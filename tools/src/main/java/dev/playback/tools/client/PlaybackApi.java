@@ -131,7 +131,8 @@ public final class PlaybackApi {
             }
             return new Answer(r.statusCode(), body);
         } catch (IOException e) {
-            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during " + request.method() + " " + request.uri(), e);

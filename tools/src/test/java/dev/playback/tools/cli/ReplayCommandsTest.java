@@ -2,12 +2,12 @@ package dev.playback.tools.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,14 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReplayCommandsTest {
-    static Args rebuildArgs(String... args) {
-        return Args.parse("rebuild", args, Set.of("--processor", "--segments", "--batch-size", "--replay-id"), Set.of("--processor"),
-                Set.of("--watch", "--json"));
+    /** {@code playback rebuild ARGS} parsed as the command line parses it. */
+    static ReplayCommands.Rebuild rebuildArgs(String... args) {
+        return parsed(new ReplayCommands.Rebuild(), args);
     }
 
-    static Args replayArgs(String... args) {
-        return Args.parse("replay", args, Set.of("--aggregate", "--type", "--since", "--until", "--time-field", "--processor", "--replay-id"),
-                Set.of("--aggregate", "--type", "--processor"), Set.of("--json"));
+    static ReplayCommands.Replay replayArgs(String... args) {
+        return parsed(new ReplayCommands.Replay(), args);
+    }
+
+    private static <T> T parsed(T command, String... args) {
+        Usage.configure(new CommandLine(command)).parseArgs(args);
+        return command;
     }
 
     /** Who runs the tests, as the CLI names its operator: cli:<user>@<host>. */
@@ -32,7 +36,7 @@ class ReplayCommandsTest {
 
     @Test
     void rebuild_options_become_the_state_machine_input() throws Exception {
-        ObjectNode in = ReplayCommands.rebuildInput(rebuildArgs("--processor", "balances", "--processor=payouts", "--segments", "8",
+        ObjectNode in = input(rebuildArgs("--processor", "balances", "--processor=payouts", "--segments", "8",
                 "--batch-size", "250", "--replay-id", "r-1", "--watch"));
         assertEquals("{\"replayId\":\"r-1\",\"processors\":[\"balances\",\"payouts\"],\"segments\":8,\"batchSize\":250,"
                 + "\"requestedBy\":\"" + operator() + "\"}", in.toString());
@@ -40,38 +44,38 @@ class ReplayCommandsTest {
 
     @Test
     void a_generated_replay_id_is_valid_and_names_the_kind() {
-        String id = ReplayCommands.rebuildInput(rebuildArgs()).get("replayId").asText();
+        String id = input(rebuildArgs()).get("replayId").asText();
         assertTrue(id.matches("rebuild-\\d{8}-\\d{6}-[0-9a-f]{4}"), id);
     }
 
     @Test
     void bad_rebuild_options_name_the_option() {
-        assertMessage("--segments", () -> ReplayCommands.rebuildInput(rebuildArgs("--segments", "0")));
-        assertMessage("--segments", () -> ReplayCommands.rebuildInput(rebuildArgs("--segments", "1001")));
-        assertMessage("--batch-size", () -> ReplayCommands.rebuildInput(rebuildArgs("--batch-size", "501")));
-        assertMessage("--replay-id", () -> ReplayCommands.rebuildInput(rebuildArgs("--replay-id", "a/b")));
+        assertMessage("--segments", () -> input(rebuildArgs("--segments", "0")));
+        assertMessage("--segments", () -> input(rebuildArgs("--segments", "1001")));
+        assertMessage("--batch-size", () -> input(rebuildArgs("--batch-size", "501")));
+        assertMessage("--replay-id", () -> input(rebuildArgs("--replay-id", "a/b")));
         assertMessage("--replay-id", () -> rebuildArgs("--replay-id", "a", "--replay-id", "b"));
-        assertMessage("--processor", () -> ReplayCommands.rebuildInput(rebuildArgs("--processor", "no spaces")));
+        assertMessage("--processor", () -> input(rebuildArgs("--processor", "no spaces")));
         assertMessage("--segments", () -> rebuildArgs("--segments"));
         assertMessage("--frobnicate", () -> rebuildArgs("--frobnicate"));
         assertMessage("--watch", () -> rebuildArgs("--watch=1"));
-        assertMessage("extra", () -> ReplayCommands.rebuildInput(rebuildArgs("extra")));
+        assertMessage("extra", () -> input(rebuildArgs("extra")));
     }
 
     @Test
     void replay_scope_is_validated_and_normalised() throws Exception {
-        ObjectNode d = ReplayCommands.replayScope(replayArgs("--aggregate", "a-1", "--aggregate", "a-2", "--type", "MoneyDeposited",
+        ObjectNode d = scope(replayArgs("--aggregate", "a-1", "--aggregate", "a-2", "--type", "MoneyDeposited",
                 "--since", "2026-03-01T00:00:00+02:00", "--until", "2026-04-01T00:00:00Z", "--time-field", "occurredAt", "--replay-id", "p"));
         assertEquals("{\"replayId\":\"p\",\"aggregates\":[\"a-1\",\"a-2\"],\"types\":[\"MoneyDeposited\"],"
                 + "\"since\":\"2026-02-28T22:00:00Z\",\"until\":\"2026-04-01T00:00:00Z\",\"timeField\":\"occurredAt\","
                 + "\"requestedBy\":\"" + operator() + "\"}", d.toString());
-        assertMessage("--since", () -> ReplayCommands.replayScope(replayArgs("--since", "2026-13-01T00:00:00Z")));
-        assertMessage("--until", () -> ReplayCommands.replayScope(replayArgs("--until", "tomorrow")));
-        assertMessage("--since", () -> ReplayCommands.replayScope(replayArgs("--since", "2026-04-01T00:00:00Z", "--until", "2026-04-01T00:00:00Z")));
-        assertMessage("--time-field", () -> ReplayCommands.replayScope(replayArgs("--type", "X", "--time-field", "occurredAt")));
-        assertMessage("--time-field", () -> ReplayCommands.replayScope(replayArgs("--since", "2026-04-01T00:00:00Z", "--time-field", "now")));
-        assertMessage("--aggregate", () -> ReplayCommands.replayScope(replayArgs("--aggregate", "bad id!")));
-        assertMessage("scope", () -> ReplayCommands.replayScope(replayArgs()));
+        assertMessage("--since", () -> scope(replayArgs("--since", "2026-13-01T00:00:00Z")));
+        assertMessage("--until", () -> scope(replayArgs("--until", "tomorrow")));
+        assertMessage("--since", () -> scope(replayArgs("--since", "2026-04-01T00:00:00Z", "--until", "2026-04-01T00:00:00Z")));
+        assertMessage("--time-field", () -> scope(replayArgs("--type", "X", "--time-field", "occurredAt")));
+        assertMessage("--time-field", () -> scope(replayArgs("--since", "2026-04-01T00:00:00Z", "--time-field", "now")));
+        assertMessage("--aggregate", () -> scope(replayArgs("--aggregate", "bad id!")));
+        assertMessage("scope", () -> scope(replayArgs()));
     }
 
     @Test
@@ -98,8 +102,18 @@ class ReplayCommandsTest {
         assertEquals("not recorded", ReplayCommands.requestedBy(null));
     }
 
+    private static ObjectNode input(ReplayCommands.Rebuild rebuild) {
+        return rebuild.input();
+    }
+
+    private static ObjectNode scope(ReplayCommands.Replay replay) {
+        return replay.scope();
+    }
+
+    /** Bad usage: a ParameterException while parsing or checking, or (found later, e.g. no local stack) a UsageException. */
     static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
-        UsageException e = assertThrows(UsageException.class, call);
+        RuntimeException e = assertThrows(RuntimeException.class, call);
+        assertTrue(e instanceof CommandLine.ParameterException || e instanceof UsageException, e.toString());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 }

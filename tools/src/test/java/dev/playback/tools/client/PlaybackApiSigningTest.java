@@ -71,6 +71,7 @@ class PlaybackApiSigningTest {
                 new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertEquals(2, exit);
-        assertEquals("playback: --auth must be none or iam, not 'open'\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("playback local: Invalid value for option '--auth': expected one of [none, iam] (case-sensitive) but was 'open'\n"
+                + "See 'playback local --help'.\n", err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -1,0 +1,113 @@
+package dev.playback.tools;
+
+import dev.onebox.http.LocalApi;
+import dev.playback.tools.cli.LocalEndpoints;
+import dev.playback.tools.cli.Streams;
+import dev.playback.tools.cli.Usage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code playback local}: the stack of template.yaml on this machine until Ctrl-C. */
+@Command(name = "local", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Runs the local stack until Ctrl-C and prints every endpoint, physical name, state machine ARN and the "
+                + "URLs of the local external services; writes them to .playback/local.json for the other commands.",
+                "With --data DIR all state is on disk and a restart resumes (start an interrupted rebuild again with the same "
+                        + "--replay-id). Switching --fee-rule or --proration-rule is a redeploy: stop and start again."})
+final class LocalCommand implements Callable<Integer> {
+    /** The template's AllowedValues of FeeRule and ProrationRule. */
+    enum Rule { v1, v2 }
+
+    enum Auth { none, iam }
+
+    @Option(names = "--data", paramLabel = "DIR", description = "keep all state on disk in DIR (default: in memory)")
+    Path data;
+
+    @Option(names = "--port", paramLabel = "N", converter = Usage.PortNumber.class,
+            description = "the HTTP API's port on 127.0.0.1 (default: a free one)")
+    int port;
+
+    @Option(names = "--fee-rule", paramLabel = "RULE", description = "the ledger's fee rule: ${COMPLETION-CANDIDATES}")
+    Rule feeRule;
+
+    @Option(names = "--proration-rule", paramLabel = "RULE", description = "the subscriptions' proration rule: ${COMPLETION-CANDIDATES}")
+    Rule prorationRule;
+
+    @Option(names = "--auth", paramLabel = "AUTH", defaultValue = "none",
+            description = "the API's authorization: ${COMPLETION-CANDIDATES} (iam: every route requires a SigV4 signature with "
+                    + "the local credentials, as on AWS; default: ${DEFAULT-VALUE})")
+    Auth auth;
+
+    private final PrintStream out;
+
+    LocalCommand(Streams streams) {
+        this.out = streams.out();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LocalOptions options = LocalOptions.inMemory().withApiPort(port)
+                .withApiAuth(LocalApi.Auth.parse(auth.name()));
+        if (data != null) options = options.withDataDir(data);
+        if (feeRule != null) options = options.withParameter("FeeRule", feeRule.name());
+        if (prorationRule != null) options = options.withParameter("ProrationRule", prorationRule.name());
+        if (port != 0) requireFree(port);
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(options);
+        } catch (Exception e) {
+            if (port != 0 && causedBy(e, BindException.class)) throw busy(port, e);
+            throw e;
+        }
+        Path file = LocalEndpoints.defaultFile();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                System.err.println("playback local: could not remove " + file + ": " + e);
+            }
+            stack.close();
+            stop.countDown();
+        }, "playback-local-stop"));
+        stack.endpoints().write(file);
+        stack.describe(out);
+        out.println("endpoints file  " + file);
+        if (options.dataDir() != null) out.println("data            " + options.dataDir().toAbsolutePath());
+        out.println("playback local: running; Ctrl-C stops it");
+        out.flush();
+        stop.await();
+        return 0;
+    }
+
+    /** Fails before any emulator starts when another process holds the API's port. */
+    static void requireFree(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw busy(port, e);
+        }
+    }
+
+    private static Usage.PortInUse busy(int port, Exception cause) {
+        return new Usage.PortInUse("port " + port + " on " + InetAddress.getLoopbackAddress().getHostAddress()
+                + " is busy (another process listens on it): stop that process or choose another --port", cause);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.playback.tools.bench;
+
+import dev.playback.tools.cli.Streams;
+import dev.playback.tools.cli.Usage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+
+/** {@code playback bench ingest|rebuild}: the benchmarks, each on a fresh in-memory local stack. */
+@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, synopsisSubcommandLabel = "ingest|rebuild",
+        description = "Measures the local stack against the emulators' raw ceilings, measured in the same run.")
+public final class BenchCommand {
+    private BenchCommand() {
+    }
+
+    public static CommandLine commandLine(Streams streams) {
+        return new CommandLine(new BenchCommand()).addSubcommand(new Ingest(streams.out())).addSubcommand(new Rebuild(streams.out()));
+    }
+
+    static void atLeastOne(CommandSpec spec, String option, int value) {
+        if (value < 1) throw Usage.error(spec, "option " + option + " must be at least 1, not " + value);
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Measures HTTP -> event stream -> events table -> data store end to end, the pump's writes alone, "
+                    + "AWS requests per event and the CPU split.")
+    static final class Ingest implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Option(names = "--events", paramLabel = "N", defaultValue = "20000", description = "events to send (default: ${DEFAULT-VALUE})")
+        int events;
+        @Option(names = "--clients", paramLabel = "N", defaultValue = "8", description = "concurrent clients (default: ${DEFAULT-VALUE})")
+        int clients;
+        @Option(names = "--accounts", paramLabel = "N", defaultValue = "200", description = "accounts the events go to (default: ${DEFAULT-VALUE})")
+        int accounts;
+        @Option(names = "--batch", paramLabel = "N", defaultValue = "250", description = "events per POST (default: ${DEFAULT-VALUE})")
+        int batch;
+        private final PrintStream out;
+
+        Ingest(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            atLeastOne(spec, "--events", events);
+            atLeastOne(spec, "--clients", clients);
+            atLeastOne(spec, "--accounts", accounts);
+            atLeastOne(spec, "--batch", batch);
+            return new IngestBenchmark(out).run(events, clients, accounts, batch);
+        }
+    }
+
+    @Command(name = "rebuild", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Measures full-rebuild events/s, and the AWS cost per million events (state transitions, Lambda "
+                    + "invocations, Kinesis PUT payload units, DynamoDB read/write units) from this run's counts.")
+    static final class Rebuild implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Option(names = "--events", paramLabel = "N", defaultValue = "100000", description = "events loaded (default: ${DEFAULT-VALUE})")
+        int events;
+        @Option(names = "--segments", paramLabel = "N", defaultValue = "4", description = "Scan segments (default: ${DEFAULT-VALUE})")
+        int segments;
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500", description = "events per batch (default: ${DEFAULT-VALUE})")
+        int batchSize;
+        @Option(names = "--accounts", paramLabel = "N", defaultValue = "1000", description = "accounts the events belong to (default: ${DEFAULT-VALUE})")
+        int accounts;
+        private final PrintStream out;
+
+        Rebuild(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            atLeastOne(spec, "--events", events);
+            atLeastOne(spec, "--segments", segments);
+            atLeastOne(spec, "--batch-size", batchSize);
+            atLeastOne(spec, "--accounts", accounts);
+            return new RebuildBenchmark(out).run(events, segments, batchSize, accounts);
+        }
+    }
+}
