@@ -9,10 +9,10 @@ import java.util.Set;
  * given; onebox writes no CloudWatch logs.
  */
 public record LoggingConfiguration(String level, boolean includeExecutionData, List<String> logGroupArns) {
+    private static final Set<String> LEVELS = Set.of("ALL", "ERROR", "FATAL", "OFF");
+
     /** What AWS describes for a state machine created without one. */
     public static final LoggingConfiguration OFF = new LoggingConfiguration("OFF", false, List.of());
-
-    private static final Set<String> LEVELS = Set.of("ALL", "ERROR", "FATAL", "OFF");
 
     public LoggingConfiguration {
         if (!LEVELS.contains(level)) {

@@ -110,7 +110,7 @@ public final class SfnApiServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             status = 400;
             response = Json.object("__type", "ValidationException", "message", e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // a defect here, not the caller's: the client gets AWS's InternalFailure, the stack trace goes to stderr
             status = 500;
             response = Json.object("__type", "InternalFailure", "message", "The request processing has failed because of an "
