@@ -20,6 +20,8 @@ public final class Execution {
     private volatile RunContext run;
     private volatile ExecutionResult result;
     private volatile Instant stopDate;
+    /** The run on a thread of the current attempt (the first run or a redrive): done once its thread let go. */
+    private volatile CompletableFuture<Void> attempt = new CompletableFuture<>();
     private volatile int redriveCount;
     private volatile Instant redriveDate;
     /** The client tokens of the last redrives (at most 10), each with the redrive it started. */
@@ -100,8 +102,13 @@ public final class Execution {
         return earlier != null && earlier.plus(java.time.Duration.ofMinutes(15)).isAfter(now) ? earlier : null;
     }
 
+    CompletableFuture<Void> attempt() {
+        return attempt;
+    }
+
     /** RedriveExecution: the ended execution runs again (RUNNING, no stop date, a new completion). */
     synchronized void redrive(String clientToken, Instant now) {
+        attempt = new CompletableFuture<>();
         result = null;
         stopDate = null;
         done = new CompletableFuture<>();

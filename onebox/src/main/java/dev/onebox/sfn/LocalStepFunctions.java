@@ -364,6 +364,15 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     private void execute(Execution e, boolean redrive) {
+        java.util.concurrent.CompletableFuture<Void> attempt = e.attempt();
+        try {
+            attempt(e, redrive);
+        } finally {
+            attempt.complete(null);
+        }
+    }
+
+    private void attempt(Execution e, boolean redrive) {
         RunContext run = e.run();
         History h = e.history();
         try {
@@ -542,12 +551,25 @@ public final class LocalStepFunctions implements AutoCloseable {
     public Instant redriveExecution(String executionArn, String clientToken) {
         Execution e = execution(executionArn);
         Instant now = clock.now();
+        if (e.result() != null) {
+            // a stopped attempt ends at once, its thread soon after: it must have let go before the redrive runs
+            try {
+                e.attempt().get(1, TimeUnit.MINUTES);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException ex) {
+                // checked again below, under the lock
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
         synchronized (e) {
             Instant earlier = e.redrivenWith(clientToken, now);
             if (earlier != null) {
                 return earlier;
             }
             RedriveStatus status = redriveStatus(e);
+            if ("REDRIVABLE".equals(status.status()) && !e.attempt().isDone()) {
+                status = new RedriveStatus("NOT_REDRIVABLE", "The stopped attempt has not ended yet");
+            }
             if (!"REDRIVABLE".equals(status.status())) {
                 throw new SfnServiceException("ExecutionNotRedrivable", "Execution is not redrivable: '" + executionArn
                         + "'" + (status.reason() == null ? "" : " (" + status.reason() + ")"));
