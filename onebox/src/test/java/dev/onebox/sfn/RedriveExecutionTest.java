@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionNotRedrivableException;
+import software.amazon.awssdk.services.sfn.model.ExecutionRedriveFilter;
 import software.amazon.awssdk.services.sfn.model.ExecutionRedriveStatus;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -133,6 +134,9 @@ class RedriveExecutionTest {
         assertEquals(1, done.redriveCount());
         assertEquals(redriveDate, done.redriveDate());
         assertEquals(ExecutionRedriveStatus.NOT_REDRIVABLE, done.redriveStatus());
+        assertEquals(List.of(exec), api.client().listExecutions(b -> b.stateMachineArn(arn)
+                .redriveFilter(ExecutionRedriveFilter.REDRIVEN)).executions().stream().map(e -> e.executionArn()).toList());
+        assertEquals(1, api.client().listExecutions(b -> b.stateMachineArn(arn)).executions().get(0).redriveCount());
         assertEquals("Execution is SUCCEEDED and cannot be redriven", done.redriveStatusReason());
         List<HistoryEvent> history = api.history(exec);
         HistoryEvent redriven = history.stream().filter(e -> e.type() == HistoryEventType.EXECUTION_REDRIVEN).findFirst()

@@ -239,8 +239,13 @@ public final class SfnApiServer implements AutoCloseable {
             case "ListExecutions": {
                 ExecutionStatus filter = r.get("statusFilter") == null ? null : ExecutionStatus.valueOf(oneOf(r,
                         "statusFilter", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"));
+                String redriven = r.get("redriveFilter") == null ? null
+                        : oneOf(r, "redriveFilter", "REDRIVEN", "NOT_REDRIVEN");
                 List<Object> list = new ArrayList<>();
                 for (ExecutionDescription d : sfn.listExecutions(stateMachineArn(r), filter)) {
+                    if (redriven != null && (d.redriveCount() > 0) != redriven.equals("REDRIVEN")) {
+                        continue;
+                    }
                     Map<String, Object> m = Json.object("executionArn", d.executionArn(), "stateMachineArn", d.stateMachineArn(),
                             "name", d.name(), "status", d.status().name(), "startDate", time(d.startDate()));
                     if (d.stopDate() != null) {
@@ -320,23 +325,20 @@ public final class SfnApiServer implements AutoCloseable {
         StateTest.Result result = sfn.testState(new StateTest.Request(definition, optStr(r, "stateName"),
                 input == null ? new LinkedHashMap<>() : input, vars, level, retryCount, mock), role);
         Map<String, Object> out = new LinkedHashMap<>();
-        if (result.output() != null) {
-            out.put("output", result.output());
-        }
-        if (result.error() != null) {
-            out.put("error", result.error());
-        }
-        if (result.cause() != null) {
-            out.put("cause", result.cause());
-        }
-        if (result.inspectionData() != null) {
-            out.put("inspectionData", result.inspectionData());
-        }
-        if (result.nextState() != null) {
-            out.put("nextState", result.nextState());
-        }
+        putPresent(out, "output", result.output());
+        putPresent(out, "error", result.error());
+        putPresent(out, "cause", result.cause());
+        putPresent(out, "inspectionData", result.inspectionData());
+        putPresent(out, "nextState", result.nextState());
         out.put("status", result.status());
         return out;
+    }
+
+    /** Members AWS leaves out when they have no value. */
+    private static void putPresent(Map<String, Object> m, String member, Object value) {
+        if (value != null) {
+            m.put(member, value);
+        }
     }
 
     private static Object jsonValue(String text, String code, String what) {
