@@ -49,6 +49,10 @@ public final class Interpreter {
      */
     public Object redrive(Program program) {
         Progress p = run.progress;
+        if (!p.resumable()) {
+            // stopped before its first state was entered: it starts again from the beginning
+            return run(program, run.input, new Variables(null), p, false);
+        }
         return run(program, p.input(), p.variables(), p, true);
     }
 
