@@ -8,6 +8,9 @@ import dev.onebox.sfn.asl.Interpreter;
 import dev.onebox.sfn.asl.InvalidDefinitionException;
 import dev.onebox.sfn.asl.Json;
 import dev.onebox.sfn.asl.Program;
+import dev.onebox.sfn.asl.Progress;
+import dev.onebox.sfn.asl.State;
+import dev.onebox.sfn.asl.StateTest;
 import dev.onebox.sfn.asl.RunContext;
 import dev.onebox.sfn.asl.SfnClock;
 import dev.onebox.sfn.asl.SfnException;
@@ -194,6 +197,14 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     public StateMachine createStateMachine(String name, String definitionJson, WorkflowType type,
                                            Map<String, String> substitutions, String roleArn) {
+        return createStateMachine(name, definitionJson, type, substitutions, roleArn, LoggingConfiguration.OFF,
+                TracingConfiguration.DISABLED);
+    }
+
+    /** CreateStateMachine with the logging and tracing settings to keep and describe. */
+    public StateMachine createStateMachine(String name, String definitionJson, WorkflowType type,
+                                           Map<String, String> substitutions, String roleArn,
+                                           LoggingConfiguration logging, TracingConfiguration tracing) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new SfnServiceException("InvalidName", "Invalid Name: '" + name + "'");
         }
@@ -206,7 +217,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         }
         String arn = "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + name;
         WorkflowType t = type == null ? WorkflowType.STANDARD : type;
-        StateMachine sm = new StateMachine(arn, name, t, definition, roleArn, clock.now(), program);
+        StateMachine sm = new StateMachine(arn, name, t, definition, roleArn, clock.now(), program, logging, tracing);
         StateMachine existing = stateMachines.putIfAbsent(arn, sm);
         if (existing != null) {
             if (!existing.definition().equals(definition) || existing.type() != t) {
@@ -241,15 +252,23 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     /** Replaces a state machine's definition (UpdateStateMachine). */
     public StateMachine updateStateMachine(String arn, String definitionJson, Map<String, String> substitutions) {
+        return updateStateMachine(arn, definitionJson, substitutions, null, null, null);
+    }
+
+    /** UpdateStateMachine: each of definition, role, logging and tracing that is not null replaces the current one. */
+    public StateMachine updateStateMachine(String arn, String definitionJson, Map<String, String> substitutions,
+                                           String roleArn, LoggingConfiguration logging, TracingConfiguration tracing) {
         StateMachine old = stateMachine(arn);
-        String definition = Definitions.substitute(definitionJson, substitutions);
+        String definition = definitionJson == null ? old.definition() : Definitions.substitute(definitionJson, substitutions);
         Program program;
         try {
             program = Definitions.compile(definition);
         } catch (InvalidDefinitionException e) {
             throw new SfnServiceException("InvalidDefinition", e.getMessage());
         }
-        StateMachine sm = new StateMachine(arn, old.name(), old.type(), definition, old.roleArn(), old.creationDate(), program);
+        StateMachine sm = new StateMachine(arn, old.name(), old.type(), definition,
+                roleArn == null ? old.roleArn() : roleArn, old.creationDate(), program,
+                logging == null ? old.logging() : logging, tracing == null ? old.tracing() : tracing);
         stateMachines.put(arn, sm);
         saved(sm);
         return sm;
@@ -430,6 +449,9 @@ public final class LocalStepFunctions implements AutoCloseable {
         RunContext run = new RunContext(e.arn(), name, sm.arn(), sm.name(), sm.roleArn(), parsed, clock, history, tasks,
                 threads, sm.type() == WorkflowType.EXPRESS);
         run.children = this::runMapChild;
+        if (sm.type() == WorkflowType.STANDARD) {
+            run.progress = new Progress();
+        }
         if (sm.program().timeoutSeconds() != null) {
             run.deadline = run.startTime.plusSeconds(sm.program().timeoutSeconds());
         }
@@ -462,9 +484,24 @@ public final class LocalStepFunctions implements AutoCloseable {
     }
 
     private void execute(Execution e) {
+        execute(e, false);
+    }
+
+    private void execute(Execution e, boolean redrive) {
+        java.util.concurrent.CompletableFuture<Void> attempt = e.attempt();
+        try {
+            attempt(e, redrive);
+        } finally {
+            attempt.complete(null);
+        }
+    }
+
+    private void attempt(Execution e, boolean redrive) {
         RunContext run = e.run();
         try {
-            Object out = new Interpreter(run).run(e.stateMachine().program(), run.input, new Variables(null));
+            Interpreter interpreter = new Interpreter(run);
+            Object out = redrive ? interpreter.redrive(e.stateMachine().program())
+                    : interpreter.run(e.stateMachine().program(), run.input, new Variables(null));
             String output = Json.write(out);
             end(e, ExecutionResult.succeeded(output), "ExecutionSucceeded",
                     Json.object("output", output, "outputDetails", Json.object("truncated", false)));
@@ -549,6 +586,119 @@ public final class LocalStepFunctions implements AutoCloseable {
         }
         out.sort(Comparator.comparing(ExecutionDescription::startDate).reversed());
         return out;
+    }
+
+    // ------------------------------------------------------------ TestState
+
+    /**
+     * TestState: runs one state once, outside any execution (no history, not listed), with the task resources,
+     * clock and threads of this service. An invalid definition is refused with InvalidDefinition.
+     */
+    public StateTest.Result testState(StateTest.Request request, String roleArn) {
+        State state;
+        try {
+            state = StateTest.compile(request.definition(), request.stateName());
+        } catch (InvalidDefinitionException e) {
+            throw new SfnServiceException("InvalidDefinition", e.getMessage());
+        }
+        String id = UUID.randomUUID().toString();
+        String machine = "TestStateMachine";
+        RunContext run = new RunContext("arn:aws:states:" + region + ":" + accountId + ":execution:" + machine + ":" + id,
+                id, "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + machine, machine,
+                roleArn == null ? "arn:aws:iam::" + accountId + ":role/StepFunctionsRole" : roleArn, request.input(),
+                clock, History.express(clock), tasks, threads, true);
+        return StateTest.run(state, request, run);
+    }
+
+    // ------------------------------------------------------------ redrive
+
+    /** How long after its end an execution may be redriven (AWS's redrivable period). */
+    public static final Duration REDRIVABLE_PERIOD = Duration.ofDays(14);
+
+    /** DescribeExecution's redriveStatus and, where AWS gives one, redriveStatusReason. */
+    public record RedriveStatus(String status, String reason) {
+    }
+
+    /**
+     * Whether RedriveExecution would restart the execution now, and why not: REDRIVABLE for a Standard execution that
+     * failed, timed out or was aborted within the last 14 days with room left in its history; REDRIVABLE_BY_MAP_RUN
+     * for an unsuccessful child execution of a DISTRIBUTED Map (its parent's redrive reruns it); NOT_REDRIVABLE
+     * otherwise.
+     */
+    public RedriveStatus redriveStatus(String executionArn) {
+        return redriveStatus(execution(executionArn));
+    }
+
+    private RedriveStatus redriveStatus(Execution e) {
+        ExecutionResult r = e.result();
+        RunContext run = e.run();
+        if (r == null) {
+            return new RedriveStatus("NOT_REDRIVABLE", "Execution is RUNNING and cannot be redriven");
+        }
+        if (r.status() == ExecutionStatus.SUCCEEDED) {
+            return new RedriveStatus("NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven");
+        }
+        if (e.stateMachine().type() == WorkflowType.EXPRESS || run.progress == null) {
+            return new RedriveStatus("NOT_REDRIVABLE", null);
+        }
+        if (run.parent != null) {
+            return new RedriveStatus("REDRIVABLE_BY_MAP_RUN", null);
+        }
+        if (!stateMachines.containsKey(e.stateMachine().arn())) {
+            return new RedriveStatus("NOT_REDRIVABLE", "State machine is in DELETING status.");
+        }
+        if (!e.history().roomForRedrive() || History.LIMIT_CAUSE.equals(r.cause())) {
+            return new RedriveStatus("NOT_REDRIVABLE", "Execution history event limit exceeded.");
+        }
+        if (e.stopDate().plus(REDRIVABLE_PERIOD).isBefore(clock.now())) {
+            return new RedriveStatus("NOT_REDRIVABLE", "Execution redrivable period exceeded.");
+        }
+        return new RedriveStatus("REDRIVABLE", null);
+    }
+
+    /**
+     * RedriveExecution: restarts a failed, timed-out or aborted Standard execution from the state(s) it did not
+     * finish, with the input they had; states that succeeded are not run again, and in a Parallel or Map state only
+     * the branches/iterations that failed or were aborted rerun. The history gets ExecutionRedriven and goes on.
+     * A repeated {@code clientToken} returns the earlier redrive. Refused with ExecutionNotRedrivable otherwise.
+     */
+    public Instant redriveExecution(String executionArn, String clientToken) {
+        Execution e = execution(executionArn);
+        Instant now = clock.now();
+        if (e.result() != null) {
+            // a stopped attempt ends at once, its thread soon after: it must have let go before the redrive runs
+            try {
+                e.attempt().get(1, TimeUnit.MINUTES);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException ex) {
+                // checked again below, under the lock
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (e) {
+            Instant earlier = e.redrivenWith(clientToken, now);
+            if (earlier != null) {
+                return earlier;
+            }
+            RedriveStatus status = redriveStatus(e);
+            if ("REDRIVABLE".equals(status.status()) && !e.attempt().isDone()) {
+                status = new RedriveStatus("NOT_REDRIVABLE", "The stopped attempt has not ended yet");
+            }
+            if (!"REDRIVABLE".equals(status.status())) {
+                throw new SfnServiceException("ExecutionNotRedrivable", "Execution is not redrivable: '" + executionArn
+                        + "'" + (status.reason() == null ? "" : " (" + status.reason() + ")"));
+            }
+            e.redrive(clientToken, now);
+            RunContext run = e.run();
+            run.redrive(e.stateMachine().program().timeoutSeconds());
+            e.history().reopen();
+            int count = run.redriveCount;
+            e.history().add("ExecutionRedriven", Json.object("redriveCount", count));
+        }
+        notifyStatus(e);
+        e.completion().whenComplete((r, ex) -> notifyStatus(e));
+        threads.submit(() -> execute(e, true));
+        return now;
     }
 
     public List<HistoryEvent> getExecutionHistory(String executionArn) {

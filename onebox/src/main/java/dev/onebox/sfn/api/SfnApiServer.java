@@ -5,6 +5,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
 import dev.onebox.sfn.LocalStepFunctions;
+import dev.onebox.sfn.LoggingConfiguration;
+import dev.onebox.sfn.ResourceArn;
+import dev.onebox.sfn.TracingConfiguration;
+import dev.onebox.sfn.asl.StateTest;
 import dev.onebox.sfn.SfnServiceException;
 import dev.onebox.sfn.StateMachine;
 import dev.onebox.sfn.WorkflowType;
@@ -19,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,9 +110,12 @@ public final class SfnApiServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             status = 400;
             response = Json.object("__type", "ValidationException", "message", e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // a defect here, not the caller's: the client gets AWS's InternalFailure, the stack trace goes to stderr
             status = 500;
-            response = Json.object("__type", "InternalFailure", "message", String.valueOf(e));
+            response = Json.object("__type", "InternalFailure", "message", "The request processing has failed because of an "
+                    + "unknown error, exception or failure (" + target + ")");
+            e.printStackTrace();
         }
         byte[] bytes = Json.write(response).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
@@ -124,25 +132,44 @@ public final class SfnApiServer implements AutoCloseable {
     private Object dispatch(String op, Map<?, ?> r) {
         switch (op) {
             case "CreateStateMachine": {
-                WorkflowType type = r.get("type") == null ? WorkflowType.STANDARD : WorkflowType.valueOf((String) r.get("type"));
-                String role = r.get("roleArn") instanceof String s ? s : "arn:aws:iam::123456789012:role/StepFunctionsRole";
-                StateMachine sm = sfn.createStateMachine(str(r, "name"), str(r, "definition"), type, Map.of(), role);
+                WorkflowType type = r.get("type") == null ? WorkflowType.STANDARD
+                        : WorkflowType.valueOf(oneOf(r, "type", "STANDARD", "EXPRESS"));
+                String name = str(r, "name");
+                String definition = str(r, "definition");
+                String role = str(r, "roleArn");
+                ResourceArn.role(role);
+                StateMachine sm = sfn.createStateMachine(name, definition, type, Map.of(), role,
+                        logging(r, LoggingConfiguration.OFF), tracing(r, TracingConfiguration.DISABLED));
                 return Json.object("stateMachineArn", sm.arn(), "creationDate", time(sm.creationDate()));
             }
             case "UpdateStateMachine": {
-                StateMachine sm = sfn.updateStateMachine(str(r, "stateMachineArn"), str(r, "definition"), Map.of());
+                String arn = stateMachineArn(r);
+                String definition = optStr(r, "definition");
+                String role = optStr(r, "roleArn");
+                if (role != null) {
+                    ResourceArn.role(role);
+                }
+                if (definition == null && role == null && r.get("loggingConfiguration") == null
+                        && r.get("tracingConfiguration") == null) {
+                    throw new SfnServiceException("MissingRequiredParameter", "Either the definition, the role ARN, "
+                            + "the LoggingConfiguration, or the TracingConfiguration must be specified");
+                }
+                sfn.updateStateMachine(arn, definition, Map.of(), role, logging(r, null), tracing(r, null));
                 return Json.object("updateDate", time(Instant.now()), "revisionId", "1");
             }
             case "DescribeStateMachine": {
-                StateMachine sm = sfn.stateMachine(str(r, "stateMachineArn"));
+                StateMachine sm = sfn.stateMachine(stateMachineArn(r));
                 return Json.object("stateMachineArn", sm.arn(), "name", sm.name(), "status", "ACTIVE",
                         "definition", sm.definition(), "roleArn", sm.roleArn(), "type", sm.type().name(),
-                        "creationDate", time(sm.creationDate()));
+                        "creationDate", time(sm.creationDate()), "loggingConfiguration", logging(sm.logging()),
+                        "tracingConfiguration", Json.object("enabled", sm.tracing().enabled()));
             }
             case "DescribeStateMachineForExecution": {
-                StateMachine sm = sfn.execution(str(r, "executionArn")).stateMachine();
+                StateMachine sm = sfn.execution(executionArn(r)).stateMachine();
                 return Json.object("stateMachineArn", sm.arn(), "name", sm.name(), "definition", sm.definition(),
-                        "roleArn", sm.roleArn(), "updateDate", time(sm.creationDate()));
+                        "roleArn", sm.roleArn(), "updateDate", time(sm.creationDate()),
+                        "loggingConfiguration", logging(sm.logging()),
+                        "tracingConfiguration", Json.object("enabled", sm.tracing().enabled()));
             }
             case "ValidateStateMachineDefinition": {
                 List<Object> diagnostics = new ArrayList<>();
@@ -161,7 +188,7 @@ public final class SfnApiServer implements AutoCloseable {
                         "truncated", false);
             }
             case "DeleteStateMachine":
-                sfn.deleteStateMachine(str(r, "stateMachineArn"));
+                sfn.deleteStateMachine(stateMachineArn(r));
                 return Map.of();
             case "ListStateMachines": {
                 List<Object> list = new ArrayList<>();
@@ -172,38 +199,68 @@ public final class SfnApiServer implements AutoCloseable {
                 return page(list, r, "stateMachines");
             }
             case "StartExecution": {
-                ExecutionDescription d = sfn.startExecution(str(r, "stateMachineArn"), (String) r.get("name"),
-                        (String) r.get("input"));
+                ExecutionDescription d = sfn.startExecution(stateMachineArn(r), optStr(r, "name"), optStr(r, "input"));
                 return Json.object("executionArn", d.executionArn(), "startDate", time(d.startDate()));
             }
             case "StartSyncExecution": {
-                ExecutionDescription d = sfn.startSyncExecution(str(r, "stateMachineArn"), (String) r.get("name"),
-                        (String) r.get("input"));
-                Map<String, Object> m = describe(d);
+                String arn = stateMachineArn(r);
+                if (sfn.stateMachine(arn).type() != WorkflowType.EXPRESS) {
+                    throw new SfnServiceException("StateMachineTypeNotSupported",
+                            "This operation is not supported by this type of state machine: '" + arn + "'");
+                }
+                ExecutionDescription d = sfn.startSyncExecution(arn, optStr(r, "name"), optStr(r, "input"));
+                Map<String, Object> m = execution(d);
                 m.put("billingDetails", Json.object("billedMemoryUsedInMB", 64, "billedDurationInMilliseconds", 100));
                 return m;
             }
-            case "DescribeExecution":
-                return describe(sfn.describeExecution(str(r, "executionArn")));
+            case "DescribeExecution": {
+                String arn = executionArn(r);
+                ExecutionDescription d = sfn.describeExecution(arn);
+                Map<String, Object> m = execution(d);
+                m.put("redriveCount", d.redriveCount());
+                if (d.redriveDate() != null) {
+                    m.put("redriveDate", time(d.redriveDate()));
+                }
+                LocalStepFunctions.RedriveStatus redrive = sfn.redriveStatus(arn);
+                m.put("redriveStatus", redrive.status());
+                if (redrive.reason() != null) {
+                    m.put("redriveStatusReason", redrive.reason());
+                }
+                return m;
+            }
             case "StopExecution": {
-                ExecutionDescription d = sfn.stopExecution(str(r, "executionArn"), (String) r.get("error"), (String) r.get("cause"));
+                ExecutionDescription d = sfn.stopExecution(executionArn(r), optStr(r, "error"), optStr(r, "cause"));
                 return Json.object("stopDate", time(d.stopDate() == null ? Instant.now() : d.stopDate()));
             }
+            case "RedriveExecution": {
+                Instant date = sfn.redriveExecution(executionArn(r), optStr(r, "clientToken"));
+                return Json.object("redriveDate", time(date));
+            }
             case "ListExecutions": {
-                ExecutionStatus filter = r.get("statusFilter") == null ? null : ExecutionStatus.valueOf((String) r.get("statusFilter"));
+                ExecutionStatus filter = r.get("statusFilter") == null ? null : ExecutionStatus.valueOf(oneOf(r,
+                        "statusFilter", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"));
+                String redriven = r.get("redriveFilter") == null ? null
+                        : oneOf(r, "redriveFilter", "REDRIVEN", "NOT_REDRIVEN");
                 List<Object> list = new ArrayList<>();
-                for (ExecutionDescription d : sfn.listExecutions(str(r, "stateMachineArn"), filter)) {
+                for (ExecutionDescription d : sfn.listExecutions(stateMachineArn(r), filter)) {
+                    if (redriven != null && (d.redriveCount() > 0) != redriven.equals("REDRIVEN")) {
+                        continue;
+                    }
                     Map<String, Object> m = Json.object("executionArn", d.executionArn(), "stateMachineArn", d.stateMachineArn(),
                             "name", d.name(), "status", d.status().name(), "startDate", time(d.startDate()));
                     if (d.stopDate() != null) {
                         m.put("stopDate", time(d.stopDate()));
+                    }
+                    m.put("redriveCount", d.redriveCount());
+                    if (d.redriveDate() != null) {
+                        m.put("redriveDate", time(d.redriveDate()));
                     }
                     list.add(m);
                 }
                 return page(list, r, "executions");
             }
             case "GetExecutionHistory": {
-                List<HistoryEvent> events = new ArrayList<>(sfn.getExecutionHistory(str(r, "executionArn")));
+                List<HistoryEvent> events = new ArrayList<>(sfn.getExecutionHistory(executionArn(r)));
                 if (Boolean.TRUE.equals(r.get("reverseOrder"))) {
                     Collections.reverse(events);
                 }
@@ -214,11 +271,13 @@ public final class SfnApiServer implements AutoCloseable {
                 }
                 return page(list, r, "events");
             }
+            case "TestState":
+                return testState(r);
             case "SendTaskSuccess":
                 sfn.sendTaskSuccess(str(r, "taskToken"), str(r, "output"));
                 return Map.of();
             case "SendTaskFailure":
-                sfn.sendTaskFailure(str(r, "taskToken"), (String) r.get("error"), (String) r.get("cause"));
+                sfn.sendTaskFailure(str(r, "taskToken"), optStr(r, "error"), optStr(r, "cause"));
                 return Map.of();
             case "SendTaskHeartbeat":
                 sfn.sendTaskHeartbeat(str(r, "taskToken"));
@@ -228,13 +287,159 @@ public final class SfnApiServer implements AutoCloseable {
         }
     }
 
+    /** TestState: one state (or, with stateName, one state of a whole definition) run once; see {@link StateTest}. */
+    private Object testState(Map<?, ?> r) {
+        String definition = str(r, "definition");
+        String role = optStr(r, "roleArn");
+        if (role != null) {
+            ResourceArn.role(role);
+        }
+        StateTest.Level level = r.get("inspectionLevel") == null ? StateTest.Level.INFO
+                : StateTest.Level.valueOf(oneOf(r, "inspectionLevel", "INFO", "DEBUG", "TRACE"));
+        if (r.get("revealSecrets") != null && !(r.get("revealSecrets") instanceof Boolean)) {
+            throw serialization("revealSecrets", "a boolean");
+        }
+        Object input = jsonValue(optStr(r, "input"), "InvalidExecutionInput", "Invalid State Machine Execution Input");
+        Object variables = jsonValue(optStr(r, "variables"), "ValidationException", "Invalid variables");
+        if (variables != null && !(variables instanceof Map)) {
+            throw new SfnServiceException("ValidationException", "Invalid variables: '" + optStr(r, "variables")
+                    + "' is not a JSON object");
+        }
+        int retryCount = 0;
+        if (r.get("stateConfiguration") instanceof Map<?, ?> config && config.get("retrierRetryCount") != null) {
+            if (!(config.get("retrierRetryCount") instanceof Number n) || n.intValue() < 0) {
+                throw serialization("stateConfiguration.retrierRetryCount", "a non-negative integer");
+            }
+            retryCount = n.intValue();
+        }
+        StateTest.Mock mock = null;
+        if (r.get("mock") instanceof Map<?, ?> m) {
+            if (m.get("errorOutput") instanceof Map<?, ?> err) {
+                mock = new StateTest.Mock(null, optStr(err, "error"), optStr(err, "cause"));
+            } else {
+                mock = new StateTest.Mock(jsonValue(str(m, "result"), "ValidationException", "Invalid mock result"), null, null);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> vars = (Map<String, Object>) variables;
+        StateTest.Result result = sfn.testState(new StateTest.Request(definition, optStr(r, "stateName"),
+                input == null ? new LinkedHashMap<>() : input, vars, level, retryCount, mock), role);
+        Map<String, Object> out = new LinkedHashMap<>();
+        putPresent(out, "output", result.output());
+        putPresent(out, "error", result.error());
+        putPresent(out, "cause", result.cause());
+        putPresent(out, "inspectionData", result.inspectionData());
+        putPresent(out, "nextState", result.nextState());
+        out.put("status", result.status());
+        return out;
+    }
+
+    /** Members AWS leaves out when they have no value. */
+    private static void putPresent(Map<String, Object> m, String member, Object value) {
+        if (value != null) {
+            m.put(member, value);
+        }
+    }
+
+    private static Object jsonValue(String text, String code, String what) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new SfnServiceException(code, what + ": '" + e.getMessage() + "'");
+        }
+    }
+
+    private static String stateMachineArn(Map<?, ?> r) {
+        String arn = str(r, "stateMachineArn");
+        ResourceArn.stateMachine(arn);
+        return arn;
+    }
+
+    private static String executionArn(Map<?, ?> r) {
+        String arn = str(r, "executionArn");
+        ResourceArn.execution(arn);
+        return arn;
+    }
+
+    private static LoggingConfiguration logging(Map<?, ?> r, LoggingConfiguration absent) {
+        Object v = r.get("loggingConfiguration");
+        if (v == null) {
+            return absent;
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw serialization("loggingConfiguration", "an object");
+        }
+        String level = m.get("level") == null ? "OFF" : oneOf(m, "level", "ALL", "ERROR", "FATAL", "OFF");
+        List<String> groups = new ArrayList<>();
+        if (m.get("destinations") instanceof List<?> destinations) {
+            for (Object d : destinations) {
+                if (d instanceof Map<?, ?> dm && dm.get("cloudWatchLogsLogGroup") instanceof Map<?, ?> g
+                        && g.get("logGroupArn") instanceof String arn) {
+                    groups.add(arn);
+                } else {
+                    throw new SfnServiceException("InvalidLoggingConfiguration",
+                            "Invalid Logging Configuration: a destination must name a cloudWatchLogsLogGroup's logGroupArn");
+                }
+            }
+        }
+        return new LoggingConfiguration(level, Boolean.TRUE.equals(m.get("includeExecutionData")), groups);
+    }
+
+    private static Map<String, Object> logging(LoggingConfiguration c) {
+        Map<String, Object> m = Json.object("level", c.level(), "includeExecutionData", c.includeExecutionData());
+        if (!c.logGroupArns().isEmpty()) {
+            List<Object> destinations = new ArrayList<>();
+            for (String arn : c.logGroupArns()) {
+                destinations.add(Json.object("cloudWatchLogsLogGroup", Json.object("logGroupArn", arn)));
+            }
+            m.put("destinations", destinations);
+        }
+        return m;
+    }
+
+    private static TracingConfiguration tracing(Map<?, ?> r, TracingConfiguration absent) {
+        Object v = r.get("tracingConfiguration");
+        if (v == null) {
+            return absent;
+        }
+        if (!(v instanceof Map<?, ?> m) || m.get("enabled") != null && !(m.get("enabled") instanceof Boolean)) {
+            throw serialization("tracingConfiguration", "an object with a boolean 'enabled'");
+        }
+        return new TracingConfiguration(Boolean.TRUE.equals(m.get("enabled")));
+    }
+
     private static String str(Map<?, ?> r, String field) {
         Object v = r.get(field);
-        if (!(v instanceof String s)) {
+        if (v == null) {
             throw new SfnServiceException("ValidationException", "1 validation error detected: Value null at '" + field
                     + "' failed to satisfy constraint: Member must not be null");
         }
+        if (!(v instanceof String s)) {
+            throw serialization(field, "a string");
+        }
         return s;
+    }
+
+    private static String optStr(Map<?, ?> r, String field) {
+        return r.get(field) == null ? null : str(r, field);
+    }
+
+    /** An enum member: one of the allowed values, or AWS's validation error listing them. */
+    private static String oneOf(Map<?, ?> r, String field, String... allowed) {
+        String v = str(r, field);
+        if (!List.of(allowed).contains(v)) {
+            throw new SfnServiceException("ValidationException", "1 validation error detected: Value '" + v + "' at '"
+                    + field + "' failed to satisfy constraint: Member must satisfy enum value set: "
+                    + "[" + String.join(", ", allowed) + "]");
+        }
+        return v;
+    }
+
+    private static SfnServiceException serialization(String field, String expected) {
+        return new SfnServiceException("SerializationException", "The value of '" + field + "' must be " + expected);
     }
 
     /** Epoch seconds with milliseconds, as the JSON 1.0 protocol carries timestamps. */
@@ -242,7 +447,7 @@ public final class SfnApiServer implements AutoCloseable {
         return i.toEpochMilli() / 1000.0;
     }
 
-    private static Map<String, Object> describe(ExecutionDescription d) {
+    private static Map<String, Object> execution(ExecutionDescription d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("executionArn", d.executionArn());
         m.put("stateMachineArn", d.stateMachineArn());
@@ -284,16 +489,41 @@ public final class SfnApiServer implements AutoCloseable {
         return m;
     }
 
-    /** maxResults/nextToken paging over a list (nextToken is the offset). */
+    /**
+     * maxResults/nextToken paging over a list. The token is opaque to clients (the list it pages and the offset,
+     * base64url); one that is not a token of this list is refused with InvalidToken, as AWS does.
+     */
     private static Map<String, Object> page(List<Object> all, Map<?, ?> r, String member) {
-        int max = r.get("maxResults") instanceof Number n && n.intValue() > 0 ? n.intValue() : 1000;
-        int from = r.get("nextToken") instanceof String t ? Integer.parseInt(t) : 0;
+        Object maxValue = r.get("maxResults");
+        if (maxValue != null && (!(maxValue instanceof Number n) || n.intValue() < 0 || n.intValue() > 1000)) {
+            throw new SfnServiceException("ValidationException", "1 validation error detected: Value '" + maxValue
+                    + "' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000");
+        }
+        int max = maxValue instanceof Number n && n.intValue() > 0 ? n.intValue() : 1000;
+        String token = optStr(r, "nextToken");
+        int from = token == null ? 0 : offset(token, member);
         int to = Math.min(all.size(), from + max);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(member, new ArrayList<>(all.subList(Math.min(from, all.size()), to)));
         if (to < all.size()) {
-            m.put("nextToken", String.valueOf(to));
+            m.put("nextToken", Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((member + ":" + to).getBytes(StandardCharsets.UTF_8)));
         }
         return m;
+    }
+
+    private static int offset(String token, String member) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (text.startsWith(member + ":")) {
+                int offset = Integer.parseInt(text.substring(member.length() + 1));
+                if (offset > 0) {
+                    return offset;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64 or not a number: refused below, as any other token that is not ours
+        }
+        throw new SfnServiceException("InvalidToken", "Invalid Token: '" + token + "'");
     }
 }

@@ -125,6 +125,16 @@ public final class History {
         return id;
     }
 
+    /** RedriveExecution: the closed history takes events again, numbered on from its last one. */
+    public synchronized void reopen() {
+        closed = false;
+    }
+
+    /** Whether an execution with this history may be redriven: room for ExecutionRedriven and one more event. */
+    public synchronized boolean roomForRedrive() {
+        return lastId < limit - 1;
+    }
+
     public synchronized List<HistoryEvent> events() {
         return List.copyOf(events);
     }

@@ -40,8 +40,44 @@ public final class Interpreter {
 
     /** Runs a whole program; returns its output or throws the unhandled SfnException. */
     public Object run(Program program, Object input, Variables variables) {
-        State s = program.start();
-        Object data = input;
+        return run(program, input, variables, run.progress, false);
+    }
+
+    /**
+     * RedriveExecution: resumes the program at the state that was in progress when the execution ended, with the
+     * input and variables it had; a Parallel or Map state in progress reruns only its unfinished branches/iterations.
+     */
+    public Object redrive(Program program) {
+        Progress p = run.progress;
+        if (!p.resumable()) {
+            // stopped before its first state was entered: it starts again from the beginning
+            return run(program, run.input, new Variables(null), p, false);
+        }
+        return run(program, p.input(), p.variables(), p, true);
+    }
+
+    /** TestState: runs one state once; Retry is reported (not slept on) and no history is kept. */
+    Object test(State s, Object input, Variables variables, StateTest.Inspection inspection) {
+        Step step = new Step();
+        step.test = inspection;
+        Object out = runState(s, input, variables, step);
+        inspection.next = step.next == null ? null : step.next.name;
+        return out;
+    }
+
+    private Object run(Program program, Object input, Variables variables, Progress progress, boolean resume) {
+        State s;
+        Object data;
+        Variables vars = variables;
+        boolean resuming = resume && progress != null && progress.resumable();
+        if (resuming) {
+            s = program.states().get(progress.state());
+            data = progress.input();
+            vars = progress.variables();
+        } else {
+            s = program.start();
+            data = input;
+        }
         Instant deadline = run.deadline;
         while (true) {
             if (run.stopped()) {
@@ -51,8 +87,14 @@ public final class Interpreter {
                 throw new ExecutionTimedOut();
             }
             Step step = new Step();
-            Object out = runState(s, data, variables, step);
+            step.progress = progress;
+            step.resume = resuming;
+            resuming = false;
+            Object out = runState(s, data, vars, step);
             if (step.next == null) {
+                if (progress != null) {
+                    progress.finish(out);
+                }
                 return out;
             }
             data = out;
@@ -60,18 +102,35 @@ public final class Interpreter {
         }
     }
 
-    /** Where a state goes next (null: the program ends). */
+    /** Where a state goes next (null: the program ends), and how it is run. */
     private static final class Step {
         State next;
         long enteredId;
+        /** The graph's progress (Standard executions), or null. */
+        Progress progress;
+        /** Redrive: the state continues where it was; it is not entered again. */
+        boolean resume;
+        /** TestState: what the state did, step by step; null in executions. */
+        StateTest.Inspection test;
     }
 
     private Object runState(State s, Object input, Variables vars, Step step) {
         final Object stateInput = input;
-        long entered = recording
-                ? history.add(s.type + "StateEntered", Json.object("name", s.name, "input", Json.lazy(stateInput)))
-                : history.count(1);
+        long entered;
+        if (step.resume) {
+            entered = step.progress.enteredId();
+        } else {
+            entered = recording
+                    ? history.add(s.type + "StateEntered", Json.object("name", s.name, "input", Json.lazy(stateInput)))
+                    : history.count(1);
+            if (step.progress != null) {
+                step.progress.enter(s.name, stateInput, vars, entered);
+            }
+        }
         step.enteredId = entered;
+        if (step.test != null) {
+            step.test.put("input", stateInput);
+        }
         int retryCount = 0;
         int[] attempts = s.retry.isEmpty() ? null : new int[s.retry.size()];
         while (true) {
@@ -102,6 +161,13 @@ public final class Interpreter {
                             break;
                         }
                     }
+                    if (r != null && step.test != null) {
+                        if (step.test.retrierRetryCount() < r.maxAttempts()) {
+                            step.test.retriable(err);
+                            return null;
+                        }
+                        r = null;
+                    }
                     if (r != null && attempts[idx] < r.maxAttempts()) {
                         double delay = r.intervalSeconds() * Math.pow(r.backoffRate(), attempts[idx]);
                         if (r.maxDelaySeconds() != null) {
@@ -113,13 +179,21 @@ public final class Interpreter {
                         attempts[idx]++;
                         retryCount++;
                         sleep(Duration.ofNanos((long) (delay * 1e9)));
+                        step.resume = false;
+                        if (step.progress != null) {
+                            step.progress.restartState();
+                        }
                         continue;
                     }
                 }
                 if (!s.catchers.isEmpty() && !Errors.RUNTIME.equals(err.error())) {
                     for (State.Catcher c : s.catchers) {
                         if (c.matches(err.error())) {
-                            return caught(s, c, stateInput, vars, err, step, retryCount);
+                            Object out = caught(s, c, stateInput, vars, err, step, retryCount);
+                            if (step.test != null) {
+                                step.test.caught(err);
+                            }
+                            return out;
                         }
                     }
                 }
@@ -334,6 +408,10 @@ public final class Interpreter {
             throw new FailState(error, cause);
         }
         Object in = applyInputPath(s, raw);
+        StateTest.Inspection test = step.test;
+        if (test != null) {
+            test.put("afterInputPath", in);
+        }
         Scope scope = raw.with(in);
         Object result;
         if (s instanceof State.Pass p) {
@@ -341,6 +419,9 @@ public final class Interpreter {
                 result = p.result;
             } else if (p.parameters != null) {
                 result = p.parameters.evaluate(scope);
+                if (test != null) {
+                    test.put("afterParameters", result);
+                }
             } else {
                 result = in;
             }
@@ -357,21 +438,27 @@ public final class Interpreter {
             return applyOutputPath(s, scope, in);
         } else if (s instanceof State.Task t) {
             Object params = s.parameters != null ? s.parameters.evaluate(scope) : in;
-            result = task(t, params, token, scope);
-            if (s.resultSelector != null) {
-                result = s.resultSelector.evaluate(scope.with(result));
+            if (test != null) {
+                test.put("afterParameters", params);
             }
+            result = task(t, params, token, scope, step);
         } else if (s instanceof State.Parallel p) {
             Object branchInput = s.parameters != null ? s.parameters.evaluate(scope) : in;
-            result = parallel(p, branchInput, vars);
-            if (s.resultSelector != null) {
-                result = s.resultSelector.evaluate(scope.with(result));
+            if (test != null) {
+                test.put("afterParameters", branchInput);
             }
+            result = parallel(p, branchInput, vars, step);
         } else {
             State.MapState m = (State.MapState) s;
-            result = map(m, scope, vars, retryCount);
-            if (s.resultSelector != null) {
-                result = s.resultSelector.evaluate(scope.with(result));
+            result = map(m, scope, vars, retryCount, step);
+        }
+        if (test != null) {
+            test.put("result", result);
+        }
+        if (s.resultSelector != null) {
+            result = s.resultSelector.evaluate(scope.with(result));
+            if (test != null) {
+                test.put("afterResultSelector", result);
             }
         }
         if (s.assign != null) {
@@ -379,6 +466,9 @@ public final class Interpreter {
         }
         checkSize(s, result);
         Object out = applyResultPath(s, rawInput, result);
+        if (test != null) {
+            test.put("afterResultPath", out);
+        }
         step.next = s.nextState;
         return applyOutputPath(s, raw, out);
     }
@@ -453,12 +543,21 @@ public final class Interpreter {
             hasResult = false;
         } else if (s instanceof State.Task t) {
             Object args = s.arguments != null ? s.arguments.evaluate(scope) : rawInput;
-            result = task(t, args, token, scope);
+            if (step.test != null) {
+                step.test.put("afterArguments", args);
+            }
+            result = task(t, args, token, scope, step);
         } else if (s instanceof State.Parallel p) {
             Object args = s.arguments != null ? s.arguments.evaluate(scope) : rawInput;
-            result = parallel(p, args, vars);
+            if (step.test != null) {
+                step.test.put("afterArguments", args);
+            }
+            result = parallel(p, args, vars, step);
         } else {
-            result = map((State.MapState) s, scope, vars, retryCount);
+            result = map((State.MapState) s, scope, vars, retryCount, step);
+        }
+        if (step.test != null && hasResult) {
+            step.test.put("result", result);
         }
         Scope after = hasResult ? scope.withResult(result) : scope;
         Map<String, Object> assigned = s.assign == null ? null : assignValues(s.assign, after);
@@ -543,7 +642,7 @@ public final class Interpreter {
 
     // ---------------------------------------------------------------- Task
 
-    private Object task(State.Task t, Object params, String token, Scope scope) {
+    private Object task(State.Task t, Object params, String token, Scope scope, Step step) {
         String resource = t.resource;
         Integer timeout = t.timeoutSeconds;
         if (t.timeoutSecondsDynamic != null) {
@@ -577,7 +676,9 @@ public final class Interpreter {
             history.count(2);
         }
         try {
-            Object result = run.tasks.execute(new TaskCall(resource, params, t.name, token, timeout, heartbeat, run));
+            Object result = step.test != null && step.test.mocked()
+                    ? step.test.mockResult()
+                    : run.tasks.execute(new TaskCall(resource, params, t.name, token, timeout, heartbeat, run));
             if (recording) {
                 if (lambdaArn) {
                     history.add("LambdaFunctionSucceeded", Json.object("output", Json.lazy(result)));
@@ -624,21 +725,26 @@ public final class Interpreter {
 
     // ---------------------------------------------------------------- Parallel
 
-    private Object parallel(State.Parallel p, Object input, Variables vars) {
-        history.add("ParallelStateStarted", Map::of);
+    private Object parallel(State.Parallel p, Object input, Variables vars, Step step) {
+        Progress progress = step.progress;
+        boolean resume = step.resume;
+        if (!resume) {
+            history.add("ParallelStateStarted", Map::of);
+        }
         int n = p.branches.size();
         Object[] results = new Object[n];
         try {
             boolean threaded = n > 1 && p.branches.stream().anyMatch(Program::blocking);
             if (threaded) {
                 List<java.util.concurrent.Callable<Object>> branches = new ArrayList<>();
-                for (Program b : p.branches) {
-                    branches.add(() -> run(b, input, new Variables(vars)));
+                for (int i = 0; i < n; i++) {
+                    final int idx = i;
+                    branches.add(() -> branch(p.branches.get(idx), input, vars, progress, idx, resume));
                 }
                 runAll(branches, results, null, Integer.MAX_VALUE);
             } else {
                 for (int i = 0; i < n; i++) {
-                    results[i] = run(p.branches.get(i), input, new Variables(vars));
+                    results[i] = branch(p.branches.get(i), input, vars, progress, i, resume);
                 }
             }
         } catch (SfnException e) {
@@ -651,6 +757,15 @@ public final class Interpreter {
             out.add(o);
         }
         return out;
+    }
+
+    /** One Parallel branch; on a redrive a branch that finished gives its output again without running. */
+    private Object branch(Program b, Object input, Variables vars, Progress progress, int index, boolean resume) {
+        Progress own = progress == null ? null : progress.child(index);
+        if (resume && own.finished()) {
+            return own.output();
+        }
+        return run(b, input, new Variables(vars), own, resume);
     }
 
     /** Inline Map iterations run at most this many at a time when MaxConcurrency is 0 (as on AWS). */
@@ -716,7 +831,9 @@ public final class Interpreter {
 
     // ---------------------------------------------------------------- Map
 
-    private Object map(State.MapState m, Scope scope, Variables vars, int retryCount) {
+    private Object map(State.MapState m, Scope scope, Variables vars, int retryCount, Step step) {
+        Progress progress = step.progress;
+        boolean resume = step.resume;
         Object itemsValue;
         if (m.readerResource != null) {
             itemsValue = ItemReader.read(m, scope, run);
@@ -753,11 +870,18 @@ public final class Interpreter {
         int maxConcurrency = maxConcurrency(m, scope);
         double toleratedCount = tolerated(m, scope, true);
         double toleratedPercent = tolerated(m, scope, false);
-        history.add("MapStateStarted", () -> Json.object("length", items.size()));
-        final String mapRunId = m.distributed ? UUID.randomUUID().toString() : null;
+        if (!resume) {
+            history.add("MapStateStarted", () -> Json.object("length", items.size()));
+        }
+        final String mapRunId = !m.distributed ? null
+                : resume && progress.mapRunId() != null ? progress.mapRunId() : UUID.randomUUID().toString();
         if (m.distributed) {
             String mapRunArn = run.stateMachineArn.replace(":stateMachine:", ":mapRun:") + "/" + m.label + ":" + mapRunId;
-            history.add("MapRunStarted", () -> Json.object("mapRunArn", mapRunArn));
+            boolean redriven = resume && mapRunId.equals(progress.mapRunId());
+            history.add(redriven ? "MapRunRedriven" : "MapRunStarted", () -> Json.object("mapRunArn", mapRunArn));
+            if (progress != null) {
+                progress.mapRunId(mapRunId);
+            }
         }
         int n = items.size();
         Object[] results = new Object[n];
@@ -770,14 +894,14 @@ public final class Interpreter {
                 for (int i = 0; i < n; i++) {
                     final int idx = i;
                     final Object item = items.get(i);
-                    iterations.add(() -> iteration(m, scope, vars, idx, item, retryCount, mapRunId));
+                    iterations.add(() -> iteration(m, scope, vars, idx, item, retryCount, mapRunId, progress, resume));
                 }
                 runAll(iterations, results, tolerant ? failures : null,
                         maxConcurrency > 0 ? maxConcurrency : m.distributed ? 1000 : INLINE_MAP_CONCURRENCY);
             } else {
                 for (int i = 0; i < n; i++) {
                     try {
-                        results[i] = iteration(m, scope, vars, i, items.get(i), retryCount, mapRunId);
+                        results[i] = iteration(m, scope, vars, i, items.get(i), retryCount, mapRunId, progress, resume);
                     } catch (SfnException e) {
                         if (!tolerant) {
                             throw e;
@@ -843,7 +967,11 @@ public final class Interpreter {
     }
 
     private Object iteration(State.MapState m, Scope scope, Variables vars, int index, Object item, int retryCount,
-                             String mapRunId) {
+                             String mapRunId, Progress progress, boolean resume) {
+        Progress own = progress == null ? null : progress.child(index);
+        if (resume && own.finished()) {
+            return own.output(); // a redrive reruns only the iterations that failed or were aborted
+        }
         Object input = item;
         if (m.itemSelector != null) {
             Supplier<Object> ctx = () -> run.contextObject(m.name, run.clock.now(), retryCount, null, item, index);
@@ -856,7 +984,11 @@ public final class Interpreter {
             boolean express = "EXPRESS".equals(m.executionType);
             ChildExecutions children = run.children;
             if (children != null) {
-                return children.run(run, run.stateMachineName + "/" + m.label, mapRunId, index, m.processor, input, express);
+                Object out = children.run(run, run.stateMachineName + "/" + m.label, mapRunId, index, m.processor, input, express);
+                if (own != null) {
+                    own.finish(out);
+                }
+                return out;
             }
             RunContext child = new RunContext(run.executionArn + ":" + index, run.executionName + "/" + index,
                     run.stateMachineArn, run.stateMachineName, run.roleArn, input, run.clock,
@@ -865,7 +997,7 @@ public final class Interpreter {
         }
         history.add("MapIterationStarted", () -> Json.object("name", m.name, "index", index));
         try {
-            Object out = run(m.processor, input, new Variables(vars));
+            Object out = run(m.processor, input, new Variables(vars), own, resume);
             history.add("MapIterationSucceeded", () -> Json.object("name", m.name, "index", index));
             return out;
         } catch (SfnException e) {

@@ -127,7 +127,7 @@ public final class JsonataExpression {
                     + "' threw an error during evaluation. " + e.getMessage());
         } catch (RuntimeException e) {
             throw SfnException.query("The JSONata expression '" + source + "' specified for the field '" + field
-                    + "' threw an error during evaluation. " + e);
+                    + "' threw an error during evaluation. " + e.getMessage());
         }
         if (r == null) {
             return Path.MISSING;

@@ -52,6 +52,12 @@ public final class RunContext {
     /** When the state machine's TimeoutSeconds runs out, or null. */
     public volatile Instant deadline;
 
+    /** How far a Standard execution got, for RedriveExecution; null for Express executions. */
+    public volatile Progress progress;
+
+    /** How often RedriveExecution restarted this execution ({@code $$.Execution.RedriveCount}). */
+    public volatile int redriveCount;
+
     /** The execution that started this one as a DISTRIBUTED Map item, if any: stopping it stops this. */
     public volatile RunContext parent;
 
@@ -63,6 +69,16 @@ public final class RunContext {
         stopped = true;
     }
 
+    /**
+     * RedriveExecution: the execution runs again; the state machine's TimeoutSeconds counts from now, as AWS resets
+     * it on a redrive.
+     */
+    public void redrive(Integer timeoutSeconds) {
+        redriveCount++;
+        deadline = timeoutSeconds == null ? null : clock.now().plusSeconds(timeoutSeconds);
+        stopped = false;
+    }
+
     /** The context object {@code $$} for a state. */
     public Map<String, Object> contextObject(String stateName, Instant entered, int retryCount, String taskToken,
                                              Object mapItem, int mapIndex) {
@@ -72,7 +88,7 @@ public final class RunContext {
         execution.put("Name", executionName);
         execution.put("RoleArn", roleArn);
         execution.put("StartTime", startTimeText);
-        execution.put("RedriveCount", 0);
+        execution.put("RedriveCount", redriveCount);
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("EnteredTime", TIMESTAMP.format(entered));
         state.put("Name", stateName);

@@ -31,6 +31,11 @@ public final class Variables {
         own.putAll(values);
     }
 
+    /** This scope's own assignments (a copy), as TestState shows them. */
+    synchronized Map<String, Object> own() {
+        return new java.util.TreeMap<>(own);
+    }
+
     void bindInto(Jsonata.Frame frame) {
         if (parent != null) {
             parent.bindInto(frame);
