@@ -292,7 +292,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         }
         JsonNode json = SubmissionJson.read(bytes);
         submitted.body = json;
-        submitted.events = json.isArray() ? Math.max(1, json.size()) : 1;
+        if (json != null && json.isArray()) submitted.events = Math.max(1, json.size());
         List<String> ids = ingest.accept(json, key);
         submitted.ids = ids;
         ObjectNode out = JsonNodeFactory.instance.objectNode();
