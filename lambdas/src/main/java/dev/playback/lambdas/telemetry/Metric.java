@@ -28,6 +28,7 @@ public enum Metric {
     REPLAY_EVENTS_PUBLISHED("ReplayEventsPublished", Unit.COUNT, Dimension.SERVICE),
     /** Age of the oldest record of a pump batch that failed and will be retried; {@code Service=pump}. */
     PUMP_RETRIED_RECORD_AGE("PumpRetriedRecordAge", Unit.SECONDS, Dimension.SERVICE),
+    /** The gateway's decisions per gateway ({@code Gateway}), counted by model's processing: see {@link dev.playback.model.metrics.Metrics}. */
     GATEWAY_SENDS(dev.playback.model.metrics.Metrics.GATEWAY_SENDS, Unit.COUNT, Dimension.GATEWAY),
     GATEWAY_CORRECTIONS(dev.playback.model.metrics.Metrics.GATEWAY_CORRECTIONS, Unit.COUNT, Dimension.GATEWAY),
     GATEWAY_SUPPRESSED(dev.playback.model.metrics.Metrics.GATEWAY_SUPPRESSED, Unit.COUNT, Dimension.GATEWAY),

@@ -11,7 +11,7 @@ public interface Metrics {
     String GATEWAY_SENDS = "GatewaySends";
     /** Corrections a {@code diff} replay sent (those found already sent by an earlier run of the same replay not counted). */
     String GATEWAY_CORRECTIONS = "GatewayCorrections";
-    /** Commands a replay's mode kept from the external system. */
+    /** Commands kept from the external system: by a replay's mode, or by the previous generation following live in suppress. */
     String GATEWAY_SUPPRESSED = "GatewaySuppressed";
     /** Queries a replay asked the external system because no answer was recorded. */
     String GATEWAY_LIVE_QUERIES = "GatewayLiveQueries";
