@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * Where the log lines of hosted functions go, for this process: one line per {@code context.getLogger().log(...)}
- * call, {@code [Function requestId] message}, with the message's trailing line breaks removed (a handler that ends its
+ * call, {@code [Function requestId] message}, and one per line of their own logging ({@link #write(String)}), with
+ * trailing line breaks removed (a handler that ends its
  * message with a newline, as Lambda's logger expects, makes no blank line). Standard error unless a caller (a command
  * line that keeps its own output clean) sends them elsewhere, e.g. to a file.
  */
@@ -42,5 +43,16 @@ public final class FunctionLogs {
 
     static void write(String functionName, String requestId, String message) {
         sink.accept(line(functionName, requestId, message));
+    }
+
+    /**
+     * Writes a line of a hosted function's own logging (its logging framework, not the {@code Context}'s logger) where
+     * the lines go, as it is: such a line names the function itself if it wants to. Trailing line breaks are removed.
+     */
+    public static void write(String line) {
+        String l = line == null ? "" : line;
+        int end = l.length();
+        while (end > 0 && (l.charAt(end - 1) == '\n' || l.charAt(end - 1) == '\r')) end--;
+        sink.accept(l.substring(0, end));
     }
 }

@@ -27,4 +27,13 @@ class FunctionLogsTest {
 
         assertEquals(List.of("[PumpFunction r-1] pump: 1 appended", "[PumpFunction r-1] two\nlines", "[PumpFunction r-1] plain"), lines);
     }
+
+    @Test
+    void aLineOfAFunctionsOwnLoggingGoesWhereTheLinesGoAsItIs() {
+        FunctionLogs.to(lines::add);
+
+        FunctionLogs.write("{\"level\":\"INFO\",\"message\":\"pump: 1 appended\"}\n");
+
+        assertEquals(List.of("{\"level\":\"INFO\",\"message\":\"pump: 1 appended\"}"), lines);
+    }
 }

@@ -18,6 +18,9 @@ import dev.playback.lambdas.config.AwsClients;
 import dev.playback.lambdas.wiring.DomainWiring;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.lambdas.config.Tables;
+import dev.playback.lambdas.telemetry.EmbeddedMetrics;
+import dev.playback.lambdas.telemetry.LogContext;
+import dev.playback.lambdas.telemetry.Metric;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.IdempotencyKey;
@@ -32,11 +35,15 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API's function (API Gateway, REST proxy), serving every route:
  * {@code POST /events}, {@code GET /events/{eventId}}, {@code GET /aggregates/{aggregateId}},
- * {@code GET /aggregates/{aggregateId}/events}. Only translates; the work is in {@link Ingest}.
+ * {@code GET /aggregates/{aggregateId}/events}. Only translates; the work is in {@link Ingest}. Logs each
+ * {@code POST /events} (ids and counts, never a payload) and counts the events accepted and refused
+ * ({@link Metric#EVENTS_ACCEPTED}, {@link Metric#EVENTS_REJECTED}, {@code Service=ingest}).
  */
 public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     /**
@@ -51,9 +58,13 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
      * 29 s integration timeout with room for the rest of the request. {@code INGEST_PUBLISH_SECONDS} overrides it.
      */
     public static final Duration DEFAULT_PUBLISH_DEADLINE = Duration.ofSeconds(20);
+    /** The value of the metrics' {@code Service} dimension. */
+    public static final String SERVICE = "ingest";
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
     private final Ingest ingest;
     private final List<String> processors;
+    private final EmbeddedMetrics metrics;
 
     public ApiHandler() {
         this(System.getenv());
@@ -64,7 +75,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     }
 
     private ApiHandler(Wired w) {
-        this(w.ingest(), w.processors());
+        this(w.ingest(), w.processors(), w.metrics());
     }
 
     /**
@@ -72,12 +83,18 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
      *                   without {@code ?processor=}
      */
     public ApiHandler(Ingest ingest, List<String> processors) {
+        this(ingest, processors, new EmbeddedMetrics(EmbeddedMetrics.DEFAULT_NAMESPACE, Clock.systemUTC()));
+    }
+
+    /** @param metrics where the events accepted and refused are counted, written after each request */
+    public ApiHandler(Ingest ingest, List<String> processors, EmbeddedMetrics metrics) {
         if (processors.isEmpty()) throw new IllegalArgumentException("the API needs at least one processor to read states of");
         this.ingest = ingest;
         this.processors = List.copyOf(processors);
+        this.metrics = metrics;
     }
 
-    private record Wired(Ingest ingest, List<String> processors) {
+    private record Wired(Ingest ingest, List<String> processors, EmbeddedMetrics metrics) {
     }
 
     private static Wired wire(Environment env) {
@@ -90,7 +107,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         DynamoEventLog log = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), payloads);
         Duration deadline = env.optional("INGEST_PUBLISH_SECONDS").map(ApiHandler::seconds).orElse(DEFAULT_PUBLISH_DEADLINE);
         return new Wired(new Ingest(w.domains().catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
-                new DynamoStateStore(dynamo, t.dataTable()), Clock.systemUTC()), w.domains().processorNames());
+                new DynamoStateStore(dynamo, t.dataTable()), Clock.systemUTC()), w.domains().processorNames(),
+                EmbeddedMetrics.from(env.asMap(), Clock.systemUTC()));
     }
 
     private static Duration seconds(String text) {
@@ -105,12 +123,70 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        try (LogContext.Invocation invocation = LogContext.start(context)) {
+            Submitted submitted = new Submitted();
+            APIGatewayProxyResponseEvent response = route(request, submitted);
+            if (submitted.posted) logged(response, submitted);
+            return response;
+        }
+    }
+
+    /** What a {@code POST /events} submitted, as far as it was read: the events' count, and the body once parsed. */
+    private static final class Submitted {
+        boolean posted;
+        int events = 1;
+        JsonNode body;
+        List<String> ids = List.of();
+    }
+
+    /** The request's log line and metrics: ids and counts only (a refusal names the status and the field, not the value). */
+    private void logged(APIGatewayProxyResponseEvent response, Submitted submitted) {
+        int status = response.getStatusCode();
+        if (status == 202) {
+            if (submitted.ids.size() == 1) {
+                LogContext.put(LogContext.EVENT_ID, submitted.ids.get(0));
+                LogContext.put(LogContext.AGGREGATE_ID, aggregateOf(submitted.body, 0));
+            } else if (LOG.isDebugEnabled()) {
+                for (int i = 0; i < submitted.ids.size(); i++) {
+                    String aggregateId = aggregateOf(submitted.body, i);
+                    String eventId = submitted.ids.get(i);
+                    LogContext.with(LogContext.EVENT_ID, eventId, () -> LogContext.with(LogContext.AGGREGATE_ID, aggregateId,
+                            () -> LOG.debug("ingest: accepted event")));
+                }
+            }
+            LOG.info("ingest: accepted " + submitted.ids.size() + (submitted.ids.size() == 1 ? " event" : " events"));
+            metrics.count(Metric.EVENTS_ACCEPTED, SERVICE, submitted.ids.size());
+        } else if (status >= 400 && status < 500) {
+            String field = field(response);
+            LOG.info("ingest: refused " + submitted.events + (submitted.events == 1 ? " event" : " events") + " (" + status
+                    + (field == null ? "" : ", field " + field) + ")");
+            metrics.count(Metric.EVENTS_REJECTED, SERVICE, submitted.events);
+        }
+        metrics.flush();
+    }
+
+    private static String aggregateOf(JsonNode body, int index) {
+        JsonNode event = body == null ? null : body.isArray() ? body.get(index) : body;
+        JsonNode id = event == null ? null : event.get("aggregateId");
+        return id != null && id.isTextual() ? id.asText() : null;
+    }
+
+    private static String field(APIGatewayProxyResponseEvent response) {
+        try {
+            JsonNode body = EventCodec.JSON.readTree(response.getBody());
+            return body.hasNonNull("field") ? body.get("field").asText() : null;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the API's own error body is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent request, Submitted submitted) {
         String method = request.getHttpMethod() == null ? "" : request.getHttpMethod().toUpperCase();
         String resource = request.getResource() == null ? "" : request.getResource();
         Map<String, String> path = request.getPathParameters() == null ? Map.of() : request.getPathParameters();
         try {
             return switch (method + " " + resource) {
-                case "POST /events" -> post(request);
+                case "POST /events" -> post(request, submitted);
                 case "GET /events/{eventId}" -> getEvent(path.get("eventId"));
                 case "GET /aggregates/{aggregateId}" -> getAggregate(path.get("aggregateId"), request.getQueryStringParameters());
                 case "GET /aggregates/{aggregateId}/events" -> getHistory(path.get("aggregateId"), request.getQueryStringParameters());
@@ -125,7 +201,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         } catch (InvalidEventException e) {
             return error(400, e.getMessage(), e.field());
         } catch (PublishDeadlineExceeded e) {
-            if (context != null) context.getLogger().log("ingest: answered 503: " + e.getMessage() + "\n");
+            LOG.warn("ingest: answered 503: " + e.getMessage());
             ObjectNode n = JsonNodeFactory.instance.objectNode();
             n.put("error", "the events could not all be put on the event stream within " + seconds(e.deadline())
                     + ", so none is acknowledged. Retry the same request with the same Idempotency-Key header (or with "
@@ -199,7 +275,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         return printable.length() > 80 ? printable.substring(0, 80) + "…" : printable;
     }
 
-    private APIGatewayProxyResponseEvent post(APIGatewayProxyRequestEvent request) {
+    private APIGatewayProxyResponseEvent post(APIGatewayProxyRequestEvent request, Submitted submitted) {
+        submitted.posted = true;
         checkContentType(request);
         IdempotencyKey key = idempotencyKey(request);
         String body = request.getBody();
@@ -214,7 +291,10 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
             return error(413, "request body is " + bytes.length + " bytes; at most " + MAX_BODY_BYTES + " are accepted", "body");
         }
         JsonNode json = SubmissionJson.read(bytes);
+        submitted.body = json;
+        if (json != null && json.isArray()) submitted.events = Math.max(1, json.size());
         List<String> ids = ingest.accept(json, key);
+        submitted.ids = ids;
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode arr = out.putArray("eventIds");
         ids.forEach(arr::add);

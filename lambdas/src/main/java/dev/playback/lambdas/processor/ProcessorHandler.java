@@ -16,6 +16,13 @@ import dev.playback.lambdas.aws.s3.S3SetAside;
 import dev.playback.model.batch.PerAggregate;
 import dev.playback.lambdas.wiring.DomainWiring;
 import dev.playback.lambdas.config.Environment;
+import dev.playback.lambdas.telemetry.EmbeddedMetrics;
+import dev.playback.lambdas.telemetry.LogContext;
+import dev.playback.lambdas.telemetry.Metric;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.replay.PlaybackRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.playback.model.replay.GatewayReports;
 import dev.playback.model.domain.Domains;
 import dev.playback.model.domain.EffectfulProcessor;
@@ -25,11 +32,17 @@ import dev.playback.model.store.CachedStateStore;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -40,7 +53,9 @@ import java.util.concurrent.ExecutorService;
  * {@link GatewayProcessing}. Records that fail are reported in {@code batchItemFailures} and retried by the event
  * source, without a budget that discards. A record that cannot be applied as it is — not decodable, or holding an
  * event without a version, which only the pump gives — is set aside ({@link SetAside}, {@code playback redrive} puts
- * it back) instead of holding its shard.
+ * it back) instead of holding its shard. Per processor and batch it logs what it applied and counts it
+ * ({@link Metric#EVENTS_APPLIED}, {@link Metric#REPLAY_EVENTS_APPLIED}, {@link Metric#PROCESSOR_LAG}: the age of the
+ * batch's oldest live event before it is applied); its worker threads log with the invocation's keys.
  */
 public final class ProcessorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     /** The variable naming the processors a function runs. */
@@ -55,11 +70,18 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
      * a replay that is stopped may still see one page of playback events per thread finish after its end.
      */
     public static final int WORKER_THREADS = 16;
-    private static final ExecutorService WORKERS = PerAggregate.workers("processor", WORKER_THREADS);
+    private static final ExecutorService POOL = PerAggregate.workers("processor", WORKER_THREADS);
+    /** The pool, its tasks logging with their submitter's keys (function, request id, processor). */
+    private static final Executor WORKERS = LogContext.carrying(POOL);
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorHandler.class);
+    /** The value of the {@code Service} dimension of the records set aside. */
+    public static final String SERVICE = "processor";
 
     private final Optional<Projection> projection;
     private final List<GatewayProcessing> effectful;
     private final KinesisBatch batch;
+    private final EmbeddedMetrics metrics;
+    private final Clock clock;
 
     public ProcessorHandler() {
         this(System.getenv());
@@ -70,23 +92,34 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
     }
 
     private ProcessorHandler(Environment env) {
-        this(wire(env), S3SetAside.from(env, S3SetAside.Stream.PLAYBACK));
+        this(wire(env, EmbeddedMetrics.from(env.asMap(), Clock.systemUTC())), S3SetAside.from(env, S3SetAside.Stream.PLAYBACK));
     }
 
     private ProcessorHandler(Wired wired, SetAside setAside) {
-        this(wired.projection(), wired.effectful(), setAside);
+        this(wired.projection(), wired.effectful(), setAside, wired.metrics(), Clock.systemUTC());
+    }
+
+    /** Metrics in the default namespace, lag from the system clock. */
+    public ProcessorHandler(Optional<Projection> projection, List<GatewayProcessing> effectful, SetAside setAside) {
+        this(projection, effectful, setAside, new EmbeddedMetrics(EmbeddedMetrics.DEFAULT_NAMESPACE, Clock.systemUTC()), Clock.systemUTC());
     }
 
     /**
      * @param projection the projections to run, if any
      * @param effectful  the processors with external effects to run
      * @param setAside   where records that cannot be applied as they are (undecodable, or an event without a version) are kept
+     * @param metrics    where each batch's counts go, written after it (the processors with external effects count their
+     *                   gateway's decisions there too when built with {@link EmbeddedMetrics#port()})
+     * @param clock      the time the processor lag is measured at
      */
-    public ProcessorHandler(Optional<Projection> projection, List<GatewayProcessing> effectful, SetAside setAside) {
+    public ProcessorHandler(Optional<Projection> projection, List<GatewayProcessing> effectful, SetAside setAside,
+                            EmbeddedMetrics metrics, Clock clock) {
         if (projection.isEmpty() && effectful.isEmpty()) throw new IllegalArgumentException("a processor function runs at least one processor");
         this.projection = projection;
         this.effectful = List.copyOf(effectful);
-        this.batch = new KinesisBatch(setAside, "processor", "playback stream", NOT_A_PLAYBACK_STREAM_RECORD);
+        this.metrics = metrics;
+        this.clock = clock;
+        this.batch = new KinesisBatch(setAside, SERVICE, "playback stream", NOT_A_PLAYBACK_STREAM_RECORD, metrics.port());
     }
 
     /** Only projections. */
@@ -94,10 +127,10 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         this(Optional.of(projection), List.of(), setAside);
     }
 
-    private record Wired(Optional<Projection> projection, List<GatewayProcessing> effectful) {
+    private record Wired(Optional<Projection> projection, List<GatewayProcessing> effectful, EmbeddedMetrics metrics) {
     }
 
-    private static Wired wire(Environment env) {
+    private static Wired wire(Environment env, EmbeddedMetrics metrics) {
         String function = env.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("ProcessorFunction");
         env.require("FAILURE_BUCKET"); // named with the other missing variables
         Optional<String> named = env.optional(PROCESSORS);
@@ -125,11 +158,12 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
                 continue;
             }
             EffectfulProcessor e = domains.effectful(name).orElseThrow();
-            effectful.add(new GatewayProcessing(w.processor(e), w.gateway(e), events, states, replays, domains.catalog(), reports, WORKERS));
+            effectful.add(new GatewayProcessing(w.processor(e), w.gateway(e), events, states, replays, domains.catalog(), reports, WORKERS,
+                    metrics.port()));
         }
         Optional<Projection> projection = projectors.isEmpty() ? Optional.empty()
                 : Optional.of(new Projection(projectors, states, replays, WORKERS));
-        return new Wired(projection, effectful);
+        return new Wired(projection, effectful, metrics);
     }
 
     private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states, Domains domains) {
@@ -138,15 +172,81 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
 
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
+        try (LogContext.Invocation invocation = LogContext.start(context)) {
+            try {
+                return process(input, context);
+            } finally {
+                metrics.flush();
+            }
+        }
+    }
+
+    private StreamsEventResponse process(KinesisEvent input, Context context) {
         List<Projection.Item> items = batch.decode(input, context, ProcessorHandler::item);
+        keys(items);
+        Optional<Long> lag = lag(items);
         List<String> failures = new ArrayList<>();
-        projection.ifPresent(p -> {
+        projection.ifPresent(p -> LogContext.with(LogContext.PROCESSOR, String.join(",", p.processors()), () -> {
             Projection.Result result = p.apply(items);
             failures.addAll(result.failures());
-            if (!result.failures().isEmpty()) log(context, "projection: " + result.failures().size() + " records to retry: " + result.reasons());
-        });
-        for (GatewayProcessing g : effectful) failures.addAll(g.apply(items, line -> log(context, line)));
+            if (!result.failures().isEmpty()) LOG.warn("projection: " + result.failures().size() + " records to retry: " + result.reasons());
+            for (String name : p.processors()) applied(name, items, new HashSet<>(result.failures()), lag);
+        }));
+        for (GatewayProcessing g : effectful) {
+            LogContext.with(LogContext.PROCESSOR, g.name(), () -> {
+                List<String> retry = g.apply(items, LOG::warn);
+                failures.addAll(retry);
+                applied(g.name(), items, new HashSet<>(retry), lag);
+            });
+        }
         return KinesisBatch.retry(failures);
+    }
+
+    /** The keys that hold for the whole batch: its one live event's, or its one replay's. */
+    private static void keys(List<Projection.Item> items) {
+        List<EventEnvelope> live = items.stream().filter(i -> i.playback() == null).flatMap(i -> i.events().stream()).toList();
+        Set<String> replays = new HashSet<>();
+        Set<String> generations = new HashSet<>();
+        for (Projection.Item i : items) {
+            if (i.playback() == null) continue;
+            replays.add(i.playback().replayId());
+            generations.add(i.playback().generation());
+        }
+        if (live.size() == 1 && replays.isEmpty()) {
+            LogContext.put(LogContext.EVENT_ID, live.get(0).eventId());
+            LogContext.put(LogContext.AGGREGATE_ID, live.get(0).aggregateId());
+        }
+        if (replays.size() == 1 && live.isEmpty()) {
+            LogContext.put(LogContext.REPLAY_ID, replays.iterator().next());
+            if (generations.size() == 1) LogContext.put(LogContext.GENERATION, generations.iterator().next());
+        }
+    }
+
+    /** Now − recordedAt of the batch's oldest live event, none without live events. */
+    private Optional<Long> lag(List<Projection.Item> items) {
+        Optional<Instant> oldest = items.stream().filter(i -> i.playback() == null).flatMap(i -> i.events().stream())
+                .map(EventEnvelope::recordedAt).filter(Objects::nonNull).min(Instant::compareTo);
+        return oldest.map(t -> Math.max(0, clock.millis() - t.toEpochMilli()));
+    }
+
+    /** Logs and counts what {@code processor} applied of the batch: the events of the records it does not retry. */
+    private void applied(String processor, List<Projection.Item> items, Set<String> retried, Optional<Long> lag) {
+        long live = 0;
+        long replayed = 0;
+        for (Projection.Item i : items) {
+            if (retried.contains(i.sequenceNumber())) continue;
+            PlaybackRecord r = i.playback();
+            if (r == null) live += i.events().size();
+            else if (r.processors().contains(processor)) replayed += r.events().size();
+        }
+        if (live > 0) metrics.count(Metric.EVENTS_APPLIED, processor, live);
+        if (replayed > 0) metrics.count(Metric.REPLAY_EVENTS_APPLIED, processor, replayed);
+        lag.ifPresent(ms -> metrics.largest(Metric.PROCESSOR_LAG, processor, ms));
+        if (live == 0 && replayed == 0 && retried.isEmpty()) return;
+        String line = processor + ": applied " + live + " live and " + replayed + " replayed events"
+                + (retried.isEmpty() ? "" : ", " + retried.size() + " records to retry")
+                + lag.map(ms -> "; oldest live event " + ms + " ms old").orElse("");
+        LogContext.with(LogContext.PROCESSOR, processor, () -> LOG.info(line));
     }
 
     /**
@@ -159,10 +259,5 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         byte[] data = StreamRecords.bytes(r.getKinesis().getData());
         if (PlaybackRecords.isPlayback(data)) return Projection.Item.playback(shard, seq, PlaybackRecords.decode(data));
         return Projection.Item.appended(shard, seq, StreamRecords.decode(data));
-    }
-
-    static void log(Context context, String message) {
-        if (context != null) context.getLogger().log(message + "\n");
-        else System.err.println(message);
     }
 }

@@ -20,6 +20,11 @@ import dev.playback.model.store.AppendOutcome;
 import dev.playback.model.store.EventLog;
 import dev.playback.model.store.EventPublisher;
 import dev.playback.lambdas.aws.kinesis.KinesisEventPublisher;
+import dev.playback.lambdas.telemetry.EmbeddedMetrics;
+import dev.playback.lambdas.telemetry.LogContext;
+import dev.playback.lambdas.telemetry.Metric;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -38,15 +43,21 @@ import java.util.concurrent.ExecutorService;
  * {@code playback redrive}) and the rest of the batch goes on. Any other failure (throttling, a timeout, any
  * DynamoDB, Kinesis or S3 error) fails the invocation: the event source retries it without a budget that discards
  * (template.yaml), blocking only this shard, and each failed attempt logs the age of the oldest record retried,
- * also as the metric {@code PumpRetriedRecordAge} (CloudWatch embedded metric format).
+ * also as the metric {@code PumpRetriedRecordAge}. Counts per batch ({@code Service=pump}, CloudWatch embedded metric
+ * format): {@link Metric#EVENTS_APPENDED}, {@link Metric#EVENTS_DUPLICATE}, {@link Metric#EVENTS_REJECTED} (rejected or in
+ * conflict), {@link Metric#RECORDS_SET_ASIDE}.
  */
 public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     private static final ExecutorService APPENDS = PerAggregate.workers("pump-append", 16);
+    /** The value of the metrics' {@code Service} dimension. */
+    public static final String SERVICE = "pump";
+    private static final Logger LOG = LoggerFactory.getLogger(PumpHandler.class);
 
     private final Appender appender;
     private final EventPublisher feed;
     private final KinesisBatch batch;
     private final Clock clock;
+    private final EmbeddedMetrics metrics;
 
     public PumpHandler() {
         this(System.getenv());
@@ -57,18 +68,24 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
     }
 
     private PumpHandler(Environment env) {
-        this(wire(env), feed(env), setAside(env), Clock.systemUTC());
+        this(wire(env), feed(env), setAside(env), Clock.systemUTC(), EmbeddedMetrics.from(env.asMap(), Clock.systemUTC()));
+    }
+
+    public PumpHandler(EventLog log, EventPublisher feed, SetAside setAside, Clock clock) {
+        this(log, feed, setAside, clock, new EmbeddedMetrics(EmbeddedMetrics.DEFAULT_NAMESPACE, clock));
     }
 
     /**
      * @param feed     where appended events go, versioned, for the processors (the playback stream): every
      *                 processor applies exactly what the events table holds, without waiting for the pump
      * @param setAside where records that cannot be decoded are kept
+     * @param metrics  where each batch's counts go, written after it
      */
-    public PumpHandler(EventLog log, EventPublisher feed, SetAside setAside, Clock clock) {
+    public PumpHandler(EventLog log, EventPublisher feed, SetAside setAside, Clock clock, EmbeddedMetrics metrics) {
         this.appender = new Appender(log, APPENDS);
         this.feed = feed;
-        this.batch = new KinesisBatch(setAside, "pump", "event stream", "not an event batch: ");
+        this.metrics = metrics;
+        this.batch = new KinesisBatch(setAside, SERVICE, "event stream", "not an event batch: ", metrics.port());
         this.clock = clock;
     }
 
@@ -91,11 +108,15 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
 
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent input, Context context) {
-        try {
-            return pump(input, context);
-        } catch (RuntimeException e) {
-            logRetry(input, context, e);
-            throw e;
+        try (LogContext.Invocation invocation = LogContext.start(context)) {
+            try {
+                return pump(input, context);
+            } catch (RuntimeException e) {
+                logRetry(input, e);
+                throw e;
+            } finally {
+                metrics.flush();
+            }
         }
     }
 
@@ -108,16 +129,29 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
             long t1 = System.nanoTime();
             feed.publish(appended(events, outcomes));
             long t2 = System.nanoTime();
-            if (context != null) {
-                long appended = outcomes.stream().filter(o -> o instanceof AppendOutcome.Appended).count();
-                long rejected = outcomes.stream().filter(o -> o instanceof AppendOutcome.Rejected).count();
-                long conflicts = outcomes.stream().filter(o -> o instanceof AppendOutcome.Conflict).count();
-                context.getLogger().log("pump: " + appended + " appended, " + rejected + " rejected, " + conflicts + " conflicts, "
-                        + (outcomes.size() - appended - rejected - conflicts) + " duplicates from " + input.getRecords().size()
-                        + " records; append " + (t1 - t0) / 1_000_000 + " ms, feed " + (t2 - t1) / 1_000_000 + " ms\n");
-                outcomes.stream().filter(o -> o instanceof AppendOutcome.Rejected || o instanceof AppendOutcome.Conflict)
-                        .forEach(o -> context.getLogger().log("pump: " + o + "\n"));
+            long appended = outcomes.stream().filter(o -> o instanceof AppendOutcome.Appended).count();
+            long rejected = outcomes.stream().filter(o -> o instanceof AppendOutcome.Rejected).count();
+            long conflicts = outcomes.stream().filter(o -> o instanceof AppendOutcome.Conflict).count();
+            long duplicates = outcomes.size() - appended - rejected - conflicts;
+            metrics.count(Metric.EVENTS_APPENDED, SERVICE, appended);
+            metrics.count(Metric.EVENTS_DUPLICATE, SERVICE, duplicates);
+            metrics.count(Metric.EVENTS_REJECTED, SERVICE, rejected + conflicts);
+            for (AppendOutcome o : outcomes) {
+                boolean refused = o instanceof AppendOutcome.Rejected || o instanceof AppendOutcome.Conflict;
+                if (refused || LOG.isDebugEnabled()) {
+                    withEvent(o, () -> {
+                        if (refused) LOG.warn("pump: " + o);
+                        else LOG.debug("pump: " + o);
+                    });
+                }
             }
+            if (outcomes.size() == 1) {
+                LogContext.put(LogContext.EVENT_ID, eventId(outcomes.get(0)));
+                LogContext.put(LogContext.AGGREGATE_ID, aggregateId(outcomes.get(0)));
+            }
+            LOG.info("pump: " + appended + " appended, " + rejected + " rejected, " + conflicts + " conflicts, "
+                    + duplicates + " duplicates from " + input.getRecords().size()
+                    + " records; append " + (t1 - t0) / 1_000_000 + " ms, feed " + (t2 - t1) / 1_000_000 + " ms");
         }
         return KinesisBatch.done();
     }
@@ -126,22 +160,33 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
         return r.getKinesis().getApproximateArrivalTimestamp() == null ? null : r.getKinesis().getApproximateArrivalTimestamp().toInstant();
     }
 
+    private static void withEvent(AppendOutcome o, Runnable line) {
+        LogContext.with(LogContext.EVENT_ID, eventId(o), () -> LogContext.with(LogContext.AGGREGATE_ID, aggregateId(o), line));
+    }
+
+    private static String eventId(AppendOutcome o) {
+        if (o instanceof AppendOutcome.Appended a) return a.eventId();
+        if (o instanceof AppendOutcome.Duplicate d) return d.eventId();
+        if (o instanceof AppendOutcome.Rejected r) return r.eventId();
+        return ((AppendOutcome.Conflict) o).eventId();
+    }
+
+    private static String aggregateId(AppendOutcome o) {
+        if (o instanceof AppendOutcome.Appended a) return a.aggregateId();
+        if (o instanceof AppendOutcome.Duplicate d) return d.aggregateId();
+        if (o instanceof AppendOutcome.Rejected r) return r.aggregateId();
+        return ((AppendOutcome.Conflict) o).aggregateId();
+    }
+
     /** One line a person reads and one metric an alarm watches: the batch will be retried, and how old its oldest record is. */
-    private void logRetry(KinesisEvent input, Context context, RuntimeException e) {
+    private void logRetry(KinesisEvent input, RuntimeException e) {
         Instant oldest = input.getRecords().stream().map(PumpHandler::arrival).filter(java.util.Objects::nonNull)
                 .min(Comparator.naturalOrder()).orElse(null);
         long ageSeconds = oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, clock.instant()).toSeconds());
         String shard = input.getRecords().isEmpty() ? "?" : StreamRecords.shardId(input.getRecords().get(0).getEventID());
-        log(context, "pump: " + input.getRecords().size() + " records of " + shard + " will be retried (oldest " + ageSeconds
+        LOG.warn("pump: " + input.getRecords().size() + " records of " + shard + " will be retried (oldest " + ageSeconds
                 + " s old): " + e);
-        log(context, "{\"_aws\":{\"Timestamp\":" + clock.millis() + ",\"CloudWatchMetrics\":[{\"Namespace\":\"Playback\","
-                + "\"Dimensions\":[[\"Function\"]],\"Metrics\":[{\"Name\":\"PumpRetriedRecordAge\",\"Unit\":\"Seconds\"}]}]},"
-                + "\"Function\":\"pump\",\"PumpRetriedRecordAge\":" + ageSeconds + "}");
-    }
-
-    private static void log(Context context, String line) {
-        if (context != null) context.getLogger().log(line + "\n");
-        else System.err.println(line);
+        metrics.largest(Metric.PUMP_RETRIED_RECORD_AGE, SERVICE, ageSeconds);
     }
 
     /**

@@ -19,6 +19,11 @@ import dev.playback.lambdas.aws.sfn.SfnExecutions;
 import dev.playback.lambdas.config.AwsClients;
 import dev.playback.lambdas.wiring.DomainWiring;
 import dev.playback.lambdas.config.Environment;
+import dev.playback.lambdas.telemetry.EmbeddedMetrics;
+import dev.playback.lambdas.telemetry.LogContext;
+import dev.playback.lambdas.telemetry.Metric;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.playback.model.domain.Domains;
 import dev.playback.model.domain.EffectfulProcessor;
 import dev.playback.model.event.EventCodec;
@@ -37,14 +42,21 @@ import java.util.Map;
 /**
  * The replay state machines' function: dispatches on {@code action} to {@link ReplayActions}. Input and output
  * are the JSON payloads of {@code statemachines/replay.asl.json}, {@code partial-replay.asl.json} and
- * {@code rollback.asl.json}; an error is thrown to the state machine (its Catch records the failure).
+ * {@code rollback.asl.json}; an error is thrown to the state machine (its Catch records the failure). Logs with the
+ * replay id, generation and execution ARN, and counts the events each {@code publish} put on the playback stream
+ * ({@link Metric#REPLAY_EVENTS_PUBLISHED}, {@code Service=replay}, with those keys as properties).
  */
 public final class ReplayHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /** The value of the metrics' {@code Service} dimension. */
+    public static final String SERVICE = "replay";
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayHandler.class);
+
     private final ReplayActions replays;
     private final Executions executions;
+    private final EmbeddedMetrics metrics;
 
     public ReplayHandler() {
         this(System.getenv());
@@ -53,7 +65,8 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     public ReplayHandler(Map<String, String> environment) {
         this(new ReplayActions(wire(new Environment(environment)),
                 ReplayRequest.maySend(new Environment(environment).optional(ReplayRequest.MAY_SEND_VARIABLE))),
-                new SfnExecutions(new AwsClients(new Environment(environment)).stepFunctions()));
+                new SfnExecutions(new AwsClients(new Environment(environment)).stepFunctions()),
+                EmbeddedMetrics.from(environment, Clock.systemUTC()));
     }
 
     /**
@@ -61,8 +74,14 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
      * @param executions where the scheduled {@code reconcile} reads the executions of running replays
      */
     public ReplayHandler(ReplayActions replays, Executions executions) {
+        this(replays, executions, new EmbeddedMetrics(EmbeddedMetrics.DEFAULT_NAMESPACE, Clock.systemUTC()));
+    }
+
+    /** @param metrics where the events published are counted, written after each call */
+    public ReplayHandler(ReplayActions replays, Executions executions, EmbeddedMetrics metrics) {
         this.replays = replays;
         this.executions = executions;
+        this.metrics = metrics;
     }
 
     /** A handler without Step Functions: {@code reconcile} is refused, naming what is missing. */
@@ -121,24 +140,46 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        JsonNode in = EventCodec.JSON.valueToTree(input == null ? Map.of() : input);
+        try (LogContext.Invocation invocation = LogContext.start(context)) {
+            try {
+                return handle(input == null ? Map.of() : input);
+            } finally {
+                metrics.flush();
+            }
+        }
+    }
+
+    private Map<String, Object> handle(Map<String, Object> input) {
+        JsonNode in = EventCodec.JSON.valueToTree(input);
         if ("aws.states".equals(in.path("source").asText()) && in.has("detail-type")) {
             // EventBridge: an execution of a replay state machine was stopped, failed or timed out
+            LogContext.put(LogContext.EXECUTION_ARN, in.path("detail").path("executionArn").textValue());
             ObjectNode ended = replays.executionEnded(in);
-            if (context != null) context.getLogger().log("replay: " + ended.path("summary").asText() + "\n");
+            LogContext.put(LogContext.REPLAY_ID, ended.path("replayId").textValue());
+            LOG.info("replay: " + ended.path("summary").asText());
             return EventCodec.JSON.convertValue(ended, MAP);
         }
         String action = Requests.requireText(in, "action");
+        LogContext.put(LogContext.REPLAY_ID, in.path("replayId").textValue());
+        LogContext.put(LogContext.EXECUTION_ARN, in.hasNonNull("execution") ? in.path("execution").textValue() : in.path("owner").textValue());
         ObjectNode out;
         try {
             out = dispatch(action, in);
         } catch (RuntimeException e) {
             var cause = TransientFailure.transientCause(e);
             if (cause.isEmpty()) throw e;
-            if (context != null) context.getLogger().log("replay: " + action + " failed, to be retried by the state machine: " + cause.get().getMessage() + "\n");
+            LOG.warn("replay: " + action + " failed, to be retried by the state machine: " + cause.get().getMessage());
             throw new TransientFailure(action, cause.get());
         }
-        if (context != null && out.has("summary")) context.getLogger().log("replay: " + out.get("summary").asText() + "\n");
+        if (out.hasNonNull("replayId")) LogContext.put(LogContext.REPLAY_ID, out.get("replayId").asText());
+        if (out.hasNonNull("generation")) LogContext.put(LogContext.GENERATION, out.get("generation").asText());
+        if (action.equals("publish")) {
+            long now = out.path("publishedNow").asLong();
+            metrics.count(Metric.REPLAY_EVENTS_PUBLISHED, SERVICE, now);
+            LOG.info("replay: segment " + out.path("segment").asText() + " published " + now + " events (" + out.path("published").asText()
+                    + " in all" + (out.path("done").asBoolean() ? ", done" : "") + ")");
+        }
+        if (out.has("summary")) LOG.info("replay: " + out.get("summary").asText());
         return EventCodec.JSON.convertValue(out, MAP);
     }
 

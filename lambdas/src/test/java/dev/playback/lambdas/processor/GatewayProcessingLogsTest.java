@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
 
 /** What the payouts function logs when the partner bank refuses a payout: ids and status, no names. */
 class GatewayProcessingLogsTest {
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final dev.playback.lambdas.LogCapture logs = new dev.playback.lambdas.LogCapture();
     private static final String OWNER = "Ada";
     private static final String BENEFICIARY = "Bob Beneficiary-7731";
     private PartnerServer partners;
@@ -82,7 +84,7 @@ class GatewayProcessingLogsTest {
 
         StreamsEventResponse response = handler.handleRequest(batch(record("1", List.of(payout))), context(logged));
 
-        String all = String.join("\n", logged);
+        String all = String.join("\n", logs.messages()) + "\n" + String.join("\n", logs.metricLines());
         assertEquals(1, response.getBatchItemFailures().size(), "the refused payout is retried");
         assertTrue(all.contains("partner bank answered 422"), all);
         assertTrue(all.contains("p-1") || all.contains("acc-1"), "the log names the ids: " + all);

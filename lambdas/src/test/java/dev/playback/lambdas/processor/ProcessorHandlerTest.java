@@ -47,6 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProcessorHandlerTest {
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final dev.playback.lambdas.LogCapture logs = new dev.playback.lambdas.LogCapture();
     private final InMemoryEventLog log = new InMemoryEventLog();
     private final InMemoryStateStore states = new InMemoryStateStore();
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
@@ -159,7 +161,7 @@ class ProcessorHandlerTest {
         assertEquals(List.of("2"), kept.stream().map(SetAside.Entry::sequenceNumber).toList());
         assertArrayEquals(sent, kept.get(0).data());
         assertTrue(kept.get(0).reason().contains("event b1 of acc-2 has no version"), kept.get(0).reason());
-        assertTrue(lines.stream().anyMatch(l -> l.contains("record 2") && l.contains("set aside")), lines.toString());
+        assertTrue(logs.messages().stream().anyMatch(l -> l.contains("record 2") && l.contains("set aside")), logs.messages().toString());
     }
 
     @Test
@@ -169,7 +171,7 @@ class ProcessorHandlerTest {
         List<String> lines = new ArrayList<>();
 
         assertEquals(List.of("7"), failures(handler.handleRequest(records, context(lines))));
-        assertTrue(lines.stream().anyMatch(l -> l.contains("acc-1") && l.contains("version 2")), lines.toString());
+        assertTrue(logs.messages().stream().anyMatch(l -> l.contains("acc-1") && l.contains("version 2")), logs.messages().toString());
         assertTrue(states.load(BalancesProjection.NAME, "g0", "acc-1").isEmpty(), "nothing is guessed");
 
         log.write(List.of(v1, v2));

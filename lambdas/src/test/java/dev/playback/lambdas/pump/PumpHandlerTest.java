@@ -33,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PumpHandlerTest {
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final dev.playback.lambdas.LogCapture logs = new dev.playback.lambdas.LogCapture();
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private final InMemoryEventLog log = new InMemoryEventLog();
     private final dev.playback.model.store.memory.InMemoryEventPublisher feed = new dev.playback.model.store.memory.InMemoryEventPublisher();
@@ -109,8 +111,8 @@ class PumpHandlerTest {
         assertEquals("this is not JSON", new String(kept.get(0).data(), StandardCharsets.UTF_8));
         assertEquals("poison", kept.get(0).partitionKey());
         assertTrue(kept.stream().allMatch(e -> e.reason().startsWith("not an event batch")), kept.toString());
-        assertTrue(logLines.stream().anyMatch(l -> l.contains("record 2") && l.contains("set aside")), logLines.toString());
-        assertTrue(logLines.stream().anyMatch(l -> l.contains("2 appended")), logLines.toString());
+        assertTrue(logs.messages().stream().anyMatch(l -> l.contains("record 2") && l.contains("set aside")), logs.messages().toString());
+        assertTrue(logs.messages().stream().anyMatch(l -> l.contains("2 appended")), logs.messages().toString());
     }
 
     @Test
@@ -130,8 +132,9 @@ class PumpHandlerTest {
         IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> failing.handleRequest(batch(old, young), context(logLines)));
 
         assertEquals("throttled", thrown.getMessage());
-        assertTrue(logLines.stream().anyMatch(l -> l.contains("2 records") && l.contains("oldest 754 s old") && l.contains("throttled")), logLines.toString());
-        assertTrue(logLines.stream().anyMatch(l -> l.contains("\"PumpRetriedRecordAge\":754")), logLines.toString());
+        assertTrue(logs.messages().stream().anyMatch(l -> l.contains("2 records") && l.contains("oldest 754 s old") && l.contains("throttled")),
+                logs.messages().toString());
+        assertTrue(logs.metricLines().stream().anyMatch(l -> l.contains("\"PumpRetriedRecordAge\":754")), logs.metricLines().toString());
         assertEquals(List.of(), feed.published(), "nothing published from a failed batch");
     }
 

@@ -11,7 +11,10 @@ import dev.playback.model.gateway.GatewayPorts;
 import dev.playback.model.gateway.GatewayProcessor;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
+import dev.playback.model.gateway.LoggedCommand;
+import dev.playback.model.gateway.Correction;
 import dev.playback.model.gateway.MissingRecord;
+import dev.playback.model.metrics.Metrics;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.Replay;
@@ -45,7 +48,9 @@ import java.util.function.Predicate;
  * </ul>
  * For each replay in a batch the gateway report is written as one piece ({@link GatewayReports}, named by where the
  * batch starts; nothing when the gateway did nothing), and then what was processed is marked per replay and shard so
- * the replay knows when the processor has drained it. {@link #apply} returns the records to retry.
+ * the replay knows when the processor has drained it. {@link #apply} returns the records to retry. What the gateway
+ * did in each batch (sends, corrections, suppressed commands, queries a replay asked live) is counted per gateway in
+ * {@link Metrics}.
  */
 public final class GatewayProcessing {
     private final GatewayProcessor<?> processor;
@@ -57,13 +62,23 @@ public final class GatewayProcessing {
     private final Optional<GatewayReports> reports;
     private final Executor workers;
     private final GatewayReplay replay;
+    private final Metrics metrics;
+
+    /** Counting nothing ({@link Metrics#NONE}). */
+    public GatewayProcessing(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states,
+                             ReplayStore replays, EventCatalog catalog, Optional<GatewayReports> reports, Executor workers) {
+        this(processor, gateway, events, states, replays, catalog, reports, workers, Metrics.NONE);
+    }
 
     /**
      * @param reports where replays' gateway reports go (empty: not written, as in tests that do not look at them)
      * @param workers runs aggregates in parallel
+     * @param metrics where what the gateway did is counted, per gateway
      */
     public GatewayProcessing(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states,
-                             ReplayStore replays, EventCatalog catalog, Optional<GatewayReports> reports, Executor workers) {
+                             ReplayStore replays, EventCatalog catalog, Optional<GatewayReports> reports, Executor workers,
+                             Metrics metrics) {
+        this.metrics = metrics;
         this.processor = processor;
         this.gateway = gateway;
         this.events = events;
@@ -101,6 +116,7 @@ public final class GatewayProcessing {
             // Live sends happen in the active generation only, first; the previous follows in suppress and the
             // generations being built in their replay's gateway mode (below), so they never send what went out live.
             Projection.Result result = new Projection(List.of(projector), states, replays, workers, false).apply(live);
+            count(report);
             failures.addAll(result.failures());
             if (!result.failures().isEmpty()) log.accept(name + ": " + result.failures().size() + " records to retry: " + result.reasons());
             failures.addAll(followBuilding(live, new HashSet<>(result.failures()), log));
@@ -137,7 +153,9 @@ public final class GatewayProcessing {
         if (previous != null) {
             // Queries are answered from what the active generation recorded (or asked live): they cause nothing outside.
             GatewayRun suppress = GatewayRun.replay("previous-" + previous, GatewayMode.SUPPRESS, MissingRecord.LIVE);
-            follow(previous, suppress, events, new GatewayReport(), retry, log);
+            GatewayReport report = new GatewayReport();
+            follow(previous, suppress, events, report, retry, log);
+            count(report);
         }
         for (String generation : building) {
             Optional<Replay> replay = replays.building(generation);
@@ -149,6 +167,7 @@ public final class GatewayProcessing {
             GatewayRun run = GatewayRun.replay(r.replayId(), GatewayMode.parse(r.gatewayMode()), MissingRecord.parse(r.missingRecords()));
             GatewayReport report = report(r.replayId());
             follow(generation, run, events, report, retry, log);
+            count(report);
             String piece = "live-" + generation + "-" + first;
             if (!report.isEmpty()) reports.ifPresent(g -> g.put(r.replayId(), name, piece, report.toJson()));
         }
@@ -206,6 +225,7 @@ public final class GatewayProcessing {
                 }
             }
         });
+        batchReports.values().forEach(this::count);
         reports.ifPresent(g -> batchReports.forEach((replayId, report) -> {
             if (report.isEmpty()) return;
             com.fasterxml.jackson.databind.node.ObjectNode piece = report.toJson();
@@ -248,6 +268,16 @@ public final class GatewayProcessing {
     }
 
     private static final long ENDED_RECHECK_MILLIS = 250;
+
+    /** What the gateway did for one report, counted per gateway. */
+    private void count(GatewayReport report) {
+        for (LoggedCommand c : report.sent()) metrics.count(Metrics.GATEWAY_SENDS, c.site().gateway(), 1);
+        for (LoggedCommand c : report.suppressed()) metrics.count(Metrics.GATEWAY_SUPPRESSED, c.site().gateway(), 1);
+        for (Correction c : report.corrections()) {
+            if (!c.alreadySent()) metrics.count(Metrics.GATEWAY_CORRECTIONS, c.site().gateway(), 1);
+        }
+        for (GatewayReport.LiveQuery q : report.liveQueries()) metrics.count(Metrics.GATEWAY_LIVE_QUERIES, q.site().gateway(), 1);
+    }
 
     /** A replay's report, journaled as it goes (what reached outside survives a crash before the batch's piece is written). */
     private GatewayReport report(String replayId) {

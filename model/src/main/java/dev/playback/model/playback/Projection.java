@@ -99,6 +99,11 @@ public final class Projection {
         this.executor = executor;
     }
 
+    /** The names of the processors it applies, in order. */
+    public List<String> processors() {
+        return projectors.stream().map(p -> p.processor().name()).toList();
+    }
+
     /** Applies a batch: the pump's appended events to every live generation, playback records to their replay's generation. */
     public Result apply(List<Item> batch) {
         List<Item> items = new ArrayList<>();

@@ -152,10 +152,12 @@ public final class Rebuild {
             c = ports.replays().checkpoint(replayId, segment).orElse(SegmentCheckpoint.start(replayId, segment));
         }
         long deadline = System.nanoTime() + ports.publishBudget().toNanos();
+        long publishedNow = 0;
         while (!c.done()) {
             EventPage page = ports.pages().page(segment, replay.segments(), c.lastKey(), replay.batchSize());
             List<PlaybackRecord> records = records(replay, page.events());
             Map<String, String> written = records.isEmpty() ? Map.of() : ports.playback().publish(records);
+            publishedNow += page.events().size();
             // The checkpoint follows the batch: a crash in between publishes this one batch again, and the
             // projection skips what it applied already.
             SegmentCheckpoint next = c.next(page.lastKey(), page.events().size(), written);
@@ -175,6 +177,9 @@ public final class Rebuild {
         out.put("maxRounds", maxRounds);
         out.put("done", c.done());
         out.put("published", c.published());
+        // for the metrics (ReplayEventsPublished): this call's events, and the generation they went to
+        out.put("publishedNow", publishedNow);
+        out.put("generation", replay.generation());
         return out;
     }
 

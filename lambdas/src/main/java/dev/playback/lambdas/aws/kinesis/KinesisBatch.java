@@ -3,6 +3,7 @@ package dev.playback.lambdas.aws.kinesis;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.playback.model.metrics.Metrics;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,8 +19,16 @@ import java.util.function.Function;
  * @param function     the function that logs what it set aside ({@code pump}, {@code processor})
  * @param stream       the stream the records came from, where {@code playback redrive} puts them back
  * @param notDecodable what the reason of a set-aside record starts with, before the decoder's message
+ * @param metrics      where the records set aside are counted ({@value #RECORDS_SET_ASIDE}, per {@code function})
  */
-public record KinesisBatch(SetAside setAside, String function, String stream, String notDecodable) {
+public record KinesisBatch(SetAside setAside, String function, String stream, String notDecodable, Metrics metrics) {
+    /** The metric counting records set aside, its dimension value the function ({@code pump}, {@code processor}). */
+    public static final String RECORDS_SET_ASIDE = "RecordsSetAside";
+
+    /** Counting nothing ({@link Metrics#NONE}). */
+    public KinesisBatch(SetAside setAside, String function, String stream, String notDecodable) {
+        this(setAside, function, stream, notDecodable, Metrics.NONE);
+    }
 
     /**
      * What {@code decoder} makes of each record of {@code input}, in batch order. A record it throws on is set aside
@@ -27,13 +36,16 @@ public record KinesisBatch(SetAside setAside, String function, String stream, St
      */
     public <T> List<T> decode(KinesisEvent input, Context context, Function<KinesisEvent.KinesisEventRecord, T> decoder) {
         List<T> decoded = new ArrayList<>();
+        int setAsideNow = 0;
         for (KinesisEvent.KinesisEventRecord r : input.getRecords()) {
             try {
                 decoded.add(decoder.apply(r));
             } catch (RuntimeException e) {
                 setAside.keep(r, notDecodable + e.getMessage(), context, function, stream);
+                setAsideNow++;
             }
         }
+        if (setAsideNow > 0) metrics.count(RECORDS_SET_ASIDE, function, setAsideNow);
         return decoded;
     }
 

@@ -34,10 +34,8 @@ public interface SetAside {
      */
     default void keep(KinesisEvent.KinesisEventRecord r, String reason, Context context, String function, String stream) {
         put(Entry.of(r, reason));
-        String line = function + ": record " + r.getKinesis().getSequenceNumber() + " of " + StreamRecords.shardId(r.getEventID())
-                + " set aside (" + reason + "); `playback redrive` puts it back on the " + stream;
-        if (context != null) context.getLogger().log(line + "\n");
-        else System.err.println(line);
+        org.slf4j.LoggerFactory.getLogger(SetAside.class).warn(function + ": record " + r.getKinesis().getSequenceNumber() + " of "
+                + StreamRecords.shardId(r.getEventID()) + " set aside (" + reason + "); `playback redrive` puts it back on the " + stream);
     }
 
     /** The keys of every entry kept, oldest shard position first within a shard. */

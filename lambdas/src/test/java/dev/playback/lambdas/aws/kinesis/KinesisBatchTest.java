@@ -1,7 +1,9 @@
 package dev.playback.lambdas.aws.kinesis;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import dev.playback.lambdas.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,6 +18,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class KinesisBatchTest {
     private final InMemorySetAside setAside = new InMemorySetAside();
     private final KinesisBatch reading = new KinesisBatch(setAside, "counter", "number stream", "not a number: ");
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
+
+    @Test
+    void countsTheRecordsItSetsAsideOnceForTheBatchUnderItsFunction() {
+        List<String> counted = new ArrayList<>();
+        KinesisBatch counting = new KinesisBatch(setAside, "counter", "number stream", "not a number: ",
+                (metric, value, n) -> counted.add(metric + " " + value + " " + n));
+
+        counting.decode(batch(text("1", "x"), text("2", "y"), text("3", "3")), null, KinesisBatchTest::number);
+
+        assertEquals(List.of("RecordsSetAside counter 2"), counted);
+    }
 
     private static KinesisEvent.KinesisEventRecord text(String sequenceNumber, String text) {
         return record(sequenceNumber, "key-" + sequenceNumber, text.getBytes(StandardCharsets.UTF_8));
@@ -50,7 +65,7 @@ class KinesisBatchTest {
                 List.of(kept.shardId(), kept.sequenceNumber(), kept.partitionKey(), kept.reason(),
                         new String(kept.data(), StandardCharsets.UTF_8)));
         assertEquals(List.of("counter: record 2 of shardId-000000000000 set aside (not a number: 'thirty' has a non-digit); "
-                + "`playback redrive` puts it back on the number stream\n"), lines);
+                + "`playback redrive` puts it back on the number stream"), logs.messages());
     }
 
     @Test
