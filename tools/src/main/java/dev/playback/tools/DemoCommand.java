@@ -1,15 +1,13 @@
 package dev.playback.tools;
 
-import dev.playback.tools.cli.LocalEndpoints;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.demo.Demo;
 import dev.playback.tools.demo.DemoSubscriptions;
+import dev.playback.tools.logs.FunctionLogFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code playback demo}: the story of a sample domain on a fresh in-memory local stack, every step checked. */
@@ -36,24 +34,15 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // The story and its checks on standard output; the functions' own log lines in a file (--verbose: here too).
-        Path logs;
-        PrintStream logFile = null;
+        FunctionLogFile logFile = null;
         if (!verbose) {
-            logs = LocalEndpoints.defaultFile().resolveSibling("logs").resolve("demo-" + domain + "-"
-                    + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC)
-                    .format(java.time.Instant.now()) + ".log");
-            Files.createDirectories(logs.getParent());
-            logFile = new PrintStream(Files.newOutputStream(logs), true, java.nio.charset.StandardCharsets.UTF_8);
-            dev.onebox.lambda.FunctionLogs.to(logFile);
-            out.println("function logs: " + logs + " (--verbose shows them here)");
+            logFile = FunctionLogFile.open("demo-" + domain);
+            out.println("function logs: " + logFile.path() + " (--verbose shows them here)");
         }
         try {
             return domain == Domain.ledger ? new Demo(out).run(LocalOptions.inMemory()) : new DemoSubscriptions(out).run(LocalOptions.inMemory());
         } finally {
-            if (logFile != null) {
-                dev.onebox.lambda.FunctionLogs.toStandardError();
-                logFile.close();
-            }
+            if (logFile != null) logFile.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.onebox.http.LocalApi;
 import dev.playback.tools.cli.LocalEndpoints;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.cli.Usage;
+import dev.playback.tools.logs.FunctionLogFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,6 +49,9 @@ final class LocalCommand implements Callable<Integer> {
                     + "the local credentials, as on AWS; default: ${DEFAULT-VALUE})")
     Auth auth;
 
+    @Option(names = "--verbose", description = "print the functions' log and metric lines here instead of to .playback/logs/local-<time>.log")
+    boolean verbose;
+
     private final PrintStream out;
 
     LocalCommand(Streams streams) {
@@ -62,10 +66,12 @@ final class LocalCommand implements Callable<Integer> {
         if (feeRule != null) options = options.withParameter("FeeRule", feeRule.name());
         if (prorationRule != null) options = options.withParameter("ProrationRule", prorationRule.name());
         if (port != 0) requireFree(port);
+        FunctionLogFile logFile = verbose ? null : FunctionLogFile.open("local");
         LocalStack stack;
         try {
             stack = LocalStack.start(options);
         } catch (Exception e) {
+            if (logFile != null) logFile.close();
             if (port != 0 && causedBy(e, BindException.class)) throw busy(port, e);
             throw e;
         }
@@ -78,11 +84,13 @@ final class LocalCommand implements Callable<Integer> {
                 System.err.println("playback local: could not remove " + file + ": " + e);
             }
             stack.close();
+            if (logFile != null) logFile.close();
             stop.countDown();
         }, "playback-local-stop"));
         stack.endpoints().write(file);
         stack.describe(out);
         out.println("endpoints file  " + file);
+        if (logFile != null) out.println("function logs   " + logFile.path() + " (playback metrics summarises them; --verbose: here)");
         if (options.dataDir() != null) out.println("data            " + options.dataDir().toAbsolutePath());
         out.println("playback local: running; Ctrl-C stops it");
         out.flush();

@@ -56,6 +56,7 @@ public final class Main {
         root.addSubcommand(new RedriveCommand(streams));
         root.addSubcommand(BenchCommand.commandLine(streams));
         root.addSubcommand(SfnCommands.commandLine(streams));
+        root.addSubcommand(new MetricsCommand(streams));
         root.addSubcommand(new CompletionCommand(streams));
         root.addSubcommand(new CommandLine.HelpCommand());
         root.setOut(writer(streams.out())).setErr(writer(streams.err()));

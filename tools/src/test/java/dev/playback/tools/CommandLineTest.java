@@ -45,6 +45,7 @@ class CommandLineTest {
         m.put("sfn", "run");
         m.put("sfn run", "--input=JSON|@FILE");
         m.put("sfn bench", "ITERATIONS");
+        m.put("metrics", "--all");
         m.put("completion", "SHELL");
         m.put("help", "COMMAND");
         return m;
@@ -115,6 +116,45 @@ class CommandLineTest {
     }
 
     @Test
+    void metrics_summarises_the_newest_log_file_of_the_local_runs_unless_told_all_or_a_path(@TempDir Path home) throws IOException {
+        Path logs = home.resolve("logs");
+        Files.createDirectories(logs);
+        Path older = logs.resolve("demo-ledger-20261204-100000.log");
+        Path newer = logs.resolve("local-20261204-110000.log");
+        Files.writeString(older, emf("pump", "EventsAppended", 7) + "\n{\"level\":\"INFO\",\"message\":\"not a metric\"}\n");
+        Files.writeString(newer, emf("pump", "EventsAppended", 3) + "\n" + emf("pump", "EventsAppended", 2) + "\n");
+        Files.setLastModifiedTime(older, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+        Files.setLastModifiedTime(newer, java.nio.file.attribute.FileTime.fromMillis(2_000_000L));
+        String before = System.getProperty(LocalEndpoints.FILE_PROPERTY);
+        System.setProperty(LocalEndpoints.FILE_PROPERTY, home.resolve("local.json").toString());
+        try {
+            Run newest = playback("metrics");
+            Run all = playback("metrics", "--all");
+            Run one = playback("metrics", older.toString());
+            Run both = playback("metrics", "--all", older.toString());
+            Run missing = playback("metrics", home.resolve("nowhere.log").toString());
+
+            assertEquals(0, newest.code(), newest.err());
+            assertTrue(newest.out().contains("metrics of " + newer), newest.out());
+            assertTrue(newest.out().matches("(?s).*EventsAppended\\s+Service=pump\\s+sum 5\\b.*"), newest.out());
+            assertTrue(all.out().matches("(?s).*EventsAppended\\s+Service=pump\\s+sum 12\\b.*"), all.out());
+            assertTrue(one.out().matches("(?s).*EventsAppended\\s+Service=pump\\s+sum 7\\b.*"), one.out());
+            assertEquals(2, both.code(), both.err());
+            assertTrue(both.err().contains("either PATH or --all"), both.err());
+            assertEquals(2, missing.code(), missing.err());
+            assertTrue(missing.err().contains("nowhere.log does not exist"), missing.err());
+        } finally {
+            if (before == null) System.clearProperty(LocalEndpoints.FILE_PROPERTY);
+            else System.setProperty(LocalEndpoints.FILE_PROPERTY, before);
+        }
+    }
+
+    private static String emf(String service, String metric, int value) {
+        return "{\"_aws\":{\"Timestamp\":1796429429567,\"CloudWatchMetrics\":[{\"Namespace\":\"Playback/local\",\"Dimensions\":[[\"Service\"]],"
+                + "\"Metrics\":[{\"Name\":\"" + metric + "\",\"Unit\":\"Count\"}]}]},\"Service\":\"" + service + "\",\"" + metric + "\":" + value + "}";
+    }
+
+    @Test
     void bad_usage_exits_2_naming_the_option_and_what_it_allows_without_a_stack_trace() {
         Object[][] cases = {
                 {List.of("local", "--fee-rule", "v3"), List.of("--fee-rule", "[v1, v2]", "'v3'")},
@@ -178,7 +218,7 @@ class CommandLineTest {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback reverse redrive bench sfn completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback reverse redrive bench sfn metrics completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
             assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_') + "()"), "no completion of " + c);

@@ -46,7 +46,7 @@ public final class MetricsSummary {
         }
     }
 
-    /** The rows of every EMF line of the files under {@code logsDir}, by metric then dimension value. */
+    /** The rows of every EMF line of the files under {@code logsDir} (or of that one file), by metric then dimension value. */
     public static List<Row> read(Path logsDir) {
         Map<String, Row> rows = new TreeMap<>();
         for (Path file : files(logsDir)) {
@@ -66,6 +66,7 @@ public final class MetricsSummary {
     }
 
     private static List<Path> files(Path logsDir) {
+        if (Files.isRegularFile(logsDir)) return List.of(logsDir);
         if (!Files.isDirectory(logsDir)) return List.of();
         try (Stream<Path> s = Files.walk(logsDir)) {
             return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".log") || p.toString().endsWith(".jsonl"))
@@ -123,11 +124,28 @@ public final class MetricsSummary {
         return v.asDouble();
     }
 
-    /** Prints the summary of the EMF lines under {@code logsDir} to {@code out}. */
+    /** The newest {@code *.log} file directly in {@code logsDir}, if there is one. */
+    public static java.util.Optional<Path> newest(Path logsDir) {
+        if (!Files.isDirectory(logsDir)) return java.util.Optional.empty();
+        try (Stream<Path> s = Files.list(logsDir)) {
+            return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".log"))
+                    .max(java.util.Comparator.comparing((Path p) -> {
+                        try {
+                            return Files.getLastModifiedTime(p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("cannot read the time of " + p + ": " + e.getMessage(), e);
+                        }
+                    }).thenComparing(Path::toString));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + logsDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Prints the summary of the EMF lines under {@code logsDir} (or in that one file) to {@code out}. */
     public static void print(Path logsDir, PrintStream out) {
         List<Row> rows = read(logsDir);
         if (rows.isEmpty()) {
-            out.println("no metrics under " + logsDir + " (the functions' EMF lines are written there by `playback demo`)");
+            out.println("no metrics under " + logsDir + " (the functions' EMF lines are written there by `playback demo` and `playback local`)");
             return;
         }
         int metricWidth = Math.max("metric".length(), rows.stream().mapToInt(r -> r.metric().length()).max().orElse(0));
