@@ -62,6 +62,25 @@ step stop-execution sfn stop-execution --execution-arn "$long" --error Transcrip
 step describe-stopped-execution sfn describe-execution --execution-arn "$long"
 step list-executions sfn list-executions --state-machine-arn "$machine"
 
+# RedriveExecution and TestState (2023): a client older than them says so instead of failing the transcript
+supported() { # supported OPERATION: whether this CLI knows "stepfunctions OPERATION"
+  ! sfn "$1" --generate-cli-skeleton >/dev/null 2>"${TMPDIR:-/tmp}/op.$$" && grep -qi 'invalid choice' "${TMPDIR:-/tmp}/op.$$" && return 1
+  return 0
+}
+if supported redrive-execution; then
+  step redrive-execution sfn redrive-execution --execution-arn "$failed"
+  step describe-redriven-execution finished "$failed"
+else
+  printf '{"step": "redrive-execution", "unsupported": "%s"}\n' "$(aws --version 2>&1)"
+fi
+if supported test-state; then
+  step test-state sfn test-state --role-arn "$role" --inspection-level DEBUG --input '{"n":1}' \
+    --definition '{"Type":"Pass","Parameters":{"doubled.$":"States.MathAdd($.n, $.n)"},"ResultPath":"$.result","End":true}'
+else
+  printf '{"step": "test-state", "unsupported": "%s"}\n' "$(aws --version 2>&1)"
+fi
+rm -f "${TMPDIR:-/tmp}/op.$$"
+
 express=$(sfn create-state-machine --name "transcript-cli-express-$suffix" --type EXPRESS --definition "$definition" \
   --role-arn "$role" | value stateMachineArn)
 # A CLI that predates AWS_DISABLE_HOST_PREFIX_INJECTION (Debian 12's 2.9.19) sends StartSyncExecution to sync-127.0.0.1,

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand,
-  StopExecutionCommand, ListExecutionsCommand, StartSyncExecutionCommand,
+  StopExecutionCommand, ListExecutionsCommand, StartSyncExecutionCommand, RedriveExecutionCommand, TestStateCommand,
 } from "@aws-sdk/client-sfn";
 import {
   EventBridgeClient, PutEventsCommand, DescribeEventBusCommand, ListRulesCommand, DescribeRuleCommand,
@@ -67,6 +67,11 @@ step("stop-execution", await sfn.send(new StopExecutionCommand({
   executionArn: long, error: "Transcript.Stopped", cause: "stopped by the transcript" })));
 step("describe-stopped-execution", await sfn.send(new DescribeExecutionCommand({ executionArn: long })));
 step("list-executions", await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine })));
+
+step("redrive-execution", await sfn.send(new RedriveExecutionCommand({ executionArn: failed })));
+step("describe-redriven-execution", await finished(failed));
+step("test-state", await sfn.send(new TestStateCommand({ roleArn, inspectionLevel: "DEBUG", input: '{"n":1}',
+  definition: JSON.stringify({ Type: "Pass", Parameters: { "doubled.$": "States.MathAdd($.n, $.n)" }, ResultPath: "$.result", End: true }) })));
 
 const express = (await sfn.send(new CreateStateMachineCommand({
   name: `transcript-js-express-${suffix}`, type: "EXPRESS", definition, roleArn }))).stateMachineArn;

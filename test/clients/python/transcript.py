@@ -67,6 +67,18 @@ step("stop-execution", sfn.stop_execution(executionArn=long, error="Transcript.S
 step("describe-stopped-execution", sfn.describe_execution(executionArn=long))
 step("list-executions", sfn.list_executions(stateMachineArn=machine))
 
+# RedriveExecution and TestState (2023): a boto3 older than them says so instead of failing the transcript
+if hasattr(sfn, "redrive_execution"):
+    step("redrive-execution", sfn.redrive_execution(executionArn=failed))
+    step("describe-redriven-execution", finished(failed))
+else:
+    print(json.dumps({"step": "redrive-execution", "unsupported": f"boto3 {boto3.__version__}"}), flush=True)
+if hasattr(sfn, "test_state"):
+    step("test-state", sfn.test_state(roleArn=role, inspectionLevel="DEBUG", input='{"n":1}', definition=json.dumps(
+        {"Type": "Pass", "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"}, "ResultPath": "$.result", "End": True})))
+else:
+    print(json.dumps({"step": "test-state", "unsupported": f"boto3 {boto3.__version__}"}), flush=True)
+
 express = sfn.create_state_machine(name=f"transcript-python-express-{suffix}", type="EXPRESS", definition=definition,
                                    roleArn=role)["stateMachineArn"]
 step("start-sync-execution", sfn.start_sync_execution(stateMachineArn=express, input='{"wait":0,"fail":false}'))

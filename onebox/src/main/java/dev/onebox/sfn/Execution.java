@@ -1,6 +1,7 @@
 package dev.onebox.sfn;
 
 import dev.onebox.sfn.asl.History;
+import dev.onebox.sfn.asl.HistoryEvent;
 import dev.onebox.sfn.asl.RunContext;
 
 import java.time.Instant;
@@ -42,6 +43,12 @@ public final class Execution {
                               History history, ExecutionResult result, Instant stopDate) {
         Execution e = new Execution(arn, name, stateMachine, input, startDate, history);
         e.launched.set(true);
+        for (HistoryEvent h : history.events()) {   // its redrives, as DescribeExecution counts them
+            if (h.type().equals("ExecutionRedriven")) {
+                e.redriveCount++;
+                e.redriveDate = h.timestamp();
+            }
+        }
         e.finish(result, stopDate);
         return e;
     }

@@ -638,8 +638,12 @@ public final class LocalStepFunctions implements AutoCloseable {
         if (r.status() == ExecutionStatus.SUCCEEDED) {
             return new RedriveStatus("NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven");
         }
-        if (e.stateMachine().type() == WorkflowType.EXPRESS || run.progress == null) {
+        if (e.stateMachine().type() == WorkflowType.EXPRESS) {
             return new RedriveStatus("NOT_REDRIVABLE", null);
+        }
+        if (run == null || run.progress == null) {   // read back from the data directory: where it stopped is not kept
+            return new RedriveStatus("NOT_REDRIVABLE", "Execution was read back after a restart of the local service; "
+                    + "the progress a redrive resumes from is not kept");
         }
         if (run.parent != null) {
             return new RedriveStatus("REDRIVABLE_BY_MAP_RUN", null);

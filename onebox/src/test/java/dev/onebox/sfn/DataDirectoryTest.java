@@ -73,6 +73,33 @@ class DataDirectoryTest {
     }
 
     @Test
+    void aRedrivenExecutionComesBackWithItsRedrivesCountedAndIsNotRedrivableAgainAfterARestart() throws Exception {
+        Path data = dir.resolve("sfn");
+        String arn;
+        try (LocalStepFunctions sfn = service(data, SfnClock.system())) {
+            String failing = sfn.createStateMachine("failing", FAIL, WorkflowType.STANDARD, Map.of()).arn();
+            arn = sfn.startExecution(failing, "two", "{}").executionArn();
+            sfn.awaitExecution(arn, Duration.ofSeconds(10));
+            sfn.redriveExecution(arn, null);
+            awaitTrue(() -> sfn.describeExecution(arn).status() == ExecutionStatus.FAILED
+                    && sfn.getExecutionHistory(arn).stream().filter(e -> e.type().equals("ExecutionFailed")).count() == 2,
+                    "the redrive's end");
+        }
+
+        try (LocalStepFunctions again = service(data, SfnClock.system())) {
+            ExecutionDescription d = again.describeExecution(arn);
+            assertEquals(ExecutionStatus.FAILED, d.status());
+            assertEquals(1, d.redriveCount());
+            assertNotNull(d.redriveDate());
+            assertEquals(List.of("ExecutionStarted", "FailStateEntered", "ExecutionFailed", "ExecutionRedriven", "ExecutionFailed"),
+                    again.getExecutionHistory(arn).stream().map(HistoryEvent::type).toList());
+            assertEquals("NOT_REDRIVABLE", again.redriveStatus(arn).status());
+            SfnServiceException refused = assertThrows(SfnServiceException.class, () -> again.redriveExecution(arn, null));
+            assertEquals("ExecutionNotRedrivable", refused.code());
+        }
+    }
+
+    @Test
     void anExecutionRunningWhenTheProcessDiedComesBackFailedAsLost() throws Exception {
         Path data = dir.resolve("sfn");
         Path afterKill = dir.resolve("after-kill");

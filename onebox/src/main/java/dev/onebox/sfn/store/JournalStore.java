@@ -408,9 +408,12 @@ public final class JournalStore implements SfnStore {
             }
             case "event" -> {
                 Object details = r.get("details");
-                execution(executions, text(r, "execution")).events.add(new HistoryEvent(number(r, "id"),
+                Building b = execution(executions, text(r, "execution"));
+                b.events.add(new HistoryEvent(number(r, "id"),
                         number(r, "previousEventId"), instant(r, "timestamp"), text(r, "type"),
                         details == null ? null : (Map<String, Object>) details));
+                // a redrive runs the ended execution again: it is running until a later end is kept
+                if ("ExecutionRedriven".equals(text(r, "type"))) b.ending = null;
             }
             case "executionEnded" -> execution(executions, text(r, "arn")).ending = new Ending(text(r, "status"),
                     (String) r.get("output"), (String) r.get("error"), (String) r.get("cause"), instant(r, "stopDate"));

@@ -31,7 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * events on the stack's dedicated bus and describes the bus and its rules. The script prints one JSON object per step,
  * {@code {"step": NAME, "response": ...}}; the checks below read those answers.
  *
- * <p>A step added to the scripts (RedriveExecution, TestState) is a few lines there and one check here.
+ * It also redrives the failed execution (RedriveExecution) and tests one state (TestState, inspection level DEBUG);
+ * a client older than those operations (2023: Debian 12's CLI and boto3) prints the step as {@code "unsupported"}, and
+ * the test is then skipped, naming the client's version, or fails under {@code PLAYBACK_REQUIRE_AWS_CLIENTS=true}.
+ * A step added to the scripts is a few lines there and one check here.
  * Without the client the test is skipped, naming the client and how to install it; with
  * {@code PLAYBACK_REQUIRE_AWS_CLIENTS=true} (CI) it fails instead.
  */
@@ -72,7 +75,8 @@ abstract class AwsClientTranscript {
         startSyncExecution(steps.get("start-sync-execution").get(0));
         putEvents(steps.get("put-events").get(0));
         dedicatedBusAndItsRules(steps);
-        assertEquals(Set.of("create-state-machine", "describe-execution", "describe-failed-execution", "get-execution-history-page",
+        redriveAndTestState(steps);
+        assertEquals(Set.of("redrive-execution", "describe-redriven-execution", "test-state", "create-state-machine", "describe-execution", "describe-failed-execution", "get-execution-history-page",
                 "stop-execution", "describe-stopped-execution", "list-executions", "start-sync-execution", "put-events",
                 "describe-event-bus", "list-rules", "describe-rule"), steps.keySet(), "the steps of the transcript");
     }
@@ -93,7 +97,7 @@ abstract class AwsClientTranscript {
         assertEquals(0, p.exitValue(), client() + " transcript failed: " + errors);
         Map<String, List<JsonNode>> steps = new LinkedHashMap<>();
         JSON.readerFor(JsonNode.class).<JsonNode>readValues(transcript).forEachRemaining(s ->
-                steps.computeIfAbsent(s.path("step").asText(), k -> new ArrayList<>()).add(s.path("response")));
+                steps.computeIfAbsent(s.path("step").asText(), k -> new ArrayList<>()).add(s.has("unsupported") ? s : s.path("response")));
         return steps;
     }
 
@@ -179,5 +183,25 @@ abstract class AwsClientTranscript {
         assertEquals("000000000000", rule.path("CreatedBy").asText());
         assertEquals(JSON.readTree("{\"source\":[\"playback\"],\"detail-type\":[\"ReplayRequested\"]}"),
                 JSON.readTree(rule.path("EventPattern").asText()));
+    }
+
+    void redriveAndTestState(Map<String, List<JsonNode>> steps) throws Exception {
+        for (String op : List.of("redrive-execution", "test-state")) {
+            JsonNode s = steps.get(op).get(0);
+            Clients.require(!s.has("unsupported"), client() + " transcript: " + s.path("unsupported").asText()
+                    + " has no " + op + " (added to AWS in 2023); the steps before it were checked; a newer client runs it");
+        }
+        JsonNode redriven = steps.get("redrive-execution").get(0);
+        assertFalse(redriven.path("redriveDate").isMissingNode(), redriven::toString);
+        JsonNode after = steps.get("describe-redriven-execution").get(0);
+        assertEquals("FAILED", after.path("status").asText(), "the Fail state fails again on the redrive: " + after);
+        assertEquals(1, after.path("redriveCount").asInt(), after::toString);
+        assertFalse(after.path("redriveDate").isMissingNode(), after::toString);
+
+        JsonNode tested = steps.get("test-state").get(0);
+        assertEquals("SUCCEEDED", tested.path("status").asText(), tested::toString);
+        assertEquals(JSON.readTree("{\"n\":1,\"result\":{\"doubled\":2}}"), JSON.readTree(tested.path("output").asText()));
+        assertEquals(JSON.readTree("{\"doubled\":2}"), JSON.readTree(tested.path("inspectionData").path("afterParameters").asText()),
+                tested::toString);
     }
 }
