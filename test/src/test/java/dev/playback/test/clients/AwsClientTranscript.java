@@ -6,6 +6,7 @@ import dev.playback.test.process.LocalProcess;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * It also redrives the failed execution (RedriveExecution) and tests one state (TestState, inspection level DEBUG);
  * a client older than those operations (2023: Debian 12's CLI and boto3) prints the step as {@code "unsupported"}, and
- * the test is then skipped, naming the client's version, or fails under {@code PLAYBACK_REQUIRE_AWS_CLIENTS=true}.
+ * the test is then skipped after every other check, naming the client's version (also under
+ * {@code PLAYBACK_REQUIRE_AWS_CLIENTS=true}, which asks for the clients, not for their newest versions).
  * A step added to the scripts is a few lines there and one check here.
  * Without the client the test is skipped, naming the client and how to install it; with
  * {@code PLAYBACK_REQUIRE_AWS_CLIENTS=true} (CI) it fails instead.
@@ -188,8 +190,10 @@ abstract class AwsClientTranscript {
     void redriveAndTestState(Map<String, List<JsonNode>> steps) throws Exception {
         for (String op : List.of("redrive-execution", "test-state")) {
             JsonNode s = steps.get(op).get(0);
-            Clients.require(!s.has("unsupported"), client() + " transcript: " + s.path("unsupported").asText()
-                    + " has no " + op + " (added to AWS in 2023); the steps before it were checked; a newer client runs it");
+            // an installed client too old for the operation is not a missing client: skipped, naming the version, even
+            // where the clients are required (the JavaScript SDK, pinned by its lockfile, always runs these steps)
+            Assumptions.assumeFalse(s.has("unsupported"), () -> client() + " transcript: " + s.path("unsupported").asText()
+                    + " has no " + op + " (added to AWS in 2023); every step before it was checked; a newer client runs it: skipped");
         }
         JsonNode redriven = steps.get("redrive-execution").get(0);
         assertFalse(redriven.path("redriveDate").isMissingNode(), redriven::toString);
