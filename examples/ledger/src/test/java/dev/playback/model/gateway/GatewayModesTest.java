@@ -66,7 +66,8 @@ class GatewayModesTest {
                 external.netPerPayout());
         assertEquals(3, log.all().stream().filter(c -> c.disposition() == Disposition.SENT).count());
         assertFalse(s.payouts().containsKey("p-3"), "the declined payout is not decided");
-        assertEquals(List.of("p-1"), log.forEvent("payouts", "p-1").stream().map(c -> c.command().path("payoutId").asText()).toList());
+        assertEquals(List.of("PENDING p-1", "SENT p-1"), log.forEvent("payouts", "p-1").stream()
+                .map(c -> c.disposition() + " " + c.command().path("payoutId").asText()).toList(), "logged before the send, confirmed after it");
     }
 
     @Test
