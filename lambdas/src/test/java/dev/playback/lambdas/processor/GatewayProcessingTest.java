@@ -114,6 +114,33 @@ class GatewayProcessingTest {
         assertEquals(3, states.load("payouts", "g1", "acc-1").orElseThrow().version());
     }
 
+    @Test
+    void aLivePayoutCutShortBetweenTheBankAndTheLogAndRetriedAfterTheFixWasDeployedIsCorrectedByTheDiffReplay() {
+        // arrange: the payout reaches the bank under v1, then the log is unavailable (the runtime stops) before the send is logged
+        InMemoryCommandLog log = new InMemoryCommandLog();
+        GatewayPorts gateway = new GatewayPorts(external, new InMemoryQueryRecords(), log);
+        EventEnvelope open = opened("e-1", "acc-1").withVersion(1);
+        EventEnvelope deposit = deposited("e-2", "acc-1", "500.00").withVersion(2);
+        events.write(List.of(open, deposit, PAYOUT));
+        log.failNextAppends(1);
+        StreamsEventResponse cut = handler(new PayoutsProcessor(FeeRule.V1), gateway, events, states, replays, setAside)
+                .handleRequest(batch(record("1", List.of(open, deposit, PAYOUT))), null);
+        assertEquals(List.of("1"), failures(cut));
+        assertEquals(new java.math.BigDecimal("107.50"), external.netPerPayout().get("p-1"));
+
+        // act: v2 is deployed; the live record comes again, then the diff replay's record
+        ProcessorHandler v2 = handler(new PayoutsProcessor(FeeRule.V2), gateway, events, states, replays, setAside);
+        assertEquals(List.of(), failures(v2.handleRequest(batch(record("1", List.of(open, deposit, PAYOUT))), null)));
+        replays.create(new Replay("fix-1", ReplayKind.REBUILD, "g1", List.of("payouts"), 1, 500, false, ReplayStatus.RUNNING,
+                java.time.Instant.parse("2026-12-01T00:00:00Z"), null, null, 0, 0, 0, null, "diff", "fail"));
+        PlaybackRecord r = new PlaybackRecord("fix-1", "g1", List.of("payouts"), List.of(open, deposit, PAYOUT), "diff", "fail");
+        assertEquals(List.of(), failures(v2.handleRequest(batch(record("7", r.aggregateId(), PlaybackRecords.encode(r))), null)));
+
+        // assert: the bank kept v1's 107.50 under the payout's key, so the replay corrects it by -0.08 to v2's 107.42
+        assertEquals(List.of("107.50", "-0.08"), external.received().stream().map(x -> x.command().path("amount").asText()).toList());
+        assertEquals(new java.math.BigDecimal("107.42"), external.netPerPayout().get("p-1"));
+    }
+
     private StreamsEventResponse deliverAllowReplayRecord(ReplayStatus status) {
         EventEnvelope open = opened("e-1", "acc-1").withVersion(1);
         EventEnvelope deposit = deposited("e-2", "acc-1", "500.00").withVersion(2);

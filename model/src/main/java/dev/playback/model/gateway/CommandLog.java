@@ -7,6 +7,9 @@ public interface CommandLog {
     /** Every entry logged for the event by the processor, in the order they were logged. */
     List<LoggedCommand> forEvent(String processor, String eventId);
 
-    /** Appends the entry unless an entry with the same {@link LoggedCommand#entryId()} is there already. */
-    void append(LoggedCommand entry);
+    /**
+     * Appends the entry unless an entry with the same {@link LoggedCommand#entryId()} is there already; returns the
+     * entry the log keeps for that id: {@code entry}, or the one logged before it (by a concurrent or an earlier writer).
+     */
+    LoggedCommand append(LoggedCommand entry);
 }

@@ -37,8 +37,9 @@ public record GatewayPorts(ExternalSystems external, QueryRecords records, Comma
             }
 
             @Override
-            public void append(LoggedCommand entry) {
+            public LoggedCommand append(LoggedCommand entry) {
                 // read-only: a comparison's suppressed commands are not logged
+                return entry;
             }
         };
         return new GatewayPorts(refusing, reading, notLogging);

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventEnvelope;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -77,8 +79,8 @@ public final class GatewaySession implements Gateway {
         if (finished) throw new IllegalStateException("gateway session of event " + event.eventId() + " is finished");
         CommandRules r = rules.apply(site);
         Map<String, List<JsonNode>> sent = new TreeMap<>();
-        for (LoggedCommand c : ports.log().forEvent(processor, eventId)) {
-            if (c.site().equals(site) && c.disposition().reachedExternalSystem()) {
+        for (LoggedCommand c : received(ports.log().forEvent(processor, eventId))) {
+            if (c.site().equals(site)) {
                 sent.computeIfAbsent(r.key(c.command()), k -> new ArrayList<>()).add(c.command());
             }
         }
@@ -107,9 +109,10 @@ public final class GatewaySession implements Gateway {
                 // this replay sent it before (a resumed or retried run): reported again, not sent again
                 report.sent(ownSend.get());
             } else if (sends && !reached) {
-                ports.external().send(p.site(), p.command(), key);
+                JsonNode command = pendingCommand(logged, p.site(), ordinal, p.command(), key);
+                ports.external().send(p.site(), command, key);
                 Disposition d = mode instanceof GatewayMode.Live ? Disposition.SENT : Disposition.ALLOWED;
-                LoggedCommand entry = new LoggedCommand(processor, event.eventId(), p.site(), ordinal, d, p.command(), key, run.replayId());
+                LoggedCommand entry = new LoggedCommand(processor, event.eventId(), p.site(), ordinal, d, command, key, run.replayId());
                 ports.log().append(entry);
                 report.sent(entry);
             } else if (!(mode instanceof GatewayMode.Live)) {
@@ -123,25 +126,65 @@ public final class GatewaySession implements Gateway {
     }
 
     /**
+     * Logs {@code command} as {@link Disposition#PENDING} before it is sent under {@code key}, and returns the command to
+     * send: this one, or the one pending from before (a run that crashed between the send and its confirmation, or a
+     * concurrent session that logged first). An external system keeps the first command it receives per key, so sending
+     * only the command logged first keeps the log true to what the system holds, even when the logic changed between
+     * the crash and the retry (a deployment): the confirming entry then records the command that went out, not the one
+     * the new logic computed, and a diff replay corrects the difference.
+     */
+    private JsonNode pendingCommand(List<LoggedCommand> logged, CallSite site, int ordinal, JsonNode command, String key) {
+        for (LoggedCommand c : logged) {
+            if (c.disposition() == Disposition.PENDING && c.idempotencyKey().equals(key)) return c.command();
+        }
+        return ports.log().append(new LoggedCommand(processor, event.eventId(), site, ordinal, Disposition.PENDING, command, key,
+                run.replayId())).command();
+    }
+
+    /**
+     * What counts as received by the external systems: the confirmed sends and corrections, and the pending ones not
+     * confirmed yet (a send that may have gone out before a crash; its retry sends that very command).
+     */
+    private static List<LoggedCommand> received(List<LoggedCommand> logged) {
+        Set<String> confirmed = new HashSet<>();
+        for (LoggedCommand c : logged) if (c.disposition().reachedExternalSystem()) confirmed.add(c.idempotencyKey());
+        List<LoggedCommand> out = new ArrayList<>();
+        for (LoggedCommand c : logged) {
+            if (c.disposition().reachedExternalSystem() || c.disposition() == Disposition.PENDING && !confirmed.contains(c.idempotencyKey())) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the entry is a correction (confirmed, or pending under a correction's idempotency key). */
+    private boolean isCorrection(LoggedCommand c) {
+        return c.disposition() == Disposition.CORRECTION || c.disposition() == Disposition.PENDING
+                && c.idempotencyKey().equals(Hashes.idempotencyKey(processor, event.eventId(), c.site(), CORRECTION, c.ordinal()));
+    }
+
+    /**
      * Per call site and effect key: what reached the external system for this event (live sends, allowed
-     * sends, corrections by other replays) against what the current logic wants; each difference goes out
-     * as one correction. Corrections by this same replay are recomputed identically (same ordinals, same
-     * idempotency keys) and found in the log, so a resumed replay reports them without sending them again.
+     * sends, corrections by other replays, each as the log records it: pending ones count) against what the current
+     * logic wants; each difference goes out as one correction. Corrections by this same replay are recomputed
+     * identically (same ordinals, same idempotency keys) and found in the log, so a resumed replay reports them without
+     * sending them again; one that was pending when the replay crashed goes out as it was logged.
      */
     private void diff() {
         List<LoggedCommand> logged = ports.log().forEvent(processor, event.eventId());
+        List<LoggedCommand> received = received(logged);
         Map<String, CallSite> sites = new TreeMap<>();
         for (Pending p : pending) sites.put(p.site().id(), p.site());
-        for (LoggedCommand c : logged) if (c.disposition().reachedExternalSystem()) sites.put(c.site().id(), c.site());
+        for (LoggedCommand c : received) sites.put(c.site().id(), c.site());
         for (CallSite site : sites.values()) {
             CommandRules r = rules.apply(site);
             Map<String, List<JsonNode>> sent = new TreeMap<>();
             int base = 0;
-            for (LoggedCommand c : logged) {
-                if (!c.site().equals(site) || !c.disposition().reachedExternalSystem()) continue;
-                boolean ownCorrection = c.disposition() == Disposition.CORRECTION && run.replayId().equals(c.replayId());
-                if (ownCorrection) continue;
-                if (c.disposition() == Disposition.CORRECTION) base = Math.max(base, c.ordinal() + 1);
+            for (LoggedCommand c : received) {
+                if (!c.site().equals(site)) continue;
+                boolean correction = isCorrection(c);
+                if (correction && run.replayId().equals(c.replayId())) continue; // this replay's own: recomputed below
+                if (correction) base = Math.max(base, c.ordinal() + 1);
                 sent.computeIfAbsent(r.key(c.command()), k -> new ArrayList<>()).add(c.command());
             }
             Map<String, JsonNode> wanted = new TreeMap<>();
@@ -161,13 +204,18 @@ public final class GatewaySession implements Gateway {
                 if (correction.isEmpty()) continue;
                 int n = ordinal++;
                 String idem = Hashes.idempotencyKey(processor, event.eventId(), site, CORRECTION, n);
-                boolean already = logged.stream().anyMatch(c -> c.idempotencyKey().equals(idem));
-                if (!already) {
-                    ports.external().send(site, correction.get(), idem);
-                    ports.log().append(new LoggedCommand(processor, event.eventId(), site, n, Disposition.CORRECTION,
-                            correction.get(), idem, run.replayId()));
+                Optional<LoggedCommand> done = logged.stream()
+                        .filter(c -> c.idempotencyKey().equals(idem) && c.disposition().reachedExternalSystem()).findFirst();
+                JsonNode command;
+                if (done.isPresent()) {
+                    command = done.get().command();
+                } else {
+                    command = pendingCommand(logged, site, n, correction.get(), idem);
+                    ports.external().send(site, command, idem);
+                    ports.log().append(new LoggedCommand(processor, event.eventId(), site, n, Disposition.CORRECTION, command, idem,
+                            run.replayId()));
                 }
-                report.correction(new Correction(processor, event.eventId(), site, k, n, correction.get(), idem, already));
+                report.correction(new Correction(processor, event.eventId(), site, k, n, command, idem, done.isPresent()));
             }
         }
     }

@@ -10,8 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record LoggedCommand(String processor, String eventId, CallSite site, int ordinal, Disposition disposition,
                             JsonNode command, String idempotencyKey, String replayId) {
-    /** Identity of the entry in the log: one per idempotency key and disposition (suppressed entries per replay). */
+    /**
+     * Identity of the entry in the log: one per idempotency key and disposition (suppressed entries per replay; a
+     * pending entry beside the entry that confirms its send).
+     */
     public String entryId() {
-        return disposition == Disposition.SUPPRESSED ? "suppressed:" + replayId + ":" + idempotencyKey : idempotencyKey;
+        if (disposition == Disposition.SUPPRESSED) return "suppressed:" + replayId + ":" + idempotencyKey;
+        if (disposition == Disposition.PENDING) return "pending:" + idempotencyKey;
+        return idempotencyKey;
     }
 }

@@ -97,6 +97,18 @@ public abstract class GatewayStoresContract {
     }
 
     @Test
+    void aPendingSendIsKeptBesideItsConfirmationAndTheFirstPendingCommandForAKeyIsTheOneKept() {
+        LoggedCommand first = entry(0, Disposition.PENDING, null);
+        LoggedCommand other = new LoggedCommand("notifier", eventId, PARTNER, 0, Disposition.PENDING,
+                JsonNodeFactory.instance.objectNode().put("transferId", eventId).put("amount", "2.00"), first.idempotencyKey(), null);
+        assertEquals(first, log().append(first));
+        assertEquals(first, log().append(other), "a later writer of the same pending key gets the command logged first");
+        assertEquals(entry(0, Disposition.SENT, null), log().append(entry(0, Disposition.SENT, null)));
+        List<LoggedCommand> all = log().forEvent("notifier", eventId);
+        assertEquals(List.of("PENDING 1.00", "SENT 1.00"), all.stream().map(c -> c.disposition() + " " + c.command().path("amount").asText()).toList());
+    }
+
+    @Test
     void anEventLoggedByManyReplaysKeepsEveryEntryWellPastWhatOneItemCouldHold() {
         // 120 replays each log one suppressed entry of 5 KB: about 600 KB for one event, past DynamoDB's 400 KB per item
         String padding = "x".repeat(5_000);

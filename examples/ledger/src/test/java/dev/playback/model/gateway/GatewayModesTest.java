@@ -66,7 +66,8 @@ class GatewayModesTest {
                 external.netPerPayout());
         assertEquals(3, log.all().stream().filter(c -> c.disposition() == Disposition.SENT).count());
         assertFalse(s.payouts().containsKey("p-3"), "the declined payout is not decided");
-        assertEquals(List.of("p-1"), log.forEvent("payouts", "p-1").stream().map(c -> c.command().path("payoutId").asText()).toList());
+        assertEquals(List.of("PENDING p-1", "SENT p-1"), log.forEvent("payouts", "p-1").stream()
+                .map(c -> c.disposition() + " " + c.command().path("payoutId").asText()).toList(), "logged before the send, confirmed after it");
     }
 
     @Test
@@ -145,6 +146,27 @@ class GatewayModesTest {
         assertEquals(expectedV2Net(), external.netPerPayout());
         assertEquals(List.of(true, false), resumed.corrections().stream().map(Correction::alreadySent).toList(),
                 "the resumed run reports every correction of the replay, sending only the missing one");
+    }
+
+    @Test
+    void aLiveSendCutShortBeforeItWasLoggedAndRetriedByNewLogicIsStillCorrectedByADiffReplay() {
+        // v1 live: the bank receives p-1, then the process dies before the send is logged (its state is not saved either)
+        log.failNextAppends(1);
+        assertThrows(IllegalStateException.class, () -> live(FeeRule.V1));
+        assertEquals(Map.of("p-1", new BigDecimal("107.50")), external.netPerPayout());
+
+        // the fix is deployed and the event is delivered again, live: the bank keeps what it received under p-1's key
+        live(FeeRule.V2);
+        assertEquals(new BigDecimal("107.50"), external.netPerPayout().get("p-1"), "the bank answers a known key with the first payout");
+        assertEquals(List.of("107.50"), log.forEvent("payouts", "p-1").stream().filter(c -> c.disposition() == Disposition.SENT)
+                .map(c -> c.command().path("amount").asText()).toList(), "the log holds what the bank received, not what v2 computed");
+
+        GatewayReport report = new GatewayReport();
+        run(FeeRule.V2, GatewayRun.replay("fix-1", GatewayMode.DIFF, MissingRecord.FAIL), report, HISTORY);
+        assertEquals(List.of("p-1:-0.08"), report.corrections().stream()
+                .map(c -> c.key() + ":" + c.command().path("amount").asText()).toList());
+        assertEquals(new BigDecimal("107.42"), external.netPerPayout().get("p-1"));
+        assertEquals(expectedV2Net(), external.netPerPayout());
     }
 
     @Test

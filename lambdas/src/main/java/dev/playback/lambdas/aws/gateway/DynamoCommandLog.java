@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The command log in the data table, one item per entry: entry {@code n} (0, 1, 2, …) of what {@code processor}
@@ -34,10 +35,11 @@ import java.util.Map;
 public final class DynamoCommandLog implements CommandLog {
     private static final int MAX_ATTEMPTS = 50;
     /**
-     * Slots asked for in the first read of an event (most events have one entry, some two); later reads ask for more.
-     * Kept small: a key asked for that is not there costs a read unit too.
+     * Slots asked for in the first read of an event: a sent command takes two entries (pending, then sent), so an
+     * event sent live is read at once with its first empty slot; later reads ask for more. Kept small: a key asked
+     * for that is not there costs a read unit too.
      */
-    private static final int FIRST_READ = 2;
+    private static final int FIRST_READ = 3;
     private static final int MAX_BATCH = 100;
 
     private final DynamoDbClient dynamo;
@@ -143,7 +145,7 @@ public final class DynamoCommandLog implements CommandLog {
     }
 
     @Override
-    public void append(LoggedCommand entry) {
+    public LoggedCommand append(LoggedCommand entry) {
         String command;
         try {
             command = EventCodec.JSON.writeValueAsString(entry.command());
@@ -152,7 +154,8 @@ public final class DynamoCommandLog implements CommandLog {
         }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Stored stored = load(entry.processor(), entry.eventId());
-            if (stored.entries().stream().anyMatch(e -> e.entryId().equals(entry.entryId()))) return;
+            Optional<LoggedCommand> kept = stored.entries().stream().filter(e -> e.entryId().equals(entry.entryId())).findFirst();
+            if (kept.isPresent()) return kept.get();
             int slot = stored.slots();
             Map<String, AttributeValue> item = new HashMap<>();
             item.put("pk", AttributeValue.fromS(slotKey(entry.processor(), entry.eventId(), slot)));
@@ -167,7 +170,7 @@ public final class DynamoCommandLog implements CommandLog {
             item.put("command", AttributeValue.fromS(command));
             try {
                 dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
-                return;
+                return entry;
             } catch (ConditionalCheckFailedException e) {
                 // another writer took the slot: read again (it may have appended this very entry)
             }

@@ -1,6 +1,7 @@
 package dev.playback.model.gateway.memory;
 
 import dev.playback.model.gateway.CommandLog;
+import dev.playback.model.gateway.Disposition;
 import dev.playback.model.gateway.LoggedCommand;
 
 import java.util.ArrayList;
@@ -11,7 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The command log in memory, one list per (processor, event), one entry per entry id. */
 public final class InMemoryCommandLog implements CommandLog {
     private final Map<String, List<LoggedCommand>> entries = new ConcurrentHashMap<>();
-    /** When > 0, the next appends fail (a crash between sending and logging). */
+    /**
+     * When > 0, the next appends of an entry that records a send fail (a crash between sending and logging); a pending
+     * entry, logged before the send, is kept.
+     */
     private volatile int failNextAppends;
 
     @Override
@@ -24,14 +28,16 @@ public final class InMemoryCommandLog implements CommandLog {
     }
 
     @Override
-    public void append(LoggedCommand entry) {
-        if (failNextAppends > 0) {
+    public LoggedCommand append(LoggedCommand entry) {
+        if (failNextAppends > 0 && entry.disposition() != Disposition.PENDING) {
             failNextAppends--;
             throw new IllegalStateException("command log unavailable (injected)");
         }
         List<LoggedCommand> l = entries.computeIfAbsent(entry.processor() + "#" + entry.eventId(), k -> new ArrayList<>());
         synchronized (l) {
-            if (l.stream().noneMatch(e -> e.entryId().equals(entry.entryId()))) l.add(entry);
+            for (LoggedCommand e : l) if (e.entryId().equals(entry.entryId())) return e;
+            l.add(entry);
+            return entry;
         }
     }
 
