@@ -63,10 +63,13 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     }
 
     public ReplayHandler(Map<String, String> environment) {
+        this(environment, EmbeddedMetrics.from(environment, Clock.systemUTC()));
+    }
+
+    private ReplayHandler(Map<String, String> environment, EmbeddedMetrics metrics) {
         this(new ReplayActions(wire(new Environment(environment)),
-                ReplayRequest.maySend(new Environment(environment).optional(ReplayRequest.MAY_SEND_VARIABLE))),
-                new SfnExecutions(new AwsClients(new Environment(environment)).stepFunctions()),
-                EmbeddedMetrics.from(environment, Clock.systemUTC()));
+                ReplayRequest.maySend(new Environment(environment).optional(ReplayRequest.MAY_SEND_VARIABLE)), metrics.port()),
+                new SfnExecutions(new AwsClients(new Environment(environment)).stepFunctions()), metrics);
     }
 
     /**

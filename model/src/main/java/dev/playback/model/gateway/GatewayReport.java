@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.playback.model.metrics.Metrics;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -77,6 +79,16 @@ public final class GatewayReport {
             journal.record("query-" + q.eventId() + "-" + q.site().id() + "-" + q.requestHash(), piece);
         }
         liveQueries.add(q);
+    }
+
+    /** Counts what the gateway did in this report, per gateway: sends, suppressed commands, corrections sent now, live queries. */
+    public void countInto(Metrics metrics) {
+        for (LoggedCommand c : sent()) metrics.count(Metrics.GATEWAY_SENDS, c.site().gateway(), 1);
+        for (LoggedCommand c : suppressed()) metrics.count(Metrics.GATEWAY_SUPPRESSED, c.site().gateway(), 1);
+        for (Correction c : corrections()) {
+            if (!c.alreadySent()) metrics.count(Metrics.GATEWAY_CORRECTIONS, c.site().gateway(), 1);
+        }
+        for (LiveQuery q : liveQueries()) metrics.count(Metrics.GATEWAY_LIVE_QUERIES, q.site().gateway(), 1);
     }
 
     public List<LoggedCommand> sent() {

@@ -11,8 +11,6 @@ import dev.playback.model.gateway.GatewayPorts;
 import dev.playback.model.gateway.GatewayProcessor;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
-import dev.playback.model.gateway.LoggedCommand;
-import dev.playback.model.gateway.Correction;
 import dev.playback.model.gateway.MissingRecord;
 import dev.playback.model.metrics.Metrics;
 import dev.playback.model.processor.Projector;
@@ -271,12 +269,7 @@ public final class GatewayProcessing {
 
     /** What the gateway did for one report, counted per gateway. */
     private void count(GatewayReport report) {
-        for (LoggedCommand c : report.sent()) metrics.count(Metrics.GATEWAY_SENDS, c.site().gateway(), 1);
-        for (LoggedCommand c : report.suppressed()) metrics.count(Metrics.GATEWAY_SUPPRESSED, c.site().gateway(), 1);
-        for (Correction c : report.corrections()) {
-            if (!c.alreadySent()) metrics.count(Metrics.GATEWAY_CORRECTIONS, c.site().gateway(), 1);
-        }
-        for (GatewayReport.LiveQuery q : report.liveQueries()) metrics.count(Metrics.GATEWAY_LIVE_QUERIES, q.site().gateway(), 1);
+        report.countInto(metrics);
     }
 
     /** A replay's report, journaled as it goes (what reached outside survives a crash before the batch's piece is written). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
+import dev.playback.model.metrics.Metrics;
 import dev.playback.model.processor.CatchUp;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.Generations;
@@ -29,11 +30,13 @@ final class PartialReplay {
     private final Checkpoints checkpoints;
 
     private final boolean eventReplaysMaySend;
+    private final Metrics metrics;
 
-    PartialReplay(ReplayPorts ports, Checkpoints checkpoints, boolean eventReplaysMaySend) {
+    PartialReplay(ReplayPorts ports, Checkpoints checkpoints, boolean eventReplaysMaySend, Metrics metrics) {
         this.ports = ports;
         this.checkpoints = checkpoints;
         this.eventReplaysMaySend = eventReplaysMaySend;
+        this.metrics = metrics;
     }
 
     /**
@@ -130,6 +133,7 @@ final class PartialReplay {
                 CatchUp result = projector.rebuild(generation, aggregateId);
                 events += result.applied();
             }
+            report.countInto(metrics);
             // A chunk done again (a retried task) overwrites its own piece.
             if (p.hasExternalEffects()) {
                 new GatewayReports(ports.reports()).put(replayId, processor, "chunk-" + chunk.get(0) + "-" + chunk.size(), report.toJson());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
+import dev.playback.model.metrics.Metrics;
 import dev.playback.model.store.Generations;
 
 import java.util.ArrayList;
@@ -31,11 +32,16 @@ public final class ReplayActions {
      *                            ({@code diff}, {@code allow:…}): the template parameter AllowEffectfulEventReplays
      */
     public ReplayActions(ReplayPorts ports, boolean eventReplaysMaySend) {
+        this(ports, eventReplaysMaySend, Metrics.NONE);
+    }
+
+    /** @param metrics where a partial replay counts what its gateways did (per gateway), as the processors do on the playback stream */
+    public ReplayActions(ReplayPorts ports, boolean eventReplaysMaySend, Metrics metrics) {
         this.ports = ports;
         this.checkpoints = new Checkpoints(ports);
         this.rebuild = new Rebuild(ports, checkpoints, eventReplaysMaySend);
         this.verification = new Verification(ports, checkpoints);
-        this.partial = new PartialReplay(ports, checkpoints, eventReplaysMaySend);
+        this.partial = new PartialReplay(ports, checkpoints, eventReplaysMaySend, metrics);
     }
 
     public ObjectNode prepare(String kind, JsonNode request) {

@@ -1,0 +1,40 @@
+package dev.playback.model.gateway;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What a gateway report counts into the metrics (live processing, the playback stream and partial replays alike). */
+class GatewayReportMetricsTest {
+    private static final CallSite BANK = new CallSite("bank", "payout");
+    private static final CallSite FX = new CallSite("fx", "rate");
+
+    private static LoggedCommand command(CallSite site, Disposition d, String key) {
+        return new LoggedCommand("payouts", "p-1", site, 0, d, JsonNodeFactory.instance.objectNode(), key, "fix-1");
+    }
+
+    private static Correction correction(String key, boolean alreadySent) {
+        return new Correction("payouts", "p-1", BANK, "payout", 0, JsonNodeFactory.instance.objectNode(), key, alreadySent);
+    }
+
+    @Test
+    void sendsSuppressedCommandsCorrectionsSentNowAndLiveQueriesAreCountedPerGateway() {
+        GatewayReport report = new GatewayReport();
+        report.sent(command(BANK, Disposition.SENT, "k-1"));
+        report.sent(command(BANK, Disposition.ALLOWED, "k-2"));
+        report.suppressed(command(BANK, Disposition.SUPPRESSED, "k-3"));
+        report.correction(correction("k-4", false));
+        report.correction(correction("k-5", true));   // found sent by an earlier run of the same replay: not counted again
+        report.liveQuery(new GatewayReport.LiveQuery("payouts", "p-1", FX, "h-1"));
+        Map<String, Long> counted = new TreeMap<>();
+
+        report.countInto((metric, gateway, n) -> counted.merge(metric + " " + gateway, n, Long::sum));
+
+        assertEquals(Map.of("GatewayCorrections bank", 1L, "GatewayLiveQueries fx", 1L, "GatewaySends bank", 2L,
+                "GatewaySuppressed bank", 1L), counted);
+    }
+}
