@@ -62,6 +62,15 @@ public final class Emulators implements AutoCloseable {
   private final Optional<Path> temporaryDirectory;
   private final Thread shutdownHook;
   private volatile boolean closed;
+  private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+
+  /**
+   * At JVM exit (SIGTERM, Ctrl-C of the JVM alone, System.exit) all shutdown hooks start at once, in no order: this one
+   * first gives an owner that closes in its own hook (a stack stopping its event source mappings, which let their
+   * in-flight batches finish against the emulators) up to this long to close the emulators itself, and stops them only
+   * if it did not.
+   */
+  public static final Duration EXIT_GRACE = Duration.ofSeconds(15);
 
   private Emulators(Process supervisor, Optional<ProcessHandle> s3mock, Map<String, Long> ready, Duration startupTime,
       Path logDirectory, Optional<Path> temporaryDirectory) {
@@ -74,7 +83,7 @@ public final class Emulators implements AutoCloseable {
     this.startupTime = startupTime;
     this.logDirectory = logDirectory;
     this.temporaryDirectory = temporaryDirectory;
-    this.shutdownHook = new Thread(this::close, "onebox-emulators-shutdown");
+    this.shutdownHook = new Thread(() -> closeUnlessClosedWithin(stopped, EXIT_GRACE, this::close), "onebox-emulators-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -291,14 +300,34 @@ public final class Emulators implements AutoCloseable {
     } catch (IOException e) {
       // the supervisor is gone already
     }
-    stop(supervisor, s3mock);
-    temporaryDirectory.ifPresent(directory -> {
-      try {
-        EmulatorInstallation.deleteRecursively(directory);
-      } catch (RuntimeException e) {
-        System.err.println("onebox: cannot delete " + directory + ": " + e.getMessage());
+    try {
+      stop(supervisor, s3mock);
+      temporaryDirectory.ifPresent(directory -> {
+        try {
+          EmulatorInstallation.deleteRecursively(directory);
+        } catch (RuntimeException e) {
+          System.err.println("onebox: cannot delete " + directory + ": " + e.getMessage());
+        }
+      });
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * Runs {@code close} unless {@code closed} opens within {@code grace} (someone else closed first); returns whether it
+   * ran it. What the shutdown hook does, see {@link #EXIT_GRACE}.
+   */
+  static boolean closeUnlessClosedWithin(java.util.concurrent.CountDownLatch closed, Duration grace, Runnable close) {
+    try {
+      if (closed.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        return false;
       }
-    });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close.run();
+    return true;
   }
 
   private static void stop(Process supervisor, Optional<ProcessHandle> s3mock) {
