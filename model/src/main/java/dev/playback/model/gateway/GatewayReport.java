@@ -49,6 +49,7 @@ public final class GatewayReport {
     private final List<LoggedCommand> suppressed = Collections.synchronizedList(new ArrayList<>());
     private final List<Correction> corrections = Collections.synchronizedList(new ArrayList<>());
     private final List<LiveQuery> liveQueries = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.Set<String> sentBefore = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     void sent(LoggedCommand c) {
         if (journal != null) {
@@ -57,6 +58,15 @@ public final class GatewayReport {
             journal.record(c.disposition().name().toLowerCase() + "-" + c.idempotencyKey(), piece);
         }
         sent.add(c);
+    }
+
+    /**
+     * A send this replay made in an earlier run (resumed or retried), reported again so the report stays whole; not
+     * counted again in the metrics.
+     */
+    void sentBefore(LoggedCommand c) {
+        sent(c);
+        sentBefore.add(c.idempotencyKey());
     }
 
     void suppressed(LoggedCommand c) {
@@ -81,9 +91,11 @@ public final class GatewayReport {
         liveQueries.add(q);
     }
 
-    /** Counts what the gateway did in this report, per gateway: sends, suppressed commands, corrections sent now, live queries. */
+    /** Counts what the gateway did in this report, per gateway: sends and corrections made now (not those of an earlier run), suppressed commands, live queries. */
     public void countInto(Metrics metrics) {
-        for (LoggedCommand c : sent()) metrics.count(Metrics.GATEWAY_SENDS, c.site().gateway(), 1);
+        for (LoggedCommand c : sent()) {
+            if (!sentBefore.contains(c.idempotencyKey())) metrics.count(Metrics.GATEWAY_SENDS, c.site().gateway(), 1);
+        }
         for (LoggedCommand c : suppressed()) metrics.count(Metrics.GATEWAY_SUPPRESSED, c.site().gateway(), 1);
         for (Correction c : corrections()) {
             if (!c.alreadySent()) metrics.count(Metrics.GATEWAY_CORRECTIONS, c.site().gateway(), 1);

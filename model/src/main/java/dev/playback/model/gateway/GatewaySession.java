@@ -107,7 +107,7 @@ public final class GatewaySession implements Gateway {
                     && c.disposition() == Disposition.ALLOWED && run.replayId() != null && run.replayId().equals(c.replayId())).findFirst();
             if (sends && ownSend.isPresent()) {
                 // this replay sent it before (a resumed or retried run): reported again, not sent again
-                report.sent(ownSend.get());
+                report.sentBefore(ownSend.get());
             } else if (sends && !reached) {
                 JsonNode command = pendingCommand(logged, p.site(), ordinal, p.command(), key);
                 ports.external().send(p.site(), command, key);

@@ -22,10 +22,11 @@ class GatewayReportMetricsTest {
     }
 
     @Test
-    void sendsSuppressedCommandsCorrectionsSentNowAndLiveQueriesAreCountedPerGateway() {
+    void sendsAndCorrectionsMadeNowSuppressedCommandsAndLiveQueriesAreCountedPerGateway() {
         GatewayReport report = new GatewayReport();
         report.sent(command(BANK, Disposition.SENT, "k-1"));
         report.sent(command(BANK, Disposition.ALLOWED, "k-2"));
+        report.sentBefore(command(BANK, Disposition.ALLOWED, "k-6"));   // this replay's send of an earlier run, reported again
         report.suppressed(command(BANK, Disposition.SUPPRESSED, "k-3"));
         report.correction(correction("k-4", false));
         report.correction(correction("k-5", true));   // found sent by an earlier run of the same replay: not counted again
@@ -34,6 +35,7 @@ class GatewayReportMetricsTest {
 
         report.countInto((metric, gateway, n) -> counted.merge(metric + " " + gateway, n, Long::sum));
 
+        assertEquals(3, report.sent().size(), "the report lists every send, also those of an earlier run");
         assertEquals(Map.of("GatewayCorrections bank", 1L, "GatewayLiveQueries fx", 1L, "GatewaySends bank", 2L,
                 "GatewaySuppressed bank", 1L), counted);
     }
