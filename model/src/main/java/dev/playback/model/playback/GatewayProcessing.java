@@ -114,7 +114,7 @@ public final class GatewayProcessing {
             // Live sends happen in the active generation only, first; the previous follows in suppress and the
             // generations being built in their replay's gateway mode (below), so they never send what went out live.
             Projection.Result result = new Projection(List.of(projector), states, replays, workers, false).apply(live);
-            count(report);
+            report.countInto(metrics);
             failures.addAll(result.failures());
             if (!result.failures().isEmpty()) log.accept(name + ": " + result.failures().size() + " records to retry: " + result.reasons());
             failures.addAll(followBuilding(live, new HashSet<>(result.failures()), log));
@@ -153,7 +153,7 @@ public final class GatewayProcessing {
             GatewayRun suppress = GatewayRun.replay("previous-" + previous, GatewayMode.SUPPRESS, MissingRecord.LIVE);
             GatewayReport report = new GatewayReport();
             follow(previous, suppress, events, report, retry, log);
-            count(report);
+            report.countInto(metrics);
         }
         for (String generation : building) {
             Optional<Replay> replay = replays.building(generation);
@@ -165,7 +165,7 @@ public final class GatewayProcessing {
             GatewayRun run = GatewayRun.replay(r.replayId(), GatewayMode.parse(r.gatewayMode()), MissingRecord.parse(r.missingRecords()));
             GatewayReport report = report(r.replayId());
             follow(generation, run, events, report, retry, log);
-            count(report);
+            report.countInto(metrics);
             String piece = "live-" + generation + "-" + first;
             if (!report.isEmpty()) reports.ifPresent(g -> g.put(r.replayId(), name, piece, report.toJson()));
         }
@@ -223,7 +223,7 @@ public final class GatewayProcessing {
                 }
             }
         });
-        batchReports.values().forEach(this::count);
+        batchReports.values().forEach(report -> report.countInto(metrics));
         reports.ifPresent(g -> batchReports.forEach((replayId, report) -> {
             if (report.isEmpty()) return;
             com.fasterxml.jackson.databind.node.ObjectNode piece = report.toJson();
@@ -266,11 +266,6 @@ public final class GatewayProcessing {
     }
 
     private static final long ENDED_RECHECK_MILLIS = 250;
-
-    /** What the gateway did for one report, counted per gateway. */
-    private void count(GatewayReport report) {
-        report.countInto(metrics);
-    }
 
     /** A replay's report, journaled as it goes (what reached outside survives a crash before the batch's piece is written). */
     private GatewayReport report(String replayId) {

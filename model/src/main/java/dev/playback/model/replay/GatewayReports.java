@@ -80,6 +80,16 @@ public final class GatewayReports {
         return merged;
     }
 
+    /**
+     * Publishes the replay's merged report, puts its counts into {@code result} as {@code gateway} and returns the text
+     * for the result's summary ({@link #describe}).
+     */
+    public String publishInto(ObjectNode result, String replayId, String gatewayMode) {
+        ObjectNode summary = summary(publish(replayId, gatewayMode));
+        result.set("gateway", summary);
+        return describe(summary);
+    }
+
     /** A merged report's counts, for a replay's result: sent, suppressed, corrections, live queries, where the report is. */
     public static ObjectNode summary(ObjectNode merged) {
         ObjectNode s = EventCodec.JSON.createObjectNode();

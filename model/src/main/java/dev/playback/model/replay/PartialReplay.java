@@ -166,15 +166,12 @@ final class PartialReplay {
 
     ObjectNode report(String replayId) {
         Replay replay = checkpoints.require(replayId);
-        ObjectNode gatewaySummary = null;
-        if (checkpoints.hasExternalEffects(replay)) {
-            gatewaySummary = GatewayReports.summary(new GatewayReports(ports.reports()).publish(replayId, replay.gatewayMode()));
-        }
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        String gateway = checkpoints.hasExternalEffects(replay)
+                ? new GatewayReports(ports.reports()).publishInto(out, replayId, replay.gatewayMode()) : "";
         String summary = "partial replay " + replayId + ": " + replay.rebuilt() + " of " + replay.aggregatesRead()
                 + " aggregates rebuilt from " + replay.events() + " events in " + String.join(", ", replay.processors())
-                + (gatewaySummary == null ? "" : GatewayReports.describe(gatewaySummary));
-        ObjectNode out = EventCodec.JSON.createObjectNode();
-        if (gatewaySummary != null) out.set("gateway", gatewaySummary);
+                + gateway;
         out.put("replayId", replayId);
         out.put("aggregatesRead", replay.aggregatesRead());
         out.put("rebuilt", replay.rebuilt());

@@ -287,9 +287,7 @@ public final class Rebuild {
         out.put("failed", false);
         String gateway = "";
         if (checkpoints.hasExternalEffects(replay)) {
-            ObjectNode summary = GatewayReports.summary(new GatewayReports(ports.reports()).publish(replay.replayId(), replay.gatewayMode()));
-            out.set("gateway", summary);
-            gateway = GatewayReports.describe(summary);
+            gateway = new GatewayReports(ports.reports()).publishInto(out, replay.replayId(), replay.gatewayMode());
         }
         out.put("summary", "rebuild " + replay.replayId() + ": " + published + " events replayed into " + replay.generation()
                 + "; " + String.join(", ", replay.processors()) + " now read " + replay.generation()

@@ -104,9 +104,7 @@ final class Verification {
         out.put("failed", failed);
         String gateway = "";
         if (checkpoints.hasExternalEffects(replay)) {
-            ObjectNode g = GatewayReports.summary(new GatewayReports(ports.reports()).publish(replay.replayId(), replay.gatewayMode()));
-            out.set("gateway", g);
-            gateway = GatewayReports.describe(g);
+            gateway = new GatewayReports(ports.reports()).publishInto(out, replay.replayId(), replay.gatewayMode());
         }
         out.put("summary", summary(replay.replayId(), compared, drifts, reportUri) + gateway);
         out.put("reportUri", reportUri);

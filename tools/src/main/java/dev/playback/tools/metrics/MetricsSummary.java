@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -125,11 +127,11 @@ public final class MetricsSummary {
     }
 
     /** The newest {@code *.log} file directly in {@code logsDir}, if there is one. */
-    public static java.util.Optional<Path> newest(Path logsDir) {
-        if (!Files.isDirectory(logsDir)) return java.util.Optional.empty();
+    public static Optional<Path> newest(Path logsDir) {
+        if (!Files.isDirectory(logsDir)) return Optional.empty();
         try (Stream<Path> s = Files.list(logsDir)) {
             return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".log"))
-                    .max(java.util.Comparator.comparing((Path p) -> {
+                    .max(Comparator.comparing((Path p) -> {
                         try {
                             return Files.getLastModifiedTime(p);
                         } catch (IOException e) {
