@@ -161,6 +161,8 @@ public final class GatewayReport {
         o.put("processor", c.processor()).put("eventId", c.eventId()).put("callSite", c.site().id()).put("key", c.key())
                 .put("ordinal", c.ordinal()).put("idempotencyKey", c.idempotencyKey()).put("alreadySent", c.alreadySent());
         o.set("command", c.command());
+        o.putArray("sent").addAll(c.sent());
+        o.set("wanted", c.wanted() == null ? JsonNodeFactory.instance.nullNode() : c.wanted());
         return o;
     }
 

@@ -215,7 +215,8 @@ public final class GatewaySession implements Gateway {
                     ports.log().append(new LoggedCommand(processor, event.eventId(), site, n, Disposition.CORRECTION, command, idem,
                             run.replayId()));
                 }
-                report.correction(new Correction(processor, event.eventId(), site, k, n, command, idem, done.isPresent()));
+                report.correction(new Correction(processor, event.eventId(), site, k, n, command, idem, done.isPresent(),
+                        sent.getOrDefault(k, List.of()), wanted.get(k)));
             }
         }
     }

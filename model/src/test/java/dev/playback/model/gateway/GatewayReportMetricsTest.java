@@ -18,7 +18,8 @@ class GatewayReportMetricsTest {
     }
 
     private static Correction correction(String key, boolean alreadySent) {
-        return new Correction("payouts", "p-1", BANK, "payout", 0, JsonNodeFactory.instance.objectNode(), key, alreadySent);
+        return new Correction("payouts", "p-1", BANK, "payout", 0, JsonNodeFactory.instance.objectNode(), key, alreadySent,
+                java.util.List.of(), null);
     }
 
     @Test

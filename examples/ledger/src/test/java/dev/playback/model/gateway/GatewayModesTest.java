@@ -1,5 +1,7 @@
 package dev.playback.model.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.playback.examples.ledger.LedgerEnvelopes;
 
 import dev.playback.model.event.EventEnvelope;
@@ -106,6 +108,21 @@ class GatewayModesTest {
         run(FeeRule.V2, GatewayRun.replay("fix-2", GatewayMode.DIFF, MissingRecord.FAIL), again, HISTORY);
         assertTrue(again.corrections().isEmpty(), "a second diff replay finds nothing to correct");
         assertEquals(5, external.received().size());
+    }
+
+    @Test
+    void eachCorrectionInTheReportShowsWhatHadReachedTheBankAndWhatTheNewLogicWants() {
+        live(FeeRule.V1);
+        GatewayReport report = new GatewayReport();
+        run(FeeRule.V2, GatewayRun.replay("fix-1", GatewayMode.DIFF, MissingRecord.FAIL), report, HISTORY);
+        // p-1: 100.00 EUR at 1.0850 = 108.50 USD; v1's fee 1 % of 100.00 = 1.00 (107.50), v2's 1 % of 108.50 = 1.08 (107.42).
+        // p-2: 250.55 EUR at 0.8600 = 215.47 GBP; v1's fee 2.51 (212.96), v2's 2.15 (213.32).
+        assertEquals(List.of("p-1: [107.50] -> 107.42 (-0.08)", "p-2: [212.96] -> 213.32 (0.36)"), report.corrections().stream()
+                .map(c -> c.key() + ": " + c.sent().stream().map(x -> x.path("amount").asText()).toList() + " -> "
+                        + c.wanted().path("amount").asText() + " (" + c.command().path("amount").asText() + ")").toList());
+        JsonNode first = report.toJson().path("corrections").get(0);
+        assertEquals("107.50", first.path("sent").get(0).path("amount").asText(), "the stored report carries the sent command");
+        assertEquals("107.42", first.path("wanted").path("amount").asText(), "and the wanted one");
     }
 
     /** What v2 would have sent from the start, with the recorded rates. */
