@@ -628,7 +628,7 @@ public final class ReplayCommands {
     }
 
     /** The events table's item count (DescribeTable; locally a COUNT scan when the emulator reports 0); -1 when unknown. */
-    static long eventsInTable(Connection c) {
+    public static long eventsInTable(Connection c) {
         String table = c.eventsTableOrNull();
         if (table == null) return -1;
         try {

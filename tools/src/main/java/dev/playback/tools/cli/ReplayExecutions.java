@@ -19,7 +19,7 @@ import java.util.function.Function;
  * table's pointer {@code replay-execution#<executionArn>} (rebuilds and verifications), else the execution's output,
  * else its history (the first state output that names a {@code replayId}).
  */
-final class ReplayExecutions {
+public final class ReplayExecutions {
     /** The template's state machines that run replays. */
     static final List<String> MACHINES = List.of("RebuildStateMachine", "VerifyStateMachine", "PartialReplayStateMachine");
     /** History events read at most to find the replay id of an execution (the first task names it). */
@@ -27,7 +27,7 @@ final class ReplayExecutions {
 
     private final Connection c;
 
-    ReplayExecutions(Connection c) {
+    public ReplayExecutions(Connection c) {
         this.c = c;
     }
 
@@ -64,7 +64,7 @@ final class ReplayExecutions {
     }
 
     /** The replay {@code d} ran; empty while nothing tells yet (the first task has not run). */
-    Optional<String> replayOf(DescribeExecutionResponse d) {
+    public Optional<String> replayOf(DescribeExecutionResponse d) {
         String table = c.dataTableOrNull();
         return replayIdOf(d, arn -> table == null ? Optional.empty()
                         : ReplayProgress.get(c.dynamo(), table, "replay-execution#" + arn).map(i -> ReplayProgress.str(i, "replayId")),
