@@ -4,7 +4,10 @@ import dev.onebox.http.LocalApi;
 import dev.playback.tools.cli.LocalEndpoints;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.cli.Usage;
+import dev.playback.tools.cli.UsageException;
+import dev.playback.tools.console.RunningConsole;
 import dev.playback.tools.logs.FunctionLogFile;
+import dev.onebox.template.FunctionResource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +19,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -52,6 +58,13 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "print the functions' log and metric lines here instead of to .playback/logs/local-<time>.log")
     boolean verbose;
 
+    @Option(names = "--console-port", paramLabel = "N", converter = Usage.PortNumber.class,
+            description = "the replay console's port on 127.0.0.1 (default: a free one)")
+    int consolePort;
+
+    @Option(names = "--no-console", description = "do not serve the replay console")
+    boolean noConsole;
+
     private final PrintStream out;
 
     LocalCommand(Streams streams) {
@@ -66,6 +79,8 @@ final class LocalCommand implements Callable<Integer> {
         if (feeRule != null) options = options.withParameter("FeeRule", feeRule.name());
         if (prorationRule != null) options = options.withParameter("ProrationRule", prorationRule.name());
         if (port != 0) requireFree(port);
+        if (noConsole && consolePort != 0) throw new UsageException("option --console-port cannot be combined with --no-console");
+        if (consolePort != 0) requireFree(consolePort, "--console-port");
         FunctionLogFile logFile = verbose ? null : FunctionLogFile.open("local");
         LocalStack stack;
         try {
@@ -76,6 +91,15 @@ final class LocalCommand implements Callable<Integer> {
             throw e;
         }
         Path file = LocalEndpoints.defaultFile();
+        RunningConsole console;
+        try {
+            console = noConsole ? null : RunningConsole.start(stack.endpoints(), environments(stack), consolePort,
+                    () -> Optional.ofNullable(logFile).map(FunctionLogFile::path));
+        } catch (Exception e) {
+            stack.close();
+            if (logFile != null) logFile.close();
+            throw e;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -83,12 +107,15 @@ final class LocalCommand implements Callable<Integer> {
             } catch (IOException e) {
                 System.err.println("playback local: could not remove " + file + ": " + e);
             }
+            if (console != null) console.close();
             stack.close();
             if (logFile != null) logFile.close();
             stop.countDown();
         }, "playback-local-stop"));
-        stack.endpoints().write(file);
+        LocalEndpoints endpoints = stack.endpoints();
+        (console == null ? endpoints : endpoints.withConsole(console.url())).write(file);
         stack.describe(out);
+        if (console != null) out.println("console         " + console.url());
         out.println("endpoints file  " + file);
         if (logFile != null) out.println("function logs   " + logFile.path() + " (playback metrics summarises them; --verbose: here)");
         if (options.dataDir() != null) out.println("data            " + options.dataDir().toAbsolutePath());
@@ -98,18 +125,32 @@ final class LocalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The environments of the template's functions (the console finds the deployment's domains there). */
+    static List<Map<String, String>> environments(LocalStack stack) {
+        return stack.template().functions().values().stream().map(FunctionResource::environment).toList();
+    }
+
     /** Fails before any emulator starts when another process holds the API's port. */
     static void requireFree(int port) {
+        requireFree(port, "--port");
+    }
+
+    /** Fails before any emulator starts when another process holds the port that {@code option} chose. */
+    static void requireFree(int port, String option) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
-            throw busy(port, e);
+            throw busy(port, option, e);
         }
     }
 
     private static Usage.PortInUse busy(int port, Exception cause) {
+        return busy(port, "--port", cause);
+    }
+
+    private static Usage.PortInUse busy(int port, String option, Exception cause) {
         return new Usage.PortInUse("port " + port + " on " + InetAddress.getLoopbackAddress().getHostAddress()
-                + " is busy (another process listens on it): stop that process or choose another --port", cause);
+                + " is busy (another process listens on it): stop that process or choose another " + option, cause);
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -8,6 +8,7 @@ import dev.playback.tools.cli.ReverseCommand;
 import dev.playback.tools.cli.SfnCommands;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.cli.Usage;
+import dev.playback.tools.console.ConsoleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -57,6 +58,7 @@ public final class Main {
         root.addSubcommand(BenchCommand.commandLine(streams));
         root.addSubcommand(SfnCommands.commandLine(streams));
         root.addSubcommand(new MetricsCommand(streams));
+        root.addSubcommand(new ConsoleCommand(streams));
         root.addSubcommand(new CompletionCommand(streams));
         root.addSubcommand(new CommandLine.HelpCommand());
         root.setOut(writer(streams.out())).setErr(writer(streams.err()));

@@ -22,10 +22,11 @@ import java.util.Map;
  *
  * @param names         physical name by logical id (tables, streams, buckets)
  * @param stateMachines ARN by logical id
+ * @param console       the replay console's URL (null when {@code playback local --no-console})
  */
 public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dynamoDb, URI kinesis, URI s3,
                              String region, long pid, String dataDir, Map<String, String> names,
-                             Map<String, String> stateMachines, Map<String, String> external) {
+                             Map<String, String> stateMachines, Map<String, String> external, URI console) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final String FILE_PROPERTY = "playback.localFile";
     public static final String FILE_ENV = "PLAYBACK_LOCAL_FILE";
@@ -34,6 +35,18 @@ public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dy
         names = Map.copyOf(names);
         stateMachines = Map.copyOf(stateMachines);
         external = external == null ? Map.of() : Map.copyOf(external);
+    }
+
+    /** Without a console. */
+    public LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dynamoDb, URI kinesis, URI s3, String region, long pid,
+                          String dataDir, Map<String, String> names, Map<String, String> stateMachines, Map<String, String> external) {
+        this(api, stepFunctions, eventBridge, dynamoDb, kinesis, s3, region, pid, dataDir, names, stateMachines, external, null);
+    }
+
+    /** The same endpoints with the replay console at {@code url}. */
+    public LocalEndpoints withConsole(URI url) {
+        return new LocalEndpoints(api, stepFunctions, eventBridge, dynamoDb, kinesis, s3, region, pid, dataDir, names, stateMachines,
+                external, url);
     }
 
     /** The URL of a local external system ({@code fx}, {@code bank}, {@code tax}, {@code invoices}). */
@@ -79,6 +92,7 @@ public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dy
         n.put("region", region);
         n.put("pid", pid);
         if (dataDir != null) n.put("dataDir", dataDir);
+        if (console != null) n.put("console", console.toString());
         ObjectNode nm = n.putObject("names");
         names.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> nm.put(e.getKey(), e.getValue()));
         ObjectNode sm = n.putObject("stateMachines");
@@ -114,7 +128,8 @@ public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dy
         n.path("external").fields().forEachRemaining(e -> external.put(e.getKey(), e.getValue().asText()));
         return new LocalEndpoints(uri(n, "api", file), uri(n, "stepFunctions", file), uri(n, "eventBridge", file),
                 uri(n, "dynamoDb", file), uri(n, "kinesis", file), uri(n, "s3", file), n.path("region").asText("us-east-1"),
-                n.path("pid").asLong(), n.hasNonNull("dataDir") ? n.get("dataDir").asText() : null, names, machines, external);
+                n.path("pid").asLong(), n.hasNonNull("dataDir") ? n.get("dataDir").asText() : null, names, machines, external,
+                n.hasNonNull("console") ? URI.create(n.get("console").asText()) : null);
     }
 
     private static URI uri(JsonNode n, String field, Path file) {

@@ -86,6 +86,11 @@ public final class CloudWatchMetrics implements ConsoleMetrics {
         return body;
     }
 
+    @Override
+    public void close() {
+        cloudWatch.close();
+    }
+
     static String dimension(Metric m) {
         return m.dimensions().stream().map(d -> d.name() + "=" + d.value()).sorted().collect(Collectors.joining(","));
     }

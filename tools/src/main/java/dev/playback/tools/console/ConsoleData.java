@@ -654,5 +654,6 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
     public void close() {
         c.close();
         s.s3().close();
+        s.metrics().close();
     }
 }

@@ -35,7 +35,19 @@ public final class Demo {
         this.out = out;
     }
 
+    /** What runs at the end of a demo, before its stack stops ({@code playback demo --keep}: the console until Ctrl-C). */
+    public interface AtEnd {
+        AtEnd NOTHING = stack -> {
+        };
+
+        void run(LocalStack stack) throws Exception;
+    }
+
     public int run(LocalOptions options) throws Exception {
+        return run(options, AtEnd.NOTHING);
+    }
+
+    public int run(LocalOptions options, AtEnd atEnd) throws Exception {
         long t0 = System.nanoTime();
         out.println("== Playback demo: the live path on the local stack ==");
         // The payouts story starts with the original fee rule (v1, the bug) and deploys the fix (v2) halfway.
@@ -119,6 +131,7 @@ public final class Demo {
                     && new BigDecimal(api.aggregate("carol").body().path("state").path("balance").asText()).compareTo(new BigDecimal("0.30")) == 0;
             out.printf(Locale.ROOT, "total time %.1f s%n", secs(t0, System.nanoTime()));
             out.println(ok ? "demo: OK" : "demo: FAILED");
+            atEnd.run(stack);
             return ok ? 0 : 1;
         }
     }

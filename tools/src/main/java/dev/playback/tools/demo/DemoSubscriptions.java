@@ -51,6 +51,10 @@ public final class DemoSubscriptions {
     }
 
     public int run(LocalOptions options) throws Exception {
+        return run(options, Demo.AtEnd.NOTHING);
+    }
+
+    public int run(LocalOptions options, Demo.AtEnd atEnd) throws Exception {
         long t0 = System.nanoTime();
         out.println("== Playback demo: subscriptions and invoicing on the local stack ==");
         try (LocalStack started = LocalStack.start(options.withParameter("ProrationRule", "v1"))) {
@@ -70,6 +74,7 @@ public final class DemoSubscriptions {
             boolean ok = live & rebuilt & partial & verified & fixed & reversed;
             out.printf(Locale.ROOT, "total time %.1f s%n", (System.nanoTime() - t0) / 1e9);
             out.println(ok ? "demo: OK" : "demo: FAILED");
+            atEnd.run(stack);
             return ok ? 0 : 1;
         }
     }
