@@ -46,6 +46,7 @@ class CommandLineTest {
         m.put("sfn run", "--input=JSON|@FILE");
         m.put("sfn bench", "ITERATIONS");
         m.put("metrics", "--all");
+        m.put("console", "--stack=NAME");
         m.put("completion", "SHELL");
         m.put("help", "COMMAND");
         return m;
@@ -162,6 +163,13 @@ class CommandLineTest {
                 {List.of("local", "--auth", "sigv4"), List.of("--auth", "[none, iam]")},
                 {List.of("local", "--port", "abc"), List.of("--port", "must be a number", "'abc'")},
                 {List.of("local", "--port", "70000"), List.of("--port", "0 to 65535")},
+                {List.of("local", "--console-port", "70000"), List.of("--console-port", "0 to 65535")},
+                {List.of("local", "--no-console", "--console-port", "8123"), List.of("--console-port", "--no-console")},
+                {List.of("console", "--port", "abc"), List.of("--port", "must be a number", "'abc'")},
+                {List.of("console", "--stack", "playback-dev"), List.of("--stack needs --aws")},
+                {List.of("console", "--aws"), List.of("--aws needs --stack NAME")},
+                {List.of("console", "--aws", "--stack", "s", "--local-file", "x.json"), List.of("--local-file", "--aws")},
+                {List.of("console", "--domains", "com.example.Nothing"), List.of("--domains", "no class com.example.Nothing")},
                 {List.of("replay", "--fee-rule", "v3"), List.of("Unknown option", "'--fee-rule'")},
                 {List.of("rebuild", "--segments", "many"), List.of("--segments", "'many' is not a whole number")},
                 {List.of("rebuild", "--segments", "0"), List.of("--segments", "between 1 and 1000")},
@@ -185,6 +193,26 @@ class CommandLineTest {
             assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), args + " printed a stack trace:\n" + r.err());
             assertEquals("", r.out(), args + " printed on stdout");
         }
+    }
+
+    @Test
+    void local_on_a_busy_console_port_says_which_port_and_option_and_exits_1_before_starting_anything() throws IOException {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Run r = playback("local", "--console-port", Integer.toString(taken.getLocalPort()));
+            assertEquals(1, r.code(), r.err());
+            assertEquals("playback local: port " + taken.getLocalPort() + " on 127.0.0.1 is busy (another process listens on it): "
+                    + "stop that process or choose another --console-port\n", r.err());
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
+    void console_without_a_running_local_stack_says_how_to_start_one_and_exits_2(@TempDir Path home) {
+        Run r = playback("console", "--local-file", home.resolve("local.json").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("no local stack is running (" + home.resolve("local.json") + " does not exist)"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test
@@ -218,7 +246,7 @@ class CommandLineTest {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback reverse redrive bench sfn metrics completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback reverse redrive bench sfn metrics console completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
             assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_') + "()"), "no completion of " + c);

@@ -38,4 +38,12 @@ class DemoUsageTest {
         assertEquals("playback demo: Missing required parameter for option '--domain' (DOMAIN)\nSee 'playback demo --help'.",
                 err.toString(StandardCharsets.UTF_8).strip());
     }
+
+    @Test
+    void keepIsAnOptionOfTheDemoThatSaysTheConsoleRunsUntilCtrlC() {
+        assertEquals(0, demo("--help"));
+        String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        assertTrue(help.contains("--keep at the end keep the stack running with the replay console"), help);
+        assertTrue(help.contains("until Ctrl-C"), help);
+    }
 }

@@ -177,16 +177,17 @@ public final class ConsoleServer implements AutoCloseable {
             throw new ConsoleException(405, rawPath + " answers GET, not " + method);
         }
         String path = rawPath.equals("/") ? "index.html" : rawPath.substring(1);
+        String shown = "/" + path;
         // Only plain relative names: no encoded characters, no dot segments, no backslashes.
         if (!path.matches("[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*") || path.contains("..")) {
-            throw ConsoleException.notFound("no file " + rawPath);
+            throw ConsoleException.notFound("no file " + shown);
         }
         String ext = path.contains(".") ? path.substring(path.lastIndexOf('.') + 1) : "";
         String type = TYPES.get(ext);
-        if (type == null) throw ConsoleException.notFound("no file " + rawPath);
+        if (type == null) throw ConsoleException.notFound("no file " + shown);
         byte[] bytes;
         try (InputStream in = ConsoleServer.class.getClassLoader().getResourceAsStream(STATIC_ROOT + path)) {
-            if (in == null) throw ConsoleException.notFound("no file " + rawPath);
+            if (in == null) throw ConsoleException.notFound("no file " + shown);
             bytes = in.readAllBytes();
         }
         x.getResponseHeaders().set("Content-Type", type);
