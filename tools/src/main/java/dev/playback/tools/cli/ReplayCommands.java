@@ -608,11 +608,8 @@ public final class ReplayCommands {
             ObjectNode in = JSON.createObjectNode();
             processors(processors, in, spec);
             try (Connection c = connect()) {
-                String arn = c.stateMachineArn("RollbackStateMachine");
-                String name = "rollback-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
-                        + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xf000));
-                String exec = c.sfn().startExecution(b -> b.stateMachineArn(arn).name(name).input(in.toString())).executionArn();
-                DescribeExecutionResponse d = Watch.awaitEnd(c, exec, Duration.ofMinutes(5));
+                DescribeExecutionResponse d = rollback(c, in, Duration.ofMinutes(5));
+                String exec = d.executionArn();
                 if (target.json) {
                     ObjectNode n = JSON.createObjectNode().put("executionArn", exec).put("status", d.statusAsString());
                     if (d.output() != null) n.set("output", parse(d.output()));
@@ -625,6 +622,18 @@ public final class ReplayCommands {
                 return d.status() == ExecutionStatus.SUCCEEDED ? Usage.OK : Usage.FAILED;
             }
         }
+    }
+
+    /**
+     * Starts RollbackStateMachine with {@code input} ({@code {processors?}}) as execution {@code rollback-<time>-<hex>} and
+     * waits for its end (at most {@code timeout}: then an error naming the execution).
+     */
+    public static DescribeExecutionResponse rollback(Connection c, ObjectNode input, Duration timeout) throws InterruptedException {
+        String arn = c.stateMachineArn("RollbackStateMachine");
+        String name = "rollback-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+                + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xf000));
+        String exec = c.sfn().startExecution(b -> b.stateMachineArn(arn).name(name).input(input.toString())).executionArn();
+        return Watch.awaitEnd(c, exec, timeout);
     }
 
     /** The events table's item count (DescribeTable; locally a COUNT scan when the emulator reports 0); -1 when unknown. */

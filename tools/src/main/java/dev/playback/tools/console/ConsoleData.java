@@ -33,8 +33,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -42,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -219,7 +216,8 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
         long applied;
         ObjectNode byProcessor = JSON.createObjectNode();
         if (kind.equals("partial")) {
-            long events = record.containsKey("events") ? Long.parseLong(record.get("events").n()) : 0;
+            long events = record.containsKey("events") && record.get("events").n() != null
+                    ? new java.math.BigDecimal(record.get("events").n()).longValue() : 0;
             published = events;
             applied = events;
         } else if (p != null && p.exists()) {
@@ -423,26 +421,20 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
                 p.add(name.asText());
             }
         }
-        String machine = call("ListStateMachines", () -> c.stateMachineArn("RollbackStateMachine"));
-        String name = "rollback-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
-                + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xf000));
-        String arn = call("StartExecution of RollbackStateMachine",
-                () -> c.sfn().startExecution(b -> b.stateMachineArn(machine).name(name).input(in.toString())).executionArn());
-        long deadline = System.nanoTime() + ROLLBACK_WAIT.toNanos();
         DescribeExecutionResponse d;
-        while (true) {
-            d = call("DescribeExecution " + arn, () -> c.sfn().describeExecution(b -> b.executionArn(arn)));
-            if (d.status() != ExecutionStatus.RUNNING) break;
-            if (System.nanoTime() > deadline) {
-                throw new ConsoleException(502, "the rollback " + arn + " is still running after " + ROLLBACK_WAIT.toSeconds() + " s");
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ConsoleException(500, "interrupted while waiting for the rollback " + arn, e);
-            }
+        try {
+            d = call("the rollback (StartExecution of RollbackStateMachine, DescribeExecution)", () -> {
+                try {
+                    return ReplayCommands.rollback(c, in, ROLLBACK_WAIT);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ConsoleException(500, "interrupted while waiting for the rollback", e);
+                }
+            });
+        } catch (IllegalStateException stillRunning) {
+            throw new ConsoleException(502, stillRunning.getMessage(), stillRunning);
         }
+        String arn = d.executionArn();
         ObjectNode n = JSON.createObjectNode().put("executionArn", arn).put("status", d.statusAsString());
         n.set("output", d.output() == null ? JSON.nullNode() : parse(d.output()));
         putText(n, "error", d.error());
