@@ -61,7 +61,7 @@ public final class CloudWatchMetrics implements ConsoleMetrics {
             Metric m = own.get(i);
             double values = count.getOrDefault("c" + i, 0.0);
             if (values == 0) continue;
-            rows.add(new MetricsSummary.Row(m.metricName(), dimension(m), "CloudWatch", (long) values, sum.getOrDefault("s" + i, 0.0),
+            rows.add(new MetricsSummary.Row(m.metricName(), dimension(m), "None", (long) values, sum.getOrDefault("s" + i, 0.0),
                     max.getOrDefault("m" + i, 0.0), from, to));
         }
         List<Metric> throttled = new ArrayList<>();
