@@ -58,6 +58,7 @@ function route() {
   clearError();
   const page = new Page(name, arg, params);
   current = page;
+  document.querySelector('[data-testid=updated]').textContent = '';
   const main = document.getElementById('main');
   main.replaceChildren(page.root);
   markNav(name);

@@ -1,5 +1,5 @@
 // A mounted page: its root element, its route, and polling that ends when the page is left.
-import {clearError, showError} from './api.js';
+import {ApiError, clearError, showError} from './api.js';
 import {clock, h} from './dom.js';
 
 const POLL_MILLIS = 2000;
@@ -35,6 +35,8 @@ export class Page {
       } catch (error) {
         if (this.closed) return;
         showError(error);
+        // a request the server refuses as wrong or unknown will not get better by asking again
+        if (error instanceof ApiError && (error.status === 400 || error.status === 404)) again = false;
       }
       if (again && !this.closed) {
         const timer = setTimeout(() => {

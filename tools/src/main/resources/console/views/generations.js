@@ -46,16 +46,22 @@ function section(entry) {
 
 function describeResult(result) {
   const name = String(result.executionArn ?? '').split(':').pop() || 'rollback';
-  const words = [`Rollback ${name}: ${result.status}`];
-  if (result.error || result.cause) words.push(` — ${[result.error, result.cause].filter(Boolean).join(': ')}`);
-  return h('span', {}, h('span', {class: ['status', result.status === 'SUCCEEDED' ? 'status-succeeded' : 'status-failed']}, words.join('')),
-    result.output ? h('details', {}, h('summary', {}, 'Output'), h('pre', {class: 'json'}, h('code', {}, JSON.stringify(result.output, null, 2)))) : null);
+  const why = result.error || result.cause ? ` — ${[result.error, result.cause].filter(Boolean).join(': ')}` : '';
+  return h('span', {class: ['status', result.status === 'SUCCEEDED' ? 'status-succeeded' : 'status-failed']},
+    `Rollback ${name}: ${result.status}${why}`);
+}
+
+function describeOutput(result) {
+  if (!result.output) return [];
+  return [h('details', {}, h('summary', {}, 'Output of the rollback'),
+    h('pre', {class: 'json'}, h('code', {}, JSON.stringify(result.output, null, 2))))];
 }
 
 export function render(page) {
   const list = h('div', {'data-testid': 'generations', class: 'generations-list'});
   const rollbackAll = h('button', {type: 'button', 'data-action': 'rollback-all', disabled: true}, 'Roll back all processors');
   const result = h('p', {'data-testid': 'rollback-result', class: 'rollback-result', role: 'status'});
+  const output = h('div', {class: 'rollback-output'});
   const question = h('p', {id: 'confirm-rollback-text'});
   const dialog = h('dialog', {'data-testid': 'confirm-rollback', 'aria-labelledby': 'confirm-rollback-title', 'aria-describedby': 'confirm-rollback-text'},
     h('h2', {id: 'confirm-rollback-title'}, 'Roll back?'),
@@ -91,11 +97,13 @@ export function render(page) {
     }
     result.className = 'rollback-result';
     result.replaceChildren(`Rolling back ${names.join(', ')}…`);
+    output.replaceChildren();
     for (const button of page.root.querySelectorAll('button[data-action^=rollback]')) button.disabled = true;
     try {
       const answer = await postJson('/api/rollback', {processors, confirm: 'rollback'});
       clearError();
       result.replaceChildren(describeResult(answer));
+      output.replaceChildren(...describeOutput(answer));
     } catch (error) {
       result.replaceChildren(h('span', {class: 'status status-failed'}, `Rollback not done: ${error.message}`));
       showError(error);
@@ -121,7 +129,7 @@ export function render(page) {
 
   page.root.append(h('h1', {}, 'Generations'),
     h('p', {class: 'lead'}, 'Each processor serves its active generation; a rebuild builds a new one and switches to it, keeping the previous for a rollback.'),
-    h('div', {class: 'actions'}, rollbackAll), result, list, dialog);
+    h('div', {class: 'actions'}, rollbackAll), result, output, list, dialog);
   return page.poll(async () => {
     if (busy) return IDLE;
     return read();

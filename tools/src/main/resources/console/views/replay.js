@@ -10,8 +10,9 @@ function field(label, name, value) {
   return h('div', {}, h('dt', {}, label), h('dd', {'data-field': name}, value));
 }
 
+/** The replay's own figures: the only [data-field] elements inside [data-testid=replay-detail]. */
 function summary(replay) {
-  return h('dl', {class: 'facts'},
+  return h('dl', {class: 'facts', 'data-testid': 'replay-detail', 'data-execution-arn': replay.executionArn, 'data-status': replay.status},
     field('Status', 'status', status(replay.status)),
     field('Kind', 'kind', orDash(replay.kind)),
     field('State machine', 'machine', orDash(replay.machine)),
@@ -85,7 +86,7 @@ function history(detail) {
 export function render(page) {
   const arn = page.arg;
   const heading = h('h1', {}, 'Replay');
-  const body = h('div', {'data-testid': 'replay-detail', 'data-execution-arn': arn, class: 'replay-detail'});
+  const body = h('div', {class: 'replay-detail'});
   page.root.append(h('p', {class: 'crumbs'}, h('a', {href: '#/replays'}, '← All replays')), heading, body);
   if (!arn) {
     body.append(h('p', {}, 'Which replay? Pick one from ', h('a', {href: '#/replays'}, 'the list'), '.'));
@@ -99,7 +100,6 @@ export function render(page) {
     const replay = detail.replay;
     heading.textContent = `Replay ${replay.name}`;
     document.title = `${replay.name} · Playback console`;
-    body.setAttribute('data-status', replay.status);
     const key = JSON.stringify([detail.definition, detail.states, detail.current, detail.failed]);
     if (key !== graphKey) {
       graphKey = key;
