@@ -83,6 +83,15 @@ function history(detail) {
       h('td', {class: 'detail'}, e.detail ? h('code', {}, e.detail) : '—'))));
 }
 
+/** On a narrow screen the graph scrolls in its box: show the running or failed state first. */
+function bringIntoView(box) {
+  const marked = box.querySelector('g.current, g.failed');
+  if (!marked || box.scrollWidth <= box.clientWidth) return;
+  const node = marked.getBoundingClientRect();
+  const frame = box.getBoundingClientRect();
+  box.scrollLeft += node.left + node.width / 2 - (frame.left + frame.width / 2);
+}
+
 export function render(page) {
   const arn = page.arg;
   const heading = h('h1', {}, 'Replay');
@@ -93,6 +102,7 @@ export function render(page) {
     return undefined;
   }
   let graphKey = null;
+  let shownKey = null;
   const graphBox = h('div', {class: 'graph-box'});
   const listBox = h('div', {class: 'state-list-box'});
   return page.poll(async () => {
@@ -121,6 +131,10 @@ export function render(page) {
     const listSlot = body.querySelector('.list-slot');
     if (graphSlot.firstChild !== graphBox) graphSlot.replaceChildren(graphBox);
     if (listSlot.firstChild !== listBox) listSlot.replaceChildren(listBox);
+    if (key !== shownKey) {
+      shownKey = key;
+      bringIntoView(graphBox);
+    }
     return replay.status === 'RUNNING';
   });
 }
