@@ -47,13 +47,13 @@ function notFound(page) {
 
 function route() {
   const hash = location.hash;
-  if (hash && !hash.startsWith('#/')) {
+  if (current && hash && !hash.startsWith('#/')) {
     // an in-page anchor (e.g. #event-<id>): keep the page, show the element
     const target = document.getElementById(decodeURIComponent(hash.slice(1)));
     if (target) target.scrollIntoView({block: 'center'});
     return;
   }
-  const {name, arg, params} = parseRoute(hash);
+  const {name, arg, params} = parseRoute(hash.startsWith('#/') ? hash : '');
   current?.close();
   clearError();
   const page = new Page(name, arg, params);

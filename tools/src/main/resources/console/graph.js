@@ -258,8 +258,13 @@ let graphIds = 0;
 
 /** The graph as an SVG: one g[data-state] per top-level state with its mark as a class and a symbol. */
 export function stateGraph(definition, execution = {}, label = 'State machine') {
-  const {nodes, edges, width, height} = layout(definition);
   const id = `graph-${++graphIds}`;
+  if (!Object.keys(definition?.States ?? {}).length) {
+    return s('svg', {'data-testid': 'state-graph', class: 'state-graph', role: 'img', 'aria-labelledby': `${id}-title`, viewBox: '0 0 320 40', width: 320, height: 40},
+      s('title', {id: `${id}-title`}, `${label}: no definition`),
+      s('text', {x: 10, y: 25}, 'The state machine\'s definition has no states.'));
+  }
+  const {nodes, edges, width, height} = layout(definition);
   const markers = s('defs', {},
     ['next', 'catch', 'back'].map((kind) => s('marker', {
       id: `${id}-arrow-${kind}`, class: `arrow arrow-${kind}`, viewBox: '0 0 10 10', refX: '9', refY: '5',

@@ -9,7 +9,13 @@ export function render(page) {
   const status = h('p', {role: 'status'}, `Looking up event ${eventId}…`);
   page.root.append(h('h1', {}, `Event ${eventId}`), status);
   return page.once(async () => {
-    const event = await getJson(query('/api/event', {id: eventId}));
+    let event;
+    try {
+      event = await getJson(query('/api/event', {id: eventId}));
+    } catch (error) {
+      status.textContent = `Event ${eventId} could not be looked up (see the error above).`;
+      throw error;
+    }
     if (page.closed) return;
     const target = `#/aggregate/${encodeURIComponent(event.aggregateId)}?event=${encodeURIComponent(event.eventId ?? eventId)}`;
     status.replaceChildren(`Event ${eventId} is version ${event.version} (${event.type}) of `,
