@@ -25,7 +25,7 @@ function summary(replay) {
     field('Stopped', 'stopped', time(replay.stopDate)),
     field('Published', 'published', count(replay.published)),
     field('Applied', 'applied', count(replay.applied)),
-    field('Of', 'total', count(replay.total)),
+    field('Total events', 'total', count(replay.total)),
     field('Progress', 'progress', progress(replay)),
     field('Rate', 'rate', rate(replay.eventsPerSecond)),
     field('ETA', 'eta', duration(replay.etaSeconds)));
