@@ -11,7 +11,7 @@
 //   corrections --replay ID --count N     #/effects/ID lists N corrections with "before → after"; an event link leads to its aggregate
 //   rollback --processor P                #/generations: rollback cancelled (nothing changes), then confirmed (active and previous swap)
 //   aggregate --aggregate ID [--reversal] #/aggregate/ID: the slider steps through the states with the keyboard; reversal links
-//   health [--processor P]...             #/health shows each processor's lag and applied count
+//   health [--processor P]... [--applied N]  #/health shows each processor's lag and applied count (N when given)
 //   accessibility --aggregate ID          every page: names, one h1, tabbing to the nav, no horizontal scroll at 390 px, contrast
 //
 // Every check fails on an uncaught page error, a console error message or a Content-Security-Policy violation.
@@ -98,7 +98,7 @@ async function waitVisible(page, selector, what = selector, timeout = LOAD_MS) {
   try {
     await page.locator(selector).first().waitFor({ state: 'visible', timeout });
   } catch (e) {
-    fail(`${what} not shown within ${timeout / 1000} s on ${page.url()}`);
+    fail(`${what} not shown within ${timeout / 1000} s on ${page.url()}; the page shows: ${await shown(page)}`);
   }
 }
 
@@ -110,8 +110,14 @@ async function until(page, what, fn, arg, timeout = LOAD_MS) {
   } catch (e) {
     if (/context was destroyed|navigat/i.test(e.message)) fail(`${what}: the page navigated away (a reload?) while waiting: ${e.message.split('\n')[0]}`);
     if (!/Timeout/i.test(e.message)) throw e;
-    fail(`${what}: not seen within ${timeout / 1000} s on ${page.url()}`);
+    fail(`${what}: not seen within ${timeout / 1000} s on ${page.url()}; the page shows: ${await shown(page)}`);
   }
+}
+
+/** The start of the page's main text, for a failure's message. */
+async function shown(page) {
+  const text = await page.evaluate(() => (document.querySelector('main') ?? document.body)?.innerText ?? '').catch((e) => `(unreadable: ${e.message})`);
+  return JSON.stringify(text.replace(/\s+/g, ' ').trim().slice(0, 400));
 }
 
 async function shot(page, dir, name, shots) {
@@ -410,16 +416,20 @@ const checks = {
   async health({ page, base, dir, shots, opts }) {
     await open(page, base, '#/health', '[data-testid=health]');
     const wanted = [opts.processor ?? []].flat();
-    const saw = await until(page, `the lag and applied count of ${wanted.length ? wanted.join(', ') : 'at least one processor'}`, (wanted) => {
+    const applied = opts.applied === undefined ? null : Number(opts.applied);
+    const what = `the lag and ${applied === null ? 'an applied count above 0' : `applied count ${applied}`} of ${wanted.length ? wanted.join(', ') : 'at least one processor'}`;
+    const saw = await until(page, what, ({ wanted, applied }) => {
       const rows = [...document.querySelectorAll('[data-testid=health] tr[data-processor]')].map((r) => ({
         processor: r.dataset.processor,
         lag: r.querySelector('[data-field=lag]')?.textContent?.trim() ?? '',
         applied: r.querySelector('[data-field=applied]')?.textContent?.trim() ?? '',
       }));
       const shown = rows.filter((r) => r.lag !== '' && /[0-9]/.test(r.applied));
-      const ok = wanted.length ? wanted.every((p) => shown.some((r) => r.processor === p && Number(r.applied.replace(/[^0-9]/g, '')) > 0)) : shown.length > 0;
+      const count = (r) => Number(r.applied.replace(/[^0-9]/g, ''));
+      const good = (r) => (applied === null ? count(r) > 0 : count(r) === applied);
+      const ok = wanted.length ? wanted.every((p) => shown.some((r) => r.processor === p && good(r))) : shown.some(good);
       return ok ? { rows, setAside: !!document.querySelector('[data-testid=set-aside]'), throttles: document.querySelector('[data-testid=throttles]')?.textContent?.replace(/\s+/g, ' ').trim() ?? null } : null;
-    }, wanted);
+    }, { wanted, applied });
     if (!saw.setAside) fail('no [data-testid=set-aside]');
     if (saw.throttles === null) fail('no [data-testid=throttles] (the throttles or the note that says why there are none)');
     await shot(page, dir, 'health', shots);
@@ -665,7 +675,7 @@ async function main() {
       allowPositionals: true,
       options: {
         url: { type: 'string' }, screenshots: { type: 'string' }, arn: { type: 'string' }, aggregate: { type: 'string' },
-        field: { type: 'string' }, replay: { type: 'string' }, count: { type: 'string' }, processor: { type: 'string', multiple: true },
+        field: { type: 'string' }, replay: { type: 'string' }, count: { type: 'string' }, applied: { type: 'string' }, processor: { type: 'string', multiple: true },
         reversal: { type: 'boolean' },
       },
     });
@@ -679,7 +689,9 @@ async function main() {
   if (!opts.url) return usage('--url URL (the console) is required');
   if (!opts.screenshots) return usage('--screenshots DIR is required');
   if (name === 'rollback' || name === 'drift' || name === 'aggregate') opts.processor = opts.processor?.[0];
-  if (opts.count !== undefined && !/^[0-9]+$/.test(opts.count)) return usage(`--count ${opts.count} is not a whole number`);
+  for (const n of ['count', 'applied']) {
+    if (opts[n] !== undefined && !/^[0-9]+$/.test(opts[n])) return usage(`--${n} ${opts[n]} is not a whole number`);
+  }
   mkdirSync(opts.screenshots, { recursive: true });
 
   let session;
@@ -710,7 +722,7 @@ async function main() {
 }
 
 function usage(message) {
-  console.error(`console-check: ${message}\nusage: node console-check.mjs CHECK --url URL --screenshots DIR [--arn ARN] [--aggregate ID] [--field F] [--replay ID] [--count N] [--processor P] [--reversal]\nchecks: ${Object.keys(checks).join(', ')}`);
+  console.error(`console-check: ${message}\nusage: node console-check.mjs CHECK --url URL --screenshots DIR [--arn ARN] [--aggregate ID] [--field F] [--replay ID] [--count N] [--processor P] [--applied N] [--reversal]\nchecks: ${Object.keys(checks).join(', ')}`);
   return 2;
 }
 
