@@ -330,9 +330,10 @@ const checks = {
     await button.click();
     await dialog.waitFor({ state: 'visible', timeout: 5000 });
     await dialog.locator('button[data-action=confirm]').click();
-    const result = await until(page, 'the rollback result line', () => {
-      const t = document.querySelector('[data-testid=rollback-result]')?.textContent?.trim();
-      return t ? t : null;
+    // the line may say that the rollback runs first; its end names the execution's status
+    const result = await until(page, 'the rollback result line to name the rollback\'s end (SUCCEEDED, FAILED, …)', () => {
+      const t = document.querySelector('[data-testid=rollback-result]')?.textContent?.replace(/\s+/g, ' ').trim();
+      return t && /SUCCEEDED|FAILED|TIMED_OUT|ABORTED|error|refused|not/i.test(t) ? t : null;
     }, undefined, 90_000);
     if (!/SUCCEEDED/i.test(result)) fail(`the rollback result line reads ${JSON.stringify(result)}, not SUCCEEDED`);
     const after = await until(page, `active and previous of ${opts.processor} to swap (${before.active} ⇄ ${before.previous})`,
