@@ -62,6 +62,8 @@ export function render(page) {
   const rollbackAll = h('button', {type: 'button', 'data-action': 'rollback-all', disabled: true}, 'Roll back all processors');
   const result = h('p', {'data-testid': 'rollback-result', class: 'rollback-result', role: 'status'});
   const output = h('div', {class: 'rollback-output'});
+  // what is under way goes beside the result line, which only ever holds a result
+  const progressLine = h('p', {class: 'rollback-progress', role: 'status', hidden: true});
   const question = h('p', {id: 'confirm-rollback-text'});
   const dialog = h('dialog', {'data-testid': 'confirm-rollback', 'aria-labelledby': 'confirm-rollback-title', 'aria-describedby': 'confirm-rollback-text'},
     h('h2', {id: 'confirm-rollback-title'}, 'Roll back?'),
@@ -95,9 +97,10 @@ export function render(page) {
       busy = false;
       return;
     }
-    result.className = 'rollback-result';
-    result.replaceChildren(`Rolling back ${names.join(', ')}…`);
+    result.replaceChildren();
     output.replaceChildren();
+    progressLine.textContent = `Rolling back ${names.join(', ')}…`;
+    progressLine.hidden = false;
     for (const button of page.root.querySelectorAll('button[data-action^=rollback]')) button.disabled = true;
     try {
       const answer = await postJson('/api/rollback', {processors, confirm: 'rollback'});
@@ -109,6 +112,7 @@ export function render(page) {
       showError(error);
     } finally {
       busy = false;
+      progressLine.hidden = true;
     }
     try {
       await read();
@@ -129,7 +133,7 @@ export function render(page) {
 
   page.root.append(h('h1', {}, 'Generations'),
     h('p', {class: 'lead'}, 'Each processor serves its active generation; a rebuild builds a new one and switches to it, keeping the previous for a rollback.'),
-    h('div', {class: 'actions'}, rollbackAll), result, output, list, dialog);
+    h('div', {class: 'actions'}, rollbackAll), progressLine, result, output, list, dialog);
   return page.poll(async () => {
     if (busy) return IDLE;
     return read();
