@@ -3,16 +3,7 @@
 // stderr (and in the JSON line) when the check fails, 2 on bad usage. The hooks it uses are the console's contract
 // (the data-testid, data-field and data-* attributes of each page).
 //
-//   node console-check.mjs CHECK --url URL --screenshots DIR [options]
-//
-// CHECK and its options:
-//   rebuild-progress [--arn ARN]          a RUNNING rebuild advances on #/replays without a reload; its graph has a current state
-//   drift --aggregate ID --field F        #/verification shows ID drifted, with a differing row naming F
-//   corrections --replay ID --count N     #/effects/ID lists N corrections with "before → after"; an event link leads to its aggregate
-//   rollback --processor P                #/generations: rollback cancelled (nothing changes), then confirmed (active and previous swap)
-//   aggregate --aggregate ID [--reversal] #/aggregate/ID: the slider steps through the states with the keyboard; reversal links
-//   health [--processor P]... [--applied N]  #/health shows each processor's lag and applied count (N when given)
-//   accessibility --aggregate ID          every page: names, one h1, tabbing to the nav, no horizontal scroll at 390 px, contrast
+//   node console-check.mjs CHECK --url URL --screenshots DIR [options]   (the checks and their options: USAGE below)
 //
 // Every check fails on an uncaught page error, a console error message or a Content-Security-Policy violation.
 
@@ -30,7 +21,6 @@ const POLL = 100;
 const LOAD_MS = 20_000;
 
 class CheckFailed extends Error {}
-class Usage extends Error {}
 
 function fail(message) {
   throw new CheckFailed(message);
@@ -200,7 +190,6 @@ const checks = {
   },
 
   async drift({ page, base, dir, shots, opts }) {
-    need(opts, 'aggregate', 'field');
     await open(page, base, '#/verification', '[data-testid=verification]');
     const sel = `[data-testid=drift][data-aggregate-id=${q(opts.aggregate)}]`;
     await waitVisible(page, sel, `the drift of ${opts.aggregate}`);
@@ -247,7 +236,6 @@ const checks = {
   },
 
   async corrections({ page, base, dir, shots, opts }) {
-    need(opts, 'replay', 'count');
     const want = Number(opts.count);
     await open(page, base, `#/effects/${encodeURIComponent(opts.replay)}`, 'table[data-testid=corrections]');
     const saw = await until(page, `${want} correction rows and a corrections count of ${want}`, (want) => {
@@ -291,7 +279,6 @@ const checks = {
   },
 
   async rollback({ page, base, dir, shots, opts }) {
-    need(opts, 'processor');
     await open(page, base, '#/generations', '[data-testid=generations]');
     const section = `section[data-processor=${q(opts.processor)}]`;
     await waitVisible(page, section, `the generations of ${opts.processor}`);
@@ -346,7 +333,6 @@ const checks = {
   },
 
   async aggregate({ page, base, dir, shots, opts }) {
-    need(opts, 'aggregate');
     const id = opts.aggregate;
     await open(page, base, `#/aggregate/${encodeURIComponent(id)}`, 'table[data-testid=events] tr[data-testid=event-row]');
     const rows = await page.evaluate(() => [...document.querySelectorAll('tr[data-testid=event-row]')].map((r) => ({ version: r.dataset.version, eventId: r.dataset.eventId })));
@@ -438,7 +424,6 @@ const checks = {
   },
 
   async accessibility({ page, context, base, dir, shots, opts }) {
-    need(opts, 'aggregate');
     const pages = [
       ['replays', '#/replays', 'table[data-testid=replays]'],
       ['replay', null, '[data-testid=replay-detail]'],
@@ -661,10 +646,8 @@ function leafTexts(value) {
   return [...new Set(out)];
 }
 
-function need(opts, ...names) {
-  const missing = names.filter((n) => opts[n] === undefined);
-  if (missing.length) throw new Usage(`this check needs ${missing.map((n) => `--${n}`).join(' and ')}`);
-}
+/** The options each check cannot run without. */
+const NEEDS = { drift: ['aggregate', 'field'], corrections: ['replay', 'count'], rollback: ['processor'], aggregate: ['aggregate'], accessibility: ['aggregate'] };
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -685,7 +668,10 @@ async function main() {
   }
   const [name, ...extra] = parsed.positionals;
   const opts = { ...parsed.values };
-  if (!name || !checks[name]) return usage(`the check ${JSON.stringify(name)} is not one of ${Object.keys(checks).join(', ')}`);
+  if (!name) return usage(`name a check: ${Object.keys(checks).join(', ')}`);
+  if (!checks[name]) return usage(`the check ${JSON.stringify(name)} is not one of ${Object.keys(checks).join(', ')}`);
+  const missing = (NEEDS[name] ?? []).filter((n) => opts[n] === undefined);
+  if (missing.length) return usage(`the check ${name} needs ${missing.map((n) => `--${n}`).join(' and ')}`);
   if (extra.length) return usage(`unexpected arguments ${extra.join(' ')}`);
   if (!opts.url) return usage('--url URL (the console) is required');
   if (!opts.screenshots) return usage('--screenshots DIR is required');
@@ -707,7 +693,6 @@ async function main() {
     console.log(JSON.stringify({ check: name, ok: true, ms: Date.now() - started, saw, screenshots: shots }));
     return 0;
   } catch (e) {
-    if (e instanceof Usage) return usage(e.message);
     const page = session?.page;
     if (page && !page.isClosed()) {
       try { await shot(page, opts.screenshots, `${name}-failed`, shots); } catch { /* the failure is reported below */ }
@@ -722,8 +707,18 @@ async function main() {
   }
 }
 
+const USAGE = `usage: node console-check.mjs CHECK --url URL --screenshots DIR [options]
+  rebuild-progress [--arn ARN]              a RUNNING rebuild advances on #/replays without a reload; its graph has a current state
+  drift --aggregate ID --field F            #/verification shows ID drifted, with a differing row naming F
+  corrections --replay ID --count N         #/effects/ID lists N corrections "before → after"; an event link leads to its aggregate
+  rollback --processor P                    #/generations: a rollback cancelled (nothing changes), then confirmed (active and previous swap)
+  aggregate --aggregate ID [--reversal]     #/aggregate/ID: the keyboard steps the slider through the states; reversal links
+  health [--processor P]... [--applied N]   #/health shows the processors' lag and applied counts
+  accessibility --aggregate ID              every page: names, one h1, tabbing to the nav, no horizontal scroll at 390 px, contrast
+Chromium: /usr/bin/chromium, or $PLAYBACK_CHROMIUM.`;
+
 function usage(message) {
-  console.error(`console-check: ${message}\nusage: node console-check.mjs CHECK --url URL --screenshots DIR [--arn ARN] [--aggregate ID] [--field F] [--replay ID] [--count N] [--processor P] [--applied N] [--reversal]\nchecks: ${Object.keys(checks).join(', ')}`);
+  console.error(`console-check: ${message}\n${USAGE}`);
   return 2;
 }
 

@@ -60,7 +60,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ConsoleBrowserIT {
     static final String REQUIRE_ENV = "PLAYBACK_REQUIRE_BROWSER";
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Debian's Chromium, or {@code $PLAYBACK_CHROMIUM} (which console-check.mjs reads too). */
+    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("PLAYBACK_CHROMIUM", "/usr/bin/chromium"));
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration IDLE = Duration.ofMinutes(2);
     static final Duration CHECK_TIMEOUT = Duration.ofMinutes(3);
