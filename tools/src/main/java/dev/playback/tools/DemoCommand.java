@@ -9,9 +9,7 @@ import dev.playback.tools.logs.FunctionLogFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -68,11 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         Path file = LocalEndpoints.defaultFile();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                System.err.println("playback demo: could not remove " + file + ": " + e);
-            }
+            LocalCommand.removeEndpointsFile(file, "playback demo");
             try {
                 console.close();
             } finally {

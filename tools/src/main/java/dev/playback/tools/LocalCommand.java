@@ -102,11 +102,7 @@ final class LocalCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                System.err.println("playback local: could not remove " + file + ": " + e);
-            }
+            removeEndpointsFile(file, "playback local");
             if (console != null) console.close();
             stack.close();
             if (logFile != null) logFile.close();
@@ -123,6 +119,15 @@ final class LocalCommand implements Callable<Integer> {
         out.flush();
         stop.await();
         return 0;
+    }
+
+    /** Removes the endpoints file at exit (the stack it names stops); a failure is said on standard error, naming the file. */
+    static void removeEndpointsFile(Path file, String command) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            System.err.println(command + ": could not remove " + file + ": " + e);
+        }
     }
 
     /** The environments of the template's functions (the console finds the deployment's domains there). */

@@ -70,6 +70,8 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
     private final ReplayExecutions executions;
     private final Map<String, JsonNode> endedReports = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> definitions = new ConcurrentHashMap<>();
+    /** The Replay of executions that ended with their replay (read once: the replays page is polled). */
+    private final Map<String, ObjectNode> endedReplays = new ConcurrentHashMap<>();
     private volatile long totalAt;
     private volatile long total = -1;
 
@@ -185,6 +187,8 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
 
     /** One execution as the API's {@code Replay}. */
     ObjectNode replay(DescribeExecutionResponse d) {
+        ObjectNode kept = endedReplays.get(d.executionArn());
+        if (kept != null) return kept.deepCopy();
         String machine = machineOf(d.stateMachineArn());
         String kind = MACHINES.getOrDefault(machine, "unknown");
         JsonNode input = parse(d.input());
@@ -247,6 +251,11 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
         }
         putText(r, "error", d.error());
         putText(r, "cause", d.cause());
+        boolean replayEnded = p == null || !p.exists() || p.finished() || "ABORTED".equals(p.status());
+        if (d.status() != ExecutionStatus.RUNNING && replayEnded) {
+            if (endedReplays.size() >= 1000) endedReplays.clear();   // more than the pages show: read again what is asked for
+            endedReplays.put(d.executionArn(), r.deepCopy());
+        }
         return r;
     }
 
@@ -340,7 +349,10 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
         } catch (SdkException e) {
             throw new ConsoleException(502, "S3 GetObject s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         }
-        if (ended) endedReports.put(key, found);
+        if (ended) {
+            if (endedReports.size() >= 200) endedReports.clear();
+            endedReports.put(key, found);
+        }
         return found;
     }
 
