@@ -44,10 +44,16 @@ function corrections(list) {
       h('td', {}, c.wanted === null ? 'nothing (the effect should no longer exist)' : json(c.wanted)))));
 }
 
-function suppressed(keys) {
-  return table({'data-testid': 'suppressed', class: 'suppressed'}, `Suppressed commands (${keys.length})`,
-    ['Idempotency key'],
-    keys.map((key) => h('tr', {}, h('td', {}, h('code', {}, key)))));
+function suppressed(list, counted) {
+  const listed = list.length < counted ? `${list.length} of ${counted} listed` : `${list.length}`;
+  return table({'data-testid': 'suppressed', class: 'suppressed'}, `Suppressed commands (${listed})`,
+    ['Event', 'Processor', 'Call site', 'Idempotency key', 'Command'],
+    list.map((c) => h('tr', {'data-testid': 'suppressed-command', 'data-event-id': c.eventId ?? ''},
+      h('th', {scope: 'row'}, eventLink(c.eventId)),
+      h('td', {}, orDash(c.processor)),
+      h('td', {}, h('code', {}, orDash(c.callSite))),
+      h('td', {}, h('code', {}, orDash(c.idempotencyKey))),
+      h('td', {}, c.command ? json(c.command) : '—'))));
 }
 
 function liveQueries(list) {
@@ -102,7 +108,7 @@ export function render(page) {
       counts(data.counts),
       h('section', {'aria-labelledby': 'corrections-heading'}, h('h2', {id: 'corrections-heading'}, 'Corrections'), corrections(data.corrections ?? [])),
       h('section', {'aria-labelledby': 'sends-heading'}, h('h2', {id: 'sends-heading'}, 'Sends'), sends(data.sends ?? [])),
-      h('section', {'aria-labelledby': 'suppressed-heading'}, h('h2', {id: 'suppressed-heading'}, 'Suppressed'), suppressed(data.suppressed ?? [])),
+      h('section', {'aria-labelledby': 'suppressed-heading'}, h('h2', {id: 'suppressed-heading'}, 'Suppressed'), suppressed(data.suppressed ?? [], data.counts?.suppressed ?? 0)),
       h('section', {'aria-labelledby': 'live-heading'}, h('h2', {id: 'live-heading'}, 'Live queries'), liveQueries(data.liveQueries ?? [])));
   });
 }

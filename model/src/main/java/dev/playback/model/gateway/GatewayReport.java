@@ -132,6 +132,12 @@ public final class GatewayReport {
         return sent().isEmpty() && suppressed().isEmpty() && corrections().isEmpty() && liveQueries().isEmpty();
     }
 
+    /**
+     * How many suppressed commands a report lists with their event and command (all are counted; a full rebuild
+     * suppresses every command ever sent, which a report need not repeat in full).
+     */
+    public static final int LISTED_SUPPRESSED = 1000;
+
     /** The report as JSON, for replay reports: counts, every correction and every flagged live query. */
     public ObjectNode toJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -139,6 +145,10 @@ public final class GatewayReport {
         n.put("suppressed", suppressed().size());
         ArrayNode suppressedKeys = n.putArray("suppressedKeys");
         for (LoggedCommand c : suppressed()) suppressedKeys.add(c.idempotencyKey());
+        ArrayNode suppressedList = n.putArray("suppressedCommands");
+        for (LoggedCommand c : suppressed()) {
+            if (suppressedList.size() < LISTED_SUPPRESSED) suppressedList.add(json(c));
+        }
         ArrayNode sentList = n.putArray("sentCommands");
         for (LoggedCommand c : sent()) sentList.add(json(c));
         ArrayNode cs = n.putArray("corrections");
@@ -179,15 +189,20 @@ public final class GatewayReport {
     /**
      * Several reports of one replay (per batch, per chunk; a redelivered batch's report may repeat
      * another's entries) as one: commands, suppressed commands and corrections once per idempotency key, a
-     * correction counted as sent by the replay when any report sent it, live queries once each.
+     * correction counted as sent by the replay when any report sent it, live queries once each; the first
+     * {@link #LISTED_SUPPRESSED} suppressed commands listed ({@code suppressedList}), all counted.
      */
     public static ObjectNode merge(List<JsonNode> reports) {
         java.util.Map<String, JsonNode> sentByKey = new java.util.LinkedHashMap<>();
         java.util.Map<String, ObjectNode> correctionsByKey = new java.util.LinkedHashMap<>();
         java.util.Map<String, JsonNode> queries = new java.util.LinkedHashMap<>();
         java.util.Set<String> suppressedKeys = new java.util.HashSet<>();
+        java.util.Map<String, JsonNode> suppressedByKey = new java.util.LinkedHashMap<>();
         long suppressedUnkeyed = 0;
         for (JsonNode r : reports) {
+            for (JsonNode c : r.path("suppressedCommands")) {
+                if (suppressedByKey.size() < LISTED_SUPPRESSED) suppressedByKey.putIfAbsent(c.path("idempotencyKey").asText(), c);
+            }
             if (r.has("suppressedKeys")) r.get("suppressedKeys").forEach(k -> suppressedKeys.add(k.asText()));
             else suppressedUnkeyed += r.path("suppressed").asLong();
             for (JsonNode c : r.path("sentCommands")) sentByKey.putIfAbsent(c.path("idempotencyKey").asText(), c);
@@ -208,6 +223,7 @@ public final class GatewayReport {
         n.putArray("sentCommands").addAll(sentByKey.values());
         n.putArray("correctionList").addAll(new ArrayList<JsonNode>(correctionsByKey.values()));
         n.putArray("liveQueryList").addAll(queries.values());
+        n.putArray("suppressedList").addAll(suppressedByKey.values());
         return n;
     }
 }

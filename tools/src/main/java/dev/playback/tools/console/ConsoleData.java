@@ -551,8 +551,20 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
                 }
             }
         }
+        // the merged report lists the first GatewayReport.LISTED_SUPPRESSED with their events (suppressedList); older
+        // reports and single pieces carry only their keys
         ArrayNode suppressed = JSON.createArrayNode();
-        report.path("suppressedKeys").forEach(k -> suppressed.add(k.asText()));
+        if (report.has("suppressedList") || report.has("suppressedCommands")) {
+            for (JsonNode c : report.has("suppressedList") ? report.get("suppressedList") : report.get("suppressedCommands")) {
+                ObjectNode o = suppressed.addObject();
+                for (String f : List.of("processor", "eventId", "callSite", "idempotencyKey", "command")) {
+                    o.set(f, c.path(f).isMissingNode() ? JSON.nullNode() : c.get(f));
+                }
+            }
+        } else {
+            report.path("suppressedKeys").forEach(k -> suppressed.addObject().putNull("processor").putNull("eventId").putNull("callSite")
+                    .put("idempotencyKey", k.asText()).putNull("command"));
+        }
         ArrayNode queries = JSON.createArrayNode();
         JsonNode ql = report.has("liveQueryList") ? report.get("liveQueryList") : report.path("liveQueries");
         for (JsonNode q : ql.isArray() ? ql : JSON.createArrayNode()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,9 +66,23 @@ class ConsoleDataTest {
         assertEquals(json("{\"amount\":\"9.92\",\"currency\":\"USD\"}"), n.path("corrections").get(0).get("wanted"));
         assertEquals(json("[{\"field\":\"amount\",\"before\":\"3.00\",\"after\":null}]"), n.path("corrections").get(1).get("changes"));
         assertEquals("k-2c", n.path("corrections").get(0).path("idempotencyKey").asText());
-        assertEquals(json("[\"k-4\",\"k-5\"]"), n.get("suppressed"));
+        assertEquals(List.of("k-4", "k-5"), n.get("suppressed").findValuesAsText("idempotencyKey"), "a report with keys only lists the keys");
         assertEquals("e-1", n.path("sends").get(0).path("eventId").asText());
         assertEquals("fx.rate", n.path("liveQueries").get(0).path("callSite").asText());
+    }
+
+    @Test
+    void the_suppressed_commands_of_a_merged_report_are_listed_with_their_event_call_site_and_command() throws Exception {
+        JsonNode report = json("""
+                {"suppressed":3,"suppressedKeys":[],
+                 "suppressedList":[{"processor":"payouts","eventId":"e-4","callSite":"bank.payout","disposition":"suppressed",
+                                    "idempotencyKey":"k-4","command":{"amount":"7.50"}}]}""");
+
+        JsonNode n = ConsoleData.effects(JSON.createObjectNode(), report);
+
+        assertEquals(3, n.path("counts").path("suppressed").asInt(), "all are counted, though fewer are listed");
+        assertEquals(json("[{\"processor\":\"payouts\",\"eventId\":\"e-4\",\"callSite\":\"bank.payout\",\"idempotencyKey\":\"k-4\","
+                + "\"command\":{\"amount\":\"7.50\"}}]"), n.get("suppressed"));
     }
 
     @Test
