@@ -236,7 +236,10 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
             applied = 0;
         }
         r.put("published", published).put("applied", applied).set("appliedByProcessor", byProcessor);
-        Long total = kind.equals("rebuild") || kind.equals("verify") ? eventsInTable() : null;
+        // while a rebuild or verification runs, what it will go through is the events table; once it ended, what it
+        // published (the table has grown since, and a progress bar of an ended replay must not read "99 %")
+        boolean whole = kind.equals("rebuild") || kind.equals("verify");
+        Long total = !whole ? null : d.status() == ExecutionStatus.RUNNING ? eventsInTable() : Long.valueOf(published);
         if (total == null) r.putNull("total");
         else r.put("total", total);
         Instant end = d.stopDate() != null ? d.stopDate() : Instant.now();
