@@ -94,6 +94,7 @@ public final class ConsoleServer implements AutoCloseable {
             h.set("Cache-Control", "no-store");
             String path = x.getRequestURI().getRawPath();
             try {
+                checkHost(x.getRequestHeaders().getFirst("Host"));
                 if (path.startsWith("/api/")) {
                     api(x, path.substring("/api/".length()));
                 } else {
@@ -104,6 +105,17 @@ public final class ConsoleServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 error(x, 500, e.getMessage() == null ? e.toString() : e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Answers only requests addressed to the console itself: a page of another site that makes its own host name resolve
+     * to 127.0.0.1 (DNS rebinding) would otherwise read the console's API as same-origin.
+     */
+    private void checkHost(String host) {
+        int port = server.getAddress().getPort();
+        if (!("127.0.0.1:" + port).equals(host)) {
+            throw new ConsoleException(403, "Host " + host + " is not the console's address (127.0.0.1:" + port + ")");
         }
     }
 

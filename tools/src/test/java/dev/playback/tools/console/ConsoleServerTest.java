@@ -122,7 +122,7 @@ class ConsoleServerTest {
         // sent raw: an HTTP client would normalise the dot segments away
         for (String path : List.of("/../dev/playback/tools/version.properties", "/fixture/../../logback.xml",
                 "/%2e%2e/logback.xml", "/fixture/..%2f..%2flogback.xml", "/..\\logback.xml")) {
-            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.url().getPort() + "\r\nConnection: close\r\n\r\n");
             assertTrue(answer.startsWith("HTTP/1.1 404") || answer.startsWith("HTTP/1.1 400"), path + ":\n" + answer);
             assertTrue(!answer.contains("<configuration"), path + " served a file outside console/");
         }
@@ -136,6 +136,25 @@ class ConsoleServerTest {
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** The status line of a GET sent with the given Host header (the JDK's HTTP client sets Host itself). */
+    private String statusWithHost(String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(server.url().getHost(), server.url().getPort())) {
+            socket.getOutputStream().write(("GET /api/overview HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .readLine();
+        }
+    }
+
+    @Test
+    void a_request_addressed_to_another_host_name_is_refused_so_a_rebound_dns_name_cannot_read_the_api() throws Exception {
+        int port = server.url().getPort();
+        assertEquals("HTTP/1.1 403 Forbidden", statusWithHost("attacker.example:" + port));
+        assertEquals("HTTP/1.1 403 Forbidden", statusWithHost("127.0.0.1:" + (port + 1)));
+        assertEquals("HTTP/1.1 200 OK", statusWithHost("127.0.0.1:" + port));
+        assertEquals("HTTP/1.1 403 Forbidden", statusWithHost("localhost:" + port), "the console's address is 127.0.0.1, as printed");
     }
 
     @Test
