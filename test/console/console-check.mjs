@@ -232,6 +232,21 @@ const checks = {
     }
     await page.locator(sel).first().scrollIntoViewIfNeeded();
     await shot(page, dir, 'verification-drift', shots);
+    if (opts['failed-state']) {
+      // the verification failed on its drift: its replay page marks the state it failed in
+      await page.locator('[data-testid=verification] dd a[href^="#/replay/"]').first().click();
+      await waitVisible(page, 'svg[data-testid=state-graph]', 'the verification\'s state graph');
+      saw.graph = await until(page, `the state ${opts['failed-state']} marked failed in the state graph`, (want) => {
+        const states = [...document.querySelectorAll('svg[data-testid=state-graph] g[data-state]')];
+        const failed = states.filter((g) => g.classList.contains('failed')).map((g) => g.dataset.state);
+        const status = document.querySelector('[data-testid=replay-detail] [data-field=status]')?.textContent?.trim() ?? null;
+        return failed.includes(want) ? { failed, status } : null;
+      }, opts['failed-state']);
+      const item = await page.locator('ul[data-testid=state-list] li').filter({ hasText: opts['failed-state'] }).first().textContent();
+      if (!/fail/i.test(item)) fail(`the state list says of ${opts['failed-state']} ${JSON.stringify(item)}, not that it failed`);
+      saw.graph.listed = item.replace(/\s+/g, ' ').trim();
+      await shot(page, dir, 'replay-failed', shots);
+    }
     return saw;
   },
 
@@ -660,7 +675,7 @@ async function main() {
       options: {
         url: { type: 'string' }, screenshots: { type: 'string' }, arn: { type: 'string' }, aggregate: { type: 'string' },
         field: { type: 'string' }, replay: { type: 'string' }, count: { type: 'string' }, applied: { type: 'string' }, processor: { type: 'string', multiple: true },
-        reversal: { type: 'boolean' },
+        reversal: { type: 'boolean' }, 'failed-state': { type: 'string' },
       },
     });
   } catch (e) {
@@ -709,7 +724,9 @@ async function main() {
 
 const USAGE = `usage: node console-check.mjs CHECK --url URL --screenshots DIR [options]
   rebuild-progress [--arn ARN]              a RUNNING rebuild advances on #/replays without a reload; its graph has a current state
-  drift --aggregate ID --field F            #/verification shows ID drifted, with a differing row naming F
+  drift --aggregate ID --field F [--failed-state S]
+                                            #/verification shows ID drifted, with a differing row naming F; its
+                                            replay's graph marks S failed
   corrections --replay ID --count N         #/effects/ID lists N corrections "before → after"; an event link leads to its aggregate
   rollback --processor P                    #/generations: a rollback cancelled (nothing changes), then confirmed (active and previous swap)
   aggregate --aggregate ID [--reversal]     #/aggregate/ID: the keyboard steps the slider through the states; reversal links

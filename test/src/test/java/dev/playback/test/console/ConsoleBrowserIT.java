@@ -118,7 +118,7 @@ class ConsoleBrowserIT {
                 ExecutionDescription drift = RebuildBenchmark.awaitReplay(stack, stack.workflows().stateMachineArn("VerifyStateMachine"), "verify-drift", Duration.ofMinutes(3));
                 assertEquals(ExecutionStatus.FAILED, drift.status(), drift::toString);
                 assertEquals("Playback.DriftFound", drift.error(), drift::toString);
-                browser.check("drift", "--aggregate", DRIFTED, "--field", "balance");
+                browser.check("drift", "--aggregate", DRIFTED, "--field", "balance", "--failed-state", "DriftFound");
 
                 browser.check("corrections", "--replay", "fix-fees", "--count", String.valueOf(corrections));
 
