@@ -453,8 +453,15 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
         ObjectNode n = JSON.createObjectNode().put("executionArn", arn).put("status", d.statusAsString());
         n.set("output", d.output() == null ? JSON.nullNode() : parse(d.output()));
         putText(n, "error", d.error());
-        putText(n, "cause", d.cause());
+        putText(n, "cause", readableCause(d.cause()));
         return n;
+    }
+
+    /** A Lambda error's cause is its JSON ({errorMessage, errorType, stackTrace}): the message alone is what a person reads. */
+    static String readableCause(String cause) {
+        if (cause == null) return null;
+        JsonNode parsed = parse(cause);
+        return parsed.path("errorMessage").isTextual() ? parsed.get("errorMessage").asText() : cause;
     }
 
     // ---- verification -----------------------------------------------------------------------------

@@ -121,4 +121,13 @@ class ConsoleDataTest {
             assertEquals("query parameter 'limit' must be a whole number from 1 to 200, not '" + bad + "'", e.getMessage());
         }
     }
+
+    @Test
+    void a_failed_rollback_tells_the_lambda_errors_message_not_its_stack_trace() {
+        String cause = "{\"errorMessage\":\"processor balances has no previous generation to roll back to\","
+                + "\"errorType\":\"java.lang.IllegalStateException\",\"stackTrace\":[\"a.b(C.java:1)\"]}";
+
+        assertEquals("processor balances has no previous generation to roll back to", ConsoleData.readableCause(cause));
+        assertEquals("States.Timeout", ConsoleData.readableCause("States.Timeout"), "a cause that is not a Lambda error stays as it is");
+    }
 }
