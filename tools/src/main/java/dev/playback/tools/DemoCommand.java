@@ -61,20 +61,11 @@ final class DemoCommand implements Callable<Integer> {
 
     /** {@code --keep}: the console over the demo's stack until Ctrl-C (SIGTERM); then the console and the stack stop. */
     private void keep(LocalStack stack, Path logPath) throws Exception {
-        RunningConsole console = RunningConsole.start(stack.endpoints(), LocalCommand.environments(stack), 0,
+        RunningConsole console = RunningConsole.start(stack.endpoints(), stack.domains(), 0,
                 () -> Optional.ofNullable(logPath));
         Path file = LocalEndpoints.defaultFile();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LocalCommand.removeEndpointsFile(file, "playback demo");
-            try {
-                console.close();
-            } finally {
-                stack.close();
-                stopped.countDown();
-            }
-        }, "playback-demo-stop"));
-        stack.endpoints().withConsole(console.url()).write(file);
+        CountDownLatch stopped = LocalCommand.publishUntilExit("playback demo", stack, console, file, () -> {
+        });
         out.println();
         out.println("console         " + console.url());
         out.println("endpoints file  " + file + " (playback status, rebuild, verify, ... reach this stack)");

@@ -7,7 +7,6 @@ import dev.playback.tools.cli.Usage;
 import dev.playback.tools.cli.UsageException;
 import dev.playback.tools.console.RunningConsole;
 import dev.playback.tools.logs.FunctionLogFile;
-import dev.onebox.template.FunctionResource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,8 +18,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -93,23 +90,16 @@ final class LocalCommand implements Callable<Integer> {
         Path file = LocalEndpoints.defaultFile();
         RunningConsole console;
         try {
-            console = noConsole ? null : RunningConsole.start(stack.endpoints(), environments(stack), consolePort,
+            console = noConsole ? null : RunningConsole.start(stack.endpoints(), stack.domains(), consolePort,
                     () -> Optional.ofNullable(logFile).map(FunctionLogFile::path));
         } catch (Exception e) {
             stack.close();
             if (logFile != null) logFile.close();
             throw e;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            removeEndpointsFile(file, "playback local");
-            if (console != null) console.close();
-            stack.close();
+        CountDownLatch stop = publishUntilExit("playback local", stack, console, file, () -> {
             if (logFile != null) logFile.close();
-            stop.countDown();
-        }, "playback-local-stop"));
-        LocalEndpoints endpoints = stack.endpoints();
-        (console == null ? endpoints : endpoints.withConsole(console.url())).write(file);
+        });
         stack.describe(out);
         if (console != null) out.println("console         " + console.url());
         out.println("endpoints file  " + file);
@@ -121,6 +111,28 @@ final class LocalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Writes the endpoints file of {@code stack} (with the console's URL when {@code console} is not null) and, at exit
+     * (Ctrl-C, SIGTERM), removes it and stops the console, the stack and then {@code last}; the latch returned opens once
+     * they have stopped.
+     */
+    static CountDownLatch publishUntilExit(String command, LocalStack stack, RunningConsole console, Path file, Runnable last) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            removeEndpointsFile(file, command);
+            try {
+                if (console != null) console.close();
+            } finally {
+                stack.close();
+                last.run();
+                stopped.countDown();
+            }
+        }, command.replace(' ', '-') + "-stop"));
+        LocalEndpoints endpoints = stack.endpoints();
+        (console == null ? endpoints : endpoints.withConsole(console.url())).write(file);
+        return stopped;
+    }
+
     /** Removes the endpoints file at exit (the stack it names stops); a failure is said on standard error, naming the file. */
     static void removeEndpointsFile(Path file, String command) {
         try {
@@ -128,11 +140,6 @@ final class LocalCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println(command + ": could not remove " + file + ": " + e);
         }
-    }
-
-    /** The environments of the template's functions (the console finds the deployment's domains there). */
-    static List<Map<String, String>> environments(LocalStack stack) {
-        return stack.template().functions().values().stream().map(FunctionResource::environment).toList();
     }
 
     /** Fails before any emulator starts when another process holds the API's port. */

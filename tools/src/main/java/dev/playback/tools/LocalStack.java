@@ -162,6 +162,15 @@ public final class LocalStack implements AutoCloseable {
         return mappings;
     }
 
+    /** The domains the template's functions run: {@code PLAYBACK_DOMAINS} of the first function that sets it. */
+    public dev.playback.model.domain.Domains domains() {
+        for (FunctionResource f : template.functions().values()) {
+            String classes = f.environment().get(dev.playback.model.domain.Domains.VARIABLE);
+            if (classes != null) return dev.playback.model.domain.Domains.load(classes);
+        }
+        throw new IllegalStateException("no function of the local template sets " + dev.playback.model.domain.Domains.VARIABLE);
+    }
+
     /** The local physical name of a table, stream or bucket of the template, by logical id. */
     public String physicalName(String logicalId) {
         if (template.tables().containsKey(logicalId)) return template.table(logicalId).tableName();

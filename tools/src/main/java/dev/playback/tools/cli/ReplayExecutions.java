@@ -48,8 +48,13 @@ public final class ReplayExecutions {
 
     /** The newest {@code limit} executions of all replay machines, newest first. */
     List<ExecutionListItem> recent(int limit) {
+        return recent(machineArns(), limit);
+    }
+
+    /** The newest {@code limit} executions of the state machines {@code machineArns}, newest first. */
+    public List<ExecutionListItem> recent(java.util.Collection<String> machineArns, int limit) {
         List<ExecutionListItem> all = new ArrayList<>();
-        for (String arn : machineArns()) {
+        for (String arn : machineArns) {
             for (var page : c.sfn().listExecutionsPaginator(b -> b.stateMachineArn(arn).maxResults(Math.min(limit, 1000)))) {
                 all.addAll(page.executions());
                 if (page.executions().size() >= limit || page.nextToken() == null) break;
@@ -59,7 +64,7 @@ public final class ReplayExecutions {
         return all.size() > limit ? all.subList(0, limit) : all;
     }
 
-    DescribeExecutionResponse describe(ExecutionListItem e) {
+    public DescribeExecutionResponse describe(ExecutionListItem e) {
         return c.sfn().describeExecution(b -> b.executionArn(e.executionArn()));
     }
 
@@ -96,10 +101,15 @@ public final class ReplayExecutions {
     }
 
     private List<String> machineArns() {
-        List<String> arns = new ArrayList<>();
-        for (String machine : MACHINES) {
+        return new ArrayList<>(deployed(c, MACHINES).values());
+    }
+
+    /** ARN by logical id of those of the state machines {@code logicalIds} the stack has, in their order. */
+    public static java.util.Map<String, String> deployed(Connection c, List<String> logicalIds) {
+        java.util.Map<String, String> arns = new java.util.LinkedHashMap<>();
+        for (String id : logicalIds) {
             try {
-                arns.add(c.stateMachineArn(machine));
+                arns.put(id, c.stateMachineArn(id));
             } catch (IllegalStateException notDeployed) {
                 // a stack without this machine: nothing of it to find
             }

@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,15 +153,7 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
 
     /** ARN by logical id of the replay machines the stack has. */
     private Map<String, String> machineArns() {
-        Map<String, String> arns = new LinkedHashMap<>();
-        for (String id : MACHINE_ORDER) {
-            try {
-                arns.put(id, call("ListStateMachines", () -> c.stateMachineArn(id)));
-            } catch (IllegalStateException notDeployed) {
-                // a stack without this machine: nothing of it to show
-            }
-        }
-        return arns;
+        return call("ListStateMachines", () -> ReplayExecutions.deployed(c, MACHINE_ORDER));
     }
 
     private String machineOf(String stateMachineArn) {
@@ -171,15 +164,12 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
     // ---- replays ----------------------------------------------------------------------------------
 
     ObjectNode replays(int limit) {
-        List<ExecutionListItem> all = new ArrayList<>();
-        for (String arn : machineArns().values()) {
-            all.addAll(call("ListExecutions of " + arn, () -> c.sfn().listExecutions(b -> b.stateMachineArn(arn).maxResults(limit)).executions()));
-        }
-        all.sort(Comparator.comparing(ExecutionListItem::startDate).reversed());
+        Collection<String> machines = machineArns().values();
+        List<ExecutionListItem> recent = call("ListExecutions of " + machines, () -> executions.recent(machines, limit));
         ObjectNode n = JSON.createObjectNode().put("at", Instant.now().toString());
         ArrayNode out = n.putArray("replays");
-        for (ExecutionListItem e : all.subList(0, Math.min(limit, all.size()))) {
-            DescribeExecutionResponse d = call("DescribeExecution " + e.executionArn(), () -> c.sfn().describeExecution(b -> b.executionArn(e.executionArn())));
+        for (ExecutionListItem e : recent) {
+            DescribeExecutionResponse d = call("DescribeExecution " + e.executionArn(), () -> executions.describe(e));
             out.add(replay(d));
         }
         return n;

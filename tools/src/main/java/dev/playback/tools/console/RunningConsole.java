@@ -6,27 +6,15 @@ import dev.playback.tools.cli.LocalEndpoints;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The console served for an in-process local stack ({@code playback local}, {@code playback demo --keep}); closing stops it. */
 public record RunningConsole(ConsoleData data, ConsoleServer server) implements AutoCloseable {
-    /**
-     * Serves the console for the stack at {@code endpoints}, whose functions' environment names the domains
-     * ({@code PLAYBACK_DOMAINS} of any function in {@code functionEnvironments}), on {@code port} (0: a free one).
-     */
-    public static RunningConsole start(LocalEndpoints endpoints, Iterable<Map<String, String>> functionEnvironments, int port,
-                                       Supplier<Optional<Path>> logFile) throws IOException {
-        String classes = null;
-        for (Map<String, String> env : functionEnvironments) {
-            if (env.get(Domains.VARIABLE) != null) {
-                classes = env.get(Domains.VARIABLE);
-                break;
-            }
-        }
-        if (classes == null) throw new IllegalStateException("no function of the local template sets " + Domains.VARIABLE);
-        ConsoleData data = ConsoleSetup.local(endpoints, "local stack (pid " + endpoints.pid() + ")", Domains.load(classes), logFile);
+    /** Serves the console for the stack at {@code endpoints}, which runs {@code domains}, on {@code port} (0: a free one). */
+    public static RunningConsole start(LocalEndpoints endpoints, Domains domains, int port, Supplier<Optional<Path>> logFile)
+            throws IOException {
+        ConsoleData data = ConsoleSetup.local(endpoints, "local stack (pid " + endpoints.pid() + ")", domains, logFile);
         try {
             return new RunningConsole(data, ConsoleCommand.serve(data, port, "--console-port"));
         } catch (IOException | RuntimeException e) {
