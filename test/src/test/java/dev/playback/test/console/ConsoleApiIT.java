@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
-import dev.onebox.template.FunctionResource;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.bench.RebuildBenchmark;
@@ -76,8 +75,7 @@ class ConsoleApiIT {
                     "console-verify", REPLAY);
             assertEquals(ExecutionStatus.FAILED, verified.status());
 
-            List<Map<String, String>> environments = stack.template().functions().values().stream().map(FunctionResource::environment).toList();
-            try (RunningConsole console = RunningConsole.start(stack.endpoints(), environments, 0, Optional::empty)) {
+            try (RunningConsole console = RunningConsole.start(stack.endpoints(), stack.domains(), 0, Optional::empty)) {
                 URI base = console.url();
 
                 JsonNode overview = get(base, "/api/overview");
