@@ -663,6 +663,11 @@ public final class LocalStepFunctions implements AutoCloseable {
         Execution e = execution(executionArn);
         if (end(e, new ExecutionResult(ExecutionStatus.ABORTED, null, error, cause), "ExecutionAborted", details(error, cause))) {
             e.run().stop();
+            for (MapRun r : mapRuns.values()) {
+                if (r.executionArn().equals(executionArn)) {
+                    r.abort(clock.now());
+                }
+            }
         }
         store.sync();
         return e.snapshot();

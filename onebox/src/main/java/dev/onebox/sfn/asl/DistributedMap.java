@@ -113,12 +113,15 @@ final class DistributedMap {
         int active = 0;
         long failed = 0;
         SfnException failure = null;
+        boolean stopping = false;
         while (true) {
-            if (run.stopped()) {
-                throw new Interpreter.Stopped();
+            if (!stopping && run.stopped()) {
+                // the children stop with their parent; their ends are still counted before the run ends
+                stopping = true;
+                mapRun.finish(MapRun.Status.ABORTED, run.clock.now());
             }
             int limit = mapRun.maxConcurrency() > 0 ? mapRun.maxConcurrency() : UNBOUNDED_CONCURRENCY;
-            while (failure == null && next < n && active < limit) {
+            while (!stopping && failure == null && next < n && active < limit) {
                 int i = next++;
                 Progress own = progress == null ? null : progress.child(i);
                 mapRun.started(itemsOf[i]);
@@ -138,6 +141,9 @@ final class DistributedMap {
                         mapRun.signals.offer(i);
                     }
                 });
+            }
+            if (active == 0 && stopping) {
+                throw new Interpreter.Stopped();
             }
             if (active == 0 && (next >= n || failure != null)) {
                 return failure;

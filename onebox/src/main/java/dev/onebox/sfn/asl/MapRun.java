@@ -223,6 +223,11 @@ public final class MapRun {
         executions.resultsWritten.addAndGet(executionCount);
     }
 
+    /** StopExecution of the parent: the run is ABORTED at once (its children stop as they see it). */
+    public void abort(Instant at) {
+        finish(Status.ABORTED, at);
+    }
+
     synchronized void finish(Status end, Instant at) {
         if (status == Status.RUNNING) {
             status = end;
