@@ -1,5 +1,6 @@
 package dev.onebox.sfn;
 
+import dev.onebox.sfn.asl.HistoryEvent;
 import dev.onebox.sfn.asl.Json;
 import dev.onebox.sfn.asl.MapRun;
 import dev.onebox.sfn.asl.SfnClock;
@@ -210,5 +211,52 @@ class DistributedMapTest {
         assertEquals(MapRun.Status.FAILED, run.status());
         assertEquals(List.of(1L, 1L, 2L, 0L), List.of(run.executionCounts().succeeded(), run.executionCounts().failed(),
                 run.executionCounts().pending(), run.executionCounts().running()));
+    }
+
+    @Test
+    void twoHundredThousandItemsFromS3RunInBatchesOfFiveHundredAsStandardAndExpressChildren() {
+        LocalStepFunctions s = service();
+        int items = 200_000;
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 1; i <= items; i++) {
+            jsonl.append("{\"id\":\"a-").append(String.format("%06d", i)).append("\"}\n");
+        }
+        s3.put("scope", "all.jsonl", jsonl.toString());
+        for (String type : List.of("STANDARD", "EXPRESS")) {
+            StateMachine sm = s.createStateMachine("scale-" + type, """
+                    {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "Batches", "MaxConcurrency": 16,
+                       "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL"},
+                                      "Parameters": {"Bucket": "scope", "Key": "all.jsonl"}},
+                       "ItemBatcher": {"MaxItemsPerBatch": 500, "BatchInput": {"replayId": "r-1"}},
+                       "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "%s"},
+                         "StartAt": "Count", "States": {"Count": {"Type": "Pass",
+                           "Parameters": {"first.$": "$.Items[0].id", "n.$": "States.ArrayLength($.Items)"}, "End": true}}},
+                       "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "results", "Prefix": "%s"},
+                                        "WriterConfig": {"Transformation": "COMPACT", "OutputType": "JSONL"}},
+                       "End": true}}}""".formatted(type, type), WorkflowType.STANDARD, null);
+            long started = System.nanoTime();
+
+            ExecutionDescription d = s.startSyncExecution(sm.arn(), "scale", "{}");
+
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertEquals(ExecutionStatus.SUCCEEDED, d.status(), d.cause());
+            MapRun run = s.listMapRuns(d.executionArn()).get(0);
+            assertEquals(List.of((long) items, (long) items, 400L, 400L), List.of(run.itemCounts().total(),
+                    run.itemCounts().succeeded(), run.executionCounts().total(), run.executionCounts().succeeded()));
+            String key = (String) ((Map<?, ?>) ((Map<?, ?>) Json.parse(d.output())).get("ResultWriterDetails")).get("Key");
+            String lines = s3.text("results", key.replace("manifest.json", "SUCCEEDED_0.json"));
+            List<Object> batches = lines.lines().map(Json::parse).toList();
+            List<Object> expected = new ArrayList<>();
+            for (int b = 0; b < 400; b++) {
+                expected.add(Map.of("first", "a-" + String.format("%06d", b * 500 + 1), "n", 500));
+            }
+            assertEquals(expected, batches);
+            assertEquals(List.of("ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded",
+                    "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"),
+                    s.getExecutionHistory(d.executionArn()).stream().map(HistoryEvent::type).toList(), "no per-item history in the parent");
+            Runtime rt = Runtime.getRuntime();
+            System.out.printf("%s children: %,d items in 400 batches of 500 in %.2f s; heap used after: %d MB%n",
+                    type, items, seconds, (rt.totalMemory() - rt.freeMemory()) >> 20);
+        }
     }
 }
