@@ -99,6 +99,36 @@ class DistributedMapTest {
     }
 
     @Test
+    void resultFilesAreSplitWhenTheNextEntryWouldPassTheFileSize() {
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).resultFileBytes(200)
+                .taskClients(new TaskClients(null, null, s3, null)).build();
+
+        ExecutionResult r = sfn.run("""
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map",
+                   "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"},
+                     "StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}},
+                   "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "split"},
+                                    "WriterConfig": {"Transformation": "COMPACT", "OutputType": "JSON"}},
+                   "End": true}}}""", "[\"%s\", \"%s\", \"%s\", \"%s\", \"%s\"]".formatted(
+                "a".repeat(80), "b".repeat(80), "c".repeat(80), "d".repeat(80), "e".repeat(80)), WorkflowType.STANDARD);
+
+        assertEquals(ExecutionStatus.SUCCEEDED, r.status(), r.cause());
+        String manifestKey = (String) ((Map<?, ?>) ((Map<?, ?>) Json.parse(r.output())).get("ResultWriterDetails")).get("Key");
+        String folder = manifestKey.replace("manifest.json", "");
+        List<?> files = (List<?>) ((Map<?, ?>) ((Map<?, ?>) Json.parse(s3.text("out", manifestKey))).get("ResultFiles")).get("SUCCEEDED");
+        // each entry is 82 bytes ("aaa...a" quoted): two make [x,y] = 167 bytes, a third would make 250 > 200
+        assertEquals(List.of(folder + "SUCCEEDED_0.json", folder + "SUCCEEDED_1.json", folder + "SUCCEEDED_2.json"),
+                files.stream().map(f -> ((Map<?, ?>) f).get("Key")).toList());
+        List<Object> all = new ArrayList<>();
+        for (Object f : files) {
+            String key = (String) ((Map<?, ?>) f).get("Key");
+            assertEquals(((Number) ((Map<?, ?>) f).get("Size")).longValue(), s3.size("out", key));
+            all.addAll((List<?>) Json.parse(s3.text("out", key)));
+        }
+        assertEquals(List.of("a".repeat(80), "b".repeat(80), "c".repeat(80), "d".repeat(80), "e".repeat(80)), all);
+    }
+
+    @Test
     void writerConfigAloneReturnsTheFlattenedOutputsWithoutWritingToS3() {
         LocalStepFunctions s = service();
 

@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 final class DistributedMap {
     /** Children at once when MaxConcurrency is 0 (AWS allows 10,000; one JVM's threads are the bound here). */
     static final int UNBOUNDED_CONCURRENCY = 1000;
-    /** AWS starts a new result file when one would pass 5 GB. */
-    static final long RESULT_FILE_LIMIT = 5L * 1024 * 1024 * 1024;
 
     private final Interpreter interpreter;
     private final RunContext run;
@@ -31,16 +29,9 @@ final class DistributedMap {
     private final int retryCount;
     private final Progress progress;
     private final boolean resume;
-    /** Where result files are cut (a parameter so that tests can see the split). */
-    private final long resultFileLimit;
 
     DistributedMap(Interpreter interpreter, State.MapState m, Scope scope, Variables vars, int retryCount,
                    Progress progress, boolean resume) {
-        this(interpreter, m, scope, vars, retryCount, progress, resume, RESULT_FILE_LIMIT);
-    }
-
-    DistributedMap(Interpreter interpreter, State.MapState m, Scope scope, Variables vars, int retryCount,
-                   Progress progress, boolean resume, long resultFileLimit) {
         this.interpreter = interpreter;
         this.run = interpreter.runContext();
         this.history = interpreter.history();
@@ -50,7 +41,6 @@ final class DistributedMap {
         this.retryCount = retryCount;
         this.progress = progress;
         this.resume = resume;
-        this.resultFileLimit = resultFileLimit;
     }
 
     Object run(List<?> units, int maxConcurrency, double toleratedCount, double toleratedPercent) {
@@ -297,7 +287,7 @@ final class DistributedMap {
         for (Object entry : entries) {
             String text = Json.write(entry);
             long size = text.getBytes(StandardCharsets.UTF_8).length + 1;
-            if (count > 0 && bytes + size + 1 > resultFileLimit) {
+            if (count > 0 && bytes + size + 1 > run.resultFileBytes) {
                 files.add(flush(bucket, folder, status, files.size(), body, lines));
                 body.setLength(0);
                 bytes = 0;
