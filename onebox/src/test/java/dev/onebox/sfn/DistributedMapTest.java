@@ -189,6 +189,29 @@ class DistributedMapTest {
     }
 
     @Test
+    void itemBatcherPathsAndJsonataExpressionsAreEvaluatedAgainstTheStateInput() {
+        LocalStepFunctions s = service();
+        String processor = """
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "Echo",
+                  "States": {"Echo": {"Type": "Pass", "End": true}}}""";
+
+        ExecutionResult jsonPath = s.run("""
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemsPath": "$.ids",
+                   "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"replayId.$": "$.replayId"}}, %s, "End": true}}}"""
+                .formatted(processor), "{\"replayId\": \"r-7\", \"ids\": [\"a\", \"b\", \"c\"]}", WorkflowType.STANDARD);
+        ExecutionResult jsonata = s.run("""
+                {"QueryLanguage": "JSONata", "StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Items": "{% $states.input.ids %}",
+                   "ItemBatcher": {"MaxItemsPerBatch": "{% $states.input.size %}", "BatchInput": {"replayId": "{% $states.input.replayId %}"}},
+                   PROCESSOR, "End": true}}}""".replace("PROCESSOR", processor),
+                "{\"replayId\": \"r-8\", \"size\": 3, \"ids\": [\"a\", \"b\", \"c\", \"d\"]}", WorkflowType.STANDARD);
+
+        assertEquals(List.of(Map.of("BatchInput", Map.of("replayId", "r-7"), "Items", List.of("a", "b")),
+                Map.of("BatchInput", Map.of("replayId", "r-7"), "Items", List.of("c"))), Json.parse(jsonPath.output()), jsonPath.cause());
+        assertEquals(List.of(Map.of("BatchInput", Map.of("replayId", "r-8"), "Items", List.of("a", "b", "c")),
+                Map.of("BatchInput", Map.of("replayId", "r-8"), "Items", List.of("d"))), Json.parse(jsonata.output()), jsonata.cause());
+    }
+
+    @Test
     void anItemLargerThanMaxInputBytesPerBatchFailsTheStateWithDataLimitExceeded() {
         LocalStepFunctions s = service();
 

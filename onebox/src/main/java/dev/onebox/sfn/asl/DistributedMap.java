@@ -330,10 +330,14 @@ final class DistributedMap {
      * its own fails the state with States.DataLimitExceeded, as does a batch over the 256 KiB payload limit.
      */
     static List<?> batches(State.MapState m, List<?> items, Scope scope) {
-        int maxItems = limit(m, scope, "MaxItemsPerBatch");
-        int maxBytes = Math.min(limit(m, scope, "MaxInputBytesPerBatch"), Interpreter.MAX_PAYLOAD_BYTES);
-        Object batchInput = m.itemBatcher.get("BatchInput");
-        boolean bySize = m.itemBatcher.containsKey("MaxInputBytesPerBatch") || m.itemBatcher.containsKey("MaxInputBytesPerBatchPath");
+        Object evaluated = m.itemBatcher.evaluate(scope);
+        if (!(evaluated instanceof Map<?, ?> batcher)) {
+            throw SfnException.runtime("The ItemBatcher of state '" + m.name + "' must be an object, was: " + Json.write(evaluated));
+        }
+        int maxItems = limit(batcher, scope, "MaxItemsPerBatch");
+        int maxBytes = Math.min(limit(batcher, scope, "MaxInputBytesPerBatch"), Interpreter.MAX_PAYLOAD_BYTES);
+        Object batchInput = batcher.get("BatchInput");
+        boolean bySize = batcher.containsKey("MaxInputBytesPerBatch") || batcher.containsKey("MaxInputBytesPerBatchPath");
         // {"BatchInput":<json>,"Items":[]}: the bytes of a batch around its items
         int overhead = (batchInput == null ? 0 : 14 + utf8(Json.write(batchInput))) + 12;
         List<Object> out = new ArrayList<>();
@@ -369,9 +373,9 @@ final class DistributedMap {
         return batch;
     }
 
-    private static int limit(State.MapState m, Scope scope, String field) {
-        Object v = m.itemBatcher.get(field);
-        if (m.itemBatcher.get(field + "Path") instanceof String p) {
+    private static int limit(Map<?, ?> batcher, Scope scope, String field) {
+        Object v = batcher.get(field);
+        if (batcher.get(field + "Path") instanceof String p) {
             v = scope.read(Path.compile(p));
             if (!(v instanceof Number n) || !Json.isIntegral(n) || n.longValue() < 0) {
                 throw SfnException.runtime("The " + field + "Path field refers to value \"" + (v == Path.MISSING ? "null"
