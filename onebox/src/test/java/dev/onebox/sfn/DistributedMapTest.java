@@ -212,6 +212,23 @@ class DistributedMapTest {
     }
 
     @Test
+    void itemSelectorShapesEachItemBeforeItemBatcherGroupsThem() {
+        LocalStepFunctions s = service();
+
+        ExecutionResult r = s.run("""
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemsPath": "$.ids",
+                   "ItemSelector": {"id.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index", "tenant.$": "$.tenant"},
+                   "ItemBatcher": {"MaxItemsPerBatch": 2},
+                   "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "Echo",
+                     "States": {"Echo": {"Type": "Pass", "End": true}}}, "End": true}}}""",
+                "{\"tenant\": \"t-1\", \"ids\": [\"a\", \"b\", \"c\"]}", WorkflowType.STANDARD);
+
+        assertEquals(List.of(
+                Map.of("Items", List.of(Map.of("id", "a", "index", 0, "tenant", "t-1"), Map.of("id", "b", "index", 1, "tenant", "t-1"))),
+                Map.of("Items", List.of(Map.of("id", "c", "index", 2, "tenant", "t-1")))), Json.parse(r.output()), r.cause());
+    }
+
+    @Test
     void anItemLargerThanMaxInputBytesPerBatchFailsTheStateWithDataLimitExceeded() {
         LocalStepFunctions s = service();
 

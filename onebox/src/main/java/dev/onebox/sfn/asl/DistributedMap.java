@@ -168,7 +168,9 @@ final class DistributedMap {
     }
 
     private ChildExecutions.Outcome child(int index, Object unit, MapRun mapRun) {
-        Object input = m.itemSelector == null ? unit : interpreter.selectItem(m, scope, vars, index, unit, retryCount);
+        // with an ItemBatcher the ItemSelector was applied to each item before batching
+        Object input = m.itemSelector == null || m.itemBatcher != null ? unit
+                : interpreter.selectItem(m, scope, vars, index, unit, retryCount);
         boolean express = "EXPRESS".equals(m.executionType);
         ChildExecutions children = run.children;
         if (children != null) {
