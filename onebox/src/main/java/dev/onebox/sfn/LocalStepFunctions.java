@@ -557,6 +557,12 @@ public final class LocalStepFunctions implements AutoCloseable {
         return r;
     }
 
+    /** The ARN of the map run an execution is a child of (DescribeExecution's mapRunArn), or null. */
+    public String mapRunArnOf(String executionArn) {
+        RunContext run = execution(executionArn).run();
+        return run == null || run.mapRun == null ? null : run.mapRun.arn();
+    }
+
     /** ListMapRuns: the map runs an execution started, the latest first. */
     public List<MapRun> listMapRuns(String executionArn) {
         execution(executionArn);

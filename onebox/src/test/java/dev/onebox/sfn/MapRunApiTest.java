@@ -133,7 +133,9 @@ class MapRunApiTest {
         List<String> children = api.client().listExecutions(b -> b.stateMachineArn(machine + "/Holders")).executions()
                 .stream().map(e -> e.executionArn()).toList();
         assertEquals(1, children.size());
-        assertEquals(ExecutionStatus.ABORTED, api.awaitEnd(children.get(0)).status());
+        DescribeExecutionResponse child = api.awaitEnd(children.get(0));
+        assertEquals(ExecutionStatus.ABORTED, child.status());
+        assertEquals(mapRunArn, child.mapRunArn());
     }
 
     @Test
