@@ -129,6 +129,28 @@ class DistributedMapTest {
     }
 
     @Test
+    void aParentThatTimesOutDuringItsMapRunAbortsTheRunAndItsChildren() throws Exception {
+        HeldTokens hold = new HeldTokens();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.system())
+                .lambdaFunctions(new InProcessLambdaFunctions().register("Hold", hold)).build();
+        StateMachine sm = sfn.createStateMachine("late", """
+                {"TimeoutSeconds": 1, "StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "Waiters",
+                   "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                     "StartAt": "Wait", "States": {"Wait": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                       "Parameters": {"FunctionName": "Hold", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}},
+                   "End": true}}}""", WorkflowType.STANDARD, null);
+
+        ExecutionDescription started = sfn.startExecution(sm.arn(), "late-1", "[1]");
+        hold.next();
+        ExecutionDescription d = sfn.awaitExecution(started.executionArn(), java.time.Duration.ofMinutes(1));
+
+        assertEquals(ExecutionStatus.TIMED_OUT, d.status());
+        assertEquals(MapRun.Status.ABORTED, sfn.listMapRuns(d.executionArn()).get(0).status());
+        ExecutionDescription child = sfn.listExecutions(sm.arn() + "/Waiters", null).get(0);
+        assertEquals(ExecutionStatus.ABORTED, sfn.awaitExecution(child.executionArn(), java.time.Duration.ofMinutes(1)).status());
+    }
+
+    @Test
     void writerConfigAloneReturnsTheFlattenedOutputsWithoutWritingToS3() {
         LocalStepFunctions s = service();
 

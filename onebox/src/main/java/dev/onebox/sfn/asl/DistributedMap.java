@@ -104,10 +104,12 @@ final class DistributedMap {
         long failed = 0;
         SfnException failure = null;
         boolean stopping = false;
+        boolean timedOut = false;
         while (true) {
-            if (!stopping && run.stopped()) {
-                // the children stop with their parent; their ends are still counted before the run ends
+            if (!stopping && (run.stopped() || run.deadline != null && run.clock.now().isAfter(run.deadline))) {
+                // the children stop with their parent (stopped or out of time); their ends are still counted
                 stopping = true;
+                timedOut = !run.stopped();
                 mapRun.finish(MapRun.Status.ABORTED, run.clock.now());
             }
             int limit = mapRun.maxConcurrency() > 0 ? mapRun.maxConcurrency() : UNBOUNDED_CONCURRENCY;
@@ -133,7 +135,7 @@ final class DistributedMap {
                 });
             }
             if (active == 0 && stopping) {
-                throw new Interpreter.Stopped();
+                throw timedOut ? new Interpreter.ExecutionTimedOut() : new Interpreter.Stopped();
             }
             if (active == 0 && (next >= n || failure != null)) {
                 return failure;
