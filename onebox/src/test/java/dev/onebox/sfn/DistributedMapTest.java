@@ -151,6 +151,39 @@ class DistributedMapTest {
     }
 
     @Test
+    void aRedriveRerunsOnlyTheChildrenThatDidNotSucceedUnderTheSameMapRun() {
+        Map<String, Integer> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant())
+                .lambdaFunctions(new InProcessLambdaFunctions().register("FailsBOnce",
+                        (com.amazonaws.services.lambda.runtime.RequestHandler<String, String>) (item, ctx) -> {
+                            if (calls.merge(item, 1, Integer::sum) == 1 && item.equals("b")) {
+                                throw new IllegalStateException("b fails on its first call");
+                            }
+                            return item.toUpperCase();
+                        })).build();
+        StateMachine sm = sfn.createStateMachine("redriven", """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "MaxConcurrency": 1,
+                   "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                     "StartAt": "Call", "States": {"Call": {"Type": "Task",
+                       "Resource": "arn:aws:lambda:us-east-1:123456789012:function:FailsBOnce", "End": true}}},
+                   "End": true}}}""", WorkflowType.STANDARD, null);
+        ExecutionDescription failed = sfn.startSyncExecution(sm.arn(), "redriven-1", "[\"a\", \"b\", \"c\"]");
+        assertEquals("States.ExceedToleratedFailureThreshold", failed.error());
+        String mapRunArn = sfn.listMapRuns(failed.executionArn()).get(0).arn();
+
+        sfn.redriveExecution(failed.executionArn(), null);
+        ExecutionDescription done = sfn.awaitExecution(failed.executionArn(), java.time.Duration.ofMinutes(1));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status(), done.cause());
+        assertEquals(List.of("A", "B", "C"), Json.parse(done.output()));
+        assertEquals(Map.of("a", 1, "b", 2, "c", 1), calls);
+        MapRun run = sfn.describeMapRun(mapRunArn);
+        assertEquals(MapRun.Status.SUCCEEDED, run.status());
+        assertEquals(List.of(3L, 3L), List.of(run.itemCounts().total(), run.itemCounts().succeeded()));
+        assertTrue(sfn.getExecutionHistory(done.executionArn()).stream().anyMatch(e -> e.type().equals("MapRunRedriven")));
+    }
+
+    @Test
     void writerConfigAloneReturnsTheFlattenedOutputsWithoutWritingToS3() {
         LocalStepFunctions s = service();
 
