@@ -54,9 +54,12 @@ class ReplayStateMachineTest {
                         out.put("replayId", "r-long");
                         out.putArray("segments").add(0);
                         out.put("maxRounds", 10);
+                        out.put("concurrency", 1);
+                        out.putObject("mapRuns").put("started", 0);
                         out.putObject("drain").put("drained", false).put("waits", 0);
                     }
-                    case "publish" -> out.put("done", true).put("round", 1).put("maxRounds", 10);
+                    case "publish" -> out.put("done", true).put("round", 1).put("maxRounds", 10).put("segment", in.path("segment").asInt())
+                            .put("owner", in.path("owner").asText());
                     case "progress" -> out.put("allPublished", true);
                     case "drained" -> {
                         boolean drained = checks.incrementAndGet() >= CHECKS;
