@@ -954,6 +954,11 @@ public final class Interpreter {
         }
         int size = max instanceof Number n && n.intValue() > 0 ? n.intValue() : Integer.MAX_VALUE;
         Object batchInput = m.itemBatcher.get("BatchInput");
+        if (batchInput != null) {
+            // a Payload Template (ASL): its paths read the Map state's input, evaluated once for every batch
+            batchInput = (m.jsonata() ? PayloadTemplate.jsonata(batchInput, "BatchInput") : PayloadTemplate.jsonPath(batchInput, "BatchInput"))
+                    .evaluate(scope);
+        }
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < items.size(); i += size) {
             Map<String, Object> batch = new LinkedHashMap<>();
