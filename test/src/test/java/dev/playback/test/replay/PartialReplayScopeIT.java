@@ -26,6 +26,7 @@ class PartialReplayScopeIT {
             PartialBenchmark.load(stack, AGGREGATES);
             ObjectNode request = Replays.JSON.createObjectNode().put("replayId", "scope-7000");
             request.putArray("types").add("AccountOpened");
+            request.putArray("processors").add("balances");
 
             PartialBenchmark.Result r = PartialBenchmark.replay(stack, request, Duration.ofMinutes(15));
 
