@@ -1,5 +1,6 @@
 package dev.onebox.sfn;
 
+import dev.onebox.sfn.asl.ChildExecutions;
 import dev.onebox.sfn.asl.Definitions;
 import dev.onebox.sfn.asl.Errors;
 import dev.onebox.sfn.asl.History;
@@ -7,6 +8,7 @@ import dev.onebox.sfn.asl.HistoryEvent;
 import dev.onebox.sfn.asl.Interpreter;
 import dev.onebox.sfn.asl.InvalidDefinitionException;
 import dev.onebox.sfn.asl.Json;
+import dev.onebox.sfn.asl.MapRun;
 import dev.onebox.sfn.asl.Program;
 import dev.onebox.sfn.asl.Progress;
 import dev.onebox.sfn.asl.State;
@@ -68,6 +70,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     private final Map<String, StateMachine> stateMachines = new ConcurrentHashMap<>();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Map<String, TaskTokenWait> tokens = new ConcurrentHashMap<>();
+    private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<ExecutionDescription> statusChanges;
     private final SfnStore store;
 
@@ -449,6 +452,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         RunContext run = new RunContext(e.arn(), name, sm.arn(), sm.name(), sm.roleArn(), parsed, clock, history, tasks,
                 threads, sm.type() == WorkflowType.EXPRESS);
         run.children = this::runMapChild;
+        run.mapRuns = r -> mapRuns.put(r.arn(), r);
         if (sm.type() == WorkflowType.STANDARD) {
             run.progress = new Progress();
         }
@@ -461,26 +465,121 @@ public final class LocalStepFunctions implements AutoCloseable {
         return e;
     }
 
-    /** A DISTRIBUTED Map item: a registered child execution of the map run's state machine. */
-    private Object runMapChild(RunContext parent, String mapRunName, String mapRunId, int index, Program processor,
-                               Object input, boolean express) {
+    /**
+     * A DISTRIBUTED Map item: a registered child execution of the map run's state machine. An input over the 256 KiB
+     * payload limit cannot start one: the item fails with States.DataLimitExceeded.
+     */
+    private ChildExecutions.Outcome runMapChild(RunContext parent, MapRun mapRun, String mapRunName, int index,
+                                                Program processor, Object input, boolean express) {
+        String json = Json.write(input);
+        if (json.length() > Interpreter.MAX_PAYLOAD_BYTES / 3
+                && json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Interpreter.MAX_PAYLOAD_BYTES) {
+            return ChildExecutions.Outcome.failed(Errors.DATA_LIMIT_EXCEEDED, "The input of item " + index + " of map run "
+                    + mapRun.arn() + " exceeds the maximum of " + Interpreter.MAX_PAYLOAD_BYTES + " bytes", null);
+        }
         String arn = "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + mapRunName;
         StateMachine sm = new StateMachine(arn, mapRunName, express ? WorkflowType.EXPRESS : WorkflowType.STANDARD,
                 "", parent.roleArn, clock.now(), processor);
-        Execution e = newExecution(sm, mapRunId + "_" + index, Json.write(input));
+        Execution e = newExecution(sm, mapRun.id() + "_" + index, json);
         e.run().parent = parent;
+        e.run().mapRun = mapRun;
         executions.put(e.arn(), e);
         journal(e);
         e.launch();
         execute(e);
-        ExecutionResult r = e.completion().join();
-        if (r.status() == ExecutionStatus.SUCCEEDED) {
-            return Json.parse(r.output());
+        e.completion().join();
+        ExecutionDescription d = e.snapshot();
+        Map<String, Object> description = resultEntry(d);
+        return switch (d.status()) {
+            case SUCCEEDED -> ChildExecutions.Outcome.succeeded(Json.parse(d.output()), description);
+            case ABORTED -> new ChildExecutions.Outcome("ABORTED", null, d.error(), d.cause(), description);
+            case TIMED_OUT -> new ChildExecutions.Outcome("TIMED_OUT", null, d.error(), d.cause(), description);
+            default -> ChildExecutions.Outcome.failed(d.error(), d.cause(), description);
+        };
+    }
+
+    /** A child execution as ResultWriter writes it (AWS's members, in AWS's order). */
+    private static Map<String, Object> resultEntry(ExecutionDescription d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (d.cause() != null) {
+            m.put("Cause", d.cause());
         }
-        if (r.status() == ExecutionStatus.ABORTED) {
-            throw new Interpreter.Stopped();
+        if (d.error() != null) {
+            m.put("Error", d.error());
         }
-        throw new SfnException(r.error(), r.cause());
+        m.put("ExecutionArn", d.executionArn());
+        m.put("Input", d.input());
+        m.put("InputDetails", Json.object("Included", true));
+        m.put("Name", d.name());
+        if (d.output() != null) {
+            m.put("Output", d.output());
+            m.put("OutputDetails", Json.object("Included", true));
+        }
+        m.put("RedriveCount", d.redriveCount());
+        boolean succeeded = d.status() == ExecutionStatus.SUCCEEDED;
+        m.put("RedriveStatus", succeeded ? "NOT_REDRIVABLE" : "REDRIVABLE_BY_MAP_RUN");
+        if (succeeded) {
+            m.put("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven");
+        }
+        m.put("StartDate", RunContext.TIMESTAMP.format(d.startDate()));
+        m.put("StateMachineArn", d.stateMachineArn());
+        m.put("Status", d.status().name());
+        if (d.stopDate() != null) {
+            m.put("StopDate", RunContext.TIMESTAMP.format(d.stopDate()));
+        }
+        return m;
+    }
+
+    // ------------------------------------------------------------ map runs
+
+    /** DescribeMapRun: a DISTRIBUTED Map run, its settings and live counts. */
+    public MapRun describeMapRun(String mapRunArn) {
+        MapRun r = mapRuns.get(mapRunArn);
+        if (r == null) {
+            throw new SfnServiceException("ResourceNotFound", "Resource not found: '" + mapRunArn + "'");
+        }
+        return r;
+    }
+
+    /** ListMapRuns: the map runs an execution started, the latest first. */
+    public List<MapRun> listMapRuns(String executionArn) {
+        execution(executionArn);
+        List<MapRun> out = new ArrayList<>();
+        for (MapRun r : mapRuns.values()) {
+            if (r.executionArn().equals(executionArn)) {
+                out.add(r);
+            }
+        }
+        out.sort(Comparator.comparing(MapRun::startDate).reversed());
+        return out;
+    }
+
+    /**
+     * UpdateMapRun: changes a map run's MaxConcurrency (0: no limit of its own), ToleratedFailurePercentage (0-100)
+     * and/or ToleratedFailureCount (>= 0); a running map run applies them at once.
+     */
+    public void updateMapRun(String mapRunArn, Integer maxConcurrency, Double toleratedFailurePercentage,
+                             Long toleratedFailureCount) {
+        MapRun r = describeMapRun(mapRunArn);
+        if (maxConcurrency == null && toleratedFailurePercentage == null && toleratedFailureCount == null) {
+            throw new SfnServiceException("ValidationException", "At least one of maxConcurrency, "
+                    + "toleratedFailurePercentage or toleratedFailureCount must be specified");
+        }
+        if (maxConcurrency != null && maxConcurrency < 0) {
+            throw new SfnServiceException("ValidationException", "1 validation error detected: Value '" + maxConcurrency
+                    + "' at 'maxConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 0");
+        }
+        if (toleratedFailurePercentage != null && (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100)) {
+            throw new SfnServiceException("ValidationException", "1 validation error detected: Value '"
+                    + toleratedFailurePercentage + "' at 'toleratedFailurePercentage' failed to satisfy constraint: "
+                    + "Member must have value between 0 and 100");
+        }
+        if (toleratedFailureCount != null && toleratedFailureCount < 0) {
+            throw new SfnServiceException("ValidationException", "1 validation error detected: Value '"
+                    + toleratedFailureCount + "' at 'toleratedFailureCount' failed to satisfy constraint: "
+                    + "Member must have value greater than or equal to 0");
+        }
+        r.update(maxConcurrency, toleratedFailurePercentage, toleratedFailureCount);
     }
 
     private void execute(Execution e) {
@@ -564,6 +663,11 @@ public final class LocalStepFunctions implements AutoCloseable {
         Execution e = execution(executionArn);
         if (end(e, new ExecutionResult(ExecutionStatus.ABORTED, null, error, cause), "ExecutionAborted", details(error, cause))) {
             e.run().stop();
+            for (MapRun r : mapRuns.values()) {
+                if (r.executionArn().equals(executionArn)) {
+                    r.abort(clock.now());
+                }
+            }
         }
         store.sync();
         return e.snapshot();

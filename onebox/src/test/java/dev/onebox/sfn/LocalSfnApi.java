@@ -3,6 +3,7 @@ package dev.onebox.sfn;
 import dev.onebox.sfn.api.SfnApiServer;
 import dev.onebox.sfn.asl.SfnClock;
 import dev.onebox.sfn.tasks.InProcessLambdaFunctions;
+import dev.onebox.sfn.tasks.TaskClients;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -22,7 +23,12 @@ record LocalSfnApi(LocalStepFunctions sfn, SfnApiServer server, SfnClient client
     static final String ROLE = "arn:aws:iam::123456789012:role/sfn";
 
     static LocalSfnApi start(InProcessLambdaFunctions functions) throws IOException {
-        LocalStepFunctions sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).build();
+        return start(functions, TaskClients.none());
+    }
+
+    static LocalSfnApi start(InProcessLambdaFunctions functions, TaskClients clients) throws IOException {
+        LocalStepFunctions sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions)
+                .taskClients(clients).build();
         SfnApiServer server = new SfnApiServer(sfn, 0).start();
         SfnClient client = SfnClient.builder()
                 .endpointOverride(URI.create(server.endpoint()))

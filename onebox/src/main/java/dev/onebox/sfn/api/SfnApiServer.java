@@ -14,6 +14,7 @@ import dev.onebox.sfn.StateMachine;
 import dev.onebox.sfn.WorkflowType;
 import dev.onebox.sfn.asl.HistoryEvent;
 import dev.onebox.sfn.asl.Json;
+import dev.onebox.sfn.asl.MapRun;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -271,6 +272,25 @@ public final class SfnApiServer implements AutoCloseable {
                 }
                 return page(list, r, "events");
             }
+            case "DescribeMapRun":
+                return mapRun(sfn.describeMapRun(mapRunArn(r)));
+            case "ListMapRuns": {
+                List<Object> list = new ArrayList<>();
+                for (MapRun run : sfn.listMapRuns(executionArn(r))) {
+                    Map<String, Object> m = Json.object("executionArn", run.executionArn(), "mapRunArn", run.arn(),
+                            "stateMachineArn", run.stateMachineArn(), "startDate", time(run.startDate()));
+                    if (run.stopDate() != null) {
+                        m.put("stopDate", time(run.stopDate()));
+                    }
+                    list.add(m);
+                }
+                return page(list, r, "mapRuns");
+            }
+            case "UpdateMapRun":
+                sfn.updateMapRun(mapRunArn(r), optInt(r, "maxConcurrency"),
+                        r.get("toleratedFailurePercentage") == null ? null : number(r, "toleratedFailurePercentage").doubleValue(),
+                        r.get("toleratedFailureCount") == null ? null : number(r, "toleratedFailureCount").longValue());
+                return Map.of();
             case "TestState":
                 return testState(r);
             case "SendTaskSuccess":
@@ -362,6 +382,44 @@ public final class SfnApiServer implements AutoCloseable {
         String arn = str(r, "executionArn");
         ResourceArn.execution(arn);
         return arn;
+    }
+
+    private static String mapRunArn(Map<?, ?> r) {
+        String arn = str(r, "mapRunArn");
+        if (!arn.startsWith("arn:aws:states:") || !arn.contains(":mapRun:")) {
+            throw new SfnServiceException("InvalidArn", "Invalid Arn: '" + arn + "'");
+        }
+        return arn;
+    }
+
+    private static Number number(Map<?, ?> r, String field) {
+        if (!(r.get(field) instanceof Number n)) {
+            throw serialization(field, "a number");
+        }
+        return n;
+    }
+
+    private static Integer optInt(Map<?, ?> r, String field) {
+        return r.get(field) == null ? null : number(r, field).intValue();
+    }
+
+    /** DescribeMapRun's answer. */
+    private static Map<String, Object> mapRun(MapRun run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mapRunArn", run.arn());
+        m.put("executionArn", run.executionArn());
+        m.put("status", run.status().name());
+        m.put("startDate", time(run.startDate()));
+        if (run.stopDate() != null) {
+            m.put("stopDate", time(run.stopDate()));
+        }
+        m.put("maxConcurrency", run.maxConcurrency());
+        m.put("toleratedFailurePercentage", run.toleratedFailurePercentage());
+        m.put("toleratedFailureCount", run.toleratedFailureCount());
+        m.put("itemCounts", run.itemCounts().toJson());
+        m.put("executionCounts", run.executionCounts().toJson());
+        m.put("redriveCount", 0);
+        return m;
     }
 
     private static LoggingConfiguration logging(Map<?, ?> r, LoggingConfiguration absent) {

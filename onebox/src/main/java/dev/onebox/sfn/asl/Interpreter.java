@@ -862,26 +862,16 @@ public final class Interpreter {
                 throw SfnException.query("Map state input must be an array but was: " + Json.write(itemsValue));
             }
         }
-        if (m.unsupported != null) {
-            throw SfnException.runtime("The Map state field '" + m.unsupported
-                    + "' is not supported by the local executor (it writes results to S3); leave it out to get the results as output");
-        }
-        List<?> items = batches(m, (List<?>) itemsValue, scope);
+        List<?> items = m.itemBatcher == null ? (List<?>) itemsValue : DistributedMap.batches(m, (List<?>) itemsValue, scope);
         int maxConcurrency = maxConcurrency(m, scope);
         double toleratedCount = tolerated(m, scope, true);
         double toleratedPercent = tolerated(m, scope, false);
         if (!resume) {
             history.add("MapStateStarted", () -> Json.object("length", items.size()));
         }
-        final String mapRunId = !m.distributed ? null
-                : resume && progress.mapRunId() != null ? progress.mapRunId() : UUID.randomUUID().toString();
         if (m.distributed) {
-            String mapRunArn = run.stateMachineArn.replace(":stateMachine:", ":mapRun:") + "/" + m.label + ":" + mapRunId;
-            boolean redriven = resume && mapRunId.equals(progress.mapRunId());
-            history.add(redriven ? "MapRunRedriven" : "MapRunStarted", () -> Json.object("mapRunArn", mapRunArn));
-            if (progress != null) {
-                progress.mapRunId(mapRunId);
-            }
+            return new DistributedMap(this, m, scope, vars, retryCount, progress, resume)
+                    .run(items, maxConcurrency, toleratedCount, toleratedPercent);
         }
         int n = items.size();
         Object[] results = new Object[n];
@@ -894,14 +884,14 @@ public final class Interpreter {
                 for (int i = 0; i < n; i++) {
                     final int idx = i;
                     final Object item = items.get(i);
-                    iterations.add(() -> iteration(m, scope, vars, idx, item, retryCount, mapRunId, progress, resume));
+                    iterations.add(() -> iteration(m, scope, vars, idx, item, retryCount, progress, resume));
                 }
                 runAll(iterations, results, tolerant ? failures : null,
-                        maxConcurrency > 0 ? maxConcurrency : m.distributed ? 1000 : INLINE_MAP_CONCURRENCY);
+                        maxConcurrency > 0 ? maxConcurrency : INLINE_MAP_CONCURRENCY);
             } else {
                 for (int i = 0; i < n; i++) {
                     try {
-                        results[i] = iteration(m, scope, vars, i, items.get(i), retryCount, mapRunId, progress, resume);
+                        results[i] = iteration(m, scope, vars, i, items.get(i), retryCount, progress, resume);
                     } catch (SfnException e) {
                         if (!tolerant) {
                             throw e;
@@ -926,14 +916,8 @@ public final class Interpreter {
                 }
             }
         } catch (SfnException e) {
-            if (m.distributed) {
-                history.add("MapRunFailed", () -> Json.object("error", e.error(), "cause", e.cause()));
-            }
             history.add("MapStateFailed", Map::of);
             throw e;
-        }
-        if (m.distributed) {
-            history.add("MapRunSucceeded", Map::of);
         }
         history.add("MapStateSucceeded", Map::of);
         List<Object> out = new ArrayList<>(n);
@@ -943,62 +927,15 @@ public final class Interpreter {
         return out;
     }
 
-    /** ItemBatcher: groups items into {"Items": [...]} objects (plus BatchInput). */
-    private static List<?> batches(State.MapState m, List<?> items, Scope scope) {
-        if (m.itemBatcher == null) {
-            return items;
-        }
-        Object max = m.itemBatcher.get("MaxItemsPerBatch");
-        if (m.itemBatcher.get("MaxItemsPerBatchPath") instanceof String p) {
-            max = scope.read(Path.compile(p));
-        }
-        int size = max instanceof Number n && n.intValue() > 0 ? n.intValue() : Integer.MAX_VALUE;
-        Object batchInput = m.itemBatcher.get("BatchInput");
-        if (batchInput != null) {
-            // a Payload Template (ASL): its paths read the Map state's input, evaluated once for every batch
-            batchInput = (m.jsonata() ? PayloadTemplate.jsonata(batchInput, "BatchInput") : PayloadTemplate.jsonPath(batchInput, "BatchInput"))
-                    .evaluate(scope);
-        }
-        List<Object> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i += size) {
-            Map<String, Object> batch = new LinkedHashMap<>();
-            if (batchInput != null) {
-                batch.put("BatchInput", batchInput);
-            }
-            batch.put("Items", new ArrayList<>(items.subList(i, Math.min(items.size(), i + (int) Math.min(size, items.size())))));
-            out.add(batch);
-        }
-        return out;
-    }
-
     private Object iteration(State.MapState m, Scope scope, Variables vars, int index, Object item, int retryCount,
-                             String mapRunId, Progress progress, boolean resume) {
+                             Progress progress, boolean resume) {
         Progress own = progress == null ? null : progress.child(index);
         if (resume && own.finished()) {
             return own.output(); // a redrive reruns only the iterations that failed or were aborted
         }
         Object input = item;
         if (m.itemSelector != null) {
-            Supplier<Object> ctx = () -> run.contextObject(m.name, run.clock.now(), retryCount, null, item, index);
-            Scope sel = new Scope(scope.input(), ctx, vars);
-            input = m.itemSelector.evaluate(sel);
-        }
-        if (m.distributed) {
-            // Each item runs as a child execution: its events are not the parent's, and outer
-            // variables are not visible to it.
-            boolean express = "EXPRESS".equals(m.executionType);
-            ChildExecutions children = run.children;
-            if (children != null) {
-                Object out = children.run(run, run.stateMachineName + "/" + m.label, mapRunId, index, m.processor, input, express);
-                if (own != null) {
-                    own.finish(out);
-                }
-                return out;
-            }
-            RunContext child = new RunContext(run.executionArn + ":" + index, run.executionName + "/" + index,
-                    run.stateMachineArn, run.stateMachineName, run.roleArn, input, run.clock,
-                    History.express(run.clock), run.tasks, run.threads, true);
-            return new Interpreter(child).run(m.processor, input, new Variables(null));
+            input = selectItem(m, scope, vars, index, item, retryCount);
         }
         history.add("MapIterationStarted", () -> Json.object("name", m.name, "index", index));
         try {
@@ -1009,6 +946,20 @@ public final class Interpreter {
             history.add("MapIterationFailed", () -> Json.object("name", m.name, "index", index));
             throw e;
         }
+    }
+
+    /** ItemSelector (Parameters) of one Map item, with {@code $$.Map.Item} bound. */
+    Object selectItem(State.MapState m, Scope scope, Variables vars, int index, Object item, int retryCount) {
+        Supplier<Object> ctx = () -> run.contextObject(m.name, run.clock.now(), retryCount, null, item, index);
+        return m.itemSelector.evaluate(new Scope(scope.input(), ctx, vars));
+    }
+
+    RunContext runContext() {
+        return run;
+    }
+
+    History history() {
+        return history;
     }
 
     private int maxConcurrency(State.MapState m, Scope scope) {

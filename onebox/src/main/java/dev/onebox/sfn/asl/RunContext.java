@@ -61,8 +61,15 @@ public final class RunContext {
     /** The execution that started this one as a DISTRIBUTED Map item, if any: stopping it stops this. */
     public volatile RunContext parent;
 
+    /** The DISTRIBUTED Map run this execution is a child of, if any: a run that failed or was aborted stops it. */
+    public volatile MapRun mapRun;
+
+    /** Told of every DISTRIBUTED Map run this execution starts (the service keeps them for DescribeMapRun). */
+    public volatile java.util.function.Consumer<MapRun> mapRuns;
+
     public boolean stopped() {
-        return stopped || parent != null && parent.stopped();
+        return stopped || parent != null && parent.stopped() || mapRun != null && mapRun.status() != MapRun.Status.RUNNING
+                && mapRun.status() != MapRun.Status.SUCCEEDED;
     }
 
     public void stop() {

@@ -158,8 +158,11 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
         public PayloadTemplate toleratedDynamicPercentage;
         /** ItemBatcher settings (MaxItemsPerBatch, BatchInput), or null. */
         public Map<?, ?> itemBatcher;
-        /** A field the local executor cannot honour (ResultWriter), or null. */
-        public String unsupported;
+        /** ResultWriter: the resource (arn:aws:states:::s3:putObject, or null for WriterConfig alone), its parameters. */
+        public String writerResource;
+        public PayloadTemplate writerParameters;
+        /** ResultWriter's WriterConfig (Transformation, OutputType), or null when there is no ResultWriter. */
+        public Map<?, ?> writerConfig;
         /** ItemReader: the resource (e.g. arn:aws:states:::s3:getObject), its parameters and ReaderConfig. */
         public String readerResource;
         public PayloadTemplate readerParameters;

@@ -195,7 +195,9 @@ final class StateTypes {
             s.processor = nested.compile(pm, at, at + "/" + procField, lang);
         }
         s.label = m.get("Label") instanceof String l ? l : name;
-        s.unsupported = m.containsKey("ResultWriter") ? "ResultWriter" : null;
+        if (m.containsKey("ResultWriter")) {
+            resultWriter(s, m.get("ResultWriter"), at, lang);
+        }
         if (m.containsKey("ItemReader")) {
             itemReader(s, m.get("ItemReader"), at, lang);
         }
@@ -208,6 +210,47 @@ final class StateTypes {
             jsonPathItems(s, m, at);
         }
         return s;
+    }
+
+    /** ResultWriter: Resource + Parameters/Arguments (Bucket, Prefix) and/or WriterConfig (Transformation, OutputType). */
+    private void resultWriter(State.MapState s, Object v, String at, State.Language lang) {
+        String where = at + "/ResultWriter";
+        if (!(v instanceof Map<?, ?> writer) || writer.isEmpty()) {
+            problems.add("SCHEMA_VALIDATION_FAILED: The field 'ResultWriter' needs a 'Resource' and 'Parameters', or a "
+                    + "'WriterConfig' at " + where);
+            return;
+        }
+        Map<?, ?> config = writer.get("WriterConfig") instanceof Map<?, ?> c ? c : Map.of();
+        s.writerConfig = config;
+        if (config.get("Transformation") != null && !List.of("NONE", "COMPACT", "FLATTEN").contains(config.get("Transformation"))) {
+            problems.add("SCHEMA_VALIDATION_FAILED: The value of 'Transformation' must be NONE, COMPACT or FLATTEN at "
+                    + where + "/WriterConfig/Transformation");
+        }
+        if (config.get("OutputType") != null && !List.of("JSON", "JSONL").contains(config.get("OutputType"))) {
+            problems.add("SCHEMA_VALIDATION_FAILED: The value of 'OutputType' must be JSON or JSONL at "
+                    + where + "/WriterConfig/OutputType");
+        }
+        Object resource = writer.get("Resource");
+        Object params = writer.containsKey("Arguments") ? writer.get("Arguments") : writer.get("Parameters");
+        if (resource == null && params == null) {
+            if (writer.get("WriterConfig") == null) {
+                problems.add("SCHEMA_VALIDATION_FAILED: The field 'ResultWriter' needs a 'Resource' and 'Parameters', or a "
+                        + "'WriterConfig' at " + where);
+            }
+            return;
+        }
+        if (!"arn:aws:states:::s3:putObject".equals(resource)) {
+            problems.add("SCHEMA_VALIDATION_FAILED: The ResultWriter resource must be arn:aws:states:::s3:putObject at "
+                    + where + "/Resource");
+            return;
+        }
+        if (params == null) {
+            problems.add("SCHEMA_VALIDATION_FAILED: The field 'ResultWriter' needs 'Parameters' with a 'Bucket' at " + where);
+            return;
+        }
+        s.writerResource = (String) resource;
+        s.writerParameters = lang == State.Language.JSONATA ? fields.jsonataTemplate(params, "ResultWriter/Arguments", at)
+                : fields.jsonPathTemplate(params, "ResultWriter/Parameters", at);
     }
 
     private void itemReader(State.MapState s, Object v, String at, State.Language lang) {

@@ -126,8 +126,8 @@ public final class ResourceDispatcher implements TaskDispatcher {
         if (rest.equals("events:putEvents")) {
             return sdk("EventBridge", clients.eventBridge(), "putEvents", eventsParams(params), "EventBridge");
         }
-        if (rest.equals("s3:getObject") || rest.equals("s3:listObjectsV2")) {
-            // a DISTRIBUTED Map's ItemReader
+        if (rest.equals("s3:getObject") || rest.equals("s3:listObjectsV2") || rest.equals("s3:putObject")) {
+            // a DISTRIBUTED Map's ItemReader and ResultWriter
             return s3(rest.substring(3), params);
         }
         if (rest.startsWith("dynamodb:")) {
