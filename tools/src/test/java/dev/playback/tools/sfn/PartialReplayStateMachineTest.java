@@ -13,10 +13,6 @@ import dev.onebox.sfn.tasks.InProcessLambdaFunctions;
 import dev.onebox.sfn.tasks.TaskClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +42,8 @@ class PartialReplayStateMachineTest {
 
     @Test
     void theAggregatesInScopeAreReadFromS3AndRebuiltInBatchesOf250() throws Exception {
-        Map<String, byte[]> bucket = new ConcurrentHashMap<>();
+        MemoryBucket reports = new MemoryBucket("reports");
+        Map<String, byte[]> bucket = reports.objects;
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 600; i++) lines.append("\"acc-").append(i).append("\"\n");
         bucket.put("scopes/p-600/aggregates.jsonl", lines.toString().getBytes(StandardCharsets.UTF_8));
@@ -75,9 +71,9 @@ class PartialReplayStateMachineTest {
             }
         });
         sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions)
-                .taskClients(new TaskClients(null, null, s3(bucket), null)).build();
+                .taskClients(new TaskClients(null, null, reports, null)).build();
         StateMachine sm = sfn.createStateMachine("PartialReplay", Files.readString(Path.of("..", "statemachines", "partial-replay.asl.json")),
-                WorkflowType.STANDARD, Map.of("ReplayFunctionArn", functions.arnOf("Replay")));
+                WorkflowType.STANDARD, Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReportBucketName", "reports"));
 
         String arn = sfn.startExecution(sm.arn(), "p-600", "{\"replayId\":\"p-600\",\"types\":[\"MoneyWithdrawn\"]}").executionArn();
         ExecutionDescription d = sfn.awaitExecution(arn, Duration.ofMinutes(1));
@@ -96,29 +92,12 @@ class PartialReplayStateMachineTest {
         assertEquals(600, new java.util.HashSet<>(ids).size());
         assertTrue(ids.contains("acc-0") && ids.contains("acc-599"), ids.toString());
         assertEquals("partialReport", calls.get(calls.size() - 1));
+        List<String> written = bucket.keySet().stream().filter(k -> k.startsWith("map-runs/partial-replay/")).sorted().toList();
+        assertEquals(2, written.size(), "the ResultWriter's manifest and its results: " + written);
+        assertTrue(written.get(0).endsWith("/SUCCEEDED_0.json") && written.get(1).endsWith("/manifest.json"), written.toString());
         for (var e : sfn.getExecutionHistory(arn)) {
             String details = String.valueOf(e.details());
             assertTrue(!details.contains("acc-1"), "the parent's history carries no aggregate id: " + e.type() + " " + details);
         }
-    }
-
-    private static S3Client s3(Map<String, byte[]> objects) {
-        return new S3Client() {
-            @Override
-            public ResponseBytes<GetObjectResponse> getObjectAsBytes(GetObjectRequest r) {
-                byte[] bytes = objects.get(r.key());
-                if (bytes == null || !"reports".equals(r.bucket())) throw new IllegalArgumentException("no object " + r.bucket() + "/" + r.key());
-                return ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), bytes);
-            }
-
-            @Override
-            public String serviceName() {
-                return "s3";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }

@@ -81,10 +81,10 @@ class ReplayStateMachineTest {
     void aLongDrainWaitContinuesAsNewAndNoExecutionNearsTheHistoryLimit() throws Exception {
         AtomicInteger checks = new AtomicInteger();
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Replay", replayFunction(checks));
-        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(TaskClients.none()).build();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(new TaskClients(null, null, new MemoryBucket("reports"), null)).build();
         String definition = Files.readString(Path.of("..", "statemachines", "replay.asl.json"));
         StateMachine sm = sfn.createStateMachine("Rebuild", definition, WorkflowType.STANDARD,
-                Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild"));
+                Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild", "ReportBucketName", "reports"));
 
         sfn.startExecution(sm.arn(), "first", "{\"replayId\":\"r-long\"}");
         // each execution starts the next before it ends: wait until none runs (with a deadline)
@@ -132,9 +132,9 @@ class ReplayStateMachineTest {
             }
             return real.invoke(payload);
         });
-        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(TaskClients.none()).build();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(new TaskClients(null, null, new MemoryBucket("reports"), null)).build();
         StateMachine sm = sfn.createStateMachine("Rebuild", Files.readString(Path.of("..", "statemachines", "replay.asl.json")),
-                WorkflowType.STANDARD, Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild"));
+                WorkflowType.STANDARD, Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild", "ReportBucketName", "reports"));
 
         String arn = sfn.startExecution(sm.arn(), "throttled", "{\"replayId\":\"r-long\"}").executionArn();
         ExecutionDescription d = sfn.awaitExecution(arn, Duration.ofMinutes(1));
