@@ -134,6 +134,20 @@ class PartialReplayTest {
     }
 
     @Test
+    void aBatchThatFailedRecordsItsCauseWhichTheMapRunsFailureKeeps() {
+        ledger();
+        find("replayId", "p-fail", "types", List.of(LedgerEvent.MONEY_WITHDRAWN));
+
+        world.call(input("action", "fail", "state", input("replayId", "p-fail", "error",
+                input("Error", "Playback.MissingRecord", "Cause", "no record of fx.rate for event po-3-1"))));
+        JsonNode parent = world.call(input("action", "fail", "state", input("replayId", "p-fail", "error",
+                input("Error", "States.ExceedToleratedFailureThreshold", "Cause", "The specified tolerated failure threshold was exceeded"))));
+
+        assertTrue(parent.get("cause").asText().contains("no record of fx.rate for event po-3-1"), parent.toString());
+        assertEquals(ReplayStatus.FAILED, world.replays.find("p-fail").orElseThrow().status());
+    }
+
+    @Test
     void rebuildsIntoTheActiveGeneration() {
         ledger();
         world.run("rebuild", input("replayId", "r-1"));

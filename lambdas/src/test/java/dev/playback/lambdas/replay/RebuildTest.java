@@ -429,6 +429,23 @@ class RebuildTest {
     }
 
     @Test
+    void aSegmentsChildRecordsItsFailureAsTheParentsAndTheMapRunsFailureKeepsThatCause() {
+        ledger();
+        world.prepare("rebuild", input("replayId", "r-child", "segments", 2));
+        world.call(input("action", "prepare", "kind", "rebuild", "request", input("replayId", "r-child"), "execution", "arn:exec:parent"));
+
+        JsonNode child = world.call(input("action", "fail", "execution", "arn:exec:parent", "state", input("replayId", "r-child",
+                "segment", 1, "owner", "arn:exec:parent", "error", input("Error", "Lambda.Unknown", "Cause", "segment 1 broke"))));
+        JsonNode parent = world.call(input("action", "fail", "execution", "arn:exec:parent", "state", input("replayId", "r-child",
+                "error", input("Error", "States.ExceedToleratedFailureThreshold", "Cause", "The specified tolerated failure threshold was exceeded"))));
+
+        assertTrue(child.get("cause").asText().contains("segment 1 broke"), child.toString());
+        assertTrue(parent.get("cause").asText().contains("segment 1 broke"), parent.toString());
+        assertEquals("Lambda.Unknown: segment 1 broke", world.replays.find("r-child").orElseThrow().detail());
+        assertEquals(Set.of(), world.states.generations(BalancesProjection.NAME).building());
+    }
+
+    @Test
     void aSegmentWhoseRoundsRunOutGoesOnFromItsCheckpointInTheNextMapRun() {
         world.live(opened("a0", "acc-1"));
         for (int i = 1; i <= 49; i++) world.live(deposited("a" + i, "acc-1", "1.00"));
