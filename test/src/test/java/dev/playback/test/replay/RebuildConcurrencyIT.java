@@ -6,6 +6,7 @@ import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.Main;
 import dev.playback.tools.cli.Connection;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,16 +37,20 @@ class RebuildConcurrencyIT {
             Replays.load(stack, 60_000, 600);
             Replays.startRebuild(stack, "concurrency-1", 8, 50);
 
-            JsonNode changed = null;
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (changed == null && System.nanoTime() < deadline) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-                int code = Main.execute(new String[]{"replay-concurrency", "concurrency-1", "1", "--json", "--local-file", file.toString()},
-                        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-                if (code == 0) changed = Replays.JSON.readTree(out.toString(StandardCharsets.UTF_8));
-                else assertTrue(err.toString(StandardCharsets.UTF_8).contains("has no running map run"), err::toString);
-            }
-            assertTrue(changed != null, "no running map run of the rebuild was found within 2 minutes");
+            AtomicReference<JsonNode> answer = new AtomicReference<>();
+            Awaitility.await("a running map run of the rebuild changed by replay-concurrency").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+                        int code = Main.execute(new String[]{"replay-concurrency", "concurrency-1", "1", "--json", "--local-file", file.toString()},
+                                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+                        if (code != 0) {
+                            assertTrue(err.toString(StandardCharsets.UTF_8).contains("has no running map run"), err::toString);
+                            return false;
+                        }
+                        answer.set(Replays.JSON.readTree(out.toString(StandardCharsets.UTF_8)));
+                        return true;
+                    });
+            JsonNode changed = answer.get();
             System.out.println("replay-concurrency: " + changed);
             assertEquals(4, changed.path("before").asInt(), "two segments per shard of the two-shard playback stream");
             assertEquals(1, changed.path("after").asInt());
