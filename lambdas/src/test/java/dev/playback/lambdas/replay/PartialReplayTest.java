@@ -44,8 +44,11 @@ class PartialReplayTest {
     }
 
     private List<String> found(JsonNode out) {
+        String text = new String(world.reports.get(out.get("scope").asText()), java.nio.charset.StandardCharsets.UTF_8);
         List<String> ids = new java.util.ArrayList<>();
-        out.get("chunks").forEach(c -> c.forEach(id -> ids.add(id.asText())));
+        for (String line : text.split("\n")) {
+            if (!line.isEmpty()) ids.add(line.substring(1, line.length() - 1));
+        }
         return ids;
     }
 
@@ -94,14 +97,19 @@ class PartialReplayTest {
     }
 
     @Test
-    void chunksTheAggregatesFoundByAHundred() {
+    void writesTheAggregatesFoundAsJsonLinesUnderTheReplayIdAndReturnsOnlyWhereTheyAre() {
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 250; i++) ids.add(String.format("acc-%03d", i));
-        JsonNode out = find("aggregates", ids);
-        assertEquals(3, out.get("chunks").size());
-        assertEquals(100, out.get("chunks").get(0).size());
-        assertEquals(50, out.get("chunks").get(2).size());
+        JsonNode out = find("replayId", "p-big", "aggregates", ids);
+        assertEquals("scopes/p-big/aggregates.jsonl", out.get("key").asText());
+        String text = new String(world.reports.get(out.get("scope").asText()), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("\"acc-000\"\n\"acc-001\"\n"), text.substring(0, 40));
+        assertTrue(text.endsWith("\"acc-249\"\n"), text.substring(text.length() - 40));
+        assertEquals(250, text.split("\n").length);
         assertEquals(250, out.get("aggregatesRead").asInt());
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        out.fieldNames().forEachRemaining(fields::add);
+        assertEquals(java.util.Set.of("aggregatesRead", "bucket", "key", "replayId", "scope"), fields, "no list of ids in the output");
     }
 
     @Test
@@ -123,6 +131,20 @@ class PartialReplayTest {
         assertTrue(report.get("summary").asText().startsWith("partial replay p-3: "), report.toString());
         assertEquals(ReplayStatus.SUCCEEDED, world.replays.find("p-3").orElseThrow().status());
         assertEquals(1, found.get("aggregatesRead").asInt());
+    }
+
+    @Test
+    void aBatchThatFailedRecordsItsCauseWhichTheMapRunsFailureKeeps() {
+        ledger();
+        find("replayId", "p-fail", "types", List.of(LedgerEvent.MONEY_WITHDRAWN));
+
+        world.call(input("action", "fail", "state", input("replayId", "p-fail", "error",
+                input("Error", "Playback.MissingRecord", "Cause", "no record of fx.rate for event po-3-1"))));
+        JsonNode parent = world.call(input("action", "fail", "state", input("replayId", "p-fail", "error",
+                input("Error", "States.ExceedToleratedFailureThreshold", "Cause", "The specified tolerated failure threshold was exceeded"))));
+
+        assertTrue(parent.get("cause").asText().contains("no record of fx.rate for event po-3-1"), parent.toString());
+        assertEquals(ReplayStatus.FAILED, world.replays.find("p-fail").orElseThrow().status());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.playback.model.replay.Rebuild;
 
 import dev.playback.model.replay.Executions;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.lambdas.Fixtures;
 import dev.playback.model.playback.Projection;
@@ -123,7 +124,8 @@ class RebuildTest {
         assertEquals("g1", prepared.get("generation").asText());
         assertEquals(List.of(0, 1, 2, 3), ints(prepared.get("segments")));
         assertEquals(500, prepared.get("batchSize").asInt());
-        assertEquals(18000 / 28, prepared.get("maxRounds").asInt());
+        assertEquals(18000 / 7, prepared.get("maxRounds").asInt());
+        assertEquals(4, prepared.get("concurrency").asInt(), "two per shard of the two-shard stream, all four segments");
         assertEquals("[\"balances\"]", prepared.get("processors").toString());
         assertFalse(prepared.get("resumed").asBoolean());
         assertEquals(Set.of("g1"), world.states.generations(BalancesProjection.NAME).building());
@@ -136,16 +138,30 @@ class RebuildTest {
     }
 
     @Test
-    void boundsTheRoundsPerExecutionByTheSegmentCount() {
-        assertEquals(642, Rebuild.maxRounds(4));
-        assertEquals(40, Rebuild.maxRounds(64));
-        assertEquals(2571, Rebuild.maxRounds(1));
-        assertTrue(Rebuild.maxRounds(64) * 7 * 64 < 25_000);
+    void boundsTheRoundsOfEachSegmentByTheHistoryOfItsOwnChildExecution() {
+        assertEquals(2571, Rebuild.maxRounds());
+        assertTrue(Rebuild.maxRounds() * 7 < 25_000);
+    }
+
+    @Test
+    void publishesTwoSegmentsAtOncePerShardOfThePlaybackStreamAtMostEverySegment() {
+        assertEquals(32, Rebuild.concurrency(1_000, 16));
+        assertEquals(3, Rebuild.concurrency(3, 16));
+        assertEquals(2, Rebuild.concurrency(10_000, 0), "a stream reporting no open shard still gets one shard's worth");
+        assertEquals(10_000, Rebuild.concurrency(10_000, 6_000));
+    }
+
+    @Test
+    void acceptsUpToTenThousandSegments() {
+        JsonNode prepared = world.prepare("rebuild", input("segments", 10_000));
+        assertEquals(10_000, prepared.get("segments").size());
+        assertEquals(0, prepared.get("segments").get(0).asInt());
+        assertEquals(9_999, prepared.get("segments").get(9_999).asInt());
     }
 
     @Test
     void refusesBadSettingsNamingTheField() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("segments", 65)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("segments", 10_001)));
         assertTrue(e.getMessage().contains("segments"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> world.prepare("rebuild", input("batchSize", 0)));
         assertTrue(e.getMessage().contains("batchSize"), e.getMessage());
@@ -413,11 +429,32 @@ class RebuildTest {
     }
 
     @Test
-    void continuesAsANewExecutionWhenTheRoundsRunOut() {
+    void aSegmentsChildRecordsItsFailureAsTheParentsAndTheMapRunsFailureKeepsThatCause() {
+        ledger();
+        world.prepare("rebuild", input("replayId", "r-child", "segments", 2));
+        world.call(input("action", "prepare", "kind", "rebuild", "request", input("replayId", "r-child"), "execution", "arn:exec:parent"));
+
+        JsonNode child = world.call(input("action", "fail", "execution", "arn:exec:parent", "state", input("replayId", "r-child",
+                "segment", 1, "owner", "arn:exec:parent", "error", input("Error", "Lambda.Unknown", "Cause", "segment 1 broke"))));
+        JsonNode parent = world.call(input("action", "fail", "execution", "arn:exec:parent", "state", input("replayId", "r-child",
+                "error", input("Error", "States.ExceedToleratedFailureThreshold", "Cause", "The specified tolerated failure threshold was exceeded"))));
+
+        assertTrue(child.get("cause").asText().contains("segment 1 broke"), child.toString());
+        assertTrue(parent.get("cause").asText().contains("segment 1 broke"), parent.toString());
+        assertEquals("Lambda.Unknown: segment 1 broke", world.replays.find("r-child").orElseThrow().detail());
+        assertEquals(Set.of(), world.states.generations(BalancesProjection.NAME).building());
+    }
+
+    @Test
+    void aSegmentWhoseRoundsRunOutGoesOnFromItsCheckpointInTheNextMapRun() {
         world.live(opened("a0", "acc-1"));
         for (int i = 1; i <= 49; i++) world.live(deposited("a" + i, "acc-1", "1.00"));
-        JsonNode finished = world.run("rebuild", input("replayId", "r-4", "segments", 64, "batchSize", 1));
-        assertTrue(world.executions >= 2, "executions: " + world.executions);
+        ObjectNode prepared = (ObjectNode) world.prepare("rebuild", input("replayId", "r-4", "segments", 64, "batchSize", 1));
+        prepared.put("maxRounds", 10);
+        int runs = 1;
+        while (!world.publishExecution(prepared)) runs++;
+        JsonNode finished = world.run("rebuild", input("replayId", "r-4"));
+        assertEquals(5, runs, "50 events, one batch of one event per round, ten rounds per map run");
         assertEquals("49.00", world.balance("g1", "acc-1"));
         assertEquals(50, world.state("g1", "acc-1").version());
         assertEquals("g1", finished.get("generation").asText());

@@ -1,7 +1,6 @@
 package dev.playback.model.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.gateway.GatewayReport;
@@ -20,11 +19,14 @@ import java.util.TreeSet;
 
 /**
  * A partial replay: finds the aggregates in scope through the events table's indexes (never a Scan),
- * rebuilds each from its full stream with the current logic in the active generation of the chosen
- * processors, and reports. Aggregates and processors outside the scope are not touched.
+ * writes their ids to the reports store ({@link #SCOPE_PREFIX}{@code <replayId>/aggregates.jsonl}, one JSON
+ * string per line) for the state machine's Distributed Map to read in batches, rebuilds each from its full stream
+ * with the current logic in the active generation of the chosen processors, and reports. Aggregates and
+ * processors outside the scope are not touched; no list of ids travels through the state machine.
  */
 final class PartialReplay {
-    static final int CHUNK = 100;
+    /** Where the aggregates in a partial replay's scope are written, under the replay's id. */
+    static final String SCOPE_PREFIX = "scopes/";
 
     private final ReplayPorts ports;
     private final Checkpoints checkpoints;
@@ -102,15 +104,37 @@ final class PartialReplay {
                     existing.startedAt(), null, scope(scope, kept), ids.size(), 0, 0, null, kept.mode(), kept.missingRecords(),
                     existing.requestedBy() == null ? asked.requestedBy() : existing.requestedBy()));
         }
+        String key = scopeKey(replayId);
+        String ref = ports.reports().put(key, jsonLines(ids));
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("replayId", replayId);
         out.put("aggregatesRead", ids.size());
-        ArrayNode chunks = out.putArray("chunks");
-        for (int i = 0; i < ids.size(); i += CHUNK) {
-            ArrayNode chunk = chunks.addArray();
-            ids.subList(i, Math.min(ids.size(), i + CHUNK)).forEach(chunk::add);
-        }
+        out.put("scope", ref);
+        // The Distributed Map's ItemReader reads Bucket and Key; a store other than S3 names no bucket.
+        out.put("bucket", ref.startsWith(S3) ? ref.substring(S3.length(), ref.indexOf('/', S3.length())) : null);
+        out.put("key", key);
         return out;
+    }
+
+    private static final String S3 = "s3://";
+
+    /** The key of the list of a partial replay's aggregates: one per replay, overwritten when it is resumed. */
+    static String scopeKey(String replayId) {
+        return SCOPE_PREFIX + replayId + "/aggregates.jsonl";
+    }
+
+    /** One JSON string per line (JSONL), each an aggregate id. */
+    static byte[] jsonLines(List<String> ids) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(ids.size() * 16 + 16);
+        try {
+            for (String id : ids) {
+                bytes.write(EventCodec.JSON.writeValueAsBytes(id));
+                bytes.write('\n');
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot encode the aggregate ids of a partial replay's scope", e);
+        }
+        return bytes.toByteArray();
     }
 
     private static ObjectNode scope(ObjectNode scope, Checkpoints.GatewayPolicy gateway) {

@@ -9,4 +9,7 @@ import java.util.Map;
  */
 public interface PlaybackPublisher {
     Map<String, String> publish(List<PlaybackRecord> records);
+
+    /** The stream's open shards now: what bounds how many segments a rebuild publishes at once. */
+    int openShards();
 }

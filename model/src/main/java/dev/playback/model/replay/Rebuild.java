@@ -23,10 +23,21 @@ import java.util.regex.Pattern;
  */
 public final class Rebuild {
     static final int DEFAULT_SEGMENTS = 4;
-    static final int MAX_SEGMENTS = 64;
+    /** As many segments as a Distributed Map runs child executions at once at most (10,000 on AWS). */
+    static final int MAX_SEGMENTS = 10_000;
+    /**
+     * Segments published at once per open shard of the playback stream. A segment's child execution publishes one
+     * page (up to 500 records, spread over every shard by aggregate id) per round trip of read, put and checkpoint,
+     * which keeps roughly half of one shard's 1,000 records/s write limit busy: two per shard fill the stream
+     * without throttling it, and the processors read each shard at its 2 MB/s.
+     */
+    static final int PUBLISHERS_PER_SHARD = 2;
     static final int DEFAULT_BATCH = 500;
     static final int MAX_BATCH = 500;
-    /** Stay well under Step Functions' 25,000 history events; a publish round costs about 7 per segment. */
+    /**
+     * Stay well under Step Functions' 25,000 history events; a publish round costs about 7 in the history of the
+     * segment's own child execution (the Distributed Map's children do not count toward the parent's history).
+     */
     static final int HISTORY_BUDGET = 18_000;
     static final int HISTORY_EVENTS_PER_ROUND = 7;
     /**
@@ -47,8 +58,18 @@ public final class Rebuild {
         this.eventReplaysMaySend = eventReplaysMaySend;
     }
 
-    public static int maxRounds(int segments) {
-        return Math.max(1, HISTORY_BUDGET / (HISTORY_EVENTS_PER_ROUND * segments));
+    /** The publish rounds of one segment's child execution. */
+    public static int maxRounds() {
+        return HISTORY_BUDGET / HISTORY_EVENTS_PER_ROUND;
+    }
+
+    /**
+     * How many segments publish at once (the Distributed Map's MaxConcurrency at its start; {@code playback
+     * replay-concurrency} changes it while it runs): {@link #PUBLISHERS_PER_SHARD} per open shard of the playback
+     * stream, at most the segment count.
+     */
+    public static int concurrency(int segments, int openShards) {
+        return Math.max(1, Math.min(segments, PUBLISHERS_PER_SHARD * Math.max(1, openShards)));
     }
 
     ObjectNode prepare(ReplayKind kind, JsonNode request, String execution) {
@@ -103,7 +124,10 @@ public final class Rebuild {
         out.put("batchSize", existing.batchSize());
         out.put("gatewayMode", existing.gatewayMode());
         out.put("missingRecords", existing.missingRecords());
-        out.put("maxRounds", maxRounds(existing.segments()));
+        out.put("maxRounds", maxRounds());
+        out.put("concurrency", concurrency(existing.segments(), ports.playback().openShards()));
+        // Map runs this execution started after the first (NextMapRun in replay.asl.json), before it continues as new.
+        out.putObject("mapRuns").put("started", 0);
         out.put("resumed", resumed);
         out.putObject("drain").put("drained", false).put("waits", 0);
         return out;
@@ -175,6 +199,8 @@ public final class Rebuild {
         out.put("segment", segment);
         out.put("round", round + 1);
         out.put("maxRounds", maxRounds);
+        // The segment's child execution calls again as the same owner: the parent execution that runs the replay.
+        if (owner != null) out.put("owner", owner);
         out.put("done", c.done());
         out.put("published", c.published());
         // for the metrics (ReplayEventsPublished): this call's events, and the generation they went to

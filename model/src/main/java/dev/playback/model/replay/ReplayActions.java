@@ -95,6 +95,9 @@ public final class ReplayActions {
         throw new IllegalArgumentException("replay '" + replayId + "' is a partial replay; it ends with partialReport, not finish");
     }
 
+    /** The error of a Distributed Map whose child failed (no failure is tolerated): it says nothing of the cause. */
+    static final String MAP_RUN_FAILED = "States.ExceedToleratedFailureThreshold";
+
     /**
      * Records a failure from the state machine's state ({@code replayId}, {@code execution} and {@code error} when
      * known). A rebuild or verification ends with it: FAILED, its generation dropped ({@link #end}); a partial
@@ -108,6 +111,11 @@ public final class ReplayActions {
         if (replayId == null && execution != null) replayId = ports.replays().replayOfExecution(execution).orElse(null);
         Optional<Replay> replay = replayId != null && Replay.ID.matcher(replayId).matches() ? ports.replays().find(replayId) : Optional.empty();
         String detail = detail(s.path("error"));
+        if (replay.isPresent() && MAP_RUN_FAILED.equals(s.path("error").path("Error").asText()) && replay.get().status() == ReplayStatus.FAILED
+                && replay.get().detail() != null) {
+            // A Distributed Map's child recorded its own failure (RecordBatchFailure); the map run's error names none.
+            detail = replay.get().detail();
+        }
         if (replay.isEmpty()) {
             out.put("recorded", false);
             out.put("cause", "the replay failed before it was recorded: " + detail);

@@ -11,15 +11,16 @@ import picocli.CommandLine.Spec;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
-/** {@code playback bench ingest|rebuild}: the benchmarks, each on a fresh in-memory local stack. */
-@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, synopsisSubcommandLabel = "ingest|rebuild",
+/** {@code playback bench ingest|rebuild|partial}: the benchmarks, each on a fresh in-memory local stack. */
+@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, synopsisSubcommandLabel = "ingest|rebuild|partial",
         description = "Measures the local stack against the emulators' raw ceilings, measured in the same run.")
 public final class BenchCommand {
     private BenchCommand() {
     }
 
     public static CommandLine commandLine(Streams streams) {
-        return new CommandLine(new BenchCommand()).addSubcommand(new Ingest(streams.out())).addSubcommand(new Rebuild(streams.out()));
+        return new CommandLine(new BenchCommand()).addSubcommand(new Ingest(streams.out())).addSubcommand(new Rebuild(streams.out()))
+                .addSubcommand(new Partial(streams.out()));
     }
 
     static void atLeastOne(CommandSpec spec, String option, int value) {
@@ -81,6 +82,29 @@ public final class BenchCommand {
             atLeastOne(spec, "--batch-size", batchSize);
             atLeastOne(spec, "--accounts", accounts);
             return new RebuildBenchmark(out).run(events, segments, batchSize, accounts);
+        }
+    }
+
+    @Command(name = "partial", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Measures a partial replay by type whose scope is every account loaded (the Distributed Map over the "
+                    + "scope in S3), checks it against an independent fold and prints aggregates, events, seconds, map runs and "
+                    + "child executions.")
+    static final class Partial implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Option(names = "--aggregates", paramLabel = "N", defaultValue = "2000", description = "accounts loaded, all in scope (default: ${DEFAULT-VALUE})")
+        int aggregates;
+        private final PrintStream out;
+
+        Partial(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            atLeastOne(spec, "--aggregates", aggregates);
+            // Where the plan of the replay is to be printed before it starts; for now its scope.
+            return new PartialBenchmark(out).run(aggregates, request -> out.println("partial replay " + request.get("replayId").asText()
+                    + ": scope " + request + " (" + aggregates + " aggregates)"));
         }
     }
 }

@@ -192,6 +192,13 @@ public final class RebuildBenchmark {
                 if (h.type().endsWith("StateEntered")) transitions++;
             }
         }
+        // the Distributed Map's children (one per segment and map run): their transitions are charged as well
+        for (ExecutionDescription e : sfn.listExecutions(machine + "/PublishSegments", null)) {
+            if (e.input() == null || !e.input().contains("\"" + replayId + "\"")) continue;
+            for (HistoryEvent h : sfn.getExecutionHistory(e.executionArn())) {
+                if (h.type().endsWith("StateEntered")) transitions++;
+            }
+        }
         Map<String, Long> after = invocations(stack);
         long invocations = 0;
         for (var e : after.entrySet()) invocations += e.getValue() - before.getOrDefault(e.getKey(), 0L);

@@ -51,13 +51,14 @@ public final class ReplayCommands {
     private ReplayCommands() {
     }
 
-    /** Adds rebuild, replay, verify, status and rollback to {@code root}. */
+    /** Adds rebuild, replay, verify, status, rollback and replay-concurrency to {@code root}. */
     public static void addTo(CommandLine root, Streams streams) {
         addTo(root, streams, ReplayCommands::connect);
     }
 
     static void addTo(CommandLine root, Streams streams, Function<Target, Connection> connector) {
-        for (ReplayCommand command : List.of(new Rebuild(), new Replay(), new Verify(), new Status(), new Rollback())) {
+        for (ReplayCommand command : List.of(new Rebuild(), new Replay(), new Verify(), new Status(), new Rollback(),
+                new ReplayConcurrency())) {
             command.streams = streams;
             command.connector = connector;
             root.addSubcommand(command);
@@ -235,7 +236,8 @@ public final class ReplayCommands {
     static final class Rebuild extends StartedReplay {
         @Option(names = "--processor", paramLabel = "P", description = "rebuild only this processor (repeatable; default: all)")
         List<String> processors = new ArrayList<>();
-        @Option(names = "--segments", paramLabel = "N", description = "parallel Scan segments, 1 to 1000 (default: 4)")
+        @Option(names = "--segments", paramLabel = "N", description = "parallel Scan segments, 1 to 10000, each a child execution of a "
+                + "Distributed Map (default: 4)")
         Integer segments;
         @Option(names = "--batch-size", paramLabel = "N", description = "events per batch, 1 to 500 (default: 500)")
         Integer batchSize;
@@ -251,7 +253,7 @@ public final class ReplayCommands {
             ObjectNode in = JSON.createObjectNode();
             in.put("replayId", replayId(replayId, "rebuild", spec));
             processors(processors, in, spec);
-            if (segments != null) in.put("segments", inRange(segments, "--segments", 1, 1000, spec));
+            if (segments != null) in.put("segments", inRange(segments, "--segments", 1, 10_000, spec));
             if (batchSize != null) in.put("batchSize", inRange(batchSize, "--batch-size", 1, 500, spec));
             gateway.into(in, spec);
             in.put("requestedBy", operator());

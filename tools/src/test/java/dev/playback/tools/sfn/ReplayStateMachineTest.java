@@ -54,9 +54,12 @@ class ReplayStateMachineTest {
                         out.put("replayId", "r-long");
                         out.putArray("segments").add(0);
                         out.put("maxRounds", 10);
+                        out.put("concurrency", 1);
+                        out.putObject("mapRuns").put("started", 0);
                         out.putObject("drain").put("drained", false).put("waits", 0);
                     }
-                    case "publish" -> out.put("done", true).put("round", 1).put("maxRounds", 10);
+                    case "publish" -> out.put("done", true).put("round", 1).put("maxRounds", 10).put("segment", in.path("segment").asInt())
+                            .put("owner", in.path("owner").asText());
                     case "progress" -> out.put("allPublished", true);
                     case "drained" -> {
                         boolean drained = checks.incrementAndGet() >= CHECKS;
@@ -78,10 +81,10 @@ class ReplayStateMachineTest {
     void aLongDrainWaitContinuesAsNewAndNoExecutionNearsTheHistoryLimit() throws Exception {
         AtomicInteger checks = new AtomicInteger();
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions().register("Replay", replayFunction(checks));
-        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(TaskClients.none()).build();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(new TaskClients(null, null, new MemoryBucket("reports"), null)).build();
         String definition = Files.readString(Path.of("..", "statemachines", "replay.asl.json"));
         StateMachine sm = sfn.createStateMachine("Rebuild", definition, WorkflowType.STANDARD,
-                Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild"));
+                Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild", "ReportBucketName", "reports"));
 
         sfn.startExecution(sm.arn(), "first", "{\"replayId\":\"r-long\"}");
         // each execution starts the next before it ends: wait until none runs (with a deadline)
@@ -129,9 +132,9 @@ class ReplayStateMachineTest {
             }
             return real.invoke(payload);
         });
-        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(TaskClients.none()).build();
+        sfn = LocalStepFunctions.builder().clock(SfnClock.instant()).lambdaFunctions(functions).taskClients(new TaskClients(null, null, new MemoryBucket("reports"), null)).build();
         StateMachine sm = sfn.createStateMachine("Rebuild", Files.readString(Path.of("..", "statemachines", "replay.asl.json")),
-                WorkflowType.STANDARD, Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild"));
+                WorkflowType.STANDARD, Map.of("ReplayFunctionArn", functions.arnOf("Replay"), "ReplayKind", "rebuild", "ReportBucketName", "reports"));
 
         String arn = sfn.startExecution(sm.arn(), "throttled", "{\"replayId\":\"r-long\"}").executionArn();
         ExecutionDescription d = sfn.awaitExecution(arn, Duration.ofMinutes(1));

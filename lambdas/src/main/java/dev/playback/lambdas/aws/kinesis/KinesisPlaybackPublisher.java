@@ -30,6 +30,12 @@ public final class KinesisPlaybackPublisher implements PlaybackPublisher {
         this.stream = stream;
     }
 
+    /** DescribeStreamSummary's open shard count (by stream name: kinesalite serves it so, as AWS does). */
+    @Override
+    public int openShards() {
+        return kinesis.describeStreamSummary(d -> d.streamName(stream)).streamDescriptionSummary().openShardCount();
+    }
+
     @Override
     public Map<String, String> publish(List<PlaybackRecord> records) {
         List<List<PutRecordsRequestEntry>> parts = new ArrayList<>();

@@ -30,6 +30,11 @@ public final class InMemoryPlaybackStream implements PlaybackPublisher {
     }
 
     @Override
+    public int openShards() {
+        return shards;
+    }
+
+    @Override
     public synchronized Map<String, String> publish(List<PlaybackRecord> records) {
         Map<String, String> highest = new TreeMap<>();
         for (PlaybackRecord r : records) {
