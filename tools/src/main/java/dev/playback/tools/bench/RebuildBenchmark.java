@@ -3,6 +3,8 @@ package dev.playback.tools.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
+import dev.playback.lambdas.aws.dynamodb.IndexKeys;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.check.LedgerFold;
@@ -117,7 +119,8 @@ public final class RebuildBenchmark {
     /** Writes {@code events} ledger events over {@code accounts} accounts into the events table, in the pump's layout. */
     public static void load(LocalStack stack, int events, int accounts, Instant start) throws Exception {
         DynamoEventLog log = new DynamoEventLog(stack.dynamoDb(), stack.physicalName("EventsTable"),
-                stack.physicalName("EventIdsTable"), null);
+                stack.physicalName("EventIdsTable"), new DynamoIndexWriter(stack.dynamoDb(), stack.physicalName("EventIndexTable"),
+                IndexKeys.DEFAULT_BUCKETS), null);
         int threads = 4;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
