@@ -8,7 +8,6 @@ import dev.playback.model.replay.EventIndex;
 import dev.playback.model.replay.EventPage;
 import dev.playback.model.replay.EventPages;
 import dev.playback.model.replay.TimeField;
-import dev.playback.model.replay.TimeKeys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -115,11 +114,9 @@ public final class DynamoEventIndex implements EventPages, EventIndex {
         List<QueryRequest> queries = new ArrayList<>();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
             for (int b = 0; b < buckets; b++) {
-                queries.add(entries(IndexKeys.day(field, day.toString(), b)).expressionAttributeNames(Map.of("#from", "from", "#to", "to"))
-                        .projectionExpression("k, types, #from, #to").build());
+                queries.add(entries(IndexKeys.day(field, day.toString(), b)).projectionExpression("k, types, firstHour, lastHour").build());
             }
         }
-        String from = TimeKeys.time(since), to = TimeKeys.time(until);
         Set<String> out = new TreeSet<>();
         Set<String> uncertain = new TreeSet<>();
         for (List<Map<String, AttributeValue>> items : queryAll(queries)) {
@@ -127,9 +124,11 @@ public final class DynamoEventIndex implements EventPages, EventIndex {
                 String aggregate = text(item, "k");
                 List<String> entryTypes = item.containsKey("types") ? item.get("types").ss() : List.of();
                 if (!types.isEmpty() && entryTypes.stream().noneMatch(types::contains)) continue;
-                String entryFrom = text(item, "from"), entryTo = text(item, "to");
-                if (entryFrom.compareTo(to) >= 0 || entryTo.compareTo(from) <= 0) continue;
-                if (entryFrom.compareTo(from) >= 0 && entryTo.compareTo(to) <= 0) out.add(aggregate);
+                // the events of the entry lie in [from, to)
+                Instant from = Instant.parse(text(item, "firstHour"));
+                Instant to = Instant.parse(text(item, "lastHour")).plus(1, ChronoUnit.HOURS);
+                if (!from.isBefore(until) || !to.isAfter(since)) continue;
+                if (!from.isBefore(since) && !to.isAfter(until)) out.add(aggregate);
                 else uncertain.add(aggregate);
             }
         }

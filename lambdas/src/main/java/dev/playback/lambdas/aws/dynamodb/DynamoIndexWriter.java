@@ -30,19 +30,21 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.s;
 /**
  * Writes the event index table's entries ({@link IndexKeys}) for events about to be written, before them: a crash
  * in between leaves at most an entry too many, never one missing. Each entry is written once per container: what
- * was written is remembered (only after the write succeeded, per index table, shared by the handler instances of a
- * JVM, the oldest forgotten past {@link #REMEMBERED} entries), and a day entry is widened (its types added, its hours
- * moved out, with conditional updates) only when an event falls outside what was written. So for many events per
- * aggregate and day, index writes per event tend to 0.
+ * was written is remembered (only after the write succeeded; per DynamoDB client and index table, so for as long as the
+ * container's client lives, and an emulator started anew with a table of the same name is not taken for the old one;
+ * the oldest forgotten past {@link #REMEMBERED} entries), and a day entry is widened (its types added, its hours moved
+ * out, with conditional updates) only when an event falls outside what was written. So for many events per aggregate
+ * and day, index writes per event tend to 0.
  */
 public final class DynamoIndexWriter {
     /** Entries remembered per index table in one container. */
     static final int REMEMBERED = 500_000;
     private static final int MAX_UNPROCESSED_ROUNDS = 50;
     private static final ExecutorService WRITERS = PerAggregate.workers("index-table-writer", 16);
-    /** Per index table: entries written (key → its day span, or {@link #PLAIN}); the bucket count once recorded. */
-    private static final Map<String, Map<String, DaySpan>> WRITTEN = new ConcurrentHashMap<>();
-    private static final Map<String, Integer> RECORDED_BUCKETS = new ConcurrentHashMap<>();
+    /** Per client, then per index table: entries written (key → its day span, or {@link #PLAIN}), and the bucket count recorded. */
+    private static final Map<DynamoDbClient, Memory> MEMORY = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private record Memory(Map<String, Map<String, DaySpan>> written, Map<String, Integer> buckets) {
+    }
     private static final DaySpan PLAIN = new DaySpan(new TreeSet<>(), "", "");
 
     private final DynamoDbClient dynamo;
@@ -79,12 +81,16 @@ public final class DynamoIndexWriter {
 
     /** Writes the entries that describe {@code events} and are not known to be written yet. */
     public void record(Collection<EventEnvelope> events) {
+        recordDescribed(events.stream().map(IndexKeys.Described::of).toList());
+    }
+
+    void recordDescribed(Collection<IndexKeys.Described> events) {
         if (events.isEmpty()) return;
         recordBuckets();
         Map<String, DaySpan> written = written();
         List<String> plain = new ArrayList<>();
         Map<String, DaySpan> days = new LinkedHashMap<>();
-        IndexKeys.entries(events, buckets).forEach((key, span) -> {
+        IndexKeys.entriesOf(events, buckets).forEach((key, span) -> {
             DaySpan known = written.get(key);
             if (span == null) {
                 if (known == null) plain.add(key);
@@ -106,8 +112,12 @@ public final class DynamoIndexWriter {
         }
     }
 
+    private Memory memory() {
+        return MEMORY.computeIfAbsent(dynamo, c -> new Memory(new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
+    }
+
     private Map<String, DaySpan> written() {
-        return WRITTEN.computeIfAbsent(table, t -> java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        return memory().written().computeIfAbsent(table, t -> java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, DaySpan> eldest) {
                 return size() > REMEMBERED;
@@ -117,7 +127,7 @@ public final class DynamoIndexWriter {
 
     /** Records the number of buckets once per container; refuses a table that records another number. */
     private void recordBuckets() {
-        if (Integer.valueOf(buckets).equals(RECORDED_BUCKETS.get(table))) return;
+        if (Integer.valueOf(buckets).equals(memory().buckets().get(table))) return;
         try {
             dynamo.putItem(p -> p.tableName(table).item(Map.of("p", s(IndexKeys.META), "k", s(IndexKeys.BUCKETS), "n", n(buckets)))
                     .conditionExpression("attribute_not_exists(p) OR n = :n").expressionAttributeValues(Map.of(":n", n(buckets))));
@@ -125,7 +135,7 @@ public final class DynamoIndexWriter {
             throw new IllegalStateException("the index table " + table + " was written with another number of buckets than "
                     + buckets + " (EVENT_INDEX_BUCKETS); keep its number, or write the index anew into an empty table", e);
         }
-        RECORDED_BUCKETS.put(table, buckets);
+        memory().buckets().put(table, buckets);
     }
 
     private static Map<String, AttributeValue> item(String key) {
@@ -156,17 +166,17 @@ public final class DynamoIndexWriter {
     private void widen(String key, DaySpan span, Map<String, DaySpan> written) {
         Map<String, AttributeValue> item = item(key);
         UpdateItemResponse r = dynamo.updateItem(u -> u.tableName(table).key(item)
-                .updateExpression("ADD #types :types SET #from = if_not_exists(#from, :from), #to = if_not_exists(#to, :to)")
-                .expressionAttributeNames(Map.of("#types", "types", "#from", "from", "#to", "to"))
+                .updateExpression("ADD #types :types SET #first = if_not_exists(#first, :first), #last = if_not_exists(#last, :last)")
+                .expressionAttributeNames(Map.of("#types", "types", "#first", "firstHour", "#last", "lastHour"))
                 .expressionAttributeValues(Map.of(":types", AttributeValue.builder().ss(span.types()).build(),
-                        ":from", s(span.from()), ":to", s(span.to())))
+                        ":first", s(span.firstHour()), ":last", s(span.lastHour())))
                 .returnValues(ReturnValue.ALL_NEW));
-        String from = r.attributes().get("from").s();
-        String to = r.attributes().get("to").s();
-        if (from.compareTo(span.from()) > 0) move(item, "from", ">", span.from());
-        if (to.compareTo(span.to()) < 0) move(item, "to", "<", span.to());
-        TreeSet<String> types = new TreeSet<>(r.attributes().get("types").ss());
-        written.put(key, new DaySpan(types, span.from().compareTo(from) < 0 ? span.from() : from, span.to().compareTo(to) > 0 ? span.to() : to));
+        String first = r.attributes().get("firstHour").s();
+        String last = r.attributes().get("lastHour").s();
+        if (first.compareTo(span.firstHour()) > 0) move(item, "firstHour", ">", span.firstHour());
+        if (last.compareTo(span.lastHour()) < 0) move(item, "lastHour", "<", span.lastHour());
+        written.put(key, new DaySpan(new TreeSet<>(r.attributes().get("types").ss()), DaySpan.min(first, span.firstHour()),
+                DaySpan.max(last, span.lastHour())));
     }
 
     private void move(Map<String, AttributeValue> key, String attribute, String narrower, String value) {

@@ -20,8 +20,8 @@ import java.util.zip.CRC32;
  * <ul>
  *   <li>{@code t#<type>#<bucket>} / {@code <aggregateId>}: the aggregate had an event of that type;</li>
  *   <li>{@code r#<recordedDay>#<bucket>} and {@code o#<occurredDay>#<bucket>} / {@code <aggregateId>}: it had events
- *       on that day, with their {@code types} and the whole hours {@code from} (inclusive) {@code to} (exclusive,
- *       {@link TimeKeys#time}) they lie in;</li>
+ *       on that day, with their {@code types} and the start of the hour of the first and of the last of them
+ *       ({@code firstHour}, {@code lastHour}, {@link TimeKeys#time}): they lie in [firstHour, lastHour + 1 h);</li>
  *   <li>{@code a#<bucket>} / {@code <aggregateId>}: the aggregate exists;</li>
  *   <li>{@code meta} / {@code buckets}: the number of buckets ({@code n}), written before any entry.</li>
  * </ul>
@@ -55,31 +55,53 @@ public final class IndexKeys {
         return "a#" + bucket;
     }
 
-    /** One day entry's content: the types of the aggregate's events that day and the whole hours they lie in. */
-    record DaySpan(TreeSet<String> types, String from, String to) {
+    /**
+     * One day entry's content: the types of the aggregate's events that day and the starts of the hours of the first
+     * and the last of them ({@link TimeKeys#time}: text order is time order).
+     */
+    record DaySpan(TreeSet<String> types, String firstHour, String lastHour) {
         static DaySpan of(String type, Instant t) {
-            Instant hour = t.truncatedTo(ChronoUnit.HOURS);
+            String hour = TimeKeys.time(t.truncatedTo(ChronoUnit.HOURS));
             TreeSet<String> types = new TreeSet<>();
             types.add(type);
-            return new DaySpan(types, TimeKeys.time(hour), TimeKeys.time(hour.plus(1, ChronoUnit.HOURS)));
+            return new DaySpan(types, hour, hour);
         }
 
         DaySpan union(DaySpan o) {
             TreeSet<String> all = new TreeSet<>(types);
             all.addAll(o.types);
-            return new DaySpan(all, from.compareTo(o.from) <= 0 ? from : o.from, to.compareTo(o.to) >= 0 ? to : o.to);
+            return new DaySpan(all, min(firstHour, o.firstHour), max(lastHour, o.lastHour));
         }
 
         /** Whether this span says everything {@code o} says: its types and hours. */
         boolean covers(DaySpan o) {
-            return types.containsAll(o.types) && from.compareTo(o.from) <= 0 && to.compareTo(o.to) >= 0;
+            return types.containsAll(o.types) && firstHour.compareTo(o.firstHour) <= 0 && lastHour.compareTo(o.lastHour) >= 0;
+        }
+
+        static String min(String a, String b) {
+            return a.compareTo(b) <= 0 ? a : b;
+        }
+
+        static String max(String a, String b) {
+            return a.compareTo(b) >= 0 ? a : b;
+        }
+    }
+
+    /** What the index says of one event: its aggregate, type and times. */
+    record Described(String aggregateId, String type, Instant occurredAt, Instant recordedAt) {
+        static Described of(EventEnvelope e) {
+            return new Described(e.aggregateId(), e.type(), e.occurredAt(), e.recordedAt());
         }
     }
 
     /** The entries that describe {@code events}, key {@code p + "\n" + k}: plain entries map to null, day entries to their span. */
     static Map<String, DaySpan> entries(Collection<EventEnvelope> events, int buckets) {
+        return entriesOf(events.stream().map(Described::of).toList(), buckets);
+    }
+
+    static Map<String, DaySpan> entriesOf(Collection<Described> events, int buckets) {
         Map<String, DaySpan> out = new LinkedHashMap<>();
-        for (EventEnvelope e : events) {
+        for (Described e : events) {
             int b = bucket(e.aggregateId(), buckets);
             out.put(key(aggregate(b), e.aggregateId()), null);
             out.put(key(type(e.type(), b), e.aggregateId()), null);
@@ -89,7 +111,7 @@ public final class IndexKeys {
         return out;
     }
 
-    private static void day(Map<String, DaySpan> out, TimeField field, Instant t, EventEnvelope e, int b) {
+    private static void day(Map<String, DaySpan> out, TimeField field, Instant t, Described e, int b) {
         DaySpan span = DaySpan.of(e.type(), t);
         out.merge(key(day(field, TimeKeys.day(t), b), e.aggregateId()), span, DaySpan::union);
     }

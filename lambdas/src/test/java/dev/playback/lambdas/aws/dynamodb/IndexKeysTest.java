@@ -43,12 +43,12 @@ class IndexKeysTest {
         expected.put("a#" + b + "\nacc-1", null);
         expected.put("t#Opened#" + b + "\nacc-1", null);
         expected.put("o#2026-03-01#" + b + "\nacc-1", new DaySpan(new TreeSet<>(List.of("Deposited", "Opened")),
-                "2026-03-01T08:00:00.000000000Z", "2026-03-01T14:00:00.000000000Z"));
+                "2026-03-01T08:00:00.000000000Z", "2026-03-01T13:00:00.000000000Z"));
         expected.put("r#2026-03-01#" + b + "\nacc-1", new DaySpan(new TreeSet<>(List.of("Opened")),
-                "2026-03-01T10:00:00.000000000Z", "2026-03-01T11:00:00.000000000Z"));
+                "2026-03-01T10:00:00.000000000Z", "2026-03-01T10:00:00.000000000Z"));
         expected.put("t#Deposited#" + b + "\nacc-1", null);
         expected.put("r#2026-03-02#" + b + "\nacc-1", new DaySpan(new TreeSet<>(List.of("Deposited")),
-                "2026-03-02T00:00:00.000000000Z", "2026-03-02T01:00:00.000000000Z"));
+                "2026-03-02T00:00:00.000000000Z", "2026-03-02T00:00:00.000000000Z"));
         assertEquals(expected, entries);
     }
 
@@ -62,14 +62,22 @@ class IndexKeysTest {
 
     @Test
     void aSpanCoversAnotherOnlyWithAllItsTypesAndHours() {
-        DaySpan wide = new DaySpan(new TreeSet<>(List.of("A", "B")), "2026-03-01T08:00:00.000000000Z", "2026-03-01T14:00:00.000000000Z");
+        DaySpan wide = new DaySpan(new TreeSet<>(List.of("A", "B")), "2026-03-01T08:00:00.000000000Z", "2026-03-01T13:00:00.000000000Z");
 
         assertTrue(wide.covers(new DaySpan(new TreeSet<>(List.of("A")), "2026-03-01T08:00:00.000000000Z", "2026-03-01T09:00:00.000000000Z")));
         assertFalse(wide.covers(new DaySpan(new TreeSet<>(List.of("C")), "2026-03-01T08:00:00.000000000Z", "2026-03-01T09:00:00.000000000Z")),
                 "a new type");
-        assertFalse(wide.covers(new DaySpan(new TreeSet<>(List.of("A")), "2026-03-01T07:00:00.000000000Z", "2026-03-01T08:00:00.000000000Z")),
+        assertFalse(wide.covers(new DaySpan(new TreeSet<>(List.of("A")), "2026-03-01T07:00:00.000000000Z", "2026-03-01T07:00:00.000000000Z")),
                 "an earlier hour");
-        assertFalse(wide.covers(new DaySpan(new TreeSet<>(List.of("B")), "2026-03-01T14:00:00.000000000Z", "2026-03-01T15:00:00.000000000Z")),
+        assertFalse(wide.covers(new DaySpan(new TreeSet<>(List.of("B")), "2026-03-01T14:00:00.000000000Z", "2026-03-01T14:00:00.000000000Z")),
                 "a later hour");
+    }
+
+    @Test
+    void writesTheLastHourOfTheLastDayThatCanBeStoredInTimeOrder() {
+        Map<String, DaySpan> entries = IndexKeys.entries(List.of(event("acc-3", 1, "Opened", "9999-12-31T23:59:59.999999999Z", null)), 32);
+
+        DaySpan span = entries.get("o#9999-12-31#" + IndexKeys.bucket("acc-3", 32) + "\nacc-3");
+        assertEquals(new DaySpan(new TreeSet<>(List.of("Opened")), "9999-12-31T23:00:00.000000000Z", "9999-12-31T23:00:00.000000000Z"), span);
     }
 }
