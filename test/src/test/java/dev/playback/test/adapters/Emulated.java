@@ -54,8 +54,14 @@ public final class Emulated {
     }
 
     public static DynamoDbClient dynamoDb() {
+        return dynamoDb(List.of());
+    }
+
+    /** A client whose calls also pass through {@code interceptors} (e.g. to count them). */
+    public static DynamoDbClient dynamoDb(List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
         return DynamoDbClient.builder().endpointOverride(URI.create(endpoint("PLAYBACK_IT_DYNAMODB"))).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+                .overrideConfiguration(c -> c.executionInterceptors(interceptors))
                 .httpClient(ApacheHttpClient.builder().build()).build();
     }
 

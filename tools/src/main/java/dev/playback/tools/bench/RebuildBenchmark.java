@@ -371,8 +371,12 @@ public final class RebuildBenchmark {
                 long bytes = 0;
                 for (var item : r.items()) bytes += size(item);
                 readUnits.add(read(bytes, Boolean.TRUE.equals(q.consistentRead())));
-            } else if (rs instanceof BatchGetItemResponse r) {
-                for (var items : r.responses().values()) for (var item : items) readUnits.add(read(size(item), true));
+            } else if (rs instanceof BatchGetItemResponse r && rq instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b) {
+                for (var items : r.responses().entrySet()) {
+                    var asked = b.requestItems().get(items.getKey());
+                    boolean consistent = asked != null && Boolean.TRUE.equals(asked.consistentRead());
+                    for (var item : items.getValue()) readUnits.add(read(size(item), consistent));
+                }
             }
         }
 

@@ -6,7 +6,9 @@ import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -33,8 +35,9 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.s;
  * was written is remembered (only after the write succeeded; per DynamoDB client and index table, so for as long as the
  * container's client lives, and an emulator started anew with a table of the same name is not taken for the old one;
  * the oldest forgotten past {@link #REMEMBERED} entries), and a day entry is widened (its types added, its hours moved
- * out, with conditional updates) only when an event falls outside what was written. So for many events per aggregate
- * and day, index writes per event tend to 0.
+ * out, with conditional updates) only when an event falls outside what was written. An entry it does not know is read
+ * first (half a read unit) and written only when missing or narrower, so a new container costs reads, not writes. So
+ * for many events per aggregate and day, index writes per event tend to 0.
  */
 public final class DynamoIndexWriter {
     /** Entries remembered per index table in one container. */
@@ -88,9 +91,11 @@ public final class DynamoIndexWriter {
         if (events.isEmpty()) return;
         recordBuckets();
         Map<String, DaySpan> written = written();
+        Map<String, DaySpan> entries = IndexKeys.entriesOf(events, buckets);
+        learn(entries.keySet().stream().filter(key -> !written.containsKey(key)).toList(), written);
         List<String> plain = new ArrayList<>();
         Map<String, DaySpan> days = new LinkedHashMap<>();
-        IndexKeys.entriesOf(events, buckets).forEach((key, span) -> {
+        entries.forEach((key, span) -> {
             DaySpan known = written.get(key);
             if (span == null) {
                 if (known == null) plain.add(key);
@@ -136,6 +141,33 @@ public final class DynamoIndexWriter {
                     + buckets + " (EVENT_INDEX_BUCKETS); keep its number, or write the index anew into an empty table", e);
         }
         memory().buckets().put(table, buckets);
+    }
+
+    /**
+     * Reads the entries this container does not know yet (BatchGetItem, eventually consistent: half a read unit per
+     * entry, where writing it again would cost a write unit) and remembers those that exist as they are. A stale read
+     * can only show an entry narrower than it is (entries are never narrowed), which at worst widens it again.
+     */
+    private void learn(List<String> unknown, Map<String, DaySpan> written) {
+        for (int i = 0; i < unknown.size(); i += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String key : unknown.subList(i, Math.min(unknown.size(), i + 100))) keys.add(item(key));
+            Map<String, KeysAndAttributes> request = new java.util.HashMap<>(Map.of(table, KeysAndAttributes.builder().keys(keys).build()));
+            for (int round = 0; ; round++) {
+                if (round > MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("BatchGetItem on " + table + " kept returning unprocessed keys");
+                if (round > 0) DynamoEventLog.backoff(round);
+                BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(request));
+                for (Map<String, AttributeValue> found : r.responses().getOrDefault(table, List.of())) {
+                    String key = IndexKeys.key(found.get("p").s(), found.get("k").s());
+                    boolean day = found.containsKey("types") && found.containsKey("firstHour") && found.containsKey("lastHour");
+                    written.put(key, day ? new DaySpan(new TreeSet<>(found.get("types").ss()), found.get("firstHour").s(),
+                            found.get("lastHour").s()) : PLAIN);
+                }
+                if (r.unprocessedKeys() == null || r.unprocessedKeys().isEmpty()) break;
+                request.clear();
+                request.putAll(r.unprocessedKeys());
+            }
+        }
     }
 
     private static Map<String, AttributeValue> item(String key) {
