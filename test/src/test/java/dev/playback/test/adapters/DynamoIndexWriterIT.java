@@ -83,6 +83,21 @@ class DynamoIndexWriterIT {
     }
 
     @Test
+    void aContainerWhoseMemoryAnotherContainerMadeStaleReadsTheEntryInsteadOfWideningItAgain() {
+        String table = Emulated.eventIndexTable(Emulated.dynamoDb());
+        Calls calls = new Calls();
+        DynamoIndexWriter first = new DynamoIndexWriter(Emulated.dynamoDb(List.of(calls)), table, IndexKeys.DEFAULT_BUCKETS);
+        DynamoIndexWriter second = new DynamoIndexWriter(Emulated.dynamoDb(), table, IndexKeys.DEFAULT_BUCKETS);
+        first.record(List.of(event("s-1", 1, "Opened", "2026-07-04T09:00:00Z")));
+        second.record(List.of(event("s-1", 2, "Deposited", "2026-07-04T09:10:00Z")));
+        calls.takeWrites();
+
+        first.record(List.of(event("s-1", 3, "Deposited", "2026-07-04T09:20:00Z")));
+
+        assertEquals(Map.of(), calls.takeWrites(), "the second container widened both days and wrote the type already");
+    }
+
+    @Test
     void leavesAnEntryAsWideAsTheWidestWriterMadeIt() {
         DynamoDbClient dynamo = Emulated.dynamoDb();
         String table = Emulated.eventIndexTable(dynamo);

@@ -35,8 +35,9 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.s;
  * was written is remembered (only after the write succeeded; per DynamoDB client and index table, so for as long as the
  * container's client lives, and an emulator started anew with a table of the same name is not taken for the old one;
  * the oldest forgotten past {@link #REMEMBERED} entries), and a day entry is widened (its types added, its hours moved
- * out, with conditional updates) only when an event falls outside what was written. An entry it does not know is read
- * first (half a read unit) and written only when missing or narrower, so a new container costs reads, not writes. So
+ * out, with conditional updates) only when an event falls outside what was written. An entry it does not know, or knows
+ * too narrow, is read first (half a read unit) and written only when missing or narrower than the events need, so a new
+ * container, or one whose memory another container's writes made stale, costs reads, not writes. So
  * for many events per aggregate and day, index writes per event tend to 0.
  */
 public final class DynamoIndexWriter {
@@ -92,7 +93,10 @@ public final class DynamoIndexWriter {
         recordBuckets();
         Map<String, DaySpan> written = written();
         Map<String, DaySpan> entries = IndexKeys.entriesOf(events, buckets);
-        learn(entries.keySet().stream().filter(key -> !written.containsKey(key)).toList(), written);
+        // What this container does not know, or knows narrower than these events need: another container may have
+        // written or widened it since.
+        learn(entries.entrySet().stream().filter(e -> !covered(written.get(e.getKey()), e.getValue())).map(Map.Entry::getKey).toList(),
+                written);
         List<String> plain = new ArrayList<>();
         Map<String, DaySpan> days = new LinkedHashMap<>();
         entries.forEach((key, span) -> {
@@ -143,10 +147,14 @@ public final class DynamoIndexWriter {
         memory().buckets().put(table, buckets);
     }
 
+    private static boolean covered(DaySpan known, DaySpan needed) {
+        return known != null && (needed == null || known.covers(needed));
+    }
+
     /**
-     * Reads the entries this container does not know yet (BatchGetItem, eventually consistent: half a read unit per
-     * entry, where writing it again would cost a write unit) and remembers those that exist as they are. A stale read
-     * can only show an entry narrower than it is (entries are never narrowed), which at worst widens it again.
+     * Reads the entries this container does not know yet, or knows too narrow (BatchGetItem, eventually consistent: half
+     * a read unit per entry, where writing it again would cost a write unit), and remembers those that exist. A stale read can only show
+     * an entry narrower than it is (entries are never narrowed), which at worst widens it again.
      */
     private void learn(List<String> unknown, Map<String, DaySpan> written) {
         for (int i = 0; i < unknown.size(); i += 100) {
@@ -160,8 +168,13 @@ public final class DynamoIndexWriter {
                 for (Map<String, AttributeValue> found : r.responses().getOrDefault(table, List.of())) {
                     String key = IndexKeys.key(found.get("p").s(), found.get("k").s());
                     boolean day = found.containsKey("types") && found.containsKey("firstHour") && found.containsKey("lastHour");
-                    written.put(key, day ? new DaySpan(new TreeSet<>(found.get("types").ss()), found.get("firstHour").s(),
-                            found.get("lastHour").s()) : PLAIN);
+                    if (!day) {
+                        written.put(key, PLAIN);
+                        continue;
+                    }
+                    // both what was read and what this container wrote are in the table (entries never narrow)
+                    written.merge(key, new DaySpan(new TreeSet<>(found.get("types").ss()), found.get("firstHour").s(),
+                            found.get("lastHour").s()), DaySpan::union);
                 }
                 if (r.unprocessedKeys() == null || r.unprocessedKeys().isEmpty()) break;
                 request.clear();
