@@ -3,10 +3,7 @@ package dev.playback.tools.cli;
 import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
 import dev.playback.lambdas.aws.dynamodb.DynamoReindex;
 import dev.playback.lambdas.aws.dynamodb.IndexKeys;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.PrintStream;
@@ -56,13 +53,14 @@ public final class ReindexCommand implements Callable<Integer> {
 
     /** Exit code: 0 done, 2 usage error. */
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (segments < 1) throw Usage.error(spec, "option --segments must be at least 1, not " + segments);
         if (buckets != null && buckets < 1) throw Usage.error(spec, "option --buckets must be at least 1, not " + buckets);
         if (stackName != null && !aws) throw Usage.error(spec, "option --stack needs --aws");
         if (aws && file != null) throw Usage.error(spec, "option --local-file cannot be combined with --aws");
         String events = eventsTable;
         String index = indexTable;
+        AutoCloseable connection;
         DynamoDbClient dynamo;
         if (aws) {
             String named = stackName;
@@ -72,17 +70,15 @@ public final class ReindexCommand implements Callable<Integer> {
             if (events == null) throw Usage.error(spec, "--aws: give --stack NAME, --events-table NAME or set PLAYBACK_EVENTS_TABLE");
             if (index == null) throw Usage.error(spec, "--aws: give --stack NAME, --index-table NAME or set PLAYBACK_EVENT_INDEX_TABLE");
             dynamo = AwsTarget.withDefaults(() -> DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+            connection = dynamo;
         } else {
-            Path where = file != null ? file : LocalEndpoints.defaultFile();
-            LocalEndpoints e = LocalEndpoints.read(where);
-            if (!e.writerAlive()) throw new UsageException("the local stack recorded in " + where + " is not running: start it with 'playback local'");
-            dynamo = DynamoDbClient.builder().region(Region.of(e.region()))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                    .endpointOverride(e.dynamoDb()).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            events = events != null ? events : e.name("EventsTable");
-            index = index != null ? index : e.name("EventIndexTable");
+            Connection local = Connection.local(file != null ? file : LocalEndpoints.defaultFile());
+            connection = local;
+            dynamo = local.dynamo();
+            events = events != null ? events : local.localName("EventsTable");
+            index = index != null ? index : local.localName("EventIndexTable");
         }
-        try (dynamo) {
+        try (connection) {
             long t0 = System.nanoTime();
             DynamoReindex.Result r = new DynamoReindex(dynamo, events,
                     new DynamoIndexWriter(dynamo, index, buckets == null ? IndexKeys.DEFAULT_BUCKETS : buckets)).run(segments);
