@@ -1,0 +1,126 @@
+package dev.playback.tools.cli;
+
+import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
+import dev.playback.model.replay.TimeField;
+import dev.playback.tools.plan.Plan;
+import dev.playback.tools.plan.PriceList;
+import dev.playback.tools.plan.ReplayMachineModel;
+import dev.playback.tools.plan.Scope;
+import dev.playback.tools.plan.ScopeCounts;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+import java.io.Console;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** The planner's options ({@code playback plan ...}, and {@code --plan} on rebuild and replay) and the plan they make. */
+final class PlanOptions {
+    @Option(names = "--shards", paramLabel = "N", defaultValue = "2", description = "plan: playback stream shards (default: ${DEFAULT-VALUE}, template.yaml's ShardCount)")
+    int shards;
+    @Option(names = "--events", paramLabel = "N", description = "plan: what-if for N events without asking a table")
+    Long events;
+    @Option(names = "--aggregates", paramLabel = "N", description = "plan: the table's aggregates (with --events: default events / 100)")
+    Long aggregates;
+    @Option(names = "--event-bytes", paramLabel = "N", description = "plan: mean event size with --events (default: 400)")
+    Double eventBytes;
+    @Option(names = "--processors", paramLabel = "N", defaultValue = "3", description = "plan: processors whose state the replay writes (default: ${DEFAULT-VALUE})")
+    int processors;
+    @Option(names = "--consumers", paramLabel = "N", defaultValue = "3", description = "plan: functions reading the playback stream (default: ${DEFAULT-VALUE})")
+    int consumers;
+    @Option(names = "--max-concurrency", paramLabel = "N", defaultValue = "0", description = "plan: segments or children at once (default: 0, all)")
+    int maxConcurrency;
+    @Option(names = "--prices", paramLabel = "FILE", description = "plan: a price and quota list (default: the shipped prices/aws-us-east-1.json)")
+    Path prices;
+
+    PriceList priceList() {
+        return prices == null ? PriceList.standard() : PriceList.of(prices);
+    }
+
+    ReplayMachineModel.Settings settings(int segments, CommandSpec spec) {
+        ReplayCommands.inRange(segments, "--segments", 1, 10_000, spec);
+        ReplayCommands.inRange(shards, "--shards", 1, 10_000, spec);
+        ReplayCommands.inRange(processors, "--processors", 1, 1_000, spec);
+        ReplayCommands.inRange(consumers, "--consumers", 1, 20, spec);
+        ReplayCommands.inRange(maxConcurrency, "--max-concurrency", 0, 10_000, spec);
+        ReplayMachineModel.Settings d = ReplayMachineModel.Settings.deployed(segments, shards, processors);
+        return new ReplayMachineModel.Settings(d.segments(), d.shards(), d.batchSize(), consumers, d.processors(), d.replayMemoryMb(),
+                d.processorMemoryMb(), d.architecture(), d.publishBudgetSeconds(), maxConcurrency, d.aggregatesPerChild());
+    }
+
+    /** What-if figures (--events), else the table's metadata through {@code connection}. */
+    ScopeCounts.TableFigures table(Connection connection, CommandSpec spec) {
+        if (events != null) {
+            if (events < 0) throw Usage.error(spec, "option --events must be >= 0, not " + events);
+            double bytes = eventBytes == null ? ScopeCounts.DEFAULT_EVENT_BYTES : eventBytes;
+            if (bytes <= 0) throw Usage.error(spec, "option --event-bytes must be > 0, not " + bytes);
+            return new ScopeCounts.TableFigures(events, bytes, "what-if: --events " + events);
+        }
+        if (eventBytes != null) throw Usage.error(spec, "option --event-bytes needs --events (else the table's mean size is used)");
+        String table = connection.eventsTableOrNull();
+        if (table == null) throw Usage.error(spec, "the events table is not known: --events-table NAME, $" + Connection.EVENTS_TABLE_ENV + " or --stack NAME");
+        return ScopeCounts.describe(connection.dynamo(), table);
+    }
+
+    /**
+     * The table's aggregates: --aggregates, else (what-if) events / 100. The events index of this stack (byType,
+     * byRecordedDay, byOccurredDay) cannot count aggregates without a scan, so a table's count must be given.
+     */
+    long totalAggregates(ScopeCounts.TableFigures table, CommandSpec spec) {
+        if (aggregates != null) {
+            if (aggregates < 0) throw Usage.error(spec, "option --aggregates must be >= 0, not " + aggregates);
+            return aggregates;
+        }
+        if (events != null) return Math.max(events == 0 ? 0 : 1, events / 100);
+        throw Usage.error(spec, "option --aggregates N is needed: the events index cannot count the aggregates of " + table.source()
+                + " without a scan");
+    }
+
+    String aggregatesSource() {
+        return aggregates != null ? "--aggregates " + aggregates : "what-if: events / 100";
+    }
+
+    Plan wholeTable(Scope.ReplayShape shape, int segments, Connection connection, CommandSpec spec) {
+        ScopeCounts.TableFigures t = table(connection, spec);
+        Scope scope = ScopeCounts.whole(shape, t, totalAggregates(t, spec), aggregatesSource());
+        return Plan.of(scope, settings(segments, spec), priceList());
+    }
+
+    Plan partial(Connection connection, List<String> ids, List<String> types, String timeField, Instant since, Instant until,
+                 CommandSpec spec) {
+        ScopeCounts.TableFigures t = table(connection, spec);
+        long total = totalAggregates(t, spec);
+        Scope scope;
+        if (events != null && ids.isEmpty()) {
+            throw Usage.error(spec, "a what-if partial replay (--events) needs its aggregates named (--aggregate) or counted: use --aggregates N "
+                    + "for the table and --aggregate for the scope, or plan against a table");
+        } else if (connection == null) {
+            scope = ScopeCounts.partial(t, total, aggregatesSource(), ids.size(), "aggregates named");
+        } else {
+            TimeField field = "occurredAt".equals(timeField) ? TimeField.OCCURRED_AT : TimeField.RECORDED_AT;
+            scope = ScopeCounts.partial(t, total, aggregatesSource(), new DynamoEventIndex(connection.dynamo(), connection.eventsTableOrNull()),
+                    ids, types, field, since, until);
+        }
+        return Plan.of(scope, settings(1, spec), priceList());
+    }
+
+    /**
+     * {@code --plan}: prints the plan and asks on the terminal; without a terminal only {@code yes} (--yes) starts.
+     * Returns whether to start.
+     */
+    static boolean confirm(Plan plan, PrintStream err, boolean yes, CommandSpec spec) {
+        plan.print(err);
+        if (yes) return true;
+        Console console = System.console();
+        if (console == null) {
+            throw Usage.error(spec, "option --plan asks before starting, but stdin is not a terminal: add --yes to start without asking");
+        }
+        String answer = console.readLine("start it? [y/N] ");
+        boolean start = answer != null && answer.trim().toLowerCase(Locale.ROOT).matches("y|yes");
+        if (!start) err.println("not started");
+        return start;
+    }
+}
