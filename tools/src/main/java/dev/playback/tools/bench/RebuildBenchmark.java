@@ -69,7 +69,7 @@ public final class RebuildBenchmark {
     /** What one rebuild did, as measured. */
     public record Result(long events, double seconds, double eventsPerSecond, double slowestCeiling, long transitions,
                          long invocations, double kinesisUnits, double readUnits, double writeUnits, long executions,
-                         String status) {
+                         String status, dev.playback.tools.plan.WorkCounts counted, long peakHeapBytes) {
         public double perMillion(double count) {
             return count * 1_000_000.0 / events;
         }
@@ -112,6 +112,46 @@ public final class RebuildBenchmark {
         out.printf(Locale.ROOT, "  Kinesis PUT payload units %,12.0f   (25 KB each)%n", r.perMillion(r.kinesisUnits()));
         out.printf(Locale.ROOT, "  DynamoDB read units       %,12.0f%n", r.perMillion(r.readUnits()));
         out.printf(Locale.ROOT, "  DynamoDB write units      %,12.0f%n", r.perMillion(r.writeUnits()));
+        printPerMillion(out, r.counted(), r.events());
+        out.printf(Locale.ROOT, "JVM peak heap: %,d MB (the whole local stack runs in this JVM)%n", r.peakHeapBytes() / (1024 * 1024));
+    }
+
+    /** The planner's breakdown of {@code counted} per million of {@code events}, priced at the shipped price list. */
+    public static void printPerMillion(PrintStream out, dev.playback.tools.plan.WorkCounts counted, long events) {
+        if (events == 0) return;
+        out.println("cost per million events on AWS (this run's counts; shard hours at this run's duration):");
+        dev.playback.tools.plan.CostBreakdown.of(counted.times(1_000_000.0 / events), dev.playback.tools.plan.PriceList.standard())
+                .print(out, "  ");
+    }
+
+    /** The tables and streams of the stack by physical name: their logical ids. */
+    static Map<String, String> logicalNames(LocalStack stack) {
+        Map<String, String> logical = new HashMap<>();
+        for (String id : List.of("EventsTable", "EventIdsTable", "DataTable", "EventStream", "PlaybackStream")) {
+            logical.put(stack.physicalName(id), id);
+        }
+        return logical;
+    }
+
+    /** The shards of a stream of the stack (logical id). */
+    static int shards(LocalStack stack, String logicalId) {
+        return stack.kinesis().describeStreamSummary(d -> d.streamName(stack.physicalName(logicalId))).streamDescriptionSummary().openShardCount();
+    }
+
+    /** Resets the heap pools' peak usage; {@link #peakHeap()} then tells the highest use since. */
+    static void resetPeakHeap() {
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) pool.resetPeakUsage();
+        }
+    }
+
+    /** The sum of the heap pools' peak usage (bytes) since {@link #resetPeakHeap()}. */
+    static long peakHeap() {
+        long peak = 0;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
+        }
+        return peak;
     }
 
     /** Writes {@code events} ledger events over {@code accounts} accounts into the events table, in the pump's layout. */
@@ -170,6 +210,7 @@ public final class RebuildBenchmark {
     public static Result rebuild(LocalStack stack, String replayId, int segments, int batchSize, long events, double slowestCeiling,
                                  Duration timeout) throws Exception {
         Map<String, Long> before = invocations(stack);
+        resetPeakHeap();
         Meter.reset();
         Meter.enabled = true;
         String machine = stack.workflows().stateMachineArn("RebuildStateMachine");
@@ -195,8 +236,9 @@ public final class RebuildBenchmark {
         Map<String, Long> after = invocations(stack);
         long invocations = 0;
         for (var e : after.entrySet()) invocations += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        var counted = Meter.counted(logicalNames(stack), transitions, invocations, shards(stack, "PlaybackStream") * seconds / 3600);
         return new Result(events, seconds, events / seconds, slowestCeiling, transitions, invocations, Meter.kinesisUnits.sum(),
-                Meter.readUnits.sum(), Meter.writeUnits.sum(), executions, d.status().name());
+                Meter.readUnits.sum(), Meter.writeUnits.sum(), executions, d.status().name(), counted, peakHeap());
     }
 
     /** Waits until the replay's last execution (following continue-as-new) has ended; returns it. */
@@ -231,7 +273,7 @@ public final class RebuildBenchmark {
         }
     }
 
-    private static Map<String, Long> invocations(LocalStack stack) {
+    static Map<String, Long> invocations(LocalStack stack) {
         Map<String, Long> m = new HashMap<>();
         for (Map.Entry<String, LocalFunction> f : stack.functions().all().entrySet()) m.put(f.getKey(), f.getValue().invocations());
         return m;
@@ -254,6 +296,12 @@ public final class RebuildBenchmark {
         static final DoubleAdder writeUnits = new DoubleAdder();
         static final DoubleAdder kinesisUnits = new DoubleAdder();
         static final AtomicLong calls = new AtomicLong();
+        /** Read and write units by table (physical name), Kinesis records, S3 requests: the breakdown's counts. */
+        static final java.util.concurrent.ConcurrentHashMap<String, DoubleAdder> readUnitsByTable = new java.util.concurrent.ConcurrentHashMap<>();
+        static final java.util.concurrent.ConcurrentHashMap<String, DoubleAdder> writeUnitsByTable = new java.util.concurrent.ConcurrentHashMap<>();
+        static final java.util.concurrent.atomic.LongAdder kinesisRecords = new java.util.concurrent.atomic.LongAdder();
+        static final java.util.concurrent.atomic.LongAdder s3Puts = new java.util.concurrent.atomic.LongAdder();
+        static final java.util.concurrent.atomic.LongAdder s3Gets = new java.util.concurrent.atomic.LongAdder();
         static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> byOperation =
                 new java.util.concurrent.ConcurrentHashMap<>();
         /** Calls by operation and table or stream ({@code "PutItem <table>"}). */
@@ -267,6 +315,11 @@ public final class RebuildBenchmark {
             writeUnits.reset();
             kinesisUnits.reset();
             calls.set(0);
+            readUnitsByTable.clear();
+            writeUnitsByTable.clear();
+            kinesisRecords.reset();
+            s3Puts.reset();
+            s3Gets.reset();
         }
 
         @Override
@@ -280,31 +333,67 @@ public final class RebuildBenchmark {
             SdkResponse rs = context.response();
             if (rq instanceof PutRecordsRequest p) {
                 for (PutRecordsRequestEntry e : p.records()) kinesisUnits.add(units(e.data(), e.partitionKey()));
+                kinesisRecords.add(p.records().size());
             } else if (rq instanceof PutRecordRequest p) {
                 kinesisUnits.add(units(p.data(), p.partitionKey()));
+                kinesisRecords.increment();
             } else if (rq instanceof BatchWriteItemRequest b) {
-                for (List<WriteRequest> writes : b.requestItems().values()) {
-                    for (WriteRequest w : writes) {
-                        writeUnits.add(w.putRequest() != null ? Math.ceil(size(w.putRequest().item()) / 1024.0) : 1);
+                for (var table : b.requestItems().entrySet()) {
+                    for (WriteRequest w : table.getValue()) {
+                        write(table.getKey(), w.putRequest() != null ? Math.ceil(size(w.putRequest().item()) / 1024.0) : 1);
                     }
                 }
             } else if (rq instanceof PutItemRequest p) {
-                writeUnits.add(Math.ceil(size(p.item()) / 1024.0));
-            } else if (rq instanceof UpdateItemRequest || rq instanceof DeleteItemRequest) {
-                writeUnits.add(1);
+                write(p.tableName(), Math.ceil(size(p.item()) / 1024.0));
+            } else if (rq instanceof UpdateItemRequest u) {
+                write(u.tableName(), 1);
+            } else if (rq instanceof DeleteItemRequest d) {
+                write(d.tableName(), 1);
             } else if (rq instanceof GetItemRequest g && rs instanceof GetItemResponse r) {
-                readUnits.add(read(r.hasItem() ? size(r.item()) : 0, Boolean.TRUE.equals(g.consistentRead())));
+                read(g.tableName(), read(r.hasItem() ? size(r.item()) : 0, Boolean.TRUE.equals(g.consistentRead())));
             } else if (rq instanceof ScanRequest s && rs instanceof ScanResponse r) {
                 long bytes = 0;
                 for (var item : r.items()) bytes += size(item);
-                readUnits.add(read(bytes, Boolean.TRUE.equals(s.consistentRead())));
+                read(s.tableName(), read(bytes, Boolean.TRUE.equals(s.consistentRead())));
             } else if (rq instanceof QueryRequest q && rs instanceof QueryResponse r) {
                 long bytes = 0;
                 for (var item : r.items()) bytes += size(item);
-                readUnits.add(read(bytes, Boolean.TRUE.equals(q.consistentRead())));
+                read(q.tableName(), read(bytes, Boolean.TRUE.equals(q.consistentRead())));
             } else if (rs instanceof BatchGetItemResponse r) {
-                for (var items : r.responses().values()) for (var item : items) readUnits.add(read(size(item), true));
+                for (var table : r.responses().entrySet()) for (var item : table.getValue()) read(table.getKey(), read(size(item), true));
+            } else if (rq.getClass().getName().startsWith("software.amazon.awssdk.services.s3.")) {
+                if (operation.startsWith("Get") || operation.startsWith("Head")) s3Gets.increment();
+                else if (operation.startsWith("Put") || operation.startsWith("Copy") || operation.startsWith("List")
+                        || operation.contains("Multipart") || operation.equals("UploadPart")) s3Puts.increment();
             }
+        }
+
+        private static void read(String table, double units) {
+            readUnits.add(units);
+            readUnitsByTable.computeIfAbsent(table, k -> new DoubleAdder()).add(units);
+        }
+
+        private static void write(String table, double units) {
+            writeUnits.add(units);
+            writeUnitsByTable.computeIfAbsent(table, k -> new DoubleAdder()).add(units);
+        }
+
+        /**
+         * What was metered since {@link #reset()}, with {@code transitions} and Lambda {@code invocations} counted by the
+         * caller, tables named by their logical ids ({@code logical}: physical name to logical id), {@code shardHours} of
+         * the playback or event stream for the run's duration. Lambda GB-seconds are not measured locally (NaN).
+         */
+        public static dev.playback.tools.plan.WorkCounts counted(Map<String, String> logical, double transitions, double invocations,
+                                                                  double shardHours) {
+            return new dev.playback.tools.plan.WorkCounts(transitions, 0, 0, invocations, Double.NaN, "x86_64", kinesisRecords.sum(),
+                    kinesisUnits.sum(), shardHours, byLogicalName(readUnitsByTable, logical), byLogicalName(writeUnitsByTable, logical),
+                    s3Puts.sum(), s3Gets.sum());
+        }
+
+        private static Map<String, Double> byLogicalName(Map<String, DoubleAdder> units, Map<String, String> logical) {
+            Map<String, Double> out = new java.util.TreeMap<>();
+            units.forEach((table, u) -> out.merge(logical.getOrDefault(table, table), u.sum(), Double::sum));
+            return out;
         }
 
         /** The table(s) or stream a request is about. */
