@@ -368,6 +368,13 @@ public final class RebuildBenchmark {
             }
         }
 
+        /** Calls by operation and table or stream since {@link #reset()}. */
+        public static Map<String, Long> callsByTarget() {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            byTarget.forEach((k, v) -> out.put(k, v.sum()));
+            return out;
+        }
+
         private static void read(String table, double units) {
             readUnits.add(units);
             readUnitsByTable.computeIfAbsent(table, k -> new DoubleAdder()).add(units);
@@ -418,7 +425,8 @@ public final class RebuildBenchmark {
             return consistent ? u : u / 2;
         }
 
-        static long size(Map<String, AttributeValue> item) {
+        /** An item's size as DynamoDB bills it (attribute names and values). */
+        public static long size(Map<String, AttributeValue> item) {
             long n = 0;
             for (var e : item.entrySet()) n += e.getKey().length() + size(e.getValue());
             return n;

@@ -27,7 +27,7 @@ final class PlanOptions {
     Long aggregates;
     @Option(names = "--event-bytes", paramLabel = "N", description = "plan: mean event size with --events (default: 400)")
     Double eventBytes;
-    @Option(names = "--processors", paramLabel = "N", defaultValue = "3", description = "plan: processors whose state the replay writes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--processors", paramLabel = "N", defaultValue = "4", description = "plan: processors whose state the replay writes (default: ${DEFAULT-VALUE}, the sample domains')")
     int processors;
     @Option(names = "--consumers", paramLabel = "N", defaultValue = "3", description = "plan: functions reading the playback stream (default: ${DEFAULT-VALUE})")
     int consumers;
@@ -40,15 +40,17 @@ final class PlanOptions {
         return prices == null ? PriceList.standard() : PriceList.of(prices);
     }
 
-    ReplayMachineModel.Settings settings(int segments, CommandSpec spec) {
+    ReplayMachineModel.Settings settings(int segments, Connection connection, CommandSpec spec) {
         ReplayCommands.inRange(segments, "--segments", 1, 10_000, spec);
         ReplayCommands.inRange(shards, "--shards", 1, 10_000, spec);
         ReplayCommands.inRange(processors, "--processors", 1, 1_000, spec);
         ReplayCommands.inRange(consumers, "--consumers", 1, 20, spec);
         ReplayCommands.inRange(maxConcurrency, "--max-concurrency", 0, 10_000, spec);
         ReplayMachineModel.Settings d = ReplayMachineModel.Settings.deployed(segments, shards, processors);
+        String data = connection == null ? null : connection.dataTableOrNull();
+        double stateUnits = data == null ? d.stateWriteUnits() : ScopeCounts.stateWriteUnits(connection.dynamo(), data).orElse(d.stateWriteUnits());
         return new ReplayMachineModel.Settings(d.segments(), d.shards(), d.batchSize(), consumers, d.processors(), d.replayMemoryMb(),
-                d.processorMemoryMb(), d.architecture(), d.publishBudgetSeconds(), maxConcurrency, d.aggregatesPerChild());
+                d.processorMemoryMb(), d.architecture(), d.publishBudgetSeconds(), maxConcurrency, d.aggregatesPerChild(), stateUnits);
     }
 
     /** What-if figures (--events), else the table's metadata through {@code connection}. */
@@ -57,12 +59,17 @@ final class PlanOptions {
             if (events < 0) throw Usage.error(spec, "option --events must be >= 0, not " + events);
             double bytes = eventBytes == null ? ScopeCounts.DEFAULT_EVENT_BYTES : eventBytes;
             if (bytes <= 0) throw Usage.error(spec, "option --event-bytes must be > 0, not " + bytes);
-            return new ScopeCounts.TableFigures(events, bytes, "what-if: --events " + events);
+            return new ScopeCounts.TableFigures(events, bytes, true, "what-if: --events " + events);
         }
         if (eventBytes != null) throw Usage.error(spec, "option --event-bytes needs --events (else the table's mean size is used)");
         String table = connection.eventsTableOrNull();
         if (table == null) throw Usage.error(spec, "the events table is not known: --events-table NAME, $" + Connection.EVENTS_TABLE_ENV + " or --stack NAME");
-        return ScopeCounts.describe(connection.dynamo(), table);
+        ScopeCounts.TableFigures t = ScopeCounts.describe(connection.dynamo(), table);
+        if (!t.countKnown()) {
+            throw Usage.error(spec, t.source() + ": the table has events but its metadata counts none yet (AWS refreshes ItemCount about every "
+                    + "six hours; a local dynalite never): give --events N");
+        }
+        return t;
     }
 
     /**
@@ -86,7 +93,7 @@ final class PlanOptions {
     Plan wholeTable(Scope.ReplayShape shape, int segments, Connection connection, CommandSpec spec) {
         ScopeCounts.TableFigures t = table(connection, spec);
         Scope scope = ScopeCounts.whole(shape, t, totalAggregates(t, spec), aggregatesSource());
-        return Plan.of(scope, settings(segments, spec), priceList());
+        return Plan.of(scope, settings(segments, connection, spec), priceList());
     }
 
     Plan partial(Connection connection, List<String> ids, List<String> types, String timeField, Instant since, Instant until,
@@ -104,7 +111,7 @@ final class PlanOptions {
             scope = ScopeCounts.partial(t, total, aggregatesSource(), new DynamoEventIndex(connection.dynamo(), connection.eventsTableOrNull()),
                     ids, types, field, since, until);
         }
-        return Plan.of(scope, settings(1, spec), priceList());
+        return Plan.of(scope, settings(1, connection, spec), priceList());
     }
 
     /**

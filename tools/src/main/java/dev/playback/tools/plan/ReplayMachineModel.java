@@ -34,8 +34,6 @@ public final class ReplayMachineModel {
     static final double APPLY_EVENTS_PER_SECOND_PER_SHARD = 2_000;
     /** Events one RebuildAggregates call reads and applies per second. */
     static final double REBUILD_AGGREGATES_EVENTS_PER_SECOND = 2_000;
-    /** A processor state item and a checkpoint item: under 1 KB (1 write unit) and 4 KB (1 read unit). */
-    static final double STATE_WRITE_UNITS = 1;
     /** Seconds from the last publish until the processors' batching window (1 s) and last invocation have applied it. */
     static final double DRAIN_SECONDS = 2;
     /** Seconds a call that is not a publish call takes (prepare, progress, drained?, finish). */
@@ -54,11 +52,12 @@ public final class ReplayMachineModel {
     /**
      * How the replay runs: Scan segments, playback shards, events per batch, the functions consuming the playback stream
      * ({@code consumers}), the processors whose state the replay writes, memory and architecture of the functions, a
-     * publish call's time budget, the map's concurrency (0: all segments at once) and aggregates per partial-replay child.
+     * publish call's time budget, the map's concurrency (0: all segments at once), aggregates per partial-replay child and
+     * the mean write units of a saved state (1 for items under 1 KB).
      */
     public record Settings(int segments, int shards, int batchSize, int consumers, int processors, int replayMemoryMb,
                            int processorMemoryMb, String architecture, double publishBudgetSeconds, int maxConcurrency,
-                           int aggregatesPerChild) {
+                           int aggregatesPerChild, double stateWriteUnits) {
         public Settings {
             positive("segments", segments);
             positive("shards", shards);
@@ -67,16 +66,17 @@ public final class ReplayMachineModel {
             positive("processors", processors);
             positive("aggregatesPerChild", aggregatesPerChild);
             if (maxConcurrency < 0) throw new IllegalArgumentException("maxConcurrency must be >= 0 (0: unbounded), not " + maxConcurrency);
+            if (stateWriteUnits < 1) throw new IllegalArgumentException("stateWriteUnits must be >= 1, not " + stateWriteUnits);
             if (publishBudgetSeconds <= 0) throw new IllegalArgumentException("publishBudgetSeconds must be > 0, not " + publishBudgetSeconds);
         }
 
         /**
          * The deployed template's settings: batches of 500, 1024 MB x86_64 functions, a 20 s publish budget, three
          * processor functions on the playback stream (ProjectionFunction, PayoutsFunction, InvoicingFunction) writing
-         * {@code processors} processors' state, partial-replay children of 100 aggregates.
+         * {@code processors} processors' state (the sample domains have four), partial-replay children of 100 aggregates.
          */
         public static Settings deployed(int segments, int shards, int processors) {
-            return new Settings(segments, shards, 500, 3, processors, 1024, 1024, "x86_64", 20, 0, 100);
+            return new Settings(segments, shards, 500, 3, processors, 1024, 1024, "x86_64", 20, 0, 100, 1);
         }
 
         private static void positive(String name, int value) {
@@ -90,7 +90,7 @@ public final class ReplayMachineModel {
 
     /** The model's answer; the structural counts (pages, records, publish calls, executions, drain waits) explain it. */
     public record Prediction(WorkCounts counts, List<Bound> bounds, Bound slowest, double seconds, double pages, double records,
-                             double publishCalls, double executions, double drainWaits, List<String> warnings) {
+                             double publishCalls, double executions, double drainWaits, double replayCalls, List<String> warnings) {
     }
 
     public static Prediction predict(Scope scope, Settings s, PriceList q) {
@@ -104,8 +104,9 @@ public final class ReplayMachineModel {
         List<String> warnings = new ArrayList<>();
         double pagesPerSegment = Math.max(1, Math.ceil(e / segs / s.batchSize()));
         double pages = segs * pagesPerSegment;
-        // a page is a run of consecutive events in key order: one record per aggregate, plus one where a page boundary cuts a stream
-        double records = e == 0 ? 0 : Math.min(e, a + pages);
+        // a page is a run of consecutive events in key order: one record per aggregate, plus one where a page boundary
+        // inside a segment cuts a stream (at most pages - segments of them)
+        double records = e == 0 ? 0 : Math.min(e, a + pages - segs);
         double streamBytes = e * scope.eventBytes() + records * RECORD_OVERHEAD_BYTES;
         double recordBytes = records == 0 ? 0 : streamBytes / records;
         double putUnits = records * (recordBytes <= 25_600 ? 1 : recordBytes / 25_600 + 0.5);
@@ -136,7 +137,7 @@ public final class ReplayMachineModel {
         bounds.add(new Bound("DynamoDB EventsTable reads: table limit", scanReadUnits / q.quota("dynamodb.table.readUnitsPerSecond")));
         bounds.add(new Bound(String.format("DynamoDB EventsTable reads: %d Scan segments x 3,000 RCU/s per partition", segs),
                 scanReadUnits / (segs * q.quota("dynamodb.partition.readUnitsPerSecond"))));
-        double stateWrites = records * s.processors() * STATE_WRITE_UNITS;
+        double stateWrites = records * s.processors() * s.stateWriteUnits();
         bounds.add(new Bound("DynamoDB DataTable writes: table limit", (stateWrites + pages) / q.quota("dynamodb.table.writeUnitsPerSecond")));
         bounds.add(new Bound(String.format("publish calls: %,.0f concurrent x %,.0f events/s (model assumption)", publishers, PUBLISH_EVENTS_PER_SECOND),
                 e / (publishers * PUBLISH_EVENTS_PER_SECOND)));
@@ -169,16 +170,19 @@ public final class ReplayMachineModel {
                 * s.processorMemoryMb() / 1024.0;
 
         // DataTable: the processors' state (read once and written once per record and processor), a checkpoint per page,
-        // the replay and checkpoint reads of each call, the applied marks per invocation and processor
-        double dataWrites = stateWrites + pages + processorCalls * s.processors() / s.consumers();
-        double dataReads = records * s.processors() + publishCalls * 2 + (drainWaits + 1) * (segs + s.processors() * s.shards());
+        // the replay and checkpoint reads of each publish call, the progress and drain checks (the replay, its checkpoints,
+        // the applied marks of each processor and shard), the generation read and applied mark per invocation and processor
+        double perInvocation = processorCalls * s.processors() / s.consumers();
+        double dataWrites = stateWrites + pages + perInvocation;
+        double dataReads = records * s.processors() + publishCalls * 2 + (drainWaits + 2) * (1 + segs + s.processors() * s.shards())
+                + perInvocation;
         if (scope.shape() == Scope.ReplayShape.VERIFY) dataReads += 2 * scope.totalAggregates() * s.processors();
         WorkCounts counts = new WorkCounts(transitions, 0, 0, replayCalls + processorCalls, replayGbSeconds + processorGbSeconds,
                 s.architecture(), records, putUnits, s.shards() * seconds / 3600.0,
                 Map.of("EventsTable", scanReadUnits, "DataTable", dataReads), Map.of("DataTable", dataWrites),
                 scope.shape() == Scope.ReplayShape.VERIFY ? 1 : 0, 0);
         return new Prediction(counts, List.copyOf(bounds), slowest, seconds, pages, records, publishCalls, executions, drainWaits,
-                List.copyOf(warnings));
+                replayCalls, List.copyOf(warnings));
     }
 
     private static Prediction partial(Scope scope, Settings s, PriceList q) {
@@ -189,7 +193,7 @@ public final class ReplayMachineModel {
         concurrent = Math.max(1, Math.min(concurrent, q.quota("lambda.concurrency")));
         // a stream is read by a consistent Query: its bytes in 4 KB units, at least one per aggregate
         double streamReadUnits = Math.max(a, Math.ceil(e * scope.eventBytes() / 4096) + a / 2);
-        double stateWrites = a * s.processors() * STATE_WRITE_UNITS;
+        double stateWrites = a * s.processors() * s.stateWriteUnits();
         List<Bound> bounds = new ArrayList<>();
         bounds.add(new Bound("DynamoDB EventsTable reads: table limit", streamReadUnits / q.quota("dynamodb.table.readUnitsPerSecond")));
         bounds.add(new Bound("DynamoDB DataTable writes: table limit", stateWrites / q.quota("dynamodb.table.writeUnitsPerSecond")));
@@ -207,6 +211,6 @@ public final class ReplayMachineModel {
         WorkCounts counts = new WorkCounts(transitions, 0, 0, calls, gbSeconds, s.architecture(), 0, 0, 0,
                 Map.of("EventsTable", streamReadUnits, "DataTable", a * s.processors() + 2 * children),
                 Map.of("DataTable", stateWrites + 2 * children), 3, 1);
-        return new Prediction(counts, List.copyOf(bounds), slowest, seconds, 0, 0, 0, 1 + children, 0, List.of());
+        return new Prediction(counts, List.copyOf(bounds), slowest, seconds, 0, 0, 0, 1 + children, 0, calls, List.of());
     }
 }

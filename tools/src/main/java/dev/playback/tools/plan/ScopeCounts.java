@@ -1,6 +1,7 @@
 package dev.playback.tools.plan;
 
 import dev.playback.model.replay.EventIndex;
+import dev.playback.tools.bench.RebuildBenchmark;
 import dev.playback.model.replay.TimeField;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -20,16 +21,35 @@ public final class ScopeCounts {
     private ScopeCounts() {
     }
 
-    /** The table's events and their mean size, from DescribeTable. */
-    public record TableFigures(long events, double eventBytes, String source) {
+    /**
+     * The table's events and their mean size, from DescribeTable; {@code countKnown} false when DescribeTable reports no
+     * items although the table has some (AWS refreshes ItemCount about every six hours; dynalite never does).
+     */
+    public record TableFigures(long events, double eventBytes, boolean countKnown, String source) {
     }
+
+    /** Items read for the mean event size when DescribeTable has no size: one page, not a scan of the table. */
+    static final int SAMPLE = 100;
 
     public static TableFigures describe(DynamoDbClient dynamo, String eventsTable) {
         TableDescription t = dynamo.describeTable(d -> d.tableName(eventsTable)).table();
         long items = t.itemCount() == null ? 0 : t.itemCount();
         long bytes = t.tableSizeBytes() == null ? 0 : t.tableSizeBytes();
-        double mean = items == 0 || bytes == 0 ? DEFAULT_EVENT_BYTES : (double) bytes / items;
-        return new TableFigures(items, mean, "DescribeTable " + eventsTable + ": ItemCount " + items + ", TableSizeBytes " + bytes);
+        String source = "DescribeTable " + eventsTable + ": ItemCount " + items + ", TableSizeBytes " + bytes;
+        if (items > 0 && bytes > 0) return new TableFigures(items, (double) bytes / items, true, source);
+        var sample = dynamo.scan(s -> s.tableName(eventsTable).limit(SAMPLE)).items();
+        if (sample.isEmpty()) return new TableFigures(0, DEFAULT_EVENT_BYTES, true, source + " (empty)");
+        double mean = sample.stream().mapToLong(RebuildBenchmark.Meter::size).average().orElseThrow();
+        return new TableFigures(items, mean, items > 0, source + "; mean size from a sample of " + sample.size() + " items");
+    }
+
+    /**
+     * The mean write units of an item of the data table (processor states, checkpoints), from one page of it (not a
+     * scan of the table); empty when the table has no items.
+     */
+    public static java.util.OptionalDouble stateWriteUnits(DynamoDbClient dynamo, String dataTable) {
+        var sample = dynamo.scan(s -> s.tableName(dataTable).limit(SAMPLE)).items();
+        return sample.stream().mapToDouble(item -> Math.max(1, Math.ceil(RebuildBenchmark.Meter.size(item) / 1024.0))).average();
     }
 
     /**

@@ -46,45 +46,47 @@ class BillionEventPlanTest {
         Plan plan = billion();
         plan.print(System.out);
         ReplayMachineModel.Prediction p = plan.prediction();
-        // pages: 1,000 segments x ceil(1e9 / 1,000 / 500) = 1,000 x 2,000; records: 10,000,000 aggregates + one per page boundary
+        // pages: 1,000 segments x ceil(1e9 / 1,000 / 500) = 1,000 x 2,000; records: 10,000,000 aggregates + one per page
+        // boundary inside a segment (2,000,000 - 1,000)
         assertEquals(2_000_000, p.pages(), 0);
-        assertEquals(12_000_000, p.records(), 0);
-        // bytes on the stream: 1e9 x 400 + 12e6 x 250 = 403e9; read by 3 consumers from 16 shards of 2 MiB/s:
-        // 403e9 x 3 / (16 x 2,097,152) = 36,031.0078 s; the plan adds 2 s of drain
+        assertEquals(11_999_000, p.records(), 0);
+        // bytes on the stream: 1e9 x 400 + 11,999,000 x 250 = 402,999,750,000; read by 3 consumers from 16 shards of 2 MiB/s:
+        // 402,999,750,000 x 3 / (16 x 2,097,152) = 36,030.9854 s; the plan adds 2 s of drain
         assertTrue(p.slowest().name().startsWith("Kinesis reads: 16 shards x 2 MB/s shared by 3 consumers"), p.slowest().name());
-        assertEquals(36_031.0078, p.slowest().seconds(), 0.001);
-        assertEquals(36_033.0078, p.seconds(), 0.001);
+        assertEquals(36_030.9854, p.slowest().seconds(), 0.001);
+        assertEquals(36_032.9854, p.seconds(), 0.001);
         // 1,000 publishers + 48 processor invocations > 1,000 concurrent: 952 publishers, each segment busy
-        // 36,031.0078 x 952 / 1,000 = 34,301.52 s, in calls of 20 s: 1,716 per segment, 1,716,000 in all;
+        // 36,030.9854 x 952 / 1,000 = 34,301.50 s, in calls of 20 s: 1,716 per segment, 1,716,000 in all;
         // 18,000 / (7 x 1,000) -> 2 rounds per execution: 858 executions
         assertEquals(1_716_000, p.publishCalls(), 0);
         assertEquals(858, p.executions(), 0);
         // transitions: 858 x (4 + 1,000) + 2 x 1,716,000 + 2 x 857 + 2 + 3 x 2 + 3 = 4,295,157
         assertEquals(4_295_157, p.counts().transitions(), 0);
-        // PUT payload units: 403e9 / 12e6 = 33,583.33 bytes a record = 1.3118 units + 0.5 rounding -> 21,742,187.5
-        assertEquals(21_742_187.5, p.counts().kinesisPutUnits(), 0.01);
-        assertEquals(12_000_000, p.counts().kinesisRecords(), 0);
-        // Lambda: replay 2 x 858 + 1,716,000 + 3 drain checks + finish = 1,717,720; processors 3 x 16 x 36,034 (one a second) = 1,729,632
-        assertEquals(1_717_720 + 1_729_632, p.counts().lambdaRequests(), 0);
-        // GB-s at 1 GB: 952 x 34,301.519 + 1,720 x 0.2 = 32,655,390.46; processors 3 x 1e9 / 2,000 + 1,729,632 x 0.2 = 1,845,926.4
-        assertEquals(32_655_390.46 + 1_845_926.4, p.counts().lambdaGbSeconds(), 0.1);
+        // PUT payload units: 402,999,750,000 / 11,999,000 = 33,586.11 bytes a record = 1.31196 units + 0.5 rounding
+        assertEquals(21_741_677.73, p.counts().kinesisPutUnits(), 0.01);
+        assertEquals(11_999_000, p.counts().kinesisRecords(), 0);
+        // Lambda: replay 2 x 858 + 1,716,000 + 3 drain checks + finish = 1,717,720; processors 3 x 16 x 36,033 (one a second) = 1,729,584
+        assertEquals(1_717_720 + 1_729_584, p.counts().lambdaRequests(), 0);
+        // GB-s at 1 GB: 952 x 34,301.498 + 1,720 x 0.2 = 32,655,370.21; processors 3 x 1e9 / 2,000 + 1,729,584 x 0.2 = 1,845,916.8
+        assertEquals(32_655_370.21 + 1_845_916.8, p.counts().lambdaGbSeconds(), 0.1);
         // EventsTable: 2e6 pages of 200,000 bytes = 49 read units each
         assertEquals(98_000_000, p.counts().readUnits().get("EventsTable"), 0);
-        // DataTable writes: 12e6 records x 3 processors + 2e6 checkpoints + 1,729,632 marks = 39,729,632
-        assertEquals(39_729_632, p.counts().writeUnits().get("DataTable"), 0);
-        // DataTable reads: 36e6 states + 2 x 1,716,000 call reads + 3 x (1,000 + 3 x 16) drain reads = 39,435,144
-        assertEquals(39_435_144, p.counts().readUnits().get("DataTable"), 0);
-        // shard hours: 16 x 36,033.0078 / 3,600 = 160.1467
-        assertEquals(160.1467, p.counts().shardHours(), 0.0001);
+        // DataTable writes: 11,999,000 records x 3 processors + 2e6 checkpoints + 1,729,584 marks = 39,726,584
+        assertEquals(39_726_584, p.counts().writeUnits().get("DataTable"), 0);
+        // DataTable reads: 35,997,000 states + 2 x 1,716,000 call reads + 4 x (1 + 1,000 + 3 x 16) progress and drain reads
+        // + 1,729,584 generation reads = 41,162,780
+        assertEquals(41_162_780, p.counts().readUnits().get("DataTable"), 0);
+        // shard hours: 16 x 36,032.9854 / 3,600 = 160.1466
+        assertEquals(160.1466, p.counts().shardHours(), 0.0001);
     }
 
     @Test
     void a_billion_event_rebuild_costs_about_728_dollars_mostly_lambda_time() throws Exception {
         Plan plan = billion();
-        // 107.378925 transitions + 0.68947 requests + 575.02310 GB-s + 0.30439 PUT units + 2.40220 shard hours
-        // + 12.25 + 4.92939 read units + 24.83102 write units (no S3 for a rebuild) = 727.8085
-        assertEquals(727.8085, plan.cost().totalUsd(), 0.001);
-        assertEquals(727.8085, plan.costPerMillionEvents() * 1000, 0.001);
+        // 107.378925 transitions + 0.68946 requests + 575.02260 GB-s + 0.30438 PUT units + 2.40220 shard hours
+        // + 12.25 + 5.14535 read units + 24.82912 write units (no S3 for a rebuild) = 728.0220
+        assertEquals(728.0220, plan.cost().totalUsd(), 0.001);
+        assertEquals(728.0220, plan.costPerMillionEvents() * 1000, 0.001);
         assertTrue(plan.cost().complete());
     }
 
