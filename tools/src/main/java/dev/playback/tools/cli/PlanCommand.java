@@ -33,6 +33,7 @@ public final class PlanCommand {
     /** The connection a plan reads counts through: none for a what-if (--events). */
     static Connection connection(ReplayCommands.ReplayCommand command, PlanOptions planning) {
         if (command.target.json) throw Usage.error(command.spec, "option --json: a plan is printed as text");
+        planning.check(command.spec);
         return planning.events != null ? null : command.connect();
     }
 

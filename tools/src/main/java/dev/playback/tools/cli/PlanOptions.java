@@ -40,6 +40,11 @@ final class PlanOptions {
         return prices == null ? PriceList.standard() : PriceList.of(prices);
     }
 
+    /** Options that contradict each other, before anything connects. */
+    void check(CommandSpec spec) {
+        if (eventBytes != null && events == null) throw Usage.error(spec, "option --event-bytes needs --events (else the table's mean size is used)");
+    }
+
     ReplayMachineModel.Settings settings(int segments, Connection connection, CommandSpec spec) {
         ReplayCommands.inRange(segments, "--segments", 1, 10_000, spec);
         ReplayCommands.inRange(shards, "--shards", 1, 10_000, spec);
@@ -47,7 +52,8 @@ final class PlanOptions {
         ReplayCommands.inRange(consumers, "--consumers", 1, 20, spec);
         ReplayCommands.inRange(maxConcurrency, "--max-concurrency", 0, 10_000, spec);
         ReplayMachineModel.Settings d = ReplayMachineModel.Settings.deployed(segments, shards, processors);
-        String data = connection == null ? null : connection.dataTableOrNull();
+        // a what-if (--events) asks no table
+        String data = connection == null || events != null ? null : connection.dataTableOrNull();
         double stateUnits = data == null ? d.stateWriteUnits() : ScopeCounts.stateWriteUnits(connection.dynamo(), data).orElse(d.stateWriteUnits());
         return new ReplayMachineModel.Settings(d.segments(), d.shards(), d.batchSize(), consumers, d.processors(), d.replayMemoryMb(),
                 d.processorMemoryMb(), d.architecture(), d.publishBudgetSeconds(), maxConcurrency, d.aggregatesPerChild(), stateUnits);
@@ -61,7 +67,7 @@ final class PlanOptions {
             if (bytes <= 0) throw Usage.error(spec, "option --event-bytes must be > 0, not " + bytes);
             return new ScopeCounts.TableFigures(events, bytes, true, "what-if: --events " + events);
         }
-        if (eventBytes != null) throw Usage.error(spec, "option --event-bytes needs --events (else the table's mean size is used)");
+        check(spec);
         String table = connection.eventsTableOrNull();
         if (table == null) throw Usage.error(spec, "the events table is not known: --events-table NAME, $" + Connection.EVENTS_TABLE_ENV + " or --stack NAME");
         ScopeCounts.TableFigures t = ScopeCounts.describe(connection.dynamo(), table);
