@@ -31,10 +31,11 @@ public final class PlanCommand {
     }
 
     /** The connection a plan reads counts through: none for a what-if (--events). */
-    static Connection connection(ReplayCommands.ReplayCommand command, PlanOptions planning) {
+    static Connection connection(ReplayCommands.ReplayCommand command, PlanOptions.First first) {
         if (command.target.json) throw Usage.error(command.spec, "option --json: a plan is printed as text");
-        planning.check(command.spec);
-        return planning.events != null ? null : command.connect();
+        if (first.plan || first.yes) throw Usage.error(command.spec, "options --plan and --yes start a replay: 'playback plan' only prints its plan");
+        first.options.check(command.spec);
+        return first.options.events != null ? null : command.connect();
     }
 
     @Command(name = "rebuild", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
@@ -42,9 +43,9 @@ public final class PlanCommand {
     static final class PlanRebuild extends ReplayCommands.Rebuild {
         @Override
         public Integer call() {
-            try (Connection c = connection(this, planning)) {
+            try (Connection c = connection(this, planFirst)) {
                 ReplayCommands.inRange(segments(), "--segments", 1, 10_000, spec);
-                planning.wholeTable(Scope.ReplayShape.REBUILD, segments(), c, spec).print(out());
+                planFirst.options.wholeTable(Scope.ReplayShape.REBUILD, segments(), c, spec).print(out());
                 return Usage.OK;
             }
         }
@@ -68,8 +69,8 @@ public final class PlanCommand {
 
         @Override
         public Integer call() {
-            try (Connection c = connection(this, planning)) {
-                planning.wholeTable(Scope.ReplayShape.VERIFY, segments(), c, spec).print(out());
+            try (Connection c = connection(this, planFirst)) {
+                planFirst.options.wholeTable(Scope.ReplayShape.VERIFY, segments(), c, spec).print(out());
                 return Usage.OK;
             }
         }
@@ -81,7 +82,7 @@ public final class PlanCommand {
         @Override
         public Integer call() {
             ObjectNode detail = scope();
-            try (Connection c = connection(this, planning)) {
+            try (Connection c = connection(this, planFirst)) {
                 Plan p = planOf(detail, c);
                 p.print(out());
                 return Usage.OK;

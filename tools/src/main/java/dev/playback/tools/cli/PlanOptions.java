@@ -120,9 +120,23 @@ final class PlanOptions {
         return Plan.of(scope, settings(1, connection, spec), priceList());
     }
 
+    /** {@code --plan} and {@code --yes} of rebuild, verify and replay, with the planner's options. */
+    static final class First {
+        @Option(names = "--plan", description = "print the plan (scope, duration, cost) on stderr and ask before starting")
+        boolean plan;
+        @Option(names = "--yes", description = "with --plan: start without asking (needed when stdin is not a terminal)")
+        boolean yes;
+        @picocli.CommandLine.Mixin
+        PlanOptions options = new PlanOptions();
+
+        /** Prints the plan and asks on the terminal; without a terminal only --yes starts. Returns whether to start. */
+        boolean confirm(java.util.function.Supplier<Plan> plan, PrintStream err, CommandSpec spec) {
+            return PlanOptions.confirm(plan.get(), err, yes, spec);
+        }
+    }
+
     /**
-     * {@code --plan}: prints the plan and asks on the terminal; without a terminal only {@code yes} (--yes) starts.
-     * Returns whether to start.
+     * Prints the plan and asks on the terminal; without a terminal only {@code yes} (--yes) starts. Returns whether to start.
      */
     static boolean confirm(Plan plan, PrintStream err, boolean yes, CommandSpec spec) {
         plan.print(err);

@@ -177,12 +177,8 @@ public final class ReplayCommands {
         boolean watch;
         @Mixin
         Gateway gateway = new Gateway();
-        @Option(names = "--plan", description = "print the plan (counts, duration, cost) and ask before starting")
-        boolean plan;
-        @Option(names = "--yes", description = "with --plan: start without asking (needed when stdin is not a terminal)")
-        boolean yes;
         @Mixin
-        PlanOptions planning = new PlanOptions();
+        PlanOptions.First planFirst = new PlanOptions.First();
 
         abstract String machine();
 
@@ -201,7 +197,9 @@ public final class ReplayCommands {
             ObjectNode input = input();
             String id = input.get("replayId").asText();
             try (Connection c = connect()) {
-                if (plan && !PlanOptions.confirm(planning.wholeTable(shape(), segments(), c, spec), err(), yes, spec)) return Usage.FAILED;
+                if (planFirst.plan && !planFirst.confirm(() -> planFirst.options.wholeTable(shape(), segments(), c, spec), err(), spec)) {
+                    return Usage.FAILED;
+                }
                 if (watch) c.dataTable();   // --watch reads the data table: on AWS it must be named before anything starts
                 String arn = c.stateMachineArn(machine());
                 StartExecutionResponse started = start(c, arn, id, input.toString());
@@ -369,16 +367,12 @@ public final class ReplayCommands {
         String bus;
         @Mixin
         Gateway gateway = new Gateway();
-        @Option(names = "--plan", description = "print the plan (scope from the index, duration, cost) and ask before sending")
-        boolean plan;
-        @Option(names = "--yes", description = "with --plan: send without asking (needed when stdin is not a terminal)")
-        boolean yes;
         @Mixin
-        PlanOptions planning = new PlanOptions();
+        PlanOptions.First planFirst = new PlanOptions.First();
 
         /** The plan of the scope {@code detail} (from {@link #scope()}); {@code c} null: a what-if. */
         dev.playback.tools.plan.Plan planOf(ObjectNode detail, Connection c) {
-            return planning.partial(c, aggregates, types, timeField == null ? null : timeField.name(),
+            return planFirst.options.partial(c, aggregates, types, timeField == null ? null : timeField.name(),
                     detail.has("since") ? Instant.parse(detail.get("since").asText()) : null,
                     detail.has("until") ? Instant.parse(detail.get("until").asText()) : null, spec);
         }
@@ -447,7 +441,7 @@ public final class ReplayCommands {
         public Integer call() throws Exception {
             ObjectNode detail = scope();
             try (Connection c = connect()) {
-                if (plan && !PlanOptions.confirm(planOf(detail, c), err(), yes, spec)) return Usage.FAILED;
+                if (planFirst.plan && !planFirst.confirm(() -> planOf(detail, c), err(), spec)) return Usage.FAILED;
                 String name = replayBus(c, System.getenv(REPLAY_BUS_ENV));
                 PutEventsResponse r = c.events().putEvents(b -> b.entries(e -> e.eventBusName(name).source("playback").detailType("ReplayRequested")
                         .detail(detail.toString())));

@@ -40,10 +40,7 @@ public final class ReplayMachineModel {
     static final double SHORT_CALL_SECONDS = 0.2;
     /** The event source mappings' BatchSize on the playback stream (template.yaml). */
     static final int RECORDS_PER_INVOCATION = 500;
-    /** Rebuild.HISTORY_BUDGET / Rebuild.HISTORY_EVENTS_PER_ROUND: the rounds of one execution are 18,000 / (7 x segments). */
-    static final int HISTORY_BUDGET = 18_000;
-    static final int HISTORY_EVENTS_PER_ROUND = 7;
-    /** Rebuild.MAX_DRAIN_WAITS: drain checks of one execution before it continues as new. */
+    /** Rebuild.MAX_DRAIN_WAITS (package-private there): drain checks of one execution before it continues as new. */
     static final int MAX_DRAIN_WAITS = 500;
 
     private ReplayMachineModel() {
@@ -150,7 +147,7 @@ public final class ReplayMachineModel {
         double segmentSeconds = work * publishers / segs;
         double callsPerSegment = Math.max(1, Math.min(pagesPerSegment, Math.ceil(segmentSeconds / s.publishBudgetSeconds())));
         double publishCalls = segs * callsPerSegment;
-        double maxRounds = Math.max(1, Math.floor((double) HISTORY_BUDGET / (HISTORY_EVENTS_PER_ROUND * segs)));
+        double maxRounds = dev.playback.model.replay.Rebuild.maxRounds(segs);
         double publishExecutions = Math.ceil(callsPerSegment / maxRounds);
         double drainWaits = Math.ceil(DRAIN_SECONDS);
         double drainExecutions = Math.floor(drainWaits / MAX_DRAIN_WAITS);

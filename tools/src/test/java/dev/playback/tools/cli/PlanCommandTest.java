@@ -72,6 +72,9 @@ class PlanCommandTest {
         Run segments = main("plan", "rebuild", "--events", "10", "--segments", "10001");
         assertEquals(2, segments.exit());
         assertTrue(segments.err().contains("--segments must be between 1 and 10000, not 10001"), segments.err());
+        Run started = main("plan", "rebuild", "--events", "10", "--plan");
+        assertEquals(2, started.exit());
+        assertTrue(started.err().contains("options --plan and --yes start a replay"), started.err());
         Run json = main("plan", "verify", "--events", "10", "--json");
         assertEquals(2, json.exit());
         assertTrue(json.err().contains("--json"), json.err());
