@@ -4,6 +4,7 @@ import dev.playback.tools.bench.BenchCommand;
 import dev.playback.tools.cli.CompletionCommand;
 import dev.playback.tools.cli.PlanCommand;
 import dev.playback.tools.cli.RedriveCommand;
+import dev.playback.tools.cli.ReindexCommand;
 import dev.playback.tools.cli.ReplayCommands;
 import dev.playback.tools.cli.ReverseCommand;
 import dev.playback.tools.cli.SfnCommands;
@@ -57,6 +58,7 @@ public final class Main {
         root.addSubcommand(PlanCommand.commandLine(streams));
         root.addSubcommand(new ReverseCommand.Cli(streams));
         root.addSubcommand(new RedriveCommand(streams));
+        root.addSubcommand(new ReindexCommand(streams));
         root.addSubcommand(BenchCommand.commandLine(streams));
         root.addSubcommand(SfnCommands.commandLine(streams));
         root.addSubcommand(new MetricsCommand(streams));

@@ -43,6 +43,7 @@ class CommandLineTest {
         m.put("plan replay", "--aggregates=N");
         m.put("reverse", "--reason=R");
         m.put("redrive", "--failure-bucket=NAME");
+        m.put("reindex", "--segments=N");
         m.put("bench", "ingest");
         m.put("bench ingest", "--clients=N");
         m.put("bench rebuild", "--batch-size=N");
@@ -250,7 +251,7 @@ class CommandLineTest {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback plan reverse redrive bench sfn metrics console completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback plan reverse redrive reindex bench sfn metrics console completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
             assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_') + "()"), "no completion of " + c);
@@ -260,7 +261,7 @@ class CommandLineTest {
         Path script = Files.createTempFile("playback-completion", ".bash");
         try {
             Files.writeString(script, r.out());
-            assertEquals("rebuild replay reverse redrive", complete(bash, script, "playback", "re"));
+            assertEquals("rebuild replay reverse redrive reindex", complete(bash, script, "playback", "re"));
             assertEquals("v1 v2", complete(bash, script, "playback", "local", "--fee-rule", ""));
             assertEquals("ingest rebuild", complete(bash, script, "playback", "bench", ""));
         } finally {

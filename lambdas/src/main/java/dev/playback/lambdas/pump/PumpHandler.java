@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.playback.model.batch.PerAggregate;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
 import dev.playback.lambdas.aws.kinesis.KinesisBatch;
 import dev.playback.lambdas.aws.kinesis.SetAside;
 import dev.playback.lambdas.aws.kinesis.StreamRecords;
@@ -93,9 +94,11 @@ public final class PumpHandler implements RequestHandler<KinesisEvent, StreamsEv
         Tables t = Tables.from(env);
         env.require("PLAYBACK_STREAM");
         env.require("FAILURE_BUCKET");
+        env.require("EVENT_INDEX_TABLE");
         env.check("PumpFunction");
         AwsClients aws = new AwsClients(env);
-        return new DynamoEventLog(aws.dynamoDb(), t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(aws.s3(), t.payloadBucket()));
+        return new DynamoEventLog(aws.dynamoDb(), t.eventsTable(), t.eventIdsTable(), DynamoIndexWriter.from(env, aws.dynamoDb()),
+                new S3PayloadStore(aws.s3(), t.payloadBucket()));
     }
 
     private static EventPublisher feed(Environment env) {

@@ -101,12 +101,13 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     static ReplayPorts wire(Environment env) {
         String playbackStream = env.require("PLAYBACK_STREAM");
         String reportBucket = env.require("REPORT_BUCKET");
+        String indexTable = env.require("EVENT_INDEX_TABLE");
         DomainWiring w = DomainWiring.from(env, "ReplayFunction");
         Duration budget = env.optional("REPLAY_PUBLISH_SECONDS").map(ReplayHandler::seconds).orElse(ReplayPorts.DEFAULT_PUBLISH_BUDGET);
         Domains domains = w.domains();
         EventStore events = w.events();
         StateStore states = w.states();
-        DynamoEventIndex index = new DynamoEventIndex(w.aws().dynamoDb(), w.tables().eventsTable());
+        DynamoEventIndex index = new DynamoEventIndex(w.aws().dynamoDb(), w.tables().eventsTable(), indexTable);
         List<ReplayProcessor> processors = new ArrayList<>();
         for (Processor<?> p : domains.projections()) processors.add(ReplayProcessor.of(projector(p, events, states, domains)));
         // A processor with external effects: a partial replay runs it here, in the replay's gateway mode (rebuilds and

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReplayHandlerTest {
     private static Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
-        for (String name : new String[] {"EVENTS_TABLE", "EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "PLAYBACK_STREAM", "REPORT_BUCKET"}) {
+        for (String name : new String[] {"EVENTS_TABLE", "EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "PLAYBACK_STREAM", "REPORT_BUCKET",
+                "EVENT_INDEX_TABLE"}) {
             env.put(name, name.toLowerCase());
         }
         env.put("AWS_REGION", "us-east-1");
@@ -30,7 +31,7 @@ class ReplayHandlerTest {
     void namesEveryMissingVariableOfPlaybackTogether() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReplayHandler(Map.of("EVENTS_TABLE", "events")));
         for (String name : new String[] {"EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "PLAYBACK_STREAM", "REPORT_BUCKET",
-                "PLAYBACK_DOMAINS"}) {
+                "EVENT_INDEX_TABLE", "PLAYBACK_DOMAINS"}) {
             assertTrue(e.getMessage().contains(name), e.getMessage());
         }
         assertTrue(e.getMessage().startsWith("ReplayFunction"), e.getMessage());

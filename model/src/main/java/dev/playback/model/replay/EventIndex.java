@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
 
-/** Port: finds aggregates through the events table's indexes, never by scanning the table. */
+/**
+ * Port: finds aggregates through the index of the events, never by scanning the events table. {@link #withTypes} and
+ * {@link #inWindow} are exact: every aggregate in scope, and none outside it.
+ */
 public interface EventIndex {
     /** Aggregates with at least one event of one of {@code types}. */
     Set<String> withTypes(Collection<String> types);
@@ -14,4 +17,7 @@ public interface EventIndex {
      * restricted to {@code types} unless empty.
      */
     Set<String> inWindow(TimeField field, Instant since, Instant until, Collection<String> types);
+
+    /** The number of aggregates with at least one event, from the index (never a scan of the events table). */
+    long aggregateCount();
 }

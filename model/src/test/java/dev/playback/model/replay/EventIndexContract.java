@@ -161,6 +161,67 @@ public abstract class EventIndexContract<I extends EventIndex & EventPages> {
                 "since after until");
     }
 
+    @Test
+    void findsNoAggregateWhoseEventsOfTheDayLieBeforeAndAfterTheWindowButNoneInIt() {
+        write(event("s1", "acc-s", 1, "CounterAdded", "2026-04-01T01:10:00Z", "2026-04-01T01:10:00Z"),
+                event("s2", "acc-s", 2, "CounterRemoved", "2026-04-01T12:20:00Z", "2026-04-01T12:20:00Z"),
+                event("s3", "acc-s", 3, "CounterAdded", "2026-04-01T22:50:00Z", "2026-04-01T22:50:00Z"));
+
+        assertEquals(Set.of(), index.inWindow(TimeField.RECORDED_AT, at("2026-04-01T05:00:00Z"), at("2026-04-01T06:00:00Z"), List.of()),
+                "no event between 05:00 and 06:00");
+        assertEquals(Set.of(), index.inWindow(TimeField.OCCURRED_AT, at("2026-04-01T01:15:00Z"), at("2026-04-01T22:45:00Z"),
+                List.of("CounterAdded")), "the only event in the window is of another type");
+        assertEquals(Set.of("acc-s"), index.inWindow(TimeField.OCCURRED_AT, at("2026-04-01T01:15:00Z"), at("2026-04-01T22:45:00Z"),
+                List.of("CounterRemoved")));
+        assertEquals(Set.of(), index.inWindow(TimeField.RECORDED_AT, at("2026-04-01T01:10:00.001Z"), at("2026-04-01T01:59:59Z"), List.of()),
+                "the window starts just after the event of its hour");
+        assertEquals(Set.of("acc-s"), index.inWindow(TimeField.RECORDED_AT, at("2026-04-01T22:50:00Z"), at("2026-04-01T22:50:00.001Z"), List.of()));
+    }
+
+    @Test
+    void findsEventsWrittenInSeveralWritesOfOneAggregate_earlierAndLaterAndOfNewTypes() {
+        write(event("w1", "acc-w", 1, "CounterAdded", "2026-05-02T12:00:00Z", "2026-05-02T12:00:00Z"));
+        write(event("w2", "acc-w", 2, "CounterAdded", "2026-05-02T03:00:00Z", "2026-05-02T20:00:00Z"));
+        write(event("w3", "acc-w", 3, "CounterReset", "2026-05-02T12:30:00Z", "2026-05-02T12:30:00Z"));
+
+        assertEquals(Set.of("acc-w"), index.inWindow(TimeField.OCCURRED_AT, at("2026-05-02T03:00:00Z"), at("2026-05-02T04:00:00Z"), List.of()));
+        assertEquals(Set.of("acc-w"), index.inWindow(TimeField.RECORDED_AT, at("2026-05-02T19:00:00Z"), at("2026-05-02T21:00:00Z"),
+                List.of("CounterAdded")));
+        assertEquals(Set.of(), index.inWindow(TimeField.RECORDED_AT, at("2026-05-02T19:00:00Z"), at("2026-05-02T21:00:00Z"),
+                List.of("CounterReset")));
+        assertEquals(Set.of("acc-w"), index.withTypes(List.of("CounterReset")));
+    }
+
+    @Test
+    void findsManyAggregatesOfOneTypeAndDay() {
+        List<EventEnvelope> many = new ArrayList<>();
+        Set<String> expected = new HashSet<>();
+        for (int a = 0; a < 150; a++) {
+            many.add(event("m-" + a, "many-" + a, 1, "CounterCreated", "2026-06-01T10:00:00Z", "2026-06-01T10:00:00Z"));
+            expected.add("many-" + a);
+        }
+        write(many.toArray(EventEnvelope[]::new));
+
+        assertEquals(expected, index.withTypes(List.of("CounterCreated")));
+        assertEquals(expected, index.inWindow(TimeField.RECORDED_AT, at("2026-06-01T00:00:00Z"), at("2026-06-02T00:00:00Z"), List.of()));
+        assertEquals(150, index.aggregateCount());
+    }
+
+    // --- counting aggregates ---
+
+    @Test
+    void countsNoAggregateInAnEmptyTable() {
+        assertEquals(0, index.aggregateCount());
+    }
+
+    @Test
+    void countsEachAggregateWithAnEventOnce_howeverManyEventsTypesAndDaysItHas() {
+        someCounters();
+        write(event("a3", "acc-1", 3, "CounterAdded", "2026-02-10T10:00:00Z", "2026-02-10T10:00:00Z"));
+
+        assertEquals(3, index.aggregateCount());
+    }
+
     // --- scan segments ---
 
     @Test

@@ -77,7 +77,8 @@ class ClaimCheckIT {
         String bucket = FreshResources.bucket(s3);
         String eventsTable = FreshResources.eventsTable(dynamo);
         S3PayloadStore payloads = new S3PayloadStore(s3, bucket);
-        DynamoEventLog log = new DynamoEventLog(dynamo, eventsTable, FreshResources.eventIdsTable(dynamo), payloads);
+        DynamoEventLog log = new DynamoEventLog(dynamo, eventsTable, FreshResources.eventIdsTable(dynamo),
+                Emulated.eventIndex(dynamo), payloads);
         InMemoryEventPublisher stream = new InMemoryEventPublisher();
         Ingest ingest = new Ingest(new EventCatalog(List.of(new Document())), stream, payloads, log,
                 new DynamoStateStore(dynamo, FreshResources.dataTable(dynamo)), Clock.systemUTC());

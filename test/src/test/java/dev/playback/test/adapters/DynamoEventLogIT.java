@@ -41,6 +41,7 @@ class DynamoEventLogIT extends EventLogContract<DynamoEventLog> {
 
     @Override
     protected DynamoEventLog newEventLog(PayloadStore payloads) {
-        return new DynamoEventLog(dynamo, FreshResources.eventsTable(dynamo), FreshResources.eventIdsTable(dynamo), payloads);
+        return new DynamoEventLog(dynamo, FreshResources.eventsTable(dynamo), FreshResources.eventIdsTable(dynamo),
+                Emulated.eventIndex(dynamo), payloads);
     }
 }

@@ -2,6 +2,8 @@ package dev.playback.test.adapters;
 
 import dev.onebox.emulators.EmulatorOptions;
 import dev.onebox.emulators.Emulators;
+import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
+import dev.playback.lambdas.aws.dynamodb.IndexKeys;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -9,11 +11,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -92,16 +91,25 @@ public final class Emulated {
     public static String eventsTable(DynamoDbClient dynamo) {
         String name = name("events");
         dynamo.createTable(c -> c.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attribute("aggregateId", ScalarAttributeType.S), attribute("version", ScalarAttributeType.N),
-                        attribute("type", ScalarAttributeType.S), attribute("recordedDay", ScalarAttributeType.S),
-                        attribute("recordedKey", ScalarAttributeType.S), attribute("occurredDay", ScalarAttributeType.S),
-                        attribute("occurredKey", ScalarAttributeType.S))
-                .keySchema(key("aggregateId", KeyType.HASH), key("version", KeyType.RANGE))
-                .globalSecondaryIndexes(index("byType", "type", "recordedKey", List.of("occurredAt", "recordedAt")),
-                        index("byRecordedDay", "recordedDay", "recordedKey", List.of("type", "occurredAt", "recordedAt")),
-                        index("byOccurredDay", "occurredDay", "occurredKey", List.of("type", "occurredAt", "recordedAt"))));
+                .attributeDefinitions(attribute("aggregateId", ScalarAttributeType.S), attribute("version", ScalarAttributeType.N))
+                .keySchema(key("aggregateId", KeyType.HASH), key("version", KeyType.RANGE)));
         waitFor(dynamo, name);
         return name;
+    }
+
+    /** The event index table of template.yaml ({@code EventIndexTable}): hash {@code p} (S), range {@code k} (S). */
+    public static String eventIndexTable(DynamoDbClient dynamo) {
+        String name = name("eventindex");
+        dynamo.createTable(c -> c.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attribute("p", ScalarAttributeType.S), attribute("k", ScalarAttributeType.S))
+                .keySchema(key("p", KeyType.HASH), key("k", KeyType.RANGE)));
+        waitFor(dynamo, name);
+        return name;
+    }
+
+    /** The pump's index writer on a fresh event index table (with the default number of buckets). */
+    public static DynamoIndexWriter eventIndex(DynamoDbClient dynamo) {
+        return new DynamoIndexWriter(dynamo, eventIndexTable(dynamo), IndexKeys.DEFAULT_BUCKETS);
     }
 
     /** A fresh stream of {@code shards} shards, once it is ACTIVE. */
@@ -153,8 +161,4 @@ public final class Emulated {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 
-    private static GlobalSecondaryIndex index(String name, String hash, String range, List<String> include) {
-        return GlobalSecondaryIndex.builder().indexName(name).keySchema(key(hash, KeyType.HASH), key(range, KeyType.RANGE))
-                .projection(Projection.builder().projectionType(ProjectionType.INCLUDE).nonKeyAttributes(include).build()).build();
-    }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
 import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.kinesis.KinesisPlaybackPublisher;
@@ -55,10 +56,11 @@ class ReplayOnEmulatorsIT {
         String stream = Emulated.stream(kinesis, 2);
         String data = Emulated.dataTable(dynamo);
         String eventsTable = Emulated.eventsTable(dynamo);
-        DynamoEventLog log = new DynamoEventLog(dynamo, eventsTable, Emulated.eventIdsTable(dynamo), new InMemoryPayloadStore());
+        DynamoIndexWriter indexWriter = Emulated.eventIndex(dynamo);
+        DynamoEventLog log = new DynamoEventLog(dynamo, eventsTable, Emulated.eventIdsTable(dynamo), indexWriter, new InMemoryPayloadStore());
         DynamoStateStore states = new DynamoStateStore(dynamo, data);
         DynamoReplayStore replays = new DynamoReplayStore(dynamo, data);
-        DynamoEventIndex index = new DynamoEventIndex(dynamo, eventsTable);
+        DynamoEventIndex index = new DynamoEventIndex(dynamo, eventsTable, indexWriter.table());
         Projector<?> balances = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog());
         Projection projection = new Projection(List.of(balances), states, replays, Runnable::run);
         InMemoryPayloadStore reports = new InMemoryPayloadStore();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
 import dev.playback.lambdas.aws.kinesis.KinesisEventPublisher;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.aws.s3.S3SetAside;
@@ -89,7 +90,8 @@ class FaultInjectionIT {
         Environment env = new Environment(variables);
         Tables t = Tables.from(env);
         AwsClients aws = new AwsClients(env);
-        DynamoEventLog log = new DynamoEventLog(aws.dynamoDb(), t.eventsTable(), t.eventIdsTable(), new S3PayloadStore(aws.s3(), t.payloadBucket()));
+        DynamoEventLog log = new DynamoEventLog(aws.dynamoDb(), t.eventsTable(), t.eventIdsTable(), DynamoIndexWriter.from(env, aws.dynamoDb()),
+                new S3PayloadStore(aws.s3(), t.payloadBucket()));
         ForwardingEventLog unbuildable = new ForwardingEventLog(log) {
             @Override
             public Optional<String> unstorable(EventEnvelope event) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
 import dev.playback.lambdas.aws.s3.S3SetAside;
 import dev.playback.lambdas.config.AwsClients;
@@ -95,7 +96,7 @@ class LivePathIT {
             env.check("PumpFunction");
             AwsClients aws = new AwsClients(env);
             return new CrashBeforeWrite(new DynamoEventLog(aws.dynamoDb(), t.eventsTable(), t.eventIdsTable(),
-                    new S3PayloadStore(aws.s3(), t.payloadBucket())));
+                    DynamoIndexWriter.from(env, aws.dynamoDb()), new S3PayloadStore(aws.s3(), t.payloadBucket())));
         });
     }
 

@@ -3,6 +3,7 @@ package dev.playback.test.replay;
 import dev.onebox.eventsource.KinesisEventSourceMapping;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.asl.HistoryEvent;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
 import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
@@ -29,9 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The planner's predicted counts of a rebuild are within 10% of what a local rebuild of the same table counted (the
  * rebuild bench's Meter on the SDK clients and the executions' histories). The plan's mean event size comes from the
- * table (DescribeTable, a sample page where dynalite reports no size), its shards and consumers from the local stack; the
- * events and aggregates are the ones loaded (dynalite's ItemCount stays 0, and this stack's events index cannot count
- * aggregates without a scan).
+ * table (DescribeTable, a sample page where dynalite reports no size), its aggregates from the event index's count, its
+ * shards and consumers from the local stack; the events are the ones loaded (dynalite's ItemCount stays 0).
  */
 class PlanAgainstRunIT {
     static final int EVENTS = 6_000;
@@ -65,7 +65,10 @@ class PlanAgainstRunIT {
                 }
             }
 
-            Scope scope = ScopeCounts.whole(Scope.ReplayShape.REBUILD, table, ACCOUNTS, "loaded");
+            long aggregates = new DynamoEventIndex(stack.dynamoDb(), stack.physicalName("EventsTable"), stack.physicalName("EventIndexTable"))
+                    .aggregateCount();
+            assertEquals(ACCOUNTS, aggregates, "the event index's aggregate count");
+            Scope scope = ScopeCounts.whole(Scope.ReplayShape.REBUILD, table, aggregates, "the event index's aggregateCount");
             ReplayMachineModel.Settings d = ReplayMachineModel.Settings.deployed(SEGMENTS, shards, processors);
             // the mean state item's write units, sampled from the data table as the planner does on a deployed stack
             double stateUnits = ScopeCounts.stateWriteUnits(stack.dynamoDb(), stack.physicalName("DataTable")).orElseThrow();

@@ -1,6 +1,8 @@
 package dev.playback.test.replay;
 
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
+import dev.playback.lambdas.aws.dynamodb.IndexKeys;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.check.LedgerFold;
@@ -135,7 +137,8 @@ class RebuildResumeIT {
     }
 
     private static void load(DynamoDbClient dynamo, LocalEndpoints e) throws Exception {
-        DynamoEventLog log = new DynamoEventLog(dynamo, e.name("EventsTable"), e.name("EventIdsTable"), null);
+        DynamoEventLog log = new DynamoEventLog(dynamo, e.name("EventsTable"), e.name("EventIdsTable"),
+                new DynamoIndexWriter(dynamo, e.name("EventIndexTable"), IndexKeys.DEFAULT_BUCKETS), null);
         List<dev.playback.model.event.EventEnvelope> batch = new ArrayList<>();
         long[] versions = new long[ACCOUNTS];
         Instant start = Instant.parse("2026-01-01T00:00:00Z");

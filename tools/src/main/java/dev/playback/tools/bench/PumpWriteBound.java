@@ -2,6 +2,8 @@ package dev.playback.tools.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
+import dev.playback.lambdas.aws.dynamodb.IndexKeys;
 import dev.playback.tools.LocalStack;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.EventMetadata;
@@ -22,15 +24,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An upper bound for the live path on this stack: events/s of the pump's two writes per event alone (the claim in
- * the event-id table, then the event in the events table with its three indexes), written with the pump's own code
- * ({@link DynamoEventLog#recordAll}, {@link DynamoEventLog#write}) in batches of 500 events from two threads (one
- * per event-stream shard), into copies of the template's two tables. Nothing else runs meanwhile: no reads, no
- * Kinesis, no projection.
+ * An upper bound for the live path on this stack: events/s of the pump's writes alone (the claim in the event-id
+ * table, the index entries not written yet, then the event in the events table), written with the pump's own code
+ * ({@link DynamoEventLog#recordAll}, {@link DynamoEventLog#write}) in batches of 500 events (two for each of 250
+ * aggregates) from two threads (one per event-stream shard), into copies of the template's three tables. Nothing else
+ * runs meanwhile: no reads, no Kinesis, no projection.
  */
 final class PumpWriteBound {
     private static final int BATCH = 500;
     private static final int THREADS = 2;
+    /** Aggregates per thread: each batch has two events of each, as the bench's traffic has several per aggregate. */
+    private static final int AGGREGATES = 250;
 
     private PumpWriteBound() {
     }
@@ -39,18 +43,23 @@ final class PumpWriteBound {
         DynamoDbClient dynamo = stack.dynamoDb();
         String events = copy(dynamo, stack.physicalName("EventsTable"));
         String ids = copy(dynamo, stack.physicalName("EventIdsTable"));
+        String index = copy(dynamo, stack.physicalName("EventIndexTable"));
         try {
-            DynamoEventLog log = new DynamoEventLog(dynamo, events, ids, null);
-            AtomicLong aggregates = new AtomicLong();
+            DynamoEventLog log = new DynamoEventLog(dynamo, events, ids, new DynamoIndexWriter(dynamo, index, IndexKeys.DEFAULT_BUCKETS), null);
+            AtomicLong threads = new AtomicLong();
+            ThreadLocal<long[]> versions = ThreadLocal.withInitial(() -> new long[AGGREGATES]);
+            ThreadLocal<Long> thread = ThreadLocal.withInitial(threads::incrementAndGet);
             Runnable batch = () -> {
                 List<EventStatus> claims = new ArrayList<>(BATCH);
                 List<EventEnvelope> written = new ArrayList<>(BATCH);
                 Instant now = Instant.now();
+                long[] latest = versions.get();
                 for (int i = 0; i < BATCH; i++) {
-                    String aggregate = "bound-" + aggregates.incrementAndGet();
-                    EventEnvelope e = new EventEnvelope(UUID.randomUUID().toString(), aggregate, "MoneyDeposited", 2, 1L, null,
+                    String aggregate = "bound-" + thread.get() + "-" + (i % AGGREGATES);
+                    long version = ++latest[i % AGGREGATES];
+                    EventEnvelope e = new EventEnvelope(UUID.randomUUID().toString(), aggregate, "MoneyDeposited", 2, version, null,
                             now, now, JsonNodeFactory.instance.objectNode().put("amount", (1 + i % 100) + ".25"), null, EventMetadata.NONE);
-                    claims.add(new EventStatus.Claimed(e.eventId(), aggregate, 1, now));
+                    claims.add(new EventStatus.Claimed(e.eventId(), aggregate, version, now));
                     written.add(e);
                 }
                 log.recordAll(claims);
@@ -61,6 +70,7 @@ final class PumpWriteBound {
         } finally {
             dynamo.deleteTable(b -> b.tableName(events));
             dynamo.deleteTable(b -> b.tableName(ids));
+            dynamo.deleteTable(b -> b.tableName(index));
         }
     }
 

@@ -3,6 +3,8 @@ package dev.playback.tools.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
+import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
+import dev.playback.lambdas.aws.dynamodb.IndexKeys;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.check.LedgerFold;
@@ -156,7 +158,8 @@ public final class RebuildBenchmark {
     /** Writes {@code events} ledger events over {@code accounts} accounts into the events table, in the pump's layout. */
     public static void load(LocalStack stack, int events, int accounts, Instant start) throws Exception {
         DynamoEventLog log = new DynamoEventLog(stack.dynamoDb(), stack.physicalName("EventsTable"),
-                stack.physicalName("EventIdsTable"), null);
+                stack.physicalName("EventIdsTable"), new DynamoIndexWriter(stack.dynamoDb(), stack.physicalName("EventIndexTable"),
+                IndexKeys.DEFAULT_BUCKETS), null);
         int threads = 4;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -287,7 +290,10 @@ public final class RebuildBenchmark {
     /**
      * Meters DynamoDB and Kinesis calls of every SDK client in this JVM (registered as a global interceptor), while
      * {@link #enabled}: DynamoDB units by item size (reads 4 KB, eventually consistent at half; writes 1 KB), Kinesis
-     * PUT payload units by record size (25 KB).
+     * PUT payload units by record size (25 KB). Write units as AWS charges them: a conditional write that fails is
+     * charged too, and each put also writes every global secondary index whose keys the item has (its projection, by
+     * size), learned with {@link #learnIndexes}; by table in {@link #writeUnitsByTable} (indexes as
+     * {@code "<table> index <name>"}).
      */
     public static final class Meter implements ExecutionInterceptor {
         static volatile boolean enabled;
@@ -295,9 +301,8 @@ public final class RebuildBenchmark {
         static final DoubleAdder writeUnits = new DoubleAdder();
         static final DoubleAdder kinesisUnits = new DoubleAdder();
         static final AtomicLong calls = new AtomicLong();
-        /** Read and write units by table (physical name), Kinesis records, S3 requests: the breakdown's counts. */
+        /** Read units by table (physical name), Kinesis records, S3 requests: with {@link #writeUnitsByTable}, the breakdown's counts. */
         static final java.util.concurrent.ConcurrentHashMap<String, DoubleAdder> readUnitsByTable = new java.util.concurrent.ConcurrentHashMap<>();
-        static final java.util.concurrent.ConcurrentHashMap<String, DoubleAdder> writeUnitsByTable = new java.util.concurrent.ConcurrentHashMap<>();
         static final java.util.concurrent.atomic.LongAdder kinesisRecords = new java.util.concurrent.atomic.LongAdder();
         static final java.util.concurrent.atomic.LongAdder s3Puts = new java.util.concurrent.atomic.LongAdder();
         static final java.util.concurrent.atomic.LongAdder s3Gets = new java.util.concurrent.atomic.LongAdder();
@@ -306,16 +311,71 @@ public final class RebuildBenchmark {
         /** Calls by operation and table or stream ({@code "PutItem <table>"}). */
         static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> byTarget =
                 new java.util.concurrent.ConcurrentHashMap<>();
+        /** Write units by table, and by global secondary index ({@code "<table> index <name>"}). */
+        static final java.util.concurrent.ConcurrentHashMap<String, DoubleAdder> writeUnitsByTable = new java.util.concurrent.ConcurrentHashMap<>();
+        /** The global secondary indexes of the tables learned, by table name. */
+        private static final java.util.concurrent.ConcurrentHashMap<String, List<SecondaryIndex>> INDEXES = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** A global secondary index as its writes are charged: its name, key attributes and projection. */
+        record SecondaryIndex(String name, List<String> keys, boolean all, List<String> included) {
+        }
+
+        /** Reads the global secondary indexes of {@code tables} (and their key schemas), so puts are charged for them too. */
+        static void learnIndexes(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, java.util.Collection<String> tables) {
+            for (String table : tables) {
+                var d = dynamo.describeTable(b -> b.tableName(table)).table();
+                List<String> tableKeys = d.keySchema().stream().map(k -> k.attributeName()).toList();
+                List<SecondaryIndex> indexes = new ArrayList<>();
+                if (d.hasGlobalSecondaryIndexes()) {
+                    for (var i : d.globalSecondaryIndexes()) {
+                        List<String> keys = i.keySchema().stream().map(k -> k.attributeName()).toList();
+                        List<String> included = new ArrayList<>(tableKeys);
+                        if (i.projection().hasNonKeyAttributes()) included.addAll(i.projection().nonKeyAttributes());
+                        indexes.add(new SecondaryIndex(i.indexName(), keys,
+                                i.projection().projectionType() == software.amazon.awssdk.services.dynamodb.model.ProjectionType.ALL, included));
+                    }
+                }
+                INDEXES.put(table, indexes);
+            }
+        }
+
+        /** Write units of one put of {@code item} into {@code table}: the item's, then each index's that holds it. */
+        static void chargePut(String table, Map<String, AttributeValue> item) {
+            charge(table, Math.ceil(size(item) / 1024.0));
+            for (SecondaryIndex i : INDEXES.getOrDefault(table, List.of())) {
+                if (!item.keySet().containsAll(i.keys())) continue;
+                long bytes = 0;
+                for (var e : item.entrySet()) {
+                    if (i.all() || i.keys().contains(e.getKey()) || i.included().contains(e.getKey())) bytes += e.getKey().length() + size(e.getValue());
+                }
+                charge(table + " index " + i.name(), Math.max(1, Math.ceil(bytes / 1024.0)));
+            }
+        }
+
+        private static void charge(String table, double units) {
+            writeUnits.add(units);
+            writeUnitsByTable.computeIfAbsent(table, k -> new DoubleAdder()).add(units);
+        }
+
+        /** A conditional write whose condition failed is charged one write unit (by the item's size for a put). */
+        @Override
+        public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+            if (!enabled || !(context.exception() instanceof software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException)) return;
+            SdkRequest rq = context.request();
+            if (rq instanceof PutItemRequest p) charge(p.tableName(), Math.ceil(size(p.item()) / 1024.0));
+            else if (rq instanceof UpdateItemRequest u) charge(u.tableName(), 1);
+            else if (rq instanceof DeleteItemRequest d) charge(d.tableName(), 1);
+        }
 
         static void reset() {
             byOperation.clear();
             byTarget.clear();
+            writeUnitsByTable.clear();
             readUnits.reset();
             writeUnits.reset();
             kinesisUnits.reset();
             calls.set(0);
             readUnitsByTable.clear();
-            writeUnitsByTable.clear();
             kinesisRecords.reset();
             s3Puts.reset();
             s3Gets.reset();
@@ -337,17 +397,22 @@ public final class RebuildBenchmark {
                 kinesisUnits.add(units(p.data(), p.partitionKey()));
                 kinesisRecords.increment();
             } else if (rq instanceof BatchWriteItemRequest b) {
-                for (var table : b.requestItems().entrySet()) {
-                    for (WriteRequest w : table.getValue()) {
-                        write(table.getKey(), w.putRequest() != null ? Math.ceil(size(w.putRequest().item()) / 1024.0) : 1);
+                var unprocessed = rs instanceof software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse r && r.hasUnprocessedItems()
+                        ? r.unprocessedItems() : Map.<String, List<WriteRequest>>of();
+                for (var writes : b.requestItems().entrySet()) {
+                    List<WriteRequest> notDone = unprocessed.getOrDefault(writes.getKey(), List.of());
+                    for (WriteRequest w : writes.getValue()) {
+                        if (notDone.contains(w)) continue;
+                        if (w.putRequest() != null) chargePut(writes.getKey(), w.putRequest().item());
+                        else charge(writes.getKey(), 1);
                     }
                 }
             } else if (rq instanceof PutItemRequest p) {
-                write(p.tableName(), Math.ceil(size(p.item()) / 1024.0));
+                chargePut(p.tableName(), p.item());
             } else if (rq instanceof UpdateItemRequest u) {
-                write(u.tableName(), 1);
+                charge(u.tableName(), 1);
             } else if (rq instanceof DeleteItemRequest d) {
-                write(d.tableName(), 1);
+                charge(d.tableName(), 1);
             } else if (rq instanceof GetItemRequest g && rs instanceof GetItemResponse r) {
                 read(g.tableName(), read(r.hasItem() ? size(r.item()) : 0, Boolean.TRUE.equals(g.consistentRead())));
             } else if (rq instanceof ScanRequest s && rs instanceof ScanResponse r) {
@@ -379,11 +444,6 @@ public final class RebuildBenchmark {
             readUnitsByTable.computeIfAbsent(table, k -> new DoubleAdder()).add(units);
         }
 
-        private static void write(String table, double units) {
-            writeUnits.add(units);
-            writeUnitsByTable.computeIfAbsent(table, k -> new DoubleAdder()).add(units);
-        }
-
         /**
          * What was metered since {@link #reset()}, with {@code transitions} and Lambda {@code invocations} counted by the
          * caller, tables named by their logical ids ({@code logical}: physical name to logical id; tables of the local runtime
@@ -400,8 +460,11 @@ public final class RebuildBenchmark {
 
         private static Map<String, Double> byLogicalName(Map<String, DoubleAdder> units, Map<String, String> logical) {
             Map<String, Double> out = new java.util.TreeMap<>();
-            units.forEach((table, u) -> {
-                if (logical.containsKey(table)) out.merge(logical.get(table), u.sum(), Double::sum);
+            units.forEach((key, u) -> {
+                // "<table>" or "<table> index <name>" (a global secondary index's writes)
+                int index = key.indexOf(" index ");
+                String table = index < 0 ? key : key.substring(0, index);
+                if (logical.containsKey(table)) out.merge(logical.get(table) + (index < 0 ? "" : key.substring(index)), u.sum(), Double::sum);
             });
             return out;
         }

@@ -33,6 +33,8 @@ final class PlanOptions {
     int consumers;
     @Option(names = "--max-concurrency", paramLabel = "N", defaultValue = "0", description = "plan: segments or children at once (default: 0, all)")
     int maxConcurrency;
+    @Option(names = "--index-table", paramLabel = "NAME", description = "plan with --aws: the event index table (else $PLAYBACK_EVENT_INDEX_TABLE)")
+    String indexTable;
     @Option(names = "--prices", paramLabel = "FILE", description = "plan: a price and quota list (default: the shipped prices/aws-us-east-1.json)")
     Path prices;
 
@@ -78,44 +80,51 @@ final class PlanOptions {
         return t;
     }
 
-    /**
-     * The table's aggregates: --aggregates, else (what-if) events / 100. The events index of this stack (byType,
-     * byRecordedDay, byOccurredDay) cannot count aggregates without a scan, so a table's count must be given.
-     */
-    long totalAggregates(ScopeCounts.TableFigures table, CommandSpec spec) {
+    /** The table's aggregates: --aggregates, else (what-if) events / 100, else the event index's count (never a scan). */
+    long totalAggregates(Connection connection, CommandSpec spec) {
         if (aggregates != null) {
             if (aggregates < 0) throw Usage.error(spec, "option --aggregates must be >= 0, not " + aggregates);
             return aggregates;
         }
         if (events != null) return Math.max(events == 0 ? 0 : 1, events / 100);
-        throw Usage.error(spec, "option --aggregates N is needed: the events index cannot count the aggregates of " + table.source()
-                + " without a scan");
+        return index(connection, spec).aggregateCount();
     }
 
     String aggregatesSource() {
-        return aggregates != null ? "--aggregates " + aggregates : "what-if: events / 100";
+        return aggregates != null ? "--aggregates " + aggregates : events != null ? "what-if: events / 100" : "the event index's aggregateCount";
+    }
+
+    /** The event index of the connection's stack: --index-table, else locally the stack's, else $PLAYBACK_EVENT_INDEX_TABLE. */
+    DynamoEventIndex index(Connection connection, CommandSpec spec) {
+        String name = indexTable;
+        if (name == null && connection.isLocal()) name = connection.localName("EventIndexTable");
+        if (name == null) name = System.getenv("PLAYBACK_EVENT_INDEX_TABLE");
+        if (name == null || name.isBlank()) {
+            throw Usage.error(spec, "with --aws the event index table is needed: --index-table NAME or $PLAYBACK_EVENT_INDEX_TABLE "
+                    + "(the stack's output EventIndexTableName), or --aggregates N");
+        }
+        return new DynamoEventIndex(connection.dynamo(), connection.eventsTableOrNull(), name);
     }
 
     Plan wholeTable(Scope.ReplayShape shape, int segments, Connection connection, CommandSpec spec) {
         ScopeCounts.TableFigures t = table(connection, spec);
-        Scope scope = ScopeCounts.whole(shape, t, totalAggregates(t, spec), aggregatesSource());
+        Scope scope = ScopeCounts.whole(shape, t, totalAggregates(connection, spec), aggregatesSource());
         return Plan.of(scope, settings(segments, connection, spec), priceList());
     }
 
     Plan partial(Connection connection, List<String> ids, List<String> types, String timeField, Instant since, Instant until,
                  CommandSpec spec) {
         ScopeCounts.TableFigures t = table(connection, spec);
-        long total = totalAggregates(t, spec);
+        long total = totalAggregates(connection, spec);
         Scope scope;
         if (events != null && ids.isEmpty()) {
             throw Usage.error(spec, "a what-if partial replay (--events) needs its aggregates named (--aggregate) or counted: use --aggregates N "
                     + "for the table and --aggregate for the scope, or plan against a table");
-        } else if (connection == null) {
+        } else if (connection == null || events != null || !ids.isEmpty()) {
             scope = ScopeCounts.partial(t, total, aggregatesSource(), ids.size(), "aggregates named");
         } else {
             TimeField field = "occurredAt".equals(timeField) ? TimeField.OCCURRED_AT : TimeField.RECORDED_AT;
-            scope = ScopeCounts.partial(t, total, aggregatesSource(), new DynamoEventIndex(connection.dynamo(), connection.eventsTableOrNull()),
-                    ids, types, field, since, until);
+            scope = ScopeCounts.partial(t, total, aggregatesSource(), index(connection, spec), ids, types, field, since, until);
         }
         return Plan.of(scope, settings(1, connection, spec), priceList());
     }

@@ -32,11 +32,14 @@ class RepositoryTemplateTest {
         assertEquals("arn:aws:dynamodb:us-east-1:000000000000:table/EventsTable", events.arn());
         assertEquals(List.of(new TableResource.KeyElement("aggregateId", "HASH"),
                 new TableResource.KeyElement("version", "RANGE")), events.keySchema());
-        assertEquals(Map.of("aggregateId", "S", "version", "N", "type", "S", "recordedDay", "S", "recordedKey", "S",
-                "occurredDay", "S", "occurredKey", "S"), events.attributeDefinitions());
-        assertEquals(List.of("byType", "byRecordedDay", "byOccurredDay"),
-                events.globalSecondaryIndexes().stream().map(TableResource.SecondaryIndex::indexName).toList());
+        assertEquals(Map.of("aggregateId", "S", "version", "N"), events.attributeDefinitions());
+        assertEquals(List.of(), events.globalSecondaryIndexes(), "no index keyed by type or day alone");
         assertEquals("PAY_PER_REQUEST", events.billingMode());
+
+        TableResource index = template.table("EventIndexTable");
+        assertEquals(List.of(new TableResource.KeyElement("p", "HASH"), new TableResource.KeyElement("k", "RANGE")), index.keySchema());
+        assertEquals(Map.of("p", "S", "k", "S"), index.attributeDefinitions());
+        assertEquals(List.of(), index.globalSecondaryIndexes());
 
         StreamResource stream = template.stream("EventStream");
         assertEquals(2, stream.shardCount());
@@ -57,6 +60,8 @@ class RepositoryTemplateTest {
         assertEquals(60, pump.timeoutSeconds());
         assertEquals(1024, pump.memorySize());
         assertEquals("EventsTable", pump.environment().get("EVENTS_TABLE"));
+        assertEquals("EventIndexTable", pump.environment().get("EVENT_INDEX_TABLE"));
+        assertEquals("32", pump.environment().get("EVENT_INDEX_BUCKETS"));
         assertEquals("EventStream", pump.environment().get("EVENT_STREAM"));
         assertEquals("payloadbucket", pump.environment().get("PAYLOAD_BUCKET"));
         assertEquals("v2", pump.environment().get("FEE_RULE"));

@@ -8,11 +8,15 @@ import dev.playback.model.replay.EventIndex;
 import dev.playback.model.replay.EventPage;
 import dev.playback.model.replay.EventPages;
 import dev.playback.model.replay.TimeField;
-import dev.playback.model.replay.TimeKeys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+import dev.playback.model.batch.PerAggregate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +26,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,19 +36,23 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.s;
 import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
 
 /**
- * Reading the events table for replays: parallel Scan segments (consistent reads; payloads kept aside
- * stay references) and the indexes {@code byType}, {@code byRecordedDay}, {@code byOccurredDay}.
+ * Reading the events for replays: parallel Scan segments of the events table (consistent reads; payloads kept aside
+ * stay references), and the aggregates by type, time window or in all from the event index table ({@link IndexKeys},
+ * written by the pump before the events): one Query per bucket of each type or day.
  */
 public final class DynamoEventIndex implements EventPages, EventIndex {
-    /** A time window spans at most this many day partitions (10 years). */
+    /** A time window spans at most this many days (10 years). */
     public static final int MAX_DAYS = 3660;
+    private static final ExecutorService READERS = PerAggregate.workers("index-table-reader", 8);
 
     private final DynamoDbClient dynamo;
     private final String eventsTable;
+    private final String indexTable;
 
-    public DynamoEventIndex(DynamoDbClient dynamo, String eventsTable) {
+    public DynamoEventIndex(DynamoDbClient dynamo, String eventsTable, String indexTable) {
         this.dynamo = dynamo;
         this.eventsTable = eventsTable;
+        this.indexTable = indexTable;
     }
 
     @Override
@@ -78,57 +85,133 @@ public final class DynamoEventIndex implements EventPages, EventIndex {
 
     @Override
     public Set<String> withTypes(Collection<String> types) {
+        int buckets = buckets();
+        List<QueryRequest> queries = new ArrayList<>();
+        for (String type : new TreeSet<>(types)) {
+            for (int b = 0; b < buckets; b++) queries.add(entries(IndexKeys.type(type, b)).projectionExpression("k").build());
+        }
         Set<String> out = new TreeSet<>();
-        for (String type : types) {
-            query(QueryRequest.builder().tableName(eventsTable).indexName("byType")
-                    .keyConditionExpression("#t = :t").expressionAttributeNames(Map.of("#t", "type"))
-                    .expressionAttributeValues(Map.of(":t", s(type))).projectionExpression("aggregateId").build(), out);
+        for (List<Map<String, AttributeValue>> items : queryAll(queries)) {
+            for (Map<String, AttributeValue> item : items) out.add(text(item, "k"));
         }
         return out;
     }
 
+    /**
+     * The day entries of every bucket of every day the window touches; an entry whose hours lie inside the window and
+     * has one of the types names an aggregate in scope; one whose hours straddle an end of the window is verified
+     * against the aggregate's events (a Query of its partition), so no aggregate outside the scope is returned.
+     */
     @Override
     public Set<String> inWindow(TimeField field, Instant since, Instant until, Collection<String> types) {
         if (!since.isBefore(until)) return Set.of();
-        boolean recorded = field == TimeField.RECORDED_AT;
-        String index = recorded ? "byRecordedDay" : "byOccurredDay";
-        String dayAttribute = recorded ? "recordedDay" : "occurredDay";
-        String keyAttribute = recorded ? "recordedKey" : "occurredKey";
         LocalDate first = LocalDate.ofInstant(since, ZoneOffset.UTC);
-        LocalDate last = LocalDate.ofInstant(until, ZoneOffset.UTC);
+        LocalDate last = LocalDate.ofInstant(until.minusNanos(1), ZoneOffset.UTC);
         if (ChronoUnit.DAYS.between(first, last) > MAX_DAYS) {
             throw new IllegalArgumentException("time window " + since + " .. " + until + " spans more than " + MAX_DAYS + " days");
         }
-        Set<String> out = new TreeSet<>();
+        int buckets = buckets();
+        List<QueryRequest> queries = new ArrayList<>();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
-            Map<String, String> names = new HashMap<>(Map.of("#d", dayAttribute, "#k", keyAttribute));
-            Map<String, AttributeValue> values = new HashMap<>(Map.of(":d", s(day.toString()),
-                    ":from", s(TimeKeys.time(since)), ":to", s(TimeKeys.time(until))));
-            QueryRequest.Builder q = QueryRequest.builder().tableName(eventsTable).indexName(index)
-                    .keyConditionExpression("#d = :d AND #k BETWEEN :from AND :to").projectionExpression("aggregateId");
-            if (!types.isEmpty()) {
-                List<String> placeholders = new ArrayList<>();
-                int i = 0;
-                for (String type : types) {
-                    placeholders.add(":t" + i);
-                    values.put(":t" + i, s(type));
-                    i++;
-                }
-                names.put("#t", "type");
-                q.filterExpression("#t IN (" + String.join(", ", placeholders) + ")");
+            for (int b = 0; b < buckets; b++) {
+                queries.add(entries(IndexKeys.day(field, day.toString(), b)).projectionExpression("k, types, firstHour, lastHour").build());
             }
-            query(q.expressionAttributeNames(names).expressionAttributeValues(values).build(), out);
+        }
+        Set<String> out = new TreeSet<>();
+        Set<String> uncertain = new TreeSet<>();
+        for (List<Map<String, AttributeValue>> items : queryAll(queries)) {
+            for (Map<String, AttributeValue> item : items) {
+                String aggregate = text(item, "k");
+                List<String> entryTypes = item.containsKey("types") ? item.get("types").ss() : List.of();
+                if (!types.isEmpty() && entryTypes.stream().noneMatch(types::contains)) continue;
+                // the events of the entry lie in [from, to)
+                Instant from = Instant.parse(text(item, "firstHour"));
+                Instant to = Instant.parse(text(item, "lastHour")).plus(1, ChronoUnit.HOURS);
+                if (!from.isBefore(until) || !to.isAfter(since)) continue;
+                if (!from.isBefore(since) && !to.isAfter(until)) out.add(aggregate);
+                else uncertain.add(aggregate);
+            }
+        }
+        uncertain.removeAll(out);
+        for (String aggregate : uncertain) {
+            if (hasEventIn(aggregate, field, since, until, types)) out.add(aggregate);
         }
         return out;
     }
 
-    /** Runs the query through all its pages, collecting aggregate ids. {@code :to} is the exclusive end: keys are {@code <time>#...}. */
-    private void query(QueryRequest request, Set<String> out) {
+    /** Whether the aggregate has an event whose {@code field} lies in [since, until), of one of {@code types} unless empty. */
+    private boolean hasEventIn(String aggregate, TimeField field, Instant since, Instant until, Collection<String> types) {
+        String attribute = field == TimeField.RECORDED_AT ? "recordedAt" : "occurredAt";
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse r = dynamo.query(q -> q.tableName(eventsTable).keyConditionExpression("aggregateId = :a")
+                    .expressionAttributeValues(Map.of(":a", s(aggregate))).expressionAttributeNames(Map.of("#t", "type", "#at", attribute))
+                    .projectionExpression("#t, #at").consistentRead(true).exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> item : r.items()) {
+                String at = text(item, attribute);
+                if (at == null || (!types.isEmpty() && !types.contains(text(item, "type")))) continue;
+                Instant t = Instant.parse(at);
+                if (!t.isBefore(since) && t.isBefore(until)) return true;
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return false;
+    }
+
+    /** Counts the {@code a#<bucket>} entries of every bucket (Select COUNT): the index table only, never the events table. */
+    @Override
+    public long aggregateCount() {
+        int buckets = buckets();
+        long count = 0;
+        for (int b = 0; b < buckets; b++) {
+            QueryRequest request = entries(IndexKeys.aggregate(b)).select(Select.COUNT).build();
+            Map<String, AttributeValue> start = null;
+            do {
+                QueryResponse r = dynamo.query(request.toBuilder().exclusiveStartKey(start).build());
+                count += r.count();
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return count;
+    }
+
+    /**
+     * The number of buckets the index table records; 0 while it records none (nothing was indexed yet, so every
+     * query finds nothing).
+     */
+    private int buckets() {
+        var r = dynamo.getItem(g -> g.tableName(indexTable).consistentRead(true)
+                .key(Map.of("p", s(IndexKeys.META), "k", s(IndexKeys.BUCKETS))));
+        return r.hasItem() && r.item().containsKey("n") ? Integer.parseInt(r.item().get("n").n()) : 0;
+    }
+
+    private QueryRequest.Builder entries(String partition) {
+        return QueryRequest.builder().tableName(indexTable).keyConditionExpression("p = :p")
+                .expressionAttributeValues(Map.of(":p", s(partition)));
+    }
+
+    /** Runs the queries, a few at a time, each through all its pages; their items in the order of the queries. */
+    private List<List<Map<String, AttributeValue>>> queryAll(List<QueryRequest> queries) {
+        List<CompletableFuture<List<Map<String, AttributeValue>>>> pages = new ArrayList<>();
+        for (QueryRequest q : queries) pages.add(CompletableFuture.supplyAsync(() -> query(q), READERS));
+        try {
+            CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+        return pages.stream().map(CompletableFuture::join).toList();
+    }
+
+    private List<Map<String, AttributeValue>> query(QueryRequest request) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             QueryResponse r = dynamo.query(request.toBuilder().exclusiveStartKey(start).build());
-            for (Map<String, AttributeValue> item : r.items()) out.add(text(item, "aggregateId"));
+            out.addAll(r.items());
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
+        return out;
     }
 }

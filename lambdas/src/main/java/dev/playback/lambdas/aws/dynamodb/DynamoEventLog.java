@@ -45,16 +45,25 @@ public final class DynamoEventLog implements EventLog, EventStore {
     private final String eventsTable;
     private final String eventIdsTable;
     private final PayloadStore payloads;
+    /** Writes the index entries of events before them; null in a log that only reads. */
+    private final DynamoIndexWriter index;
     /**
      * Latest versions this container saw, per events table and aggregate: hints, checked before use
      * ({@link #latestVersions}), shared by the handler instances of a JVM (the local runtime hosts several).
      */
     private static final Map<String, Map<String, Long>> LATEST_SEEN = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A log that reads (events, statuses, versions) and records statuses, but refuses to {@link #write} events. */
     public DynamoEventLog(DynamoDbClient dynamo, String eventsTable, String eventIdsTable, PayloadStore payloads) {
+        this(dynamo, eventsTable, eventIdsTable, null, payloads);
+    }
+
+    /** The pump's log: {@code index} writes the index entries of events before the events. */
+    public DynamoEventLog(DynamoDbClient dynamo, String eventsTable, String eventIdsTable, DynamoIndexWriter index, PayloadStore payloads) {
         this.dynamo = dynamo;
         this.eventsTable = eventsTable;
         this.eventIdsTable = eventIdsTable;
+        this.index = index;
         this.payloads = payloads;
     }
 
@@ -250,6 +259,7 @@ public final class DynamoEventLog implements EventLog, EventStore {
     public Optional<String> unstorable(EventEnvelope event) {
         try {
             EventItems.toItem(event.withVersion(1));
+            IndexKeys.entries(List.of(event), 1);
             return Optional.empty();
         } catch (RuntimeException e) {
             return Optional.of("event " + event.eventId() + " cannot be stored: " + e.getMessage());
@@ -264,11 +274,17 @@ public final class DynamoEventLog implements EventLog, EventStore {
     }
 
     /**
-     * One conditional PutItem per event ({@code attribute_not_exists(version)}); aggregates in parallel, the events of
-     * one aggregate one after the other in version order, so no write lands above a hole.
+     * The index entries of the events first ({@link DynamoIndexWriter}: a crash after them leaves an entry too many,
+     * never one missing); then one conditional PutItem per event ({@code attribute_not_exists(version)}), aggregates in
+     * parallel, the events of one aggregate one after the other in version order, so no write lands above a hole.
      */
     @Override
     public List<EventEnvelope> write(List<EventEnvelope> events) {
+        if (index == null) {
+            throw new IllegalStateException("this log of " + eventsTable + " was built without its index table and only reads; "
+                    + "it cannot write events");
+        }
+        index.record(events);
         Map<String, List<EventEnvelope>> byAggregate = PerAggregate.group(events, EventEnvelope::aggregateId);
         List<java.util.concurrent.CompletableFuture<List<EventEnvelope>>> writes = new ArrayList<>();
         for (List<EventEnvelope> stream : byAggregate.values()) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.EventMetadata;
-import dev.playback.model.replay.TimeKeys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.IOException;
@@ -14,9 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The item layout of the events table: key (aggregateId, version), the payload as JSON text, and the
- * keys of the indexes a partial replay queries: {@code recordedDay}/{@code recordedKey} and
- * {@code occurredDay}/{@code occurredKey} ({@link TimeKeys}); {@code type} keys {@code byType}.
+ * The item layout of the events table: key (aggregateId, version) and the payload as JSON text. Events written
+ * before the index table still carry the keys of the table's former indexes ({@code recordedDay}, {@code recordedKey},
+ * {@code occurredDay}, {@code occurredKey}); reading ignores them.
  */
 final class EventItems {
     private EventItems() {
@@ -30,13 +29,7 @@ final class EventItems {
         item.put("type", s(e.type()));
         item.put("schemaVersion", n(e.schemaVersion()));
         item.put("occurredAt", s(e.occurredAt().toString()));
-        if (e.recordedAt() != null) {
-            item.put("recordedAt", s(e.recordedAt().toString()));
-            item.put("recordedDay", s(TimeKeys.day(e.recordedAt())));
-            item.put("recordedKey", s(TimeKeys.key(e.recordedAt(), e.aggregateId(), e.version())));
-        }
-        item.put("occurredDay", s(TimeKeys.day(e.occurredAt())));
-        item.put("occurredKey", s(TimeKeys.key(e.occurredAt(), e.aggregateId(), e.version())));
+        if (e.recordedAt() != null) item.put("recordedAt", s(e.recordedAt().toString()));
         if (e.payload() != null) item.put("payload", s(e.payload().toString()));
         if (e.payloadRef() != null) item.put("payloadRef", s(e.payloadRef()));
         EventMetadata m = e.metadata();
