@@ -2,6 +2,7 @@ package dev.playback.tools;
 
 import dev.playback.tools.bench.BenchCommand;
 import dev.playback.tools.cli.CompletionCommand;
+import dev.playback.tools.cli.PlanCommand;
 import dev.playback.tools.cli.RedriveCommand;
 import dev.playback.tools.cli.ReindexCommand;
 import dev.playback.tools.cli.ReplayCommands;
@@ -54,6 +55,7 @@ public final class Main {
         root.addSubcommand(new DemoCommand(streams));
         root.addSubcommand(new LocalCommand(streams));
         ReplayCommands.addTo(root, streams);
+        root.addSubcommand(PlanCommand.commandLine(streams));
         root.addSubcommand(new ReverseCommand.Cli(streams));
         root.addSubcommand(new RedriveCommand(streams));
         root.addSubcommand(new ReindexCommand(streams));

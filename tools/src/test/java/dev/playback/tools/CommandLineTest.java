@@ -37,6 +37,10 @@ class CommandLineTest {
         m.put("verify", "--report-only");
         m.put("status", "--limit=N");
         m.put("rollback", "--processor=P");
+        m.put("plan", "rebuild|verify|replay");
+        m.put("plan rebuild", "--shards=N");
+        m.put("plan verify", "--prices=FILE");
+        m.put("plan replay", "--aggregates=N");
         m.put("reverse", "--reason=R");
         m.put("redrive", "--failure-bucket=NAME");
         m.put("reindex", "--segments=N");
@@ -247,7 +251,7 @@ class CommandLineTest {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback reverse redrive reindex bench sfn metrics console completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback plan reverse redrive reindex bench sfn metrics console completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
             assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_') + "()"), "no completion of " + c);

@@ -58,6 +58,7 @@ public final class IngestBenchmark {
             out.printf(Locale.ROOT, "sending %d events from %d clients in batches of %d over %d accounts ...%n", events, clients, batch, accounts);
             AtomicInteger next = new AtomicInteger();
             int total = events, size = batch, n = accounts;
+            Map<String, Long> invocationsBefore = RebuildBenchmark.invocations(stack);
             RebuildBenchmark.Meter.reset();
             RebuildBenchmark.Meter.learnIndexes(stack.dynamoDb(), tables(stack).keySet());
             RebuildBenchmark.Meter.enabled = true;
@@ -109,10 +110,7 @@ public final class IngestBenchmark {
             new java.util.TreeMap<>(RebuildBenchmark.Meter.byOperation).forEach((op, count) ->
                     ops.append(String.format(Locale.ROOT, " %s %.3f", op, count.sum() / (double) total)));
             out.println("AWS requests per event:" + ops);
-            Map<String, String> logical = new java.util.HashMap<>();
-            for (String id : List.of("EventsTable", "EventIdsTable", "EventIndexTable", "DataTable", "EventStream", "PlaybackStream")) {
-                logical.put(stack.physicalName(id), id);
-            }
+            Map<String, String> logical = RebuildBenchmark.logicalNames(stack);
             StringBuilder targets = new StringBuilder();
             new java.util.TreeMap<>(RebuildBenchmark.Meter.byTarget).forEach((key, count) -> {
                 String[] parts = key.split(" ", 2);
@@ -126,6 +124,10 @@ public final class IngestBenchmark {
             });
             out.println("AWS requests per event by table/stream:" + targets);
             out.println(writeUnits(tables(stack), total));
+            long lambdaCalls = 0;
+            for (var f : RebuildBenchmark.invocations(stack).entrySet()) lambdaCalls += f.getValue() - invocationsBefore.getOrDefault(f.getKey(), 0L);
+            RebuildBenchmark.printPerMillion(out, RebuildBenchmark.Meter.counted(logical, 0, lambdaCalls,
+                    RebuildBenchmark.shards(stack, "EventStream") * ((tDone - t0) / 1e9) / 3600), events);
             for (var e : doneAt.entrySet()) {
                 KinesisEventSourceMapping m = e.getKey();
                 MappingStats.Stats before = statsBefore.get(m), after = m.stats();

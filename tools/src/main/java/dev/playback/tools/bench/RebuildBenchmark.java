@@ -71,7 +71,7 @@ public final class RebuildBenchmark {
     /** What one rebuild did, as measured. */
     public record Result(long events, double seconds, double eventsPerSecond, double slowestCeiling, long transitions,
                          long invocations, double kinesisUnits, double readUnits, double writeUnits, long executions,
-                         String status) {
+                         String status, dev.playback.tools.plan.WorkCounts counted, long peakHeapBytes) {
         public double perMillion(double count) {
             return count * 1_000_000.0 / events;
         }
@@ -114,6 +114,45 @@ public final class RebuildBenchmark {
         out.printf(Locale.ROOT, "  Kinesis PUT payload units %,12.0f   (25 KB each)%n", r.perMillion(r.kinesisUnits()));
         out.printf(Locale.ROOT, "  DynamoDB read units       %,12.0f%n", r.perMillion(r.readUnits()));
         out.printf(Locale.ROOT, "  DynamoDB write units      %,12.0f%n", r.perMillion(r.writeUnits()));
+        printPerMillion(out, r.counted(), r.events());
+        out.printf(Locale.ROOT, "JVM peak heap: %,d MB (the whole local stack runs in this JVM)%n", r.peakHeapBytes() / (1024 * 1024));
+    }
+
+    /** The planner's breakdown of {@code counted} per million of {@code events}, priced at the shipped price list. */
+    public static void printPerMillion(PrintStream out, dev.playback.tools.plan.WorkCounts counted, long events) {
+        if (events == 0) return;
+        out.println("cost per million events on AWS (this run's counts; shard hours at this run's duration):");
+        dev.playback.tools.plan.CostBreakdown.of(counted.times(1_000_000.0 / events), dev.playback.tools.plan.PriceList.standard())
+                .print(out, "  ");
+    }
+
+    /** The template's tables and streams by physical name: their logical ids. */
+    static Map<String, String> logicalNames(LocalStack stack) {
+        Map<String, String> logical = new HashMap<>();
+        for (String id : stack.template().tables().keySet()) logical.put(stack.physicalName(id), id);
+        for (String id : stack.template().streams().keySet()) logical.put(stack.physicalName(id), id);
+        return logical;
+    }
+
+    /** The shards of a stream of the stack (logical id). */
+    static int shards(LocalStack stack, String logicalId) {
+        return stack.kinesis().describeStreamSummary(d -> d.streamName(stack.physicalName(logicalId))).streamDescriptionSummary().openShardCount();
+    }
+
+    /** Resets the heap pools' peak usage; {@link #peakHeap()} then tells the highest use since. */
+    static void resetPeakHeap() {
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) pool.resetPeakUsage();
+        }
+    }
+
+    /** The sum of the heap pools' peak usage (bytes) since {@link #resetPeakHeap()}. */
+    static long peakHeap() {
+        long peak = 0;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
+        }
+        return peak;
     }
 
     /** Writes {@code events} ledger events over {@code accounts} accounts into the events table, in the pump's layout. */
@@ -173,6 +212,7 @@ public final class RebuildBenchmark {
     public static Result rebuild(LocalStack stack, String replayId, int segments, int batchSize, long events, double slowestCeiling,
                                  Duration timeout) throws Exception {
         Map<String, Long> before = invocations(stack);
+        resetPeakHeap();
         Meter.reset();
         Meter.enabled = true;
         String machine = stack.workflows().stateMachineArn("RebuildStateMachine");
@@ -205,8 +245,9 @@ public final class RebuildBenchmark {
         Map<String, Long> after = invocations(stack);
         long invocations = 0;
         for (var e : after.entrySet()) invocations += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        var counted = Meter.counted(logicalNames(stack), transitions, invocations, shards(stack, "PlaybackStream") * seconds / 3600);
         return new Result(events, seconds, events / seconds, slowestCeiling, transitions, invocations, Meter.kinesisUnits.sum(),
-                Meter.readUnits.sum(), Meter.writeUnits.sum(), executions, d.status().name());
+                Meter.readUnits.sum(), Meter.writeUnits.sum(), executions, d.status().name(), counted, peakHeap());
     }
 
     /** Waits until the replay's last execution (following continue-as-new) has ended; returns it. */
@@ -241,7 +282,7 @@ public final class RebuildBenchmark {
         }
     }
 
-    private static Map<String, Long> invocations(LocalStack stack) {
+    static Map<String, Long> invocations(LocalStack stack) {
         Map<String, Long> m = new HashMap<>();
         for (Map.Entry<String, LocalFunction> f : stack.functions().all().entrySet()) m.put(f.getKey(), f.getValue().invocations());
         return m;
@@ -267,6 +308,11 @@ public final class RebuildBenchmark {
         static final DoubleAdder writeUnits = new DoubleAdder();
         static final DoubleAdder kinesisUnits = new DoubleAdder();
         static final AtomicLong calls = new AtomicLong();
+        /** Read units by table (physical name), Kinesis records, S3 requests: with {@link #writeUnitsByTable}, the breakdown's counts. */
+        static final java.util.concurrent.ConcurrentHashMap<String, DoubleAdder> readUnitsByTable = new java.util.concurrent.ConcurrentHashMap<>();
+        static final java.util.concurrent.atomic.LongAdder kinesisRecords = new java.util.concurrent.atomic.LongAdder();
+        static final java.util.concurrent.atomic.LongAdder s3Puts = new java.util.concurrent.atomic.LongAdder();
+        static final java.util.concurrent.atomic.LongAdder s3Gets = new java.util.concurrent.atomic.LongAdder();
         static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> byOperation =
                 new java.util.concurrent.ConcurrentHashMap<>();
         /** Calls by operation and table or stream ({@code "PutItem <table>"}). */
@@ -336,6 +382,10 @@ public final class RebuildBenchmark {
             writeUnits.reset();
             kinesisUnits.reset();
             calls.set(0);
+            readUnitsByTable.clear();
+            kinesisRecords.reset();
+            s3Puts.reset();
+            s3Gets.reset();
         }
 
         @Override
@@ -349,8 +399,10 @@ public final class RebuildBenchmark {
             SdkResponse rs = context.response();
             if (rq instanceof PutRecordsRequest p) {
                 for (PutRecordsRequestEntry e : p.records()) kinesisUnits.add(units(e.data(), e.partitionKey()));
+                kinesisRecords.add(p.records().size());
             } else if (rq instanceof PutRecordRequest p) {
                 kinesisUnits.add(units(p.data(), p.partitionKey()));
+                kinesisRecords.increment();
             } else if (rq instanceof BatchWriteItemRequest b) {
                 var unprocessed = rs instanceof software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse r && r.hasUnprocessedItems()
                         ? r.unprocessedItems() : Map.<String, List<WriteRequest>>of();
@@ -369,22 +421,63 @@ public final class RebuildBenchmark {
             } else if (rq instanceof DeleteItemRequest d) {
                 charge(d.tableName(), 1);
             } else if (rq instanceof GetItemRequest g && rs instanceof GetItemResponse r) {
-                readUnits.add(read(r.hasItem() ? size(r.item()) : 0, Boolean.TRUE.equals(g.consistentRead())));
+                read(g.tableName(), read(r.hasItem() ? size(r.item()) : 0, Boolean.TRUE.equals(g.consistentRead())));
             } else if (rq instanceof ScanRequest s && rs instanceof ScanResponse r) {
                 long bytes = 0;
                 for (var item : r.items()) bytes += size(item);
-                readUnits.add(read(bytes, Boolean.TRUE.equals(s.consistentRead())));
+                read(s.tableName(), read(bytes, Boolean.TRUE.equals(s.consistentRead())));
             } else if (rq instanceof QueryRequest q && rs instanceof QueryResponse r) {
                 long bytes = 0;
                 for (var item : r.items()) bytes += size(item);
-                readUnits.add(read(bytes, Boolean.TRUE.equals(q.consistentRead())));
+                read(q.tableName(), read(bytes, Boolean.TRUE.equals(q.consistentRead())));
             } else if (rs instanceof BatchGetItemResponse r && rq instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b) {
                 for (var items : r.responses().entrySet()) {
                     var asked = b.requestItems().get(items.getKey());
                     boolean consistent = asked != null && Boolean.TRUE.equals(asked.consistentRead());
-                    for (var item : items.getValue()) readUnits.add(read(size(item), consistent));
+                    for (var item : items.getValue()) read(items.getKey(), read(size(item), consistent));
                 }
+            } else if (rq.getClass().getName().startsWith("software.amazon.awssdk.services.s3.")) {
+                if (operation.startsWith("Get") || operation.startsWith("Head")) s3Gets.increment();
+                else if (operation.startsWith("Put") || operation.startsWith("Copy") || operation.startsWith("List")
+                        || operation.contains("Multipart") || operation.equals("UploadPart")) s3Puts.increment();
             }
+        }
+
+        /** Calls by operation and table or stream since {@link #reset()}. */
+        public static Map<String, Long> callsByTarget() {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            byTarget.forEach((k, v) -> out.put(k, v.sum()));
+            return out;
+        }
+
+        private static void read(String table, double units) {
+            readUnits.add(units);
+            readUnitsByTable.computeIfAbsent(table, k -> new DoubleAdder()).add(units);
+        }
+
+        /**
+         * What was metered since {@link #reset()}, with {@code transitions} and Lambda {@code invocations} counted by the
+         * caller, tables named by their logical ids ({@code logical}: physical name to logical id; tables of the local runtime
+         * itself, such as the event source mappings' checkpoints, are left out: on AWS the service keeps those),
+         * {@code shardHours} of the playback or event stream for the run's duration. Lambda GB-seconds are not measured
+         * locally (NaN).
+         */
+        public static dev.playback.tools.plan.WorkCounts counted(Map<String, String> logical, double transitions, double invocations,
+                                                                  double shardHours) {
+            return new dev.playback.tools.plan.WorkCounts(transitions, 0, 0, invocations, Double.NaN, "x86_64", kinesisRecords.sum(),
+                    kinesisUnits.sum(), shardHours, byLogicalName(readUnitsByTable, logical), byLogicalName(writeUnitsByTable, logical),
+                    s3Puts.sum(), s3Gets.sum());
+        }
+
+        private static Map<String, Double> byLogicalName(Map<String, DoubleAdder> units, Map<String, String> logical) {
+            Map<String, Double> out = new java.util.TreeMap<>();
+            units.forEach((key, u) -> {
+                // "<table>" or "<table> index <name>" (a global secondary index's writes)
+                int index = key.indexOf(" index ");
+                String table = index < 0 ? key : key.substring(0, index);
+                if (logical.containsKey(table)) out.merge(logical.get(table) + (index < 0 ? "" : key.substring(index)), u.sum(), Double::sum);
+            });
+            return out;
         }
 
         /** The table(s) or stream a request is about. */
@@ -409,7 +502,8 @@ public final class RebuildBenchmark {
             return consistent ? u : u / 2;
         }
 
-        static long size(Map<String, AttributeValue> item) {
+        /** An item's size as DynamoDB bills it (attribute names and values). */
+        public static long size(Map<String, AttributeValue> item) {
             long n = 0;
             for (var e : item.entrySet()) n += e.getKey().length() + size(e.getValue());
             return n;

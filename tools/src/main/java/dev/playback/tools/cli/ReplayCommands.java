@@ -178,8 +178,18 @@ public final class ReplayCommands {
         boolean watch;
         @Mixin
         Gateway gateway = new Gateway();
+        @Mixin
+        PlanOptions.First planFirst = new PlanOptions.First();
 
         abstract String machine();
+
+        /** The replay machine's shape, for its plan. */
+        abstract dev.playback.tools.plan.Scope.ReplayShape shape();
+
+        /** The Scan segments the replay will use. */
+        int segments() {
+            return 4;
+        }
 
         abstract ObjectNode input();
 
@@ -188,6 +198,9 @@ public final class ReplayCommands {
             ObjectNode input = input();
             String id = input.get("replayId").asText();
             try (Connection c = connect()) {
+                if (planFirst.plan && !planFirst.confirm(() -> planFirst.options.wholeTable(shape(), segments(), c, spec), err(), spec)) {
+                    return Usage.FAILED;
+                }
                 if (watch) c.dataTable();   // --watch reads the data table: on AWS it must be named before anything starts
                 String arn = c.stateMachineArn(machine());
                 StartExecutionResponse started = start(c, arn, id, input.toString());
@@ -233,7 +246,7 @@ public final class ReplayCommands {
             description = {"Full rebuild into a new generation (RebuildStateMachine, execution named after the replay id); prints "
                     + "the replay id. The rebuilt generation becomes active in one conditional write.",
                     "The same --replay-id again resumes an interrupted rebuild from its checkpoints."})
-    static final class Rebuild extends StartedReplay {
+    static class Rebuild extends StartedReplay {
         @Option(names = "--processor", paramLabel = "P", description = "rebuild only this processor (repeatable; default: all)")
         List<String> processors = new ArrayList<>();
         @Option(names = "--segments", paramLabel = "N", description = "parallel Scan segments, 1 to 10000, each a child execution of a "
@@ -245,6 +258,16 @@ public final class ReplayCommands {
         @Override
         String machine() {
             return "RebuildStateMachine";
+        }
+
+        @Override
+        dev.playback.tools.plan.Scope.ReplayShape shape() {
+            return dev.playback.tools.plan.Scope.ReplayShape.REBUILD;
+        }
+
+        @Override
+        int segments() {
+            return segments == null ? 4 : segments;
         }
 
         /** The state machine input {@code {replayId, processors?, segments?, batchSize?, gatewayMode?, missingRecords?, requestedBy}}. */
@@ -264,13 +287,18 @@ public final class ReplayCommands {
     @Command(name = "verify", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
             description = {"Rebuilds into a shadow generation and compares it with the live one (VerifyStateMachine); the report "
                     + "goes to the stack's ReportBucket under reports/verify/<replayId>.json; drift fails the execution unless --report-only."})
-    static final class Verify extends StartedReplay {
+    static class Verify extends StartedReplay {
         @Option(names = "--report-only", description = "report drift without failing")
         boolean reportOnly;
 
         @Override
         String machine() {
             return "VerifyStateMachine";
+        }
+
+        @Override
+        dev.playback.tools.plan.Scope.ReplayShape shape() {
+            return dev.playback.tools.plan.Scope.ReplayShape.VERIFY;
         }
 
         @Override
@@ -322,7 +350,7 @@ public final class ReplayCommands {
             description = {"Partial replay: sends the EventBridge event ReplayRequested with this scope to the stack's "
                     + "ReplayRequestBus, whose rule starts PartialReplayStateMachine; prints the replay id.",
                     "A gateway mode other than suppress is refused unless the stack was deployed with AllowEffectfulEventReplays=true."})
-    static final class Replay extends ReplayCommand {
+    static class Replay extends ReplayCommand {
         @Option(names = "--aggregate", paramLabel = "ID", description = "an aggregate in scope (repeatable)")
         List<String> aggregates = new ArrayList<>();
         @Option(names = "--type", paramLabel = "T", description = "an event type in scope (repeatable)")
@@ -341,6 +369,15 @@ public final class ReplayCommands {
         String bus;
         @Mixin
         Gateway gateway = new Gateway();
+        @Mixin
+        PlanOptions.First planFirst = new PlanOptions.First();
+
+        /** The plan of the scope {@code detail} (from {@link #scope()}); {@code c} null: a what-if. */
+        dev.playback.tools.plan.Plan planOf(ObjectNode detail, Connection c) {
+            return planFirst.options.partial(c, aggregates, types, timeField == null ? null : timeField.name(),
+                    detail.has("since") ? Instant.parse(detail.get("since").asText()) : null,
+                    detail.has("until") ? Instant.parse(detail.get("until").asText()) : null, spec);
+        }
 
         /** The {@code ReplayRequested} detail: {@code {replayId, aggregates?, types?, since?, until?, timeField?, processors?}}. */
         ObjectNode scope() {
@@ -406,6 +443,7 @@ public final class ReplayCommands {
         public Integer call() throws Exception {
             ObjectNode detail = scope();
             try (Connection c = connect()) {
+                if (planFirst.plan && !planFirst.confirm(() -> planOf(detail, c), err(), spec)) return Usage.FAILED;
                 String name = replayBus(c, System.getenv(REPLAY_BUS_ENV));
                 PutEventsResponse r = c.events().putEvents(b -> b.entries(e -> e.eventBusName(name).source("playback").detailType("ReplayRequested")
                         .detail(detail.toString())));
