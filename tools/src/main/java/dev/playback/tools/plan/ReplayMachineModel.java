@@ -147,7 +147,7 @@ public final class ReplayMachineModel {
         double segmentSeconds = work * publishers / segs;
         double callsPerSegment = Math.max(1, Math.min(pagesPerSegment, Math.ceil(segmentSeconds / s.publishBudgetSeconds())));
         double publishCalls = segs * callsPerSegment;
-        double maxRounds = dev.playback.model.replay.Rebuild.maxRounds(segs);
+        double maxRounds = dev.playback.model.replay.Rebuild.maxRounds();
         double publishExecutions = Math.ceil(callsPerSegment / maxRounds);
         double drainWaits = Math.ceil(DRAIN_SECONDS);
         double drainExecutions = Math.floor(drainWaits / MAX_DRAIN_WAITS);
