@@ -65,6 +65,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     private final String accountId;
     private final SfnClock clock;
     private final int historyLimit;
+    private final long resultFileBytes;
     private final TaskDispatcher tasks;
     private final ExecutorService threads;
     private final Map<String, StateMachine> stateMachines = new ConcurrentHashMap<>();
@@ -85,6 +86,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         this.accountId = b.accountId;
         this.clock = b.clock;
         this.historyLimit = b.historyLimit;
+        this.resultFileBytes = b.resultFileBytes;
         this.statusChanges = b.statusChanges;
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
@@ -114,6 +116,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         private String accountId = "123456789012";
         private SfnClock clock = SfnClock.system();
         private int historyLimit = History.STANDARD_LIMIT;
+        private long resultFileBytes = RunContext.RESULT_FILE_BYTES;
         private LambdaFunctions lambdaFunctions = LambdaFunctions.none();
         private TaskClients taskClients = TaskClients.none();
         private Function<LocalStepFunctions, TaskDispatcher> tasks;
@@ -168,6 +171,18 @@ public final class LocalStepFunctions implements AutoCloseable {
         /** Replaces the task dispatcher entirely (tests, or a runtime with its own wiring). */
         public Builder tasks(Function<LocalStepFunctions, TaskDispatcher> factory) {
             this.tasks = factory;
+            return this;
+        }
+
+        /**
+         * The size at which a DISTRIBUTED Map's ResultWriter starts a new result file (AWS: 5 GB, the default); a
+         * smaller size lets tests see the split.
+         */
+        public Builder resultFileBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("resultFileBytes must be positive, was " + bytes);
+            }
+            this.resultFileBytes = bytes;
             return this;
         }
 
@@ -452,6 +467,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         RunContext run = new RunContext(e.arn(), name, sm.arn(), sm.name(), sm.roleArn(), parsed, clock, history, tasks,
                 threads, sm.type() == WorkflowType.EXPRESS);
         run.children = this::runMapChild;
+        run.resultFileBytes = resultFileBytes;
         run.mapRuns = r -> mapRuns.put(r.arn(), r);
         if (sm.type() == WorkflowType.STANDARD) {
             run.progress = new Progress();
@@ -539,6 +555,12 @@ public final class LocalStepFunctions implements AutoCloseable {
             throw new SfnServiceException("ResourceNotFound", "Resource not found: '" + mapRunArn + "'");
         }
         return r;
+    }
+
+    /** The ARN of the map run an execution is a child of (DescribeExecution's mapRunArn), or null. */
+    public String mapRunArnOf(String executionArn) {
+        RunContext run = execution(executionArn).run();
+        return run == null || run.mapRun == null ? null : run.mapRun.arn();
     }
 
     /** ListMapRuns: the map runs an execution started, the latest first. */

@@ -1,7 +1,5 @@
 package dev.onebox.sfn;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.onebox.sfn.asl.Json;
 import dev.onebox.sfn.tasks.InProcessLambdaFunctions;
 import dev.onebox.sfn.tasks.TaskClients;
@@ -20,9 +18,6 @@ import software.amazon.awssdk.services.sfn.model.ValidationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,22 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The map run API (ListMapRuns, DescribeMapRun, UpdateMapRun) and ResultWriter through the AWS SDK's SfnClient. */
 class MapRunApiTest {
-    static final BlockingQueue<String> TOKENS = new LinkedBlockingQueue<>();
+    static final HeldTokens HOLD = new HeldTokens();
     static final InMemoryS3 S3 = new InMemoryS3();
     static LocalSfnApi api;
 
-    /** Hands its task token to the test; the child waits until the test answers it. */
-    public static final class Hold implements RequestHandler<Map<String, Object>, Object> {
-        @Override
-        public Object handleRequest(Map<String, Object> input, Context context) {
-            TOKENS.add((String) input.get("token"));
-            return Map.of();
-        }
-    }
-
     @BeforeAll
     static void start() throws Exception {
-        api = LocalSfnApi.start(new InProcessLambdaFunctions().register("Hold", new Hold()), new TaskClients(null, null, S3, null));
+        api = LocalSfnApi.start(new InProcessLambdaFunctions().register("Hold", HOLD), new TaskClients(null, null, S3, null));
         StringBuilder lines = new StringBuilder();
         for (int i = 1; i <= 6; i++) {
             lines.append("{\"order\": \"o-").append(i).append("\"}\n");
@@ -73,16 +59,10 @@ class MapRunApiTest {
                    "End": true}}}""");
     }
 
-    private static String token() throws InterruptedException {
-        String token = TOKENS.poll(1, TimeUnit.MINUTES);
-        assertNotNull(token, "a child waits for its token");
-        return token;
-    }
-
     @Test
     void updateMapRunRaisesTheConcurrencyAndTheToleranceOfARunningMapRun() throws Exception {
         String exec = api.client().startExecution(b -> b.stateMachineArn(machine("held-orders")).input("{}")).executionArn();
-        String first = token();
+        String first = HOLD.next();
 
         List<MapRunListItem> runs = api.client().listMapRuns(b -> b.executionArn(exec)).mapRuns();
         assertEquals(1, runs.size());
@@ -95,8 +75,8 @@ class MapRunApiTest {
                 one.executionCounts().total()));
 
         api.client().updateMapRun(b -> b.mapRunArn(mapRunArn).maxConcurrency(3).toleratedFailureCount(1L));
-        String second = token();
-        String third = token();
+        String second = HOLD.next();
+        String third = HOLD.next();
         DescribeMapRunResponse three = api.client().describeMapRun(b -> b.mapRunArn(mapRunArn));
         assertEquals(3, three.maxConcurrency());
         assertEquals(1L, three.toleratedFailureCount());
@@ -106,7 +86,7 @@ class MapRunApiTest {
         api.client().sendTaskSuccess(b -> b.taskToken(first).output("{\"shipped\": true}"));
         api.client().sendTaskSuccess(b -> b.taskToken(third).output("{\"shipped\": true}"));
         for (int i = 0; i < 3; i++) {
-            String next = token();
+            String next = HOLD.next();
             api.client().sendTaskSuccess(b -> b.taskToken(next).output("{\"shipped\": true}"));
         }
         DescribeExecutionResponse done = api.awaitEnd(exec);
@@ -142,7 +122,7 @@ class MapRunApiTest {
     void stoppingTheParentAbortsItsMapRunAndItsChildren() throws Exception {
         String machine = machine("stopped-orders");
         String exec = api.client().startExecution(b -> b.stateMachineArn(machine).input("{}")).executionArn();
-        token();
+        HOLD.next();
         String mapRunArn = api.client().listMapRuns(b -> b.executionArn(exec)).mapRuns().get(0).mapRunArn();
 
         api.client().stopExecution(b -> b.executionArn(exec).error("Operator.Stop"));
@@ -153,13 +133,15 @@ class MapRunApiTest {
         List<String> children = api.client().listExecutions(b -> b.stateMachineArn(machine + "/Holders")).executions()
                 .stream().map(e -> e.executionArn()).toList();
         assertEquals(1, children.size());
-        assertEquals(ExecutionStatus.ABORTED, api.awaitEnd(children.get(0)).status());
+        DescribeExecutionResponse child = api.awaitEnd(children.get(0));
+        assertEquals(ExecutionStatus.ABORTED, child.status());
+        assertEquals(mapRunArn, child.mapRunArn());
     }
 
     @Test
     void theMapRunApiRefusesUnknownRunsAndSettingsOutOfRange() throws Exception {
         String exec = api.client().startExecution(b -> b.stateMachineArn(machine("refused-orders")).input("{}")).executionArn();
-        token();
+        HOLD.next();
         String mapRunArn = api.client().listMapRuns(b -> b.executionArn(exec)).mapRuns().get(0).mapRunArn();
 
         assertThrows(ResourceNotFoundException.class, () -> api.client().describeMapRun(b -> b.mapRunArn(

@@ -23,12 +23,9 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -39,7 +36,7 @@ class RedriveExecutionTest {
     /** Payloads the "Charge" function was called with. */
     static final List<Map<String, Object>> CHARGES = new CopyOnWriteArrayList<>();
     static final AtomicInteger PREPARE_CALLS = new AtomicInteger();
-    static final BlockingQueue<String> TOKENS = new LinkedBlockingQueue<>();
+    static final HeldTokens HOLD = new HeldTokens();
 
     static LocalSfnApi api;
 
@@ -76,20 +73,11 @@ class RedriveExecutionTest {
         }
     }
 
-    /** Hands its task token to the test and returns; the task waits until the test answers it. */
-    public static final class Hold implements RequestHandler<Map<String, Object>, Object> {
-        @Override
-        public Object handleRequest(Map<String, Object> input, Context context) {
-            TOKENS.add((String) input.get("token"));
-            return Map.of();
-        }
-    }
-
     @BeforeAll
     static void start() throws Exception {
         api = LocalSfnApi.start(new InProcessLambdaFunctions()
                 .register("Flaky", new Flaky()).register("Charge", new Charge()).register("Prepare", new Prepare())
-                .register("Hold", new Hold()));
+                .register("Hold", HOLD));
     }
 
     @AfterAll
@@ -222,8 +210,7 @@ class RedriveExecutionTest {
                               "Parameters": {"FunctionName": "Hold", "Payload": {"token.$": "$$.Task.Token"}},
                               "End": true}}}""");
         String exec = api.client().startExecution(b -> b.stateMachineArn(arn)).executionArn();
-        String firstToken = TOKENS.poll(1, TimeUnit.MINUTES);
-        assertNotNull(firstToken);
+        HOLD.next();
         DescribeExecutionResponse running = api.client().describeExecution(b -> b.executionArn(exec));
         assertEquals(ExecutionRedriveStatus.NOT_REDRIVABLE, running.redriveStatus());
         assertEquals("Execution is RUNNING and cannot be redriven", running.redriveStatusReason());
@@ -237,7 +224,7 @@ class RedriveExecutionTest {
         assertNull(aborted.redriveDate());
 
         api.client().redriveExecution(b -> b.executionArn(exec));
-        String secondToken = TOKENS.poll(1, TimeUnit.MINUTES);
+        String secondToken = HOLD.next();
         api.client().sendTaskSuccess(b -> b.taskToken(secondToken).output("{\"approved\":true}"));
 
         assertEquals(ExecutionStatus.SUCCEEDED, api.awaitEnd(exec).status());

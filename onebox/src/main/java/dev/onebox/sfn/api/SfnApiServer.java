@@ -222,6 +222,10 @@ public final class SfnApiServer implements AutoCloseable {
                 if (d.redriveDate() != null) {
                     m.put("redriveDate", time(d.redriveDate()));
                 }
+                String mapRunArn = sfn.mapRunArnOf(arn);
+                if (mapRunArn != null) {
+                    m.put("mapRunArn", mapRunArn);
+                }
                 LocalStepFunctions.RedriveStatus redrive = sfn.redriveStatus(arn);
                 m.put("redriveStatus", redrive.status());
                 if (redrive.reason() != null) {

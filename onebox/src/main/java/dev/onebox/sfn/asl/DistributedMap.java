@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 final class DistributedMap {
     /** Children at once when MaxConcurrency is 0 (AWS allows 10,000; one JVM's threads are the bound here). */
     static final int UNBOUNDED_CONCURRENCY = 1000;
-    /** AWS starts a new result file when one would pass 5 GB. */
-    static final long RESULT_FILE_LIMIT = 5L * 1024 * 1024 * 1024;
 
     private final Interpreter interpreter;
     private final RunContext run;
@@ -31,16 +29,9 @@ final class DistributedMap {
     private final int retryCount;
     private final Progress progress;
     private final boolean resume;
-    /** Where result files are cut (a parameter so that tests can see the split). */
-    private final long resultFileLimit;
 
     DistributedMap(Interpreter interpreter, State.MapState m, Scope scope, Variables vars, int retryCount,
                    Progress progress, boolean resume) {
-        this(interpreter, m, scope, vars, retryCount, progress, resume, RESULT_FILE_LIMIT);
-    }
-
-    DistributedMap(Interpreter interpreter, State.MapState m, Scope scope, Variables vars, int retryCount,
-                   Progress progress, boolean resume, long resultFileLimit) {
         this.interpreter = interpreter;
         this.run = interpreter.runContext();
         this.history = interpreter.history();
@@ -50,7 +41,6 @@ final class DistributedMap {
         this.retryCount = retryCount;
         this.progress = progress;
         this.resume = resume;
-        this.resultFileLimit = resultFileLimit;
     }
 
     Object run(List<?> units, int maxConcurrency, double toleratedCount, double toleratedPercent) {
@@ -114,10 +104,12 @@ final class DistributedMap {
         long failed = 0;
         SfnException failure = null;
         boolean stopping = false;
+        boolean timedOut = false;
         while (true) {
-            if (!stopping && run.stopped()) {
-                // the children stop with their parent; their ends are still counted before the run ends
+            if (!stopping && (run.stopped() || run.deadline != null && run.clock.now().isAfter(run.deadline))) {
+                // the children stop with their parent (stopped or out of time); their ends are still counted
                 stopping = true;
+                timedOut = !run.stopped();
                 mapRun.finish(MapRun.Status.ABORTED, run.clock.now());
             }
             int limit = mapRun.maxConcurrency() > 0 ? mapRun.maxConcurrency() : UNBOUNDED_CONCURRENCY;
@@ -143,7 +135,7 @@ final class DistributedMap {
                 });
             }
             if (active == 0 && stopping) {
-                throw new Interpreter.Stopped();
+                throw timedOut ? new Interpreter.ExecutionTimedOut() : new Interpreter.Stopped();
             }
             if (active == 0 && (next >= n || failure != null)) {
                 return failure;
@@ -178,7 +170,9 @@ final class DistributedMap {
     }
 
     private ChildExecutions.Outcome child(int index, Object unit, MapRun mapRun) {
-        Object input = m.itemSelector == null ? unit : interpreter.selectItem(m, scope, vars, index, unit, retryCount);
+        // with an ItemBatcher the ItemSelector was applied to each item before batching
+        Object input = m.itemSelector == null || m.itemBatcher != null ? unit
+                : interpreter.selectItem(m, scope, vars, index, unit, retryCount);
         boolean express = "EXPRESS".equals(m.executionType);
         ChildExecutions children = run.children;
         if (children != null) {
@@ -297,7 +291,7 @@ final class DistributedMap {
         for (Object entry : entries) {
             String text = Json.write(entry);
             long size = text.getBytes(StandardCharsets.UTF_8).length + 1;
-            if (count > 0 && bytes + size + 1 > resultFileLimit) {
+            if (count > 0 && bytes + size + 1 > run.resultFileBytes) {
                 files.add(flush(bucket, folder, status, files.size(), body, lines));
                 body.setLength(0);
                 bytes = 0;
@@ -340,15 +334,14 @@ final class DistributedMap {
      * its own fails the state with States.DataLimitExceeded, as does a batch over the 256 KiB payload limit.
      */
     static List<?> batches(State.MapState m, List<?> items, Scope scope) {
-        int maxItems = limit(m, scope, "MaxItemsPerBatch");
-        int maxBytes = Math.min(limit(m, scope, "MaxInputBytesPerBatch"), Interpreter.MAX_PAYLOAD_BYTES);
-        Object batchInput = m.itemBatcher.get("BatchInput");
-        if (batchInput != null) {
-            // a Payload Template (ASL): its paths read the Map state's input, evaluated once for every batch
-            batchInput = (m.jsonata() ? PayloadTemplate.jsonata(batchInput, "BatchInput") : PayloadTemplate.jsonPath(batchInput, "BatchInput"))
-                    .evaluate(scope);
+        Object evaluated = m.itemBatcher.evaluate(scope);
+        if (!(evaluated instanceof Map<?, ?> batcher)) {
+            throw SfnException.runtime("The ItemBatcher of state '" + m.name + "' must be an object, was: " + Json.write(evaluated));
         }
-        boolean bySize = m.itemBatcher.containsKey("MaxInputBytesPerBatch") || m.itemBatcher.containsKey("MaxInputBytesPerBatchPath");
+        int maxItems = limit(batcher, scope, "MaxItemsPerBatch");
+        int maxBytes = Math.min(limit(batcher, scope, "MaxInputBytesPerBatch"), Interpreter.MAX_PAYLOAD_BYTES);
+        Object batchInput = batcher.get("BatchInput");
+        boolean bySize = batcher.containsKey("MaxInputBytesPerBatch") || batcher.containsKey("MaxInputBytesPerBatchPath");
         // {"BatchInput":<json>,"Items":[]}: the bytes of a batch around its items
         int overhead = (batchInput == null ? 0 : 14 + utf8(Json.write(batchInput))) + 12;
         List<Object> out = new ArrayList<>();
@@ -384,9 +377,9 @@ final class DistributedMap {
         return batch;
     }
 
-    private static int limit(State.MapState m, Scope scope, String field) {
-        Object v = m.itemBatcher.get(field);
-        if (m.itemBatcher.get(field + "Path") instanceof String p) {
+    private static int limit(Map<?, ?> batcher, Scope scope, String field) {
+        Object v = batcher.get(field);
+        if (batcher.get(field + "Path") instanceof String p) {
             v = scope.read(Path.compile(p));
             if (!(v instanceof Number n) || !Json.isIntegral(n) || n.longValue() < 0) {
                 throw SfnException.runtime("The " + field + "Path field refers to value \"" + (v == Path.MISSING ? "null"

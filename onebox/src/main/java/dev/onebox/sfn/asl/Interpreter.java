@@ -862,7 +862,19 @@ public final class Interpreter {
                 throw SfnException.query("Map state input must be an array but was: " + Json.write(itemsValue));
             }
         }
-        List<?> items = m.itemBatcher == null ? (List<?>) itemsValue : DistributedMap.batches(m, (List<?>) itemsValue, scope);
+        List<?> read = (List<?>) itemsValue;
+        if (m.itemBatcher != null) {
+            // as on AWS: ItemSelector shapes each item, then ItemBatcher groups them
+            if (m.itemSelector != null) {
+                List<Object> selected = new ArrayList<>(read.size());
+                for (int i = 0; i < read.size(); i++) {
+                    selected.add(selectItem(m, scope, vars, i, read.get(i), retryCount));
+                }
+                read = selected;
+            }
+            read = DistributedMap.batches(m, read, scope);
+        }
+        List<?> items = read;
         int maxConcurrency = maxConcurrency(m, scope);
         double toleratedCount = tolerated(m, scope, true);
         double toleratedPercent = tolerated(m, scope, false);

@@ -64,6 +64,12 @@ public final class RunContext {
     /** The DISTRIBUTED Map run this execution is a child of, if any: a run that failed or was aborted stops it. */
     public volatile MapRun mapRun;
 
+    /** AWS starts a new ResultWriter file when one would pass 5 GB. */
+    public static final long RESULT_FILE_BYTES = 5L * 1024 * 1024 * 1024;
+
+    /** Where a DISTRIBUTED Map's ResultWriter cuts its result files. */
+    public volatile long resultFileBytes = RESULT_FILE_BYTES;
+
     /** Told of every DISTRIBUTED Map run this execution starts (the service keeps them for DescribeMapRun). */
     public volatile java.util.function.Consumer<MapRun> mapRuns;
 

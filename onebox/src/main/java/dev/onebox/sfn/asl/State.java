@@ -156,8 +156,11 @@ public abstract sealed class State permits State.Pass, State.Task, State.Choice,
         public Path toleratedFailurePercentagePath;
         public PayloadTemplate toleratedDynamicCount;
         public PayloadTemplate toleratedDynamicPercentage;
-        /** ItemBatcher settings (MaxItemsPerBatch, BatchInput), or null. */
-        public Map<?, ?> itemBatcher;
+        /**
+         * ItemBatcher (MaxItemsPerBatch, MaxInputBytesPerBatch, their Path forms, BatchInput) as a template: JSONata
+         * expressions or ".$" paths are evaluated against the state's input; null when there is no ItemBatcher.
+         */
+        public PayloadTemplate itemBatcher;
         /** ResultWriter: the resource (arn:aws:states:::s3:putObject, or null for WriterConfig alone), its parameters. */
         public String writerResource;
         public PayloadTemplate writerParameters;

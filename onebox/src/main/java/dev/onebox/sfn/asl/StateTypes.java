@@ -202,7 +202,8 @@ final class StateTypes {
             itemReader(s, m.get("ItemReader"), at, lang);
         }
         if (m.get("ItemBatcher") instanceof Map<?, ?> batcher) {
-            s.itemBatcher = batcher;
+            s.itemBatcher = lang == State.Language.JSONATA ? fields.jsonataTemplate(batcher, "ItemBatcher", at)
+                    : fields.jsonPathTemplate(batcher, "ItemBatcher", at);
         }
         if (lang == State.Language.JSONATA) {
             jsonataItems(s, m, at);
