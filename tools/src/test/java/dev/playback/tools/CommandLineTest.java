@@ -37,6 +37,7 @@ class CommandLineTest {
         m.put("verify", "--report-only");
         m.put("status", "--limit=N");
         m.put("rollback", "--processor=P");
+        m.put("replay-concurrency", "REPLAY_ID");
         m.put("plan", "rebuild|verify|replay");
         m.put("plan rebuild", "--shards=N");
         m.put("plan verify", "--prices=FILE");
@@ -47,6 +48,7 @@ class CommandLineTest {
         m.put("bench", "ingest");
         m.put("bench ingest", "--clients=N");
         m.put("bench rebuild", "--batch-size=N");
+        m.put("bench partial", "--aggregates=N");
         m.put("sfn", "run");
         m.put("sfn run", "--input=JSON|@FILE");
         m.put("sfn bench", "ITERATIONS");
@@ -251,19 +253,19 @@ class CommandLineTest {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback plan reverse redrive reindex bench sfn metrics console completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse redrive reindex bench sfn metrics console completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
-            assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_') + "()"), "no completion of " + c);
+            assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_').replace("-", "") + "()"), "no completion of " + c);
         }
         Path bash = Path.of("/bin/bash");
         assumeTrue(Files.isExecutable(bash), "no /bin/bash to source the script with");
         Path script = Files.createTempFile("playback-completion", ".bash");
         try {
             Files.writeString(script, r.out());
-            assertEquals("rebuild replay reverse redrive reindex", complete(bash, script, "playback", "re"));
+            assertEquals("rebuild replay replay-concurrency reverse redrive reindex", complete(bash, script, "playback", "re"));
             assertEquals("v1 v2", complete(bash, script, "playback", "local", "--fee-rule", ""));
-            assertEquals("ingest rebuild", complete(bash, script, "playback", "bench", ""));
+            assertEquals("ingest rebuild partial", complete(bash, script, "playback", "bench", ""));
         } finally {
             Files.delete(script);
         }

@@ -102,9 +102,8 @@ public final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             atLeastOne(spec, "--aggregates", aggregates);
-            // Where the plan of the replay is to be printed before it starts; for now its scope.
             return new PartialBenchmark(out).run(aggregates, request -> out.println("partial replay " + request.get("replayId").asText()
-                    + ": scope " + request + " (" + aggregates + " aggregates)"));
+                    + ": request " + request + " (" + aggregates + " aggregates)"));
         }
     }
 }

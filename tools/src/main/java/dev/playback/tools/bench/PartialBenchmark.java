@@ -7,7 +7,14 @@ import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.asl.HistoryEvent;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
+import dev.playback.model.replay.TimeField;
 import dev.playback.tools.check.LedgerFold;
+import dev.playback.tools.plan.Plan;
+import dev.playback.tools.plan.PriceList;
+import dev.playback.tools.plan.ReplayMachineModel;
+import dev.playback.tools.plan.Scope;
+import dev.playback.tools.plan.ScopeCounts;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -41,8 +48,8 @@ public final class PartialBenchmark {
     }
 
     /**
-     * Runs the benchmark over {@code aggregates} accounts; {@code beforeRun} gets the replay's request before it starts
-     * (where a plan of it is printed).
+     * Runs the benchmark over {@code aggregates} accounts: prints the plan of the replay (its scope from the event index)
+     * before it starts, then what the run did; {@code beforeRun} gets the replay's request before it starts.
      */
     public int run(int aggregates, Consumer<ObjectNode> beforeRun) throws Exception {
         try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
@@ -55,6 +62,7 @@ public final class PartialBenchmark {
             // the processor the fold checks; the others would multiply the work without being checked
             request.putArray("processors").add("balances");
             beforeRun.accept(request);
+            plan(stack, 2L * aggregates, List.of("AccountOpened"), 1).print(out);
             Result r = replay(stack, request, Duration.ofHours(2));
             print(r, out);
             if (!"SUCCEEDED".equals(r.status())) return 1;
@@ -65,6 +73,22 @@ public final class PartialBenchmark {
                     + diffs.subList(0, Math.min(3, diffs.size()))));
             return diffs.isEmpty() && r.aggregatesRead() == aggregates && r.rebuilt() == aggregates ? 0 : 1;
         }
+    }
+
+    /**
+     * The plan of a partial replay by {@code types} in {@code processors} processors on the local stack: the scope from
+     * the event index, the events from {@code events} (dynalite's DescribeTable counts no items) and the table's mean size.
+     */
+    static Plan plan(LocalStack stack, long events, List<String> types, int processors) {
+        ScopeCounts.TableFigures described = ScopeCounts.describe(stack.dynamoDb(), stack.physicalName("EventsTable"));
+        ScopeCounts.TableFigures table = new ScopeCounts.TableFigures(events, described.eventBytes(), true, "loaded; " + described.source());
+        DynamoEventIndex index = new DynamoEventIndex(stack.dynamoDb(), stack.physicalName("EventsTable"),
+                stack.physicalName("EventIndexTable"));
+        Scope scope = ScopeCounts.partial(table, index.aggregateCount(), "the event index's aggregateCount", index, List.of(), types,
+                TimeField.RECORDED_AT, null, null);
+        int shards = stack.kinesis().describeStreamSummary(d -> d.streamName(stack.physicalName("PlaybackStream")))
+                .streamDescriptionSummary().openShardCount();
+        return Plan.of(scope, ReplayMachineModel.Settings.deployed(1, shards, processors), PriceList.standard());
     }
 
     /** {@code aggregates} accounts with two events each (AccountOpened, MoneyDeposited), in the pump's layout. */

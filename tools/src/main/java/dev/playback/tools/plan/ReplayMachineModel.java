@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * <p>Rebuild and verify (statemachines/replay.asl.json): Prepare; a Map over the Scan segments whose item runs
  * {@code Publish} and the choice {@code SegmentDone?} once per publish call and {@code SegmentFinished} once; Progress and
- * ContinueOrDrain; after {@code maxRounds} publish calls per segment the execution continues as new (ContinueAsNew,
+ * ContinueOrDrain; a segment's child execution makes at most {@code maxRounds} publish calls per map run, NextMapRun starts
+ * another map run (up to {@link #MAP_RUNS_PER_EXECUTION} per execution), then the execution continues as new (ContinueAsNew,
  * Continued); the last one loops AwaitDrain, Drained? and the one-second WaitForProjection until the processors drained,
  * then Finish, Outcome?, Succeeded. Run as a Distributed Map the same states run in the child executions (one per
  * segment and map run), so the count is the same but for the map runs' own states. A publish call pages its segment
@@ -42,6 +43,12 @@ public final class ReplayMachineModel {
     static final int RECORDS_PER_INVOCATION = 500;
     /** Rebuild.MAX_DRAIN_WAITS (package-private there): drain checks of one execution before it continues as new. */
     static final int MAX_DRAIN_WAITS = 500;
+    /** Map runs of one execution (statemachines/replay.asl.json: the first, then NextMapRun while mapRuns.started < 20). */
+    static final int MAP_RUNS_PER_EXECUTION = 21;
+    /** The partial replay's batches (statemachines/partial-replay.asl.json: ItemBatcher MaxItemsPerBatch). */
+    static final int PARTIAL_BATCH = 250;
+    /** The partial replay's child executions at once (statemachines/partial-replay.asl.json: MaxConcurrency). */
+    static final int PARTIAL_CONCURRENCY = 16;
 
     private ReplayMachineModel() {
     }
@@ -49,7 +56,7 @@ public final class ReplayMachineModel {
     /**
      * How the replay runs: Scan segments, playback shards, events per batch, the functions consuming the playback stream
      * ({@code consumers}), the processors whose state the replay writes, memory and architecture of the functions, a
-     * publish call's time budget, the map's concurrency (0: all segments at once), aggregates per partial-replay child and
+     * publish call's time budget, the map's concurrency (0: the machine's own: Rebuild.concurrency for a rebuild, 16 children for a partial replay), aggregates per partial-replay child and
      * the mean write units of a saved state (1 for items under 1 KB).
      */
     public record Settings(int segments, int shards, int batchSize, int consumers, int processors, int replayMemoryMb,
@@ -62,7 +69,7 @@ public final class ReplayMachineModel {
             positive("consumers", consumers);
             positive("processors", processors);
             positive("aggregatesPerChild", aggregatesPerChild);
-            if (maxConcurrency < 0) throw new IllegalArgumentException("maxConcurrency must be >= 0 (0: unbounded), not " + maxConcurrency);
+            if (maxConcurrency < 0) throw new IllegalArgumentException("maxConcurrency must be >= 0 (0: the machine's own), not " + maxConcurrency);
             if (stateWriteUnits < 1) throw new IllegalArgumentException("stateWriteUnits must be >= 1, not " + stateWriteUnits);
             if (publishBudgetSeconds <= 0) throw new IllegalArgumentException("publishBudgetSeconds must be > 0, not " + publishBudgetSeconds);
         }
@@ -70,10 +77,10 @@ public final class ReplayMachineModel {
         /**
          * The deployed template's settings: batches of 500, 1024 MB x86_64 functions, a 20 s publish budget, three
          * processor functions on the playback stream (ProjectionFunction, PayoutsFunction, InvoicingFunction) writing
-         * {@code processors} processors' state (the sample domains have four), partial-replay children of 100 aggregates.
+         * {@code processors} processors' state (the sample domains have four), partial-replay children of 250 aggregates, each map at the machine's own concurrency.
          */
         public static Settings deployed(int segments, int shards, int processors) {
-            return new Settings(segments, shards, 500, 3, processors, 1024, 1024, "x86_64", 20, 0, 100, 1);
+            return new Settings(segments, shards, 500, 3, processors, 1024, 1024, "x86_64", 20, 0, PARTIAL_BATCH, 1);
         }
 
         private static void positive(String name, int value) {
@@ -111,7 +118,8 @@ public final class ReplayMachineModel {
         // concurrency: the publishers (one per segment at a time) and one invocation per shard per consumer share Lambda's limit
         double lambdaLimit = q.quota("lambda.concurrency");
         double consumersConcurrency = (double) s.shards() * s.consumers();
-        double publishers = s.maxConcurrency() == 0 ? segs : Math.min(segs, s.maxConcurrency());
+        double publishers = s.maxConcurrency() == 0 ? dev.playback.model.replay.Rebuild.concurrency(segs, s.shards())
+                : Math.min(segs, s.maxConcurrency());
         if (publishers > q.quota("sfn.distributedMap.children")) {
             warnings.add(String.format("%,.0f concurrent segments exceed the Distributed Map's %,.0f child executions: capped", publishers,
                     q.quota("sfn.distributedMap.children")));
@@ -147,17 +155,26 @@ public final class ReplayMachineModel {
         double segmentSeconds = work * publishers / segs;
         double callsPerSegment = Math.max(1, Math.min(pagesPerSegment, Math.ceil(segmentSeconds / s.publishBudgetSeconds())));
         double publishCalls = segs * callsPerSegment;
+        // a segment's child execution makes at most maxRounds publish calls per map run; an execution runs up to
+        // MAP_RUNS_PER_EXECUTION map runs (PublishSegments, then NextMapRun) before it continues as new
         double maxRounds = dev.playback.model.replay.Rebuild.maxRounds();
-        double publishExecutions = Math.ceil(callsPerSegment / maxRounds);
+        double mapRuns = Math.ceil(callsPerSegment / maxRounds);
+        double publishExecutions = Math.ceil(mapRuns / MAP_RUNS_PER_EXECUTION);
         double drainWaits = Math.ceil(DRAIN_SECONDS);
         double drainExecutions = Math.floor(drainWaits / MAX_DRAIN_WAITS);
         double executions = publishExecutions + drainExecutions;
-        double transitions = publishExecutions * (4 + segs) + 2 * publishCalls + 2 * (executions - 1) + 2 + 3 * drainWaits + 3;
+        // per execution Prepare; per map run PublishSegments, Progress, ContinueOrDrain and each child's SegmentFinished;
+        // NextMapRun between map runs of one execution; Publish and SegmentDone? per publish call; ContinueAsNew and
+        // Continued per continued execution; AwaitDrain and Drained?, then per drain wait WaitForProjection, AwaitDrain
+        // and Drained?; Finish, Outcome?, Succeeded
+        double transitions = publishExecutions + mapRuns * (3 + segs) + (mapRuns - publishExecutions) + 2 * publishCalls
+                + 2 * (executions - 1) + 2 + 3 * drainWaits + 3;
         bounds.add(new Bound("Step Functions state transitions/s", transitions / q.quota("sfn.transitionsPerSecond")));
         Bound slowest = bounds.stream().max(Comparator.comparingDouble(Bound::seconds)).orElseThrow();
         double seconds = slowest.seconds() + DRAIN_SECONDS;
 
-        double replayCalls = 2 * publishExecutions + publishCalls + (drainWaits + 1) + 1;
+        // prepare per execution, progress per map run, the publish calls, the drain checks, finish
+        double replayCalls = publishExecutions + mapRuns + publishCalls + (drainWaits + 1) + 1;
         double perShardRecords = records / s.shards();
         double batchesPerShard = perShardRecords == 0 ? 0
                 : Math.max(Math.ceil(perShardRecords / RECORDS_PER_INVOCATION), Math.min(perShardRecords, Math.ceil(seconds)));
@@ -186,7 +203,7 @@ public final class ReplayMachineModel {
         double e = scope.events();
         double a = scope.aggregates();
         double children = Math.ceil(a / s.aggregatesPerChild());
-        double concurrent = Math.min(children, s.maxConcurrency() == 0 ? q.quota("sfn.distributedMap.children") : s.maxConcurrency());
+        double concurrent = Math.min(children, s.maxConcurrency() == 0 ? PARTIAL_CONCURRENCY : s.maxConcurrency());
         concurrent = Math.max(1, Math.min(concurrent, q.quota("lambda.concurrency")));
         // a stream is read by a consistent Query: its bytes in 4 KB units, at least one per aggregate
         double streamReadUnits = Math.max(a, Math.ceil(e * scope.eventBytes() / 4096) + a / 2);
@@ -197,8 +214,8 @@ public final class ReplayMachineModel {
         bounds.add(new Bound(String.format("RebuildAggregates: %,.0f concurrent children x %,.0f events/s (model assumption)", concurrent,
                 REBUILD_AGGREGATES_EVENTS_PER_SECOND), e / (concurrent * REBUILD_AGGREGATES_EVENTS_PER_SECOND)));
         bounds.add(new Bound("Step Functions StartExecution/s (child executions)", children / q.quota("sfn.startExecutionPerSecond")));
-        // parent: FindAggregates, the map, Report, Succeeded; each child: its Rebuild task and the end
-        double transitions = 4 + 2 * children;
+        // parent: FindAggregates, AnyInScope?, the map, Report; each child: its Rebuild task
+        double transitions = 4 + children;
         bounds.add(new Bound("Step Functions state transitions/s", transitions / q.quota("sfn.transitionsPerSecond")));
         Bound slowest = bounds.stream().max(Comparator.comparingDouble(Bound::seconds)).orElseThrow();
         double seconds = slowest.seconds() + SHORT_CALL_SECONDS * 2;

@@ -53,7 +53,7 @@ class PlanCommandTest {
         assertEquals(0, r.exit(), r.err());
         // the figures of BillionEventPlanTest's hand computation, at the shipped prices (the same values)
         assertTrue(r.out().contains("duration: 10 h 0 min, bounded by Kinesis reads: 16 shards x 2 MB/s shared by 3 consumers"), r.out());
-        assertTrue(r.out().matches("(?s).*\\n  total\\s+728\\.02\\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n  total\\s+79\\.18\\n.*"), r.out());
         assertTrue(r.out().contains("prices: us-east-1 list prices as of 2026-12-01"), r.out());
     }
 

@@ -51,7 +51,7 @@ class ReplayCommandsTest {
     @Test
     void bad_rebuild_options_name_the_option() {
         assertMessage("--segments", () -> input(rebuildArgs("--segments", "0")));
-        assertMessage("--segments", () -> input(rebuildArgs("--segments", "1001")));
+        assertMessage("--segments", () -> input(rebuildArgs("--segments", "10001")));
         assertMessage("--batch-size", () -> input(rebuildArgs("--batch-size", "501")));
         assertMessage("--replay-id", () -> input(rebuildArgs("--replay-id", "a/b")));
         assertMessage("--replay-id", () -> rebuildArgs("--replay-id", "a", "--replay-id", "b"));

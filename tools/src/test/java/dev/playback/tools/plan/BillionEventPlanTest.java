@@ -55,38 +55,41 @@ class BillionEventPlanTest {
         assertTrue(p.slowest().name().startsWith("Kinesis reads: 16 shards x 2 MB/s shared by 3 consumers"), p.slowest().name());
         assertEquals(36_030.9854, p.slowest().seconds(), 0.001);
         assertEquals(36_032.9854, p.seconds(), 0.001);
-        // 1,000 publishers + 48 processor invocations > 1,000 concurrent: 952 publishers, each segment busy
-        // 36,030.9854 x 952 / 1,000 = 34,301.50 s, in calls of 20 s: 1,716 per segment, 1,716,000 in all;
-        // 18,000 / (7 x 1,000) -> 2 rounds per execution: 858 executions
-        assertEquals(1_716_000, p.publishCalls(), 0);
-        assertEquals(858, p.executions(), 0);
-        // transitions: 858 x (4 + 1,000) + 2 x 1,716,000 + 2 x 857 + 2 + 3 x 2 + 3 = 4,295,157
-        assertEquals(4_295_157, p.counts().transitions(), 0);
+        // the machine runs 2 segments per playback shard at once: 32 publishers, each segment busy
+        // 36,030.9854 x 32 / 1,000 = 1,152.99 s, in calls of 20 s: 58 per segment, 58,000 in all;
+        // 18,000 / 7 = 2,571 calls per child and map run -> 1 map run, 1 execution
+        assertEquals(58_000, p.publishCalls(), 0);
+        assertEquals(1, p.executions(), 0);
+        assertTrue(p.warnings().isEmpty(), p.warnings().toString());
+        // transitions: Prepare 1 + one map run x (3 + 1,000 SegmentFinished) + 2 x 58,000 + AwaitDrain/Drained? 2
+        // + 3 x 2 drain waits + Finish/Outcome?/Succeeded 3 = 117,015
+        assertEquals(117_015, p.counts().transitions(), 0);
         // PUT payload units: 402,999,750,000 / 11,999,000 = 33,586.11 bytes a record = 1.31196 units + 0.5 rounding
         assertEquals(21_741_677.73, p.counts().kinesisPutUnits(), 0.01);
         assertEquals(11_999_000, p.counts().kinesisRecords(), 0);
-        // Lambda: replay 2 x 858 + 1,716,000 + 3 drain checks + finish = 1,717,720; processors 3 x 16 x 36,033 (one a second) = 1,729,584
-        assertEquals(1_717_720 + 1_729_584, p.counts().lambdaRequests(), 0);
-        // GB-s at 1 GB: 952 x 34,301.498 + 1,720 x 0.2 = 32,655,370.21; processors 3 x 1e9 / 2,000 + 1,729,584 x 0.2 = 1,845,916.8
-        assertEquals(32_655_370.21 + 1_845_916.8, p.counts().lambdaGbSeconds(), 0.1);
+        // Lambda: replay prepare 1 + progress 1 + 58,000 + 3 drain checks + finish = 58,006; processors 3 x 16 x 36,033 (one a
+        // second) = 1,729,584
+        assertEquals(58_006 + 1_729_584, p.counts().lambdaRequests(), 0);
+        // GB-s at 1 GB: 32 x 1,152.9915 + 6 x 0.2 = 36,896.93; processors 3 x 1e9 / 2,000 + 1,729,584 x 0.2 = 1,845,916.8
+        assertEquals(36_896.93 + 1_845_916.8, p.counts().lambdaGbSeconds(), 0.1);
         // EventsTable: 2e6 pages of 200,000 bytes = 49 read units each
         assertEquals(98_000_000, p.counts().readUnits().get("EventsTable"), 0);
         // DataTable writes: 11,999,000 records x 3 processors + 2e6 checkpoints + 1,729,584 marks = 39,726,584
         assertEquals(39_726_584, p.counts().writeUnits().get("DataTable"), 0);
-        // DataTable reads: 35,997,000 states + 2 x 1,716,000 call reads + 4 x (1 + 1,000 + 3 x 16) progress and drain reads
-        // + 1,729,584 generation reads = 41,162,780
-        assertEquals(41_162_780, p.counts().readUnits().get("DataTable"), 0);
+        // DataTable reads: 35,997,000 states + 2 x 58,000 call reads + 4 x (1 + 1,000 + 3 x 16) progress and drain reads
+        // + 1,729,584 generation reads = 37,846,780
+        assertEquals(37_846_780, p.counts().readUnits().get("DataTable"), 0);
         // shard hours: 16 x 36,032.9854 / 3,600 = 160.1466
         assertEquals(160.1466, p.counts().shardHours(), 0.0001);
     }
 
     @Test
-    void a_billion_event_rebuild_costs_about_728_dollars_mostly_lambda_time() throws Exception {
+    void a_billion_event_rebuild_costs_about_79_dollars_mostly_lambda_time_and_data_table_writes() throws Exception {
         Plan plan = billion();
-        // 107.378925 transitions + 0.68946 requests + 575.02260 GB-s + 0.30438 PUT units + 2.40220 shard hours
-        // + 12.25 + 5.14535 read units + 24.82912 write units (no S3 for a rebuild) = 728.0220
-        assertEquals(728.0220, plan.cost().totalUsd(), 0.001);
-        assertEquals(728.0220, plan.costPerMillionEvents() * 1000, 0.001);
+        // 2.925375 transitions + 0.357518 requests + 31.380292 GB-s + 0.304383 PUT units + 2.402199 shard hours
+        // + 12.25 + 4.730847 read units + 24.829115 write units (no S3 for a rebuild) = 79.179730
+        assertEquals(79.179730, plan.cost().totalUsd(), 0.001);
+        assertEquals(79.179730, plan.costPerMillionEvents() * 1000, 0.001);
         assertTrue(plan.cost().complete());
     }
 
