@@ -222,12 +222,7 @@ public final class DynamoEventIndex implements EventPages, EventIndex {
     private List<List<Map<String, AttributeValue>>> queryAll(List<QueryRequest> queries) {
         List<CompletableFuture<List<Map<String, AttributeValue>>>> pages = new ArrayList<>();
         for (QueryRequest q : queries) pages.add(CompletableFuture.supplyAsync(() -> query(q), READERS));
-        try {
-            CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw e;
-        }
+        join(CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new)));
         return pages.stream().map(CompletableFuture::join).toList();
     }
 
