@@ -44,6 +44,8 @@ public final class DynamoEventIndex implements EventPages, EventIndex {
     /** A time window spans at most this many days (10 years). */
     public static final int MAX_DAYS = 3660;
     private static final ExecutorService READERS = PerAggregate.workers("index-table-reader", 8);
+    /** Events read per page when reading an aggregate's events newest first, which usually stops within the first page. */
+    private static final int NEWEST_FIRST_PAGE = 100;
 
     private final DynamoDbClient dynamo;
     private final String eventsTable;
@@ -98,9 +100,11 @@ public final class DynamoEventIndex implements EventPages, EventIndex {
     }
 
     /**
-     * The day entries of every bucket of every day the window touches; an entry whose hours lie inside the window and
-     * has one of the types names an aggregate in scope; one whose hours straddle an end of the window is verified
-     * against the aggregate's events (a Query of its partition), so no aggregate outside the scope is returned.
+     * The day entries of every bucket of every day the window touches. An entry with one of the types on a day wholly
+     * inside [since, until) names an aggregate in scope; one on a day only partly inside (the first day when
+     * {@code since} is not midnight UTC, the last when {@code until} is not) is verified against the aggregate's events
+     * (a Query of its partition), unless a day wholly inside named it already, so no aggregate outside the scope is
+     * returned.
      */
     @Override
     public Set<String> inWindow(TimeField field, Instant since, Instant until, Collection<String> types) {
@@ -112,51 +116,74 @@ public final class DynamoEventIndex implements EventPages, EventIndex {
         }
         int buckets = buckets();
         List<QueryRequest> queries = new ArrayList<>();
+        List<Boolean> whole = new ArrayList<>();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+            Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            boolean inside = !start.isBefore(since) && !start.plus(1, ChronoUnit.DAYS).isAfter(until);
             for (int b = 0; b < buckets; b++) {
-                queries.add(entries(IndexKeys.day(field, day.toString(), b)).projectionExpression("k, types, firstHour, lastHour").build());
+                queries.add(entries(IndexKeys.day(field, day.toString(), b)).projectionExpression("k, #types")
+                        .expressionAttributeNames(Map.of("#types", "types")).build());
+                whole.add(inside);
             }
         }
         Set<String> out = new TreeSet<>();
         Set<String> uncertain = new TreeSet<>();
-        for (List<Map<String, AttributeValue>> items : queryAll(queries)) {
-            for (Map<String, AttributeValue> item : items) {
-                String aggregate = text(item, "k");
+        List<List<Map<String, AttributeValue>>> found = queryAll(queries);
+        for (int q = 0; q < found.size(); q++) {
+            for (Map<String, AttributeValue> item : found.get(q)) {
                 List<String> entryTypes = item.containsKey("types") ? item.get("types").ss() : List.of();
                 if (!types.isEmpty() && entryTypes.stream().noneMatch(types::contains)) continue;
-                // the events of the entry lie in [from, to)
-                Instant from = Instant.parse(text(item, "firstHour"));
-                Instant to = Instant.parse(text(item, "lastHour")).plus(1, ChronoUnit.HOURS);
-                if (!from.isBefore(until) || !to.isAfter(since)) continue;
-                if (!from.isBefore(since) && !to.isAfter(until)) out.add(aggregate);
-                else uncertain.add(aggregate);
+                (whole.get(q) ? out : uncertain).add(text(item, "k"));
             }
         }
         uncertain.removeAll(out);
-        for (String aggregate : uncertain) {
-            if (hasEventIn(aggregate, field, since, until, types)) out.add(aggregate);
+        List<CompletableFuture<Boolean>> checks = new ArrayList<>();
+        List<String> checked = new ArrayList<>(uncertain);
+        for (String aggregate : checked) {
+            checks.add(CompletableFuture.supplyAsync(() -> hasEventIn(aggregate, field, since, until, types), READERS));
+        }
+        for (int a = 0; a < checked.size(); a++) {
+            if (join(checks.get(a))) out.add(checked.get(a));
         }
         return out;
     }
 
-    /** Whether the aggregate has an event whose {@code field} lies in [since, until), of one of {@code types} unless empty. */
+    /**
+     * Whether the aggregate has an event whose {@code field} lies in [since, until), of one of {@code types} unless
+     * empty; it stops at the first such event. For the recorded time it reads the events newest first, in small pages,
+     * where a recent window finds its event soonest. It reads on past an event recorded before {@code since}: the
+     * version order is the order of arrival on the stream, not of {@code recordedAt} (set when the API received the
+     * event), and the events table holds whatever times were written, so an older version may still lie in the window.
+     */
     private boolean hasEventIn(String aggregate, TimeField field, Instant since, Instant until, Collection<String> types) {
-        String attribute = field == TimeField.RECORDED_AT ? "recordedAt" : "occurredAt";
+        boolean newestFirst = field == TimeField.RECORDED_AT;
+        String attribute = newestFirst ? "recordedAt" : "occurredAt";
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
             QueryResponse r = dynamo.query(q -> q.tableName(eventsTable).keyConditionExpression("aggregateId = :a")
                     .expressionAttributeValues(Map.of(":a", s(aggregate))).expressionAttributeNames(Map.of("#t", "type", "#at", attribute))
-                    .projectionExpression("#t, #at").consistentRead(true).exclusiveStartKey(exclusiveStart));
+                    .projectionExpression("#t, #at").consistentRead(true).scanIndexForward(!newestFirst)
+                    .limit(newestFirst ? NEWEST_FIRST_PAGE : null).exclusiveStartKey(exclusiveStart));
             for (Map<String, AttributeValue> item : r.items()) {
                 String at = text(item, attribute);
-                if (at == null || (!types.isEmpty() && !types.contains(text(item, "type")))) continue;
+                if (at == null) continue;
                 Instant t = Instant.parse(at);
+                if (!types.isEmpty() && !types.contains(text(item, "type"))) continue;
                 if (!t.isBefore(since) && t.isBefore(until)) return true;
             }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
         return false;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
     }
 
     /** Counts the {@code a#<bucket>} entries of every bucket (Select COUNT): the index table only, never the events table. */
@@ -195,12 +222,7 @@ public final class DynamoEventIndex implements EventPages, EventIndex {
     private List<List<Map<String, AttributeValue>>> queryAll(List<QueryRequest> queries) {
         List<CompletableFuture<List<Map<String, AttributeValue>>>> pages = new ArrayList<>();
         for (QueryRequest q : queries) pages.add(CompletableFuture.supplyAsync(() -> query(q), READERS));
-        try {
-            CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw e;
-        }
+        join(CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new)));
         return pages.stream().map(CompletableFuture::join).toList();
     }
 

@@ -1,6 +1,5 @@
 package dev.playback.lambdas.aws.dynamodb;
 
-import dev.playback.lambdas.aws.dynamodb.IndexKeys.DaySpan;
 import dev.playback.lambdas.config.Environment;
 import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
@@ -20,6 +19,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,22 +34,23 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.s;
  * in between leaves at most an entry too many, never one missing. Each entry is written once per container: what
  * was written is remembered (only after the write succeeded; per DynamoDB client and index table, so for as long as the
  * container's client lives, and an emulator started anew with a table of the same name is not taken for the old one;
- * the oldest forgotten past {@link #REMEMBERED} entries), and a day entry is widened (its types added, its hours moved
- * out, with conditional updates) only when an event falls outside what was written. An entry it does not know, or knows
- * too narrow, is read first (half a read unit) and written only when missing or narrower than the events need, so a new
- * container, or one whose memory another container's writes made stale, costs reads, not writes. So
- * for many events per aggregate and day, index writes per event tend to 0.
+ * the oldest forgotten past {@link #REMEMBERED} entries). A day entry carries only its types, so it is written when
+ * new and again only when an event of a type it lacks falls on that day ({@code ADD types}: one update, never a
+ * second). An entry it does not know, or knows without some type, is read first (half a read unit) and written only
+ * when missing or lacking a type the events need, so a new container, or one whose memory another container's writes
+ * made stale, costs reads, not writes. So for many events per aggregate and day, index writes per event tend to 0,
+ * whatever the hours the events fall in.
  */
 public final class DynamoIndexWriter {
     /** Entries remembered per index table in one container. */
     static final int REMEMBERED = 500_000;
     private static final int MAX_UNPROCESSED_ROUNDS = 50;
     private static final ExecutorService WRITERS = PerAggregate.workers("index-table-writer", 16);
-    /** Per client, then per index table: entries written (key → its day span, or {@link #PLAIN}), and the bucket count recorded. */
+    /** Per client, then per index table: entries written (key → a day entry's types, or {@link #PLAIN}), and the bucket count recorded. */
     private static final Map<DynamoDbClient, Memory> MEMORY = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-    private record Memory(Map<String, Map<String, DaySpan>> written, Map<String, Integer> buckets) {
+    private record Memory(Map<String, Map<String, Set<String>>> written, Map<String, Integer> buckets) {
     }
-    private static final DaySpan PLAIN = new DaySpan(new TreeSet<>(), "", "");
+    private static final Set<String> PLAIN = Set.of();
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -91,20 +92,18 @@ public final class DynamoIndexWriter {
     void recordDescribed(Collection<IndexKeys.Described> events) {
         if (events.isEmpty()) return;
         recordBuckets();
-        Map<String, DaySpan> written = written();
-        Map<String, DaySpan> entries = IndexKeys.entriesOf(events, buckets);
-        // What this container does not know, or knows narrower than these events need: another container may have
-        // written or widened it since.
+        Map<String, Set<String>> written = written();
+        Map<String, TreeSet<String>> entries = IndexKeys.entriesOf(events, buckets);
+        // What this container does not know, or knows without a type these events need: another container may have
+        // written it or added the type since.
         learn(entries.entrySet().stream().filter(e -> !covered(written.get(e.getKey()), e.getValue())).map(Map.Entry::getKey).toList(),
                 written);
         List<String> plain = new ArrayList<>();
-        Map<String, DaySpan> days = new LinkedHashMap<>();
-        entries.forEach((key, span) -> {
-            DaySpan known = written.get(key);
-            if (span == null) {
-                if (known == null) plain.add(key);
-            } else if (known == null || !known.covers(span)) {
-                days.put(key, known == null ? span : known.union(span));
+        Map<String, TreeSet<String>> days = new LinkedHashMap<>();
+        entries.forEach((key, types) -> {
+            if (!covered(written.get(key), types)) {
+                if (types == null) plain.add(key);
+                else days.put(key, types);
             }
         });
         List<CompletableFuture<Void>> work = new ArrayList<>();
@@ -112,7 +111,7 @@ public final class DynamoIndexWriter {
             List<String> chunk = plain.subList(i, Math.min(plain.size(), i + 25));
             work.add(CompletableFuture.runAsync(() -> put(chunk, written), WRITERS));
         }
-        days.forEach((key, span) -> work.add(CompletableFuture.runAsync(() -> widen(key, span, written), WRITERS)));
+        days.forEach((key, types) -> work.add(CompletableFuture.runAsync(() -> addTypes(key, types, written), WRITERS)));
         try {
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
@@ -125,10 +124,10 @@ public final class DynamoIndexWriter {
         return MEMORY.computeIfAbsent(dynamo, c -> new Memory(new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
     }
 
-    private Map<String, DaySpan> written() {
+    private Map<String, Set<String>> written() {
         return memory().written().computeIfAbsent(table, t -> java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, DaySpan> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
                 return size() > REMEMBERED;
             }
         }));
@@ -147,16 +146,18 @@ public final class DynamoIndexWriter {
         memory().buckets().put(table, buckets);
     }
 
-    private static boolean covered(DaySpan known, DaySpan needed) {
-        return known != null && (needed == null || known.covers(needed));
+    /** Whether an entry known to be written (null: not known) says all that is needed: a plain entry (null) or these types. */
+    private static boolean covered(Set<String> known, Set<String> needed) {
+        return known != null && (needed == null || known.containsAll(needed));
     }
 
     /**
-     * Reads the entries this container does not know yet, or knows too narrow (BatchGetItem, eventually consistent: half
-     * a read unit per entry, where writing it again would cost a write unit), and remembers those that exist. A stale read can only show
-     * an entry narrower than it is (entries are never narrowed), which at worst widens it again.
+     * Reads the entries this container does not know yet, or knows without a needed type (BatchGetItem, eventually
+     * consistent: half a read unit per entry, where writing it again would cost a write unit), and remembers those that
+     * exist. A stale read can only show an entry with fewer types than it has (types are never removed), which at worst
+     * adds a type again.
      */
-    private void learn(List<String> unknown, Map<String, DaySpan> written) {
+    private void learn(List<String> unknown, Map<String, Set<String>> written) {
         for (int i = 0; i < unknown.size(); i += 100) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
             for (String key : unknown.subList(i, Math.min(unknown.size(), i + 100))) keys.add(item(key));
@@ -167,14 +168,12 @@ public final class DynamoIndexWriter {
                 BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(request));
                 for (Map<String, AttributeValue> found : r.responses().getOrDefault(table, List.of())) {
                     String key = IndexKeys.key(found.get("p").s(), found.get("k").s());
-                    boolean day = found.containsKey("types") && found.containsKey("firstHour") && found.containsKey("lastHour");
-                    if (!day) {
+                    if (!found.containsKey("types")) {
                         written.put(key, PLAIN);
                         continue;
                     }
-                    // both what was read and what this container wrote are in the table (entries never narrow)
-                    written.merge(key, new DaySpan(new TreeSet<>(found.get("types").ss()), found.get("firstHour").s(),
-                            found.get("lastHour").s()), DaySpan::union);
+                    // both what was read and what this container wrote are in the table (types are never removed)
+                    written.merge(key, Set.copyOf(found.get("types").ss()), DynamoIndexWriter::union);
                 }
                 if (r.unprocessedKeys() == null || r.unprocessedKeys().isEmpty()) break;
                 request.clear();
@@ -189,7 +188,7 @@ public final class DynamoIndexWriter {
     }
 
     /** Puts up to 25 plain entries (they carry nothing but their key: putting one again changes nothing). */
-    private void put(List<String> keys, Map<String, DaySpan> written) {
+    private void put(List<String> keys, Map<String, Set<String>> written) {
         List<WriteRequest> writes = new ArrayList<>();
         for (String key : keys) writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item(key)).build()).build());
         Map<String, List<WriteRequest>> request = Map.of(table, writes);
@@ -205,32 +204,21 @@ public final class DynamoIndexWriter {
     }
 
     /**
-     * Adds the span's types and sets its hours where the entry has none; then moves the stored hours out where the
-     * span's reach further, each only while the stored value is narrower (another writer may have widened it).
+     * Adds the types to a day entry, creating it when missing: {@code ADD} to a string set, so two writers adding types
+     * at once both keep theirs (a blind put could drop the other's).
      */
-    private void widen(String key, DaySpan span, Map<String, DaySpan> written) {
-        Map<String, AttributeValue> item = item(key);
-        UpdateItemResponse r = dynamo.updateItem(u -> u.tableName(table).key(item)
-                .updateExpression("ADD #types :types SET #first = if_not_exists(#first, :first), #last = if_not_exists(#last, :last)")
-                .expressionAttributeNames(Map.of("#types", "types", "#first", "firstHour", "#last", "lastHour"))
-                .expressionAttributeValues(Map.of(":types", AttributeValue.builder().ss(span.types()).build(),
-                        ":first", s(span.firstHour()), ":last", s(span.lastHour())))
-                .returnValues(ReturnValue.ALL_NEW));
-        String first = r.attributes().get("firstHour").s();
-        String last = r.attributes().get("lastHour").s();
-        if (first.compareTo(span.firstHour()) > 0) move(item, "firstHour", ">", span.firstHour());
-        if (last.compareTo(span.lastHour()) < 0) move(item, "lastHour", "<", span.lastHour());
-        written.put(key, new DaySpan(new TreeSet<>(r.attributes().get("types").ss()), DaySpan.min(first, span.firstHour()),
-                DaySpan.max(last, span.lastHour())));
+    private void addTypes(String key, Set<String> types, Map<String, Set<String>> written) {
+        UpdateItemResponse r = dynamo.updateItem(u -> u.tableName(table).key(item(key))
+                .updateExpression("ADD #types :types").expressionAttributeNames(Map.of("#types", "types"))
+                .expressionAttributeValues(Map.of(":types", AttributeValue.builder().ss(types).build()))
+                .returnValues(ReturnValue.UPDATED_NEW));
+        written.merge(key, Set.copyOf(r.attributes().get("types").ss()), DynamoIndexWriter::union);
     }
 
-    private void move(Map<String, AttributeValue> key, String attribute, String narrower, String value) {
-        try {
-            dynamo.updateItem(u -> u.tableName(table).key(key).updateExpression("SET #a = :v")
-                    .conditionExpression("#a " + narrower + " :v").expressionAttributeNames(Map.of("#a", attribute))
-                    .expressionAttributeValues(Map.of(":v", s(value))));
-        } catch (ConditionalCheckFailedException widerAlready) {
-            // another writer moved it at least as far: what this span says is written
-        }
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        if (a.containsAll(b)) return a;
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 }

@@ -21,7 +21,7 @@ import static dev.playback.lambdas.aws.dynamodb.EventItems.text;
  * Writes the index entries of every event already in the events table (a table written before the index table existed,
  * or an index table emptied): parallel Scan segments of the events table (only the attributes the entries need), each
  * page's entries through {@link DynamoIndexWriter}, which skips what it wrote already. Running it again writes nothing
- * new; running it while the pump appends is safe (both only add entries and widen them).
+ * new; running it while the pump appends is safe (both only add entries and add types to day entries).
  */
 public final class DynamoReindex {
     /** What a reindex read and wrote. */

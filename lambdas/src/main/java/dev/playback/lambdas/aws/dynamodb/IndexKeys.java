@@ -6,7 +6,6 @@ import dev.playback.model.replay.TimeKeys;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,12 +19,11 @@ import java.util.zip.CRC32;
  * <ul>
  *   <li>{@code t#<type>#<bucket>} / {@code <aggregateId>}: the aggregate had an event of that type;</li>
  *   <li>{@code r#<recordedDay>#<bucket>} and {@code o#<occurredDay>#<bucket>} / {@code <aggregateId>}: it had events
- *       on that day, with their {@code types} and the start of the hour of the first and of the last of them
- *       ({@code firstHour}, {@code lastHour}, {@link TimeKeys#time}): they lie in [firstHour, lastHour + 1 h);</li>
+ *       on that day (UTC), with their {@code types} (a string set);</li>
  *   <li>{@code a#<bucket>} / {@code <aggregateId>}: the aggregate exists;</li>
  *   <li>{@code meta} / {@code buckets}: the number of buckets ({@code n}), written before any entry.</li>
  * </ul>
- * The times are rounded out to whole hours so that a stream of events widens a day entry at most once an hour.
+ * A day entry says nothing of the hours, so a stream of events of known types writes it once per aggregate and day.
  */
 public final class IndexKeys {
     /** Buckets of a new index table unless {@code EVENT_INDEX_BUCKETS} says otherwise. */
@@ -55,38 +53,6 @@ public final class IndexKeys {
         return "a#" + bucket;
     }
 
-    /**
-     * One day entry's content: the types of the aggregate's events that day and the starts of the hours of the first
-     * and the last of them ({@link TimeKeys#time}: text order is time order).
-     */
-    record DaySpan(TreeSet<String> types, String firstHour, String lastHour) {
-        static DaySpan of(String type, Instant t) {
-            String hour = TimeKeys.time(t.truncatedTo(ChronoUnit.HOURS));
-            TreeSet<String> types = new TreeSet<>();
-            types.add(type);
-            return new DaySpan(types, hour, hour);
-        }
-
-        DaySpan union(DaySpan o) {
-            TreeSet<String> all = new TreeSet<>(types);
-            all.addAll(o.types);
-            return new DaySpan(all, min(firstHour, o.firstHour), max(lastHour, o.lastHour));
-        }
-
-        /** Whether this span says everything {@code o} says: its types and hours. */
-        boolean covers(DaySpan o) {
-            return types.containsAll(o.types) && firstHour.compareTo(o.firstHour) <= 0 && lastHour.compareTo(o.lastHour) >= 0;
-        }
-
-        static String min(String a, String b) {
-            return a.compareTo(b) <= 0 ? a : b;
-        }
-
-        static String max(String a, String b) {
-            return a.compareTo(b) >= 0 ? a : b;
-        }
-    }
-
     /** What the index says of one event: its aggregate, type and times. */
     record Described(String aggregateId, String type, Instant occurredAt, Instant recordedAt) {
         static Described of(EventEnvelope e) {
@@ -94,13 +60,13 @@ public final class IndexKeys {
         }
     }
 
-    /** The entries that describe {@code events}, key {@code p + "\n" + k}: plain entries map to null, day entries to their span. */
-    static Map<String, DaySpan> entries(Collection<EventEnvelope> events, int buckets) {
+    /** The entries that describe {@code events}, key {@code p + "\n" + k}: plain entries map to null, day entries to their types. */
+    static Map<String, TreeSet<String>> entries(Collection<EventEnvelope> events, int buckets) {
         return entriesOf(events.stream().map(Described::of).toList(), buckets);
     }
 
-    static Map<String, DaySpan> entriesOf(Collection<Described> events, int buckets) {
-        Map<String, DaySpan> out = new LinkedHashMap<>();
+    static Map<String, TreeSet<String>> entriesOf(Collection<Described> events, int buckets) {
+        Map<String, TreeSet<String>> out = new LinkedHashMap<>();
         for (Described e : events) {
             int b = bucket(e.aggregateId(), buckets);
             out.put(key(aggregate(b), e.aggregateId()), null);
@@ -111,9 +77,8 @@ public final class IndexKeys {
         return out;
     }
 
-    private static void day(Map<String, DaySpan> out, TimeField field, Instant t, Described e, int b) {
-        DaySpan span = DaySpan.of(e.type(), t);
-        out.merge(key(day(field, TimeKeys.day(t), b), e.aggregateId()), span, DaySpan::union);
+    private static void day(Map<String, TreeSet<String>> out, TimeField field, Instant t, Described e, int b) {
+        out.computeIfAbsent(key(day(field, TimeKeys.day(t), b), e.aggregateId()), k -> new TreeSet<>()).add(e.type());
     }
 
     static String key(String p, String k) {

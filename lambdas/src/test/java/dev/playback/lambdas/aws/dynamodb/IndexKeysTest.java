@@ -1,6 +1,5 @@
 package dev.playback.lambdas.aws.dynamodb;
 
-import dev.playback.lambdas.aws.dynamodb.IndexKeys.DaySpan;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.EventMetadata;
 import dev.playback.model.event.Envelopes;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IndexKeysTest {
@@ -32,52 +30,43 @@ class IndexKeysTest {
     }
 
     @Test
-    void describesAnAggregatesEventsWithOneEntryPerTypeDayAndTheAggregate_theDaysCarryingTypesAndWholeHours() {
+    void describesAnAggregatesEventsWithOneEntryPerTypeDayAndTheAggregate_theDaysCarryingTheirTypesOnly() {
         String b = Integer.toString(IndexKeys.bucket("acc-1", 32));
-        Map<String, DaySpan> entries = IndexKeys.entries(List.of(
+        Map<String, TreeSet<String>> entries = IndexKeys.entries(List.of(
                 event("acc-1", 1, "Opened", "2026-03-01T10:15:00Z", "2026-03-01T10:15:01Z"),
                 event("acc-1", 2, "Deposited", "2026-03-01T08:59:59.999Z", "2026-03-02T00:00:00Z"),
                 event("acc-1", 3, "Deposited", "2026-03-01T13:00:00Z", "2026-03-02T00:30:00Z")), 32);
 
-        Map<String, DaySpan> expected = new LinkedHashMap<>();
+        Map<String, TreeSet<String>> expected = new LinkedHashMap<>();
         expected.put("a#" + b + "\nacc-1", null);
         expected.put("t#Opened#" + b + "\nacc-1", null);
-        expected.put("o#2026-03-01#" + b + "\nacc-1", new DaySpan(new TreeSet<>(List.of("Deposited", "Opened")),
-                "2026-03-01T08:00:00.000000000Z", "2026-03-01T13:00:00.000000000Z"));
-        expected.put("r#2026-03-01#" + b + "\nacc-1", new DaySpan(new TreeSet<>(List.of("Opened")),
-                "2026-03-01T10:00:00.000000000Z", "2026-03-01T10:00:00.000000000Z"));
+        expected.put("o#2026-03-01#" + b + "\nacc-1", new TreeSet<>(List.of("Deposited", "Opened")));
+        expected.put("r#2026-03-01#" + b + "\nacc-1", new TreeSet<>(List.of("Opened")));
         expected.put("t#Deposited#" + b + "\nacc-1", null);
-        expected.put("r#2026-03-02#" + b + "\nacc-1", new DaySpan(new TreeSet<>(List.of("Deposited")),
-                "2026-03-02T00:00:00.000000000Z", "2026-03-02T00:00:00.000000000Z"));
+        expected.put("r#2026-03-02#" + b + "\nacc-1", new TreeSet<>(List.of("Deposited")));
         assertEquals(expected, entries);
     }
 
     @Test
+    void describesEventsOfOneTypeAndDayInDifferentHoursWithTheSameEntries() {
+        List<EventEnvelope> morning = List.of(event("acc-4", 1, "Deposited", "2026-03-01T00:00:00Z", "2026-03-01T00:00:01Z"));
+        List<EventEnvelope> evening = List.of(event("acc-4", 2, "Deposited", "2026-03-01T23:59:59Z", "2026-03-01T23:59:59.5Z"));
+
+        assertEquals(IndexKeys.entries(morning, 32), IndexKeys.entries(evening, 32));
+    }
+
+    @Test
     void writesNoRecordedDayForAnEventWithoutARecordedTime() {
-        Map<String, DaySpan> entries = IndexKeys.entries(List.of(event("acc-2", 1, "Opened", "2026-03-01T10:15:00Z", null)), 32);
+        Map<String, TreeSet<String>> entries = IndexKeys.entries(List.of(event("acc-2", 1, "Opened", "2026-03-01T10:15:00Z", null)), 32);
 
         assertEquals(3, entries.size());
         assertTrue(entries.keySet().stream().noneMatch(k -> k.startsWith("r#")), entries.keySet().toString());
     }
 
     @Test
-    void aSpanCoversAnotherOnlyWithAllItsTypesAndHours() {
-        DaySpan wide = new DaySpan(new TreeSet<>(List.of("A", "B")), "2026-03-01T08:00:00.000000000Z", "2026-03-01T13:00:00.000000000Z");
+    void writesTheLastDayThatCanBeStoredInTimeOrder() {
+        Map<String, TreeSet<String>> entries = IndexKeys.entries(List.of(event("acc-3", 1, "Opened", "9999-12-31T23:59:59.999999999Z", null)), 32);
 
-        assertTrue(wide.covers(new DaySpan(new TreeSet<>(List.of("A")), "2026-03-01T08:00:00.000000000Z", "2026-03-01T09:00:00.000000000Z")));
-        assertFalse(wide.covers(new DaySpan(new TreeSet<>(List.of("C")), "2026-03-01T08:00:00.000000000Z", "2026-03-01T09:00:00.000000000Z")),
-                "a new type");
-        assertFalse(wide.covers(new DaySpan(new TreeSet<>(List.of("A")), "2026-03-01T07:00:00.000000000Z", "2026-03-01T07:00:00.000000000Z")),
-                "an earlier hour");
-        assertFalse(wide.covers(new DaySpan(new TreeSet<>(List.of("B")), "2026-03-01T14:00:00.000000000Z", "2026-03-01T14:00:00.000000000Z")),
-                "a later hour");
-    }
-
-    @Test
-    void writesTheLastHourOfTheLastDayThatCanBeStoredInTimeOrder() {
-        Map<String, DaySpan> entries = IndexKeys.entries(List.of(event("acc-3", 1, "Opened", "9999-12-31T23:59:59.999999999Z", null)), 32);
-
-        DaySpan span = entries.get("o#9999-12-31#" + IndexKeys.bucket("acc-3", 32) + "\nacc-3");
-        assertEquals(new DaySpan(new TreeSet<>(List.of("Opened")), "9999-12-31T23:00:00.000000000Z", "9999-12-31T23:00:00.000000000Z"), span);
+        assertEquals(new TreeSet<>(List.of("Opened")), entries.get("o#9999-12-31#" + IndexKeys.bucket("acc-3", 32) + "\nacc-3"));
     }
 }
