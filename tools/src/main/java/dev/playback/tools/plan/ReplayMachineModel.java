@@ -56,8 +56,9 @@ public final class ReplayMachineModel {
     /**
      * How the replay runs: Scan segments, playback shards, events per batch, the functions consuming the playback stream
      * ({@code consumers}), the processors whose state the replay writes, memory and architecture of the functions, a
-     * publish call's time budget, the map's concurrency (0: the machine's own: Rebuild.concurrency for a rebuild, 16 children for a partial replay), aggregates per partial-replay child and
-     * the mean write units of a saved state (1 for items under 1 KB).
+     * publish call's time budget, the map's concurrency (0: the machine's own: {@code Rebuild.concurrency} for a
+     * rebuild, 16 children for a partial replay), aggregates per partial-replay child and the mean write units of a
+     * saved state (1 for items under 1 KB).
      */
     public record Settings(int segments, int shards, int batchSize, int consumers, int processors, int replayMemoryMb,
                            int processorMemoryMb, String architecture, double publishBudgetSeconds, int maxConcurrency,
@@ -77,7 +78,8 @@ public final class ReplayMachineModel {
         /**
          * The deployed template's settings: batches of 500, 1024 MB x86_64 functions, a 20 s publish budget, three
          * processor functions on the playback stream (ProjectionFunction, PayoutsFunction, InvoicingFunction) writing
-         * {@code processors} processors' state (the sample domains have four), partial-replay children of 250 aggregates, each map at the machine's own concurrency.
+         * {@code processors} processors' state (the sample domains have four), partial-replay children of 250
+         * aggregates, each map at the machine's own concurrency.
          */
         public static Settings deployed(int segments, int shards, int processors) {
             return new Settings(segments, shards, 500, 3, processors, 1024, 1024, "x86_64", 20, 0, PARTIAL_BATCH, 1);
