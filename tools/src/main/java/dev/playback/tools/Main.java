@@ -1,6 +1,7 @@
 package dev.playback.tools;
 
 import dev.playback.tools.bench.BenchCommand;
+import dev.playback.tools.cli.ArchiveCommands;
 import dev.playback.tools.cli.CompletionCommand;
 import dev.playback.tools.cli.PlanCommand;
 import dev.playback.tools.cli.RedriveCommand;
@@ -59,6 +60,8 @@ public final class Main {
         root.addSubcommand(new ReverseCommand.Cli(streams));
         root.addSubcommand(new RedriveCommand(streams));
         root.addSubcommand(new ReindexCommand(streams));
+        root.addSubcommand(new ArchiveCommands.Export(streams));
+        root.addSubcommand(new ArchiveCommands.Import(streams));
         root.addSubcommand(BenchCommand.commandLine(streams));
         root.addSubcommand(SfnCommands.commandLine(streams));
         root.addSubcommand(new MetricsCommand(streams));

@@ -203,6 +203,18 @@ public final class DynamoEventIndex implements EventPages, EventIndex {
         return count;
     }
 
+    /** Every aggregate with at least one event, from the {@code a#<bucket>} entries: the index table only, never the events table. */
+    public Set<String> allAggregates() {
+        int buckets = buckets();
+        List<QueryRequest> queries = new ArrayList<>();
+        for (int b = 0; b < buckets; b++) queries.add(entries(IndexKeys.aggregate(b)).projectionExpression("k").build());
+        Set<String> out = new TreeSet<>();
+        for (List<Map<String, AttributeValue>> items : queryAll(queries)) {
+            for (Map<String, AttributeValue> item : items) out.add(text(item, "k"));
+        }
+        return out;
+    }
+
     /**
      * The number of buckets the index table records; 0 while it records none (nothing was indexed yet, so every
      * query finds nothing).
