@@ -56,6 +56,7 @@ public final class Exporter {
     private final StackData source;
     private final PrintStream out;
     private final Clock clock;
+    private final int chunk;
 
     /** What one export wrote. */
     public record Result(Path file, long aggregates, long events, long queries, long commands, long bytes, double seconds,
@@ -63,9 +64,15 @@ public final class Exporter {
     }
 
     public Exporter(StackData source, PrintStream out, Clock clock) {
+        this(source, out, clock, CHUNK);
+    }
+
+    /** {@code chunk}: aggregates read at once, and between two saves of the progress. */
+    Exporter(StackData source, PrintStream out, Clock clock, int chunk) {
         this.source = source;
         this.out = out;
         this.clock = clock;
+        this.chunk = chunk;
     }
 
     /** The work directory of an export to {@code file}. */
@@ -94,12 +101,12 @@ public final class Exporter {
         long eventsAtStart = events;
         try (Writer ev = append(dir, ArchiveFormat.EVENTS); Writer qu = append(dir, ArchiveFormat.QUERIES);
              Writer co = append(dir, ArchiveFormat.COMMANDS)) {
-            for (int from = work.done; from < aggregates.size(); from += CHUNK) {
-                List<Future<Exported>> chunk = new ArrayList<>();
-                for (String id : aggregates.subList(from, Math.min(aggregates.size(), from + CHUNK))) {
-                    chunk.add(pool.submit(() -> exportAggregate(id, redaction)));
+            for (int from = work.done; from < aggregates.size(); from += chunk) {
+                List<Future<Exported>> reads = new ArrayList<>();
+                for (String id : aggregates.subList(from, Math.min(aggregates.size(), from + chunk))) {
+                    reads.add(pool.submit(() -> exportAggregate(id, redaction)));
                 }
-                for (Future<Exported> f : chunk) {
+                for (Future<Exported> f : reads) {
                     Exported x = join(f);
                     write(ev, x.events);
                     write(qu, x.queries);
@@ -110,7 +117,7 @@ public final class Exporter {
                 ev.flush();
                 qu.flush();
                 co.flush();
-                work.done = Math.min(aggregates.size(), from + CHUNK);
+                work.done = Math.min(aggregates.size(), from + chunk);
                 work.save(dir);
                 if (System.nanoTime() - lastPrint > PROGRESS_NANOS) {
                     lastPrint = System.nanoTime();
@@ -379,9 +386,5 @@ public final class Exporter {
             for (Path f : (Iterable<Path>) files::iterator) Files.delete(f);
         }
         Files.delete(dir);
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }
