@@ -45,10 +45,13 @@ class CommandLineTest {
         m.put("reverse", "--reason=R");
         m.put("redrive", "--failure-bucket=NAME");
         m.put("reindex", "--segments=N");
+        m.put("export", "--redact=TYPE.FIELD");
+        m.put("import", "FILE");
         m.put("bench", "ingest");
         m.put("bench ingest", "--clients=N");
         m.put("bench rebuild", "--batch-size=N");
         m.put("bench partial", "--aggregates=N");
+        m.put("bench archive", "--events=N");
         m.put("sfn", "run");
         m.put("sfn run", "--input=JSON|@FILE");
         m.put("sfn bench", "ITERATIONS");
@@ -187,6 +190,12 @@ class CommandLineTest {
                 {List.of("reverse", "ev-1"), List.of("Missing required option", "--reason")},
                 {List.of("status", "--limit", "0"), List.of("--limit", "between 1 and 1000")},
                 {List.of("bench", "rebuild", "--events", "0"), List.of("--events", "at least 1")},
+                {List.of("export", "--aws", "--stack", "s", "--out", "x.gz"), List.of("--redact TYPE.FIELD", "--keep-personal-data")},
+                {List.of("export", "--stack", "s", "--out", "x.gz"), List.of("--stack needs --aws")},
+                {List.of("export", "--out", "x.gz", "--redact", "owner"), List.of("--redact", "TYPE.FIELD", "'owner'")},
+                {List.of("export", "--out", "x.gz", "--until", "2026-01-01T00:00:00Z"), List.of("--until needs --since")},
+                {List.of("export", "--aggregate", "a"), List.of("Missing required option", "--out")},
+                {List.of("import"), List.of("Missing required parameter", "FILE")},
                 {List.of("sfn", "run", "--type", "FAST", "x.json"), List.of("--type", "[STANDARD, EXPRESS]")},
                 {List.of("completion", "zsh"), List.of("SHELL", "[bash]")},
                 {List.of("frobnicate"), List.of("Unmatched argument", "'frobnicate'")},
@@ -253,7 +262,7 @@ class CommandLineTest {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse redrive reindex bench sfn metrics console completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse redrive reindex export import bench sfn metrics console completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
             assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_').replace("-", "") + "()"), "no completion of " + c);
@@ -265,7 +274,7 @@ class CommandLineTest {
             Files.writeString(script, r.out());
             assertEquals("rebuild replay replay-concurrency reverse redrive reindex", complete(bash, script, "playback", "re"));
             assertEquals("v1 v2", complete(bash, script, "playback", "local", "--fee-rule", ""));
-            assertEquals("ingest rebuild partial", complete(bash, script, "playback", "bench", ""));
+            assertEquals("ingest rebuild partial archive", complete(bash, script, "playback", "bench", ""));
         } finally {
             Files.delete(script);
         }

@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
-/** {@code playback bench ingest|rebuild|partial}: the benchmarks, each on a fresh in-memory local stack. */
-@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, synopsisSubcommandLabel = "ingest|rebuild|partial",
+/** {@code playback bench ingest|rebuild|partial|archive}: the benchmarks, each on a fresh in-memory local stack. */
+@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, synopsisSubcommandLabel = "ingest|rebuild|partial|archive",
         description = "Measures the local stack against the emulators' raw ceilings, measured in the same run.")
 public final class BenchCommand {
     private BenchCommand() {
@@ -20,7 +20,7 @@ public final class BenchCommand {
 
     public static CommandLine commandLine(Streams streams) {
         return new CommandLine(new BenchCommand()).addSubcommand(new Ingest(streams.out())).addSubcommand(new Rebuild(streams.out()))
-                .addSubcommand(new Partial(streams.out()));
+                .addSubcommand(new Partial(streams.out())).addSubcommand(new Archive(streams.out()));
     }
 
     static void atLeastOne(CommandSpec spec, String option, int value) {
@@ -104,6 +104,30 @@ public final class BenchCommand {
             atLeastOne(spec, "--aggregates", aggregates);
             return new PartialBenchmark(out).run(aggregates, request -> out.println("partial replay " + request.get("replayId").asText()
                     + ": request " + request + " (" + aggregates + " aggregates)"));
+        }
+    }
+
+    @Command(name = "archive", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Exports a local stack holding N events and imports the archive into an empty one: prints the archive's "
+                    + "size, export and import events/s and the emulators' raw Scan and write ceilings measured in the same run, and "
+                    + "checks the target against the source by an independent fold.")
+    static final class Archive implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Option(names = "--events", paramLabel = "N", defaultValue = "100000", description = "events loaded (default: ${DEFAULT-VALUE})")
+        int events;
+        @Option(names = "--accounts", paramLabel = "N", defaultValue = "1000", description = "accounts the events belong to (default: ${DEFAULT-VALUE})")
+        int accounts;
+        private final PrintStream out;
+
+        Archive(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            atLeastOne(spec, "--events", events);
+            atLeastOne(spec, "--accounts", accounts);
+            return new ArchiveBenchmark(out).run(events, accounts);
         }
     }
 }
