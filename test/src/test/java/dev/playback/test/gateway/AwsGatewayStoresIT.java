@@ -47,6 +47,32 @@ class AwsGatewayStoresIT extends GatewayStoresContract {
     }
 
     @Test
+    void readingTheLogsOfManyEventsAtOnceGivesEachEventsEntriesInOrderAsReadingThemOneByOne() {
+        DynamoCommandLog log = new DynamoCommandLog(stack.dynamoDb(), stack.physicalName("DataTable"));
+        CallSite bank = new CallSite("bank", "payout");
+        String run = java.util.UUID.randomUUID().toString();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int e = 0; e < 30; e++) {
+            String eventId = "many-" + run + "-" + e;
+            ids.add(eventId);
+            // event e has e % 6 entries: none, fewer than the first read's slots, and more (read on past them)
+            for (int n = 0; n < e % 6; n++) {
+                String key = Hashes.idempotencyKey("payouts", eventId, bank, "send", n);
+                log.append(new LoggedCommand("payouts", eventId, bank, n, n % 2 == 0 ? Disposition.PENDING : Disposition.SENT,
+                        JsonNodeFactory.instance.objectNode().put("payoutId", eventId).put("n", n), key, null));
+            }
+        }
+
+        var read = log.forEvents("payouts", ids);
+
+        assertEquals(ids, List.copyOf(read.keySet()));
+        for (int e = 0; e < 30; e++) {
+            assertEquals(e % 6, read.get(ids.get(e)).size(), ids.get(e));
+            assertEquals(log.forEvent("payouts", ids.get(e)), read.get(ids.get(e)), ids.get(e));
+        }
+    }
+
+    @Test
     void entriesLoggedInTheFormerOneItemPerEventLayoutAreStillReadFirstAndNewEntriesFollow() {
         String table = stack.physicalName("DataTable");
         String eventId = "legacy-" + java.util.UUID.randomUUID();

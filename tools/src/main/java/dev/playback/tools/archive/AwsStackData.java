@@ -130,6 +130,12 @@ public final class AwsStackData implements StackData {
         return processors;
     }
 
+    /** Many events' entries per BatchGetItem ({@link DynamoCommandLog#forEvents}), not one request per event. */
+    @Override
+    public Map<String, List<dev.playback.model.gateway.LoggedCommand>> commandsOf(String processor, List<String> eventIds) {
+        return commands.forEvents(processor, eventIds);
+    }
+
     @Override
     public List<String> allAggregates() {
         if (wholeTable == WholeTable.INDEX) return List.copyOf(index.allAggregates());

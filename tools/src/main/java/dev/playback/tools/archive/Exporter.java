@@ -166,8 +166,12 @@ public final class Exporter {
         }
         for (EventEnvelope e : stream) {
             for (RecordedQuery q : source.queriesOf(e.eventId())) queries.add(queryLine(q, redaction).toString());
-            for (String processor : source.commandProcessors()) {
-                List<LoggedCommand> logged = source.commands().forEvent(processor, e.eventId());
+        }
+        List<String> ids = stream.stream().map(EventEnvelope::eventId).toList();
+        for (String processor : source.commandProcessors()) {
+            Map<String, List<LoggedCommand>> byEvent = source.commandsOf(processor, ids);
+            for (String id : ids) {
+                List<LoggedCommand> logged = byEvent.getOrDefault(id, List.of());
                 for (int slot = 0; slot < logged.size(); slot++) commands.add(commandLine(logged.get(slot), slot, redaction).toString());
             }
         }

@@ -1,6 +1,7 @@
 package dev.playback.tools.archive;
 
 import dev.playback.model.gateway.CommandLog;
+import dev.playback.model.gateway.LoggedCommand;
 import dev.playback.model.gateway.QueryRecords;
 import dev.playback.model.gateway.RecordedQuery;
 import dev.playback.model.replay.EventIndex;
@@ -8,7 +9,9 @@ import dev.playback.model.store.EventLog;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.PayloadStore;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What an export reads from a stack and an import writes to it, through the stack's own ports: the events (read with
@@ -40,6 +43,13 @@ public interface StackData extends AutoCloseable {
 
     /** The processors whose command logs are read (the stack's processors with external effects). */
     List<String> commandProcessors();
+
+    /** The command log entries of {@code processor} for each of {@code eventIds}, in the order logged. */
+    default Map<String, List<LoggedCommand>> commandsOf(String processor, List<String> eventIds) {
+        Map<String, List<LoggedCommand>> out = new LinkedHashMap<>();
+        for (String id : eventIds) out.put(id, commands().forEvent(processor, id));
+        return out;
+    }
 
     @Override
     default void close() {

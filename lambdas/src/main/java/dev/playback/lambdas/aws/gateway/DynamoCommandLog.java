@@ -41,6 +41,8 @@ public final class DynamoCommandLog implements CommandLog {
      */
     private static final int FIRST_READ = 3;
     private static final int MAX_BATCH = 100;
+    /** Events whose legacy item and first slots fit one BatchGetItem. */
+    private static final int EVENTS_PER_READ = MAX_BATCH / (FIRST_READ + 1);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -92,11 +94,50 @@ public final class DynamoCommandLog implements CommandLog {
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         if (withLegacy) keys.add(Map.of("pk", AttributeValue.fromS(legacyKey(processor, eventId))));
         for (int i = from; i < from + count; i++) keys.add(Map.of("pk", AttributeValue.fromS(slotKey(processor, eventId, i))));
+        return get(keys, legacyKey(processor, eventId));
+    }
+
+    /**
+     * The entries of many events of {@code processor}, by event id (an event without entries maps to an empty list):
+     * the first slots and the legacy item of {@value #EVENTS_PER_READ} events per BatchGetItem, then, for an event whose
+     * first slots are all taken, its further slots as {@link #forEvent} reads them. For reading a whole history (an
+     * export) without one request per event.
+     */
+    public Map<String, List<LoggedCommand>> forEvents(String processor, java.util.Collection<String> eventIds) {
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(eventIds));
+        Map<String, List<LoggedCommand>> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i += EVENTS_PER_READ) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + EVENTS_PER_READ));
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String id : chunk) {
+                keys.add(Map.of("pk", AttributeValue.fromS(legacyKey(processor, id))));
+                for (int slot = 0; slot < FIRST_READ; slot++) keys.add(Map.of("pk", AttributeValue.fromS(slotKey(processor, id, slot))));
+            }
+            Map<String, Map<String, AttributeValue>> page = get(keys, "cmd#" + processor + "# of " + chunk.size() + " events");
+            for (String id : chunk) {
+                if (page.containsKey(slotKey(processor, id, FIRST_READ - 1))) {
+                    out.put(id, load(processor, id).entries());
+                    continue;
+                }
+                List<LoggedCommand> entries = new ArrayList<>();
+                Map<String, AttributeValue> legacy = page.get(legacyKey(processor, id));
+                if (legacy != null) entries.addAll(legacyEntries(processor, id, legacy));
+                for (int slot = 0; page.containsKey(slotKey(processor, id, slot)); slot++) {
+                    entries.add(entry(processor, id, page.get(slotKey(processor, id, slot))));
+                }
+                out.put(id, entries);
+            }
+        }
+        return out;
+    }
+
+    /** The items of {@code keys} (at most {@value #MAX_BATCH}), consistently, by key; {@code what} names them in errors. */
+    private Map<String, Map<String, AttributeValue>> get(List<Map<String, AttributeValue>> keys, String what) {
         Map<String, Map<String, AttributeValue>> out = new HashMap<>();
         Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
         for (int attempt = 0; !request.isEmpty(); attempt++) {
             if (attempt >= MAX_ATTEMPTS) {
-                throw new IllegalStateException("command log of " + legacyKey(processor, eventId) + ": BatchGetItem left keys unprocessed "
+                throw new IllegalStateException("command log of " + what + ": BatchGetItem left keys unprocessed "
                         + MAX_ATTEMPTS + " times");
             }
             Map<String, KeysAndAttributes> ask = request;
