@@ -91,11 +91,7 @@ public final class Exporter {
         Work work = Files.isDirectory(dir) ? resume(dir, scope, redact) : start(dir, scope, redact);
         Redaction redaction = Redaction.of(redact, work.secret);
         List<String> aggregates = work.aggregates;
-        ExecutorService pool = Executors.newFixedThreadPool(READERS, r -> {
-            Thread t = new Thread(r, "export-reader");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(READERS, Importer.daemon("export-reader"));
         long events = work.lines.get(ArchiveFormat.EVENTS);
         long lastPrint = System.nanoTime();
         long eventsAtStart = events;
@@ -134,12 +130,13 @@ public final class Exporter {
                 work.lines.get(ArchiveFormat.COMMANDS), bytes, (System.nanoTime() - t0) / 1e9, work.resumed);
     }
 
-    private static Exported join(Future<Exported> f) {
+    /** The result of {@code f}; its failure thrown as it was (a runtime exception), an interruption as "run it again". */
+    static <T> T join(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("the export was interrupted; run it again to resume", e);
+            throw new IllegalStateException("interrupted; run the command again to resume", e);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());

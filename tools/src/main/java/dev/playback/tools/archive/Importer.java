@@ -168,7 +168,7 @@ public final class Importer {
                 work.add(pool.submit(() -> checkAggregate(entry.getKey(), entry.getValue(), latest, conflicts)));
             }
             long present = 0;
-            for (Future<Long> f : work) present += get(f);
+            for (Future<Long> f : work) present += Exporter.join(f);
             // The event ids the target does not hold at their version: recorded there for something else?
             List<String> absent = new ArrayList<>();
             archive.events.forEach((agg, stream) -> stream.forEach((v, a) -> {
@@ -201,7 +201,7 @@ public final class Importer {
                     return null;
                 }));
             }
-            for (Future<?> f : qs) get(f);
+            for (Future<?> f : qs) Exporter.join(f);
             Set<String> commands = ConcurrentHashMap.newKeySet();
             List<Future<?>> cs = new ArrayList<>();
             for (var c : archive.commands.entrySet()) {
@@ -222,7 +222,7 @@ public final class Importer {
                     return null;
                 }));
             }
-            for (Future<?> f : cs) get(f);
+            for (Future<?> f : cs) Exporter.join(f);
             if (!conflicts.isEmpty()) {
                 List<String> sorted = conflicts.stream().sorted().toList();
                 throw new ArchiveRefused(String.format(Locale.ROOT, "refused: %s holds %,d thing(s) of this archive differently; nothing was "
@@ -345,18 +345,6 @@ public final class Importer {
             if (o instanceof AppendOutcome.Appended) appended++;
         }
         return appended;
-    }
-
-    private static <T> T get(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("the import was interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     static java.util.concurrent.ThreadFactory daemon(String name) {

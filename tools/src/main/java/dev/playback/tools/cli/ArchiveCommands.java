@@ -29,8 +29,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -184,16 +182,7 @@ public final class ArchiveCommands {
         }
 
         private Instant instant(String option, String value) {
-            if (value == null) return null;
-            try {
-                return Instant.parse(value.trim());
-            } catch (DateTimeParseException e) {
-                try {
-                    return OffsetDateTime.parse(value.trim()).toInstant();
-                } catch (DateTimeParseException e2) {
-                    throw Usage.error(spec, "option " + option + " must be an ISO-8601 timestamp such as 2026-11-26T10:00:00Z, not '" + value + "'");
-                }
-            }
+            return ReplayCommands.instant(spec, option, value);
         }
     }
 

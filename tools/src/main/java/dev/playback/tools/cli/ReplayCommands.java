@@ -344,6 +344,20 @@ public final class ReplayCommands {
         return bucket != null ? "s3://" + bucket + "/" + key : key + " in the stack's ReportBucket";
     }
 
+    /** The value of {@code option}: an ISO-8601 instant (2026-11-26T10:00:00Z, offsets allowed), or null when absent. */
+    static Instant instant(CommandSpec spec, String option, String value) {
+        if (value == null) return null;
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(value.trim()).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw Usage.error(spec, "option " + option + " must be an ISO-8601 timestamp such as 2026-11-26T10:00:00Z, not '" + value + "'");
+            }
+        }
+    }
+
     // ---- partial replay ----------------------------------------------------------------------------
 
     @Command(name = "replay", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
@@ -410,18 +424,8 @@ public final class ReplayCommands {
             return d;
         }
 
-        /** An ISO-8601 instant (2026-11-26T10:00:00Z, offsets allowed), or null when absent. */
         private Instant instant(String option, String value) {
-            if (value == null) return null;
-            try {
-                return Instant.parse(value.trim());
-            } catch (DateTimeParseException e) {
-                try {
-                    return OffsetDateTime.parse(value.trim()).toInstant();
-                } catch (DateTimeParseException e2) {
-                    throw Usage.error(spec, "option " + option + " must be an ISO-8601 timestamp such as 2026-11-26T10:00:00Z, not '" + value + "'");
-                }
-            }
+            return ReplayCommands.instant(spec, option, value);
         }
 
         /** The bus ReplayRequested goes to: {@code --bus}, else {@code $PLAYBACK_REPLAY_BUS}, else locally the template's ReplayRequestBus. */
