@@ -134,6 +134,20 @@ class ArchiveRoundTripIT {
             assertEquals(0, second.code(), second.err());
             assertTrue(second.out().contains("2,005 events of 101 aggregates (0 new, 2,005 already present); 2 recorded queries (0 new, "
                     + "2 already present); 6 command log entries (0 new, 6 already present)"), second.out());
+            Path changed = dir.resolve("changed.playback.gz");
+            String text;
+            try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(archive))) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(changed))) {
+                out.write(text.replace("\"beneficiary\":\"Bob\"", "\"beneficiary\":\"Bod\"").getBytes(StandardCharsets.UTF_8));
+            }
+            Run refused = playback("import", changed.toString(), "--local-file", local.toString());
+            assertEquals(1, refused.code(), refused.out() + refused.err());
+            assertTrue(refused.err().startsWith("playback import: part events (lines 1 to 2,005) of " + changed
+                    + " was changed: its SHA-256 is"), refused.err());
+            // the target is compared with the source below: the refused import changed nothing
+
             Held target = held(stack);
             assertEquals(source.events().keySet(), target.events().keySet());
             for (var e : source.events().entrySet()) {
