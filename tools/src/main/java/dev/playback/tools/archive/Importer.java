@@ -225,8 +225,8 @@ public final class Importer {
             for (Future<?> f : cs) Exporter.join(f);
             if (!conflicts.isEmpty()) {
                 List<String> sorted = conflicts.stream().sorted().toList();
-                throw new ArchiveRefused(String.format(Locale.ROOT, "refused: %s holds %,d thing(s) of this archive differently; nothing was "
-                                + "written: %s%s", target.where(), sorted.size(), String.join("; ", sorted.subList(0, Math.min(CONFLICTS_SHOWN, sorted.size()))),
+                throw new ArchiveRefused(String.format(Locale.ROOT, "refused: %s holds this archive's data differently (%,d difference(s)); "
+                                + "nothing was written: %s%s", target.where(), sorted.size(), String.join("; ", sorted.subList(0, Math.min(CONFLICTS_SHOWN, sorted.size()))),
                         sorted.size() > CONFLICTS_SHOWN ? "; …" : ""));
             }
             return new Present(present, latest, queries, commands);

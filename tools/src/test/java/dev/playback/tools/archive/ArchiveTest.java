@@ -141,6 +141,36 @@ class ArchiveTest {
     }
 
     @Test
+    void a_scoped_export_finds_its_aggregates_through_the_event_index_and_takes_every_event_of_each() throws IOException {
+        Path byType = dir.resolve("by-type.playback.gz");
+        Path byWindow = dir.resolve("by-window.playback.gz");
+        Path byIds = dir.resolve("by-ids.playback.gz");
+        Exporter exporter = new Exporter(source, new PrintStream(printed, true, StandardCharsets.UTF_8), CLOCK);
+
+        exporter.export(new ExportScope(List.of(), List.of("NoteAdded"), null, null, null), List.of(), JSON.createObjectNode(), byType);
+        exporter.export(new ExportScope(List.of(), List.of(), T0.plusSeconds(360), T0.plusSeconds(420), null), List.of(),
+                JSON.createObjectNode(), byWindow);
+        exporter.export(new ExportScope(List.of("acc-2", "acc-7", "nobody"), List.of("PayoutRequested"), null, null, null), List.of(),
+                JSON.createObjectNode(), byIds);
+
+        assertFalse(source.listedAll, "no scoped export lists the whole table");
+        assertEquals(List.of("acc-0"), aggregatesIn(byType));
+        assertEquals(7, JSON.readTree(lines(byType).get(0)).path("events").asLong(), "every event of acc-0, not only its NoteAdded");
+        assertEquals(List.of("acc-0"), aggregatesIn(byWindow), "only acc-0 has an event recorded in [09:06, 09:07)");
+        assertEquals(List.of("acc-2", "acc-7"), aggregatesIn(byIds));
+    }
+
+    private static List<String> aggregatesIn(Path file) throws IOException {
+        return lines(file).stream().skip(1).map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).filter(n -> n.has("type") && n.has("version")).map(n -> n.get("aggregateId").asText()).distinct().toList();
+    }
+
+    @Test
     void importing_the_same_archive_twice_changes_nothing_the_second_time() throws IOException {
         Path file = export(List.of());
         MemoryStack target = new MemoryStack();
@@ -184,6 +214,7 @@ class ArchiveTest {
         MemoryStack target = new MemoryStack();
 
         ArchiveRefused refused = assertThrows(ArchiveRefused.class, () -> importInto(target, file));
+        System.out.println("refused: " + refused.getMessage());
 
         assertTrue(refused.getMessage().contains("truncated"), refused::getMessage);
         assertTrue(refused.getMessage().matches("(?s).*part \\w+, line [0-9,]+.*"), refused::getMessage);
@@ -200,6 +231,7 @@ class ArchiveTest {
         MemoryStack target = new MemoryStack();
 
         ArchiveRefused refused = assertThrows(ArchiveRefused.class, () -> importInto(target, file));
+        System.out.println("refused: " + refused.getMessage());
 
         assertTrue(refused.getMessage().contains("part events (lines 1 to 61) of " + file + " was changed: its SHA-256 is"), refused::getMessage);
         assertEquals("", target.snapshot());
@@ -214,6 +246,7 @@ class ArchiveTest {
         MemoryStack target = new MemoryStack();
 
         ArchiveRefused refused = assertThrows(ArchiveRefused.class, () -> importInto(target, file));
+        System.out.println("refused: " + refused.getMessage());
 
         assertTrue(refused.getMessage().matches("(?s).*(part \\w+|header of part \\w+|the end line).*"), refused::getMessage);
         assertEquals("", target.snapshot());
@@ -228,6 +261,7 @@ class ArchiveTest {
         MemoryStack target = new MemoryStack();
 
         ArchiveRefused refused = assertThrows(ArchiveRefused.class, () -> importInto(target, file));
+        System.out.println("refused: " + refused.getMessage());
 
         assertEquals(file + ": archive format version 2 is newer than this playback reads (up to 1): use a newer playback: part manifest, line 1",
                 refused.getMessage());
@@ -243,6 +277,7 @@ class ArchiveTest {
         String before = target.snapshot();
 
         ArchiveRefused refused = assertThrows(ArchiveRefused.class, () -> importInto(target, file));
+        System.out.println("refused: " + refused.getMessage());
 
         assertTrue(refused.getMessage().contains("aggregate acc-3 version 1 is event other-open in the target, acc-3-open in the archive"),
                 refused::getMessage);

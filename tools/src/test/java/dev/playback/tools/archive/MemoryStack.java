@@ -37,6 +37,8 @@ final class MemoryStack implements StackData {
     /** Called before an aggregate's events are read (a fault injected by a test). */
     volatile Consumer<String> beforeRead = id -> {
     };
+    /** Whether the whole table was listed (a scoped export must find its aggregates through the index instead). */
+    volatile boolean listedAll;
 
     private final QueryRecords queries = new QueryRecords() {
         @Override
@@ -102,6 +104,7 @@ final class MemoryStack implements StackData {
 
     @Override
     public List<String> allAggregates() {
+        listedAll = true;
         return new ArrayList<>(log.all().keySet());
     }
 
