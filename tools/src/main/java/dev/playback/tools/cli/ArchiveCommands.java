@@ -57,6 +57,9 @@ public final class ArchiveCommands {
         @Option(names = "--domains", paramLabel = "CLASSES", description = "the stack's Domain classes, comma-separated, whose processors "
                 + "with external effects have command logs (default: the sample domains, as template.yaml deploys them)")
         String domains;
+        @Option(names = "--buckets", paramLabel = "N", description = "the stack's EventIndexBuckets, for the index entries of imported "
+                + "events (default: " + IndexKeys.DEFAULT_BUCKETS + ")")
+        Integer buckets;
         @Spec
         CommandSpec spec;
 
@@ -70,6 +73,11 @@ public final class ArchiveCommands {
             if (stackName != null && !aws) throw Usage.error(spec, "option --stack needs --aws");
             if (aws && stackName == null) throw Usage.error(spec, "option --aws needs --stack NAME (the stack's outputs name its tables and buckets)");
             if (aws && localFile != null) throw Usage.error(spec, "option --local-file cannot be combined with --aws");
+            if (buckets != null && buckets < 1) throw Usage.error(spec, "option --buckets must be at least 1, not " + buckets);
+        }
+
+        int indexBuckets() {
+            return buckets == null ? IndexKeys.DEFAULT_BUCKETS : buckets;
         }
 
         List<String> processors() {
@@ -91,7 +99,7 @@ public final class ArchiveCommands {
                 AwsStackData.Names names = new AwsStackData.Names(output(stack, StackOutputs.EVENTS_TABLE), output(stack, StackOutputs.EVENT_IDS_TABLE),
                         output(stack, StackOutputs.EVENT_INDEX_TABLE), output(stack, StackOutputs.DATA_TABLE), output(stack, StackOutputs.PAYLOAD_BUCKET),
                         output(stack, StackOutputs.RECORD_BUCKET));
-                return new AwsStackData(dynamo, s3, names, IndexKeys.DEFAULT_BUCKETS, processors, AwsStackData.WholeTable.INDEX,
+                return new AwsStackData(dynamo, s3, names, indexBuckets(), processors, AwsStackData.WholeTable.INDEX,
                         "AWS stack " + stackName, List.of(dynamo, s3));
             }
             Path file = localFile != null ? localFile : LocalEndpoints.defaultFile();
@@ -100,7 +108,7 @@ public final class ArchiveCommands {
                 throw new UsageException("the local stack recorded in " + file + " (pid " + e.pid() + ") is not running any more: "
                         + "start it again with 'playback local [--data DIR]'");
             }
-            return local(e, processors, "local stack (" + file + ")");
+            return local(e, processors, indexBuckets(), "local stack (" + file + ")");
         }
 
         private String output(StackOutputs stack, String key) {
@@ -109,7 +117,7 @@ public final class ArchiveCommands {
     }
 
     /** The data of the local stack {@code e} describes. */
-    public static AwsStackData local(LocalEndpoints e, List<String> processors, String where) {
+    private static AwsStackData local(LocalEndpoints e, List<String> processors, int indexBuckets, String where) {
         Region region = Region.of(e.region());
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         DynamoDbClient dynamo = DynamoDbClient.builder().region(region).credentialsProvider(creds).endpointOverride(e.dynamoDb())
@@ -118,7 +126,7 @@ public final class ArchiveCommands {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         AwsStackData.Names names = new AwsStackData.Names(e.name("EventsTable"), e.name("EventIdsTable"), e.name("EventIndexTable"),
                 e.name("DataTable"), e.name("PayloadBucket"), e.name("RecordBucket"));
-        return new AwsStackData(dynamo, s3, names, IndexKeys.DEFAULT_BUCKETS, processors, AwsStackData.WholeTable.SCAN, where, List.of(dynamo, s3));
+        return new AwsStackData(dynamo, s3, names, indexBuckets, processors, AwsStackData.WholeTable.SCAN, where, List.of(dynamo, s3));
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
