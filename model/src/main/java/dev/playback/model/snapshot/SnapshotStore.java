@@ -8,6 +8,23 @@ import java.util.List;
  * (its own table) and an in-memory one in the tests.
  */
 public interface SnapshotStore {
+    /** A store that has no snapshot: reading finds none; writing is refused. */
+    SnapshotStore NONE = new SnapshotStore() {
+        @Override
+        public void put(Snapshot snapshot) {
+            throw new UnsupportedOperationException("no snapshot store is configured: snapshot of " + snapshot.aggregateId() + " not written");
+        }
+
+        @Override
+        public List<Snapshot> latest(String processor, String logicVersion, String aggregateId, long atMost, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public void delete(String processor, String logicVersion, String aggregateId, long version) {
+        }
+    };
+
     /** Writes {@code snapshot}, replacing one at the same processor, logic version, aggregate and version. */
     void put(Snapshot snapshot);
 
