@@ -119,6 +119,16 @@ class TimeTravelIT {
             assertEquals(fold(events, e -> !occurredAt(e).isAfter(asOf) && !recordedAt(e).isAfter(knownAt)), balance(both));
             assertFolded(both, "as of " + asOf + " known at " + knownAt);
 
+            // The command line asks the same route.
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int code = dev.playback.tools.Main.execute(new String[]{"show", ACCOUNT, "--version", "95", "--api", stack.apiUrl().toString()},
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+            String shown = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            System.out.println(shown);
+            assertEquals(0, code, shown);
+            assertTrue(shown.startsWith(ACCOUNT + " in balances at version 95 (version 95): from snapshot 80 (logic 1), 15 events folded"), shown);
+            assertTrue(shown.contains("\"balance\" : \"" + fold(events, e -> version(e) <= 95) + "\""), shown);
+
             // New logic: its time travel ignores the snapshots of logic version 1 until a replay of its own writes some.
             TimeTravel travel = new TimeTravel(new DynamoEventLog(stack.dynamoDb(), stack.physicalName("EventsTable"),
                     stack.physicalName("EventIdsTable"), new S3PayloadStore(stack.s3(), stack.physicalName("PayloadBucket"))),

@@ -90,21 +90,7 @@ public final class ReverseCommand {
         @Override
         public Integer call() throws InterruptedException {
             if (reason.isBlank()) throw Usage.error(spec, "option --reason needs a non-empty value");
-            if (stackName != null && !aws) throw Usage.error(spec, "option --stack needs --aws");
-            String url = this.url;
-            if (url == null && stackName != null) {
-                String named = stackName;
-                url = AwsTarget.withDefaults(() -> AwsTarget.describe(named)).require(StackOutputs.API_URL);
-            }
-            if (url == null) url = System.getenv("PLAYBACK_API");
-            if (url == null) throw Usage.error(spec, "no API URL: pass --api URL or set PLAYBACK_API (see 'playback local'), or --aws --stack NAME");
-            URI api;
-            try {
-                api = URI.create(url);
-            } catch (IllegalArgumentException e) {
-                throw Usage.error(spec, "option --api: '" + url + "' is not a URL");
-            }
-            PlaybackApi client = aws ? AwsTarget.signedApi(api) : new PlaybackApi(api);
+            PlaybackApi client = AwsTarget.api(spec, url, aws, stackName);
             Outcome o = new ReverseCommand(client, streams.out()).reverse(eventId, reason, dryRun);
             if (o instanceof Outcome.Refused r) {
                 streams.err().println("playback reverse: " + r.reason());
