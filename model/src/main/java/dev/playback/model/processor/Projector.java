@@ -218,6 +218,21 @@ public final class Projector<S> {
         return Optional.of(new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state())));
     }
 
+    /** The newest snapshot of an aggregate for this processor's logic version and the fold of the events up to its version. */
+    public record SnapshotCheck(Snapshot snapshot, com.fasterxml.jackson.databind.JsonNode folded) {
+    }
+
+    /**
+     * The newest snapshot of {@code aggregateId} of the processor's current logic version beside the fold of the stored
+     * events 1..its version (for verification); empty when there is none.
+     */
+    public Optional<SnapshotCheck> checkSnapshot(String aggregateId) {
+        Optional<Snapshot> snapshot = snapshots.below(processor, aggregateId, Long.MAX_VALUE);
+        if (snapshot.isEmpty()) return Optional.empty();
+        Folded<S> f = fold(aggregateId, processor.initial(aggregateId), 0, snapshot.get().version());
+        return Optional.of(new SnapshotCheck(snapshot.get(), processor.encode(f.state())));
+    }
+
     private IllegalStateException conflict(String generation, String aggregateId) {
         return new IllegalStateException("state of " + aggregateId + " in " + processor.name() + "/" + generation
                 + " kept changing under concurrent writers; gave up after " + MAX_CONFLICTS + " attempts");
