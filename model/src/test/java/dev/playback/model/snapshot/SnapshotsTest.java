@@ -40,6 +40,27 @@ class SnapshotsTest {
         return v * (v + 1) / 2;
     }
 
+    /** Snapshots every 100 events into a store that cannot be written. */
+    private Snapshots failing() {
+        SnapshotStore unavailable = new SnapshotStore() {
+            @Override
+            public void put(Snapshot snapshot) {
+                throw new IllegalStateException("table unavailable");
+            }
+
+            @Override
+            public List<Snapshot> latest(String processor, String logicVersion, String aggregateId, long atMost, int limit) {
+                return List.of();
+            }
+
+            @Override
+            public void delete(String processor, String logicVersion, String aggregateId, long version) {
+            }
+        };
+        return new Snapshots(unavailable, stream.log, Tally.CATALOG, SnapshotPolicy.defaults(), (m, p, n) -> counted.add(m + "/" + p + "/" + n),
+                warnings::add);
+    }
+
     private List<Long> versions(String logic) {
         return store.latest("tally", logic, "acc-1", Long.MAX_VALUE, 100).stream().map(Snapshot::version).toList();
     }
@@ -104,21 +125,7 @@ class SnapshotsTest {
     @Test
     void aSnapshotThatCannotBeWrittenIsLoggedAndCountedAndThrowsNothing() {
         write(120);
-        Snapshots failing = new Snapshots(new SnapshotStore() {
-            @Override
-            public void put(Snapshot snapshot) {
-                throw new IllegalStateException("table unavailable");
-            }
-
-            @Override
-            public List<Snapshot> latest(String processor, String logicVersion, String aggregateId, long atMost, int limit) {
-                return List.of();
-            }
-
-            @Override
-            public void delete(String processor, String logicVersion, String aggregateId, long version) {
-            }
-        }, stream.log, Tally.CATALOG, SnapshotPolicy.defaults(), (m, p, n) -> counted.add(m + "/" + p + "/" + n), warnings::add);
+        Snapshots failing = failing();
         failing.saved(Tally.v1(), "acc-1", 99, 101);
         assertEquals(List.of("SnapshotWriteFailures/tally/1"), counted);
         assertEquals(1, warnings.size());
@@ -126,7 +133,7 @@ class SnapshotsTest {
     }
 
     @Test
-    void theProjectorWritesASnapshotWhenItsSaveCrossesAMultipleAndStillSavesWhenTheSnapshotFails() {
+    void theProjectorWritesASnapshotWhenItsSaveCrossesAMultiple() {
         write(250);
         InMemoryStateStore states = new InMemoryStateStore();
         Projector<long[]> projector = new Projector<>(Tally.v1(), stream.log, states, Tally.CATALOG, snapshots(100, 3));
@@ -136,18 +143,37 @@ class SnapshotsTest {
         assertEquals(total(250), states.load("tally", "g0", "acc-1").orElseThrow().state().get("total").asLong());
     }
 
-    @Test
-    void theReversalFallbackStartsFromASnapshotWhenTheReversedEventIsAfterIt() {
+    /**
+     * 150 additions, then a reversal of the one at {@code target} (the tally cannot undo it), a snapshot at 100, and the
+     * projector caught up to 150: what catching up to 151 reads is counted from here on.
+     */
+    private InMemoryStateStore reversedAfterCatchUp(int target, CountingLog counting) {
         write(150);
-        EventEnvelope target = stream.events.get(119); // version 120, amount 120
-        stream.reversed(target.eventId(), T0.plusSeconds(60L * 151), T0.plusSeconds(100_151));
+        stream.reversed(stream.events.get(target - 1).eventId(), T0.plusSeconds(60L * 151), T0.plusSeconds(100_151));
         snapshots(100, 3).take(Tally.v1(), "acc-1", 100);
         InMemoryStateStore states = new InMemoryStateStore();
-        CountingLog counting = new CountingLog(stream.log);
         Projector<long[]> projector = new Projector<>(Tally.v1(), counting, states, Tally.CATALOG, snapshots(100, 3));
         projector.catchUp("g0", "acc-1", 150);
         counting.events = 0;
         projector.catchUp("g0", "acc-1", 151);
+        return states;
+    }
+
+    @Test
+    void aProjectorWhoseSnapshotCannotBeWrittenStillSavesItsStateAndAppliesTheNextEvents() {
+        write(230);
+        InMemoryStateStore states = new InMemoryStateStore();
+        Projector<long[]> projector = new Projector<>(Tally.v1(), stream.log, states, Tally.CATALOG, failing());
+        assertEquals(new dev.playback.model.processor.CatchUp("acc-1", 150, 150, true), projector.catchUp("g0", "acc-1", 150));
+        assertEquals(new dev.playback.model.processor.CatchUp("acc-1", 80, 230, true), projector.catchUp("g0", "acc-1", 230));
+        assertEquals(total(230), states.load("tally", "g0", "acc-1").orElseThrow().state().get("total").asLong());
+        assertEquals(List.of("SnapshotWriteFailures/tally/1", "SnapshotWriteFailures/tally/1"), counted, "at 100, then again at 200");
+    }
+
+    @Test
+    void theReversalFallbackStartsFromASnapshotWhenTheReversedEventIsAfterIt() {
+        CountingLog counting = new CountingLog(stream.log);
+        InMemoryStateStore states = reversedAfterCatchUp(120, counting);
         assertEquals(total(150) - 120, states.load("tally", "g0", "acc-1").orElseThrow().state().get("total").asLong());
         assertEquals(150, states.load("tally", "g0", "acc-1").orElseThrow().state().get("count").asLong(), "149 added and the absorbed reversal");
         assertEquals(51 + 1, counting.events, "event 151 read to apply it, then 101..151 for the refold from the snapshot at 100");
@@ -155,16 +181,8 @@ class SnapshotsTest {
 
     @Test
     void theReversalFallbackReadsTheWholeStreamWhenTheReversedEventIsInTheSnapshot() {
-        write(150);
-        EventEnvelope target = stream.events.get(49); // version 50, amount 50
-        stream.reversed(target.eventId(), T0.plusSeconds(60L * 151), T0.plusSeconds(100_151));
-        snapshots(100, 3).take(Tally.v1(), "acc-1", 100);
-        InMemoryStateStore states = new InMemoryStateStore();
         CountingLog counting = new CountingLog(stream.log);
-        Projector<long[]> projector = new Projector<>(Tally.v1(), counting, states, Tally.CATALOG, snapshots(100, 3));
-        projector.catchUp("g0", "acc-1", 150);
-        counting.events = 0;
-        projector.catchUp("g0", "acc-1", 151);
+        InMemoryStateStore states = reversedAfterCatchUp(50, counting);
         assertEquals(total(150) - 50, states.load("tally", "g0", "acc-1").orElseThrow().state().get("total").asLong());
         assertEquals(1 + 51 + 151, counting.events, "event 151, the tail after the snapshot (not closed), then 1..151");
     }

@@ -189,13 +189,8 @@ class TimeTravelIT {
     }
 
     private static JsonNode at(PlaybackApi api, Map<String, String> query) {
-        StringBuilder path = new StringBuilder("/aggregates/" + ACCOUNT);
-        char sep = '?';
-        for (var q : new java.util.TreeMap<>(query).entrySet()) {
-            path.append(sep).append(q.getKey()).append('=').append(java.net.URLEncoder.encode(q.getValue(), java.nio.charset.StandardCharsets.UTF_8));
-            sep = '&';
-        }
-        PlaybackApi.Answer a = api.get(path.toString());
+        PlaybackApi.Answer a = api.aggregate(ACCOUNT, query);
+        String path = "/aggregates/" + ACCOUNT + "?" + query;
         assertEquals(200, a.status(), () -> path + ": " + a.body());
         System.out.println(path + " -> balance " + a.body().path("state").path("balance").asText() + ", snapshot "
                 + a.body().path("snapshot").path("version").asText("none") + ", " + a.body().path("eventsFolded").asInt() + " events folded");

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -42,12 +43,8 @@ public final class ShowCommand implements Callable<Integer> {
     Long version;
     @Option(names = "--processor", paramLabel = "P", description = "the processor (default: the API's first, balances in the samples)")
     String processor;
-    @Option(names = "--api", paramLabel = "URL", description = "the API's URL")
-    String url;
-    @Option(names = "--aws", description = "sign requests with SigV4 (the SDK's default credentials and region)")
-    boolean aws;
-    @Option(names = "--stack", paramLabel = "NAME", description = "with --aws: the deployed stack whose output ApiUrl is the API")
-    String stackName;
+    @Mixin
+    ApiOptions target;
     @Spec
     CommandSpec spec;
     private final Streams streams;
@@ -61,7 +58,7 @@ public final class ShowCommand implements Callable<Integer> {
         checkTime("--as-of", asOf);
         checkTime("--known-at", knownAt);
         if (version != null && version < 1) throw Usage.error(spec, "option --version must be >= 1, got " + version);
-        PlaybackApi api = AwsTarget.api(spec, url, aws, stackName);
+        PlaybackApi api = target.api(spec);
         Map<String, String> query = new HashMap<>();
         query.put("asOf", asOf);
         query.put("knownAt", knownAt);
