@@ -8,6 +8,7 @@ import dev.playback.tools.cli.RedriveCommand;
 import dev.playback.tools.cli.ReindexCommand;
 import dev.playback.tools.cli.ReplayCommands;
 import dev.playback.tools.cli.ReverseCommand;
+import dev.playback.tools.cli.ShowCommand;
 import dev.playback.tools.cli.SfnCommands;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.cli.Usage;
@@ -58,6 +59,7 @@ public final class Main {
         ReplayCommands.addTo(root, streams);
         root.addSubcommand(PlanCommand.commandLine(streams));
         root.addSubcommand(new ReverseCommand.Cli(streams));
+        root.addSubcommand(new ShowCommand(streams));
         root.addSubcommand(new RedriveCommand(streams));
         root.addSubcommand(new ReindexCommand(streams));
         root.addSubcommand(new ArchiveCommands.Export(streams));

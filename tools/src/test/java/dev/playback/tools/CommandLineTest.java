@@ -43,6 +43,7 @@ class CommandLineTest {
         m.put("plan verify", "--prices=FILE");
         m.put("plan replay", "--aggregates=N");
         m.put("reverse", "--reason=R");
+        m.put("show", "--as-of=T");
         m.put("redrive", "--failure-bucket=NAME");
         m.put("reindex", "--segments=N");
         m.put("export", "--redact=TYPE.FIELD");
@@ -188,6 +189,10 @@ class CommandLineTest {
                 {List.of("replay", "--type", "X", "--time-field", "createdAt"), List.of("--time-field", "[recordedAt, occurredAt]")},
                 {List.of("reverse", "--reason", "typo"), List.of("Missing required parameter", "EVENT_ID")},
                 {List.of("reverse", "ev-1"), List.of("Missing required option", "--reason")},
+                {List.of("show", "acc-1", "--as-of", "yesterday"), List.of("--as-of", "'yesterday'", "ISO-8601")},
+                {List.of("show", "acc-1", "--known-at", "2026-03-01T12:00:00"), List.of("--known-at", "ISO-8601")},
+                {List.of("show", "acc-1", "--version", "-3"), List.of("--version", ">= 1")},
+                {List.of("show", "acc-1", "--stack", "s", "--version", "2"), List.of("--stack needs --aws")},
                 {List.of("status", "--limit", "0"), List.of("--limit", "between 1 and 1000")},
                 {List.of("bench", "rebuild", "--events", "0"), List.of("--events", "at least 1")},
                 {List.of("export", "--aws", "--stack", "s", "--out", "x.gz"), List.of("--redact TYPE.FIELD", "--keep-personal-data")},
@@ -262,7 +267,7 @@ class CommandLineTest {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse redrive reindex export import bench sfn metrics console completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse show redrive reindex export import bench sfn metrics console completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
             assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_').replace("-", "") + "()"), "no completion of " + c);

@@ -28,6 +28,11 @@ import dev.playback.model.event.InvalidEventException;
 import dev.playback.model.event.PublishDeadlineExceeded;
 import dev.playback.model.event.SubmissionJson;
 import dev.playback.model.store.ProcessorState;
+import dev.playback.model.processor.Processor;
+import dev.playback.model.processor.TimeTravel;
+import dev.playback.model.snapshot.PointInTime;
+import dev.playback.model.snapshot.Snapshot;
+import dev.playback.model.snapshot.SnapshotStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -40,7 +45,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API's function (API Gateway, REST proxy), serving every route:
- * {@code POST /events}, {@code GET /events/{eventId}}, {@code GET /aggregates/{aggregateId}},
+ * {@code POST /events}, {@code GET /events/{eventId}}, {@code GET /aggregates/{aggregateId}} (with {@code ?asOf=},
+ * {@code ?knownAt=} and/or {@code ?version=}: the state at that point, {@link TimeTravel}),
  * {@code GET /aggregates/{aggregateId}/events}. Only translates; the work is in {@link Ingest}. Logs each
  * {@code POST /events} (ids and counts, never a payload) and counts the events accepted and refused
  * ({@link Metric#EVENTS_ACCEPTED}, {@link Metric#EVENTS_REJECTED}, {@code Service=ingest}).
@@ -65,6 +71,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private final Ingest ingest;
     private final List<String> processors;
     private final EmbeddedMetrics metrics;
+    private final TimeTravel travel;
+    private final Map<String, Processor<?>> foldable;
 
     public ApiHandler() {
         this(System.getenv());
@@ -75,7 +83,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     }
 
     private ApiHandler(Wired w) {
-        this(w.ingest(), w.processors(), w.metrics());
+        this(w.ingest(), w.processors(), w.metrics(), w.travel(), w.foldable());
     }
 
     /**
@@ -88,13 +96,33 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     /** @param metrics where the events accepted and refused are counted, written after each request */
     public ApiHandler(Ingest ingest, List<String> processors, EmbeddedMetrics metrics) {
+        this(ingest, processors, metrics, null, List.of());
+    }
+
+    /**
+     * @param travel   answers {@code GET /aggregates/{id}} at a point in time (null: such queries are refused)
+     * @param foldable the processors it can fold (those without external effects, whose fold needs no gateway)
+     */
+    public ApiHandler(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, List<Processor<?>> foldable) {
+        this(ingest, processors, metrics, travel, byName(foldable));
+    }
+
+    private ApiHandler(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Processor<?>> foldable) {
         if (processors.isEmpty()) throw new IllegalArgumentException("the API needs at least one processor to read states of");
         this.ingest = ingest;
         this.processors = List.copyOf(processors);
         this.metrics = metrics;
+        this.travel = travel;
+        this.foldable = foldable;
     }
 
-    private record Wired(Ingest ingest, List<String> processors, EmbeddedMetrics metrics) {
+    private static Map<String, Processor<?>> byName(List<Processor<?>> processors) {
+        Map<String, Processor<?>> out = new java.util.LinkedHashMap<>();
+        processors.forEach(p -> out.put(p.name(), p));
+        return Map.copyOf(out);
+    }
+
+    private record Wired(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Processor<?>> foldable) {
     }
 
     private static Wired wire(Environment env) {
@@ -106,9 +134,11 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), t.payloadBucket());
         DynamoEventLog log = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), payloads);
         Duration deadline = env.optional("INGEST_PUBLISH_SECONDS").map(ApiHandler::seconds).orElse(DEFAULT_PUBLISH_DEADLINE);
+        SnapshotStore snapshots = w.snapshotStore().orElse(SnapshotStore.NONE);
         return new Wired(new Ingest(w.domains().catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
                 new DynamoStateStore(dynamo, t.dataTable()), Clock.systemUTC()), w.domains().processorNames(),
-                EmbeddedMetrics.from(env.asMap(), Clock.systemUTC()));
+                EmbeddedMetrics.from(env.asMap(), Clock.systemUTC()), new TimeTravel(log, snapshots, w.domains().catalog()),
+                byName(w.domains().projections()));
     }
 
     private static Duration seconds(String text) {
@@ -329,10 +359,72 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         checkAggregateId(aggregateId);
         String processor = query != null && query.get("processor") != null ? query.get("processor") : processors.get(0);
         if (!processors.contains(processor)) {
-            return error(400, "unknown processor '" + processor + "'; known: " + String.join(", ", processors), null);
+            return error(400, "unknown processor '" + processor + "'; known: " + String.join(", ", processors), "processor");
         }
+        PointInTime point = pointInTime(query);
+        if (!point.equals(PointInTime.latest())) return travel(aggregateId, processor, point);
         return ingest.state(processor, aggregateId).map(s -> respond(200, stateJson(s)))
                 .orElseGet(() -> error(404, "aggregate " + aggregateId + " is unknown to processor " + processor, null));
+    }
+
+    /** {@code asOf}, {@code knownAt} (ISO-8601 times) and {@code version} (>= 1), each optional; a bad one is refused naming it. */
+    private static PointInTime pointInTime(Map<String, String> query) {
+        java.util.Optional<java.time.Instant> asOf = timeParam(query, "asOf");
+        java.util.Optional<java.time.Instant> knownAt = timeParam(query, "knownAt");
+        java.util.OptionalLong version = java.util.OptionalLong.empty();
+        if (query != null && query.get("version") != null) {
+            long v = longParam(query, "version", 0);
+            if (v < 1) throw new InvalidEventException("version", "query parameter 'version' must be >= 1, got " + v);
+            version = java.util.OptionalLong.of(v);
+        }
+        return new PointInTime(asOf, knownAt, version);
+    }
+
+    private static java.util.Optional<java.time.Instant> timeParam(Map<String, String> query, String name) {
+        if (query == null || query.get(name) == null) return java.util.Optional.empty();
+        String text = query.get(name).trim();
+        try {
+            return java.util.Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidEventException(name, "query parameter '" + name + "' must be an ISO-8601 time with an offset, such as "
+                    + "2026-03-01T12:00:00Z, got '" + abbreviate(text) + "'");
+        }
+    }
+
+    /** The processor's state at {@code point}: from a snapshot of its current logic plus the events after it the point admits. */
+    private APIGatewayProxyResponseEvent travel(String aggregateId, String processor, PointInTime point) {
+        Processor<?> p = foldable.get(processor);
+        if (travel == null || p == null) {
+            throw new InvalidEventException("processor", "processor " + processor + " cannot be queried at a point in time: only "
+                    + "processors without external effects are folded here (" + String.join(", ", foldable.keySet()) + ")");
+        }
+        return travel.at(p, aggregateId, point).map(a -> respond(200, answerJson(a, point)))
+                .orElseGet(() -> error(404, "aggregate " + aggregateId + " has no event at that point", null));
+    }
+
+    private static ObjectNode answerJson(TimeTravel.Answer a, PointInTime point) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("aggregateId", a.aggregateId());
+        n.put("processor", a.processor());
+        n.put("logicVersion", a.logicVersion());
+        n.put("version", a.version());
+        n.set("state", a.state());
+        ObjectNode q = n.putObject("query");
+        point.asOf().ifPresent(t -> q.put("asOf", t.toString()));
+        point.knownAt().ifPresent(t -> q.put("knownAt", t.toString()));
+        point.version().ifPresent(v -> q.put("version", v));
+        if (a.snapshot().isPresent()) {
+            Snapshot s = a.snapshot().get();
+            ObjectNode sn = n.putObject("snapshot");
+            sn.put("version", s.version());
+            sn.put("latestOccurredAt", s.latestOccurredAt().toString());
+            if (s.latestRecordedAt() != null) sn.put("latestRecordedAt", s.latestRecordedAt().toString());
+        } else {
+            n.putNull("snapshot");
+        }
+        n.put("eventsFolded", a.eventsFolded());
+        n.put("eventsRead", a.eventsRead());
+        return n;
     }
 
     private static ObjectNode stateJson(ProcessorState s) {

@@ -28,6 +28,7 @@ import dev.playback.model.domain.Domains;
 import dev.playback.model.domain.EffectfulProcessor;
 import dev.playback.model.processor.Processor;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.processor.Snapshots;
 import dev.playback.model.store.CachedStateStore;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
@@ -145,6 +146,8 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         var replays = w.replays();
         List<Projector<?>> projectors = new ArrayList<>();
         List<GatewayProcessing> effectful = new ArrayList<>();
+        // Snapshots of the projections (processors with external effects take none: their fold needs the gateway).
+        Snapshots snapshots = w.snapshots(events, metrics.port(), LOG::warn);
         Optional<GatewayReports> reports = env.optional("REPORT_BUCKET").map(b -> new GatewayReports(new S3PayloadStore(w.aws().s3(), b)));
         for (String name : names) {
             try {
@@ -154,7 +157,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
             }
             Optional<Processor<?>> p = domains.projection(name);
             if (p.isPresent()) {
-                projectors.add(projector(p.get(), events, states, domains));
+                projectors.add(projector(p.get(), events, states, domains, snapshots));
                 continue;
             }
             EffectfulProcessor e = domains.effectful(name).orElseThrow();
@@ -166,8 +169,8 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         return new Wired(projection, effectful, metrics);
     }
 
-    private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states, Domains domains) {
-        return new Projector<>(p, events, states, domains.catalog());
+    private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states, Domains domains, Snapshots snapshots) {
+        return new Projector<>(p, events, states, domains.catalog(), snapshots);
     }
 
     @Override

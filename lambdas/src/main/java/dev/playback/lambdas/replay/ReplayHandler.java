@@ -29,6 +29,7 @@ import dev.playback.model.domain.EffectfulProcessor;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.processor.Processor;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.processor.Snapshots;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
 
@@ -67,7 +68,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
     }
 
     private ReplayHandler(Map<String, String> environment, EmbeddedMetrics metrics) {
-        this(new ReplayActions(wire(new Environment(environment)),
+        this(new ReplayActions(wire(new Environment(environment), metrics),
                 ReplayRequest.maySend(new Environment(environment).optional(ReplayRequest.MAY_SEND_VARIABLE)), metrics.port()),
                 new SfnExecutions(new AwsClients(new Environment(environment)).stepFunctions()), metrics);
     }
@@ -98,7 +99,8 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         this(new ReplayActions(ports));
     }
 
-    static ReplayPorts wire(Environment env) {
+    /** @param metrics where snapshots that could not be written are counted */
+    static ReplayPorts wire(Environment env, EmbeddedMetrics metrics) {
         String playbackStream = env.require("PLAYBACK_STREAM");
         String reportBucket = env.require("REPORT_BUCKET");
         String indexTable = env.require("EVENT_INDEX_TABLE");
@@ -109,7 +111,8 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         StateStore states = w.states();
         DynamoEventIndex index = new DynamoEventIndex(w.aws().dynamoDb(), w.tables().eventsTable(), indexTable);
         List<ReplayProcessor> processors = new ArrayList<>();
-        for (Processor<?> p : domains.projections()) processors.add(ReplayProcessor.of(projector(p, events, states, domains)));
+        Snapshots snapshots = w.snapshots(events, metrics.port(), LOG::warn);
+        for (Processor<?> p : domains.projections()) processors.add(ReplayProcessor.of(projector(p, events, states, domains, snapshots)));
         // A processor with external effects: a partial replay runs it here, in the replay's gateway mode (rebuilds and
         // verifications reach it through the playback stream instead).
         for (EffectfulProcessor p : domains.effectfulProcessors()) {
@@ -130,8 +133,8 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         }
     }
 
-    private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states, Domains domains) {
-        return new Projector<>(p, events, states, domains.catalog());
+    private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states, Domains domains, Snapshots snapshots) {
+        return new Projector<>(p, events, states, domains.catalog(), snapshots);
     }
 
     /** The failed state with the execution that failed ({@code execution} beside {@code state} in the payload). */

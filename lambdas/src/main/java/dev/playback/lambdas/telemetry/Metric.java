@@ -32,7 +32,9 @@ public enum Metric {
     GATEWAY_SENDS(dev.playback.model.metrics.Metrics.GATEWAY_SENDS, Unit.COUNT, Dimension.GATEWAY),
     GATEWAY_CORRECTIONS(dev.playback.model.metrics.Metrics.GATEWAY_CORRECTIONS, Unit.COUNT, Dimension.GATEWAY),
     GATEWAY_SUPPRESSED(dev.playback.model.metrics.Metrics.GATEWAY_SUPPRESSED, Unit.COUNT, Dimension.GATEWAY),
-    GATEWAY_LIVE_QUERIES(dev.playback.model.metrics.Metrics.GATEWAY_LIVE_QUERIES, Unit.COUNT, Dimension.GATEWAY);
+    GATEWAY_LIVE_QUERIES(dev.playback.model.metrics.Metrics.GATEWAY_LIVE_QUERIES, Unit.COUNT, Dimension.GATEWAY),
+    /** Snapshots a processor could not write (logged; its events went on); dimension {@code Processor}. */
+    SNAPSHOT_WRITE_FAILURES(dev.playback.model.metrics.Metrics.SNAPSHOT_WRITE_FAILURES, Unit.COUNT, Dimension.PROCESSOR);
 
     /** CloudWatch units used here. */
     public enum Unit {

@@ -7,6 +7,7 @@ import dev.playback.lambdas.config.Tables;
 
 import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
+import dev.playback.lambdas.aws.dynamodb.DynamoSnapshotStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
 import dev.playback.lambdas.aws.gateway.DynamoCommandLog;
 import dev.playback.lambdas.aws.gateway.S3QueryRecords;
@@ -15,7 +16,12 @@ import dev.playback.model.domain.Domains;
 import dev.playback.model.domain.EffectfulProcessor;
 import dev.playback.model.gateway.GatewayPorts;
 import dev.playback.model.gateway.GatewayProcessor;
+import dev.playback.model.metrics.Metrics;
+import dev.playback.model.processor.Processor;
+import dev.playback.model.processor.Snapshots;
 import dev.playback.model.replay.ReplayStore;
+import dev.playback.model.snapshot.SnapshotPolicy;
+import dev.playback.model.snapshot.SnapshotStore;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
 
@@ -97,5 +103,51 @@ public final class DomainWiring {
                 + ": missing environment variable RECORD_BUCKET (processor " + p.name() + " reaches external systems)"));
         return new GatewayPorts(p.externalSystems().apply(settings), new S3QueryRecords(aws.s3(), recordBucket),
                 new DynamoCommandLog(aws.dynamoDb(), tables.dataTable()));
+    }
+
+    /** The variable naming the snapshot table; without it a function writes no snapshot and time travel folds from the first event. */
+    public static final String SNAPSHOT_TABLE = "SNAPSHOT_TABLE";
+    /** Every how many events a snapshot is written (default {@value SnapshotPolicy#DEFAULT_INTERVAL}). */
+    public static final String SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL";
+    /** How many snapshots are kept per processor, logic version and aggregate (default {@value SnapshotPolicy#DEFAULT_KEEP}). */
+    public static final String SNAPSHOT_KEEP = "SNAPSHOT_KEEP";
+
+    /** The snapshot store {@value #SNAPSHOT_TABLE} names, if it names one. */
+    public java.util.Optional<SnapshotStore> snapshotStore() {
+        return settings.optional(SNAPSHOT_TABLE).map(t -> new DynamoSnapshotStore(aws.dynamoDb(), t));
+    }
+
+    /** The variable that sets one processor's interval: {@code SNAPSHOT_INTERVAL_} and its name in capitals, e.g. {@code SNAPSHOT_INTERVAL_BALANCES}. */
+    public static String intervalVariable(String processor) {
+        return SNAPSHOT_INTERVAL + "_" + processor.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /** The snapshot policy of {@code processors} from {@value #SNAPSHOT_INTERVAL}, their own intervals and {@value #SNAPSHOT_KEEP}. */
+    public SnapshotPolicy snapshotPolicy(java.util.Collection<String> processors) {
+        int interval = settings.optional(SNAPSHOT_INTERVAL).map(v -> positive(SNAPSHOT_INTERVAL, v)).orElse(SnapshotPolicy.DEFAULT_INTERVAL);
+        java.util.Map<String, Integer> own = new java.util.HashMap<>();
+        for (String p : processors) settings.optional(intervalVariable(p)).ifPresent(v -> own.put(p, positive(intervalVariable(p), v)));
+        int keep = settings.optional(SNAPSHOT_KEEP).map(v -> positive(SNAPSHOT_KEEP, v)).orElse(SnapshotPolicy.DEFAULT_KEEP);
+        return new SnapshotPolicy(interval, own, keep);
+    }
+
+    private int positive(String variable, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 1) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(function + ": " + variable + " must be a whole number >= 1, got '" + value + "'");
+        }
+    }
+
+    /**
+     * The snapshots of this function's projections: none without {@value #SNAPSHOT_TABLE}. A snapshot that cannot be
+     * written is counted in {@code metrics} and told to {@code warn}.
+     */
+    public Snapshots snapshots(EventStore events, Metrics metrics, java.util.function.Consumer<String> warn) {
+        java.util.List<String> names = domains.projections().stream().map(Processor::name).toList();
+        return snapshotStore().map(store -> new Snapshots(store, events, domains.catalog(), snapshotPolicy(names), metrics, warn))
+                .orElse(Snapshots.none());
     }
 }

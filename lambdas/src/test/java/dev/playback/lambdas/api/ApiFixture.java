@@ -9,7 +9,10 @@ import dev.playback.lambdas.Fixtures;
 import dev.playback.model.event.EventCodec;
 import dev.playback.examples.ledger.BalancesProjection;
 import dev.playback.examples.ledger.Ledger;
+import dev.playback.lambdas.telemetry.EmbeddedMetrics;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.processor.TimeTravel;
+import dev.playback.model.snapshot.memory.InMemorySnapshotStore;
 import dev.playback.model.store.Appender;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryEventPublisher;
@@ -41,10 +44,13 @@ abstract class ApiFixture {
     final InMemoryEventLog log = new InMemoryEventLog(payloads);
     final InMemoryStateStore states = new InMemoryStateStore();
     final InMemoryEventPublisher stream = new InMemoryEventPublisher();
+    final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
     final ApiHandler handler;
 
     ApiFixture() {
-        handler = new ApiHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS);
+        handler = new ApiHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS,
+                new EmbeddedMetrics(EmbeddedMetrics.DEFAULT_NAMESPACE, Clock.systemUTC()),
+                new TimeTravel(log, snapshots, dev.playback.lambdas.LedgerAndDocuments.catalog()), Ledger.processors());
     }
 
     // --- helpers ---

@@ -12,6 +12,9 @@ import dev.playback.examples.ledger.BalancesProjection;
 import dev.playback.examples.ledger.Ledger;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.processor.Snapshots;
+import dev.playback.model.snapshot.SnapshotPolicy;
+import dev.playback.model.snapshot.memory.InMemorySnapshotStore;
 import dev.playback.model.store.Appender;
 import dev.playback.model.store.memory.InMemoryEventIndex;
 import dev.playback.model.store.memory.InMemoryEventLog;
@@ -47,7 +50,13 @@ public final class ReplayWorld {
     final InMemoryEventIndex index = new InMemoryEventIndex(log);
     final InMemoryPlaybackStream stream = new InMemoryPlaybackStream(2);
     final InMemoryPayloadStore reports = new InMemoryPayloadStore();
-    final Projector<?> balances = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog());
+    final InMemorySnapshotStore snapshotStore = new InMemorySnapshotStore();
+    /** Snapshots every 100 events (none in the small worlds of these tests unless a test takes one). */
+    final Snapshots snapshots = new Snapshots(snapshotStore, log, Ledger.catalog(), SnapshotPolicy.defaults(), (m, p, n) -> {
+    }, line -> {
+        throw new AssertionError(line);
+    });
+    final Projector<?> balances = new Projector<>(new BalancesProjection(), log, states, Ledger.catalog(), snapshots);
     final Projection projection = new Projection(List.of(balances), states, replays, Runnable::run);
     /** Set to make the next checkpoint write fail, as if the function died right after publishing a batch. */
     volatile boolean crashBeforeNextCheckpoint;

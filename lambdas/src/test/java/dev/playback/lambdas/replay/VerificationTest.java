@@ -105,4 +105,24 @@ class VerificationTest {
         assertEquals(5, report.get("missingInLive").asInt());
         assertEquals(1, report.get("missingInShadow").asInt());
     }
+
+    @Test
+    void checksTheNewestSnapshotOfEachAggregateAgainstAFoldAndReportsOneThatDiffers() throws Exception {
+        ledger();
+        for (int i = 1; i <= 5; i++) world.snapshots.take(new BalancesProjection(), "acc-" + i, 2);
+        var good = world.snapshotStore.latest("balances", "1", "acc-4", 2, 1).get(0);
+        var tampered = ((com.fasterxml.jackson.databind.node.ObjectNode) good.state().deepCopy()).put("balance", "40.00");
+        world.snapshotStore.put(new dev.playback.model.snapshot.Snapshot("balances", "1", "acc-4", 2, tampered, good.latestOccurredAt(),
+                good.latestRecordedAt()));
+        JsonNode finished = world.run("verify", input("replayId", "v-6"));
+        assertTrue(finished.get("failed").asBoolean());
+        assertEquals("verify v-6: 1 of 5 aggregates drifted (acc-4); report memory://reports/verify/v-6.json", finished.get("summary").asText());
+        JsonNode report = report("v-6");
+        assertEquals(5, report.get("snapshotsChecked").asInt());
+        JsonNode drift = report.get("aggregates").get(0);
+        assertEquals("acc-4", drift.get("aggregateId").asText());
+        assertEquals(2, drift.get("snapshot").asLong());
+        assertEquals("40.00", drift.get("live").get("balance").asText());
+        assertEquals("4.00", drift.get("rebuilt").get("balance").asText());
+    }
 }

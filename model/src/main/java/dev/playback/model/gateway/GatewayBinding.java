@@ -34,6 +34,11 @@ public final class GatewayBinding<S> implements Processor<S> {
     }
 
     @Override
+    public String logicVersion() {
+        return processor.logicVersion();
+    }
+
+    @Override
     public S initial(String aggregateId) {
         return processor.initial(aggregateId);
     }

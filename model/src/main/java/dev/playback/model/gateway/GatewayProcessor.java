@@ -12,6 +12,11 @@ import dev.playback.model.event.EventEnvelope;
 public interface GatewayProcessor<S> {
     String name();
 
+    /** The version of this processor's logic (see {@link dev.playback.model.processor.Processor#logicVersion}). */
+    default String logicVersion() {
+        return "1";
+    }
+
     S initial(String aggregateId);
 
     S apply(S state, EventEnvelope event, Gateway gateway);

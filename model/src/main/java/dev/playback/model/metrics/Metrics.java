@@ -16,6 +16,9 @@ public interface Metrics {
     /** Queries a replay asked the external system because no answer was recorded. */
     String GATEWAY_LIVE_QUERIES = "GatewayLiveQueries";
 
+    /** Snapshots a processor failed to write (logged; its events went on, the next multiple of its interval writes again). */
+    String SNAPSHOT_WRITE_FAILURES = "SnapshotWriteFailures";
+
     /** Metrics that count nothing (tests, and whoever does not publish metrics). */
     Metrics NONE = (metric, dimensionValue, n) -> {
     };

@@ -13,6 +13,16 @@ import dev.playback.model.event.EventEnvelope;
 public interface Processor<S> {
     String name();
 
+    /**
+     * The version of this processor's logic: a state folded by one logic version is never taken for another's (a
+     * snapshot is tagged with it, so a replay with new logic never starts from a snapshot of the old). Change it
+     * whenever {@link #apply} would fold the same events to a different state; a processor whose logic depends on its
+     * configuration derives it from that configuration. Letters, digits and {@code . _ -} only.
+     */
+    default String logicVersion() {
+        return "1";
+    }
+
     S initial(String aggregateId);
 
     S apply(S state, EventEnvelope event);

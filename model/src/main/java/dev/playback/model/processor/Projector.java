@@ -1,6 +1,7 @@
 package dev.playback.model.processor;
 
 import dev.playback.model.store.ProcessorState;
+import dev.playback.model.snapshot.Snapshot;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.EventStore;
@@ -22,12 +23,23 @@ public final class Projector<S> {
     private final EventStore events;
     private final StateStore states;
     private final EventCatalog catalog;
+    private final Snapshots snapshots;
 
     public Projector(Processor<S> processor, EventStore events, StateStore states, EventCatalog catalog) {
+        this(processor, events, states, catalog, Snapshots.none());
+    }
+
+    /**
+     * @param snapshots takes a snapshot when a saved state crosses a multiple of the processor's interval, and gives the
+     *                  reversal fallback a state to start from; only for processors without external effects (a
+     *                  snapshot is folded with the processor itself)
+     */
+    public Projector(Processor<S> processor, EventStore events, StateStore states, EventCatalog catalog, Snapshots snapshots) {
         this.processor = processor;
         this.events = events;
         this.states = states;
         this.catalog = catalog;
+        this.snapshots = snapshots;
     }
 
     public Processor<S> processor() {
@@ -62,10 +74,34 @@ public final class Projector<S> {
         return new Folded<>(state, version, applied);
     }
 
-    /** The state at {@code upTo} rebuilt from the aggregate's events without the reversed ones ({@link Reversals}). */
+    /**
+     * The state at {@code upTo} rebuilt from the aggregate's events without the reversed ones ({@link Reversals}): from
+     * the newest snapshot below {@code upTo} when every reversal after it targets an event after it (the events it holds
+     * stay in effect as they were), else from the first event.
+     */
     private S refold(String aggregateId, long upTo) {
+        Optional<Snapshot> base = snapshots.below(processor, aggregateId, upTo);
+        if (base.isPresent()) {
+            List<EventEnvelope> after = read(aggregateId, base.get().version(), upTo);
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            boolean closed = true;
+            for (EventEnvelope e : after) {
+                Optional<String> target = processor.reverses(e);
+                if (target.isPresent() && !ids.contains(target.get())) {
+                    closed = false;
+                    break;
+                }
+                ids.add(e.eventId());
+            }
+            if (closed) return Reversals.refold(processor, aggregateId, processor.decode(base.get().state()), after);
+        }
+        return Reversals.refold(processor, aggregateId, read(aggregateId, 0, upTo));
+    }
+
+    /** The stored events after {@code from} up to {@code upTo}, upcast; throws if {@code upTo} is not stored. */
+    private List<EventEnvelope> read(String aggregateId, long from, long upTo) {
         List<EventEnvelope> all = new java.util.ArrayList<>();
-        long version = 0;
+        long version = from;
         while (version < upTo) {
             List<EventEnvelope> page = events.read(aggregateId, version + 1, PAGE);
             for (EventEnvelope e : page) {
@@ -76,7 +112,7 @@ public final class Projector<S> {
             if (page.size() < PAGE) break;
         }
         if (version != upTo) throw new IllegalStateException("events table does not hold version " + upTo + " of " + aggregateId);
-        return Reversals.refold(processor, aggregateId, all);
+        return all;
     }
 
     /** Applies every stored event up to {@code upTo} (inclusive; {@code Long.MAX_VALUE} = all stored). */
@@ -90,6 +126,7 @@ public final class Projector<S> {
             if (f.applied() == 0) return new CatchUp(aggregateId, 0, from, upTo == Long.MAX_VALUE);
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, from)) {
+                snapshots.saved(processor, aggregateId, from, f.version());
                 return new CatchUp(aggregateId, f.applied(), f.version(), upTo == Long.MAX_VALUE || f.version() >= upTo);
             }
         }
@@ -139,7 +176,10 @@ public final class Projector<S> {
             }
             if (!direct) return catchUp(generation, aggregateId, last);
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, version, processor.encode(state));
-            if (states.save(next, from)) return new CatchUp(aggregateId, applied, version, true);
+            if (states.save(next, from)) {
+                snapshots.saved(processor, aggregateId, from, version);
+                return new CatchUp(aggregateId, applied, version, true);
+            }
         }
         throw conflict(generation, aggregateId);
     }
@@ -157,7 +197,10 @@ public final class Projector<S> {
             if (f.applied() == 0 && stored.isEmpty()) return new CatchUp(aggregateId, 0, 0, true);
             if (f.version() < storedVersion) continue; // the stored state moved past what was read: read again
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
-            if (states.save(next, storedVersion)) return new CatchUp(aggregateId, f.applied(), f.version(), true);
+            if (states.save(next, storedVersion)) {
+                snapshots.saved(processor, aggregateId, 0, f.version());
+                return new CatchUp(aggregateId, f.applied(), f.version(), true);
+            }
         }
         throw conflict(generation, aggregateId);
     }
@@ -173,6 +216,21 @@ public final class Projector<S> {
         Folded<S> f = fold(aggregateId, state, start, upTo);
         if (f.applied() == 0) return from;
         return Optional.of(new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state())));
+    }
+
+    /** The newest snapshot of an aggregate for this processor's logic version and the fold of the events up to its version. */
+    public record SnapshotCheck(Snapshot snapshot, com.fasterxml.jackson.databind.JsonNode folded) {
+    }
+
+    /**
+     * The newest snapshot of {@code aggregateId} of the processor's current logic version beside the fold of the stored
+     * events 1..its version (for verification); empty when there is none.
+     */
+    public Optional<SnapshotCheck> checkSnapshot(String aggregateId) {
+        Optional<Snapshot> snapshot = snapshots.below(processor, aggregateId, Long.MAX_VALUE);
+        if (snapshot.isEmpty()) return Optional.empty();
+        Folded<S> f = fold(aggregateId, processor.initial(aggregateId), 0, snapshot.get().version());
+        return Optional.of(new SnapshotCheck(snapshot.get(), processor.encode(f.state())));
     }
 
     private IllegalStateException conflict(String generation, String aggregateId) {

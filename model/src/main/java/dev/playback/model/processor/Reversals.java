@@ -53,8 +53,16 @@ public final class Reversals {
 
     /** The state of an aggregate from its events (versions 1..n, upcast), without the events its reversals took out. */
     public static <S> S refold(Processor<S> processor, String aggregateId, List<EventEnvelope> events) {
+        return refold(processor, aggregateId, processor.initial(aggregateId), events);
+    }
+
+    /**
+     * The same from {@code start}, the state of the events before {@code events}; only right when no reversal among
+     * {@code events} targets one of those earlier events (their effect is in {@code start} and stays).
+     */
+    public static <S> S refold(Processor<S> processor, String aggregateId, S start, List<EventEnvelope> events) {
         Plan plan = plan(events, processor);
-        S state = processor.initial(aggregateId);
+        S state = start;
         for (EventEnvelope e : events) {
             if (plan.skipped().contains(e.eventId())) continue;
             if (plan.absorbed().contains(e.eventId())) {

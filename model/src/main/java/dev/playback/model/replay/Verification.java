@@ -22,6 +22,8 @@ import java.util.TreeMap;
  */
 final class Verification {
     static final int IDS_IN_SUMMARY = 5;
+    /** At most this many aggregates per processor have their newest snapshot checked against a fold. */
+    static final int SNAPSHOTS_CHECKED = 100;
 
     private final ReplayPorts ports;
     private final Checkpoints checkpoints;
@@ -31,11 +33,15 @@ final class Verification {
         this.checkpoints = checkpoints;
     }
 
-    private record Drift(String aggregateId, String processor, JsonNode live, JsonNode rebuilt, long version) {
+    /** @param snapshot the version of the snapshot that differs from the fold ({@code live} its state), null for a state */
+    private record Drift(String aggregateId, String processor, JsonNode live, JsonNode rebuilt, long version, Long snapshot) {
+        Drift(String aggregateId, String processor, JsonNode live, JsonNode rebuilt, long version) {
+            this(aggregateId, processor, live, rebuilt, version, null);
+        }
     }
 
     ObjectNode finish(Replay replay) {
-        int compared = 0, missingInLive = 0, missingInShadow = 0;
+        int compared = 0, missingInLive = 0, missingInShadow = 0, snapshotsChecked = 0;
         List<Drift> drifts = new ArrayList<>();
         for (String processor : replay.processors()) {
             // Brings states forward for the comparison only: no query asked, no command sent or logged.
@@ -68,6 +74,19 @@ final class Verification {
                 missingInShadow++;
                 drifts.add(new Drift(s.aggregateId(), processor, s.state(), null, s.version()));
             }
+            // A sample of snapshots of the current logic: each against a fold of the events it holds.
+            int checked = 0;
+            for (String aggregateId : shadow.keySet()) {
+                if (checked == SNAPSHOTS_CHECKED) break;
+                Optional<Projector.SnapshotCheck> check = projector.checkSnapshot(aggregateId);
+                if (check.isEmpty()) continue;
+                checked++;
+                var snapshot = check.get().snapshot();
+                if (!normal(snapshot.state()).equals(normal(check.get().folded()))) {
+                    drifts.add(new Drift(aggregateId, processor, snapshot.state(), check.get().folded(), snapshot.version(), snapshot.version()));
+                }
+            }
+            snapshotsChecked += checked;
         }
         String key = "reports/verify/" + replay.replayId() + ".json";
         ObjectNode report = EventCodec.JSON.createObjectNode();
@@ -77,11 +96,13 @@ final class Verification {
         report.put("drifted", drifts.size());
         report.put("missingInLive", missingInLive);
         report.put("missingInShadow", missingInShadow);
+        report.put("snapshotsChecked", snapshotsChecked);
         ArrayNode aggregates = report.putArray("aggregates");
         for (Drift d : drifts) {
             ObjectNode a = aggregates.addObject();
             a.put("aggregateId", d.aggregateId());
             a.put("processor", d.processor());
+            if (d.snapshot() != null) a.put("snapshot", d.snapshot());
             a.set("live", d.live());
             a.set("rebuilt", d.rebuilt());
             a.putObject("events").put("from", 1).put("to", d.version());

@@ -44,6 +44,12 @@ final class FreshResources {
         return table(dynamo, uniqueName("data"), List.of(key("pk", ScalarAttributeType.S, KeyType.HASH)));
     }
 
+    /** The snapshot table: hash {@code pk} (S), range {@code sk} (N). */
+    static String snapshotTable(DynamoDbClient dynamo) {
+        return table(dynamo, uniqueName("snapshots"), List.of(key("pk", ScalarAttributeType.S, KeyType.HASH),
+                key("sk", ScalarAttributeType.N, KeyType.RANGE)));
+    }
+
     static String bucket(S3Client s3) {
         String name = uniqueName("payloads").toLowerCase();
         s3.createBucket(b -> b.bucket(name));

@@ -48,4 +48,22 @@ final class AwsTarget {
         return withDefaults(() -> PlaybackApi.signed(url, DefaultCredentialsProvider.builder().build(),
                 DefaultAwsRegionProviderChain.builder().build().getRegion().id()));
     }
+
+    /**
+     * The API a command talks to: {@code --api URL}, else ({@code --aws --stack NAME}) the stack's {@code ApiUrl} output,
+     * else {@code $PLAYBACK_API} (printed by {@code playback local}); its requests signed with SigV4 under {@code --aws}.
+     */
+    static PlaybackApi api(picocli.CommandLine.Model.CommandSpec spec, String url, boolean aws, String stackName) {
+        if (stackName != null && !aws) throw Usage.error(spec, "option --stack needs --aws");
+        if (url == null && stackName != null) url = withDefaults(() -> describe(stackName)).require(StackOutputs.API_URL);
+        if (url == null) url = System.getenv("PLAYBACK_API");
+        if (url == null) throw Usage.error(spec, "no API URL: pass --api URL or set PLAYBACK_API (see 'playback local'), or --aws --stack NAME");
+        URI api;
+        try {
+            api = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw Usage.error(spec, "option --api: '" + url + "' is not a URL");
+        }
+        return aws ? signedApi(api) : new PlaybackApi(api);
+    }
 }

@@ -20,7 +20,6 @@ import dev.playback.model.processor.Reversals;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +27,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -73,12 +73,8 @@ public final class ReverseCommand {
         String reason;
         @Option(names = "--dry-run", description = "print what the reversal would do; commit nothing")
         boolean dryRun;
-        @Option(names = "--api", paramLabel = "URL", description = "the API's URL")
-        String url;
-        @Option(names = "--aws", description = "sign requests with SigV4 (the SDK's default credentials and region)")
-        boolean aws;
-        @Option(names = "--stack", paramLabel = "NAME", description = "with --aws: the deployed stack whose output ApiUrl is the API")
-        String stackName;
+        @Mixin
+        ApiOptions target;
         @Spec
         CommandSpec spec;
         private final Streams streams;
@@ -90,21 +86,7 @@ public final class ReverseCommand {
         @Override
         public Integer call() throws InterruptedException {
             if (reason.isBlank()) throw Usage.error(spec, "option --reason needs a non-empty value");
-            if (stackName != null && !aws) throw Usage.error(spec, "option --stack needs --aws");
-            String url = this.url;
-            if (url == null && stackName != null) {
-                String named = stackName;
-                url = AwsTarget.withDefaults(() -> AwsTarget.describe(named)).require(StackOutputs.API_URL);
-            }
-            if (url == null) url = System.getenv("PLAYBACK_API");
-            if (url == null) throw Usage.error(spec, "no API URL: pass --api URL or set PLAYBACK_API (see 'playback local'), or --aws --stack NAME");
-            URI api;
-            try {
-                api = URI.create(url);
-            } catch (IllegalArgumentException e) {
-                throw Usage.error(spec, "option --api: '" + url + "' is not a URL");
-            }
-            PlaybackApi client = aws ? AwsTarget.signedApi(api) : new PlaybackApi(api);
+            PlaybackApi client = target.api(spec);
             Outcome o = new ReverseCommand(client, streams.out()).reverse(eventId, reason, dryRun);
             if (o instanceof Outcome.Refused r) {
                 streams.err().println("playback reverse: " + r.reason());

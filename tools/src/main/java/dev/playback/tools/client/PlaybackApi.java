@@ -77,6 +77,21 @@ public final class PlaybackApi {
         return get("/aggregates/" + aggregateId);
     }
 
+    /**
+     * {@code GET /aggregates/{id}} with these query parameters (e.g. {@code asOf}, {@code knownAt}, {@code version},
+     * {@code processor}; those mapped to null left out), URL-encoded.
+     */
+    public Answer aggregate(String aggregateId, java.util.Map<String, String> query) {
+        StringBuilder path = new StringBuilder("/aggregates/").append(aggregateId);
+        char separator = '?';
+        for (java.util.Map.Entry<String, String> q : new java.util.TreeMap<>(query).entrySet()) {
+            if (q.getValue() == null) continue;
+            path.append(separator).append(q.getKey()).append('=').append(java.net.URLEncoder.encode(q.getValue(), StandardCharsets.UTF_8));
+            separator = '&';
+        }
+        return get(path.toString());
+    }
+
     public Answer history(String aggregateId) {
         return get("/aggregates/" + aggregateId + "/events");
     }

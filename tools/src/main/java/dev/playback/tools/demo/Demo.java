@@ -122,11 +122,13 @@ public final class Demo {
             out.printf(Locale.ROOT, "time: stack %.1f s, story+bulk %.1f s, catch-up %.1f s, total %.1f s%n",
                     secs(t0, tStarted), secs(tStarted, tAccepted), secs(tAccepted, tIdle), secs(t0, System.nanoTime()));
             out.println();
+            boolean travelOk = new DemoTimeTravel(out, stack, api).run();
+            out.println();
             DemoPayouts payouts = new DemoPayouts(out, stack, api);
             boolean payoutsOk = payouts.live();
             out.println();
             boolean replaysOk = new DemoReplays(out, stack, payouts).run() && payoutsOk;
-            boolean ok = replaysOk && diffs.isEmpty() && fold.violations().isEmpty()
+            boolean ok = replaysOk && travelOk && diffs.isEmpty() && fold.violations().isEmpty()
                     && "rejected".equals(staleStatus.path("status").asText())
                     && new BigDecimal(api.aggregate("carol").body().path("state").path("balance").asText()).compareTo(new BigDecimal("0.30")) == 0;
             out.printf(Locale.ROOT, "total time %.1f s%n", secs(t0, System.nanoTime()));

@@ -42,6 +42,12 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
         return NAME;
     }
 
+    /** The fee rule decides the fee, so each rule is a logic version of its own: {@code fee-v1}, {@code fee-v2}. */
+    @Override
+    public String logicVersion() {
+        return "fee-" + feeRule.label();
+    }
+
     @Override
     public PayoutsState initial(String aggregateId) {
         return new PayoutsState(AccountBalance.unopened(), Map.of());

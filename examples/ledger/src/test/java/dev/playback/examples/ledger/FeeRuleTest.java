@@ -50,4 +50,10 @@ class FeeRuleTest {
         assertEquals(d("107.42"), new PayoutsProcessor(FeeRule.V2).decide("p", p, d("1.0850")).net());
         assertEquals(d("107.50"), new PayoutsProcessor(FeeRule.V1).decide("p", p, d("1.0850")).net());
     }
+
+    @Test
+    void thePayoutsProcessorsLogicVersionNamesItsFeeRule() {
+        assertEquals("fee-v1", new PayoutsProcessor(FeeRule.V1).logicVersion());
+        assertEquals("fee-v2", new PayoutsProcessor(FeeRule.V2).logicVersion());
+    }
 }

@@ -44,6 +44,12 @@ public final class InvoicingProcessor implements GatewayProcessor<InvoicingState
         return NAME;
     }
 
+    /** The proration rule decides the net amounts, so each rule is a logic version of its own: {@code proration-v1}, {@code proration-v2}. */
+    @Override
+    public String logicVersion() {
+        return "proration-" + proration.label();
+    }
+
     @Override
     public InvoicingState initial(String aggregateId) {
         return new InvoicingState(Subscription.unstarted(), Map.of());

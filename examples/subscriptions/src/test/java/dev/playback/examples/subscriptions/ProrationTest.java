@@ -90,4 +90,10 @@ class ProrationTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Proration.parse("v3"));
         assertEquals("unknown proration rule 'v3'; expected v1 or v2", e.getMessage());
     }
+
+    @Test
+    void theInvoicingProcessorsLogicVersionNamesItsProrationRule() {
+        assertEquals("proration-v1", new InvoicingProcessor(Proration.V1).logicVersion());
+        assertEquals("proration-v2", new InvoicingProcessor(Proration.V2).logicVersion());
+    }
 }
