@@ -34,10 +34,28 @@ public final class Projector<S> {
         return processor;
     }
 
-    private record Folded<S>(S state, long version, int applied) {
+    /** The state folded up to {@code version}; {@code failed}: the event after it could not be applied (null: none failed). */
+    private record Folded<S>(S state, long version, int applied, EventNotApplied failed) {
     }
 
-    /** Folds the stored events after {@code from} up to {@code upTo} onto {@code state}. */
+    /**
+     * {@code event} upcast and applied to {@code state}. {@link CannotInvert} passes through; anything else the processor
+     * (or the upcast) throws comes back as {@link EventNotApplied}, naming the event.
+     */
+    private S applyOne(S state, EventEnvelope event) {
+        try {
+            return processor.apply(state, catalog.upcast(event));
+        } catch (CannotInvert | EventNotApplied c) {
+            throw c;
+        } catch (RuntimeException e) {
+            throw new EventNotApplied(processor.name(), event, e);
+        }
+    }
+
+    /**
+     * Folds the stored events after {@code from} up to {@code upTo} onto {@code state}; stops before an event that cannot
+     * be applied, the state as it was before that event.
+     */
     private Folded<S> fold(String aggregateId, S state, long from, long upTo) {
         long version = from;
         int applied = 0;
@@ -50,16 +68,28 @@ public final class Projector<S> {
                             + ": expected version " + (version + 1) + ", found " + e.version());
                 }
                 try {
-                    state = processor.apply(state, catalog.upcast(e));
+                    state = applyOne(state, e);
                 } catch (CannotInvert c) {
-                    state = refold(aggregateId, e.version());
+                    try {
+                        state = refold(aggregateId, e.version());
+                    } catch (RuntimeException r) {
+                        return new Folded<>(state, version, applied, r instanceof EventNotApplied n ? n : new EventNotApplied(processor.name(), e, r));
+                    }
+                } catch (EventNotApplied n) {
+                    return new Folded<>(state, version, applied, n);
                 }
                 version = e.version();
                 applied++;
             }
             if (page.size() < PAGE) break;
         }
-        return new Folded<>(state, version, applied);
+        return new Folded<>(state, version, applied, null);
+    }
+
+    /** {@code f}'s state, or, when an event failed, {@code f}'s failure (for callers that keep no partial state). */
+    private static <S> Folded<S> whole(Folded<S> f) {
+        if (f.failed() != null) throw f.failed();
+        return f;
     }
 
     /** The state at {@code upTo} rebuilt from the aggregate's events without the reversed ones ({@link Reversals}). */
@@ -76,7 +106,13 @@ public final class Projector<S> {
             if (page.size() < PAGE) break;
         }
         if (version != upTo) throw new IllegalStateException("events table does not hold version " + upTo + " of " + aggregateId);
-        return Reversals.refold(processor, aggregateId, all);
+        try {
+            return Reversals.refold(processor, aggregateId, all);
+        } catch (CannotInvert | EventNotApplied e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EventNotApplied(processor.name(), all.get(all.size() - 1), e);
+        }
     }
 
     /** Applies every stored event up to {@code upTo} (inclusive; {@code Long.MAX_VALUE} = all stored). */
@@ -87,9 +123,14 @@ public final class Projector<S> {
             if (from >= upTo) return new CatchUp(aggregateId, 0, from, true);
             S state = stored.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
             Folded<S> f = fold(aggregateId, state, from, upTo);
-            if (f.applied() == 0) return new CatchUp(aggregateId, 0, from, upTo == Long.MAX_VALUE);
+            if (f.applied() == 0) {
+                if (f.failed() != null) throw f.failed();
+                return new CatchUp(aggregateId, 0, from, upTo == Long.MAX_VALUE);
+            }
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, from)) {
+                // the events before the one that failed are kept applied (an effectful processor's sends are not redone)
+                if (f.failed() != null) throw f.failed();
                 return new CatchUp(aggregateId, f.applied(), f.version(), upTo == Long.MAX_VALUE || f.version() >= upTo);
             }
         }
@@ -113,6 +154,7 @@ public final class Projector<S> {
         if (batch.isEmpty()) throw new IllegalArgumentException("no events to apply");
         String aggregateId = batch.get(0).aggregateId();
         long last = batch.get(batch.size() - 1).versionOrZero();
+        attempts:
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
             Optional<ProcessorState> stored = attempt == 0 && preloaded != null ? preloaded
                     : states.load(processor.name(), generation, aggregateId);
@@ -129,10 +171,17 @@ public final class Projector<S> {
                     break;
                 }
                 try {
-                    state = processor.apply(state, catalog.upcast(e));
+                    state = applyOne(state, e);
                 } catch (CannotInvert c) {
                     direct = false; // the aggregate is rebuilt without the reversed events: through the events table
                     break;
+                } catch (EventNotApplied n) {
+                    // the events before the one that failed are kept applied; the state stays at the version before it
+                    if (applied > 0) {
+                        ProcessorState before = new ProcessorState(processor.name(), generation, aggregateId, version, processor.encode(state));
+                        if (!states.save(before, from)) continue attempts; // another writer moved it: read again
+                    }
+                    throw n;
                 }
                 version = e.versionOrZero();
                 applied++;
@@ -153,7 +202,7 @@ public final class Projector<S> {
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
             Optional<ProcessorState> stored = states.load(processor.name(), generation, aggregateId);
             long storedVersion = stored.map(ProcessorState::version).orElse(0L);
-            Folded<S> f = fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE);
+            Folded<S> f = whole(fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE));
             if (f.applied() == 0 && stored.isEmpty()) return new CatchUp(aggregateId, 0, 0, true);
             if (f.version() < storedVersion) continue; // the stored state moved past what was read: read again
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
@@ -170,7 +219,7 @@ public final class Projector<S> {
         long start = from.map(ProcessorState::version).orElse(0L);
         if (start >= upTo) return from;
         S state = from.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
-        Folded<S> f = fold(aggregateId, state, start, upTo);
+        Folded<S> f = whole(fold(aggregateId, state, start, upTo));
         if (f.applied() == 0) return from;
         return Optional.of(new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state())));
     }
