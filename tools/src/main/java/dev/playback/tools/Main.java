@@ -3,6 +3,7 @@ package dev.playback.tools;
 import dev.playback.tools.bench.BenchCommand;
 import dev.playback.tools.cli.CompletionCommand;
 import dev.playback.tools.cli.PlanCommand;
+import dev.playback.tools.cli.ParkingCommands;
 import dev.playback.tools.cli.RedriveCommand;
 import dev.playback.tools.cli.ReindexCommand;
 import dev.playback.tools.cli.ReplayCommands;
@@ -58,6 +59,8 @@ public final class Main {
         root.addSubcommand(PlanCommand.commandLine(streams));
         root.addSubcommand(new ReverseCommand.Cli(streams));
         root.addSubcommand(new RedriveCommand(streams));
+        root.addSubcommand(new ParkingCommands.ParkedCommand(streams));
+        root.addSubcommand(new ParkingCommands.UnparkCommand(streams));
         root.addSubcommand(new ReindexCommand(streams));
         root.addSubcommand(BenchCommand.commandLine(streams));
         root.addSubcommand(SfnCommands.commandLine(streams));

@@ -41,7 +41,7 @@ record MonitoringRules(Template template) {
             Map.entry("ReplayEventsApplied", "Processor"), Map.entry("RecordsSetAside", "Service"),
             Map.entry("ReplayEventsPublished", "Service"), Map.entry("GatewaySends", "Gateway"),
             Map.entry("GatewayCorrections", "Gateway"), Map.entry("GatewaySuppressed", "Gateway"),
-            Map.entry("GatewayLiveQueries", "Gateway"));
+            Map.entry("GatewayLiveQueries", "Gateway"), Map.entry("ParkedAggregates", "Processor"));
     /** AWS's metrics the dashboard and alarms may use, by namespace. */
     static final Map<String, Set<String>> AWS_METRICS = Map.of(
             "AWS/Lambda", Set.of("IteratorAge", "Throttles", "Errors"),
