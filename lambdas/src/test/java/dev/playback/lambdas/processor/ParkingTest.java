@@ -24,6 +24,8 @@ import dev.playback.model.store.memory.InMemoryParkedAggregates;
 import dev.playback.model.store.memory.InMemoryReplayStore;
 import dev.playback.model.store.memory.InMemoryStateStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.playback.lambdas.LogCapture;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 import java.math.BigDecimal;
@@ -62,6 +64,8 @@ class ParkingTest {
     private final InMemoryParkedAggregates parked = new InMemoryParkedAggregates();
     private final Parking parking = new Parking(parked, ProcessorHandler::transientFailure, Clock.fixed(NOW, ZoneOffset.UTC));
     private final AtomicInteger sequence = new AtomicInteger();
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
 
     /** The function running balances and payouts with {@code rule}, aggregates one after another. */
     private ProcessorHandler function(FeeRule rule) {
@@ -120,6 +124,22 @@ class ParkingTest {
         assertEquals(Map.of("p-2", new BigDecimal("10.35")), bank.netPerPayout(), "10.00 × 1.0850 = 10.85 − the USD minimum 0.50");
         assertEquals(4, version("balances", "acc-1"), "balances does not park it");
         assertEquals("85.00", state("balances", "acc-1").path("balance").asText());
+    }
+
+    @Test
+    void theParkIsLoggedAndEachBatchWritesTheNumberOfParkedAggregatesPerProcessor() throws Exception {
+        parkAcc1();
+
+        assertTrue(logs.messages().stream().anyMatch(m -> m.startsWith("parked acc-1 for payouts at version 3 (event p-1, generation g0): "
+                + "java.lang.NullPointerException")), logs.messages().toString());
+        List<String> parkedCounts = new ArrayList<>();
+        for (String line : logs.metricLines()) {
+            JsonNode emf = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            if (emf.has("ParkedAggregates")) parkedCounts.add(emf.path("Processor").asText() + "=" + emf.path("ParkedAggregates").asInt());
+        }
+        // per batch (acc-1's, which parks it; acc-2's; acc-1's held-back deposit) one line per processor
+        java.util.Collections.sort(parkedCounts);
+        assertEquals(List.of("balances=0", "balances=0", "balances=0", "payouts=1", "payouts=1", "payouts=1"), parkedCounts);
     }
 
     @Test
