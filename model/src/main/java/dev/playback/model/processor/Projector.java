@@ -3,6 +3,8 @@ package dev.playback.model.processor;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.gateway.ExternalCallFailed;
+import dev.playback.model.gateway.MissingRecordException;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
 
@@ -39,13 +41,14 @@ public final class Projector<S> {
     }
 
     /**
-     * {@code event} upcast and applied to {@code state}. {@link CannotInvert} passes through; anything else the processor
-     * (or the upcast) throws comes back as {@link EventNotApplied}, naming the event.
+     * {@code event} upcast and applied to {@code state}. The toolkit's own signals pass through as they are
+     * ({@link CannotInvert}, {@link MissingRecordException}, {@link ExternalCallFailed}); anything else the processor (or
+     * the upcast) throws comes back as {@link EventNotApplied}, naming the event.
      */
     private S applyOne(S state, EventEnvelope event) {
         try {
             return processor.apply(state, catalog.upcast(event));
-        } catch (CannotInvert | EventNotApplied c) {
+        } catch (CannotInvert | EventNotApplied | MissingRecordException | ExternalCallFailed c) {
             throw c;
         } catch (RuntimeException e) {
             throw new EventNotApplied(processor.name(), event, e);
@@ -72,8 +75,8 @@ public final class Projector<S> {
                 } catch (CannotInvert c) {
                     try {
                         state = refold(aggregateId, e.version());
-                    } catch (RuntimeException r) {
-                        return new Folded<>(state, version, applied, r instanceof EventNotApplied n ? n : new EventNotApplied(processor.name(), e, r));
+                    } catch (EventNotApplied n) {
+                        return new Folded<>(state, version, applied, n);
                     }
                 } catch (EventNotApplied n) {
                     return new Folded<>(state, version, applied, n);
@@ -86,9 +89,12 @@ public final class Projector<S> {
         return new Folded<>(state, version, applied, null);
     }
 
-    /** {@code f}'s state, or, when an event failed, {@code f}'s failure (for callers that keep no partial state). */
+    /**
+     * {@code f}, or, when an event failed, what the processor threw, as it was (rebuilds and comparisons keep no partial
+     * state and do not park).
+     */
     private static <S> Folded<S> whole(Folded<S> f) {
-        if (f.failed() != null) throw f.failed();
+        if (f.failed() != null) throw (RuntimeException) f.failed().getCause();
         return f;
     }
 
@@ -108,7 +114,7 @@ public final class Projector<S> {
         if (version != upTo) throw new IllegalStateException("events table does not hold version " + upTo + " of " + aggregateId);
         try {
             return Reversals.refold(processor, aggregateId, all);
-        } catch (CannotInvert | EventNotApplied e) {
+        } catch (CannotInvert | EventNotApplied | MissingRecordException | ExternalCallFailed e) {
             throw e;
         } catch (RuntimeException e) {
             throw new EventNotApplied(processor.name(), all.get(all.size() - 1), e);
