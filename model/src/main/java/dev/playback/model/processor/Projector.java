@@ -15,6 +15,10 @@ import java.util.Optional;
  * Keeps one processor's state of an aggregate in step with the events table. Idempotent by version:
  * events at or below the applied version are skipped; a gap is filled by reading the missing events
  * from the events table, never guessed. Events are upcast to their current shape before they are applied.
+ * An event the processor's {@code apply} throws on comes back as {@link EventNotApplied} from {@link #catchUp} and
+ * {@link #applyPlayback}, the events before it kept applied (the state saved at the version before it), so that the live
+ * path can park the aggregate ({@link dev.playback.model.parking.Parking}); {@link #rebuild} and {@link #stateAt} throw
+ * what the processor threw.
  */
 public final class Projector<S> {
     private static final int PAGE = 1000;
