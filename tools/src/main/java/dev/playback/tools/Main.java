@@ -4,6 +4,7 @@ import dev.playback.tools.bench.BenchCommand;
 import dev.playback.tools.cli.ArchiveCommands;
 import dev.playback.tools.cli.CompletionCommand;
 import dev.playback.tools.cli.PlanCommand;
+import dev.playback.tools.cli.ParkingCommands;
 import dev.playback.tools.cli.RedriveCommand;
 import dev.playback.tools.cli.ReindexCommand;
 import dev.playback.tools.cli.ReplayCommands;
@@ -61,6 +62,8 @@ public final class Main {
         root.addSubcommand(new ReverseCommand.Cli(streams));
         root.addSubcommand(new ShowCommand(streams));
         root.addSubcommand(new RedriveCommand(streams));
+        root.addSubcommand(new ParkingCommands.ParkedCommand(streams));
+        root.addSubcommand(new ParkingCommands.UnparkCommand(streams));
         root.addSubcommand(new ReindexCommand(streams));
         root.addSubcommand(new ArchiveCommands.Export(streams));
         root.addSubcommand(new ArchiveCommands.Import(streams));

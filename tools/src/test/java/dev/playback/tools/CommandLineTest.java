@@ -45,6 +45,8 @@ class CommandLineTest {
         m.put("reverse", "--reason=R");
         m.put("show", "--as-of=T");
         m.put("redrive", "--failure-bucket=NAME");
+        m.put("parked", "--processor=P");
+        m.put("unpark", "--wait=SECONDS");
         m.put("reindex", "--segments=N");
         m.put("export", "--redact=TYPE.FIELD");
         m.put("import", "FILE");
@@ -267,7 +269,7 @@ class CommandLineTest {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse show redrive reindex export import bench sfn metrics console completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse show redrive parked unpark reindex export import bench sfn metrics console completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
             assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_').replace("-", "") + "()"), "no completion of " + c);

@@ -2,6 +2,10 @@ package dev.playback.lambdas.processor;
 
 import dev.playback.model.playback.GatewayProcessing;
 import dev.playback.model.playback.Projection;
+import dev.playback.model.parking.Parked;
+import dev.playback.model.parking.Parking;
+import dev.playback.lambdas.aws.dynamodb.DynamoParkedAggregates;
+import software.amazon.awssdk.core.exception.SdkException;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -57,10 +61,15 @@ import java.util.concurrent.ExecutorService;
  * it back) instead of holding its shard. Per processor and batch it logs what it applied and counts it
  * ({@link Metric#EVENTS_APPLIED}, {@link Metric#REPLAY_EVENTS_APPLIED}, {@link Metric#PROCESSOR_LAG}: the age of the
  * batch's oldest live event before it is applied); its worker threads log with the invocation's keys.
+ * A live event a processor's {@code apply} throws on because of a bug (not an AWS SDK, I/O or external system failure)
+ * parks its aggregate for that processor in {@code PARKED_TABLE} ({@link Parking}): the record is not retried, the
+ * aggregate's later events are held back, and {@link Metric#PARKED_AGGREGATES} counts the parked aggregates.
  */
 public final class ProcessorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     /** The variable naming the processors a function runs. */
     public static final String PROCESSORS = "PROCESSORS";
+    /** The variable naming the table of parked aggregates. */
+    public static final String PARKED_TABLE = "PARKED_TABLE";
     /** Why a playback-stream record that cannot be applied as it is was set aside (the decoder's message follows). */
     public static final String NOT_A_PLAYBACK_STREAM_RECORD = "record is not a batch of appended events or a playback record: ";
     /** States remembered per container (a state of tens of KB as JSON: bounded by count). */
@@ -83,6 +92,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
     private final KinesisBatch batch;
     private final EmbeddedMetrics metrics;
     private final Clock clock;
+    private final Parking parking;
 
     public ProcessorHandler() {
         this(System.getenv());
@@ -97,7 +107,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
     }
 
     private ProcessorHandler(Wired wired, SetAside setAside) {
-        this(wired.projection(), wired.effectful(), setAside, wired.metrics(), Clock.systemUTC());
+        this(wired.projection(), wired.effectful(), setAside, wired.metrics(), Clock.systemUTC(), wired.parking());
     }
 
     /** Metrics in the default namespace, lag from the system clock. */
@@ -115,7 +125,17 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
      */
     public ProcessorHandler(Optional<Projection> projection, List<GatewayProcessing> effectful, SetAside setAside,
                             EmbeddedMetrics metrics, Clock clock) {
+        this(projection, effectful, setAside, metrics, clock, Parking.OFF);
+    }
+
+    /**
+     * The same, with the {@link Parking} the projection and the processors with external effects were built with: after
+     * each batch the number of aggregates parked per processor is written ({@link Metric#PARKED_AGGREGATES}).
+     */
+    public ProcessorHandler(Optional<Projection> projection, List<GatewayProcessing> effectful, SetAside setAside,
+                            EmbeddedMetrics metrics, Clock clock, Parking parking) {
         if (projection.isEmpty() && effectful.isEmpty()) throw new IllegalArgumentException("a processor function runs at least one processor");
+        this.parking = parking;
         this.projection = projection;
         this.effectful = List.copyOf(effectful);
         this.metrics = metrics;
@@ -128,7 +148,16 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         this(Optional.of(projection), List.of(), setAside);
     }
 
-    private record Wired(Optional<Projection> projection, List<GatewayProcessing> effectful, EmbeddedMetrics metrics) {
+    private record Wired(Optional<Projection> projection, List<GatewayProcessing> effectful, EmbeddedMetrics metrics, Parking parking) {
+    }
+
+    /**
+     * Failures a later attempt may fix, besides those {@link Parking} knows (I/O, external systems): the AWS SDK's (a
+     * store the processor's gateway writes to, throttling, a timeout). They are retried; everything else a processor's
+     * {@code apply} throws is a bug that parks its aggregate.
+     */
+    static boolean transientFailure(Throwable t) {
+        return t instanceof SdkException;
     }
 
     private static Wired wire(Environment env, EmbeddedMetrics metrics) {
@@ -144,6 +173,10 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         // nobody else wrote them since (CachedStateStore).
         StateStore states = new CachedStateStore(w.states(), CACHED_STATES);
         var replays = w.replays();
+        // The table of parked aggregates (PARKED_TABLE): a live event a processor's apply throws on because of a bug parks
+        // its aggregate for that processor there; its later events are held back until playback unpark.
+        Parking parking = new Parking(new DynamoParkedAggregates(w.aws().dynamoDb(), env.require(PARKED_TABLE)),
+                ProcessorHandler::transientFailure, Clock.systemUTC());
         List<Projector<?>> projectors = new ArrayList<>();
         List<GatewayProcessing> effectful = new ArrayList<>();
         // Snapshots of the projections (processors with external effects take none: their fold needs the gateway).
@@ -162,11 +195,11 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
             }
             EffectfulProcessor e = domains.effectful(name).orElseThrow();
             effectful.add(new GatewayProcessing(w.processor(e), w.gateway(e), events, states, replays, domains.catalog(), reports, WORKERS,
-                    metrics.port()));
+                    metrics.port(), parking));
         }
         Optional<Projection> projection = projectors.isEmpty() ? Optional.empty()
-                : Optional.of(new Projection(projectors, states, replays, WORKERS));
-        return new Wired(projection, effectful, metrics);
+                : Optional.of(new Projection(projectors, states, replays, WORKERS, true, parking));
+        return new Wired(projection, effectful, metrics, parking);
     }
 
     private static <S> Projector<S> projector(Processor<S> p, EventStore events, StateStore states, Domains domains, Snapshots snapshots) {
@@ -193,6 +226,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
             Projection.Result result = p.apply(items);
             failures.addAll(result.failures());
             if (!result.failures().isEmpty()) LOG.warn("projection: " + result.failures().size() + " records to retry: " + result.reasons());
+            for (Parked parked : result.parked()) LOG.error(Parking.describe(parked));
             for (String name : p.processors()) applied(name, items, new HashSet<>(result.failures()), lag);
         }));
         for (GatewayProcessing g : effectful) {
@@ -202,6 +236,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
                 applied(g.name(), items, new HashSet<>(retry), lag);
             });
         }
+        parking.drainCounts().forEach((processor, n) -> metrics.largest(Metric.PARKED_AGGREGATES, processor, n));
         return KinesisBatch.retry(failures);
     }
 

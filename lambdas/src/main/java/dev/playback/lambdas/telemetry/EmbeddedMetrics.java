@@ -61,7 +61,10 @@ public final class EmbeddedMetrics {
         values.computeIfAbsent(new Key(metric.dimension(), dimensionValue), k -> new LinkedHashMap<>()).merge(metric, n, Long::sum);
     }
 
-    /** Records the duration {@code metric} (in its unit) for {@code dimensionValue}; of several in one flush the largest is written. */
+    /**
+     * Records the duration or level {@code metric} (in its unit) for {@code dimensionValue}; of several in one flush the
+     * largest is written.
+     */
     public synchronized void largest(Metric metric, String dimensionValue, long value) {
         if (metric.unit() == Metric.Unit.COUNT) throw new IllegalArgumentException(metric.metricName() + " is a count, not a duration");
         values.computeIfAbsent(new Key(metric.dimension(), dimensionValue), k -> new LinkedHashMap<>()).merge(metric, value, Math::max);

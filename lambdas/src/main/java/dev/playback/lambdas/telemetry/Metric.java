@@ -20,6 +20,11 @@ public enum Metric {
     EVENTS_APPLIED("EventsApplied", Unit.COUNT, Dimension.PROCESSOR),
     /** Per processor and batch of the live stream: now − recordedAt of the batch's oldest event, before it is applied. */
     PROCESSOR_LAG("ProcessorLag", Unit.MILLISECONDS, Dimension.PROCESSOR),
+    /**
+     * Per processor and batch of the live stream: the aggregates parked for it (a bug in its {@code apply} on one of their
+     * events; their later events are held back until {@code playback unpark}). The largest of an invocation is written.
+     */
+    PARKED_AGGREGATES("ParkedAggregates", Unit.NONE, Dimension.PROCESSOR),
     /** Events of replay records (the playback stream) a processor applied. */
     REPLAY_EVENTS_APPLIED("ReplayEventsApplied", Unit.COUNT, Dimension.PROCESSOR),
     /** Stream records set aside (not decodable, {@code playback redrive}); {@code Service=pump} or {@code processor}. */
@@ -38,7 +43,7 @@ public enum Metric {
 
     /** CloudWatch units used here. */
     public enum Unit {
-        COUNT("Count"), MILLISECONDS("Milliseconds"), SECONDS("Seconds");
+        COUNT("Count"), MILLISECONDS("Milliseconds"), SECONDS("Seconds"), NONE("None");
 
         private final String cloudWatch;
 

@@ -54,13 +54,13 @@ public final class GatewaySession implements Gateway {
         Optional<RecordedQuery> recorded = ports.records().find(key);
         if (recorded.isPresent()) return recorded.get().response();
         if (mode instanceof GatewayMode.Live) {
-            JsonNode response = ports.external().query(site, request);
+            JsonNode response = external(site, request);
             // the first answer recorded for this query is the one every run uses (a concurrent session may have won)
             return ports.records().put(new RecordedQuery(key, request, response, "live")).response();
         }
         boolean allowed = mode instanceof GatewayMode.Allow a && a.allows(site);
         if (allowed || run.missing() instanceof MissingRecord.Live) {
-            JsonNode response = ports.external().query(site, request);
+            JsonNode response = external(site, request);
             RecordedQuery kept = ports.records().put(new RecordedQuery(key, request, response, "replay:" + run.replayId()));
             report.liveQuery(new GatewayReport.LiveQuery(processor, event.eventId(), site, hash));
             return kept.response();
@@ -110,7 +110,7 @@ public final class GatewaySession implements Gateway {
                 report.sentBefore(ownSend.get());
             } else if (sends && !reached) {
                 JsonNode command = pendingCommand(logged, p.site(), ordinal, p.command(), key);
-                ports.external().send(p.site(), command, key);
+                send(p.site(), command, key);
                 Disposition d = mode instanceof GatewayMode.Live ? Disposition.SENT : Disposition.ALLOWED;
                 LoggedCommand entry = new LoggedCommand(processor, event.eventId(), p.site(), ordinal, d, command, key, run.replayId());
                 ports.log().append(entry);
@@ -211,13 +211,31 @@ public final class GatewaySession implements Gateway {
                     command = done.get().command();
                 } else {
                     command = pendingCommand(logged, site, n, correction.get(), idem);
-                    ports.external().send(site, command, idem);
+                    send(site, command, idem);
                     ports.log().append(new LoggedCommand(processor, event.eventId(), site, n, Disposition.CORRECTION, command, idem,
                             run.replayId()));
                 }
                 report.correction(new Correction(processor, event.eventId(), site, k, n, command, idem, done.isPresent(),
                         sent.getOrDefault(k, List.of()), wanted.get(k)));
             }
+        }
+    }
+
+    /** Asks the external system; what its adapter throws comes back as {@link ExternalCallFailed} (retried, never parked). */
+    private JsonNode external(CallSite site, JsonNode request) {
+        try {
+            return ports.external().query(site, request);
+        } catch (RuntimeException e) {
+            throw new ExternalCallFailed(site, event.eventId(), e);
+        }
+    }
+
+    /** Sends to the external system; what its adapter throws comes back as {@link ExternalCallFailed}. */
+    private void send(CallSite site, JsonNode command, String idempotencyKey) {
+        try {
+            ports.external().send(site, command, idempotencyKey);
+        } catch (RuntimeException e) {
+            throw new ExternalCallFailed(site, event.eventId(), e);
         }
     }
 }

@@ -13,6 +13,8 @@ import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.gateway.MissingRecord;
 import dev.playback.model.metrics.Metrics;
+import dev.playback.model.parking.Parked;
+import dev.playback.model.parking.Parking;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.Replay;
@@ -61,6 +63,7 @@ public final class GatewayProcessing {
     private final Executor workers;
     private final GatewayReplay replay;
     private final Metrics metrics;
+    private final Parking parking;
 
     /** Counting nothing ({@link Metrics#NONE}). */
     public GatewayProcessing(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states,
@@ -76,6 +79,17 @@ public final class GatewayProcessing {
     public GatewayProcessing(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states,
                              ReplayStore replays, EventCatalog catalog, Optional<GatewayReports> reports, Executor workers,
                              Metrics metrics) {
+        this(processor, gateway, events, states, replays, catalog, reports, workers, metrics, Parking.OFF);
+    }
+
+    /**
+     * @param parking which live events park their aggregate for this processor (a bug in its {@code apply}); a parked
+     *                aggregate's live events are held back in every generation until it is unparked
+     */
+    public GatewayProcessing(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states,
+                             ReplayStore replays, EventCatalog catalog, Optional<GatewayReports> reports, Executor workers,
+                             Metrics metrics, Parking parking) {
+        this.parking = parking;
         this.metrics = metrics;
         this.processor = processor;
         this.gateway = gateway;
@@ -113,10 +127,11 @@ public final class GatewayProcessing {
             Projector<?> projector = liveProjector(processor, report);
             // Live sends happen in the active generation only, first; the previous follows in suppress and the
             // generations being built in their replay's gateway mode (below), so they never send what went out live.
-            Projection.Result result = new Projection(List.of(projector), states, replays, workers, false).apply(live);
+            Projection.Result result = new Projection(List.of(projector), states, replays, workers, false, parking).apply(live);
             report.countInto(metrics);
             failures.addAll(result.failures());
             if (!result.failures().isEmpty()) log.accept(name + ": " + result.failures().size() + " records to retry: " + result.reasons());
+            for (Parked p : result.parked()) log.accept(Parking.describe(p));
             failures.addAll(followBuilding(live, new HashSet<>(result.failures()), log));
         }
         if (!replayed.isEmpty()) failures.addAll(replay(replayed, log));
@@ -142,8 +157,10 @@ public final class GatewayProcessing {
         String previous = generations.previous() != null && !generations.previous().equals(generations.active())
                 && !building.contains(generations.previous()) ? generations.previous() : null;
         if (building.isEmpty() && previous == null) return List.of();
+        Set<String> held = parking.held(name); // parked (now or before): held back in these generations too
         List<LiveEvent> applied = live.stream().filter(item -> !failed.contains(item.sequenceNumber()))
-                .flatMap(item -> item.events().stream().map(e -> new LiveEvent(e, item.sequenceNumber()))).toList();
+                .flatMap(item -> item.events().stream().map(e -> new LiveEvent(e, item.sequenceNumber())))
+                .filter(l -> !held.contains(l.event().aggregateId())).toList();
         if (applied.isEmpty()) return List.of();
         Map<String, List<LiveEvent>> events = PerAggregate.group(applied, l -> l.event().aggregateId());
         String first = applied.get(0).sequenceNumber();

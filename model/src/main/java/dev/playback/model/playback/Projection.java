@@ -2,7 +2,10 @@ package dev.playback.model.playback;
 
 import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.parking.Parked;
+import dev.playback.model.parking.Parking;
 import dev.playback.model.processor.CatchUp;
+import dev.playback.model.processor.EventNotApplied;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.replay.PlaybackRecord;
@@ -31,7 +34,12 @@ import java.util.concurrent.Executor;
  *   projection has drained it.</li>
  * </ul>
  * Only the pump writes the feed, and it publishes appended events only: an event without a version is refused
- * when its {@link Item} is made, so that the handler sets its record aside instead of applying it.
+ * when its {@link Item} is made, so that the handler sets its record aside instead of applying it ({@code playback
+ * unpark} re-publishes an aggregate's latest appended event there, as a redelivery).
+ *
+ * <p>A live event a processor's {@code apply} throws on because of a bug parks the aggregate for that processor
+ * ({@link Parking}): the batch goes on, its record is not retried for it, and the aggregate's later live events are held
+ * back for that processor until it is unparked, which catches it up from the events table.
  */
 public final class Projection {
     /**
@@ -64,8 +72,11 @@ public final class Projection {
         }
     }
 
-    /** Sequence numbers to retry and why. */
-    public record Result(List<String> failures, List<String> reasons, int aggregates) {
+    /** Sequence numbers to retry and why; the aggregates this batch parked. */
+    public record Result(List<String> failures, List<String> reasons, int aggregates, List<Parked> parked) {
+        public Result {
+            parked = List.copyOf(parked);
+        }
     }
 
     private final List<Projector<?>> projectors;
@@ -73,6 +84,7 @@ public final class Projection {
     private final ReplayStore replays;
     private final Executor executor;
     private final boolean followBuilding;
+    private final Parking parking;
 
     private Set<String> liveGenerations(String processor) {
         Generations g = states.generations(processor);
@@ -92,6 +104,16 @@ public final class Projection {
      */
     public Projection(List<Projector<?>> projectors, StateStore states, ReplayStore replays, Executor executor,
                       boolean followBuilding) {
+        this(projectors, states, replays, executor, followBuilding, Parking.OFF);
+    }
+
+    /**
+     * @param parking which live events park their aggregate for a processor (a bug in its {@code apply}) and which
+     *                aggregates each processor holds back; {@link Parking#OFF}: none, every failure is retried
+     */
+    public Projection(List<Projector<?>> projectors, StateStore states, ReplayStore replays, Executor executor,
+                      boolean followBuilding, Parking parking) {
+        this.parking = parking;
         this.followBuilding = followBuilding;
         this.projectors = List.copyOf(projectors);
         this.states = states;
@@ -116,23 +138,24 @@ public final class Projection {
         failures.addAll(replayed.failures());
         List<String> reasons = new ArrayList<>(live.reasons());
         reasons.addAll(replayed.reasons());
-        return new Result(failures.stream().distinct().toList(), reasons, live.aggregates() + replayed.aggregates());
+        return new Result(failures.stream().distinct().toList(), reasons, live.aggregates() + replayed.aggregates(), live.parked());
     }
 
     private Result applyLive(List<Item> items) {
         Map<String, List<EventEnvelope>> appended = PerAggregate.group(
                 items.stream().flatMap(i -> i.events().stream()).toList(), EventEnvelope::aggregateId);
-        if (appended.isEmpty()) return new Result(List.of(), List.of(), 0);
+        if (appended.isEmpty()) return new Result(List.of(), List.of(), 0, List.of());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> reasons = Collections.synchronizedList(new ArrayList<>());
         // A generation dropped (its replay stopped or failed) while this batch wrote to it: delete what landed there.
-        dropLeftovers(applyAppended(appended, failures, reasons, items));
-        return new Result(failures.stream().distinct().toList(), List.copyOf(reasons), appended.size());
+        List<Parked> parked = Collections.synchronizedList(new ArrayList<>());
+        dropLeftovers(applyAppended(appended, failures, reasons, parked, items));
+        return new Result(failures.stream().distinct().toList(), List.copyOf(reasons), appended.size(), List.copyOf(parked));
     }
 
     /** Applies versioned live events (carried in the record, gaps read from the table) to every live generation. */
     private Map<String, Set<String>> applyAppended(Map<String, List<EventEnvelope>> appended, List<String> failures, List<String> reasons,
-                                                   List<Item> items) {
+                                                   List<Parked> parkedNow, List<Item> items) {
         Map<String, Set<String>> generations = new HashMap<>();
         for (Projector<?> p : projectors) generations.put(p.processor().name(), liveGenerations(p.processor().name()));
         // The stored states, in bulk: (processor, generation) -> aggregate -> state. Saves are conditional, so states
@@ -154,15 +177,26 @@ public final class Projection {
                 stored.put(List.of(name, generation), recent);
             }
         }
+        // Parked aggregates: their live events are held back (not applied, not retried: they are in the events table).
+        Map<String, Set<String>> held = new HashMap<>();
+        for (Projector<?> p : projectors) held.put(p.processor().name(), parking.held(p.processor().name()));
         PerAggregate.forEach(appended, executor, (aggregateId, batch) -> {
             List<EventEnvelope> events = new ArrayList<>(batch);
             events.sort(java.util.Comparator.comparingLong(EventEnvelope::versionOrZero));
             try {
                 for (Projector<?> p : projectors) {
+                    if (held.get(p.processor().name()).contains(aggregateId)) continue;
                     for (String generation : generations.get(p.processor().name())) {
                         Optional<ProcessorState> state = Optional.ofNullable(
                                 stored.get(List.of(p.processor().name(), generation)).get(aggregateId));
-                        CatchUp done = p.applyPlayback(generation, events, state);
+                        CatchUp done;
+                        try {
+                            done = p.applyPlayback(generation, events, state);
+                        } catch (EventNotApplied n) {
+                            if (!parking.parks(n)) throw n;
+                            parkedNow.add(parking.park(generation, n));
+                            break; // its other generations hold it back too, until it is unparked
+                        }
                         if (!done.complete()) throw new IllegalStateException("version " + events.get(events.size() - 1).version()
                                 + " of " + aggregateId + " is not in the events table (at " + done.version() + ")");
                     }
@@ -230,7 +264,8 @@ public final class Projection {
                 new HashSet<>(failures), why);
         // A record given up on is not retried: its shard moves on, and its replay fails naming it.
         for (String seq : givenUp) reasons.add(seq + ": given up after " + (ReplayStore.AppliedShard.RETRIES + 1) + " attempts; its replay fails");
-        return new Result(failures.stream().filter(f -> !givenUp.contains(f)).distinct().toList(), List.copyOf(reasons), byAggregate.size());
+        return new Result(failures.stream().filter(f -> !givenUp.contains(f)).distinct().toList(), List.copyOf(reasons), byAggregate.size(),
+                List.of());
     }
 
     /**

@@ -4,6 +4,8 @@ import dev.playback.model.store.ProcessorState;
 import dev.playback.model.snapshot.Snapshot;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.gateway.ExternalCallFailed;
+import dev.playback.model.gateway.MissingRecordException;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
 
@@ -14,6 +16,10 @@ import java.util.Optional;
  * Keeps one processor's state of an aggregate in step with the events table. Idempotent by version:
  * events at or below the applied version are skipped; a gap is filled by reading the missing events
  * from the events table, never guessed. Events are upcast to their current shape before they are applied.
+ * An event the processor's {@code apply} throws on comes back as {@link EventNotApplied} from {@link #catchUp} and
+ * {@link #applyPlayback}, the events before it kept applied (the state saved at the version before it), so that the live
+ * path can park the aggregate ({@link dev.playback.model.parking.Parking}); {@link #rebuild} and {@link #stateAt} throw
+ * what the processor threw.
  */
 public final class Projector<S> {
     private static final int PAGE = 1000;
@@ -46,10 +52,29 @@ public final class Projector<S> {
         return processor;
     }
 
-    private record Folded<S>(S state, long version, int applied) {
+    /** The state folded up to {@code version}; {@code failed}: the event after it could not be applied (null: none failed). */
+    private record Folded<S>(S state, long version, int applied, EventNotApplied failed) {
     }
 
-    /** Folds the stored events after {@code from} up to {@code upTo} onto {@code state}. */
+    /**
+     * {@code event} upcast and applied to {@code state}. The toolkit's own signals pass through as they are
+     * ({@link CannotInvert}, {@link MissingRecordException}, {@link ExternalCallFailed}); anything else the processor (or
+     * the upcast) throws comes back as {@link EventNotApplied}, naming the event.
+     */
+    private S applyOne(S state, EventEnvelope event) {
+        try {
+            return processor.apply(state, catalog.upcast(event));
+        } catch (CannotInvert | EventNotApplied | MissingRecordException | ExternalCallFailed c) {
+            throw c;
+        } catch (RuntimeException e) {
+            throw new EventNotApplied(processor.name(), event, e);
+        }
+    }
+
+    /**
+     * Folds the stored events after {@code from} up to {@code upTo} onto {@code state}; stops before an event that cannot
+     * be applied, the state as it was before that event.
+     */
     private Folded<S> fold(String aggregateId, S state, long from, long upTo) {
         long version = from;
         int applied = 0;
@@ -62,16 +87,31 @@ public final class Projector<S> {
                             + ": expected version " + (version + 1) + ", found " + e.version());
                 }
                 try {
-                    state = processor.apply(state, catalog.upcast(e));
+                    state = applyOne(state, e);
                 } catch (CannotInvert c) {
-                    state = refold(aggregateId, e.version());
+                    try {
+                        state = refold(aggregateId, e.version());
+                    } catch (EventNotApplied n) {
+                        return new Folded<>(state, version, applied, n);
+                    }
+                } catch (EventNotApplied n) {
+                    return new Folded<>(state, version, applied, n);
                 }
                 version = e.version();
                 applied++;
             }
             if (page.size() < PAGE) break;
         }
-        return new Folded<>(state, version, applied);
+        return new Folded<>(state, version, applied, null);
+    }
+
+    /**
+     * {@code f}, or, when an event failed, what the processor threw, as it was (rebuilds and comparisons keep no partial
+     * state and do not park).
+     */
+    private static <S> Folded<S> whole(Folded<S> f) {
+        if (f.failed() != null) throw (RuntimeException) f.failed().getCause();
+        return f;
     }
 
     /**
@@ -93,9 +133,21 @@ public final class Projector<S> {
                 }
                 ids.add(e.eventId());
             }
-            if (closed) return Reversals.refold(processor, aggregateId, processor.decode(base.get().state()), after);
+            if (closed) return refolded(after, () -> Reversals.refold(processor, aggregateId, processor.decode(base.get().state()), after));
         }
-        return Reversals.refold(processor, aggregateId, read(aggregateId, 0, upTo));
+        List<EventEnvelope> all = read(aggregateId, 0, upTo);
+        return refolded(all, () -> Reversals.refold(processor, aggregateId, all));
+    }
+
+    /** A refold of {@code events}: what the processor threw is the last event's {@link EventNotApplied}. */
+    private S refolded(List<EventEnvelope> events, java.util.function.Supplier<S> refold) {
+        try {
+            return refold.get();
+        } catch (CannotInvert | EventNotApplied | MissingRecordException | ExternalCallFailed e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EventNotApplied(processor.name(), events.get(events.size() - 1), e);
+        }
     }
 
     /** The stored events after {@code from} up to {@code upTo}, upcast; throws if {@code upTo} is not stored. */
@@ -123,10 +175,15 @@ public final class Projector<S> {
             if (from >= upTo) return new CatchUp(aggregateId, 0, from, true);
             S state = stored.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
             Folded<S> f = fold(aggregateId, state, from, upTo);
-            if (f.applied() == 0) return new CatchUp(aggregateId, 0, from, upTo == Long.MAX_VALUE);
+            if (f.applied() == 0) {
+                if (f.failed() != null) throw f.failed();
+                return new CatchUp(aggregateId, 0, from, upTo == Long.MAX_VALUE);
+            }
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, from)) {
                 snapshots.saved(processor, aggregateId, from, f.version());
+                // the events before the one that failed are kept applied (an effectful processor's sends are not redone)
+                if (f.failed() != null) throw f.failed();
                 return new CatchUp(aggregateId, f.applied(), f.version(), upTo == Long.MAX_VALUE || f.version() >= upTo);
             }
         }
@@ -150,6 +207,7 @@ public final class Projector<S> {
         if (batch.isEmpty()) throw new IllegalArgumentException("no events to apply");
         String aggregateId = batch.get(0).aggregateId();
         long last = batch.get(batch.size() - 1).versionOrZero();
+        attempts:
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
             Optional<ProcessorState> stored = attempt == 0 && preloaded != null ? preloaded
                     : states.load(processor.name(), generation, aggregateId);
@@ -166,10 +224,17 @@ public final class Projector<S> {
                     break;
                 }
                 try {
-                    state = processor.apply(state, catalog.upcast(e));
+                    state = applyOne(state, e);
                 } catch (CannotInvert c) {
                     direct = false; // the aggregate is rebuilt without the reversed events: through the events table
                     break;
+                } catch (EventNotApplied n) {
+                    // the events before the one that failed are kept applied; the state stays at the version before it
+                    if (applied > 0) {
+                        ProcessorState before = new ProcessorState(processor.name(), generation, aggregateId, version, processor.encode(state));
+                        if (!states.save(before, from)) continue attempts; // another writer moved it: read again
+                    }
+                    throw n;
                 }
                 version = e.versionOrZero();
                 applied++;
@@ -193,7 +258,7 @@ public final class Projector<S> {
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
             Optional<ProcessorState> stored = states.load(processor.name(), generation, aggregateId);
             long storedVersion = stored.map(ProcessorState::version).orElse(0L);
-            Folded<S> f = fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE);
+            Folded<S> f = whole(fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE));
             if (f.applied() == 0 && stored.isEmpty()) return new CatchUp(aggregateId, 0, 0, true);
             if (f.version() < storedVersion) continue; // the stored state moved past what was read: read again
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
@@ -213,7 +278,7 @@ public final class Projector<S> {
         long start = from.map(ProcessorState::version).orElse(0L);
         if (start >= upTo) return from;
         S state = from.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
-        Folded<S> f = fold(aggregateId, state, start, upTo);
+        Folded<S> f = whole(fold(aggregateId, state, start, upTo));
         if (f.applied() == 0) return from;
         return Optional.of(new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state())));
     }

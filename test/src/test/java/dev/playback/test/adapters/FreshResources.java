@@ -50,6 +50,12 @@ final class FreshResources {
                 key("sk", ScalarAttributeType.N, KeyType.RANGE)));
     }
 
+    /** The parked aggregates: hash {@code processor} (S), range {@code aggregateId} (S). */
+    static String parkedTable(DynamoDbClient dynamo) {
+        return table(dynamo, uniqueName("parked"), List.of(key("processor", ScalarAttributeType.S, KeyType.HASH),
+                key("aggregateId", ScalarAttributeType.S, KeyType.RANGE)));
+    }
+
     static String bucket(S3Client s3) {
         String name = uniqueName("payloads").toLowerCase();
         s3.createBucket(b -> b.bucket(name));

@@ -25,7 +25,7 @@ import java.util.concurrent.Future;
  * the awkward cases: a declined withdrawal, an account that was never opened, a duplicate send, a
  * stale expectedVersion), waits until everything is projected, then checks the data store against an
  * independent fold of the events table and prints what happened at each stage. Then the payouts story
- * ({@link DemoPayouts}) and the replays ({@link DemoReplays}).
+ * ({@link DemoPayouts}), the replays ({@link DemoReplays}) and a parked aggregate ({@link DemoParking}).
  */
 public final class Demo {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -128,7 +128,9 @@ public final class Demo {
             boolean payoutsOk = payouts.live();
             out.println();
             boolean replaysOk = new DemoReplays(out, stack, payouts).run() && payoutsOk;
-            boolean ok = replaysOk && travelOk && diffs.isEmpty() && fold.violations().isEmpty()
+            out.println();
+            boolean parkingOk = new DemoParking(out, stack, api).run();
+            boolean ok = replaysOk && travelOk && parkingOk && diffs.isEmpty() && fold.violations().isEmpty()
                     && "rejected".equals(staleStatus.path("status").asText())
                     && new BigDecimal(api.aggregate("carol").body().path("state").path("balance").asText()).compareTo(new BigDecimal("0.30")) == 0;
             out.printf(Locale.ROOT, "total time %.1f s%n", secs(t0, System.nanoTime()));

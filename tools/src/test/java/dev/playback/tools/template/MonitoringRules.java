@@ -41,7 +41,7 @@ record MonitoringRules(Template template) {
             Map.entry("ReplayEventsApplied", "Processor"), Map.entry("RecordsSetAside", "Service"),
             Map.entry("ReplayEventsPublished", "Service"), Map.entry("GatewaySends", "Gateway"),
             Map.entry("GatewayCorrections", "Gateway"), Map.entry("GatewaySuppressed", "Gateway"),
-            Map.entry("GatewayLiveQueries", "Gateway"));
+            Map.entry("GatewayLiveQueries", "Gateway"), Map.entry("ParkedAggregates", "Processor"));
     /** AWS's metrics the dashboard and alarms may use, by namespace. */
     static final Map<String, Set<String>> AWS_METRICS = Map.of(
             "AWS/Lambda", Set.of("IteratorAge", "Throttles", "Errors"),
@@ -58,6 +58,7 @@ record MonitoringRules(Template template) {
         rules.put("every stream function has an iterator-age alarm", MonitoringRules::iteratorAgeAlarms);
         rules.put("every function has a throttles and an errors alarm", MonitoringRules::throttlesAndErrorsAlarms);
         rules.put("every processor has a lag alarm", MonitoringRules::processorLagAlarms);
+        rules.put("every processor has a parked-aggregates alarm", MonitoringRules::parkedAggregatesAlarms);
         rules.put("every alarm notifies the topic and says how it treats missing data", MonitoringRules::alarmsNotifyTheTopic);
         rules.put("the alarm topic is encrypted and only the stack's alarms and rule publish", MonitoringRules::topicIsClosed);
         rules.put("a failed replay execution of every replay machine notifies the topic", MonitoringRules::executionRuleNamesEveryMachine);
@@ -94,6 +95,18 @@ record MonitoringRules(Template template) {
         });
         for (String processor : processors()) {
             if (!watched.contains(processor)) broken.add("processor " + processor + ": no ProcessorLag alarm");
+        }
+        return broken;
+    }
+
+    List<String> parkedAggregatesAlarms() {
+        List<String> broken = new ArrayList<>();
+        Set<String> watched = new TreeSet<>();
+        alarms().forEach((id, p) -> {
+            if ("ParkedAggregates".equals(p.get("MetricName"))) watched.add(dimensions(p).getOrDefault("Processor", ""));
+        });
+        for (String processor : processors()) {
+            if (!watched.contains(processor)) broken.add("processor " + processor + ": no ParkedAggregates alarm");
         }
         return broken;
     }

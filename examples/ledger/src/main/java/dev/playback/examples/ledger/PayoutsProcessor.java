@@ -109,7 +109,7 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
     /** The decision for one payout, given the rate the FX service answered. Pure. */
     public PayoutsState.Payout decide(String payoutId, LedgerEvent.PayoutRequested p, BigDecimal rate) {
         BigDecimal converted = FeeRule.convert(p.amount(), rate);
-        BigDecimal fee = feeRule.fee(p.amount(), converted);
+        BigDecimal fee = feeRule.fee(p.amount(), converted, p.targetCurrency());
         BigDecimal net = converted.subtract(fee);
         return new PayoutsState.Payout(payoutId, p.beneficiary(), p.targetCurrency(), p.amount(), rate, converted, fee, net,
                 feeRule.label(), net.signum() > 0);

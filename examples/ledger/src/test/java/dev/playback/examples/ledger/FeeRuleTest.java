@@ -41,7 +41,21 @@ class FeeRuleTest {
     void parsesTheTemplateParameter() {
         assertEquals(FeeRule.V1, FeeRule.parse("v1"));
         assertEquals(FeeRule.V2, FeeRule.parse("V2"));
-        assertThrows(IllegalArgumentException.class, () -> FeeRule.parse("v3"));
+        assertEquals(FeeRule.V4, FeeRule.parse(" v4 "));
+        assertThrows(IllegalArgumentException.class, () -> FeeRule.parse("v5"));
+    }
+
+    @Test
+    void v3TakesTheMinimumOfTheTargetCurrency() {
+        assertEquals(d("0.40"), FeeRule.V3.fee(d("20.00"), d("17.20"), "GBP"));
+        assertEquals(d("1.08"), FeeRule.V3.fee(d("100.00"), d("108.50"), "USD"));
+    }
+
+    @Test
+    void v3ThrowsOnACurrencyWithoutAMinimumAndV4TakesTheDefaultThere() {
+        assertThrows(NullPointerException.class, () -> FeeRule.V3.fee(d("20.00"), d("20.00"), "EUR"));
+        assertEquals(d("0.50"), FeeRule.V4.fee(d("20.00"), d("20.00"), "EUR"));
+        assertEquals(d("0.40"), FeeRule.V4.fee(d("20.00"), d("17.20"), "GBP"));
     }
 
     @Test

@@ -94,7 +94,7 @@ class HttpExternalSystemsTest {
 
         assertEquals(FeeRule.V2, built.feeRule());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> declared.build(settings(Map.of(Ledger.FEE_RULE, "v3"), Map.of())));
-        assertEquals("unknown fee rule 'v3'; expected v1 or v2", e.getMessage());
+                () -> declared.build(settings(Map.of(Ledger.FEE_RULE, "v5"), Map.of())));
+        assertEquals("unknown fee rule 'v5'; expected v1, v2, v3 or v4", e.getMessage());
     }
 }

@@ -267,4 +267,68 @@ class ProjectorTest {
         assertEquals("11.00", later.state().get("balance").asText());
         assertEquals(2, stored().version());
     }
+
+    /** Balances with a bug: it throws on event {@code e-3}. */
+    private static final class ThrowsOnE3 implements Processor<dev.playback.examples.ledger.AccountBalance> {
+        private final BalancesProjection balances = new BalancesProjection();
+
+        @Override
+        public String name() {
+            return "balances";
+        }
+
+        @Override
+        public dev.playback.examples.ledger.AccountBalance initial(String aggregateId) {
+            return balances.initial(aggregateId);
+        }
+
+        @Override
+        public dev.playback.examples.ledger.AccountBalance apply(dev.playback.examples.ledger.AccountBalance s, EventEnvelope e) {
+            if (e.eventId().equals("e-3")) throw new ArithmeticException("Non-terminating decimal expansion");
+            return balances.apply(s, e);
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.JsonNode encode(dev.playback.examples.ledger.AccountBalance s) {
+            return balances.encode(s);
+        }
+
+        @Override
+        public dev.playback.examples.ledger.AccountBalance decode(com.fasterxml.jackson.databind.JsonNode json) {
+            return balances.decode(json);
+        }
+    }
+
+    @Test
+    void anEventTheProcessorThrowsOnIsNamedAndTheEventsBeforeItStayApplied() {
+        store(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "10.00"), deposited("e-3", "acc-1", "1.00"), deposited("e-4", "acc-1", "1.00"));
+        Projector<?> buggy = new Projector<>(new ThrowsOnE3(), log, states, Ledger.catalog());
+
+        EventNotApplied e = assertThrows(EventNotApplied.class, () -> buggy.catchUp("g0", "acc-1", Long.MAX_VALUE));
+
+        assertEquals("e-3", e.event().eventId());
+        assertEquals(3, e.event().version());
+        assertTrue(e.getCause() instanceof ArithmeticException, e.toString());
+        assertEquals(2, stored().version(), "the state stays at the version before the failing event");
+        assertEquals("10.00", stored().state().get("balance").asText());
+    }
+
+    @Test
+    void aBatchWhoseThirdEventFailsKeepsTheFirstTwoApplied() {
+        store(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "10.00"), deposited("e-3", "acc-1", "1.00"));
+        Projector<?> buggy = new Projector<>(new ThrowsOnE3(), log, states, Ledger.catalog());
+
+        assertThrows(EventNotApplied.class, () -> buggy.applyPlayback("g0", log.read("acc-1", 1, 10)));
+
+        assertEquals(2, stored().version());
+    }
+
+    @Test
+    void aRebuildThrowsWhatTheProcessorThrew() {
+        store(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "10.00"), deposited("e-3", "acc-1", "1.00"));
+        Projector<?> buggy = new Projector<>(new ThrowsOnE3(), log, states, Ledger.catalog());
+
+        assertThrows(ArithmeticException.class, () -> buggy.rebuild("g0", "acc-1"));
+        assertFalse(states.load("balances", "g0", "acc-1").isPresent(), "a rebuild keeps no partial state");
+    }
 }
