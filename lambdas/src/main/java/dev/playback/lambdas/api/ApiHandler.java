@@ -99,6 +99,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     private static Wired wire(Environment env) {
         String stream = env.require("EVENT_STREAM");
+        env.require(DomainWiring.SUBJECT_KEY_TABLE);
         DomainWiring w = DomainWiring.from(env, "IngestFunction");
         Tables t = w.tables();
         AwsClients aws = w.aws();
@@ -107,7 +108,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         DynamoEventLog log = new DynamoEventLog(dynamo, t.eventsTable(), t.eventIdsTable(), payloads);
         Duration deadline = env.optional("INGEST_PUBLISH_SECONDS").map(ApiHandler::seconds).orElse(DEFAULT_PUBLISH_DEADLINE);
         return new Wired(new Ingest(w.domains().catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
-                new DynamoStateStore(dynamo, t.dataTable()), Clock.systemUTC()), w.domains().processorNames(),
+                new DynamoStateStore(dynamo, t.dataTable()), w.personalData(), Clock.systemUTC()), w.domains().processorNames(),
                 EmbeddedMetrics.from(env.asMap(), Clock.systemUTC()));
     }
 

@@ -41,10 +41,14 @@ abstract class ApiFixture {
     final InMemoryEventLog log = new InMemoryEventLog(payloads);
     final InMemoryStateStore states = new InMemoryStateStore();
     final InMemoryEventPublisher stream = new InMemoryEventPublisher();
+    /** The subjects' keys of this fixture's ingest: what was stored sealed is revealed with them. */
+    final dev.playback.model.privacy.PersonalData personal =
+            new dev.playback.model.privacy.PersonalData(new dev.playback.model.privacy.memory.InMemorySubjectKeys());
     final ApiHandler handler;
 
     ApiFixture() {
-        handler = new ApiHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS);
+        handler = new ApiHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, personal,
+                Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS);
     }
 
     // --- helpers ---
