@@ -81,7 +81,10 @@ public final class LocalStack implements AutoCloseable {
             int sfnPort = freeLoopbackPort();
             AwsEndpoints endpoints = new AwsEndpoints(emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint(),
                     Map.of("SFN", URI.create("http://127.0.0.1:" + sfnPort)));
-            functions = host(template, endpoints, external.environment(), options.overrides());
+            // No KMS runs locally: the subjects' data keys are kept raw in SubjectKeyTable (the template's KMS key unset).
+            Map<String, String> environment = new LinkedHashMap<>(external.environment());
+            environment.put("SUBJECT_KEYS_KMS_KEY", "");
+            functions = host(template, endpoints, environment, options.overrides());
             mappings = EventSourceMappings.fromTemplate(template, functions, kinesis, dynamo, s3, PollerSettings.defaults());
             started.add(mappings);
             mappings.start();
