@@ -2,6 +2,7 @@ package dev.playback.tools;
 
 import dev.playback.tools.bench.BenchCommand;
 import dev.playback.tools.cli.CompletionCommand;
+import dev.playback.tools.cli.ForgetCommand;
 import dev.playback.tools.cli.PlanCommand;
 import dev.playback.tools.cli.RedriveCommand;
 import dev.playback.tools.cli.ReindexCommand;
@@ -59,6 +60,7 @@ public final class Main {
         root.addSubcommand(new ReverseCommand.Cli(streams));
         root.addSubcommand(new RedriveCommand(streams));
         root.addSubcommand(new ReindexCommand(streams));
+        root.addSubcommand(new ForgetCommand(streams));
         root.addSubcommand(BenchCommand.commandLine(streams));
         root.addSubcommand(SfnCommands.commandLine(streams));
         root.addSubcommand(new MetricsCommand(streams));
