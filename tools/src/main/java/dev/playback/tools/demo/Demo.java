@@ -126,6 +126,8 @@ public final class Demo {
             boolean payoutsOk = payouts.live();
             out.println();
             boolean replaysOk = new DemoReplays(out, stack, payouts).run() && payoutsOk;
+            out.println();
+            replaysOk = new DemoForget(out, stack, api).run() && replaysOk;
             boolean ok = replaysOk && diffs.isEmpty() && fold.violations().isEmpty()
                     && "rejected".equals(staleStatus.path("status").asText())
                     && new BigDecimal(api.aggregate("carol").body().path("state").path("balance").asText()).compareTo(new BigDecimal("0.30")) == 0;
