@@ -25,22 +25,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PersonalDataTest {
+    /** A type (that accepts any payload) with these personal fields, of the aggregate. */
+    static EventType withPersonalFields(String name, String... fields) {
+        return new EventType() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void validate(ObjectNode payload) {
+            }
+
+            @Override
+            public List<String> personalFields() {
+                return List.of(fields);
+            }
+        };
+    }
+
     /** A type whose owner and nested e-mail are personal data of the aggregate. */
-    private static final EventType OPENED = new EventType() {
-        @Override
-        public String name() {
-            return "Opened";
-        }
-
-        @Override
-        public void validate(ObjectNode payload) {
-        }
-
-        @Override
-        public List<String> personalFields() {
-            return List.of("owner", "contact.email");
-        }
-    };
+    private static final EventType OPENED = withPersonalFields("Opened", "owner", "contact.email");
 
     /** A type whose personal field belongs to someone named in the payload. */
     private static final EventType GIFTED = new EventType() {
@@ -156,21 +161,7 @@ class PersonalDataTest {
 
     @Test
     void aNonTextValueIsSealedAndRevealedAsTheSameJson() {
-        EventType numbered = new EventType() {
-            @Override
-            public String name() {
-                return "Numbered";
-            }
-
-            @Override
-            public void validate(ObjectNode payload) {
-            }
-
-            @Override
-            public List<String> personalFields() {
-                return List.of("birthYear", "address");
-            }
-        };
+        EventType numbered = withPersonalFields("Numbered", "birthYear", "address");
         PersonalData personal = new PersonalData(new InMemorySubjectKeys());
         ObjectNode payload = json("{\"birthYear\":1990,\"address\":{\"street\":\"Main St 1\"}}");
         ObjectNode sealed = personal.seal(numbered, event("e-1", "p-1", "Numbered", payload.toString())).payload();

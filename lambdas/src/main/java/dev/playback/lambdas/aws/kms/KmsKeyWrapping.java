@@ -18,6 +18,10 @@ public final class KmsKeyWrapping implements KeyWrapping {
     private final KmsClient kms;
     private final String keyId;
 
+    /**
+     * @param keyId the KMS key that makes new data keys; may be null for a reader only (Decrypt finds a symmetric key
+     *              from the ciphertext)
+     */
     public KmsKeyWrapping(KmsClient kms, String keyId) {
         this.kms = kms;
         this.keyId = keyId;
@@ -30,6 +34,7 @@ public final class KmsKeyWrapping implements KeyWrapping {
 
     @Override
     public NewKey create(String subject) {
+        if (keyId == null) throw new IllegalStateException("no KMS key to create the data key of subject " + subject + " with");
         GenerateDataKeyResponse r = kms.generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256)
                 .encryptionContext(Map.of(CONTEXT, subject)));
         return new NewKey(r.plaintext().asByteArray(), r.ciphertextBlob().asByteArray());
