@@ -81,7 +81,7 @@ public final class LocalStack implements AutoCloseable {
             int sfnPort = freeLoopbackPort();
             AwsEndpoints endpoints = new AwsEndpoints(emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint(),
                     Map.of("SFN", URI.create("http://127.0.0.1:" + sfnPort)));
-            functions = host(template, endpoints, external.environment(), options.overrides());
+            functions = host(template, endpoints, functionOverrides(), options.overrides());
             mappings = EventSourceMappings.fromTemplate(template, functions, kinesis, dynamo, s3, PollerSettings.defaults());
             started.add(mappings);
             mappings.start();
@@ -119,6 +119,16 @@ public final class LocalStack implements AutoCloseable {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
+    }
+
+    /**
+     * What the local stack sets in every function's environment over the template: the local external services' URLs,
+     * and no KMS key for the subjects' data keys (no KMS runs locally: SubjectKeyTable keeps them raw).
+     */
+    public Map<String, String> functionOverrides() {
+        Map<String, String> environment = new LinkedHashMap<>(external.environment());
+        environment.put("SUBJECT_KEYS_KMS_KEY", "");
+        return environment;
     }
 
     public URI apiUrl() {

@@ -3,6 +3,7 @@ package dev.playback.tools;
 import dev.playback.tools.bench.BenchCommand;
 import dev.playback.tools.cli.ArchiveCommands;
 import dev.playback.tools.cli.CompletionCommand;
+import dev.playback.tools.cli.ForgetCommand;
 import dev.playback.tools.cli.PlanCommand;
 import dev.playback.tools.cli.ParkingCommands;
 import dev.playback.tools.cli.RedriveCommand;
@@ -67,6 +68,7 @@ public final class Main {
         root.addSubcommand(new ReindexCommand(streams));
         root.addSubcommand(new ArchiveCommands.Export(streams));
         root.addSubcommand(new ArchiveCommands.Import(streams));
+        root.addSubcommand(new ForgetCommand(streams));
         root.addSubcommand(BenchCommand.commandLine(streams));
         root.addSubcommand(SfnCommands.commandLine(streams));
         root.addSubcommand(new MetricsCommand(streams));

@@ -50,6 +50,7 @@ class CommandLineTest {
         m.put("reindex", "--segments=N");
         m.put("export", "--redact=TYPE.FIELD");
         m.put("import", "FILE");
+        m.put("forget", "--subject-key-table=NAME");
         m.put("bench", "ingest");
         m.put("bench ingest", "--clients=N");
         m.put("bench rebuild", "--batch-size=N");
@@ -265,11 +266,21 @@ class CommandLineTest {
     }
 
     @Test
+    void forget_refuses_a_subject_that_is_not_an_id_and_a_stack_without_aws() {
+        Run bad = playback("forget", "ada lovelace");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("SUBJECT must be 1-128 characters"), bad.err());
+        Run stack = playback("forget", "acc-1", "--stack", "playback-dev");
+        assertEquals(2, stack.code(), stack.err());
+        assertTrue(stack.err().contains("option --stack needs --aws"), stack.err());
+    }
+
+    @Test
     void the_bash_completion_script_names_every_command_and_completes_them() throws Exception {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse show redrive parked unpark reindex export import bench sfn metrics console completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse show redrive parked unpark reindex export import forget bench sfn metrics console completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
             assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_').replace("-", "") + "()"), "no completion of " + c);

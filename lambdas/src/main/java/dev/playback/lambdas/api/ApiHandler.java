@@ -127,6 +127,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     private static Wired wire(Environment env) {
         String stream = env.require("EVENT_STREAM");
+        env.require(DomainWiring.SUBJECT_KEY_TABLE);
         DomainWiring w = DomainWiring.from(env, "IngestFunction");
         Tables t = w.tables();
         AwsClients aws = w.aws();
@@ -136,7 +137,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         Duration deadline = env.optional("INGEST_PUBLISH_SECONDS").map(ApiHandler::seconds).orElse(DEFAULT_PUBLISH_DEADLINE);
         SnapshotStore snapshots = w.snapshotStore().orElse(SnapshotStore.NONE);
         return new Wired(new Ingest(w.domains().catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
-                new DynamoStateStore(dynamo, t.dataTable()), Clock.systemUTC()), w.domains().processorNames(),
+                new DynamoStateStore(dynamo, t.dataTable()), w.personalData(), Clock.systemUTC()), w.domains().processorNames(),
                 EmbeddedMetrics.from(env.asMap(), Clock.systemUTC()), new TimeTravel(log, snapshots, w.domains().catalog()),
                 byName(w.domains().projections()));
     }
@@ -398,17 +399,18 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
             throw new InvalidEventException("processor", "processor " + processor + " cannot be queried at a point in time: only "
                     + "processors without external effects are folded here (" + String.join(", ", foldable.keySet()) + ")");
         }
-        return travel.at(p, aggregateId, point).map(a -> respond(200, answerJson(a, point)))
+        return travel.at(p, aggregateId, point).map(a -> respond(200, answerJson(a, ingest.reveal(a.state()), point)))
                 .orElseGet(() -> error(404, "aggregate " + aggregateId + " has no event at that point", null));
     }
 
-    private static ObjectNode answerJson(TimeTravel.Answer a, PointInTime point) {
+    /** {@code state}: the answer's state with its personal fields revealed. */
+    private static ObjectNode answerJson(TimeTravel.Answer a, JsonNode state, PointInTime point) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("aggregateId", a.aggregateId());
         n.put("processor", a.processor());
         n.put("logicVersion", a.logicVersion());
         n.put("version", a.version());
-        n.set("state", a.state());
+        n.set("state", state);
         ObjectNode q = n.putObject("query");
         point.asOf().ifPresent(t -> q.put("asOf", t.toString()));
         point.knownAt().ifPresent(t -> q.put("knownAt", t.toString()));

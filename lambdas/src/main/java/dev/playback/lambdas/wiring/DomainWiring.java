@@ -9,6 +9,9 @@ import dev.playback.lambdas.aws.dynamodb.DynamoEventLog;
 import dev.playback.lambdas.aws.dynamodb.DynamoReplayStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoSnapshotStore;
 import dev.playback.lambdas.aws.dynamodb.DynamoStateStore;
+import dev.playback.lambdas.aws.dynamodb.DynamoSubjectKeys;
+import dev.playback.lambdas.aws.dynamodb.KeyWrapping;
+import dev.playback.lambdas.aws.kms.KmsKeyWrapping;
 import dev.playback.lambdas.aws.gateway.DynamoCommandLog;
 import dev.playback.lambdas.aws.gateway.S3QueryRecords;
 import dev.playback.lambdas.aws.s3.S3PayloadStore;
@@ -19,6 +22,10 @@ import dev.playback.model.gateway.GatewayProcessor;
 import dev.playback.model.metrics.Metrics;
 import dev.playback.model.processor.Processor;
 import dev.playback.model.processor.Snapshots;
+import dev.playback.model.privacy.CachedSubjectKeys;
+import dev.playback.model.privacy.PersonalData;
+import dev.playback.model.privacy.RevealingExternalSystems;
+import dev.playback.model.privacy.SubjectKeys;
 import dev.playback.model.replay.ReplayStore;
 import dev.playback.model.snapshot.SnapshotPolicy;
 import dev.playback.model.snapshot.SnapshotStore;
@@ -32,11 +39,18 @@ import dev.playback.model.store.StateStore;
  * are named together ({@link Environment#check}); a domain names what it misses itself.
  */
 public final class DomainWiring {
+    /** The table of the subjects' data keys ({@code SubjectKeyTable}). */
+    public static final String SUBJECT_KEY_TABLE = "SUBJECT_KEY_TABLE";
+    /** The KMS key that encrypts the data keys in that table (AWS); unset on the local stack, which has no KMS. */
+    public static final String SUBJECT_KEYS_KMS_KEY = "SUBJECT_KEYS_KMS_KEY";
+    /** How long a container remembers a subject's key read through KMS: a forget reaches a warm container within it. */
+    public static final java.time.Duration KEY_CACHE_TTL = java.time.Duration.ofSeconds(60);
     private final Domains domains;
     private final Tables tables;
     private final AwsClients aws;
     private final FunctionSettings settings;
     private final String function;
+    private PersonalData personal;
 
     private DomainWiring(Domains domains, Tables tables, AwsClients aws, FunctionSettings settings, String function) {
         this.domains = domains;
@@ -101,8 +115,27 @@ public final class DomainWiring {
     public GatewayPorts gateway(EffectfulProcessor p) {
         String recordBucket = settings.optional("RECORD_BUCKET").orElseThrow(() -> new IllegalStateException(function
                 + ": missing environment variable RECORD_BUCKET (processor " + p.name() + " reaches external systems)"));
-        return new GatewayPorts(p.externalSystems().apply(settings), new S3QueryRecords(aws.s3(), recordBucket),
-                new DynamoCommandLog(aws.dynamoDb(), tables.dataTable()));
+        return new GatewayPorts(new RevealingExternalSystems(p.externalSystems().apply(settings), this::personalData),
+                new S3QueryRecords(aws.s3(), recordBucket), new DynamoCommandLog(aws.dynamoDb(), tables.dataTable()));
+    }
+
+    /**
+     * The personal data of this function's events ({@link PersonalData}), with the subjects' keys in
+     * {@value #SUBJECT_KEY_TABLE}: encrypted by the KMS key {@value #SUBJECT_KEYS_KMS_KEY} and remembered for
+     * {@link #KEY_CACHE_TTL} when that is set (AWS), raw and read each time when not (the local stack).
+     */
+    public synchronized PersonalData personalData() {
+        if (personal == null) personal = new PersonalData(subjectKeys());
+        return personal;
+    }
+
+    private SubjectKeys subjectKeys() {
+        String table = settings.optional(SUBJECT_KEY_TABLE).orElseThrow(() -> new IllegalStateException(function
+                + ": missing environment variable " + SUBJECT_KEY_TABLE + " (the table of the subjects' data keys)"));
+        var kmsKey = settings.optional(SUBJECT_KEYS_KMS_KEY);
+        if (kmsKey.isEmpty()) return new DynamoSubjectKeys(aws.dynamoDb(), table, KeyWrapping.NONE);
+        return new CachedSubjectKeys(new DynamoSubjectKeys(aws.dynamoDb(), table, new KmsKeyWrapping(aws.kms(), kmsKey.get())),
+                KEY_CACHE_TTL, 10_000, java.time.Clock.systemUTC());
     }
 
     /** The variable naming the snapshot table; without it a function writes no snapshot and time travel folds from the first event. */

@@ -45,10 +45,14 @@ abstract class ApiFixture {
     final InMemoryStateStore states = new InMemoryStateStore();
     final InMemoryEventPublisher stream = new InMemoryEventPublisher();
     final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+    /** The subjects' keys of this fixture's ingest: what was stored sealed is revealed with them. */
+    final dev.playback.model.privacy.PersonalData personal =
+            new dev.playback.model.privacy.PersonalData(new dev.playback.model.privacy.memory.InMemorySubjectKeys());
     final ApiHandler handler;
 
     ApiFixture() {
-        handler = new ApiHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS,
+        handler = new ApiHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, personal,
+                Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS,
                 new EmbeddedMetrics(EmbeddedMetrics.DEFAULT_NAMESPACE, Clock.systemUTC()),
                 new TimeTravel(log, snapshots, dev.playback.lambdas.LedgerAndDocuments.catalog()), Ledger.processors());
     }

@@ -44,7 +44,8 @@ class ApiPostEventsTest extends ApiFixture {
         assertEquals(eventIds(response), published.stream().map(EventEnvelope::eventId).toList());
         EventEnvelope e = published.get(0);
         assertEquals(List.of("acc-1", "AccountOpened", Instant.parse("2026-03-01T09:58:00Z"), NOW, "Ada"),
-                List.of(e.aggregateId(), e.type(), e.occurredAt(), e.recordedAt(), e.payload().path("owner").asText()));
+                List.of(e.aggregateId(), e.type(), e.occurredAt(), e.recordedAt(), personal.reveal(e).payload().path("owner").asText()));
+        assertTrue(e.payload().path("owner").asText().startsWith("pii:v1:acc-1:"), "published sealed: " + e.payload());
     }
 
     @Test

@@ -95,7 +95,7 @@ class ApiRetriesTest extends ApiFixture {
         assertRefused(other, 409, "eventId");
         List<EventEnvelope> history = log.all().get("acc-1");
         assertEquals(1, history.size());
-        assertEquals("Ada", history.get(0).payload().get("owner").asText());
+        assertEquals("Ada", personal.reveal(history.get(0)).payload().get("owner").asText());
     }
 
     @Test
@@ -132,7 +132,7 @@ class ApiRetriesTest extends ApiFixture {
 
     private static Map<String, String> environment(String publishSeconds) {
         Map<String, String> env = new HashMap<>();
-        for (String name : List.of("EVENTS_TABLE", "EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "EVENT_STREAM")) env.put(name, name.toLowerCase());
+        for (String name : List.of("EVENTS_TABLE", "EVENT_IDS_TABLE", "DATA_TABLE", "PAYLOAD_BUCKET", "EVENT_STREAM", "SUBJECT_KEY_TABLE")) env.put(name, name.toLowerCase());
         env.put("AWS_REGION", "us-east-1");
         env.put("PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger");
         if (publishSeconds != null) env.put("INGEST_PUBLISH_SECONDS", publishSeconds);

@@ -51,13 +51,14 @@ class EnvironmentTest {
         assertNamesAll(assertThrows(IllegalStateException.class, () -> new ProcessorHandler(Map.of())).getMessage(), "ProcessorFunction", processor);
         List<String> ingest = new java.util.ArrayList<>(processor);
         ingest.add("EVENT_STREAM");
+        ingest.add("SUBJECT_KEY_TABLE");
         assertNamesAll(assertThrows(IllegalStateException.class, () -> new ApiHandler(Map.of())).getMessage(), "IngestFunction", ingest);
     }
 
     @Test
     void namesOnlyWhatIsMissing() {
         Map<String, String> vars = new HashMap<>(Map.of("EVENTS_TABLE", "e", "EVENT_IDS_TABLE", "i", "DATA_TABLE", "d", "PAYLOAD_BUCKET", "p",
-                "PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger"));
+                "PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger", "SUBJECT_KEY_TABLE", "k"));
         String message = assertThrows(IllegalStateException.class, () -> new ApiHandler(vars)).getMessage();
         assertEquals("IngestFunction: missing environment variable EVENT_STREAM", message);
     }

@@ -7,6 +7,8 @@ import dev.playback.model.event.IdempotencyKey;
 import dev.playback.model.event.PublishDeadlineExceeded;
 import dev.playback.model.event.InvalidEventException;
 import dev.playback.model.event.Submission;
+import dev.playback.model.privacy.PersonalData;
+import dev.playback.model.privacy.memory.InMemorySubjectKeys;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.ContentHash;
 import dev.playback.model.store.EventPublisher;
@@ -33,15 +35,29 @@ public final class Ingest {
     public static final int INLINE_PAYLOAD_BYTES = 256 * 1024;
     public static final String DEFAULT_GENERATION = "g0";
 
+    private final EventCatalog catalog;
     private final Submission submission;
+    private final PersonalData personal;
     private final EventPublisher publisher;
     private final PayloadStore payloads;
     private final EventStore events;
     private final StateStore states;
     private final Clock clock;
 
+    /**
+     * With the subjects' keys held in memory by this instance only (lost with it; reads through another instance show
+     * personal fields as redacted): for tests and tools that need no key store.
+     */
     public Ingest(EventCatalog catalog, EventPublisher publisher, PayloadStore payloads, EventStore events,
                   StateStore states, Clock clock) {
+        this(catalog, publisher, payloads, events, states, new PersonalData(new InMemorySubjectKeys()), clock);
+    }
+
+    /** @param personal seals the personal fields of accepted events and reveals them in the reads */
+    public Ingest(EventCatalog catalog, EventPublisher publisher, PayloadStore payloads, EventStore events,
+                  StateStore states, PersonalData personal, Clock clock) {
+        this.catalog = catalog;
+        this.personal = personal;
         this.submission = new Submission(catalog, () -> UUID.randomUUID().toString());
         this.publisher = publisher;
         this.payloads = payloads;
@@ -79,7 +95,7 @@ public final class Ingest {
      */
     public List<String> accept(com.fasterxml.jackson.databind.JsonNode body, IdempotencyKey idempotencyKey) {
         refuseOversizedElements(body);
-        List<EventEnvelope> parsed = submission.parse(body, clock.instant(), idempotencyKey);
+        List<EventEnvelope> parsed = sealed(submission.parse(body, clock.instant(), idempotencyKey));
         List<EventEnvelope> ready = new ArrayList<>(parsed.size());
         for (int i = 0; i < parsed.size(); i++) {
             EventEnvelope e = parsed.get(i);
@@ -109,6 +125,23 @@ public final class Ingest {
             throw e.forEvents(ids);
         }
         return ids;
+    }
+
+    /**
+     * The events with their personal fields sealed ({@link PersonalData#seal}): validation has seen the plaintext, and
+     * from here on (size, claim check, content hash, the stream) only tokens exist.
+     */
+    private List<EventEnvelope> sealed(List<EventEnvelope> parsed) {
+        List<EventEnvelope> out = new ArrayList<>(parsed.size());
+        for (int i = 0; i < parsed.size(); i++) {
+            EventEnvelope e = parsed.get(i);
+            try {
+                out.add(personal.seal(catalog.require(e.type()), e));
+            } catch (InvalidEventException ex) {
+                throw parsed.size() > 1 ? ex.at(i) : ex;
+            }
+        }
+        return out;
     }
 
     /**
@@ -220,7 +253,7 @@ public final class Ingest {
         if (status instanceof EventStatus.Claimed c) {
             List<EventEnvelope> found = events.read(c.aggregateId(), c.version(), 1);
             if (!found.isEmpty() && found.get(0).eventId().equals(eventId) && found.get(0).version() == c.version()) {
-                return new Lookup.Appended(found.get(0), c.conflicts());
+                return new Lookup.Appended(personal.reveal(found.get(0)), c.conflicts());
             }
         }
         return new Lookup.NotYet();
@@ -228,10 +261,16 @@ public final class Ingest {
 
     public Optional<ProcessorState> state(String processor, String aggregateId) {
         String generation = states.activeGeneration(processor, DEFAULT_GENERATION);
-        return states.load(processor, generation, aggregateId);
+        return states.load(processor, generation, aggregateId).map(personal::reveal);
     }
 
+    /** {@code state} (a processor's state as stored) with its personal fields revealed. */
+    public com.fasterxml.jackson.databind.JsonNode reveal(com.fasterxml.jackson.databind.JsonNode state) {
+        return personal.reveal(state);
+    }
+
+    /** The aggregate's events from {@code fromVersion}, at most {@code limit}, their personal fields revealed. */
     public List<EventEnvelope> history(String aggregateId, long fromVersion, int limit) {
-        return events.read(aggregateId, fromVersion, limit);
+        return personal.reveal(events.read(aggregateId, fromVersion, limit));
     }
 }

@@ -56,6 +56,10 @@ final class FreshResources {
                 key("aggregateId", ScalarAttributeType.S, KeyType.RANGE)));
     }
 
+    static String subjectKeyTable(DynamoDbClient dynamo) {
+        return table(dynamo, uniqueName("subject-keys"), List.of(key("subject", ScalarAttributeType.S, KeyType.HASH)));
+    }
+
     static String bucket(S3Client s3) {
         String name = uniqueName("payloads").toLowerCase();
         s3.createBucket(b -> b.bucket(name));

@@ -77,7 +77,7 @@ class PayoutsGatewayIT {
     private GatewayReplay replay(String feeRule) {
         var endpoints = new AwsEndpoints(stack.emulators().dynamoDbEndpoint(), stack.emulators().kinesisEndpoint(), stack.emulators().s3Endpoint());
         Map<String, String> env = new HashMap<>(LocalFunctions.environment(stack.template().function("PayoutsFunction"), endpoints,
-                stack.external().environment(), Map.of()));
+                stack.functionOverrides(), Map.of()));
         env.put("FEE_RULE", feeRule);
         DomainWiring w = DomainWiring.from(new Environment(env), "PayoutsFunction");
         var payouts = w.domains().effectful("payouts").orElseThrow();
@@ -124,10 +124,13 @@ class PayoutsGatewayIT {
         var result = replay("v1").rebuild("rebuild-1", "g-rebuild-1", GatewayRun.replay("rebuild-1", GatewayMode.SUPPRESS, MissingRecord.FAIL), "acc-1");
         assertEquals(3, bank().payouts().size(), "nothing sent");
         assertEquals(3, result.report().suppressed().size());
-        JsonNode live = api.get("/aggregates/acc-1?processor=payouts").body().path("state");
+        // As stored (personal fields sealed: the API would show them revealed).
+        String active = dev.playback.tools.bench.RebuildBenchmark.activeGeneration(stack, "payouts");
+        var live = stack.dynamoDb().getItem(g -> g.tableName(stack.physicalName("DataTable"))
+                .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("payouts#" + active + "#acc-1"))));
         var rebuilt = stack.dynamoDb().getItem(g -> g.tableName(stack.physicalName("DataTable"))
                 .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("payouts#g-rebuild-1#acc-1"))));
-        assertEquals(live.toString(), rebuilt.item().get("state").s());
+        assertEquals(live.item().get("state").s(), rebuilt.item().get("state").s());
     }
 
     @Test

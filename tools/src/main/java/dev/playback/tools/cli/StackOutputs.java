@@ -20,6 +20,7 @@ public record StackOutputs(String stackName, Map<String, String> outputs) {
     public static final String EVENTS_TABLE = "EventsTableName";
     public static final String EVENT_IDS_TABLE = "EventIdsTableName";
     public static final String EVENT_INDEX_TABLE = "EventIndexTableName";
+    public static final String SUBJECT_KEY_TABLE = "SubjectKeyTableName";
     public static final String PAYLOAD_BUCKET = "PayloadBucketName";
     public static final String FAILURE_BUCKET = "FailureBucketName";
     public static final String REPORT_BUCKET = "ReportBucketName";

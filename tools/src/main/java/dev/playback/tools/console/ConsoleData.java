@@ -60,8 +60,9 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
     private static final Duration ROLLBACK_WAIT = Duration.ofSeconds(60);
 
     /** What the console reads beside the {@link Connection}. */
+    /** {@code personal}: reveals the personal fields of the events the console shows (and of the states it folds from them). */
     public record Sources(S3Client s3, String payloadBucket, String eventIdsTable, PlaybackApi api, Domains domains,
-                          ConsoleMetrics metrics, String mode) {
+                          ConsoleMetrics metrics, String mode, dev.playback.model.privacy.PersonalData personal) {
     }
 
     private final Connection c;
@@ -625,7 +626,9 @@ public final class ConsoleData implements ConsoleServer.Api, AutoCloseable {
         List<EventEnvelope> read = call("reading " + aggregateId + " from the events table", () -> store.read(aggregateId, 1, MAX_EVENTS + 1));
         if (read.isEmpty()) throw ConsoleException.notFound("aggregate " + aggregateId + " has no events");
         boolean truncated = read.size() > MAX_EVENTS;
-        List<EventEnvelope> events = truncated ? read.subList(0, MAX_EVENTS) : read;
+        // Shown with their personal fields revealed ([redacted] for a forgotten subject), as the API shows the stored state.
+        List<EventEnvelope> events = call("revealing the personal fields of " + aggregateId,
+                () -> s.personal().reveal(truncated ? read.subList(0, MAX_EVENTS) : read));
         ObjectNode n = AggregateHistory.of(s.domains(), processor, events);
         n.put("aggregateId", aggregateId).put("processor", processor);
         ArrayNode ps = n.putArray("processors");

@@ -1,5 +1,12 @@
 package dev.playback.tools.console;
 
+import dev.playback.lambdas.aws.dynamodb.DynamoSubjectKeys;
+import dev.playback.lambdas.aws.dynamodb.KeyWrapping;
+import dev.playback.lambdas.aws.kms.KmsKeyWrapping;
+import dev.playback.lambdas.wiring.DomainWiring;
+import dev.playback.model.privacy.CachedSubjectKeys;
+import dev.playback.model.privacy.PersonalData;
+import software.amazon.awssdk.services.kms.KmsClient;
 import dev.playback.model.domain.Domains;
 import dev.playback.tools.cli.Connection;
 import dev.playback.tools.cli.LocalEndpoints;
@@ -51,7 +58,8 @@ public final class ConsoleSetup {
         // signed with the local credentials: answered both by an open local API and by 'playback local --auth iam'
         PlaybackApi api = PlaybackApi.signed(endpoints.api(), credentials, endpoints.region());
         return new ConsoleData(c, new ConsoleData.Sources(s3, endpoints.name("PayloadBucket"), endpoints.name("EventIdsTable"), api,
-                domains, new LocalLogMetrics(logFile, domains.processorNames()), "local"));
+                domains, new LocalLogMetrics(logFile, domains.processorNames()), "local",
+                new PersonalData(new DynamoSubjectKeys(c.dynamo(), endpoints.name("SubjectKeyTable"), KeyWrapping.NONE))));
     }
 
     /** The console's data for the running local stack recorded in {@code file} (metrics from its newest {@code local-*.log}). */
@@ -79,6 +87,10 @@ public final class ConsoleSetup {
         List<String> processors = domains.processorNames();
         return new ConsoleData(c, new ConsoleData.Sources(s3, stack.require(StackOutputs.PAYLOAD_BUCKET),
                 stack.require(StackOutputs.EVENT_IDS_TABLE), api, domains,
-                new CloudWatchMetrics(cloudWatch, stackName, tables, streams, processors), "aws"));
+                new CloudWatchMetrics(cloudWatch, stackName, tables, streams, processors), "aws",
+                // The stored keys are KMS ciphertexts; Decrypt finds the (symmetric) KMS key from the ciphertext itself.
+                new PersonalData(new CachedSubjectKeys(new DynamoSubjectKeys(c.dynamo(), stack.require(StackOutputs.SUBJECT_KEY_TABLE),
+                        new KmsKeyWrapping(KmsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(), null)),
+                        DomainWiring.KEY_CACHE_TTL, 10_000, java.time.Clock.systemUTC()))));
     }
 }

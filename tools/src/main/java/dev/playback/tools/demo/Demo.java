@@ -130,6 +130,8 @@ public final class Demo {
             boolean replaysOk = new DemoReplays(out, stack, payouts).run() && payoutsOk;
             out.println();
             boolean parkingOk = new DemoParking(out, stack, api).run();
+            out.println();
+            replaysOk = new DemoForget(out, stack, api).run() && replaysOk;
             boolean ok = replaysOk && travelOk && parkingOk && diffs.isEmpty() && fold.violations().isEmpty()
                     && "rejected".equals(staleStatus.path("status").asText())
                     && new BigDecimal(api.aggregate("carol").body().path("state").path("balance").asText()).compareTo(new BigDecimal("0.30")) == 0;

@@ -55,10 +55,19 @@ public sealed interface LedgerEvent {
         return List.of(new OpenedType(), new DepositedType(), new AmountType(MONEY_WITHDRAWN), new PayoutType(), new ReversedType());
     }
 
+    /**
+     * {@code AccountOpened {owner, currency}}. The owner is personal data of the account's holder: its subject is the
+     * account (the aggregate id, the default), so {@code playback forget <account>} forgets it.
+     */
     final class OpenedType implements EventType {
         @Override
         public String name() {
             return ACCOUNT_OPENED;
+        }
+
+        @Override
+        public List<String> personalFields() {
+            return List.of("owner");
         }
 
         @Override
@@ -104,10 +113,21 @@ public sealed interface LedgerEvent {
         }
     }
 
+    /**
+     * {@code PayoutRequested {amount, targetCurrency, beneficiary}}. The beneficiary is personal data given by the account's
+     * holder; its subject is the account (the aggregate id), so forgetting the account forgets its payouts' beneficiaries
+     * with its owner. The payouts processor copies the token into its state and its command; the gateway reveals it just
+     * before the partner bank is called.
+     */
     final class PayoutType implements EventType {
         @Override
         public String name() {
             return PAYOUT_REQUESTED;
+        }
+
+        @Override
+        public List<String> personalFields() {
+            return List.of("beneficiary");
         }
 
         @Override
