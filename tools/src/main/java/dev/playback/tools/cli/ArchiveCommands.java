@@ -80,6 +80,17 @@ public final class ArchiveCommands {
             return buckets == null ? IndexKeys.DEFAULT_BUCKETS : buckets;
         }
 
+        /** The personal fields the stack's event types declare, as TYPE.FIELD: redacted in an export of a deployed stack. */
+        List<String> declaredPersonalFields() {
+            try {
+                return Domains.load(domains == null ? ConsoleSetup.SAMPLE_DOMAINS : domains).domains().stream()
+                        .flatMap(d -> d.eventTypes().stream())
+                        .flatMap(t -> t.personalFields().stream().map(f -> t.name() + "." + f)).toList();
+            } catch (IllegalArgumentException e) {
+                throw Usage.error(spec, "option --domains: " + e.getMessage());
+            }
+        }
+
         List<String> processors() {
             try {
                 return Domains.load(domains == null ? ConsoleSetup.SAMPLE_DOMAINS : domains).effectfulProcessors().stream()
@@ -149,7 +160,8 @@ public final class ArchiveCommands {
         String timeField;
         @Option(names = "--redact", paramLabel = "TYPE.FIELD", description = "pseudonymise this payload field of this event type (repeatable)")
         List<String> redact = new ArrayList<>();
-        @Option(names = "--keep-personal-data", description = "with --aws: export without redacting anything")
+        @Option(names = "--keep-personal-data", description = "with --aws: do not redact the personal fields the event types "
+                + "declare (only the --redact fields are)")
         boolean keepPersonalData;
 
         public Export(Streams streams) {
@@ -166,7 +178,7 @@ public final class ArchiveCommands {
             } catch (IllegalArgumentException e) {
                 throw Usage.error(spec, e.getMessage().startsWith("option") ? e.getMessage() : "option --time-field: " + e.getMessage());
             }
-            List<String> fields = Redaction.fieldsToRedact(redact, List.of());
+            List<String> fields = Redaction.fieldsToRedact(redact, aws && !keepPersonalData ? declaredPersonalFields() : List.of());
             try {
                 Redaction.of(fields);
             } catch (IllegalArgumentException e) {
