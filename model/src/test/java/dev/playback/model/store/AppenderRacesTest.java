@@ -30,9 +30,19 @@ class AppenderRacesTest {
         log.record(new EventStatus.Claimed("a1", "acc-1", 1, T0));
         appender.append(List.of(created("x1", "acc-1"), added("x2", "acc-1", "1.00")), T0);
 
-        List<AppendOutcome> outcomes = appender.append(List.of(added("a1", "acc-1", "5.00")), T0);
+        List<Long> attempted = new java.util.ArrayList<>();
+        EventLog watched = new ForwardingEventLog(log) {
+            @Override
+            public List<EventEnvelope> write(List<EventEnvelope> events) {
+                events.forEach(e -> attempted.add(e.version()));
+                return delegate.write(events);
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(watched).append(List.of(added("a1", "acc-1", "5.00")), T0);
 
         assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 3)), outcomes);
+        assertEquals(List.of(3L), attempted, "written at the next free version at once, never tried at a taken one");
         assertEquals(List.of("1:x1", "2:x2", "3:a1"), stored("acc-1"));
         assertEquals(new EventStatus.Claimed("a1", "acc-1", 3, T0), log.statuses(List.of("a1")).get("a1"));
     }
