@@ -76,19 +76,22 @@ class LedgerValidationTest {
         return assertThrows(InvalidEventException.class, () -> type(typeName).validate(json(payload))).field();
     }
 
+    /** The decision of v2 for a payout of {@code amount} EUR to EUR (no conversion). */
+    private static PayoutsState.Payout decided(String amount) {
+        return new PayoutsProcessor(FeeRule.V2).decide("p-1", new LedgerEvent.PayoutRequested(new BigDecimal(amount), "EUR", "Bob"), BigDecimal.ONE);
+    }
+
     @Test
     void aPayoutWhoseFeeTakesItAllIsDecidedButNotSent() {
-        // 0.50 EUR to EUR: the minimum fee 0.50 leaves 0.00
-        PayoutsState.Payout zero = new PayoutsProcessor(FeeRule.V2).decide("p-1",
-                new LedgerEvent.PayoutRequested(new BigDecimal("0.50"), "EUR", "Bob"), BigDecimal.ONE);
+        // the minimum fee 0.50 leaves 0.00
+        PayoutsState.Payout zero = decided("0.50");
         assertEquals(new BigDecimal("0.00"), zero.net());
         assertFalse(zero.sent());
     }
 
     @Test
     void aPayoutOneCentAboveTheFeeIsSent() {
-        PayoutsState.Payout cent = new PayoutsProcessor(FeeRule.V2).decide("p-1",
-                new LedgerEvent.PayoutRequested(new BigDecimal("0.51"), "EUR", "Bob"), BigDecimal.ONE);
+        PayoutsState.Payout cent = decided("0.51");
         assertEquals(new BigDecimal("0.01"), cent.net());
         assertTrue(cent.sent());
     }
