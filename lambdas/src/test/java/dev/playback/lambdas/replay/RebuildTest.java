@@ -97,13 +97,15 @@ class RebuildTest {
 
     @Test
     void refusesAnUnknownOrLiveGatewayModeNamingTheField() {
-        RuntimeException bad = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("gatewayMode", "send-all")));
+        RuntimeException bad = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("replayId", "bad-mode", "gatewayMode", "send-all")));
         assertTrue(bad.getMessage().contains("gatewayMode") && bad.getMessage().contains("send-all"), bad.getMessage());
-        RuntimeException live = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("gatewayMode", "live")));
+        RuntimeException live = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("replayId", "bad-live", "gatewayMode", "live")));
         assertTrue(live.getMessage().contains("gatewayMode") && live.getMessage().contains("not a replay mode"), live.getMessage());
-        RuntimeException missing = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("missingRecords", "sometimes")));
+        RuntimeException missing = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("replayId", "bad-missing", "missingRecords", "sometimes")));
         assertTrue(missing.getMessage().contains("missingRecords"), missing.getMessage());
-        assertTrue(world.replays.find("x").isEmpty());
+        for (String refused : List.of("bad-mode", "bad-live", "bad-missing")) {
+            assertTrue(world.replays.find(refused).isEmpty(), "a refused request records no replay: " + refused);
+        }
     }
 
     @Test

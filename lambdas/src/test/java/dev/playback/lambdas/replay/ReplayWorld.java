@@ -11,6 +11,7 @@ import dev.playback.model.event.EventEnvelope;
 import dev.playback.examples.ledger.BalancesProjection;
 import dev.playback.examples.ledger.Ledger;
 import dev.playback.model.store.ProcessorState;
+import dev.playback.model.store.StateStore;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.processor.Snapshots;
 import dev.playback.model.snapshot.SnapshotPolicy;
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The replay function on in-memory ports, with the live projection and a stand-in for the state
@@ -77,11 +79,24 @@ public final class ReplayWorld {
             replays.saveCheckpoint(checkpoint);
         }
     };
-    final ReplayPorts ports = new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, states, crashing,
-            stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
-    final ReplayHandler handler = new ReplayHandler(ports);
+    final ReplayPorts ports;
+    final ReplayHandler handler;
     private final AtomicLong liveSeq = new AtomicLong();
     int executions;
+
+    ReplayWorld() {
+        this(UnaryOperator.identity(), UnaryOperator.identity(), Duration.ZERO);
+    }
+
+    /**
+     * A world whose replay function sees the replay store and the state store through {@code replaysSeen} and
+     * {@code statesSeen} (to stage a race), and publishes for {@code publishBudget} per call (zero: one batch).
+     */
+    ReplayWorld(UnaryOperator<ReplayStore> replaysSeen, UnaryOperator<StateStore> statesSeen, Duration publishBudget) {
+        ports = new ReplayPorts(List.of(ReplayProcessor.of(balances)), log, index, index, statesSeen.apply(states),
+                replaysSeen.apply(crashing), stream, reports, Clock.fixed(NOW, ZoneOffset.UTC), publishBudget);
+        handler = new ReplayHandler(ports);
+    }
 
     /** Appends the events and projects what the pump publishes: the appended events, with their versions. */
     void live(EventEnvelope... events) {

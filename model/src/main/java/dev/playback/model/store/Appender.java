@@ -247,6 +247,10 @@ public final class Appender {
                         version = latest + 1;
                         continue;
                     }
+                    // The claim changed under this append: another pump moved or rejected it, deciding from a newer
+                    // latest version than the one read here (it may have written the event already), so both are read
+                    // again; deciding on the stale latest would move the claim back below the event's stored version.
+                    latest = Math.max(latest, log.latestVersion(aggregateId));
                     status = reread(e.eventId());
                     continue;
                 }

@@ -56,8 +56,11 @@ class RebuildResumeIT {
                 load(dynamo, e);
                 assertEquals(0, LocalProcess.cli(file, "rebuild", "--replay-id", "killed", "--segments", "" + SEGMENTS, "--batch-size", "" + BATCH));
                 awaitPublished(dynamo, e.name("DataTable"), "killed", EVENTS / 2, Duration.ofMinutes(5));
-                System.out.printf("kill -9 with %d of %d events published%n",
-                        ReplayProgress.read(dynamo, e.name("DataTable"), "killed").published(), EVENTS);
+                ReplayProgress atKill = ReplayProgress.read(dynamo, e.name("DataTable"), "killed");
+                System.out.printf("kill -9 with %d of %d events published (%s)%n", atKill.published(), EVENTS, atKill.status());
+                // the kill must cut the replay short, or the resume below would prove nothing
+                assertEquals("RUNNING", atKill.status(), "the replay ended before the kill");
+                assertTrue(atKill.published() < EVENTS, "every event was published before the kill: " + atKill.published());
             }
             LocalProcess.kill(first, file);   // SIGKILL: no shutdown hook; the emulators follow their parent down
         } finally {
@@ -117,12 +120,9 @@ class RebuildResumeIT {
         }
     }
 
-    static void awaitPublished(DynamoDbClient dynamo, String table, String replayId, long atLeast, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (ReplayProgress.read(dynamo, table, replayId).published() < atLeast) {
-            if (System.nanoTime() > deadline) throw new AssertionError("replay " + replayId + " did not publish " + atLeast + " within " + timeout);
-            Thread.sleep(50);
-        }
+    static void awaitPublished(DynamoDbClient dynamo, String table, String replayId, long atLeast, Duration timeout) {
+        Awaitility.await("replay " + replayId + " publishes " + atLeast + " events").atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .until(() -> ReplayProgress.read(dynamo, table, replayId).published() >= atLeast);
     }
 
     /** How many events of the replay the playback stream holds (all shards, from the trim horizon). */

@@ -79,30 +79,6 @@ class CachedStateStoreTest {
     }
 
     @Test
-    void forgetsAStateWhoseSaveFailed() {
-        projector.applyPlayback("g0", append(opened("e-1", "acc-1")));
-        CachedStateStore failing = new CachedStateStore(new ForwardingStateStore(stored) {
-            @Override
-            public Optional<Revision> saveRevision(ProcessorState state, long expectedVersion, String expectedToken) {
-                throw new IllegalStateException("timed out");
-            }
-        }, 10);
-        failing.load("balances", "g0", "acc-1");
-        assertThrows(IllegalStateException.class, () -> failing.save(
-                new ProcessorState("balances", "g0", "acc-1", 2, stored.load("balances", "g0", "acc-1").orElseThrow().state()), 1));
-        AtomicInteger misses = new AtomicInteger();
-        CachedStateStore probe = new CachedStateStore(new ForwardingStateStore(stored) {
-            @Override
-            public Map<String, Revision> loadAllRevisions(String processor, String generation, Collection<String> ids) {
-                misses.addAndGet(ids.size());
-                return super.loadAllRevisions(processor, generation, ids);
-            }
-        }, 10);
-        probe.loadAllRecent("balances", "g0", List.of("acc-1"));
-        assertEquals(1, misses.get());
-    }
-
-    @Test
     void keepsAtMostItsCapacity() {
         for (String id : List.of("acc-1", "acc-2", "acc-3")) projector.applyPlayback("g0", append(opened("o-" + id, id)));
         cached.loadAllRecent("balances", "g0", List.of("acc-1", "acc-2", "acc-3"));

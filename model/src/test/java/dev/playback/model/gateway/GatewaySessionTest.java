@@ -1,0 +1,203 @@
+package dev.playback.model.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.gateway.memory.InMemoryCommandLog;
+import dev.playback.model.gateway.memory.InMemoryQueryRecords;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.playback.model.event.Envelopes.event;
+import static dev.playback.model.event.Envelopes.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The gateway's decisions for one event, domain-free: a processor that sends bank payouts of fixed amounts, keyed by
+ * payout id, whose amounts add up at the bank. Every expected amount and key below is a literal.
+ */
+class GatewaySessionTest {
+    static final CallSite BANK = new CallSite("bank", "payout");
+    static final CallSite FX = new CallSite("fx", "rate");
+
+    /** Payouts add up per payout id at the bank; a correction sends the difference. */
+    static final CommandRules AMOUNTS = new CommandRules() {
+        @Override
+        public String key(JsonNode command) {
+            return command.path("payoutId").asText();
+        }
+
+        @Override
+        public Optional<JsonNode> correction(List<JsonNode> sent, JsonNode wanted) {
+            BigDecimal held = BigDecimal.ZERO;
+            for (JsonNode c : sent) held = held.add(new BigDecimal(c.path("amount").asText()));
+            BigDecimal want = wanted == null ? BigDecimal.ZERO : new BigDecimal(wanted.path("amount").asText());
+            if (want.compareTo(held) == 0) return Optional.empty();
+            String key = key(wanted != null ? wanted : sent.get(0));
+            return Optional.of(payout(key, want.subtract(held).toPlainString()));
+        }
+    };
+
+    /** What the bank and the FX service received, in order, with the idempotency key of each send. */
+    record Received(CallSite site, JsonNode command, String key) {
+    }
+
+    static final class Bank implements ExternalSystems {
+        final List<Received> received = new ArrayList<>();
+        int failSendNumber = -1;
+
+        @Override
+        public JsonNode query(CallSite site, JsonNode request) {
+            return json("{\"rate\":\"1.0000\"}");
+        }
+
+        @Override
+        public void send(CallSite site, JsonNode command, String idempotencyKey) {
+            if (received.size() == failSendNumber) throw new IllegalStateException("bank unreachable (injected)");
+            received.add(new Received(site, command, idempotencyKey));
+        }
+
+        List<String> payouts() {
+            return received.stream().map(r -> r.site().id() + " " + r.command().path("payoutId").asText() + " "
+                    + r.command().path("amount").asText()).toList();
+        }
+    }
+
+    private final Bank bank = new Bank();
+    private final InMemoryCommandLog log = new InMemoryCommandLog();
+    private final GatewayPorts ports = new GatewayPorts(bank, new InMemoryQueryRecords(), log);
+
+    static ObjectNode payout(String payoutId, String amount) {
+        ObjectNode n = EventCodec.JSON.createObjectNode();
+        n.put("payoutId", payoutId);
+        n.put("amount", amount);
+        return n;
+    }
+
+    static final EventEnvelope E1 = event("e-1", "acc-1", "PayoutRequested", json("{}")).withVersion(1);
+
+    /** Runs one session of processor {@code payouts} for {@code event} that sends {@code commands} at the bank. */
+    private GatewayReport process(GatewayRun run, EventEnvelope event, JsonNode... commands) {
+        GatewayReport report = new GatewayReport();
+        GatewaySession session = new GatewaySession("payouts", site -> AMOUNTS, ports, run, event, report);
+        for (JsonNode c : commands) session.send(BANK, c);
+        session.finish();
+        return report;
+    }
+
+    private static GatewayRun diff(String replayId) {
+        return GatewayRun.replay(replayId, GatewayMode.DIFF, MissingRecord.FAIL);
+    }
+
+    private static List<String> corrections(GatewayReport report) {
+        return report.corrections().stream().map(c -> c.key() + " " + c.command().path("amount").asText() + " #" + c.ordinal()).toList();
+    }
+
+    @Test
+    void aSecondDiffReplaySendsItsOwnCorrectionsUnderKeysTheFirstDidNotUse() {
+        process(GatewayRun.live(), E1, payout("p-1", "107.50"));
+        GatewayReport toV2 = process(diff("fix-v2"), E1, payout("p-1", "107.42"));
+        GatewayReport backToV1 = process(diff("back-to-v1"), E1, payout("p-1", "107.50"));
+
+        assertEquals(List.of("p-1 -0.08 #0"), corrections(toV2));
+        assertEquals(List.of("p-1 0.08 #1"), corrections(backToV1));
+        assertEquals(List.of(false), backToV1.corrections().stream().map(Correction::alreadySent).toList());
+        // sha256 of "payouts\ne-1\nbank.payout\ncorrection\n<ordinal>", computed with sha256sum
+        assertEquals(List.of("5a10ab04d3a845e563aca571864d40afb59414a6cc7a409502f99c6b18ad4351"),
+                toV2.corrections().stream().map(Correction::idempotencyKey).toList());
+        assertEquals(List.of("bank.payout p-1 107.50", "bank.payout p-1 -0.08", "bank.payout p-1 0.08"), bank.payouts());
+        assertEquals(3, bank.received.stream().map(Received::key).distinct().count(), "three sends, three keys");
+    }
+
+    @Test
+    void aDiffReplayAfterASuppressReplayCorrectsOnlyWhatReachedTheBank() {
+        process(GatewayRun.live(), E1, payout("p-1", "107.50"));
+        process(GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.FAIL), E1, payout("p-1", "107.42"));
+        assertEquals(List.of("bank.payout p-1 107.50"), bank.payouts());
+
+        GatewayReport fix = process(diff("fix-1"), E1, payout("p-1", "107.50"));
+
+        assertEquals(List.of(), corrections(fix), "the suppressed 107.42 never reached the bank: nothing to correct");
+        assertEquals(List.of("bank.payout p-1 107.50"), bank.payouts());
+    }
+
+    @Test
+    void aDiffReplayOfAnEventOnlyEverSuppressedSendsTheWholePayoutOnce() {
+        process(GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.FAIL), E1, payout("p-1", "50.00"));
+
+        GatewayReport fix = process(diff("fix-1"), E1, payout("p-1", "50.00"));
+
+        assertEquals(List.of("p-1 50.00 #0"), corrections(fix));
+        assertEquals(List.of("bank.payout p-1 50.00"), bank.payouts());
+    }
+
+    @Test
+    void allowOfTheFxGatewayLetsNoBankCommandThrough() {
+        GatewayReport report = process(GatewayRun.replay("feature-1", GatewayMode.parse("allow:fx"), MissingRecord.FAIL), E1,
+                payout("p-1", "20.00"));
+
+        assertEquals(List.of(), bank.payouts());
+        assertEquals(List.of(), report.sent());
+        assertEquals(List.of("SUPPRESSED p-1"), log.forEvent("payouts", "e-1").stream()
+                .map(c -> c.disposition() + " " + c.command().path("payoutId").asText()).toList());
+    }
+
+    @Test
+    void allowOfTheBankAfterASuppressOfTheSameEventSendsOnceAndALaterAllowSendsNothing() {
+        process(GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.FAIL), E1, payout("p-1", "20.00"));
+
+        GatewayReport first = process(GatewayRun.replay("feature-1", GatewayMode.parse("allow:bank"), MissingRecord.FAIL), E1,
+                payout("p-1", "20.00"));
+        GatewayReport later = process(GatewayRun.replay("feature-2", GatewayMode.parse("allow:bank"), MissingRecord.FAIL), E1,
+                payout("p-1", "20.00"));
+
+        assertEquals(List.of("bank.payout p-1 20.00"), bank.payouts());
+        assertEquals(List.of(Disposition.ALLOWED), first.sent().stream().map(LoggedCommand::disposition).toList());
+        assertEquals(List.of(), later.sent());
+        assertEquals(1, later.suppressed().size(), "the later replay logs its command as not sent");
+    }
+
+    @Test
+    void anEventWhoseCommandsWereOnlyPartlySentGetsExactlyTheMissingOnesOnItsRetry() {
+        bank.failSendNumber = 1; // the first payout reaches the bank, the second does not
+        assertThrows(IllegalStateException.class, () -> process(GatewayRun.live(), E1, payout("p-1", "10.00"), payout("p-2", "20.00")));
+        assertEquals(List.of("bank.payout p-1 10.00"), bank.payouts());
+
+        bank.failSendNumber = -1;
+        process(GatewayRun.live(), E1, payout("p-1", "10.00"), payout("p-2", "20.00"));
+
+        assertEquals(List.of("bank.payout p-1 10.00", "bank.payout p-2 20.00"), bank.payouts());
+        // sha256 of "payouts\ne-1\nbank.payout\nsend\n<ordinal>", computed with sha256sum
+        assertEquals(List.of("15299582015580db1e1c392ac020daada31ad97c0244c4806c65342f255b9c25", "adf7c22e5e189f9e17fc568507d0758d6fbe6692e3b4178b52a589f1351c2b8c"),
+                bank.received.stream().map(Received::key).toList());
+    }
+
+    @Test
+    void aDiffReplayTakesBackAPayoutNoLongerWantedAndSendsTheNewOne() {
+        process(GatewayRun.live(), E1, payout("p-old", "30.00"));
+
+        GatewayReport fix = process(diff("fix-1"), E1, payout("p-new", "25.00"));
+
+        assertEquals(List.of("p-new 25.00 #0", "p-old -30.00 #1"), corrections(fix));
+        assertEquals(List.of("bank.payout p-old 30.00", "bank.payout p-new 25.00", "bank.payout p-old -30.00"), bank.payouts());
+        Correction takenBack = fix.corrections().get(1);
+        assertEquals(List.of("30.00"), takenBack.sent().stream().map(c -> c.path("amount").asText()).toList());
+        assertEquals(null, takenBack.wanted(), "the old payout is no longer wanted");
+    }
+
+    @Test
+    void aDiffReplayLeavesAPayoutWantedAsSentAloneAndCorrectsTheOneThatChanged() {
+        process(GatewayRun.live(), E1, payout("p-1", "10.00"), payout("p-2", "20.00"));
+
+        GatewayReport fix = process(diff("fix-1"), E1, payout("p-2", "21.00"), payout("p-1", "10.00"));
+
+        assertEquals(List.of("p-2 1.00 #0"), corrections(fix));
+        assertEquals(List.of("bank.payout p-1 10.00", "bank.payout p-2 20.00", "bank.payout p-2 1.00"), bank.payouts());
+    }
+}
