@@ -29,7 +29,10 @@ import java.util.concurrent.CountDownLatch;
                 "With --data DIR all state is on disk and a restart resumes (start an interrupted rebuild again with the same "
                         + "--replay-id). Switching --fee-rule or --proration-rule is a redeploy: stop and start again."})
 final class LocalCommand implements Callable<Integer> {
-    /** The template's AllowedValues of FeeRule and ProrationRule. */
+    /** The template's AllowedValues of FeeRule (v3: a sample bug that parks EUR payouts; v4: its fix). */
+    enum FeeRule { v1, v2, v3, v4 }
+
+    /** The template's AllowedValues of ProrationRule. */
     enum Rule { v1, v2 }
 
     enum Auth { none, iam }
@@ -41,8 +44,8 @@ final class LocalCommand implements Callable<Integer> {
             description = "the HTTP API's port on 127.0.0.1 (default: a free one)")
     int port;
 
-    @Option(names = "--fee-rule", paramLabel = "RULE", description = "the ledger's fee rule: ${COMPLETION-CANDIDATES}")
-    Rule feeRule;
+    @Option(names = "--fee-rule", paramLabel = "FEE_RULE", description = "the ledger's fee rule: ${COMPLETION-CANDIDATES}")
+    FeeRule feeRule;
 
     @Option(names = "--proration-rule", paramLabel = "RULE", description = "the subscriptions' proration rule: ${COMPLETION-CANDIDATES}")
     Rule prorationRule;

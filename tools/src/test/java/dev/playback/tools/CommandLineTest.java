@@ -31,7 +31,7 @@ class CommandLineTest {
     private static Map<String, String> commands() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("demo", "--domain=DOMAIN");
-        m.put("local", "--fee-rule=RULE");
+        m.put("local", "--fee-rule=FEE_RULE");
         m.put("rebuild", "--segments=N");
         m.put("replay", "--time-field=FIELD");
         m.put("verify", "--report-only");
@@ -172,7 +172,7 @@ class CommandLineTest {
     @Test
     void bad_usage_exits_2_naming_the_option_and_what_it_allows_without_a_stack_trace() {
         Object[][] cases = {
-                {List.of("local", "--fee-rule", "v3"), List.of("--fee-rule", "[v1, v2]", "'v3'")},
+                {List.of("local", "--fee-rule", "v5"), List.of("--fee-rule", "[v1, v2, v3, v4]", "'v5'")},
                 {List.of("local", "--proration-rule", "v9"), List.of("--proration-rule", "[v1, v2]")},
                 {List.of("local", "--auth", "sigv4"), List.of("--auth", "[none, iam]")},
                 {List.of("local", "--port", "abc"), List.of("--port", "must be a number", "'abc'")},
@@ -292,7 +292,7 @@ class CommandLineTest {
         try {
             Files.writeString(script, r.out());
             assertEquals("rebuild replay replay-concurrency reverse redrive reindex", complete(bash, script, "playback", "re"));
-            assertEquals("v1 v2", complete(bash, script, "playback", "local", "--fee-rule", ""));
+            assertEquals("v1 v2 v3 v4", complete(bash, script, "playback", "local", "--fee-rule", ""));
             assertEquals("ingest rebuild partial archive", complete(bash, script, "playback", "bench", ""));
         } finally {
             Files.delete(script);
