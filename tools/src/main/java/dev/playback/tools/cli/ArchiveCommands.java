@@ -18,10 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -129,12 +126,8 @@ public final class ArchiveCommands {
 
     /** The data of the local stack {@code e} describes. */
     private static AwsStackData local(LocalEndpoints e, List<String> processors, int indexBuckets, String where) {
-        Region region = Region.of(e.region());
-        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(region).credentialsProvider(creds).endpointOverride(e.dynamoDb())
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        S3Client s3 = S3Client.builder().region(region).credentialsProvider(creds).endpointOverride(e.s3()).forcePathStyle(true)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        DynamoDbClient dynamo = e.client(DynamoDbClient.builder(), e.dynamoDb());
+        S3Client s3 = e.client(S3Client.builder().forcePathStyle(true), e.s3());
         AwsStackData.Names names = new AwsStackData.Names(e.name("EventsTable"), e.name("EventIdsTable"), e.name("EventIndexTable"),
                 e.name("DataTable"), e.name("PayloadBucket"), e.name("RecordBucket"));
         return new AwsStackData(dynamo, s3, names, indexBuckets, processors, AwsStackData.WholeTable.SCAN, where, List.of(dynamo, s3));

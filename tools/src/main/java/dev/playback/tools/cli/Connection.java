@@ -1,9 +1,6 @@
 package dev.playback.tools.cli;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -61,14 +58,9 @@ public final class Connection implements AutoCloseable {
     }
 
     public static Connection local(LocalEndpoints e, String where) {
-        Region region = Region.of(e.region());
-        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        SfnClient sfn = SfnClient.builder().region(region).credentialsProvider(creds).endpointOverride(e.stepFunctions())
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        EventBridgeClient eb = EventBridgeClient.builder().region(region).credentialsProvider(creds).endpointOverride(e.eventBridge())
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        DynamoDbClient ddb = DynamoDbClient.builder().region(region).credentialsProvider(creds).endpointOverride(e.dynamoDb())
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        SfnClient sfn = e.client(SfnClient.builder(), e.stepFunctions());
+        EventBridgeClient eb = e.client(EventBridgeClient.builder(), e.eventBridge());
+        DynamoDbClient ddb = e.client(DynamoDbClient.builder(), e.dynamoDb());
         return new Connection(sfn, eb, ddb, e.name("DataTable"), e.name("EventsTable"), e.names().get("ReportBucket"), e,
                 e.stateMachines(), where);
     }

@@ -10,7 +10,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.PrintStream;
@@ -55,26 +54,10 @@ public final class ForgetCommand implements Callable<Integer> {
         if (!PersonalToken.SUBJECT.matcher(subject).matches()) {
             throw Usage.error(spec, "SUBJECT must be 1-128 characters of A-Z a-z 0-9 . _ : -, not '" + subject + "'");
         }
-        if (stackName != null && !aws) throw Usage.error(spec, "option --stack needs --aws");
-        if (aws && file != null) throw Usage.error(spec, "option --local-file cannot be combined with --aws");
-        String keys = table;
-        AutoCloseable connection;
-        DynamoDbClient dynamo;
-        if (aws) {
-            String named = stackName;
-            StackOutputs stack = named == null ? null : AwsTarget.withDefaults(() -> AwsTarget.describe(named));
-            keys = AwsTarget.pick(keys, System.getenv("PLAYBACK_SUBJECT_KEY_TABLE"), stack, StackOutputs.SUBJECT_KEY_TABLE);
-            if (keys == null) throw Usage.error(spec, "--aws: give --stack NAME, --subject-key-table NAME or set PLAYBACK_SUBJECT_KEY_TABLE");
-            dynamo = AwsTarget.withDefaults(() -> DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
-            connection = dynamo;
-        } else {
-            Connection local = Connection.local(file != null ? file : LocalEndpoints.defaultFile());
-            connection = local;
-            dynamo = local.dynamo();
-            keys = keys != null ? keys : local.localName("SubjectKeyTable");
-        }
-        try (connection) {
-            out.println(forget(dynamo, keys, subject));
+        try (DynamoTables tables = DynamoTables.open(spec, aws, stackName, file)) {
+            String keys = tables.table(spec, table, "--subject-key-table", "PLAYBACK_SUBJECT_KEY_TABLE", StackOutputs.SUBJECT_KEY_TABLE,
+                    "SubjectKeyTable");
+            out.println(forget(tables.dynamo(), keys, subject));
         }
         return 0;
     }

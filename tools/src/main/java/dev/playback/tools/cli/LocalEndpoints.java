@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +53,15 @@ public record LocalEndpoints(URI api, URI stepFunctions, URI eventBridge, URI dy
     public LocalEndpoints withConsole(URI url) {
         return new LocalEndpoints(api, stepFunctions, eventBridge, dynamoDb, kinesis, s3, region, pid, dataDir, names, stateMachines,
                 external, url);
+    }
+
+    /**
+     * {@code builder}'s client for this local stack's service at {@code endpoint}: its region, the emulators' static
+     * credentials and the URL-connection HTTP client (S3 callers set path-style access on the builder first).
+     */
+    public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
+        return builder.region(Region.of(region)).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .endpointOverride(endpoint).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     /** The URL of a local external system ({@code fx}, {@code bank}, {@code tax}, {@code invoices}). */

@@ -13,10 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -58,14 +55,9 @@ public final class ParkingCommands {
             Path where = file != null ? file : LocalEndpoints.defaultFile();
             LocalEndpoints e = LocalEndpoints.read(where);
             if (!e.writerAlive()) throw new UsageException("the local stack recorded in " + where + " is not running: start it with 'playback local'");
-            var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-            Region region = Region.of(e.region());
-            DynamoDbClient dynamo = DynamoDbClient.builder().region(region).credentialsProvider(creds).endpointOverride(e.dynamoDb())
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            KinesisClient kinesis = KinesisClient.builder().region(region).credentialsProvider(creds).endpointOverride(e.kinesis())
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            S3Client s3 = S3Client.builder().region(region).credentialsProvider(creds).endpointOverride(e.s3()).forcePathStyle(true)
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            DynamoDbClient dynamo = e.client(DynamoDbClient.builder(), e.dynamoDb());
+            KinesisClient kinesis = e.client(KinesisClient.builder(), e.kinesis());
+            S3Client s3 = e.client(S3Client.builder().forcePathStyle(true), e.s3());
             return new Target(dynamo, kinesis, s3, e.name("ParkedTable"), e.name("EventsTable"), e.name("EventIdsTable"),
                     e.name("DataTable"), e.name("PayloadBucket"), e.name("PlaybackStream"), "local stack (" + where + ")");
         }

@@ -2,11 +2,8 @@ package dev.playback.tools.cli;
 
 import dev.playback.lambdas.aws.s3.S3SetAside;
 import dev.playback.lambdas.aws.kinesis.SetAside;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -107,11 +104,8 @@ public final class RedriveCommand implements Callable<Integer> {
             Path where = file != null ? file : LocalEndpoints.defaultFile();
             LocalEndpoints e = LocalEndpoints.read(where);
             if (!e.writerAlive()) throw new UsageException("the local stack recorded in " + where + " is not running: start it with 'playback local'");
-            var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-            s3 = S3Client.builder().region(Region.of(e.region())).credentialsProvider(creds).endpointOverride(e.s3())
-                    .forcePathStyle(true).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            kinesis = KinesisClient.builder().region(Region.of(e.region())).credentialsProvider(creds).endpointOverride(e.kinesis())
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            s3 = e.client(S3Client.builder().forcePathStyle(true), e.s3());
+            kinesis = e.client(KinesisClient.builder(), e.kinesis());
             bucket = bucket != null ? bucket : e.name("FailureBucket");
             stream = stream != null ? stream : e.name("EventStream");
             playbackStream = playbackStream != null ? playbackStream : e.name("PlaybackStream");

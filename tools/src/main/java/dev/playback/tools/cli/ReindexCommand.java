@@ -3,7 +3,6 @@ package dev.playback.tools.cli;
 import dev.playback.lambdas.aws.dynamodb.DynamoIndexWriter;
 import dev.playback.lambdas.aws.dynamodb.DynamoReindex;
 import dev.playback.lambdas.aws.dynamodb.IndexKeys;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.PrintStream;
@@ -56,29 +55,11 @@ public final class ReindexCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (segments < 1) throw Usage.error(spec, "option --segments must be at least 1, not " + segments);
         if (buckets != null && buckets < 1) throw Usage.error(spec, "option --buckets must be at least 1, not " + buckets);
-        if (stackName != null && !aws) throw Usage.error(spec, "option --stack needs --aws");
-        if (aws && file != null) throw Usage.error(spec, "option --local-file cannot be combined with --aws");
-        String events = eventsTable;
-        String index = indexTable;
-        AutoCloseable connection;
-        DynamoDbClient dynamo;
-        if (aws) {
-            String named = stackName;
-            StackOutputs stack = named == null ? null : AwsTarget.withDefaults(() -> AwsTarget.describe(named));
-            events = AwsTarget.pick(events, System.getenv("PLAYBACK_EVENTS_TABLE"), stack, StackOutputs.EVENTS_TABLE);
-            index = AwsTarget.pick(index, System.getenv("PLAYBACK_EVENT_INDEX_TABLE"), stack, StackOutputs.EVENT_INDEX_TABLE);
-            if (events == null) throw Usage.error(spec, "--aws: give --stack NAME, --events-table NAME or set PLAYBACK_EVENTS_TABLE");
-            if (index == null) throw Usage.error(spec, "--aws: give --stack NAME, --index-table NAME or set PLAYBACK_EVENT_INDEX_TABLE");
-            dynamo = AwsTarget.withDefaults(() -> DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
-            connection = dynamo;
-        } else {
-            Connection local = Connection.local(file != null ? file : LocalEndpoints.defaultFile());
-            connection = local;
-            dynamo = local.dynamo();
-            events = events != null ? events : local.localName("EventsTable");
-            index = index != null ? index : local.localName("EventIndexTable");
-        }
-        try (connection) {
+        try (DynamoTables tables = DynamoTables.open(spec, aws, stackName, file)) {
+            String events = tables.table(spec, eventsTable, "--events-table", "PLAYBACK_EVENTS_TABLE", StackOutputs.EVENTS_TABLE, "EventsTable");
+            String index = tables.table(spec, indexTable, "--index-table", "PLAYBACK_EVENT_INDEX_TABLE", StackOutputs.EVENT_INDEX_TABLE,
+                    "EventIndexTable");
+            DynamoDbClient dynamo = tables.dynamo();
             long t0 = System.nanoTime();
             DynamoReindex.Result r = new DynamoReindex(dynamo, events,
                     new DynamoIndexWriter(dynamo, index, buckets == null ? IndexKeys.DEFAULT_BUCKETS : buckets)).run(segments);
