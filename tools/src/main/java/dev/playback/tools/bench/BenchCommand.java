@@ -40,6 +40,9 @@ public final class BenchCommand {
         int accounts;
         @Option(names = "--batch", paramLabel = "N", defaultValue = "250", description = "events per POST (default: ${DEFAULT-VALUE})")
         int batch;
+        @Option(names = "--data", paramLabel = "DIR", description = "keep the emulators' data on disk in DIR (default: in memory) and print "
+                + "the DynamoDB emulator's data size and the emulators' memory before and after sending")
+        java.nio.file.Path data;
         private final PrintStream out;
 
         Ingest(PrintStream out) {
@@ -52,7 +55,7 @@ public final class BenchCommand {
             atLeastOne(spec, "--clients", clients);
             atLeastOne(spec, "--accounts", accounts);
             atLeastOne(spec, "--batch", batch);
-            return new IngestBenchmark(out).run(events, clients, accounts, batch);
+            return new IngestBenchmark(out).run(events, clients, accounts, batch, data);
         }
     }
 

@@ -38,7 +38,16 @@ public final class IngestBenchmark {
 
     /** Runs the benchmark: {@code events} sent by {@code clients} in POSTs of {@code batch} over {@code accounts} accounts. */
     public int run(int events, int clients, int accounts, int batch) throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
+        return run(events, clients, accounts, batch, null);
+    }
+
+    /**
+     * The same, the emulators keeping their data on disk in {@code data} (null: in memory); then it also prints the
+     * DynamoDB emulator's data directory size before and after the events were sent.
+     */
+    public int run(int events, int clients, int accounts, int batch, java.nio.file.Path data) throws Exception {
+        LocalOptions options = data == null ? LocalOptions.inMemory() : LocalOptions.inMemory().withDataDir(data);
+        try (LocalStack stack = LocalStack.start(options)) {
             out.println("measuring the emulators' raw ceilings ...");
             RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
             out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s%n",
@@ -52,8 +61,14 @@ public final class IngestBenchmark {
                 open.addObject().put("aggregateId", "bench-" + i).put("type", "AccountOpened")
                         .set("payload", JSON.createObjectNode().put("owner", "Owner " + i).put("currency", "EUR"));
             }
-            if (api.postEvents(open).status() != 202) throw new IllegalStateException("could not open the bench accounts");
-            stack.awaitIdle(Duration.ofMinutes(2));
+            for (int i = 0; i < accounts; i += 500) {
+                ArrayNode part = JSON.createArrayNode();
+                for (int j = i; j < Math.min(accounts, i + 500); j++) part.add(open.get(j));
+                PlaybackApi.Answer a = api.postEvents(part);
+                if (a.status() != 202) throw new IllegalStateException("could not open the bench accounts: " + a.status() + " " + a.body());
+            }
+            stack.awaitIdle(Duration.ofMinutes(10));
+            if (data != null) out.println(EmulatorFootprint.describe("before sending", stack.emulators().processes(), data));
 
             out.printf(Locale.ROOT, "sending %d events from %d clients in batches of %d over %d accounts ...%n", events, clients, batch, accounts);
             AtomicInteger next = new AtomicInteger();
@@ -138,6 +153,7 @@ public final class IngestBenchmark {
                         (e.getValue() - t0) / 1e9, invocations, records, invocations == 0 ? 0.0 : records / (double) invocations);
             }
             out.println("CPU: " + cpuSplit);
+            if (data != null) out.println(EmulatorFootprint.describe("after sending", stack.emulators().processes(), data));
             double accepted = events / ((tAccepted - t0) / 1e9);
             double sustained = events / ((tDone - t0) / 1e9);
             double slowest = Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());
