@@ -49,6 +49,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.function.UnaryOperator;
 
 /**
  * The processors' function: playback stream → the processors named in {@code PROCESSORS} (comma-separated; unset:
@@ -63,7 +64,9 @@ import java.util.concurrent.ExecutorService;
  * batch's oldest live event before it is applied); its worker threads log with the invocation's keys.
  * A live event a processor's {@code apply} throws on because of a bug (not an AWS SDK, I/O or external system failure)
  * parks its aggregate for that processor in {@code PARKED_TABLE} ({@link Parking}): the record is not retried, the
- * aggregate's later events are held back, and {@link Metric#PARKED_AGGREGATES} counts the parked aggregates.
+ * aggregate's later events are held back, and {@link Metric#PARKED_AGGREGATES} counts the parked aggregates. A state item
+ * over its processor's warning size is logged and counted ({@link Metric#LARGE_STATES}); one over its limit is not saved
+ * and parks its aggregate the same way ({@link dev.playback.model.store.StateTooLarge}).
  */
 public final class ProcessorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
     /** The variable naming the processors a function runs. */
@@ -99,11 +102,19 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
     }
 
     public ProcessorHandler(Map<String, String> environment) {
-        this(new Environment(environment));
+        this(environment, UnaryOperator.identity());
     }
 
-    private ProcessorHandler(Environment env) {
-        this(wire(env, EmbeddedMetrics.from(env.asMap(), Clock.systemUTC())), S3SetAside.from(env, S3SetAside.Stream.PLAYBACK));
+    /**
+     * Wired from {@code environment}, with the data store as {@code dataStore} makes it of the DynamoDB one (the
+     * benchmarks count its reads and writes there); the state-size guard and the cache stay in front of it.
+     */
+    public ProcessorHandler(Map<String, String> environment, UnaryOperator<StateStore> dataStore) {
+        this(new Environment(environment), dataStore);
+    }
+
+    private ProcessorHandler(Environment env, UnaryOperator<StateStore> dataStore) {
+        this(wire(env, EmbeddedMetrics.from(env.asMap(), Clock.systemUTC()), dataStore), S3SetAside.from(env, S3SetAside.Stream.PLAYBACK));
     }
 
     private ProcessorHandler(Wired wired, SetAside setAside) {
@@ -160,7 +171,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         return t instanceof SdkException;
     }
 
-    private static Wired wire(Environment env, EmbeddedMetrics metrics) {
+    private static Wired wire(Environment env, EmbeddedMetrics metrics, UnaryOperator<StateStore> dataStore) {
         String function = env.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("ProcessorFunction");
         env.require("FAILURE_BUCKET"); // named with the other missing variables
         Optional<String> named = env.optional(PROCESSORS);
@@ -171,7 +182,9 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         EventStore events = w.events();
         // The states this container wrote are not read back batch after batch: they are remembered, and saved only if
         // nobody else wrote them since (CachedStateStore).
-        StateStore states = new CachedStateStore(w.states(), CACHED_STATES);
+        // A state item over its processor's warning size is logged and counted, one over its limit refused (StateSizeGuard):
+        // the live path parks its aggregate.
+        StateStore states = new CachedStateStore(w.guarded(dataStore.apply(w.states()), metrics.port(), LOG::warn), CACHED_STATES);
         var replays = w.replays();
         // The table of parked aggregates (PARKED_TABLE): a live event a processor's apply throws on because of a bug parks
         // its aggregate for that processor there; its later events are held back until playback unpark.

@@ -108,7 +108,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         Duration budget = env.optional("REPLAY_PUBLISH_SECONDS").map(ReplayHandler::seconds).orElse(ReplayPorts.DEFAULT_PUBLISH_BUDGET);
         Domains domains = w.domains();
         EventStore events = w.events();
-        StateStore states = w.states();
+        StateStore states = w.guardedStates(metrics.port(), LOG::warn);
         DynamoEventIndex index = new DynamoEventIndex(w.aws().dynamoDb(), w.tables().eventsTable(), indexTable);
         List<ReplayProcessor> processors = new ArrayList<>();
         Snapshots snapshots = w.snapshots(events, metrics.port(), LOG::warn);

@@ -39,7 +39,12 @@ public enum Metric {
     GATEWAY_SUPPRESSED(dev.playback.model.metrics.Metrics.GATEWAY_SUPPRESSED, Unit.COUNT, Dimension.GATEWAY),
     GATEWAY_LIVE_QUERIES(dev.playback.model.metrics.Metrics.GATEWAY_LIVE_QUERIES, Unit.COUNT, Dimension.GATEWAY),
     /** Snapshots a processor could not write (logged; its events went on); dimension {@code Processor}. */
-    SNAPSHOT_WRITE_FAILURES(dev.playback.model.metrics.Metrics.SNAPSHOT_WRITE_FAILURES, Unit.COUNT, Dimension.PROCESSOR);
+    SNAPSHOT_WRITE_FAILURES(dev.playback.model.metrics.Metrics.SNAPSHOT_WRITE_FAILURES, Unit.COUNT, Dimension.PROCESSOR),
+    /**
+     * Saves of a processor's state item over its warning size ({@code STATE_SIZE_WARNING_BYTES}), refused ones over its
+     * limit ({@code STATE_SIZE_LIMIT_BYTES}) included; dimension {@code Processor}.
+     */
+    LARGE_STATES(dev.playback.model.metrics.Metrics.LARGE_STATES, Unit.COUNT, Dimension.PROCESSOR);
 
     /** CloudWatch units used here. */
     public enum Unit {

@@ -30,6 +30,8 @@ import dev.playback.model.replay.ReplayStore;
 import dev.playback.model.snapshot.SnapshotPolicy;
 import dev.playback.model.snapshot.SnapshotStore;
 import dev.playback.model.store.EventStore;
+import dev.playback.model.store.StateSizeGuard;
+import dev.playback.model.store.StateSizeLimits;
 import dev.playback.model.store.StateStore;
 
 /**
@@ -99,6 +101,53 @@ public final class DomainWiring {
         return new DynamoStateStore(aws.dynamoDb(), tables.dataTable());
     }
 
+    /**
+     * {@link #states()} behind the state-size guard of this function's settings ({@link #stateSizeLimits}): a save over
+     * a processor's warning size is counted in {@code metrics} and told to {@code warn}, one over its limit refused.
+     */
+    public StateStore guardedStates(Metrics metrics, java.util.function.Consumer<String> warn) {
+        return guarded(states(), metrics, warn);
+    }
+
+    /** {@code store} behind the state-size guard of this function's settings. */
+    public StateStore guarded(StateStore store, Metrics metrics, java.util.function.Consumer<String> warn) {
+        return new StateSizeGuard(store, stateSizeLimits(domains.processorNames()), metrics, warn);
+    }
+
+    /** Above this size of a state item a save is logged and counted (bytes; default {@value StateSizeLimits#DEFAULT_WARNING_BYTES}). */
+    public static final String STATE_SIZE_WARNING_BYTES = "STATE_SIZE_WARNING_BYTES";
+    /** Above this size of a state item a save is refused (bytes; default {@value StateSizeLimits#DEFAULT_LIMIT_BYTES}). */
+    public static final String STATE_SIZE_LIMIT_BYTES = "STATE_SIZE_LIMIT_BYTES";
+
+    /** {@code variable} for one processor: {@code _} and its name in capitals, e.g. {@code STATE_SIZE_LIMIT_BYTES_BALANCES}. */
+    public static String processorVariable(String variable, String processor) {
+        return variable + "_" + processor.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /**
+     * The state-size limits of each of {@code processors}: {@value #STATE_SIZE_WARNING_BYTES} and
+     * {@value #STATE_SIZE_LIMIT_BYTES}, each overridden for one processor by its own variable
+     * ({@link #processorVariable}); other processors get the function's.
+     */
+    public java.util.function.Function<String, StateSizeLimits> stateSizeLimits(java.util.Collection<String> processors) {
+        StateSizeLimits function = limits(STATE_SIZE_WARNING_BYTES, STATE_SIZE_LIMIT_BYTES, StateSizeLimits.DEFAULT);
+        java.util.Map<String, StateSizeLimits> own = new java.util.HashMap<>();
+        for (String p : processors) {
+            own.put(p, limits(processorVariable(STATE_SIZE_WARNING_BYTES, p), processorVariable(STATE_SIZE_LIMIT_BYTES, p), function));
+        }
+        return p -> own.getOrDefault(p, function);
+    }
+
+    private StateSizeLimits limits(String warningVariable, String limitVariable, StateSizeLimits otherwise) {
+        long warning = settings.optional(warningVariable).map(v -> (long) positive(warningVariable, v)).orElse(otherwise.warningBytes());
+        long limit = settings.optional(limitVariable).map(v -> (long) positive(limitVariable, v)).orElse(otherwise.limitBytes());
+        try {
+            return new StateSizeLimits(warning, limit);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(function + ": " + warningVariable + "/" + limitVariable + ": " + e.getMessage(), e);
+        }
+    }
+
     public ReplayStore replays() {
         return new DynamoReplayStore(aws.dynamoDb(), tables.dataTable());
     }
@@ -152,7 +201,7 @@ public final class DomainWiring {
 
     /** The variable that sets one processor's interval: {@code SNAPSHOT_INTERVAL_} and its name in capitals, e.g. {@code SNAPSHOT_INTERVAL_BALANCES}. */
     public static String intervalVariable(String processor) {
-        return SNAPSHOT_INTERVAL + "_" + processor.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return processorVariable(SNAPSHOT_INTERVAL, processor);
     }
 
     /** The snapshot policy of {@code processors} from {@value #SNAPSHOT_INTERVAL}, their own intervals and {@value #SNAPSHOT_KEEP}. */

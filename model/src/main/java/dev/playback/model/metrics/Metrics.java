@@ -19,6 +19,12 @@ public interface Metrics {
     /** Snapshots a processor failed to write (logged; its events went on, the next multiple of its interval writes again). */
     String SNAPSHOT_WRITE_FAILURES = "SnapshotWriteFailures";
 
+    /**
+     * Saves of a processor's state item over its warning size (logged; over its limit refused, the aggregate parked on
+     * the live path); dimension: the processor ({@link dev.playback.model.store.StateSizeGuard}).
+     */
+    String LARGE_STATES = "LargeStates";
+
     /** Metrics that count nothing (tests, and whoever does not publish metrics). */
     Metrics NONE = (metric, dimensionValue, n) -> {
     };

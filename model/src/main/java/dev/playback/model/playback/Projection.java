@@ -12,6 +12,7 @@ import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.ReplayStore;
 import dev.playback.model.store.Generations;
 import dev.playback.model.store.StateStore;
+import dev.playback.model.store.StateTooLarge;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,7 +40,8 @@ import java.util.concurrent.Executor;
  *
  * <p>A live event a processor's {@code apply} throws on because of a bug parks the aggregate for that processor
  * ({@link Parking}): the batch goes on, its record is not retried for it, and the aggregate's later live events are held
- * back for that processor until it is unparked, which catches it up from the events table.
+ * back for that processor until it is unparked, which catches it up from the events table. A state the store refuses as
+ * too large ({@link StateTooLarge}) parks its aggregate the same way, nothing of it saved.
  */
 public final class Projection {
     /**
@@ -196,6 +198,12 @@ public final class Projection {
                             if (!parking.parks(n)) throw n;
                             parkedNow.add(parking.park(generation, n));
                             break; // its other generations hold it back too, until it is unparked
+                        } catch (StateTooLarge t) {
+                            // nothing was saved: parked at the first event the stored state lacks, its events held back
+                            EventNotApplied n = new EventNotApplied(t.processor(), firstAfter(events, t.storedVersion()), t);
+                            if (!parking.parks(n)) throw t;
+                            parkedNow.add(parking.park(generation, n));
+                            break;
                         }
                         if (!done.complete()) throw new IllegalStateException("version " + events.get(events.size() - 1).version()
                                 + " of " + aggregateId + " is not in the events table (at " + done.version() + ")");
@@ -209,6 +217,14 @@ public final class Projection {
             }
         });
         return generations;
+    }
+
+    /** The first of {@code events} (in version order) after {@code version}, or the last when none is after it. */
+    private static EventEnvelope firstAfter(List<EventEnvelope> events, long version) {
+        for (EventEnvelope e : events) {
+            if (e.versionOrZero() > version) return e;
+        }
+        return events.get(events.size() - 1);
     }
 
     /**

@@ -23,6 +23,11 @@ public class ForwardingStateStore implements StateStore {
     }
 
     @Override
+    public long itemBytes(ProcessorState state) {
+        return next.itemBytes(state);
+    }
+
+    @Override
     public Optional<Revision> loadRevision(String processor, String generation, String aggregateId) {
         return next.loadRevision(processor, generation, aggregateId);
     }

@@ -25,6 +25,14 @@ public interface StateStore {
     boolean save(ProcessorState state, long expectedVersion);
 
     /**
+     * The size in bytes of the item a save of {@code state} writes, as the store counts it against its item limit
+     * ({@link StateSizeGuard}). By default the state's JSON in UTF-8; a store whose items carry more overrides it.
+     */
+    default long itemBytes(ProcessorState state) {
+        return state.state().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    /**
      * {@link #loadAll}, except that a store may answer states it remembers from earlier reads and writes
      * instead of reading them: they can be stale (another writer wrote since; never newer than the stored
      * ones, unless a generation was discarded). Only for callers whose saves are conditional on what they

@@ -41,7 +41,8 @@ record MonitoringRules(Template template) {
             Map.entry("ReplayEventsApplied", "Processor"), Map.entry("RecordsSetAside", "Service"),
             Map.entry("ReplayEventsPublished", "Service"), Map.entry("GatewaySends", "Gateway"),
             Map.entry("GatewayCorrections", "Gateway"), Map.entry("GatewaySuppressed", "Gateway"),
-            Map.entry("GatewayLiveQueries", "Gateway"), Map.entry("ParkedAggregates", "Processor"));
+            Map.entry("GatewayLiveQueries", "Gateway"), Map.entry("ParkedAggregates", "Processor"),
+            Map.entry("LargeStates", "Processor"));
     /** AWS's metrics the dashboard and alarms may use, by namespace. */
     static final Map<String, Set<String>> AWS_METRICS = Map.of(
             "AWS/Lambda", Set.of("IteratorAge", "Throttles", "Errors"),
@@ -59,6 +60,7 @@ record MonitoringRules(Template template) {
         rules.put("every function has a throttles and an errors alarm", MonitoringRules::throttlesAndErrorsAlarms);
         rules.put("every processor has a lag alarm", MonitoringRules::processorLagAlarms);
         rules.put("every processor has a parked-aggregates alarm", MonitoringRules::parkedAggregatesAlarms);
+        rules.put("every processor has a large-states alarm", MonitoringRules::largeStatesAlarms);
         rules.put("every alarm notifies the topic and says how it treats missing data", MonitoringRules::alarmsNotifyTheTopic);
         rules.put("the alarm topic is encrypted and only the stack's alarms and rule publish", MonitoringRules::topicIsClosed);
         rules.put("a failed replay execution of every replay machine notifies the topic", MonitoringRules::executionRuleNamesEveryMachine);
@@ -100,13 +102,22 @@ record MonitoringRules(Template template) {
     }
 
     List<String> parkedAggregatesAlarms() {
+        return processorAlarms("ParkedAggregates");
+    }
+
+    List<String> largeStatesAlarms() {
+        return processorAlarms("LargeStates");
+    }
+
+    /** Every processor has an alarm on {@code metric} (dimension Processor). */
+    private List<String> processorAlarms(String metric) {
         List<String> broken = new ArrayList<>();
         Set<String> watched = new TreeSet<>();
         alarms().forEach((id, p) -> {
-            if ("ParkedAggregates".equals(p.get("MetricName"))) watched.add(dimensions(p).getOrDefault("Processor", ""));
+            if (metric.equals(p.get("MetricName"))) watched.add(dimensions(p).getOrDefault("Processor", ""));
         });
         for (String processor : processors()) {
-            if (!watched.contains(processor)) broken.add("processor " + processor + ": no ParkedAggregates alarm");
+            if (!watched.contains(processor)) broken.add("processor " + processor + ": no " + metric + " alarm");
         }
         return broken;
     }

@@ -62,6 +62,8 @@ class MonitoringTest {
                         "Value: balances }", "Value: balance }", "processor balances: no ProcessorLag alarm"),
                 Arguments.of("every processor has a parked-aggregates alarm", "PayoutsParkedAggregatesAlarm",
                         "Value: payouts }", "Value: payout }", "processor payouts: no ParkedAggregates alarm"),
+                Arguments.of("every processor has a large-states alarm", "InvoicingLargeStatesAlarm",
+                        "Value: invoicing }", "Value: invoice }", "processor invoicing: no LargeStates alarm"),
                 Arguments.of("every stream function has an iterator-age alarm", "PayoutsIteratorAgeAlarm",
                         "MetricName: IteratorAge", "MetricName: IteratorAgeMax", "PayoutsFunction: reads PlaybackStream and has no IteratorAge alarm"),
                 Arguments.of("every function has a throttles and an errors alarm", "ReplayThrottlesAlarm",

@@ -108,10 +108,8 @@ public final class DynamoStateStore implements StateStore {
         return saveRevision(state, expectedVersion, null).isPresent();
     }
 
-    /** Every save stores a new token ({@value #TOKEN}); the condition checks the version and, if given, the token. */
-    @Override
-    public Optional<Revision> saveRevision(ProcessorState state, long expectedVersion, String expectedToken) {
-        String token = java.util.UUID.randomUUID().toString();
+    /** The item a save of {@code state} writes, with the write's {@code token}. */
+    private static Map<String, AttributeValue> item(ProcessorState state, String token) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(key(state.processor(), state.generation(), state.aggregateId())));
         item.put("processor", s(state.processor()));
@@ -120,6 +118,22 @@ public final class DynamoStateStore implements StateStore {
         item.put("version", n(state.version()));
         item.put("state", s(state.state().toString()));
         item.put(TOKEN, s(token));
+        return item;
+    }
+
+    /** The size of the item a save of {@code state} writes ({@link ItemSize}; every token is a UUID of 36 characters). */
+    @Override
+    public long itemBytes(ProcessorState state) {
+        return ItemSize.of(item(state, TOKEN_OF_ITS_LENGTH));
+    }
+
+    private static final String TOKEN_OF_ITS_LENGTH = new java.util.UUID(0, 0).toString();
+
+    /** Every save stores a new token ({@value #TOKEN}); the condition checks the version and, if given, the token. */
+    @Override
+    public Optional<Revision> saveRevision(ProcessorState state, long expectedVersion, String expectedToken) {
+        String token = java.util.UUID.randomUUID().toString();
+        Map<String, AttributeValue> item = item(state, token);
         try {
             if (expectedVersion == 0) {
                 dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
