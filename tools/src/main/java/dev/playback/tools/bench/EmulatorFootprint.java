@@ -9,7 +9,8 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * What the local emulators occupy: the DynamoDB emulator's data directory ({@code <data>/dynamodb}) on disk and the
+ * What the local emulators occupy: the DynamoDB emulator's data directory ({@code <data>/emulators/dynamodb}, where the
+ * local stack keeps it) on disk and the
  * resident memory of the emulator processes (with their child processes), read from {@code /proc} (Linux).
  */
 final class EmulatorFootprint {
@@ -24,8 +25,9 @@ final class EmulatorFootprint {
             rss.append(String.format(Locale.ROOT, ", pid %d (%s) RSS %,d MB", p.pid(), p.info().command().map(c -> Path.of(c).getFileName().toString())
                     .orElse("?"), bytes / (1024 * 1024)));
         }
-        return String.format(Locale.ROOT, "footprint %s: DynamoDB emulator data %s %,d MB%s", moment, data.resolve("dynamodb"),
-                directoryBytes(data.resolve("dynamodb")) / (1024 * 1024), rss);
+        Path dynamo = data.resolve("emulators").resolve("dynamodb");
+        return String.format(Locale.ROOT, "footprint %s: DynamoDB emulator data %s %,d MB%s", moment, dynamo,
+                directoryBytes(dynamo) / (1024 * 1024), rss);
     }
 
     /** The sizes of the regular files under {@code dir}. */
