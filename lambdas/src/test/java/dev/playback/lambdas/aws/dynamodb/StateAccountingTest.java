@@ -49,7 +49,8 @@ class StateAccountingTest {
 
     @Test
     void theCountingStoreChargesEachSaveByItsItemsSizePerProcessor() {
-        CountingStateStore counting = new CountingStateStore(new InMemoryStateStore());
+        CountingStateStore.Tally tally = new CountingStateStore.Tally();
+        CountingStateStore counting = tally.counting(new InMemoryStateStore());
 
         counting.save(state("balances", "acc-1", 1, 1024), 0);
         counting.save(state("balances", "acc-1", 2, 1025), 1);
@@ -57,8 +58,8 @@ class StateAccountingTest {
         counting.save(state("payouts", "acc-1", 1, 81_920), 0);
 
         assertEquals(Map.of(
-                "balances", new CountingStateStore.Counts(3, 1 + 2 + 1, 1024 + 1025 + 3, 1025, 0, 0.0),
-                "payouts", new CountingStateStore.Counts(1, 80, 81_920, 81_920, 0, 0.0)), counting.counts());
+                new CountingStateStore.Key("balances", ""), new CountingStateStore.Counts(3, 1 + 2 + 1, 1024 + 1025 + 3, 1025, 0, 0.0),
+                new CountingStateStore.Key("payouts", ""), new CountingStateStore.Counts(1, 80, 81_920, 81_920, 0, 0.0)), tally.counts());
     }
 
     @Test
@@ -66,24 +67,29 @@ class StateAccountingTest {
         InMemoryStateStore store = new InMemoryStateStore();
         store.save(state("balances", "acc-1", 1, 4097), 0);
         store.save(state("balances", "acc-2", 1, 10), 0);
-        CountingStateStore counting = new CountingStateStore(store);
+        CountingStateStore.Tally tally = new CountingStateStore.Tally();
+        CountingStateStore counting = tally.counting(store);
 
         counting.load("balances", "g0", "acc-1");
         counting.loadAllRevisions("balances", "g0", List.of("acc-1", "acc-2", "acc-3"));
 
-        assertEquals(Map.of("balances", new CountingStateStore.Counts(0, 0, 0, 0, 4, 2.0 + 2.0 + 1.0 + 1.0)), counting.counts());
+        assertEquals(Map.of(new CountingStateStore.Key("balances", ""), new CountingStateStore.Counts(0, 0, 0, 0, 4, 2.0 + 2.0 + 1.0 + 1.0)),
+                tally.counts());
     }
 
     @Test
-    void storesSharingCountsAddUpAndAResetStartsFromZero() {
-        CountingStateStore one = new CountingStateStore(new InMemoryStateStore());
-        CountingStateStore other = one.sharing(new InMemoryStateStore());
+    void storesOfOneTallyAddUpPerGroupOfAggregatesAndAResetStartsFromZero() {
+        CountingStateStore.Tally tally = new CountingStateStore.Tally(id -> id.startsWith("long-") ? "long" : "new");
+        CountingStateStore one = tally.counting(new InMemoryStateStore());
+        CountingStateStore other = tally.counting(new InMemoryStateStore());
 
         one.save(state("balances", "acc-1", 1, 100), 0);
         other.save(state("balances", "acc-2", 1, 2000), 0);
+        other.save(state("balances", "long-1", 1, 3000), 0);
 
-        assertEquals(3, one.counts().get("balances").writeUnits());
-        one.reset();
-        assertEquals(Map.of(), other.counts());
+        assertEquals(1 + 2, tally.counts().get(new CountingStateStore.Key("balances", "new")).writeUnits());
+        assertEquals(3, tally.counts().get(new CountingStateStore.Key("balances", "long")).writeUnits());
+        tally.reset();
+        assertEquals(Map.of(), tally.counts());
     }
 }
