@@ -43,6 +43,12 @@ public final class BenchCommand {
         @Option(names = "--data", paramLabel = "DIR", description = "keep the emulators' data on disk in DIR (default: in memory) and print "
                 + "the DynamoDB emulator's data size and the emulators' memory before and after sending")
         java.nio.file.Path data;
+        @Option(names = "--long-accounts", paramLabel = "N", defaultValue = "2", description = "accounts with 10,000 events loaded "
+                + "before the run, for the data store's accounting of long accounts (default: ${DEFAULT-VALUE}; 0: none)")
+        int longAccounts;
+        @Option(names = "--long-rounds", paramLabel = "N", defaultValue = "50", description = "rounds of one event to each long "
+                + "account after the run, each applied before the next (default: ${DEFAULT-VALUE})")
+        int longRounds;
         private final PrintStream out;
 
         Ingest(PrintStream out) {
@@ -55,7 +61,9 @@ public final class BenchCommand {
             atLeastOne(spec, "--clients", clients);
             atLeastOne(spec, "--accounts", accounts);
             atLeastOne(spec, "--batch", batch);
-            return new IngestBenchmark(out).run(events, clients, accounts, batch, data);
+            if (longAccounts < 0) throw Usage.error(spec, "option --long-accounts must be at least 0, not " + longAccounts);
+            atLeastOne(spec, "--long-rounds", longRounds);
+            return new IngestBenchmark(out).run(events, clients, accounts, batch, data, longAccounts, longRounds);
         }
     }
 
@@ -72,6 +80,9 @@ public final class BenchCommand {
         int batchSize;
         @Option(names = "--accounts", paramLabel = "N", defaultValue = "1000", description = "accounts the events belong to (default: ${DEFAULT-VALUE})")
         int accounts;
+        @Option(names = "--long-accounts", paramLabel = "N", defaultValue = "2", description = "accounts with 10,000 events loaded "
+                + "besides, for the data store's accounting of long accounts (default: ${DEFAULT-VALUE}; 0: none)")
+        int longAccounts;
         private final PrintStream out;
 
         Rebuild(PrintStream out) {
@@ -84,7 +95,8 @@ public final class BenchCommand {
             atLeastOne(spec, "--segments", segments);
             atLeastOne(spec, "--batch-size", batchSize);
             atLeastOne(spec, "--accounts", accounts);
-            return new RebuildBenchmark(out).run(events, segments, batchSize, accounts);
+            if (longAccounts < 0) throw Usage.error(spec, "option --long-accounts must be at least 0, not " + longAccounts);
+            return new RebuildBenchmark(out).run(events, segments, batchSize, accounts, longAccounts);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.onebox.eventsource.MappingStats;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -38,16 +39,22 @@ public final class IngestBenchmark {
 
     /** Runs the benchmark: {@code events} sent by {@code clients} in POSTs of {@code batch} over {@code accounts} accounts. */
     public int run(int events, int clients, int accounts, int batch) throws Exception {
-        return run(events, clients, accounts, batch, null);
+        return run(events, clients, accounts, batch, null, 0, 0);
     }
 
     /**
-     * The same, the emulators keeping their data on disk in {@code data} (null: in memory); then it also prints the
-     * DynamoDB emulator's data directory size before and after the events were sent.
+     * The same, the emulators keeping their data on disk in {@code data} (null: in memory; then it also prints the DynamoDB
+     * emulator's data directory size before and after the events were sent), and then {@code longRounds} rounds of one
+     * event to each of {@code longAccounts} accounts with {@value DataStoreAccounting#LONG_EVENTS} events (loaded straight
+     * into the events table and caught up before), each round applied before the next. The data store's write and read
+     * units per event are printed per processor, for the new accounts and for the long ones.
      */
-    public int run(int events, int clients, int accounts, int batch, java.nio.file.Path data) throws Exception {
+    public int run(int events, int clients, int accounts, int batch, java.nio.file.Path data, int longAccounts, int longRounds)
+            throws Exception {
         LocalOptions options = data == null ? LocalOptions.inMemory() : LocalOptions.inMemory().withDataDir(data);
-        try (LocalStack stack = LocalStack.start(options)) {
+        DataStoreAccounting accounting = new DataStoreAccounting();
+        try (LocalStack stack = LocalStack.start(accounting.counted(options))) {
+            DataStoreAccounting.checkEveryProcessorFunctionCounted(stack);
             out.println("measuring the emulators' raw ceilings ...");
             RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
             out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s%n",
@@ -68,6 +75,14 @@ public final class IngestBenchmark {
                 if (a.status() != 202) throw new IllegalStateException("could not open the bench accounts: " + a.status() + " " + a.body());
             }
             stack.awaitIdle(Duration.ofMinutes(10));
+            if (longAccounts > 0) {
+                out.printf(Locale.ROOT, "loading %d accounts of %,d events straight into the events table and catching them up ...%n",
+                        longAccounts, DataStoreAccounting.LONG_EVENTS);
+                RebuildBenchmark.load(stack, longAccounts * DataStoreAccounting.LONG_EVENTS, longAccounts, Instant.parse("2025-01-01T00:00:00Z"),
+                        DataStoreAccounting.LONG_PREFIX);
+                postToLongAccounts(api, longAccounts);
+                stack.awaitIdle(Duration.ofMinutes(10));
+            }
             if (data != null) out.println(EmulatorFootprint.describe("before sending", stack.emulators().processes(), data));
 
             out.printf(Locale.ROOT, "sending %d events from %d clients in batches of %d over %d accounts ...%n", events, clients, batch, accounts);
@@ -77,6 +92,7 @@ public final class IngestBenchmark {
             RebuildBenchmark.Meter.reset();
             RebuildBenchmark.Meter.learnIndexes(stack.dynamoDb(), tables(stack).keySet());
             RebuildBenchmark.Meter.enabled = true;
+            accounting.tally.reset();
             Map<String, ProcessHandle> emulatorProcesses = new LinkedHashMap<>();
             List<ProcessHandle> handles = stack.emulators().processes();
             emulatorProcesses.put("node (dynalite+kinesalite)", handles.get(0));
@@ -139,6 +155,7 @@ public final class IngestBenchmark {
             });
             out.println("AWS requests per event by table/stream:" + targets);
             out.println(writeUnits(tables(stack), total));
+            out.println(accounting.describe(DataStoreAccounting.NEW, total));
             long lambdaCalls = 0;
             for (var f : RebuildBenchmark.invocations(stack).entrySet()) lambdaCalls += f.getValue() - invocationsBefore.getOrDefault(f.getKey(), 0L);
             RebuildBenchmark.printPerMillion(out, RebuildBenchmark.Meter.counted(logical, 0, lambdaCalls,
@@ -157,6 +174,19 @@ public final class IngestBenchmark {
             double accepted = events / ((tAccepted - t0) / 1e9);
             double sustained = events / ((tDone - t0) / 1e9);
             double slowest = Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());
+            long longSent = 0;
+            if (longAccounts > 0 && longRounds > 0) {
+                out.printf(Locale.ROOT, "sending %d rounds of one event to each of the %d accounts with %,d events, each round applied "
+                        + "before the next ...%n", longRounds, longAccounts, DataStoreAccounting.LONG_EVENTS);
+                accounting.tally.reset();
+                for (int r = 0; r < longRounds; r++) {
+                    postToLongAccounts(api, longAccounts);
+                    stack.awaitIdle(Duration.ofMinutes(2));
+                }
+                longSent = (long) longAccounts * longRounds;
+                out.println(accounting.describe(DataStoreAccounting.LONG, longSent));
+            }
+            long expected = events + accounts + (longAccounts == 0 ? 0 : longAccounts * (DataStoreAccounting.LONG_EVENTS + 1L) + longSent);
             LedgerFold.Result fold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
             List<String> diffs = LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"), "g0");
             out.printf(Locale.ROOT, "ingest: %d events accepted in %.2f s (%.0f events/s at the API)%n", events, (tAccepted - t0) / 1e9, accepted);
@@ -165,9 +195,20 @@ public final class IngestBenchmark {
             out.printf(Locale.ROOT, "the pump's writes alone reach %.2f of that ceiling; end to end is %.2f of what they reach%n",
                     bound / slowest, sustained / bound);
             out.printf(Locale.ROOT, "check: %d events in the table (expected %d), violations %d, data store vs fold: %s%n",
-                    fold.events(), events + accounts, fold.violations().size(), diffs.isEmpty() ? "equal" : diffs.size() + " differences");
-            return fold.events() == events + accounts && diffs.isEmpty() && fold.violations().isEmpty() ? 0 : 1;
+                    fold.events(), expected, fold.violations().size(), diffs.isEmpty() ? "equal" : diffs.size() + " differences");
+            return fold.events() == expected && diffs.isEmpty() && fold.violations().isEmpty() ? 0 : 1;
         }
+    }
+
+    /** One deposit to each long account, in one POST. */
+    private static void postToLongAccounts(PlaybackApi api, int longAccounts) {
+        ArrayNode body = JSON.createArrayNode();
+        for (int i = 0; i < longAccounts; i++) {
+            body.addObject().put("aggregateId", DataStoreAccounting.LONG_PREFIX + i).put("type", "MoneyDeposited")
+                    .set("payload", JSON.createObjectNode().put("amount", "1.25"));
+        }
+        PlaybackApi.Answer a = api.postEvents(body);
+        if (a.status() != 202) throw new IllegalStateException("POST /events to the long accounts answered " + a.status() + ": " + a.body());
     }
 
     /** The stack's DynamoDB tables: physical name → logical id. */

@@ -79,7 +79,18 @@ public final class RebuildBenchmark {
 
     /** Runs the benchmark: {@code events} over {@code accounts} accounts, rebuilt with {@code segments} and {@code batchSize}. */
     public int run(int events, int segments, int batchSize, int accounts) throws Exception {
-        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory())) {
+        return run(events, segments, batchSize, accounts, 0);
+    }
+
+    /**
+     * The same, with {@code longAccounts} accounts of {@value DataStoreAccounting#LONG_EVENTS} events loaded besides; the
+     * data store's write and read units per event rebuilt are printed per processor, for the accounts of {@code events}
+     * and for the long ones.
+     */
+    public int run(int events, int segments, int batchSize, int accounts, int longAccounts) throws Exception {
+        DataStoreAccounting accounting = new DataStoreAccounting();
+        try (LocalStack stack = LocalStack.start(accounting.counted(LocalOptions.inMemory()))) {
+            DataStoreAccounting.checkEveryProcessorFunctionCounted(stack);
             out.println("measuring the emulators' raw ceilings ...");
             RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
             out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s%n",
@@ -87,10 +98,18 @@ public final class RebuildBenchmark {
             out.printf(Locale.ROOT, "loading %,d events over %,d accounts straight into the events table ...%n", events, accounts);
             long tl = System.nanoTime();
             load(stack, events, accounts, Instant.parse("2026-01-01T00:00:00Z"));
+            if (longAccounts > 0) {
+                out.printf(Locale.ROOT, "loading %d accounts of %,d events ...%n", longAccounts, DataStoreAccounting.LONG_EVENTS);
+                load(stack, longAccounts * DataStoreAccounting.LONG_EVENTS, longAccounts, Instant.parse("2025-01-01T00:00:00Z"),
+                        DataStoreAccounting.LONG_PREFIX);
+            }
             out.printf(Locale.ROOT, "loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
+            accounting.tally.reset();
             Result r = rebuild(stack, "bench-" + Long.toString(System.currentTimeMillis(), 36), segments, batchSize, events,
                     Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond()), Duration.ofHours(1));
             print(r, out);
+            out.println(accounting.describe(DataStoreAccounting.NEW, events));
+            if (longAccounts > 0) out.println(accounting.describe(DataStoreAccounting.LONG, (long) longAccounts * DataStoreAccounting.LONG_EVENTS));
             if (!"SUCCEEDED".equals(r.status())) return 1;
             LedgerFold.Result fold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
             List<String> diffs = LedgerFold.compare(fold, stack.dynamoDb(), stack.physicalName("DataTable"),
@@ -157,6 +176,11 @@ public final class RebuildBenchmark {
 
     /** Writes {@code events} ledger events over {@code accounts} accounts into the events table, in the pump's layout. */
     public static void load(LocalStack stack, int events, int accounts, Instant start) throws Exception {
+        load(stack, events, accounts, start, "bench-");
+    }
+
+    /** The same, the accounts named {@code prefix} and their number. */
+    static void load(LocalStack stack, int events, int accounts, Instant start, String prefix) throws Exception {
         DynamoEventLog log = new DynamoEventLog(stack.dynamoDb(), stack.physicalName("EventsTable"),
                 stack.physicalName("EventIdsTable"), new DynamoIndexWriter(stack.dynamoDb(), stack.physicalName("EventIndexTable"),
                 IndexKeys.DEFAULT_BUCKETS), null);
@@ -174,7 +198,7 @@ public final class RebuildBenchmark {
                         int account = i % accounts;
                         if (account % threads != part) continue;
                         long v = ++versions[account];
-                        batch.add(event("bench-" + account, v, start.plusMillis(i)));
+                        batch.add(event(prefix + account, v, start.plusMillis(i)));
                         if (batch.size() == 500) {
                             log.write(batch);
                             batch.clear();
