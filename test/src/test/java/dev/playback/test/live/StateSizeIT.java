@@ -66,7 +66,7 @@ class StateSizeIT {
     }
 
     @Test
-    void aStateOverTheLimitParksItsAccountAndAfterTheLimitIsRaisedUnparkAppliesEveryHeldEventOnce() {
+    void aStateOverTheLimitParksItsAccountAndAfterTheLimitIsRaisedUnparkAppliesEveryHeldEventOnce() throws Exception {
         try (LocalStack stack = LocalStack.start(LocalOptions.inMemory().withParameter("StateSizeWarningBytes", "50")
                 .withParameter("StateSizeLimitBytes", "100"))) {
             PlaybackApi api = new PlaybackApi(stack.apiUrl());
