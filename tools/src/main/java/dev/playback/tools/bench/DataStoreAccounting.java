@@ -24,7 +24,7 @@ final class DataStoreAccounting {
     /** Events of each long account, loaded before the run. */
     static final int LONG_EVENTS = 10_000;
     static final String NEW = "accounts opened in this run";
-    static final String LONG = "accounts with " + LONG_EVENTS + " events";
+    static final String LONG = String.format(Locale.ROOT, "accounts with %,d events", LONG_EVENTS);
 
     final CountingStateStore.Tally tally = new CountingStateStore.Tally(id -> id.startsWith(LONG_PREFIX) ? LONG : NEW);
 
