@@ -528,19 +528,11 @@ public final class RebuildBenchmark {
 
         /** An item's size as DynamoDB bills it (attribute names and values). */
         public static long size(Map<String, AttributeValue> item) {
-            long n = 0;
-            for (var e : item.entrySet()) n += e.getKey().length() + size(e.getValue());
-            return n;
+            return dev.playback.lambdas.aws.dynamodb.ItemSize.of(item);
         }
 
         static long size(AttributeValue v) {
-            if (v.s() != null) return v.s().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (v.n() != null) return v.n().length() / 2 + 1;
-            if (v.b() != null) return v.b().asByteArray().length;
-            if (v.hasM()) return 3 + v.m().entrySet().stream().mapToLong(e -> e.getKey().length() + size(e.getValue()) + 1).sum();
-            if (v.hasL()) return 3 + v.l().stream().mapToLong(x -> size(x) + 1).sum();
-            if (v.hasSs()) return v.ss().stream().mapToLong(String::length).sum();
-            return 1;
+            return dev.playback.lambdas.aws.dynamodb.ItemSize.of(v);
         }
     }
 }
