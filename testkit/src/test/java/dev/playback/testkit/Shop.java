@@ -1,0 +1,105 @@
+package dev.playback.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.event.EventMetadata;
+import dev.playback.model.gateway.CallSite;
+import dev.playback.model.gateway.Gateway;
+import dev.playback.model.gateway.GatewayProcessor;
+import dev.playback.model.processor.Processor;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * A small domain for the test kit's own tests: orders of an item in a quantity. {@link Orders} asks the price service for
+ * the item's price and sends the shop an order to ship; {@link Count} counts orders without a gateway.
+ */
+final class Shop {
+    static final CallSite PRICE = new CallSite("prices", "quote");
+    static final CallSite SHIP = new CallSite("shop", "ship");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Shop() {
+    }
+
+    static EventEnvelope ordered(String eventId, String customer, String item, int quantity) {
+        return new EventEnvelope(eventId, customer, "Ordered", 1, null, null, Instant.parse("2026-03-01T09:00:00Z"), null,
+                NODES.objectNode().put("item", item).put("quantity", quantity), null, EventMetadata.NONE);
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return dev.playback.model.event.EventCodec.JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    /** What a customer ordered: orders and their total. */
+    record Tally(long orders, BigDecimal total) {
+    }
+
+    /** Prices each order (price × quantity) and sends it to the shop. */
+    static final class Orders implements GatewayProcessor<Tally> {
+        @Override
+        public String name() {
+            return "orders";
+        }
+
+        @Override
+        public Tally initial(String aggregateId) {
+            return new Tally(0, BigDecimal.ZERO);
+        }
+
+        @Override
+        public Tally apply(Tally state, EventEnvelope event, Gateway gateway) {
+            String item = event.payload().path("item").asText();
+            int quantity = event.payload().path("quantity").asInt();
+            if (quantity < 1) throw new IllegalArgumentException("quantity must be at least 1, was " + quantity);
+            BigDecimal price = new BigDecimal(gateway.query(PRICE, NODES.objectNode().put("item", item)).path("price").asText());
+            BigDecimal amount = price.multiply(BigDecimal.valueOf(quantity));
+            gateway.send(SHIP, NODES.objectNode().put("orderId", event.eventId()).put("item", item).put("amount", amount.toPlainString()));
+            return new Tally(state.orders() + 1, state.total().add(amount));
+        }
+
+        @Override
+        public JsonNode encode(Tally state) {
+            return NODES.objectNode().put("orders", state.orders()).put("total", state.total().toPlainString());
+        }
+
+        @Override
+        public Tally decode(JsonNode json) {
+            return new Tally(json.path("orders").asLong(), new BigDecimal(json.path("total").asText()));
+        }
+    }
+
+    /** Counts orders and their items, without a gateway. */
+    static final class Count implements Processor<Tally> {
+        @Override
+        public String name() {
+            return "count";
+        }
+
+        @Override
+        public Tally initial(String aggregateId) {
+            return new Tally(0, BigDecimal.ZERO);
+        }
+
+        @Override
+        public Tally apply(Tally state, EventEnvelope event) {
+            return new Tally(state.orders() + 1, state.total().add(new BigDecimal(event.payload().path("quantity").asText())));
+        }
+
+        @Override
+        public JsonNode encode(Tally state) {
+            return NODES.objectNode().put("orders", state.orders()).put("total", state.total().toPlainString());
+        }
+
+        @Override
+        public Tally decode(JsonNode json) {
+            return new Tally(json.path("orders").asLong(), new BigDecimal(json.path("total").asText()));
+        }
+    }
+}
