@@ -109,16 +109,14 @@ public final class Outcome<S> {
 
     /** The events under test sent exactly {@code expected} to {@code site}, in this order (other sites not looked at). */
     public Outcome<S> expectCommands(CallSite site, JsonNode... expected) {
-        List<JsonNode> actual = commands().stream().filter(c -> c.site().equals(site)).map(Command::command).toList();
-        compareCommands("the events under test", site, List.of(expected), actual);
+        compareCommands("the events under test", true, site, List.of(expected), commands().stream().filter(c -> c.site().equals(site)).toList());
         return this;
     }
 
     /** Event {@code eventId} sent exactly {@code expected} to {@code site}, in this order. */
     public Outcome<S> expectCommandsOf(String eventId, CallSite site, JsonNode... expected) {
         Step<S> step = step(eventId);
-        List<JsonNode> actual = step.commands().stream().filter(c -> c.site().equals(site)).map(Command::command).toList();
-        compareCommands("event " + describe(step.event()), site, List.of(expected), actual);
+        compareCommands("event " + describe(step.event()), false, site, List.of(expected), step.commands().stream().filter(c -> c.site().equals(site)).toList());
         return this;
     }
 
@@ -153,20 +151,27 @@ public final class Outcome<S> {
         return type.cast(failure.error());
     }
 
-    private void compareCommands(String who, CallSite site, List<JsonNode> expected, List<JsonNode> actual) {
+    /** {@code byEvent}: name the event that sent the command in a failure ({@code who} is more than one event). */
+    private void compareCommands(String who, boolean byEvent, CallSite site, List<JsonNode> expected, List<Command> sent) {
+        List<JsonNode> actual = sent.stream().map(Command::command).toList();
         for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
             JsonNode e = i < expected.size() ? expected.get(i) : null;
             JsonNode a = i < actual.size() ? actual.get(i) : null;
             if (e == null || a == null) {
                 throw new AssertionFailedError(who + " sent " + actual.size() + " commands to " + site.id() + ", expected " + expected.size()
-                        + (a == null ? "; missing: " + e : "; not expected: " + a), expected, actual);
+                        + (a == null ? "; missing: " + e : "; not expected: " + a + sender(byEvent, sent.get(i))),
+                        expected, actual);
             }
             List<String> differences = JsonDifferences.of(e, a);
             if (!differences.isEmpty()) {
                 throw new AssertionFailedError("command " + (i + 1) + " of " + actual.size() + " that " + who + " sent to " + site.id()
-                        + " differs:\n  " + String.join("\n  ", differences), e, a);
+                        + sender(byEvent, sent.get(i)) + " differs:\n  " + String.join("\n  ", differences), e, a);
             }
         }
+    }
+
+    private String sender(boolean byEvent, Command c) {
+        return byEvent ? " (by event " + describe(step(c.eventId()).event()) + ")" : "";
     }
 
     private Step<S> step(String eventId) {

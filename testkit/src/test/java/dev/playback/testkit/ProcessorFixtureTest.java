@@ -76,7 +76,12 @@ class ProcessorFixtureTest {
                 json("{\"orderId\":\"o-1\",\"item\":\"tea\",\"amount\":\"13.05\"}")));
         assertEquals("command 1 of 1 that event o-1 (Ordered, aggregate ada, version 1) sent to shop.ship differs:\n"
                 + "  amount: expected \"13.05\", was \"13.50\"", e.getMessage());
-        assertThrows(AssertionFailedError.class, outcome::expectNoCommands);
+        AssertionFailedError any = assertThrows(AssertionFailedError.class, () -> outcome.expectCommands(SHIP,
+                json("{\"orderId\":\"o-1\",\"item\":\"tea\",\"amount\":\"13.50\"}"), json("{\"orderId\":\"o-9\"}")));
+        assertEquals("the events under test sent 1 commands to shop.ship, expected 2; missing: {\"orderId\":\"o-9\"}", any.getMessage());
+        AssertionFailedError none = assertThrows(AssertionFailedError.class, outcome::expectNoCommands);
+        assertEquals("expected no commands from the events under test, but 1 were sent, the first by event o-1 (Ordered, aggregate ada, "
+                + "version 1) to shop.ship: {\"orderId\":\"o-1\",\"item\":\"tea\",\"amount\":\"13.50\"}", none.getMessage());
     }
 
     @Test
