@@ -56,6 +56,7 @@ class CommandLineTest {
         m.put("bench rebuild", "--batch-size=N");
         m.put("bench partial", "--aggregates=N");
         m.put("bench archive", "--events=N");
+        m.put("bench testkit", "--archive=FILE");
         m.put("sfn", "run");
         m.put("sfn run", "--input=JSON|@FILE");
         m.put("sfn bench", "ITERATIONS");
