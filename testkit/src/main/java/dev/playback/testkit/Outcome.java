@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventCodec;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.CallSite;
+import dev.playback.model.gateway.Disposition;
+import dev.playback.model.gateway.LoggedCommand;
 import org.opentest4j.AssertionFailedError;
 
 import java.util.ArrayList;
@@ -36,11 +38,13 @@ public final class Outcome<S> {
     private final Run.Target<S> processor;
     private final List<Step<S>> steps;
     private final Failure failure;
+    private final List<LoggedCommand> recorded;
 
-    Outcome(Run.Target<S> processor, List<Step<S>> steps, EventEnvelope failed, RuntimeException error) {
+    Outcome(Run.Target<S> processor, List<Step<S>> steps, EventEnvelope failed, RuntimeException error, List<LoggedCommand> recorded) {
         this.processor = processor;
         this.steps = List.copyOf(steps);
         this.failure = failed == null ? null : new Failure(failed, error);
+        this.recorded = List.copyOf(recorded);
     }
 
     /** Every event applied, the given ones first, in order. */
@@ -127,6 +131,30 @@ public final class Outcome<S> {
             Command first = sent.get(0);
             throw new AssertionFailedError("expected no commands from the events under test, but " + sent.size() + " were sent, the first by event "
                     + describe(step(first.eventId()).event()) + " to " + first.site().id() + ": " + first.command());
+        }
+        return this;
+    }
+
+    /**
+     * Each event under test sent what live processing sent for it, as the command log of its archive records it (the
+     * entries {@code SENT} by this processor, per call site in the order logged): the check that new logic, or a
+     * refactoring, does what production did. An archive with corrections ({@code diff} replays) is compared with its live
+     * sends only.
+     */
+    public Outcome<S> expectCommandsAsRecorded() {
+        noFailure();
+        for (Step<S> step : steps) {
+            if (step.given()) continue;
+            List<LoggedCommand> live = recorded.stream().filter(c -> c.processor().equals(processor.name())
+                    && c.eventId().equals(step.event().eventId()) && c.disposition() == Disposition.SENT).toList();
+            java.util.Set<CallSite> sites = new java.util.LinkedHashSet<>();
+            live.forEach(c -> sites.add(c.site()));
+            step.commands().forEach(c -> sites.add(c.site()));
+            for (CallSite site : sites) {
+                compareCommands("event " + describe(step.event()), false, site,
+                        live.stream().filter(c -> c.site().equals(site)).map(LoggedCommand::command).toList(),
+                        step.commands().stream().filter(c -> c.site().equals(site)).toList());
+            }
         }
         return this;
     }

@@ -156,10 +156,10 @@ public final class ProcessorFixture<S> {
                 try {
                     steps.add(run.apply(e, false));
                 } catch (RuntimeException x) {
-                    return new Outcome<>(processor, steps, run.current(), x);
+                    return new Outcome<>(processor, steps, run.current(), x, underTest.commands());
                 }
             }
-            return new Outcome<>(processor, steps, null, null);
+            return new Outcome<>(processor, steps, null, null, underTest.commands());
         }
     }
 }

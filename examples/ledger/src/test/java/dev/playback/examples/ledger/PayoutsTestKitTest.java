@@ -49,6 +49,18 @@ class PayoutsTestKitTest {
     }
 
     @Test
+    void theCommittedRedactedArchiveReplaysToWhatItsLivePayoutsSent() {
+        // 72 events of 12 accounts exported with `playback export --redact` from a local stack running fee rule v2 (the CI sample's)
+        History archive = History.fromArchive(Path.of("..", "ci", "ledger-history.playback.gz"));
+
+        ProcessorFixture.of(new PayoutsProcessor(FeeRule.V2)).upcasting(new Ledger().eventTypes())
+                .when(archive)
+                .expectCommandsAsRecorded();
+        assertEquals(72, archive.events().size());
+        assertEquals(24, archive.commands().stream().filter(c -> c.disposition() == dev.playback.model.gateway.Disposition.SENT).count());
+    }
+
+    @Test
     void aPayoutToACurrencyWithoutAnAnswerFailsNamingTheQuery() {
         MissingAnswer missing = assertThrows(MissingAnswer.class, () -> payouts
                 .given(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"))
