@@ -44,12 +44,12 @@ public final class ProcessorFixture<S> {
 
     /** A fixture for a processor without external effects (a projection). */
     public static <S> ProcessorFixture<S> of(Processor<S> processor) {
-        return new ProcessorFixture<>(new Run.Plain<>(processor));
+        return new ProcessorFixture<>(new Run.Target<>(processor, null));
     }
 
     /** A fixture for a processor with external effects. */
     public static <S> ProcessorFixture<S> of(GatewayProcessor<S> processor) {
-        return new ProcessorFixture<>(new Run.Effectful<>(processor));
+        return new ProcessorFixture<>(new Run.Target<>(null, processor));
     }
 
     /** Upcasts events of older payload schemas with these types' upcasters before they are applied (as the projector does). */

@@ -39,13 +39,19 @@ import java.util.Optional;
  * event), commands are sent to a capture and logged, so a reversal's compensation takes back what this run sent.
  */
 final class Run<S> {
-    /** The processor under test: {@link Plain} or {@link Effectful}. */
-    sealed interface Target<S> permits Plain, Effectful {
-        String name();
+    /** The processor under test: one without a gateway ({@code plain}) or one with ({@code effectful}); the other is null. */
+    record Target<S>(Processor<S> plain, GatewayProcessor<S> effectful) {
+        String name() {
+            return plain != null ? plain.name() : effectful.name();
+        }
 
-        S initial(String aggregateId);
+        S initial(String aggregateId) {
+            return plain != null ? plain.initial(aggregateId) : effectful.initial(aggregateId);
+        }
 
-        JsonNode encode(S state);
+        JsonNode encode(S state) {
+            return plain != null ? plain.encode(state) : effectful.encode(state);
+        }
     }
 
     private final Target<S> target;
@@ -102,14 +108,14 @@ final class Run<S> {
     }
 
     private S applyOne(S state, EventEnvelope event, List<EventEnvelope> stream) {
-        if (target instanceof Plain<S> plain) {
+        if (target.plain() != null) {
             try {
-                return plain.processor().apply(state, event);
+                return target.plain().apply(state, event);
             } catch (CannotInvert c) {
                 return refold(event, stream);
             }
         }
-        GatewayProcessor<S> p = ((Effectful<S>) target).processor();
+        GatewayProcessor<S> p = target.effectful();
         GatewaySession session = new GatewaySession(p.name(), p::rules, ports, GatewayRun.live(), event, new GatewayReport());
         S next;
         try {
@@ -126,8 +132,8 @@ final class Run<S> {
             throw new IllegalStateException("processor " + target.name() + " cannot undo the reversal " + Outcome.describe(event)
                     + " from its state, and this run keeps no streams to rebuild the aggregate from");
         }
-        Processor<S> folding = target instanceof Plain<S> plain ? plain.processor()
-                : new GatewayBinding<>(((Effectful<S>) target).processor(), ports, GatewayRun.live(), new GatewayReport());
+        Processor<S> folding = target.plain() != null ? target.plain()
+                : new GatewayBinding<>(target.effectful(), ports, GatewayRun.live(), new GatewayReport());
         return Reversals.refold(folding, event.aggregateId(), stream);
     }
 
@@ -235,42 +241,6 @@ final class Run<S> {
             for (LoggedCommand c : entries) if (c.entryId().equals(entry.entryId())) return c;
             entries.add(entry);
             return entry;
-        }
-    }
-
-    /** A processor without external effects. */
-    record Plain<S>(Processor<S> processor) implements Target<S> {
-        @Override
-        public String name() {
-            return processor.name();
-        }
-
-        @Override
-        public S initial(String aggregateId) {
-            return processor.initial(aggregateId);
-        }
-
-        @Override
-        public JsonNode encode(S state) {
-            return processor.encode(state);
-        }
-    }
-
-    /** A processor that reaches external systems through the gateway. */
-    record Effectful<S>(GatewayProcessor<S> processor) implements Target<S> {
-        @Override
-        public String name() {
-            return processor.name();
-        }
-
-        @Override
-        public S initial(String aggregateId) {
-            return processor.initial(aggregateId);
-        }
-
-        @Override
-        public JsonNode encode(S state) {
-            return processor.encode(state);
         }
     }
 }

@@ -123,6 +123,14 @@ class ProcessorFixtureTest {
     }
 
     @Test
+    void aReversalTheProcessorCannotUndoRebuildsTheAggregateWithoutTheReversedEvent() {
+        ProcessorFixture.of(new Shop.Count())
+                .given(ordered("o-1", "ada", "tea", 2), ordered("o-2", "ada", "cup", 5))
+                .when(Shop.reversed("r-1", "ada", "o-1"))
+                .expectState("r-1", "{\"orders\":1,\"total\":\"5\"}");
+    }
+
+    @Test
     void eventsOfAJsonFixtureFileRunWithItsAnswersAndAnAnswerRecordedForOneEventComesFirst() throws URISyntaxException {
         History history = History.fromJson(Path.of(getClass().getResource("orders.json").toURI()));
 

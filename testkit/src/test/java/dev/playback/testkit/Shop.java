@@ -7,10 +7,12 @@ import dev.playback.model.event.EventMetadata;
 import dev.playback.model.gateway.CallSite;
 import dev.playback.model.gateway.Gateway;
 import dev.playback.model.gateway.GatewayProcessor;
+import dev.playback.model.processor.CannotInvert;
 import dev.playback.model.processor.Processor;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A small domain for the test kit's own tests: orders of an item in a quantity. {@link Orders} asks the price service for
@@ -19,6 +21,7 @@ import java.time.Instant;
 final class Shop {
     static final CallSite PRICE = new CallSite("prices", "quote");
     static final CallSite SHIP = new CallSite("shop", "ship");
+    static final String REVERSED = "OrderReversed";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Shop() {
@@ -27,6 +30,12 @@ final class Shop {
     static EventEnvelope ordered(String eventId, String customer, String item, int quantity) {
         return new EventEnvelope(eventId, customer, "Ordered", 1, null, null, Instant.parse("2026-03-01T09:00:00Z"), null,
                 NODES.objectNode().put("item", item).put("quantity", quantity), null, EventMetadata.NONE);
+    }
+
+    /** An order taken back: {@link Count} cannot undo it from its state, so the aggregate is rebuilt without it. */
+    static EventEnvelope reversed(String eventId, String customer, String orderId) {
+        return new EventEnvelope(eventId, customer, REVERSED, 1, null, null, Instant.parse("2026-03-02T09:00:00Z"), null,
+                NODES.objectNode().put("orderId", orderId), null, EventMetadata.NONE);
     }
 
     static JsonNode json(String text) {
@@ -75,8 +84,10 @@ final class Shop {
         }
     }
 
-    /** Counts orders and their items, without a gateway. */
+    /** Counts orders and their items, without a gateway; its state is kept as {@link Orders} keeps its own. */
     static final class Count implements Processor<Tally> {
+        private final Orders encoding = new Orders();
+
         @Override
         public String name() {
             return "count";
@@ -84,22 +95,34 @@ final class Shop {
 
         @Override
         public Tally initial(String aggregateId) {
-            return new Tally(0, BigDecimal.ZERO);
+            return encoding.initial(aggregateId);
         }
 
         @Override
         public Tally apply(Tally state, EventEnvelope event) {
+            if (event.type().equals(REVERSED)) throw new CannotInvert(event.payload().path("orderId").asText(), "a count keeps no orders");
             return new Tally(state.orders() + 1, state.total().add(new BigDecimal(event.payload().path("quantity").asText())));
         }
 
         @Override
+        public Optional<String> reverses(EventEnvelope event) {
+            return event.type().equals(REVERSED) ? Optional.of(event.payload().path("orderId").asText()) : Optional.empty();
+        }
+
+        /** The reversed order was left out of the rebuilt count: nothing more to take away. */
+        @Override
+        public Tally applyAbsorbed(Tally state, EventEnvelope reversal) {
+            return state;
+        }
+
+        @Override
         public JsonNode encode(Tally state) {
-            return NODES.objectNode().put("orders", state.orders()).put("total", state.total().toPlainString());
+            return encoding.encode(state);
         }
 
         @Override
         public Tally decode(JsonNode json) {
-            return new Tally(json.path("orders").asLong(), new BigDecimal(json.path("total").asText()));
+            return encoding.decode(json);
         }
     }
 }
