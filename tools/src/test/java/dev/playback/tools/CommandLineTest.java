@@ -56,6 +56,7 @@ class CommandLineTest {
         m.put("bench rebuild", "--batch-size=N");
         m.put("bench partial", "--aggregates=N");
         m.put("bench archive", "--events=N");
+        m.put("bench testkit", "--archive=FILE");
         m.put("sfn", "run");
         m.put("sfn run", "--input=JSON|@FILE");
         m.put("sfn bench", "ITERATIONS");
@@ -293,7 +294,7 @@ class CommandLineTest {
             Files.writeString(script, r.out());
             assertEquals("rebuild replay replay-concurrency reverse redrive reindex", complete(bash, script, "playback", "re"));
             assertEquals("v1 v2 v3 v4", complete(bash, script, "playback", "local", "--fee-rule", ""));
-            assertEquals("ingest rebuild partial archive", complete(bash, script, "playback", "bench", ""));
+            assertEquals("ingest rebuild partial archive testkit", complete(bash, script, "playback", "bench", ""));
         } finally {
             Files.delete(script);
         }

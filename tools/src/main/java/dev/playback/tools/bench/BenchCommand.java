@@ -11,8 +11,11 @@ import picocli.CommandLine.Spec;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
-/** {@code playback bench ingest|rebuild|partial|archive}: the benchmarks, each on a fresh in-memory local stack. */
-@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, synopsisSubcommandLabel = "ingest|rebuild|partial|archive",
+/**
+ * {@code playback bench ingest|rebuild|partial|archive|testkit}: the benchmarks, each on a fresh in-memory local stack
+ * ({@code testkit}: in memory, no stack).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, synopsisSubcommandLabel = "ingest|rebuild|partial|archive|testkit",
         description = "Measures the local stack against the emulators' raw ceilings, measured in the same run.")
 public final class BenchCommand {
     private BenchCommand() {
@@ -20,7 +23,8 @@ public final class BenchCommand {
 
     public static CommandLine commandLine(Streams streams) {
         return new CommandLine(new BenchCommand()).addSubcommand(new Ingest(streams.out())).addSubcommand(new Rebuild(streams.out()))
-                .addSubcommand(new Partial(streams.out())).addSubcommand(new Archive(streams.out()));
+                .addSubcommand(new Partial(streams.out())).addSubcommand(new Archive(streams.out()))
+                .addSubcommand(new Testkit(streams.out()));
     }
 
     static void atLeastOne(CommandSpec spec, String option, int value) {
@@ -143,6 +147,31 @@ public final class BenchCommand {
             atLeastOne(spec, "--events", events);
             atLeastOne(spec, "--accounts", accounts);
             return new ArchiveBenchmark(out).run(events, accounts);
+        }
+    }
+
+    @Command(name = "testkit", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Replays N generated ledger events (or an archive's) through the payouts processor in memory with the "
+                    + "test kit (no emulators) and prints its events/s.")
+    static final class Testkit implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Option(names = "--events", paramLabel = "N", defaultValue = "100000", description = "events generated (default: ${DEFAULT-VALUE})")
+        int events;
+        @Option(names = "--accounts", paramLabel = "N", defaultValue = "1000", description = "accounts the events belong to (default: ${DEFAULT-VALUE})")
+        int accounts;
+        @Option(names = "--archive", paramLabel = "FILE", description = "replay this archive (playback export) instead of generated events")
+        java.nio.file.Path archive;
+        private final PrintStream out;
+
+        Testkit(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            atLeastOne(spec, "--events", events);
+            atLeastOne(spec, "--accounts", accounts);
+            return new TestkitBenchmark(out).run(events, accounts, archive);
         }
     }
 }
