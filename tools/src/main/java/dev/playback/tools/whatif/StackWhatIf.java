@@ -1,0 +1,138 @@
+package dev.playback.tools.whatif;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.tools.cli.Connection;
+import dev.playback.tools.cli.ReplayProgress;
+import dev.playback.tools.cli.Streams;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A what-if against a stack: starts its VerifyStateMachine with {@code gatewayMode: predict} and {@code reportOnly}, waits
+ * for the end, and reads the verification's drift report and merged gateway report from the report bucket. The
+ * verification drops its shadow generation when it finishes; when it fails, is stopped, or this process is interrupted
+ * or gives up waiting (the execution is stopped then), the replay machinery ends the replay and drops it.
+ */
+final class StackWhatIf implements WhatIfCommand.Runner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String MACHINE = "VerifyStateMachine";
+
+    @Override
+    public WhatIfReport run(WhatIfCommand.Target target, WhatIfCommand.Request request, Streams streams) throws Exception {
+        try (Connection c = target.aws() ? Connection.aws(null, null, target.stack()) : Connection.local(target.localFile())) {
+            return run(c, request, streams);
+        }
+    }
+
+    /** Runs a what-if through {@code c}. */
+    static WhatIfReport run(Connection c, WhatIfCommand.Request request, Streams streams) throws Exception {
+        ObjectNode input = JSON.createObjectNode();
+        input.put("replayId", request.replayId());
+        input.put("reportOnly", true);
+        input.put("gatewayMode", "predict");
+        input.put("missingRecords", request.missingRecords());
+        if (!request.processors().isEmpty()) input.set("processors", JSON.valueToTree(request.processors()));
+        input.put("requestedBy", "cli:what-if:" + System.getProperty("user.name", "unknown"));
+        String arn = c.stateMachineArn(MACHINE);
+        String execution = c.sfn().startExecution(b -> b.stateMachineArn(arn).name(request.replayId()).input(input.toString())).executionArn();
+        streams.err().println("what-if " + request.replayId() + ": replaying into a shadow generation in gateway mode predict on "
+                + c.where() + " (execution " + execution + ")");
+        DescribeExecutionResponse end = awaitEnd(c, execution, request.timeout(), streams);
+        if (end.status() != ExecutionStatus.SUCCEEDED) {
+            throw new IllegalStateException("what-if " + request.replayId() + ": its verification ended " + end.statusAsString()
+                    + (end.error() == null ? "" : " (" + end.error() + ": " + end.cause() + ")")
+                    + "; the replay machinery drops its shadow generation");
+        }
+        JsonNode output = JSON.readTree(end.output());
+        JsonNode verify = read(c, output.path("reportUri").asText());
+        String gatewayUri = output.path("gateway").path("reportUri").asText("");
+        JsonNode gateway = gatewayUri.isEmpty() ? null : read(c, gatewayUri);
+        return WhatIfReport.read(request.replayId(), processors(c, request), verify, gateway);
+    }
+
+    /** The processors the what-if replayed: those asked for, else those its replay record names. */
+    private static List<String> processors(Connection c, WhatIfCommand.Request request) {
+        if (!request.processors().isEmpty() || c.dataTableOrNull() == null) return request.processors();
+        return ReplayProgress.read(c.dynamo(), c.dataTableOrNull(), request.replayId()).processors();
+    }
+
+    /**
+     * Polls the execution until it ends. While it runs, a shutdown hook stops it if this process is interrupted (Ctrl-C,
+     * SIGTERM); waiting longer than {@code timeout}, or being interrupted, stops it too. A stopped verification ends and its
+     * shadow generation is dropped.
+     */
+    static DescribeExecutionResponse awaitEnd(Connection c, String execution, Duration timeout, Streams streams) throws InterruptedException {
+        AtomicBoolean ended = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            if (!ended.get()) stop(c, execution, "playback what-if was interrupted", streams);
+        }, "what-if-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                DescribeExecutionResponse d = c.sfn().describeExecution(b -> b.executionArn(execution));
+                if (d.status() != ExecutionStatus.RUNNING) {
+                    ended.set(true);
+                    return d;
+                }
+                if (System.nanoTime() > deadline) {
+                    stop(c, execution, "playback what-if gave up waiting after " + timeout, streams);
+                    ended.set(true);
+                    throw new IllegalStateException("what-if execution " + execution + " still running after " + timeout
+                            + "; stopped (its shadow generation is dropped)");
+                }
+                Thread.sleep(250);
+            }
+        } catch (InterruptedException e) {
+            stop(c, execution, "playback what-if was interrupted", streams);
+            ended.set(true);
+            throw e;
+        } catch (RuntimeException e) {
+            // the stack could not be asked: stop the run rather than leave it (and its shadow) to nobody
+            try {
+                stop(c, execution, "playback what-if failed: " + e.getMessage(), streams);
+                ended.set(true);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        } finally {
+            if (ended.get()) removeHook(hook);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is shutting down already: the hook runs and finds the execution ended, so it stops nothing
+        }
+    }
+
+    private static void stop(Connection c, String execution, String cause, Streams streams) {
+        streams.err().println("what-if: stopping execution " + execution + " (" + cause + "); the replay machinery drops its shadow generation");
+        c.sfn().stopExecution(b -> b.executionArn(execution).error("WhatIfStopped").cause(cause));
+    }
+
+    /** A report object named by its {@code s3://bucket/key} URI, as JSON. */
+    static JsonNode read(Connection c, String uri) {
+        if (!uri.startsWith("s3://") || uri.indexOf('/', 5) < 0) {
+            throw new IllegalStateException("what-if: the verification named its report '" + uri + "', not an s3://bucket/key URI");
+        }
+        String bucket = uri.substring(5, uri.indexOf('/', 5));
+        String key = uri.substring(uri.indexOf('/', 5) + 1);
+        try {
+            return JSON.readTree(c.s3().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("what-if: report " + uri + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+}
