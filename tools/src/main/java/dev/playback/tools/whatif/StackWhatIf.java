@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A what-if against a stack: starts its VerifyStateMachine with {@code gatewayMode: predict} and {@code reportOnly}, waits
@@ -65,48 +66,71 @@ final class StackWhatIf implements WhatIfCommand.Runner {
     }
 
     /**
-     * Polls the execution until it ends. While it runs, a shutdown hook stops it if this process is interrupted (Ctrl-C,
-     * SIGTERM); waiting longer than {@code timeout}, or being interrupted, stops it too. A stopped verification ends and its
-     * shadow generation is dropped.
+     * Polls the execution until the verification ends, following it where it continued as new (its output then has no
+     * report; the execution ContinueAsNew started names its parent in its input). While it runs, a shutdown hook stops
+     * the current execution if this process is interrupted (Ctrl-C, SIGTERM); waiting longer than {@code timeout}, being
+     * interrupted, or failing to ask stops it too. A stopped verification ends and its shadow generation is dropped.
      */
     static DescribeExecutionResponse awaitEnd(Connection c, String execution, Duration timeout, Streams streams) throws InterruptedException {
         AtomicBoolean ended = new AtomicBoolean();
+        AtomicReference<String> current = new AtomicReference<>(execution);
         Thread hook = new Thread(() -> {
-            if (!ended.get()) stop(c, execution, "playback what-if was interrupted", streams);
+            if (!ended.get()) stop(c, current.get(), "playback what-if was interrupted", streams);
         }, "what-if-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
-                DescribeExecutionResponse d = c.sfn().describeExecution(b -> b.executionArn(execution));
+                DescribeExecutionResponse d = c.sfn().describeExecution(b -> b.executionArn(current.get()));
                 if (d.status() != ExecutionStatus.RUNNING) {
-                    ended.set(true);
-                    return d;
+                    String next = d.status() == ExecutionStatus.SUCCEEDED && !JSON.readTree(d.output()).has("reportUri")
+                            ? continuation(c, d) : null;
+                    if (next == null) {
+                        ended.set(true);
+                        return d;
+                    }
+                    current.set(next);
+                    continue;
                 }
                 if (System.nanoTime() > deadline) {
-                    stop(c, execution, "playback what-if gave up waiting after " + timeout, streams);
+                    stop(c, current.get(), "playback what-if gave up waiting after " + timeout, streams);
                     ended.set(true);
-                    throw new IllegalStateException("what-if execution " + execution + " still running after " + timeout
+                    throw new IllegalStateException("what-if execution " + current.get() + " still running after " + timeout
                             + "; stopped (its shadow generation is dropped)");
                 }
                 Thread.sleep(250);
             }
         } catch (InterruptedException e) {
-            stop(c, execution, "playback what-if was interrupted", streams);
+            stop(c, current.get(), "playback what-if was interrupted", streams);
             ended.set(true);
             throw e;
-        } catch (RuntimeException e) {
-            // the stack could not be asked: stop the run rather than leave it (and its shadow) to nobody
+        } catch (IOException | RuntimeException e) {
+            // the stack could not be asked (or answered nonsense): stop the run rather than leave it and its shadow to nobody
+            boolean interrupted = Thread.interrupted(); // an SDK call cut short by an interrupt: the stop must still go out
             try {
-                stop(c, execution, "playback what-if failed: " + e.getMessage(), streams);
+                stop(c, current.get(), "playback what-if failed: " + e.getMessage(), streams);
                 ended.set(true);
             } catch (RuntimeException alsoFailed) {
                 e.addSuppressed(alsoFailed);
             }
-            throw e;
+            if (interrupted) Thread.currentThread().interrupt();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         } finally {
             if (ended.get()) removeHook(hook);
         }
+    }
+
+    /** The execution ContinueAsNew started from {@code parent} (its input names the parent), or null when there is none. */
+    private static String continuation(Connection c, DescribeExecutionResponse parent) throws InterruptedException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            for (var e : c.sfn().listExecutions(b -> b.stateMachineArn(parent.stateMachineArn()).maxResults(100)).executions()) {
+                if (e.executionArn().equals(parent.executionArn())) continue;
+                String input = c.sfn().describeExecution(b -> b.executionArn(e.executionArn())).input();
+                if (input != null && input.contains("\"" + parent.executionArn() + "\"")) return e.executionArn();
+            }
+            Thread.sleep(250);
+        }
+        return null;
     }
 
     private static void removeHook(Thread hook) {
