@@ -112,6 +112,14 @@ public final class WhatIfCommand implements Callable<Integer> {
         this.runner = runner;
     }
 
+    /**
+     * Runs a what-if through an open connection (the demo's in-process stack, a test) and returns its report; the
+     * shadow generation is gone when it returns or throws.
+     */
+    public static WhatIfReport run(dev.playback.tools.cli.Connection connection, Request request, Streams streams) throws Exception {
+        return StackWhatIf.run(connection, request, streams);
+    }
+
     @Override
     public Integer call() throws Exception {
         Request request = request();
