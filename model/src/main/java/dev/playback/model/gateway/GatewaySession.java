@@ -109,12 +109,11 @@ public final class GatewaySession implements Gateway {
         }
         if (pending.isEmpty()) return;
         List<LoggedCommand> logged = ports.log().forEvent(processor, event.eventId());
-        Map<CallSite, Integer> ordinals = new LinkedHashMap<>();
-        for (Pending p : pending) {
-            int ordinal = ordinals.merge(p.site(), 1, Integer::sum) - 1;
-            String key = Hashes.idempotencyKey(processor, event.eventId(), p.site(), SEND, ordinal);
+        for (Send p : sends(logged)) {
+            int ordinal = p.ordinal();
+            String key = p.key();
             boolean sends = mode instanceof GatewayMode.Live || mode instanceof GatewayMode.Allow a && a.allows(p.site());
-            boolean reached = logged.stream().anyMatch(c -> c.idempotencyKey().equals(key) && c.disposition().reachedExternalSystem());
+            boolean reached = p.reached();
             Optional<LoggedCommand> ownSend = logged.stream().filter(c -> c.idempotencyKey().equals(key)
                     && c.disposition() == Disposition.ALLOWED && run.replayId() != null && run.replayId().equals(c.replayId())).findFirst();
             if (sends && ownSend.isPresent()) {
@@ -245,16 +244,28 @@ public final class GatewaySession implements Gateway {
      */
     private void predictNewSends() {
         if (pending.isEmpty()) return;
-        List<LoggedCommand> logged = ports.log().forEvent(processor, event.eventId());
+        for (Send p : sends(ports.log().forEvent(processor, event.eventId()))) {
+            if (!p.reached()) {
+                report.newSend(new GatewayReport.NewSend(processor, event.eventId(), event.aggregateId(), p.site(), p.ordinal(), p.command(), p.key()));
+            }
+        }
+    }
+
+    /** A collected command as a send: its ordinal per call site, its idempotency key, whether a send under it reached outside. */
+    private record Send(CallSite site, JsonNode command, int ordinal, String key, boolean reached) {
+    }
+
+    /** The collected commands as sends, in order, against what {@code logged} says reached the external systems. */
+    private List<Send> sends(List<LoggedCommand> logged) {
+        List<Send> out = new ArrayList<>();
         Map<CallSite, Integer> ordinals = new LinkedHashMap<>();
         for (Pending p : pending) {
             int ordinal = ordinals.merge(p.site(), 1, Integer::sum) - 1;
             String key = Hashes.idempotencyKey(processor, event.eventId(), p.site(), SEND, ordinal);
             boolean reached = logged.stream().anyMatch(c -> c.idempotencyKey().equals(key) && c.disposition().reachedExternalSystem());
-            if (!reached) {
-                report.newSend(new GatewayReport.NewSend(processor, event.eventId(), event.aggregateId(), p.site(), ordinal, p.command(), key));
-            }
+            out.add(new Send(p.site(), p.command(), ordinal, key, reached));
         }
+        return out;
     }
 
     /** Asks the external system; what its adapter throws comes back as {@link ExternalCallFailed} (retried, never parked). */

@@ -11,7 +11,6 @@ import java.util.List;
 import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
 import static dev.playback.model.gateway.GatewaySessionTest.AMOUNTS;
-import static dev.playback.model.gateway.GatewaySessionTest.BANK;
 import static dev.playback.model.gateway.GatewaySessionTest.FX;
 import static dev.playback.model.gateway.GatewaySessionTest.payout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,11 +32,7 @@ class PredictModeTest {
     static final EventEnvelope E2 = event("e-2", "acc-2", "PayoutRequested", json("{}")).withVersion(1);
 
     private GatewayReport process(GatewayRun run, EventEnvelope event, JsonNode... commands) {
-        GatewayReport report = new GatewayReport();
-        GatewaySession session = new GatewaySession("payouts", site -> AMOUNTS, ports, run, event, report);
-        for (JsonNode c : commands) session.send(BANK, c);
-        session.finish();
-        return report;
+        return GatewaySessionTest.process(ports, run, event, commands);
     }
 
     private static GatewayRun predict(String replayId) {
