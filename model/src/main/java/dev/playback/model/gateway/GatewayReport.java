@@ -25,8 +25,11 @@ public final class GatewayReport {
     public record LiveQuery(String processor, String eventId, CallSite site, String requestHash) {
     }
 
-    /** A correction a {@code diff} replay would send, as a {@code predict} run computed it (not sent, not logged). */
-    public record Predicted(Correction correction, String aggregateId) {
+    /**
+     * A correction a {@code diff} replay would send, as a {@code predict} run computed it (not sent, not logged), with its
+     * event's aggregate and times (a partial replay's window limits effects by them).
+     */
+    public record Predicted(Correction correction, String aggregateId, java.time.Instant occurredAt, java.time.Instant recordedAt) {
     }
 
     /**
@@ -34,7 +37,7 @@ public final class GatewayReport {
      * no send under its idempotency key reached the external system.
      */
     public record NewSend(String processor, String eventId, String aggregateId, CallSite site, int ordinal, JsonNode command,
-                          String idempotencyKey) {
+                          String idempotencyKey, java.time.Instant occurredAt, java.time.Instant recordedAt) {
     }
 
     /**
@@ -192,11 +195,11 @@ public final class GatewayReport {
         for (LiveQuery q : liveQueries()) qs.add(json(q));
         if (!predicted().isEmpty()) {
             ArrayNode ps = n.putArray("predictedCorrections");
-            for (Predicted p : predicted()) ps.add(json(p.correction()).put("aggregateId", p.aggregateId()));
+            for (Predicted p : predicted()) ps.add(times(json(p.correction()).put("aggregateId", p.aggregateId()), p.occurredAt(), p.recordedAt()));
         }
         if (!newSends().isEmpty()) {
             ArrayNode ns = n.putArray("newSends");
-            for (NewSend c : newSends()) ns.add(json(c));
+            for (NewSend c : newSends()) ns.add(times(json(c), c.occurredAt(), c.recordedAt()));
         }
         return n;
     }
@@ -216,6 +219,12 @@ public final class GatewayReport {
         o.set("command", c.command());
         o.putArray("sent").addAll(c.sent());
         o.set("wanted", c.wanted() == null ? JsonNodeFactory.instance.nullNode() : c.wanted());
+        return o;
+    }
+
+    private static ObjectNode times(ObjectNode o, java.time.Instant occurredAt, java.time.Instant recordedAt) {
+        if (occurredAt != null) o.put("occurredAt", occurredAt.toString());
+        if (recordedAt != null) o.put("recordedAt", recordedAt.toString());
         return o;
     }
 

@@ -232,7 +232,7 @@ public final class GatewaySession implements Gateway {
                 }
                 Correction c = new Correction(processor, event.eventId(), site, k, n, command, idem, done.isPresent(),
                         sent.getOrDefault(k, List.of()), wanted.get(k));
-                if (predict) report.predicted(new GatewayReport.Predicted(c, event.aggregateId()));
+                if (predict) report.predicted(new GatewayReport.Predicted(c, event.aggregateId(), event.occurredAt(), event.recordedAt()));
                 else report.correction(c);
             }
         }
@@ -246,7 +246,8 @@ public final class GatewaySession implements Gateway {
         if (pending.isEmpty()) return;
         for (Send p : sends(ports.log().forEvent(processor, event.eventId()))) {
             if (!p.reached()) {
-                report.newSend(new GatewayReport.NewSend(processor, event.eventId(), event.aggregateId(), p.site(), p.ordinal(), p.command(), p.key()));
+                report.newSend(new GatewayReport.NewSend(processor, event.eventId(), event.aggregateId(), p.site(), p.ordinal(), p.command(),
+                        p.key(), event.occurredAt(), event.recordedAt()));
             }
         }
     }

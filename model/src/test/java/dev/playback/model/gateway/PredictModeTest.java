@@ -128,6 +128,7 @@ class PredictModeTest {
         assertEquals(1, merged.path("predictedCorrectionList").size());
         assertEquals("-7.50", merged.path("predictedCorrectionList").get(0).path("command").path("amount").asText());
         assertEquals("acc-1", merged.path("predictedCorrectionList").get(0).path("aggregateId").asText());
+        assertEquals("2026-01-01T00:00:00Z", merged.path("predictedCorrectionList").get(0).path("recordedAt").asText());
         assertEquals(0, merged.path("corrections").asInt());
     }
 }

@@ -148,7 +148,7 @@ final class DemoPayouts {
         out.println("== what-if: what would a diff rebuild of payouts send with fee rule v2? (playback what-if --processor payouts) ==");
         WhatIfReport r;
         try (Connection c = Connection.local(stack.endpoints(), "the demo's stack")) {
-            r = WhatIfCommand.run(c, new WhatIfCommand.Request("demo-what-if-v2", List.of("payouts"), "live", Duration.ofMinutes(3)),
+            r = WhatIfCommand.run(c, new WhatIfCommand.Request("demo-what-if-v2", List.of("payouts"), "live", Duration.ofMinutes(3), null),
                     new Streams(out, out));
         }
         out.print(ReportFormat.TEXT.write(r, Thresholds.NONE));

@@ -3,7 +3,14 @@ package dev.playback.tools.whatif;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.playback.lambdas.aws.dynamodb.DynamoEventIndex;
+import dev.playback.model.replay.EventIndex;
+import dev.playback.tools.archive.ExportScope;
 import dev.playback.tools.cli.Connection;
+import dev.playback.tools.cli.StackOutputs;
+import dev.playback.tools.cli.UsageException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import dev.playback.tools.cli.ReplayProgress;
 import dev.playback.tools.cli.Streams;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -12,7 +19,11 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,12 +40,28 @@ final class StackWhatIf implements WhatIfCommand.Runner {
     @Override
     public WhatIfReport run(WhatIfCommand.Target target, WhatIfCommand.Request request, Streams streams) throws Exception {
         try (Connection c = target.aws() ? Connection.aws(null, null, target.stack()) : Connection.local(target.localFile())) {
-            return run(c, request, streams);
+            return run(c, request, streams, () -> indexTable(c, target));
         }
     }
 
+    /** The event index table: {@code $PLAYBACK_EVENT_INDEX_TABLE}, else the local stack's, else the stack's output. */
+    private static String indexTable(Connection c, WhatIfCommand.Target target) {
+        String env = System.getenv(INDEX_TABLE_ENV);
+        if (env != null && !env.isBlank()) return env;
+        if (c.isLocal()) return c.localName("EventIndexTable");
+        if (target.stack() == null) {
+            throw new UsageException("a --type or --since scope on AWS reads the event index: give --stack NAME or set " + INDEX_TABLE_ENV);
+        }
+        try (CloudFormationClient cfn = CloudFormationClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+            return StackOutputs.describe(cfn, target.stack()).require(StackOutputs.EVENT_INDEX_TABLE);
+        }
+    }
+
+    static final String INDEX_TABLE_ENV = "PLAYBACK_EVENT_INDEX_TABLE";
+
     /** Runs a what-if through {@code c}. */
-    static WhatIfReport run(Connection c, WhatIfCommand.Request request, Streams streams) throws Exception {
+    static WhatIfReport run(Connection c, WhatIfCommand.Request request, Streams streams, Supplier<String> indexTable) throws Exception {
+        Instant started = Instant.now();
         ObjectNode input = JSON.createObjectNode();
         input.put("replayId", request.replayId());
         input.put("reportOnly", true);
@@ -56,7 +83,29 @@ final class StackWhatIf implements WhatIfCommand.Runner {
         JsonNode verify = read(c, output.path("reportUri").asText());
         String gatewayUri = output.path("gateway").path("reportUri").asText("");
         JsonNode gateway = gatewayUri.isEmpty() ? null : read(c, gatewayUri);
-        return WhatIfReport.read(request.replayId(), processors(c, request), verify, gateway);
+        WhatIfReport all = WhatIfReport.read(request.replayId(), processors(c, request), verify, gateway);
+        return inScope(all, request.scope(), c, indexTable, started);
+    }
+
+    /**
+     * What a {@code diff} partial replay of {@code scope} would do: the aggregates it would rebuild (found through the event
+     * index as the partial replay finds them; a window without an end ends when the what-if started), the effects of the
+     * events in its window.
+     */
+    static WhatIfReport inScope(WhatIfReport all, ExportScope scope, Connection c, Supplier<String> indexTable, Instant started) {
+        if (scope.isWhole()) return all;
+        EventIndex index = scope.types().isEmpty() && scope.since() == null ? null : index(c, indexTable.get());
+        Set<String> found = new LinkedHashSet<>(scope.resolve(index, List::of, started));
+        return all.within(found, scope.timeField(), scope.since(), scope.since() == null ? null : scope.until() == null ? started : scope.until());
+    }
+
+    private static EventIndex index(Connection c, String indexTable) {
+        String events = c.eventsTableOrNull();
+        if (events == null || indexTable == null) {
+            throw new UsageException("a --type or --since scope reads the event index: the events table and the index table must be known "
+                    + "(--stack NAME, or PLAYBACK_EVENTS_TABLE and " + INDEX_TABLE_ENV + ")");
+        }
+        return new DynamoEventIndex(c.dynamo(), events, indexTable);
     }
 
     /** The processors the what-if replayed: those asked for, else those its replay record names. */

@@ -1,5 +1,7 @@
 package dev.playback.tools.whatif;
 
+import dev.playback.model.replay.TimeField;
+import dev.playback.tools.archive.ExportScope;
 import dev.playback.tools.cli.LocalEndpoints;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.cli.Usage;
@@ -13,9 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,10 +45,14 @@ public final class WhatIfCommand implements Callable<Integer> {
         WhatIfReport run(Target target, Request request, Streams streams) throws Exception;
     }
 
-    /** What the what-if replays: the processors (all when empty), its replay id, the missing-record policy, how long to wait. */
-    public record Request(String replayId, List<String> processors, String missingRecords, Duration timeout) {
+    /**
+     * What the what-if replays: the processors (all when empty), its replay id, the missing-record policy, how long to
+     * wait, and the scope the report is about (as a partial replay chooses it: ids, types, a time window).
+     */
+    public record Request(String replayId, List<String> processors, String missingRecords, Duration timeout, ExportScope scope) {
         public Request {
             processors = List.copyOf(processors);
+            scope = scope == null ? ExportScope.whole() : scope;
         }
     }
 
@@ -72,11 +80,20 @@ public final class WhatIfCommand implements Callable<Integer> {
 
     enum MissingRecords { live, fail }
 
+    enum WindowField { recordedAt, occurredAt }
+
     @Option(names = "--processor", paramLabel = "P", description = "replay only this processor (repeatable; default: all)")
     List<String> processors = new ArrayList<>();
-    @Option(names = "--aggregate", paramLabel = "ID", description = "report only these aggregates (repeatable; default: all): what a "
-            + "diff partial replay of them would send")
+    @Option(names = "--aggregate", paramLabel = "ID", description = "scope: an aggregate (repeatable)")
     List<String> aggregates = new ArrayList<>();
+    @Option(names = "--type", paramLabel = "T", description = "scope: the aggregates with an event of this type (repeatable)")
+    List<String> types = new ArrayList<>();
+    @Option(names = "--since", paramLabel = "T", description = "scope: the window's start, ISO-8601; effects only of the events in it")
+    String since;
+    @Option(names = "--until", paramLabel = "T", description = "scope: the window's end (excluded), ISO-8601 (default: now)")
+    String until;
+    @Option(names = "--time-field", paramLabel = "FIELD", description = "the window applies to: ${COMPLETION-CANDIDATES} (default: recordedAt)")
+    WindowField timeField;
     @Option(names = "--json", description = "print the report as JSON instead of text")
     boolean json;
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report to FILE (repeatable), as its extension says: "
@@ -117,7 +134,7 @@ public final class WhatIfCommand implements Callable<Integer> {
      * shadow generation is gone when it returns or throws.
      */
     public static WhatIfReport run(dev.playback.tools.cli.Connection connection, Request request, Streams streams) throws Exception {
-        return StackWhatIf.run(connection, request, streams);
+        return StackWhatIf.run(connection, request, streams, () -> connection.localName("EventIndexTable"));
     }
 
     @Override
@@ -126,7 +143,7 @@ public final class WhatIfCommand implements Callable<Integer> {
         Thresholds thresholds = new Thresholds(nonNegative(maxCorrections, "--max-corrections"), nonNegative(maxChanged, "--max-changed"),
                 failOnChange);
         Map<Path, ReportFormat> files = files();
-        WhatIfReport report = runner.run(target, request, streams).onlyAggregates(new LinkedHashSet<>(aggregates));
+        WhatIfReport report = runner.run(target, request, streams);
         for (var f : files.entrySet()) write(f.getKey(), f.getValue().write(report, thresholds));
         streams.out().print((json ? ReportFormat.JSON : ReportFormat.TEXT).write(report, thresholds));
         return thresholds.within(report) ? Usage.OK : Usage.FAILED;
@@ -151,8 +168,24 @@ public final class WhatIfCommand implements Callable<Integer> {
         } else if (!id.matches("[A-Za-z0-9._:-]{1,80}")) {
             throw Usage.error(spec, "option --replay-id: '" + id + "' is not valid (1 to 80 of A-Z a-z 0-9 . _ : -)");
         }
+        ExportScope scope;
+        try {
+            scope = new ExportScope(aggregates, types, instant("--since", since), instant("--until", until),
+                    timeField == null ? null : TimeField.parse(timeField.name()));
+        } catch (IllegalArgumentException e) {
+            throw Usage.error(spec, e.getMessage());
+        }
         return new Request(id, processors, (missingRecords == null ? MissingRecords.live : missingRecords).name(),
-                Duration.ofMinutes(timeoutMinutes));
+                Duration.ofMinutes(timeoutMinutes), scope);
+    }
+
+    private Instant instant(String option, String value) {
+        if (value == null) return null;
+        try {
+            return OffsetDateTime.parse(value.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw Usage.error(spec, "option " + option + " must be an ISO-8601 timestamp such as 2026-11-26T10:00:00Z, not '" + value + "'");
+        }
     }
 
     private Integer nonNegative(Integer value, String option) {

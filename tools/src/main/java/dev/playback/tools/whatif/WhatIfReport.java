@@ -2,7 +2,10 @@ package dev.playback.tools.whatif;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.playback.model.replay.TimeField;
+
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -40,7 +43,8 @@ public record WhatIfReport(String replayId, List<String> processors, long aggreg
      * the correction itself, sent under {@code idempotencyKey}.
      */
     public record PredictedCorrection(String processor, String eventId, String aggregateId, String gateway, String callSite, String key,
-                                      List<JsonNode> before, JsonNode after, JsonNode command, String idempotencyKey) {
+                                      List<JsonNode> before, JsonNode after, JsonNode command, String idempotencyKey,
+                                      Instant occurredAt, Instant recordedAt) {
         public PredictedCorrection {
             before = List.copyOf(before);
         }
@@ -48,7 +52,7 @@ public record WhatIfReport(String replayId, List<String> processors, long aggreg
 
     /** A command an {@code allow:<gateway>} replay would send for the first time. */
     public record NewSend(String processor, String eventId, String aggregateId, String gateway, String callSite, JsonNode command,
-                          String idempotencyKey) {
+                          String idempotencyKey, Instant occurredAt, Instant recordedAt) {
     }
 
     /** A query whose answer is not recorded: a {@code diff} replay with missing records {@code fail} stops on it. */
@@ -96,14 +100,26 @@ public record WhatIfReport(String replayId, List<String> processors, long aggreg
         }
     }
 
-    /** The same report limited to {@code aggregates} (every aggregate when empty). */
-    public WhatIfReport onlyAggregates(Set<String> aggregates) {
-        if (aggregates.isEmpty()) return this;
+    /**
+     * What a {@code diff} partial replay of a scope would do: the changes and effects of the {@code aggregates} it
+     * rebuilds, the effects only of events whose time ({@code timeField}) lies in {@code [since, until)} when a window is
+     * given (since null: no window).
+     */
+    public WhatIfReport within(Set<String> aggregates, TimeField timeField, Instant since, Instant until) {
+        java.util.function.BiPredicate<Instant, Instant> inWindow = (occurredAt, recordedAt) -> {
+            if (since == null) return true;
+            Instant t = timeField == TimeField.OCCURRED_AT ? occurredAt : recordedAt;
+            return t != null && !t.isBefore(since) && t.isBefore(until);
+        };
         return new WhatIfReport(replayId, processors, aggregatesRead,
                 changedAggregates.stream().filter(a -> aggregates.contains(a.aggregateId())).toList(),
-                corrections.stream().filter(c -> aggregates.contains(c.aggregateId())).toList(),
-                newSends.stream().filter(c -> aggregates.contains(c.aggregateId())).toList(),
+                corrections.stream().filter(c -> aggregates.contains(c.aggregateId()) && inWindow.test(c.occurredAt(), c.recordedAt())).toList(),
+                newSends.stream().filter(c -> aggregates.contains(c.aggregateId()) && inWindow.test(c.occurredAt(), c.recordedAt())).toList(),
                 queriesWithoutRecord);
+    }
+
+    private static Instant instant(JsonNode n, String field) {
+        return n.hasNonNull(field) ? Instant.parse(n.get(field).asText()) : null;
     }
 
     /**
@@ -131,12 +147,13 @@ public record WhatIfReport(String replayId, List<String> processors, long aggreg
                 String site = c.path("callSite").asText();
                 corrections.add(new PredictedCorrection(c.path("processor").asText(), c.path("eventId").asText(), c.path("aggregateId").asText(),
                         gatewayOf(site), site, c.path("key").asText(), sent, nullIfJsonNull(c.get("wanted")), c.get("command"),
-                        c.path("idempotencyKey").asText()));
+                        c.path("idempotencyKey").asText(), instant(c, "occurredAt"), instant(c, "recordedAt")));
             }
             for (JsonNode c : gateway.path("newSendList")) {
                 String site = c.path("callSite").asText();
                 newSends.add(new NewSend(c.path("processor").asText(), c.path("eventId").asText(), c.path("aggregateId").asText(),
-                        gatewayOf(site), site, c.get("command"), c.path("idempotencyKey").asText()));
+                        gatewayOf(site), site, c.get("command"), c.path("idempotencyKey").asText(), instant(c, "occurredAt"),
+                        instant(c, "recordedAt")));
             }
             for (JsonNode q : gateway.path("liveQueryList")) {
                 missing.add(new MissingQuery(q.path("processor").asText(), q.path("eventId").asText(), q.path("callSite").asText(),

@@ -33,6 +33,23 @@ class ReportFormatTest {
     }
 
     @Test
+    void withinAScopeTheReportKeepsItsAggregatesAndOnlyTheEffectsOfEventsInTheWindow() {
+        WhatIfReport r = WhatIfReport.read("whatif-1", List.of("payouts"), WhatIfFixtures.VERIFY, WhatIfFixtures.GATEWAY);
+
+        WhatIfReport pay1 = r.within(java.util.Set.of("pay-1"), null, null, null);
+        WhatIfReport window = r.within(java.util.Set.of("pay-1", "pay-2"), dev.playback.model.replay.TimeField.RECORDED_AT,
+                java.time.Instant.parse("2026-03-01T10:00:00Z"), java.time.Instant.parse("2026-03-01T11:00:00Z"));
+        WhatIfReport byOccurrence = r.within(java.util.Set.of("pay-1", "pay-2"), dev.playback.model.replay.TimeField.OCCURRED_AT,
+                java.time.Instant.parse("2026-03-01T10:00:00Z"), java.time.Instant.parse("2026-03-01T11:00:00Z"));
+
+        assertEquals(List.of("po-1-0"), pay1.corrections().stream().map(WhatIfReport.PredictedCorrection::eventId).toList());
+        assertEquals(List.of("pay-1"), pay1.changedAggregates().stream().map(WhatIfReport.ChangedAggregate::aggregateId).toList());
+        assertEquals(List.of("po-2-0"), window.corrections().stream().map(WhatIfReport.PredictedCorrection::eventId).toList(),
+                "po-1-0 was recorded at 11:00, the window's end (excluded)");
+        assertEquals(List.of("po-1-0", "po-2-0"), byOccurrence.corrections().stream().map(WhatIfReport.PredictedCorrection::eventId).toList());
+    }
+
+    @Test
     void changedFieldsAreDottedPathsIntoObjectsWithNumbersComparedByValue() {
         assertEquals(List.of("limits.daily", "owner"), WhatIfReport.changedFields(
                 json("{'owner':'A','limits':{'daily':100,'monthly':1000},'n':1}"),

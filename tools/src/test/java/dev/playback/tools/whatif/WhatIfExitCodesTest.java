@@ -1,5 +1,7 @@
 package dev.playback.tools.whatif;
 
+import dev.playback.model.replay.TimeField;
+import dev.playback.tools.archive.ExportScope;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.cli.Usage;
 import org.junit.jupiter.api.Test;
@@ -11,11 +13,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -93,11 +95,24 @@ class WhatIfExitCodesTest {
     }
 
     @Test
-    void aggregateLimitsTheReportToThoseAggregates() {
-        Run r = whatIf("--aggregate", "pay-2", "--max-corrections", "1", "--max-changed", "0");
+    void theScopeOptionsReachTheRunAsAPartialReplaysScope() {
+        Run r = whatIf("--aggregate", "pay-2", "--type", "PayoutRequested", "--since", "2026-03-01T10:00:00Z",
+                "--until", "2026-03-01T12:00:00+01:00", "--time-field", "occurredAt");
 
-        assertEquals(0, r.code(), r.out());
-        assertTrue(r.out().contains("corrections a diff replay would send: 1\n    bank USD: 1 correction, net +0.50\n"), r.out());
-        assertFalse(r.out().contains("EUR"), r.out());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(new ExportScope(List.of("pay-2"), List.of("PayoutRequested"), Instant.parse("2026-03-01T10:00:00Z"),
+                Instant.parse("2026-03-01T11:00:00Z"), TimeField.OCCURRED_AT), requests.get(0).scope());
+    }
+
+    @Test
+    void aBadWindowExits2NamingTheOption() {
+        Run notATime = whatIf("--since", "yesterday");
+        Run noStart = whatIf("--until", "2026-03-01T10:00:00Z");
+
+        assertEquals(2, notATime.code());
+        assertTrue(notATime.err().contains("option --since must be an ISO-8601 timestamp"), notATime.err());
+        assertEquals(2, noStart.code());
+        assertTrue(noStart.err().contains("option --until needs --since"), noStart.err());
+        assertEquals(List.of(), requests);
     }
 }
