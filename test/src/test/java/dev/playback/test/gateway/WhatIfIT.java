@@ -49,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code playback what-if} on the payouts bug fix, against a running local stack through its endpoints file: live
  * payouts with fee rule v1, v2 deployed, then the what-if (nothing sent, nothing logged, its shadow generation gone),
  * then the real {@code diff} rebuild: it sends exactly the predicted corrections, event by event and amount by amount,
- * under the predicted idempotency keys. A what-if that is interrupted stops its execution and its shadow is dropped.
+ * under the predicted idempotency keys; a scoped what-if reports the whole one's corrections of its aggregates. A what-if
+ * that is interrupted stops its execution and its shadow is dropped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WhatIfIT {
@@ -193,6 +194,21 @@ class WhatIfIT {
         assertEquals(predicted, JSON.readTree(Files.readString(json)));
         assertTrue(Files.readString(md).contains("| Corrections a `diff` replay would send | " + predicted.path("corrections").size() + " |"));
         assertTrue(Files.readString(xml).contains("<property name=\"corrections\" value=\"" + predicted.path("corrections").size() + "\"/>"));
+
+        Run scoped = playback("what-if", "--processor", "payouts", "--replay-id", "whatif-v2-scoped", "--json",
+                "--type", "PayoutRequested", "--aggregate", "wi-1", "--aggregate", "wi-2", "--aggregate", "nobody");
+        assertEquals(0, scoped.code(), scoped.err() + scoped.out());
+        List<String> expectedInScope = new ArrayList<>();
+        for (JsonNode c : predicted.path("corrections")) {
+            if (Set.of("wi-1", "wi-2").contains(c.path("aggregateId").asText())) expectedInScope.add(c.path("eventId").asText());
+        }
+        List<String> inScope = new ArrayList<>();
+        JSON.readTree(scoped.out()).path("corrections").forEach(c -> inScope.add(c.path("eventId").asText()));
+        expectedInScope.sort(null);
+        inScope.sort(null);
+        assertFalse(expectedInScope.isEmpty());
+        assertEquals(expectedInScope, inScope, "a scope (found through the event index): the whole prediction's corrections of its aggregates");
+        assertEquals(bankBefore, bank().payouts().size(), "the scoped what-if sent nothing either");
 
         ObjectNode diff = JSON.createObjectNode().put("replayId", "fix-after-what-if").put("segments", 2).put("batchSize", 25)
                 .put("gatewayMode", "diff");
