@@ -3,6 +3,7 @@ package dev.playback.tools.whatif;
 import dev.playback.model.replay.TimeField;
 import dev.playback.tools.archive.ExportScope;
 import dev.playback.tools.cli.LocalEndpoints;
+import dev.playback.tools.cli.ReplayCommands;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.cli.Usage;
 import picocli.CommandLine.Command;
@@ -15,9 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,22 +168,14 @@ public final class WhatIfCommand implements Callable<Integer> {
         }
         ExportScope scope;
         try {
-            scope = new ExportScope(aggregates, types, instant("--since", since), instant("--until", until),
+            scope = new ExportScope(aggregates, types, ReplayCommands.instant(spec, "--since", since),
+                    ReplayCommands.instant(spec, "--until", until),
                     timeField == null ? null : TimeField.parse(timeField.name()));
         } catch (IllegalArgumentException e) {
             throw Usage.error(spec, e.getMessage());
         }
         return new Request(id, processors, (missingRecords == null ? MissingRecords.live : missingRecords).name(),
                 Duration.ofMinutes(timeoutMinutes), scope);
-    }
-
-    private Instant instant(String option, String value) {
-        if (value == null) return null;
-        try {
-            return OffsetDateTime.parse(value.trim()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw Usage.error(spec, "option " + option + " must be an ISO-8601 timestamp such as 2026-11-26T10:00:00Z, not '" + value + "'");
-        }
     }
 
     private Integer nonNegative(Integer value, String option) {
