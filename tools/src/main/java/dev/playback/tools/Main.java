@@ -15,6 +15,7 @@ import dev.playback.tools.cli.SfnCommands;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.cli.Usage;
 import dev.playback.tools.console.ConsoleCommand;
+import dev.playback.tools.whatif.WhatIfCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -69,6 +70,7 @@ public final class Main {
         root.addSubcommand(new ArchiveCommands.Export(streams));
         root.addSubcommand(new ArchiveCommands.Import(streams));
         root.addSubcommand(new ForgetCommand(streams));
+        root.addSubcommand(new WhatIfCommand(streams));
         root.addSubcommand(BenchCommand.commandLine(streams));
         root.addSubcommand(SfnCommands.commandLine(streams));
         root.addSubcommand(new MetricsCommand(streams));

@@ -51,6 +51,7 @@ class CommandLineTest {
         m.put("export", "--redact=TYPE.FIELD");
         m.put("import", "FILE");
         m.put("forget", "--subject-key-table=NAME");
+        m.put("what-if", "--max-corrections=N");
         m.put("bench", "ingest");
         m.put("bench ingest", "--clients=N");
         m.put("bench rebuild", "--batch-size=N");
@@ -206,6 +207,10 @@ class CommandLineTest {
                 {List.of("export", "--out", "x.gz", "--until", "2026-01-01T00:00:00Z"), List.of("--until needs --since")},
                 {List.of("export", "--aggregate", "a"), List.of("Missing required option", "--out")},
                 {List.of("import"), List.of("Missing required parameter", "FILE")},
+                {List.of("what-if", "--max-corrections", "-1"), List.of("--max-corrections", "0 or more")},
+                {List.of("what-if", "--report", "out.pdf"), List.of("--report", "'out.pdf'", ".json, .md, .xml")},
+                {List.of("what-if", "--stack", "s"), List.of("--stack needs --aws")},
+                {List.of("what-if", "--missing-records", "skip"), List.of("--missing-records", "[live, fail]")},
                 {List.of("sfn", "run", "--type", "FAST", "x.json"), List.of("--type", "[STANDARD, EXPRESS]")},
                 {List.of("completion", "zsh"), List.of("SHELL", "[bash]")},
                 {List.of("frobnicate"), List.of("Unmatched argument", "'frobnicate'")},
@@ -282,7 +287,7 @@ class CommandLineTest {
         Run r = playback("completion", "bash");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("complete -F _complete_playback -o default playback"), r.out());
-        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse show redrive parked unpark reindex export import forget bench sfn metrics console completion help\""),
+        assertTrue(r.out().contains("local commands=\"demo local rebuild replay verify status rollback replay-concurrency plan reverse show redrive parked unpark reindex export import forget what-if bench sfn metrics console completion help\""),
                 "the top-level command list");
         for (String c : COMMANDS.keySet()) {
             assertTrue(r.out().contains("function _picocli_playback_" + c.replace(' ', '_').replace("-", "") + "()"), "no completion of " + c);
@@ -295,6 +300,7 @@ class CommandLineTest {
             assertEquals("rebuild replay replay-concurrency reverse redrive reindex", complete(bash, script, "playback", "re"));
             assertEquals("v1 v2 v3 v4", complete(bash, script, "playback", "local", "--fee-rule", ""));
             assertEquals("ingest rebuild partial archive testkit", complete(bash, script, "playback", "bench", ""));
+            assertEquals("live fail", complete(bash, script, "playback", "what-if", "--missing-records", ""));
         } finally {
             Files.delete(script);
         }

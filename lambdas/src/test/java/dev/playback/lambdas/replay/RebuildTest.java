@@ -109,6 +109,13 @@ class RebuildTest {
     }
 
     @Test
+    void predictIsAVerificationsModeOnlyAndARebuildRefusesItNamingTheField() {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> world.prepare("rebuild", input("replayId", "predict-1", "gatewayMode", "predict")));
+        assertTrue(e.getMessage().contains("gatewayMode") && e.getMessage().contains("predict is for verifications"), e.getMessage());
+        assertEquals("predict", world.prepare("verify", input("replayId", "what-if-1", "gatewayMode", "predict")).get("gatewayMode").asText());
+    }
+
+    @Test
     void aResumeKeepsTheModeItStartedWithAndRefusesAnother() {
         world.prepare("rebuild", input("replayId", "fix-2", "gatewayMode", "diff"));
         assertEquals("diff", world.prepare("rebuild", input("replayId", "fix-2")).get("gatewayMode").asText());

@@ -26,6 +26,21 @@ public final class GatewayReport {
     }
 
     /**
+     * A correction a {@code diff} replay would send, as a {@code predict} run computed it (not sent, not logged), with its
+     * event's aggregate and times (a partial replay's window limits effects by them).
+     */
+    public record Predicted(Correction correction, String aggregateId, java.time.Instant occurredAt, java.time.Instant recordedAt) {
+    }
+
+    /**
+     * A command an {@code allow:} replay of its gateway would send for the first time, as a {@code predict} run found it:
+     * no send under its idempotency key reached the external system.
+     */
+    public record NewSend(String processor, String eventId, String aggregateId, CallSite site, int ordinal, JsonNode command,
+                          String idempotencyKey, java.time.Instant occurredAt, java.time.Instant recordedAt) {
+    }
+
+    /**
      * Durable store of a replay's report entries. {@code name} identifies the entry (the same entry reported again,
      * by a resumed or retried run, has the same name); {@code piece} is a report in {@link #toJson()} form holding
      * only that entry, so {@link #merge} reads it like any other piece.
@@ -49,6 +64,8 @@ public final class GatewayReport {
     private final List<LoggedCommand> suppressed = Collections.synchronizedList(new ArrayList<>());
     private final List<Correction> corrections = Collections.synchronizedList(new ArrayList<>());
     private final List<LiveQuery> liveQueries = Collections.synchronizedList(new ArrayList<>());
+    private final List<Predicted> predicted = Collections.synchronizedList(new ArrayList<>());
+    private final List<NewSend> newSends = Collections.synchronizedList(new ArrayList<>());
     private final java.util.Set<String> sentBefore = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     void sent(LoggedCommand c) {
@@ -80,6 +97,14 @@ public final class GatewayReport {
             journal.record("correction-" + c.idempotencyKey(), piece);
         }
         corrections.add(c);
+    }
+
+    void predicted(Predicted p) {
+        predicted.add(p);
+    }
+
+    void newSend(NewSend n) {
+        newSends.add(n);
     }
 
     void liveQuery(LiveQuery q) {
@@ -121,15 +146,28 @@ public final class GatewayReport {
         }
     }
 
+    public List<Predicted> predicted() {
+        synchronized (predicted) {
+            return List.copyOf(predicted);
+        }
+    }
+
+    public List<NewSend> newSends() {
+        synchronized (newSends) {
+            return List.copyOf(newSends);
+        }
+    }
+
     public List<LiveQuery> liveQueries() {
         synchronized (liveQueries) {
             return List.copyOf(liveQueries);
         }
     }
 
-    /** Whether nothing was sent, suppressed, corrected or asked live. */
+    /** Whether nothing was sent, suppressed, corrected, predicted or asked live. */
     public boolean isEmpty() {
-        return sent().isEmpty() && suppressed().isEmpty() && corrections().isEmpty() && liveQueries().isEmpty();
+        return sent().isEmpty() && suppressed().isEmpty() && corrections().isEmpty() && liveQueries().isEmpty()
+                && predicted().isEmpty() && newSends().isEmpty();
     }
 
     /**
@@ -155,6 +193,14 @@ public final class GatewayReport {
         for (Correction c : corrections()) cs.add(json(c));
         ArrayNode qs = n.putArray("liveQueries");
         for (LiveQuery q : liveQueries()) qs.add(json(q));
+        if (!predicted().isEmpty()) {
+            ArrayNode ps = n.putArray("predictedCorrections");
+            for (Predicted p : predicted()) ps.add(times(json(p.correction()).put("aggregateId", p.aggregateId()), p.occurredAt(), p.recordedAt()));
+        }
+        if (!newSends().isEmpty()) {
+            ArrayNode ns = n.putArray("newSends");
+            for (NewSend c : newSends()) ns.add(times(json(c), c.occurredAt(), c.recordedAt()));
+        }
         return n;
     }
 
@@ -176,6 +222,20 @@ public final class GatewayReport {
         return o;
     }
 
+    private static ObjectNode times(ObjectNode o, java.time.Instant occurredAt, java.time.Instant recordedAt) {
+        if (occurredAt != null) o.put("occurredAt", occurredAt.toString());
+        if (recordedAt != null) o.put("recordedAt", recordedAt.toString());
+        return o;
+    }
+
+    private static ObjectNode json(NewSend c) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("processor", c.processor()).put("eventId", c.eventId()).put("aggregateId", c.aggregateId()).put("callSite", c.site().id())
+                .put("ordinal", c.ordinal()).put("idempotencyKey", c.idempotencyKey())
+                .set("command", c.command());
+        return o;
+    }
+
     private static ObjectNode json(LiveQuery q) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("processor", q.processor()).put("eventId", q.eventId()).put("callSite", q.site().id()).put("requestHash", q.requestHash());
@@ -190,12 +250,16 @@ public final class GatewayReport {
      * Several reports of one replay (per batch, per chunk; a redelivered batch's report may repeat
      * another's entries) as one: commands, suppressed commands and corrections once per idempotency key, a
      * correction counted as sent by the replay when any report sent it, live queries once each; the first
-     * {@link #LISTED_SUPPRESSED} suppressed commands listed ({@code suppressedList}), all counted.
+     * {@link #LISTED_SUPPRESSED} suppressed commands listed ({@code suppressedList}), all counted; a {@code predict}
+     * run's predicted corrections and new sends once per idempotency key ({@code predictedCorrectionList},
+     * {@code newSendList}).
      */
     public static ObjectNode merge(List<JsonNode> reports) {
         java.util.Map<String, JsonNode> sentByKey = new java.util.LinkedHashMap<>();
         java.util.Map<String, ObjectNode> correctionsByKey = new java.util.LinkedHashMap<>();
         java.util.Map<String, JsonNode> queries = new java.util.LinkedHashMap<>();
+        java.util.Map<String, JsonNode> predictedByKey = new java.util.LinkedHashMap<>();
+        java.util.Map<String, JsonNode> newSendsByKey = new java.util.LinkedHashMap<>();
         java.util.Set<String> suppressedKeys = new java.util.HashSet<>();
         java.util.Map<String, JsonNode> suppressedByKey = new java.util.LinkedHashMap<>();
         long suppressedUnkeyed = 0;
@@ -211,6 +275,8 @@ public final class GatewayReport {
                 if (seen == null) correctionsByKey.put(c.path("idempotencyKey").asText(), ((ObjectNode) c).deepCopy());
                 else if (!c.path("alreadySent").asBoolean()) seen.put("alreadySent", false);
             }
+            for (JsonNode c : r.path("predictedCorrections")) predictedByKey.putIfAbsent(c.path("idempotencyKey").asText(), c);
+            for (JsonNode c : r.path("newSends")) newSendsByKey.putIfAbsent(c.path("idempotencyKey").asText(), c);
             for (JsonNode q : r.path("liveQueries")) {
                 queries.putIfAbsent(q.path("eventId").asText() + "/" + q.path("callSite").asText() + "/" + q.path("requestHash").asText(), q);
             }
@@ -224,6 +290,12 @@ public final class GatewayReport {
         n.putArray("correctionList").addAll(new ArrayList<JsonNode>(correctionsByKey.values()));
         n.putArray("liveQueryList").addAll(queries.values());
         n.putArray("suppressedList").addAll(suppressedByKey.values());
+        if (!predictedByKey.isEmpty() || !newSendsByKey.isEmpty()) {
+            n.put("predictedCorrections", predictedByKey.size());
+            n.put("newSends", newSendsByKey.size());
+            n.putArray("predictedCorrectionList").addAll(predictedByKey.values());
+            n.putArray("newSendList").addAll(newSendsByKey.values());
+        }
         return n;
     }
 }

@@ -58,6 +58,13 @@ public final class GatewaySession implements Gateway {
             // the first answer recorded for this query is the one every run uses (a concurrent session may have won)
             return ports.records().put(new RecordedQuery(key, request, response, "live")).response();
         }
+        if (mode instanceof GatewayMode.Predict) {
+            // a what-if records nothing: the answer is asked for this run only (missing records live), and reported
+            if (!(run.missing() instanceof MissingRecord.Live)) throw new MissingRecordException(processor, event.eventId(), site, hash);
+            JsonNode response = external(site, request);
+            report.liveQuery(new GatewayReport.LiveQuery(processor, event.eventId(), site, hash));
+            return response;
+        }
         boolean allowed = mode instanceof GatewayMode.Allow a && a.allows(site);
         if (allowed || run.missing() instanceof MissingRecord.Live) {
             JsonNode response = external(site, request);
@@ -92,17 +99,21 @@ public final class GatewaySession implements Gateway {
         if (finished) return;
         finished = true;
         if (mode instanceof GatewayMode.Diff) {
-            diff();
+            diff(false);
+            return;
+        }
+        if (mode instanceof GatewayMode.Predict) {
+            diff(true);
+            predictNewSends();
             return;
         }
         if (pending.isEmpty()) return;
         List<LoggedCommand> logged = ports.log().forEvent(processor, event.eventId());
-        Map<CallSite, Integer> ordinals = new LinkedHashMap<>();
-        for (Pending p : pending) {
-            int ordinal = ordinals.merge(p.site(), 1, Integer::sum) - 1;
-            String key = Hashes.idempotencyKey(processor, event.eventId(), p.site(), SEND, ordinal);
+        for (Send p : sends(logged)) {
+            int ordinal = p.ordinal();
+            String key = p.key();
             boolean sends = mode instanceof GatewayMode.Live || mode instanceof GatewayMode.Allow a && a.allows(p.site());
-            boolean reached = logged.stream().anyMatch(c -> c.idempotencyKey().equals(key) && c.disposition().reachedExternalSystem());
+            boolean reached = p.reached();
             Optional<LoggedCommand> ownSend = logged.stream().filter(c -> c.idempotencyKey().equals(key)
                     && c.disposition() == Disposition.ALLOWED && run.replayId() != null && run.replayId().equals(c.replayId())).findFirst();
             if (sends && ownSend.isPresent()) {
@@ -170,7 +181,7 @@ public final class GatewaySession implements Gateway {
      * identically (same ordinals, same idempotency keys) and found in the log, so a resumed replay reports them without
      * sending them again; one that was pending when the replay crashed goes out as it was logged.
      */
-    private void diff() {
+    private void diff(boolean predict) {
         List<LoggedCommand> logged = ports.log().forEvent(processor, event.eventId());
         List<LoggedCommand> received = received(logged);
         Map<String, CallSite> sites = new TreeMap<>();
@@ -209,16 +220,53 @@ public final class GatewaySession implements Gateway {
                 JsonNode command;
                 if (done.isPresent()) {
                     command = done.get().command();
+                } else if (predict) {
+                    // what a diff replay would send now: a command pending under this key goes out as it was logged
+                    command = logged.stream().filter(c -> c.disposition() == Disposition.PENDING && c.idempotencyKey().equals(idem))
+                            .map(LoggedCommand::command).findFirst().orElse(correction.get());
                 } else {
                     command = pendingCommand(logged, site, n, correction.get(), idem);
                     send(site, command, idem);
                     ports.log().append(new LoggedCommand(processor, event.eventId(), site, n, Disposition.CORRECTION, command, idem,
                             run.replayId()));
                 }
-                report.correction(new Correction(processor, event.eventId(), site, k, n, command, idem, done.isPresent(),
-                        sent.getOrDefault(k, List.of()), wanted.get(k)));
+                Correction c = new Correction(processor, event.eventId(), site, k, n, command, idem, done.isPresent(),
+                        sent.getOrDefault(k, List.of()), wanted.get(k));
+                if (predict) report.predicted(new GatewayReport.Predicted(c, event.aggregateId(), event.occurredAt(), event.recordedAt()));
+                else report.correction(c);
             }
         }
+    }
+
+    /**
+     * The commands an {@code allow:} replay of their gateway would send for this event: those whose send (same call
+     * site and ordinal, so the same idempotency key) has not reached the external system.
+     */
+    private void predictNewSends() {
+        if (pending.isEmpty()) return;
+        for (Send p : sends(ports.log().forEvent(processor, event.eventId()))) {
+            if (!p.reached()) {
+                report.newSend(new GatewayReport.NewSend(processor, event.eventId(), event.aggregateId(), p.site(), p.ordinal(), p.command(),
+                        p.key(), event.occurredAt(), event.recordedAt()));
+            }
+        }
+    }
+
+    /** A collected command as a send: its ordinal per call site, its idempotency key, whether a send under it reached outside. */
+    private record Send(CallSite site, JsonNode command, int ordinal, String key, boolean reached) {
+    }
+
+    /** The collected commands as sends, in order, against what {@code logged} says reached the external systems. */
+    private List<Send> sends(List<LoggedCommand> logged) {
+        List<Send> out = new ArrayList<>();
+        Map<CallSite, Integer> ordinals = new LinkedHashMap<>();
+        for (Pending p : pending) {
+            int ordinal = ordinals.merge(p.site(), 1, Integer::sum) - 1;
+            String key = Hashes.idempotencyKey(processor, event.eventId(), p.site(), SEND, ordinal);
+            boolean reached = logged.stream().anyMatch(c -> c.idempotencyKey().equals(key) && c.disposition().reachedExternalSystem());
+            out.add(new Send(p.site(), p.command(), ordinal, key, reached));
+        }
+        return out;
     }
 
     /** Asks the external system; what its adapter throws comes back as {@link ExternalCallFailed} (retried, never parked). */

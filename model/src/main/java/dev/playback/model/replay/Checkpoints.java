@@ -109,6 +109,17 @@ final class Checkpoints {
         return new GatewayPolicy(mode, missing);
     }
 
+    /**
+     * Refuses {@code predict} outside a verification: its generation is a shadow that is compared and dropped, never
+     * one that becomes active without the effects it predicted.
+     */
+    static void refusePredict(GatewayPolicy gateway) {
+        if (GatewayMode.parse(gateway.mode()) instanceof GatewayMode.Predict) {
+            throw new IllegalArgumentException("field 'gatewayMode': predict is for verifications (playback what-if) only; "
+                    + "a rebuild or partial replay takes suppress, diff or allow:<gateway>[,<gateway>]");
+        }
+    }
+
     /** Refuses to resume a replay with another gateway policy than it was started with. */
     static void sameGatewayPolicy(Replay existing, com.fasterxml.jackson.databind.JsonNode request) {
         GatewayPolicy asked = gatewayPolicy(request);

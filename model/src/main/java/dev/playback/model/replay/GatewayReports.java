@@ -98,6 +98,10 @@ public final class GatewayReports {
         s.put("suppressed", merged.path("suppressed").asLong());
         s.put("corrections", merged.path("corrections").asLong());
         s.put("liveQueries", merged.path("liveQueries").asLong());
+        if (merged.has("predictedCorrections")) {
+            s.put("predictedCorrections", merged.path("predictedCorrections").asLong());
+            s.put("newSends", merged.path("newSends").asLong());
+        }
         s.put("reportUri", merged.path("reportUri").asText());
         return s;
     }
@@ -107,6 +111,8 @@ public final class GatewayReports {
         return "; gateway " + summary.path("gatewayMode").asText() + ": " + summary.path("corrections").asLong() + " corrections, "
                 + summary.path("sent").asLong() + " sent, " + summary.path("suppressed").asLong() + " suppressed"
                 + (summary.path("liveQueries").asLong() > 0 ? ", " + summary.path("liveQueries").asLong() + " live queries" : "")
+                + (summary.has("predictedCorrections") ? ", " + summary.path("predictedCorrections").asLong() + " corrections predicted, "
+                + summary.path("newSends").asLong() + " new sends predicted" : "")
                 + " (report " + summary.path("reportUri").asText() + ")";
     }
 }

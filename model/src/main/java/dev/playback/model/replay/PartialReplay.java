@@ -57,6 +57,7 @@ final class PartialReplay {
         TimeField field = TimeField.parse(Requests.text(r, "timeField"));
         List<String> processors = checkpoints.processors(Requests.strings(r, "processors"));
         Checkpoints.GatewayPolicy gateway = Checkpoints.gatewayPolicy(r);
+        Checkpoints.refusePredict(gateway);
         asked.requireAllowed(gateway.mode(), eventReplaysMaySend);
         boolean window = since != null || until != null;
         if ((aggregates == null || aggregates.isEmpty()) && (types == null || types.isEmpty()) && !window) {

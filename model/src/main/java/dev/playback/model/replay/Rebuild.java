@@ -86,6 +86,7 @@ public final class Rebuild {
             boolean reportOnly = Requests.bool(r, "reportOnly");
             if (reportOnly && kind != ReplayKind.VERIFY) throw new IllegalArgumentException("field 'reportOnly' applies to verify only");
             Checkpoints.GatewayPolicy gateway = Checkpoints.gatewayPolicy(r);
+            if (kind != ReplayKind.VERIFY) Checkpoints.refusePredict(gateway);
             asked.requireAllowed(gateway.mode(), eventReplaysMaySend);
             String generation = kind == ReplayKind.VERIFY ? "shadow-" + replayId : nextGeneration();
             Replay replay = new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly,

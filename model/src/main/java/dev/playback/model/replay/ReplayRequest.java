@@ -63,7 +63,8 @@ public record ReplayRequest(JsonNode request, ObjectNode requestedBy, boolean th
      * deployment allows it ({@code eventReplaysMaySend}: the template parameter {@value #MAY_SEND_PARAMETER}).
      */
     void requireAllowed(String gatewayMode, boolean eventReplaysMaySend) {
-        if (!throughEventBridge || eventReplaysMaySend || Replay.DEFAULT_GATEWAY_MODE.equals(gatewayMode)) return;
+        // predict (a what-if) sends nothing either
+        if (!throughEventBridge || eventReplaysMaySend || Replay.DEFAULT_GATEWAY_MODE.equals(gatewayMode) || "predict".equals(gatewayMode)) return;
         throw new IllegalArgumentException("gatewayMode '" + gatewayMode + "' was requested through EventBridge (event "
                 + requestedBy.path("eventId").asText("?") + " from source " + requestedBy.path("source").asText("?") + ", account "
                 + requestedBy.path("account").asText("?") + "); this deployment does not let EventBridge requests cause external effects: "

@@ -84,6 +84,11 @@ class GatewaySessionTest {
 
     /** Runs one session of processor {@code payouts} for {@code event} that sends {@code commands} at the bank. */
     private GatewayReport process(GatewayRun run, EventEnvelope event, JsonNode... commands) {
+        return process(ports, run, event, commands);
+    }
+
+    /** The same through {@code ports}. */
+    static GatewayReport process(GatewayPorts ports, GatewayRun run, EventEnvelope event, JsonNode... commands) {
         GatewayReport report = new GatewayReport();
         GatewaySession session = new GatewaySession("payouts", site -> AMOUNTS, ports, run, event, report);
         for (JsonNode c : commands) session.send(BANK, c);

@@ -3,6 +3,7 @@ package dev.playback.tools.cli;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 
@@ -33,6 +34,7 @@ public final class Connection implements AutoCloseable {
     private final LocalEndpoints local;
     private final Map<String, String> machines = new HashMap<>();
     private final String where;
+    private S3Client s3;
 
     private Connection(SfnClient sfn, EventBridgeClient events, DynamoDbClient dynamo, String dataTable, String eventsTable,
                        String reportBucket, LocalEndpoints local, Map<String, String> stateMachines, String where) {
@@ -141,6 +143,15 @@ public final class Connection implements AutoCloseable {
         return reportBucket;
     }
 
+    /** An S3 client for the stack's buckets (the local emulator, or AWS with the default credentials and region), made on first use. */
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = local != null ? local.client(S3Client.builder().forcePathStyle(true), local.s3())
+                    : AwsTarget.withDefaults(() -> S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+        }
+        return s3;
+    }
+
     /** The ARN of the template's state machine {@code logicalId}. */
     public synchronized String stateMachineArn(String logicalId) {
         String arn = machines.get(logicalId);
@@ -169,5 +180,8 @@ public final class Connection implements AutoCloseable {
         sfn.close();
         events.close();
         dynamo.close();
+        synchronized (this) {
+            if (s3 != null) s3.close();
+        }
     }
 }

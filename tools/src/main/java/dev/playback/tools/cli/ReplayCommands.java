@@ -345,7 +345,7 @@ public final class ReplayCommands {
     }
 
     /** The value of {@code option}: an ISO-8601 instant (2026-11-26T10:00:00Z, offsets allowed), or null when absent. */
-    static Instant instant(CommandSpec spec, String option, String value) {
+    public static Instant instant(CommandSpec spec, String option, String value) {
         if (value == null) return null;
         try {
             return Instant.parse(value.trim());
