@@ -206,7 +206,7 @@ final class PartialReplay {
      * stops at the first event recorded later), with the run's gateway mode applying to those events only. The live
      * states stay as they are: the folded states go to {@link #knownStatesPrefix} as
      * {@code {"knownAt", "processor", "states": {aggregateId: {"version", "state"}}}}, an aggregate with no event known
-     * by then with version 0 and no state. Returns the number of events folded.
+     * by then with version 0 and no state (nor one the processor folded nothing of). Returns the number of events folded.
      */
     private long reproduce(String replayId, String processor, Projector<?> projector, Instant knownAt, List<String> chunk) {
         ObjectNode piece = EventCodec.JSON.createObjectNode();
@@ -219,8 +219,8 @@ final class PartialReplay {
             ObjectNode entry = states.putObject(aggregateId);
             entry.put("version", known);
             if (known == 0) continue;
-            ProcessorState folded = projector.stateAt("known-at:" + knownAt, aggregateId, Optional.empty(), known).orElseThrow();
-            entry.set("state", folded.state());
+            Optional<ProcessorState> folded = projector.stateAt("known-at:" + knownAt, aggregateId, Optional.empty(), known);
+            folded.ifPresent(f -> entry.set("state", f.state()));
             events += known;
         }
         try {
