@@ -97,6 +97,17 @@ class PartialReplayKnownAtTest {
     }
 
     @Test
+    void aRebuildOrVerificationWithKnownAtIsRefusedNamingTheFieldAndNothingIsRecorded() {
+        ledger();
+        for (String kind : List.of("rebuild", "verify")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> world.prepare(kind, input("replayId", "k-" + kind, "knownAt", "2026-01-04T00:00:00Z")));
+            assertTrue(e.getMessage().startsWith("field 'knownAt' applies to partial replays only"), e.getMessage());
+            assertTrue(world.replays.find("k-" + kind).isEmpty(), kind);
+        }
+    }
+
+    @Test
     void aKnownAtInTheFutureOrMalformedIsRefusedNamingTheField() {
         ledger();
         IllegalArgumentException future = assertThrows(IllegalArgumentException.class, () -> world.call(input("action", "findAggregates",
