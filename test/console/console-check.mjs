@@ -293,6 +293,38 @@ const checks = {
     return { ...saw, changes: saw.changes.slice(0, 5), events: saw.events.length, arrows: arrows.length, followed: { eventId, ...landed } };
   },
 
+  async personal({ page, base, dir, shots, opts }) {
+    const id = opts.aggregate;
+    const aggregate = `#/aggregate/${encodeURIComponent(id)}`;
+    await open(page, base, aggregate, '[data-testid=stored-state] table.fields');
+    const owner = await until(page, `the stored state of ${id} to show its owner`, () => {
+      const cell = document.querySelector('[data-testid=stored-state] tr[data-path=owner] td.value');
+      return cell ? { text: cell.textContent.trim(), marked: cell.querySelector('[data-testid=redacted]') !== null } : null;
+    });
+    if (opts.redacted && (owner.text !== '[redacted]' || !owner.marked)) {
+      fail(`the owner of ${id} reads ${JSON.stringify(owner.text)}${owner.marked ? '' : ' without the redacted marker'}, not a marked [redacted]`);
+    }
+    if (!opts.redacted && owner.text !== opts.owner) fail(`the owner of ${id} reads ${JSON.stringify(owner.text)}, not ${JSON.stringify(opts.owner)}`);
+    await shot(page, dir, opts.redacted ? 'personal-redacted' : 'personal-revealed', shots);
+    // every page that shows events, states, commands or reports: no personal-data token in its text or attributes
+    const pages = [[aggregate, 'table[data-testid=events] tr[data-testid=event-row]'],
+      [`#/effects/${encodeURIComponent(opts.replay)}`, 'table[data-testid=corrections]'],
+      ['#/verification', '[data-testid=verification]'], ['#/replays', 'table[data-testid=replays]']];
+    const read = {};
+    for (const [route, ready] of pages) {
+      await open(page, base, route, ready);
+      const found = await page.evaluate(() => {
+        const attributes = [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.value));
+        const all = [document.body.textContent, ...attributes].join('\n');
+        const at = all.indexOf('pii:v1:');
+        return { chars: all.length, token: at < 0 ? null : all.slice(at, at + 40), redacted: (all.match(/\[redacted\]/g) ?? []).length };
+      });
+      if (found.token) fail(`${route} shows a raw personal-data token: ${found.token}…`);
+      read[route] = { chars: found.chars, redacted: found.redacted };
+    }
+    return { owner, pages: read };
+  },
+
   async rollback({ page, base, dir, shots, opts }) {
     await open(page, base, '#/generations', '[data-testid=generations]');
     const section = `section[data-processor=${q(opts.processor)}]`;
@@ -662,7 +694,7 @@ function leafTexts(value) {
 }
 
 /** The options each check cannot run without. */
-const NEEDS = { drift: ['aggregate', 'field'], corrections: ['replay', 'count'], rollback: ['processor'], aggregate: ['aggregate'], accessibility: ['aggregate'] };
+const NEEDS = { drift: ['aggregate', 'field'], corrections: ['replay', 'count'], personal: ['aggregate', 'replay'], rollback: ['processor'], aggregate: ['aggregate'], accessibility: ['aggregate'] };
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -675,7 +707,7 @@ async function main() {
       options: {
         url: { type: 'string' }, screenshots: { type: 'string' }, arn: { type: 'string' }, aggregate: { type: 'string' },
         field: { type: 'string' }, replay: { type: 'string' }, count: { type: 'string' }, applied: { type: 'string' }, processor: { type: 'string', multiple: true },
-        reversal: { type: 'boolean' }, 'failed-state': { type: 'string' },
+        reversal: { type: 'boolean' }, 'failed-state': { type: 'string' }, owner: { type: 'string' }, redacted: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -691,6 +723,7 @@ async function main() {
   if (!opts.url) return usage('--url URL (the console) is required');
   if (!opts.screenshots) return usage('--screenshots DIR is required');
   if (name === 'rollback' || name === 'drift' || name === 'aggregate') opts.processor = opts.processor?.[0];
+  if (name === 'personal' && (opts.owner === undefined) === (opts.redacted === undefined)) return usage('the check personal needs --owner NAME or --redacted');
   for (const n of ['count', 'applied']) {
     if (opts[n] !== undefined && !/^[0-9]+$/.test(opts[n])) return usage(`--${n} ${opts[n]} is not a whole number`);
   }
@@ -728,6 +761,9 @@ const USAGE = `usage: node console-check.mjs CHECK --url URL --screenshots DIR [
                                             #/verification shows ID drifted, with a differing row naming F; its
                                             replay's graph marks S failed
   corrections --replay ID --count N         #/effects/ID lists N corrections "before → after"; an event link leads to its aggregate
+  personal --aggregate ID --replay ID (--owner NAME | --redacted)
+                                            #/aggregate/ID shows its owner revealed, or a marked [redacted]; no page
+                                            (aggregate, effects of the replay, verification, replays) shows a pii:v1: token
   rollback --processor P                    #/generations: a rollback cancelled (nothing changes), then confirmed (active and previous swap)
   aggregate --aggregate ID [--reversal]     #/aggregate/ID: the keyboard steps the slider through the states; reversal links
   health [--processor P]... [--applied N]   #/health shows the processors' lag and applied counts

@@ -55,9 +55,15 @@ export function changedPaths(before, after) {
   return changed;
 }
 
+/** What a personal field of a forgotten subject reads as (the server reveals every other one). */
+export const REDACTED = '[redacted]';
+
 function display(value) {
   if (value === ABSENT) return h('span', {class: 'absent'}, '(absent)');
   if (value === null) return h('span', {class: 'null'}, 'null');
+  if (value === REDACTED) {
+    return h('span', {class: 'redacted', 'data-testid': 'redacted', title: 'personal data of a forgotten subject: its key was deleted'}, REDACTED);
+  }
   if (typeof value === 'string') return value === '' ? h('span', {class: 'null'}, '""') : value;
   return JSON.stringify(value);
 }

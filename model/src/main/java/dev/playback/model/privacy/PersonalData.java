@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Crypto-shredding of the personal fields an {@link EventType} declares ({@link EventType#personalFields()}, whose
@@ -30,6 +31,10 @@ import java.util.Optional;
 public final class PersonalData {
     /** What a personal field of a forgotten (or unknown) subject reads as. */
     public static final String REDACTED = "[redacted]";
+    /** Shortest revealed value that is sealed where it is part of a longer string of an answer. */
+    static final int MIN_EMBEDDED = 4;
+    /** An amount, never sealed in an answer. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]+(\\.[0-9]+)?");
 
     private final SubjectKeys keys;
 
@@ -133,6 +138,33 @@ public final class PersonalData {
         return new Reader().open(token);
     }
 
+    /**
+     * {@code answer}, an external system's answer to {@code request} (which held tokens, revealed just before the call),
+     * with each personal value it gives back sealed again, so the recorded answer, the state folded from it and the
+     * commands made from it hold tokens only, and forgetting the subject makes them unreadable: a string equal to a value
+     * revealed from the request becomes that very token; a string that contains one (of at least
+     * {@value #MIN_EMBEDDED} characters, e.g. {@code "no match for Grace Hopper"}) becomes a token of the whole string
+     * under the same subject's key, its IV made from {@code context}, the path and the string (the same answer seals to
+     * the same bytes). Field names are sealed the same way (a processor finds the entry by the token it holds); numbers
+     * and decimal strings (amounts) are never changed, nor is the order of fields that hold nothing personal; an answer that echoes
+     * nothing personal is returned as it is. A forgotten subject's values went out as {@link #REDACTED} and come back as
+     * such: nothing to seal.
+     *
+     * @param context what the answer answers (the call site and the request's hash), mixed into each new token's IV
+     */
+    public JsonNode sealEchoes(JsonNode request, JsonNode answer, String context) {
+        if (answer == null) return null;
+        Reader reader = new Reader();
+        Map<String, Revealed> revealed = new HashMap<>();
+        reader.collect(request, revealed);
+        if (revealed.isEmpty()) return answer;
+        return reader.sealEchoes(answer, "answer", revealed, context);
+    }
+
+    /** A value revealed from a request: the token it was, and the subject whose key sealed it. */
+    private record Revealed(String token, String subject) {
+    }
+
     /** One reveal: each subject's key is read once. */
     private final class Reader {
         private final Map<String, Optional<byte[]>> found = new HashMap<>();
@@ -167,6 +199,73 @@ public final class PersonalData {
                 return copy == null ? node : copy;
             }
             return node;
+        }
+
+        /** Every textual value the tokens in {@code node} stand for (subjects with a key only), with its token. */
+        void collect(JsonNode node, Map<String, Revealed> out) {
+            if (node == null) return;
+            if (node.isTextual()) {
+                Optional<PersonalToken> token = PersonalToken.parse(node.textValue());
+                if (token.isEmpty() || found.computeIfAbsent(token.get().subject(), keys::find).isEmpty()) return;
+                JsonNode value = open(token.get());
+                if (value.isTextual() && !value.textValue().isBlank() && !DECIMAL.matcher(value.textValue()).matches()) {
+                    out.putIfAbsent(value.textValue(), new Revealed(node.textValue(), token.get().subject()));
+                }
+                return;
+            }
+            for (JsonNode child : node) collect(child, out);
+        }
+
+        JsonNode sealEchoes(JsonNode node, String path, Map<String, Revealed> revealed, String context) {
+            if (node.isTextual()) {
+                String sealed = sealEcho(node.textValue(), path, revealed, context);
+                return sealed == null ? node : TextNode.valueOf(sealed);
+            }
+            if (node.isObject()) {
+                ObjectNode copy = null;
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> f = it.next();
+                    String name = sealEcho(f.getKey(), path + ".<name>", revealed, context);
+                    JsonNode sealed = sealEchoes(f.getValue(), path + "." + f.getKey(), revealed, context);
+                    if (sealed != f.getValue() || name != null) {
+                        if (copy == null) copy = ((ObjectNode) node).deepCopy();
+                        if (name != null) copy.remove(f.getKey());
+                        copy.set(name == null ? f.getKey() : name, sealed);
+                    }
+                }
+                return copy == null ? node : copy;
+            }
+            if (node.isArray()) {
+                ArrayNode copy = null;
+                for (int i = 0; i < node.size(); i++) {
+                    JsonNode sealed = sealEchoes(node.get(i), path + "[" + i + "]", revealed, context);
+                    if (sealed != node.get(i)) {
+                        if (copy == null) copy = ((ArrayNode) node).deepCopy();
+                        copy.set(i, sealed);
+                    }
+                }
+                return copy == null ? node : copy;
+            }
+            return node;
+        }
+
+        /** The token {@code text} is sealed to when it is or holds a revealed value; null when it stays as it is. */
+        private String sealEcho(String text, String path, Map<String, Revealed> revealed, String context) {
+            if (DECIMAL.matcher(text).matches()) return null;
+            Revealed same = revealed.get(text);
+            if (same != null) return same.token();
+            Revealed within = null;
+            int longest = 0;
+            for (Map.Entry<String, Revealed> r : revealed.entrySet()) {
+                if (r.getKey().length() >= MIN_EMBEDDED && r.getKey().length() > longest && text.contains(r.getKey())) {
+                    within = r.getValue();
+                    longest = r.getKey().length();
+                }
+            }
+            if (within == null) return null;
+            byte[] key = found.get(within.subject()).orElseThrow();
+            return FieldCipher.seal(key, within.subject(), context, path,
+                    TextNode.valueOf(text).toString().getBytes(StandardCharsets.UTF_8)).toString();
         }
 
         JsonNode open(PersonalToken token) {

@@ -3,6 +3,7 @@ package dev.playback.model.privacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.gateway.CallSite;
 import dev.playback.model.gateway.ExternalSystems;
+import dev.playback.model.gateway.Hashes;
 
 import java.util.function.Supplier;
 
@@ -10,8 +11,10 @@ import java.util.function.Supplier;
  * The external systems, reached with personal values instead of tokens: a command or query request is revealed
  * ({@link PersonalData#reveal(JsonNode)}) just before it leaves, and only there. Everything the gateway keeps (the command
  * log, idempotency keys, recorded query requests and their hashes, reports) still holds the tokens it was given. A
- * forgotten subject's value goes out as {@link PersonalData#REDACTED}. The answers of queries are recorded as they
- * come. {@code personal} is asked for at the first token met, so a processor that never sends one needs no key store.
+ * forgotten subject's value goes out as {@link PersonalData#REDACTED}. What the answer of such a query gives back of
+ * those values is sealed again before the gateway sees it ({@link PersonalData#sealEchoes}), so the recorded answer,
+ * the state and the commands made from it hold tokens, and a replay gets those very bytes from the record. {@code
+ * personal} is asked for at the first token met, so a processor that never sends one needs no key store.
  */
 public final class RevealingExternalSystems implements ExternalSystems {
     private final ExternalSystems systems;
@@ -24,7 +27,10 @@ public final class RevealingExternalSystems implements ExternalSystems {
 
     @Override
     public JsonNode query(CallSite site, JsonNode request) {
-        return systems.query(site, revealed(request));
+        if (!holdsToken(request)) return systems.query(site, request);
+        PersonalData p = personal.get();
+        JsonNode answer = systems.query(site, p.reveal(request));
+        return p.sealEchoes(request, answer, site.id() + "\n" + Hashes.request(request));
     }
 
     @Override

@@ -3,17 +3,20 @@ package dev.playback.model.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCodec;
+import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.metrics.Metrics;
 import dev.playback.model.processor.CatchUp;
 import dev.playback.model.processor.Projector;
 import dev.playback.model.store.Generations;
+import dev.playback.model.store.ProcessorState;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -55,6 +58,7 @@ final class PartialReplay {
         Instant since = Requests.instant(r, "since");
         Instant until = Requests.instant(r, "until");
         TimeField field = TimeField.parse(Requests.text(r, "timeField"));
+        Instant knownAt = knownAt(r, ports.clock().instant());
         List<String> processors = checkpoints.processors(Requests.strings(r, "processors"));
         Checkpoints.GatewayPolicy gateway = Checkpoints.gatewayPolicy(r);
         Checkpoints.refusePredict(gateway);
@@ -85,6 +89,7 @@ final class PartialReplay {
         if (since != null) scope.put("since", since.toString());
         if (until != null) scope.put("until", until.toString());
         if (window) scope.put("timeField", field.wireName());
+        if (knownAt != null) scope.put("knownAt", knownAt.toString());
         scope.set("processors", EventCodec.JSON.valueToTree(processors));
         if (ids.size() <= 1000) scope.set("found", EventCodec.JSON.valueToTree(ids));
         Replay replay = new Replay(replayId, ReplayKind.PARTIAL, null, processors, 0, 0, false, ReplayStatus.RUNNING,
@@ -145,18 +150,38 @@ final class PartialReplay {
         return out;
     }
 
+    /**
+     * The request's {@code knownAt}: the replay then folds only the events recorded by that instant, as a time-travel
+     * query does, to reproduce a run of that time; null when absent.
+     *
+     * @throws IllegalArgumentException naming the field, for a malformed instant or one after {@code now}
+     */
+    static Instant knownAt(JsonNode request, Instant now) {
+        Instant knownAt = Requests.instant(request, "knownAt");
+        if (knownAt != null && knownAt.isAfter(now)) {
+            throw new IllegalArgumentException("field 'knownAt' (" + knownAt + ") is in the future (now " + now
+                    + "): a replay can only reproduce what was known by a past instant");
+        }
+        return knownAt;
+    }
+
     ObjectNode rebuildAggregates(String replayId, List<String> chunk) {
         Replay replay = checkpoints.require(replayId);
         GatewayRun run = effectsInScope(replay);
+        Instant knownAt = Requests.instant(Requests.object(replay.scope()), "knownAt");
         long events = 0;
         for (String processor : replay.processors()) {
             ReplayProcessor p = checkpoints.processor(processor);
             GatewayReport report = new GatewayReport();
             Projector<?> projector = p.projector(run, report);
             String generation = ports.states().activeGeneration(processor, Generations.DEFAULT);
-            for (String aggregateId : chunk) {
-                CatchUp result = projector.rebuild(generation, aggregateId);
-                events += result.applied();
+            if (knownAt != null) {
+                events += reproduce(replayId, processor, projector, knownAt, chunk);
+            } else {
+                for (String aggregateId : chunk) {
+                    CatchUp result = projector.rebuild(generation, aggregateId);
+                    events += result.applied();
+                }
             }
             report.countInto(metrics);
             // A chunk done again (a retried task) overwrites its own piece.
@@ -170,6 +195,58 @@ final class PartialReplay {
         out.put("events", events);
         return out;
     }
+
+    /** Where a partial replay with {@code knownAt} puts the states it folded: one object per chunk and processor. */
+    static String knownStatesPrefix(String replayId) {
+        return "reports/known/" + replayId + "/";
+    }
+
+    /**
+     * The states of {@code chunk} as known at {@code knownAt}: each aggregate folded from its first event up to the last
+     * of the versions recorded by then (recordedAt ≤ knownAt, in version order: versions are contiguous, so the fold
+     * stops at the first event recorded later), with the run's gateway mode applying to those events only. The live
+     * states stay as they are: the folded states go to {@link #knownStatesPrefix} as
+     * {@code {"knownAt", "processor", "states": {aggregateId: {"version", "state"}}}}, an aggregate with no event known
+     * by then with version 0 and no state (nor one the processor folded nothing of). Returns the number of events folded.
+     */
+    private long reproduce(String replayId, String processor, Projector<?> projector, Instant knownAt, List<String> chunk) {
+        ObjectNode piece = EventCodec.JSON.createObjectNode();
+        piece.put("knownAt", knownAt.toString());
+        piece.put("processor", processor);
+        ObjectNode states = piece.putObject("states");
+        long events = 0;
+        for (String aggregateId : chunk) {
+            long known = knownVersion(aggregateId, knownAt);
+            ObjectNode entry = states.putObject(aggregateId);
+            entry.put("version", known);
+            if (known == 0) continue;
+            Optional<ProcessorState> folded = projector.stateAt("known-at:" + knownAt, aggregateId, Optional.empty(), known);
+            folded.ifPresent(f -> entry.set("state", f.state()));
+            events += known;
+        }
+        try {
+            ports.reports().put(knownStatesPrefix(replayId) + processor + "/chunk-" + chunk.get(0) + "-" + chunk.size() + ".json",
+                    EventCodec.JSON.writeValueAsBytes(piece));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot encode the states of partial replay " + replayId, e);
+        }
+        return events;
+    }
+
+    /** The last version of the aggregate's stream whose events, from version 1 on, were all recorded by {@code knownAt}. */
+    private long knownVersion(String aggregateId, Instant knownAt) {
+        long version = 0;
+        while (true) {
+            List<EventEnvelope> page = ports.events().read(aggregateId, version + 1, KNOWN_PAGE);
+            for (EventEnvelope e : page) {
+                if (e.recordedAt() == null || e.recordedAt().isAfter(knownAt)) return version;
+                version = e.versionOrZero();
+            }
+            if (page.size() < KNOWN_PAGE) return version;
+        }
+    }
+
+    private static final int KNOWN_PAGE = 500;
 
     /**
      * The replay's gateway run. With a time window, the external effects (sends, corrections) are those
@@ -194,13 +271,20 @@ final class PartialReplay {
         ObjectNode out = EventCodec.JSON.createObjectNode();
         String gateway = checkpoints.hasExternalEffects(replay)
                 ? new GatewayReports(ports.reports()).publishInto(out, replayId, replay.gatewayMode()) : "";
+        Instant knownAt = Requests.instant(Requests.object(replay.scope()), "knownAt");
         String summary = "partial replay " + replayId + ": " + replay.rebuilt() + " of " + replay.aggregatesRead()
                 + " aggregates rebuilt from " + replay.events() + " events in " + String.join(", ", replay.processors())
+                + (knownAt == null ? "" : " as known at " + knownAt + " (live states unchanged; the states under "
+                + knownStatesPrefix(replayId) + ")")
                 + gateway;
         out.put("replayId", replayId);
         out.put("aggregatesRead", replay.aggregatesRead());
         out.put("rebuilt", replay.rebuilt());
         out.put("events", replay.events());
+        if (knownAt != null) {
+            out.put("knownAt", knownAt.toString());
+            out.put("states", knownStatesPrefix(replayId));
+        }
         out.put("summary", summary);
         ports.replays().update(replay.withStatus(ReplayStatus.SUCCEEDED, summary).withResult(out));
         return out;

@@ -76,6 +76,11 @@ public final class Rebuild {
         if (kind == ReplayKind.PARTIAL) throw new IllegalArgumentException("kind must be rebuild or verify for prepare");
         ReplayRequest asked = ReplayRequest.of(request, execution);
         JsonNode r = asked.request();
+        if (r.has("knownAt")) {
+            throw new IllegalArgumentException("field 'knownAt' applies to partial replays only: a " + kind.wireName() + " ends in the "
+                    + (kind == ReplayKind.VERIFY ? "comparison with the live states" : "live states") + ", which hold every event; "
+                    + "to reproduce the states as known at an instant, request a partial replay with 'knownAt'");
+        }
         String replayId = checkpoints.idOrNew(Requests.text(r, "replayId"));
         Replay existing = ports.replays().find(replayId).orElse(null);
         boolean resumed = existing != null;

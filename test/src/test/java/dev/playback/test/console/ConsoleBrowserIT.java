@@ -52,8 +52,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * when the lockfile changed). The test prepares each situation on a local stack, serves the console on it, and runs one
  * browser check per situation: a rebuild seen advancing while it runs (without a reload) with its state graph, the drift
  * of one data-store item edited by hand, the corrections of a {@code diff} rebuild after the fee rule changed, a rollback
- * (cancelled once, then confirmed), one aggregate's states stepped through with the keyboard, the health figures, and the
- * accessibility of every page at 1280×800 and 390×800. Screenshots go to {@code target/console-screenshots/}.
+ * (cancelled once, then confirmed), one aggregate's states stepped through with the keyboard, the health figures, the
+ * accessibility of every page at 1280×800 and 390×800, and personal data (an owner revealed, then a marked
+ * {@code [redacted]} after {@code playback forget}; no page shows a token). Screenshots go to {@code target/console-screenshots/}.
  *
  * Without Chromium ({@code /usr/bin/chromium}) or Node.js and npm the test is skipped, saying what to install; with
  * {@code PLAYBACK_REQUIRE_BROWSER=true} (CI) it fails instead.
@@ -129,6 +130,16 @@ class ConsoleBrowserIT {
                 browser.check("aggregate", "--aggregate", REVERSED, "--reversal");
                 browser.check("health", "--processor", "balances", "--processor", "payouts", "--applied", String.valueOf(live));
                 browser.check("accessibility", "--aggregate", REVERSED);
+
+                // Personal data: shown revealed while the owner's key exists, a marked [redacted] once forgotten; never a token.
+                browser.check("personal", "--aggregate", REVERSED, "--replay", "fix-fees", "--owner", "Owner 0");
+                Path localFile = dir.resolve("local.json");
+                stack.endpoints().write(localFile);
+                java.io.ByteArrayOutputStream forgetOut = new java.io.ByteArrayOutputStream();
+                int forgot = dev.playback.tools.Main.execute(new String[]{"forget", REVERSED, "--local-file", localFile.toString()},
+                        new PrintStream(forgetOut, true, StandardCharsets.UTF_8), System.err);
+                assertEquals(0, forgot, forgetOut.toString(StandardCharsets.UTF_8));
+                browser.check("personal", "--aggregate", REVERSED, "--replay", "fix-fees", "--redacted");
                 System.out.println("ConsoleBrowserIT: screenshots in " + screenshots);
             } finally {
                 FunctionLogs.toStandardError();

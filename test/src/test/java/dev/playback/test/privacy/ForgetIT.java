@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
+import dev.playback.examples.ledger.Ledger;
+import dev.playback.lambdas.processor.ProcessorHandler;
+import dev.playback.lambdas.replay.ReplayHandler;
+import dev.playback.model.domain.Domains;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.Main;
@@ -33,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +48,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Crypto-shredding on the local stack, end to end. Two account holders, S ({@value #S}) and S2 ({@value #S2}), open
- * accounts and request payouts; live processing sends the payouts to the partner bank (with the beneficiaries' names: the
- * gateway reveals them just before the call), a partial replay and a verification run. Then {@code playback forget S}.
+ * accounts and request payouts; live processing has each beneficiary screened ({@link ScreenedLedger}: a recorded query
+ * whose answer echoes the name, and a logged command made from that answer) and sends the payouts to the partner bank
+ * (with the beneficiaries' names: the gateway reveals them just before each call), a partial replay and a verification
+ * run. Then {@code playback forget S}.
  * Every DynamoDB table (Scan, every attribute's raw value, binary included), every object of every bucket and every
  * record still on the two Kinesis streams is searched, as bytes, for the personal values: none of S's or S2's is
  * anywhere (only tokens are); the API shows S's as {@code [redacted]} and S2's as they were sent; a partial replay and a
@@ -66,9 +73,20 @@ class ForgetIT {
     private PlaybackApi api;
     private Path localFile;
 
+    /** The functions that run payouts with their beneficiaries screened ({@link ScreenedLedger}) in place of the ledger's. */
+    private static Map<String, String> screened(Map<String, String> environment) {
+        Map<String, String> changed = new HashMap<>(environment);
+        changed.put(Domains.VARIABLE, environment.get(Domains.VARIABLE).replace(Ledger.class.getName(), ScreenedLedger.class.getName()));
+        return changed;
+    }
+
     @BeforeAll
     void start() throws Exception {
-        stack = LocalStack.start(LocalOptions.inMemory().withParameter("FeeRule", "v2"));
+        ScreenedLedger.SCREENING.checks.clear();
+        ScreenedLedger.SCREENING.notices.clear();
+        stack = LocalStack.start(LocalOptions.inMemory().withParameter("FeeRule", "v2")
+                .withHandler("PayoutsFunction", env -> new ProcessorHandler(screened(env)))
+                .withHandler("ReplayFunction", env -> new ReplayHandler(screened(env))));
         api = new PlaybackApi(stack.apiUrl());
         localFile = dir.resolve("local.json");
         stack.endpoints().write(localFile);
@@ -101,6 +119,17 @@ class ForgetIT {
         assertEquals(List.of("Walter Remembered", "Yusuf Shredwell"),
                 stack.external().bank().payouts().stream().map(p -> p.beneficiary()).sorted().toList());
         assertEquals("Zelda Forgettable", owner(S));
+        // The screening got the names and answered with them; the notice made from its answer reached it revealed.
+        ScreenedLedger.Screening screening = ScreenedLedger.SCREENING;
+        assertEquals(List.of("Walter Remembered", "Yusuf Shredwell"),
+                screening.checks.stream().map(c -> c.path("beneficiary").asText()).sorted().toList());
+        assertEquals(List.of("no match for Walter Remembered", "no match for Yusuf Shredwell"),
+                screening.notices.stream().map(n -> n.path("note").asText()).sorted().toList());
+        assertEquals(List.of("Walter Remembered", "Yusuf Shredwell"),
+                screening.notices.stream().map(n -> n.path("name").asText()).sorted().toList());
+        String recordBucket = stack.physicalName("RecordBucket");
+        Map<String, String> answers = recordedAnswers(recordBucket, "queries/payouts/s-pay/screening.check/");
+        assertEquals(1, answers.size(), () -> "one recorded screening answer for s-pay: " + answers.keySet());
         runPartialReplay("forget-partial-1");
         runVerification("forget-verify-1");
         Map<String, String> before = balancesAndVersions();
@@ -111,6 +140,12 @@ class ForgetIT {
                 () -> "the scan sees S's tokens in the events table: " + tokensBefore);
         assertTrue(tokensBefore.where("pii:v1:" + S + ":").stream().anyMatch(w -> w.startsWith("table " + stack.physicalName("DataTable"))),
                 () -> "the scan sees S's tokens in the data table (states, command log): " + tokensBefore);
+        assertTrue(tokensBefore.where("pii:v1:" + S + ":").stream().anyMatch(w -> w.startsWith("bucket " + recordBucket
+                        + " object queries/payouts/s-pay/screening.check/")),
+                () -> "the scan sees S's tokens in the recorded screening answer: " + tokensBefore);
+        assertTrue(tokensBefore.where("pii:v1:" + S + ":").stream().anyMatch(w -> w.startsWith("table " + stack.physicalName("DataTable"))
+                        && w.contains("pk=cmd#payouts#s-pay#")),
+                () -> "the scan sees S's tokens in the command log of s-pay: " + tokensBefore);
 
         Run forget = playback("forget", S);
         assertEquals(0, forget.code(), forget.err());
@@ -124,6 +159,9 @@ class ForgetIT {
         runPartialReplay("forget-partial-2");
         runVerification("forget-verify-2");
         assertEquals(before, balancesAndVersions());
+        assertEquals(2, screening.checks.size(), "the replays and verifications asked the screening nothing: the record answered");
+        assertEquals(answers, recordedAnswers(recordBucket, "queries/payouts/s-pay/screening.check/"),
+                "the recorded answer is kept byte for byte under the same request hash");
         LedgerFold.Result fold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
         assertEquals(new BigDecimal("70.00"), fold.accounts().get(S).balance());
         assertEquals(new BigDecimal("40.00"), fold.accounts().get(S2).balance());
@@ -153,6 +191,15 @@ class ForgetIT {
         Map<String, AttributeValue> keyOfS2 = stack.dynamoDb().getItem(b -> b.tableName(stack.physicalName("SubjectKeyTable"))
                 .consistentRead(true).key(Map.of("subject", AttributeValue.fromS(S2)))).item();
         assertEquals(32, keyOfS2.get("key").b().asByteArray().length, "S2's key is kept");
+    }
+
+    /** The recorded answers under {@code prefix}, key to body as UTF-8. */
+    private Map<String, String> recordedAnswers(String bucket, String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (S3Object o : stack.s3().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+            out.put(o.key(), stack.s3().getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asUtf8String());
+        }
+        return out;
     }
 
     private String owner(String account) {

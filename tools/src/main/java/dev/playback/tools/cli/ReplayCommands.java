@@ -375,6 +375,9 @@ public final class ReplayCommands {
         String until;
         @Option(names = "--time-field", paramLabel = "FIELD", description = "the window applies to: ${COMPLETION-CANDIDATES} (default: recordedAt)")
         TimeField timeField;
+        @Option(names = "--known-at", paramLabel = "T", description = "fold only the events recorded by this past instant, ISO-8601, "
+                + "to reproduce the states as known then (they go to the ReportBucket under reports/known/<replayId>/; the live states are left alone)")
+        String knownAt;
         @Option(names = "--processor", paramLabel = "P", description = "replay only this processor (repeatable; default: all)")
         List<String> processors = new ArrayList<>();
         @Option(names = "--replay-id", paramLabel = "ID", description = "the replay's id (default: a new one)")
@@ -393,7 +396,7 @@ public final class ReplayCommands {
                     detail.has("until") ? Instant.parse(detail.get("until").asText()) : null, spec);
         }
 
-        /** The {@code ReplayRequested} detail: {@code {replayId, aggregates?, types?, since?, until?, timeField?, processors?}}. */
+        /** The {@code ReplayRequested} detail: {@code {replayId, aggregates?, types?, since?, until?, timeField?, knownAt?, processors?}}. */
         ObjectNode scope() {
             ObjectNode d = JSON.createObjectNode();
             d.put("replayId", replayId(replayId, "partial", spec));
@@ -418,6 +421,11 @@ public final class ReplayCommands {
             if (from != null) d.put("since", from.toString());
             if (to != null) d.put("until", to.toString());
             if (timeField != null) d.put("timeField", timeField.name());
+            Instant known = instant("--known-at", knownAt);
+            if (known != null && known.isAfter(Instant.now())) {
+                throw Usage.error(spec, "option --known-at (" + known + ") is in the future: a replay reproduces what was known by a past instant");
+            }
+            if (known != null) d.put("knownAt", known.toString());
             processors(processors, d, spec);
             gateway.into(d, spec);
             d.put("requestedBy", operator());

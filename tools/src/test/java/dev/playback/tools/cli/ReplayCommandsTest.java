@@ -79,6 +79,14 @@ class ReplayCommandsTest {
     }
 
     @Test
+    void replay_known_at_goes_into_the_request_as_an_instant_and_a_future_or_malformed_one_is_refused() throws Exception {
+        ObjectNode d = scope(replayArgs("--aggregate", "a-1", "--known-at", "2026-03-01T10:00:00+01:00", "--replay-id", "p"));
+        assertEquals("2026-03-01T09:00:00Z", d.get("knownAt").asText());
+        assertMessage("--known-at", () -> scope(replayArgs("--aggregate", "a-1", "--known-at", "yesterday")));
+        assertMessage("--known-at", () -> scope(replayArgs("--aggregate", "a-1", "--known-at", "9999-01-01T00:00:00Z")));
+    }
+
+    @Test
     void the_endpoints_file_round_trips(@TempDir Path dir) {
         LocalEndpoints e = new LocalEndpoints(URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:2"), URI.create("http://127.0.0.1:3"),
                 URI.create("http://127.0.0.1:4"), URI.create("http://127.0.0.1:5"), URI.create("http://127.0.0.1:6"), "us-east-1",

@@ -69,11 +69,18 @@ public sealed interface SubscriptionEvent {
     /**
      * {@code SubscriptionStarted}, schema 2: {@code {"customer","plan","monthlyPrice":"30.00","currency","country"}}.
      * Schema 1 gave the price in cents, {@code "monthlyPriceCents": 3000}; it is brought up to a decimal string on read.
+     * The customer is personal data of the subscriber: its subject is the subscription (the aggregate id, the default),
+     * so {@code playback forget <subscription>} forgets it; the invoices carry it as the token it is.
      */
     final class StartedType implements EventType {
         @Override
         public String name() {
             return SUBSCRIPTION_STARTED;
+        }
+
+        @Override
+        public List<String> personalFields() {
+            return List.of("customer");
         }
 
         @Override
