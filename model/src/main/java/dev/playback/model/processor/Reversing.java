@@ -73,9 +73,21 @@ public final class Reversing<S> {
      * reversals are found among them.
      */
     public static <S> S fold(Processor<S> processor, String aggregateId, List<EventEnvelope> events) {
+        return fold(processor, aggregateId, processor.initial(aggregateId), List.of(), events);
+    }
+
+    /**
+     * {@code events} folded in memory onto {@code state}, the fold of {@code before} (versions 1..k, upcast): those are
+     * folded again, their result unused, for the notes their reversals need. Only for processors without external effects.
+     */
+    public static <S> S fold(Processor<S> processor, String aggregateId, S state, List<EventEnvelope> before, List<EventEnvelope> events) {
         Map<String, EventEnvelope> seen = new HashMap<>();
         Reversing<S> r = new Reversing<>(processor, id -> Optional.ofNullable(seen.get(id)), EventNotes.inMemory(), 0);
-        S state = processor.initial(aggregateId);
+        S earlier = processor.initial(aggregateId);
+        for (EventEnvelope e : before) {
+            seen.put(e.eventId(), e);
+            earlier = r.apply(earlier, e);
+        }
         for (EventEnvelope e : events) {
             seen.put(e.eventId(), e);
             state = r.apply(state, e);
