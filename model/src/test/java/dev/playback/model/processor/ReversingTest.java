@@ -148,4 +148,43 @@ class ReversingTest {
         states.discard("sum", "g1");
         assertEquals(Optional.empty(), notes.find("agg-1", "a"));
     }
+
+    @Test
+    void aProjectorWithoutAStateStoreFindsTargetsAmongTheEventsItReadAsTheConsoleStepsThroughAHistory() {
+        List<EventEnvelope> events = List.of(added("a", 100).withVersion(1), added("b", 5).withVersion(2),
+                reversed("r-1", "a").withVersion(3), reversed("r-2", "a").withVersion(4));
+        dev.playback.model.store.EventStore loaded = new dev.playback.model.store.EventStore() {
+            @Override
+            public List<EventEnvelope> read(String aggregateId, long fromVersion, int limit) {
+                return events.subList((int) Math.min(events.size(), fromVersion - 1), (int) Math.min(events.size(), fromVersion - 1 + limit));
+            }
+
+            @Override
+            public java.util.Map<String, dev.playback.model.store.EventStatus> statuses(java.util.Collection<String> eventIds) {
+                return java.util.Map.of();
+            }
+        };
+        dev.playback.model.event.EventCatalog catalog = new dev.playback.model.event.EventCatalog(List.of(type("Added"), type("Reversed")));
+        Projector<Sum> projector = new Projector<>(SUM, loaded, null, catalog);
+        List<Long> totals = new ArrayList<>();
+        Optional<ProcessorState> state = Optional.empty();
+        for (EventEnvelope e : events) {
+            state = projector.stateAt("computed", "agg-1", state, e.versionOrZero());
+            totals.add(state.orElseThrow().state().path("total").asLong());
+        }
+        assertEquals(List.of(100L, 105L, 5L, 5L), totals, "a out at r-1; r-2 refused");
+    }
+
+    private static dev.playback.model.event.EventType type(String name) {
+        return new dev.playback.model.event.EventType() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void validate(com.fasterxml.jackson.databind.node.ObjectNode payload) {
+            }
+        };
+    }
 }
