@@ -29,7 +29,7 @@ class ApiTimeTravelTest extends ApiFixture {
         assertEquals(5, n.path("version").asLong());
         assertEquals(3, n.path("snapshot").path("version").asLong());
         assertEquals(2, n.path("eventsFolded").asInt());
-        assertEquals("1", n.path("logicVersion").asText());
+        assertEquals("2", n.path("logicVersion").asText());
         assertEquals(5, n.path("query").path("version").asLong());
     }
 

@@ -110,9 +110,9 @@ class VerificationTest {
     void checksTheNewestSnapshotOfEachAggregateAgainstAFoldAndReportsOneThatDiffers() throws Exception {
         ledger();
         for (int i = 1; i <= 5; i++) world.snapshots.take(new BalancesProjection(), "acc-" + i, 2);
-        var good = world.snapshotStore.latest("balances", "1", "acc-4", 2, 1).get(0);
+        var good = world.snapshotStore.latest("balances", "2", "acc-4", 2, 1).get(0);
         var tampered = ((com.fasterxml.jackson.databind.node.ObjectNode) good.state().deepCopy()).put("balance", "40.00");
-        world.snapshotStore.put(new dev.playback.model.snapshot.Snapshot("balances", "1", "acc-4", 2, tampered, good.latestOccurredAt(),
+        world.snapshotStore.put(new dev.playback.model.snapshot.Snapshot("balances", "2", "acc-4", 2, tampered, good.latestOccurredAt(),
                 good.latestRecordedAt()));
         JsonNode finished = world.run("verify", input("replayId", "v-6"));
         assertTrue(finished.get("failed").asBoolean());

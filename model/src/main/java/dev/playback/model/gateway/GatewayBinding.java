@@ -49,9 +49,9 @@ public final class GatewayBinding<S> implements Processor<S> {
     }
 
     /** Runs one event's handling with a gateway session for it, closed (its commands sent, suppressed or corrected) after. */
-    private S inSession(EventEnvelope event, java.util.function.Function<Gateway, S> handling) {
+    private <T> T inSession(EventEnvelope event, java.util.function.Function<Gateway, T> handling) {
         GatewaySession session = new GatewaySession(processor.name(), processor::rules, ports, run, event, report);
-        S next = handling.apply(session);
+        T next = handling.apply(session);
         session.finish();
         return next;
     }
@@ -64,6 +64,22 @@ public final class GatewayBinding<S> implements Processor<S> {
     @Override
     public S applyAbsorbed(S state, EventEnvelope reversal) {
         return inSession(reversal, session -> processor.applyAbsorbed(state, reversal, session));
+    }
+
+    @Override
+    public boolean reversalsFromEvents() {
+        return processor.reversalsFromEvents();
+    }
+
+    @Override
+    public dev.playback.model.processor.ReversalOutcome<S> applyReversal(S state, EventEnvelope reversal,
+                                                                         dev.playback.model.processor.ReversedEvent target) {
+        return inSession(reversal, session -> processor.applyReversal(state, reversal, target, session));
+    }
+
+    @Override
+    public java.util.Optional<JsonNode> note(S before, S after, EventEnvelope event) {
+        return processor.note(before, after, event);
     }
 
     @Override

@@ -53,6 +53,25 @@ public interface GatewayProcessor<S> {
         return java.util.List.of();
     }
 
+    /** See {@link dev.playback.model.processor.Processor#reversalsFromEvents}. */
+    default boolean reversalsFromEvents() {
+        return false;
+    }
+
+    /**
+     * See {@link dev.playback.model.processor.Processor#applyReversal}; compensations go through {@code gateway}
+     * ({@link Gateway#compensate}: from the command log, what reached the outside for the target).
+     */
+    default dev.playback.model.processor.ReversalOutcome<S> applyReversal(S state, EventEnvelope reversal,
+                                                                          dev.playback.model.processor.ReversedEvent target, Gateway gateway) {
+        throw new UnsupportedOperationException("processor " + name() + " does not take its reversals from events");
+    }
+
+    /** See {@link dev.playback.model.processor.Processor#note}. */
+    default java.util.Optional<JsonNode> note(S before, S after, EventEnvelope event) {
+        return java.util.Optional.empty();
+    }
+
     /** See {@link dev.playback.model.processor.Processor#applyUnresolvable}; nothing goes through the gateway. */
     default S applyUnresolvable(S state, EventEnvelope reversal, String reason) {
         throw new UnsupportedOperationException("processor " + name() + " names reversals but does not reject unresolvable ones: " + reason);

@@ -37,12 +37,26 @@ final class Folding {
 
     static <S> Folded<S> fold(Processor<S> processor, EventStore events, EventCatalog catalog, String aggregateId,
                               Optional<Snapshot> start, PointInTime point) {
+        return fold(processor, events, catalog, aggregateId, start, point, null);
+    }
+
+    /**
+     * @param notes the notes of every event of the aggregate up to the point (those of a generation that holds them, for
+     *              a point by version only); null: kept in memory from the start on
+     */
+    static <S> Folded<S> fold(Processor<S> processor, EventStore events, EventCatalog catalog, String aggregateId,
+                              Optional<Snapshot> start, PointInTime point, EventNotes notes) {
         S state = start.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
         long version = start.map(Snapshot::version).orElse(0L);
         Instant occurred = start.map(Snapshot::latestOccurredAt).orElse(null);
         Instant recorded = start.map(Snapshot::latestRecordedAt).orElse(null);
         boolean unrecorded = start.isPresent() && start.get().latestRecordedAt() == null;
         List<EventEnvelope> admitted = start.isEmpty() ? new ArrayList<>() : null; // for a refold from the first event
+        // Reversals from the reversed events: their targets found by id among the events the point admits, their notes
+        // kept in memory from the start on (a reversal reaching back before the snapshot folds again from the first event).
+        Reversing.Lookup byId = Reversing.Lookup.of(events, catalog);
+        Reversing<S> reversing = !processor.reversalsFromEvents() ? null : new Reversing<>(processor,
+                id -> byId.event(id).filter(point::admits), notes != null ? notes : EventNotes.inMemory(), notes != null ? 0 : version);
         long upTo = point.upTo();
         long next = version + 1;
         int folded = 0;
@@ -61,9 +75,10 @@ final class Folding {
                 EventEnvelope e = catalog.upcast(stored);
                 if (admitted != null) admitted.add(e);
                 try {
-                    state = processor.apply(state, e);
+                    state = reversing != null ? reversing.apply(state, e) : processor.apply(state, e);
                 } catch (CannotInvert c) {
-                    if (admitted == null) return fold(processor, events, catalog, aggregateId, Optional.empty(), point);
+                    if (reversing != null && admitted != null) throw c;
+                    if (admitted == null) return fold(processor, events, catalog, aggregateId, Optional.empty(), point, notes);
                     state = Reversals.refold(processor, aggregateId, admitted);
                 }
                 folded++;

@@ -45,6 +45,35 @@ public interface Processor<S> {
         throw new UnsupportedOperationException("processor " + name() + " names reversals but does not record absorbed ones");
     }
 
+    /**
+     * Whether this processor's reversals come from the reversed event rather than from its state: the toolkit then
+     * finds the target by its id, decides whether it is in effect, and hands it to {@link #applyReversal} ({@link Reversing});
+     * {@link #apply} never sees a reversal, and the state need not remember what single events did. False by default:
+     * {@link #apply} undoes a reversal from the state, throwing {@link CannotInvert} when it cannot ({@link Reversals}).
+     */
+    default boolean reversalsFromEvents() {
+        return false;
+    }
+
+    /**
+     * Applies {@code reversal} of {@code target} (an earlier event of this aggregate, in effect; see {@link ReversedEvent}),
+     * undoing the target's effect from the target itself and its {@link #note}: applied, or refused (recorded as a
+     * rejected event). Only for processors that {@link #reversalsFromEvents}.
+     */
+    default ReversalOutcome<S> applyReversal(S state, EventEnvelope reversal, ReversedEvent target) {
+        throw new UnsupportedOperationException("processor " + name() + " does not take its reversals from events");
+    }
+
+    /**
+     * What to keep about how {@code event} was applied (it brought {@code before} to {@code after}), for a later reversal
+     * of it, outside the state item ({@link EventNotes}): e.g. that a withdrawal was declined. Empty (the default) keeps
+     * nothing; keep notes for the few events that need one, each costs a write. Only for processors that
+     * {@link #reversalsFromEvents}.
+     */
+    default java.util.Optional<JsonNode> note(S before, S after, EventEnvelope event) {
+        return java.util.Optional.empty();
+    }
+
     /** Records a reversal that, following the whole chain, has no target in effect in this aggregate: it cannot apply. */
     default S applyUnresolvable(S state, EventEnvelope reversal, String reason) {
         throw new UnsupportedOperationException("processor " + name() + " names reversals but does not reject unresolvable ones: " + reason);

@@ -30,6 +30,9 @@ public final class Projector<S> {
     private final StateStore states;
     private final EventCatalog catalog;
     private final Snapshots snapshots;
+    /** Without a state store (a fold over events loaded by the caller): the events read and the notes taken, in memory. */
+    private final java.util.Map<String, EventEnvelope> loaded = new java.util.concurrent.ConcurrentHashMap<>();
+    private final EventNotes loadedNotes = EventNotes.inMemory();
 
     public Projector(Processor<S> processor, EventStore events, StateStore states, EventCatalog catalog) {
         this(processor, events, states, catalog, Snapshots.none());
@@ -57,13 +60,36 @@ public final class Projector<S> {
     }
 
     /**
-     * {@code event} upcast and applied to {@code state}. The toolkit's own signals pass through as they are
+     * How events are applied in {@code generation} for a processor whose reversals come from the reversed events
+     * ({@link Processor#reversalsFromEvents}): its notes kept beside its states; null for any other processor.
+     */
+    private Reversing<S> reversing(String generation) {
+        return reversing(notes(generation));
+    }
+
+    private EventNotes notes(String generation) {
+        return states == null ? loadedNotes : EventNotes.in(states, processor.name(), generation);
+    }
+
+    private Reversing<S> reversing(EventNotes notes) {
+        if (!processor.reversalsFromEvents()) return null;
+        Reversing.Lookup stored = Reversing.Lookup.of(events, catalog);
+        Reversing.Lookup lookup = states != null ? stored : id -> {
+            EventEnvelope e = loaded.get(id);
+            return e != null ? Optional.of(catalog.upcast(e)) : stored.event(id);
+        };
+        return new Reversing<>(processor, lookup, notes, 0);
+    }
+
+    /**
+     * {@code event} upcast and applied to {@code state} (through {@code reversing} when not null). The toolkit's own signals pass through as they are
      * ({@link CannotInvert}, {@link MissingRecordException}, {@link ExternalCallFailed}); anything else the processor (or
      * the upcast) throws comes back as {@link EventNotApplied}, naming the event.
      */
-    private S applyOne(S state, EventEnvelope event) {
+    private S applyOne(S state, EventEnvelope event, Reversing<S> reversing) {
         try {
-            return processor.apply(state, catalog.upcast(event));
+            EventEnvelope upcast = catalog.upcast(event);
+            return reversing != null ? reversing.apply(state, upcast) : processor.apply(state, upcast);
         } catch (CannotInvert | EventNotApplied | MissingRecordException | ExternalCallFailed c) {
             throw c;
         } catch (RuntimeException e) {
@@ -75,7 +101,7 @@ public final class Projector<S> {
      * Folds the stored events after {@code from} up to {@code upTo} onto {@code state}; stops before an event that cannot
      * be applied, the state as it was before that event.
      */
-    private Folded<S> fold(String aggregateId, S state, long from, long upTo) {
+    private Folded<S> fold(String aggregateId, S state, long from, long upTo, Reversing<S> reversing) {
         long version = from;
         int applied = 0;
         while (version < upTo) {
@@ -86,8 +112,9 @@ public final class Projector<S> {
                     throw new IllegalStateException("events table has a gap in aggregate " + aggregateId
                             + ": expected version " + (version + 1) + ", found " + e.version());
                 }
+                if (states == null) loaded.put(e.eventId(), e);
                 try {
-                    state = applyOne(state, e);
+                    state = applyOne(state, e, reversing);
                 } catch (CannotInvert c) {
                     try {
                         state = refold(aggregateId, e.version());
@@ -174,14 +201,14 @@ public final class Projector<S> {
             long from = stored.map(ProcessorState::version).orElse(0L);
             if (from >= upTo) return new CatchUp(aggregateId, 0, from, true);
             S state = stored.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
-            Folded<S> f = fold(aggregateId, state, from, upTo);
+            Folded<S> f = fold(aggregateId, state, from, upTo, reversing(generation));
             if (f.applied() == 0) {
                 if (f.failed() != null) throw f.failed();
                 return new CatchUp(aggregateId, 0, from, upTo == Long.MAX_VALUE);
             }
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, from)) {
-                snapshots.saved(processor, aggregateId, from, f.version());
+                snapshots.saved(processor, aggregateId, from, f.version(), notes(generation));
                 // the events before the one that failed are kept applied (an effectful processor's sends are not redone)
                 if (f.failed() != null) throw f.failed();
                 return new CatchUp(aggregateId, f.applied(), f.version(), upTo == Long.MAX_VALUE || f.version() >= upTo);
@@ -217,6 +244,7 @@ public final class Projector<S> {
             long version = from;
             int applied = 0;
             boolean direct = true;
+            Reversing<S> reversing = reversing(generation);
             for (EventEnvelope e : batch) {
                 if (e.versionOrZero() <= version) continue;
                 if (e.versionOrZero() != version + 1 || e.payload() == null) {
@@ -224,7 +252,7 @@ public final class Projector<S> {
                     break;
                 }
                 try {
-                    state = applyOne(state, e);
+                    state = applyOne(state, e, reversing);
                 } catch (CannotInvert c) {
                     direct = false; // the aggregate is rebuilt without the reversed events: through the events table
                     break;
@@ -242,7 +270,7 @@ public final class Projector<S> {
             if (!direct) return catchUp(generation, aggregateId, last);
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, version, processor.encode(state));
             if (states.save(next, from)) {
-                snapshots.saved(processor, aggregateId, from, version);
+                snapshots.saved(processor, aggregateId, from, version, notes(generation));
                 return new CatchUp(aggregateId, applied, version, true);
             }
         }
@@ -258,12 +286,12 @@ public final class Projector<S> {
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
             Optional<ProcessorState> stored = states.load(processor.name(), generation, aggregateId);
             long storedVersion = stored.map(ProcessorState::version).orElse(0L);
-            Folded<S> f = whole(fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE));
+            Folded<S> f = whole(fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE, reversing(generation)));
             if (f.applied() == 0 && stored.isEmpty()) return new CatchUp(aggregateId, 0, 0, true);
             if (f.version() < storedVersion) continue; // the stored state moved past what was read: read again
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, storedVersion)) {
-                snapshots.saved(processor, aggregateId, 0, f.version());
+                snapshots.saved(processor, aggregateId, 0, f.version(), notes(generation));
                 return new CatchUp(aggregateId, f.applied(), f.version(), true);
             }
         }
@@ -278,7 +306,9 @@ public final class Projector<S> {
         long start = from.map(ProcessorState::version).orElse(0L);
         if (start >= upTo) return from;
         S state = from.map(s -> processor.decode(s.state())).orElseGet(() -> processor.initial(aggregateId));
-        Folded<S> f = whole(fold(aggregateId, state, start, upTo));
+        // computed, not saved: the notes of the generation are read, what this fold notes stays in memory
+        Folded<S> f = whole(fold(aggregateId, state, start, upTo,
+                reversing(states == null ? loadedNotes : EventNotes.overlay(EventNotes.in(states, processor.name(), generation)))));
         if (f.applied() == 0) return from;
         return Optional.of(new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state())));
     }
@@ -294,7 +324,7 @@ public final class Projector<S> {
     public Optional<SnapshotCheck> checkSnapshot(String aggregateId) {
         Optional<Snapshot> snapshot = snapshots.below(processor, aggregateId, Long.MAX_VALUE);
         if (snapshot.isEmpty()) return Optional.empty();
-        Folded<S> f = fold(aggregateId, processor.initial(aggregateId), 0, snapshot.get().version());
+        Folded<S> f = fold(aggregateId, processor.initial(aggregateId), 0, snapshot.get().version(), reversing(EventNotes.inMemory()));
         return Optional.of(new SnapshotCheck(snapshot.get(), processor.encode(f.state())));
     }
 

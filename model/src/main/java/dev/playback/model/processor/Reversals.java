@@ -84,9 +84,10 @@ public final class Reversals {
     /**
      * Folds {@code events} onto {@code state} ({@code before}: the events already in it, for a rebuild); when a
      * reversal cannot be undone, the aggregate is rebuilt from {@code before} and the events so far without
-     * the reversed ones.
+     * the reversed ones. For a processor whose reversals come from the events, in memory ({@link Reversing#fold}).
      */
     public static <S> S fold(Processor<S> processor, String aggregateId, S state, List<EventEnvelope> before, List<EventEnvelope> events) {
+        if (processor.reversalsFromEvents()) return Reversing.fold(processor, aggregateId, state, before, events);
         List<EventEnvelope> all = new java.util.ArrayList<>(before);
         for (EventEnvelope e : events) {
             all.add(e);

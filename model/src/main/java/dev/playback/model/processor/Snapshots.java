@@ -64,12 +64,21 @@ public final class Snapshots {
      * highest multiple of the interval in ({@code from}, {@code to}], if any and not written already. Never throws.
      */
     public <S> void saved(Processor<S> processor, String aggregateId, long from, long to) {
+        saved(processor, aggregateId, from, to, null);
+    }
+
+    /**
+     * The same, with the {@link EventNotes} of the generation that saved the state (null: none), so that a reversal
+     * among the events folded whose target the previous snapshot holds is decided from them, not by a fold from the
+     * first event.
+     */
+    public <S> void saved(Processor<S> processor, String aggregateId, long from, long to, EventNotes notes) {
         if (store == null) return;
         int interval = policy.interval(processor.name());
         long at = to / interval * interval;
         if (at == 0 || at <= from) return;
         try {
-            take(processor, aggregateId, at);
+            take(processor, aggregateId, at, notes);
         } catch (RuntimeException e) {
             metrics.count(Metrics.SNAPSHOT_WRITE_FAILURES, processor.name(), 1);
             warn.accept(processor.name() + ": snapshot of " + aggregateId + " at version " + at + " not written (the next one at "
@@ -79,12 +88,17 @@ public final class Snapshots {
 
     /** Writes the snapshot at {@code version} unless there is one, then prunes; returns it. */
     public <S> Snapshot take(Processor<S> processor, String aggregateId, long version) {
+        return take(processor, aggregateId, version, null);
+    }
+
+    /** The same, reversals decided with {@code notes} (see {@link #saved(Processor, String, long, long, EventNotes)}). */
+    public <S> Snapshot take(Processor<S> processor, String aggregateId, long version, EventNotes notes) {
         String logic = Snapshot.checkLogicVersion(processor.name(), processor.logicVersion());
         List<Snapshot> older = store.latest(processor.name(), logic, aggregateId, version, 1);
         if (!older.isEmpty() && older.get(0).version() == version) return older.get(0);
         Optional<Snapshot> start = older.stream().findFirst();
         PointInTime upTo = new PointInTime(Optional.empty(), Optional.empty(), java.util.OptionalLong.of(version));
-        Folding.Folded<S> f = Folding.fold(processor, events, catalog, aggregateId, start, upTo);
+        Folding.Folded<S> f = Folding.fold(processor, events, catalog, aggregateId, start, upTo, notes);
         if (f.version() != version) {
             throw new IllegalStateException("events table does not hold version " + version + " of " + aggregateId + " (last " + f.version() + ")");
         }

@@ -9,16 +9,19 @@ import dev.playback.model.domain.EffectfulProcessor;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.event.EventType;
 import dev.playback.model.processor.Processor;
+import dev.playback.model.processor.ReversalOutcome;
+import dev.playback.model.processor.ReversedEvent;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The sample ledger with its {@code balances} projection deployed as new logic: logic version {@code 2}. Named in a
+ * The sample ledger with its {@code balances} projection deployed as new logic: logic version {@code 3} (its own is
+ * {@code 2}). Named in a
  * function's {@code PLAYBACK_DOMAINS} in place of the ledger, it stands for a deployment of changed projection code.
  */
 public final class RelabelledLedger implements Domain {
-    public static final String LOGIC_VERSION = "2";
+    public static final String LOGIC_VERSION = "3";
     private final Ledger ledger = new Ledger();
 
     @Override
@@ -41,7 +44,7 @@ public final class RelabelledLedger implements Domain {
         return ledger.effectfulProcessors();
     }
 
-    /** {@code balances} at logic version 2. */
+    /** {@code balances} at logic version 3. */
     public static final class Balances implements Processor<AccountBalance> {
         private final BalancesProjection v1 = new BalancesProjection();
 
@@ -71,8 +74,18 @@ public final class RelabelledLedger implements Domain {
         }
 
         @Override
-        public AccountBalance applyAbsorbed(AccountBalance state, EventEnvelope reversal) {
-            return v1.applyAbsorbed(state, reversal);
+        public boolean reversalsFromEvents() {
+            return v1.reversalsFromEvents();
+        }
+
+        @Override
+        public ReversalOutcome<AccountBalance> applyReversal(AccountBalance state, EventEnvelope reversal, ReversedEvent target) {
+            return v1.applyReversal(state, reversal, target);
+        }
+
+        @Override
+        public Optional<JsonNode> note(AccountBalance before, AccountBalance after, EventEnvelope event) {
+            return v1.note(before, after, event);
         }
 
         @Override

@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every {@value #INTERVAL} events. {@code GET /aggregates/{id}?asOf=&knownAt=&version=} answers the balance an
  * independent fold of the events (computed here from the events the API lists) gives at each point, folding at most
  * {@value #INTERVAL} events after the snapshot it names. Then the projection is deployed with new logic (logic version
- * 2): until a replay writes snapshots of its own it folds from the first event, whatever the old logic left; after a
+ * 3): until a replay writes snapshots of its own it folds from the first event, whatever the old logic left; after a
  * rebuild it starts from its own.
  */
 class TimeTravelIT {
@@ -58,7 +58,7 @@ class TimeTravelIT {
     /** Whether the projection function runs the new logic. */
     static final AtomicBoolean NEW_LOGIC = new AtomicBoolean();
 
-    /** The projection function: the ledger as deployed, or (once {@link #NEW_LOGIC} is set) with balances at logic version 2. */
+    /** The projection function: the ledger as deployed, or (once {@link #NEW_LOGIC} is set) with balances at logic version 3. */
     static final class Redeployable implements RequestHandler<KinesisEvent, StreamsEventResponse> {
         private final ProcessorHandler v1;
         private final ProcessorHandler v2;
@@ -90,8 +90,8 @@ class TimeTravelIT {
             List<JsonNode> events = history(api);
             assertEquals(EVENTS, events.size());
 
-            // Snapshots of logic version 1: the newest 3 multiples of the interval.
-            assertEquals(List.of(100L, 80L, 60L), versions(snapshots(stack), "1"));
+            // Snapshots of logic version 2 (the deployed ledger): the newest 3 multiples of the interval.
+            assertEquals(List.of(100L, 80L, 60L), versions(snapshots(stack), "2"));
 
             List<Instant> recorded = events.stream().map(e -> Instant.parse(e.get("recordedAt").asText())).distinct().sorted().toList();
             assertEquals(7, recorded.size(), "one recorded time per request");
@@ -126,17 +126,17 @@ class TimeTravelIT {
             String shown = out.toString(java.nio.charset.StandardCharsets.UTF_8);
             System.out.println(shown);
             assertEquals(0, code, shown);
-            assertTrue(shown.startsWith(ACCOUNT + " in balances at version 95 (version 95): from snapshot 80 (logic 1), 15 events folded"), shown);
+            assertTrue(shown.startsWith(ACCOUNT + " in balances at version 95 (version 95): from snapshot 80 (logic 2), 15 events folded"), shown);
             assertTrue(shown.contains("\"balance\" : \"" + fold(events, e -> version(e) <= 95) + "\""), shown);
 
-            // New logic: its time travel ignores the snapshots of logic version 1 until a replay of its own writes some.
+            // New logic: its time travel ignores the snapshots of logic version 2 until a replay of its own writes some.
             TimeTravel travel = new TimeTravel(new DynamoEventLog(stack.dynamoDb(), stack.physicalName("EventsTable"),
                     stack.physicalName("EventIdsTable"), new S3PayloadStore(stack.s3(), stack.physicalName("PayloadBucket"))),
                     snapshots(stack), Ledger.catalog());
             RelabelledLedger.Balances v2 = new RelabelledLedger.Balances();
             PointInTime at95 = new PointInTime(Optional.empty(), Optional.empty(), OptionalLong.of(95));
             TimeTravel.Answer before = travel.at(v2, ACCOUNT, at95).orElseThrow();
-            System.out.println("logic 2 before its replay: snapshot " + before.snapshot().map(Snapshot::version) + ", " + before.eventsFolded() + " events folded");
+            System.out.println("logic 3 before its replay: snapshot " + before.snapshot().map(Snapshot::version) + ", " + before.eventsFolded() + " events folded");
             assertEquals(Optional.empty(), before.snapshot());
             assertEquals(95, before.eventsFolded());
             assertEquals(fold(events, e -> version(e) <= 95), new BigDecimal(before.state().get("balance").asText()));
@@ -145,7 +145,7 @@ class TimeTravelIT {
             ExecutionDescription rebuilt = rebuild(stack, "new-logic");
             assertEquals(ExecutionStatus.SUCCEEDED, rebuilt.status(), () -> rebuilt.error() + " " + rebuilt.cause());
             List<Long> own = versions(snapshots(stack), RelabelledLedger.LOGIC_VERSION);
-            System.out.println("logic 2 snapshots after its replay: " + own);
+            System.out.println("logic 3 snapshots after its replay: " + own);
             assertEquals(List.of(100L, 80L, 60L), own);
             for (Snapshot s : snapshots(stack).latest("balances", RelabelledLedger.LOGIC_VERSION, ACCOUNT, Long.MAX_VALUE, 10)) {
                 assertEquals(fold(events, e -> version(e) <= s.version()), new BigDecimal(s.state().get("balance").asText()), "snapshot at " + s.version());
@@ -155,7 +155,7 @@ class TimeTravelIT {
             assertEquals(RelabelledLedger.LOGIC_VERSION, after.snapshot().get().logicVersion());
             assertEquals(15, after.eventsFolded());
             assertEquals(fold(events, e -> version(e) <= 95), new BigDecimal(after.state().get("balance").asText()));
-            assertEquals(List.of(100L, 80L, 60L), versions(snapshots(stack), "1"), "the old logic's snapshots are left as they were");
+            assertEquals(List.of(100L, 80L, 60L), versions(snapshots(stack), "2"), "the old logic's snapshots are left as they were");
         }
     }
 
@@ -200,7 +200,7 @@ class TimeTravelIT {
     private static void assertFolded(JsonNode answer, String point) {
         assertTrue(answer.path("snapshot").has("version"), point + ": no snapshot used: " + answer);
         assertTrue(answer.get("eventsFolded").asInt() <= INTERVAL, point + ": " + answer.get("eventsFolded") + " events folded");
-        assertEquals("1", answer.get("logicVersion").asText());
+        assertEquals("2", answer.get("logicVersion").asText());
     }
 
     /** The balance of the events {@code admitted} keeps, in version order: deposits add, a withdrawal the balance cannot cover is declined. */

@@ -5,23 +5,24 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.processor.OutdatedStateShape;
 import dev.playback.model.processor.Processor;
+import dev.playback.model.processor.ReversalOutcome;
+import dev.playback.model.processor.ReversedEvent;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code balances} projection: per account its owner, currency, balance and counts, by the
  * {@link LedgerRules}. A withdrawal or payout the balance cannot cover is declined (counted, balance
  * unchanged). Events for an account that was never opened, a second opening, or a reversal that cannot
- * apply are recorded as rejected in the state, never dropped silently.
+ * apply are recorded as rejected in the state (counted, the latest few listed), never dropped silently.
  */
 public final class BalancesProjection implements Processor<AccountBalance> {
     public static final String NAME = "balances";
+    static final String LOGIC_VERSION = "2";
 
     @Override
     public String name() {
@@ -43,14 +44,31 @@ public final class BalancesProjection implements Processor<AccountBalance> {
         return LedgerRules.reverses(event);
     }
 
+    /** Reversals come from the reversed event ({@link LedgerRules#reverse}): the state keeps no effect per event. */
     @Override
-    public AccountBalance applyAbsorbed(AccountBalance s, EventEnvelope reversal) {
-        return LedgerRules.absorb(s, reversal);
+    public boolean reversalsFromEvents() {
+        return true;
+    }
+
+    @Override
+    public ReversalOutcome<AccountBalance> applyReversal(AccountBalance s, EventEnvelope reversal, ReversedEvent target) {
+        return LedgerRules.reverse(s, reversal, target);
+    }
+
+    @Override
+    public java.util.Optional<JsonNode> note(AccountBalance before, AccountBalance after, EventEnvelope event) {
+        return LedgerRules.note(before, after, event);
     }
 
     @Override
     public AccountBalance applyUnresolvable(AccountBalance s, EventEnvelope reversal, String reason) {
         return LedgerRules.rejected(s, reversal, reason);
+    }
+
+    /** 2: the state without the effect of each event (version 1 kept the latest 1,000), reversals from the events. */
+    @Override
+    public String logicVersion() {
+        return LOGIC_VERSION;
     }
 
     @Override
@@ -60,7 +78,7 @@ public final class BalancesProjection implements Processor<AccountBalance> {
 
     @Override
     public AccountBalance decode(JsonNode n) {
-        return fromJson(n);
+        return fromJson(NAME, n);
     }
 
     static ObjectNode toJson(AccountBalance s) {
@@ -79,33 +97,20 @@ public final class BalancesProjection implements Processor<AccountBalance> {
         for (AccountBalance.Rejection x : s.rejected()) {
             r.addObject().put("eventId", x.eventId()).put("version", x.version()).put("type", x.type()).put("reason", x.reason());
         }
-        ObjectNode effects = n.putObject("effects");
-        for (var e : s.effects().entrySet()) {
-            ObjectNode f = effects.putObject(e.getKey());
-            f.put("type", e.getValue().type()).put("delta", e.getValue().delta().toPlainString());
-            if (e.getValue().reverses() != null) f.put("reverses", e.getValue().reverses());
-            if (e.getValue().reversedBy() != null) f.put("reversedBy", e.getValue().reversedBy());
-            if (e.getValue().absent()) f.put("absent", true);
-        }
         return n;
     }
 
-    static AccountBalance fromJson(JsonNode n) {
+    /** Throws {@link OutdatedStateShape} naming {@code processor} for a state of the shape before logic version 2. */
+    static AccountBalance fromJson(String processor, JsonNode n) {
+        if (n.has("effects")) throw new OutdatedStateShape(processor, "it keeps the effects of single events, field 'effects'");
         List<AccountBalance.Rejection> rejected = new ArrayList<>();
         for (JsonNode x : n.path("rejected")) {
             rejected.add(new AccountBalance.Rejection(x.path("eventId").asText(), x.path("version").asLong(),
                     x.path("type").asText(), x.path("reason").asText()));
         }
-        Map<String, AccountBalance.Effect> effects = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.path("effects").fields(); it.hasNext(); ) {
-            var e = it.next();
-            JsonNode f = e.getValue();
-            effects.put(e.getKey(), new AccountBalance.Effect(f.path("type").asText(), new BigDecimal(f.path("delta").asText("0")),
-                    f.path("reverses").textValue(), f.path("reversedBy").textValue(), f.path("absent").asBoolean()));
-        }
         return new AccountBalance(n.path("opened").asBoolean(), n.path("owner").textValue(), n.path("currency").textValue(),
                 new BigDecimal(n.path("balance").asText("0.00")), n.path("deposits").asLong(), n.path("withdrawals").asLong(),
                 n.path("declined").asLong(), n.path("rejectedCount").asLong(), List.copyOf(rejected),
-                n.path("payouts").asLong(), n.path("reversals").asLong(), effects);
+                n.path("payouts").asLong(), n.path("reversals").asLong());
     }
 }

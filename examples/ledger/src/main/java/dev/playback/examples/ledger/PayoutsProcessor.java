@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.CallSite;
 import dev.playback.model.gateway.CommandRules;
-import dev.playback.model.gateway.Compensation;
 import dev.playback.model.gateway.Gateway;
 import dev.playback.model.gateway.GatewayProcessor;
+import dev.playback.model.processor.OutdatedStateShape;
+import dev.playback.model.processor.ReversalOutcome;
+import dev.playback.model.processor.ReversedEvent;
 
 import java.math.BigDecimal;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code payouts} processor. It keeps the account's ledger by the same {@link LedgerRules} as the
@@ -22,7 +20,7 @@ import java.util.Map;
  * the account's currency to the target currency (a recorded query), converts (half-even, cents), takes the
  * fee by the configured {@link FeeRule} and sends {@code converted − fee} to the partner bank (a command).
  * A reversal of a payout sends one compensating payout of the opposite amount of what the bank received
- * for it; reversing that reversal pays it again.
+ * for it (the command log knows it); reversing that reversal pays it again. The state is the ledger only.
  */
 public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
     public static final String NAME = "payouts";
@@ -42,27 +40,28 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
         return NAME;
     }
 
-    /** The fee rule decides the fee, so each rule is a logic version of its own: {@code fee-v1}, {@code fee-v2}. */
+    /**
+     * The fee rule decides the fee, so each rule is a logic version of its own: {@code fee-v1.2}, {@code fee-v2.2} (the
+     * {@code .2}: the state without per-event effects and payouts; {@code fee-v1}, {@code fee-v2} kept them).
+     */
     @Override
     public String logicVersion() {
-        return "fee-" + feeRule.label();
+        return "fee-" + feeRule.label() + ".2";
     }
 
     @Override
     public PayoutsState initial(String aggregateId) {
-        return new PayoutsState(AccountBalance.unopened(), Map.of());
+        return new PayoutsState(AccountBalance.unopened());
     }
 
     @Override
     public PayoutsState apply(PayoutsState state, EventEnvelope event, Gateway gateway) {
         AccountBalance ledger = LedgerRules.apply(state.ledger(), event);
         if (ledger == state.ledger()) return state;
-        PayoutsState next = new PayoutsState(ledger, state.payouts());
-        if (ledger.rejectedCount() != state.ledger().rejectedCount()) return next;
-        if (event.type().equals(LedgerEvent.PAYOUT_REQUESTED) && LedgerRules.applied(ledger, event.eventId())) {
-            return pay(next, event, (LedgerEvent.PayoutRequested) LedgerEvent.of(event), gateway);
+        PayoutsState next = new PayoutsState(ledger);
+        if (event.type().equals(LedgerEvent.PAYOUT_REQUESTED) && LedgerRules.applied(state.ledger(), ledger)) {
+            pay(next, event, (LedgerEvent.PayoutRequested) LedgerEvent.of(event), gateway);
         }
-        if (event.type().equals(LedgerEvent.EVENT_REVERSED)) compensate(next, event, gateway);
         return next;
     }
 
@@ -71,39 +70,32 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
         return LedgerRules.reverses(event);
     }
 
-    /** A reversal of a payout the account was rebuilt without: recorded, and what reached the bank for it compensated. */
+    /** Reversals come from the reversed event ({@link LedgerRules#reverse}) and, for the bank, from the command log. */
     @Override
-    public PayoutsState applyAbsorbed(PayoutsState state, EventEnvelope reversal, Gateway gateway) {
-        PayoutsState next = new PayoutsState(LedgerRules.absorb(state.ledger(), reversal), state.payouts());
-        compensate(next, reversal, gateway);
-        return next;
+    public boolean reversalsFromEvents() {
+        return true;
+    }
+
+    /**
+     * The ledger undoes the target's effect; the gateway compensates what reached the bank for the target (a payout: its
+     * net after any corrections, taken back; a reversal of a payout: its compensation, so the payout is paid again).
+     * The compensation is a command of the reversal, sent once.
+     */
+    @Override
+    public ReversalOutcome<PayoutsState> applyReversal(PayoutsState state, EventEnvelope reversal, ReversedEvent target, Gateway gateway) {
+        ReversalOutcome<AccountBalance> out = LedgerRules.reverse(state.ledger(), reversal, target);
+        if (out.applied()) gateway.compensate(Payouts.BANK_PAYOUT_SITE, target.eventId());
+        return new ReversalOutcome<>(new PayoutsState(out.state()), out.applied());
+    }
+
+    @Override
+    public java.util.Optional<JsonNode> note(PayoutsState before, PayoutsState after, EventEnvelope event) {
+        return LedgerRules.note(before.ledger(), after.ledger(), event);
     }
 
     @Override
     public PayoutsState applyUnresolvable(PayoutsState state, EventEnvelope reversal, String reason) {
-        return new PayoutsState(LedgerRules.rejected(state.ledger(), reversal, reason), state.payouts());
-    }
-
-    /**
-     * A reversal of a sent payout takes back its net; a reversal of that reversal pays it again, and so on down the
-     * chain of reversals (followed in the account's ledger). A payout that was declined or never sent, or any other
-     * event, causes nothing.
-     */
-    @Override
-    public List<Compensation> compensations(PayoutsState state, String reversedEventId) {
-        int depth = 1;
-        String id = reversedEventId;
-        AccountBalance.Effect effect = state.ledger().effects().get(id);
-        while (effect != null && effect.reverses() != null) {
-            depth++;
-            id = effect.reverses();
-            effect = state.ledger().effects().get(id);
-        }
-        PayoutsState.Payout payout = state.payouts().get(id);
-        if (payout == null || !payout.sent()) return List.of();
-        BigDecimal amount = depth % 2 == 1 ? payout.net().negate() : payout.net();
-        return List.of(new Compensation(Payouts.BANK_PAYOUT_SITE,
-                new Payouts.PayoutCommand(payout.payoutId(), payout.beneficiary(), payout.currency(), amount).toJson()));
+        return new PayoutsState(LedgerRules.rejected(state.ledger(), reversal, reason));
     }
 
     /** The decision for one payout, given the rate the FX service answered. Pure. */
@@ -115,7 +107,7 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
                 feeRule.label(), net.signum() > 0);
     }
 
-    private PayoutsState pay(PayoutsState s, EventEnvelope event, LedgerEvent.PayoutRequested p, Gateway gateway) {
+    private void pay(PayoutsState s, EventEnvelope event, LedgerEvent.PayoutRequested p, Gateway gateway) {
         String from = s.ledger().currency();
         BigDecimal rate = from.equals(p.targetCurrency()) ? BigDecimal.ONE
                 : gateway.query(Payouts.FX_RATE, new Payouts.RateRequest(from, p.targetCurrency()));
@@ -124,17 +116,6 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
             gateway.send(Payouts.BANK_PAYOUT, new Payouts.PayoutCommand(decided.payoutId(), decided.beneficiary(),
                     decided.currency(), decided.net()));
         }
-        Map<String, PayoutsState.Payout> payouts = new LinkedHashMap<>(s.payouts());
-        payouts.put(decided.payoutId(), decided);
-        return new PayoutsState(s.ledger(), payouts);
-    }
-
-    /**
-     * The gateway compensates what reached the bank for the reversed event (a payout: its net after any
-     * corrections; a reversal: its compensation, so the payout is restored).
-     */
-    private void compensate(PayoutsState s, EventEnvelope reversal, Gateway gateway) {
-        gateway.compensate(Payouts.BANK_PAYOUT_SITE, ((LedgerEvent.EventReversed) LedgerEvent.of(reversal)).reversedEventId());
     }
 
     @Override
@@ -146,28 +127,13 @@ public final class PayoutsProcessor implements GatewayProcessor<PayoutsState> {
     public JsonNode encode(PayoutsState s) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.set("ledger", BalancesProjection.toJson(s.ledger()));
-        ObjectNode ps = n.putObject("payouts");
-        for (PayoutsState.Payout p : s.payouts().values()) {
-            ObjectNode o = ps.putObject(p.payoutId());
-            o.put("beneficiary", p.beneficiary()).put("currency", p.currency()).put("amount", p.amount().toPlainString())
-                    .put("rate", p.rate().toPlainString()).put("converted", p.converted().toPlainString())
-                    .put("fee", p.fee().toPlainString()).put("net", p.net().toPlainString()).put("feeRule", p.feeRule())
-                    .put("sent", p.sent());
-        }
         return n;
     }
 
+    /** Throws {@link OutdatedStateShape} for a state of the shape of {@code fee-v1}/{@code fee-v2} (with its payouts). */
     @Override
     public PayoutsState decode(JsonNode n) {
-        Map<String, PayoutsState.Payout> payouts = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.path("payouts").fields(); it.hasNext(); ) {
-            var e = it.next();
-            JsonNode o = e.getValue();
-            payouts.put(e.getKey(), new PayoutsState.Payout(e.getKey(), o.path("beneficiary").asText(), o.path("currency").asText(),
-                    new BigDecimal(o.path("amount").asText()), new BigDecimal(o.path("rate").asText()),
-                    new BigDecimal(o.path("converted").asText()), new BigDecimal(o.path("fee").asText()),
-                    new BigDecimal(o.path("net").asText()), o.path("feeRule").asText(), o.path("sent").asBoolean()));
-        }
-        return new PayoutsState(BalancesProjection.fromJson(n.path("ledger")), payouts);
+        if (n.has("payouts")) throw new OutdatedStateShape(NAME, "it keeps every payout decided, field 'payouts'");
+        return new PayoutsState(BalancesProjection.fromJson(NAME, n.path("ledger")));
     }
 }

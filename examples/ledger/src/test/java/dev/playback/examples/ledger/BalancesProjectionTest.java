@@ -1,6 +1,7 @@
 package dev.playback.examples.ledger;
 
 import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.processor.OutdatedStateShape;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -12,6 +13,7 @@ import static dev.playback.model.event.Envelopes.json;
 import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static dev.playback.examples.ledger.LedgerEnvelopes.withdrawn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BalancesProjectionTest {
@@ -139,5 +141,21 @@ class BalancesProjectionTest {
         AccountBalance decoded = projection.decode(projection.encode(s));
         assertEquals(s, decoded);
         assertEquals(List.of("e-4"), decoded.rejected().stream().map(AccountBalance.Rejection::eventId).toList());
+    }
+
+    @Test
+    void aStateOfTheShapeBeforeLogicVersion2FailsToDecodeNamingTheProcessorAndTheFix() {
+        var old = json("{\"opened\":true,\"balance\":\"1.00\",\"effects\":{\"e-1\":{\"type\":\"MoneyDeposited\",\"delta\":\"1.00\"}}}");
+        var oldPayouts = json("{\"ledger\":{\"opened\":true,\"balance\":\"1.00\"},\"payouts\":{}}");
+
+        var balances = assertThrows(OutdatedStateShape.class,
+                () -> new BalancesProjection().decode(old));
+        var payouts = assertThrows(OutdatedStateShape.class,
+                () -> new PayoutsProcessor(FeeRule.V2).decode(oldPayouts));
+
+        assertEquals("balances", balances.processor());
+        assertTrue(balances.getMessage().contains("playback rebuild --processor balances"), balances.getMessage());
+        assertEquals("payouts", payouts.processor());
+        assertTrue(payouts.getMessage().contains("field 'payouts'"), payouts.getMessage());
     }
 }

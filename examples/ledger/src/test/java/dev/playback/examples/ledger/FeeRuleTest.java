@@ -67,7 +67,7 @@ class FeeRuleTest {
 
     @Test
     void thePayoutsProcessorsLogicVersionNamesItsFeeRule() {
-        assertEquals("fee-v1", new PayoutsProcessor(FeeRule.V1).logicVersion());
-        assertEquals("fee-v2", new PayoutsProcessor(FeeRule.V2).logicVersion());
+        assertEquals("fee-v1.2", new PayoutsProcessor(FeeRule.V1).logicVersion());
+        assertEquals("fee-v2.2", new PayoutsProcessor(FeeRule.V2).logicVersion());
     }
 }

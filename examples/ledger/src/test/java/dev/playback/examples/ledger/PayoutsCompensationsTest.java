@@ -1,73 +1,88 @@
 package dev.playback.examples.ledger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventEnvelope;
-import dev.playback.model.gateway.CallSite;
-import dev.playback.model.gateway.Compensation;
+import dev.playback.model.gateway.GatewayBinding;
+import dev.playback.model.gateway.GatewayPorts;
+import dev.playback.model.gateway.GatewayReport;
+import dev.playback.model.gateway.GatewayRun;
+import dev.playback.model.gateway.memory.InMemoryCommandLog;
+import dev.playback.model.gateway.memory.InMemoryQueryRecords;
+import dev.playback.model.processor.EventNotes;
+import dev.playback.model.processor.Reversing;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
-import static dev.playback.model.event.Envelopes.json;
 import static dev.playback.examples.ledger.LedgerEnvelopes.opened;
 import static dev.playback.examples.ledger.ReversalTest.payout;
 import static dev.playback.examples.ledger.ReversalTest.reversal;
+import static dev.playback.model.event.Envelopes.event;
+import static dev.playback.model.event.Envelopes.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Which commands a reversal causes, as the payouts processor decides them from its state (what a dry run shows). */
+/**
+ * Which commands a reversal sends to the bank: decided when it applies, from what the command log says reached the bank
+ * for the reversed event, not from a copy in the state.
+ */
 class PayoutsCompensationsTest {
-    private final PayoutsProcessor payouts = new PayoutsProcessor(FeeRule.V2);
-    private final BalancesProjection ledger = new BalancesProjection();
+    private final FakeExternalSystems bank = new FakeExternalSystems().rate("EUR", "USD", "1.0850");
 
-    /** 100.00 EUR paid out to Bob as 107.42 USD after the fee. */
-    private static PayoutsState.Payout sentToBob(boolean sent) {
-        return new PayoutsState.Payout("p-1", "Bob", "USD", new BigDecimal("100.00"), new BigDecimal("1.0850"),
-                new BigDecimal("108.50"), new BigDecimal("1.08"), new BigDecimal("107.42"), "v2", sent);
-    }
-
-    private PayoutsState state(PayoutsState.Payout payout, EventEnvelope... events) {
-        AccountBalance s = ledger.initial("acc-1");
+    /** The commands the bank received while the events (versions 1..n of acc-1) were applied live. */
+    private List<JsonNode> sent(EventEnvelope... events) {
+        GatewayBinding<PayoutsState> p = new GatewayBinding<>(new PayoutsProcessor(FeeRule.V2),
+                new GatewayPorts(bank, new InMemoryQueryRecords(), new InMemoryCommandLog()), GatewayRun.live(), new GatewayReport());
+        Map<String, EventEnvelope> seen = new HashMap<>();
+        Reversing<PayoutsState> payouts = new Reversing<>(p, id -> Optional.ofNullable(seen.get(id)), EventNotes.inMemory(), 0);
+        PayoutsState s = p.initial("acc-1");
         long v = 1;
-        for (EventEnvelope e : events) s = ledger.apply(s, e.withVersion(v++));
-        return new PayoutsState(s, Map.of(payout.payoutId(), payout));
+        for (EventEnvelope e : events) {
+            EventEnvelope versioned = e.withVersion(v++);
+            seen.put(versioned.eventId(), versioned);
+            s = payouts.apply(s, versioned);
+        }
+        return bank.received().stream().map(FakeExternalSystems.Received::command).toList();
     }
 
-    private static Compensation toBob(String amount) {
-        return new Compensation(new CallSite("bank", "payout"),
-                json("{\"payoutId\":\"p-1\",\"beneficiary\":\"Bob\",\"currency\":\"USD\",\"amount\":\"" + amount + "\"}"));
+    /** 100.00 EUR paid out to Bob as 107.42 USD after the fee, or its opposite. */
+    private static JsonNode toBob(String amount) {
+        return json("{\"payoutId\":\"p-1\",\"beneficiary\":\"Bob\",\"currency\":\"USD\",\"amount\":\"" + amount + "\"}");
     }
 
     @Test
     void reversingASentPayoutTakesBackItsNet() {
-        PayoutsState s = state(sentToBob(true), opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"), payout("p-1", "100.00"));
-
-        assertEquals(List.of(toBob("-107.42")), payouts.compensations(s, "p-1"));
+        assertEquals(List.of(toBob("107.42"), toBob("-107.42")),
+                sent(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"), payout("p-1", "100.00"), reversal("r-1", "p-1")));
     }
 
     @Test
     void reversingTheReversalOfAPayoutPaysItAgain_andTheNextOneTakesItBackAgain() {
-        PayoutsState once = state(sentToBob(true), opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"), payout("p-1", "100.00"),
-                reversal("r-1", "p-1"));
-        PayoutsState twice = state(sentToBob(true), opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"), payout("p-1", "100.00"),
-                reversal("r-1", "p-1"), reversal("r-2", "r-1"));
-
-        assertEquals(List.of(toBob("107.42")), payouts.compensations(once, "r-1"));
-        assertEquals(List.of(toBob("-107.42")), payouts.compensations(twice, "r-2"));
+        assertEquals(List.of(toBob("107.42"), toBob("-107.42"), toBob("107.42"), toBob("-107.42")),
+                sent(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"), payout("p-1", "100.00"), reversal("r-1", "p-1"),
+                        reversal("r-2", "r-1"), reversal("r-3", "r-2")));
     }
 
     @Test
     void aPayoutThatWasNeverSentCausesNothing() {
-        PayoutsState s = state(sentToBob(false), opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"), payout("p-1", "100.00"));
+        EventEnvelope swallowed = event("p-1", "acc-1", LedgerEvent.PAYOUT_REQUESTED,
+                json("{\"amount\":\"0.50\",\"targetCurrency\":\"EUR\",\"beneficiary\":\"Bob\"}"));
+        assertEquals(List.of(), sent(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"), swallowed, reversal("r-1", "p-1")),
+                "the minimum fee swallowed the payout: nothing went out, nothing to take back");
+    }
 
-        assertEquals(List.of(), payouts.compensations(s, "p-1"));
+    @Test
+    void aDeclinedPayoutCausesNothing() {
+        assertEquals(List.of(), sent(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "50.00"), payout("p-1", "100.00"),
+                reversal("r-1", "p-1")));
     }
 
     @Test
     void reversingADepositCausesNothingOutside() {
-        PayoutsState s = state(sentToBob(true), opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"), payout("p-1", "100.00"));
-
-        assertEquals(List.of(), payouts.compensations(s, "e-2"));
+        assertEquals(List.of(toBob("107.42")),
+                sent(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"), payout("p-1", "100.00"), reversal("r-1", "e-2")));
     }
 }

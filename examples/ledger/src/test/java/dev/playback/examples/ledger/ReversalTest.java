@@ -8,12 +8,16 @@ import dev.playback.model.gateway.GatewayRun;
 import dev.playback.examples.ledger.FakeExternalSystems;
 import dev.playback.model.gateway.memory.InMemoryCommandLog;
 import dev.playback.model.gateway.memory.InMemoryQueryRecords;
+import dev.playback.model.processor.EventNotes;
+import dev.playback.model.processor.Reversing;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
 import static dev.playback.model.event.Envelopes.event;
@@ -35,11 +39,11 @@ class ReversalTest {
                 json("{\"amount\":\"" + amount + "\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}"));
     }
 
+    /** The events as versions 1..n of acc-1, folded in memory; the toolkit finds the targets of reversals among them. */
     private AccountBalance fold(EventEnvelope... events) {
-        AccountBalance s = balances.initial("acc-1");
-        long v = 1;
-        for (EventEnvelope e : events) s = balances.apply(s, e.withVersion(v++));
-        return s;
+        List<EventEnvelope> versioned = new ArrayList<>();
+        for (EventEnvelope e : events) versioned.add(e.withVersion(versioned.size() + 1));
+        return Reversing.fold(balances, "acc-1", versioned);
     }
 
     @Test
@@ -48,7 +52,7 @@ class ReversalTest {
                 reversal("r-1", "e-2"));
         assertEquals(new BigDecimal("5.00"), s.balance());
         assertEquals(1, s.reversals());
-        assertEquals("r-1", s.effects().get("e-2").reversedBy());
+        assertEquals(0, s.rejectedCount());
     }
 
     @Test
@@ -76,13 +80,34 @@ class ReversalTest {
 
     @Test
     void reversingAReversalRestoresTheEffectAndAllowsReversingAgain() {
-        AccountBalance s = fold(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "100.00"), reversal("r-1", "e-2"),
+        AccountBalance restored = fold(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "100.00"), reversal("r-1", "e-2"),
                 reversal("r-2", "r-1"));
-        assertEquals(new BigDecimal("100.00"), s.balance());
-        assertEquals(null, s.effects().get("e-2").reversedBy());
-        s = balances.apply(s, reversal("r-3", "e-2").withVersion(5));
+        assertEquals(new BigDecimal("100.00"), restored.balance());
+
+        AccountBalance s = fold(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "100.00"), reversal("r-1", "e-2"),
+                reversal("r-2", "r-1"), reversal("r-3", "e-2"));
         assertEquals(new BigDecimal("0.00"), s.balance());
         assertEquals(0, s.rejectedCount());
+        assertEquals(3, s.reversals());
+    }
+
+    @Test
+    void aReversalOfAReversedReversalIsRefusedAndReversingTheRestoringOneTakesTheEffectOutAgain() {
+        AccountBalance s = fold(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "100.00"), reversal("r-1", "e-2"),
+                reversal("r-2", "r-1"), reversal("r-3", "r-1"), reversal("r-4", "r-2"));
+        assertEquals(new BigDecimal("0.00"), s.balance(), "r-4 takes r-2 out: e-2 is reversed by r-1 again");
+        assertEquals(1, s.rejectedCount());
+        assertEquals("event r-1 is already reversed by r-2", s.rejected().get(0).reason());
+    }
+
+    @Test
+    void aRejectedEventAndARefusedReversalCannotBeReversed() {
+        AccountBalance s = fold(deposited("e-0", "acc-1", "7.00"), opened("e-1", "acc-1"), deposited("e-2", "acc-1", "100.00"),
+                reversal("r-1", "e-0"), reversal("r-2", "r-1"));
+        assertEquals(new BigDecimal("100.00"), s.balance());
+        assertEquals(3, s.rejectedCount());
+        assertTrue(s.rejected().get(1).reason().contains("no recorded effect"), s.rejected().get(1).reason());
+        assertTrue(s.rejected().get(2).reason().contains("no recorded effect"), s.rejected().get(2).reason());
     }
 
     @Test
@@ -94,7 +119,7 @@ class ReversalTest {
     }
 
     @Test
-    void theStateWithEffectsSurvivesEncoding() {
+    void theStateSurvivesEncoding() {
         AccountBalance s = fold(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "100.00"), payout("p-1", "10.00"), reversal("r-1", "e-2"));
         assertEquals(s, balances.decode(balances.encode(s)));
     }
@@ -105,18 +130,22 @@ class ReversalTest {
         PayoutsProcessor processor = new PayoutsProcessor(FeeRule.V2);
         GatewayBinding<PayoutsState> p = new GatewayBinding<>(processor,
                 new GatewayPorts(bank, new InMemoryQueryRecords(), new InMemoryCommandLog()), GatewayRun.live(), new GatewayReport());
-        List<EventEnvelope> events = new ArrayList<>(List.of(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"),
-                payout("p-1", "100.00"), reversal("r-1", "p-1")));
+        Map<String, EventEnvelope> seen = new HashMap<>();
+        Reversing<PayoutsState> payouts = new Reversing<>(p, id -> Optional.ofNullable(seen.get(id)), EventNotes.inMemory(), 0);
+        List<EventEnvelope> events = List.of(opened("e-1", "acc-1"), deposited("e-2", "acc-1", "500.00"),
+                payout("p-1", "100.00"), reversal("r-1", "p-1"), reversal("r-2", "p-1"), reversal("r-3", "r-1"));
         PayoutsState s = p.initial("acc-1");
+        List<PayoutsState> after = new ArrayList<>();
         long v = 1;
-        for (EventEnvelope e : events) s = p.apply(s, e.withVersion(v++));
-        assertEquals(List.of("107.42", "-107.42"), bank.received().stream().map(r -> r.command().path("amount").asText()).toList());
-        assertEquals(Map.of("p-1", new BigDecimal("0.00")), bank.netPerPayout());
-        assertEquals(new BigDecimal("500.00"), s.ledger().balance());
-
-        s = p.apply(s, reversal("r-2", "p-1").withVersion(v++));
-        assertEquals(2, bank.received().size(), "a second reversal of the same payout is refused and sends nothing");
-        s = p.apply(s, reversal("r-3", "r-1").withVersion(v++));
+        for (EventEnvelope e : events) {
+            EventEnvelope versioned = e.withVersion(v++);
+            seen.put(versioned.eventId(), versioned);
+            s = payouts.apply(s, versioned);
+            after.add(s);
+        }
+        assertEquals(new BigDecimal("500.00"), after.get(3).ledger().balance());
+        assertEquals(List.of("107.42", "-107.42", "107.42"), bank.received().stream().map(r -> r.command().path("amount").asText()).toList(),
+                "the payout, its compensation once (the second reversal of p-1 is refused and sends nothing), paid again");
         assertEquals(Map.of("p-1", new BigDecimal("107.42")), bank.netPerPayout());
         assertEquals(new BigDecimal("400.00"), s.ledger().balance());
         assertEquals(s, processor.decode(processor.encode(s)));

@@ -26,7 +26,7 @@ public record Subscription(boolean started, String customer, String currency, St
     public static final int KEEP_PRICES = 100;
     public static final int KEEP_INVOICES = 120;
     public static final int KEEP_REVERSALS = 100;
-    public static final int KEEP_REJECTIONS = 100;
+    public static final int KEEP_REJECTIONS = 5;
 
     /** A monthly price in effect from day {@code from} (UTC) on, until the next one. */
     public record Price(LocalDate from, String plan, BigDecimal monthlyPrice) {

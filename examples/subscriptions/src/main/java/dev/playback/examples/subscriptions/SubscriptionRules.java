@@ -148,7 +148,7 @@ public final class SubscriptionRules {
     private static Subscription reject(Subscription s, EventEnvelope e, String reason) {
         List<Subscription.Rejection> list = new ArrayList<>(s.rejected());
         list.add(new Subscription.Rejection(e.eventId(), e.versionOrZero(), e.type(), reason));
-        if (list.size() > Subscription.KEEP_REJECTIONS) list.remove(0);
+        while (list.size() > Subscription.KEEP_REJECTIONS) list.remove(0);
         return new Subscription(s.started(), s.customer(), s.currency(), s.country(), s.prices(), s.invoices(), s.invoicesIssued(),
                 s.invoicedNet(), s.reversals(), s.reversalCount(), s.rejectedCount() + 1, list);
     }

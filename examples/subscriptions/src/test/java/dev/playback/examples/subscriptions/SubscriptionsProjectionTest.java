@@ -75,16 +75,23 @@ class SubscriptionsProjectionTest {
                 cancelled("e-10", "2026-04-12T00:00:00Z"),
                 reversed("r-11", "2026-04-13T00:00:00Z", "r-11")));
 
+        Subscription early = fold(versioned(
+                invoiceRequested("inv-early", "2026-03-01T00:00:00Z", "2026-02"),
+                started("e-2", "2026-03-11T10:00:00Z", "basic", "31.00"),
+                started("e-3", "2026-03-12T10:00:00Z", "pro", "60.00"),
+                invoiceRequested("inv-feb", "2026-03-12T11:00:00Z", "2026-02")));
         assertEquals(List.of(
                 "inv-early: subscription sub-1 was never started",
                 "e-3: subscription sub-1 is already started",
-                "inv-feb: subscription sub-1 was not active on any day of 2026-02",
+                "inv-feb: subscription sub-1 was not active on any day of 2026-02"),
+                early.rejected().stream().map(r -> r.eventId() + ": " + r.reason()).toList());
+        assertEquals(List.of(
                 "inv-mar-again: period 2026-03 is already invoiced by inv-mar",
                 "e-7: a plan change on 2026-03-10 precedes the price in effect since 2026-03-11",
                 "e-9: subscription sub-1 is cancelled since 2026-04-10",
                 "e-10: subscription sub-1 is already cancelled since 2026-04-10",
                 "r-11: event r-11 cannot reverse itself"),
-                s.rejected().stream().map(r -> r.eventId() + ": " + r.reason()).toList());
+                s.rejected().stream().map(r -> r.eventId() + ": " + r.reason()).toList(), "the latest 5");
         assertEquals(8, s.rejectedCount());
         assertEquals(1, s.invoicesIssued());
         assertEquals("21.00", s.invoicedNet().toPlainString());
