@@ -14,6 +14,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (e) A partial replay by time window (requested with the EventBridge event ReplayRequested) reads only the
  * aggregates that have events in the window: two of the five accounts here.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PartialReplayWindowIT {
 
     @Test

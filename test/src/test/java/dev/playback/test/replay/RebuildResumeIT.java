@@ -27,6 +27,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resumes when started again with the same replay id: it completes, equal to the fold, and republishes at
  * most one batch per segment (published in all checkpoints − table size ≤ segments × batch size).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RebuildResumeIT {
     static final int EVENTS = 20_000;
     static final int ACCOUNTS = 200;

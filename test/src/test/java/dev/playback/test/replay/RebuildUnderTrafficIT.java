@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 100 events/s): once it has succeeded and the traffic has drained, the active generation equals the
  * independent fold of the events table for every aggregate.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RebuildUnderTrafficIT {
     static final int STORED = 20_000;
     static final int ACCOUNTS = 200;

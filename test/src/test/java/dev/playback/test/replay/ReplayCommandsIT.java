@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whose rule starts the partial replay state machine. Runs without the replay handler: it checks the wiring,
  * not the replays' results.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ReplayCommandsIT {
     static LocalStack stack;
     @TempDir

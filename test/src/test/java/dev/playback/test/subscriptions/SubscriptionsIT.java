@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static dev.playback.tools.demo.SubscriptionEvents.event;
 import static dev.playback.tools.demo.SubscriptionEvents.invoiceRequested;
@@ -49,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SubscriptionsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration IDLE = Duration.ofMinutes(2);
