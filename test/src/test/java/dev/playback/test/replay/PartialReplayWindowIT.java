@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -55,7 +56,8 @@ class PartialReplayWindowIT {
                 assertEquals(0, r.failedEntryCount());
             }
             String machine = stack.workflows().stateMachineArn("PartialReplayStateMachine");
-            for (int i = 0; i < 100 && stack.workflows().stepFunctions().listExecutions(machine, null).isEmpty(); i++) Thread.sleep(100);
+            Awaitility.await("the ReplayRequested rule starts " + machine).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !stack.workflows().stepFunctions().listExecutions(machine, null).isEmpty());
             ExecutionDescription d = Replays.awaitReplay(stack, "PartialReplayStateMachine", "window-march", Duration.ofMinutes(3));
             Replays.assertSucceeded(d);
             JsonNode out = Replays.output(d);
