@@ -293,7 +293,7 @@ class CommandLineTest {
             Files.writeString(script, r.out());
             assertEquals("rebuild replay replay-concurrency reverse redrive reindex", complete(bash, script, "playback", "re"));
             assertEquals("v1 v2 v3 v4", complete(bash, script, "playback", "local", "--fee-rule", ""));
-            assertEquals("ingest rebuild partial archive", complete(bash, script, "playback", "bench", ""));
+            assertEquals("ingest rebuild partial archive raw", complete(bash, script, "playback", "bench", ""));
         } finally {
             Files.delete(script);
         }
