@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * missing), the bank's net per payout equals what v2 sends from the recorded rates, and the replay's report
  * ({@code reports/gateway/<id>.json}) lists every correction the bank received, each once.
  */
-@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class DiffReplayResumeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();

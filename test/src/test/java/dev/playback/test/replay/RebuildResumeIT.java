@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resumes when started again with the same replay id: it completes, equal to the fold, and republishes at
  * most one batch per segment (published in all checkpoints − table size ≤ segments × batch size).
  */
-@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class RebuildResumeIT {
     static final int EVENTS = 20_000;
     static final int ACCOUNTS = 200;
