@@ -169,7 +169,7 @@ class PayoutsReplayIT {
     }
 
     /** Fee rule v2 deployed: every function that reads FEE_RULE is updated. */
-    private void deployV2() {
+    private void deployV2() throws Exception {
         assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "ReplayFunction", "PayoutsFunction",
                 "InvoicingFunction"), stack.updateParameter("FeeRule", "v2"));
     }
