@@ -52,20 +52,6 @@ public record RawCeilings(double kinesisPutRecordsPerSecond, double dynamoDbBatc
     return new RawCeilings(kinesis, dynamo, durationEach);
   }
 
-  /** Arguments: [seconds per measurement, default 5] [data directory: measure the on-disk mode]. */
-  public static void main(String[] args) {
-    Duration each = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 5);
-    EmulatorOptions options = args.length > 1
-        ? EmulatorOptions.onDisk(java.nio.file.Path.of(args[1]))
-        : EmulatorOptions.inMemory();
-    try (Emulators emulators = Emulators.start(options)) {
-      System.out.printf("emulators (%s) started in %d ms%n",
-          options.dataDirectory().map(d -> "on disk in " + d).orElse("in memory"), emulators.startupTime().toMillis());
-      RawCeilings ceilings = measure(emulators, each);
-      System.out.println(ceilings.describe());
-    }
-  }
-
   public String describe() {
     return String.format("kinesalite PutRecords: %,.0f records/s (batches of %d, ~1 KB, %d threads)%n"
             + "dynalite BatchWriteItem: %,.0f items/s (batches of %d, ~1 KB, %d threads)%n"

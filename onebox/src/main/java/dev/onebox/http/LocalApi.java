@@ -125,6 +125,11 @@ public final class LocalApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The address the server socket is bound to. */
+    public InetSocketAddress boundAddress() {
+        return server.getAddress();
+    }
+
     /** {@code http://127.0.0.1:<port>} (no trailing slash, no stage). */
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + port());

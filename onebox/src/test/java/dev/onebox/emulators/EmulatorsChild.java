@@ -6,13 +6,19 @@ import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Run in a child JVM by {@link EmulatorsKilledIT}: starts the emulators on the data directory
  * given as the first argument, writes one item, three records and one object, prints
- * {@code READY <jvm pid> <supervisor pid> <s3mock pid>} and waits to be killed.
+ * {@code READY <jvm pid> <supervisor pid> <s3mock pid>} and waits to be killed
+ * (at most 10 minutes, or until its parent JVM ends: then it stops the emulators and exits with 1).
  */
 public final class EmulatorsChild {
+
+  private static final Duration KILLED_WITHIN = Duration.ofMinutes(10);
 
   private EmulatorsChild() {}
 
@@ -32,6 +38,15 @@ public final class EmulatorsChild {
     List<ProcessHandle> processes = emulators.processes();
     System.out.println("READY " + ProcessHandle.current().pid() + " " + processes.get(0).pid() + " " + processes.get(1).pid());
     System.out.flush();
-    Thread.sleep(Long.MAX_VALUE);
+    // the test kills this JVM; should it not, the child ends with its parent or after the deadline, never orphaned
+    ProcessHandle parent = ProcessHandle.current().parent().orElseThrow();
+    try {
+      parent.onExit().get(KILLED_WITHIN.toMinutes(), TimeUnit.MINUTES);
+      System.err.println("the parent JVM " + parent.pid() + " ended before killing this child");
+    } catch (TimeoutException e) {
+      System.err.println("not killed within " + KILLED_WITHIN + " of READY");
+    }
+    emulators.close();
+    System.exit(1);
   }
 }

@@ -14,18 +14,17 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class EmulatorsIT {
 
   private Emulators emulators;
@@ -45,7 +44,6 @@ class EmulatorsIT {
   }
 
   @Test
-  @Order(1)
   void endpointsAreOnLoopbackAndOnlyLoopbackSocketsAreOpen() throws Exception {
     for (var endpoint : List.of(emulators.dynamoDbEndpoint(), emulators.kinesisEndpoint(), emulators.s3Endpoint())) {
       assertEquals("127.0.0.1", endpoint.getHost(), endpoint.toString());
@@ -63,7 +61,6 @@ class EmulatorsIT {
   }
 
   @Test
-  @Order(2)
   void dynamoDbTableTakesAndReturnsAnItem() {
     try (DynamoDbClient dynamo = emulators.dynamoDbClient()) {
       Samples.createTable(dynamo, "events");
@@ -74,7 +71,6 @@ class EmulatorsIT {
   }
 
   @Test
-  @Order(3)
   void kinesisStreamReturnsPutRecordsInOrder() {
     try (KinesisClient kinesis = emulators.kinesisClient()) {
       Samples.createStream(kinesis, "event-stream", 2);
@@ -92,7 +88,6 @@ class EmulatorsIT {
   }
 
   @Test
-  @Order(4)
   void s3KeepsAMegabyteObjectIntact() throws Exception {
     byte[] bytes = new byte[1024 * 1024 + 17];
     new Random(42).nextBytes(bytes);
@@ -106,17 +101,22 @@ class EmulatorsIT {
   }
 
   @Test
-  @Order(5)
   void closeStopsEveryEmulatorProcess() throws Exception {
-    List<ProcessHandle> processes = emulators.processes();
-    assertEquals(2, processes.size(), "supervisor and s3mock: " + processes);
-    processes.forEach(p -> assertTrue(p.isAlive(), "pid " + p.pid() + " alive before close"));
-    emulators.close();
-    emulators.close();
-    for (ProcessHandle process : processes) {
-      assertFalse(process.isAlive(), "pid " + process.pid() + " still alive after close");
+    // emulators of its own: the other tests share the class's
+    Emulators own = Emulators.start(EmulatorOptions.inMemory());
+    try {
+      List<ProcessHandle> processes = own.processes();
+      assertEquals(2, processes.size(), "supervisor and s3mock: " + processes);
+      processes.forEach(p -> assertTrue(p.isAlive(), "pid " + p.pid() + " alive before close"));
+      own.close();
+      own.close();
+      for (ProcessHandle process : processes) {
+        assertFalse(process.isAlive(), "pid " + process.pid() + " still alive after close");
+      }
+      assertFalse(own.isRunning());
+    } finally {
+      own.close();
     }
-    assertFalse(emulators.isRunning());
   }
 
   private static String sha256(byte[] bytes) throws Exception {

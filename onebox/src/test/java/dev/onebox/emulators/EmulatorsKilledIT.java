@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.Timeout;
+import org.awaitility.Awaitility;
 
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class EmulatorsKilledIT {
 
   private static final Duration GONE_WITHIN = Duration.ofSeconds(10);
@@ -82,14 +85,14 @@ class EmulatorsKilledIT {
     }
   }
 
-  private static void assertAllGone(List<ProcessHandle> processes) throws InterruptedException {
-    long deadline = System.nanoTime() + GONE_WITHIN.toNanos();
-    while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    for (ProcessHandle process : processes) {
-      assertFalse(process.isAlive(), "pid " + process.pid() + " " + process.info().command().orElse("")
-          + " still alive " + GONE_WITHIN + " after the kill");
-    }
+  private static void assertAllGone(List<ProcessHandle> processes) {
+    Awaitility.await("the emulators gone after the kill").atMost(GONE_WITHIN).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> {
+          for (ProcessHandle process : processes) {
+            assertFalse(process.isAlive(), "pid " + process.pid() + " " + process.info().command().orElse("")
+                + " still alive " + GONE_WITHIN + " after the kill");
+          }
+        });
   }
+
 }

@@ -22,6 +22,9 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.awaitility.Awaitility;
 
 class KinesisEventSourceMappingTest {
     private static final String STREAM = "EventStream";
@@ -148,7 +151,10 @@ class KinesisEventSourceMappingTest {
         KinesisEventSourceMapping first = start(ScriptedHandler.succeeding(), latest);
         assertTrue(first.awaitIdle(WAIT));
         first.close();
-        Thread.sleep(2);
+        // positions are kept to the millisecond: what is written meanwhile must arrive after the remembered start
+        Instant closed = Instant.now();
+        Awaitility.await("the clock past " + closed).atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+                .until(() -> Instant.now().truncatedTo(ChronoUnit.MILLIS).isAfter(closed));
 
         List<String> whileDown = put(1, "meanwhile", 2);
         ScriptedHandler handler = ScriptedHandler.succeeding();

@@ -25,11 +25,14 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Provisioning and an event source mapping against real emulators: kinesalite, dynalite and s3mock, started by the
  * class (in memory) and stopped after it. The poison record's on-failure record lands in a real S3 bucket.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class LocalStackIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private KinesisClient kinesis;

@@ -1,6 +1,7 @@
 package dev.onebox.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.Context;
@@ -25,6 +26,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.ConnectException;
 
 class LocalApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -190,10 +197,26 @@ class LocalApiTest {
     }
 
     @Test
-    void theServerListensOnLoopbackOnly() {
-        assertEquals("127.0.0.1", api.baseUri().getHost());
-        assertTrue(api.port() > 0);
-        assertEquals("", api.baseUri().getPath());
+    void theServerListensOnLoopbackOnly() throws Exception {
+        assertTrue(api.boundAddress().getAddress().isLoopbackAddress(), "bound to " + api.boundAddress());
+        // and from outside: every other address of this machine refuses a connection to the port
+        List<InetAddress> others = NetworkInterface.networkInterfaces().filter(LocalApiTest::isUp)
+                .flatMap(NetworkInterface::inetAddresses).filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress()).toList();
+        for (InetAddress other : others) {
+            try (Socket s = new Socket()) {
+                assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress(other, api.port()), 5_000),
+                        "the API answered on " + other.getHostAddress() + ":" + api.port());
+            }
+        }
+        System.out.println("the API bound to " + api.boundAddress() + "; refused on " + others);
+    }
+
+    private static boolean isUp(NetworkInterface n) {
+        try {
+            return n.isUp();
+        } catch (SocketException e) {
+            throw new IllegalStateException("interface " + n.getName(), e);
+        }
     }
 
     private HttpRequest get(String path) {

@@ -37,6 +37,8 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole local wiring, as the runtime's main class does it, against kinesalite and dynalite: template →
@@ -44,6 +46,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * writes to the stream with a client built from its environment; the Sink handler receives every record through the
  * mapping. The class starts its own emulators (in memory) and stops them afterwards.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class WiringIT {
     static final Queue<String> SUNK = new ConcurrentLinkedQueue<>();
 

@@ -73,13 +73,14 @@ class LocalFunctionTest {
         }
     }
 
-    /** Sleeps longer than any test timeout, unless interrupted. */
+    /** Released by the test that ran it; waits at most a minute, far longer than the function's timeout, unless interrupted. */
     public static final class Sleepy implements RequestHandler<Object, String> {
+        static final CountDownLatch RELEASE = new CountDownLatch(1);
+
         @Override
         public String handleRequest(Object input, Context context) {
             try {
-                Thread.sleep(60_000);
-                return "woke";
+                return RELEASE.await(60, TimeUnit.SECONDS) ? "released" : "woke";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return "interrupted";
@@ -209,6 +210,8 @@ class LocalFunctionTest {
                 Map.of(), getClass().getClassLoader());
 
         FunctionError error = assertThrows(FunctionError.class, () -> fn.invoke("x"));
+
+        Sleepy.RELEASE.countDown();
 
         assertEquals("Sandbox.Timedout", error.errorType());
         assertTrue(error.errorMessage().endsWith("Task timed out after 1.00 seconds"), error.errorMessage());

@@ -36,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -492,10 +494,11 @@ class LocalStepFunctionsTest {
 
     @Test
     void aTaskTimeoutFailsWithStatesTimeout() {
+        CountDownLatch release = new CountDownLatch(1);   // the function runs until the test has seen the timeout
         InProcessLambdaFunctions functions = new InProcessLambdaFunctions()
                 .register("Slow", (RequestHandler<Object, Object>) (in, ctx) -> {
                     try {
-                        Thread.sleep(5_000);
+                        release.await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -505,6 +508,7 @@ class LocalStepFunctionsTest {
                 {"StartAt": "Call", "States": {
                   "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Slow",
                            "TimeoutSeconds": 1, "End": true}}}""", "{}", WorkflowType.STANDARD);
+        release.countDown();
         assertEquals(ExecutionStatus.FAILED, r.status());
         assertEquals("States.Timeout", r.error());
     }

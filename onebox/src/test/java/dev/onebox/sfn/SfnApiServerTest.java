@@ -30,6 +30,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -92,15 +94,9 @@ class SfnApiServerTest {
                 .roleArn("arn:aws:iam::123456789012:role/sfn").type(StateMachineType.STANDARD)).stateMachineArn();
     }
 
-    static DescribeExecutionResponse await(String executionArn) throws InterruptedException {
-        for (int i = 0; i < 2000; i++) {
-            DescribeExecutionResponse d = client.describeExecution(b -> b.executionArn(executionArn));
-            if (d.status() != ExecutionStatus.RUNNING) {
-                return d;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("execution still running: " + executionArn);
+    static DescribeExecutionResponse await(String executionArn) {
+        return Awaitility.await("the end of execution " + executionArn).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .until(() -> client.describeExecution(b -> b.executionArn(executionArn)), d -> d.status() != ExecutionStatus.RUNNING);
     }
 
     static List<HistoryEvent> history(String executionArn) {
@@ -269,14 +265,10 @@ class SfnApiServerTest {
                     "End": true},
                   "Finished": {"Type": "Succeed"}}}""");
         client.startExecution(b -> b.stateMachineArn(arn).input("{\"done\":0,\"total\":17000,\"batch\":0}"));
-        List<software.amazon.awssdk.services.sfn.model.ExecutionListItem> all = List.of();
-        for (int i = 0; i < 2000; i++) {
-            all = client.listExecutions(b -> b.stateMachineArn(arn)).executions();
-            if (all.size() == 4 && all.stream().allMatch(e -> e.status() != ExecutionStatus.RUNNING)) {
-                break;
-            }
-            Thread.sleep(5);
-        }
+        List<software.amazon.awssdk.services.sfn.model.ExecutionListItem> all = Awaitility.await("4 executions ended")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                .until(() -> client.listExecutions(b -> b.stateMachineArn(arn)).executions(),
+                        l -> l.size() == 4 && l.stream().allMatch(e -> e.status() != ExecutionStatus.RUNNING));
         assertEquals(4, all.size());
         assertTrue(all.stream().allMatch(e -> e.status() == ExecutionStatus.SUCCEEDED), all.toString());
         List<Object> outputs = all.stream()

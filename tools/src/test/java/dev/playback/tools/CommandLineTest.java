@@ -299,7 +299,7 @@ class CommandLineTest {
             Files.writeString(script, r.out());
             assertEquals("rebuild replay replay-concurrency reverse redrive reindex", complete(bash, script, "playback", "re"));
             assertEquals("v1 v2 v3 v4", complete(bash, script, "playback", "local", "--fee-rule", ""));
-            assertEquals("ingest rebuild partial archive testkit", complete(bash, script, "playback", "bench", ""));
+            assertEquals("ingest rebuild partial archive testkit raw", complete(bash, script, "playback", "bench", ""));
             assertEquals("live fail", complete(bash, script, "playback", "what-if", "--missing-records", ""));
         } finally {
             Files.delete(script);

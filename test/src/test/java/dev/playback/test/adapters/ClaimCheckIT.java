@@ -27,6 +27,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (kept aside in S3), is appended by the pump's {@link Appender} on {@link DynamoEventLog}, and comes back whole
  * from every reader: the history, the event lookup and the independent fold's payload reader.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClaimCheckIT {
     private static final int PAYLOAD_BYTES = 600 * 1024;
     private static Emulators emulators;

@@ -10,11 +10,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link DynamoEventLog} keeps the events-table contract on dynalite, with claim-checked payloads in S3 (s3mock):
  * fresh tables and a fresh bucket per test, one set of emulators for the class.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DynamoEventLogIT extends EventLogContract<DynamoEventLog> {
     private static Emulators emulators;
     private static DynamoDbClient dynamo;

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static dev.playback.model.event.Envelopes.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * written again only for a new type that day (never for a new hour), and a new container reads what is there instead
  * of writing it again.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DynamoIndexWriterIT {
     /** Counts the calls of one client by operation, and the items its writes put or update. */
     private static final class Calls implements ExecutionInterceptor {

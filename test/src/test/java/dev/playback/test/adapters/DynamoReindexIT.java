@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static dev.playback.model.event.Envelopes.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link DynamoReindex} on dynalite: an empty index table, filled from the events table alone, answers every query. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DynamoReindexIT {
     private static final DynamoDbClient DYNAMO = Emulated.dynamoDb();
 

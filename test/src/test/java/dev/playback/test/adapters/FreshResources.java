@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /**
  * Fresh, uniquely named tables and buckets on the emulators, shaped as template.yaml declares them, so
@@ -82,19 +84,8 @@ final class FreshResources {
         }
         dynamo.createTable(c -> c.tableName(name).attributeDefinitions(attributes).keySchema(schema)
                 .billingMode(BillingMode.PAY_PER_REQUEST));
-        for (int i = 0; i < 600; i++) {
-            if (dynamo.describeTable(d -> d.tableName(name)).table().tableStatus() == TableStatus.ACTIVE) return name;
-            sleep();
-        }
-        throw new IllegalStateException("table " + name + " did not become ACTIVE within 30 s");
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Awaitility.await("table " + name + " ACTIVE").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> dynamo.describeTable(d -> d.tableName(name)).table().tableStatus() == TableStatus.ACTIVE);
+        return name;
     }
 }

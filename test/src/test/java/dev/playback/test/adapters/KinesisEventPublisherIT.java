@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** {@link KinesisEventPublisher} keeps the event-publisher contract on kinesalite: a fresh stream of two shards per test. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class KinesisEventPublisherIT extends EventPublisherContract {
     private static final KinesisClient KINESIS = Emulated.kinesis();
     private String stream;

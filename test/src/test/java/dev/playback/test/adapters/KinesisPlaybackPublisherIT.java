@@ -7,8 +7,11 @@ import dev.playback.model.replay.PlaybackPublisherContract;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** {@link KinesisPlaybackPublisher} keeps the playback-publisher contract on kinesalite: a fresh stream of two shards per test. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class KinesisPlaybackPublisherIT extends PlaybackPublisherContract {
     private static final KinesisClient KINESIS = Emulated.kinesis();
     private String stream;

@@ -36,6 +36,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static dev.playback.lambdas.replay.ReplayWorld.input;
 import static dev.playback.examples.ledger.LedgerEnvelopes.deposited;
@@ -48,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A full rebuild and a verification on dynalite and kinesalite: the adapters together, with real
  * sequence numbers (skipped unless {@code PLAYBACK_IT_DYNAMODB} and {@code PLAYBACK_IT_KINESIS} are set).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ReplayOnEmulatorsIT {
     @Test
     void rebuildsAndVerifiesThroughTheRealAdapters() throws Exception {

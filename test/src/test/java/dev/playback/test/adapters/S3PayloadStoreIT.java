@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.Random;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@link S3PayloadStore} keeps the payload-store contract on s3mock: a fresh bucket per test. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class S3PayloadStoreIT extends PayloadStoreContract {
     private static Emulators emulators;
     private static S3Client s3;

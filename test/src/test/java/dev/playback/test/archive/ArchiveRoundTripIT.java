@@ -29,6 +29,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a rebuild of the target (payouts answered from the imported records, nothing sent) whose balances equal an
  * independent fold, equal to the source's; a second import changes nothing.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ArchiveRoundTripIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LOADED = 2_000;

@@ -3,8 +3,11 @@ package dev.playback.test.clients;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** The AWS CLI (v1 or v2, {@code aws} on the PATH) against the local stack: {@code test/clients/cli/transcript.sh}. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class AwsCliIT extends AwsClientTranscript {
     @Override
     String client() {

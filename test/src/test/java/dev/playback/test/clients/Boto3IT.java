@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** boto3 (the first of {@code python3}, {@code /usr/bin/python3} that has it) against the local stack: {@code test/clients/python/transcript.py}. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class Boto3IT extends AwsClientTranscript {
     @Override
     String client() {

@@ -6,12 +6,15 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The AWS SDK for JavaScript v3 (Node.js; {@code @aws-sdk/client-sfn} and {@code @aws-sdk/client-eventbridge}, pinned by
  * {@code test/clients/js/package-lock.json} and installed by this test with {@code npm ci} when missing or when the
  * lockfile changed) against the local stack: {@code test/clients/js/transcript.mjs}.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class JavaScriptSdkIT extends AwsClientTranscript {
     @Override
     String client() {

@@ -26,6 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * altered by hand, and a rollback, read through {@code /api/*} with a real HTTP client. The expected figures come from
  * the events posted here.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ConsoleApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REPLAY = Duration.ofMinutes(5);

@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +60,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Without Chromium ({@code /usr/bin/chromium}) or Node.js and npm the test is skipped, saying what to install; with
  * {@code PLAYBACK_REQUIRE_BROWSER=true} (CI) it fails instead.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ConsoleBrowserIT {
     static final String REQUIRE_ENV = "PLAYBACK_REQUIRE_BROWSER";
     /** Debian's Chromium, or {@code $PLAYBACK_CHROMIUM} (which console-check.mjs reads too). */

@@ -18,11 +18,14 @@ import dev.playback.model.gateway.Hashes;
 import dev.playback.model.gateway.LoggedCommand;
 
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The gateway stores' contract against S3 (s3mock) and DynamoDB (dynalite), provisioned from template.yaml. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class AwsGatewayStoresIT extends GatewayStoresContract {
     private static LocalStack stack;
 

@@ -26,6 +26,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * missing), the bank's net per payout equals what v2 sends from the recorded rates, and the replay's report
  * ({@code reports/gateway/<id>.json}) lists every correction the bank received, each once.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class DiffReplayResumeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -228,24 +232,14 @@ class DiffReplayResumeIT {
         assertEquals(200, r.statusCode(), r.body());
     }
 
-    private static JsonNode awaitBank(URI bank, int payouts, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode b = bank(bank);
-            if (b.path("payouts").size() >= payouts) return b;
-            if (System.nanoTime() > deadline) throw new AssertionError("the bank received " + b.path("payouts").size() + " of " + payouts);
-            Thread.sleep(200);
-        }
+    private static JsonNode awaitBank(URI bank, int payouts, Duration timeout) {
+        return Awaitility.await("the bank receives " + payouts + " payouts").atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> bank(bank), b -> b.path("payouts").size() >= payouts);
     }
 
     /** Waits until at least {@code atLeast} corrections reached the bank; returns how many had then. */
-    private static long awaitCorrections(URI bank, int live, long atLeast, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long n = bank(bank).path("payouts").size() - live;
-            if (n >= atLeast) return n;
-            if (System.nanoTime() > deadline) throw new AssertionError("only " + n + " corrections within " + timeout);
-            Thread.sleep(20);
-        }
+    private static long awaitCorrections(URI bank, int live, long atLeast, Duration timeout) {
+        return Awaitility.await("the bank receives " + atLeast + " corrections").atMost(timeout).pollInterval(Duration.ofMillis(20))
+                .until(() -> (long) bank(bank).path("payouts").size() - live, n -> n >= atLeast);
     }
 }

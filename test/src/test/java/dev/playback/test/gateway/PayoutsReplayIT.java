@@ -17,24 +17,22 @@ import dev.playback.tools.client.PlaybackApi;
 import dev.playback.examples.external.PartnerBank;
 import dev.onebox.sfn.ExecutionDescription;
 import dev.onebox.sfn.ExecutionStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,14 +43,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code diff} rebuild (exactly the corrections, checked from the recorded rates), a {@code suppress} rebuild
  * (nothing sent, same state), a partial replay in {@code diff} mode after it (nothing left to correct),
  * {@code allow:bank,fx} for a processor that never ran over some events (a new feature: sends once, a second
- * allow replay sends nothing), and missing records in {@code fail} and {@code live} mode.
+ * allow replay sends nothing), and missing records in {@code fail} and {@code live} mode. Replays of every aggregate
+ * and the fee rule are the stack's own: each test starts a stack of its own with the same live history, and arranges
+ * what it needs after it (the rates moving, the v2 fix).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PayoutsReplayIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration IDLE = Duration.ofMinutes(2);
-    private static final List<String> ACCOUNTS = new ArrayList<>();
+    private static final List<String> ACCOUNTS = IntStream.range(0, 12).mapToObj(i -> "pay-" + i).toList();
     private static final String[] CURRENCIES = {"EUR", "USD", "GBP"};
 
     /** While set, the payouts function takes its records without processing them (the feature is not deployed yet). */
@@ -76,11 +75,11 @@ class PayoutsReplayIT {
     private PlaybackApi api;
     private final Set<String> sentLive = new TreeSet<>();
 
-    @BeforeAll
+    @BeforeEach
     void start() throws Exception {
+        PAYOUTS_OFF.set(false);
         stack = LocalStack.start(LocalOptions.inMemory().withParameter("FeeRule", "v1").withHandler("PayoutsFunction", Switchable::new));
         api = new PlaybackApi(stack.apiUrl());
-        for (int i = 0; i < 12; i++) ACCOUNTS.add("pay-" + i);
         ArrayNode batch = JSON.createArrayNode();
         for (int i = 0; i < ACCOUNTS.size(); i++) {
             String currency = CURRENCIES[i % 3];
@@ -105,7 +104,7 @@ class PayoutsReplayIT {
         bank().payouts().forEach(p -> sentLive.add(p.payoutId()));
     }
 
-    @AfterAll
+    @AfterEach
     void stop() {
         if (stack != null) stack.close();
     }
@@ -162,8 +161,20 @@ class PayoutsReplayIT {
         return out;
     }
 
+    /** The FX rates move (FX answers differently from what was recorded). */
+    private void moveRates() {
+        stack.external().fx().setRate("EUR", "USD", "1.2100");
+        stack.external().fx().setRate("USD", "GBP", "0.7000");
+        stack.external().fx().setRate("GBP", "EUR", "1.0100");
+    }
+
+    /** Fee rule v2 deployed: every function that reads FEE_RULE is updated. */
+    private void deployV2() throws Exception {
+        assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "ReplayFunction", "PayoutsFunction",
+                "InvoicingFunction"), stack.updateParameter("FeeRule", "v2"));
+    }
+
     @Test
-    @Order(1)
     void liveWithV1TheBankHoldsWhatV1SendsFromTheRecordedRates() {
         Map<String, PayoutCheck.Expected> expected = expected(ACCOUNTS);
         assertEquals(48, expected.size(), "12 accounts x 4 payouts that are not declined");
@@ -172,13 +183,9 @@ class PayoutsReplayIT {
     }
 
     @Test
-    @Order(2)
     void aDiffRebuildSendsExactlyTheCorrectionsAndTheBankThenHoldsV2() throws Exception {
-        stack.external().fx().setRate("EUR", "USD", "1.2100");
-        stack.external().fx().setRate("USD", "GBP", "0.7000");
-        stack.external().fx().setRate("GBP", "EUR", "1.0100");
-        assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "ReplayFunction", "PayoutsFunction",
-                "InvoicingFunction"), stack.updateParameter("FeeRule", "v2"));
+        moveRates();
+        deployV2();
         Map<String, PayoutCheck.Expected> expected = expected(ACCOUNTS);
         long wrong = expected.values().stream().filter(e -> e.v1().compareTo(e.v2()) != 0).count();
         assertTrue(wrong > 20, "most payouts differ between v1 and v2: " + wrong);
@@ -206,8 +213,8 @@ class PayoutsReplayIT {
     }
 
     @Test
-    @Order(3)
     void aSuppressRebuildOfEveryProcessorSendsNothingAndReproducesThePayoutsState() throws Exception {
+        moveRates();
         String before = RebuildBenchmark.activeGeneration(stack, "payouts");
         Map<String, String> statesBefore = payoutsStates(before);
         int bankBefore = bank().payouts().size();
@@ -221,8 +228,10 @@ class PayoutsReplayIT {
     }
 
     @Test
-    @Order(4)
     void aPartialDiffReplayAfterTheFixFindsNothingToCorrect() throws Exception {
+        moveRates();
+        deployV2();
+        output(run("RebuildStateMachine", rebuild("fix-fees", "diff")));
         int bankBefore = bank().payouts().size();
         ObjectNode scope = JSON.createObjectNode().put("replayId", "partial-diff").put("gatewayMode", "diff");
         scope.putArray("aggregates").add("pay-1").add("pay-2");
@@ -234,7 +243,6 @@ class PayoutsReplayIT {
     }
 
     @Test
-    @Order(5)
     void allowSendsWhatANewFeatureWouldHaveSentOnceAndASecondAllowReplaySendsNothing() throws Exception {
         PAYOUTS_OFF.set(true);
         ArrayNode batch = JSON.createArrayNode();
@@ -260,7 +268,7 @@ class PayoutsReplayIT {
         Map<String, PayoutCheck.Expected> expected = expected(List.of("nova"));
         Map<String, BigDecimal> net = new LinkedHashMap<>(bank().netPerPayout());
         net.keySet().retainAll(expected.keySet());
-        assertEquals(List.of(), PayoutCheck.compare(expected, net, "v2"));
+        assertEquals(List.of(), PayoutCheck.compare(expected, net, "v1"), "the stack runs fee rule v1 in this test");
 
         ObjectNode again = scope.deepCopy().put("replayId", "nova-allow-again");
         JsonNode second = output(run("PartialReplayStateMachine", again));
@@ -269,7 +277,6 @@ class PayoutsReplayIT {
     }
 
     @Test
-    @Order(6)
     void aMissingRecordFailsTheReplayNamingEventAndCallSiteOrIsAskedLiveAndFlagged() throws Exception {
         String records = stack.physicalName("RecordBucket");
         var objects = stack.s3().listObjectsV2(l -> l.bucket(records).prefix("queries/payouts/po-3-1/")).contents();

@@ -18,12 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The local stack started as {@code playback local --auth iam}: the API refuses what is not signed, as API Gateway with
  * {@code AWS_IAM} authorization does, and serves the CLI's client when it signs with the local credentials.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SignedApiIT {
     private static final Duration IDLE = Duration.ofMinutes(3);
     private LocalStack stack;

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * {@code playback local --data DIR} in a child JVM, for tests that kill the whole runtime with SIGKILL and start
@@ -65,12 +66,9 @@ public final class LocalProcess {
     }
 
     public static LocalEndpoints awaitFile(Path file, Process p) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!Files.exists(file)) {
-            if (!p.isAlive()) throw new AssertionError("playback local exited with " + p.exitValue() + "; see its log next to " + file);
-            if (System.nanoTime() > deadline) throw new AssertionError("playback local did not write " + file);
-            Thread.sleep(200);
-        }
+        Awaitility.await("playback local writes " + file).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .failFast("playback local exited; see its log next to " + file, () -> !p.isAlive())
+                .until(() -> Files.exists(file));
         return LocalEndpoints.read(file);
     }
 

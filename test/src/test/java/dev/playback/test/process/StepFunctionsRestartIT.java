@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * their histories are listed, described and paged the same after the whole local runtime was killed with SIGKILL and
  * started again on the same directory; the execution that was running then comes back FAILED (States.Runtime).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StepFunctionsRestartIT {
     private static final String ROLE = "arn:aws:iam::000000000000:role/StepFunctionsRole";
     private static final String STEPS = "{\"StartAt\":\"A\",\"States\":{"

@@ -8,6 +8,8 @@ import dev.onebox.sfn.asl.HistoryEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stays below it, and the result equals the fold. Takes a few minutes (loading 200,000 items into dynalite
  * and rebuilding them).
  */
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class LargeRebuildIT {
     static final int EVENTS = 200_000;
 

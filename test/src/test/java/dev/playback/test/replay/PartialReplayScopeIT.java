@@ -8,6 +8,8 @@ import dev.playback.tools.bench.PartialBenchmark;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * aggregates at 256 KB): 7,000 accounts, found by type, written to S3 and rebuilt by the Distributed Map in batches
  * of 250 child executions; the data store equals the fold and no state of the parent carries the ids.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PartialReplayScopeIT {
     static final int AGGREGATES = 7_000;
 

@@ -14,6 +14,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (e) A partial replay by time window (requested with the EventBridge event ReplayRequested) reads only the
  * aggregates that have events in the window: two of the five accounts here.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PartialReplayWindowIT {
 
     @Test
@@ -52,7 +56,8 @@ class PartialReplayWindowIT {
                 assertEquals(0, r.failedEntryCount());
             }
             String machine = stack.workflows().stateMachineArn("PartialReplayStateMachine");
-            for (int i = 0; i < 100 && stack.workflows().stepFunctions().listExecutions(machine, null).isEmpty(); i++) Thread.sleep(100);
+            Awaitility.await("the ReplayRequested rule starts " + machine).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !stack.workflows().stepFunctions().listExecutions(machine, null).isEmpty());
             ExecutionDescription d = Replays.awaitReplay(stack, "PartialReplayStateMachine", "window-march", Duration.ofMinutes(3));
             Replays.assertSucceeded(d);
             JsonNode out = Replays.output(d);

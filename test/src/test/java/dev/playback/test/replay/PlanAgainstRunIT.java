@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * table (DescribeTable, a sample page where dynalite reports no size), its aggregates from the event index's count, its
  * shards and consumers from the local stack; the events are the ones loaded (dynalite's ItemCount stays 0).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PlanAgainstRunIT {
     static final int EVENTS = 6_000;
     static final int ACCOUNTS = 300;

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * UpdateMapRun through the local Step Functions API): the map run then says the new value, and the rebuild still
  * completes equal to the fold.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RebuildConcurrencyIT {
     @TempDir
     Path dir;

@@ -9,9 +9,14 @@ import dev.onebox.sfn.ExecutionDescription;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 100 events/s): once it has succeeded and the traffic has drained, the active generation equals the
  * independent fold of the events table for every aggregate.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RebuildUnderTrafficIT {
     static final int STORED = 20_000;
     static final int ACCOUNTS = 200;
@@ -36,36 +42,35 @@ class RebuildUnderTrafficIT {
             String before = RebuildBenchmark.activeGeneration(stack, "balances");
 
             PlaybackApi api = new PlaybackApi(stack.apiUrl());
-            AtomicBoolean stop = new AtomicBoolean();
             AtomicLong sent = new AtomicLong();
+            AtomicInteger offset = new AtomicInteger();
             AtomicReference<Throwable> trafficError = new AtomicReference<>();
-            Thread traffic = new Thread(() -> {
+            // 50 events every 250 ms: 200 events/s offered; a slow POST delays the next ones, which then follow at once
+            ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "live-traffic");
+                t.setDaemon(true);
+                return t;
+            });
+            traffic.scheduleAtFixedRate(() -> {
                 try {
-                    long t0 = System.nanoTime();
-                    int offset = 0;
-                    while (!stop.get()) {
-                        // 50 events every 250 ms: 200 events/s offered, at least 100/s even when a POST is slow
-                        Replays.post(api, Replays.deposits(accounts, 50, offset));
-                        offset += 50;
-                        sent.addAndGet(50);
-                        long due = t0 + offset * 5_000_000L;
-                        long sleep = (due - System.nanoTime()) / 1_000_000L;
-                        if (sleep > 0) Thread.sleep(sleep);
-                    }
+                    Replays.post(api, Replays.deposits(accounts, 50, offset.getAndAdd(50)));
+                    sent.addAndGet(50);
                 } catch (Throwable e) {
-                    trafficError.set(e);
+                    trafficError.compareAndSet(null, e);
+                    throw new IllegalStateException(e);   // ends the schedule; the error is asserted below
                 }
-            }, "live-traffic");
-            traffic.start();
-            Thread.sleep(1000);
+            }, 0, 250, TimeUnit.MILLISECONDS);
+            Awaitility.await("live traffic flowing before the rebuild").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                    .failFast("live traffic failed", () -> trafficError.get() != null)
+                    .until(() -> sent.get() >= 200);
             long tStart = System.nanoTime();
             long sentAtStart = sent.get();
             Replays.startRebuild(stack, "under-traffic", 4, 500);
             ExecutionDescription d = Replays.awaitReplay(stack, "RebuildStateMachine", "under-traffic", Duration.ofMinutes(10));
             long sentDuring = sent.get() - sentAtStart;
             double seconds = (System.nanoTime() - tStart) / 1e9;
-            stop.set(true);
-            traffic.join();
+            traffic.shutdown();
+            assertTrue(traffic.awaitTermination(1, TimeUnit.MINUTES), "the live traffic did not stop within a minute");
             assertNull(trafficError.get(), () -> "live traffic failed: " + trafficError.get());
             Replays.assertSucceeded(d);
             System.out.printf("rebuild under traffic: %.1f s, %d live events during it (%.0f/s)%n", seconds, sentDuring, sentDuring / seconds);

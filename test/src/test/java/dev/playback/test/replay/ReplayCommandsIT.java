@@ -16,6 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whose rule starts the partial replay state machine. Runs without the replay handler: it checks the wiring,
  * not the replays' results.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ReplayCommandsIT {
     static LocalStack stack;
     @TempDir
@@ -93,13 +98,10 @@ class ReplayCommandsIT {
                 "--replay-id", "cli-p1", "--json");
         assertEquals(0, r.code(), r.err());
         String machine = stack.workflows().stateMachineArn("PartialReplayStateMachine");
-        Optional<ExecutionDescription> started = Optional.empty();
-        for (int i = 0; i < 100 && started.isEmpty(); i++) {
-            started = stack.workflows().stepFunctions().listExecutions(machine, null).stream()
-                    .filter(e -> e.input().contains("\"cli-p1\"")).findFirst();
-            if (started.isEmpty()) Thread.sleep(100);
-        }
-        assertTrue(started.isPresent(), "no partial replay execution started by the ReplayRequested event");
+        Optional<ExecutionDescription> started = Awaitility.await("a partial replay execution started by the ReplayRequested event")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> stack.workflows().stepFunctions().listExecutions(machine, null).stream()
+                        .filter(e -> e.input().contains("\"cli-p1\"")).findFirst(), Optional::isPresent);
         // the ReplayRequested rule's input: the request, and the event that carried it on ReplayRequestBus
         JsonNode event = Replays.JSON.readTree(started.get().input()).path("event");
         assertEquals("playback", event.path("source").asText());

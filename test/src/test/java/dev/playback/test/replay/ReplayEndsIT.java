@@ -41,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unchanged. A {@code diff} replay that was stopped sends no correction more. A rebuild during which one playback
  * record cannot be applied fails and names it.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ReplayEndsIT {
     static final int STORED = 20_000;
     static final int ACCOUNTS = 200;

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * result equals the independent fold of the events table, or the replay fails visibly (FAILED, its generation
  * dropped, the active one unchanged); it never switches to an incomplete generation.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ReplayFaultsIT {
     static final int STORED = 3_000;
     static final int ACCOUNTS = 100;

@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * item altered by hand → the execution fails with Playback.DriftFound and the report names exactly that
  * aggregate.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class VerifyDriftIT {
     static final int ACCOUNTS = 20;
 

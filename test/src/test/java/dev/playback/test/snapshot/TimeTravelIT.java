@@ -36,6 +36,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 3): until a replay writes snapshots of its own it folds from the first event, whatever the old logic left; after a
  * rebuild it starts from its own.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TimeTravelIT {
     static final int INTERVAL = 20;
     static final int EVENTS = 100;

@@ -11,13 +11,9 @@ import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.bench.RebuildBenchmark;
 import dev.playback.tools.client.PlaybackApi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -27,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static dev.playback.tools.demo.SubscriptionEvents.event;
 import static dev.playback.tools.demo.SubscriptionEvents.invoiceRequested;
@@ -46,9 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * period of the daily price (v1: monthlyPrice / 30, v2: monthlyPrice / days of the month), rounded half-even to cents once;
  * tax = net x the rate in effect on the period's first day (DE: 0.19, and 0.20 from 2026-03-01 on), rounded half-even;
  * total = net + tax.
+ *
+ * <p>Full rebuilds and the proration rule are the stack's: each test starts a stack of its own with the same live
+ * history and arranges what it needs after it (the tax rates moving, v2 deployed and the diff replay).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SubscriptionsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration IDLE = Duration.ofMinutes(2);
@@ -120,7 +120,7 @@ class SubscriptionsIT {
     private PlaybackApi api;
     private Map<String, JsonNode> liveStates;
 
-    @BeforeAll
+    @BeforeEach
     void start() throws Exception {
         stack = LocalStack.start(LocalOptions.inMemory().withParameter("ProrationRule", "v1"));
         api = new PlaybackApi(stack.apiUrl());
@@ -149,7 +149,7 @@ class SubscriptionsIT {
         liveStates = states();
     }
 
-    @AfterAll
+    @AfterEach
     void stop() {
         if (stack != null) stack.close();
     }
@@ -192,6 +192,21 @@ class SubscriptionsIT {
         return d;
     }
 
+    /** A diff rebuild of invoicing. */
+    private static ObjectNode diffOfInvoicing(String replayId) {
+        ObjectNode fix = JSON.createObjectNode().put("replayId", replayId).put("gatewayMode", "diff");
+        fix.putArray("processors").add("invoicing");
+        return fix;
+    }
+
+    /** Proration rule v2 deployed while the tax rates move, then a diff rebuild of invoicing: its output. */
+    private JsonNode fixProration() throws Exception {
+        assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "ReplayFunction", "PayoutsFunction", "InvoicingFunction"),
+                stack.updateParameter("ProrationRule", "v2"));
+        taxRatesMove();
+        return output(run("RebuildStateMachine", diffOfInvoicing("fix-proration")));
+    }
+
     private static JsonNode output(ExecutionDescription d) throws Exception {
         assertEquals(ExecutionStatus.SUCCEEDED, d.status(), () -> d.name() + ": " + d.error() + ": " + d.cause());
         return JSON.readTree(d.output());
@@ -202,7 +217,6 @@ class SubscriptionsIT {
     }
 
     @Test
-    @Order(1)
     void liveTheInvoiceServiceHoldsExactlyTheV1InvoicesAndTheProjectionEachSubscription() {
         Map<String, List<Amounts>> received = received();
         assertEquals(V1.keySet(), received.keySet(), "one invoice per InvoiceRequested");
@@ -246,7 +260,6 @@ class SubscriptionsIT {
     }
 
     @Test
-    @Order(2)
     void aFullRebuildSendsNothingAndReproducesTheProjectionAlthoughTheTaxRateChanged() throws Exception {
         taxRatesMove();
         String before = RebuildBenchmark.activeGeneration(stack, "subscriptions");
@@ -265,7 +278,6 @@ class SubscriptionsIT {
     }
 
     @Test
-    @Order(3)
     void aPartialReplayByAggregateAndOneByEventTypeRebuildWhatTheyChoose() throws Exception {
         int sentBefore = invoices().invoices().size();
         ObjectNode byAggregate = JSON.createObjectNode().put("replayId", "subs-partial-aggregates");
@@ -285,7 +297,6 @@ class SubscriptionsIT {
     }
 
     @Test
-    @Order(4)
     void theNightlyVerificationFindsNoDrift() throws Exception {
         JsonNode out = output(run("VerifyStateMachine", JSON.createObjectNode().put("replayId", "subs-verify").put("reportOnly", false)));
 
@@ -295,16 +306,9 @@ class SubscriptionsIT {
     }
 
     @Test
-    @Order(5)
     void withV2DeployedADiffReplayOfInvoicingSendsExactlyTheCorrectionsAndASecondOneNothing() throws Exception {
-        assertEquals(List.of("IngestFunction", "PumpFunction", "ProjectionFunction", "ReplayFunction", "PayoutsFunction", "InvoicingFunction"),
-                stack.updateParameter("ProrationRule", "v2"));
-        taxRatesMove();
         int sentBefore = invoices().invoices().size();
-        ObjectNode fix = JSON.createObjectNode().put("replayId", "fix-proration").put("gatewayMode", "diff");
-        fix.putArray("processors").add("invoicing");
-
-        JsonNode out = output(run("RebuildStateMachine", fix));
+        JsonNode out = fixProration();
 
         assertEquals(CORRECTIONS.size(), out.path("gateway").path("corrections").asLong(), out.toString());
         assertEquals(0, out.path("gateway").path("sent").asLong(), out.toString());
@@ -327,8 +331,7 @@ class SubscriptionsIT {
         System.out.printf("diff replay (v2): %s; corrections received (net+tax=total) %s; invoice service totals now %s (sum %s)%n",
                 out.path("summary").asText(), corrections, invoices().totalPerInvoice(), sum(invoices().totalPerInvoice()));
 
-        ObjectNode again = fix.deepCopy().put("replayId", "fix-proration-again");
-        JsonNode second = output(run("RebuildStateMachine", again));
+        JsonNode second = output(run("RebuildStateMachine", diffOfInvoicing("fix-proration-again")));
         assertEquals(0, second.path("gateway").path("corrections").asLong(), second.toString());
         assertEquals(0, second.path("gateway").path("sent").asLong(), second.toString());
         assertEquals(sentBefore + CORRECTIONS.size(), invoices().invoices().size(), "a second diff replay sends nothing");
@@ -336,8 +339,8 @@ class SubscriptionsIT {
     }
 
     @Test
-    @Order(6)
-    void reversingAnInvoiceRequestCompensatesThatInvoiceToZeroAtTheInvoiceService() {
+    void reversingAnInvoiceRequestCompensatesThatInvoiceToZeroAtTheInvoiceService() throws Exception {
+        fixProration();
         int sentBefore = invoices().invoices().size();
         BigDecimal held = invoices().totalPerInvoice().get("inv-dee-2026-02");
         ArrayNode reversal = JSON.createArrayNode();

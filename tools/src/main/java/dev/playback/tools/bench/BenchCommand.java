@@ -1,5 +1,8 @@
 package dev.playback.tools.bench;
 
+import dev.onebox.emulators.EmulatorOptions;
+import dev.onebox.emulators.Emulators;
+import dev.onebox.emulators.RawCeilings;
 import dev.playback.tools.cli.Streams;
 import dev.playback.tools.cli.Usage;
 import picocli.CommandLine;
@@ -12,10 +15,10 @@ import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
 /**
- * {@code playback bench ingest|rebuild|partial|archive|testkit}: the benchmarks, each on a fresh in-memory local stack
- * ({@code testkit}: in memory, no stack).
+ * {@code playback bench ingest|rebuild|partial|archive|testkit|raw}: the benchmarks, each on a fresh in-memory local stack
+ * ({@code testkit}: in memory, no stack; {@code raw}: the emulators alone).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, synopsisSubcommandLabel = "ingest|rebuild|partial|archive|testkit",
+@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, synopsisSubcommandLabel = "ingest|rebuild|partial|archive|testkit|raw",
         description = "Measures the local stack against the emulators' raw ceilings, measured in the same run.")
 public final class BenchCommand {
     private BenchCommand() {
@@ -24,7 +27,7 @@ public final class BenchCommand {
     public static CommandLine commandLine(Streams streams) {
         return new CommandLine(new BenchCommand()).addSubcommand(new Ingest(streams.out())).addSubcommand(new Rebuild(streams.out()))
                 .addSubcommand(new Partial(streams.out())).addSubcommand(new Archive(streams.out()))
-                .addSubcommand(new Testkit(streams.out()));
+                .addSubcommand(new Testkit(streams.out())).addSubcommand(new Raw(streams.out()));
     }
 
     static void atLeastOne(CommandSpec spec, String option, int value) {
@@ -172,6 +175,37 @@ public final class BenchCommand {
             atLeastOne(spec, "--events", events);
             atLeastOne(spec, "--accounts", accounts);
             return new TestkitBenchmark(out).run(events, accounts, archive);
+        }
+    }
+
+    @Command(name = "raw", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Measures the emulators alone: kinesalite PutRecords records/s and dynalite BatchWriteItem items/s, each for "
+                    + "--seconds after an untimed warm-up (the ceilings the other benchmarks print beside their own figures).")
+    static final class Raw implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Option(names = "--seconds", paramLabel = "N", defaultValue = "5", description = "seconds per measurement (default: ${DEFAULT-VALUE})")
+        int seconds;
+        @Option(names = "--data", paramLabel = "DIR", description = "run the emulators on disk in DIR (default: in memory)")
+        java.nio.file.Path data;
+        private final PrintStream out;
+
+        Raw(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            atLeastOne(spec, "--seconds", seconds);
+            EmulatorOptions options = data == null ? EmulatorOptions.inMemory() : EmulatorOptions.onDisk(data);
+            try (Emulators emulators = Emulators.start(options)) {
+                out.printf("emulators (%s) started in %d ms%n", data == null ? "in memory" : "on disk in " + data,
+                        emulators.startupTime().toMillis());
+                RawCeilings ceilings = RawCeilings.measure(emulators, java.time.Duration.ofSeconds(seconds));
+                out.println(ceilings.describe());
+                boolean measured = ceilings.kinesisPutRecordsPerSecond() > 0 && ceilings.dynamoDbBatchWriteItemsPerSecond() > 0;
+                if (!measured) out.println("a ceiling measured 0: the emulator answered no call in " + seconds + " s");
+                return measured ? Usage.OK : Usage.FAILED;
+            }
         }
     }
 }

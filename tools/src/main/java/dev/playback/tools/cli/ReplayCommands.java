@@ -176,6 +176,9 @@ public final class ReplayCommands {
         String replayId;
         @Option(names = "--watch", description = "draw the progress on stderr until the replay ends; exit 0 only when it succeeded")
         boolean watch;
+        @Option(names = "--watch-timeout", paramLabel = "DURATION", defaultValue = Watch.DEFAULT_TIMEOUT,
+                description = "with --watch: stop watching after this long (ISO-8601, default ${DEFAULT-VALUE}) and exit 1; the replay goes on")
+        Duration watchTimeout;
         @Mixin
         Gateway gateway = new Gateway();
         @Mixin
@@ -216,7 +219,7 @@ public final class ReplayCommands {
                     return Usage.OK;
                 }
                 if (!target.json) out().println(id);
-                Watch.Outcome o = new Watch(c, err()).follow(id, started.executionArn());
+                Watch.Outcome o = new Watch(c, err(), watchTimeout).follow(id, started.executionArn());
                 printOutcome(c, o);
                 return o.succeeded() ? Usage.OK : Usage.FAILED;
             }

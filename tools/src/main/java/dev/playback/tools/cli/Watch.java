@@ -12,17 +12,24 @@ import java.util.ArrayDeque;
 /**
  * Follows a replay until it ends, drawing a progress bar (events/s, published and applied counts, ETA)
  * from the replay record, its checkpoints and applied items in the data table, and the events table's
- * item count. A replay that continues as a new execution (before the history limit) is followed into it.
+ * item count. A replay that continues as a new execution (before the history limit) is followed into it. The watch
+ * ends at its deadline even when the replay does not: a stuck replay fails the command instead of holding it forever.
  */
 final class Watch {
+    /** How long {@code --watch} follows a replay unless told otherwise. */
+    static final String DEFAULT_TIMEOUT = "PT2H";
+
     private final Connection c;
     private final PrintStream err;
     private final boolean tty;
+    private final Duration timeout;
 
-    Watch(Connection c, PrintStream err) {
+    Watch(Connection c, PrintStream err, Duration timeout) {
+        if (timeout.isNegative()) throw new IllegalArgumentException("--watch-timeout " + timeout + " is negative");
         this.c = c;
         this.err = err;
         this.tty = System.console() != null && err == System.err;
+        this.timeout = timeout;
     }
 
     /** How a followed replay ended; {@code publishedBefore}: what its checkpoints counted when the watch began (a resume). */
@@ -57,8 +64,10 @@ final class Watch {
         }
     }
 
+    /** Follows the replay until it ends; an {@link IllegalStateException} naming the replay when it outlives the timeout. */
     Outcome follow(String replayId, String executionArn) throws InterruptedException {
         long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
         long total = ReplayCommands.eventsInTable(c);
         String exec = executionArn;
         ArrayDeque<ProgressLines.Sample> window = new ArrayDeque<>();
@@ -85,6 +94,12 @@ final class Watch {
                         && !"SUCCEEDED".equals(last.status()) && !"RUNNING".equals(last.status()) ? last.status() : d.statusAsString();
                 return new Outcome(replayId, status, d.error(), d.cause(), (System.nanoTime() - t0) / 1e9, last, d.executionArn(), d.output(),
                         publishedBefore);
+            }
+            if (now - deadline >= 0) {
+                if (tty) err.println();
+                throw new IllegalStateException("replay " + replayId + " (execution " + exec + ") still RUNNING after " + timeout
+                        + " of --watch (published " + p.published() + ", applied " + p.applied() + "); it goes on: follow it with"
+                        + " 'playback status " + replayId + "', stop it, or watch longer with --watch-timeout");
             }
             boolean print = tty || now - lastLine >= 5_000_000_000L || polls == 0;
             if (print) {

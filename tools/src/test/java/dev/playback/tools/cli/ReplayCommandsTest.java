@@ -59,6 +59,7 @@ class ReplayCommandsTest {
         assertMessage("--segments", () -> rebuildArgs("--segments"));
         assertMessage("--frobnicate", () -> rebuildArgs("--frobnicate"));
         assertMessage("--watch", () -> rebuildArgs("--watch=1"));
+        assertMessage("--watch-timeout", () -> rebuildArgs("--watch", "--watch-timeout", "two hours"));
         assertMessage("extra", () -> input(rebuildArgs("extra")));
     }
 
