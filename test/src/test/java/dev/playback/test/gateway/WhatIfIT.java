@@ -19,6 +19,7 @@ import dev.playback.tools.Main;
 import dev.playback.tools.bench.RebuildBenchmark;
 import dev.playback.tools.client.PlaybackApi;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * under the predicted idempotency keys; a scoped what-if reports the whole one's corrections of its aggregates. A what-if
  * that is interrupted stops its execution and its shadow is dropped.
  */
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WhatIfIT {
     private static final ObjectMapper JSON = new ObjectMapper();

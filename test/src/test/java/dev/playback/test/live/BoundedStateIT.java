@@ -8,6 +8,7 @@ import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.bench.RebuildBenchmark;
 import dev.playback.tools.client.PlaybackApi;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * events and at the end. Then the account's first deposit and first payout are reversed: the balance equals an
  * independent fold without them and the bank receives one compensation of what it was paid.
  */
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BoundedStateIT {
     static final int EVENTS = 5_000;
     static final String ACCOUNT = "long-1";

@@ -9,6 +9,7 @@ import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.Main;
 import dev.playback.tools.client.PlaybackApi;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * account's first state is refused, the account parked for balances with its events held back, nothing of it lost;
  * after the limit is raised, {@code playback unpark} has the processor apply every held event once, in order.
  */
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class StateSizeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration IDLE = Duration.ofMinutes(5);

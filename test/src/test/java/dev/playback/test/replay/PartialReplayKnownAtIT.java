@@ -7,6 +7,7 @@ import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.Main;
 import dev.playback.tools.client.PlaybackApi;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * partial replay): the states it folds are those of the events recorded by T, equal to a fold of those events computed
  * here from the history the API answers, while the live states keep every event.
  */
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class PartialReplayKnownAtIT {
     @TempDir
     Path dir;
