@@ -19,8 +19,12 @@ import dev.playback.model.gateway.QueryKey;
 import dev.playback.model.gateway.QueryRecords;
 import dev.playback.model.gateway.RecordedQuery;
 import dev.playback.model.processor.CannotInvert;
+import dev.playback.model.processor.EventNotes;
 import dev.playback.model.processor.Processor;
 import dev.playback.model.processor.Reversals;
+import dev.playback.model.processor.ReversalOutcome;
+import dev.playback.model.processor.ReversedEvent;
+import dev.playback.model.processor.Reversing;
 
 import org.opentest4j.AssertionFailedError;
 
@@ -33,8 +37,10 @@ import java.util.Optional;
 
 /**
  * One run of a processor over events, in memory: versions checked (or given, 1, 2, 3, … per aggregate), each event
- * upcast and applied to its aggregate's state, a reversal the processor cannot undo from its state rebuilt without the
- * reversed events ({@link Reversals#refold}, as the projector does). A processor with external effects runs in the live
+ * upcast and applied to its aggregate's state. A processor whose reversals come from the reversed event
+ * ({@link Processor#reversalsFromEvents}) has them decided by {@link Reversing}, its targets found among the events of
+ * this run and its notes kept in memory; for any other, a reversal it cannot undo from its state is rebuilt without
+ * the reversed events ({@link Reversals#refold}), as the projector does. A processor with external effects runs in the live
  * gateway mode against in-memory ports: queries are answered from the recorded answers (of that event, or for every
  * event), commands are sent to a capture and logged, so a reversal's compensation takes back what this run sent.
  */
@@ -47,6 +53,10 @@ final class Run<S> {
 
         S initial(String aggregateId) {
             return plain != null ? plain.initial(aggregateId) : effectful.initial(aggregateId);
+        }
+
+        boolean reversalsFromEvents() {
+            return plain != null ? plain.reversalsFromEvents() : effectful.reversalsFromEvents();
         }
 
         JsonNode encode(S state) {
@@ -64,6 +74,9 @@ final class Run<S> {
     private final Map<String, Long> lastVersion = new HashMap<>();
     private final boolean keepStreams;
     private final GatewayPorts ports;
+    /** For a processor whose reversals come from the reversed event: the events of this run by id, and the notes. */
+    private final Map<String, EventEnvelope> byId = new HashMap<>();
+    private final EventNotes notes = EventNotes.inMemory();
     private EventEnvelope current;
     private List<Outcome.Query> queries = new ArrayList<>();
     private List<Outcome.Command> commands = new ArrayList<>();
@@ -108,7 +121,10 @@ final class Run<S> {
     }
 
     private S applyOne(S state, EventEnvelope event, List<EventEnvelope> stream) {
+        boolean fromEvents = target.reversalsFromEvents();
+        if (fromEvents) byId.put(event.eventId(), event);
         if (target.plain() != null) {
+            if (fromEvents) return reversing(target.plain()).apply(state, event);
             try {
                 return target.plain().apply(state, event);
             } catch (CannotInvert c) {
@@ -119,12 +135,75 @@ final class Run<S> {
         GatewaySession session = new GatewaySession(p.name(), p::rules, ports, GatewayRun.live(), event, new GatewayReport());
         S next;
         try {
-            next = p.apply(state, event, new Recording(session));
+            Recording gateway = new Recording(session);
+            next = fromEvents ? reversing(new Bound<>(p, gateway)).apply(state, event) : p.apply(state, event, gateway);
         } catch (CannotInvert c) {
             return refold(event, stream);
         }
         session.finish();
         return next;
+    }
+
+    private Reversing<S> reversing(Processor<S> processor) {
+        return new Reversing<>(processor, id -> Optional.ofNullable(byId.get(id)), notes, 0);
+    }
+
+    /** A processor with external effects bound to the gateway of the event being applied, for {@link Reversing}. */
+    private record Bound<S>(GatewayProcessor<S> processor, Gateway gateway) implements Processor<S> {
+        @Override
+        public String name() {
+            return processor.name();
+        }
+
+        @Override
+        public String logicVersion() {
+            return processor.logicVersion();
+        }
+
+        @Override
+        public S initial(String aggregateId) {
+            return processor.initial(aggregateId);
+        }
+
+        @Override
+        public S apply(S state, EventEnvelope event) {
+            return processor.apply(state, event, gateway);
+        }
+
+        @Override
+        public JsonNode encode(S state) {
+            return processor.encode(state);
+        }
+
+        @Override
+        public S decode(JsonNode json) {
+            return processor.decode(json);
+        }
+
+        @Override
+        public Optional<String> reverses(EventEnvelope event) {
+            return processor.reverses(event);
+        }
+
+        @Override
+        public boolean reversalsFromEvents() {
+            return true;
+        }
+
+        @Override
+        public ReversalOutcome<S> applyReversal(S state, EventEnvelope reversal, ReversedEvent reversed) {
+            return processor.applyReversal(state, reversal, reversed, gateway);
+        }
+
+        @Override
+        public Optional<JsonNode> note(S before, S after, EventEnvelope event) {
+            return processor.note(before, after, event);
+        }
+
+        @Override
+        public S applyUnresolvable(S state, EventEnvelope reversal, String reason) {
+            return processor.applyUnresolvable(state, reversal, reason);
+        }
     }
 
     private S refold(EventEnvelope event, List<EventEnvelope> stream) {
