@@ -13,6 +13,7 @@ import dev.playback.model.gateway.MissingRecord;
 import dev.playback.model.gateway.memory.InMemoryCommandLog;
 import dev.playback.model.gateway.memory.InMemoryQueryRecords;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryStateStore;
@@ -46,8 +47,11 @@ class ThroughTheProjectorTest {
             json("{\"customer\":\"Ada\",\"plan\":\"basic\",\"monthlyPriceCents\":3100,\"currency\":\"EUR\",\"country\":\"DE\"}"), null,
             EventMetadata.NONE);
 
+    /** Appends {@code e} as the ingest does: its status claimed (how a reversal's target is found by its id), then the event. */
     private void append(EventEnvelope e) {
-        List<EventEnvelope> notWritten = log.write(List.of(e.withVersion(log.latestVersion(Events.SUB) + 1)));
+        EventEnvelope v = e.withVersion(log.latestVersion(Events.SUB) + 1);
+        log.record(new EventStatus.Claimed(v.eventId(), v.aggregateId(), v.versionOrZero(), v.recordedAt()));
+        List<EventEnvelope> notWritten = log.write(List.of(v));
         assertEquals(List.of(), notWritten);
     }
 
