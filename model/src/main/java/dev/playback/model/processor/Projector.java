@@ -123,7 +123,7 @@ public final class Projector<S> {
                     state = applyOne(state, e, reversing);
                 } catch (CannotInvert c) {
                     try {
-                        state = refold(aggregateId, e.version());
+                        state = refold(aggregateId, e.version(), reversing == null ? null : reversing.notes());
                     } catch (EventNotApplied n) {
                         return new Folded<>(state, version, applied, n);
                     }
@@ -152,7 +152,7 @@ public final class Projector<S> {
      * the newest snapshot below {@code upTo} when every reversal after it targets an event after it (the events it holds
      * stay in effect as they were), else from the first event.
      */
-    private S refold(String aggregateId, long upTo) {
+    private S refold(String aggregateId, long upTo, EventNotes notes) {
         Optional<Snapshot> base = snapshots.below(processor, aggregateId, upTo);
         if (base.isPresent()) {
             List<EventEnvelope> after = read(aggregateId, base.get().version(), upTo);
@@ -166,21 +166,40 @@ public final class Projector<S> {
                 }
                 ids.add(e.eventId());
             }
-            if (closed) return refolded(after, () -> Reversals.refold(processor, aggregateId, processor.decode(base.get().state()), after));
+            if (closed) {
+                java.util.Map<String, EventNotes.Note> made = notes == null ? null : new java.util.HashMap<>();
+                return refolded(after, notes, made, () -> Reversals.refold(processor, aggregateId, processor.decode(base.get().state()), after, made),
+                        aggregateId);
+            }
         }
         List<EventEnvelope> all = read(aggregateId, 0, upTo);
-        return refolded(all, () -> Reversals.refold(processor, aggregateId, all));
+        java.util.Map<String, EventNotes.Note> made = notes == null ? null : new java.util.HashMap<>();
+        return refolded(all, notes, made, () -> Reversals.refold(processor, aggregateId, processor.initial(aggregateId), all, made), aggregateId);
     }
 
-    /** A refold of {@code events}: what the processor threw is the last event's {@link EventNotApplied}. */
-    private S refolded(List<EventEnvelope> events, java.util.function.Supplier<S> refold) {
+    /**
+     * A refold of {@code events}: what the processor threw is the last event's {@link EventNotApplied}. When the fold
+     * keeps {@code notes}, those of the refolded events become the refold's ({@code made}) (the rebuild without the reversed events
+     * may apply later events differently: their earlier notes would decide a later reversal wrongly).
+     */
+    private S refolded(List<EventEnvelope> events, EventNotes notes, java.util.Map<String, EventNotes.Note> made,
+                       java.util.function.Supplier<S> refold, String aggregateId) {
+        S state;
         try {
-            return refold.get();
+            state = refold.get();
         } catch (CannotInvert | EventNotApplied | MissingRecordException | ExternalCallFailed e) {
             throw e;
         } catch (RuntimeException e) {
             throw new EventNotApplied(processor.name(), events.get(events.size() - 1), e);
         }
+        if (notes != null) {
+            for (EventEnvelope e : events) {
+                EventNotes.Note want = made.get(e.eventId());
+                EventNotes.Note have = notes.find(aggregateId, e.eventId()).orElse(EventNotes.Note.empty(e.eventId(), e.versionOrZero()));
+                if (!want.equals(have)) notes.update(aggregateId, e.eventId(), e.versionOrZero(), n -> want);
+            }
+        }
+        return state;
     }
 
     /** The stored events after {@code from} up to {@code upTo}, upcast; throws if {@code upTo} is not stored. */

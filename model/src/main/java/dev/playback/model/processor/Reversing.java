@@ -80,7 +80,8 @@ public final class Reversing<S> {
      * {@code events} folded in memory onto {@code state}, the fold of {@code before} (versions 1..k, upcast): those are
      * folded again, their result unused, for the notes their reversals need. A reversal the processor cannot undo
      * ({@link CannotInvert} from {@link Processor#applyReversal}) rebuilds the aggregate from {@code before} and the events
-     * so far without the reversed ones ({@link Reversals#refold}), as the projector does. Only for processors without
+     * so far without the reversed ones ({@link Reversals#refold}), as the projector does, and the notes become the
+     * rebuild's. Only for processors without
      * external effects.
      */
     public static <S> S fold(Processor<S> processor, String aggregateId, S state, List<EventEnvelope> before, List<EventEnvelope> events) {
@@ -98,10 +99,17 @@ public final class Reversing<S> {
             try {
                 state = r.apply(state, e);
             } catch (CannotInvert c) {
-                state = Reversals.refold(processor, aggregateId, all);
+                Map<String, EventNotes.Note> made = new HashMap<>();
+                state = Reversals.refold(processor, aggregateId, processor.initial(aggregateId), all, made);
+                for (EventEnvelope x : all) r.notes.update(aggregateId, x.eventId(), x.versionOrZero(), n -> made.get(x.eventId()));
             }
         }
         return state;
+    }
+
+    /** Where the notes of this fold are kept. */
+    EventNotes notes() {
+        return notes;
     }
 
     public S apply(S state, EventEnvelope event) {

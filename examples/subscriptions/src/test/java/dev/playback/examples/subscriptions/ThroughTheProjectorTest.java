@@ -79,6 +79,28 @@ class ThroughTheProjectorTest {
     }
 
     @Test
+    void anInvoiceReversedAfterTheRebuildWithoutAnEarlierPlanChangeIsVoidedByItsRebuiltNet() {
+        Projector<Subscription> projector = new Projector<>(new SubscriptionsProjection(), log, states, CATALOG);
+        append(STARTED_V1);
+        append(planChanged("pc-1", "2026-05-17T08:00:00Z", "pro", "62.00"));
+        append(invoiceRequested("inv-05", "2026-06-01T00:05:00Z", "2026-05"));
+        projector.catchUp("g1", Events.SUB, Long.MAX_VALUE);
+        // May: 16 days at 31.00 and 15 at 62.00 = 1426.00 / 31 = 46.00
+        assertEquals("46.00", state("subscriptions", "g1").path("invoicedNet").asText());
+
+        append(reversed("r-1", "2026-06-02T09:00:00Z", "pc-1"));
+        projector.catchUp("g1", Events.SUB, Long.MAX_VALUE);
+        assertEquals("31.00", state("subscriptions", "g1").path("invoicedNet").asText(), "rebuilt without the plan change: all of May at 31.00");
+
+        append(reversed("r-2", "2026-06-03T09:00:00Z", "inv-05"));
+        projector.catchUp("g1", Events.SUB, Long.MAX_VALUE);
+
+        JsonNode s = state("subscriptions", "g1");
+        assertEquals("0.00", s.path("invoicedNet").asText(), "the invoice's net as rebuilt (31.00) taken out, not the 46.00 it had before");
+        assertEquals(0, s.path("invoicesIssued").asInt());
+    }
+
+    @Test
     void liveThenAReversalOfTheInvoiceAndOfThatReversal_thenARebuildThatSendsNothing() {
         Projector<InvoicingState> live = new Projector<>(new GatewayBinding<>(new InvoicingProcessor(Proration.V2), ports,
                 GatewayRun.live(), new GatewayReport()), log, states, CATALOG);
