@@ -2,10 +2,8 @@ package dev.playback.model.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventCatalog;
 import dev.playback.model.event.EventEnvelope;
-import dev.playback.model.event.EventType;
 import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.memory.InMemoryEventLog;
@@ -26,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class RebuildInPlaceNotesTest {
     private static final String AGG = "acc-1";
-    private static final EventCatalog CATALOG = new EventCatalog(List.of(type("Added"), type("Withdrawn"), type("Reversed")));
+    private static final EventCatalog CATALOG = new EventCatalog(List.of(ReversingTest.type("Added"),
+            ReversingTest.type("Withdrawn"), ReversingTest.type("Reversed")));
 
     /** A balance; a withdrawal above {@code limit} is declined (noted), a reversal of it puts back what it took. */
     private record Capped(long limit) implements Processor<Long> {
@@ -91,19 +90,6 @@ class RebuildInPlaceNotesTest {
 
     private final InMemoryEventLog log = new InMemoryEventLog();
     private final InMemoryStateStore states = new InMemoryStateStore();
-
-    private static EventType type(String name) {
-        return new EventType() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public void validate(ObjectNode payload) {
-            }
-        };
-    }
 
     private void append(String id, String type, String payload) {
         EventEnvelope e = event(id, AGG, type, json(payload)).withVersion(log.latestVersion(AGG) + 1);
