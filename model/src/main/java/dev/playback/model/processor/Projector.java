@@ -102,6 +102,11 @@ public final class Projector<S> {
      * be applied, the state as it was before that event.
      */
     private Folded<S> fold(String aggregateId, S state, long from, long upTo, Reversing<S> reversing) {
+        return fold(aggregateId, state, from, upTo, reversing, null);
+    }
+
+    /** The same, putting the id and version of every event read into {@code seen} (when not null). */
+    private Folded<S> fold(String aggregateId, S state, long from, long upTo, Reversing<S> reversing, java.util.Map<String, Long> seen) {
         long version = from;
         int applied = 0;
         while (version < upTo) {
@@ -113,11 +118,12 @@ public final class Projector<S> {
                             + ": expected version " + (version + 1) + ", found " + e.version());
                 }
                 if (states == null) loaded.put(e.eventId(), e);
+                if (seen != null) seen.put(e.eventId(), e.version());
                 try {
                     state = applyOne(state, e, reversing);
                 } catch (CannotInvert c) {
                     try {
-                        state = refold(aggregateId, e.version());
+                        state = refold(aggregateId, e.version(), reversing == null ? null : reversing.notes());
                     } catch (EventNotApplied n) {
                         return new Folded<>(state, version, applied, n);
                     }
@@ -146,7 +152,7 @@ public final class Projector<S> {
      * the newest snapshot below {@code upTo} when every reversal after it targets an event after it (the events it holds
      * stay in effect as they were), else from the first event.
      */
-    private S refold(String aggregateId, long upTo) {
+    private S refold(String aggregateId, long upTo, EventNotes notes) {
         Optional<Snapshot> base = snapshots.below(processor, aggregateId, upTo);
         if (base.isPresent()) {
             List<EventEnvelope> after = read(aggregateId, base.get().version(), upTo);
@@ -160,21 +166,40 @@ public final class Projector<S> {
                 }
                 ids.add(e.eventId());
             }
-            if (closed) return refolded(after, () -> Reversals.refold(processor, aggregateId, processor.decode(base.get().state()), after));
+            if (closed) {
+                java.util.Map<String, EventNotes.Note> made = notes == null ? null : new java.util.HashMap<>();
+                return refolded(after, notes, made, () -> Reversals.refold(processor, aggregateId, processor.decode(base.get().state()), after, made),
+                        aggregateId);
+            }
         }
         List<EventEnvelope> all = read(aggregateId, 0, upTo);
-        return refolded(all, () -> Reversals.refold(processor, aggregateId, all));
+        java.util.Map<String, EventNotes.Note> made = notes == null ? null : new java.util.HashMap<>();
+        return refolded(all, notes, made, () -> Reversals.refold(processor, aggregateId, processor.initial(aggregateId), all, made), aggregateId);
     }
 
-    /** A refold of {@code events}: what the processor threw is the last event's {@link EventNotApplied}. */
-    private S refolded(List<EventEnvelope> events, java.util.function.Supplier<S> refold) {
+    /**
+     * A refold of {@code events}: what the processor threw is the last event's {@link EventNotApplied}. When the fold
+     * keeps {@code notes}, those of the refolded events become the refold's ({@code made}) (the rebuild without the reversed events
+     * may apply later events differently: their earlier notes would decide a later reversal wrongly).
+     */
+    private S refolded(List<EventEnvelope> events, EventNotes notes, java.util.Map<String, EventNotes.Note> made,
+                       java.util.function.Supplier<S> refold, String aggregateId) {
+        S state;
         try {
-            return refold.get();
+            state = refold.get();
         } catch (CannotInvert | EventNotApplied | MissingRecordException | ExternalCallFailed e) {
             throw e;
         } catch (RuntimeException e) {
             throw new EventNotApplied(processor.name(), events.get(events.size() - 1), e);
         }
+        if (notes != null) {
+            for (EventEnvelope e : events) {
+                EventNotes.Note want = made.get(e.eventId());
+                EventNotes.Note have = notes.find(aggregateId, e.eventId()).orElse(EventNotes.Note.empty(e.eventId(), e.versionOrZero()));
+                if (!want.equals(have)) notes.update(aggregateId, e.eventId(), e.versionOrZero(), n -> want);
+            }
+        }
+        return state;
     }
 
     /** The stored events after {@code from} up to {@code upTo}, upcast; throws if {@code upTo} is not stored. */
@@ -280,15 +305,22 @@ public final class Projector<S> {
     /**
      * Rebuilds the aggregate's state in {@code generation} from its full stream with the current logic,
      * replacing what is stored (conditional on the stored version not moving meanwhile; redone if it did).
+     * For a processor whose reversals come from the events, the fold reads none of the notes stored in
+     * {@code generation} (a rebuild in place, as a partial replay does, may run new logic over the notes of the
+     * earlier fold: a withdrawal noted as declined that the new logic accepts, a reversal that it refuses), and its
+     * notes replace the stored ones before the state is saved ({@link #replaceNotes}).
      * Returns the number of events read in {@code applied}.
      */
     public CatchUp rebuild(String generation, String aggregateId) {
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
             Optional<ProcessorState> stored = states.load(processor.name(), generation, aggregateId);
             long storedVersion = stored.map(ProcessorState::version).orElse(0L);
-            Folded<S> f = whole(fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE, reversing(generation)));
+            EventNotes fresh = EventNotes.inMemory();
+            java.util.Map<String, Long> folded = new java.util.LinkedHashMap<>();
+            Folded<S> f = whole(fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE, reversing(fresh), folded));
             if (f.applied() == 0 && stored.isEmpty()) return new CatchUp(aggregateId, 0, 0, true);
             if (f.version() < storedVersion) continue; // the stored state moved past what was read: read again
+            if (processor.reversalsFromEvents()) replaceNotes(generation, aggregateId, folded, fresh, stored.isPresent());
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, storedVersion)) {
                 snapshots.saved(processor, aggregateId, 0, f.version(), notes(generation));
@@ -296,6 +328,36 @@ public final class Projector<S> {
             }
         }
         throw conflict(generation, aggregateId);
+    }
+
+    /** How many notes a rebuild reads at once to compare them with its own. */
+    private static final int NOTES_PAGE = 100;
+
+    /**
+     * Makes the stored notes of the events a rebuild folded ({@code folded}: id → version) those of its fold
+     * ({@code fresh}). Over an earlier fold ({@code earlierFold}: a state was stored), a note that differs is
+     * overwritten and one the fold did not make is emptied (an empty note is no note), reading the stored notes
+     * {@value #NOTES_PAGE} at a time; otherwise the fold's notes are written.
+     */
+    private void replaceNotes(String generation, String aggregateId, java.util.Map<String, Long> folded, EventNotes fresh, boolean earlierFold) {
+        EventNotes stored = EventNotes.in(states, processor.name(), generation);
+        if (!earlierFold) {
+            folded.forEach((id, version) -> fresh.find(aggregateId, id).ifPresent(want -> stored.update(aggregateId, id, version, n -> want)));
+            return;
+        }
+        List<String> ids = new java.util.ArrayList<>(folded.keySet());
+        for (int from = 0; from < ids.size(); from += NOTES_PAGE) {
+            List<String> page = ids.subList(from, Math.min(ids.size(), from + NOTES_PAGE));
+            java.util.Map<String, ProcessorState> found = states.loadAll(processor.name(), generation,
+                    page.stream().map(id -> aggregateId + EventNotes.SEPARATOR + id).toList());
+            for (String id : page) {
+                long version = folded.get(id);
+                EventNotes.Note want = fresh.find(aggregateId, id).orElse(EventNotes.Note.empty(id, version));
+                ProcessorState had = found.get(aggregateId + EventNotes.SEPARATOR + id);
+                EventNotes.Note was = had == null ? EventNotes.Note.empty(id, version) : EventNotes.decode(had.state());
+                if (!want.equals(was)) stored.update(aggregateId, id, version, n -> want);
+            }
+        }
     }
 
     /**

@@ -61,21 +61,45 @@ public final class Reversals {
      * {@code events} targets one of those earlier events (their effect is in {@code start} and stays).
      */
     public static <S> S refold(Processor<S> processor, String aggregateId, S start, List<EventEnvelope> events) {
+        return refold(processor, aggregateId, start, events, null);
+    }
+
+    /**
+     * The same, putting into {@code notes} (when not null) the note of every event of {@code events} as this rebuild
+     * applied it, for a processor whose reversals come from the events ({@link Reversing}): the processor's note of an
+     * event it applied, and on the target of each reversal absorbed that reversal (an event with neither: an empty note).
+     */
+    public static <S> S refold(Processor<S> processor, String aggregateId, S start, List<EventEnvelope> events,
+                               Map<String, EventNotes.Note> notes) {
         Plan plan = plan(events, processor);
+        if (notes != null) for (EventEnvelope e : events) notes.put(e.eventId(), EventNotes.Note.empty(e.eventId(), e.versionOrZero()));
         S state = start;
         for (EventEnvelope e : events) {
             if (plan.skipped().contains(e.eventId())) continue;
             if (plan.absorbed().contains(e.eventId())) {
                 state = processor.applyAbsorbed(state, e);
+                String target = processor.reverses(e).orElseThrow();
+                if (notes != null && notes.containsKey(target)) {
+                    notes.put(target, notes.get(target).reversedBy(new EventNotes.Reversal(e.eventId(), e.versionOrZero())));
+                }
                 continue;
             }
+            S before = state;
             try {
                 state = processor.apply(state, e);
+                if (notes != null) {
+                    S after = state;
+                    processor.note(before, after, e).ifPresent(n -> notes.put(e.eventId(), notes.get(e.eventId()).withNote(n)));
+                }
             } catch (CannotInvert c) {
                 // Following the whole chain, this reversal has no target in effect here (not one of this
                 // aggregate's events, or reversed already): it cannot apply.
                 state = processor.applyUnresolvable(state, e, "event " + c.reversedEventId() + " is not an event of "
                         + aggregateId + " in effect; the reversal cannot apply");
+                if (notes != null) {
+                    S after = state;
+                    processor.note(before, after, e).ifPresent(n -> notes.put(e.eventId(), notes.get(e.eventId()).withNote(n)));
+                }
             }
         }
         return state;

@@ -78,7 +78,11 @@ public final class Reversing<S> {
 
     /**
      * {@code events} folded in memory onto {@code state}, the fold of {@code before} (versions 1..k, upcast): those are
-     * folded again, their result unused, for the notes their reversals need. Only for processors without external effects.
+     * folded again, their result unused, for the notes their reversals need. A reversal the processor cannot undo
+     * ({@link CannotInvert} from {@link Processor#applyReversal}) rebuilds the aggregate from {@code before} and the events
+     * so far without the reversed ones ({@link Reversals#refold}), as the projector does, and the notes become the
+     * rebuild's. Only for processors without
+     * external effects.
      */
     public static <S> S fold(Processor<S> processor, String aggregateId, S state, List<EventEnvelope> before, List<EventEnvelope> events) {
         Map<String, EventEnvelope> seen = new HashMap<>();
@@ -88,11 +92,24 @@ public final class Reversing<S> {
             seen.put(e.eventId(), e);
             earlier = r.apply(earlier, e);
         }
+        List<EventEnvelope> all = new java.util.ArrayList<>(before);
         for (EventEnvelope e : events) {
             seen.put(e.eventId(), e);
-            state = r.apply(state, e);
+            all.add(e);
+            try {
+                state = r.apply(state, e);
+            } catch (CannotInvert c) {
+                Map<String, EventNotes.Note> made = new HashMap<>();
+                state = Reversals.refold(processor, aggregateId, processor.initial(aggregateId), all, made);
+                for (EventEnvelope x : all) r.notes.update(aggregateId, x.eventId(), x.versionOrZero(), n -> made.get(x.eventId()));
+            }
         }
         return state;
+    }
+
+    /** Where the notes of this fold are kept. */
+    EventNotes notes() {
+        return notes;
     }
 
     public S apply(S state, EventEnvelope event) {

@@ -175,7 +175,8 @@ class ReversingTest {
         assertEquals(List.of(100L, 105L, 5L, 5L), totals, "a out at r-1; r-2 refused");
     }
 
-    private static dev.playback.model.event.EventType type(String name) {
+    /** An event type that takes any payload. */
+    static dev.playback.model.event.EventType type(String name) {
         return new dev.playback.model.event.EventType() {
             @Override
             public String name() {

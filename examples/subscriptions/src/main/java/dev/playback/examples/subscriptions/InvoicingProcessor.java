@@ -6,16 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.CallSite;
 import dev.playback.model.gateway.CommandRules;
-import dev.playback.model.gateway.Compensation;
 import dev.playback.model.gateway.Gateway;
 import dev.playback.model.gateway.GatewayProcessor;
+import dev.playback.model.processor.OutdatedStateShape;
+import dev.playback.model.processor.ReversalOutcome;
+import dev.playback.model.processor.ReversedEvent;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.YearMonth;
 import java.util.Optional;
 
 /**
@@ -23,8 +22,8 @@ import java.util.Optional;
  * and for an {@code InvoiceRequested} of month P that the rules accept: prorates the month's net by the configured
  * {@link Proration}, asks the tax service for the rate of the subscription's country on the first day of P (a recorded
  * query), takes tax = net × rate (half-even, cents) and sends the invoice (net, tax, total) to the invoice service (a
- * command). A reversal of an invoice voids it: the gateway takes back what reached the invoice service for it;
- * reversing that reversal bills it again.
+ * command). A reversal of an invoice voids it: the gateway takes back what reached the invoice service for it (the
+ * command log knows it); reversing that reversal bills it again. The state is the subscription only.
  */
 public final class InvoicingProcessor implements GatewayProcessor<InvoicingState> {
     public static final String NAME = "invoicing";
@@ -44,25 +43,30 @@ public final class InvoicingProcessor implements GatewayProcessor<InvoicingState
         return NAME;
     }
 
-    /** The proration rule decides the net amounts, so each rule is a logic version of its own: {@code proration-v1}, {@code proration-v2}. */
+    /**
+     * The proration rule decides the net amounts, so each rule is a logic version of its own: {@code proration-v1.2},
+     * {@code proration-v2.2} (the {@code .2}: the state without the invoices billed and reversals of single events;
+     * {@code proration-v1}, {@code proration-v2} kept them).
+     */
     @Override
     public String logicVersion() {
-        return "proration-" + proration.label();
+        return "proration-" + proration.label() + ".2";
     }
 
     @Override
     public InvoicingState initial(String aggregateId) {
-        return new InvoicingState(Subscription.unstarted(), Map.of());
+        return new InvoicingState(Subscription.unstarted());
     }
 
     @Override
     public InvoicingState apply(InvoicingState state, EventEnvelope event, Gateway gateway) {
         Subscription s = SubscriptionRules.apply(state.subscription(), event, proration);
         if (s == state.subscription()) return state;
-        InvoicingState next = new InvoicingState(s, state.billed());
-        if (SubscriptionRules.wasRejected(state.subscription(), s)) return next;
-        if (event.type().equals(SubscriptionEvent.INVOICE_REQUESTED)) return bill(next, event.eventId(), gateway);
-        if (event.type().equals(SubscriptionEvent.SUBSCRIPTION_EVENT_REVERSED)) compensate(event, gateway);
+        InvoicingState next = new InvoicingState(s);
+        if (event.type().equals(SubscriptionEvent.INVOICE_REQUESTED) && s.invoicesIssued() != state.subscription().invoicesIssued()) {
+            bill(next, event.eventId(), ((SubscriptionEvent.InvoiceRequested) SubscriptionEvent.of(event)).period(),
+                    SubscriptionRules.netAdded(state.subscription(), s), gateway);
+        }
         return next;
     }
 
@@ -71,38 +75,40 @@ public final class InvoicingProcessor implements GatewayProcessor<InvoicingState
         return SubscriptionRules.reverses(event);
     }
 
+    /** Reversals come from the reversed event ({@link SubscriptionRules#reverse}) and, for the invoice service, from the command log. */
+    @Override
+    public boolean reversalsFromEvents() {
+        return true;
+    }
+
+    /**
+     * The subscription voids the invoice (or counts it again for a reversal of its reversal); the gateway takes back what
+     * reached the invoice service for the target (an invoice after any corrections; a reversal's take-back, so the
+     * invoice is billed again). The compensation is a command of the reversal, sent once.
+     */
+    @Override
+    public ReversalOutcome<InvoicingState> applyReversal(InvoicingState state, EventEnvelope reversal, ReversedEvent target, Gateway gateway) {
+        ReversalOutcome<Subscription> out = SubscriptionRules.reverse(state.subscription(), reversal, target);
+        if (out.applied()) gateway.compensate(Invoicing.INVOICE_SITE, target.eventId());
+        return new ReversalOutcome<>(new InvoicingState(out.state()), out.applied());
+    }
+
+    @Override
+    public Optional<JsonNode> note(InvoicingState before, InvoicingState after, EventEnvelope event) {
+        return SubscriptionRules.note(before.subscription(), after.subscription(), event);
+    }
+
     /** A reversal of an event the subscription was rebuilt without: recorded, and what reached the invoice service for it taken back. */
     @Override
     public InvoicingState applyAbsorbed(InvoicingState state, EventEnvelope reversal, Gateway gateway) {
-        InvoicingState next = new InvoicingState(SubscriptionRules.absorb(state.subscription(), reversal), state.billed());
-        compensate(reversal, gateway);
+        InvoicingState next = new InvoicingState(SubscriptionRules.absorb(state.subscription(), reversal));
+        gateway.compensate(Invoicing.INVOICE_SITE, SubscriptionRules.reverses(reversal).orElseThrow());
         return next;
     }
 
     @Override
     public InvoicingState applyUnresolvable(InvoicingState state, EventEnvelope reversal, String reason) {
-        return new InvoicingState(SubscriptionRules.rejected(state.subscription(), reversal, reason), state.billed());
-    }
-
-    /**
-     * A reversal of a billed invoice takes back its net, tax and total; a reversal of that reversal bills it again, and
-     * so on down the chain of reversals the state remembers. Reversing an invoice already voided, or any other event,
-     * causes nothing outside.
-     */
-    @Override
-    public List<Compensation> compensations(InvoicingState state, String reversedEventId) {
-        int depth = 1;
-        String id = reversedEventId;
-        Map<String, String> reversals = state.subscription().reversals();
-        while (reversals.containsKey(id)) {
-            depth++;
-            id = reversals.get(id);
-        }
-        InvoicingState.Billed b = state.billed().get(id);
-        Subscription.Invoice invoice = state.subscription().invoices().get(id);
-        if (b == null || depth == 1 && invoice != null && invoice.voidedBy() != null) return List.of();
-        Invoicing.InvoiceCommand billed = command(state.subscription(), b);
-        return List.of(new Compensation(Invoicing.INVOICE_SITE, (depth % 2 == 1 ? billed.negate() : billed).toJson()));
+        return new InvoicingState(SubscriptionRules.rejected(state.subscription(), reversal, reason));
     }
 
     /** The invoice of {@code net} at tax {@code rate}: tax = net × rate rounded half-even to cents, total = net + tax. Pure. */
@@ -111,24 +117,12 @@ public final class InvoicingProcessor implements GatewayProcessor<InvoicingState
         return new InvoicingState.Billed(invoiceId, period, net, rate, tax, net.add(tax), proration.label());
     }
 
-    private InvoicingState bill(InvoicingState s, String invoiceId, Gateway gateway) {
-        Subscription.Invoice invoice = s.subscription().invoices().get(invoiceId);
-        BigDecimal rate = gateway.query(Invoicing.TAX_RATE, new Invoicing.TaxRequest(s.subscription().country(), invoice.period().atDay(1)));
-        InvoicingState.Billed b = decide(invoiceId, invoice.period().toString(), invoice.net(), rate);
-        gateway.send(Invoicing.BILLING_INVOICE, command(s.subscription(), b));
-        Map<String, InvoicingState.Billed> billed = new LinkedHashMap<>(s.billed());
-        billed.put(invoiceId, b);
-        while (billed.size() > Subscription.KEEP_INVOICES) billed.remove(billed.keySet().iterator().next());
-        return new InvoicingState(s.subscription(), billed);
-    }
-
-    private static Invoicing.InvoiceCommand command(Subscription s, InvoicingState.Billed b) {
-        return new Invoicing.InvoiceCommand(b.invoiceId(), s.customer(), b.period(), s.currency(), b.net(), b.tax(), b.total());
-    }
-
-    /** The gateway takes back what reached the invoice service for the reversed event (an invoice after any corrections; a reversal's take-back). */
-    private static void compensate(EventEnvelope reversal, Gateway gateway) {
-        gateway.compensate(Invoicing.INVOICE_SITE, SubscriptionRules.reverses(reversal).orElseThrow());
+    private void bill(InvoicingState s, String invoiceId, YearMonth period, BigDecimal net, Gateway gateway) {
+        Subscription sub = s.subscription();
+        BigDecimal rate = gateway.query(Invoicing.TAX_RATE, new Invoicing.TaxRequest(sub.country(), period.atDay(1)));
+        InvoicingState.Billed b = decide(invoiceId, period.toString(), net, rate);
+        gateway.send(Invoicing.BILLING_INVOICE, new Invoicing.InvoiceCommand(b.invoiceId(), sub.customer(), b.period(), sub.currency(),
+                b.net(), b.tax(), b.total()));
     }
 
     @Override
@@ -140,25 +134,13 @@ public final class InvoicingProcessor implements GatewayProcessor<InvoicingState
     public JsonNode encode(InvoicingState s) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.set("subscription", SubscriptionsProjection.toJson(s.subscription()));
-        ObjectNode billed = n.putObject("billed");
-        for (InvoicingState.Billed b : s.billed().values()) {
-            billed.putObject(b.invoiceId()).put("period", b.period()).put("net", b.net().toPlainString())
-                    .put("rate", b.rate().toPlainString()).put("tax", b.tax().toPlainString()).put("total", b.total().toPlainString())
-                    .put("rule", b.rule());
-        }
         return n;
     }
 
+    /** Throws {@link OutdatedStateShape} for a state of the shape of {@code proration-v1}/{@code proration-v2} (with what it billed). */
     @Override
     public InvoicingState decode(JsonNode n) {
-        Map<String, InvoicingState.Billed> billed = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.path("billed").fields(); it.hasNext(); ) {
-            var e = it.next();
-            JsonNode o = e.getValue();
-            billed.put(e.getKey(), new InvoicingState.Billed(e.getKey(), o.path("period").asText(), new BigDecimal(o.path("net").asText()),
-                    new BigDecimal(o.path("rate").asText()), new BigDecimal(o.path("tax").asText()),
-                    new BigDecimal(o.path("total").asText()), o.path("rule").asText()));
-        }
-        return new InvoicingState(SubscriptionsProjection.fromJson(n.path("subscription")), billed);
+        if (n.has("billed")) throw new OutdatedStateShape(NAME, "it keeps every invoice billed, field 'billed'");
+        return new InvoicingState(SubscriptionsProjection.fromJson(NAME, n.path("subscription")));
     }
 }

@@ -11,29 +11,26 @@ import java.util.Optional;
 
 /**
  * One subscription, as the {@code subscriptions} projection (and the {@code invoicing} processor, which decides with
- * the same {@link SubscriptionRules}) keeps it. Nothing in it grows without bound: {@code prices} keeps the latest
- * {@value #KEEP_PRICES} prices, {@code invoices} the latest {@value #KEEP_INVOICES} invoices (by request), {@code reversals}
- * the latest {@value #KEEP_REVERSALS} reversals (reversal → reversed event), {@code rejected} the latest
- * {@value #KEEP_REJECTIONS} rejections; the counts and {@code invoicedNet} cover everything.
+ * the same {@link SubscriptionRules}) keeps it: what deciding the next event needs, nothing that grows with the
+ * subscription's length. {@code prices} keeps the latest {@value #KEEP_PRICES} prices, {@code invoiced} the invoices in
+ * effect of the latest {@value #KEEP_INVOICES} months invoiced (invoice id → month; {@code forgottenThrough} the latest
+ * month of those it no longer keeps: a month up to it cannot be invoiced again), {@code rejected} the latest
+ * {@value #KEEP_REJECTIONS} rejections; the counts and {@code invoicedNet} cover everything. What a reversal needs about
+ * a single invoice (its net) is noted outside the state ({@link SubscriptionRules#note}).
  *
  * @param invoicesIssued the invoices in effect (requested, not rejected, not voided by a reversal)
  * @param invoicedNet    their net amounts added up, by the proration rule the state was kept with
  * @param reversalCount  the reversals that applied
  */
 public record Subscription(boolean started, String customer, String currency, String country, Prices prices,
-                           Map<String, Invoice> invoices, long invoicesIssued, BigDecimal invoicedNet,
-                           Map<String, String> reversals, long reversalCount, long rejectedCount, List<Rejection> rejected) {
-    public static final int KEEP_PRICES = 100;
-    public static final int KEEP_INVOICES = 120;
-    public static final int KEEP_REVERSALS = 100;
+                           Map<String, YearMonth> invoiced, YearMonth forgottenThrough, long invoicesIssued, BigDecimal invoicedNet,
+                           long reversalCount, long rejectedCount, List<Rejection> rejected) {
+    public static final int KEEP_PRICES = 6;
+    public static final int KEEP_INVOICES = 6;
     public static final int KEEP_REJECTIONS = 5;
 
     /** A monthly price in effect from day {@code from} (UTC) on, until the next one. */
     public record Price(LocalDate from, String plan, BigDecimal monthlyPrice) {
-    }
-
-    /** An invoice requested by event {@code invoiceId}; {@code voidedBy} is the reversal that voided it (null: in effect). */
-    public record Invoice(YearMonth period, BigDecimal net, String voidedBy) {
     }
 
     public record Rejection(String eventId, long version, String type, String reason) {
@@ -81,14 +78,13 @@ public record Subscription(boolean started, String customer, String currency, St
     }
 
     public Subscription {
-        invoices = Collections.unmodifiableMap(new LinkedHashMap<>(invoices));
-        reversals = Collections.unmodifiableMap(new LinkedHashMap<>(reversals));
+        invoiced = Collections.unmodifiableMap(new LinkedHashMap<>(invoiced));
         rejected = List.copyOf(rejected);
     }
 
     public static Subscription unstarted() {
-        return new Subscription(false, null, null, null, new Prices(null, null, List.of()), Map.of(), 0,
-                BigDecimal.ZERO.setScale(2), Map.of(), 0, 0, List.of());
+        return new Subscription(false, null, null, null, new Prices(null, null, List.of()), Map.of(), null, 0,
+                BigDecimal.ZERO.setScale(2), 0, 0, List.of());
     }
 
     /** {@code unstarted}, {@code active} or {@code cancelled}. */

@@ -5,13 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.model.event.EventEnvelope;
+import dev.playback.model.processor.OutdatedStateShape;
 import dev.playback.model.processor.Processor;
+import dev.playback.model.processor.ReversalOutcome;
+import dev.playback.model.processor.ReversedEvent;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,28 @@ public final class SubscriptionsProjection implements Processor<Subscription> {
         return SubscriptionRules.reverses(event);
     }
 
+    /** Logic version {@code 2}: the state without the invoices, nets and reversals of single events (version {@code 1} kept them). */
+    @Override
+    public String logicVersion() {
+        return "2";
+    }
+
+    /** Reversals come from the reversed event and its note ({@link SubscriptionRules#reverse}). */
+    @Override
+    public boolean reversalsFromEvents() {
+        return true;
+    }
+
+    @Override
+    public ReversalOutcome<Subscription> applyReversal(Subscription s, EventEnvelope reversal, ReversedEvent target) {
+        return SubscriptionRules.reverse(s, reversal, target);
+    }
+
+    @Override
+    public Optional<JsonNode> note(Subscription before, Subscription after, EventEnvelope event) {
+        return SubscriptionRules.note(before, after, event);
+    }
+
     @Override
     public Subscription applyAbsorbed(Subscription s, EventEnvelope reversal) {
         return SubscriptionRules.absorb(s, reversal);
@@ -63,7 +87,7 @@ public final class SubscriptionsProjection implements Processor<Subscription> {
 
     @Override
     public Subscription decode(JsonNode n) {
-        return fromJson(n);
+        return fromJson(NAME, n);
     }
 
     static ObjectNode toJson(Subscription s) {
@@ -84,14 +108,9 @@ public final class SubscriptionsProjection implements Processor<Subscription> {
         for (Subscription.Price p : s.prices().changes()) {
             prices.addObject().put("from", p.from().toString()).put("plan", p.plan()).put("monthlyPrice", p.monthlyPrice().toPlainString());
         }
-        ObjectNode invoices = n.putObject("invoices");
-        for (var i : s.invoices().entrySet()) {
-            ObjectNode o = invoices.putObject(i.getKey()).put("period", i.getValue().period().toString())
-                    .put("net", i.getValue().net().toPlainString());
-            if (i.getValue().voidedBy() != null) o.put("voidedBy", i.getValue().voidedBy());
-        }
-        ObjectNode reversals = n.putObject("reversed");
-        s.reversals().forEach(reversals::put);
+        ObjectNode invoiced = n.putObject("invoiced");
+        s.invoiced().forEach((id, month) -> invoiced.put(id, month.toString()));
+        if (s.forgottenThrough() != null) n.put("forgottenThrough", s.forgottenThrough().toString());
         ArrayNode rejected = n.putArray("rejected");
         for (Subscription.Rejection r : s.rejected()) {
             rejected.addObject().put("eventId", r.eventId()).put("version", r.version()).put("type", r.type()).put("reason", r.reason());
@@ -99,20 +118,19 @@ public final class SubscriptionsProjection implements Processor<Subscription> {
         return n;
     }
 
-    static Subscription fromJson(JsonNode n) {
+    /** Throws {@link OutdatedStateShape} naming {@code processor} for a state of the shape before logic version 2. */
+    static Subscription fromJson(String processor, JsonNode n) {
+        if (n.has("reversed") || n.has("invoices")) {
+            throw new OutdatedStateShape(processor, "it keeps the invoices and reversals of single events, fields 'invoices' and 'reversed'");
+        }
         List<Subscription.Price> prices = new ArrayList<>();
         for (JsonNode p : n.path("prices")) {
             prices.add(new Subscription.Price(LocalDate.parse(p.path("from").asText()), p.path("plan").asText(),
                     new BigDecimal(p.path("monthlyPrice").asText())));
         }
-        Map<String, Subscription.Invoice> invoices = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.path("invoices").fields(); it.hasNext(); ) {
-            var e = it.next();
-            invoices.put(e.getKey(), new Subscription.Invoice(YearMonth.parse(e.getValue().path("period").asText()),
-                    new BigDecimal(e.getValue().path("net").asText()), e.getValue().path("voidedBy").textValue()));
-        }
-        Map<String, String> reversals = new LinkedHashMap<>();
-        n.path("reversed").fields().forEachRemaining(e -> reversals.put(e.getKey(), e.getValue().asText()));
+        Map<String, YearMonth> invoiced = new LinkedHashMap<>();
+        n.path("invoiced").fields().forEachRemaining(e -> invoiced.put(e.getKey(), YearMonth.parse(e.getValue().asText())));
+        YearMonth forgotten = n.hasNonNull("forgottenThrough") ? YearMonth.parse(n.get("forgottenThrough").asText()) : null;
         List<Subscription.Rejection> rejected = new ArrayList<>();
         for (JsonNode r : n.path("rejected")) {
             rejected.add(new Subscription.Rejection(r.path("eventId").asText(), r.path("version").asLong(), r.path("type").asText(),
@@ -120,8 +138,8 @@ public final class SubscriptionsProjection implements Processor<Subscription> {
         }
         Subscription.Prices days = new Subscription.Prices(day(n, "startedOn"), day(n, "cancelledOn"), prices);
         return new Subscription(n.path("started").asBoolean(), n.path("customer").textValue(), n.path("currency").textValue(),
-                n.path("country").textValue(), days, invoices, n.path("invoicesIssued").asLong(),
-                new BigDecimal(n.path("invoicedNet").asText("0.00")), reversals, n.path("reversals").asLong(),
+                n.path("country").textValue(), days, invoiced, forgotten, n.path("invoicesIssued").asLong(),
+                new BigDecimal(n.path("invoicedNet").asText("0.00")), n.path("reversals").asLong(),
                 n.path("rejectedCount").asLong(), rejected);
     }
 

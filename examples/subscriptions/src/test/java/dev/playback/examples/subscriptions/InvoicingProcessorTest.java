@@ -3,12 +3,17 @@ package dev.playback.examples.subscriptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.CallSite;
-import dev.playback.model.gateway.Compensation;
 import dev.playback.model.gateway.Gateway;
+import dev.playback.model.processor.OutdatedStateShape;
+import dev.playback.model.processor.Processor;
+import dev.playback.model.processor.ReversalOutcome;
+import dev.playback.model.processor.ReversedEvent;
+import dev.playback.model.processor.Reversing;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static dev.playback.examples.subscriptions.Events.invoiceRequested;
 import static dev.playback.examples.subscriptions.Events.reversed;
@@ -17,8 +22,9 @@ import static dev.playback.examples.subscriptions.Events.versioned;
 import static dev.playback.model.event.Envelopes.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the invoicing processor asks and sends for an invoice, and what a reversal would take back (a dry run). */
+/** What the invoicing processor asks and sends for an invoice, and what a reversal has the gateway take back. */
 class InvoicingProcessorTest {
     /** A gateway that answers every tax query with {@code rate} and keeps what is asked and sent. */
     private static class Recording implements Gateway {
@@ -48,10 +54,51 @@ class InvoicingProcessorTest {
         }
     }
 
+    /** The processor with {@code gateway} as a processor, so that the toolkit decides its reversals ({@link Reversing}). */
+    private record WithGateway(InvoicingProcessor p, Gateway gateway) implements Processor<InvoicingState> {
+        public String name() {
+            return p.name();
+        }
+
+        public InvoicingState initial(String aggregateId) {
+            return p.initial(aggregateId);
+        }
+
+        public InvoicingState apply(InvoicingState s, EventEnvelope e) {
+            return p.apply(s, e, gateway);
+        }
+
+        public JsonNode encode(InvoicingState s) {
+            return p.encode(s);
+        }
+
+        public InvoicingState decode(JsonNode json) {
+            return p.decode(json);
+        }
+
+        public Optional<String> reverses(EventEnvelope e) {
+            return p.reverses(e);
+        }
+
+        public boolean reversalsFromEvents() {
+            return p.reversalsFromEvents();
+        }
+
+        public ReversalOutcome<InvoicingState> applyReversal(InvoicingState s, EventEnvelope reversal, ReversedEvent target) {
+            return p.applyReversal(s, reversal, target, gateway);
+        }
+
+        public Optional<JsonNode> note(InvoicingState before, InvoicingState after, EventEnvelope e) {
+            return p.note(before, after, e);
+        }
+
+        public InvoicingState applyUnresolvable(InvoicingState s, EventEnvelope reversal, String reason) {
+            return p.applyUnresolvable(s, reversal, reason);
+        }
+    }
+
     private static InvoicingState run(InvoicingProcessor p, Gateway gateway, List<EventEnvelope> events) {
-        InvoicingState s = p.initial(Events.SUB);
-        for (EventEnvelope e : events) s = p.apply(s, e, gateway);
-        return s;
+        return Reversing.fold(new WithGateway(p, gateway), Events.SUB, events);
     }
 
     private static final List<EventEnvelope> MARCH = versioned(started("e-1", "2026-03-11T10:00:00Z", "basic", "31.00"),
@@ -76,8 +123,7 @@ class InvoicingProcessorTest {
         InvoicingState s = run(new InvoicingProcessor(Proration.V1), gateway, MARCH);
 
         // v1: 21.70 × 0.07 = 1.519 → 1.52; total 23.22
-        assertEquals(new InvoicingState.Billed("inv-03", "2026-03", new java.math.BigDecimal("21.70"), new java.math.BigDecimal("0.07"),
-                new java.math.BigDecimal("1.52"), new java.math.BigDecimal("23.22"), "v1"), s.billed().get("inv-03"));
+        assertEquals("21.70", s.subscription().invoicedNet().toPlainString());
         assertEquals("{\"invoiceId\":\"inv-03\",\"customer\":\"Ada\",\"period\":\"2026-03\",\"currency\":\"EUR\","
                 + "\"net\":\"21.70\",\"tax\":\"1.52\",\"total\":\"23.22\"}", gateway.sent.get(0).toString());
     }
@@ -127,21 +173,43 @@ class InvoicingProcessorTest {
     }
 
     @Test
-    void aDryRunOfReversingAnInvoiceShowsItsTakeBack_andOfReversingThatReversalItsBillingAgain() {
-        InvoicingProcessor p = new InvoicingProcessor(Proration.V2);
-        InvoicingState billed = run(p, new Recording("0.19"), MARCH);
-        List<EventEnvelope> voided = new ArrayList<>(MARCH);
-        voided.add(reversed("r-1", "2026-04-02T00:00:00Z", "inv-03").withVersion(3));
-        InvoicingState afterVoid = run(p, new Recording("0.19"), voided);
+    void reversingThatReversalHasTheGatewayTakeBackTheTakeBack_soTheInvoiceIsBilledAgain() {
+        Recording gateway = new Recording("0.19");
+        List<EventEnvelope> events = new ArrayList<>(MARCH);
+        events.add(reversed("r-1", "2026-04-02T00:00:00Z", "inv-03").withVersion(3));
+        events.add(reversed("r-2", "2026-04-03T00:00:00Z", "r-1").withVersion(4));
 
-        assertEquals(List.of(new Compensation(new CallSite("billing", "invoice"), json("{\"invoiceId\":\"inv-03\",\"customer\":\"Ada\","
-                + "\"period\":\"2026-03\",\"currency\":\"EUR\",\"net\":\"-21.00\",\"tax\":\"-3.99\",\"total\":\"-24.99\"}"))),
-                p.compensations(billed, "inv-03"));
-        assertEquals(List.of(new Compensation(new CallSite("billing", "invoice"), json("{\"invoiceId\":\"inv-03\",\"customer\":\"Ada\","
-                + "\"period\":\"2026-03\",\"currency\":\"EUR\",\"net\":\"21.00\",\"tax\":\"3.99\",\"total\":\"24.99\"}"))),
-                p.compensations(afterVoid, "r-1"));
-        assertEquals(List.of(), p.compensations(afterVoid, "inv-03"), "an invoice already voided is not taken back twice");
-        assertEquals(List.of(), p.compensations(billed, "e-1"), "reversing the start sends nothing");
+        InvoicingState s = run(new InvoicingProcessor(Proration.V2), gateway, events);
+
+        assertEquals(List.of("compensate billing.invoice inv-03", "compensate billing.invoice r-1"),
+                gateway.calls.subList(gateway.calls.size() - 2, gateway.calls.size()));
+        assertEquals(1, s.subscription().invoicesIssued());
+        assertEquals("21.00", s.subscription().invoicedNet().toPlainString(), "21 days × 31.00 / 31, counted again");
+    }
+
+    @Test
+    void reversingAnInvoiceAlreadyVoidedTakesNothingBackAgain() {
+        Recording gateway = new Recording("0.19");
+        List<EventEnvelope> events = new ArrayList<>(MARCH);
+        events.add(reversed("r-1", "2026-04-02T00:00:00Z", "inv-03").withVersion(3));
+        events.add(reversed("r-2", "2026-04-03T00:00:00Z", "inv-03").withVersion(4));
+
+        InvoicingState s = run(new InvoicingProcessor(Proration.V2), gateway, events);
+
+        assertEquals(1, gateway.calls.stream().filter(c -> c.startsWith("compensate")).count());
+        assertEquals(List.of("r-2: event inv-03 is already reversed by r-1"),
+                s.subscription().rejected().stream().map(r -> r.eventId() + ": " + r.reason()).toList());
+    }
+
+    @Test
+    void aStateOfTheShapeThatKeptWhatWasBilledFailsToDecodeNamingTheProcessorAndTheRebuild() {
+        InvoicingProcessor p = new InvoicingProcessor(Proration.V2);
+        JsonNode old = json("{\"subscription\":{\"started\":false,\"invoices\":{},\"reversed\":{}},\"billed\":{}}");
+
+        OutdatedStateShape e = assertThrows(OutdatedStateShape.class, () -> p.decode(old));
+
+        assertEquals("invoicing", e.processor());
+        assertTrue(e.getMessage().contains("playback rebuild --processor invoicing"), e.getMessage());
     }
 
     @Test

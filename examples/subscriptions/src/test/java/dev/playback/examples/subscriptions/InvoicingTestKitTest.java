@@ -22,7 +22,7 @@ class InvoicingTestKitTest {
                 // 31.00 × 21/31 = 21.00 net; 21.00 × 0.19 = 3.99 tax; 24.99 total
                 .expectCommands(Invoicing.INVOICE_SITE, json("{\"invoiceId\":\"inv-03\",\"customer\":\"Ada\",\"period\":\"2026-03\","
                         + "\"currency\":\"EUR\",\"net\":\"21.00\",\"tax\":\"3.99\",\"total\":\"24.99\"}"))
-                .expectStateField("inv-03", "billed.inv-03.total", "24.99")
-                .expectStateField("inv-03", "billed.inv-03.rule", "v2");
+                .expectStateField("inv-03", "subscription.invoicedNet", "21.00")
+                .expectStateField("inv-03", "subscription.invoiced.inv-03", "2026-03");
     }
 }

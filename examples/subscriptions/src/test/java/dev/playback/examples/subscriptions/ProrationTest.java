@@ -93,7 +93,7 @@ class ProrationTest {
 
     @Test
     void theInvoicingProcessorsLogicVersionNamesItsProrationRule() {
-        assertEquals("proration-v1", new InvoicingProcessor(Proration.V1).logicVersion());
-        assertEquals("proration-v2", new InvoicingProcessor(Proration.V2).logicVersion());
+        assertEquals("proration-v1.2", new InvoicingProcessor(Proration.V1).logicVersion());
+        assertEquals("proration-v2.2", new InvoicingProcessor(Proration.V2).logicVersion());
     }
 }

@@ -3,10 +3,14 @@ package dev.playback.examples.subscriptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.processor.CannotInvert;
+import dev.playback.model.processor.OutdatedStateShape;
 import dev.playback.model.processor.Reversals;
+import dev.playback.model.processor.Reversing;
 import org.junit.jupiter.api.Test;
 
+import java.time.YearMonth;
 import java.util.List;
+import java.util.Map;
 
 import static dev.playback.examples.subscriptions.Events.cancelled;
 import static dev.playback.examples.subscriptions.Events.invoiceRequested;
@@ -18,15 +22,14 @@ import static dev.playback.model.event.Envelopes.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The subscriptions projection folds a subscription's events into its current state, by the v2 proration. */
 class SubscriptionsProjectionTest {
     private final SubscriptionsProjection projection = new SubscriptionsProjection();
 
     private Subscription fold(List<EventEnvelope> events) {
-        Subscription s = projection.initial(Events.SUB);
-        for (EventEnvelope e : events) s = projection.apply(s, e);
-        return s;
+        return Reversing.fold(projection, Events.SUB, events);
     }
 
     /** The state as the data store holds it, read back as JSON (numbers as a reader sees them). */
@@ -49,15 +52,14 @@ class SubscriptionsProjectionTest {
                  "status":"cancelled","startedOn":"2026-03-11","cancelledOn":"2026-04-21",
                  "invoicesIssued":2,"invoicedNet":"46.50","reversals":0,"rejectedCount":0,
                  "prices":[{"from":"2026-03-11","plan":"basic","monthlyPrice":"31.00"},{"from":"2026-04-16","plan":"pro","monthlyPrice":"60.00"}],
-                 "invoices":{"inv-03":{"period":"2026-03","net":"21.00"},"inv-04":{"period":"2026-04","net":"25.50"}},
-                 "reversed":{},"rejected":[]}"""), s);
+                 "invoiced":{"inv-03":"2026-03","inv-04":"2026-04"},"rejected":[]}"""), s);
     }
 
     @Test
     void aSubscriptionWithoutEventsIsUnstarted() {
         assertEquals(json("""
                 {"started":false,"status":"unstarted","invoicesIssued":0,"invoicedNet":"0.00","reversals":0,"rejectedCount":0,
-                 "prices":[],"invoices":{},"reversed":{},"rejected":[]}"""), json(projection.encode(projection.initial("sub-9")).toString()));
+                 "prices":[],"invoiced":{},"rejected":[]}"""), json(projection.encode(projection.initial("sub-9")).toString()));
     }
 
     @Test
@@ -119,8 +121,8 @@ class SubscriptionsProjectionTest {
 
         assertEquals(1, s.invoicesIssued(), "the voided invoice no longer counts; the month could be invoiced again");
         assertEquals("21.00", s.invoicedNet().toPlainString());
-        assertEquals("r-1", s.invoices().get("inv-03").voidedBy());
-        assertEquals(List.of("r-2: invoice inv-03 is already voided by r-1"),
+        assertEquals(Map.of("inv-03b", YearMonth.parse("2026-03")), s.invoiced());
+        assertEquals(List.of("r-2: event inv-03 is already reversed by r-1"),
                 s.rejected().stream().map(r -> r.eventId() + ": " + r.reason()).toList());
         assertEquals(1, s.reversalCount());
     }
@@ -164,28 +166,62 @@ class SubscriptionsProjectionTest {
         Subscription s = Reversals.fold(projection, Events.SUB, projection.initial(Events.SUB), List.of(), events);
 
         assertEquals(1, s.rejectedCount());
-        assertEquals("event elsewhere-7 is not an event of sub-1 in effect; the reversal cannot apply", s.rejected().get(0).reason());
+        assertEquals("event elsewhere-7 has no recorded effect on sub-1: it is not one of its events before this reversal",
+                s.rejected().get(0).reason());
     }
 
     @Test
-    void onlyTheLatestHundredPricesAreKept_soAMonthThatNeedsAnOlderOneIsRefusedWithTheReason() {
+    void onlyTheLatestSixPricesAreKept_soAMonthThatNeedsAnOlderOneIsRefusedWithTheReason() {
         List<EventEnvelope> events = new java.util.ArrayList<>();
         events.add(started("e-0", "2026-01-01T10:00:00Z", "basic", "1.00"));
         java.time.LocalDate day = java.time.LocalDate.parse("2026-01-02");
-        for (int i = 1; i <= 100; i++, day = day.plusDays(1)) {
+        for (int i = 1; i <= 5; i++, day = day.plusDays(1)) {
             events.add(planChanged("pc-" + i, day + "T08:00:00Z", "basic", i + ".00"));
         }
+        events.add(planChanged("pc-6", "2026-02-10T08:00:00Z", "pro", "10.00"));
         events.add(invoiceRequested("inv-01", "2026-05-01T00:05:00Z", "2026-01"));
         events.add(invoiceRequested("inv-02", "2026-05-01T00:06:00Z", "2026-02"));
 
         Subscription s = fold(versioned(events));
 
-        assertEquals(100, s.prices().changes().size());
+        assertEquals(6, s.prices().changes().size());
         assertEquals(java.time.LocalDate.parse("2026-01-02"), s.prices().changes().get(0).from());
-        assertEquals(List.of("inv-01: the price of 2026-01-01 is no longer kept (the latest 100 prices are)"),
+        assertEquals(List.of("inv-01: the price of 2026-01-01 is no longer kept (the latest 6 prices are)"),
                 s.rejected().stream().map(r -> r.eventId() + ": " + r.reason()).toList());
-        // February 1st–28th are changes 31 to 58: (31 + 32 + … + 58) / 28 = 1246 / 28 = 44.50
-        assertEquals("44.50", s.invoicedNet().toPlainString());
+        // February: 1st–9th at 5.00 (45.00), 10th–28th at 10.00 (190.00): 235 / 28 = 8.392… → 8.39
+        assertEquals("8.39", s.invoicedNet().toPlainString());
+    }
+
+    @Test
+    void theInvoicesOfTheLatestSixMonthsAreKept_soAnEarlierMonthIsRefusedWithTheReason() {
+        List<EventEnvelope> events = new java.util.ArrayList<>();
+        events.add(started("e-0", "2026-01-01T00:00:00Z", "basic", "31.00"));
+        for (int m = 1; m <= 7; m++) events.add(invoiceRequested("inv-" + m, "2026-08-01T00:0" + m + ":00Z", "2026-0" + m));
+        events.add(reversed("r-1", "2026-08-02T00:00:00Z", "inv-1"));
+        events.add(invoiceRequested("inv-1b", "2026-08-03T00:00:00Z", "2026-01"));
+        events.add(invoiceRequested("inv-7b", "2026-08-03T00:01:00Z", "2026-07"));
+
+        Subscription s = fold(versioned(events));
+
+        assertEquals(List.of("inv-1b: the invoices of 2026-01 and before are no longer kept (those of the latest 6 months invoiced are)",
+                        "inv-7b: period 2026-07 is already invoiced by inv-7"),
+                s.rejected().stream().map(r -> r.eventId() + ": " + r.reason()).toList());
+        assertEquals(6, s.invoicesIssued(), "7 invoices, one voided");
+        assertEquals(6, s.invoiced().size());
+        // a full month of 31.00 each: February to July
+        assertEquals("186.00", s.invoicedNet().toPlainString());
+    }
+
+    @Test
+    void aStateOfTheShapeBeforeLogicVersion2FailsToDecodeNamingTheProcessorAndTheRebuild() {
+        JsonNode old = json("""
+                {"started":false,"status":"unstarted","invoicesIssued":0,"invoicedNet":"0.00","reversals":0,"rejectedCount":0,
+                 "prices":[],"invoices":{},"reversed":{},"rejected":[]}""");
+
+        OutdatedStateShape e = assertThrows(OutdatedStateShape.class, () -> projection.decode(old));
+
+        assertEquals("subscriptions", e.processor());
+        assertTrue(e.getMessage().contains("playback rebuild --processor subscriptions"), e.getMessage());
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.playback.model.gateway.MissingRecord;
 import dev.playback.model.gateway.memory.InMemoryCommandLog;
 import dev.playback.model.gateway.memory.InMemoryQueryRecords;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryStateStore;
@@ -46,8 +47,11 @@ class ThroughTheProjectorTest {
             json("{\"customer\":\"Ada\",\"plan\":\"basic\",\"monthlyPriceCents\":3100,\"currency\":\"EUR\",\"country\":\"DE\"}"), null,
             EventMetadata.NONE);
 
+    /** Appends {@code e} as the ingest does: its status claimed (how a reversal's target is found by its id), then the event. */
     private void append(EventEnvelope e) {
-        List<EventEnvelope> notWritten = log.write(List.of(e.withVersion(log.latestVersion(Events.SUB) + 1)));
+        EventEnvelope v = e.withVersion(log.latestVersion(Events.SUB) + 1);
+        log.record(new EventStatus.Claimed(v.eventId(), v.aggregateId(), v.versionOrZero(), v.recordedAt()));
+        List<EventEnvelope> notWritten = log.write(List.of(v));
         assertEquals(List.of(), notWritten);
     }
 
@@ -72,6 +76,28 @@ class ThroughTheProjectorTest {
         assertEquals("31.00", s.path("monthlyPrice").asText(), "3100 cents");
         assertEquals("31.00", s.path("invoicedNet").asText(), "all of May at 31.00");
         assertEquals(1, s.path("reversals").asInt());
+    }
+
+    @Test
+    void anInvoiceReversedAfterTheRebuildWithoutAnEarlierPlanChangeIsVoidedByItsRebuiltNet() {
+        Projector<Subscription> projector = new Projector<>(new SubscriptionsProjection(), log, states, CATALOG);
+        append(STARTED_V1);
+        append(planChanged("pc-1", "2026-05-17T08:00:00Z", "pro", "62.00"));
+        append(invoiceRequested("inv-05", "2026-06-01T00:05:00Z", "2026-05"));
+        projector.catchUp("g1", Events.SUB, Long.MAX_VALUE);
+        // May: 16 days at 31.00 and 15 at 62.00 = 1426.00 / 31 = 46.00
+        assertEquals("46.00", state("subscriptions", "g1").path("invoicedNet").asText());
+
+        append(reversed("r-1", "2026-06-02T09:00:00Z", "pc-1"));
+        projector.catchUp("g1", Events.SUB, Long.MAX_VALUE);
+        assertEquals("31.00", state("subscriptions", "g1").path("invoicedNet").asText(), "rebuilt without the plan change: all of May at 31.00");
+
+        append(reversed("r-2", "2026-06-03T09:00:00Z", "inv-05"));
+        projector.catchUp("g1", Events.SUB, Long.MAX_VALUE);
+
+        JsonNode s = state("subscriptions", "g1");
+        assertEquals("0.00", s.path("invoicedNet").asText(), "the invoice's net as rebuilt (31.00) taken out, not the 46.00 it had before");
+        assertEquals(0, s.path("invoicesIssued").asInt());
     }
 
     @Test
