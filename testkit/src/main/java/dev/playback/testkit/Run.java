@@ -22,8 +22,6 @@ import dev.playback.model.processor.CannotInvert;
 import dev.playback.model.processor.EventNotes;
 import dev.playback.model.processor.Processor;
 import dev.playback.model.processor.Reversals;
-import dev.playback.model.processor.ReversalOutcome;
-import dev.playback.model.processor.ReversedEvent;
 import dev.playback.model.processor.Reversing;
 
 import org.opentest4j.AssertionFailedError;
@@ -136,7 +134,7 @@ final class Run<S> {
         S next;
         try {
             Recording gateway = new Recording(session);
-            next = fromEvents ? reversing(new Bound<>(p, gateway)).apply(state, event) : p.apply(state, event, gateway);
+            next = fromEvents ? reversing(GatewayBinding.through(p, gateway)).apply(state, event) : p.apply(state, event, gateway);
         } catch (CannotInvert c) {
             return refold(event, stream);
         }
@@ -146,64 +144,6 @@ final class Run<S> {
 
     private Reversing<S> reversing(Processor<S> processor) {
         return new Reversing<>(processor, id -> Optional.ofNullable(byId.get(id)), notes, 0);
-    }
-
-    /** A processor with external effects bound to the gateway of the event being applied, for {@link Reversing}. */
-    private record Bound<S>(GatewayProcessor<S> processor, Gateway gateway) implements Processor<S> {
-        @Override
-        public String name() {
-            return processor.name();
-        }
-
-        @Override
-        public String logicVersion() {
-            return processor.logicVersion();
-        }
-
-        @Override
-        public S initial(String aggregateId) {
-            return processor.initial(aggregateId);
-        }
-
-        @Override
-        public S apply(S state, EventEnvelope event) {
-            return processor.apply(state, event, gateway);
-        }
-
-        @Override
-        public JsonNode encode(S state) {
-            return processor.encode(state);
-        }
-
-        @Override
-        public S decode(JsonNode json) {
-            return processor.decode(json);
-        }
-
-        @Override
-        public Optional<String> reverses(EventEnvelope event) {
-            return processor.reverses(event);
-        }
-
-        @Override
-        public boolean reversalsFromEvents() {
-            return true;
-        }
-
-        @Override
-        public ReversalOutcome<S> applyReversal(S state, EventEnvelope reversal, ReversedEvent reversed) {
-            return processor.applyReversal(state, reversal, reversed, gateway);
-        }
-
-        @Override
-        public Optional<JsonNode> note(S before, S after, EventEnvelope event) {
-            return processor.note(before, after, event);
-        }
-
-        @Override
-        public S applyUnresolvable(S state, EventEnvelope reversal, String reason) {
-            return processor.applyUnresolvable(state, reversal, reason);
-        }
     }
 
     private S refold(EventEnvelope event, List<EventEnvelope> stream) {

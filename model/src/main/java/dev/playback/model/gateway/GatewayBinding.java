@@ -16,12 +16,27 @@ public final class GatewayBinding<S> implements Processor<S> {
     private final GatewayPorts ports;
     private final GatewayRun run;
     private final GatewayReport report;
+    /** The gateway every event is handled through, when the caller opens and closes its sessions; null: one session per event. */
+    private final Gateway through;
 
     public GatewayBinding(GatewayProcessor<S> processor, GatewayPorts ports, GatewayRun run, GatewayReport report) {
+        this(processor, ports, run, report, null);
+    }
+
+    private GatewayBinding(GatewayProcessor<S> processor, GatewayPorts ports, GatewayRun run, GatewayReport report, Gateway through) {
         this.processor = processor;
         this.ports = ports;
         this.run = run;
         this.report = report;
+        this.through = through;
+    }
+
+    /**
+     * {@code processor} handling every event through {@code gateway} as it is: the caller opens the event's session and
+     * closes it (a test's recording gateway, for example); {@link #report} stays empty.
+     */
+    public static <S> GatewayBinding<S> through(GatewayProcessor<S> processor, Gateway gateway) {
+        return new GatewayBinding<>(processor, null, null, new GatewayReport(), java.util.Objects.requireNonNull(gateway, "gateway"));
     }
 
     public GatewayReport report() {
@@ -50,6 +65,7 @@ public final class GatewayBinding<S> implements Processor<S> {
 
     /** Runs one event's handling with a gateway session for it, closed (its commands sent, suppressed or corrected) after. */
     private <T> T inSession(EventEnvelope event, java.util.function.Function<Gateway, T> handling) {
+        if (through != null) return handling.apply(through);
         GatewaySession session = new GatewaySession(processor.name(), processor::rules, ports, run, event, report);
         T next = handling.apply(session);
         session.finish();
