@@ -112,7 +112,8 @@ public final class ReplayCommands {
 
     enum MissingRecords { fail, live }
 
-    enum TimeField { recordedAt, occurredAt }
+    /** The values of {@code --time-field}, as the replay request spells them. */
+    public enum TimeField { recordedAt, occurredAt }
 
     /** One replay command: the target, the streams, the connection. */
     abstract static class ReplayCommand implements Callable<Integer> {

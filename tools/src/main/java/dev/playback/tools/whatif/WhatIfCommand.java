@@ -78,8 +78,6 @@ public final class WhatIfCommand implements Callable<Integer> {
 
     enum MissingRecords { live, fail }
 
-    enum WindowField { recordedAt, occurredAt }
-
     @Option(names = "--processor", paramLabel = "P", description = "replay only this processor (repeatable; default: all)")
     List<String> processors = new ArrayList<>();
     @Option(names = "--aggregate", paramLabel = "ID", description = "scope: an aggregate (repeatable)")
@@ -91,7 +89,7 @@ public final class WhatIfCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "T", description = "scope: the window's end (excluded), ISO-8601 (default: now)")
     String until;
     @Option(names = "--time-field", paramLabel = "FIELD", description = "the window applies to: ${COMPLETION-CANDIDATES} (default: recordedAt)")
-    WindowField timeField;
+    ReplayCommands.TimeField timeField;
     @Option(names = "--json", description = "print the report as JSON instead of text")
     boolean json;
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report to FILE (repeatable), as its extension says: "
