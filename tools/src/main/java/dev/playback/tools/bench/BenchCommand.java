@@ -132,7 +132,8 @@ public final class BenchCommand {
     @Command(name = "archive", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Exports a local stack holding N events and imports the archive into an empty one: prints the archive's "
                     + "size, export and import events/s and the emulators' raw Scan and write ceilings measured in the same run, and "
-                    + "checks the target against the source by an independent fold.")
+                    + "checks the target against the source by an independent fold and item by item (every event, recorded answer "
+                    + "and command log entry).")
     static final class Archive implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Option(names = "--events", paramLabel = "N", defaultValue = "100000", description = "events loaded (default: ${DEFAULT-VALUE})")

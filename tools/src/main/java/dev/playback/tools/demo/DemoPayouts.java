@@ -6,14 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.bench.RebuildBenchmark;
 import dev.playback.tools.check.PayoutCheck;
-import dev.playback.tools.cli.Connection;
 import dev.playback.tools.cli.ReverseCommand;
-import dev.playback.tools.cli.Streams;
 import dev.playback.tools.client.PlaybackApi;
-import dev.playback.tools.whatif.ReportFormat;
-import dev.playback.tools.whatif.Thresholds;
-import dev.playback.tools.whatif.WhatIfCommand;
-import dev.playback.tools.whatif.WhatIfReport;
 import dev.playback.examples.external.PartnerBank;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -32,7 +26,8 @@ import java.util.TreeSet;
 
 /**
  * The external-systems half of the demo: payouts sent live with fee rule v1 (the bug), the FX rates move,
- * the fix (v2) is deployed, a what-if predicts the corrections without sending anything, a {@code diff} rebuild of
+ * the fix (v2) is deployed, the history is exported and a what-if on a second stack running v2 predicts the corrections
+ * without sending anything ({@link DemoTestBench}), a {@code diff} rebuild of
  * {@code payouts} sends exactly the predicted corrections and exactly the corrections (checked
  * against an independent computation from the recorded rates), a full rebuild in {@code suppress} mode sends
  * nothing and reproduces the payouts state although the FX service answers differently now, and a reversal
@@ -105,9 +100,13 @@ final class DemoPayouts {
         Map<String, PayoutCheck.Expected> expected = expected();
         long wrong = expected.values().stream().filter(e -> e.v1().compareTo(e.v2()) != 0 && !e.payoutId().equals("demo-pay-7")).count();
         int bankBefore = bank().payouts().size();
-        List<String> predicted = whatIf();
-        boolean nothingSent = bank().payouts().size() == bankBefore;
-        out.println("check: the what-if sent nothing to the bank: " + (nothingSent ? "yes" : "NO"));
+        out.println();
+        DemoTestBench.Prediction prediction = new DemoTestBench(out, stack).predict();
+        List<String> predicted = prediction.corrections();
+        boolean nothingSent = bank().payouts().size() == bankBefore && prediction.nothingSent();
+        out.println("check: the demo's bank received nothing meanwhile: " + (bank().payouts().size() == bankBefore ? "yes" : "NO"));
+        out.println();
+        out.println("== back on the demo's stack: the diff rebuild of payouts (the fix, for real) ==");
         String genBefore = RebuildBenchmark.activeGeneration(stack, "payouts");
         ObjectNode input = JSON.createObjectNode().put("replayId", "demo-fix-fees").put("gatewayMode", "diff");
         input.putArray("processors").add("payouts");
@@ -131,36 +130,17 @@ final class DemoPayouts {
         out.printf(Locale.ROOT, "check: %d payouts were wrong under v1; %d corrections reached the bank; the bank's net per payout "
                 + "equals v2 from the recorded rates: %s%n", wrong, newAtBank, diffs.isEmpty() ? "yes, all " + expected.size() : diffs);
         List<String> sent = new java.util.ArrayList<>();
-        for (JsonNode c : report.path("correctionList")) sent.add(line(c.path("eventId").asText(), c.path("command"), c.path("idempotencyKey").asText()));
+        for (JsonNode c : report.path("correctionList")) {
+            sent.add(DemoTestBench.line(c.path("eventId").asText(), c.path("command"), c.path("idempotencyKey").asText()));
+        }
         sent.sort(null);
         boolean asPredicted = sent.equals(predicted);
-        out.printf(Locale.ROOT, "check: the diff rebuild sent exactly the %d corrections the what-if predicted (event, payout, amount, "
-                + "idempotency key): %s%n", predicted.size(), asPredicted ? "yes" : "NO, sent " + sent + ", predicted " + predicted);
+        out.printf(Locale.ROOT, "check: the diff rebuild sent exactly the %d corrections the what-if on the second stack predicted, event by "
+                + "event, amount by amount (event, payout, amount, idempotency key): %s%n", predicted.size(),
+                asPredicted ? "yes" : "NO, sent " + sent + ", predicted " + predicted);
         return d.status() == ExecutionStatus.SUCCEEDED && diffs.isEmpty() && newAtBank == wrong && nothingSent && asPredicted
+                && prediction.rebuilt()
                 && gateway.path("corrections").asLong() == wrong && gateway.path("sent").asLong() == 0;
-    }
-
-    /**
-     * {@code playback what-if --processor payouts} against the demo's stack: prints its summary and returns the predicted
-     * corrections as sorted lines "eventId payoutId amount idempotencyKey".
-     */
-    private List<String> whatIf() throws Exception {
-        out.println("== what-if: what would a diff rebuild of payouts send with fee rule v2? (playback what-if --processor payouts) ==");
-        WhatIfReport r;
-        try (Connection c = Connection.local(stack.endpoints(), "the demo's stack")) {
-            r = WhatIfCommand.run(c, new WhatIfCommand.Request("demo-what-if-v2", List.of("payouts"), "live", Duration.ofMinutes(3), null),
-                    new Streams(out, out));
-        }
-        out.print(ReportFormat.TEXT.write(r, Thresholds.NONE));
-        List<String> lines = new java.util.ArrayList<>();
-        for (WhatIfReport.PredictedCorrection c : r.corrections()) lines.add(line(c.eventId(), c.command(), c.idempotencyKey()));
-        lines.sort(null);
-        return lines;
-    }
-
-    private static String line(String eventId, JsonNode command, String idempotencyKey) {
-        return eventId + " " + command.path("payoutId").asText() + " " + new BigDecimal(command.path("amount").asText()).toPlainString()
-                + " " + idempotencyKey;
     }
 
     /** What the demo's full rebuild (suppress, every processor) must show: nothing sent, the same payouts state. */
