@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The sample CI workflow (examples/ci/what-if.yml) stays valid: it runs on pull requests with Java 17 and Node 20, every
- * {@code ./playback} command it runs parses with this command line (command, options, values), it starts the stack before
- * importing and imports before the what-if, the archive it imports is committed, whole and redacted, and the reports the
+ * {@code ./playback} command it runs parses with this command line (command, options, values), it imports and rebuilds
+ * on a stack running the base's code and runs the what-if on the same data with the pull request's code, the archive it imports is committed, whole and redacted, and the reports the
  * what-if writes are the ones it publishes.
  */
 class CiWorkflowTest {
@@ -87,13 +87,31 @@ class CiWorkflowTest {
             }
         }
         assertTrue(order.indexOf("local") >= 0 && order.indexOf("local") < order.indexOf("import")
-                && order.indexOf("import") < order.indexOf("what-if"), "local, then import, then what-if: " + order);
+                && order.indexOf("import") < order.indexOf("rebuild") && order.indexOf("rebuild") < order.lastIndexOf("local")
+                && order.lastIndexOf("local") < order.indexOf("what-if"),
+                "local (base), import, rebuild, local again (the pull request's code), then what-if: " + order);
         assertTrue(whatIf.contains("--fail-on-change") && whatIf.contains("--max-corrections") && whatIf.contains("--json"), "what-if " + whatIf);
         List<String> reports = new ArrayList<>();
         for (int i = 0; i < whatIf.size() - 1; i++) if (whatIf.get(i).equals("--report")) reports.add(whatIf.get(i + 1));
         assertTrue(reports.stream().anyMatch(r -> r.endsWith(".md")) && reports.stream().anyMatch(r -> r.endsWith(".xml")),
                 "a Markdown and a JUnit XML report: " + reports);
         for (String r : reports) assertTrue(after.indexOf(r) >= 0, "report " + r + " is written but no later step publishes it");
+    }
+
+    @Test
+    void theStateTheWhatIfComparesWithIsBuiltByTheBaseAndTheWhatIfRunsThePullRequestsCode() throws IOException {
+        List<String> checkouts = new ArrayList<>();
+        for (Map<String, Object> step : steps()) {
+            if (step.get("run") == null) continue;
+            for (String line : String.valueOf(step.get("run")).split("\n")) {
+                if (line.contains("git checkout")) checkouts.add(line.trim());
+                if (line.contains("./playback rebuild")) checkouts.add("rebuild");
+                if (line.contains("./playback what-if")) checkouts.add("what-if");
+            }
+        }
+        assertEquals(4, checkouts.size(), "two checkouts, a rebuild and a what-if: " + checkouts);
+        assertTrue(checkouts.get(0).contains("pull_request.base.sha") && checkouts.get(1).equals("rebuild")
+                && checkouts.get(2).contains("pull_request.head.sha") && checkouts.get(3).equals("what-if"), String.valueOf(checkouts));
     }
 
     @Test
