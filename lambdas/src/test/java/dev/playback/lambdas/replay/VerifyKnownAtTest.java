@@ -3,20 +3,14 @@ package dev.playback.lambdas.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.playback.examples.ledger.BalancesProjection;
-import dev.playback.examples.ledger.LedgerEvent;
 import dev.playback.model.event.EventCodec;
-import dev.playback.model.event.EventEnvelope;
-import dev.playback.model.event.EventMetadata;
 import dev.playback.model.snapshot.Snapshot;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 import static dev.playback.lambdas.replay.ReplayWorld.input;
-import static dev.playback.model.event.Envelopes.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -29,36 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * give is drift, reported in the verification's format; nothing is rebuilt and the live states stay.
  */
 class VerifyKnownAtTest {
-    private static final Instant R0 = Instant.parse("2026-01-10T00:00:00Z");
+    private static final Instant R0 = LongAccounts.R0;
     private final ReplayWorld world = new ReplayWorld();
 
-    /** Version v of an account is recorded v minutes after R0; version 1 opens it, every later one deposits v.00. */
-    private static EventEnvelope event(String account, int v, int offsetMinutes) {
-        Instant at = R0.plusSeconds(60L * (v + offsetMinutes));
-        String type = v == 1 ? LedgerEvent.ACCOUNT_OPENED : LedgerEvent.MONEY_DEPOSITED;
-        String payload = v == 1 ? "{\"owner\":\"Ada\",\"currency\":\"EUR\"}" : "{\"amount\":\"" + v + ".00\"}";
-        return new EventEnvelope("e-" + account + "-" + v, account, type, 1, null, null, at, at, json(payload), null, EventMetadata.NONE);
-    }
-
-    /**
-     * acc-long: 250 events, applied live 10 at a time (snapshots at 100 and 200, every 100 events); acc-short: 3 events;
-     * acc-late: 2 events, all recorded after the instants the tests verify at.
-     */
     private void history() {
-        for (int from = 1; from <= 250; from += 10) {
-            List<EventEnvelope> batch = new ArrayList<>();
-            for (int v = from; v < from + 10; v++) batch.add(event("acc-long", v, 0));
-            world.live(batch.toArray(EventEnvelope[]::new));
-        }
-        world.live(event("acc-short", 1, 0), event("acc-short", 2, 0), event("acc-short", 3, 0));
-        world.live(event("acc-late", 1, 1000), event("acc-late", 2, 1000));
+        LongAccounts.history(world);
     }
 
-    /** The balance of the deposits 2..v (v.00 each), computed here. */
     private static BigDecimal deposits(int upTo) {
-        BigDecimal sum = BigDecimal.ZERO;
-        for (int v = 2; v <= upTo; v++) sum = sum.add(new BigDecimal(v + ".00"));
-        return sum;
+        return LongAccounts.deposits(upTo);
     }
 
     private JsonNode verify(String replayId, Instant knownAt) throws Exception {
