@@ -12,9 +12,7 @@ import java.time.Instant;
 
 import static dev.playback.lambdas.replay.ReplayWorld.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -121,14 +119,5 @@ class VerifyKnownAtTest {
         assertTrue(world.states.generations(BalancesProjection.NAME).building().isEmpty());
         assertTrue(world.stream.drain().isEmpty(), "nothing on the playback stream");
         assertNull(world.replays.find("vk-6").orElseThrow().detail());
-    }
-
-    @Test
-    void aKnownAtInTheFutureIsRefusedNamingTheField() {
-        history();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> world.prepare("verify", input("replayId", "vk-7", "knownAt", "2026-03-01T12:00:01Z")));
-        assertTrue(e.getMessage().startsWith("field 'knownAt' (2026-03-01T12:00:01Z) is in the future"), e.getMessage());
-        assertFalse(world.replays.find("vk-7").isPresent());
     }
 }
