@@ -151,9 +151,10 @@ class PartialReplayKnownAtIT {
         }
     }
 
-    /** Runs {@code playback verify --known-at}; returns its report. Drift fails the execution with Playback.DriftFound unless reportOnly. */
+    /** Runs {@code playback verify --known-at --processor balances}; returns its report. Drift fails the execution with Playback.DriftFound unless reportOnly. */
     private static JsonNode verifyKnownAt(LocalStack stack, Path localFile, String replayId, Instant knownAt, boolean reportOnly) throws Exception {
-        List<String> args = new ArrayList<>(List.of("verify", "--known-at", knownAt.toString(), "--replay-id", replayId, "--local-file", localFile.toString()));
+        List<String> args = new ArrayList<>(List.of("verify", "--known-at", knownAt.toString(), "--processor", "balances", "--replay-id", replayId,
+                "--local-file", localFile.toString()));
         if (reportOnly) args.add("--report-only");
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code = Main.execute(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
