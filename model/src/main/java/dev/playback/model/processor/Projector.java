@@ -72,13 +72,18 @@ public final class Projector<S> {
     }
 
     private Reversing<S> reversing(EventNotes notes) {
+        return reversing(notes, 0);
+    }
+
+    /** The same, {@code notes} holding the notes of the events after {@code known} only (a fold from a snapshot at it). */
+    private Reversing<S> reversing(EventNotes notes, long known) {
         if (!processor.reversalsFromEvents()) return null;
         Reversing.Lookup stored = Reversing.Lookup.of(events, catalog);
         Reversing.Lookup lookup = states != null ? stored : id -> {
             EventEnvelope e = loaded.get(id);
             return e != null ? Optional.of(catalog.upcast(e)) : stored.event(id);
         };
-        return new Reversing<>(processor, lookup, notes, 0);
+        return new Reversing<>(processor, lookup, notes, known);
     }
 
     /**
@@ -303,31 +308,73 @@ public final class Projector<S> {
     }
 
     /**
-     * Rebuilds the aggregate's state in {@code generation} from its full stream with the current logic,
-     * replacing what is stored (conditional on the stored version not moving meanwhile; redone if it did).
+     * What {@link #rebuild} did: {@code result.applied()} the events folded, and the snapshot the fold started from
+     * (empty: from the first event).
+     */
+    public record Rebuilt(CatchUp result, Optional<Snapshot> snapshot) {
+    }
+
+    /**
+     * Rebuilds the aggregate's state in {@code generation} with the current logic, replacing what is stored
+     * (conditional on the stored version not moving meanwhile; redone if it did): from the newest snapshot of the
+     * processor's logic version ({@link #startOfRebuild}), or from the first event, folding the events after it.
      * For a processor whose reversals come from the events, the fold reads none of the notes stored in
      * {@code generation} (a rebuild in place, as a partial replay does, may run new logic over the notes of the
      * earlier fold: a withdrawal noted as declined that the new logic accepts, a reversal that it refuses), and its
-     * notes replace the stored ones before the state is saved ({@link #replaceNotes}).
-     * Returns the number of events read in {@code applied}.
+     * notes of the events it folded replace the stored ones before the state is saved ({@link #replaceNotes}).
      */
-    public CatchUp rebuild(String generation, String aggregateId) {
+    public Rebuilt rebuild(String generation, String aggregateId) {
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
             Optional<ProcessorState> stored = states.load(processor.name(), generation, aggregateId);
             long storedVersion = stored.map(ProcessorState::version).orElse(0L);
+            Optional<Snapshot> base = startOfRebuild(aggregateId);
+            long from = base.map(Snapshot::version).orElse(0L);
+            S start = base.map(b -> processor.decode(b.state())).orElseGet(() -> processor.initial(aggregateId));
             EventNotes fresh = EventNotes.inMemory();
             java.util.Map<String, Long> folded = new java.util.LinkedHashMap<>();
-            Folded<S> f = whole(fold(aggregateId, processor.initial(aggregateId), 0, Long.MAX_VALUE, reversing(fresh), folded));
-            if (f.applied() == 0 && stored.isEmpty()) return new CatchUp(aggregateId, 0, 0, true);
+            Folded<S> f = whole(fold(aggregateId, start, from, Long.MAX_VALUE, reversing(fresh, from), folded));
+            if (f.version() == 0 && stored.isEmpty()) return new Rebuilt(new CatchUp(aggregateId, 0, 0, true), base);
             if (f.version() < storedVersion) continue; // the stored state moved past what was read: read again
             if (processor.reversalsFromEvents()) replaceNotes(generation, aggregateId, folded, fresh, stored.isPresent());
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, storedVersion)) {
                 snapshots.saved(processor, aggregateId, 0, f.version(), notes(generation));
-                return new CatchUp(aggregateId, f.applied(), f.version(), true);
+                return new Rebuilt(new CatchUp(aggregateId, f.applied(), f.version(), true), base);
             }
         }
         throw conflict(generation, aggregateId);
+    }
+
+    /**
+     * The snapshot a rebuild starts from: the newest of the processor's current logic version (never one of another:
+     * new logic folds from the first event until it has snapshots of its own). For a processor whose reversals come
+     * from the events, only one after which every reversal targets an event after it (the notes of the events it
+     * holds are not at hand); otherwise none.
+     */
+    private Optional<Snapshot> startOfRebuild(String aggregateId) {
+        Optional<Snapshot> newest = snapshots.below(processor, aggregateId, Long.MAX_VALUE);
+        if (newest.isEmpty() || !processor.reversalsFromEvents()) return newest;
+        java.util.Set<String> after = new java.util.HashSet<>();
+        long version = newest.get().version();
+        while (true) {
+            List<EventEnvelope> page = events.read(aggregateId, version + 1, PAGE);
+            for (EventEnvelope e : page) {
+                Optional<String> target = processor.reverses(catalog.upcast(e));
+                if (target.isPresent() && !after.contains(target.get())) return Optional.empty();
+                after.add(e.eventId());
+                version = e.versionOrZero();
+            }
+            if (page.size() < PAGE) return newest;
+        }
+    }
+
+    /**
+     * The processor's state of the aggregate at {@code point}, computed and not saved: from the newest snapshot of its
+     * logic version that the point admits plus the admitted events after it ({@link TimeTravel}); empty when the point
+     * admits no event. Only for processors without external effects.
+     */
+    public Optional<TimeTravel.Answer> at(String aggregateId, dev.playback.model.snapshot.PointInTime point) {
+        return new TimeTravel(events, snapshots.store(), catalog).at(processor, aggregateId, point);
     }
 
     /** How many notes a rebuild reads at once to compare them with its own. */

@@ -59,6 +59,11 @@ public final class Snapshots {
         return policy;
     }
 
+    /** Where the snapshots are ({@link SnapshotStore#NONE} when disabled). */
+    SnapshotStore store() {
+        return store == null ? SnapshotStore.NONE : store;
+    }
+
     /**
      * After a state of {@code aggregateId} was saved at {@code to} over one at {@code from}: writes the snapshot at the
      * highest multiple of the interval in ({@code from}, {@code to}], if any and not written already. Never throws.

@@ -7,8 +7,10 @@ import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.metrics.Metrics;
-import dev.playback.model.processor.CatchUp;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.processor.TimeTravel;
+import dev.playback.model.snapshot.PointInTime;
+import dev.playback.model.snapshot.Snapshot;
 import dev.playback.model.store.Generations;
 import dev.playback.model.store.ProcessorState;
 
@@ -169,18 +171,18 @@ final class PartialReplay {
         Replay replay = checkpoints.require(replayId);
         GatewayRun run = effectsInScope(replay);
         Instant knownAt = Requests.instant(Requests.object(replay.scope()), "knownAt");
-        long events = 0;
+        Folds folds = new Folds();
         for (String processor : replay.processors()) {
             ReplayProcessor p = checkpoints.processor(processor);
             GatewayReport report = new GatewayReport();
             Projector<?> projector = p.projector(run, report);
             String generation = ports.states().activeGeneration(processor, Generations.DEFAULT);
             if (knownAt != null) {
-                events += reproduce(replayId, processor, projector, knownAt, chunk);
+                reproduce(replayId, processor, projector, !p.hasExternalEffects(), knownAt, chunk, folds);
             } else {
                 for (String aggregateId : chunk) {
-                    CatchUp result = projector.rebuild(generation, aggregateId);
-                    events += result.applied();
+                    Projector.Rebuilt result = projector.rebuild(generation, aggregateId);
+                    folds.add(result.result().applied(), result.snapshot().map(Snapshot::version));
                 }
             }
             report.countInto(metrics);
@@ -189,11 +191,89 @@ final class PartialReplay {
                 new GatewayReports(ports.reports()).put(replayId, processor, "chunk-" + chunk.get(0) + "-" + chunk.size(), report.toJson());
             }
         }
-        ports.replays().addCounts(replayId, chunk.size(), events);
+        // A chunk done again (a retried task) overwrites its own piece.
+        put(foldsPrefix(replayId) + "chunk-" + chunk.get(0) + "-" + chunk.size() + ".json", folds.json(), replayId);
+        ports.replays().addCounts(replayId, chunk.size(), folds.events);
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("rebuilt", chunk.size());
-        out.put("events", events);
+        out.put("events", folds.events);
+        folds.into(out);
         return out;
+    }
+
+    /**
+     * The events a batch folded and where the folds started: from a snapshot (how many, and of which versions of their
+     * aggregates, counted per version) or from the first event.
+     */
+    static final class Folds {
+        long events;
+        long fromSnapshots;
+        long fromFirstEvent;
+        final java.util.SortedMap<Long, Long> snapshotVersions = new java.util.TreeMap<>();
+
+        void add(long folded, Optional<Long> snapshot) {
+            events += folded;
+            if (snapshot.isPresent()) {
+                fromSnapshots++;
+                snapshotVersions.merge(snapshot.get(), 1L, Long::sum);
+            } else {
+                fromFirstEvent++;
+            }
+        }
+
+        void into(ObjectNode out) {
+            out.put("fromSnapshots", fromSnapshots);
+            out.put("fromFirstEvent", fromFirstEvent);
+            ObjectNode versions = out.putObject("snapshotVersions");
+            snapshotVersions.forEach((v, n) -> versions.put(Long.toString(v), n));
+        }
+
+        ObjectNode json() {
+            ObjectNode out = EventCodec.JSON.createObjectNode();
+            out.put("events", events);
+            into(out);
+            return out;
+        }
+
+        void add(JsonNode piece) {
+            events += piece.path("events").asLong();
+            fromSnapshots += piece.path("fromSnapshots").asLong();
+            fromFirstEvent += piece.path("fromFirstEvent").asLong();
+            piece.path("snapshotVersions").fields().forEachRemaining(f -> snapshotVersions.merge(Long.parseLong(f.getKey()), f.getValue().asLong(), Long::sum));
+        }
+
+        String summary() {
+            return fromSnapshots + " folds from snapshots" + (snapshotVersions.isEmpty() ? "" : " (at versions "
+                    + snapshotVersions.entrySet().stream().map(e -> e.getKey() + (e.getValue() > 1 ? " ×" + e.getValue() : ""))
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")")
+                    + ", " + fromFirstEvent + " from the first event";
+        }
+    }
+
+    /** Where a partial replay's batches put how they folded ({@link Folds}), one piece per batch. */
+    static String foldsPrefix(String replayId) {
+        return SCOPE_PREFIX + replayId + "/folds/";
+    }
+
+    /** The {@link Folds} of every batch of the replay, added up. */
+    private Folds folds(String replayId) {
+        Folds all = new Folds();
+        for (String ref : ports.reports().refs(foldsPrefix(replayId))) {
+            try {
+                all.add(EventCodec.JSON.readTree(ports.reports().get(ref)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + ref + " of partial replay " + replayId, e);
+            }
+        }
+        return all;
+    }
+
+    private void put(String key, JsonNode piece, String replayId) {
+        try {
+            ports.reports().put(key, EventCodec.JSON.writeValueAsBytes(piece));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot encode a piece of partial replay " + replayId, e);
+        }
     }
 
     /** Where a partial replay with {@code knownAt} puts the states it folded: one object per chunk and processor. */
@@ -202,42 +282,55 @@ final class PartialReplay {
     }
 
     /**
-     * The states of {@code chunk} as known at {@code knownAt}: each aggregate folded from its first event up to the last
-     * of the versions recorded by then (recordedAt ≤ knownAt, in version order: versions are contiguous, so the fold
-     * stops at the first event recorded later), with the run's gateway mode applying to those events only. The live
-     * states stay as they are: the folded states go to {@link #knownStatesPrefix} as
-     * {@code {"knownAt", "processor", "states": {aggregateId: {"version", "state"}}}}, an aggregate with no event known
-     * by then with version 0 and no state (nor one the processor folded nothing of). Returns the number of events folded.
+     * The states of {@code chunk} as known at {@code knownAt}: each aggregate folded up to the last of the versions
+     * recorded by then (recordedAt ≤ knownAt, in version order: versions are contiguous, so the fold stops at the first
+     * event recorded later), with the run's gateway mode applying to those events only. A processor without external
+     * effects ({@code snapshots}) starts from the newest snapshot of its logic version whose events are all among those
+     * ({@link Projector#at}); one with external effects folds from the first event. The live states stay as they are:
+     * the folded states go to {@link #knownStatesPrefix} as {@code {"knownAt", "processor", "states": {aggregateId:
+     * {"version", "state", "snapshot", "eventsFolded"}}}} ({@code snapshot}: the version of the snapshot the fold
+     * started from, null for the first event), an aggregate with no event known by then with version 0 and no state
+     * (nor one the processor folded nothing of). Adds the events folded to {@code folds}.
      */
-    private long reproduce(String replayId, String processor, Projector<?> projector, Instant knownAt, List<String> chunk) {
+    private void reproduce(String replayId, String processor, Projector<?> projector, boolean snapshots, Instant knownAt,
+                           List<String> chunk, Folds folds) {
         ObjectNode piece = EventCodec.JSON.createObjectNode();
         piece.put("knownAt", knownAt.toString());
         piece.put("processor", processor);
         ObjectNode states = piece.putObject("states");
-        long events = 0;
         for (String aggregateId : chunk) {
-            long known = knownVersion(aggregateId, knownAt);
+            long known = knownVersion(ports.events(), aggregateId, knownAt);
             ObjectNode entry = states.putObject(aggregateId);
             entry.put("version", known);
             if (known == 0) continue;
-            Optional<ProcessorState> folded = projector.stateAt("known-at:" + knownAt, aggregateId, Optional.empty(), known);
-            folded.ifPresent(f -> entry.set("state", f.state()));
-            events += known;
+            Optional<Long> snapshot = Optional.empty();
+            long folded = known;
+            if (snapshots) {
+                Optional<TimeTravel.Answer> answer = projector.at(aggregateId, knownPoint(knownAt, known));
+                answer.ifPresent(a -> entry.set("state", a.state()));
+                snapshot = answer.flatMap(TimeTravel.Answer::snapshot).map(Snapshot::version);
+                folded = answer.map(TimeTravel.Answer::eventsFolded).orElse(0);
+            } else {
+                projector.stateAt("known-at:" + knownAt, aggregateId, Optional.empty(), known).ifPresent(f -> entry.set("state", f.state()));
+            }
+            if (snapshot.isPresent()) entry.put("snapshot", snapshot.get());
+            else entry.putNull("snapshot");
+            entry.put("eventsFolded", folded);
+            folds.add(folded, snapshot);
         }
-        try {
-            ports.reports().put(knownStatesPrefix(replayId) + processor + "/chunk-" + chunk.get(0) + "-" + chunk.size() + ".json",
-                    EventCodec.JSON.writeValueAsBytes(piece));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot encode the states of partial replay " + replayId, e);
-        }
-        return events;
+        put(knownStatesPrefix(replayId) + processor + "/chunk-" + chunk.get(0) + "-" + chunk.size() + ".json", piece, replayId);
+    }
+
+    /** The events recorded by {@code knownAt} up to {@code known}, the last version of the prefix recorded by then. */
+    static PointInTime knownPoint(Instant knownAt, long known) {
+        return new PointInTime(Optional.empty(), Optional.of(knownAt), java.util.OptionalLong.of(known));
     }
 
     /** The last version of the aggregate's stream whose events, from version 1 on, were all recorded by {@code knownAt}. */
-    private long knownVersion(String aggregateId, Instant knownAt) {
+    static long knownVersion(dev.playback.model.store.EventStore events, String aggregateId, Instant knownAt) {
         long version = 0;
         while (true) {
-            List<EventEnvelope> page = ports.events().read(aggregateId, version + 1, KNOWN_PAGE);
+            List<EventEnvelope> page = events.read(aggregateId, version + 1, KNOWN_PAGE);
             for (EventEnvelope e : page) {
                 if (e.recordedAt() == null || e.recordedAt().isAfter(knownAt)) return version;
                 version = e.versionOrZero();
@@ -272,8 +365,10 @@ final class PartialReplay {
         String gateway = checkpoints.hasExternalEffects(replay)
                 ? new GatewayReports(ports.reports()).publishInto(out, replayId, replay.gatewayMode()) : "";
         Instant knownAt = Requests.instant(Requests.object(replay.scope()), "knownAt");
+        Folds folds = folds(replayId);
         String summary = "partial replay " + replayId + ": " + replay.rebuilt() + " of " + replay.aggregatesRead()
                 + " aggregates rebuilt from " + replay.events() + " events in " + String.join(", ", replay.processors())
+                + " (" + folds.summary() + ")"
                 + (knownAt == null ? "" : " as known at " + knownAt + " (live states unchanged; the states under "
                 + knownStatesPrefix(replayId) + ")")
                 + gateway;
@@ -281,6 +376,7 @@ final class PartialReplay {
         out.put("aggregatesRead", replay.aggregatesRead());
         out.put("rebuilt", replay.rebuilt());
         out.put("events", replay.events());
+        folds.into(out);
         if (knownAt != null) {
             out.put("knownAt", knownAt.toString());
             out.put("states", knownStatesPrefix(replayId));

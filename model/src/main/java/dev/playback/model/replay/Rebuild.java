@@ -8,6 +8,7 @@ import dev.playback.model.batch.PerAggregate;
 import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.Generations;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -76,16 +77,18 @@ public final class Rebuild {
         if (kind == ReplayKind.PARTIAL) throw new IllegalArgumentException("kind must be rebuild or verify for prepare");
         ReplayRequest asked = ReplayRequest.of(request, execution);
         JsonNode r = asked.request();
-        if (r.has("knownAt")) {
-            throw new IllegalArgumentException("field 'knownAt' applies to partial replays only: a " + kind.wireName() + " ends in the "
-                    + (kind == ReplayKind.VERIFY ? "comparison with the live states" : "live states") + ", which hold every event; "
-                    + "to reproduce the states as known at an instant, request a partial replay with 'knownAt'");
+        if (r.has("knownAt") && kind != ReplayKind.VERIFY) {
+            throw new IllegalArgumentException("field 'knownAt' applies to partial replays and verifications only: a rebuild ends in "
+                    + "the live states, which hold every event; to reproduce the states as known at an instant, request a partial replay with 'knownAt'");
         }
+        // A verification as known at an instant: checks the folds of what was known then against the snapshots of then.
+        Instant knownAt = kind == ReplayKind.VERIFY ? PartialReplay.knownAt(r, ports.clock().instant()) : null;
         String replayId = checkpoints.idOrNew(Requests.text(r, "replayId"));
         Replay existing = ports.replays().find(replayId).orElse(null);
         boolean resumed = existing != null;
         if (existing == null) {
-            List<String> processors = checkpoints.processors(Requests.strings(r, "processors"));
+            List<String> processors = knownAt == null ? checkpoints.processors(Requests.strings(r, "processors"))
+                    : KnownAtVerification.processors(checkpoints, Requests.strings(r, "processors"));
             int segments = Requests.integer(r, "segments", DEFAULT_SEGMENTS, 1, MAX_SEGMENTS);
             int batchSize = Requests.integer(r, "batchSize", DEFAULT_BATCH, 1, MAX_BATCH);
             boolean reportOnly = Requests.bool(r, "reportOnly");
@@ -94,8 +97,9 @@ public final class Rebuild {
             if (kind != ReplayKind.VERIFY) Checkpoints.refusePredict(gateway);
             asked.requireAllowed(gateway.mode(), eventReplaysMaySend);
             String generation = kind == ReplayKind.VERIFY ? "shadow-" + replayId : nextGeneration();
+            JsonNode scope = knownAt == null ? null : EventCodec.JSON.createObjectNode().put("knownAt", knownAt.toString());
             Replay replay = new Replay(replayId, kind, generation, processors, segments, batchSize, reportOnly,
-                    ReplayStatus.RUNNING, ports.clock().instant(), null, null, 0, 0, 0, null, gateway.mode(), gateway.missingRecords(),
+                    ReplayStatus.RUNNING, ports.clock().instant(), null, scope, 0, 0, 0, null, gateway.mode(), gateway.missingRecords(),
                     asked.requestedBy());
             if (ports.replays().create(replay)) {
                 existing = replay;
@@ -117,7 +121,10 @@ public final class Rebuild {
         if (execution != null && existing.status() == ReplayStatus.RUNNING) ports.replays().runBy(replayId, execution);
         if (existing.status() != ReplayStatus.SUCCEEDED) {
             if (existing.status() != ReplayStatus.RUNNING) ports.replays().update(existing.withStatus(ReplayStatus.RUNNING, null));
-            for (String p : existing.processors()) ports.states().startBuilding(p, existing.generation());
+            // a verification with knownAt builds no generation (it folds on its own, nothing is published)
+            if (KnownAtVerification.knownAt(existing) == null) {
+                for (String p : existing.processors()) ports.states().startBuilding(p, existing.generation());
+            }
         }
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("replayId", replayId);
@@ -183,14 +190,18 @@ public final class Rebuild {
         }
         long deadline = System.nanoTime() + ports.publishBudget().toNanos();
         long publishedNow = 0;
+        boolean knownAt = KnownAtVerification.knownAt(replay) != null;
         while (!c.done()) {
             EventPage page = ports.pages().page(segment, replay.segments(), c.lastKey(), replay.batchSize());
-            List<PlaybackRecord> records = records(replay, page.events());
+            // A verification with knownAt compares the page's aggregates itself and publishes nothing.
+            if (knownAt) new KnownAtVerification(ports, checkpoints).verifyPage(replay, segment, c.batches(), page.events());
+            List<PlaybackRecord> records = knownAt ? List.of() : records(replay, page.events());
             Map<String, String> written = records.isEmpty() ? Map.of() : ports.playback().publish(records);
-            publishedNow += page.events().size();
+            int published = knownAt ? 0 : page.events().size();
+            publishedNow += published;
             // The checkpoint follows the batch: a crash in between publishes this one batch again, and the
             // projection skips what it applied already.
-            SegmentCheckpoint next = c.next(page.lastKey(), page.events().size(), written);
+            SegmentCheckpoint next = c.next(page.lastKey(), published, written);
             if (!ports.replays().advanceCheckpoint(c, next)) {
                 // Another publisher of this segment (a resumed execution while a stopped one's call was still
                 // running) moved the checkpoint: leave the segment to it; this batch went out once more.

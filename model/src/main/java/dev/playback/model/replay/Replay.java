@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  *
  * @param generation the generation it builds ({@code g<N>} for a rebuild, {@code shadow-<id>} for a
  *                   verification; null for a partial replay, which writes the active generation)
- * @param scope      a partial replay's scope as requested (null otherwise)
+ * @param scope      a partial replay's scope as requested, a verification's {@code knownAt} ({@code {"knownAt"}}); null otherwise
  * @param result     what {@code finish} returned, kept so that a repeated finish answers the same
  * @param gatewayMode    how processors with external effects treat the gateway in this replay
  *                       ({@code suppress}, {@code diff}, {@code allow:<gateway>[,<gateway>]}); {@code suppress} when null

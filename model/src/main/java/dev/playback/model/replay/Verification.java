@@ -34,14 +34,29 @@ final class Verification {
         this.checkpoints = checkpoints;
     }
 
-    /** @param snapshot the version of the snapshot that differs from the fold ({@code live} its state), null for a state */
-    private record Drift(String aggregateId, String processor, JsonNode live, JsonNode rebuilt, long version, Long snapshot) {
+    /**
+     * @param snapshot  the version of the snapshot that differs from the fold ({@code live} its state), null for a state
+     * @param reference for a verification with {@code knownAt}: where {@code live} (the state as known then) came from
+     *                  ({@code {"snapshot", "eventsFolded"}}), null otherwise
+     */
+    record Drift(String aggregateId, String processor, JsonNode live, JsonNode rebuilt, long version, Long snapshot, JsonNode reference) {
         Drift(String aggregateId, String processor, JsonNode live, JsonNode rebuilt, long version) {
-            this(aggregateId, processor, live, rebuilt, version, null);
+            this(aggregateId, processor, live, rebuilt, version, null, null);
+        }
+
+        Drift(String aggregateId, String processor, JsonNode live, JsonNode rebuilt, long version, Long snapshot) {
+            this(aggregateId, processor, live, rebuilt, version, snapshot, null);
         }
     }
 
+    /** What a verification compared: aggregates, those missing on either side, snapshots checked, and the drift found. */
+    record Outcome(int compared, int missingInLive, int missingInShadow, int snapshotsChecked, List<Drift> drifts) {
+    }
+
     ObjectNode finish(Replay replay) {
+        if (KnownAtVerification.knownAt(replay) != null) {
+            return report(replay, new KnownAtVerification(ports, checkpoints).outcome(replay));
+        }
         int compared = 0, missingInLive = 0, missingInShadow = 0, snapshotsChecked = 0;
         List<Drift> drifts = new ArrayList<>();
         for (String processor : replay.processors()) {
@@ -92,21 +107,34 @@ final class Verification {
             }
             snapshotsChecked += checked;
         }
+        return report(replay, new Outcome(compared, missingInLive, missingInShadow, snapshotsChecked, drifts));
+    }
+
+    /**
+     * Writes the report ({@code reports/verify/<replayId>.json}), discards the shadow generation (after the report: a
+     * finish done again compares the same), and records the outcome on the replay.
+     */
+    private ObjectNode report(Replay replay, Outcome outcome) {
+        List<Drift> drifts = outcome.drifts();
+        int compared = outcome.compared();
+        java.time.Instant knownAt = KnownAtVerification.knownAt(replay);
         String key = "reports/verify/" + replay.replayId() + ".json";
         ObjectNode report = EventCodec.JSON.createObjectNode();
         report.put("replayId", replay.replayId());
         report.put("generation", replay.generation());
+        if (knownAt != null) report.put("knownAt", knownAt.toString());
         report.put("compared", compared);
         report.put("drifted", drifts.size());
-        report.put("missingInLive", missingInLive);
-        report.put("missingInShadow", missingInShadow);
-        report.put("snapshotsChecked", snapshotsChecked);
+        report.put("missingInLive", outcome.missingInLive());
+        report.put("missingInShadow", outcome.missingInShadow());
+        report.put("snapshotsChecked", outcome.snapshotsChecked());
         ArrayNode aggregates = report.putArray("aggregates");
         for (Drift d : drifts) {
             ObjectNode a = aggregates.addObject();
             a.put("aggregateId", d.aggregateId());
             a.put("processor", d.processor());
             if (d.snapshot() != null) a.put("snapshot", d.snapshot());
+            if (d.reference() != null) a.set("reference", d.reference());
             a.set("live", d.live());
             a.set("rebuilt", d.rebuilt());
             a.putObject("events").put("from", 1).put("to", d.version());
@@ -131,7 +159,10 @@ final class Verification {
         if (checkpoints.hasExternalEffects(replay)) {
             gateway = new GatewayReports(ports.reports()).publishInto(out, replay.replayId(), replay.gatewayMode());
         }
-        out.put("summary", summary(replay.replayId(), compared, drifts, reportUri) + gateway);
+        out.put("summary", summary(replay.replayId(), compared, drifts, reportUri) + (knownAt == null ? "" : " (as known at " + knownAt
+                + ": each aggregate folded from the events recorded by then, compared with the state from the snapshots recorded by then)")
+                + gateway);
+        if (knownAt != null) out.put("knownAt", knownAt.toString());
         out.put("reportUri", reportUri);
         out.put("drifted", drifts.size());
         out.put("compared", compared);
@@ -149,6 +180,12 @@ final class Verification {
             s.append(")");
         }
         return s.append("; report ").append(reportUri).toString();
+    }
+
+    /** Whether two states (either may be null: none) are the same, compared as {@link #normal} JSON. */
+    static boolean same(JsonNode a, JsonNode b) {
+        if (a == null || b == null) return a == b;
+        return normal(a).equals(normal(b));
     }
 
     /** States compared as JSON text read back, so that number node kinds (int/long) do not matter. */

@@ -2,7 +2,11 @@ package dev.playback.test.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onebox.sfn.ExecutionDescription;
+import dev.playback.examples.ledger.BalancesProjection;
+import dev.playback.lambdas.aws.dynamodb.DynamoSnapshotStore;
+import dev.playback.model.snapshot.Snapshot;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.Main;
@@ -31,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code playback replay --known-at T} on the local stack (the CLI puts ReplayRequested on the bus, its rule starts the
  * partial replay): the states it folds are those of the events recorded by T, equal to a fold of those events computed
- * here from the history the API answers, while the live states keep every event.
+ * here from the history the API answers, while the live states keep every event. {@code playback verify --known-at T}
+ * compares the same folds with the snapshots recorded by then.
  */
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class PartialReplayKnownAtIT {
@@ -90,6 +95,84 @@ class PartialReplayKnownAtIT {
             assertEquals("70.00@3", states.get("known-a").path("state").path("balance").asText() + "@" + states.get("known-a").path("version").asLong());
             assertEquals("70.00@3", states.get("known-b").path("state").path("balance").asText() + "@" + states.get("known-b").path("version").asLong());
         }
+    }
+
+    /**
+     * {@code playback verify --known-at T} (snapshots every 5 events): each account folded from the events recorded by T
+     * and compared with the state from the snapshots recorded by then. Snapshots as their events give them: no drift. The
+     * snapshot at 10 (recorded by T) made wrong by hand: drift of that account at the version known at T, its folded state
+     * equal to a fold of those events computed here; the snapshot at 15 (recorded later) is not the reference.
+     */
+    @Test
+    void aVerificationKnownAtAnInstantComparesTheFoldOfWhatWasKnownThenWithTheSnapshotsOfThen() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory().withParameter("SnapshotInterval", "5"))) {
+            PlaybackApi api = new PlaybackApi(stack.apiUrl());
+            Path localFile = dir.resolve("local.json");
+            stack.endpoints().write(localFile);
+            ArrayNode first = Replays.JSON.createArrayNode();
+            for (String a : new String[]{"verify-a", "verify-b"}) {
+                first.addObject().put("aggregateId", a).put("type", "AccountOpened")
+                        .set("payload", Replays.JSON.createObjectNode().put("owner", "Owner " + a).put("currency", "EUR"));
+            }
+            first.addAll(Replays.deposits(new String[]{"verify-a"}, 9, 0));
+            first.addAll(Replays.deposits(new String[]{"verify-b"}, 2, 20));
+            Replays.post(api, first);
+            stack.awaitIdle(Duration.ofMinutes(2));
+            Instant knownAt = latestRecordedAt(api, new String[]{"verify-a", "verify-b"});
+            await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(knownAt));
+            Replays.post(api, Replays.deposits(new String[]{"verify-a"}, 7, 40));
+            stack.awaitIdle(Duration.ofMinutes(2));
+            DynamoSnapshotStore snapshots = new DynamoSnapshotStore(stack.dynamoDb(), stack.physicalName("SnapshotTable"));
+            String logic = new BalancesProjection().logicVersion();
+            // every 5 events of 17 (the one at 5 only if a batch ended between 5 and 9)
+            List<Long> taken = snapshots.latest("balances", logic, "verify-a", Long.MAX_VALUE, 5).stream().map(Snapshot::version).toList();
+            assertTrue(taken.containsAll(List.of(15L, 10L)), taken::toString);
+
+            JsonNode clean = verifyKnownAt(stack, localFile, "verify-known-1", knownAt, true);
+            assertEquals(2, clean.path("compared").asInt(), clean::toString);
+            assertEquals(1, clean.path("snapshotsChecked").asInt(), clean::toString);
+            assertEquals(0, clean.path("drifted").asInt(), clean::toString);
+
+            damage(snapshots, logic, 10);
+            damage(snapshots, logic, 15);
+            JsonNode drift = verifyKnownAt(stack, localFile, "verify-known-2", knownAt, false);
+            assertEquals(1, drift.path("drifted").asInt(), drift::toString);
+            JsonNode d = drift.path("aggregates").get(0);
+            Fold expected = fold(api, "verify-a", knownAt);
+            assertEquals(10, expected.version());
+            assertEquals("verify-a", d.path("aggregateId").asText());
+            assertEquals(expected.version(), d.path("events").path("to").asLong(), d::toString);
+            assertEquals(10, d.path("reference").path("snapshot").asLong(), d::toString);
+            assertEquals(0, expected.balance().compareTo(new BigDecimal(d.path("rebuilt").path("balance").asText())), d::toString);
+            assertEquals(0, expected.balance().add(new BigDecimal("1000")).compareTo(new BigDecimal(d.path("live").path("balance").asText())), d::toString);
+            // the live states keep every event
+            Fold now = fold(api, "verify-a", Instant.MAX);
+            assertEquals(0, now.balance().compareTo(new BigDecimal(api.aggregate("verify-a").body().path("state").path("balance").asText())));
+        }
+    }
+
+    /** Runs {@code playback verify --known-at --processor balances}; returns its report. Drift fails the execution with Playback.DriftFound unless reportOnly. */
+    private static JsonNode verifyKnownAt(LocalStack stack, Path localFile, String replayId, Instant knownAt, boolean reportOnly) throws Exception {
+        List<String> args = new ArrayList<>(List.of("verify", "--known-at", knownAt.toString(), "--processor", "balances", "--replay-id", replayId,
+                "--local-file", localFile.toString()));
+        if (reportOnly) args.add("--report-only");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.execute(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        ExecutionDescription d = Replays.awaitReplay(stack, "VerifyStateMachine", replayId, Duration.ofMinutes(3));
+        System.out.println("verify known at " + knownAt + ": " + d.status() + " " + d.error() + " " + d.cause());
+        if (reportOnly) Replays.assertSucceeded(d);
+        else assertEquals("Playback.DriftFound", d.error(), () -> d.status() + " " + d.cause());
+        byte[] report = stack.s3().getObjectAsBytes(b -> b.bucket(stack.physicalName("ReportBucket")).key("reports/verify/" + replayId + ".json")).asByteArray();
+        return Replays.JSON.readTree(report);
+    }
+
+    /** The snapshot at {@code version} of verify-a replaced by one whose balance is 1000 more. */
+    private static void damage(DynamoSnapshotStore snapshots, String logic, long version) {
+        Snapshot s = snapshots.latest("balances", logic, "verify-a", version, 1).get(0);
+        ObjectNode state = ((ObjectNode) s.state()).deepCopy();
+        state.put("balance", new BigDecimal(state.get("balance").asText()).add(new BigDecimal("1000")).toPlainString());
+        snapshots.put(new Snapshot(s.processor(), s.logicVersion(), s.aggregateId(), s.version(), state, s.latestOccurredAt(), s.latestRecordedAt()));
     }
 
     record Fold(long version, BigDecimal balance) {

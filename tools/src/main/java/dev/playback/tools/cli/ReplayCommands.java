@@ -305,15 +305,35 @@ public final class ReplayCommands {
             return dev.playback.tools.plan.Scope.ReplayShape.VERIFY;
         }
 
+        @Option(names = "--known-at", paramLabel = "T", description = "verify the states as known at this past instant, ISO-8601: each "
+                + "aggregate folded from the events recorded by then, compared with the state from the snapshots recorded by then "
+                + "(processors without external effects; nothing is rebuilt)")
+        String knownAt;
+        @Option(names = "--processor", paramLabel = "P", description = "with --known-at: verify only this processor (repeatable; "
+                + "default: every processor without external effects)")
+        List<String> processors = new ArrayList<>();
+
         @Override
         ObjectNode input() {
             ObjectNode in = JSON.createObjectNode();
             in.put("replayId", replayId(replayId, "verify", spec));
             in.put("reportOnly", reportOnly);
+            if (!processors.isEmpty() && knownAt == null) throw Usage.error(spec, "option --processor applies with --known-at only");
+            knownAt(spec, knownAt, in);
+            processors(processors, in, spec);
             gateway.into(in, spec);
             in.put("requestedBy", operator());
             return in;
         }
+    }
+
+    /** Puts {@code --known-at} into {@code request} as {@code knownAt}; refuses a malformed one or one in the future. */
+    static void knownAt(CommandSpec spec, String value, ObjectNode request) {
+        Instant known = instant(spec, "--known-at", value);
+        if (known != null && known.isAfter(Instant.now())) {
+            throw Usage.error(spec, "option --known-at (" + known + ") is in the future: a replay reproduces what was known by a past instant");
+        }
+        if (known != null) request.put("knownAt", known.toString());
     }
 
     /**
@@ -425,11 +445,7 @@ public final class ReplayCommands {
             if (from != null) d.put("since", from.toString());
             if (to != null) d.put("until", to.toString());
             if (timeField != null) d.put("timeField", timeField.name());
-            Instant known = instant("--known-at", knownAt);
-            if (known != null && known.isAfter(Instant.now())) {
-                throw Usage.error(spec, "option --known-at (" + known + ") is in the future: a replay reproduces what was known by a past instant");
-            }
-            if (known != null) d.put("knownAt", known.toString());
+            knownAt(spec, knownAt, d);
             processors(processors, d, spec);
             gateway.into(d, spec);
             d.put("requestedBy", operator());

@@ -88,6 +88,16 @@ class ReplayCommandsTest {
     }
 
     @Test
+    void verify_known_at_and_its_processors_go_into_the_input_and_processors_without_known_at_are_refused() throws Exception {
+        ObjectNode in = parsed(new ReplayCommands.Verify(), "--known-at", "2026-03-01T10:00:00+01:00", "--processor", "balances",
+                "--report-only", "--replay-id", "v-1").input();
+        assertEquals("{\"replayId\":\"v-1\",\"reportOnly\":true,\"knownAt\":\"2026-03-01T09:00:00Z\",\"processors\":[\"balances\"],"
+                + "\"requestedBy\":\"" + operator() + "\"}", in.toString());
+        assertMessage("--processor", () -> parsed(new ReplayCommands.Verify(), "--processor", "balances").input());
+        assertMessage("--known-at", () -> parsed(new ReplayCommands.Verify(), "--known-at", "9999-01-01T00:00:00Z").input());
+    }
+
+    @Test
     void the_endpoints_file_round_trips(@TempDir Path dir) {
         LocalEndpoints e = new LocalEndpoints(URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:2"), URI.create("http://127.0.0.1:3"),
                 URI.create("http://127.0.0.1:4"), URI.create("http://127.0.0.1:5"), URI.create("http://127.0.0.1:6"), "us-east-1",

@@ -252,9 +252,9 @@ class ProjectorTest {
         projector.catchUp("g0", "acc-1", Long.MAX_VALUE);
         ObjectNode wrong = json("{\"opened\":true,\"balance\":\"999.00\"}");
         states.save(new ProcessorState("balances", "g0", "acc-1", 2, wrong), 2);
-        assertEquals(new CatchUp("acc-1", 2, 2, true), projector.rebuild("g0", "acc-1"));
+        assertEquals(new CatchUp("acc-1", 2, 2, true), projector.rebuild("g0", "acc-1").result());
         assertEquals("10.00", stored().state().get("balance").asText());
-        assertEquals(new CatchUp("acc-1", 2, 2, true), projector.rebuild("g0", "acc-1"));
+        assertEquals(new CatchUp("acc-1", 2, 2, true), projector.rebuild("g0", "acc-1").result());
         assertEquals("10.00", stored().state().get("balance").asText());
     }
 
