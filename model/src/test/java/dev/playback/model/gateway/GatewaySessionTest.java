@@ -343,6 +343,8 @@ class GatewaySessionTest {
         GatewayReport resumed = process(diff("fix-1"), E1, payout("p-1", "107.42"));
 
         assertEquals(List.of("p-1 -0.10 #0"), corrections(resumed));
+        assertEquals(List.of("107.50"), resumed.corrections().get(0).sent().stream().map(n -> n.path("amount").asText()).toList(),
+                "its own pending correction is recomputed, not counted as sent before");
         assertEquals(List.of("bank.payout p-1 107.50", "bank.payout p-1 -0.10"), bank.payouts());
         assertEquals(CORRECTION_0, bank.received.get(1).key());
     }
