@@ -213,6 +213,7 @@ class GatewayBindingTest {
         assertEquals(CommandRules.EXACT, plain.rules(BANK));
         assertEquals(Optional.empty(), plain.reverses(R2));
         assertFalse(plain.reversalsFromEvents());
+        assertFalse(new GatewayBinding<>(plain, ports, GatewayRun.live(), report).reversalsFromEvents());
         assertEquals(Optional.empty(), plain.note("a", "b", E1));
         assertEquals(List.of(), plain.compensations("a", "e-1"));
         assertThrows(UnsupportedOperationException.class, () -> plain.applyAbsorbed("a", R2, null));

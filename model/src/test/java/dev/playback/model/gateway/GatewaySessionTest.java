@@ -374,4 +374,13 @@ class GatewaySessionTest {
         assertEquals(List.of("107.50"), c.sent().stream().map(n -> n.path("amount").asText()).toList());
         assertEquals(List.of("bank.payout p-1 107.50", "bank.payout p-1 -0.08"), bank.payouts());
     }
+
+    @Test
+    void shouldSendWhatTheLogicWantsNow_whenAnAllowReplayFollowsASuppressReplayOfOlderLogic() {
+        process(GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.FAIL), E1, payout("p-1", "20.00"));
+
+        process(GatewayRun.replay("feature-1", GatewayMode.parse("allow:bank"), MissingRecord.FAIL), E1, payout("p-1", "25.00"));
+
+        assertEquals(List.of("bank.payout p-1 25.00"), bank.payouts(), "a suppressed command never went out: it is not resent");
+    }
 }
