@@ -1,8 +1,6 @@
 package dev.playback.model.processor;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.playback.model.store.ForwardingStateStore;
-import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.memory.InMemoryStateStore;
 import org.junit.jupiter.api.Test;
 
@@ -14,20 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The per-event notes: kept beside the states, in memory, or over stored ones for a comparison. */
 class EventNotesTest {
-    private final InMemoryStateStore stored = new InMemoryStateStore();
-    private int saves;
-    private int refusals;
-    private final ForwardingStateStore states = new ForwardingStateStore(stored) {
-        @Override
-        public boolean save(ProcessorState state, long expectedVersion) {
-            saves++;
-            if (refusals > 0) {
-                refusals--;
-                return false;
-            }
-            return super.save(state, expectedVersion);
-        }
-    };
+    private final CountingStates states = new CountingStates(new InMemoryStateStore());
 
     @Test
     void shouldKeepEveryDistinctReversalOnce_whenANoteIsReversedAgain() {
@@ -43,26 +28,26 @@ class EventNotesTest {
     void shouldWriteNothing_whenAStoredNoteIsUnchanged() {
         EventNotes notes = EventNotes.in(states, "sum", "g1");
         notes.update("agg-1", "a", 1, n -> n);
-        assertEquals(1, saves, "a first note is written, even empty");
+        assertEquals(1, states.saves, "a first note is written, even empty");
 
         notes.update("agg-1", "a", 1, n -> n);
 
-        assertEquals(1, saves);
+        assertEquals(1, states.saves);
         assertEquals(Optional.of(EventNotes.Note.empty("a", 1)), notes.find("agg-1", "a"));
     }
 
     @Test
     void shouldTryAgainAndThenGiveUp_whenAnotherWriterKeepsMovingTheNote() {
         EventNotes notes = EventNotes.in(states, "sum", "g1");
-        refusals = 9;
+        states.refusals = 9;
         notes.update("agg-1", "a", 1, n -> n.withNote(TextNode.valueOf("declined")));
         assertEquals(TextNode.valueOf("declined"), notes.find("agg-1", "a").orElseThrow().note());
 
-        saves = 0;
-        refusals = 10;
+        states.saves = 0;
+        states.refusals = 10;
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> notes.update("agg-1", "b", 2, n -> n.withNote(TextNode.valueOf("x"))));
-        assertEquals(10, saves);
+        assertEquals(10, states.saves);
         assertEquals("note of event b of agg-1 in sum/g1 kept changing under concurrent writers; gave up after 10 attempts", e.getMessage());
     }
 

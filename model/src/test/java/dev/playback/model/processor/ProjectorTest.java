@@ -7,7 +7,6 @@ import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.metrics.Metrics;
 import dev.playback.model.snapshot.SnapshotPolicy;
 import dev.playback.model.snapshot.memory.InMemorySnapshotStore;
-import dev.playback.model.store.ForwardingStateStore;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import dev.playback.model.store.memory.InMemoryStateStore;
@@ -70,15 +69,7 @@ class ProjectorTest {
     private final InMemoryEventLog table = new InMemoryEventLog();
     private final InMemoryStateStore stored = new InMemoryStateStore();
     private final InMemorySnapshotStore snapshotStore = new InMemorySnapshotStore();
-    private int saves;
-    private boolean refuseSaves;
-    private final ForwardingStateStore states = new ForwardingStateStore(stored) {
-        @Override
-        public boolean save(ProcessorState state, long expectedVersion) {
-            saves++;
-            return !refuseSaves && super.save(state, expectedVersion);
-        }
-    };
+    private final CountingStates states = new CountingStates(stored);
 
     private Projector<String> projector() {
         return new Projector<>(TRAIL, table, states, CATALOG);
@@ -137,12 +128,12 @@ class ProjectorTest {
     @Test
     void shouldWriteNothing_whenEveryEventOfTheRecordWasAppliedBefore() {
         projector().applyPlayback(GEN, steps(1, 3));
-        int before = saves;
+        int before = states.saves;
 
         CatchUp c = projector().applyPlayback(GEN, steps(2, 3));
 
         assertEquals(new CatchUp(AGG, 0, 3, true), c);
-        assertEquals(before, saves);
+        assertEquals(before, states.saves);
         assertThrows(IllegalArgumentException.class, () -> projector().applyPlayback(GEN, List.of()));
     }
 
@@ -195,16 +186,16 @@ class ProjectorTest {
     @Test
     void shouldGiveUpNamingTheAggregate_whenEverySaveLosesToAnotherWriter() {
         store(steps(1, 2));
-        refuseSaves = true;
+        states.refusals = Integer.MAX_VALUE;
 
         IllegalStateException playback = assertThrows(IllegalStateException.class, () -> projector().applyPlayback(GEN, steps(1, 2)));
-        assertEquals(10, saves, "ten attempts");
-        saves = 0;
+        assertEquals(10, states.saves, "ten attempts");
+        states.saves = 0;
         IllegalStateException catchUp = assertThrows(IllegalStateException.class, () -> projector().catchUp(GEN, AGG, Long.MAX_VALUE));
-        assertEquals(10, saves);
-        saves = 0;
+        assertEquals(10, states.saves);
+        states.saves = 0;
         IllegalStateException rebuild = assertThrows(IllegalStateException.class, () -> projector().rebuild(GEN, AGG));
-        assertEquals(10, saves);
+        assertEquals(10, states.saves);
 
         for (IllegalStateException e : List.of(playback, catchUp, rebuild)) assertTrue(e.getMessage().contains("agg-1 in trail/g1"), e.getMessage());
     }
