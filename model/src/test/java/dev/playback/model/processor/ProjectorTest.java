@@ -312,4 +312,21 @@ class ProjectorTest {
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
         assertFalse(e.getMessage().isEmpty());
     }
+
+    @Test
+    void shouldReturnTheSnapshotWrittenOrFound_whenOneIsTakenAtAVersion() {
+        store(steps(1, 4));
+        Snapshots snapshots = new Snapshots(snapshotStore, table, CATALOG, new SnapshotPolicy(100, Map.of(), 3), Metrics.NONE, s -> {
+        });
+
+        var two = snapshots.take(TRAIL, AGG, 2);
+        var again = snapshots.take(TRAIL, AGG, 2);
+        var four = snapshots.take(TRAIL, AGG, 4);
+
+        assertEquals("e1,e2@2", two.state().asText() + "@" + two.version());
+        assertEquals(two, again);
+        assertEquals("e1,e2,e3,e4@4", four.state().asText() + "@" + four.version());
+        assertTrue(snapshots.enabled());
+        assertFalse(Snapshots.none().enabled());
+    }
 }
