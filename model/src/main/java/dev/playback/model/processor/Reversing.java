@@ -185,6 +185,6 @@ public final class Reversing<S> {
                 if (applied) reverses = Optional.of(resolve(aggregateId, target.get(), at));
             }
         }
-        return new ReversedEvent(e, n.map(EventNotes.Note::note).filter(x -> x != null), reverses);
+        return new ReversedEvent(e, n.map(EventNotes.Note::note), reverses);
     }
 }

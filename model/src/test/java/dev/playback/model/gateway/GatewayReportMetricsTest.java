@@ -31,13 +31,14 @@ class GatewayReportMetricsTest {
         report.suppressed(command(BANK, Disposition.SUPPRESSED, "k-3"));
         report.correction(correction("k-4", false));
         report.correction(correction("k-5", true));   // found sent by an earlier run of the same replay: not counted again
+        report.correction(correction("k-7", false));
         report.liveQuery(new GatewayReport.LiveQuery("payouts", "p-1", FX, "h-1"));
         Map<String, Long> counted = new TreeMap<>();
 
         report.countInto((metric, gateway, n) -> counted.merge(metric + " " + gateway, n, Long::sum));
 
         assertEquals(3, report.sent().size(), "the report lists every send, also those of an earlier run");
-        assertEquals(Map.of("GatewayCorrections bank", 1L, "GatewayLiveQueries fx", 1L, "GatewaySends bank", 2L,
+        assertEquals(Map.of("GatewayCorrections bank", 2L, "GatewayLiveQueries fx", 1L, "GatewaySends bank", 2L,
                 "GatewaySuppressed bank", 1L), counted);
     }
 }

@@ -51,9 +51,11 @@ class GatewaySessionTest {
     static final class Bank implements ExternalSystems {
         final List<Received> received = new ArrayList<>();
         int failSendNumber = -1;
+        int queries;
 
         @Override
         public JsonNode query(CallSite site, JsonNode request) {
+            queries++;
             return json("{\"rate\":\"1.0000\"}");
         }
 
@@ -204,5 +206,181 @@ class GatewaySessionTest {
 
         assertEquals(List.of("p-2 1.00 #0"), corrections(fix));
         assertEquals(List.of("bank.payout p-1 10.00", "bank.payout p-2 20.00", "bank.payout p-2 1.00"), bank.payouts());
+    }
+
+    private static final JsonNode PAIR = json("{\"pair\":\"EURUSD\"}");
+
+    private GatewaySession session(GatewayRun run, EventEnvelope event, GatewayReport report) {
+        return new GatewaySession("payouts", site -> AMOUNTS, ports, run, event, report);
+    }
+
+    @Test
+    void shouldAskOnceAndAnswerFromTheRecordAfter_whenLiveProcessingQueries() {
+        JsonNode first = session(GatewayRun.live(), E1, new GatewayReport()).query(FX, PAIR);
+        JsonNode replayed = session(GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.FAIL), E1, new GatewayReport())
+                .query(FX, json("{\"pair\":\"EURUSD\"}"));
+
+        assertEquals("1.0000", first.path("rate").asText());
+        assertEquals("1.0000", replayed.path("rate").asText());
+        assertEquals(1, bank.queries, "the replay answers from the record");
+        assertEquals("live", ports.records().find(new QueryKey("payouts", "e-1", FX, Hashes.request(PAIR))).orElseThrow().recordedBy());
+    }
+
+    @Test
+    void shouldFailNamingTheEventAndSite_whenAReplayMissesARecordAndThePolicyIsFail() {
+        GatewaySession s = session(GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.FAIL), E1, new GatewayReport());
+
+        MissingRecordException e = assertThrows(MissingRecordException.class, () -> s.query(FX, PAIR));
+
+        assertEquals("e-1", e.eventId());
+        assertEquals(FX, e.site());
+        assertEquals(0, bank.queries);
+    }
+
+    @Test
+    void shouldAskRecordAndReport_whenAReplayMissesARecordAndThePolicyIsLive() {
+        GatewayReport report = new GatewayReport();
+
+        JsonNode answer = session(GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.LIVE), E1, report).query(FX, PAIR);
+
+        assertEquals("1.0000", answer.path("rate").asText());
+        assertEquals(List.of("e-1 fx.rate"), report.liveQueries().stream().map(q -> q.eventId() + " " + q.site().id()).toList());
+        assertEquals("replay:look", ports.records().find(new QueryKey("payouts", "e-1", FX, Hashes.request(PAIR))).orElseThrow().recordedBy());
+    }
+
+    @Test
+    void shouldAskOnlyTheAllowedGateway_whenAnAllowReplayMissesRecords() {
+        GatewayRun allowFx = GatewayRun.replay("feature-1", GatewayMode.parse("allow:fx"), MissingRecord.FAIL);
+        GatewayReport report = new GatewayReport();
+
+        JsonNode answer = session(allowFx, E1, report).query(FX, PAIR);
+
+        assertEquals("1.0000", answer.path("rate").asText());
+        assertEquals(1, report.liveQueries().size());
+        assertThrows(MissingRecordException.class, () -> session(allowFx, E1, new GatewayReport()).query(BANK, PAIR));
+        assertEquals(1, bank.queries);
+    }
+
+    @Test
+    void shouldRefuseEveryCall_whenTheSessionIsFinished() {
+        GatewaySession s = session(GatewayRun.live(), E1, new GatewayReport());
+        s.send(BANK, payout("p-1", "5.00"));
+        s.finish();
+        s.finish();
+
+        assertThrows(IllegalStateException.class, () -> s.query(FX, PAIR));
+        assertThrows(IllegalStateException.class, () -> s.send(BANK, payout("p-2", "1.00")));
+        assertThrows(IllegalStateException.class, () -> s.compensate(BANK, "e-1"));
+        assertEquals(List.of("bank.payout p-1 5.00"), bank.payouts(), "a second finish sends nothing twice");
+    }
+
+    @Test
+    void shouldSendTheNetOppositeOfWhatReachedTheBankAtThatSite_whenAnEventIsCompensated() {
+        GatewaySession live = session(GatewayRun.live(), E1, new GatewayReport());
+        live.send(BANK, payout("p-1", "10.00"));
+        live.send(BANK, payout("p-2", "4.00"));
+        live.send(FX, payout("p-9", "99.00"));
+        live.finish();
+        GatewaySession fix = session(diff("fix-1"), E1, new GatewayReport());
+        fix.send(BANK, payout("p-1", "12.00"));
+        fix.send(BANK, payout("p-2", "4.00"));
+        fix.send(FX, payout("p-9", "99.00"));
+        fix.finish();
+        EventEnvelope reversal = event("e-2", "acc-1", "PayoutReversed", json("{}")).withVersion(2);
+
+        GatewaySession compensating = session(GatewayRun.live(), reversal, new GatewayReport());
+        compensating.compensate(BANK, "e-1");
+        compensating.finish();
+
+        assertEquals(List.of("bank.payout p-1 10.00", "bank.payout p-2 4.00", "fx.rate p-9 99.00", "bank.payout p-1 2.00",
+                "bank.payout p-1 -12.00", "bank.payout p-2 -4.00"), bank.payouts());
+    }
+
+    @Test
+    void shouldReportItsOwnEarlierSendAgainWithoutSendingIt_whenAnAllowReplayIsRetried() {
+        GatewayRun allow = GatewayRun.replay("feature-1", GatewayMode.parse("allow:bank"), MissingRecord.FAIL);
+        process(allow, E1, payout("p-1", "20.00"));
+
+        GatewayReport retried = process(allow, E1, payout("p-1", "20.00"));
+
+        assertEquals(List.of("bank.payout p-1 20.00"), bank.payouts());
+        assertEquals(List.of("ALLOWED p-1"), retried.sent().stream()
+                .map(c -> c.disposition() + " " + c.command().path("payoutId").asText()).toList());
+        assertEquals(List.of(), retried.suppressed());
+    }
+
+    /** The send key of ordinal 0 of event e-1 at bank.payout (see the golden values above). */
+    private static final String SEND_0 = "15299582015580db1e1c392ac020daada31ad97c0244c4806c65342f255b9c25";
+    /** The correction key of ordinal 0 of event e-1 at bank.payout. */
+    private static final String CORRECTION_0 = "5a10ab04d3a845e563aca571864d40afb59414a6cc7a409502f99c6b18ad4351";
+
+    @Test
+    void shouldSendTheCommandLoggedPendingBefore_whenLiveProcessingIsRetriedAfterACrashWithNewLogic() {
+        log.append(new LoggedCommand("payouts", "e-1", BANK, 0, Disposition.PENDING, payout("p-1", "10.00"), SEND_0, null));
+
+        process(GatewayRun.live(), E1, payout("p-1", "12.00"));
+
+        assertEquals(List.of("bank.payout p-1 10.00"), bank.payouts());
+        assertEquals(List.of(SEND_0), bank.received.stream().map(Received::key).toList());
+    }
+
+    @Test
+    void shouldCountAPendingSendAsReceived_whenADiffReplayFollowsACrashBeforeItsConfirmation() {
+        log.append(new LoggedCommand("payouts", "e-1", BANK, 0, Disposition.PENDING, payout("p-1", "10.00"), SEND_0, null));
+
+        GatewayReport fix = process(diff("fix-1"), E1, payout("p-1", "10.00"));
+
+        assertEquals(List.of(), corrections(fix), "the bank may hold the pending 10.00: nothing to correct");
+        assertEquals(List.of(), bank.payouts());
+    }
+
+    @Test
+    void shouldSendItsPendingCorrectionAsLogged_whenADiffReplayResumesAfterACrash() {
+        process(GatewayRun.live(), E1, payout("p-1", "107.50"));
+        // fix-1 logged its correction (computed by the logic of before a deployment) and crashed before sending it
+        log.append(new LoggedCommand("payouts", "e-1", BANK, 0, Disposition.PENDING, payout("p-1", "-0.10"), CORRECTION_0, "fix-1"));
+
+        GatewayReport resumed = process(diff("fix-1"), E1, payout("p-1", "107.42"));
+
+        assertEquals(List.of("p-1 -0.10 #0"), corrections(resumed));
+        assertEquals(List.of("107.50"), resumed.corrections().get(0).sent().stream().map(n -> n.path("amount").asText()).toList(),
+                "its own pending correction is recomputed, not counted as sent before");
+        assertEquals(List.of("bank.payout p-1 107.50", "bank.payout p-1 -0.10"), bank.payouts());
+        assertEquals(CORRECTION_0, bank.received.get(1).key());
+    }
+
+    @Test
+    void shouldPredictThePendingCorrectionAsLogged_whenAWhatIfLooksAtACrashedDiffReplay() {
+        process(GatewayRun.live(), E1, payout("p-1", "107.50"));
+        log.append(new LoggedCommand("payouts", "e-1", BANK, 0, Disposition.PENDING, payout("p-1", "-0.10"), CORRECTION_0, "fix-1"));
+
+        GatewayReport predicted = process(GatewayRun.replay("fix-1", GatewayMode.PREDICT, MissingRecord.FAIL), E1, payout("p-1", "107.42"));
+
+        assertEquals(List.of("p-1 -0.10 #0"), predicted.predicted().stream()
+                .map(p -> p.correction().key() + " " + p.correction().command().path("amount").asText() + " #" + p.correction().ordinal()).toList());
+        assertEquals(List.of("bank.payout p-1 107.50"), bank.payouts());
+    }
+
+    @Test
+    void shouldReportItsCorrectionAsAlreadySentWithWhatTheBankHeld_whenADiffReplayRunsAgain() {
+        process(GatewayRun.live(), E1, payout("p-1", "107.50"));
+        process(diff("fix-1"), E1, payout("p-1", "107.42"));
+
+        GatewayReport again = process(diff("fix-1"), E1, payout("p-1", "107.42"));
+
+        assertEquals(List.of("p-1 -0.08 #0"), corrections(again));
+        Correction c = again.corrections().get(0);
+        assertEquals(true, c.alreadySent());
+        assertEquals(List.of("107.50"), c.sent().stream().map(n -> n.path("amount").asText()).toList());
+        assertEquals(List.of("bank.payout p-1 107.50", "bank.payout p-1 -0.08"), bank.payouts());
+    }
+
+    @Test
+    void shouldSendWhatTheLogicWantsNow_whenAnAllowReplayFollowsASuppressReplayOfOlderLogic() {
+        process(GatewayRun.replay("look", GatewayMode.SUPPRESS, MissingRecord.FAIL), E1, payout("p-1", "20.00"));
+
+        process(GatewayRun.replay("feature-1", GatewayMode.parse("allow:bank"), MissingRecord.FAIL), E1, payout("p-1", "25.00"));
+
+        assertEquals(List.of("bank.payout p-1 25.00"), bank.payouts(), "a suppressed command never went out: it is not resent");
     }
 }

@@ -15,6 +15,7 @@ import static dev.playback.model.event.Envelopes.event;
 import static dev.playback.model.event.Envelopes.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -173,6 +174,45 @@ class ReversingTest {
             totals.add(state.orElseThrow().state().path("total").asLong());
         }
         assertEquals(List.of(100L, 105L, 5L, 5L), totals, "a out at r-1; r-2 refused");
+    }
+
+    /** A reversing over {@code events} (looked up by id) with the notes in memory, of which those up to {@code known} are not at hand. */
+    private static Reversing<Sum> reversing(List<EventEnvelope> events, EventNotes notes, long known) {
+        return new Reversing<>(SUM, id -> events.stream().filter(e -> e.eventId().equals(id)).findFirst(), notes, known);
+    }
+
+    @Test
+    void shouldNotDecide_whenTheTargetsNoteIsAtOrBelowTheVersionsNotAtHand() {
+        List<EventEnvelope> events = List.of(added("a", 100).withVersion(1), added("b", 5).withVersion(2),
+                reversed("r-1", "b").withVersion(3), reversed("r-2", "a").withVersion(4));
+        Reversing<Sum> r = reversing(events, EventNotes.inMemory(), 2);
+        Sum s = new Sum(105, 0, List.of());
+
+        assertThrows(CannotInvert.class, () -> r.apply(s, events.get(2)));
+        assertThrows(CannotInvert.class, () -> r.apply(s, events.get(3)));
+        assertEquals(100, reversing(events, EventNotes.inMemory(), 1).apply(s, events.get(2)).total(), "b's note is at hand above 1");
+    }
+
+    @Test
+    void shouldApplyAReversalAgain_whenItsOwnEarlierApplicationIsAlreadyInTheTargetsNote() {
+        // a retry: the note of a records r-1 (version 3), the state saved before r-1 did not
+        List<EventEnvelope> events = List.of(added("a", 100).withVersion(1), added("b", 5).withVersion(2), reversed("r-1", "a").withVersion(3));
+        EventNotes notes = EventNotes.inMemory();
+        notes.update("agg-1", "a", 1, n -> n.reversedBy(new EventNotes.Reversal("r-1", 3)));
+
+        Sum s = reversing(events, notes, 0).apply(new Sum(105, 0, List.of()), events.get(2));
+
+        assertEquals(new Sum(5, 1, List.of()), s);
+    }
+
+    @Test
+    void shouldHandOverARefusedReversalWithoutWhatItNamed_whenThatReversalIsReversed() {
+        // r-1 took a out; r-2 (also of a) was refused; reversing r-2 undoes an event that changed nothing
+        Sum s = fold(added("a", 100), added("b", 5), reversed("r-1", "a"), reversed("r-2", "a"), reversed("r-3", "r-2"));
+
+        assertEquals(List.of("event a is already reversed by r-1"), s.refusals());
+        assertEquals(5, s.total(), "r-3 undoes r-2, which had no effect: a stays out");
+        assertEquals(2, s.reversals());
     }
 
     /** An event type that takes any payload. */
