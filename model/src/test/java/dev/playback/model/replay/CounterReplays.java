@@ -104,6 +104,12 @@ final class CounterReplays {
         };
     }
 
+    /** Replay actions on this world's ports that see the replay store and the state store through others (to stage a race). */
+    ReplayActions seeing(ReplayStore replaysSeen, dev.playback.model.store.StateStore statesSeen, Duration publishBudget) {
+        return new ReplayActions(new ReplayPorts(ports.processors(), log, index, index, statesSeen, replaysSeen, stream, reports, ports.clock(),
+                publishBudget));
+    }
+
     /** Appends the events and applies what was appended to the live generations, as pump and projection do. */
     void live(EventEnvelope... events) {
         List<EventEnvelope> appended = new ArrayList<>();

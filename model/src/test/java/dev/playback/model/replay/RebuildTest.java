@@ -265,14 +265,13 @@ class RebuildTest {
         threeCounters();
         world.actions.prepare("rebuild", request("{\"replayId\":\"r-1\",\"segments\":1,\"batchSize\":2}"));
         SegmentCheckpoint moved = SegmentCheckpoint.start("r-1", 0).next("{\"aggregateId\":\"acc-2\",\"version\":2}", 4, Map.of());
-        ReplayActions racing = new ReplayActions(new ReplayPorts(world.ports.processors(), world.log, world.index, world.index, world.states,
-                new ForwardingReplayStore(world.replays) {
-                    @Override
-                    public boolean advanceCheckpoint(SegmentCheckpoint previous, SegmentCheckpoint next) {
-                        world.replays.saveCheckpoint(moved);
-                        return false;
-                    }
-                }, world.stream, world.reports, world.ports.clock(), Duration.ofMinutes(5)));
+        ReplayActions racing = world.seeing(new ForwardingReplayStore(world.replays) {
+            @Override
+            public boolean advanceCheckpoint(SegmentCheckpoint previous, SegmentCheckpoint next) {
+                world.replays.saveCheckpoint(moved);
+                return false;
+            }
+        }, world.states, Duration.ofMinutes(5));
 
         ObjectNode out = racing.publish("r-1", 0, 0, 9);
 
@@ -317,19 +316,18 @@ class RebuildTest {
         world.deliver();
         Map<String, String> published = Checkpoints.publishedShards(List.of(world.replays.checkpoint("r-1", 0).orElseThrow()));
         String shard = published.keySet().iterator().next();
-        ReplayActions behind = new ReplayActions(new ReplayPorts(world.ports.processors(), world.log, world.index, world.index, world.states,
-                new ForwardingReplayStore(world.replays) {
-                    @Override
-                    public Map<String, AppliedShard> appliedShards(String replayId, String processor, java.util.Collection<String> shardIds) {
-                        Map<String, AppliedShard> real = new java.util.HashMap<>(world.replays.appliedShards(replayId, processor, shardIds));
-                        if (processor.equals(TALLY)) {
-                            AppliedShard a = real.get(shard);
-                            String lower = new java.math.BigInteger(published.get(shard)).subtract(java.math.BigInteger.ONE).toString();
-                            real.put(shard, new AppliedShard(lower, a.events(), Map.of(), Map.of()));
-                        }
-                        return real;
-                    }
-                }, world.stream, world.reports, world.ports.clock(), Duration.ZERO));
+        ReplayActions behind = world.seeing(new ForwardingReplayStore(world.replays) {
+            @Override
+            public Map<String, AppliedShard> appliedShards(String replayId, String processor, java.util.Collection<String> shardIds) {
+                Map<String, AppliedShard> real = new java.util.HashMap<>(world.replays.appliedShards(replayId, processor, shardIds));
+                if (processor.equals(TALLY)) {
+                    AppliedShard a = real.get(shard);
+                    String lower = new java.math.BigInteger(published.get(shard)).subtract(java.math.BigInteger.ONE).toString();
+                    real.put(shard, new AppliedShard(lower, a.events(), Map.of(), Map.of()));
+                }
+                return real;
+            }
+        }, world.states, Duration.ZERO);
 
         ObjectNode out = behind.drained("r-1", null, 0);
 
@@ -345,15 +343,14 @@ class RebuildTest {
         world.publishAll(prepared);
         world.deliver();
         Map<String, String> published = Checkpoints.publishedShards(List.of(world.replays.checkpoint("r-1", 0).orElseThrow()));
-        ReplayActions lossy = new ReplayActions(new ReplayPorts(world.ports.processors(), world.log, world.index, world.index, world.states,
-                new ForwardingReplayStore(world.replays) {
-                    @Override
-                    public Map<String, AppliedShard> appliedShards(String replayId, String processor, java.util.Collection<String> shardIds) {
-                        Map<String, AppliedShard> out = new java.util.TreeMap<>();
-                        published.forEach((shard, seq) -> out.put(shard, new AppliedShard(seq, 1, Map.of(), Map.of())));
-                        return out;
-                    }
-                }, world.stream, world.reports, world.ports.clock(), Duration.ZERO));
+        ReplayActions lossy = world.seeing(new ForwardingReplayStore(world.replays) {
+            @Override
+            public Map<String, AppliedShard> appliedShards(String replayId, String processor, java.util.Collection<String> shardIds) {
+                Map<String, AppliedShard> out = new java.util.TreeMap<>();
+                published.forEach((shard, seq) -> out.put(shard, new AppliedShard(seq, 1, Map.of(), Map.of())));
+                return out;
+            }
+        }, world.states, Duration.ZERO);
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> lossy.drained("r-1", null, 0));
 
@@ -367,23 +364,18 @@ class RebuildTest {
         world.stream.drain();
         ObjectNode prepared = world.actions.prepare("rebuild", request("{\"replayId\":\"r-1\",\"segments\":1,\"processors\":[\"count\"]}"));
         world.publishAll(prepared);
-        Map<String, String> published = Checkpoints.publishedShards(List.of(world.replays.checkpoint("r-1", 0).orElseThrow()));
-        Map<String, Integer> attempts = Map.of("5", 11);
-        ReplayActions gaveUp = new ReplayActions(new ReplayPorts(world.ports.processors(), world.log, world.index, world.index, world.states,
-                new ForwardingReplayStore(world.replays) {
-                    @Override
-                    public Map<String, AppliedShard> appliedShards(String replayId, String processor, java.util.Collection<String> shardIds) {
-                        return Map.of("shard-x", new AppliedShard(null, 0, Map.of("5", "aggregate acc-1 versions 1..3: boom", "6", "still trying"),
-                                Map.of("5", 11, "6", 2)));
-                    }
-                }, world.stream, world.reports, world.ports.clock(), Duration.ZERO));
+        ReplayActions gaveUp = world.seeing(new ForwardingReplayStore(world.replays) {
+            @Override
+            public Map<String, AppliedShard> appliedShards(String replayId, String processor, java.util.Collection<String> shardIds) {
+                return Map.of("shard-x", new AppliedShard(null, 0, Map.of("5", "aggregate acc-1 versions 1..3: boom", "6", "still trying"),
+                        Map.of("5", 11, "6", 2)));
+            }
+        }, world.states, Duration.ZERO);
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> gaveUp.drained("r-1", null, 0));
 
         assertEquals("replay r-1 cannot switch to g1: processor count could not apply playback record 5 of shard-x "
                 + "(aggregate acc-1 versions 1..3: boom; 11 attempts); the active generation is unchanged", e.getMessage());
-        assertEquals(attempts, Map.of("5", 11));
-        assertFalse(published.isEmpty());
     }
 
     @Test
@@ -450,14 +442,13 @@ class RebuildTest {
     void shouldGiveUp_whenTheActiveGenerationKeepsChanging() {
         world.actions.prepare("rebuild", request("{\"replayId\":\"r-1\",\"processors\":[\"count\"]}"));
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        ReplayActions contended = new ReplayActions(new ReplayPorts(world.ports.processors(), world.log, world.index, world.index,
-                new dev.playback.model.store.ForwardingStateStore(world.states) {
-                    @Override
-                    public boolean activate(String processor, String expectedActive, String generation) {
-                        attempts.incrementAndGet();
-                        return false;
-                    }
-                }, world.replays, world.stream, world.reports, world.ports.clock(), Duration.ZERO));
+        ReplayActions contended = world.seeing(world.replays, new dev.playback.model.store.ForwardingStateStore(world.states) {
+            @Override
+            public boolean activate(String processor, String expectedActive, String generation) {
+                attempts.incrementAndGet();
+                return false;
+            }
+        }, Duration.ZERO);
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> contended.finish("r-1"));
 

@@ -227,13 +227,12 @@ class ReplayEndingTest {
 
         assertEquals("processor tally has no previous generation to roll back to", none.getMessage());
         assertEquals("g1", world.states.generations(COUNT).active(), "nothing was rolled back");
-        ReplayActions moving = new ReplayActions(new ReplayPorts(world.ports.processors(), world.log, world.index, world.index,
-                new dev.playback.model.store.ForwardingStateStore(world.states) {
-                    @Override
-                    public boolean activate(String processor, String expectedActive, String generation) {
-                        return false;
-                    }
-                }, world.replays, world.stream, world.reports, world.ports.clock(), world.ports.publishBudget()));
+        ReplayActions moving = world.seeing(world.replays, new dev.playback.model.store.ForwardingStateStore(world.states) {
+            @Override
+            public boolean activate(String processor, String expectedActive, String generation) {
+                return false;
+            }
+        }, world.ports.publishBudget());
         IllegalStateException moved = assertThrows(IllegalStateException.class, () -> moving.rollback(request("{\"processors\":[\"count\"]}")));
         assertEquals("the generations of count changed during the rollback; nothing more was rolled back", moved.getMessage());
     }
