@@ -493,4 +493,38 @@ class RebuildTest {
         JsonNode none = world.actions.progress("r-1");
         assertFalse(none.get("allPublished").asBoolean());
     }
+    @Test
+    void shouldAnswerTheRecordedResult_whenFinishedAgainAfterARollback() {
+        world.live(created("a1", "acc-1"));
+        ObjectNode finished = world.run("rebuild", request("{\"replayId\":\"r-1\",\"processors\":[\"count\"]}"));
+        world.actions.rollback(request("{\"processors\":[\"count\"]}"));
+
+        assertEquals(finished.toString(), world.actions.finish("r-1").toString());
+        assertEquals(new Generations("g0", "g1", Set.of()), world.states.generations(COUNT), "a repeated finish switches nothing");
+    }
+
+    @Test
+    void shouldRefuseToResumeWithAnotherGatewayPolicy_andKeepTheDetailOfARunningReplay() {
+        world.actions.prepare("rebuild", request("{\"replayId\":\"r-1\",\"gatewayMode\":\"diff\",\"missingRecords\":\"live\"}"));
+        world.replays.update(world.replays.find("r-1").orElseThrow().withStatus(ReplayStatus.RUNNING, "segment 0 slow"));
+
+        assertEquals("replay 'r-1' was started with gatewayMode diff; resume it with the same mode (or none), not suppress",
+                assertThrows(IllegalArgumentException.class, () -> world.actions.prepare("rebuild", request("{\"replayId\":\"r-1\",\"gatewayMode\":\"suppress\"}"))).getMessage());
+        assertEquals("replay 'r-1' was started with missingRecords live; resume it with the same policy (or none), not fail",
+                assertThrows(IllegalArgumentException.class, () -> world.actions.prepare("rebuild", request("{\"replayId\":\"r-1\",\"missingRecords\":\"fail\"}"))).getMessage());
+        world.actions.prepare("rebuild", request("{\"replayId\":\"r-1\",\"gatewayMode\":\"diff\",\"missingRecords\":\"live\"}"));
+        assertEquals("segment 0 slow", world.replays.find("r-1").orElseThrow().detail());
+    }
+
+    @Test
+    void shouldRefuseAnEffectfulRebuildThroughEventBridge_startedOrResumed() {
+        ObjectNode viaEvent = request("{\"request\":{\"replayId\":\"r-1\",\"gatewayMode\":\"diff\"},\"event\":{\"id\":\"ev-1\"}}");
+        assertThrows(IllegalArgumentException.class, () -> world.actions.prepare("rebuild", viaEvent));
+        assertTrue(world.replays.find("r-1").isEmpty());
+
+        world.actions.prepare("rebuild", request("{\"replayId\":\"r-1\",\"gatewayMode\":\"diff\"}"));
+        IllegalArgumentException resumed = assertThrows(IllegalArgumentException.class,
+                () -> world.actions.prepare("rebuild", request("{\"request\":{\"replayId\":\"r-1\"},\"event\":{\"id\":\"ev-2\"}}")));
+        assertTrue(resumed.getMessage().startsWith("gatewayMode 'diff' was requested through EventBridge (event ev-2"), resumed.getMessage());
+    }
 }
