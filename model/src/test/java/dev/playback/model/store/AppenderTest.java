@@ -487,4 +487,42 @@ class AppenderTest {
         EventStatus.Rejected recorded = assertInstanceOf(EventStatus.Rejected.class, log.statuses(List.of("bad")).get("bad"));
         assertEquals("payload too large", recorded.reason());
     }
+    @Test
+    void shouldTakeTheClaimOfAnotherPump_overTheRejectionThisAppendMeant() {
+        // Another pump claimed the same event at version 1 while this append was about to reject it for its expectedVersion.
+        EventLog raced = new ForwardingEventLog(log) {
+            @Override
+            public Set<String> recordAll(List<EventStatus> statuses) {
+                delegate.record(new EventStatus.Claimed("a1", "acc-1", 1, T0, ContentHash.of(created("a1", "acc-1")), List.of()));
+                return delegate.recordAll(statuses);
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(raced).append(List.of(expecting(created("a1", "acc-1"), 5)), T0);
+
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1)), outcomes);
+        assertEquals(List.of("a1"), idsOf("acc-1"));
+    }
+
+    @Test
+    void shouldReadAClaimAgain_whenAnotherPumpRejectedItFirst() {
+        log.record(new EventStatus.Claimed("bad", "acc-1", 1, T0));
+        EventLog raced = new ForwardingEventLog(log) {
+            @Override
+            public Optional<String> unstorable(EventEnvelope event) {
+                return Optional.of("payload too large");
+            }
+
+            @Override
+            public boolean rejectClaim(EventStatus.Claimed claim, String reason, java.time.Instant at) {
+                delegate.rejectClaim(claim, "rejected by the other pump", at);
+                return false;
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(raced).append(List.of(created("bad", "acc-1")), T0);
+
+        assertEquals(List.of(new AppendOutcome.Duplicate("bad")), outcomes);
+        assertEquals("rejected by the other pump", ((EventStatus.Rejected) log.statuses(List.of("bad")).get("bad")).reason());
+    }
 }
