@@ -246,9 +246,9 @@ class ProjectorTest {
         store(steps(1, 3));
         storeState("stale", 3);
 
-        assertEquals(new CatchUp(AGG, 3, 3, true), projector().rebuild(GEN, AGG));
+        assertEquals(new CatchUp(AGG, 3, 3, true), projector().rebuild(GEN, AGG).result());
         assertEquals("e1,e2,e3@3", state());
-        assertEquals(new CatchUp("agg-without-events", 0, 0, true), projector().rebuild(GEN, "agg-without-events"));
+        assertEquals(new CatchUp("agg-without-events", 0, 0, true), projector().rebuild(GEN, "agg-without-events").result());
         assertEquals(Optional.empty(), stored.load("trail", GEN, "agg-without-events"));
     }
 

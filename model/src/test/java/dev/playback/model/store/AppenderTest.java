@@ -403,4 +403,126 @@ class AppenderTest {
             assertEquals(expectedIds, idsOf(id), id);
         }
     }
+    @Test
+    void shouldNotDecideAgain_whenTheStatusFoundRecordedIsExactlyTheOneMeant() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        EventLog retried = new ForwardingEventLog(log) {
+            @Override
+            public Map<String, EventStatus> statuses(java.util.Collection<String> eventIds) {
+                reads.incrementAndGet();
+                return delegate.statuses(eventIds);
+            }
+
+            @Override
+            public Set<String> recordAll(List<EventStatus> statuses) {
+                delegate.recordAll(statuses);
+                return delegate.recordAll(statuses);
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(retried).append(List.of(created("a1", "acc-1")), T0);
+
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1)), outcomes);
+        assertEquals(2, reads.get(), "the batch's statuses, then the taken one's: no second round");
+    }
+
+    @Test
+    void shouldMoveAClaimRecordedMeanwhileAtAnotherVersion_toTheVersionItIsWrittenAt() {
+        // Another pump claimed the same event (same aggregate and content) at version 2 between this append's read and its claim.
+        EventLog raced = new ForwardingEventLog(log) {
+            @Override
+            public Set<String> recordAll(List<EventStatus> statuses) {
+                delegate.record(new EventStatus.Claimed("a1", "acc-1", 2, T0, ContentHash.of(created("a1", "acc-1")), List.of()));
+                return delegate.recordAll(statuses);
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(raced).append(List.of(created("a1", "acc-1")), T0);
+
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1)), outcomes);
+        EventStatus.Claimed claim = assertInstanceOf(EventStatus.Claimed.class, log.statuses(List.of("a1")).get("a1"));
+        assertEquals(1, claim.version(), "the claim names the version the event was written at");
+        assertEquals(List.of(1L), versionsOf("acc-1"));
+    }
+
+    @Test
+    void shouldNameNoContent_whenTheIdsStatusWasRecordedWithoutAHash() {
+        log.record(new EventStatus.Claimed("x", "acc-1", 1, T0));
+        log.write(List.of(created("x", "acc-1").withVersion(1)));
+
+        AppendOutcome outcome = appender.append(List.of(created("x", "acc-2")), T0).get(0);
+
+        assertEquals(new AppendOutcome.Conflict("x", "acc-2", "eventId x sent again for aggregate acc-2 with content "
+                + ContentHash.of(created("x", "acc-2")) + ", but it names the event of aggregate acc-1: the later send is not appended"), outcome);
+        assertEquals(new AppendOutcome.Duplicate("x", "acc-1", 1L), appender.append(List.of(added("x", "acc-1", "9.00")), T0).get(0),
+                "without a hash, a send for the same aggregate is taken for the same event");
+    }
+
+    @Test
+    void shouldRejectTheClaimOfAHoleBelowTheLatestVersion_whenItsEventCanNeverBeStored() {
+        // a claim at version 1 whose event was never written, below a version 2 written by an older pump
+        log.record(new EventStatus.Claimed("bad", "acc-1", 1, T0));
+        EventLog holed = new ForwardingEventLog(log) {
+            @Override
+            public long latestVersion(String aggregateId) {
+                return 2;
+            }
+
+            @Override
+            public Map<String, Long> latestVersions(java.util.Collection<String> aggregateIds) {
+                Map<String, Long> out = new java.util.HashMap<>();
+                aggregateIds.forEach(id -> out.put(id, 2L));
+                return out;
+            }
+
+            @Override
+            public Optional<String> unstorable(EventEnvelope event) {
+                return Optional.of("payload too large");
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(holed).append(List.of(created("bad", "acc-1")), T0);
+
+        assertEquals(List.of(new AppendOutcome.Rejected("bad", "acc-1", "payload too large")), outcomes);
+        EventStatus.Rejected recorded = assertInstanceOf(EventStatus.Rejected.class, log.statuses(List.of("bad")).get("bad"));
+        assertEquals("payload too large", recorded.reason());
+    }
+    @Test
+    void shouldTakeTheClaimOfAnotherPump_overTheRejectionThisAppendMeant() {
+        // Another pump claimed the same event at version 1 while this append was about to reject it for its expectedVersion.
+        EventLog raced = new ForwardingEventLog(log) {
+            @Override
+            public Set<String> recordAll(List<EventStatus> statuses) {
+                delegate.record(new EventStatus.Claimed("a1", "acc-1", 1, T0, ContentHash.of(created("a1", "acc-1")), List.of()));
+                return delegate.recordAll(statuses);
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(raced).append(List.of(expecting(created("a1", "acc-1"), 5)), T0);
+
+        assertEquals(List.of(new AppendOutcome.Appended("a1", "acc-1", 1)), outcomes);
+        assertEquals(List.of("a1"), idsOf("acc-1"));
+    }
+
+    @Test
+    void shouldReadAClaimAgain_whenAnotherPumpRejectedItFirst() {
+        log.record(new EventStatus.Claimed("bad", "acc-1", 1, T0));
+        EventLog raced = new ForwardingEventLog(log) {
+            @Override
+            public Optional<String> unstorable(EventEnvelope event) {
+                return Optional.of("payload too large");
+            }
+
+            @Override
+            public boolean rejectClaim(EventStatus.Claimed claim, String reason, java.time.Instant at) {
+                delegate.rejectClaim(claim, "rejected by the other pump", at);
+                return false;
+            }
+        };
+
+        List<AppendOutcome> outcomes = new Appender(raced).append(List.of(created("bad", "acc-1")), T0);
+
+        assertEquals(List.of(new AppendOutcome.Duplicate("bad")), outcomes);
+        assertEquals("rejected by the other pump", ((EventStatus.Rejected) log.statuses(List.of("bad")).get("bad")).reason());
+    }
 }

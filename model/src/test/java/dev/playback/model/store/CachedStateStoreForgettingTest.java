@@ -83,4 +83,40 @@ class CachedStateStoreForgettingTest {
         assertEquals(Map.of("a-1", "1:5", "a-2", "4:40"), counts(cached.loadAllRecent("counter", "g1", List.of("a-1", "a-2"))));
         assertEquals(2, reads.get(), "a-2 is remembered once read");
     }
+    @Test
+    void remembersAsManyStatesAsItsCapacity_andForgetsTheLeastRecentlyUsedFirst() {
+        CachedStateStore two = new CachedStateStore(store, 2);
+        assertTrue(two.save(state("g1", "a-1", 1, "1"), 0));
+        assertTrue(two.save(state("g1", "a-2", 1, "2"), 0));
+
+        two.loadAllRecent("counter", "g1", List.of("a-1", "a-2"));
+        assertEquals(0, reads.get(), "both are remembered at capacity 2");
+
+        assertTrue(two.save(state("g1", "a-3", 1, "3"), 0));
+        two.loadAllRecent("counter", "g1", List.of("a-1", "a-2", "a-3"));
+        assertEquals(1, reads.get(), "a-1, the least recently used, was forgotten");
+        assertEquals(1, new CachedStateStore(store, 1).loadAllRecent("counter", "g1", List.of("a-1")).size(), "a capacity of one is enough");
+        assertEquals("capacity must be at least 1, was 0", assertThrows(IllegalArgumentException.class, () -> new CachedStateStore(store, 0)).getMessage());
+    }
+
+    @Test
+    void remembersAStateReadOneByOne() {
+        assertTrue(stored.save(state("g1", "a-1", 3, "30"), 0));
+
+        assertEquals(3, cached.load("counter", "g1", "a-1").orElseThrow().version());
+
+        assertEquals(Map.of("a-1", "3:30"), counts(cached.loadAllRecent("counter", "g1", List.of("a-1"))));
+        assertEquals(0, reads.get(), "answered from memory");
+    }
+
+    @Test
+    void checksTheRememberedTokenOnlyForTheRememberedVersion() {
+        assertTrue(cached.save(state("g1", "a-1", 1, "5"), 0));
+        // another writer rewrites version 1 (a rebuild with new logic): the token changes, the version does not
+        assertTrue(stored.save(state("g1", "a-1", 1, "6"), 1));
+
+        assertEquals(false, cached.save(state("g1", "a-1", 2, "7"), 1), "the remembered state is stale: refused");
+        assertTrue(stored.save(state("g1", "a-1", 2, "8"), 1));
+        assertTrue(cached.save(state("g1", "a-1", 3, "9"), 2), "another version than the remembered one: the version alone is checked");
+    }
 }

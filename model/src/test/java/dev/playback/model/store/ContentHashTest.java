@@ -49,4 +49,10 @@ class ContentHashTest {
         assertNotEquals(ContentHash.of(e), ContentHash.of(added("e-1", "acc-2", "1.00")));
         assertNotEquals(ContentHash.of(e), ContentHash.of(added("e-1", "acc-1", "1.01")));
     }
+    @Test
+    void sortsTheKeysOfObjectsInsideArraysAndKeepsTheArraysOrder() {
+        // sha256('{"aggregateId":"acc-1","payload":{"items":[{"a":2,"b":1},3]},"schemaVersion":1,"type":"CounterAdded"}')
+        assertEquals("sha256:7e0259176bddef8c7a1120e1b8f9bad1172731673074c721d1adf7945b7e7d8d",
+                ContentHash.of(event("e-1", "acc-1", "CounterAdded", json("{\"items\":[{\"b\":1,\"a\":2},3]}"))));
+    }
 }
