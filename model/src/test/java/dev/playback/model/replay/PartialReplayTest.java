@@ -164,7 +164,7 @@ class PartialReplayTest {
 
         ObjectNode report = world.actions.partialReport("p-1");
 
-        assertEquals("partial replay p-1: 2 of 2 aggregates rebuilt from 10 events in count, tally; gateway suppress: 0 corrections, 0 sent, "
+        assertEquals("partial replay p-1: 2 of 2 aggregates rebuilt from 10 events in count, tally (0 folds from snapshots, 4 from the first event); gateway suppress: 0 corrections, 0 sent, "
                 + "0 suppressed (report memory://reports/gateway/p-1.json)", report.get("summary").asText());
         assertEquals(List.of(2L, 2L, 10L), List.of(report.get("aggregatesRead").asLong(), report.get("rebuilt").asLong(), report.get("events").asLong()));
         assertFalse(report.has("knownAt"));
@@ -216,12 +216,12 @@ class PartialReplayTest {
         assertEquals(1, out.get("events").asLong());
         JsonNode piece = EventCodec.JSON.readTree(world.reports.get("memory://reports/known/p-1/count/chunk-acc-1-2.json"));
         assertEquals("{\"knownAt\":\"2026-02-02T00:00:00Z\",\"processor\":\"count\",\"states\":{\"acc-1\":{\"version\":1,"
-                + "\"state\":{\"events\":1,\"cents\":500}},\"acc-2\":{\"version\":0}}}", piece.toString());
+                + "\"state\":{\"events\":1,\"cents\":500},\"snapshot\":null,\"eventsFolded\":1},\"acc-2\":{\"version\":0}}}", piece.toString());
         assertEquals("{\"events\":2,\"cents\":200}", world.state(COUNT, "g0", "acc-1").state().toString(), "live states unchanged");
         ObjectNode report = world.actions.partialReport("p-1");
         assertEquals("2026-02-02T00:00:00Z", report.get("knownAt").asText());
         assertEquals("reports/known/p-1/", report.get("states").asText());
-        assertEquals("partial replay p-1: 2 of 2 aggregates rebuilt from 1 events in count as known at 2026-02-02T00:00:00Z "
+        assertEquals("partial replay p-1: 2 of 2 aggregates rebuilt from 1 events in count (0 folds from snapshots, 1 from the first event) as known at 2026-02-02T00:00:00Z "
                 + "(live states unchanged; the states under reports/known/p-1/)", report.get("summary").asText());
     }
 
