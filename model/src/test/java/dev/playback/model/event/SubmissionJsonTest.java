@@ -90,11 +90,9 @@ class SubmissionJsonTest {
 
     @Test
     void keepsTheParsersDescriptionOfASyntaxErrorWithoutItsSettingsOrSource() {
-        assertEquals("Unexpected end-of-input: expected close marker for Object", SubmissionJson.clean(
-                "Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED "
-                        + "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])"));
-        assertEquals("Non-standard token 'NaN'", SubmissionJson.clean(
-                "Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"));
+        assertEquals("Unexpected character", SubmissionJson.clean("Unexpected character [Source: (byte[])\"{}\"; line: 1]"));
+        assertEquals("Leading zeroes not allowed", SubmissionJson.clean("Leading zeroes not allowed: enable `X.Y` to allow them"));
+        assertEquals("cut", SubmissionJson.clean("cut (start marker at [Source: REDACTED; line: 1, column: 1])"));
         assertEquals("a b", SubmissionJson.clean("a `X`  b"));
         assertEquals("syntax error", SubmissionJson.clean("[Source: x]"));
         assertEquals("syntax error", SubmissionJson.clean("`only`"));
