@@ -70,4 +70,18 @@ class PerAggregateTest {
     void workersAreDaemonThreadsSoAContainerNeverWaitsForThem() throws Exception {
         assertTrue(workers.submit(() -> Thread.currentThread().isDaemon()).get());
     }
+
+    @Test
+    void theFirstFailureIsThrownWithTheOthersSuppressed() {
+        Map<String, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        groups.put("a", List.of(1));
+        groups.put("b", List.of(2));
+        groups.put("c", List.of(3));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PerAggregate.forEach(groups, Runnable::run, (id, items) -> {
+            if (!id.equals("b")) throw new IllegalStateException("failed " + id);
+        }));
+        assertEquals("failed a", e.getMessage());
+        assertEquals(1, e.getSuppressed().length);
+        assertEquals("failed c", e.getSuppressed()[0].getMessage());
+    }
 }

@@ -9,8 +9,10 @@ import dev.playback.model.processor.Processor;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class DomainsTest {
@@ -120,5 +122,76 @@ class DomainsTest {
         Domains d = Domains.load(Notes.class.getName());
         assertEquals("unknown processor 'audit'; known: notes",
                 assertThrows(IllegalArgumentException.class, () -> d.requireProcessor("audit")).getMessage());
+    }
+
+    /** A processor with external effects that keeps nothing and calls nothing. */
+    record Quiet(String name) implements dev.playback.model.gateway.GatewayProcessor<String> {
+        @Override
+        public String initial(String aggregateId) {
+            return "";
+        }
+
+        @Override
+        public String apply(String state, EventEnvelope event, dev.playback.model.gateway.Gateway gateway) {
+            return state;
+        }
+
+        @Override
+        public JsonNode encode(String state) {
+            return TextNode.valueOf(state);
+        }
+
+        @Override
+        public String decode(JsonNode json) {
+            return json.asText();
+        }
+    }
+
+    private static EffectfulProcessor effectful(String declared, String built) {
+        return new EffectfulProcessor(declared, settings -> built == null ? null : new Quiet(built), settings -> null);
+    }
+
+    /** Projections and processors with external effects. */
+    record Mixed(String name, List<Processor<?>> projections, List<EffectfulProcessor> effectfulProcessors) implements Domain {
+        @Override
+        public List<EventType> eventTypes() {
+            return List.of();
+        }
+    }
+
+    @Test
+    void findsProjectionsAndProcessorsWithExternalEffectsByName() {
+        Nothing totals = new Nothing("totals");
+        EffectfulProcessor payouts = effectful("payouts", "payouts");
+        Domains d = Domains.of(List.of(new Mixed("m", List.of(totals), List.of(payouts))));
+        assertEquals(List.of(totals), d.projections());
+        assertEquals(List.of(payouts), d.effectfulProcessors());
+        assertEquals(Optional.of(totals), d.projection("totals"));
+        assertEquals(Optional.empty(), d.projection("payouts"));
+        assertEquals(Optional.of(payouts), d.effectful("payouts"));
+        assertEquals(Optional.empty(), d.effectful("totals"));
+        assertEquals(List.of("totals", "payouts"), d.processorNames());
+        assertEquals("payouts", d.requireProcessor("payouts"));
+        assertEquals("unknown processor 'x'; known: totals, payouts",
+                assertThrows(IllegalArgumentException.class, () -> d.requireProcessor("x")).getMessage());
+    }
+
+    @Test
+    void aProcessorWithExternalEffectsAndAProjectionOfOneNameAreRefused() {
+        Domain a = new Mixed("a", List.of(new Nothing("same")), List.of());
+        Domain b = new Mixed("b", List.of(), List.of(effectful("same", "same")));
+        assertEquals("processor same is declared by domain a and by b",
+                assertThrows(IllegalArgumentException.class, () -> Domains.of(a, b)).getMessage());
+    }
+
+    @Test
+    void buildsAProcessorWithExternalEffectsOnlyUnderItsDeclaredName() {
+        assertEquals("payouts", effectful("payouts", "payouts").build(null).name());
+        assertEquals("processor declared as 'payouts' was built as 'refunds'",
+                assertThrows(IllegalStateException.class, () -> effectful("payouts", "refunds").build(null)).getMessage());
+        assertEquals("processor declared as 'payouts' was built as 'null'",
+                assertThrows(IllegalStateException.class, () -> effectful("payouts", null).build(null)).getMessage());
+        Quiet built = new Quiet("fx");
+        assertSame(built, new EffectfulProcessor("fx", s -> built, s -> null).build(null));
     }
 }

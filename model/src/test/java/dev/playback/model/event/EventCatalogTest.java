@@ -65,4 +65,40 @@ class EventCatalogTest {
         EventEnvelope other = new EventEnvelope("e-2", "c-1", "Other", 1, 2L, null, T0, T0, json("{\"value\":\"3\"}"), null, EventMetadata.NONE);
         assertEquals("schema 1 {\"value\":\"3\"}", shape(catalog.upcast(other)));
     }
+
+    @Test
+    void anEventAtTheCurrentSchemaIsTheSameEventNotACopy() {
+        EventEnvelope current = counted(2, "{\"amount\":\"3\"}");
+        org.junit.jupiter.api.Assertions.assertSame(current, catalog.upcast(current));
+    }
+
+    @Test
+    void findsRequiresAndNamesItsTypesAndRefusesOneDeclaredTwice() {
+        assertEquals(java.util.Optional.of(COUNTED), catalog.find("Counted"));
+        assertEquals(java.util.Optional.empty(), catalog.find("Other"));
+        org.junit.jupiter.api.Assertions.assertSame(COUNTED, catalog.require("Counted"));
+        InvalidEventException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidEventException.class, () -> catalog.require("Other"));
+        assertEquals("type", e.field());
+        assertEquals("unknown event type 'Other'; known types: Counted", e.getMessage());
+        assertEquals(List.of("Counted"), List.copyOf(catalog.names()));
+        assertEquals("event type declared twice: Counted", org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new EventCatalog(List.of(COUNTED, COUNTED))).getMessage());
+    }
+
+    @Test
+    void aTypeIsAtSchemaOneWithoutPersonalFieldsAndItsAggregateAsSubjectUnlessItSaysOtherwise() {
+        assertEquals(1, Envelopes.DOCUMENT.schemaVersion());
+        assertEquals(List.of(), Envelopes.DOCUMENT.personalFields());
+        assertEquals("c-1", Envelopes.DOCUMENT.subjectOf(json("{}"), "c-1"));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Envelopes.DOCUMENT.upcast(1, json("{}")));
+        assertEquals("event type DocumentAttached has no upcaster from schema version 1", e.getMessage());
+    }
+
+    @Test
+    void aProblemInsideABatchNamesTheElement() {
+        InvalidEventException e = new InvalidEventException("payload.amount", "must be a decimal").at(3);
+        assertEquals("[3].payload.amount", e.field());
+        assertEquals("event 3: must be a decimal", e.getMessage());
+    }
 }

@@ -47,4 +47,16 @@ class IdempotencyKeyTest {
     void refusesAKeyOf256Characters() {
         assertEquals("Idempotency-Key", assertThrows(InvalidEventException.class, () -> new IdempotencyKey("k".repeat(256))).field());
     }
+
+    @Test
+    void saysWhetherARefusedKeyWasEmptyOrTooLong() {
+        assertEquals("header 'Idempotency-Key' must be 1-255 printable ASCII characters, got an empty value",
+                assertThrows(InvalidEventException.class, () -> new IdempotencyKey("")).getMessage());
+        assertEquals("header 'Idempotency-Key' must be 1-255 printable ASCII characters, got an empty value",
+                assertThrows(InvalidEventException.class, () -> new IdempotencyKey(null)).getMessage());
+        assertEquals("header 'Idempotency-Key' must be 1-255 printable ASCII characters, got 256 characters",
+                assertThrows(InvalidEventException.class, () -> new IdempotencyKey("k".repeat(256))).getMessage());
+        assertEquals("header 'Idempotency-Key' must be printable ASCII characters without spaces (U+0021-U+007E); character 1 is U+0020",
+                assertThrows(InvalidEventException.class, () -> new IdempotencyKey("a b")).getMessage());
+    }
 }

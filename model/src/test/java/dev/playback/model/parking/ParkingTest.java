@@ -73,4 +73,13 @@ class ParkingTest {
         Parked parked = parking.park("g0", failed(new IllegalStateException("x".repeat(5000))));
         assertEquals(1000, parked.errorMessage().length());
     }
+
+    @Test
+    void describesAParkOnOneLineWithItsGenerationWhenKnown() {
+        Parked inG1 = new Parked("payouts", "acc-1", "g1", "p-1", 3, "java.lang.NullPointerException", "minimum is null", NOW);
+        assertEquals("parked acc-1 for payouts at version 3 (event p-1, generation g1): java.lang.NullPointerException: minimum is null",
+                Parking.describe(inG1));
+        Parked anywhere = new Parked("payouts", "acc-1", null, "p-1", 3, "java.lang.NullPointerException", null, NOW);
+        assertEquals("parked acc-1 for payouts at version 3 (event p-1): java.lang.NullPointerException: ", Parking.describe(anywhere));
+    }
 }

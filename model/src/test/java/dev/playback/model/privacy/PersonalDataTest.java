@@ -245,4 +245,104 @@ class PersonalDataTest {
         assertSame(e, new PersonalData(keys).seal(OPENED, e));
         assertTrue(keys.find("acc-1").isEmpty());
     }
+
+    @Test
+    void anEventWithoutPayloadOrWithoutPersonalFieldsIsLeftAsItIs() {
+        PersonalData personal = new PersonalData(new InMemorySubjectKeys());
+        EventEnvelope referenced = new EventEnvelope("e-1", "acc-1", "Opened", 1, null, null, T0, T0, null, "memory://p", EventMetadata.NONE);
+        assertSame(referenced, personal.seal(OPENED, referenced));
+        assertSame(referenced, personal.reveal(referenced));
+        EventEnvelope plain = event("e-1", "acc-1", "Plain", "{\"owner\":\"Alice\",\"tags\":[\"a\",\"b\"]}");
+        assertSame(plain, personal.seal(withPersonalFields("Plain"), plain));
+    }
+
+    @Test
+    void aNestedFieldSealedFirstIsFoundInTheCopy() {
+        PersonalData personal = new PersonalData(new InMemorySubjectKeys());
+        EventEnvelope e = event("e-1", "acc-1", "Opened", "{\"contact\":{\"email\":\"a@example.org\"},\"tags\":[\"x\",\"y\"]}");
+        EventEnvelope sealed = personal.seal(OPENED, e);
+        assertTrue(sealed.payload().path("contact").get("email").textValue().startsWith("pii:v1:acc-1:"));
+        assertEquals(e.payload(), personal.reveal(sealed).payload());
+        assertEquals(json("{\"contact\":{\"email\":\"a@example.org\"},\"tags\":[\"x\",\"y\"]}"), personal.reveal(sealed.payload()));
+    }
+
+    @Test
+    void revealsEventsListsStatesAndTokensKeepingValuesThatAreNoTokens() {
+        PersonalData personal = new PersonalData(new InMemorySubjectKeys());
+        EventEnvelope sealed = personal.seal(OPENED, event("e-1", "acc-1", "Opened", "{\"owner\":\"Alice\",\"n\":5,\"ok\":true}"));
+        EventEnvelope referenced = new EventEnvelope("e-2", "acc-1", "Opened", 1, null, null, T0, T0, null, "memory://p", EventMetadata.NONE);
+        List<EventEnvelope> revealed = personal.reveal(List.of(sealed, referenced));
+        assertEquals(json("{\"owner\":\"Alice\",\"n\":5,\"ok\":true}"), revealed.get(0).payload());
+        assertSame(referenced, revealed.get(1));
+        assertEquals(json("{\"owner\":\"Alice\",\"n\":5,\"ok\":true}"), personal.reveal(sealed).payload());
+        String token = sealed.payload().get("owner").textValue();
+        dev.playback.model.store.ProcessorState state = new dev.playback.model.store.ProcessorState("p", "g1", "acc-1", 4,
+                json("{\"who\":[\"" + token + "\",7]}"));
+        assertEquals(new dev.playback.model.store.ProcessorState("p", "g1", "acc-1", 4, json("{\"who\":[\"Alice\",7]}")), personal.reveal(state));
+        assertEquals(TextNode.valueOf("Alice"), personal.reveal(PersonalToken.parse(token).orElseThrow()));
+    }
+
+    @Test
+    void aSubjectOfNoneIsRefusedSayingSo() {
+        EventType anonymous = new EventType() {
+            @Override
+            public String name() {
+                return "Anonymous";
+            }
+
+            @Override
+            public void validate(ObjectNode payload) {
+            }
+
+            @Override
+            public List<String> personalFields() {
+                return List.of("name");
+            }
+
+            @Override
+            public String subjectOf(ObjectNode payload, String aggregateId) {
+                return null;
+            }
+        };
+        InvalidEventException e = assertThrows(InvalidEventException.class,
+                () -> new PersonalData(new InMemorySubjectKeys()).seal(anonymous, event("e-1", "a-1", "Anonymous", "{\"name\":\"X\"}")));
+        assertEquals("the subject of the personal fields of Anonymous must be an id (1-128 characters of A-Z a-z 0-9 . _ : -), got none",
+                e.getMessage());
+        InvalidEventException notAnId = assertThrows(InvalidEventException.class, () -> new PersonalData(new InMemorySubjectKeys()).seal(GIFTED,
+                event("e-1", "shop-1", "Gifted", "{\"recipientId\":\"a b\",\"recipient\":\"Carol\"}")));
+        assertTrue(notAnId.getMessage().endsWith(" (the value is not repeated here: it may be personal)"), notAnId.getMessage());
+    }
+
+    @Test
+    void anAnswerEchoingAValueOfFourCharactersOrMoreIsSealedAndShorterOnesAreNot() {
+        PersonalData personal = new PersonalData(new InMemorySubjectKeys());
+        EventType named = withPersonalFields("Named", "first", "nick");
+        ObjectNode request = personal.seal(named, event("e-1", "acc-1", "Named", "{\"first\":\"Adam\",\"nick\":\"Bob\"}")).payload();
+        JsonNode answer = personal.sealEchoes(request, json("{\"a\":\"no match for Adam\",\"b\":\"no match for Bob\",\"c\":[\"Adam\"]}"), "ctx");
+        assertTrue(answer.get("a").textValue().startsWith("pii:v1:acc-1:"), answer.toString());
+        assertEquals("no match for Bob", answer.get("b").textValue());
+        assertEquals(request.get("first").textValue(), answer.path("c").get(0).textValue());
+        assertEquals(json("{\"a\":\"no match for Adam\",\"b\":\"no match for Bob\",\"c\":[\"Adam\"]}"), personal.reveal(answer));
+        assertEquals(null, personal.sealEchoes(request, null, "ctx"));
+    }
+
+    @Test
+    void tokensAreEqualByTheirSubjectAndBytes() {
+        PersonalToken a = new PersonalToken("acc-1", new byte[]{1, 2, 3});
+        assertEquals(a, new PersonalToken("acc-1", new byte[]{1, 2, 3}));
+        assertEquals(a.hashCode(), new PersonalToken("acc-1", new byte[]{1, 2, 3}).hashCode());
+        assertEquals(31 * "acc-1".hashCode() + java.util.Arrays.hashCode(new byte[]{1, 2, 3}), a.hashCode());
+        assertNotEquals(a, new PersonalToken("acc-2", new byte[]{1, 2, 3}));
+        assertNotEquals(a, new PersonalToken("acc-1", new byte[]{1, 2, 4}));
+        assertNotEquals(a, (Object) "pii:v1:acc-1:AQID");
+        assertEquals("pii:v1:acc-1:AQID", a.toString());
+    }
+
+    @Test
+    void aTokenWithAnEmptySubjectIsMalformedForItsSubject() {
+        UnreadableTokenException e = assertThrows(UnreadableTokenException.class, () -> PersonalToken.parse("pii:v1::AQID"));
+        assertEquals("personal-data token pii:v1::AQID is malformed: its subject is not an id", e.getMessage());
+        assertEquals("personal-data token pii:v1:AQID is malformed: it names no subject",
+                assertThrows(UnreadableTokenException.class, () -> PersonalToken.parse("pii:v1:AQID")).getMessage());
+    }
 }

@@ -72,4 +72,43 @@ class PointInTimeTest {
                 () -> new PointInTime(Optional.empty(), Optional.empty(), OptionalLong.of(-1)));
         assertTrue(e.getMessage().contains("version"), e.getMessage());
     }
+
+    @Test
+    void anEventIsAdmittedUnlessItIsBeyondTheVersionOccurredLaterOrWasRecordedLaterOrAtNoKnownTime() {
+        Instant noon = Instant.parse("2026-01-01T12:00:00Z");
+        dev.playback.model.event.EventEnvelope e = new dev.playback.model.event.EventEnvelope("e-1", "acc-1", "T", 1, 5L, null,
+                noon, noon.plusSeconds(10), json("{}"), null, null);
+        assertTrue(new PointInTime(Optional.empty(), Optional.empty(), OptionalLong.of(5)).admits(e));
+        assertFalse(new PointInTime(Optional.empty(), Optional.empty(), OptionalLong.of(4)).admits(e));
+        assertTrue(new PointInTime(Optional.of(noon), Optional.empty(), OptionalLong.empty()).admits(e));
+        assertFalse(new PointInTime(Optional.of(noon.minusMillis(1)), Optional.empty(), OptionalLong.empty()).admits(e));
+        assertTrue(new PointInTime(Optional.empty(), Optional.of(noon.plusSeconds(10)), OptionalLong.empty()).admits(e));
+        assertFalse(new PointInTime(Optional.empty(), Optional.of(noon.plusSeconds(9)), OptionalLong.empty()).admits(e));
+        dev.playback.model.event.EventEnvelope unrecorded = new dev.playback.model.event.EventEnvelope("e-2", "acc-1", "T", 1, 5L, null,
+                noon, null, json("{}"), null, null);
+        assertFalse(new PointInTime(Optional.empty(), Optional.of(noon.plusSeconds(10)), OptionalLong.empty()).admits(unrecorded));
+        assertTrue(new PointInTime(Optional.of(noon), Optional.empty(), OptionalLong.empty()).admits(unrecorded));
+    }
+
+    @Test
+    void aSnapshotPolicyNeedsIntervalsAndAKeepOfAtLeastOne() {
+        SnapshotPolicy ones = new SnapshotPolicy(1, java.util.Map.of("tally", 1), 1);
+        assertEquals(1, ones.interval("tally"));
+        assertEquals(1, ones.interval("other"));
+        assertEquals("snapshot interval must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new SnapshotPolicy(0, java.util.Map.of(), 1)).getMessage());
+        assertEquals("snapshot interval of processor tally must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new SnapshotPolicy(1, java.util.Map.of("tally", 0), 1)).getMessage());
+        assertEquals("snapshots kept must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new SnapshotPolicy(1, java.util.Map.of(), 0)).getMessage());
+        assertEquals(new SnapshotPolicy(100, java.util.Map.of(), 3), SnapshotPolicy.defaults());
+    }
+
+    @Test
+    void aSnapshotStartsAtVersionOne() {
+        Instant noon = Instant.parse("2026-01-01T12:00:00Z");
+        assertEquals(1, new Snapshot("tally", "1", "acc-1", 1, json("{}"), noon, noon).version());
+        assertEquals("snapshot of acc-1 in tally: version must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+                () -> new Snapshot("tally", "1", "acc-1", 0, json("{}"), noon, noon)).getMessage());
+    }
 }
