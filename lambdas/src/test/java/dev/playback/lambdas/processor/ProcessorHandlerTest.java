@@ -446,4 +446,26 @@ class ProcessorHandlerTest {
         assertTrue(ProcessorHandler.transientFailure(software.amazon.awssdk.core.exception.SdkClientException.create("timeout")));
         org.junit.jupiter.api.Assertions.assertFalse(ProcessorHandler.transientFailure(new IllegalStateException("a bug")));
     }
+
+    private static Map<String, String> functionEnvironment(String processors) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("EVENTS_TABLE", "events", "EVENT_IDS_TABLE", "ids", "DATA_TABLE", "data",
+                "PAYLOAD_BUCKET", "payloads", "PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger", "AWS_REGION", "us-east-1",
+                "FAILURE_BUCKET", "failures", "PARKED_TABLE", "parked", "AWS_LAMBDA_FUNCTION_NAME", "LedgerProcessors"));
+        env.putAll(Map.of("FEE_RULE", "v2", "FX_URL", "http://127.0.0.1:1/", "BANK_URL", "http://127.0.0.1:2/", "RECORD_BUCKET", "records",
+                "SUBJECT_KEY_TABLE", "keys", "PROCESSORS", processors));
+        return env;
+    }
+
+    @Test
+    void shouldNameTheFunctionAndTheUnknownProcessor_whenProcessorsNamesOneTheDomainsLack() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new ProcessorHandler(functionEnvironment("balances, ,ledgr")));
+        assertTrue(e.getMessage().startsWith("LedgerProcessors: PROCESSORS: ") && e.getMessage().contains("ledgr"), e.getMessage());
+    }
+
+    @Test
+    void shouldWireTheNamedProjectionsAndProcessorsWithExternalEffectsWithoutCallingAws_whenTheEnvironmentIsComplete() {
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment(" balances , payouts ")));
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment("payouts")));
+    }
 }
