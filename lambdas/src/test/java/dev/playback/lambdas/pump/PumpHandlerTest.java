@@ -120,14 +120,19 @@ class PumpHandlerTest {
         assertTrue(logs.messages().stream().anyMatch(l -> l.contains("2 appended")), logs.messages().toString());
     }
 
-    @Test
-    void failsTheBatchNamingTheAgeOfItsOldestRecord_whenTheEventsTableFails() {
-        PumpHandler failing = new PumpHandler(new dev.playback.model.store.ForwardingEventLog(log) {
+    /** A pump whose events table refuses every write, as a throttled table does after the SDK's retries. */
+    private PumpHandler throttled() {
+        return new PumpHandler(new dev.playback.model.store.ForwardingEventLog(log) {
             @Override
             public List<EventEnvelope> write(List<EventEnvelope> events) {
                 throw new IllegalStateException("throttled");
             }
         }, feed, setAside, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void failsTheBatchNamingTheAgeOfItsOldestRecord_whenTheEventsTableFails() {
+        PumpHandler failing = throttled();
         KinesisEvent.KinesisEventRecord old = record("1", List.of(opened("a1", "acc-1")));
         old.getKinesis().setApproximateArrivalTimestamp(java.util.Date.from(NOW.minusSeconds(754)));
         KinesisEvent.KinesisEventRecord young = record("2", List.of(deposited("a2", "acc-1", "1.00")));
@@ -255,12 +260,7 @@ class PumpHandlerTest {
 
     @Test
     void shouldNameAnAgeOfZero_whenTheRetriedRecordsHaveNoArrivalTimeOrOneAfterNow() {
-        PumpHandler failing = new PumpHandler(new dev.playback.model.store.ForwardingEventLog(log) {
-            @Override
-            public List<EventEnvelope> write(List<EventEnvelope> events) {
-                throw new IllegalStateException("throttled");
-            }
-        }, feed, setAside, Clock.fixed(NOW, ZoneOffset.UTC));
+        PumpHandler failing = throttled();
         KinesisEvent.KinesisEventRecord undated = record("1", List.of(opened("a1", "acc-1")));
         undated.getKinesis().setApproximateArrivalTimestamp(null);
         assertThrows(IllegalStateException.class, () -> failing.handleRequest(batch(undated), null));
