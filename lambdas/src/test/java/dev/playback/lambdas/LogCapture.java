@@ -18,7 +18,14 @@ import java.util.List;
  * root logger), the metrics' EMF documents apart ({@link #metricLines}).
  */
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    /** Keeps each event with the MDC keys of the thread that logged it, as they were then. */
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            event.prepareForDeferredProcessing();
+            super.append(event);
+        }
+    };
 
     private static Logger root() {
         return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -62,4 +62,12 @@ class EnvironmentTest {
         String message = assertThrows(IllegalStateException.class, () -> new ApiHandler(vars)).getMessage();
         assertEquals("IngestFunction: missing environment variable EVENT_STREAM", message);
     }
+
+    @Test
+    void shouldAnswerNoValueAndKeepTheVariables_whenARequiredOneIsMissing() {
+        Environment env = new Environment(Map.of("EVENTS_TABLE", "events"));
+        assertEquals(null, env.require("DATA_TABLE"));
+        assertEquals(Map.of("EVENTS_TABLE", "events"), env.asMap());
+        assertEquals(System.getenv(), Environment.system().asMap());
+    }
 }

@@ -335,4 +335,137 @@ class ProcessorHandlerTest {
         assertEquals(11, shard.attempts().get("30"));
         assertTrue(shard.failed().get("30").contains("aggregate acc-2 versions 5..5"), shard.failed().toString());
     }
+
+    /** The handler over this test's projection, counting into metrics written at {@code T0} + 1.5 s. */
+    private ProcessorHandler measured() {
+        java.time.Clock at = java.time.Clock.fixed(T0.plusMillis(1500), java.time.ZoneOffset.UTC);
+        return new ProcessorHandler(java.util.Optional.of(projection), List.of(), setAside,
+                new dev.playback.lambdas.telemetry.EmbeddedMetrics(dev.playback.lambdas.telemetry.EmbeddedMetrics.DEFAULT_NAMESPACE, at), at);
+    }
+
+    private ch.qos.logback.classic.spi.ILoggingEvent appliedLine() {
+        return logs.events().stream().filter(e -> e.getFormattedMessage().startsWith("balances: applied")).findFirst()
+                .orElseThrow(() -> new AssertionError("no applied line in " + logs.messages()));
+    }
+
+    @Test
+    void shouldCountLiveAndReplayedEventsAndTheLiveLag_whenABatchMixesFeedAndPlaybackRecords() {
+        pump(opened("a1", "acc-1"), deposited("a2", "acc-1", "10.00"), opened("b1", "acc-2"));
+        PlaybackRecord replayed = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), stored("acc-1"));
+        PlaybackRecord others = new PlaybackRecord("r-1", "g1", List.of("payouts"), stored("acc-2"));
+
+        StreamsEventResponse response = measured().handleRequest(batch(record("1", stored("acc-1")), record("2", stored("acc-2")),
+                playback("shardId-000000000000", "3", replayed), playback("shardId-000000000000", "4", others)), null);
+
+        assertEquals(List.of(), failures(response));
+        assertEquals("balances: applied 3 live and 2 replayed events; oldest live event 1500 ms old", appliedLine().getFormattedMessage());
+        JsonNode counts = dev.playback.model.event.Envelopes.json(logs.metricLines().get(0));
+        assertEquals(List.of("balances", 3L, 2L, 1500L), List.of(counts.path("Processor").asText(), counts.path("EventsApplied").asLong(),
+                counts.path("ReplayEventsApplied").asLong(), counts.path("ProcessorLag").asLong()), counts.toString());
+        assertEquals(null, appliedLine().getMDCPropertyMap().get("eventId"), "several live events: no one event id");
+        assertEquals(null, appliedLine().getMDCPropertyMap().get("replayId"), "live and replayed events: no one replay id");
+    }
+
+    @Test
+    void shouldLogTheEventsIdsAndCountNoReplayedEvents_whenTheBatchIsOneLiveEvent() {
+        pump(opened("a1", "acc-1"));
+
+        measured().handleRequest(batch(record("1", stored("acc-1"))), null);
+
+        assertEquals("balances: applied 1 live and 0 replayed events; oldest live event 1500 ms old", appliedLine().getFormattedMessage());
+        assertEquals(Map.of("eventId", "a1", "aggregateId", "acc-1", "processor", "balances"), appliedLine().getMDCPropertyMap());
+        JsonNode counts = dev.playback.model.event.Envelopes.json(logs.metricLines().get(0));
+        assertEquals(List.of(1L, false), List.of(counts.path("EventsApplied").asLong(), counts.has("ReplayEventsApplied")), counts.toString());
+    }
+
+    @Test
+    void shouldLogTheReplayAndGenerationAndNoLag_whenTheBatchHoldsOnlyOneReplaysRecords() {
+        pump(opened("a1", "acc-1"), deposited("a2", "acc-1", "10.00"));
+        PlaybackRecord replayed = new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), stored("acc-1"));
+
+        measured().handleRequest(batch(playback("shardId-000000000000", "3", replayed)), null);
+
+        assertEquals("balances: applied 0 live and 2 replayed events", appliedLine().getFormattedMessage());
+        assertEquals(Map.of("replayId", "r-1", "generation", "g1", "processor", "balances"), appliedLine().getMDCPropertyMap());
+        JsonNode counts = dev.playback.model.event.Envelopes.json(logs.metricLines().get(0));
+        assertEquals(List.of(2L, false, false), List.of(counts.path("ReplayEventsApplied").asLong(), counts.has("EventsApplied"),
+                counts.has("ProcessorLag")), counts.toString());
+    }
+
+    @Test
+    void shouldNameNoGeneration_whenOneReplaysRecordsAreForTwoGenerations() {
+        pump(opened("a1", "acc-1"));
+        measured().handleRequest(batch(playback("shardId-000000000000", "3", new PlaybackRecord("r-1", "g1", List.of(BalancesProjection.NAME), stored("acc-1"))),
+                playback("shardId-000000000000", "4", new PlaybackRecord("r-1", "g2", List.of(BalancesProjection.NAME), stored("acc-1")))), null);
+
+        assertEquals(Map.of("replayId", "r-1", "processor", "balances"), appliedLine().getMDCPropertyMap());
+    }
+
+    @Test
+    void shouldNotCountARetriedRecordAndSayHowManyAreRetried_whenARecordCannotBeAppliedYet() {
+        pump(opened("a1", "acc-1"));
+        EventEnvelope early = opened("b1", "acc-2").withVersion(2); // version 1 of acc-2 is not in the events table
+
+        StreamsEventResponse response = measured().handleRequest(batch(record("1", stored("acc-1")), record("2", List.of(early))), null);
+
+        assertEquals(List.of("2"), failures(response));
+        assertEquals("balances: applied 1 live and 0 replayed events, 1 records to retry; oldest live event 1500 ms old",
+                appliedLine().getFormattedMessage());
+    }
+
+    @Test
+    void shouldLogNothingApplied_whenEveryRecordIsForAnotherProcessor() {
+        pump(opened("a1", "acc-1"));
+
+        measured().handleRequest(batch(playback("shardId-000000000000", "3",
+                new PlaybackRecord("r-1", "g1", List.of("payouts"), stored("acc-1")))), null);
+
+        assertTrue(logs.messages().stream().noneMatch(l -> l.startsWith("balances: applied")), logs.messages().toString());
+        assertEquals(List.of(), logs.metricLines());
+    }
+
+    @Test
+    void shouldMeasureNoNegativeLag_whenTheClockIsBehindTheEventsRecordingTime() {
+        pump(opened("a1", "acc-1"));
+        java.time.Clock behind = java.time.Clock.fixed(T0.minusSeconds(5), java.time.ZoneOffset.UTC);
+        new ProcessorHandler(java.util.Optional.of(projection), List.of(), setAside,
+                new dev.playback.lambdas.telemetry.EmbeddedMetrics("Playback/test", behind), behind).handleRequest(batch(record("1", stored("acc-1"))), null);
+
+        assertEquals("balances: applied 1 live and 0 replayed events; oldest live event 0 ms old", appliedLine().getFormattedMessage());
+    }
+
+    @Test
+    void shouldRefuseAFunctionWithoutProcessors_whenNeitherProjectionsNorEffectfulProcessorsAreGiven() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ProcessorHandler(java.util.Optional.empty(), List.of(), setAside));
+        assertEquals("a processor function runs at least one processor", e.getMessage());
+    }
+
+    @Test
+    void shouldRetryAnAwsSdkFailureAndParkOtherFailures_whenAProcessorThrows() {
+        assertTrue(ProcessorHandler.transientFailure(software.amazon.awssdk.core.exception.SdkClientException.create("timeout")));
+        org.junit.jupiter.api.Assertions.assertFalse(ProcessorHandler.transientFailure(new IllegalStateException("a bug")));
+    }
+
+    private static Map<String, String> functionEnvironment(String processors) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("EVENTS_TABLE", "events", "EVENT_IDS_TABLE", "ids", "DATA_TABLE", "data",
+                "PAYLOAD_BUCKET", "payloads", "PLAYBACK_DOMAINS", "dev.playback.examples.ledger.Ledger", "AWS_REGION", "us-east-1",
+                "FAILURE_BUCKET", "failures", "PARKED_TABLE", "parked", "AWS_LAMBDA_FUNCTION_NAME", "LedgerProcessors"));
+        env.putAll(Map.of("FEE_RULE", "v2", "FX_URL", "http://127.0.0.1:1/", "BANK_URL", "http://127.0.0.1:2/", "RECORD_BUCKET", "records",
+                "SUBJECT_KEY_TABLE", "keys", "PROCESSORS", processors));
+        return env;
+    }
+
+    @Test
+    void shouldNameTheFunctionAndTheUnknownProcessor_whenProcessorsNamesOneTheDomainsLack() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new ProcessorHandler(functionEnvironment("balances, ,ledgr")));
+        assertTrue(e.getMessage().startsWith("LedgerProcessors: PROCESSORS: ") && e.getMessage().contains("ledgr"), e.getMessage());
+    }
+
+    @Test
+    void shouldWireTheNamedProjectionsAndProcessorsWithExternalEffectsWithoutCallingAws_whenTheEnvironmentIsComplete() {
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment(" balances , payouts ")));
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment("payouts")));
+    }
 }

@@ -11,6 +11,11 @@ import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.EventStatus;
 import dev.playback.model.store.memory.InMemoryEventLog;
 import org.junit.jupiter.api.Test;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.playback.model.store.AppendOutcome;
+import java.util.Map;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -115,14 +120,19 @@ class PumpHandlerTest {
         assertTrue(logs.messages().stream().anyMatch(l -> l.contains("2 appended")), logs.messages().toString());
     }
 
-    @Test
-    void failsTheBatchNamingTheAgeOfItsOldestRecord_whenTheEventsTableFails() {
-        PumpHandler failing = new PumpHandler(new dev.playback.model.store.ForwardingEventLog(log) {
+    /** A pump whose events table refuses every write, as a throttled table does after the SDK's retries. */
+    private PumpHandler throttled() {
+        return new PumpHandler(new dev.playback.model.store.ForwardingEventLog(log) {
             @Override
             public List<EventEnvelope> write(List<EventEnvelope> events) {
                 throw new IllegalStateException("throttled");
             }
         }, feed, setAside, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void failsTheBatchNamingTheAgeOfItsOldestRecord_whenTheEventsTableFails() {
+        PumpHandler failing = throttled();
         KinesisEvent.KinesisEventRecord old = record("1", List.of(opened("a1", "acc-1")));
         old.getKinesis().setApproximateArrivalTimestamp(java.util.Date.from(NOW.minusSeconds(754)));
         KinesisEvent.KinesisEventRecord young = record("2", List.of(deposited("a2", "acc-1", "1.00")));
@@ -175,5 +185,92 @@ class PumpHandlerTest {
         assertEquals(List.of("a1"), idsOf("acc-1"));
         EventStatus.Rejected rejected = assertInstanceOf(EventStatus.Rejected.class, log.statuses(List.of("a2")).get("a2"));
         assertEquals(NOW, rejected.at());
+    }
+
+    private static Map<String, String> keysOfLine(List<ILoggingEvent> events, String start) {
+        return events.stream().filter(e -> e.getFormattedMessage().startsWith(start)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line starting " + start + " in " + events)).getMDCPropertyMap();
+    }
+
+    @Test
+    void shouldPublishEachStoredEventOnceInAggregateAndVersionOrder_whenOutcomesMixAppendedDuplicateAndRejected() {
+        EventEnvelope b2 = deposited("b2", "acc-2", "1.00"), c = deposited("c", "acc-1", "3.00"), a1 = opened("a1", "acc-1");
+        EventEnvelope x = deposited("x", "acc-1", "9.00"), d = deposited("d", "acc-3", "4.00");
+        List<AppendOutcome> outcomes = List.of(new AppendOutcome.Appended("b2", "acc-2", 2), new AppendOutcome.Duplicate("c", "acc-1", 7L),
+                new AppendOutcome.Appended("a1", "acc-1", 1), new AppendOutcome.Duplicate("a1"),
+                new AppendOutcome.Rejected("x", "acc-1", "stale"), new AppendOutcome.Duplicate("d"));
+
+        List<EventEnvelope> published = PumpHandler.appended(List.of(b2, c, a1, a1, x, d), outcomes);
+
+        assertEquals(List.of("a1@1", "c@7", "b2@2"), published.stream().map(e -> e.eventId() + "@" + e.version()).toList());
+    }
+
+    @Test
+    void shouldCountAndLogEachKindOfOutcome_whenABatchHoldsAppendedDuplicateRejectedAndConflictingEvents() {
+        pump.handleRequest(batch(record("1", List.of(opened("a1", "acc-1")))), null);
+        int linesBefore = logs.events().size(), metricsBefore = logs.metricLines().size();
+
+        pump.handleRequest(batch(record("2", List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "5.00"),
+                expecting(deposited("a3", "acc-1", "6.00"), 0))), record("3", List.of(opened("a2", "acc-2")))), null);
+
+        List<String> metricLines = logs.metricLines().subList(metricsBefore, logs.metricLines().size());
+        assertEquals(1, metricLines.size(), metricLines.toString());
+        JsonNode counts = dev.playback.model.event.Envelopes.json(metricLines.get(0));
+        assertEquals(List.of("pump", 1L, 1L, 2L), List.of(counts.path("Service").asText(), counts.path("EventsAppended").asLong(),
+                counts.path("EventsDuplicate").asLong(), counts.path("EventsRejected").asLong()), counts.toString());
+        List<ILoggingEvent> events = logs.events().subList(linesBefore, logs.events().size());
+        assertTrue(events.stream().anyMatch(e -> e.getFormattedMessage().startsWith("pump: 1 appended, 1 rejected, 1 conflicts, 1 duplicates from 2 records; append ")),
+                events.toString());
+        List<ILoggingEvent> warned = events.stream().filter(e -> e.getLevel() == Level.WARN).toList();
+        assertEquals(List.of("a3 acc-1 Rejected", "a2 acc-2 Conflict"), warned.stream().map(e -> e.getMDCPropertyMap().get("eventId") + " "
+                + e.getMDCPropertyMap().get("aggregateId") + " " + e.getFormattedMessage().replaceAll("pump: (\\w+)\\[.*", "$1")).toList());
+        List<ILoggingEvent> debug = events.stream().filter(e -> e.getLevel() == Level.DEBUG && e.getLoggerName().equals(PumpHandler.class.getName())).toList();
+        assertEquals(List.of("a1 acc-1 Duplicate", "a2 acc-1 Appended"), debug.stream().map(e -> e.getMDCPropertyMap().get("eventId") + " "
+                + e.getMDCPropertyMap().get("aggregateId") + " " + e.getFormattedMessage().replaceAll("pump: (\\w+)\\[.*", "$1")).toList());
+        assertEquals(null, keysOfLine(events, "pump: 1 appended").get("eventId"), "a batch of several events has no one event id");
+    }
+
+    @Test
+    void shouldLogWithTheEventsIds_whenTheBatchHoldsOneEventOfAnyOutcome() {
+        pump.handleRequest(batch(record("1", List.of(opened("a1", "acc-1")))), null);
+        assertEquals(Map.of("eventId", "a1", "aggregateId", "acc-1"), keysOfLine(logs.events(), "pump: 1 appended"));
+
+        pump.handleRequest(batch(record("2", List.of(opened("a1", "acc-1")))), null);
+        assertEquals(Map.of("eventId", "a1", "aggregateId", "acc-1"), keysOfLine(logs.events(), "pump: 0 appended, 0 rejected, 0 conflicts, 1 duplicates"));
+
+        pump.handleRequest(batch(record("3", List.of(expecting(deposited("s1", "acc-5", "1.00"), 4)))), null);
+        assertEquals(Map.of("eventId", "s1", "aggregateId", "acc-5"), keysOfLine(logs.events(), "pump: 0 appended, 1 rejected"));
+
+        pump.handleRequest(batch(record("4", List.of(opened("a1", "acc-9")))), null);
+        assertEquals(Map.of("eventId", "a1", "aggregateId", "acc-9"), keysOfLine(logs.events(), "pump: 0 appended, 0 rejected, 1 conflicts"));
+    }
+
+    @Test
+    void shouldLogAppendAndFeedTimesWithinTheTimeTheBatchTook_whenItIsAppended() {
+        long before = System.nanoTime();
+        pump.handleRequest(batch(record("1", List.of(opened("a1", "acc-1"), deposited("a2", "acc-1", "5.00")))), null);
+        long tookMs = (System.nanoTime() - before) / 1_000_000;
+
+        String line = logs.messages().stream().filter(l -> l.startsWith("pump: 2 appended")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("; append (-?\\d+) ms, feed (-?\\d+) ms$").matcher(line);
+        assertTrue(m.find(), line);
+        long append = Long.parseLong(m.group(1)), feedMs = Long.parseLong(m.group(2));
+        assertTrue(append >= 0 && feedMs >= 0 && append + feedMs <= tookMs, line + " in a batch of " + tookMs + " ms");
+    }
+
+    @Test
+    void shouldNameAnAgeOfZero_whenTheRetriedRecordsHaveNoArrivalTimeOrOneAfterNow() {
+        PumpHandler failing = throttled();
+        KinesisEvent.KinesisEventRecord undated = record("1", List.of(opened("a1", "acc-1")));
+        undated.getKinesis().setApproximateArrivalTimestamp(null);
+        assertThrows(IllegalStateException.class, () -> failing.handleRequest(batch(undated), null));
+        KinesisEvent.KinesisEventRecord ahead = record("2", List.of(opened("a1", "acc-1")));
+        ahead.getKinesis().setApproximateArrivalTimestamp(java.util.Date.from(NOW.plusSeconds(30)));
+        assertThrows(IllegalStateException.class, () -> failing.handleRequest(batch(ahead), null));
+
+        List<String> retried = logs.messages().stream().filter(l -> l.contains("will be retried")).toList();
+        assertEquals(List.of("pump: 1 records of shardId-000000000000 will be retried (oldest 0 s old): java.lang.IllegalStateException: throttled",
+                "pump: 1 records of shardId-000000000000 will be retried (oldest 0 s old): java.lang.IllegalStateException: throttled"), retried);
+        assertEquals(2, logs.metricLines().stream().filter(l -> l.contains("\"PumpRetriedRecordAge\":0")).count(), logs.metricLines().toString());
     }
 }

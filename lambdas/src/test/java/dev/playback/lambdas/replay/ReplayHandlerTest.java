@@ -78,4 +78,47 @@ class ReplayHandlerTest {
         org.junit.jupiter.api.Assertions.assertEquals("java.lang.IllegalStateException: replay r-1 cannot switch to g1", ReplayActions.detail(lambdaError));
         org.junit.jupiter.api.Assertions.assertEquals("States.Timeout: the task timed out: a.b is late", ReplayActions.detail(plain));
     }
+
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final dev.playback.lambdas.LogCapture logs = new dev.playback.lambdas.LogCapture();
+
+    @Test
+    void shouldCountAndLogWhatAPublishPutOnTheStreamWithTheReplaysKeys_whenAStepPublishes() {
+        ReplayWorld world = new ReplayWorld();
+        world.live(dev.playback.examples.ledger.LedgerEnvelopes.opened("a1", "acc-1"),
+                dev.playback.examples.ledger.LedgerEnvelopes.deposited("a2", "acc-1", "5.00"));
+        com.fasterxml.jackson.databind.JsonNode prepared = world.prepare("rebuild", ReplayWorld.input("replayId", "r-7", "segments", 1));
+        int linesBefore = logs.events().size();
+
+        com.fasterxml.jackson.databind.JsonNode out = world.call(ReplayWorld.input("action", "publish", "replayId", "r-7", "segment", 0,
+                "round", 0, "maxRounds", prepared.get("maxRounds").asInt(), "owner", "arn:exec:7"));
+
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(2L, 2L, true), java.util.List.of(out.path("publishedNow").asLong(),
+                out.path("published").asLong(), out.path("done").asBoolean()), out.toString());
+        ch.qos.logback.classic.spi.ILoggingEvent line = logs.events().subList(linesBefore, logs.events().size()).stream()
+                .filter(e -> e.getFormattedMessage().startsWith("replay: segment")).findFirst().orElseThrow(() -> new AssertionError(logs.messages()));
+        org.junit.jupiter.api.Assertions.assertEquals("replay: segment 0 published 2 events (2 in all, done)", line.getFormattedMessage());
+        org.junit.jupiter.api.Assertions.assertEquals("r-7", line.getMDCPropertyMap().get("replayId"));
+        org.junit.jupiter.api.Assertions.assertEquals("arn:exec:7", line.getMDCPropertyMap().get("executionArn"));
+        org.junit.jupiter.api.Assertions.assertEquals(prepared.path("generation").asText(), line.getMDCPropertyMap().get("generation"));
+        java.util.List<String> published = logs.metricLines().stream().filter(l -> l.contains("ReplayEventsPublished")).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(1, published.size(), logs.metricLines().toString());
+        assertTrue(published.get(0).contains("\"Service\":\"replay\",\"ReplayEventsPublished\":2") && published.get(0).contains("\"replayId\":\"r-7\""),
+                published.get(0));
+    }
+
+    @Test
+    void shouldLogTheReplayOfAnEndedExecution_whenEventBridgeReportsIt() {
+        ReplayWorld world = new ReplayWorld();
+        com.fasterxml.jackson.databind.JsonNode change = Fixtures.json("eventbridge-execution-status-change.json");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> input = dev.playback.model.event.EventCodec.JSON.convertValue(change, java.util.Map.class);
+
+        java.util.Map<String, Object> out = world.handler.handleRequest(input, null);
+
+        ch.qos.logback.classic.spi.ILoggingEvent line = logs.events().stream().filter(e -> e.getFormattedMessage().startsWith("replay: "))
+                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError(logs.messages()));
+        org.junit.jupiter.api.Assertions.assertEquals("replay: " + out.get("summary"), line.getFormattedMessage());
+        org.junit.jupiter.api.Assertions.assertEquals(change.path("detail").path("executionArn").asText(), line.getMDCPropertyMap().get("executionArn"));
+    }
 }
