@@ -74,7 +74,7 @@ public final class IngestBenchmark {
                 PlaybackApi.Answer a = api.postEvents(part);
                 if (a.status() != 202) throw new IllegalStateException("could not open the bench accounts: " + a.status() + " " + a.body());
             }
-            stack.awaitIdle(Duration.ofMinutes(10));
+            stack.awaitIdle(Duration.ofMinutes(10).plusMillis(10L * accounts));
             if (longAccounts > 0) {
                 out.printf(Locale.ROOT, "loading %d accounts of %,d events straight into the events table and catching them up ...%n",
                         longAccounts, DataStoreAccounting.LONG_EVENTS);
@@ -125,15 +125,17 @@ public final class IngestBenchmark {
             // Stage by stage: the event stream's mappings first (then everything is in the events table and
             // on the feed), then the feed's.
             Map<KinesisEventSourceMapping, Long> doneAt = new LinkedHashMap<>();
+            // at least 10 minutes, and 10 ms an event: a run of 200,000 events on a busy machine takes longer than 10
+            Duration catchUp = Duration.ofMillis(Math.max(Duration.ofMinutes(10).toMillis(), 10L * events));
             String eventStream = stack.physicalName("EventStream");
             for (boolean feed : new boolean[] {false, true}) {
                 for (KinesisEventSourceMapping m : stack.mappings().mappings()) {
                     if (m.event().streamName().equals(eventStream) == feed) continue;
-                    if (!m.awaitIdle(Duration.ofMinutes(10))) throw new IllegalStateException(m.functionName() + " did not catch up");
+                    if (!m.awaitIdle(catchUp)) throw new IllegalStateException(m.functionName() + " did not catch up within " + catchUp);
                     doneAt.put(m, System.nanoTime());
                 }
             }
-            stack.awaitIdle(Duration.ofMinutes(10));
+            stack.awaitIdle(catchUp);
             long tDone = System.nanoTime();
             String cpuSplit = cpu.since(events, "event");
             RebuildBenchmark.Meter.enabled = false;
