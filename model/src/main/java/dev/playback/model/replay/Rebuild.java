@@ -119,8 +119,8 @@ public final class Rebuild {
         }
         // The newest execution of a replay id runs it: an older one still running stops at its next call.
         if (execution != null && existing.status() == ReplayStatus.RUNNING) ports.replays().runBy(replayId, execution);
+        // not ended (refused above): RUNNING, or SUCCEEDED and built already
         if (existing.status() != ReplayStatus.SUCCEEDED) {
-            if (existing.status() != ReplayStatus.RUNNING) ports.replays().update(existing.withStatus(ReplayStatus.RUNNING, null));
             // a verification with knownAt builds no generation (it folds on its own, nothing is published)
             if (KnownAtVerification.knownAt(existing) == null) {
                 for (String p : existing.processors()) ports.states().startBuilding(p, existing.generation());
