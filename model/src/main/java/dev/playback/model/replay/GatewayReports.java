@@ -8,7 +8,6 @@ import dev.playback.model.store.PayloadStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -41,11 +40,7 @@ public final class GatewayReports {
     }
 
     private void write(String key, JsonNode report) {
-        try {
-            store.put(key, EventCodec.JSON.writeValueAsBytes(report));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        JsonPieces.put(store, key, report);
     }
 
     /**
@@ -59,14 +54,7 @@ public final class GatewayReports {
 
     /** Every piece of the replay merged, written to {@link #mergedKey}; the merged report carries its {@code reportUri}. */
     public ObjectNode publish(String replayId, String gatewayMode) {
-        List<JsonNode> pieces = new ArrayList<>();
-        for (String ref : store.refs(prefix(replayId))) {
-            try {
-                pieces.add(EventCodec.JSON.readTree(store.get(ref)));
-            } catch (IOException e) {
-                throw new UncheckedIOException("gateway report " + ref + " is not JSON: " + e.getMessage(), e);
-            }
-        }
+        List<JsonNode> pieces = JsonPieces.under(store, prefix(replayId), "gateway report");
         ObjectNode merged = GatewayReport.merge(pieces);
         merged.put("replayId", replayId);
         merged.put("gatewayMode", gatewayMode);

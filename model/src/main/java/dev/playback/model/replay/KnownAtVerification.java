@@ -10,8 +10,6 @@ import dev.playback.model.processor.TimeTravel;
 import dev.playback.model.snapshot.Snapshot;
 import dev.playback.model.store.ProcessorState;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,24 +109,14 @@ final class KnownAtVerification {
         piece.put("compared", compared);
         piece.put("snapshotsChecked", snapshotsChecked);
         piece.set("drifts", drifts);
-        try {
-            ports.reports().put(pieceKey(replay.replayId(), segment, batch), EventCodec.JSON.writeValueAsBytes(piece));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a page of verification " + replay.replayId(), e);
-        }
+        JsonPieces.put(ports.reports(), pieceKey(replay.replayId(), segment, batch), piece);
     }
 
     /** The outcomes of every page added up; a drift is reported with the state as known then as {@code live}. */
     Verification.Outcome outcome(Replay replay) {
         int compared = 0, snapshotsChecked = 0;
         List<Verification.Drift> drifts = new ArrayList<>();
-        for (String ref : ports.reports().refs(PIECES + replay.replayId() + "/")) {
-            JsonNode piece;
-            try {
-                piece = EventCodec.JSON.readTree(ports.reports().get(ref));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + ref + " of verification " + replay.replayId(), e);
-            }
+        for (JsonNode piece : JsonPieces.under(ports.reports(), PIECES + replay.replayId() + "/", "verification page")) {
             compared += piece.path("compared").asInt();
             snapshotsChecked += piece.path("snapshotsChecked").asInt();
             for (JsonNode d : piece.path("drifts")) {

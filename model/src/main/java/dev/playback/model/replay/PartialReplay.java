@@ -192,7 +192,7 @@ final class PartialReplay {
             }
         }
         // A chunk done again (a retried task) overwrites its own piece.
-        put(foldsPrefix(replayId) + "chunk-" + chunk.get(0) + "-" + chunk.size() + ".json", folds.json(), replayId);
+        JsonPieces.put(ports.reports(), foldsPrefix(replayId) + "chunk-" + chunk.get(0) + "-" + chunk.size() + ".json", folds.json());
         ports.replays().addCounts(replayId, chunk.size(), folds.events);
         ObjectNode out = EventCodec.JSON.createObjectNode();
         out.put("rebuilt", chunk.size());
@@ -258,22 +258,8 @@ final class PartialReplay {
     /** The {@link Folds} of every batch of the replay, added up. */
     private Folds folds(String replayId) {
         Folds all = new Folds();
-        for (String ref : ports.reports().refs(foldsPrefix(replayId))) {
-            try {
-                all.add(EventCodec.JSON.readTree(ports.reports().get(ref)));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot read " + ref + " of partial replay " + replayId, e);
-            }
-        }
+        JsonPieces.under(ports.reports(), foldsPrefix(replayId), "partial replay fold").forEach(all::add);
         return all;
-    }
-
-    private void put(String key, JsonNode piece, String replayId) {
-        try {
-            ports.reports().put(key, EventCodec.JSON.writeValueAsBytes(piece));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot encode a piece of partial replay " + replayId, e);
-        }
     }
 
     /** Where a partial replay with {@code knownAt} puts the states it folded: one object per chunk and processor. */
@@ -318,7 +304,7 @@ final class PartialReplay {
             entry.put("eventsFolded", folded);
             folds.add(folded, snapshot);
         }
-        put(knownStatesPrefix(replayId) + processor + "/chunk-" + chunk.get(0) + "-" + chunk.size() + ".json", piece, replayId);
+        JsonPieces.put(ports.reports(), knownStatesPrefix(replayId) + processor + "/chunk-" + chunk.get(0) + "-" + chunk.size() + ".json", piece);
     }
 
     /** The events recorded by {@code knownAt} up to {@code known}, the last version of the prefix recorded by then. */
