@@ -22,7 +22,9 @@ import java.util.Optional;
  * through its gateway for a processor with external effects (idempotency keys as for any live event). A redelivery of
  * an event already applied is skipped by version, so unparking twice applies nothing twice. It then waits until the
  * processor's state reached that event ({@link Outcome.Unparked}) or the processor parked the aggregate again
- * ({@link Outcome.StillParked}: the event still fails; its new record says why).
+ * ({@link Outcome.StillParked}: the event still fails; its new record says why). A redelivery that cannot be put on the
+ * stream puts the park record back, so the aggregate is never left unparked with its held events unapplied and nothing
+ * on its way to apply them.
  */
 public final class Unpark {
     private static final int PAGE = 1000;
@@ -85,13 +87,23 @@ public final class Unpark {
     public Outcome unpark(Parked p) {
         EventEnvelope latest = latest(p);
         parked.remove(p.processor(), p.aggregateId());
-        feed.publish(List.of(latest));
+        try {
+            feed.publish(List.of(latest));
+        } catch (RuntimeException e) {
+            // Without the redelivery nothing makes the processor fill the gap: the aggregate stays parked, as it was,
+            // unless a live event of it came in meanwhile and the processor applied past the failing event.
+            boolean applied = reached(p) >= p.version();
+            if (!applied) parked.park(p);
+            throw new IllegalStateException("could not put " + p.aggregateId() + "'s latest event (" + latest.eventId()
+                    + ") on the playback stream for " + p.processor() + (applied ? "; the processor applied past the failing event "
+                    + "meanwhile, so it is unparked" : "; it stays parked") + ": " + e.getMessage(), e);
+        }
         Instant deadline = clock.instant().plus(wait);
         long version = 0;
         while (true) {
             Optional<Parked> again = parked.find(p.processor(), p.aggregateId());
             if (again.isPresent()) return new Outcome.StillParked(p, again.get());
-            version = states.load(p.processor(), generation(p), p.aggregateId()).map(ProcessorState::version).orElse(0L);
+            version = reached(p);
             if (version >= latest.versionOrZero()) return new Outcome.Unparked(p, version);
             if (!clock.instant().isBefore(deadline)) return new Outcome.NotYetApplied(p, version, latest.versionOrZero());
             try {
@@ -101,6 +113,11 @@ public final class Unpark {
                 throw new IllegalStateException("interrupted while waiting for " + p.processor() + " to apply " + p.aggregateId(), e);
             }
         }
+    }
+
+    /** The version the processor's state of the aggregate is at (0: none). */
+    private long reached(Parked p) {
+        return states.load(p.processor(), generation(p), p.aggregateId()).map(ProcessorState::version).orElse(0L);
     }
 
     /** The generation the park happened in while it is still live, else the processor's active one. */

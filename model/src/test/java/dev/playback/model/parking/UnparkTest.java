@@ -76,6 +76,35 @@ class UnparkTest {
     }
 
     @Test
+    void aRedeliveryThatCannotBePublishedLeavesTheAggregateParked() {
+        append("a", 3);
+        Parked p = park("sum", "a", "g0", 2);
+        parked.park(p);
+        Unpark failing = new Unpark(parked, events, list -> {
+            throw new IllegalStateException("stream unavailable");
+        }, states, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> failing.unpark(p));
+        assertEquals("could not put a's latest event (a-3) on the playback stream for sum; it stays parked: stream unavailable",
+                e.getMessage());
+        assertEquals(Optional.of(p), parked.find("sum", "a"));
+    }
+
+    @Test
+    void aRedeliveryThatCannotBePublishedAfterTheProcessorAppliedPastTheFailingEventUnparks() {
+        append("a", 3);
+        Parked p = park("sum", "a", "g0", 2);
+        parked.park(p);
+        Unpark failing = new Unpark(parked, events, list -> {
+            saveState("sum", "g0", "a", 2); // a live event of the aggregate came in meanwhile and filled the gap
+            throw new IllegalStateException("stream unavailable");
+        }, states, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> failing.unpark(p));
+        assertEquals("could not put a's latest event (a-3) on the playback stream for sum; the processor applied past the failing "
+                + "event meanwhile, so it is unparked: stream unavailable", e.getMessage());
+        assertTrue(parked.find("sum", "a").isEmpty());
+    }
+
+    @Test
     void findsTheLatestEventBeyondOnePageOfTheEventsTable() {
         append("a", 1001);
         Parked p = park("sum", "a", "g0", 1);
