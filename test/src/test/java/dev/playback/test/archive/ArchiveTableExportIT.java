@@ -110,6 +110,13 @@ class ArchiveTableExportIT {
             assertTrue(s3.out().contains("exported 1,504 events of 61 aggregates, 1 recorded queries, 4 command log entries"), s3.out());
             assertEquals(List.of(), stack.s3().listObjectsV2(l -> l.bucket(bucket).prefix("table-exports/")).contents(),
                     "the export's files are deleted once the archive is written");
+            // the same request again (same table and archive file) finds the export it was given, read and deleted: a new one
+            Path first = dir.resolve("s3-first.playback.gz");
+            Files.move(viaS3, first);
+            ArchiveRoundTripIT.Run again = playback("export", "--out", viaS3.toString(), "--local-file", local.toString(), "--whole-table", "s3");
+            assertEquals(0, again.code(), again.err());
+            assertTrue(again.out().contains("was read and deleted already; asking for a new one"), again.out());
+            assertEquals(events(first), events(viaS3));
             JsonNode source = manifest(viaS3).path("source");
             assertTrue(source.path("exportArn").asText().startsWith("arn:aws:dynamodb:us-east-1:000000000000:table/" + table + "/export/"),
                     source.toString());

@@ -9,7 +9,9 @@ import software.amazon.awssdk.services.dynamodb.model.ExportFormat;
 import software.amazon.awssdk.services.dynamodb.model.ExportStatus;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -71,8 +73,12 @@ public final class TableExport {
                     + "PointInTimeRecoveryEnabled=true; template.yaml's EventsTable has it on), or export with --whole-table index");
         }
         String tableArn = dynamo.describeTable(b -> b.tableName(table)).table().tableArn();
-        ExportDescription d = dynamo.exportTableToPointInTime(b -> b.tableArn(tableArn).s3Bucket(bucket).s3Prefix(prefix)
-                .exportFormat(ExportFormat.DYNAMODB_JSON).clientToken(clientToken)).exportDescription();
+        ExportDescription d = start(tableArn, bucket, prefix, clientToken);
+        if (d.exportStatus() == ExportStatus.COMPLETED && !exists(bucket, d.exportManifest())) {
+            // the same request within 8 hours of an export that was read into an archive and deleted: a new export
+            out.printf(Locale.ROOT, "export to S3: %s was read and deleted already; asking for a new one%n", d.exportArn());
+            d = start(tableArn, bucket, prefix, clientToken + "-" + System.currentTimeMillis());
+        }
         out.printf(Locale.ROOT, "export to S3: %s of table %s to s3://%s/%s (%s)%n", d.exportArn(), table, bucket, prefix, d.exportStatus());
         long t0 = System.nanoTime();
         long lastPrint = t0;
@@ -94,13 +100,30 @@ public final class TableExport {
         }
         if (d.exportStatus() != ExportStatus.COMPLETED) {
             throw new ArchiveRefused("the export " + d.exportArn() + " of table " + table + " ended " + d.exportStatus() + ": " + d.failureCode()
-                    + " " + d.failureMessage());
+                    + " " + d.failureMessage() + " (DynamoDB answers the same request with it for 8 hours: export to another --out to try again)");
         }
         String manifest = d.exportManifest();
         String directory = manifest.substring(0, manifest.lastIndexOf('/') + 1);
         out.printf(Locale.ROOT, "export to S3: COMPLETED in %.1f s, %,d items%n", (System.nanoTime() - t0) / 1e9, d.itemCount());
         return new Written(d.exportArn(), bucket, directory, d.itemCount() == null ? -1 : d.itemCount(),
                 d.billedSizeBytes() == null ? -1 : d.billedSizeBytes());
+    }
+
+    private ExportDescription start(String tableArn, String bucket, String prefix, String clientToken) {
+        return dynamo.exportTableToPointInTime(b -> b.tableArn(tableArn).s3Bucket(bucket).s3Prefix(prefix)
+                .exportFormat(ExportFormat.DYNAMODB_JSON).clientToken(clientToken)).exportDescription();
+    }
+
+    private boolean exists(String bucket, String key) {
+        try {
+            s3.headObject(h -> h.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return false;
+            throw e;
+        }
     }
 
     /**
