@@ -90,7 +90,25 @@ class ArchiveRoundTripIT {
         } while (start != null);
     }
 
-    private static String ev(String id, String agg, String type, String payload) {
+    /**
+     * A source stack: {@code loaded} events of {@code accounts} accounts loaded straight into its events table from
+     * {@code start}, then {@code live} events posted to its API and processed (payouts asking FX and sending to the bank).
+     */
+    static LocalStack source(int loaded, int accounts, Instant start, String... live) throws Exception {
+        LocalStack stack = LocalStack.start(LocalOptions.inMemory().withParameter("FeeRule", "v1"));
+        try {
+            RebuildBenchmark.load(stack, loaded, accounts, start);
+            PlaybackApi.Answer a = new PlaybackApi(stack.apiUrl()).postEvents("[" + String.join(",", live) + "]");
+            assertEquals(202, a.status(), a.body().toString());
+            stack.awaitIdle(Duration.ofSeconds(120));
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    static String ev(String id, String agg, String type, String payload) {
         return "{\"eventId\":\"" + id + "\",\"aggregateId\":\"" + agg + "\",\"type\":\"" + type + "\",\"payload\":" + payload + "}";
     }
 
@@ -99,16 +117,12 @@ class ArchiveRoundTripIT {
             throws Exception {
         Path archive = dir.resolve("history.playback.gz");
         Held source;
-        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory().withParameter("FeeRule", "v1"))) {
-            RebuildBenchmark.load(stack, LOADED, ACCOUNTS, Instant.parse("2026-01-01T00:00:00Z"));
-            PlaybackApi.Answer a = new PlaybackApi(stack.apiUrl()).postEvents("[" + String.join(",",
-                    ev("open-1", "acc-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}"),
-                    ev("dep-1", "acc-1", "MoneyDeposited", "{\"amount\":\"1000.00\"}"),
-                    ev("p-1", "acc-1", "PayoutRequested", "{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}"),
-                    ev("p-2", "acc-1", "PayoutRequested", "{\"amount\":\"250.55\",\"targetCurrency\":\"GBP\",\"beneficiary\":\"Bob\"}"),
-                    ev("p-3", "acc-1", "PayoutRequested", "{\"amount\":\"20.00\",\"targetCurrency\":\"EUR\",\"beneficiary\":\"Bob\"}")) + "]");
-            assertEquals(202, a.status(), a.body().toString());
-            stack.awaitIdle(Duration.ofSeconds(120));
+        try (LocalStack stack = source(LOADED, ACCOUNTS, Instant.parse("2026-01-01T00:00:00Z"),
+                ev("open-1", "acc-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}"),
+                ev("dep-1", "acc-1", "MoneyDeposited", "{\"amount\":\"1000.00\"}"),
+                ev("p-1", "acc-1", "PayoutRequested", "{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}"),
+                ev("p-2", "acc-1", "PayoutRequested", "{\"amount\":\"250.55\",\"targetCurrency\":\"GBP\",\"beneficiary\":\"Bob\"}"),
+                ev("p-3", "acc-1", "PayoutRequested", "{\"amount\":\"20.00\",\"targetCurrency\":\"EUR\",\"beneficiary\":\"Bob\"}"))) {
             source = held(stack);
             // a whole-table export of a deployed stack lists its aggregates from the event index, not from the events table
             assertEquals(new java.util.TreeSet<>(source.fold().accounts().keySet()), new dev.playback.lambdas.aws.dynamodb.DynamoEventIndex(

@@ -8,7 +8,6 @@ import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.bench.RebuildBenchmark;
 import dev.playback.tools.check.LedgerFold;
-import dev.playback.tools.client.PlaybackApi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
+import static dev.playback.test.archive.ArchiveRoundTripIT.ev;
 import static dev.playback.test.archive.ArchiveRoundTripIT.playback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,24 +76,16 @@ class ArchiveTableExportIT {
         return out;
     }
 
-    private static String ev(String id, String agg, String type, String payload) {
-        return "{\"eventId\":\"" + id + "\",\"aggregateId\":\"" + agg + "\",\"type\":\"" + type + "\",\"payload\":" + payload + "}";
-    }
-
     @Test
     void a_whole_table_export_through_s3_holds_what_the_scan_export_holds_and_imports_to_the_balances_of_an_independent_fold() throws Exception {
         Path viaScan = dir.resolve("scan.playback.gz");
         Path viaS3 = dir.resolve("s3.playback.gz");
         LedgerFold.Result sourceFold;
-        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory().withParameter("FeeRule", "v1"))) {
-            RebuildBenchmark.load(stack, LOADED, ACCOUNTS, Instant.parse("2026-02-01T00:00:00Z"));
-            PlaybackApi.Answer a = new PlaybackApi(stack.apiUrl()).postEvents("[" + String.join(",",
-                    ev("open-x", "acc-x", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}"),
-                    ev("dep-x", "acc-x", "MoneyDeposited", "{\"amount\":\"500.00\"}"),
-                    ev("p-x1", "acc-x", "PayoutRequested", "{\"amount\":\"120.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}"),
-                    ev("p-x2", "acc-x", "PayoutRequested", "{\"amount\":\"30.10\",\"targetCurrency\":\"EUR\",\"beneficiary\":\"Bob\"}")) + "]");
-            assertEquals(202, a.status(), a.body().toString());
-            stack.awaitIdle(Duration.ofSeconds(120));
+        try (LocalStack stack = ArchiveRoundTripIT.source(LOADED, ACCOUNTS, Instant.parse("2026-02-01T00:00:00Z"),
+                ev("open-x", "acc-x", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}"),
+                ev("dep-x", "acc-x", "MoneyDeposited", "{\"amount\":\"500.00\"}"),
+                ev("p-x1", "acc-x", "PayoutRequested", "{\"amount\":\"120.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}"),
+                ev("p-x2", "acc-x", "PayoutRequested", "{\"amount\":\"30.10\",\"targetCurrency\":\"EUR\",\"beneficiary\":\"Bob\"}"))) {
             sourceFold = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
             Path local = dir.resolve("source.json");
             stack.endpoints().write(local);
