@@ -108,6 +108,16 @@ class ArchiveRoundTripIT {
         }
     }
 
+    /** A rebuild of {@code stack} (suppress mode), awaited: the data store projects what was imported. */
+    static void rebuild(LocalStack stack) throws InterruptedException {
+        String replayId = "after-import";
+        stack.workflows().stepFunctions().startExecution(stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
+                JSON.createObjectNode().put("replayId", replayId).put("segments", 2).put("batchSize", 250).toString());
+        ExecutionDescription d = RebuildBenchmark.awaitReplay(stack, stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
+                Duration.ofMinutes(5));
+        assertEquals(ExecutionStatus.SUCCEEDED, d.status(), () -> d.error() + " " + d.cause());
+    }
+
     static String ev(String id, String agg, String type, String payload) {
         return "{\"eventId\":\"" + id + "\",\"aggregateId\":\"" + agg + "\",\"type\":\"" + type + "\",\"payload\":" + payload + "}";
     }
@@ -186,12 +196,7 @@ class ArchiveRoundTripIT {
             }
 
             // the data store projects the imported events after a rebuild; payouts answers its queries from the imported records
-            String replayId = "after-import";
-            stack.workflows().stepFunctions().startExecution(stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
-                    JSON.createObjectNode().put("replayId", replayId).put("segments", 2).put("batchSize", 250).toString());
-            ExecutionDescription d = RebuildBenchmark.awaitReplay(stack, stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
-                    Duration.ofMinutes(5));
-            assertEquals(ExecutionStatus.SUCCEEDED, d.status(), () -> d.error() + " " + d.cause());
+            rebuild(stack);
             assertTrue(stack.external().bank().payouts().isEmpty(), "a rebuild in suppress mode sends nothing to the target's bank");
             assertTrue(target.fold().violations().isEmpty(), () -> target.fold().violations().toString());
             assertEquals(source.fold().accounts(), target.fold().accounts());

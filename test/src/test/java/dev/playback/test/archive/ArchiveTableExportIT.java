@@ -2,8 +2,6 @@ package dev.playback.test.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.onebox.sfn.ExecutionDescription;
-import dev.onebox.sfn.ExecutionStatus;
 import dev.playback.tools.LocalOptions;
 import dev.playback.tools.LocalStack;
 import dev.playback.tools.bench.RebuildBenchmark;
@@ -139,12 +137,7 @@ class ArchiveTableExportIT {
 
             assertEquals(0, imported.code(), imported.err());
             assertTrue(imported.out().contains("1,504 events of 61 aggregates (1,504 new, 0 already present)"), imported.out());
-            String replayId = "after-import";
-            stack.workflows().stepFunctions().startExecution(stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
-                    JSON.createObjectNode().put("replayId", replayId).put("segments", 2).put("batchSize", 250).toString());
-            ExecutionDescription d = RebuildBenchmark.awaitReplay(stack, stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
-                    Duration.ofMinutes(5));
-            assertEquals(ExecutionStatus.SUCCEEDED, d.status(), () -> d.error() + " " + d.cause());
+            ArchiveRoundTripIT.rebuild(stack);
             LedgerFold.Result target = LedgerFold.of(stack.dynamoDb(), stack.s3(), stack.physicalName("EventsTable"));
             assertTrue(target.violations().isEmpty(), () -> target.violations().toString());
             assertEquals(sourceFold.accounts(), target.accounts());
