@@ -29,6 +29,8 @@ let s3Process = null
 let servers = []
 let stopping = false
 let ready = false
+let dynamodbPort = null
+let s3PortNumber = null
 
 function log(message) {
   process.stderr.write(`[emulators ${new Date().toISOString()}] ${message}\n`)
@@ -74,8 +76,10 @@ function startDynalite() {
   const options = Object.assign({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }, config.dynamodb || {})
   if (!options.path) delete options.path
   const server = dynalite(options)
+  // point-in-time recovery settings and the export to S3, which dynalite does not serve (dynamodb-exports.js)
+  require('./dynamodb-exports').install(server, { dynamodbPort: () => dynamodbPort, s3Port: () => s3PortNumber, log })
   servers.push(server)
-  return listen(server)
+  return listen(server).then((port) => { dynamodbPort = port; return port })
 }
 
 function startKinesalite() {
@@ -201,6 +205,7 @@ async function main() {
   const s3Port = config.s3 ? startS3mock() : Promise.resolve(null)
   const [dynamodb, kinesis] = await Promise.all([startDynalite(), startKinesalite()])
   const s3 = await s3Port
+  s3PortNumber = s3
   await Promise.all([answers(dynamodb, deadline), answers(kinesis, deadline)].concat(s3 ? [answers(s3, deadline)] : []))
   if (stopping) return
   log(`ready in ${Date.now() - started} ms: dynamodb ${dynamodb}, kinesis ${kinesis}, s3 ${s3}`)

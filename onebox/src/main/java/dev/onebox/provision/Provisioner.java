@@ -78,6 +78,11 @@ public final class Provisioner {
         }
         for (TableResource table : template.tables().values()) {
             awaitTableActive(table.tableName());
+            if (table.pointInTimeRecovery()) {
+                // kept in the emulator's memory only: turned on again at every start, for an existing table too
+                dynamoDb.updateContinuousBackups(b -> b.tableName(table.tableName())
+                        .pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(true)));
+            }
         }
         for (StreamResource stream : template.streams().values()) {
             awaitStreamActive(stream.streamName());

@@ -4,12 +4,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** An {@code AWS::DynamoDB::Table}. {@code attributeDefinitions} maps attribute name to its type (S, N, B). */
+/**
+ * An {@code AWS::DynamoDB::Table}. {@code attributeDefinitions} maps attribute name to its type (S, N, B);
+ * {@code pointInTimeRecovery} is {@code PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled}.
+ */
 public record TableResource(String logicalId, String tableName, String arn, List<KeyElement> keySchema,
                             Map<String, String> attributeDefinitions, List<SecondaryIndex> globalSecondaryIndexes,
                             List<SecondaryIndex> localSecondaryIndexes, String billingMode,
                             Optional<Throughput> provisionedThroughput, Optional<String> streamViewType,
-                            Optional<String> timeToLiveAttribute) implements TemplateResource {
+                            Optional<String> timeToLiveAttribute, boolean pointInTimeRecovery) implements TemplateResource {
     public TableResource {
         keySchema = List.copyOf(keySchema);
         attributeDefinitions = Map.copyOf(attributeDefinitions);

@@ -151,11 +151,13 @@ final class TemplateReader {
         Map<String, Object> ttl = mapping(resolve(p.get("TimeToLiveSpecification"), where), where);
         Optional<String> ttlAttribute = Boolean.parseBoolean(String.valueOf(ttl.get("Enabled")))
                 ? Optional.ofNullable((String) ttl.get("AttributeName")) : Optional.empty();
+        Map<String, Object> pitr = mapping(resolve(p.get("PointInTimeRecoverySpecification"), where), where);
         String name = resolver.physicalName(id);
         return new TableResource(id, name, LocalNames.tableArn(name), key, attributes,
                 indexes(p.get("GlobalSecondaryIndexes"), where + ".GlobalSecondaryIndexes"),
                 indexes(p.get("LocalSecondaryIndexes"), where + ".LocalSecondaryIndexes"), billingMode, throughput,
-                Optional.ofNullable((String) streamSpec.get("StreamViewType")), ttlAttribute);
+                Optional.ofNullable((String) streamSpec.get("StreamViewType")), ttlAttribute,
+                Boolean.parseBoolean(String.valueOf(pitr.get("PointInTimeRecoveryEnabled"))));
     }
 
     private List<TableResource.KeyElement> keySchema(Object value, String where) {

@@ -90,7 +90,35 @@ class ArchiveRoundTripIT {
         } while (start != null);
     }
 
-    private static String ev(String id, String agg, String type, String payload) {
+    /**
+     * A source stack: {@code loaded} events of {@code accounts} accounts loaded straight into its events table from
+     * {@code start}, then {@code live} events posted to its API and processed (payouts asking FX and sending to the bank).
+     */
+    static LocalStack source(int loaded, int accounts, Instant start, String... live) throws Exception {
+        LocalStack stack = LocalStack.start(LocalOptions.inMemory().withParameter("FeeRule", "v1"));
+        try {
+            RebuildBenchmark.load(stack, loaded, accounts, start);
+            PlaybackApi.Answer a = new PlaybackApi(stack.apiUrl()).postEvents("[" + String.join(",", live) + "]");
+            assertEquals(202, a.status(), a.body().toString());
+            stack.awaitIdle(Duration.ofSeconds(120));
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** A rebuild of {@code stack} (suppress mode), awaited: the data store projects what was imported. */
+    static void rebuild(LocalStack stack) throws InterruptedException {
+        String replayId = "after-import";
+        stack.workflows().stepFunctions().startExecution(stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
+                JSON.createObjectNode().put("replayId", replayId).put("segments", 2).put("batchSize", 250).toString());
+        ExecutionDescription d = RebuildBenchmark.awaitReplay(stack, stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
+                Duration.ofMinutes(5));
+        assertEquals(ExecutionStatus.SUCCEEDED, d.status(), () -> d.error() + " " + d.cause());
+    }
+
+    static String ev(String id, String agg, String type, String payload) {
         return "{\"eventId\":\"" + id + "\",\"aggregateId\":\"" + agg + "\",\"type\":\"" + type + "\",\"payload\":" + payload + "}";
     }
 
@@ -99,16 +127,12 @@ class ArchiveRoundTripIT {
             throws Exception {
         Path archive = dir.resolve("history.playback.gz");
         Held source;
-        try (LocalStack stack = LocalStack.start(LocalOptions.inMemory().withParameter("FeeRule", "v1"))) {
-            RebuildBenchmark.load(stack, LOADED, ACCOUNTS, Instant.parse("2026-01-01T00:00:00Z"));
-            PlaybackApi.Answer a = new PlaybackApi(stack.apiUrl()).postEvents("[" + String.join(",",
-                    ev("open-1", "acc-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}"),
-                    ev("dep-1", "acc-1", "MoneyDeposited", "{\"amount\":\"1000.00\"}"),
-                    ev("p-1", "acc-1", "PayoutRequested", "{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}"),
-                    ev("p-2", "acc-1", "PayoutRequested", "{\"amount\":\"250.55\",\"targetCurrency\":\"GBP\",\"beneficiary\":\"Bob\"}"),
-                    ev("p-3", "acc-1", "PayoutRequested", "{\"amount\":\"20.00\",\"targetCurrency\":\"EUR\",\"beneficiary\":\"Bob\"}")) + "]");
-            assertEquals(202, a.status(), a.body().toString());
-            stack.awaitIdle(Duration.ofSeconds(120));
+        try (LocalStack stack = source(LOADED, ACCOUNTS, Instant.parse("2026-01-01T00:00:00Z"),
+                ev("open-1", "acc-1", "AccountOpened", "{\"owner\":\"Ada\",\"currency\":\"EUR\"}"),
+                ev("dep-1", "acc-1", "MoneyDeposited", "{\"amount\":\"1000.00\"}"),
+                ev("p-1", "acc-1", "PayoutRequested", "{\"amount\":\"100.00\",\"targetCurrency\":\"USD\",\"beneficiary\":\"Bob\"}"),
+                ev("p-2", "acc-1", "PayoutRequested", "{\"amount\":\"250.55\",\"targetCurrency\":\"GBP\",\"beneficiary\":\"Bob\"}"),
+                ev("p-3", "acc-1", "PayoutRequested", "{\"amount\":\"20.00\",\"targetCurrency\":\"EUR\",\"beneficiary\":\"Bob\"}"))) {
             source = held(stack);
             // a whole-table export of a deployed stack lists its aggregates from the event index, not from the events table
             assertEquals(new java.util.TreeSet<>(source.fold().accounts().keySet()), new dev.playback.lambdas.aws.dynamodb.DynamoEventIndex(
@@ -172,12 +196,7 @@ class ArchiveRoundTripIT {
             }
 
             // the data store projects the imported events after a rebuild; payouts answers its queries from the imported records
-            String replayId = "after-import";
-            stack.workflows().stepFunctions().startExecution(stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
-                    JSON.createObjectNode().put("replayId", replayId).put("segments", 2).put("batchSize", 250).toString());
-            ExecutionDescription d = RebuildBenchmark.awaitReplay(stack, stack.workflows().stateMachineArn("RebuildStateMachine"), replayId,
-                    Duration.ofMinutes(5));
-            assertEquals(ExecutionStatus.SUCCEEDED, d.status(), () -> d.error() + " " + d.cause());
+            rebuild(stack);
             assertTrue(stack.external().bank().payouts().isEmpty(), "a rebuild in suppress mode sends nothing to the target's bank");
             assertTrue(target.fold().violations().isEmpty(), () -> target.fold().violations().toString());
             assertEquals(source.fold().accounts(), target.fold().accounts());

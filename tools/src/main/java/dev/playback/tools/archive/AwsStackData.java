@@ -90,6 +90,19 @@ public final class AwsStackData implements StackData {
         return names;
     }
 
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    /** The event an events-table item read another way (e.g. from the table's export to S3) holds, its payload read back. */
+    public dev.playback.model.event.EventEnvelope eventOf(Map<String, AttributeValue> item) {
+        return log.fromItem(item);
+    }
+
     @Override
     public String where() {
         return where;

@@ -75,6 +75,11 @@ public final class Exporter {
         this.chunk = chunk;
     }
 
+    /** Refuses to export to {@code file} when it exists: an archive is never overwritten. */
+    public static void refuseExisting(Path file) {
+        if (Files.exists(file)) throw new IllegalArgumentException("option --out: " + file + " exists already: remove it or choose another file");
+    }
+
     /** The work directory of an export to {@code file}. */
     public static Path partialOf(Path file) {
         return file.resolveSibling(file.getFileName() + PARTIAL_SUFFIX);
@@ -85,7 +90,7 @@ public final class Exporter {
      * the source in the manifest.
      */
     public Result export(ExportScope scope, List<String> redact, ObjectNode sourceJson, Path file) throws IOException {
-        if (Files.exists(file)) throw new IllegalArgumentException("option --out: " + file + " exists already: remove it or choose another file");
+        refuseExisting(file);
         long t0 = System.nanoTime();
         Path dir = partialOf(file);
         Work work = Files.isDirectory(dir) ? resume(dir, scope, redact) : start(dir, scope, redact);

@@ -9,6 +9,9 @@ import dev.playback.model.replay.TimeField;
 import dev.playback.tools.archive.ArchiveRefused;
 import dev.playback.tools.archive.AwsStackData;
 import dev.playback.tools.archive.ExportScope;
+import dev.playback.tools.archive.ExportedTableData;
+import dev.playback.tools.archive.StackData;
+import dev.playback.tools.archive.TableExport;
 import dev.playback.tools.archive.Exporter;
 import dev.playback.tools.archive.Importer;
 import dev.playback.tools.archive.Redaction;
@@ -25,6 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +65,8 @@ public final class ArchiveCommands {
         CommandSpec spec;
 
         final PrintStream stdout;
+        /** The stack's report bucket, known once {@link #open} ran. */
+        String reportBucket;
 
         StackOptions(Streams streams) {
             this.stdout = streams.out();
@@ -99,6 +105,11 @@ public final class ArchiveCommands {
 
         /** The stack's data: the running local stack, or the deployed stack named by --stack. */
         AwsStackData open() {
+            return open(aws ? AwsStackData.WholeTable.INDEX : AwsStackData.WholeTable.SCAN);
+        }
+
+        /** The stack's data, finding a whole table's aggregates as {@code wholeTable} says. */
+        AwsStackData open(AwsStackData.WholeTable wholeTable) {
             List<String> processors = processors();
             if (aws) {
                 StackOutputs stack = AwsTarget.withDefaults(() -> AwsTarget.describe(stackName));
@@ -107,8 +118,8 @@ public final class ArchiveCommands {
                 AwsStackData.Names names = new AwsStackData.Names(output(stack, StackOutputs.EVENTS_TABLE), output(stack, StackOutputs.EVENT_IDS_TABLE),
                         output(stack, StackOutputs.EVENT_INDEX_TABLE), output(stack, StackOutputs.DATA_TABLE), output(stack, StackOutputs.PAYLOAD_BUCKET),
                         output(stack, StackOutputs.RECORD_BUCKET));
-                return new AwsStackData(dynamo, s3, names, indexBuckets(), processors, AwsStackData.WholeTable.INDEX,
-                        "AWS stack " + stackName, List.of(dynamo, s3));
+                reportBucket = output(stack, StackOutputs.REPORT_BUCKET);
+                return new AwsStackData(dynamo, s3, names, indexBuckets(), processors, wholeTable, "AWS stack " + stackName, List.of(dynamo, s3));
             }
             Path file = localFile != null ? localFile : LocalEndpoints.defaultFile();
             LocalEndpoints e = LocalEndpoints.read(file);
@@ -116,7 +127,8 @@ public final class ArchiveCommands {
                 throw new UsageException("the local stack recorded in " + file + " (pid " + e.pid() + ") is not running any more: "
                         + "start it again with 'playback local [--data DIR]'");
             }
-            return local(e, processors, indexBuckets(), "local stack (" + file + ")");
+            reportBucket = e.name("ReportBucket");
+            return local(e, processors, indexBuckets(), wholeTable, "local stack (" + file + ")");
         }
 
         private String output(StackOutputs stack, String key) {
@@ -125,13 +137,20 @@ public final class ArchiveCommands {
     }
 
     /** The data of the local stack {@code e} describes. */
-    private static AwsStackData local(LocalEndpoints e, List<String> processors, int indexBuckets, String where) {
+    private static AwsStackData local(LocalEndpoints e, List<String> processors, int indexBuckets, AwsStackData.WholeTable wholeTable,
+                                      String where) {
         DynamoDbClient dynamo = e.client(DynamoDbClient.builder(), e.dynamoDb());
         S3Client s3 = e.client(S3Client.builder().forcePathStyle(true), e.s3());
         AwsStackData.Names names = new AwsStackData.Names(e.name("EventsTable"), e.name("EventIdsTable"), e.name("EventIndexTable"),
                 e.name("DataTable"), e.name("PayloadBucket"), e.name("RecordBucket"));
-        return new AwsStackData(dynamo, s3, names, indexBuckets, processors, AwsStackData.WholeTable.SCAN, where, List.of(dynamo, s3));
+        return new AwsStackData(dynamo, s3, names, indexBuckets, processors, wholeTable, where, List.of(dynamo, s3));
     }
+
+    /** How an export without scope reads the events table. */
+    enum WholeTableRead { s3, scan, index }
+
+    /** Where DynamoDB's exports of the events table go in the report bucket (a lifecycle rule expires what is left). */
+    static final String TABLE_EXPORTS = "table-exports/";
 
     @Command(name = "export", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
             description = {"Writes the events of a stack (all of them, or the aggregates in a scope found through the event index), "
@@ -156,6 +175,13 @@ public final class ArchiveCommands {
         @Option(names = "--keep-personal-data", description = "with --aws: do not redact the personal fields the event types "
                 + "declare (only the --redact fields are)")
         boolean keepPersonalData;
+        @Option(names = "--whole-table", paramLabel = "HOW", description = "without scope options, how the events table is read: "
+                + "s3 (DynamoDB's export to S3, point in time, no read capacity; needs point-in-time recovery; the default with --aws), "
+                + "scan (parallel Scan segments; the local default) or index (the event index's aggregates, a Query each)")
+        WholeTableRead wholeTable;
+        @Option(names = "--s3-export-timeout", paramLabel = "MINUTES", description = "with --whole-table s3: how long to wait for "
+                + "DynamoDB's export (default: 120)")
+        Integer exportTimeout;
 
         public Export(Streams streams) {
             super(streams);
@@ -181,21 +207,64 @@ public final class ArchiveCommands {
                 throw Usage.error(spec, "--aws: an export of a deployed stack redacts personal fields: give --redact TYPE.FIELD "
                         + "(e.g. --redact AccountOpened.owner --redact PayoutRequested.beneficiary), or --keep-personal-data");
             }
-            try (AwsStackData source = open()) {
-                ObjectNode sourceJson = JSON.createObjectNode().put("kind", aws ? "aws" : "local").put("where", source.where())
-                        .put("eventsTable", source.names().eventsTable());
+            try {
+                Exporter.refuseExisting(file);
+            } catch (IllegalArgumentException e) {
+                throw Usage.error(spec, e.getMessage());
+            }
+            WholeTableRead how = wholeTable != null ? wholeTable : aws ? WholeTableRead.s3 : WholeTableRead.scan;
+            if (wholeTable != null && !scope.isWhole()) throw Usage.error(spec, "option --whole-table applies to an export without scope options");
+            if (exportTimeout != null && (how != WholeTableRead.s3 || exportTimeout < 1)) {
+                throw Usage.error(spec, "option --s3-export-timeout takes a number of minutes of at least 1, with --whole-table s3");
+            }
+            try (AwsStackData stack = open(how == WholeTableRead.index ? AwsStackData.WholeTable.INDEX : AwsStackData.WholeTable.SCAN)) {
+                ObjectNode sourceJson = JSON.createObjectNode().put("kind", aws ? "aws" : "local").put("where", stack.where())
+                        .put("eventsTable", stack.names().eventsTable());
                 if (aws) sourceJson.put("stack", stackName);
+                StackData source = stack;
+                TableExport tableExport = null;
+                TableExport.Written written = null;
+                if (scope.isWhole() && how == WholeTableRead.s3) {
+                    tableExport = new TableExport(stack.dynamo(), stack.s3(), stdout);
+                    String table = stack.names().eventsTable();
+                    written = tableExport.export(table, reportBucket, TABLE_EXPORTS + table, clientToken(table, file),
+                            Duration.ofMinutes(exportTimeout == null ? 120 : exportTimeout));
+                    source = new ExportedTableData(stack, tableExport, written);
+                    sourceJson.put("exportArn", written.exportArn());
+                }
                 Exporter.Result r = new Exporter(source, stdout, Clock.systemUTC()).export(scope, fields, sourceJson, file);
                 stdout.printf(Locale.ROOT, "exported %,d events of %,d aggregates, %,d recorded queries, %,d command log entries%s to %s "
                                 + "(%,d bytes) in %.1f s (%,.0f events/s)%s%n", r.events(), r.aggregates(), r.queries(), r.commands(),
                         fields.isEmpty() ? "" : ", redacting " + String.join(", ", fields), r.file(), r.bytes(), r.seconds(),
                         r.seconds() == 0 ? 0.0 : r.events() / r.seconds(), r.resumed() ? " (resumed)" : "");
+                if (written != null) {
+                    tableExport.delete(written);
+                    stdout.printf(Locale.ROOT, "deleted the export to S3 (s3://%s/%s)%n", written.bucket(), written.directory());
+                }
+            } catch (ArchiveRefused e) {
+                spec.commandLine().getErr().println("playback export: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return Usage.FAILED;
             }
             return Usage.OK;
         }
 
         private Instant instant(String option, String value) {
             return ReplayCommands.instant(spec, option, value);
+        }
+
+        /**
+         * The export request's idempotency token: one per table and archive file, so a run interrupted while DynamoDB
+         * exports finds the same export when run again (DynamoDB keeps a token 8 hours).
+         */
+        static String clientToken(String table, Path file) {
+            try {
+                byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest((table + "\n" + file.toAbsolutePath().normalize()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return java.util.HexFormat.of().formatHex(h, 0, 16);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.playback.tools.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,8 @@ class RepositoryTemplateTest {
         assertEquals(Map.of("aggregateId", "S", "version", "N"), events.attributeDefinitions());
         assertEquals(List.of(), events.globalSecondaryIndexes(), "no index keyed by type or day alone");
         assertEquals("PAY_PER_REQUEST", events.billingMode());
+        assertTrue(events.pointInTimeRecovery(), "the events table can be exported to S3 (point-in-time recovery)");
+        assertFalse(template.table("SubjectKeyTable").pointInTimeRecovery(), "no restorable copy of a forgotten subject's key");
 
         TableResource index = template.table("EventIndexTable");
         assertEquals(List.of(new TableResource.KeyElement("p", "HASH"), new TableResource.KeyElement("k", "RANGE")), index.keySchema());

@@ -335,6 +335,14 @@ public final class DynamoEventLog implements EventLog, EventStore {
         return out;
     }
 
+    /**
+     * The event an events-table item holds, its claim-checked payload read back: for items read another way than
+     * through this log (e.g. from DynamoDB's export of the table to S3).
+     */
+    public EventEnvelope fromItem(Map<String, AttributeValue> item) {
+        return resolve(EventItems.fromItem(item));
+    }
+
     /** Reads the claim-checked payload back, so every reader sees the event whole. */
     private EventEnvelope resolve(EventEnvelope e) {
         if (e.payload() != null || e.payloadRef() == null) return e;
