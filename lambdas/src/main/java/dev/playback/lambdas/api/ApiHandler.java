@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private final List<String> processors;
     private final EmbeddedMetrics metrics;
     private final TimeTravel travel;
-    private final Map<String, Processor<?>> foldable;
+    /** The processors it folds, by name; one with external effects built on first use (it needs its domain's settings). */
+    private final Map<String, Supplier<Processor<?>>> foldable;
 
     public ApiHandler() {
         this(System.getenv());
@@ -110,7 +112,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         this(ingest, processors, metrics, travel, byName(foldable));
     }
 
-    private ApiHandler(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Processor<?>> foldable) {
+    private ApiHandler(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Supplier<Processor<?>>> foldable) {
         if (processors.isEmpty()) throw new IllegalArgumentException("the API needs at least one processor to read states of");
         this.ingest = ingest;
         this.processors = List.copyOf(processors);
@@ -119,13 +121,13 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         this.foldable = foldable;
     }
 
-    private static Map<String, Processor<?>> byName(List<Processor<?>> processors) {
-        Map<String, Processor<?>> out = new java.util.LinkedHashMap<>();
-        processors.forEach(p -> out.put(p.name(), p));
+    private static Map<String, Supplier<Processor<?>>> byName(List<Processor<?>> processors) {
+        Map<String, Supplier<Processor<?>>> out = new java.util.LinkedHashMap<>();
+        processors.forEach(p -> out.put(p.name(), () -> p));
         return Map.copyOf(out);
     }
 
-    private record Wired(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Processor<?>> foldable) {
+    private record Wired(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Supplier<Processor<?>>> foldable) {
     }
 
     private static Wired wire(Environment env) {
@@ -142,19 +144,33 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         return new Wired(new Ingest(w.domains().catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
                 new DynamoStateStore(dynamo, t.dataTable()), w.personalData(), Clock.systemUTC()), w.domains().processorNames(),
                 EmbeddedMetrics.from(env.asMap(), Clock.systemUTC()), new TimeTravel(log, snapshots, w.domains().catalog()),
-                byName(foldable(w)));
+                foldable(w));
     }
 
     /**
      * Every processor of the deployment as time travel folds it: a projection as it is, a processor with external
-     * effects from its recorded answers only ({@link GatewayBinding#recordedAnswers}: nothing is asked, sent or logged).
+     * effects from its recorded answers only ({@link GatewayBinding#recordedAnswers}: nothing is asked, sent or logged),
+     * built on its first query (from its domain's settings, e.g. the payouts' FEE_RULE, and RECORD_BUCKET).
      */
-    private static List<Processor<?>> foldable(DomainWiring w) {
-        List<Processor<?>> out = new java.util.ArrayList<>(w.domains().projections());
+    private static Map<String, Supplier<Processor<?>>> foldable(DomainWiring w) {
+        Map<String, Supplier<Processor<?>>> out = new java.util.LinkedHashMap<>(byName(w.domains().projections()));
         for (EffectfulProcessor e : w.domains().effectfulProcessors()) {
-            out.add(GatewayBinding.recordedAnswers(w.processor(e), w.recordedAnswers(e)));
+            out.put(e.name(), once(() -> GatewayBinding.recordedAnswers(w.processor(e), w.recordedAnswers(e))));
         }
-        return out;
+        return Map.copyOf(out);
+    }
+
+    /** {@code build}'s processor, built once, on first use. */
+    private static Supplier<Processor<?>> once(Supplier<Processor<?>> build) {
+        return new Supplier<>() {
+            private Processor<?> built;
+
+            @Override
+            public synchronized Processor<?> get() {
+                if (built == null) built = build.get();
+                return built;
+            }
+        };
     }
 
     private static Duration seconds(String text) {
@@ -413,7 +429,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
      * the event and the call site.
      */
     private APIGatewayProxyResponseEvent travel(String aggregateId, String processor, PointInTime point) {
-        Processor<?> p = foldable.get(processor);
+        Processor<?> p = foldable.containsKey(processor) ? foldable.get(processor).get() : null;
         if (travel == null || p == null) {
             throw new InvalidEventException("processor", "processor " + processor + " cannot be queried at a point in time here: "
                     + "the processors folded are " + (foldable.isEmpty() ? "none" : String.join(", ", foldable.keySet())));
