@@ -18,14 +18,25 @@ import dev.playback.model.gateway.MissingRecord;
 import dev.playback.model.gateway.MissingRecordException;
 import dev.playback.model.gateway.memory.InMemoryCommandLog;
 import dev.playback.model.gateway.memory.InMemoryQueryRecords;
+import dev.playback.model.event.EventCodec;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.replay.ReplayActions;
+import dev.playback.model.replay.ReplayPorts;
+import dev.playback.model.replay.ReplayProcessor;
+import dev.playback.model.store.memory.InMemoryEventIndex;
+import dev.playback.model.store.memory.InMemoryPayloadStore;
+import dev.playback.model.store.memory.InMemoryPlaybackStream;
+import dev.playback.model.store.memory.InMemoryReplayStore;
 import dev.playback.model.processor.Snapshots;
 import dev.playback.model.processor.TimeTravel;
 import dev.playback.model.snapshot.memory.InMemorySnapshotStore;
 import dev.playback.model.store.memory.InMemoryStateStore;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when its event was processed live, nothing asked, sent, logged or recorded; a query without a record fails naming the
  * event and the call site. The processor converts each {@code Added} amount at the rate the FX service answers and pays
  * the converted amount out; the expected totals are the amounts (1, 2, 3, …) times the rate the test set, summed here.
+ * A verification as known at an instant compares such a processor too, from its snapshots and recorded answers.
  */
 class EffectfulTimeTravelTest {
     private static final CallSite FX = new CallSite("fx", "rate");
@@ -224,5 +236,51 @@ class EffectfulTimeTravelTest {
         assertEquals(25, rebuilt.result().applied());
         assertEquals(25, report.suppressed().size(), "every event's payout went through the replay's mode");
         assertEquals(converted(3, 25), states.load("converter", "g2", "acc-1").orElseThrow().state().get("total").asLong());
+    }
+
+    @Test
+    void aVerificationAsKnownAtComparesTheProcessorWithItsSnapshotsFromTheRecordedAnswersCausingNothing() throws Exception {
+        liveEvents(1, 25);
+        outside.rate = 5;
+        int logged = log.all().size();
+        InMemoryEventIndex index = new InMemoryEventIndex(stream.log);
+        InMemoryPayloadStore reports = new InMemoryPayloadStore();
+        ReplayActions actions = new ReplayActions(new ReplayPorts(
+                List.of(ReplayProcessor.withGateway(converter, ports, stream.log, states, Tally.CATALOG, writer)), stream.log, index, index,
+                states, new InMemoryReplayStore(), new InMemoryPlaybackStream(1), reports, Clock.fixed(R0.plusSeconds(3600), ZoneOffset.UTC),
+                Duration.ZERO));
+        Instant knownAt = R0.plusSeconds(23);
+
+        JsonNode clean = verifyKnownAt(actions, reports, "vk-1", knownAt);
+        Snapshot at20 = snapshots.latest("converter", "fee-v1", "acc-1", 20, 1).get(0);
+        snapshots.put(new Snapshot(at20.processor(), at20.logicVersion(), at20.aggregateId(), at20.version(),
+                JsonNodeFactory.instance.objectNode().put("total", converted(3, 20) + 1).put("count", 20), at20.latestOccurredAt(),
+                at20.latestRecordedAt()));
+        JsonNode damaged = verifyKnownAt(actions, reports, "vk-2", knownAt);
+
+        assertEquals(1, clean.path("compared").asInt(), clean::toString);
+        assertEquals(1, clean.path("snapshotsChecked").asInt(), clean::toString);
+        assertEquals(0, clean.path("drifted").asInt(), clean::toString);
+        assertEquals(1, damaged.path("drifted").asInt(), damaged::toString);
+        assertEquals(25, outside.queries, "nothing asked");
+        assertEquals(25, outside.sent.size(), "nothing sent");
+        assertEquals(logged, log.all().size(), "nothing logged");
+        assertEquals(25, records.size(), "nothing recorded");
+    }
+
+    /** A verification as known at {@code knownAt} (report only) run to its end; its report. */
+    private static JsonNode verifyKnownAt(ReplayActions actions, InMemoryPayloadStore reports, String replayId, Instant knownAt) throws Exception {
+        JsonNode prepared = actions.prepare("verify", EventCodec.JSON.createObjectNode().put("replayId", replayId)
+                .put("knownAt", knownAt.toString()).put("reportOnly", true));
+        for (JsonNode segment : prepared.get("segments")) {
+            int round = 0;
+            while (true) {
+                JsonNode out = actions.publish(replayId, segment.asInt(), round, 1000);
+                round = out.get("round").asInt();
+                if (out.get("done").asBoolean()) break;
+            }
+        }
+        assertTrue(actions.drained(replayId).get("drained").asBoolean());
+        return EventCodec.JSON.readTree(reports.get(actions.finish(replayId).get("reportUri").asText()));
     }
 }
