@@ -23,6 +23,7 @@ import dev.playback.model.processor.Projector;
 import dev.playback.model.replay.ReplayActions;
 import dev.playback.model.replay.ReplayPorts;
 import dev.playback.model.replay.ReplayProcessor;
+import dev.playback.model.replay.ReplayRuns;
 import dev.playback.model.store.memory.InMemoryEventIndex;
 import dev.playback.model.store.memory.InMemoryPayloadStore;
 import dev.playback.model.store.memory.InMemoryPlaybackStream;
@@ -61,8 +62,13 @@ class EffectfulTimeTravelTest {
     private static final Instant R0 = Instant.parse("2026-03-02T00:00:00Z");
     private static final int INTERVAL = 10;
 
-    /** State: the converted total and the events converted. Asks the rate for every event and pays the converted amount. */
+    /**
+     * State: the converted total and the events converted, kept as a {@link Tally}'s. Asks the rate for every event and
+     * pays the converted amount.
+     */
     record Converter(String logicVersion) implements GatewayProcessor<long[]> {
+        private static final Tally STATE = Tally.v1();
+
         @Override
         public String name() {
             return "converter";
@@ -70,7 +76,7 @@ class EffectfulTimeTravelTest {
 
         @Override
         public long[] initial(String aggregateId) {
-            return new long[]{0, 0};
+            return STATE.initial(aggregateId);
         }
 
         @Override
@@ -83,12 +89,12 @@ class EffectfulTimeTravelTest {
 
         @Override
         public JsonNode encode(long[] s) {
-            return JsonNodeFactory.instance.objectNode().put("total", s[0]).put("count", s[1]);
+            return STATE.encode(s);
         }
 
         @Override
         public long[] decode(JsonNode json) {
-            return new long[]{json.get("total").asLong(), json.get("count").asLong()};
+            return STATE.decode(json);
         }
     }
 
@@ -272,14 +278,7 @@ class EffectfulTimeTravelTest {
     private static JsonNode verifyKnownAt(ReplayActions actions, InMemoryPayloadStore reports, String replayId, Instant knownAt) throws Exception {
         JsonNode prepared = actions.prepare("verify", EventCodec.JSON.createObjectNode().put("replayId", replayId)
                 .put("knownAt", knownAt.toString()).put("reportOnly", true));
-        for (JsonNode segment : prepared.get("segments")) {
-            int round = 0;
-            while (true) {
-                JsonNode out = actions.publish(replayId, segment.asInt(), round, 1000);
-                round = out.get("round").asInt();
-                if (out.get("done").asBoolean()) break;
-            }
-        }
+        ReplayRuns.publishAll(actions, prepared);
         assertTrue(actions.drained(replayId).get("drained").asBoolean());
         return EventCodec.JSON.readTree(reports.get(actions.finish(replayId).get("reportUri").asText()));
     }

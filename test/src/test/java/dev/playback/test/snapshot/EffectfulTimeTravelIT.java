@@ -16,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static dev.playback.test.snapshot.Travels.version;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,9 +49,9 @@ class EffectfulTimeTravelIT {
     static final Instant T0 = Instant.parse("2026-02-10T00:00:00Z");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Event {@code v}'s occurred time: v hours after T0, but every 7th 30 hours earlier than that. */
+    /** Event {@code v}'s occurred time ({@link Travels#occurred}). */
     static Instant occurred(int v) {
-        return v == 1 ? T0.minusSeconds(3600L * 100) : T0.plusSeconds(3600L * (v % 7 == 0 ? v - 30 : v));
+        return Travels.occurred(T0, v);
     }
 
     @Test
@@ -60,7 +60,7 @@ class EffectfulTimeTravelIT {
                 .withParameter("FeeRule", "v1"))) {
             PlaybackApi api = new PlaybackApi(stack.apiUrl());
             postHistory(api, stack);
-            List<JsonNode> events = history(api);
+            List<JsonNode> events = Travels.history(api, ACCOUNT);
             assertEquals(EVENTS, events.size());
             assertEquals(EVENTS / 4, events.stream().filter(e -> e.get("type").asText().equals("PayoutRequested")).count());
             long payouts = fold(events, e -> true).payouts(); // those not declined: each asked FX and paid out
@@ -80,30 +80,14 @@ class EffectfulTimeTravelIT {
             stack.external().fx().setRate("EUR", "USD", "1.5000");
             stack.external().fx().setRate("EUR", "GBP", "1.4000");
 
-            List<Instant> recorded = events.stream().map(e -> Instant.parse(e.get("recordedAt").asText())).distinct().sorted().toList();
+            List<Instant> recorded = Travels.recordedTimes(events);
             assertEquals(5, recorded.size(), "one recorded time per request");
-            for (long v : new long[]{21, 29, 30, 36, 40, 44}) {
-                JsonNode a = at(api, Map.of("version", Long.toString(v)));
-                assertEquals(fold(events, e -> version(e) <= v), ledger(a), "version " + v);
-                assertEquals(v, a.get("version").asLong());
-                assertFolded(a, "version " + v);
-            }
-            for (int v : new int[]{32, 38, 43}) { // not multiples of 7
-                Instant t = occurred(v);
-                JsonNode a = at(api, Map.of("asOf", t.toString()));
-                assertEquals(fold(events, e -> !occurredAt(e).isAfter(t)), ledger(a), "as of " + t);
-                assertFolded(a, "as of " + t);
-            }
-            for (Instant t : recorded.subList(2, 5)) { // after the requests that ended at versions 27, 36 and 44
-                JsonNode a = at(api, Map.of("knownAt", t.toString()));
-                assertEquals(fold(events, e -> !recordedAt(e).isAfter(t)), ledger(a), "known at " + t);
-                assertFolded(a, "known at " + t);
-            }
-            Instant asOf = occurred(38);
-            Instant knownAt = recorded.get(3);
-            JsonNode both = at(api, Map.of("asOf", asOf.toString(), "knownAt", knownAt.toString()));
-            assertEquals(fold(events, e -> !occurredAt(e).isAfter(asOf) && !recordedAt(e).isAfter(knownAt)), ledger(both));
-            assertFolded(both, "as of " + asOf + " known at " + knownAt);
+            Travels.atVersions(point -> at(api, point), new long[]{21, 29, 30, 36, 40, 44}, admitted -> fold(events, admitted), EffectfulTimeTravelIT::ledger,
+                    EffectfulTimeTravelIT::assertFolded);
+            // as of times that are not multiples of 7; known after the requests that ended at versions 27, 36 and 44
+            JsonNode both = Travels.atTimes(point -> at(api, point), List.of(occurred(32), occurred(38), occurred(43)), recorded.subList(2, 5),
+                    occurred(38), recorded.get(3), admitted -> fold(events, admitted), EffectfulTimeTravelIT::ledger,
+                    EffectfulTimeTravelIT::assertFolded);
             assertEquals("Ada", both.path("state").path("ledger").path("owner").asText(), "personal fields revealed as in every answer");
 
             String shown = show(stack, 0, "--version", "44");
@@ -140,12 +124,8 @@ class EffectfulTimeTravelIT {
      * in requests of {@value #PER_REQUEST} events, each applied before the next.
      */
     private static void postHistory(PlaybackApi api, LocalStack stack) {
-        ArrayNode batch = JSON.createArrayNode();
-        for (int v = 1; v <= EVENTS; v++) {
-            var e = batch.addObject().put("aggregateId", ACCOUNT).put("eventId", ACCOUNT + "-" + v).put("occurredAt", occurred(v).toString());
-            if (v == 1) {
-                e.put("type", "AccountOpened").set("payload", JSON.createObjectNode().put("owner", "Ada").put("currency", "EUR"));
-            } else if (v % 4 == 0) {
+        Travels.postHistory(api, stack, ACCOUNT, T0, EVENTS, PER_REQUEST, (v, e) -> {
+            if (v % 4 == 0) {
                 e.put("type", "PayoutRequested").set("payload", JSON.createObjectNode().put("amount", (v % 9 + 2) + ".50")
                         .put("targetCurrency", v % 8 == 0 ? "USD" : "GBP").put("beneficiary", "Beneficiary " + v));
             } else if (v % 7 == 0) {
@@ -153,21 +133,7 @@ class EffectfulTimeTravelIT {
             } else {
                 e.put("type", "MoneyDeposited").set("payload", JSON.createObjectNode().put("amount", (v % 13 + 1) + ".25"));
             }
-            if (batch.size() == PER_REQUEST || v == EVENTS) {
-                PlaybackApi.Answer a = api.postEvents(batch);
-                assertEquals(202, a.status(), () -> a.body().toString());
-                stack.awaitIdle(Duration.ofMinutes(2));
-                batch = JSON.createArrayNode();
-            }
-        }
-    }
-
-    private static List<JsonNode> history(PlaybackApi api) {
-        PlaybackApi.Answer a = api.history(ACCOUNT);
-        assertEquals(200, a.status(), () -> a.body().toString());
-        List<JsonNode> out = new ArrayList<>();
-        a.body().get("events").forEach(out::add);
-        return out;
+        });
     }
 
     private static JsonNode at(PlaybackApi api, Map<String, String> point) {
@@ -234,18 +200,6 @@ class EffectfulTimeTravelIT {
         JsonNode l = answer.path("state").path("ledger");
         return new Ledger(new BigDecimal(l.path("balance").asText()), l.path("deposits").asLong(), l.path("withdrawals").asLong(),
                 l.path("payouts").asLong(), l.path("declined").asLong());
-    }
-
-    private static long version(JsonNode e) {
-        return e.get("version").asLong();
-    }
-
-    private static Instant occurredAt(JsonNode e) {
-        return Instant.parse(e.get("occurredAt").asText());
-    }
-
-    private static Instant recordedAt(JsonNode e) {
-        return Instant.parse(e.get("recordedAt").asText());
     }
 
     /** The payouts command log's entries (items {@code cmd#payouts#...} of the data table). */
