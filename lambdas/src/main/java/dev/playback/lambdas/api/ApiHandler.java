@@ -30,6 +30,9 @@ import dev.playback.model.event.SubmissionJson;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.processor.Processor;
 import dev.playback.model.processor.TimeTravel;
+import dev.playback.model.domain.EffectfulProcessor;
+import dev.playback.model.gateway.GatewayBinding;
+import dev.playback.model.gateway.MissingRecordException;
 import dev.playback.model.snapshot.PointInTime;
 import dev.playback.model.snapshot.Snapshot;
 import dev.playback.model.snapshot.SnapshotStore;
@@ -40,6 +43,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +76,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     private final List<String> processors;
     private final EmbeddedMetrics metrics;
     private final TimeTravel travel;
-    private final Map<String, Processor<?>> foldable;
+    /** The processors it folds, by name; one with external effects built on first use (it needs its domain's settings). */
+    private final Map<String, Supplier<Processor<?>>> foldable;
 
     public ApiHandler() {
         this(System.getenv());
@@ -101,13 +106,13 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     /**
      * @param travel   answers {@code GET /aggregates/{id}} at a point in time (null: such queries are refused)
-     * @param foldable the processors it can fold (those without external effects, whose fold needs no gateway)
+     * @param foldable the processors it can fold (one with external effects as {@link GatewayBinding#recordedAnswers})
      */
     public ApiHandler(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, List<Processor<?>> foldable) {
         this(ingest, processors, metrics, travel, byName(foldable));
     }
 
-    private ApiHandler(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Processor<?>> foldable) {
+    private ApiHandler(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Supplier<Processor<?>>> foldable) {
         if (processors.isEmpty()) throw new IllegalArgumentException("the API needs at least one processor to read states of");
         this.ingest = ingest;
         this.processors = List.copyOf(processors);
@@ -116,13 +121,13 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         this.foldable = foldable;
     }
 
-    private static Map<String, Processor<?>> byName(List<Processor<?>> processors) {
-        Map<String, Processor<?>> out = new java.util.LinkedHashMap<>();
-        processors.forEach(p -> out.put(p.name(), p));
+    private static Map<String, Supplier<Processor<?>>> byName(List<Processor<?>> processors) {
+        Map<String, Supplier<Processor<?>>> out = new java.util.LinkedHashMap<>();
+        processors.forEach(p -> out.put(p.name(), () -> p));
         return Map.copyOf(out);
     }
 
-    private record Wired(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Processor<?>> foldable) {
+    private record Wired(Ingest ingest, List<String> processors, EmbeddedMetrics metrics, TimeTravel travel, Map<String, Supplier<Processor<?>>> foldable) {
     }
 
     private static Wired wire(Environment env) {
@@ -139,7 +144,33 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         return new Wired(new Ingest(w.domains().catalog(), KinesisEventPublisher.withDeadline(aws.kinesis(), stream, deadline), payloads, log,
                 new DynamoStateStore(dynamo, t.dataTable()), w.personalData(), Clock.systemUTC()), w.domains().processorNames(),
                 EmbeddedMetrics.from(env.asMap(), Clock.systemUTC()), new TimeTravel(log, snapshots, w.domains().catalog()),
-                byName(w.domains().projections()));
+                foldable(w));
+    }
+
+    /**
+     * Every processor of the deployment as time travel folds it: a projection as it is, a processor with external
+     * effects from its recorded answers only ({@link GatewayBinding#recordedAnswers}: nothing is asked, sent or logged),
+     * built on its first query (from its domain's settings, e.g. the payouts' FEE_RULE, and RECORD_BUCKET).
+     */
+    private static Map<String, Supplier<Processor<?>>> foldable(DomainWiring w) {
+        Map<String, Supplier<Processor<?>>> out = new java.util.LinkedHashMap<>(byName(w.domains().projections()));
+        for (EffectfulProcessor e : w.domains().effectfulProcessors()) {
+            out.put(e.name(), once(() -> GatewayBinding.recordedAnswers(w.processor(e), w.recordedAnswers(e))));
+        }
+        return Map.copyOf(out);
+    }
+
+    /** {@code build}'s processor, built once, on first use. */
+    private static Supplier<Processor<?>> once(Supplier<Processor<?>> build) {
+        return new Supplier<>() {
+            private Processor<?> built;
+
+            @Override
+            public synchronized Processor<?> get() {
+                if (built == null) built = build.get();
+                return built;
+            }
+        };
     }
 
     private static Duration seconds(String text) {
@@ -392,15 +423,29 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         }
     }
 
-    /** The processor's state at {@code point}: from a snapshot of its current logic plus the events after it the point admits. */
+    /**
+     * The processor's state at {@code point}: from a snapshot of its current logic plus the events after it the point
+     * admits. A processor with external effects is folded from its recorded answers; a query without one is a 409 naming
+     * the event and the call site.
+     */
     private APIGatewayProxyResponseEvent travel(String aggregateId, String processor, PointInTime point) {
-        Processor<?> p = foldable.get(processor);
+        Processor<?> p = foldable.containsKey(processor) ? foldable.get(processor).get() : null;
         if (travel == null || p == null) {
-            throw new InvalidEventException("processor", "processor " + processor + " cannot be queried at a point in time: only "
-                    + "processors without external effects are folded here (" + String.join(", ", foldable.keySet()) + ")");
+            throw new InvalidEventException("processor", "processor " + processor + " cannot be queried at a point in time here: "
+                    + "the processors folded are " + (foldable.isEmpty() ? "none" : String.join(", ", foldable.keySet())));
         }
-        return travel.at(p, aggregateId, point).map(a -> respond(200, answerJson(a, ingest.reveal(a.state()), point)))
-                .orElseGet(() -> error(404, "aggregate " + aggregateId + " has no event at that point", null));
+        try {
+            return travel.at(p, aggregateId, point).map(a -> respond(200, answerJson(a, ingest.reveal(a.state()), point)))
+                    .orElseGet(() -> error(404, "aggregate " + aggregateId + " has no event at that point", null));
+        } catch (MissingRecordException e) {
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            n.put("error", "processor " + processor + " cannot be folded at that point: no recorded answer for query "
+                    + e.site().id() + " of event " + e.eventId() + " (a state at a point in time uses only the answers recorded "
+                    + "when each event was first processed; nothing is asked now)");
+            n.put("eventId", e.eventId());
+            n.put("callSite", e.site().id());
+            return respond(409, n);
+        }
     }
 
     /** {@code state}: the answer's state with its personal fields revealed. */

@@ -192,7 +192,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
                 ProcessorHandler::transientFailure, Clock.systemUTC());
         List<Projector<?>> projectors = new ArrayList<>();
         List<GatewayProcessing> effectful = new ArrayList<>();
-        // Snapshots of the projections (processors with external effects take none: their fold needs the gateway).
+        // Snapshots of every processor (those with external effects folded from their recorded answers, causing nothing).
         Snapshots snapshots = w.snapshots(events, metrics.port(), LOG::warn);
         Optional<GatewayReports> reports = env.optional("REPORT_BUCKET").map(b -> new GatewayReports(new S3PayloadStore(w.aws().s3(), b)));
         for (String name : names) {
@@ -208,7 +208,7 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
             }
             EffectfulProcessor e = domains.effectful(name).orElseThrow();
             effectful.add(new GatewayProcessing(w.processor(e), w.gateway(e), events, states, replays, domains.catalog(), reports, WORKERS,
-                    metrics.port(), parking));
+                    metrics.port(), parking, snapshots));
         }
         Optional<Projection> projection = projectors.isEmpty() ? Optional.empty()
                 : Optional.of(new Projection(projectors, states, replays, WORKERS, true, parking));

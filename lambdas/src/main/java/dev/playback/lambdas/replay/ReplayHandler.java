@@ -116,7 +116,7 @@ public final class ReplayHandler implements RequestHandler<Map<String, Object>, 
         // A processor with external effects: a partial replay runs it here, in the replay's gateway mode (rebuilds and
         // verifications reach it through the playback stream instead).
         for (EffectfulProcessor p : domains.effectfulProcessors()) {
-            processors.add(ReplayProcessor.withGateway(w.processor(p), w.gateway(p), events, states, domains.catalog()));
+            processors.add(ReplayProcessor.withGateway(w.processor(p), w.gateway(p), events, states, domains.catalog(), snapshots));
         }
         return new ReplayPorts(processors, events, index, index, states, w.replays(),
                 new KinesisPlaybackPublisher(w.aws().kinesis(), playbackStream), new S3PayloadStore(w.aws().s3(), reportBucket),

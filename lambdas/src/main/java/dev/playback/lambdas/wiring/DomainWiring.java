@@ -162,10 +162,22 @@ public final class DomainWiring {
      * here: only a function that runs a processor with external effects needs it) and the command log.
      */
     public GatewayPorts gateway(EffectfulProcessor p) {
+        return new GatewayPorts(new RevealingExternalSystems(p.externalSystems().apply(settings), this::personalData),
+                records(p), new DynamoCommandLog(aws.dynamoDb(), tables.dataTable()));
+    }
+
+    /**
+     * Read-only ports for {@code p} ({@link GatewayPorts#recorded}): its recorded answers ({@code RECORD_BUCKET}) and the
+     * command log, no external system; for folding it without effects (time travel).
+     */
+    public GatewayPorts recordedAnswers(EffectfulProcessor p) {
+        return GatewayPorts.recorded(records(p), new DynamoCommandLog(aws.dynamoDb(), tables.dataTable()));
+    }
+
+    private S3QueryRecords records(EffectfulProcessor p) {
         String recordBucket = settings.optional("RECORD_BUCKET").orElseThrow(() -> new IllegalStateException(function
                 + ": missing environment variable RECORD_BUCKET (processor " + p.name() + " reaches external systems)"));
-        return new GatewayPorts(new RevealingExternalSystems(p.externalSystems().apply(settings), this::personalData),
-                new S3QueryRecords(aws.s3(), recordBucket), new DynamoCommandLog(aws.dynamoDb(), tables.dataTable()));
+        return new S3QueryRecords(aws.s3(), recordBucket);
     }
 
     /**
@@ -224,11 +236,11 @@ public final class DomainWiring {
     }
 
     /**
-     * The snapshots of this function's projections: none without {@value #SNAPSHOT_TABLE}. A snapshot that cannot be
-     * written is counted in {@code metrics} and told to {@code warn}.
+     * The snapshots of this function's processors, with and without external effects: none without
+     * {@value #SNAPSHOT_TABLE}. A snapshot that cannot be written is counted in {@code metrics} and told to {@code warn}.
      */
     public Snapshots snapshots(EventStore events, Metrics metrics, java.util.function.Consumer<String> warn) {
-        java.util.List<String> names = domains.projections().stream().map(Processor::name).toList();
+        java.util.List<String> names = domains.processorNames();
         return snapshotStore().map(store -> new Snapshots(store, events, domains.catalog(), snapshotPolicy(names), metrics, warn))
                 .orElse(Snapshots.none());
     }

@@ -15,6 +15,7 @@ public final class GatewayBinding<S> implements Processor<S> {
     private final GatewayProcessor<S> processor;
     private final GatewayPorts ports;
     private final GatewayRun run;
+    /** Null: nothing is reported (each session reports into a report of its own). */
     private final GatewayReport report;
     /** The gateway every event is handled through, when the caller opens and closes its sessions; null: one session per event. */
     private final Gateway through;
@@ -39,8 +40,25 @@ public final class GatewayBinding<S> implements Processor<S> {
         return new GatewayBinding<>(processor, null, null, new GatewayReport(), java.util.Objects.requireNonNull(gateway, "gateway"));
     }
 
+    /** The run id of {@link #recordedAnswers} folds (it names no replay: nothing they do is logged or recorded). */
+    static final String RECORDED_ANSWERS = "recorded-answers";
+
+    /**
+     * {@code processor} folding from the recorded answers only, for states computed without effects (time travel,
+     * snapshots, comparisons): {@code ports} {@link GatewayPorts#readOnly read-only} in {@link GatewayMode#SUPPRESS} with
+     * missing records {@link MissingRecord#FAIL}. Every query is answered from the answer recorded when its event was
+     * first processed, and one without a record throws {@link MissingRecordException} naming the event and the call
+     * site; nothing is asked, sent, logged or recorded. What the gateway did is not reported (each event's session
+     * reports into a report of its own, dropped after it), so the binding can be kept and shared.
+     */
+    public static <S> GatewayBinding<S> recordedAnswers(GatewayProcessor<S> processor, GatewayPorts ports) {
+        return new GatewayBinding<>(processor, ports.readOnly(), GatewayRun.replay(RECORDED_ANSWERS, GatewayMode.SUPPRESS, MissingRecord.FAIL),
+                null, null);
+    }
+
+    /** What the gateway did; always empty for a binding that reports nothing ({@link #recordedAnswers}). */
     public GatewayReport report() {
-        return report;
+        return report != null ? report : new GatewayReport();
     }
 
     @Override
@@ -66,7 +84,8 @@ public final class GatewayBinding<S> implements Processor<S> {
     /** Runs one event's handling with a gateway session for it, closed (its commands sent, suppressed or corrected) after. */
     private <T> T inSession(EventEnvelope event, java.util.function.Function<Gateway, T> handling) {
         if (through != null) return handling.apply(through);
-        GatewaySession session = new GatewaySession(processor.name(), processor::rules, ports, run, event, report);
+        GatewaySession session = new GatewaySession(processor.name(), processor::rules, ports, run, event,
+                report != null ? report : new GatewayReport());
         T next = handling.apply(session);
         session.finish();
         return next;

@@ -5,9 +5,17 @@ public record GatewayPorts(ExternalSystems external, QueryRecords records, Comma
 
     /**
      * The same records and log, for computing states without effects (a verification bringing two
-     * states to one version): recorded answers are read, nothing is asked, sent, recorded or logged.
+     * states to one version, time travel, snapshots): recorded answers are read, nothing is asked, sent, recorded or logged.
      */
     public GatewayPorts readOnly() {
+        return recorded(records, log);
+    }
+
+    /**
+     * Ports that only read {@code records} and {@code log}: no external system is reached (a call fails naming its call
+     * site), no answer is recorded, and a command is not logged.
+     */
+    public static GatewayPorts recorded(QueryRecords records, CommandLog log) {
         ExternalSystems refusing = new ExternalSystems() {
             @Override
             public com.fasterxml.jackson.databind.JsonNode query(CallSite site, com.fasterxml.jackson.databind.JsonNode request) {

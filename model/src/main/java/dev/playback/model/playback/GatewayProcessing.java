@@ -16,6 +16,7 @@ import dev.playback.model.metrics.Metrics;
 import dev.playback.model.parking.Parked;
 import dev.playback.model.parking.Parking;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.processor.Snapshots;
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.replay.Replay;
 import dev.playback.model.replay.ReplayStore;
@@ -64,6 +65,7 @@ public final class GatewayProcessing {
     private final GatewayReplay replay;
     private final Metrics metrics;
     private final Parking parking;
+    private final Snapshots snapshots;
 
     /** Counting nothing ({@link Metrics#NONE}). */
     public GatewayProcessing(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states,
@@ -89,6 +91,17 @@ public final class GatewayProcessing {
     public GatewayProcessing(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states,
                              ReplayStore replays, EventCatalog catalog, Optional<GatewayReports> reports, Executor workers,
                              Metrics metrics, Parking parking) {
+        this(processor, gateway, events, states, replays, catalog, reports, workers, metrics, parking, Snapshots.none());
+    }
+
+    /**
+     * @param snapshots written when a saved state of any generation crosses a multiple of the processor's interval, folded
+     *                  from the recorded answers only (nothing asked, sent or logged; {@link GatewayBinding#recordedAnswers})
+     */
+    public GatewayProcessing(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states,
+                             ReplayStore replays, EventCatalog catalog, Optional<GatewayReports> reports, Executor workers,
+                             Metrics metrics, Parking parking, Snapshots snapshots) {
+        this.snapshots = snapshots;
         this.parking = parking;
         this.metrics = metrics;
         this.processor = processor;
@@ -99,7 +112,7 @@ public final class GatewayProcessing {
         this.catalog = catalog;
         this.reports = reports;
         this.workers = workers;
-        this.replay = new GatewayReplay(processor, gateway, events, states, catalog);
+        this.replay = new GatewayReplay(processor, gateway, events, states, catalog, snapshots);
     }
 
     public String name() {
@@ -139,7 +152,8 @@ public final class GatewayProcessing {
     }
 
     private <S> Projector<S> liveProjector(GatewayProcessor<S> p, GatewayReport report) {
-        return new Projector<>(new GatewayBinding<>(p, gateway, GatewayRun.live(), report), events, states, catalog);
+        return new Projector<>(new GatewayBinding<>(p, gateway, GatewayRun.live(), report), events, states, catalog, snapshots,
+                GatewayBinding.recordedAnswers(p, gateway));
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.gateway.MissingRecord;
 import dev.playback.model.processor.CatchUp;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.processor.Snapshots;
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
@@ -53,13 +54,21 @@ public final class GatewayReplay {
     private final EventStore events;
     private final StateStore states;
     private final EventCatalog catalog;
+    private final Snapshots snapshots;
 
     public GatewayReplay(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states, EventCatalog catalog) {
+        this(processor, gateway, events, states, catalog, Snapshots.none());
+    }
+
+    /** @param snapshots written when a saved state crosses a multiple of the processor's interval, folded from the recorded answers */
+    public GatewayReplay(GatewayProcessor<?> processor, GatewayPorts gateway, EventStore events, StateStore states, EventCatalog catalog,
+                         Snapshots snapshots) {
         this.processor = processor;
         this.gateway = gateway;
         this.events = events;
         this.states = states;
         this.catalog = catalog;
+        this.snapshots = snapshots;
     }
 
     public String processorName() {
@@ -96,7 +105,8 @@ public final class GatewayReplay {
     }
 
     private <S> Projector<S> projector(GatewayProcessor<S> p, GatewayRun run, GatewayReport report) {
-        return new Projector<>(new GatewayBinding<>(p, gateway, run, report), events, states, catalog);
+        return new Projector<>(new GatewayBinding<>(p, gateway, run, report), events, states, catalog, snapshots,
+                GatewayBinding.recordedAnswers(p, gateway));
     }
 
     /** Rebuilds one aggregate from its full stream in the events table. */

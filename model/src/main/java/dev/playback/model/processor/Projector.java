@@ -30,6 +30,11 @@ public final class Projector<S> {
     private final StateStore states;
     private final EventCatalog catalog;
     private final Snapshots snapshots;
+    /**
+     * What snapshots and time-travel answers are folded with: the processor itself, or, for a processor with external
+     * effects, its twin that folds from the recorded answers and causes nothing.
+     */
+    private final Processor<S> folding;
     /** Without a state store (a fold over events loaded by the caller): the events read and the notes taken, in memory. */
     private final java.util.Map<String, EventEnvelope> loaded = new java.util.concurrent.ConcurrentHashMap<>();
     private final EventNotes loadedNotes = EventNotes.inMemory();
@@ -40,15 +45,37 @@ public final class Projector<S> {
 
     /**
      * @param snapshots takes a snapshot when a saved state crosses a multiple of the processor's interval, and gives the
-     *                  reversal fallback a state to start from; only for processors without external effects (a
-     *                  snapshot is folded with the processor itself)
+     *                  reversal fallback and rebuilds a state to start from; the processor folds them, so it must cause
+     *                  nothing outside (for one that does, see the next constructor)
      */
     public Projector(Processor<S> processor, EventStore events, StateStore states, EventCatalog catalog, Snapshots snapshots) {
+        this(processor, events, states, catalog, snapshots, processor);
+    }
+
+    /**
+     * A processor with external effects ({@code processor}, e.g. bound to the gateway live or in a replay's mode) whose
+     * snapshots and time-travel answers are folded by {@code folding}, the same logic without effects (answers from the
+     * record, nothing sent: {@link dev.playback.model.gateway.GatewayBinding#recordedAnswers}). Its rebuilds and the
+     * reversal fallback start from the first event, never from a snapshot: the events a snapshot holds would not be
+     * handled, and a replay's effects for them (a {@code diff} replay's corrections) would be lost.
+     */
+    public Projector(Processor<S> processor, EventStore events, StateStore states, EventCatalog catalog, Snapshots snapshots,
+                     Processor<S> folding) {
+        if (!processor.name().equals(folding.name()) || !processor.logicVersion().equals(folding.logicVersion())) {
+            throw new IllegalArgumentException("processor " + processor.name() + " (logic " + processor.logicVersion()
+                    + ") is folded by another processor or logic: " + folding.name() + " (logic " + folding.logicVersion() + ")");
+        }
         this.processor = processor;
         this.events = events;
         this.states = states;
         this.catalog = catalog;
         this.snapshots = snapshots;
+        this.folding = folding;
+    }
+
+    /** The newest snapshot below {@code version} a fold of this projector may start from: none when it has effects. */
+    private Optional<Snapshot> startBelow(String aggregateId, long version) {
+        return folding == processor ? snapshots.below(processor, aggregateId, version) : Optional.empty();
     }
 
     public Processor<S> processor() {
@@ -158,7 +185,7 @@ public final class Projector<S> {
      * stay in effect as they were), else from the first event.
      */
     private S refold(String aggregateId, long upTo, EventNotes notes) {
-        Optional<Snapshot> base = snapshots.below(processor, aggregateId, upTo);
+        Optional<Snapshot> base = startBelow(aggregateId, upTo);
         if (base.isPresent()) {
             List<EventEnvelope> after = read(aggregateId, base.get().version(), upTo);
             java.util.Set<String> ids = new java.util.HashSet<>();
@@ -238,7 +265,7 @@ public final class Projector<S> {
             }
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, from)) {
-                snapshots.saved(processor, aggregateId, from, f.version(), notes(generation));
+                snapshots.saved(folding, aggregateId, from, f.version(), notes(generation));
                 // the events before the one that failed are kept applied (an effectful processor's sends are not redone)
                 if (f.failed() != null) throw f.failed();
                 return new CatchUp(aggregateId, f.applied(), f.version(), upTo == Long.MAX_VALUE || f.version() >= upTo);
@@ -300,7 +327,7 @@ public final class Projector<S> {
             if (!direct) return catchUp(generation, aggregateId, last);
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, version, processor.encode(state));
             if (states.save(next, from)) {
-                snapshots.saved(processor, aggregateId, from, version, notes(generation));
+                snapshots.saved(folding, aggregateId, from, version, notes(generation));
                 return new CatchUp(aggregateId, applied, version, true);
             }
         }
@@ -338,7 +365,7 @@ public final class Projector<S> {
             if (processor.reversalsFromEvents()) replaceNotes(generation, aggregateId, folded, fresh, stored.isPresent());
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, f.version(), processor.encode(f.state()));
             if (states.save(next, storedVersion)) {
-                snapshots.saved(processor, aggregateId, 0, f.version(), notes(generation));
+                snapshots.saved(folding, aggregateId, 0, f.version(), notes(generation));
                 return new Rebuilt(new CatchUp(aggregateId, f.applied(), f.version(), true), base);
             }
         }
@@ -352,7 +379,7 @@ public final class Projector<S> {
      * holds are not at hand); otherwise none.
      */
     private Optional<Snapshot> startOfRebuild(String aggregateId) {
-        Optional<Snapshot> newest = snapshots.below(processor, aggregateId, Long.MAX_VALUE);
+        Optional<Snapshot> newest = startBelow(aggregateId, Long.MAX_VALUE);
         if (newest.isEmpty() || !processor.reversalsFromEvents()) return newest;
         java.util.Set<String> after = new java.util.HashSet<>();
         long version = newest.get().version();
@@ -371,10 +398,10 @@ public final class Projector<S> {
     /**
      * The processor's state of the aggregate at {@code point}, computed and not saved: from the newest snapshot of its
      * logic version that the point admits plus the admitted events after it ({@link TimeTravel}); empty when the point
-     * admits no event. Only for processors without external effects.
+     * admits no event. A processor with external effects is folded from the recorded answers (the folding processor).
      */
     public Optional<TimeTravel.Answer> at(String aggregateId, dev.playback.model.snapshot.PointInTime point) {
-        return new TimeTravel(events, snapshots.store(), catalog).at(processor, aggregateId, point);
+        return new TimeTravel(events, snapshots.store(), catalog).at(folding, aggregateId, point);
     }
 
     /** How many notes a rebuild reads at once to compare them with its own. */

@@ -14,12 +14,14 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Takes the snapshots of processors without external effects: when a saved state of an aggregate crosses a multiple
+ * Takes the snapshots of processors: when a saved state of an aggregate crosses a multiple
  * {@code m} of the processor's interval ({@link SnapshotPolicy}), in any generation (live or a replay's), the snapshot
  * at {@code m} is folded from the newest older snapshot of the processor's logic version plus the events up to
  * {@code m} read from the events table, not copied from the saved state: a generation built by older logic that
  * follows live events with the new logic holds a state of neither, and a snapshot is always the fold of events 1..m
- * with the logic version it is tagged with. Then only the newest {@code keep} are kept. A failure to write is logged
+ * with the logic version it is tagged with. A processor with external effects is folded here from the recorded answers
+ * only, causing nothing ({@link dev.playback.model.gateway.GatewayBinding#recordedAnswers}, which the {@link Projector}
+ * passes in). Then only the newest {@code keep} are kept. A failure to write is logged
  * and counted ({@link Metrics#SNAPSHOT_WRITE_FAILURES}) and nothing else: the events go on, the next multiple writes again.
  */
 public final class Snapshots {

@@ -25,8 +25,9 @@ import java.util.Optional;
  * differ when a snapshot does not hold what its events and its logic version give (logic changed without a new logic
  * version, or a damaged snapshot). Nothing is rebuilt into a generation and nothing is published: each page's outcome
  * goes to {@code reports/verify-known/<replayId>/} (written again, the same, when a page is done again), and
- * {@code finish} adds them up into the verification's report. Only processors without external effects (they are the
- * ones with snapshots).
+ * {@code finish} adds them up into the verification's report. A processor with external effects is folded on both
+ * sides from the recorded answers only (nothing asked, sent or logged); a query without a record fails the
+ * verification naming the event and the call site.
  */
 final class KnownAtVerification {
     static final String PIECES = "reports/verify-known/";
@@ -43,26 +44,6 @@ final class KnownAtVerification {
     static Instant knownAt(Replay replay) {
         if (replay.kind() != ReplayKind.VERIFY || replay.scope() == null) return null;
         return Requests.instant(Requests.object(replay.scope()), "knownAt");
-    }
-
-    /**
-     * The processors a verification with {@code knownAt} compares: those requested, each without external effects
-     * (refused naming it otherwise), or every processor without external effects.
-     */
-    static List<String> processors(Checkpoints checkpoints, List<String> requested) {
-        if (requested == null) {
-            List<String> out = checkpoints.allProcessors().stream().filter(p -> !checkpoints.processor(p).hasExternalEffects()).toList();
-            if (out.isEmpty()) throw new IllegalArgumentException("field 'knownAt': no processor without external effects to verify");
-            return out;
-        }
-        List<String> out = checkpoints.processors(requested);
-        for (String p : out) {
-            if (checkpoints.processor(p).hasExternalEffects()) {
-                throw new IllegalArgumentException("field 'knownAt': processor '" + p + "' has external effects and no snapshots; "
-                        + "a verification as known at an instant compares the processors without external effects");
-            }
-        }
-        return out;
     }
 
     /** The key of one page's outcome: per segment and batch, so that a page done again overwrites its own. */

@@ -87,8 +87,7 @@ public final class Rebuild {
         Replay existing = ports.replays().find(replayId).orElse(null);
         boolean resumed = existing != null;
         if (existing == null) {
-            List<String> processors = knownAt == null ? checkpoints.processors(Requests.strings(r, "processors"))
-                    : KnownAtVerification.processors(checkpoints, Requests.strings(r, "processors"));
+            List<String> processors = checkpoints.processors(Requests.strings(r, "processors"));
             int segments = Requests.integer(r, "segments", DEFAULT_SEGMENTS, 1, MAX_SEGMENTS);
             int batchSize = Requests.integer(r, "batchSize", DEFAULT_BATCH, 1, MAX_BATCH);
             boolean reportOnly = Requests.bool(r, "reportOnly");

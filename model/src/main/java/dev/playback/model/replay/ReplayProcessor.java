@@ -7,6 +7,7 @@ import dev.playback.model.gateway.GatewayProcessor;
 import dev.playback.model.gateway.GatewayReport;
 import dev.playback.model.gateway.GatewayRun;
 import dev.playback.model.processor.Projector;
+import dev.playback.model.processor.Snapshots;
 import dev.playback.model.store.EventStore;
 import dev.playback.model.store.StateStore;
 
@@ -53,6 +54,16 @@ public interface ReplayProcessor {
 
     static <S> ReplayProcessor withGateway(GatewayProcessor<S> processor, GatewayPorts gateway, EventStore events,
                                            StateStore states, EventCatalog catalog) {
+        return withGateway(processor, gateway, events, states, catalog, Snapshots.none());
+    }
+
+    /**
+     * The same, writing snapshots of the states it saves, folded from the recorded answers; it folds from them only where
+     * nothing is caused (comparisons and time travel), never in a replay's run (its rebuilds start from the first event).
+     */
+    static <S> ReplayProcessor withGateway(GatewayProcessor<S> processor, GatewayPorts gateway, EventStore events,
+                                           StateStore states, EventCatalog catalog, Snapshots snapshots) {
+        GatewayBinding<S> recorded = GatewayBinding.recordedAnswers(processor, gateway);
         return new ReplayProcessor() {
             @Override
             public String name() {
@@ -67,14 +78,12 @@ public interface ReplayProcessor {
             @Override
             public Projector<?> projector(GatewayRun run, GatewayReport report) {
                 if (run.isLive()) throw new IllegalArgumentException("a replay cannot run the gateway live; choose suppress, diff or allow:<gateway>");
-                return new Projector<>(new GatewayBinding<>(processor, gateway, run, report), events, states, catalog);
+                return new Projector<>(new GatewayBinding<>(processor, gateway, run, report), events, states, catalog, snapshots, recorded);
             }
 
             @Override
             public Projector<?> comparing(String replayId) {
-                GatewayRun run = GatewayRun.replay(replayId, dev.playback.model.gateway.GatewayMode.SUPPRESS,
-                        dev.playback.model.gateway.MissingRecord.FAIL);
-                return new Projector<>(new GatewayBinding<>(processor, gateway.readOnly(), run, new GatewayReport()), events, states, catalog);
+                return new Projector<>(recorded, events, states, catalog, snapshots);
             }
         };
     }

@@ -131,15 +131,7 @@ final class CounterReplays {
 
     /** Publishes every segment of a prepared replay to the end. */
     void publishAll(JsonNode prepared) {
-        String replayId = prepared.get("replayId").asText();
-        for (JsonNode segment : prepared.get("segments")) {
-            int round = 0;
-            while (true) {
-                JsonNode out = actions.publish(replayId, segment.asInt(), round, 1000);
-                round = out.get("round").asInt();
-                if (out.get("done").asBoolean()) break;
-            }
-        }
+        ReplayRuns.publishAll(actions, prepared);
     }
 
     /** Prepare, publish, deliver, drained, finish. */

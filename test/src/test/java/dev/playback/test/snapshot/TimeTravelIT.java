@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +38,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 
+import static dev.playback.test.snapshot.Travels.version;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,9 +79,9 @@ class TimeTravelIT {
         }
     }
 
-    /** Event {@code v}'s occurred time: v hours after T0, but every 7th 30 hours earlier than that. */
+    /** Event {@code v}'s occurred time ({@link Travels#occurred}). */
     static Instant occurred(int v) {
-        return v == 1 ? T0.minusSeconds(3600L * 100) : T0.plusSeconds(3600L * (v % 7 == 0 ? v - 30 : v));
+        return Travels.occurred(T0, v);
     }
 
     @Test
@@ -90,37 +90,21 @@ class TimeTravelIT {
                 .withHandler("ProjectionFunction", Redeployable::new))) {
             PlaybackApi api = new PlaybackApi(stack.apiUrl());
             postHistory(api, stack);
-            List<JsonNode> events = history(api);
+            List<JsonNode> events = Travels.history(api, ACCOUNT);
             assertEquals(EVENTS, events.size());
 
             // Snapshots of logic version 2 (the deployed ledger): the newest 3 multiples of the interval.
             assertEquals(List.of(100L, 80L, 60L), versions(snapshots(stack), "2"));
 
-            List<Instant> recorded = events.stream().map(e -> Instant.parse(e.get("recordedAt").asText())).distinct().sorted().toList();
+            List<Instant> recorded = Travels.recordedTimes(events);
             assertEquals(7, recorded.size(), "one recorded time per request");
 
-            for (long v : new long[]{61, 79, 80, 95, 99, 100}) {
-                JsonNode a = at(api, Map.of("version", Long.toString(v)));
-                assertEquals(fold(events, e -> version(e) <= v), balance(a), "version " + v);
-                assertEquals(v, a.get("version").asLong());
-                assertFolded(a, "version " + v);
-            }
-            for (int v : new int[]{72, 90, 99}) { // not multiples of 7: the occurred times of events about to be snapshotted
-                Instant t = occurred(v);
-                JsonNode a = at(api, Map.of("asOf", t.toString()));
-                assertEquals(fold(events, e -> !occurredAt(e).isAfter(t)), balance(a), "as of " + t);
-                assertFolded(a, "as of " + t);
-            }
-            for (Instant t : recorded.subList(4, 7)) { // after the requests that ended at versions 75, 90 and 100
-                JsonNode a = at(api, Map.of("knownAt", t.toString()));
-                assertEquals(fold(events, e -> !recordedAt(e).isAfter(t)), balance(a), "known at " + t);
-                assertFolded(a, "known at " + t);
-            }
-            Instant asOf = occurred(95);
-            Instant knownAt = recorded.get(5);
-            JsonNode both = at(api, Map.of("asOf", asOf.toString(), "knownAt", knownAt.toString()));
-            assertEquals(fold(events, e -> !occurredAt(e).isAfter(asOf) && !recordedAt(e).isAfter(knownAt)), balance(both));
-            assertFolded(both, "as of " + asOf + " known at " + knownAt);
+            Travels.atVersions(point -> at(api, point), new long[]{61, 79, 80, 95, 99, 100}, admitted -> fold(events, admitted), TimeTravelIT::balance,
+                    TimeTravelIT::assertFolded);
+            // as of times that are not multiples of 7 (those of events about to be snapshotted); known after the requests
+            // that ended at versions 75, 90 and 100
+            Travels.atTimes(point -> at(api, point), List.of(occurred(72), occurred(90), occurred(99)), recorded.subList(4, 7),
+                    occurred(95), recorded.get(5), admitted -> fold(events, admitted), TimeTravelIT::balance, TimeTravelIT::assertFolded);
 
             // The command line asks the same route.
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -164,31 +148,13 @@ class TimeTravelIT {
 
     /** 1 opening and 99 deposits and withdrawals, in requests of 15 events (the last of 10), each applied before the next. */
     private static void postHistory(PlaybackApi api, LocalStack stack) {
-        ArrayNode batch = JSON.createArrayNode();
-        for (int v = 1; v <= EVENTS; v++) {
-            var e = batch.addObject().put("aggregateId", ACCOUNT).put("eventId", ACCOUNT + "-" + v).put("occurredAt", occurred(v).toString());
-            if (v == 1) {
-                e.put("type", "AccountOpened").set("payload", JSON.createObjectNode().put("owner", "Ada").put("currency", "EUR"));
-            } else if (v % 5 == 0) {
+        Travels.postHistory(api, stack, ACCOUNT, T0, EVENTS, 15, (v, e) -> {
+            if (v % 5 == 0) {
                 e.put("type", "MoneyWithdrawn").set("payload", JSON.createObjectNode().put("amount", (v % 40 + 3) + ".10"));
             } else {
                 e.put("type", "MoneyDeposited").set("payload", JSON.createObjectNode().put("amount", (v % 13 + 1) + ".25"));
             }
-            if (batch.size() == 15 || v == EVENTS) {
-                PlaybackApi.Answer a = api.postEvents(batch);
-                assertEquals(202, a.status(), () -> a.body().toString());
-                stack.awaitIdle(Duration.ofMinutes(2));
-                batch = JSON.createArrayNode();
-            }
-        }
-    }
-
-    private static List<JsonNode> history(PlaybackApi api) {
-        PlaybackApi.Answer a = api.history(ACCOUNT);
-        assertEquals(200, a.status(), () -> a.body().toString());
-        List<JsonNode> out = new ArrayList<>();
-        a.body().get("events").forEach(out::add);
-        return out;
+        });
     }
 
     private static JsonNode at(PlaybackApi api, Map<String, String> query) {
@@ -224,18 +190,6 @@ class TimeTravelIT {
 
     private static BigDecimal balance(JsonNode answer) {
         return new BigDecimal(answer.path("state").path("balance").asText());
-    }
-
-    private static long version(JsonNode e) {
-        return e.get("version").asLong();
-    }
-
-    private static Instant occurredAt(JsonNode e) {
-        return Instant.parse(e.get("occurredAt").asText());
-    }
-
-    private static Instant recordedAt(JsonNode e) {
-        return Instant.parse(e.get("recordedAt").asText());
     }
 
     private static SnapshotStore snapshots(LocalStack stack) {
