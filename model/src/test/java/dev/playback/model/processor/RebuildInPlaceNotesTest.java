@@ -98,7 +98,7 @@ class RebuildInPlaceNotesTest {
     }
 
     private long total() {
-        return states.load("capped", "g1", AGG).map(ProcessorState::state).orElseThrow().path("total").asLong();
+        return total("g1");
     }
 
     @Test
@@ -161,12 +161,18 @@ class RebuildInPlaceNotesTest {
         });
     }
 
-    @Test
-    void aRebuildStartsFromTheSnapshot_whenEveryReversalAfterItTargetsAnEventAfterIt() {
+    /** a (100 added) and w (30 withdrawn), with a snapshot at w: the store it is in. */
+    private dev.playback.model.snapshot.memory.InMemorySnapshotStore addedAndWithdrawnWithASnapshot() {
         append("a", "Added", "{\"amount\":100}");
         append("w", "Withdrawn", "{\"amount\":30}");
         var store = new dev.playback.model.snapshot.memory.InMemorySnapshotStore();
         snapshotsIn(store).take(new Capped(1_000), AGG, 2);
+        return store;
+    }
+
+    @Test
+    void aRebuildStartsFromTheSnapshot_whenEveryReversalAfterItTargetsAnEventAfterIt() {
+        var store = addedAndWithdrawnWithASnapshot();
         append("b", "Added", "{\"amount\":5}");
         append("r", "Reversed", "{\"reverses\":\"b\"}");
 
@@ -179,10 +185,7 @@ class RebuildInPlaceNotesTest {
 
     @Test
     void aRebuildStartsFromTheFirstEvent_whenAReversalAfterTheSnapshotTargetsAnEventItHolds() {
-        append("a", "Added", "{\"amount\":100}");
-        append("w", "Withdrawn", "{\"amount\":30}");
-        var store = new dev.playback.model.snapshot.memory.InMemorySnapshotStore();
-        snapshotsIn(store).take(new Capped(1_000), AGG, 2);
+        var store = addedAndWithdrawnWithASnapshot();
         append("r", "Reversed", "{\"reverses\":\"w\"}");
 
         Projector.Rebuilt rebuilt = new Projector<>(new Capped(1_000), log, states, CATALOG, snapshotsIn(store)).rebuild("g1", AGG);
