@@ -173,7 +173,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         };
     }
 
-    private static Duration seconds(String text) {
+    /** {@code INGEST_PUBLISH_SECONDS}: a number of seconds > 0, at least 1 ms. */
+    static Duration seconds(String text) {
         try {
             double s = Double.parseDouble(text);
             if (!(s > 0) || Double.isInfinite(s)) throw new NumberFormatException();

@@ -110,4 +110,15 @@ class ApiPayloadSizesTest extends ApiFixture {
         new Appender(log).append(List.of(old), NOW);
         assertEquals("kept", body(getEvent("old-1")).path("payload").path("text").asText());
     }
+
+    @Test
+    void acceptsABodyOfExactlyThreeMillionBytesAndRefusesOneByteMore() {
+        String events = "[" + document("d-1", 990_000) + "," + document("d-2", 990_000) + "," + document("d-3", 990_000) + "]";
+        String exactly = events + " ".repeat(3_000_000 - events.length());
+
+        assertEquals(202, post(exactly).getStatusCode());
+        APIGatewayProxyResponseEvent over = post(exactly + " ");
+        assertRefused(over, 413, "body");
+        assertEquals("request body is 3000001 bytes; at most 3000000 are accepted", body(over).path("error").asText());
+    }
 }

@@ -197,4 +197,21 @@ class ApiPostEventsTest extends ApiFixture {
         assertEquals(202, post(VALID, Map.of()).getStatusCode());
         assertEquals(3, stream.published().size());
     }
+
+    @Test
+    void acceptsAJsonMediaTypeWithASuffixAndRefusesTheSuffixOnAnotherType() {
+        assertEquals(202, post(VALID, Map.of("Content-Type", "application/vnd.playback.events+json")).getStatusCode());
+        assertRefused(post(VALID, Map.of("Content-Type", "text/vnd.playback+json")), 415, "Content-Type");
+        assertRefused(post(VALID, Map.of("Content-Type", "application/vnd.playback+xml")), 415, "Content-Type");
+        assertEquals(1, stream.published().size());
+    }
+
+    @Test
+    void quotesAContentTypeOfUpTo80CharactersWholeAndCutsALongerOne() {
+        String eighty = "text/" + "a".repeat(75);
+        assertEquals("Content-Type '" + eighty + "' is not accepted; send the events as application/json",
+                body(post(VALID, Map.of("Content-Type", eighty))).path("error").asText());
+        assertEquals("Content-Type '" + eighty + "…' is not accepted; send the events as application/json",
+                body(post(VALID, Map.of("Content-Type", eighty + "b"))).path("error").asText());
+    }
 }

@@ -154,4 +154,30 @@ class ApiReadRoutesTest extends ApiFixture {
     void answers404ForAnUnknownRoute() {
         assertEquals(404, handler.handleRequest(postRequest(null).withHttpMethod("DELETE"), null).getStatusCode());
     }
+
+    @Test
+    void answersTheConflictingSendsOfARejectedEvent() {
+        log.record(new EventStatus.Rejected("e-9", "acc-1", "expectedVersion 0 but the aggregate is at version 1", NOW, null,
+                List.of("sent again with other content")));
+
+        JsonNode n = body(getEvent("e-9"));
+
+        assertEquals("rejected", n.path("status").asText());
+        List<String> conflicts = new ArrayList<>();
+        n.path("conflicts").forEach(c -> conflicts.add(c.asText()));
+        assertEquals(List.of("sent again with other content"), conflicts);
+    }
+
+    @Test
+    void answersAHistoryPageOfTheLargestLimit() {
+        openWithDeposits("acc-1", 1);
+        APIGatewayProxyResponseEvent response = getHistory("acc-1", Map.of("limit", "1000"));
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals(List.of(1L, 2L), versions(body(response)));
+    }
+
+    @Test
+    void refusesTheHistoryOfAMalformedAggregateId() {
+        assertRefused(getHistory("no spaces", null), 400, "aggregateId");
+    }
 }

@@ -149,6 +149,13 @@ class ApiRetriesTest extends ApiFixture {
     }
 
     @Test
+    void readsThePublishDeadlineInSecondsWithFractionsDownToOneMillisecond() {
+        assertEquals(java.time.Duration.ofMillis(2500), ApiHandler.seconds("2.5"));
+        assertEquals(java.time.Duration.ofSeconds(20), ApiHandler.seconds("20"));
+        assertEquals(java.time.Duration.ofMillis(1), ApiHandler.seconds("0.0001"), "above 0 but under 1 ms: 1 ms");
+    }
+
+    @Test
     void wiresProductionWithOrWithoutAPublishDeadlineWithoutCallingAws() {
         new ApiHandler(environment(null));
         new ApiHandler(environment("2.5"));

@@ -28,6 +28,7 @@ class ApiTimeTravelTest extends ApiFixture {
         assertEquals("14.00", n.path("state").path("balance").asText(), "2 + 3 + 4 + 5");
         assertEquals(5, n.path("version").asLong());
         assertEquals(3, n.path("snapshot").path("version").asLong());
+        assertEquals("2026-03-01T10:00:00Z", n.path("snapshot").path("latestRecordedAt").asText(), n.toString());
         assertEquals(2, n.path("eventsFolded").asInt());
         assertEquals("2", n.path("logicVersion").asText());
         assertEquals(5, n.path("query").path("version").asLong());
@@ -40,6 +41,7 @@ class ApiTimeTravelTest extends ApiFixture {
         assertEquals("5.00", now.path("state").path("balance").asText());
         assertTrue(now.path("snapshot").isNull(), now.toString());
         assertEquals(3, now.path("eventsFolded").asInt());
+        assertEquals("{\"asOf\":\"2026-03-01T10:00:00Z\",\"knownAt\":\"2026-03-01T10:00:00Z\"}", now.path("query").toString());
         assertEquals(404, getAggregate("acc-1", Map.of("knownAt", NOW.minusMillis(1).toString())).getStatusCode());
         assertEquals(404, getAggregate("acc-1", Map.of("asOf", "2026-03-01T10:59:59+02:00")).getStatusCode(), "an offset is understood");
     }

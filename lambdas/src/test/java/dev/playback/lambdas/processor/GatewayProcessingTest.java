@@ -52,6 +52,8 @@ class GatewayProcessingTest {
     private final InMemoryReplayStore replays = new InMemoryReplayStore();
     private final InMemorySetAside setAside = new InMemorySetAside();
     private final ProcessorHandler handler = handler(processor, ports, events, states, replays, setAside);
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final dev.playback.lambdas.LogCapture logs = new dev.playback.lambdas.LogCapture();
 
     /** The processor function running only {@code processor}, without gateway reports, aggregates one after another. */
     static ProcessorHandler handler(PayoutsProcessor processor, GatewayPorts ports, InMemoryEventLog events, InMemoryStateStore states,
@@ -112,6 +114,27 @@ class GatewayProcessingTest {
         assertEquals(List.of(), response.getBatchItemFailures());
         assertEquals(1, external.received().size(), "payouts sent: " + external.received());
         assertEquals(3, states.load("payouts", "g1", "acc-1").orElseThrow().version());
+    }
+
+    @Test
+    void shouldLogAndCountTheLiveEventItApplied_whenAProcessorWithExternalEffectsTakesABatch() {
+        EventEnvelope open = opened("e-1", "acc-1").withVersion(1);
+        EventEnvelope deposit = deposited("e-2", "acc-1", "500.00").withVersion(2);
+        events.write(List.of(open, deposit, PAYOUT));
+        seed("g1", List.of(open, deposit));
+        states.startBuilding("payouts", "g1");
+        states.activate("payouts", "g0", "g1");
+
+        handler.handleRequest(batch(record("1", List.of(PAYOUT))), null);
+
+        ch.qos.logback.classic.spi.ILoggingEvent applied = logs.events().stream()
+                .filter(e -> e.getFormattedMessage().startsWith("payouts: applied")).findFirst()
+                .orElseThrow(() -> new AssertionError("no applied line in " + logs.messages()));
+        assertTrue(applied.getFormattedMessage().startsWith("payouts: applied 1 live and 0 replayed events; oldest live event "),
+                applied.getFormattedMessage());
+        assertEquals("payouts", applied.getMDCPropertyMap().get("processor"));
+        assertTrue(logs.metricLines().stream().anyMatch(l -> l.contains("\"Processor\":\"payouts\"") && l.contains("\"EventsApplied\":1")),
+                logs.metricLines().toString());
     }
 
     @Test

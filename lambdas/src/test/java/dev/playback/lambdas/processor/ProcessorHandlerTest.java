@@ -467,5 +467,13 @@ class ProcessorHandlerTest {
     void shouldWireTheNamedProjectionsAndProcessorsWithExternalEffectsWithoutCallingAws_whenTheEnvironmentIsComplete() {
         org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment(" balances , payouts ")));
         org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment("payouts")));
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment("balances")), "projections only");
+    }
+
+    @Test
+    void shouldRunEveryProjectionOfTheDomains_whenProcessorsIsUnset() {
+        Map<String, String> env = functionEnvironment("unused");
+        env.remove("PROCESSORS");
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(env));
     }
 }

@@ -34,6 +34,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RebuildTest {
     private final ReplayWorld world = new ReplayWorld();
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final dev.playback.lambdas.LogCapture logs = new dev.playback.lambdas.LogCapture();
+
+    /** The last log line whose message starts with {@code prefix}. */
+    private ch.qos.logback.classic.spi.ILoggingEvent lastLine(String prefix) {
+        return logs.events().stream().filter(e -> e.getFormattedMessage().startsWith(prefix)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no line '" + prefix + "' in " + logs.messages()));
+    }
 
     private void ledger() {
         world.live(opened("a1", "acc-1"), deposited("a2", "acc-1", "10.00"), withdrawn("a3", "acc-1", "2.50"));
@@ -247,6 +255,44 @@ class RebuildTest {
         IllegalStateException late = assertThrows(IllegalStateException.class, () -> world.call(input("action", "publish", "replayId", replayId,
                 "segment", 0, "round", 1, "maxRounds", 642, "owner", "arn:exec:one")));
         assertTrue(late.getMessage().contains("has ended ABORTED"), late.getMessage());
+    }
+
+    @Test
+    void shouldLogTheEndedReplayWithItsIdAndExecution_whenEventBridgeReportsItsExecutionStopped() {
+        ledger();
+        String replayId = rebuildPublishedOnce("arn:exec:one");
+
+        world.call(executionEnded("arn:exec:one", "ABORTED", "{}"));
+
+        ch.qos.logback.classic.spi.ILoggingEvent line = lastLine("replay: replay " + replayId + " ended ABORTED");
+        assertEquals(replayId, line.getMDCPropertyMap().get("replayId"));
+        assertEquals("arn:exec:one", line.getMDCPropertyMap().get("executionArn"));
+    }
+
+    @Test
+    void shouldNotRecordAFailureOnTheReplay_whenAnExecutionOtherThanItsRunnerFails() {
+        ledger();
+        String replayId = rebuildPublishedOnce("arn:exec:one");
+        Map<String, Object> failed = input("replayId", replayId, "error", input("Error", "States.Timeout", "Cause", "late"));
+
+        JsonNode out = world.call(input("action", "fail", "state", failed, "execution", "arn:exec:two"));
+
+        assertFalse(out.get("recorded").asBoolean(), out.toString());
+        assertEquals("execution arn:exec:two of replay " + replayId + " failed: States.Timeout: late; the replay is run by execution "
+                + "arn:exec:one and goes on there", out.get("cause").asText());
+        assertEquals(ReplayStatus.RUNNING, world.replays.find(replayId).orElseThrow().status());
+    }
+
+    @Test
+    void shouldRecordTheFailureOfTheExecutionTheStateNames_whenItNamesOneItself() {
+        ledger();
+        String replayId = rebuildPublishedOnce("arn:exec:one");
+        Map<String, Object> failed = input("replayId", replayId, "execution", "arn:exec:one",
+                "error", input("Error", "States.Timeout", "Cause", "late"));
+
+        world.call(input("action", "fail", "state", failed, "execution", "arn:exec:two"));
+
+        assertEquals(ReplayStatus.FAILED, world.replays.find(replayId).orElseThrow().status());
     }
 
     @Test
@@ -585,6 +631,8 @@ class RebuildTest {
 
         assertEquals("dev.playback.lambdas.replay.TransientFailure", TransientFailure.ERROR);
         assertTrue(e.getMessage().contains("'publish'") && e.getMessage().contains("Rate of requests"), e.getMessage());
+        ch.qos.logback.classic.spi.ILoggingEvent warned = lastLine("replay: publish failed, to be retried by the state machine: ");
+        assertEquals("r-13", warned.getMDCPropertyMap().get("replayId"));
         JsonNode finished = world.run("rebuild", input("replayId", "r-13"));
         assertEquals("g1", finished.get("generation").asText());
         for (String acc : List.of("acc-1", "acc-2", "acc-3")) assertEquals(world.state("g0", acc).state(), world.state("g1", acc).state(), acc);

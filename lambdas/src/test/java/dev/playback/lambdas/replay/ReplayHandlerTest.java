@@ -63,6 +63,34 @@ class ReplayHandlerTest {
         assertTrue(e.getMessage().contains("REPLAY_PUBLISH_SECONDS"), e.getMessage());
     }
 
+    private static dev.playback.model.replay.ReplayPorts wired(Map<String, String> env) {
+        return ReplayHandler.wire(new dev.playback.lambdas.config.Environment(env),
+                new dev.playback.lambdas.telemetry.EmbeddedMetrics("Playback/test", java.time.Clock.systemUTC()));
+    }
+
+    @Test
+    void shouldReplayEveryProcessorOfTheDomainsAndPublishForTheGivenSeconds_whenWiredFromTheEnvironment() {
+        Map<String, String> env = environment();
+        env.put("REPLAY_PUBLISH_SECONDS", "2.5");
+
+        dev.playback.model.replay.ReplayPorts ports = wired(env);
+
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("balances", "payouts"),
+                ports.processors().stream().map(dev.playback.model.replay.ReplayProcessor::name).toList());
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Duration.ofMillis(2500), ports.publishBudget());
+    }
+
+    @Test
+    void shouldPublishOneBatchPerCall_whenThePublishBudgetIsZeroSeconds() {
+        Map<String, String> env = environment();
+        env.put("REPLAY_PUBLISH_SECONDS", "0");
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Duration.ZERO, wired(env).publishBudget());
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Duration.ofSeconds(20), wired(environment()).publishBudget(), "unset: 20 s");
+        env.put("REPLAY_PUBLISH_SECONDS", "-0.5");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> wired(env));
+        org.junit.jupiter.api.Assertions.assertEquals("ReplayFunction: REPLAY_PUBLISH_SECONDS must be a number of seconds >= 0, got '-0.5'", e.getMessage());
+    }
+
     @Test
     void wiresProductionFromTheEnvironmentWithoutCallingAws() {
         Map<String, String> env = environment();

@@ -98,10 +98,12 @@ class DomainWiringTest {
         assertInstanceOf(DynamoReplayStore.class, w.replays());
         assertInstanceOf(StateSizeGuard.class, w.guardedStates((m, p, n) -> { }, line -> { }));
         assertInstanceOf(DynamoSnapshotStore.class, w.snapshotStore().orElseThrow());
-        assertNotNull(w.snapshots(w.events(), (m, p, n) -> { }, line -> { }));
+        assertEquals(true, w.snapshots(w.events(), (m, p, n) -> { }, line -> { }).enabled(), "SNAPSHOT_TABLE names a table: snapshots are taken");
+        assertEquals(false, wiring(environment()).snapshots(w.events(), (m, p, n) -> { }, line -> { }).enabled());
         assertEquals(Optional.of("v2"), w.settings().optional("FEE_RULE"));
         assertEquals("payouts", w.processor(payouts(w)).name());
         assertNotNull(w.gateway(payouts(w)).log());
+        assertInstanceOf(dev.playback.lambdas.aws.dynamodb.DynamoSubjectKeys.class, w.personalData().keys(), "no KMS key: the keys as stored");
         assertSame(w.personalData(), w.personalData(), "one per container");
         assertEquals(Optional.empty(), wiring(environment()).snapshotStore());
     }
@@ -111,5 +113,23 @@ class DomainWiringTest {
         DomainWiring w = wiring(environment());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.gateway(payouts(w)));
         assertEquals("LedgerFunction: missing environment variable RECORD_BUCKET (processor payouts reaches external systems)", e.getMessage());
+    }
+
+    @Test
+    void shouldRememberTheSubjectsKeysReadThroughKms_whenAKmsKeyIsNamed() {
+        Map<String, String> env = environment();
+        env.put("SUBJECT_KEYS_KMS_KEY", "alias/subject-keys");
+
+        assertInstanceOf(dev.playback.model.privacy.CachedSubjectKeys.class, wiring(env).personalData().keys());
+    }
+
+    @Test
+    void shouldNameTheMissingKeyTableAndTheFunction_whenPersonalDataIsWiredWithoutIt() {
+        Map<String, String> env = environment();
+        env.remove("SUBJECT_KEY_TABLE");
+        DomainWiring w = wiring(env);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, w::personalData);
+        assertEquals("LedgerFunction: missing environment variable SUBJECT_KEY_TABLE (the table of the subjects' data keys)", e.getMessage());
     }
 }

@@ -329,4 +329,22 @@ class ProjectorTest {
         assertTrue(snapshots.enabled());
         assertFalse(Snapshots.none().enabled());
     }
+
+    @Test
+    void shouldReadTheStoredStateAgainAndSaveTheEventsBeforeTheFailingOne_whenThatSaveLosesToAnotherWriter() {
+        states.refusals = 1;
+
+        assertThrows(EventNotApplied.class, () -> projector().applyPlayback(GEN, List.of(step(1), step(2), poison(3))));
+
+        assertEquals(2, states.saves, "the refused save, then the one after reading again");
+        assertEquals("e1,e2@2", state());
+    }
+
+    @Test
+    void shouldStopAtTheAskedVersion_whenAFullPageOfLaterEventsFollowsIt() {
+        store(steps(1, 1005));
+
+        assertEquals(new CatchUp(AGG, 5, 5, true), projector().catchUp(GEN, AGG, 5));
+        assertEquals("e1,e2,e3,e4,e5@5", state());
+    }
 }

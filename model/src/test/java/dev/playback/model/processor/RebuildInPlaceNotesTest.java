@@ -98,7 +98,7 @@ class RebuildInPlaceNotesTest {
     }
 
     private long total() {
-        return states.load("capped", "g1", AGG).map(ProcessorState::state).orElseThrow().path("total").asLong();
+        return total("g1");
     }
 
     @Test
@@ -136,5 +136,62 @@ class RebuildInPlaceNotesTest {
         relaxed.catchUp("g1", AGG, Long.MAX_VALUE);
 
         assertEquals(100, total(), "r-1 puts the withdrawal back in the relaxed rebuild, so r-2 is refused as a second reversal");
+    }
+
+    private long total(String generation) {
+        return states.load("capped", generation, AGG).map(ProcessorState::state).orElseThrow().path("total").asLong();
+    }
+
+    @Test
+    void aRebuildIntoAnEmptyGenerationWritesItsNotes_soALaterReversalOfADeclinedWithdrawalIsRefused() {
+        append("a", "Added", "{\"amount\":100}");
+        append("w", "Withdrawn", "{\"amount\":50}");
+        Projector<Long> capped = new Projector<>(new Capped(10), log, states, CATALOG);
+
+        capped.rebuild("g2", AGG);
+        append("r", "Reversed", "{\"reverses\":\"w\"}");
+        capped.catchUp("g2", AGG, Long.MAX_VALUE);
+
+        assertEquals(100, total("g2"), "the withdrawal was declined, so its reversal puts nothing back");
+    }
+
+    private Snapshots snapshotsIn(dev.playback.model.snapshot.memory.InMemorySnapshotStore store) {
+        return new Snapshots(store, log, CATALOG, new dev.playback.model.snapshot.SnapshotPolicy(1_000, java.util.Map.of(), 3),
+                dev.playback.model.metrics.Metrics.NONE, line -> {
+        });
+    }
+
+    /** a (100 added) and w (30 withdrawn), with a snapshot at w: the store it is in. */
+    private dev.playback.model.snapshot.memory.InMemorySnapshotStore addedAndWithdrawnWithASnapshot() {
+        append("a", "Added", "{\"amount\":100}");
+        append("w", "Withdrawn", "{\"amount\":30}");
+        var store = new dev.playback.model.snapshot.memory.InMemorySnapshotStore();
+        snapshotsIn(store).take(new Capped(1_000), AGG, 2);
+        return store;
+    }
+
+    @Test
+    void aRebuildStartsFromTheSnapshot_whenEveryReversalAfterItTargetsAnEventAfterIt() {
+        var store = addedAndWithdrawnWithASnapshot();
+        append("b", "Added", "{\"amount\":5}");
+        append("r", "Reversed", "{\"reverses\":\"b\"}");
+
+        Projector.Rebuilt rebuilt = new Projector<>(new Capped(1_000), log, states, CATALOG, snapshotsIn(store)).rebuild("g1", AGG);
+
+        assertEquals(2L, rebuilt.snapshot().orElseThrow().version());
+        assertEquals(new CatchUp(AGG, 2, 4, true), rebuilt.result(), "the two events after the snapshot");
+        assertEquals(70, total("g1"));
+    }
+
+    @Test
+    void aRebuildStartsFromTheFirstEvent_whenAReversalAfterTheSnapshotTargetsAnEventItHolds() {
+        var store = addedAndWithdrawnWithASnapshot();
+        append("r", "Reversed", "{\"reverses\":\"w\"}");
+
+        Projector.Rebuilt rebuilt = new Projector<>(new Capped(1_000), log, states, CATALOG, snapshotsIn(store)).rebuild("g1", AGG);
+
+        assertEquals(Optional.empty(), rebuilt.snapshot(), "the note of w is not in the snapshot");
+        assertEquals(new CatchUp(AGG, 3, 3, true), rebuilt.result());
+        assertEquals(100, total("g1"), "w put back");
     }
 }

@@ -104,6 +104,18 @@ class SnapshotsTest {
     }
 
     @Test
+    void aWriteDeletesAtMostTenOfTheSnapshotsBeyondThoseKept() {
+        write(2100);
+        for (long v = 100; v <= 2000; v += 100) snapshots(100, 100).saved(Tally.v1(), "acc-1", v - 1, v);
+        assertEquals(20, versions("1").size());
+
+        snapshots(100, 3).saved(Tally.v1(), "acc-1", 2099, 2100);
+
+        assertEquals(List.of(2100L, 2000L, 1900L, 800L, 700L, 600L, 500L, 400L, 300L, 200L, 100L), versions("1"),
+                "the three newest kept, 1800..900 deleted, the rest left to the next writes");
+    }
+
+    @Test
     void aSnapshotIsWrittenOnceThoughTwoGenerationsCrossTheSameMultiple() {
         write(120);
         snapshots(100, 3).saved(Tally.v1(), "acc-1", 90, 110);
@@ -130,6 +142,8 @@ class SnapshotsTest {
         assertEquals(List.of("SnapshotWriteFailures/tally/1"), counted);
         assertEquals(1, warnings.size());
         assertTrue(warnings.get(0).contains("acc-1") && warnings.get(0).contains("100") && warnings.get(0).contains("table unavailable"), warnings.get(0));
+        assertTrue(warnings.get(0).startsWith("tally: snapshot of acc-1 at version 100 not written (the next one at 200 is tried): "),
+                warnings.get(0));
     }
 
     @Test
