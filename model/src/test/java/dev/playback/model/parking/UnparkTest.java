@@ -80,10 +80,10 @@ class UnparkTest {
         append("a", 3);
         Parked p = park("sum", "a", "g0", 2);
         parked.park(p);
-        Unpark failing = new Unpark(parked, events, list -> {
+        processor = e -> {
             throw new IllegalStateException("stream unavailable");
-        }, states, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> failing.unpark(p));
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> unpark().unpark(p));
         assertEquals("could not put a's latest event (a-3) on the playback stream for sum; it stays parked: stream unavailable",
                 e.getMessage());
         assertEquals(Optional.of(p), parked.find("sum", "a"));
@@ -94,11 +94,11 @@ class UnparkTest {
         append("a", 3);
         Parked p = park("sum", "a", "g0", 2);
         parked.park(p);
-        Unpark failing = new Unpark(parked, events, list -> {
+        processor = e -> {
             saveState("sum", "g0", "a", 2); // a live event of the aggregate came in meanwhile and filled the gap
             throw new IllegalStateException("stream unavailable");
-        }, states, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> failing.unpark(p));
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> unpark().unpark(p));
         assertEquals("could not put a's latest event (a-3) on the playback stream for sum; the processor applied past the failing "
                 + "event meanwhile, so it is unparked: stream unavailable", e.getMessage());
         assertTrue(parked.find("sum", "a").isEmpty());
