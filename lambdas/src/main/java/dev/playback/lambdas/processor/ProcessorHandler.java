@@ -154,6 +154,13 @@ public final class ProcessorHandler implements RequestHandler<KinesisEvent, Stre
         this.batch = new KinesisBatch(setAside, SERVICE, "playback stream", NOT_A_PLAYBACK_STREAM_RECORD, metrics.port());
     }
 
+    /** The processors this function runs: its projections, then its processors with external effects. */
+    List<String> processors() {
+        List<String> names = new ArrayList<>(projection.map(Projection::processors).orElse(List.of()));
+        effectful.forEach(g -> names.add(g.name()));
+        return List.copyOf(names);
+    }
+
     /** Only projections. */
     public ProcessorHandler(Projection projection, SetAside setAside) {
         this(Optional.of(projection), List.of(), setAside);

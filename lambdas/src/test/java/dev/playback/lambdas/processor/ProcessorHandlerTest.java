@@ -465,15 +465,15 @@ class ProcessorHandlerTest {
 
     @Test
     void shouldWireTheNamedProjectionsAndProcessorsWithExternalEffectsWithoutCallingAws_whenTheEnvironmentIsComplete() {
-        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment(" balances , payouts ")));
-        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment("payouts")));
-        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(functionEnvironment("balances")), "projections only");
+        assertEquals(List.of("balances", "payouts"), new ProcessorHandler(functionEnvironment(" balances , payouts ")).processors());
+        assertEquals(List.of("payouts"), new ProcessorHandler(functionEnvironment("payouts")).processors());
+        assertEquals(List.of("balances"), new ProcessorHandler(functionEnvironment("balances")).processors(), "projections only");
     }
 
     @Test
     void shouldRunEveryProjectionOfTheDomains_whenProcessorsIsUnset() {
         Map<String, String> env = functionEnvironment("unused");
         env.remove("PROCESSORS");
-        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> new ProcessorHandler(env));
+        assertEquals(List.of("balances"), new ProcessorHandler(env).processors(), "the ledger's projections, not its payouts");
     }
 }
