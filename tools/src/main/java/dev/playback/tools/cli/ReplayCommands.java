@@ -307,10 +307,10 @@ public final class ReplayCommands {
 
         @Option(names = "--known-at", paramLabel = "T", description = "verify the states as known at this past instant, ISO-8601: each "
                 + "aggregate folded from the events recorded by then, compared with the state from the snapshots recorded by then "
-                + "(processors without external effects; nothing is rebuilt)")
+                + "(a processor with external effects from its recorded answers only; nothing is sent or rebuilt)")
         String knownAt;
         @Option(names = "--processor", paramLabel = "P", description = "with --known-at: verify only this processor (repeatable; "
-                + "default: every processor without external effects)")
+                + "default: every processor)")
         List<String> processors = new ArrayList<>();
 
         @Override
