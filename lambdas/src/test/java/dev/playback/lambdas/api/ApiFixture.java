@@ -48,13 +48,18 @@ abstract class ApiFixture {
     /** The subjects' keys of this fixture's ingest: what was stored sealed is revealed with them. */
     final dev.playback.model.privacy.PersonalData personal =
             new dev.playback.model.privacy.PersonalData(new dev.playback.model.privacy.memory.InMemorySubjectKeys());
+    final Ingest ingest = new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, personal,
+            Clock.fixed(NOW, ZoneOffset.UTC));
     final ApiHandler handler;
 
     ApiFixture() {
-        handler = new ApiHandler(new Ingest(dev.playback.lambdas.LedgerAndDocuments.catalog(), stream, payloads, log, states, personal,
-                Clock.fixed(NOW, ZoneOffset.UTC)), PROCESSORS,
-                new EmbeddedMetrics(EmbeddedMetrics.DEFAULT_NAMESPACE, Clock.systemUTC()),
-                new TimeTravel(log, snapshots, dev.playback.lambdas.LedgerAndDocuments.catalog()), Ledger.processors());
+        handler = handlerFolding(Ledger.processors());
+    }
+
+    /** The API function over this fixture's ports, answering time travel for {@code foldable}. */
+    ApiHandler handlerFolding(List<dev.playback.model.processor.Processor<?>> foldable) {
+        return new ApiHandler(ingest, PROCESSORS, new EmbeddedMetrics(EmbeddedMetrics.DEFAULT_NAMESPACE, Clock.systemUTC()),
+                new TimeTravel(log, snapshots, dev.playback.lambdas.LedgerAndDocuments.catalog()), foldable);
     }
 
     // --- helpers ---
@@ -89,6 +94,11 @@ abstract class ApiFixture {
 
     /** A GET route as the HTTP API sends it, from the route's fixture, with these path and query parameters. */
     APIGatewayProxyResponseEvent get(String resource, Map<String, String> path, Map<String, String> query) {
+        return get(handler, resource, path, query);
+    }
+
+    /** A GET route sent to {@code to}. */
+    static APIGatewayProxyResponseEvent get(ApiHandler to, String resource, Map<String, String> path, Map<String, String> query) {
         String fixture = switch (resource) {
             case "/events/{eventId}" -> "api-get-event.json";
             case "/aggregates/{aggregateId}" -> "api-get-aggregate.json";
@@ -97,7 +107,7 @@ abstract class ApiFixture {
         };
         String concrete = resource;
         for (Map.Entry<String, String> p : path.entrySet()) concrete = concrete.replace("{" + p.getKey() + "}", p.getValue());
-        return handler.handleRequest(Fixtures.api(fixture).withPath(concrete).withPathParameters(path)
+        return to.handleRequest(Fixtures.api(fixture).withPath(concrete).withPathParameters(path)
                 .withQueryStringParameters(query).withMultiValueQueryStringParameters(multi(query)), null);
     }
 
