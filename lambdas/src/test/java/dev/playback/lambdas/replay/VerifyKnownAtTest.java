@@ -8,6 +8,7 @@ import dev.playback.model.snapshot.Snapshot;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import static dev.playback.lambdas.replay.ReplayWorld.input;
@@ -119,5 +120,47 @@ class VerifyKnownAtTest {
         assertTrue(world.states.generations(BalancesProjection.NAME).building().isEmpty());
         assertTrue(world.stream.drain().isEmpty(), "nothing on the playback stream");
         assertNull(world.replays.find("vk-6").orElseThrow().detail());
+    }
+
+    /** A balances state of the sample ledger, as the pieces store it. */
+    private static String balances(String balance, int deposits) {
+        return "{\"opened\":true,\"owner\":\"Ada\",\"currency\":\"EUR\",\"balance\":\"" + balance + "\",\"deposits\":" + deposits
+                + ",\"withdrawals\":0,\"payouts\":0,\"declined\":0,\"reversals\":0,\"rejectedCount\":0,\"rejected\":[]}";
+    }
+
+    /**
+     * The outcome of one page is stored, and added up by the verification's last step, in this form: a verification
+     * resumed across a deploy adds up pieces the earlier code wrote, so a change of it must be deliberate.
+     */
+    @Test
+    void aPageOutcomeIsStoredInAFixedFormatAndOneInThatFormatIsAddedUp() throws Exception {
+        history();
+        damage(100);
+        verify("vk-7", R0.plusSeconds(60L * 150));
+        // sum of 2.00 .. 150.00 = 11,324.00 over 149 deposits; the damaged snapshot plus its 50 events says 1,000.00 more
+        assertEquals("{\"compared\":2,\"snapshotsChecked\":1,\"drifts\":[{\"aggregateId\":\"acc-long\",\"processor\":\"balances\","
+                        + "\"version\":150,\"reference\":{\"snapshot\":100,\"eventsFolded\":50,\"version\":150},"
+                        + "\"live\":" + balances("12324.00", 149) + ",\"rebuilt\":" + balances("11324.00", 149) + "}]}",
+                new String(world.reports.get("memory://reports/verify-known/vk-7/segment-0-batch-0.json"), StandardCharsets.UTF_8));
+        assertEquals("{\"compared\":0,\"snapshotsChecked\":0,\"drifts\":[]}",
+                new String(world.reports.get("memory://reports/verify-known/vk-7/segment-1-batch-0.json"), StandardCharsets.UTF_8));
+
+        // A piece in that form, beside the pages this run writes, is read into the report with every field.
+        world.reports.put("reports/verify-known/vk-8/segment-9-batch-0.json", ("{\"compared\":1,\"snapshotsChecked\":0,\"drifts\":["
+                + "{\"aggregateId\":\"acc-elsewhere\",\"processor\":\"balances\",\"version\":7,\"reference\":{\"snapshot\":null,"
+                + "\"eventsFolded\":7,\"version\":7},\"live\":" + balances("1.00", 6) + ",\"rebuilt\":" + balances("2.00", 6) + "}]}")
+                .getBytes(StandardCharsets.UTF_8));
+        JsonNode report = verify("vk-8", R0.plusSeconds(60L * 150));
+        assertEquals(3, report.path("compared").asInt(), report::toString);
+        assertEquals(1, report.path("snapshotsChecked").asInt(), report::toString);
+        assertEquals(2, report.path("drifted").asInt(), "acc-long's damaged snapshot, and the stored piece's: " + report);
+        JsonNode d = report.path("aggregates").get(1);
+        assertEquals("acc-elsewhere", d.path("aggregateId").asText(), d::toString);
+        assertEquals("balances", d.path("processor").asText());
+        assertEquals(7, d.path("events").path("to").asLong(), d::toString);
+        assertTrue(d.path("reference").path("snapshot").isNull(), d::toString);
+        assertEquals(7, d.path("reference").path("eventsFolded").asInt(), d::toString);
+        assertEquals("1.00", d.path("live").path("balance").asText(), d::toString);
+        assertEquals("2.00", d.path("rebuilt").path("balance").asText(), d::toString);
     }
 }
