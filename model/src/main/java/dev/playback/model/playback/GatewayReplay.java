@@ -16,6 +16,7 @@ import dev.playback.model.processor.Projector;
 import dev.playback.model.processor.Snapshots;
 import dev.playback.model.replay.PlaybackRecord;
 import dev.playback.model.store.EventStore;
+import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.StateStore;
 
 import java.util.ArrayList;
@@ -91,10 +92,13 @@ public final class GatewayReplay {
         }
         Map<String, List<EventEnvelope>> byAggregate = PerAggregate.group(batch, EventEnvelope::aggregateId);
         Projector<?> projector = projector(processor, run, report);
+        Map<String, Long> first = new java.util.HashMap<>();
+        byAggregate.forEach((id, events) -> first.put(id, events.stream().mapToLong(EventEnvelope::versionOrZero).min().orElse(0)));
+        Map<String, ProcessorState> stored = StoredStates.read(states, processor.name(), generation, first);
         for (var entry : byAggregate.entrySet()) {
             List<EventEnvelope> events = new ArrayList<>(entry.getValue());
             events.sort(Comparator.comparingLong(EventEnvelope::versionOrZero));
-            CatchUp c = projector.applyPlayback(generation, events);
+            CatchUp c = projector.applyPlayback(generation, events, java.util.Optional.ofNullable(stored.get(entry.getKey())));
             long target = events.get(events.size() - 1).versionOrZero();
             if (!c.complete()) {
                 throw new IllegalStateException("replay " + replayId + ": events table does not hold version " + target

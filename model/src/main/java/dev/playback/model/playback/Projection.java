@@ -160,23 +160,14 @@ public final class Projection {
                                                    List<Parked> parkedNow, List<Item> items) {
         Map<String, Set<String>> generations = new HashMap<>();
         for (Projector<?> p : projectors) generations.put(p.processor().name(), liveGenerations(p.processor().name()));
-        // The stored states, in bulk: (processor, generation) -> aggregate -> state. Saves are conditional, so states
-        // this container remembers may serve (loadAllRecent); one behind this batch's first event (another container
-        // applied events since) is read again, in bulk, rather than filled from the events table.
+        // The stored states, in bulk (StoredStates): (processor, generation) -> aggregate -> state, rather than a read
+        // per aggregate or events filled from the events table.
         Map<String, Long> first = new HashMap<>();
         appended.forEach((id, events) -> first.put(id, events.stream().mapToLong(EventEnvelope::versionOrZero).min().orElse(0)));
         Map<List<String>, Map<String, ProcessorState>> stored = new HashMap<>();
         for (Projector<?> p : projectors) {
             for (String generation : generations.get(p.processor().name())) {
-                String name = p.processor().name();
-                Map<String, ProcessorState> recent = new HashMap<>(states.loadAllRecent(name, generation, appended.keySet()));
-                List<String> behind = recent.values().stream().filter(s -> s.version() < first.get(s.aggregateId()) - 1)
-                        .map(ProcessorState::aggregateId).toList();
-                if (!behind.isEmpty()) {
-                    behind.forEach(recent::remove);
-                    recent.putAll(states.loadAll(name, generation, behind));
-                }
-                stored.put(List.of(name, generation), recent);
+                stored.put(List.of(p.processor().name(), generation), StoredStates.read(states, p.processor().name(), generation, first));
             }
         }
         // Parked aggregates: their live events are held back (not applied, not retried: they are in the events table).
@@ -243,13 +234,32 @@ public final class Projection {
         }
         items = items.stream().filter(i -> !ended.get(i.playback().replayId())).toList();
         Map<String, List<Item>> byAggregate = PerAggregate.group(items, i -> i.playback().aggregateId());
+        // The stored states of each aggregate's first record, in bulk per (processor, generation); its later records
+        // in this batch follow on from what the first one saved, and read it.
+        Map<List<String>, Map<String, Long>> firsts = new HashMap<>();
+        byAggregate.forEach((aggregateId, records) -> {
+            PlaybackRecord r = records.get(0).playback();
+            for (Projector<?> p : projectors) {
+                if (!r.processors().contains(p.processor().name())) continue;
+                firsts.computeIfAbsent(List.of(p.processor().name(), r.generation()), k -> new HashMap<>())
+                        .put(aggregateId, r.events().get(0).versionOrZero());
+            }
+        });
+        Map<List<String>, Map<String, ProcessorState>> stored = new HashMap<>();
+        firsts.forEach((key, first) -> stored.put(key, StoredStates.read(states, key.get(0), key.get(1), first)));
         PerAggregate.forEach(byAggregate, executor, (aggregateId, records) -> {
+            boolean firstRecord = true;
             for (Item item : records) {
                 PlaybackRecord r = item.playback();
+                boolean preloaded = firstRecord;
+                firstRecord = false;
                 try {
                     for (Projector<?> p : projectors) {
                         if (!r.processors().contains(p.processor().name())) continue;
-                        CatchUp done = p.applyPlayback(r.generation(), r.events());
+                        CatchUp done = preloaded
+                                ? p.applyPlayback(r.generation(), r.events(),
+                                        Optional.ofNullable(stored.get(List.of(p.processor().name(), r.generation())).get(aggregateId)))
+                                : p.applyPlayback(r.generation(), r.events());
                         if (!done.complete()) {
                             throw new IllegalStateException("version " + r.events().get(r.events().size() - 1).versionOrZero()
                                     + " is not in the events table (at " + done.version() + ")");

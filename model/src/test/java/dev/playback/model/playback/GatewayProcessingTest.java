@@ -237,6 +237,25 @@ class GatewayProcessingTest {
     }
 
     @Test
+    void aReplayBatchReadsTheStoredStatesOfItsAggregatesInOneBulkRead() {
+        CountedReads reads = new CountedReads(states);
+        GatewayReplay replay = new GatewayReplay(new Notifier("notifier"),
+                new GatewayPorts(external, new InMemoryQueryRecords(), new InMemoryCommandLog()), log, reads, CATALOG);
+        EventEnvelope a1 = append("a", "1"), a2 = append("a", "1"), b1 = append("b", "1"), c1 = append("c", "1");
+        GatewayRun run = GatewayRun.replay("r1", GatewayMode.SUPPRESS, MissingRecord.FAIL);
+        replay.apply("r1", "g1", run, List.of(a1));
+        reads.recent.clear();
+
+        replay.apply("r1", "g1", run, List.of(b1, a2, c1));
+
+        assertEquals(Optional.of(2L), count("g1", "a"));
+        assertEquals(Optional.of(1L), count("g1", "b"));
+        assertEquals(Optional.of(1L), count("g1", "c"));
+        assertEquals(List.of(java.util.Set.of("a", "b", "c")), reads.recent);
+        assertEquals(List.of(), reads.single, "no aggregate read one by one");
+    }
+
+    @Test
     void aRecordsBadGatewayPolicyIsNamedByItsField() {
         EventEnvelope a1 = append("a", "1");
         IllegalArgumentException mode = assertThrows(IllegalArgumentException.class,

@@ -227,6 +227,55 @@ class ProjectionTest {
     }
 
     @Test
+    void aPlaybackBatchReadsTheStoredStatesOfItsAggregatesFirstRecordsInOneBulkRead() {
+        replays.create(rebuild("r1", "g1", ReplayStatus.RUNNING));
+        EventEnvelope a1 = append("a", "1"), a2 = append("a", "2"), a3 = append("a", "4"), b1 = append("b", "10"), c1 = append("c", "20"),
+                c2 = append("c", "30");
+        CountedReads reads = new CountedReads(states);
+        Projection projection = new Projection(List.of(new Projector<>(new Sum("sum"), log, reads, CATALOG)), reads, replays, Runnable::run,
+                true, Parking.OFF);
+        projection.apply(List.of(Projection.Item.playback("s1", "1", new PlaybackRecord("r1", "g1", List.of("sum"), List.of(a1)))));
+        reads.single.clear();
+        reads.recent.clear();
+
+        Projection.Result r = projection.apply(List.of(
+                Projection.Item.playback("s1", "2", new PlaybackRecord("r1", "g1", List.of("sum"), List.of(a2))),
+                Projection.Item.playback("s1", "3", new PlaybackRecord("r1", "g1", List.of("sum"), List.of(b1))),
+                Projection.Item.playback("s1", "4", new PlaybackRecord("r1", "g1", List.of("sum"), List.of(a3))),
+                Projection.Item.playback("s1", "5", new PlaybackRecord("r1", "g1", List.of("sum"), List.of(c1, c2)))));
+
+        assertEquals(List.of(), r.failures());
+        assertEquals(7, total("sum", "g1", "a"));
+        assertEquals(10, total("sum", "g1", "b"));
+        assertEquals(50, total("sum", "g1", "c"));
+        assertEquals(List.of(java.util.Set.of("a", "b", "c")), reads.recent, "one bulk read for the first records of a, b and c");
+        assertEquals(List.of("a"), reads.single, "a's second record follows on from what its first one saved, read again");
+        assertEquals(List.of(), reads.bulk);
+    }
+
+    @Test
+    void aRememberedStateBehindItsPlaybackRecordIsReadAgainInBulk() {
+        replays.create(rebuild("r1", "g1", ReplayStatus.RUNNING));
+        EventEnvelope a1 = append("a", "1"), a2 = append("a", "2"), a3 = append("a", "4");
+        Projection plain = projection(true, Parking.OFF, "sum");
+        plain.apply(List.of(Projection.Item.playback("s1", "1", new PlaybackRecord("r1", "g1", List.of("sum"), List.of(a1)))));
+        ProcessorState atOne = states.load("sum", "g1", "a").orElseThrow();
+        plain.apply(List.of(Projection.Item.playback("s1", "2", new PlaybackRecord("r1", "g1", List.of("sum"), List.of(a2)))));
+        CountedReads reads = new CountedReads(states);
+        reads.stale.put("a", atOne); // remembered at version 1; another container applied version 2 since
+        Projection projection = new Projection(List.of(new Projector<>(new Sum("sum"), log, reads, CATALOG)), reads, replays, Runnable::run,
+                true, Parking.OFF);
+
+        Projection.Result r = projection.apply(List.of(Projection.Item.playback("s1", "3", new PlaybackRecord("r1", "g1", List.of("sum"), List.of(a3)))));
+
+        assertEquals(List.of(), r.failures());
+        assertEquals(7, total("sum", "g1", "a"));
+        assertEquals(3, states.load("sum", "g1", "a").orElseThrow().version());
+        assertEquals(List.of(java.util.Set.of("a")), reads.bulk, "the state behind version 2 is read again, in bulk");
+        assertEquals(List.of(), reads.single);
+    }
+
+    @Test
     void aPlaybackRecordMissingFromTheEventsTableFails() {
         replays.create(rebuild("r1", "g1", ReplayStatus.RUNNING));
         EventEnvelope ghost = added("a-3", "a", "5").withVersion(3);

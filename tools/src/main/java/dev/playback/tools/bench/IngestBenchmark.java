@@ -139,23 +139,8 @@ public final class IngestBenchmark {
             long tDone = System.nanoTime();
             String cpuSplit = cpu.since(events, "event");
             RebuildBenchmark.Meter.enabled = false;
-            StringBuilder ops = new StringBuilder();
-            new java.util.TreeMap<>(RebuildBenchmark.Meter.byOperation).forEach((op, count) ->
-                    ops.append(String.format(Locale.ROOT, " %s %.3f", op, count.sum() / (double) total)));
-            out.println("AWS requests per event:" + ops);
+            out.println(RebuildBenchmark.requestsPer(stack, total));
             Map<String, String> logical = RebuildBenchmark.logicalNames(stack);
-            StringBuilder targets = new StringBuilder();
-            new java.util.TreeMap<>(RebuildBenchmark.Meter.byTarget).forEach((key, count) -> {
-                String[] parts = key.split(" ", 2);
-                StringBuilder names = new StringBuilder();
-                for (String t : parts[1].split(",")) {
-                    String[] named = t.split(" ", 2);
-                    names.append(names.length() == 0 ? "" : "+").append(logical.getOrDefault(named[0], named[0]))
-                            .append(named.length > 1 ? " " + named[1] : "");
-                }
-                targets.append(String.format(Locale.ROOT, "%n  %-16s %-40s %.3f", parts[0], names, count.sum() / (double) total));
-            });
-            out.println("AWS requests per event by table/stream:" + targets);
             out.println(writeUnits(tables(stack), total));
             out.println(accounting.describe(DataStoreAccounting.NEW, total));
             long lambdaCalls = 0;

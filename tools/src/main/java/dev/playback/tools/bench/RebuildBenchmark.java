@@ -108,6 +108,7 @@ public final class RebuildBenchmark {
             Result r = rebuild(stack, "bench-" + Long.toString(System.currentTimeMillis(), 36), segments, batchSize, events,
                     Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond()), Duration.ofHours(1));
             print(r, out);
+            out.println(requestsPer(stack, events));
             out.println(accounting.describe(DataStoreAccounting.NEW, events));
             if (longAccounts > 0) out.println(accounting.describe(DataStoreAccounting.LONG, (long) longAccounts * DataStoreAccounting.LONG_EVENTS));
             if (!"SUCCEEDED".equals(r.status())) return 1;
@@ -135,6 +136,29 @@ public final class RebuildBenchmark {
         out.printf(Locale.ROOT, "  DynamoDB write units      %,12.0f%n", r.perMillion(r.writeUnits()));
         printPerMillion(out, r.counted(), r.events());
         out.printf(Locale.ROOT, "JVM peak heap: %,d MB (the whole local stack runs in this JVM)%n", r.peakHeapBytes() / (1024 * 1024));
+    }
+
+    /**
+     * The AWS requests {@link Meter} counted per event of {@code events}: by operation, then by operation and table or
+     * stream (logical names); what the emulators serve, so where a run's time goes whatever the machine's load.
+     */
+    static String requestsPer(LocalStack stack, long events) {
+        StringBuilder ops = new StringBuilder("AWS requests per event:");
+        new java.util.TreeMap<>(Meter.byOperation).forEach((op, count) ->
+                ops.append(String.format(Locale.ROOT, " %s %.3f", op, count.sum() / (double) events)));
+        Map<String, String> logical = logicalNames(stack);
+        StringBuilder targets = new StringBuilder("AWS requests per event by table/stream:");
+        new java.util.TreeMap<>(Meter.byTarget).forEach((key, count) -> {
+            String[] parts = key.split(" ", 2);
+            StringBuilder names = new StringBuilder();
+            for (String t : parts[1].split(",")) {
+                String[] named = t.split(" ", 2);
+                names.append(names.length() == 0 ? "" : "+").append(logical.getOrDefault(named[0], named[0]))
+                        .append(named.length > 1 ? " " + named[1] : "");
+            }
+            targets.append(String.format(Locale.ROOT, "%n  %-16s %-40s %.3f", parts[0], names, count.sum() / (double) events));
+        });
+        return ops + System.lineSeparator() + targets;
     }
 
     /** The planner's breakdown of {@code counted} per million of {@code events}, priced at the shipped price list. */
