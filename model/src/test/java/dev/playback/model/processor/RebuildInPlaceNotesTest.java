@@ -194,4 +194,25 @@ class RebuildInPlaceNotesTest {
         assertEquals(new CatchUp(AGG, 3, 3, true), rebuilt.result());
         assertEquals(100, total("g1"), "w put back");
     }
+
+    @Test
+    void aReversalPagesAfterTheNewestSnapshotOfAnEventItHoldsMakesTheRebuildStartFromTheFirstEvent() {
+        dev.playback.model.snapshot.memory.InMemorySnapshotStore store = new dev.playback.model.snapshot.memory.InMemorySnapshotStore();
+        Snapshots snapshots = new Snapshots(store, log, CATALOG, new dev.playback.model.snapshot.SnapshotPolicy(100, java.util.Map.of(), 3),
+                (m, p, n) -> {
+                }, line -> {
+                    throw new AssertionError(line);
+                });
+        append("w", "Withdrawn", "{\"amount\":50}");
+        for (int v = 2; v <= 2300; v++) append("a" + v, "Added", "{\"amount\":1}");
+        snapshots.take(new Capped(1_000), AGG, 200);
+        // version 2301, on the third page of 1,000 events after the snapshot, reverses the withdrawal the snapshot holds
+        append("r", "Reversed", "{\"reverses\":\"w\"}");
+
+        Projector.Rebuilt r = new Projector<>(new Capped(1_000), log, states, CATALOG, snapshots).rebuild("g1", AGG);
+
+        assertEquals(Optional.empty(), r.snapshot(), "the snapshot holds the reversed withdrawal: the rebuild starts from the first event");
+        assertEquals(2301, r.result().version());
+        assertEquals(2299, total(), "2,299 added, the withdrawal of 50 put back");
+    }
 }

@@ -96,6 +96,33 @@ class RebuildFromSnapshotTest {
     }
 
     @Test
+    void aReversalThatCannotBeInvertedPagesAfterTheSnapshotIsRefoldedFromEveryPageOfTheStream() {
+        added(2300);
+        snapshots.take(Tally.v1(), "acc-1", 200);
+        // version 2301 reverses event 5: the tally cannot invert it, so the stream is refolded from its first event,
+        // read in pages of 1,000 events
+        stream.reversed("e-acc-1-5", T0.plusSeconds(2301), T0.plusSeconds(2301));
+
+        Projector.Rebuilt r = rebuild(Tally.v1());
+
+        assertEquals(2301, r.result().version());
+        assertEquals(sum(2300, 1) - 5, total());
+    }
+
+    @Test
+    void aStreamOfWholePagesAfterTheSnapshotIsFoldedToItsLastEvent() {
+        added(2200); // after the snapshot at 200: exactly two pages of 1,000 events
+        snapshots.take(Tally.v1(), "acc-1", 200);
+
+        Projector.Rebuilt r = rebuild(Tally.v1());
+
+        assertEquals(Optional.of(200L), r.snapshot().map(Snapshot::version));
+        assertEquals(2000, r.result().applied());
+        assertEquals(2200, r.result().version());
+        assertEquals(sum(2200, 1), total());
+    }
+
+    @Test
     void withoutASnapshotTheRebuildFoldsTheWholeStream() {
         added(99);
 
