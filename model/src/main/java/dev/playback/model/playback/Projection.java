@@ -242,7 +242,7 @@ public final class Projection {
             for (Projector<?> p : projectors) {
                 if (!r.processors().contains(p.processor().name())) continue;
                 firsts.computeIfAbsent(List.of(p.processor().name(), r.generation()), k -> new HashMap<>())
-                        .put(aggregateId, r.events().get(0).versionOrZero());
+                        .put(aggregateId, r.events().stream().mapToLong(EventEnvelope::versionOrZero).min().orElse(0));
             }
         });
         Map<List<String>, Map<String, ProcessorState>> stored = new HashMap<>();
