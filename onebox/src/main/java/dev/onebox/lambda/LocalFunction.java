@@ -67,6 +67,8 @@ public final class LocalFunction {
     private final ConcurrentLinkedDeque<Object> idle = new ConcurrentLinkedDeque<>();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    /** Wall time of the invocations, each rounded up to the millisecond as Lambda bills it. */
+    private final AtomicLong billedMillis = new AtomicLong();
     private volatile Method method;
 
     /**
@@ -148,6 +150,19 @@ public final class LocalFunction {
         return errors.get();
     }
 
+    /** The function's MemorySize, MB. */
+    public int memorySize() {
+        return memorySize;
+    }
+
+    /**
+     * GB-seconds of the invocations so far, as Lambda bills them (duration rounded up to the millisecond, times MemorySize
+     * in GB): measured here as the local wall time of each invocation, from its start to its result, error or timeout.
+     */
+    public double gbSeconds() {
+        return billedMillis.get() / 1000.0 * memorySize / 1024.0;
+    }
+
     /** Creates one instance now, so a handler that cannot be built fails at startup rather than at the first event. */
     public void warmUp() {
         Object handler = borrow();
@@ -161,6 +176,15 @@ public final class LocalFunction {
      */
     public Object invoke(Object input) {
         invocations.incrementAndGet();
+        long started = System.nanoTime();
+        try {
+            return invokeOnce(input);
+        } finally {
+            billedMillis.addAndGet((System.nanoTime() - started + 999_999) / 1_000_000);
+        }
+    }
+
+    private Object invokeOnce(Object input) {
         Object handler;
         try {
             handler = borrow();

@@ -108,6 +108,31 @@ class LocalFunctionTest {
                 handler.getName(), "handleRequest", environment, LocalFunctionTest.class.getClassLoader());
     }
 
+    /** Takes 40 ms of wall time per invocation. */
+    public static final class Slow implements RequestHandler<Object, String> {
+        @Override
+        public String handleRequest(Object input, Context context) {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(40);
+            while (System.nanoTime() < until) Thread.onSpinWait();
+            return "done";
+        }
+    }
+
+    @Test
+    void gbSecondsAddUpEachInvocationsWallTimeTimesItsMemorySize() {
+        LocalFunction fn = function(Slow.class, Map.of());
+        assertEquals(0.0, fn.gbSeconds());
+        fn.invoke(Map.of());
+        fn.invoke(Map.of());
+        assertEquals(512, fn.memorySize());
+        // at least 2 x 40 ms at 0.5 GB, and not seconds of it (a unit slip would give 40)
+        assertTrue(fn.gbSeconds() >= 2 * 0.040 * 0.5, "gbSeconds " + fn.gbSeconds());
+        assertTrue(fn.gbSeconds() < 5.0 * 0.5, "gbSeconds " + fn.gbSeconds());
+        LocalFunction failing = function(Failing.class, Map.of());
+        assertThrows(FunctionError.class, () -> failing.invoke(Map.of()));
+        assertTrue(failing.gbSeconds() > 0, "a failed invocation is billed too");
+    }
+
     @Test
     void aHandlerGetsItsEnvironmentThroughItsMapConstructorAndAGenericInputFromJson() throws Exception {
         LocalFunction fn = function(EnvironmentEcho.class, Map.of("TABLE", "EventsTable"));

@@ -89,6 +89,7 @@ public final class IngestBenchmark {
             AtomicInteger next = new AtomicInteger();
             int total = events, size = batch, n = accounts;
             Map<String, Long> invocationsBefore = RebuildBenchmark.invocations(stack);
+            double gbBefore = RebuildBenchmark.gbSeconds(stack);
             RebuildBenchmark.Meter.reset();
             RebuildBenchmark.Meter.learnIndexes(stack.dynamoDb(), tables(stack).keySet());
             RebuildBenchmark.Meter.enabled = true;
@@ -145,7 +146,7 @@ public final class IngestBenchmark {
             out.println(accounting.describe(DataStoreAccounting.NEW, total));
             long lambdaCalls = 0;
             for (var f : RebuildBenchmark.invocations(stack).entrySet()) lambdaCalls += f.getValue() - invocationsBefore.getOrDefault(f.getKey(), 0L);
-            RebuildBenchmark.printPerMillion(out, RebuildBenchmark.Meter.counted(logical, 0, lambdaCalls,
+            RebuildBenchmark.printPerMillion(out, RebuildBenchmark.Meter.counted(logical, 0, lambdaCalls, RebuildBenchmark.gbSeconds(stack) - gbBefore,
                     RebuildBenchmark.shards(stack, "EventStream") * ((tDone - t0) / 1e9) / 3600), events);
             for (var e : doneAt.entrySet()) {
                 KinesisEventSourceMapping m = e.getKey();

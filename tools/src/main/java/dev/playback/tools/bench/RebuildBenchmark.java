@@ -260,6 +260,7 @@ public final class RebuildBenchmark {
     public static Result rebuild(LocalStack stack, String replayId, int segments, int batchSize, long events, double slowestCeiling,
                                  Duration timeout) throws Exception {
         Map<String, Long> before = invocations(stack);
+        double gbBefore = gbSeconds(stack);
         resetPeakHeap();
         Meter.reset();
         Meter.enabled = true;
@@ -293,7 +294,8 @@ public final class RebuildBenchmark {
         Map<String, Long> after = invocations(stack);
         long invocations = 0;
         for (var e : after.entrySet()) invocations += e.getValue() - before.getOrDefault(e.getKey(), 0L);
-        var counted = Meter.counted(logicalNames(stack), transitions, invocations, shards(stack, "PlaybackStream") * seconds / 3600);
+        var counted = Meter.counted(logicalNames(stack), transitions, invocations, gbSeconds(stack) - gbBefore,
+                shards(stack, "PlaybackStream") * seconds / 3600);
         return new Result(events, seconds, events / seconds, slowestCeiling, transitions, invocations, Meter.kinesisUnits.sum(),
                 Meter.readUnits.sum(), Meter.writeUnits.sum(), executions, d.status().name(), counted, peakHeap());
     }
@@ -328,6 +330,13 @@ public final class RebuildBenchmark {
             if (System.nanoTime() > deadline) throw new IllegalStateException("replay " + replayId + " still running after " + timeout);
             Thread.sleep(250);
         }
+    }
+
+    /** The GB-seconds of every function of the stack so far (local wall time of each invocation, times its MemorySize). */
+    static double gbSeconds(LocalStack stack) {
+        double sum = 0;
+        for (LocalFunction f : stack.functions().all().values()) sum += f.gbSeconds();
+        return sum;
     }
 
     static Map<String, Long> invocations(LocalStack stack) {
@@ -507,12 +516,13 @@ public final class RebuildBenchmark {
          * What was metered since {@link #reset()}, with {@code transitions} and Lambda {@code invocations} counted by the
          * caller, tables named by their logical ids ({@code logical}: physical name to logical id; tables of the local runtime
          * itself, such as the event source mappings' checkpoints, are left out: on AWS the service keeps those),
-         * {@code shardHours} of the playback or event stream for the run's duration. Lambda GB-seconds are not measured
-         * locally (NaN).
+         * {@code shardHours} of the playback or event stream for the run's duration, and Lambda {@code gbSeconds} as the
+         * local functions measured them (wall time here: AWS's services answer faster than the emulators, and a loaded
+         * machine stretches it; NaN when not measured).
          */
         public static dev.playback.tools.plan.WorkCounts counted(Map<String, String> logical, double transitions, double invocations,
-                                                                  double shardHours) {
-            return new dev.playback.tools.plan.WorkCounts(transitions, 0, 0, invocations, Double.NaN, "x86_64", kinesisRecords.sum(),
+                                                                  double gbSeconds, double shardHours) {
+            return new dev.playback.tools.plan.WorkCounts(transitions, 0, 0, invocations, gbSeconds, "x86_64", kinesisRecords.sum(),
                     kinesisUnits.sum(), shardHours, byLogicalName(readUnitsByTable, logical), byLogicalName(writeUnitsByTable, logical),
                     s3Puts.sum(), s3Gets.sum());
         }
