@@ -327,7 +327,7 @@ public final class Projector<S> {
             if (!direct) return catchUp(generation, aggregateId, last);
             ProcessorState next = new ProcessorState(processor.name(), generation, aggregateId, version, processor.encode(state));
             if (states.save(next, from)) {
-                snapshots.saved(folding, aggregateId, from, version, notes(generation));
+                snapshots.saved(folding, aggregateId, from, version, notes(generation), batch);
                 return new CatchUp(aggregateId, applied, version, true);
             }
         }

@@ -6,6 +6,7 @@ import dev.playback.model.snapshot.SnapshotPolicy;
 import dev.playback.model.snapshot.SnapshotStore;
 
 import dev.playback.model.event.EventCatalog;
+import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.metrics.Metrics;
 import dev.playback.model.store.EventStore;
 
@@ -80,12 +81,20 @@ public final class Snapshots {
      * first event.
      */
     public <S> void saved(Processor<S> processor, String aggregateId, long from, long to, EventNotes notes) {
+        saved(processor, aggregateId, from, to, notes, List.of());
+    }
+
+    /**
+     * The same, with events of the aggregate the caller holds ({@code held}: those it just applied, as the events table
+     * gave them): the snapshot's fold takes them from memory instead of reading them again.
+     */
+    public <S> void saved(Processor<S> processor, String aggregateId, long from, long to, EventNotes notes, List<EventEnvelope> held) {
         if (store == null) return;
         int interval = policy.interval(processor.name());
         long at = to / interval * interval;
         if (at == 0 || at <= from) return;
         try {
-            take(processor, aggregateId, at, notes);
+            take(processor, aggregateId, at, notes, InHandEvents.over(events, aggregateId, at, held));
         } catch (RuntimeException e) {
             metrics.count(Metrics.SNAPSHOT_WRITE_FAILURES, processor.name(), 1);
             warn.accept(processor.name() + ": snapshot of " + aggregateId + " at version " + at + " not written (the next one at "
@@ -100,6 +109,10 @@ public final class Snapshots {
 
     /** The same, reversals decided with {@code notes} (see {@link #saved(Processor, String, long, long, EventNotes)}). */
     public <S> Snapshot take(Processor<S> processor, String aggregateId, long version, EventNotes notes) {
+        return take(processor, aggregateId, version, notes, events);
+    }
+
+    private <S> Snapshot take(Processor<S> processor, String aggregateId, long version, EventNotes notes, EventStore events) {
         String logic = Snapshot.checkLogicVersion(processor.name(), processor.logicVersion());
         List<Snapshot> older = store.latest(processor.name(), logic, aggregateId, version, 1);
         if (!older.isEmpty() && older.get(0).version() == version) return older.get(0);
