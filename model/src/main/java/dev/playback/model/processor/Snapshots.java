@@ -114,7 +114,12 @@ public final class Snapshots {
 
     private <S> Snapshot take(Processor<S> processor, String aggregateId, long version, EventNotes notes, EventStore events) {
         String logic = Snapshot.checkLogicVersion(processor.name(), processor.logicVersion());
-        List<Snapshot> older = store.latest(processor.name(), logic, aggregateId, version, 1);
+        // One query for the newest snapshots: whether this one exists, the one to fold from, and those to prune after.
+        int window = policy.keep() + PRUNED_AT_ONCE;
+        List<Snapshot> newest = store.latest(processor.name(), logic, aggregateId, Long.MAX_VALUE, window);
+        boolean covered = newest.size() < window || newest.get(newest.size() - 1).version() <= version;
+        List<Snapshot> older = covered ? newest.stream().filter(s -> s.version() <= version).limit(1).toList()
+                : store.latest(processor.name(), logic, aggregateId, version, 1);
         if (!older.isEmpty() && older.get(0).version() == version) return older.get(0);
         Optional<Snapshot> start = older.stream().findFirst();
         PointInTime upTo = new PointInTime(Optional.empty(), Optional.empty(), java.util.OptionalLong.of(version));
@@ -125,14 +130,16 @@ public final class Snapshots {
         Snapshot taken = new Snapshot(processor.name(), logic, aggregateId, version, processor.encode(f.state()), f.latestOccurredAt(),
                 f.latestRecordedAt());
         store.put(taken);
-        prune(processor.name(), logic, aggregateId);
+        List<Snapshot> kept = new java.util.ArrayList<>(newest);
+        kept.add(taken);
+        kept.sort(java.util.Comparator.comparingLong(Snapshot::version).reversed());
+        prune(processor.name(), logic, aggregateId, kept.subList(0, Math.min(window, kept.size())));
         return taken;
     }
 
-    /** Deletes all but the newest {@code keep} snapshots of the aggregate for this processor and logic version. */
-    void prune(String processor, String logicVersion, String aggregateId) {
-        List<Snapshot> kept = store.latest(processor, logicVersion, aggregateId, Long.MAX_VALUE, policy.keep() + PRUNED_AT_ONCE);
-        for (Snapshot s : kept.subList(Math.min(policy.keep(), kept.size()), kept.size())) {
+    /** Deletes those of {@code newest} (the aggregate's newest snapshots for this processor and logic version, newest first) beyond the {@code keep} newest. */
+    private void prune(String processor, String logicVersion, String aggregateId, List<Snapshot> newest) {
+        for (Snapshot s : newest.subList(Math.min(policy.keep(), newest.size()), newest.size())) {
             store.delete(processor, logicVersion, aggregateId, s.version());
         }
     }

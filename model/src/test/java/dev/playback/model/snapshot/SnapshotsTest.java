@@ -115,6 +115,58 @@ class SnapshotsTest {
                 "the three newest kept, 1800..900 deleted, the rest left to the next writes");
     }
 
+    /** This test's store with its queries written down as "atMost/limit". */
+    private Snapshots counting(List<String> queries, int keep) {
+        SnapshotStore counted = new SnapshotStore() {
+            @Override
+            public void put(Snapshot snapshot) {
+                store.put(snapshot);
+            }
+
+            @Override
+            public List<Snapshot> latest(String processor, String logicVersion, String aggregateId, long atMost, int limit) {
+                queries.add((atMost == Long.MAX_VALUE ? "max" : Long.toString(atMost)) + "/" + limit);
+                return store.latest(processor, logicVersion, aggregateId, atMost, limit);
+            }
+
+            @Override
+            public void delete(String processor, String logicVersion, String aggregateId, long version) {
+                store.delete(processor, logicVersion, aggregateId, version);
+            }
+        };
+        return new Snapshots(counted, stream.log, Tally.CATALOG, new SnapshotPolicy(100, Map.of(), keep), (m, p, n) -> {
+        }, warnings::add);
+    }
+
+    @Test
+    void aSnapshotAboveAllOthersIsWrittenAndPrunedAfterOneQuery() {
+        write(500);
+        List<String> queries = new ArrayList<>();
+        Snapshots s = counting(queries, 3);
+        for (long v = 100; v <= 500; v += 100) s.saved(Tally.v1(), "acc-1", v - 1, v);
+
+        assertEquals(List.of("max/13", "max/13", "max/13", "max/13", "max/13"), queries, "one query per snapshot written");
+        assertEquals(List.of(500L, 400L, 300L), versions("1"));
+        assertEquals(total(500), store.latest("tally", "1", "acc-1", 500, 1).get(0).state().get("total").asLong());
+    }
+
+    @Test
+    void aSnapshotBelowAWindowOfNewerOnesFindsTheOneToFoldFromWithASecondQuery() {
+        write(1500);
+        for (long v = 200; v <= 1500; v += 100) snapshots(100, 100).saved(Tally.v1(), "acc-1", v - 1, v); // 14 snapshots, 200..1500
+        List<String> queries = new ArrayList<>();
+
+        counting(queries, 100).saved(Tally.v1(), "acc-1", 99, 100);
+
+        assertEquals(List.of("max/110"), queries, "fewer than 110 snapshots: the query saw them all, none at or below 100");
+        assertEquals(total(100), store.latest("tally", "1", "acc-1", 100, 1).get(0).state().get("total").asLong());
+        queries.clear();
+        counting(queries, 3).saved(Tally.v1(), "acc-1", 99, 100);
+        assertEquals(List.of("max/13", "100/1"), queries, "the 13 newest are all above 100: the one at or below it is asked for, "
+                + "found at 100, and not written again");
+        assertEquals(15, versions("1").size(), "nothing written, nothing pruned");
+    }
+
     @Test
     void aSnapshotIsWrittenOnceThoughTwoGenerationsCrossTheSameMultiple() {
         write(120);
