@@ -91,10 +91,6 @@ public final class RebuildBenchmark {
         DataStoreAccounting accounting = new DataStoreAccounting();
         try (LocalStack stack = LocalStack.start(accounting.counted(LocalOptions.inMemory()))) {
             DataStoreAccounting.checkEveryProcessorFunctionCounted(stack);
-            out.println("measuring the emulators' raw ceilings ...");
-            RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
-            out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s%n",
-                    raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond());
             out.printf(Locale.ROOT, "loading %,d events over %,d accounts straight into the events table ...%n", events, accounts);
             long tl = System.nanoTime();
             load(stack, events, accounts, Instant.parse("2026-01-01T00:00:00Z"));
@@ -104,6 +100,11 @@ public final class RebuildBenchmark {
                         DataStoreAccounting.LONG_PREFIX);
             }
             out.printf(Locale.ROOT, "loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
+            // the ceilings just before the rebuild: the same emulators, holding the same data, under the same load
+            out.println("measuring the emulators' raw ceilings ...");
+            RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
+            out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s (load average %s)%n",
+                    raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond(), loadAverage());
             accounting.tally.reset();
             Result r = rebuild(stack, "bench-" + Long.toString(System.currentTimeMillis(), 36), segments, batchSize, events,
                     Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond()), Duration.ofHours(1));
@@ -120,9 +121,19 @@ public final class RebuildBenchmark {
         }
     }
 
+    /** The machine's load averages over 1, 5 and 15 minutes, as /proc/loadavg gives them ("unknown" elsewhere). */
+    static String loadAverage() {
+        try {
+            String[] parts = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     public static void print(Result r, PrintStream out) {
-        out.printf(Locale.ROOT, "rebuild: %,d events in %.1f s = %.0f events/s (%s, %d execution(s))%n", r.events(), r.seconds(),
-                r.eventsPerSecond(), r.status(), r.executions());
+        out.printf(Locale.ROOT, "rebuild: %,d events in %.1f s = %.0f events/s (%s, %d execution(s); load average after: %s)%n", r.events(),
+                r.seconds(), r.eventsPerSecond(), r.status(), r.executions(), loadAverage());
         if (r.slowestCeiling() > 0) {
             out.printf(Locale.ROOT, "ratio to the slowest raw ceiling (%.0f/s): %.2f (goal >= 0.80)%n", r.slowestCeiling(),
                     r.eventsPerSecond() / r.slowestCeiling());
