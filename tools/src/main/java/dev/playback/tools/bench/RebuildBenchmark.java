@@ -91,6 +91,10 @@ public final class RebuildBenchmark {
         DataStoreAccounting accounting = new DataStoreAccounting();
         try (LocalStack stack = LocalStack.start(accounting.counted(LocalOptions.inMemory()))) {
             DataStoreAccounting.checkEveryProcessorFunctionCounted(stack);
+            out.println("measuring the emulators' raw ceilings, empty ...");
+            RawCeilings empty = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
+            out.printf(Locale.ROOT, "raw, empty: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s (load average %s)%n",
+                    empty.kinesisPutRecordsPerSecond(), empty.dynamoDbBatchWriteItemsPerSecond(), loadAverage());
             out.printf(Locale.ROOT, "loading %,d events over %,d accounts straight into the events table ...%n", events, accounts);
             long tl = System.nanoTime();
             load(stack, events, accounts, Instant.parse("2026-01-01T00:00:00Z"));
@@ -100,14 +104,17 @@ public final class RebuildBenchmark {
                         DataStoreAccounting.LONG_PREFIX);
             }
             out.printf(Locale.ROOT, "loaded in %.1f s%n", (System.nanoTime() - tl) / 1e9);
-            // the ceilings just before the rebuild: the same emulators, holding the same data, under the same load
-            out.println("measuring the emulators' raw ceilings ...");
+            // again just before the rebuild: the same emulators, holding the same data, under the same load
+            out.println("measuring the emulators' raw ceilings, loaded ...");
             RawCeilings raw = RawCeilings.measure(stack.emulators(), Duration.ofSeconds(5));
-            out.printf(Locale.ROOT, "raw: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s (load average %s)%n",
+            out.printf(Locale.ROOT, "raw, loaded: kinesalite PutRecords %.0f records/s, dynalite BatchWriteItem %.0f items/s (load average %s)%n",
                     raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond(), loadAverage());
             accounting.tally.reset();
-            Result r = rebuild(stack, "bench-" + Long.toString(System.currentTimeMillis(), 36), segments, batchSize, events,
-                    Math.min(raw.kinesisPutRecordsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond()), Duration.ofHours(1));
+            // the ratio is to the slowest emulator at its best of the two measurements: the stricter figure
+            double slowest = Math.min(Math.max(empty.kinesisPutRecordsPerSecond(), raw.kinesisPutRecordsPerSecond()),
+                    Math.max(empty.dynamoDbBatchWriteItemsPerSecond(), raw.dynamoDbBatchWriteItemsPerSecond()));
+            Result r = rebuild(stack, "bench-" + Long.toString(System.currentTimeMillis(), 36), segments, batchSize, events, slowest,
+                    Duration.ofHours(1));
             print(r, out);
             out.println(requestsPer(stack, events));
             out.println(accounting.describe(DataStoreAccounting.NEW, events));
@@ -135,7 +142,7 @@ public final class RebuildBenchmark {
         out.printf(Locale.ROOT, "rebuild: %,d events in %.1f s = %.0f events/s (%s, %d execution(s); load average after: %s)%n", r.events(),
                 r.seconds(), r.eventsPerSecond(), r.status(), r.executions(), loadAverage());
         if (r.slowestCeiling() > 0) {
-            out.printf(Locale.ROOT, "ratio to the slowest raw ceiling (%.0f/s): %.2f (goal >= 0.80)%n", r.slowestCeiling(),
+            out.printf(Locale.ROOT, "ratio to the slowest raw ceiling (%.0f/s, each emulator at its best): %.2f (goal >= 0.80)%n", r.slowestCeiling(),
                     r.eventsPerSecond() / r.slowestCeiling());
         }
         out.println("per million events on AWS (from this run's counts):");
