@@ -506,10 +506,15 @@ public final class RebuildBenchmark {
                 for (var item : r.items()) bytes += size(item);
                 read(q.tableName(), read(bytes, Boolean.TRUE.equals(q.consistentRead())));
             } else if (rs instanceof BatchGetItemResponse r && rq instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b) {
-                for (var items : r.responses().entrySet()) {
-                    var asked = b.requestItems().get(items.getKey());
-                    boolean consistent = asked != null && Boolean.TRUE.equals(asked.consistentRead());
-                    for (var item : items.getValue()) read(items.getKey(), read(size(item), consistent));
+                // as AWS charges it: each key read, found or not (a missing item costs what an empty one would); keys
+                // returned unprocessed are not read
+                for (var asked : b.requestItems().entrySet()) {
+                    boolean consistent = Boolean.TRUE.equals(asked.getValue().consistentRead());
+                    List<Map<String, AttributeValue>> found = r.responses().getOrDefault(asked.getKey(), List.of());
+                    var unprocessed = r.unprocessedKeys().get(asked.getKey());
+                    int missing = asked.getValue().keys().size() - found.size() - (unprocessed == null ? 0 : unprocessed.keys().size());
+                    for (var item : found) read(asked.getKey(), read(size(item), consistent));
+                    for (int i = 0; i < missing; i++) read(asked.getKey(), read(0, consistent));
                 }
             } else if (rq.getClass().getName().startsWith("software.amazon.awssdk.services.s3.")) {
                 if (operation.startsWith("Get") || operation.startsWith("Head")) s3Gets.increment();

@@ -41,6 +41,8 @@ public final class ReplayMachineModel {
     static final double SHORT_CALL_SECONDS = 0.2;
     /** The event source mappings' BatchSize on the playback stream (template.yaml). */
     static final int RECORDS_PER_INVOCATION = 500;
+    /** States a processor function remembers per container (ProcessorHandler.CACHED_STATES). */
+    static final int STATES_REMEMBERED = 500;
     /** Rebuild.MAX_DRAIN_WAITS (package-private there): drain checks of one execution before it continues as new. */
     static final int MAX_DRAIN_WAITS = 500;
     /** Map runs of one execution (statemachines/replay.asl.json: the first, then NextMapRun while mapRuns.started < 20). */
@@ -185,12 +187,15 @@ public final class ReplayMachineModel {
         double processorGbSeconds = (s.consumers() * e / APPLY_EVENTS_PER_SECOND_PER_SHARD + processorCalls * SHORT_CALL_SECONDS)
                 * s.processorMemoryMb() / 1024.0;
 
-        // DataTable: the processors' state (read once and written once per record and processor), a checkpoint per page,
+        // DataTable: the processors' state (written once per record and processor; read in bulk per batch and remembered
+        // by the function, STATES_REMEMBERED per container and one container per shard and consumer: so read once per
+        // aggregate and processor when a shard's aggregates fit, else once per record and processor), a checkpoint per page,
         // the replay and checkpoint reads of each publish call, the progress and drain checks (the replay, its checkpoints,
         // the applied marks of each processor and shard), the generation read and applied mark per invocation and processor
         double perInvocation = processorCalls * s.processors() / s.consumers();
         double dataWrites = stateWrites + pages + perInvocation;
-        double dataReads = records * s.processors() + publishCalls * 2 + (drainWaits + 2) * (1 + segs + s.processors() * s.shards())
+        double stateReads = (a / s.shards() <= STATES_REMEMBERED ? Math.min(records, a) : records) * s.processors();
+        double dataReads = stateReads + publishCalls * 2 + (drainWaits + 2) * (1 + segs + s.processors() * s.shards())
                 + perInvocation;
         if (scope.shape() == Scope.ReplayShape.VERIFY) dataReads += 2 * scope.totalAggregates() * s.processors();
         WorkCounts counts = new WorkCounts(transitions, 0, 0, replayCalls + processorCalls, replayGbSeconds + processorGbSeconds,
