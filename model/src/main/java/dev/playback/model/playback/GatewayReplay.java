@@ -92,9 +92,7 @@ public final class GatewayReplay {
         }
         Map<String, List<EventEnvelope>> byAggregate = PerAggregate.group(batch, EventEnvelope::aggregateId);
         Projector<?> projector = projector(processor, run, report);
-        Map<String, Long> first = new java.util.HashMap<>();
-        byAggregate.forEach((id, events) -> first.put(id, events.stream().mapToLong(EventEnvelope::versionOrZero).min().orElse(0)));
-        Map<String, ProcessorState> stored = StoredStates.read(states, processor.name(), generation, first);
+        Map<String, ProcessorState> stored = StoredStates.read(states, processor.name(), generation, StoredStates.firstVersions(byAggregate));
         for (var entry : byAggregate.entrySet()) {
             List<EventEnvelope> events = new ArrayList<>(entry.getValue());
             events.sort(Comparator.comparingLong(EventEnvelope::versionOrZero));

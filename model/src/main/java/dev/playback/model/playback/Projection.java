@@ -162,8 +162,7 @@ public final class Projection {
         for (Projector<?> p : projectors) generations.put(p.processor().name(), liveGenerations(p.processor().name()));
         // The stored states, in bulk (StoredStates): (processor, generation) -> aggregate -> state, rather than a read
         // per aggregate or events filled from the events table.
-        Map<String, Long> first = new HashMap<>();
-        appended.forEach((id, events) -> first.put(id, events.stream().mapToLong(EventEnvelope::versionOrZero).min().orElse(0)));
+        Map<String, Long> first = StoredStates.firstVersions(appended);
         Map<List<String>, Map<String, ProcessorState>> stored = new HashMap<>();
         for (Projector<?> p : projectors) {
             for (String generation : generations.get(p.processor().name())) {
@@ -242,7 +241,7 @@ public final class Projection {
             for (Projector<?> p : projectors) {
                 if (!r.processors().contains(p.processor().name())) continue;
                 firsts.computeIfAbsent(List.of(p.processor().name(), r.generation()), k -> new HashMap<>())
-                        .put(aggregateId, r.events().stream().mapToLong(EventEnvelope::versionOrZero).min().orElse(0));
+                        .put(aggregateId, StoredStates.firstVersion(r.events()));
             }
         });
         Map<List<String>, Map<String, ProcessorState>> stored = new HashMap<>();

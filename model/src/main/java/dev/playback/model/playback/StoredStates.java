@@ -1,8 +1,10 @@
 package dev.playback.model.playback;
 
+import dev.playback.model.event.EventEnvelope;
 import dev.playback.model.store.ProcessorState;
 import dev.playback.model.store.StateStore;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,18 @@ import java.util.Map;
  */
 final class StoredStates {
     private StoredStates() {
+    }
+
+    /** The lowest version among {@code events} (0 when none has one). */
+    static long firstVersion(Collection<EventEnvelope> events) {
+        return events.stream().mapToLong(EventEnvelope::versionOrZero).min().orElse(0);
+    }
+
+    /** Per aggregate, the lowest version of its events in the batch. */
+    static Map<String, Long> firstVersions(Map<String, ? extends Collection<EventEnvelope>> byAggregate) {
+        Map<String, Long> out = new HashMap<>();
+        byAggregate.forEach((id, events) -> out.put(id, firstVersion(events)));
+        return out;
     }
 
     /**
