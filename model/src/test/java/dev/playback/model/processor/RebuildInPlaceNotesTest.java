@@ -28,7 +28,7 @@ class RebuildInPlaceNotesTest {
             ReversingTest.type("Withdrawn"), ReversingTest.type("Reversed")));
 
     /** A balance; a withdrawal above {@code limit} is declined (noted), a reversal of it puts back what it took. */
-    private record Capped(long limit) implements Processor<Long> {
+    record Capped(long limit) implements Processor<Long> {
         @Override
         public String name() {
             return "capped";

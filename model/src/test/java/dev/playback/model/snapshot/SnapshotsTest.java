@@ -168,6 +168,18 @@ class SnapshotsTest {
     }
 
     @Test
+    void aSnapshotAtTheOldestOfAFullWindowIsFoundByTheOneQuery() {
+        write(1500);
+        for (long v = 200; v <= 1500; v += 100) snapshots(100, 100).saved(Tally.v1(), "acc-1", v - 1, v); // 14 snapshots, 200..1500
+        List<String> queries = new ArrayList<>();
+
+        counting(queries, 3).saved(Tally.v1(), "acc-1", 299, 300);
+
+        assertEquals(List.of("max/13"), queries, "the 13 newest reach down to 300 itself: found there, no second query");
+        assertEquals(14, versions("1").size(), "nothing written, nothing pruned");
+    }
+
+    @Test
     void aSnapshotIsWrittenOnceThoughTwoGenerationsCrossTheSameMultiple() {
         write(120);
         snapshots(100, 3).saved(Tally.v1(), "acc-1", 90, 110);
