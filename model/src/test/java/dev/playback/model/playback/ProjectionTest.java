@@ -296,6 +296,82 @@ class ProjectionTest {
         assertTrue(states.load("sum", "g1", "a").isEmpty());
     }
 
+    /**
+     * The state store as the projection sees it when a replay ends while a batch runs: just before the first write into
+     * {@code generation}, {@code ending} runs (the replay ends and its generation is dropped), so that write lands after
+     * the drop.
+     */
+    private static final class DroppedWhileWriting extends dev.playback.model.store.ForwardingStateStore {
+        private final String generation;
+        private final Runnable ending;
+        private boolean ended;
+
+        DroppedWhileWriting(dev.playback.model.store.StateStore next, String generation, Runnable ending) {
+            super(next);
+            this.generation = generation;
+            this.ending = ending;
+        }
+
+        private void before(ProcessorState state) {
+            if (!ended && state.generation().equals(generation)) {
+                ended = true;
+                ending.run();
+            }
+        }
+
+        @Override
+        public boolean save(ProcessorState state, long expectedVersion) {
+            before(state);
+            return next.save(state, expectedVersion);
+        }
+
+        @Override
+        public Optional<Revision> saveRevision(ProcessorState state, long expectedVersion, String expectedToken) {
+            before(state);
+            return next.saveRevision(state, expectedVersion, expectedToken);
+        }
+    }
+
+    @Test
+    void aBuildingGenerationDroppedWhileALiveBatchWroteToItHoldsNothingAfterTheBatch() {
+        states.startBuilding("sum", "g1");
+        EventEnvelope a1 = append("a", "4");
+        DroppedWhileWriting dropping = new DroppedWhileWriting(states, "g1", () -> {
+            states.stopBuilding("sum", "g1");
+            states.discard("sum", "g1");
+        });
+        Projection projection = new Projection(List.of(new Projector<>(new Sum("sum"), log, dropping, CATALOG)), dropping, replays,
+                Runnable::run, true, Parking.OFF);
+
+        Projection.Result r = projection.apply(List.of(Projection.Item.appended("s1", "1", List.of(a1))));
+
+        assertTrue(dropping.ended, "the generation was dropped during the batch");
+        assertEquals(List.of(), r.failures());
+        assertEquals(4, total("sum", "g0", "a"));
+        assertTrue(states.load("sum", "g1", "a").isEmpty(), "the write that landed after the drop is deleted");
+    }
+
+    @Test
+    void aReplayEndedWhileItsPlaybackBatchWroteLeavesNothingInItsGeneration() {
+        replays.create(rebuild("r1", "g1", ReplayStatus.RUNNING));
+        states.startBuilding("sum", "g1");
+        EventEnvelope a1 = append("a", "2"), a2 = append("a", "3");
+        DroppedWhileWriting dropping = new DroppedWhileWriting(states, "g1", () -> {
+            replays.update(rebuild("r1", "g1", ReplayStatus.ABORTED));
+            states.stopBuilding("sum", "g1");
+            states.discard("sum", "g1");
+        });
+        Projection projection = new Projection(List.of(new Projector<>(new Sum("sum"), log, dropping, CATALOG)), dropping, replays,
+                Runnable::run, true, Parking.OFF);
+
+        Projection.Result r = projection.apply(List.of(
+                Projection.Item.playback("s1", "1", new PlaybackRecord("r1", "g1", List.of("sum"), List.of(a1, a2)))));
+
+        assertTrue(dropping.ended, "the replay ended during the batch");
+        assertEquals(List.of(), r.failures());
+        assertTrue(states.load("sum", "g1", "a").isEmpty(), "the write that landed after the drop is deleted");
+    }
+
     @Test
     void aRecordFailingPastItsRetriesIsGivenUpAndNoLongerRetried() {
         replays.create(rebuild("r1", "g1", ReplayStatus.RUNNING));
